@@ -1,0 +1,86 @@
+/** The reference CPU backend: storage on typed arrays with memory accounting, plus the kernel table. */
+import {
+  type Backend,
+  BackendError,
+  type DType,
+  DTypeError,
+  type Handle,
+  type KernelTable,
+  type MemoryInfo,
+  matchesDType,
+  type Shape,
+  sizeOf,
+  type TypedArray,
+} from '@backprop/core';
+import { CpuHandle, valuesOfHandle } from './handle.js';
+import { kernels } from './kernels/index.js';
+
+/** Options of {@link cpu}; none yet. */
+export type CpuOptions = Record<string, never>;
+
+/**
+ * Creates the reference CPU backend: every kernel in plain TypeScript on typed arrays, in Node
+ * and browsers. Each call returns an independent backend with its own memory accounting.
+ *
+ * @example
+ * ```ts
+ * await setBackend(cpu());
+ * ```
+ */
+export function cpu(_options: CpuOptions = {}): Backend {
+  const owned = new WeakSet<CpuHandle>();
+  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+
+  const track = (handle: CpuHandle): CpuHandle => {
+    owned.add(handle);
+    memory.bytes += handle.values.byteLength;
+    memory.handles++;
+    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    return handle;
+  };
+
+  const own = (op: string, handle: Handle): TypedArray => {
+    const values = valuesOfHandle(op, handle);
+    if (!owned.has(handle as CpuHandle)) throw new BackendError(`${op}: the handle belongs to another cpu backend`);
+    return values;
+  };
+
+  // Every kernel's new handle is registered with this backend's memory accounting.
+  const table: Record<string, (inputs: never, attrs: never, out: never) => Handle> = {};
+  for (const [name, kernel] of Object.entries(kernels)) {
+    const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle;
+    table[name] = (inputs, attrs, out) => track(run(inputs, attrs, out));
+  }
+
+  return {
+    name: 'cpu',
+    kernels: table as unknown as KernelTable,
+    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'] },
+    write(values: TypedArray, shape: Shape, dtype: DType): Handle {
+      if (!matchesDType(values, dtype)) {
+        throw new DTypeError(`cpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
+      }
+      if (values.length !== sizeOf(shape)) {
+        throw new BackendError(`cpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      }
+      return track(new CpuHandle(values.slice()));
+    },
+    read: async (handle: Handle) => own('cpu.read', handle).slice(),
+    readSync: (handle: Handle) => own('cpu.readSync', handle).slice(),
+    dispose(handle: Handle): void {
+      if (!(handle instanceof CpuHandle) || !owned.has(handle)) {
+        throw new BackendError('cpu.dispose: the handle does not belong to this backend');
+      }
+      if (handle.disposed) return;
+      memory.bytes -= handle.values.byteLength;
+      memory.handles--;
+      handle.disposed = true;
+      handle.values = new Uint8Array(0);
+    },
+    memory: () => ({ ...memory }),
+    resetPeak(): void {
+      memory.peakBytes = memory.bytes;
+    },
+    sync: async () => {},
+  };
+}

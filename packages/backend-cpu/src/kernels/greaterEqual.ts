@@ -1,0 +1,7 @@
+/** The greaterEqual kernel: comparison with broadcasting. */
+import type { Kernel } from '@backprop/core';
+import { mapBinary } from './helpers/elementwise.js';
+
+/** yᵢ = aᵢ ≥ bᵢ as bool (false when either is NaN) */
+export const greaterEqual: Kernel<'greaterEqual'> = ([a, b], _attrs, out) =>
+  mapBinary(a, b, out, (x, y) => (x >= y ? 1 : 0));

@@ -1,0 +1,73 @@
+/**
+ * Reverse-mode differentiation: `valueAndGrad`, `grad` and `vjp`. Intermediates of the
+ * function are freed when the gradients are computed; only the value and gradients remain.
+ */
+import { endScope, startScope } from '../engine.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { add } from '../ops/binary.js';
+import { onesLike, zerosLike } from '../ops/creation.js';
+import { Tensor } from '../tensor.js';
+import { backward, closeTape, isRecording, openTape } from './tape.js';
+
+/** The loss and one gradient per argument. */
+export interface ValueAndGrad {
+  value: Tensor;
+  grads: Tensor[];
+}
+
+function checkArgs(op: string, args: readonly Tensor[]): void {
+  args.forEach((a, i) => {
+    if (!(a instanceof Tensor)) throw new ValueError(`${op}: argument ${i} must be a Tensor, got ${typeof a}`);
+    a.assertLive(op);
+  });
+}
+
+/**
+ * Vector–Jacobian product: runs `f(...args)` and returns its output `y` and, for each
+ * argument, the gradient of Σ(y · dy) (dy defaults to ones).
+ */
+export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
+  checkArgs('vjp', args);
+  const scope = startScope();
+  const tape = openTape(args);
+  let value: Tensor;
+  let grads: Tensor[];
+  try {
+    value = f(...args);
+    if (!(value instanceof Tensor)) throw new ValueError(`vjp: the function must return a Tensor, got ${typeof value}`);
+    closeTape(tape);
+    const seed = dy ?? onesLike(value);
+    if (dy && formatShape(dy.shape) !== formatShape(value.shape)) {
+      throw new ShapeError(`vjp: dy has shape ${formatShape(dy.shape)} but the output has ${formatShape(value.shape)}`);
+    }
+    const all = backward(tape, value, seed, add);
+    grads = args.map((a) => all.get(a.id) ?? zerosLike(a));
+  } catch (e) {
+    closeTape(tape);
+    endScope(new Set(), isRecording());
+    throw e;
+  }
+  endScope(new Set([value, ...grads]), isRecording());
+  return { value, grads };
+}
+
+/** Returns a function computing `f`'s scalar value and its gradient with respect to each argument. */
+export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad {
+  return (...args) => {
+    const result = vjp(f, args);
+    if (result.value.size !== 1) {
+      throw new ShapeError(`valueAndGrad: the function must return a scalar, got ${formatShape(result.value.shape)}; use vjp for other outputs`);
+    }
+    return result;
+  };
+}
+
+/** Returns a function computing the gradient of scalar `f` with respect to each argument. */
+export function grad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(f);
+  return (...args) => {
+    const { value, grads } = vg(...args);
+    if (!isRecording()) value.dispose();
+    return grads;
+  };
+}

@@ -1,0 +1,43 @@
+/** The backend contract: storage plus kernels. */
+import type { DType, TypedArray } from './dtype.js';
+import type { Handle, KernelName, KernelTable } from './kernels/spec.js';
+import type { Shape } from './shape.js';
+
+/** What a backend holds now. */
+export interface MemoryInfo {
+  /** Bytes held by live handles. */
+  bytes: number;
+  /** Number of live handles. */
+  handles: number;
+  /** Highest `bytes` since creation or the last `resetPeak()`, where the backend tracks it. */
+  peakBytes?: number;
+}
+
+/**
+ * A backend: storage plus kernels. Implement every kernel of {@link RequiredKernels} and any
+ * optional ones; prove it with `runConformance` from `@backprop/conformance`.
+ */
+export interface Backend {
+  /** A short unique name, used in error messages ("cpu", "webgpu"). */
+  readonly name: string;
+  /** The kernel table. */
+  readonly kernels: KernelTable;
+  /** Dtypes each kernel accepts for its first input (or its output, for kernels without inputs), where narrower than core allows. */
+  readonly dtypes?: Partial<Record<KernelName, readonly DType[]>>;
+  /** Copies `values` into new storage. */
+  write(values: TypedArray, shape: Shape, dtype: DType): Handle;
+  /** Reads a handle's values (a fresh array the caller owns). */
+  read(handle: Handle, shape: Shape, dtype: DType): Promise<TypedArray>;
+  /** Reads synchronously, where the backend can. */
+  readSync?(handle: Handle, shape: Shape, dtype: DType): TypedArray;
+  /** Frees a handle's storage. */
+  dispose(handle: Handle): void;
+  /** What the backend holds now. */
+  memory(): MemoryInfo;
+  /** Resets `peakBytes` to the current `bytes`. */
+  resetPeak?(): void;
+  /** Resolves when all submitted work is done. */
+  sync?(): Promise<void>;
+  /** Releases the device; the backend is unusable afterwards. */
+  destroy?(): void | Promise<void>;
+}

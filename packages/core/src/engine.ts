@@ -1,0 +1,128 @@
+/** The engine: the current backend, kernel dispatch, scopes for memory, and gradient tapes. */
+import type { Backend } from './backend.js';
+import type { DType, TypedArray } from './dtype.js';
+import { bytesPerElement } from './dtype.js';
+import { BackendError, DTypeError } from './errors.js';
+import type { KernelName, KernelSpec, OutputInfo, TensorInfo } from './kernels/spec.js';
+import { type Shape, sizeOf } from './shape.js';
+import { DataRef, Tensor } from './tensor.js';
+
+let current: Backend | undefined;
+const scopes: Set<Tensor>[] = [];
+
+/** Observes every kernel dispatch (used by graph capture and profilers). */
+export type KernelObserver = (name: KernelName, inputs: readonly Tensor[], attrs: object, output: Tensor) => void;
+const observers = new Set<KernelObserver>();
+
+/**
+ * Makes `backend` the one every op runs on. Registration is explicit — there are no import
+ * side effects — and tensors made on a previous backend cannot be mixed with new ones.
+ */
+export async function setBackend(backend: Backend | Promise<Backend>): Promise<Backend> {
+  const b = await backend;
+  if (!b || typeof b.name !== 'string' || typeof b.write !== 'function' || !b.kernels) {
+    throw new BackendError('setBackend: expected a Backend object with name, write, read and kernels');
+  }
+  current = b;
+  return b;
+}
+
+/** The backend ops run on; throws a BackendError when none is set. */
+export function getBackend(): Backend {
+  if (!current) throw new BackendError('getBackend: no backend is set; call `await setBackend(cpu())` first');
+  return current;
+}
+
+/** Adds an observer of kernel dispatches; returns a function that removes it. */
+export function observeKernels(observer: KernelObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/** Wraps a backend handle in a tensor tracked by the innermost scope. */
+export function makeTensor(backend: Backend, handle: object, shape: Shape, dtype: DType): Tensor {
+  const ref = new DataRef(backend, handle, sizeOf(shape) * bytesPerElement(dtype));
+  return adopt(new Tensor(ref, shape, dtype));
+}
+
+/** Registers a tensor with the innermost scope, if any. */
+export function adopt(t: Tensor): Tensor {
+  scopes[scopes.length - 1]?.add(t);
+  return t;
+}
+
+/** Copies host values into a new tensor on the current backend. */
+export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
+  const backend = getBackend();
+  return makeTensor(backend, backend.write(values, shape, dtype), shape, dtype);
+}
+
+function info(t: Tensor, op: string, backend: Backend): TensorInfo {
+  t.assertLive(op);
+  if (t.ref.backend !== backend) {
+    throw new BackendError(
+      `${op}: a tensor lives on backend "${t.ref.backend.name}" but the current backend is "${backend.name}"; move it with \`await toBackend(t)\``,
+    );
+  }
+  return { handle: t.ref.handle, shape: t.shape, dtype: t.dtype };
+}
+
+/** True when the current backend provides kernel `name` (optional kernels may be absent). */
+export function hasKernel(name: KernelName): boolean {
+  return typeof (getBackend().kernels as Partial<Record<KernelName, unknown>>)[name] === 'function';
+}
+
+/**
+ * Runs kernel `name` on the current backend. Ops call this after validating their input and
+ * computing `out`; a missing kernel or an unsupported dtype is a BackendError naming both.
+ */
+export function runKernel<K extends KernelName>(
+  name: K,
+  inputs: readonly Tensor[],
+  attrs: KernelSpec[K]['attrs'],
+  out: OutputInfo,
+): Tensor {
+  const backend = getBackend();
+  const kernel = (backend.kernels as Partial<Record<KernelName, (...a: unknown[]) => object>>)[name];
+  if (typeof kernel !== 'function') {
+    throw new BackendError(`${name}: backend "${backend.name}" has no kernel "${name}"; it is required by the contract`);
+  }
+  const infos = inputs.map((t) => info(t, name, backend));
+  const allowed = backend.dtypes?.[name];
+  const data = infos[0] ?? out;
+  if (allowed && !allowed.includes(data.dtype)) {
+    throw new DTypeError(`${name}: backend "${backend.name}" supports ${allowed.join(', ')}, got ${data.dtype}`);
+  }
+  const handle = kernel(infos, attrs, out);
+  const t = makeTensor(backend, handle, out.shape, out.dtype);
+  for (const o of observers) o(name, inputs, attrs, t);
+  return t;
+}
+
+/** Opens a scope; tensors made until `endScope` are tracked by it. */
+export function startScope(): Set<Tensor> {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  return scope;
+}
+
+/**
+ * Closes the innermost scope: disposes its tensors except `keep`, which move to the parent
+ * scope. With `defer` (inside a gradient tape) nothing is disposed: all move to the parent.
+ */
+export function endScope(keep: ReadonlySet<Tensor>, defer = false): void {
+  const scope = scopes.pop();
+  if (!scope) return;
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (t.disposed || t.kept) continue;
+    if (defer || keep.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+}
+
+/** Removes `t` from scope tracking, so no `tidy` disposes it. */
+export function keep<T extends Tensor>(t: T): T {
+  t.kept = true;
+  return t;
+}

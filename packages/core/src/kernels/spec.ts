@@ -1,0 +1,146 @@
+/**
+ * The kernel contract: every kernel name mapped to its inputs and attributes.
+ *
+ * Core validates arguments and computes the output shape and dtype before dispatch, so a
+ * kernel only computes values: it receives its inputs, its attributes and the output's
+ * shape and dtype, and returns a new handle. Broadcasting, reduced shapes and transposed
+ * shapes are already resolved in `out.shape`.
+ */
+import type { DType } from '../dtype.js';
+import type { Shape } from '../shape.js';
+
+/** An opaque reference to storage owned by a backend. */
+export type Handle = object;
+
+/** A kernel input: a handle with its shape and dtype. */
+export interface TensorInfo {
+  readonly handle: Handle;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** The output a kernel must produce. */
+export interface OutputInfo {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+type Unary = { inputs: [x: TensorInfo]; attrs: Record<string, never> };
+type Binary = { inputs: [a: TensorInfo, b: TensorInfo]; attrs: Record<string, never> };
+type Reduce = { inputs: [x: TensorInfo]; attrs: { axes: readonly number[] } };
+type ArgReduce = { inputs: [x: TensorInfo]; attrs: { axis: number } };
+
+/** The required kernels. A backend that implements all of them can train every model. */
+export interface RequiredKernelSpec {
+  /** −x */ neg: Unary;
+  /** |x| */ abs: Unary;
+  /** eˣ */ exp: Unary;
+  /** ln x */ log: Unary;
+  /** ln(1 + x), accurate near 0 */ log1p: Unary;
+  /** √x */ sqrt: Unary;
+  /** 1/x */ reciprocal: Unary;
+  /** tanh x */ tanh: Unary;
+  /** 1/(1 + e⁻ˣ), without overflow */ sigmoid: Unary;
+  /** sin x */ sin: Unary;
+  /** cos x */ cos: Unary;
+  /** ⌊x⌋ */ floor: Unary;
+  /** a + b, broadcasting */ add: Binary;
+  /** a − b, broadcasting */ sub: Binary;
+  /** a · b, broadcasting */ mul: Binary;
+  /** a / b, broadcasting (int32: truncated toward zero) */ div: Binary;
+  /** aᵇ, broadcasting */ pow: Binary;
+  /** max(a, b), NaN-propagating */ maximum: Binary;
+  /** min(a, b), NaN-propagating */ minimum: Binary;
+  /** a = b → bool */ equal: Binary;
+  /** a ≠ b → bool */ notEqual: Binary;
+  /** a > b → bool */ greater: Binary;
+  /** a ≥ b → bool */ greaterEqual: Binary;
+  /** a < b → bool */ less: Binary;
+  /** a ≤ b → bool */ lessEqual: Binary;
+  /** cond ? a : b, broadcasting all three */ where: { inputs: [cond: TensorInfo, a: TensorInfo, b: TensorInfo]; attrs: Record<string, never> };
+  /** Σ over `axes` (removed from the output shape) */ sum: Reduce;
+  /** max over `axes`, NaN-propagating */ max: Reduce;
+  /** min over `axes`, NaN-propagating */ min: Reduce;
+  /** index of the first maximum along `axis` → int32 (NaN counts as the maximum) */ argmax: ArgReduce;
+  /** index of the first minimum along `axis` → int32 (NaN counts as the minimum) */ argmin: ArgReduce;
+  /** Batched matrix product over the last two axes; batch axes broadcast. */
+  matmul: { inputs: [a: TensorInfo, b: TensorInfo]; attrs: { transposeA: boolean; transposeB: boolean } };
+  /** Takes slices of x at int32 `indices` along `axis`; out.shape = x.shape[:axis] + indices.shape + x.shape[axis+1:]. */
+  gather: { inputs: [x: TensorInfo, indices: TensorInfo]; attrs: { axis: number } };
+  /** The adjoint of gather: zeros of out.shape, then adds `updates` at `indices` along `axis`. */
+  scatterAdd: { inputs: [updates: TensorInfo, indices: TensorInfo]; attrs: { axis: number } };
+  /** The box starting at `begin` with extent out.shape. */
+  slice: { inputs: [x: TensorInfo]; attrs: { begin: readonly number[] } };
+  /** Joins inputs along `axis`. */
+  concat: { inputs: TensorInfo[]; attrs: { axis: number } };
+  /** Permutes axes: out.shape[i] = x.shape[perm[i]]. */
+  transpose: { inputs: [x: TensorInfo]; attrs: { perm: readonly number[] } };
+  /** Repeats x (right-aligned, size-1 axes stretched) to out.shape. */
+  broadcastTo: Unary;
+  /** Pads each axis by [before, after] elements of `value`. */
+  pad: { inputs: [x: TensorInfo]; attrs: { paddings: readonly (readonly [number, number])[]; value: number } };
+  /** Converts to out.dtype (float → int32 truncates toward zero; → bool is x ≠ 0). */
+  cast: Unary;
+  /** A tensor of out.shape and out.dtype filled with `value`. */
+  fill: { inputs: []; attrs: { value: number } };
+  /**
+   * Uniform floats in [0, 1) from Philox-4x32-10: element i is word i mod 4 of the block
+   * with counter (offset + ⌊i/4⌋, 0, 0, 0) under `key`, mapped as (word >>> 8)·2⁻²⁴.
+   * Every backend must produce exactly `philoxUniform` (core/random/philox.ts).
+   */
+  randomUniform: { inputs: []; attrs: { key: readonly [number, number]; offset: number } };
+}
+
+/** Activations a fused dense kernel can apply. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/** Optional kernels a backend may add for speed. Core has a composed fallback for each. */
+export interface OptionalKernelSpec {
+  /** softmax along the last axis */
+  softmax: Unary;
+  /** log-softmax along the last axis */
+  logSoftmax: Unary;
+  /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → float32 [N]. */
+  softmaxCrossEntropy: { inputs: [logits: TensorInfo, labels: TensorInfo]; attrs: Record<string, never> };
+  /** act(x·W + b) for x [N, I], W [I, O], b [O]. */
+  dense: {
+    inputs: [x: TensorInfo, w: TensorInfo, b: TensorInfo];
+    attrs: { activation: FusedActivation };
+  };
+}
+
+/** Every kernel a backend can provide. */
+export interface KernelSpec extends RequiredKernelSpec, OptionalKernelSpec {}
+
+/** Names of the required kernels. */
+export type RequiredKernelName = keyof RequiredKernelSpec;
+/** Names of the optional kernels. */
+export type OptionalKernelName = keyof OptionalKernelSpec;
+/** Every kernel name. */
+export type KernelName = keyof KernelSpec;
+
+/** A kernel: computes the values of `out` from its inputs and attributes, and returns a new handle. */
+export type Kernel<K extends KernelName> = (
+  inputs: KernelSpec[K]['inputs'],
+  attrs: KernelSpec[K]['attrs'],
+  out: OutputInfo,
+) => Handle;
+
+/** A table of every required kernel; fails to compile when one is missing. */
+export type RequiredKernels = { [K in RequiredKernelName]: Kernel<K> };
+/** A table of any optional kernels. */
+export type OptionalKernels = { [K in OptionalKernelName]?: Kernel<K> };
+/** The kernel table of a backend. */
+export type KernelTable = RequiredKernels & OptionalKernels;
+
+/** The names of the required kernels, for capability checks and the conformance suite. */
+export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
+  'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'floor',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
+  'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'where',
+  'sum', 'max', 'min', 'argmax', 'argmin', 'matmul', 'gather', 'scatterAdd',
+  'slice', 'concat', 'transpose', 'broadcastTo', 'pad', 'cast', 'fill', 'randomUniform',
+];
+
+/** The names of the optional kernels. */
+export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = ['softmax', 'logSoftmax', 'softmaxCrossEntropy', 'dense'];

@@ -1,0 +1,61 @@
+/** Memory management: tidy scopes and the memory report. */
+import { endScope, getBackend, keep, startScope } from './engine.js';
+import { BackpropError } from './errors.js';
+import { isRecording } from './autograd/tape.js';
+import { Tensor, liveTensorCount } from './tensor.js';
+
+function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (depth < 8 && Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
+  else if (depth < 8 && value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, into, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn` and disposes every tensor it made except those it returns (found in arrays and
+ * plain objects). Inside a gradient computation, disposal waits until the gradients exist.
+ */
+export function tidy<T>(fn: () => T): T {
+  startScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    endScope(new Set(), isRecording());
+    throw e;
+  }
+  if (result instanceof Promise) {
+    endScope(new Set(), isRecording());
+    throw new BackpropError('tidy: the function must be synchronous; await outside tidy and tidy each synchronous step');
+  }
+  const kept = new Set<Tensor>();
+  collect(result, kept);
+  endScope(kept, isRecording());
+  return result;
+}
+
+/** Disposes every tensor found in `value` (a tensor, arrays, plain objects). */
+export function dispose(value: unknown): void {
+  const found = new Set<Tensor>();
+  collect(value, found);
+  for (const t of found) t.dispose();
+}
+
+/** What is allocated now: live tensors and the backend's own report. */
+export interface MemoryReport {
+  tensors: number;
+  handles: number;
+  bytes: number;
+  peakBytes?: number;
+  backend: string;
+}
+
+/** Reports live tensors and the current backend's handles and bytes. */
+export function memory(): MemoryReport {
+  const b = getBackend();
+  const m = b.memory();
+  return { tensors: liveTensorCount(), handles: m.handles, bytes: m.bytes, peakBytes: m.peakBytes, backend: b.name };
+}
+
+export { keep };

@@ -1,0 +1,67 @@
+/** Dense (fully connected) layer: y = act(x·W + b), W of shape [inputs, units]. */
+import { hasKernel, runKernel } from '../engine.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { add } from '../ops/binary.js';
+import { matmul } from '../ops/matmul.js';
+import { customOp } from '../autograd/tape.js';
+import { sum } from '../ops/reduce.js';
+import type { Tensor } from '../tensor.js';
+import { type InitializerLike, resolveInit } from './init.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+/** Options of {@link Dense}. */
+export interface DenseOptions {
+  /** Add a bias (default true). */
+  bias?: boolean;
+  /** Weight initializer (default PyTorch's U(±1/√fan_in)). */
+  weightInit?: InitializerLike;
+  /** Bias initializer (default PyTorch's U(±1/√fan_in)). */
+  biasInit?: InitializerLike;
+  /** Seed for this layer's initial values (default: the global generator). */
+  seed?: number;
+}
+
+/**
+ * A fully connected layer, y = x·W + b with W of shape [inputs, units] (the transpose of
+ * PyTorch's Linear.weight). Uses the backend's fused `dense` kernel when it has one.
+ */
+export class Dense extends Module {
+  readonly weight: Parameter;
+  readonly bias?: Parameter;
+
+  constructor(
+    readonly inputs: number,
+    readonly units: number,
+    { bias = true, weightInit = 'torchDefault', biasInit = 'torchDefault', seed }: DenseOptions = {},
+  ) {
+    super();
+    for (const [k, v] of [['inputs', inputs], ['units', units]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ValueError(`dense: ${k} must be a positive integer, got ${v}`);
+    }
+    const ctx = { fanIn: inputs, fanOut: units };
+    this.weight = this.parameter('weight', resolveInit('dense', weightInit)([inputs, units], { ...ctx, seed }));
+    if (bias) this.bias = this.parameter('bias', resolveInit('dense', biasInit)([units], { ...ctx, seed: seed === undefined ? undefined : seed + 1 }));
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank < 2 || x.shape[x.rank - 1] !== this.inputs) {
+      throw new ShapeError(`dense: expected input [..., ${this.inputs}], got ${formatShape(x.shape)}`);
+    }
+    const w = this.weight.value;
+    const b = this.bias?.value;
+    if (b && x.rank === 2 && hasKernel('dense')) {
+      return customOp(
+        'dense',
+        [x, w, b],
+        () => runKernel('dense', [x, w, b], { activation: 'linear' }, { shape: [x.shape[0], this.units], dtype: x.dtype }),
+        (dy) => [matmul(dy, w, { transposeB: true }), matmul(x, dy, { transposeA: true }), sum(dy, 0)],
+      );
+    }
+    const y = matmul(x, w);
+    return b ? add(y, b) : y;
+  }
+}
+
+/** A dense layer: `dense(784, 256)`. */
+export const dense = (inputs: number, units: number, options?: DenseOptions): Dense => new Dense(inputs, units, options);

@@ -1,0 +1,134 @@
+/** Module: a layer or model with named parameters, buffers, children and train / eval mode. */
+import { keep } from '../engine.js';
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { Parameter } from './parameter.js';
+
+/**
+ * Base class of layers and models. Declare parameters with `parameter()`, state that is not
+ * trained (running statistics) with `buffer()`, and sub-layers with `child()`; their order
+ * is declaration order, which checkpoints, optimizers and ONNX export rely on.
+ */
+export abstract class Module {
+  /** True in training mode (dropout active, batch statistics used). */
+  training = true;
+  readonly #params = new Map<string, Parameter>();
+  readonly #buffers = new Map<string, Tensor>();
+  readonly #children = new Map<string, Module>();
+
+  /** Computes the output for a batch `x`. */
+  abstract forward(x: Tensor): Tensor;
+
+  /** Declares a parameter. */
+  protected parameter(name: string, value: Tensor): Parameter {
+    if (this.#params.has(name)) throw new ValueError(`Module.parameter: "${name}" is declared twice`);
+    const p = new Parameter(name, value);
+    this.#params.set(name, p);
+    return p;
+  }
+
+  /** Declares (or replaces) a buffer: saved in the state dict, not trained. */
+  protected buffer(name: string, value: Tensor): Tensor {
+    const old = this.#buffers.get(name);
+    this.#buffers.set(name, keep(value));
+    if (old && old !== value) old.dispose();
+    return value;
+  }
+
+  /** Reads a buffer. */
+  protected getBuffer(name: string): Tensor {
+    const b = this.#buffers.get(name);
+    if (!b) throw new ValueError(`Module.getBuffer: no buffer "${name}"`);
+    return b;
+  }
+
+  /** Declares a sub-module. */
+  protected child<M extends Module>(name: string, module: M): M {
+    this.#children.set(name, module);
+    return module;
+  }
+
+  /** Sub-modules in declaration order. */
+  children(): [string, Module][] {
+    return [...this.#children];
+  }
+
+  /** Every parameter with its dotted path, in declaration order (recursively). */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [...this.#params].map(([n, p]) => [prefix + n, p]);
+    for (const [n, c] of this.#children) out.push(...c.namedParameters(`${prefix}${n}.`));
+    for (const [n, p] of out) p.name = n;
+    return out;
+  }
+
+  /** Every parameter, in declaration order. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Every buffer with its dotted path. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [...this.#buffers].map(([n, b]) => [prefix + n, b]);
+    for (const [n, c] of this.#children) out.push(...c.namedBuffers(`${prefix}${n}.`));
+    return out;
+  }
+
+  /** Sets training mode on this module and its children. */
+  train(on = true): this {
+    this.training = on;
+    for (const [, c] of this.#children) c.train(on);
+    return this;
+  }
+
+  /** Sets evaluation mode. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Parameters and buffers by dotted path (the tensors themselves; do not dispose them). */
+  stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const [n, p] of this.namedParameters()) out.set(n, p.value);
+    for (const [n, b] of this.namedBuffers()) out.set(n, b);
+    return out;
+  }
+
+  /** Copies values into parameters and buffers; every name must exist with the same shape. */
+  loadStateDict(state: ReadonlyMap<string, Tensor>, { strict = true } = {}): void {
+    const params = new Map(this.namedParameters());
+    const bufferOwners = this.#bufferOwners();
+    const missing = [...params.keys(), ...bufferOwners.keys()].filter((k) => !state.has(k));
+    const unknown = [...state.keys()].filter((k) => !params.has(k) && !bufferOwners.has(k));
+    if (strict && (missing.length > 0 || unknown.length > 0)) {
+      throw new ValueError(`loadStateDict: missing [${missing.join(', ')}], unexpected [${unknown.join(', ')}]`);
+    }
+    for (const [k, v] of state) {
+      const owner = bufferOwners.get(k);
+      const target = params.get(k)?.value ?? (owner ? owner[0].#buffers.get(owner[1]) : undefined);
+      if (target && !shapesEqual(target.shape, v.shape)) {
+        throw new ShapeError(`loadStateDict: ${k} has shape ${formatShape(target.shape)}, got ${formatShape(v.shape)}`);
+      }
+    }
+    for (const [k, v] of state) {
+      const p = params.get(k);
+      if (p) p.assign(v.cast(p.value.dtype).reshape(p.shape));
+      const owner = bufferOwners.get(k);
+      if (owner) owner[0].buffer(owner[1], v.reshape(v.shape));
+    }
+  }
+
+  #bufferOwners(prefix = ''): Map<string, [Module, string]> {
+    const out = new Map<string, [Module, string]>();
+    for (const n of this.#buffers.keys()) out.set(prefix + n, [this, n]);
+    for (const [n, c] of this.#children) for (const [k, v] of c.#bufferOwners(`${prefix}${n}.`)) out.set(k, v);
+    return out;
+  }
+
+  /** Frees every parameter and buffer. */
+  dispose(): void {
+    for (const p of this.#params.values()) p.dispose();
+    for (const b of this.#buffers.values()) b.dispose();
+    for (const c of this.#children.values()) c.dispose();
+  }
+}

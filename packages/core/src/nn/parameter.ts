@@ -1,0 +1,47 @@
+/** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
+import { keep } from '../engine.js';
+import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/** A trainable value. Tensors are immutable, so an update assigns a new tensor. */
+export class Parameter {
+  #value: Tensor;
+  /** False to freeze it: optimizers skip it and `fit` takes no gradient for it. */
+  trainable = true;
+
+  constructor(
+    /** Dotted path within the model, e.g. `layers.0.weight`. */
+    public name: string,
+    value: Tensor,
+  ) {
+    this.#value = keep(value);
+  }
+
+  /** The current value (kept alive by the parameter; do not dispose it). */
+  get value(): Tensor {
+    return this.#value;
+  }
+
+  get shape(): readonly number[] {
+    return this.#value.shape;
+  }
+
+  /** Replaces the value with `next` (same shape and dtype); the old value is disposed. */
+  assign(next: Tensor): void {
+    if (!shapesEqual(next.shape, this.#value.shape)) {
+      throw new ShapeError(`Parameter.assign: ${this.name} has shape ${formatShape(this.#value.shape)}, got ${formatShape(next.shape)}`);
+    }
+    if (next.dtype !== this.#value.dtype) throw new DTypeError(`Parameter.assign: ${this.name} is ${this.#value.dtype}, got ${next.dtype}`);
+    next.assertLive('Parameter.assign');
+    if (next === this.#value) return;
+    const old = this.#value;
+    this.#value = keep(next);
+    old.dispose();
+  }
+
+  /** Frees the value. */
+  dispose(): void {
+    this.#value.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+/** Comparisons (bool results, no gradient) and `where`. */
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../engine.js';
+import { DTypeError, formatShape } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { operand, operands } from './operand.js';
+import { unbroadcast } from './unbroadcast.js';
+import { zerosLike } from './creation.js';
+
+type CompareName = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+
+function compare(name: CompareName, a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = operands(name, a, b);
+  if (ta.dtype === 'bool' && name !== 'equal' && name !== 'notEqual') {
+    throw new DTypeError(`${name}: expected float32 or int32 tensors, got bool; cast them first`);
+  }
+  return runKernel(name, [ta, tb], {}, { shape: broadcastShapes(name, ta.shape, tb.shape), dtype: 'bool' });
+}
+
+/** a = b → bool */
+export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
+/** a ≠ b → bool */
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b);
+/** a > b → bool */
+export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b);
+/** a ≥ b → bool */
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare('greaterEqual', a, b);
+/** a < b → bool */
+export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b);
+/** a ≤ b → bool */
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b);
+
+/** Elementwise `cond ? a : b`, broadcasting all three; `cond` must be bool. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const c = operand('where', cond);
+  if (c.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${c.dtype}${formatShape(c.shape)}`);
+  const [ta, tb] = operands('where', a, b);
+  const shape = broadcastShapes('where', c.shape, broadcastShapes('where', ta.shape, tb.shape));
+  const y = runKernel('where', [c, ta, tb], {}, { shape, dtype: ta.dtype });
+  return record('where', y, [c, ta, tb], (dy) => {
+    const zero = zerosLike(dy);
+    return [null, unbroadcast(where(c, dy, zero), ta.shape), unbroadcast(where(c, zero, dy), tb.shape)];
+  });
+}
+
+/** True where x is neither NaN nor ±∞ (always true for int32). */
+export function isFinite(x: Tensor): Tensor {
+  const t = operand('isFinite', x);
+  if (t.dtype !== 'float32') return equal(t, t);
+  return less(runKernel('abs', [t], {}, { shape: t.shape, dtype: t.dtype }), Number.POSITIVE_INFINITY);
+}
+
+/** True where x is NaN. */
+export const isNaN = (x: Tensor): Tensor => notEqual(x, x);

@@ -1,0 +1,33 @@
+/** concat: joins tensors along an axis. */
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../engine.js';
+import { DTypeError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { operand } from './operand.js';
+import { slice } from './slice.js';
+
+/** Joins `xs` along `axis`; all other axes must agree. */
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (xs.length === 0) throw new ValueError('concat: expected at least one tensor, got none');
+  const ts = xs.map((x) => operand('concat', x));
+  const first = ts[0];
+  const a = normalizeAxis('concat', axis, first.rank);
+  for (const t of ts) {
+    if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes differ, got ${first.dtype} and ${t.dtype}`);
+    if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+      throw new ShapeError(`concat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ outside axis ${a}`);
+    }
+  }
+  if (ts.length === 1) return first;
+  const shape = first.shape.map((d, i) => (i === a ? ts.reduce((s, t) => s + t.shape[a], 0) : d));
+  const y = runKernel('concat', ts, { axis: a }, { shape, dtype: first.dtype });
+  return record('concat', y, ts, (dy) => {
+    let offset = 0;
+    return ts.map((t) => {
+      const begin = t.shape.map((_, i) => (i === a ? offset : 0));
+      offset += t.shape[a];
+      return slice(dy, begin, t.shape);
+    });
+  });
+}

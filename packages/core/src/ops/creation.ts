@@ -1,0 +1,105 @@
+/** Creating tensors: from arrays, filled, ranges and identity matrices. */
+import { type DType, type TypedArray, allocate, matchesDType } from '../dtype.js';
+import { runKernel, writeTensor } from '../engine.js';
+import { DTypeError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { checkShape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/** Nested arrays of numbers or booleans. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0] as NestedArray;
+  }
+  return shape;
+}
+
+function flattenInto(values: NestedArray, shape: readonly number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (Array.isArray(values)) throw new ShapeError('tensor: nested arrays are ragged (too deep)');
+    out.push(Number(values));
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[depth]) {
+    throw new ShapeError(`tensor: nested arrays are ragged at depth ${depth} (expected length ${shape[depth]})`);
+  }
+  for (const v of values) flattenInto(v, shape, depth + 1, out);
+}
+
+/**
+ * A tensor from nested arrays, a flat array or a typed array. The shape defaults to the
+ * nesting (or the flat length); the dtype to the typed array's, else float32.
+ */
+export function tensor(values: NestedArray | TypedArray, shape?: readonly number[], dtype?: DType): Tensor {
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (ArrayBuffer.isView(values)) {
+    flat = values;
+    inferred = [values.length];
+    dtype ??= values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
+  } else {
+    inferred = inferShape(values);
+    const out: number[] = [];
+    flattenInto(values, inferred, 0, out);
+    flat = out;
+    dtype ??= isBoolNested(values) ? 'bool' : 'float32';
+  }
+  const s = shape ?? inferred;
+  checkShape('tensor', s);
+  if (sizeOf(s) !== flat.length) throw new ShapeError(`tensor: ${flat.length} values do not fill shape ${formatShape(s)}`);
+  const data = ArrayBuffer.isView(flat) && matchesDType(flat as TypedArray, dtype) ? (flat as TypedArray) : copyInto(flat, dtype);
+  return writeTensor(data, s, dtype);
+}
+
+function isBoolNested(v: NestedArray): boolean {
+  while (Array.isArray(v)) v = v[0] as NestedArray;
+  return typeof v === 'boolean';
+}
+
+function copyInto(values: ArrayLike<number>, dtype: DType): TypedArray {
+  const out = allocate(dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i];
+  return out;
+}
+
+/** A scalar (shape []). */
+export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full([], value, dtype);
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+  checkShape('full', shape);
+  if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
+  return runKernel('fill', [], { value }, { shape, dtype });
+}
+
+/** Zeros of `shape`. */
+export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
+/** Ones of `shape`. */
+export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+/** Zeros with the shape and dtype of `x`. */
+export const zerosLike = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
+/** Ones with the shape and dtype of `x`. */
+export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
+
+/** Values start, start + step, … below stop (above, for a negative step). */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const values = allocate(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  return writeTensor(values, [n], dtype);
+}
+
+/** The n×n identity (or n×m with ones on the main diagonal). */
+export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
+  checkShape('eye', [n, m]);
+  const values = allocate(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  return writeTensor(values, [n, m], dtype);
+}

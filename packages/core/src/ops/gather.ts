@@ -1,0 +1,39 @@
+/** gather (take slices at indices) and oneHot. */
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { cast } from './cast.js';
+import { equal } from './compare.js';
+import { arange } from './creation.js';
+import { expandDims } from './reshape.js';
+import { operand, requireInt } from './operand.js';
+
+/** Slices of `x` at int32 `indices` along `axis`; indices out of range give zeros on some backends, so keep them valid. */
+export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
+  const t = operand('gather', x);
+  const idx = operand('gather', indices);
+  requireInt('gather', idx);
+  const a = normalizeAxis('gather', axis, t.rank);
+  const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
+  const y = runKernel('gather', [t, idx], { axis: a }, { shape, dtype: t.dtype });
+  return record('gather', y, [t, idx], (dy) => [scatterAdd(dy, idx, a, t.shape), null]);
+}
+
+/** The adjoint of gather: zeros of `shape` with `updates` added at `indices` along `axis`. */
+export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
+  const u = operand('scatterAdd', updates);
+  const idx = operand('scatterAdd', indices);
+  requireInt('scatterAdd', idx);
+  const y = runKernel('scatterAdd', [u, idx], { axis }, { shape, dtype: u.dtype });
+  return record('scatterAdd', y, [u, idx], (dy) => [gather(dy, idx, axis), null]);
+}
+
+/** One-hot float32 rows of length `depth` for int32 `indices` (a label outside [0, depth) gives a zero row). */
+export function oneHot(indices: Tensor, depth: number): Tensor {
+  const idx = operand('oneHot', indices);
+  requireInt('oneHot', idx);
+  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+  return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), 'float32');
+}

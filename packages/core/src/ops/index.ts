@@ -1,0 +1,17 @@
+/** Every op, re-exported for the Tensor class and the package index. */
+export * from './activations.js';
+export * from './binary.js';
+export * from './broadcast-to.js';
+export * from './cast.js';
+export * from './compare.js';
+export * from './concat.js';
+export * from './creation.js';
+export * from './gather.js';
+export * from './matmul.js';
+export * from './random.js';
+export * from './reduce.js';
+export * from './reshape.js';
+export * from './slice.js';
+export * from './transpose.js';
+export * from './unary.js';
+export { unbroadcast } from './unbroadcast.js';

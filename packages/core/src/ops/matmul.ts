@@ -1,0 +1,46 @@
+/** matmul: batched matrix product with transpose flags, and its gradient. */
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../engine.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { operands, requireNumeric } from './operand.js';
+import { unbroadcast } from './unbroadcast.js';
+
+/** Whether to use the transpose of each operand's last two axes. */
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+/**
+ * C = op(A)·op(B) over the last two axes, op = transpose when its flag is set; leading
+ * (batch) axes broadcast. Both operands need rank ≥ 2.
+ */
+export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = false }: MatmulOptions = {}): Tensor {
+  const [ta, tb] = operands('matmul', a, b);
+  requireNumeric('matmul', ta);
+  if (ta.rank < 2 || tb.rank < 2) {
+    throw new ShapeError(`matmul: both operands need rank ≥ 2, got a${formatShape(ta.shape)} and b${formatShape(tb.shape)}`);
+  }
+  const [m, k] = transposeA ? [ta.shape[ta.rank - 1], ta.shape[ta.rank - 2]] : [ta.shape[ta.rank - 2], ta.shape[ta.rank - 1]];
+  const [k2, n] = transposeB ? [tb.shape[tb.rank - 1], tb.shape[tb.rank - 2]] : [tb.shape[tb.rank - 2], tb.shape[tb.rank - 1]];
+  if (k !== k2) {
+    throw new ShapeError(
+      `matmul: inner dimensions differ, got a${formatShape(ta.shape)}${transposeA ? 'ᵀ' : ''} and b${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k} ≠ ${k2})`,
+    );
+  }
+  const batch = broadcastShapes('matmul', ta.shape.slice(0, -2), tb.shape.slice(0, -2));
+  const y = runKernel('matmul', [ta, tb], { transposeA, transposeB }, { shape: [...batch, m, n], dtype: ta.dtype });
+  return record('matmul', y, [ta, tb], (dy) => {
+    const [da, db] = matmulGrads(dy, ta, tb, transposeA, transposeB);
+    return [unbroadcast(da, ta.shape), unbroadcast(db, tb.shape)];
+  });
+}
+
+function matmulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [Tensor, Tensor] {
+  if (!tA && !tB) return [matmul(dy, b, { transposeB: true }), matmul(a, dy, { transposeA: true })];
+  if (!tA && tB) return [matmul(dy, b), matmul(dy, a, { transposeA: true })];
+  if (tA && !tB) return [matmul(b, dy, { transposeB: true }), matmul(a, dy)];
+  return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
+}

@@ -1,0 +1,87 @@
+/**
+ * Seeded random tensors from the Philox-4x32-10 stream (random/philox.ts). The global
+ * generator advances its counter by the blocks each draw uses; an explicit `seed` draws
+ * from the start of that seed's stream and leaves the global generator alone.
+ */
+import { type DType } from '../dtype.js';
+import { runKernel } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { blocksFor, keyFromSeed } from '../random/philox.js';
+import { checkShape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, mul, sub } from './binary.js';
+import { cast } from './cast.js';
+import { less } from './compare.js';
+import { reshape } from './reshape.js';
+import { slice } from './slice.js';
+import { cos, log, sqrt } from './unary.js';
+
+const generator = { key: keyFromSeed(0), offset: 0 };
+
+/** Resets the global generator to the start of `seed`'s stream. */
+export function manualSeed(seed: number): void {
+  generator.key = keyFromSeed(seed);
+  generator.offset = 0;
+}
+
+/** The global generator's state, for checkpoints. */
+export function getRandomState(): { key: [number, number]; offset: number } {
+  return { key: [...generator.key], offset: generator.offset };
+}
+
+/** Restores the global generator's state. */
+export function setRandomState(state: { key: readonly [number, number]; offset: number }): void {
+  generator.key = [state.key[0], state.key[1]];
+  generator.offset = state.offset;
+}
+
+/** Options every random op takes. */
+export interface RandomOptions {
+  /** Draw from this seed's stream instead of the global generator. */
+  seed?: number;
+}
+
+function uniformBits(op: string, shape: readonly number[], seed: number | undefined): Tensor {
+  checkShape(op, shape);
+  const n = sizeOf(shape);
+  let key: [number, number];
+  let offset = 0;
+  if (seed === undefined) {
+    key = generator.key;
+    offset = generator.offset;
+    generator.offset += blocksFor(n);
+  } else {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
+    key = keyFromSeed(seed);
+  }
+  return runKernel('randomUniform', [], { key, offset }, { shape, dtype: 'float32' });
+}
+
+/** Uniform floats in [low, high). */
+export function randomUniform(shape: readonly number[], { low = 0, high = 1, seed }: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  if (!(high >= low) || !Number.isFinite(low) || !Number.isFinite(high)) {
+    throw new ValueError(`randomUniform: need finite low ≤ high, got low ${low}, high ${high}`);
+  }
+  const u = uniformBits('randomUniform', shape, seed);
+  return low === 0 && high === 1 ? u : add(mul(u, high - low), low);
+}
+
+/** Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws). */
+export function randomNormal(shape: readonly number[], { mean = 0, std = 1, seed }: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  if (!(std >= 0) || !Number.isFinite(mean)) throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
+  checkShape('randomNormal', shape);
+  const n = sizeOf(shape);
+  const u = uniformBits('randomNormal', [2, n], seed);
+  const u1 = slice(u, [0, 0], [1, n]);
+  const u2 = slice(u, [1, 0], [1, n]);
+  const radius = sqrt(mul(log(sub(1, u1)), -2));
+  const z = reshape(mul(radius, cos(mul(u2, 2 * Math.PI))), shape);
+  return std === 1 && mean === 0 ? z : add(mul(z, std), mean);
+}
+
+/** Bernoulli draws: 1 with probability `p`, else 0 (float32 by default, or bool). */
+export function bernoulli(shape: readonly number[], p: number, { seed, dtype = 'float32' }: RandomOptions & { dtype?: DType } = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
+  const mask = less(uniformBits('bernoulli', shape, seed), p);
+  return dtype === 'bool' ? mask : cast(mask, dtype);
+}

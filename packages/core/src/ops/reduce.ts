@@ -1,0 +1,84 @@
+/** Reductions over axes: sum, mean, max, min, argmax, argmin, logSumExp. */
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../engine.js';
+import { DTypeError } from '../errors.js';
+import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, div, mul, sub } from './binary.js';
+import { equal, isFinite, where } from './compare.js';
+import { broadcastTo } from './broadcast-to.js';
+import { cast } from './cast.js';
+import { operand, requireNumeric } from './operand.js';
+import { reshape, stopGradient } from './reshape.js';
+import { exp, log } from './unary.js';
+
+/** Axes to reduce: a number, a list, or undefined for all. */
+export type Axes = number | readonly number[] | undefined;
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function reduce(name: 'sum' | 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): { y: Tensor; t: Tensor; ax: number[] } {
+  const t = operand(name, x);
+  requireNumeric(name, t);
+  const ax = normalizeAxes(name, axes, t.rank);
+  const shape = t.shape.filter((_, i) => !ax.includes(i));
+  const raw = ax.length === 0 ? t : runKernel(name, [t], { axes: ax }, { shape, dtype: t.dtype });
+  const y = keepDims ? reshape(raw, keptShape(t.shape, ax)) : raw;
+  return { y, t, ax };
+}
+
+/** Σ over `axes` (all by default). */
+export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const { y, t, ax } = reduce('sum', x, axes, keepDims);
+  if (ax.length === 0) return y;
+  return record('sum', y, [t], (dy) => [broadcastTo(reshape(dy, keptShape(t.shape, ax)), t.shape)]);
+}
+
+/** Arithmetic mean over `axes` (float32 only). */
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const t = operand('mean', x);
+  if (t.dtype !== 'float32') throw new DTypeError(`mean: expected float32, got ${t.dtype}; cast it first`);
+  const ax = normalizeAxes('mean', axes, t.rank);
+  return div(sum(t, ax, keepDims), sizeOf(ax.map((a) => t.shape[a])));
+}
+
+function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): Tensor {
+  const { y, t, ax } = reduce(name, x, axes, keepDims);
+  if (ax.length === 0) return y;
+  // NOTE: ties share the gradient equally, as PyTorch's amax/amin.
+  return record(name, y, [t], (dy) => {
+    const kept = keptShape(t.shape, ax);
+    const mask = cast(equal(t, reshape(y, kept)), 'float32');
+    const share = div(mask, sum(mask, ax, true));
+    return [mul(share, reshape(dy, kept))];
+  });
+}
+
+/** Maximum over `axes`; NaN propagates. */
+export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('max', x, axes, keepDims);
+/** Minimum over `axes`; NaN propagates. */
+export const min = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('min', x, axes, keepDims);
+
+function argExtremum(name: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor {
+  const t = operand(name, x);
+  requireNumeric(name, t);
+  const a = normalizeAxis(name, axis, t.rank);
+  return runKernel(name, [t], { axis: a }, { shape: t.shape.filter((_, i) => i !== a), dtype: 'int32' });
+}
+
+/** Index of the first maximum along `axis` (int32). */
+export const argmax = (x: Tensor, axis = -1): Tensor => argExtremum('argmax', x, axis);
+/** Index of the first minimum along `axis` (int32). */
+export const argmin = (x: Tensor, axis = -1): Tensor => argExtremum('argmin', x, axis);
+
+/** log Σ eˣ over `axes`, computed stably by subtracting the maximum. */
+export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const t = operand('logSumExp', x);
+  const ax = normalizeAxes('logSumExp', axes, t.rank);
+  const m = stopGradient(max(t, ax, true));
+  const shift = where(isFinite(m), m, 0);
+  const lse = add(log(sum(exp(sub(t, shift)), ax, true)), shift);
+  return keepDims ? lse : reshape(lse, t.shape.filter((_, i) => !ax.includes(i)));
+}

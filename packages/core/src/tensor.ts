@@ -1,0 +1,145 @@
+/** Tensor: an immutable, reference-counted handle to values on a backend, with chainable ops. */
+import type { Backend } from './backend.js';
+import type { DType, TypedArray } from './dtype.js';
+import { BackendError, DisposedError, formatShape } from './errors.js';
+import * as ops from './ops/index.js';
+import { type Shape, sizeOf } from './shape.js';
+
+let nextId = 1;
+let liveTensors = 0;
+
+/** Storage shared by tensors that are views of one buffer (reshape shares it). */
+export class DataRef {
+  refs = 0;
+  constructor(
+    readonly backend: Backend,
+    readonly handle: object,
+    readonly bytes: number,
+  ) {}
+}
+
+/** A value that ops accept where a tensor goes: a tensor or a JavaScript number. */
+export type TensorLike = Tensor | number;
+
+/** Number of tensors created and not yet disposed. */
+export function liveTensorCount(): number {
+  return liveTensors;
+}
+
+const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+
+/**
+ * An n-dimensional array on a backend. Tensors are immutable: every op returns a new one.
+ * Free them with `dispose()`, a `using` declaration, or by running the code inside `tidy`.
+ */
+export class Tensor {
+  /** Unique id (used by gradient tapes). */
+  readonly id = nextId++;
+  /** Number of elements. */
+  readonly size: number;
+  /** True once disposed. */
+  disposed = false;
+  /** Set by `keep()`: no scope will dispose this tensor. */
+  kept = false;
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly ref: DataRef,
+    readonly shape: Shape,
+    readonly dtype: DType,
+  ) {
+    ref.refs++;
+    this.size = sizeOf(shape);
+    liveTensors++;
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Throws a DisposedError naming `op` if this tensor was disposed. */
+  assertLive(op: string): void {
+    if (this.disposed) throw new DisposedError(`${op}: tensor #${this.id} ${formatShape(this.shape)} was disposed`);
+  }
+
+  /** Reads the values (a fresh copy). */
+  async data(): Promise<TypedArray> {
+    this.assertLive('data');
+    return this.ref.backend.read(this.ref.handle, this.shape, this.dtype);
+  }
+
+  /** Reads the values synchronously; throws where the backend can only read asynchronously. */
+  dataSync(): TypedArray {
+    this.assertLive('dataSync');
+    const b = this.ref.backend;
+    if (!b.readSync) throw new BackendError(`dataSync: backend "${b.name}" reads asynchronously; use \`await t.data()\``);
+    return b.readSync(this.ref.handle, this.shape, this.dtype);
+  }
+
+  /** Reads the values as nested arrays (numbers; bool as 0/1). */
+  async array(): Promise<unknown> {
+    return nest(Array.from(await this.data()), this.shape);
+  }
+
+  /** Reads the only value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new BackendError(`item: expected a tensor of one element, got ${formatShape(this.shape)}`);
+    return (await this.data())[0];
+  }
+
+  /** Frees this tensor; the storage goes when no view of it is left. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    liveTensors--;
+    if (--this.ref.refs === 0) this.ref.backend.dispose(this.ref.handle);
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  toString(): string {
+    return `Tensor#${this.id}(${this.dtype}${formatShape(this.shape)}${this.disposed ? ', disposed' : ''})`;
+  }
+
+  add(b: TensorLike): Tensor { return ops.add(this, b); }
+  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
+  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
+  div(b: TensorLike): Tensor { return ops.div(this, b); }
+  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
+  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
+  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
+  neg(): Tensor { return ops.neg(this); }
+  abs(): Tensor { return ops.abs(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  square(): Tensor { return ops.square(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  relu(): Tensor { return ops.relu(this); }
+  equal(b: TensorLike): Tensor { return ops.equal(this, b); }
+  greater(b: TensorLike): Tensor { return ops.greater(this, b); }
+  less(b: TensorLike): Tensor { return ops.less(this, b); }
+  matmul(b: Tensor, o?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, o); }
+  sum(axes?: number | number[], keepDims = false): Tensor { return ops.sum(this, axes, keepDims); }
+  mean(axes?: number | number[], keepDims = false): Tensor { return ops.mean(this, axes, keepDims); }
+  max(axes?: number | number[], keepDims = false): Tensor { return ops.max(this, axes, keepDims); }
+  min(axes?: number | number[], keepDims = false): Tensor { return ops.min(this, axes, keepDims); }
+  argmax(axis = -1): Tensor { return ops.argmax(this, axis); }
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  softmax(): Tensor { return ops.softmax(this); }
+  logSoftmax(): Tensor { return ops.logSoftmax(this); }
+}
+
+function nest(values: number[], shape: Shape): unknown {
+  if (shape.length === 0) return values[0];
+  const [d, ...rest] = shape;
+  const inner = sizeOf(rest);
+  return Array.from({ length: d }, (_, i) => nest(values.slice(i * inner, (i + 1) * inner), rest));
+}

@@ -1,0 +1,59 @@
+/** Host-side dataset handling for the training loop: checks, splits, shuffles and minibatches. */
+import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { keyFromSeed, philoxUniform } from '../random/philox.js';
+import { sizeOf } from '../shape.js';
+import type { ArrayDataset } from './dataset.js';
+
+/** Throws unless `ds` is an ArrayDataset whose arrays fill their shapes and agree on N. */
+export function checkDataset(op: string, ds: ArrayDataset): number {
+  if (!ds || !(ds.x instanceof Float32Array) || !(ds.y instanceof Float32Array || ds.y instanceof Int32Array)) {
+    throw new ValueError(`${op}: expected a dataset { x: Float32Array, xShape, y: Float32Array | Int32Array, yShape }`);
+  }
+  if (sizeOf(ds.xShape) !== ds.x.length || sizeOf(ds.yShape) !== ds.y.length) {
+    throw new ShapeError(`${op}: arrays do not fill their shapes (x ${ds.x.length} vs ${formatShape(ds.xShape)}, y ${ds.y.length} vs ${formatShape(ds.yShape)})`);
+  }
+  if (ds.xShape[0] !== ds.yShape[0]) {
+    throw new ShapeError(`${op}: x has ${ds.xShape[0]} examples but y has ${ds.yShape[0]}`);
+  }
+  return ds.xShape[0];
+}
+
+/** Copies rows `indices` of `ds` into a new dataset. */
+export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDataset {
+  const xRow = sizeOf(ds.xShape.slice(1));
+  const yRow = sizeOf(ds.yShape.slice(1));
+  const x = new Float32Array(indices.length * xRow);
+  const y = ds.y instanceof Int32Array ? new Int32Array(indices.length * yRow) : new Float32Array(indices.length * yRow);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    x.set(ds.x.subarray(r * xRow, (r + 1) * xRow), i * xRow);
+    y.set(ds.y.subarray(r * yRow, (r + 1) * yRow), i * yRow);
+  }
+  return { x, xShape: [indices.length, ...ds.xShape.slice(1)], y, yShape: [indices.length, ...ds.yShape.slice(1)] };
+}
+
+/** Rows [start, end) as a dataset sharing memory with `ds`. */
+export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDataset {
+  const xRow = sizeOf(ds.xShape.slice(1));
+  const yRow = sizeOf(ds.yShape.slice(1));
+  return {
+    x: ds.x.subarray(start * xRow, end * xRow),
+    xShape: [end - start, ...ds.xShape.slice(1)],
+    y: ds.y.subarray(start * yRow, end * yRow),
+    yShape: [end - start, ...ds.yShape.slice(1)],
+  };
+}
+
+/** A permutation of 0..n−1 from Philox under `seed`, stream `epoch` (Fisher–Yates). */
+export function permutation(n: number, seed: number, epoch: number): Int32Array {
+  const u = philoxUniform(keyFromSeed(seed), epoch * 2 ** 24, n);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u[i] * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}

