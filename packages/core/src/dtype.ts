@@ -4,7 +4,11 @@
 export type DType = 'float32' | 'int32' | 'bool';
 
 /** The typed array that holds values of a given dtype. */
-export type TypedArrayFor<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : Uint8Array;
+export type TypedArrayFor<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'int32'
+    ? Int32Array
+    : Uint8Array;
 
 /** Any typed array a backend may return. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;

@@ -85,7 +85,9 @@ export function runKernel<K extends KernelName>(
   const backend = getBackend();
   const kernel = (backend.kernels as Partial<Record<KernelName, (...a: unknown[]) => object>>)[name];
   if (typeof kernel !== 'function') {
-    throw new BackendError(`${name}: backend "${backend.name}" has no kernel "${name}"; it is required by the contract`);
+    throw new BackendError(
+      `${name}: backend "${backend.name}" has no kernel "${name}"; it is required by the contract`,
+    );
   }
   const infos = inputs.map((t) => info(t, name, backend));
   const allowed = backend.dtypes?.[name];

@@ -1,8 +1,9 @@
 /** Memory management: tidy scopes and the memory report. */
+
+import { isRecording } from './autograd/tape.js';
 import { endScope, getBackend, keep, startScope } from './engine.js';
 import { BackpropError } from './errors.js';
-import { isRecording } from './autograd/tape.js';
-import { Tensor, liveTensorCount } from './tensor.js';
+import { liveTensorCount, Tensor } from './tensor.js';
 
 function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
   if (value instanceof Tensor) into.add(value);
@@ -27,7 +28,9 @@ export function tidy<T>(fn: () => T): T {
   }
   if (result instanceof Promise) {
     endScope(new Set(), isRecording());
-    throw new BackpropError('tidy: the function must be synchronous; await outside tidy and tidy each synchronous step');
+    throw new BackpropError(
+      'tidy: the function must be synchronous; await outside tidy and tidy each synchronous step',
+    );
   }
   const kept = new Set<Tensor>();
   collect(result, kept);

@@ -1,5 +1,5 @@
 /** Shape arithmetic: sizes, strides, broadcasting and axis normalization. */
-import { ShapeError, ValueError, formatShape } from './errors.js';
+import { formatShape, ShapeError, ValueError } from './errors.js';
 
 /** A tensor's shape: one non-negative integer per axis; `[]` is a scalar. */
 export type Shape = readonly number[];

@@ -73,7 +73,8 @@ export class Tensor {
   dataSync(): TypedArray {
     this.assertLive('dataSync');
     const b = this.ref.backend;
-    if (!b.readSync) throw new BackendError(`dataSync: backend "${b.name}" reads asynchronously; use \`await t.data()\``);
+    if (!b.readSync)
+      throw new BackendError(`dataSync: backend "${b.name}" reads asynchronously; use \`await t.data()\``);
     return b.readSync(this.ref.handle, this.shape, this.dtype);
   }
 
@@ -84,7 +85,8 @@ export class Tensor {
 
   /** Reads the only value of a one-element tensor. */
   async item(): Promise<number> {
-    if (this.size !== 1) throw new BackendError(`item: expected a tensor of one element, got ${formatShape(this.shape)}`);
+    if (this.size !== 1)
+      throw new BackendError(`item: expected a tensor of one element, got ${formatShape(this.shape)}`);
     return (await this.data())[0];
   }
 
@@ -104,37 +106,99 @@ export class Tensor {
     return `Tensor#${this.id}(${this.dtype}${formatShape(this.shape)}${this.disposed ? ', disposed' : ''})`;
   }
 
-  add(b: TensorLike): Tensor { return ops.add(this, b); }
-  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
-  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
-  div(b: TensorLike): Tensor { return ops.div(this, b); }
-  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
-  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  neg(): Tensor { return ops.neg(this); }
-  abs(): Tensor { return ops.abs(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  square(): Tensor { return ops.square(this); }
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  relu(): Tensor { return ops.relu(this); }
-  equal(b: TensorLike): Tensor { return ops.equal(this, b); }
-  greater(b: TensorLike): Tensor { return ops.greater(this, b); }
-  less(b: TensorLike): Tensor { return ops.less(this, b); }
-  matmul(b: Tensor, o?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, o); }
-  sum(axes?: number | number[], keepDims = false): Tensor { return ops.sum(this, axes, keepDims); }
-  mean(axes?: number | number[], keepDims = false): Tensor { return ops.mean(this, axes, keepDims); }
-  max(axes?: number | number[], keepDims = false): Tensor { return ops.max(this, axes, keepDims); }
-  min(axes?: number | number[], keepDims = false): Tensor { return ops.min(this, axes, keepDims); }
-  argmax(axis = -1): Tensor { return ops.argmax(this, axis); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
-  softmax(): Tensor { return ops.softmax(this); }
-  logSoftmax(): Tensor { return ops.logSoftmax(this); }
+  add(b: TensorLike): Tensor {
+    return ops.add(this, b);
+  }
+  sub(b: TensorLike): Tensor {
+    return ops.sub(this, b);
+  }
+  mul(b: TensorLike): Tensor {
+    return ops.mul(this, b);
+  }
+  div(b: TensorLike): Tensor {
+    return ops.div(this, b);
+  }
+  pow(b: TensorLike): Tensor {
+    return ops.pow(this, b);
+  }
+  maximum(b: TensorLike): Tensor {
+    return ops.maximum(this, b);
+  }
+  minimum(b: TensorLike): Tensor {
+    return ops.minimum(this, b);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  reciprocal(): Tensor {
+    return ops.reciprocal(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  equal(b: TensorLike): Tensor {
+    return ops.equal(this, b);
+  }
+  greater(b: TensorLike): Tensor {
+    return ops.greater(this, b);
+  }
+  less(b: TensorLike): Tensor {
+    return ops.less(this, b);
+  }
+  matmul(b: Tensor, o?: ops.MatmulOptions): Tensor {
+    return ops.matmul(this, b, o);
+  }
+  sum(axes?: number | number[], keepDims = false): Tensor {
+    return ops.sum(this, axes, keepDims);
+  }
+  mean(axes?: number | number[], keepDims = false): Tensor {
+    return ops.mean(this, axes, keepDims);
+  }
+  max(axes?: number | number[], keepDims = false): Tensor {
+    return ops.max(this, axes, keepDims);
+  }
+  min(axes?: number | number[], keepDims = false): Tensor {
+    return ops.min(this, axes, keepDims);
+  }
+  argmax(axis = -1): Tensor {
+    return ops.argmax(this, axis);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  cast(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
+  softmax(): Tensor {
+    return ops.softmax(this);
+  }
+  logSoftmax(): Tensor {
+    return ops.logSoftmax(this);
+  }
 }
 
 function nest(values: number[], shape: Shape): unknown {

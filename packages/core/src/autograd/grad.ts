@@ -3,7 +3,7 @@
  * function are freed when the gradients are computed; only the value and gradients remain.
  */
 import { endScope, startScope } from '../engine.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
@@ -28,7 +28,7 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
   checkArgs('vjp', args);
-  const scope = startScope();
+  startScope();
   const tape = openTape(args);
   let value: Tensor;
   let grads: Tensor[];
@@ -56,7 +56,9 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor
   return (...args) => {
     const result = vjp(f, args);
     if (result.value.size !== 1) {
-      throw new ShapeError(`valueAndGrad: the function must return a scalar, got ${formatShape(result.value.shape)}; use vjp for other outputs`);
+      throw new ShapeError(
+        `valueAndGrad: the function must return a scalar, got ${formatShape(result.value.shape)}; use vjp for other outputs`,
+      );
     }
     return result;
   };

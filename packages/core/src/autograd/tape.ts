@@ -61,7 +61,12 @@ export function record(op: string, out: Tensor, inputs: readonly Tensor[], vjp: 
  * Propagates `dy` from `y` back through `tape`; returns the accumulated gradient of every
  * tensor on the tape by id. `add` sums two gradients (passed in to avoid an import cycle).
  */
-export function backward(tape: Tape, y: Tensor, dy: Tensor, add: (a: Tensor, b: Tensor) => Tensor): Map<number, Tensor> {
+export function backward(
+  tape: Tape,
+  y: Tensor,
+  dy: Tensor,
+  add: (a: Tensor, b: Tensor) => Tensor,
+): Map<number, Tensor> {
   const order: Tensor[] = [];
   const visited = new Set<number>();
   const stack: [Tensor, boolean][] = [[y, false]];
@@ -85,7 +90,9 @@ export function backward(tape: Tape, y: Tensor, dy: Tensor, add: (a: Tensor, b: 
     if (!node || !g) continue;
     const inputGrads = node.vjp(g);
     if (inputGrads.length !== node.inputs.length) {
-      throw new BackpropError(`${node.op}: gradient rule returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`);
+      throw new BackpropError(
+        `${node.op}: gradient rule returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`,
+      );
     }
     node.inputs.forEach((x, k) => {
       const gx = inputGrads[k];
@@ -111,7 +118,12 @@ export function withoutRecording<T>(fn: () => T): T {
  * Defines a composite op with its own gradient: `forward` runs unrecorded, then one node
  * with `vjp` is recorded. Use where the composed gradient would be slower or less exact.
  */
-export function customOp(op: string, inputs: readonly Tensor[], forward: () => Tensor, vjp: (dy: Tensor, y: Tensor) => readonly (Tensor | null)[]): Tensor {
+export function customOp(
+  op: string,
+  inputs: readonly Tensor[],
+  forward: () => Tensor,
+  vjp: (dy: Tensor, y: Tensor) => readonly (Tensor | null)[],
+): Tensor {
   const y = withoutRecording(forward);
   return record(op, y, inputs, (dy) => vjp(dy, y));
 }

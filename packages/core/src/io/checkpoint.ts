@@ -6,7 +6,11 @@ import type { Optimizer } from '../train/optimizer.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
 
 /** Serializes `model` (names prefixed `model.`) and optionally `optimizer` (`optimizer.`). */
-export async function saveCheckpoint(model: Module, optimizer?: Optimizer, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+export async function saveCheckpoint(
+  model: Module,
+  optimizer?: Optimizer,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
   const all = new Map<string, Tensor>();
   for (const [k, v] of model.stateDict()) all.set(`model.${k}`, v);
   if (optimizer) for (const [k, v] of optimizer.stateDict()) all.set(`optimizer.${k}`, v);

@@ -13,7 +13,10 @@ const TO_FORMAT: Record<DType, string> = { float32: 'F32', int32: 'I32', bool: '
 const FROM_FORMAT: Record<string, DType> = { F32: 'float32', I32: 'int32', BOOL: 'bool' };
 
 /** Serializes named tensors (and string metadata) into safetensors bytes. */
-export async function saveSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+export async function saveSafetensors(
+  tensors: ReadonlyMap<string, Tensor>,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const chunks: Uint8Array[] = [];
@@ -21,7 +24,11 @@ export async function saveSafetensors(tensors: ReadonlyMap<string, Tensor>, meta
   for (const [name, t] of tensors) {
     const values = await t.data();
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    header[name] = { dtype: TO_FORMAT[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.byteLength] };
+    header[name] = {
+      dtype: TO_FORMAT[t.dtype],
+      shape: [...t.shape],
+      data_offsets: [offset, offset + bytes.byteLength],
+    };
     chunks.push(bytes);
     offset += bytes.byteLength;
   }
@@ -44,7 +51,8 @@ export function loadSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
   if (bytes.byteLength < 8) throw new ValueError(`loadSafetensors: expected at least 8 bytes, got ${bytes.byteLength}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.byteLength) throw new ValueError(`loadSafetensors: header of ${headerLength} bytes overruns a file of ${bytes.byteLength}`);
+  if (8 + headerLength > bytes.byteLength)
+    throw new ValueError(`loadSafetensors: header of ${headerLength} bytes overruns a file of ${bytes.byteLength}`);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
@@ -61,10 +69,13 @@ export function loadSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
     const [begin, end] = entry.data_offsets;
     const expected = sizeOf(entry.shape) * (dtype === 'bool' ? 1 : 4);
     if (end - begin !== expected || base + end > bytes.byteLength) {
-      throw new ValueError(`loadSafetensors: ${name} has ${end - begin} bytes for shape [${entry.shape}] (expected ${expected})`);
+      throw new ValueError(
+        `loadSafetensors: ${name} has ${end - begin} bytes for shape [${entry.shape}] (expected ${expected})`,
+      );
     }
     const raw = bytes.slice(base + begin, base + end);
-    const values: TypedArray = dtype === 'float32' ? new Float32Array(raw.buffer) : dtype === 'int32' ? new Int32Array(raw.buffer) : raw;
+    const values: TypedArray =
+      dtype === 'float32' ? new Float32Array(raw.buffer) : dtype === 'int32' ? new Int32Array(raw.buffer) : raw;
     tensors.set(name, tensor(values, entry.shape, dtype));
   }
   return { tensors, metadata };

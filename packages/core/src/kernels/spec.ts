@@ -57,7 +57,10 @@ export interface RequiredKernelSpec {
   /** a ≥ b → bool */ greaterEqual: Binary;
   /** a < b → bool */ less: Binary;
   /** a ≤ b → bool */ lessEqual: Binary;
-  /** cond ? a : b, broadcasting all three */ where: { inputs: [cond: TensorInfo, a: TensorInfo, b: TensorInfo]; attrs: Record<string, never> };
+  /** cond ? a : b, broadcasting all three */ where: {
+    inputs: [cond: TensorInfo, a: TensorInfo, b: TensorInfo];
+    attrs: Record<string, never>;
+  };
   /** Σ over `axes` (removed from the output shape) */ sum: Reduce;
   /** max over `axes`, NaN-propagating */ max: Reduce;
   /** min over `axes`, NaN-propagating */ min: Reduce;
@@ -135,12 +138,54 @@ export type KernelTable = RequiredKernels & OptionalKernels;
 
 /** The names of the required kernels, for capability checks and the conformance suite. */
 export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
-  'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'floor',
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'where',
-  'sum', 'max', 'min', 'argmax', 'argmin', 'matmul', 'gather', 'scatterAdd',
-  'slice', 'concat', 'transpose', 'broadcastTo', 'pad', 'cast', 'fill', 'randomUniform',
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'log1p',
+  'sqrt',
+  'reciprocal',
+  'tanh',
+  'sigmoid',
+  'sin',
+  'cos',
+  'floor',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'where',
+  'sum',
+  'max',
+  'min',
+  'argmax',
+  'argmin',
+  'matmul',
+  'gather',
+  'scatterAdd',
+  'slice',
+  'concat',
+  'transpose',
+  'broadcastTo',
+  'pad',
+  'cast',
+  'fill',
+  'randomUniform',
 ];
 
 /** The names of the optional kernels. */
-export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = ['softmax', 'logSoftmax', 'softmaxCrossEntropy', 'dense'];
+export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
+  'softmax',
+  'logSoftmax',
+  'softmaxCrossEntropy',
+  'dense',
+];

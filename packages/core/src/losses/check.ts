@@ -1,5 +1,5 @@
 /** Argument checks shared by the losses. */
-import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -9,6 +9,8 @@ export function sameShapeFloat(op: string, prediction: Tensor, target: Tensor): 
     throw new DTypeError(`${op}: expected float32 prediction and target, got ${prediction.dtype} and ${target.dtype}`);
   }
   if (!shapesEqual(prediction.shape, target.shape)) {
-    throw new ShapeError(`${op}: prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)} differ`);
+    throw new ShapeError(
+      `${op}: prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)} differ`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 /** The gradient of mean softmax cross-entropy with respect to the logits. */
-import { div, mul, sub } from '../ops/binary.js';
+
 import { softmax } from '../ops/activations.js';
+import { div, mul, sub } from '../ops/binary.js';
 import type { Tensor } from '../tensor.js';
 
 /** dy · (softmax(z) − target) / N. */

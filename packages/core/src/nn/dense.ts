@@ -1,9 +1,10 @@
 /** Dense (fully connected) layer: y = act(x·W + b), W of shape [inputs, units]. */
+
+import { customOp } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { matmul } from '../ops/matmul.js';
-import { customOp } from '../autograd/tape.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor.js';
 import { type InitializerLike, resolveInit } from './init.js';
@@ -36,12 +37,19 @@ export class Dense extends Module {
     { bias = true, weightInit = 'torchDefault', biasInit = 'torchDefault', seed }: DenseOptions = {},
   ) {
     super();
-    for (const [k, v] of [['inputs', inputs], ['units', units]] as const) {
+    for (const [k, v] of [
+      ['inputs', inputs],
+      ['units', units],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ValueError(`dense: ${k} must be a positive integer, got ${v}`);
     }
     const ctx = { fanIn: inputs, fanOut: units };
     this.weight = this.parameter('weight', resolveInit('dense', weightInit)([inputs, units], { ...ctx, seed }));
-    if (bias) this.bias = this.parameter('bias', resolveInit('dense', biasInit)([units], { ...ctx, seed: seed === undefined ? undefined : seed + 1 }));
+    if (bias)
+      this.bias = this.parameter(
+        'bias',
+        resolveInit('dense', biasInit)([units], { ...ctx, seed: seed === undefined ? undefined : seed + 1 }),
+      );
   }
 
   forward(x: Tensor): Tensor {
@@ -54,7 +62,8 @@ export class Dense extends Module {
       return customOp(
         'dense',
         [x, w, b],
-        () => runKernel('dense', [x, w, b], { activation: 'linear' }, { shape: [x.shape[0], this.units], dtype: x.dtype }),
+        () =>
+          runKernel('dense', [x, w, b], { activation: 'linear' }, { shape: [x.shape[0], this.units], dtype: x.dtype }),
         (dy) => [matmul(dy, w, { transposeB: true }), matmul(x, dy, { transposeA: true }), sum(dy, 0)],
       );
     }
@@ -64,4 +73,5 @@ export class Dense extends Module {
 }
 
 /** A dense layer: `dense(784, 256)`. */
-export const dense = (inputs: number, units: number, options?: DenseOptions): Dense => new Dense(inputs, units, options);
+export const dense = (inputs: number, units: number, options?: DenseOptions): Dense =>
+  new Dense(inputs, units, options);

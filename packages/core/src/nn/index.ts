@@ -1,20 +1,21 @@
 /** The `nn` namespace: modules, layers, initializers. */
-export { Module } from './module.js';
-export { Parameter } from './parameter.js';
-export { Dense, dense, type DenseOptions } from './dense.js';
-export { Sequential, sequential } from './sequential.js';
+
 export {
-  Lambda,
-  activations,
   type ActivationName,
+  activations,
+  elu_ as elu,
+  flatten_ as flatten,
+  Lambda,
+  leakyRelu_ as leakyRelu,
+  logSoftmax_ as logSoftmax,
   relu_ as relu,
   sigmoid_ as sigmoid,
-  tanh_ as tanh,
-  leakyRelu_ as leakyRelu,
-  softplus_ as softplus,
-  elu_ as elu,
   softmax_ as softmax,
-  logSoftmax_ as logSoftmax,
-  flatten_ as flatten,
+  softplus_ as softplus,
+  tanh_ as tanh,
 } from './activation-layers.js';
+export { Dense, type DenseOptions, dense } from './dense.js';
 export * from './init.js';
+export { Module } from './module.js';
+export { Parameter } from './parameter.js';
+export { Sequential, sequential } from './sequential.js';

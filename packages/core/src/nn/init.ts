@@ -21,20 +21,31 @@ export type Initializer = (shape: readonly number[], context: InitContext) => Te
 /** All zeros. */
 export const zerosInit: Initializer = (shape) => zeros(shape);
 /** A constant. */
-export const constantInit = (value: number): Initializer => (shape) => full(shape, value);
+export const constantInit =
+  (value: number): Initializer =>
+  (shape) =>
+    full(shape, value);
 /** U(low, high). */
-export const uniformInit = (low = -0.05, high = 0.05): Initializer => (shape, { seed }) => randomUniform(shape, { low, high, seed });
+export const uniformInit =
+  (low = -0.05, high = 0.05): Initializer =>
+  (shape, { seed }) =>
+    randomUniform(shape, { low, high, seed });
 /** N(0, std²). */
-export const normalInit = (std = 0.01): Initializer => (shape, { seed }) => randomNormal(shape, { std, seed });
+export const normalInit =
+  (std = 0.01): Initializer =>
+  (shape, { seed }) =>
+    randomNormal(shape, { std, seed });
 /** Glorot (Xavier) uniform: U(±√(6/(fan_in + fan_out))). */
 export const glorotUniform: Initializer = (shape, { fanIn, fanOut, seed }) => {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   return randomUniform(shape, { low: -limit, high: limit, seed });
 };
 /** Glorot (Xavier) normal: N(0, 2/(fan_in + fan_out)). */
-export const glorotNormal: Initializer = (shape, { fanIn, fanOut, seed }) => randomNormal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), seed });
+export const glorotNormal: Initializer = (shape, { fanIn, fanOut, seed }) =>
+  randomNormal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), seed });
 /** He (Kaiming) normal: N(0, 2/fan_in). */
-export const heNormal: Initializer = (shape, { fanIn, seed }) => randomNormal(shape, { std: Math.sqrt(2 / fanIn), seed });
+export const heNormal: Initializer = (shape, { fanIn, seed }) =>
+  randomNormal(shape, { std: Math.sqrt(2 / fanIn), seed });
 /** He (Kaiming) uniform: U(±√(6/fan_in)). */
 export const heUniform: Initializer = (shape, { fanIn, seed }) => {
   const limit = Math.sqrt(6 / fanIn);
@@ -63,6 +74,9 @@ export type InitializerLike = Initializer | keyof typeof initializers;
 export function resolveInit(op: string, init: InitializerLike): Initializer {
   if (typeof init === 'function') return init;
   const found = initializers[init];
-  if (!found) throw new ValueError(`${op}: unknown initializer "${String(init)}"; expected one of ${Object.keys(initializers).join(', ')}`);
+  if (!found)
+    throw new ValueError(
+      `${op}: unknown initializer "${String(init)}"; expected one of ${Object.keys(initializers).join(', ')}`,
+    );
   return found;
 }

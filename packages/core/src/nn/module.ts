@@ -1,6 +1,6 @@
 /** Module: a layer or model with named parameters, buffers, children and train / eval mode. */
 import { keep } from '../engine.js';
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Parameter } from './parameter.js';

@@ -1,6 +1,6 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
 import { keep } from '../engine.js';
-import { DTypeError, ShapeError, formatShape } from '../errors.js';
+import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -30,9 +30,12 @@ export class Parameter {
   /** Replaces the value with `next` (same shape and dtype); the old value is disposed. */
   assign(next: Tensor): void {
     if (!shapesEqual(next.shape, this.#value.shape)) {
-      throw new ShapeError(`Parameter.assign: ${this.name} has shape ${formatShape(this.#value.shape)}, got ${formatShape(next.shape)}`);
+      throw new ShapeError(
+        `Parameter.assign: ${this.name} has shape ${formatShape(this.#value.shape)}, got ${formatShape(next.shape)}`,
+      );
     }
-    if (next.dtype !== this.#value.dtype) throw new DTypeError(`Parameter.assign: ${this.name} is ${this.#value.dtype}, got ${next.dtype}`);
+    if (next.dtype !== this.#value.dtype)
+      throw new DTypeError(`Parameter.assign: ${this.name} is ${this.#value.dtype}, got ${next.dtype}`);
     next.assertLive('Parameter.assign');
     if (next === this.#value) return;
     const old = this.#value;

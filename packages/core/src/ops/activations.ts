@@ -19,26 +19,46 @@ function floatOperand(op: string, x: Tensor): Tensor {
 /** max(x, 0). NOTE: relu′(0) = 0, as PyTorch. */
 export function relu(x: Tensor): Tensor {
   const t = floatOperand('relu', x);
-  return customOp('relu', [t], () => where(greater(t, 0), t, 0), (dy) => [where(greater(t, 0), dy, 0)]);
+  return customOp(
+    'relu',
+    [t],
+    () => where(greater(t, 0), t, 0),
+    (dy) => [where(greater(t, 0), dy, 0)],
+  );
 }
 
 /** x for x > 0, αx otherwise (α = 0.01 as PyTorch). */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   const t = floatOperand('leakyRelu', x);
   if (!Number.isFinite(alpha)) throw new ValueError(`leakyRelu: alpha must be finite, got ${alpha}`);
-  return customOp('leakyRelu', [t], () => where(greater(t, 0), t, mul(t, alpha)), (dy) => [where(greater(t, 0), dy, mul(dy, alpha))]);
+  return customOp(
+    'leakyRelu',
+    [t],
+    () => where(greater(t, 0), t, mul(t, alpha)),
+    (dy) => [where(greater(t, 0), dy, mul(dy, alpha))],
+  );
 }
 
 /** ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|); softplus′ = σ(x). */
 export function softplus(x: Tensor): Tensor {
   const t = floatOperand('softplus', x);
-  return customOp('softplus', [t], () => add(maximum(t, 0), log1p(exp(neg(abs(t))))), (dy) => [mul(dy, sigmoid(t))]);
+  return customOp(
+    'softplus',
+    [t],
+    () => add(maximum(t, 0), log1p(exp(neg(abs(t))))),
+    (dy) => [mul(dy, sigmoid(t))],
+  );
 }
 
 /** x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   const t = floatOperand('elu', x);
-  return customOp('elu', [t], () => where(greater(t, 0), t, mul(sub(exp(t), 1), alpha)), (dy) => [where(greater(t, 0), dy, mul(dy, mul(exp(t), alpha)))]);
+  return customOp(
+    'elu',
+    [t],
+    () => where(greater(t, 0), t, mul(sub(exp(t), 1), alpha)),
+    (dy) => [where(greater(t, 0), dy, mul(dy, mul(exp(t), alpha)))],
+  );
 }
 
 function isLastAxis(t: Tensor, axis: number): boolean {
@@ -50,7 +70,8 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const t = floatOperand('softmax', x);
   const a = normalizeAxis('softmax', axis, t.rank);
   const forward = () => {
-    if (isLastAxis(t, a) && hasKernel('softmax')) return runKernel('softmax', [t], {}, { shape: t.shape, dtype: t.dtype });
+    if (isLastAxis(t, a) && hasKernel('softmax'))
+      return runKernel('softmax', [t], {}, { shape: t.shape, dtype: t.dtype });
     const e = exp(sub(t, max(t, a, true)));
     return div(e, sum(e, a, true));
   };

@@ -5,12 +5,17 @@ import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { equal, greater, where } from './compare.js';
 import { operands, requireNumeric } from './operand.js';
-import { unbroadcast } from './unbroadcast.js';
 import { log, neg } from './unary.js';
+import { unbroadcast } from './unbroadcast.js';
 
 type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
 
-function binary(name: BinaryName, a: TensorLike, b: TensorLike, vjp: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null]): Tensor {
+function binary(
+  name: BinaryName,
+  a: TensorLike,
+  b: TensorLike,
+  vjp: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null],
+): Tensor {
   const [ta, tb] = operands(name, a, b);
   requireNumeric(name, ta);
   const shape = broadcastShapes(name, ta.shape, tb.shape);
@@ -26,7 +31,8 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b,
 /** a − b */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b, (dy) => [dy, neg(dy)]);
 /** a · b */
-export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b, (dy, x, z) => [mul(dy, z), mul(dy, x)]);
+export const mul = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('mul', a, b, (dy, x, z) => [mul(dy, z), mul(dy, x)]);
 /** a / b (int32: truncated toward zero) */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
   binary('div', a, b, (dy, x, z) => [div(dy, z), neg(div(mul(dy, x), mul(z, z)))]);
@@ -50,4 +56,3 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
     const share = where(greater(z, x), 1, where(equal(x, z), 0.5, 0));
     return [mul(dy, share), sub(dy, mul(dy, share))];
   });
-

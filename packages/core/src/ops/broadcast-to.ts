@@ -1,7 +1,7 @@
 /** broadcastTo: repeats a tensor along stretched axes. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes, checkShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';

@@ -1,7 +1,7 @@
 /** cast: converts a tensor to another dtype. */
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../engine.js';
 import { DTYPES, type DType } from '../dtype.js';
+import { runKernel } from '../engine.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
@@ -12,7 +12,8 @@ import { operand } from './operand.js';
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const t = operand('cast', x);
-  if (!DTYPES.includes(dtype)) throw new DTypeError(`cast: unknown dtype ${String(dtype)}; expected one of ${DTYPES.join(', ')}`);
+  if (!DTYPES.includes(dtype))
+    throw new DTypeError(`cast: unknown dtype ${String(dtype)}; expected one of ${DTYPES.join(', ')}`);
   if (t.dtype === dtype) return t;
   const y = runKernel('cast', [t], {}, { shape: t.shape, dtype });
   return record('cast', y, [t], (dy) => [dtype === 'float32' && t.dtype === 'float32' ? dy : null]);

@@ -4,9 +4,9 @@ import { runKernel } from '../engine.js';
 import { DTypeError, formatShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
+import { zerosLike } from './creation.js';
 import { operand, operands } from './operand.js';
 import { unbroadcast } from './unbroadcast.js';
-import { zerosLike } from './creation.js';
 
 type CompareName = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
 
@@ -45,11 +45,11 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** True where x is neither NaN nor ±∞ (always true for int32). */
-export function isFinite(x: Tensor): Tensor {
+export function isfinite(x: Tensor): Tensor {
   const t = operand('isFinite', x);
   if (t.dtype !== 'float32') return equal(t, t);
   return less(runKernel('abs', [t], {}, { shape: t.shape, dtype: t.dtype }), Number.POSITIVE_INFINITY);
 }
 
 /** True where x is NaN. */
-export const isNaN = (x: Tensor): Tensor => notEqual(x, x);
+export const isnan = (x: Tensor): Tensor => notEqual(x, x);

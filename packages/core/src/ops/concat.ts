@@ -1,7 +1,7 @@
 /** concat: joins tensors along an axis. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { DTypeError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
@@ -16,7 +16,9 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   for (const t of ts) {
     if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes differ, got ${first.dtype} and ${t.dtype}`);
     if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError(`concat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ outside axis ${a}`);
+      throw new ShapeError(
+        `concat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ outside axis ${a}`,
+      );
     }
   }
   if (ts.length === 1) return first;

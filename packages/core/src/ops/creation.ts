@@ -1,7 +1,7 @@
 /** Creating tensors: from arrays, filled, ranges and identity matrices. */
-import { type DType, type TypedArray, allocate, matchesDType } from '../dtype.js';
+import { allocate, type DType, matchesDType, type TypedArray } from '../dtype.js';
 import { runKernel, writeTensor } from '../engine.js';
-import { DTypeError, ShapeError, ValueError, formatShape } from '../errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -50,8 +50,10 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
   }
   const s = shape ?? inferred;
   checkShape('tensor', s);
-  if (sizeOf(s) !== flat.length) throw new ShapeError(`tensor: ${flat.length} values do not fill shape ${formatShape(s)}`);
-  const data = ArrayBuffer.isView(flat) && matchesDType(flat as TypedArray, dtype) ? (flat as TypedArray) : copyInto(flat, dtype);
+  if (sizeOf(s) !== flat.length)
+    throw new ShapeError(`tensor: ${flat.length} values do not fill shape ${formatShape(s)}`);
+  const data =
+    ArrayBuffer.isView(flat) && matchesDType(flat as TypedArray, dtype) ? (flat as TypedArray) : copyInto(flat, dtype);
   return writeTensor(data, s, dtype);
 }
 
@@ -73,7 +75,8 @@ export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full(
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', shape);
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
-  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool')
+    throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
   return runKernel('fill', [], { value }, { shape, dtype });
 }
 
@@ -89,7 +92,8 @@ export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
 /** Values start, start + step, … below stop (above, for a negative step). */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const values = allocate(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;

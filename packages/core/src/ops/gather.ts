@@ -7,8 +7,8 @@ import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { equal } from './compare.js';
 import { arange } from './creation.js';
-import { expandDims } from './reshape.js';
 import { operand, requireInt } from './operand.js';
+import { expandDims } from './reshape.js';
 
 /** Slices of `x` at int32 `indices` along `axis`; indices out of range give zeros on some backends, so keep them valid. */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
@@ -34,6 +34,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
 export function oneHot(indices: Tensor, depth: number): Tensor {
   const idx = operand('oneHot', indices);
   requireInt('oneHot', idx);
-  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
   return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), 'float32');
 }

@@ -4,6 +4,8 @@ export * from './binary.js';
 export * from './broadcast-to.js';
 export * from './cast.js';
 export * from './compare.js';
+/** TF.js spellings of isfinite and isnan. */
+export { isfinite as isFinite, isnan as isNaN } from './compare.js';
 export * from './concat.js';
 export * from './creation.js';
 export * from './gather.js';
@@ -12,6 +14,7 @@ export * from './random.js';
 export * from './reduce.js';
 export * from './reshape.js';
 export * from './slice.js';
+export * from './to-backend.js';
 export * from './transpose.js';
 export * from './unary.js';
 export { unbroadcast } from './unbroadcast.js';

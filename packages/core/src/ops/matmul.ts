@@ -1,7 +1,7 @@
 /** matmul: batched matrix product with transpose flags, and its gradient. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { operands, requireNumeric } from './operand.js';
@@ -21,10 +21,16 @@ export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = 
   const [ta, tb] = operands('matmul', a, b);
   requireNumeric('matmul', ta);
   if (ta.rank < 2 || tb.rank < 2) {
-    throw new ShapeError(`matmul: both operands need rank ≥ 2, got a${formatShape(ta.shape)} and b${formatShape(tb.shape)}`);
+    throw new ShapeError(
+      `matmul: both operands need rank ≥ 2, got a${formatShape(ta.shape)} and b${formatShape(tb.shape)}`,
+    );
   }
-  const [m, k] = transposeA ? [ta.shape[ta.rank - 1], ta.shape[ta.rank - 2]] : [ta.shape[ta.rank - 2], ta.shape[ta.rank - 1]];
-  const [k2, n] = transposeB ? [tb.shape[tb.rank - 1], tb.shape[tb.rank - 2]] : [tb.shape[tb.rank - 2], tb.shape[tb.rank - 1]];
+  const [m, k] = transposeA
+    ? [ta.shape[ta.rank - 1], ta.shape[ta.rank - 2]]
+    : [ta.shape[ta.rank - 2], ta.shape[ta.rank - 1]];
+  const [k2, n] = transposeB
+    ? [tb.shape[tb.rank - 1], tb.shape[tb.rank - 2]]
+    : [tb.shape[tb.rank - 2], tb.shape[tb.rank - 1]];
   if (k !== k2) {
     throw new ShapeError(
       `matmul: inner dimensions differ, got a${formatShape(ta.shape)}${transposeA ? 'ᵀ' : ''} and b${formatShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k} ≠ ${k2})`,

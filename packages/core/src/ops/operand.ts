@@ -1,8 +1,8 @@
 /** Turning op arguments into tensors, and the dtype checks ops share. */
 import type { DType } from '../dtype.js';
 import { allocate } from '../dtype.js';
-import { DTypeError, ValueError, formatShape } from '../errors.js';
 import { writeTensor } from '../engine.js';
+import { DTypeError, formatShape, ValueError } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** Returns `x` if it is a live tensor, or a scalar tensor of `dtype` holding the number `x`. */
@@ -23,22 +23,27 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
   const ta = operand(op, a, dtype);
   const tb = operand(op, b, dtype);
   if (ta.dtype !== tb.dtype) {
-    throw new DTypeError(`${op}: dtypes differ, got ${ta.dtype}${formatShape(ta.shape)} and ${tb.dtype}${formatShape(tb.shape)}; cast one first`);
+    throw new DTypeError(
+      `${op}: dtypes differ, got ${ta.dtype}${formatShape(ta.shape)} and ${tb.dtype}${formatShape(tb.shape)}; cast one first`,
+    );
   }
   return [ta, tb];
 }
 
 /** Throws a DTypeError unless `x` is float32. */
 export function requireFloat(op: string, x: Tensor): void {
-  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected a float32 tensor, got ${x.dtype}${formatShape(x.shape)}`);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`${op}: expected a float32 tensor, got ${x.dtype}${formatShape(x.shape)}`);
 }
 
 /** Throws a DTypeError if `x` is bool. */
 export function requireNumeric(op: string, x: Tensor): void {
-  if (x.dtype === 'bool') throw new DTypeError(`${op}: expected a float32 or int32 tensor, got bool${formatShape(x.shape)}; cast it first`);
+  if (x.dtype === 'bool')
+    throw new DTypeError(`${op}: expected a float32 or int32 tensor, got bool${formatShape(x.shape)}; cast it first`);
 }
 
 /** Throws a DTypeError unless `x` is int32. */
 export function requireInt(op: string, x: Tensor): void {
-  if (x.dtype !== 'int32') throw new DTypeError(`${op}: expected an int32 tensor, got ${x.dtype}${formatShape(x.shape)}`);
+  if (x.dtype !== 'int32')
+    throw new DTypeError(`${op}: expected an int32 tensor, got ${x.dtype}${formatShape(x.shape)}`);
 }

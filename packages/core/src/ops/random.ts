@@ -3,7 +3,7 @@
  * generator advances its counter by the blocks each draw uses; an explicit `seed` draws
  * from the start of that seed's stream and leaves the global generator alone.
  */
-import { type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { blocksFor, keyFromSeed } from '../random/philox.js';
@@ -51,14 +51,18 @@ function uniformBits(op: string, shape: readonly number[], seed: number | undefi
     offset = generator.offset;
     generator.offset += blocksFor(n);
   } else {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
     key = keyFromSeed(seed);
   }
   return runKernel('randomUniform', [], { key, offset }, { shape, dtype: 'float32' });
 }
 
 /** Uniform floats in [low, high). */
-export function randomUniform(shape: readonly number[], { low = 0, high = 1, seed }: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  { low = 0, high = 1, seed }: RandomOptions & { low?: number; high?: number } = {},
+): Tensor {
   if (!(high >= low) || !Number.isFinite(low) || !Number.isFinite(high)) {
     throw new ValueError(`randomUniform: need finite low ≤ high, got low ${low}, high ${high}`);
   }
@@ -67,8 +71,12 @@ export function randomUniform(shape: readonly number[], { low = 0, high = 1, see
 }
 
 /** Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws). */
-export function randomNormal(shape: readonly number[], { mean = 0, std = 1, seed }: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
-  if (!(std >= 0) || !Number.isFinite(mean)) throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
+export function randomNormal(
+  shape: readonly number[],
+  { mean = 0, std = 1, seed }: RandomOptions & { mean?: number; std?: number } = {},
+): Tensor {
+  if (!(std >= 0) || !Number.isFinite(mean))
+    throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
   checkShape('randomNormal', shape);
   const n = sizeOf(shape);
   const u = uniformBits('randomNormal', [2, n], seed);
@@ -80,7 +88,11 @@ export function randomNormal(shape: readonly number[], { mean = 0, std = 1, seed
 }
 
 /** Bernoulli draws: 1 with probability `p`, else 0 (float32 by default, or bool). */
-export function bernoulli(shape: readonly number[], p: number, { seed, dtype = 'float32' }: RandomOptions & { dtype?: DType } = {}): Tensor {
+export function bernoulli(
+  shape: readonly number[],
+  p: number,
+  { seed, dtype = 'float32' }: RandomOptions & { dtype?: DType } = {},
+): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
   const mask = less(uniformBits('bernoulli', shape, seed), p);
   return dtype === 'bool' ? mask : cast(mask, dtype);

@@ -5,9 +5,9 @@ import { DTypeError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
-import { equal, isFinite, where } from './compare.js';
 import { broadcastTo } from './broadcast-to.js';
 import { cast } from './cast.js';
+import { equal, isfinite, where } from './compare.js';
 import { operand, requireNumeric } from './operand.js';
 import { reshape, stopGradient } from './reshape.js';
 import { exp, log } from './unary.js';
@@ -19,7 +19,12 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-function reduce(name: 'sum' | 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): { y: Tensor; t: Tensor; ax: number[] } {
+function reduce(
+  name: 'sum' | 'max' | 'min',
+  x: Tensor,
+  axes: Axes,
+  keepDims: boolean,
+): { y: Tensor; t: Tensor; ax: number[] } {
   const t = operand(name, x);
   requireNumeric(name, t);
   const ax = normalizeAxes(name, axes, t.rank);
@@ -78,7 +83,12 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const t = operand('logSumExp', x);
   const ax = normalizeAxes('logSumExp', axes, t.rank);
   const m = stopGradient(max(t, ax, true));
-  const shift = where(isFinite(m), m, 0);
+  const shift = where(isfinite(m), m, 0);
   const lse = add(log(sum(exp(sub(t, shift)), ax, true)), shift);
-  return keepDims ? lse : reshape(lse, t.shape.filter((_, i) => !ax.includes(i)));
+  return keepDims
+    ? lse
+    : reshape(
+        lse,
+        t.shape.filter((_, i) => !ax.includes(i)),
+      );
 }

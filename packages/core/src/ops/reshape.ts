@@ -1,7 +1,7 @@
 /** Metadata-only shape changes: reshape (one −1 inferred), flatten, expandDims, squeeze. */
 import { record } from '../autograd/tape.js';
 import { adopt } from '../engine.js';
-import { ShapeError, formatShape } from '../errors.js';
+import { formatShape, ShapeError } from '../errors.js';
 import { checkShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
@@ -16,7 +16,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const rest = sizeOf(known);
   const resolved = shape.map((d) => (d === -1 ? (rest === 0 ? 0 : t.size / rest) : d));
   if (sizeOf(resolved) !== t.size || resolved.some((d) => !Number.isInteger(d))) {
-    throw new ShapeError(`reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(shape)}`);
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(t.shape)} (${t.size} elements) to ${formatShape(shape)}`,
+    );
   }
   const y = adopt(new Tensor(t.ref, resolved, t.dtype));
   return record('reshape', y, [t], (dy) => [reshape(dy, t.shape)]);
@@ -44,7 +46,11 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
   const drop = axes?.map((a) => normalizeAxis('squeeze', a, x.rank));
   drop?.forEach((a) => {
-    if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    if (x.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
   });
-  return reshape(x, x.shape.filter((d, i) => (drop ? !drop.includes(i) : d !== 1)));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => (drop ? !drop.includes(i) : d !== 1)),
+  );
 }

@@ -3,12 +3,15 @@ import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
 import type { RequiredKernelName } from '../kernels/spec.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul, div, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { greater, less, where } from './compare.js';
 import { zerosLike } from './creation.js';
 import { operand, requireFloat, requireNumeric } from './operand.js';
 
-type UnaryName = Extract<RequiredKernelName, 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'reciprocal' | 'tanh' | 'sigmoid' | 'sin' | 'cos' | 'floor'>;
+type UnaryName = Extract<
+  RequiredKernelName,
+  'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'reciprocal' | 'tanh' | 'sigmoid' | 'sin' | 'cos' | 'floor'
+>;
 
 function unary(name: UnaryName, x: Tensor, vjp: (dy: Tensor, y: Tensor) => Tensor, numeric = false): Tensor {
   const t = operand(name, x);
@@ -21,7 +24,8 @@ function unary(name: UnaryName, x: Tensor, vjp: (dy: Tensor, y: Tensor) => Tenso
 /** −x */
 export const neg = (x: Tensor): Tensor => unary('neg', x, (dy) => neg(dy), true);
 /** |x|. NOTE: |x|′(0) = 0, as PyTorch. */
-export const abs = (x: Tensor): Tensor => unary('abs', x, (dy) => where(greater(x, 0), dy, where(less(x, 0), neg(dy), 0)), true);
+export const abs = (x: Tensor): Tensor =>
+  unary('abs', x, (dy) => where(greater(x, 0), dy, where(less(x, 0), neg(dy), 0)), true);
 /** eˣ */
 export const exp = (x: Tensor): Tensor => unary('exp', x, (dy, y) => mul(dy, y));
 /** ln x */

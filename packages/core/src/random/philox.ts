@@ -23,7 +23,11 @@ export function mulhi32(a: number, b: number): number {
 }
 
 /** One Philox-4x32-10 block: four uint32 words from a 128-bit counter and a 64-bit key. */
-export function philox4x32(counter: readonly number[], key: readonly [number, number], out = new Uint32Array(4)): Uint32Array {
+export function philox4x32(
+  counter: readonly number[],
+  key: readonly [number, number],
+  out = new Uint32Array(4),
+): Uint32Array {
   let c0 = counter[0] >>> 0;
   let c1 = counter[1] >>> 0;
   let c2 = counter[2] >>> 0;
@@ -51,14 +55,19 @@ export function philox4x32(counter: readonly number[], key: readonly [number, nu
 
 /** Maps a uint32 to a float in [0, 1) exactly representable in float32: (word >>> 8) · 2⁻²⁴. */
 export function uint32ToUnit(word: number): number {
-  return (word >>> 8) * 5.960464477539063e-8;
+  return (word >>> 8) * 2 ** -24;
 }
 
 /**
  * `count` uniform floats in [0, 1): element i is word i mod 4 of the block with counter
  * (offset + ⌊i/4⌋, 0, 0, 0) — the split of a counter above 2³² carries into the second word.
  */
-export function philoxUniform(key: readonly [number, number], offset: number, count: number, out = new Float32Array(count)): Float32Array {
+export function philoxUniform(
+  key: readonly [number, number],
+  offset: number,
+  count: number,
+  out = new Float32Array(count),
+): Float32Array {
   const words = new Uint32Array(4);
   const counter = [0, 0, 0, 0];
   for (let i = 0; i < count; i += 4) {
@@ -79,6 +88,7 @@ export function blocksFor(count: number): number {
 
 /** Splits a seed (an integer up to 2⁵³) into a Philox key. */
 export function keyFromSeed(seed: number): [number, number] {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative safe integer, got ${seed}`);
-  return [seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0];
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`seed must be a non-negative safe integer, got ${seed}`);
+  return [(seed % 4294967296) >>> 0, Math.floor(seed / 4294967296) >>> 0];
 }

@@ -1,5 +1,5 @@
 /** Host-side dataset handling for the training loop: checks, splits, shuffles and minibatches. */
-import { ShapeError, ValueError, formatShape } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { keyFromSeed, philoxUniform } from '../random/philox.js';
 import { sizeOf } from '../shape.js';
 import type { ArrayDataset } from './dataset.js';
@@ -10,7 +10,9 @@ export function checkDataset(op: string, ds: ArrayDataset): number {
     throw new ValueError(`${op}: expected a dataset { x: Float32Array, xShape, y: Float32Array | Int32Array, yShape }`);
   }
   if (sizeOf(ds.xShape) !== ds.x.length || sizeOf(ds.yShape) !== ds.y.length) {
-    throw new ShapeError(`${op}: arrays do not fill their shapes (x ${ds.x.length} vs ${formatShape(ds.xShape)}, y ${ds.y.length} vs ${formatShape(ds.yShape)})`);
+    throw new ShapeError(
+      `${op}: arrays do not fill their shapes (x ${ds.x.length} vs ${formatShape(ds.xShape)}, y ${ds.y.length} vs ${formatShape(ds.yShape)})`,
+    );
   }
   if (ds.xShape[0] !== ds.yShape[0]) {
     throw new ShapeError(`${op}: x has ${ds.xShape[0]} examples but y has ${ds.yShape[0]}`);
@@ -23,7 +25,8 @@ export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDat
   const xRow = sizeOf(ds.xShape.slice(1));
   const yRow = sizeOf(ds.yShape.slice(1));
   const x = new Float32Array(indices.length * xRow);
-  const y = ds.y instanceof Int32Array ? new Int32Array(indices.length * yRow) : new Float32Array(indices.length * yRow);
+  const y =
+    ds.y instanceof Int32Array ? new Int32Array(indices.length * yRow) : new Float32Array(indices.length * yRow);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     x.set(ds.x.subarray(r * xRow, (r + 1) * xRow), i * xRow);

@@ -27,6 +27,8 @@ export interface Callback {
 }
 
 /** A callback from a function called at the end of every epoch. */
-export function onEpochEnd(fn: (epoch: number, logs: EpochLogs, ctx: TrainingContext) => void | Promise<void>): Callback {
+export function onEpochEnd(
+  fn: (epoch: number, logs: EpochLogs, ctx: TrainingContext) => void | Promise<void>,
+): Callback {
   return { onEpochEnd: fn };
 }

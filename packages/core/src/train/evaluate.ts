@@ -1,11 +1,11 @@
 /** `evaluate` and `predict`: the model in evaluation mode over a dataset, batch by batch. */
 import { ValueError } from '../errors.js';
+import type { Loss } from '../losses/index.js';
 import { tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
-import type { Loss } from '../losses/index.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { ArrayDataset } from './dataset.js';
 import { resolveMetrics } from './metrics.js';
@@ -31,9 +31,14 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The loss and metrics of `model` on `data`, averaged over examples, in evaluation mode. */
-export async function evaluate(model: Module, data: ArrayDataset, { loss, metrics = [], batchSize = 256 }: EvaluateOptions = {}): Promise<Record<string, number>> {
+export async function evaluate(
+  model: Module,
+  data: ArrayDataset,
+  { loss, metrics = [], batchSize = 256 }: EvaluateOptions = {},
+): Promise<Record<string, number>> {
   const n = checkDataset('evaluate', data);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
   const fns = resolveMetrics('evaluate', metrics);
   return inEvalMode(model, async () => {
     const sums = new Map<string, number>();

@@ -3,15 +3,15 @@
  * gradient descent, 1 is stochastic gradient descent, anything between is minibatch.
  */
 import { valueAndGrad } from '../autograd/grad.js';
-import { NonFiniteLossError, ValueError } from '../errors.js';
-import { dispose, tidy } from '../memory.js';
-import { keep } from '../engine.js';
 import { withoutRecording } from '../autograd/tape.js';
+import { keep } from '../engine.js';
+import { NonFiniteLossError, ValueError } from '../errors.js';
+import type { Loss } from '../losses/index.js';
+import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { add } from '../ops/binary.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
-import type { Loss } from '../losses/index.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset } from './dataset.js';
@@ -57,21 +57,37 @@ export interface History {
 }
 
 function batchTensors(ds: ArrayDataset): [Tensor, Tensor] {
-  return [tensor(ds.x, ds.xShape, 'float32'), tensor(ds.y, ds.yShape, ds.y instanceof Int32Array ? 'int32' : 'float32')];
+  return [
+    tensor(ds.x, ds.xShape, 'float32'),
+    tensor(ds.y, ds.yShape, ds.y instanceof Int32Array ? 'int32' : 'float32'),
+  ];
 }
 
 function resolveBatchSize(batchSize: number | 'full', n: number): number {
   if (batchSize === 'full') return n;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`fit: batchSize must be a positive integer or 'full', got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`fit: batchSize must be a positive integer or 'full', got ${batchSize}`);
   return Math.min(batchSize, n);
 }
 
 /** Trains `model` on `data`; returns the history of epoch logs. */
 export async function fit(model: Module, data: ArrayDataset, options: FitOptions): Promise<History> {
-  const { loss, optimizer, epochs = 1, shuffle = true, seed = 0, penalties = [], callbacks = [], verbose = true } = options;
-  if (typeof loss !== 'function') throw new ValueError('fit: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
-  if (!optimizer || typeof optimizer.step !== 'function') throw new ValueError('fit: options.optimizer must be an Optimizer');
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  const {
+    loss,
+    optimizer,
+    epochs = 1,
+    shuffle = true,
+    seed = 0,
+    penalties = [],
+    callbacks = [],
+    verbose = true,
+  } = options;
+  if (typeof loss !== 'function')
+    throw new ValueError('fit: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
+  if (!optimizer || typeof optimizer.step !== 'function')
+    throw new ValueError('fit: options.optimizer must be an Optimizer');
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const metricFns = resolveMetrics('fit', options.metrics ?? []);
   let train = data;
   let val: ArrayDataset | undefined;
@@ -80,7 +96,8 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     const f = options.validation;
     if (!(f > 0 && f < 1)) throw new ValueError(`fit: validation fraction must be in (0, 1), got ${f}`);
     const cut = total - Math.round(total * f);
-    if (cut < 1 || cut >= total) throw new ValueError(`fit: validation fraction ${f} leaves no training or no validation data`);
+    if (cut < 1 || cut >= total)
+      throw new ValueError(`fit: validation fraction ${f} leaves no training or no validation data`);
     [train, val] = [sliceRows(data, 0, cut), sliceRows(data, cut, total)];
   } else if (options.validation) {
     val = options.validation;
@@ -154,7 +171,11 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
       logs[name] = metricSums[i] / n;
     });
     if (val) {
-      const v = await evaluate(model, val, { loss, metrics: metricFns.map(([name]) => name), batchSize: Math.max(batchSize, 256) });
+      const v = await evaluate(model, val, {
+        loss,
+        metrics: metricFns.map(([name]) => name),
+        batchSize: Math.max(batchSize, 256),
+      });
       for (const [k, value] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = value;
     }
     history.epochs.push(logs);

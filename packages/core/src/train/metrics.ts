@@ -1,6 +1,6 @@
 /** Metrics: per-batch sums that `fit` and `evaluate` add up and divide by the sample count. */
 import { ValueError } from '../errors.js';
-import { sub, mul } from '../ops/binary.js';
+import { mul, sub } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
 import { argmax, sum } from '../ops/reduce.js';

@@ -13,7 +13,9 @@ function stderr(): Stream | undefined {
 
 function format(logs: EpochLogs): string {
   return Object.entries(logs)
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`)
+    .map(
+      ([k, v]) => `${k} ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`,
+    )
     .join('  ');
 }
 
@@ -25,7 +27,8 @@ export class ProgressBar {
   constructor(
     private readonly epochs: number,
     private readonly samplesPerEpoch: number,
-    private readonly log: (line: string) => void = (line) => (this.out ? this.out.write(`${line}\n`) : console.log(line)),
+    private readonly log: (line: string) => void = (line) =>
+      this.out ? this.out.write(`${line}\n`) : console.log(line),
   ) {}
 
   /** Redraws the bar (at most ~10 times a second) on a terminal. */
@@ -45,6 +48,8 @@ export class ProgressBar {
   /** Prints the epoch's summary line. */
   epochEnd(epoch: number, logs: EpochLogs, seconds: number, samplesPerSecond: number): void {
     if (this.out?.isTTY) this.out.write('\r\x1b[2K');
-    this.log(`epoch ${epoch + 1}/${this.epochs}  ${format(logs)}  ${seconds.toFixed(1)}s  ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s`);
+    this.log(
+      `epoch ${epoch + 1}/${this.epochs}  ${format(logs)}  ${seconds.toFixed(1)}s  ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 /** Elementwise helpers: unary maps, and binary maps with broadcasting over out.shape. */
-import { type OutputInfo, sizeOf, type TensorInfo } from '@backprop/core';
+import type { OutputInfo, TensorInfo } from '@backprop/core';
 import type { CpuHandle } from '../../handle.js';
 import { valuesOf } from '../../handle.js';
 import { broadcastStrides, forEachRow, innerStride } from './iterate.js';
@@ -47,9 +47,4 @@ export function mapBinary(a: TensorInfo, b: TensorInfo, out: OutputInfo, f: Bina
     });
   }
   return output(y);
-}
-
-/** Number of elements of a kernel input. */
-export function sizeOfInput(x: TensorInfo): number {
-  return sizeOf(x.shape);
 }

@@ -1,0 +1,154 @@
+// The WebAssembly SIMD matmul: C[i0:i1, j0:j1] = A·B on strided operands, with packed B panels and a 4×8 register tile.
+// Compiled by scripts/build-wasm.mjs (AssemblyScript) into src/wasm/binary.ts; pointers are byte offsets into the
+// shared memory, strides are in floats. Nothing here allocates or keeps state, so one module instance per thread
+// can share one memory.
+
+/** Rows of the register tile. */
+const MR = 4;
+/** Columns of the register tile: two f32x4 vectors. */
+const NR = 8;
+/** Depth of a packed block of B (kc × NR floats per panel: 8 KiB stays in L1). */
+const KC = 256;
+/** Rows of A packed per block (MC × KC floats: 128 KiB stays in L2). */
+const MC = 128;
+
+/**
+ * Packs B[k0:k0+kc, j0:j1] (strides bRs, bCs) into panels of NR columns: panel p, step kk holds NR floats,
+ * zero-padded past j1.
+ */
+function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32, dst: usize): void {
+  for (let p = j0; p < j1; p += NR) {
+    const w = min(NR, j1 - p);
+    let src = b + ((<usize>k0 * bRs + <usize>p * bCs) << 2);
+    const step = <usize>bRs << 2;
+    if (bCs == 1 && w == NR) {
+      for (let kk = 0; kk < kc; kk++, src += step, dst += NR << 2) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      }
+    } else {
+      const cs = <usize>bCs << 2;
+      for (let kk = 0; kk < kc; kk++, src += step) {
+        let s = src;
+        for (let c = 0; c < NR; c++, s += cs, dst += 4) store<f32>(dst, c < w ? load<f32>(s) : 0);
+      }
+    }
+  }
+}
+
+/** Packs rows [i0, i1) × steps [k0, k0+kc) of A into panels of MR rows (MR floats per step, zero-padded). */
+function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32, dst: usize): void {
+  const ars = <usize>aRs << 2;
+  const acs = <usize>aCs << 2;
+  for (let p = i0; p < i1; p += MR) {
+    const h = min(MR, i1 - p);
+    let src = a + <usize>p * ars + <usize>k0 * acs;
+    if (h == MR) {
+      for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) {
+        store<f32>(dst, load<f32>(src));
+        store<f32>(dst, load<f32>(src + ars), 4);
+        store<f32>(dst, load<f32>(src + 2 * ars), 8);
+        store<f32>(dst, load<f32>(src + 3 * ars), 12);
+      }
+    } else {
+      for (let kk = 0; kk < kc; kk++, src += acs) {
+        let s = src;
+        for (let r = 0; r < MR; r++, s += ars, dst += 4) store<f32>(dst, r < h ? load<f32>(s) : 0);
+      }
+    }
+  }
+}
+
+/** Stores (or adds into) the first `w` lanes of v at p. */
+
+function storeLanes(p: usize, v: v128, w: i32, add: bool): void {
+  if (add) v = f32x4.add(v, v128.load(p));
+  if (w >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  if (w > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+  if (w > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (w > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** Stores one tile row (two vectors) of w ≤ NR valid columns; adds into C when `add`. */
+
+function storeRow(p: usize, lo: v128, hi: v128, w: i32, add: bool): void {
+  if (w == NR) {
+    if (add) {
+      lo = f32x4.add(lo, v128.load(p));
+      hi = f32x4.add(hi, v128.load(p, 16));
+    }
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+  } else {
+    storeLanes(p, lo, min(w, 4), add);
+    if (w > 4) storeLanes(p + 16, hi, w - 4, add);
+  }
+}
+
+/** The MR×8 tile over kc steps of a packed A panel (pa) and a packed B panel (pb); stores h rows, w columns. */
+function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i32, add: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let kk = 0; kk < kc; kk++, pa += MR << 2, pb += NR << 2) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+  }
+  storeRow(pc, c00, c01, w, add);
+  if (h > 1) storeRow(pc + ldc, c10, c11, w, add);
+  if (h > 2) storeRow(pc + 2 * ldc, c20, c21, w, add);
+  if (h > 3) storeRow(pc + 3 * ldc, c30, c31, w, add);
+}
+
+/**
+ * C[i, j] = Σₖ A[i, k]·B[k, j] for i in [i0, i1), j in [j0, j1), with A[i, k] at a + 4(i·aRs + k·aCs),
+ * B[k, j] at b + 4(k·bRs + j·bCs) and C row-major with leading dimension ldc. `pack` is this thread's
+ * scratch of KC·(⌈(j1−j0)/NR⌉·NR + NR + MC) floats. j0 must be a multiple of NR. Accumulates in float32.
+ */
+export function gemm(
+  a: usize, aRs: i32, aCs: i32,
+  b: usize, bRs: i32, bCs: i32,
+  c: usize, ldc: i32,
+  k: i32, i0: i32, i1: i32, j0: i32, j1: i32, pack: usize,
+): void {
+  const ldcb = <usize>ldc << 2;
+  if (k == 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldcb + (<usize>j0 << 2), 0, <usize>(j1 - j0) << 2);
+    return;
+  }
+  const packedB = pack;
+  const packedA = pack + (<usize>KC * <usize>(j1 - j0 + NR) << 2);
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = min(KC, k - k0);
+    const add = k0 > 0;
+    packB(b, bRs, bCs, k0, kc, j0, j1, packedB);
+    for (let ib = i0; ib < i1; ib += MC) {
+      const ie = min(MC, i1 - ib) + ib;
+      packA(a, aRs, aCs, k0, kc, ib, ie, packedA);
+      for (let j = j0; j < j1; j += NR) {
+        const w = min(NR, j1 - j);
+        const pb = packedB + (<usize>(j - j0) * kc << 2);
+        for (let i = ib; i < ie; i += MR) {
+          const pa = packedA + (<usize>(i - ib) * kc << 2);
+          tile(pa, pb, kc, c + <usize>i * ldcb + (<usize>j << 2), ldcb, min(MR, ie - i), w, add);
+        }
+      }
+    }
+  }
+}

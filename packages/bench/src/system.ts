@@ -1,0 +1,56 @@
+/** The `System` interface: one library (and backend) the benchmarks run on, with one optional method per benchmark. */
+import type { Timing, TimingOptions } from './timing.js';
+import type { MlpWorkload } from './workload.js';
+
+/** The optimizer every system uses for the MLP step. */
+export interface OptimizerSpec {
+  name: 'sgd' | 'adam';
+  lr: number;
+}
+
+/** What a benchmark hands to a system. */
+export interface RunContext {
+  timing: TimingOptions;
+  optimizer: OptimizerSpec;
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+}
+
+/** One MLP training-step measurement. */
+export interface MlpMeasurement {
+  timing: Timing;
+  /** The loss of the very first step: the same workload gives the same value on every system. */
+  firstLoss: number;
+  /** Peak bytes held by the library's tensors during a step (parameters and optimizer state included), where it can tell. */
+  peakBytes?: number;
+  /** Growth of the process's resident set from before setup to the highest value seen while timing. */
+  rssDeltaBytes?: number;
+  /** Which optimizer implementation ran, and anything else worth a footnote. */
+  notes: string[];
+}
+
+/** One square float32 matmul measurement. */
+export interface MatmulMeasurement {
+  timing: Timing;
+}
+
+/**
+ * A system under test. Each benchmark calls its own optional method; a system without it is
+ * listed as not measured. To add a system, add a file under `src/systems/` and list it in
+ * `src/systems/index.ts`; to add a benchmark, add an optional method here and a file under
+ * `src/benchmarks/`.
+ */
+export interface System {
+  /** Short id for `--only` and the JSON ("backprop-cpu"). */
+  readonly id: string;
+  /** Row label in the tables. */
+  readonly label: string;
+  /** Resolves to why the system cannot run here, or undefined when it can. */
+  unavailable?(): Promise<string | undefined>;
+  /** Versions and settings for the JSON (library version, threads, SIMD, ...). */
+  describe?(): Promise<Record<string, string | number | boolean>>;
+  /** One training step of an MLP on `workload`, timed with `ctx.timing`. */
+  mlpStep?(workload: MlpWorkload, ctx: RunContext): Promise<MlpMeasurement>;
+  /** `C = A·B` for square float32 n×n matrices, result read back, timed with `ctx.timing`. */
+  matmul?(n: number, ctx: RunContext): Promise<MatmulMeasurement>;
+}

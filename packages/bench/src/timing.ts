@@ -1,0 +1,62 @@
+/** Adaptive timing: warm-up runs, then timed runs until both a minimum time and a minimum count are reached. */
+
+/** How long to measure. */
+export interface TimingOptions {
+  /** Untimed runs first (JIT, allocator, caches). */
+  warmup: number;
+  /** Keep timing until at least this many seconds have passed ... */
+  minSeconds: number;
+  /** ... and at least this many runs were timed. */
+  minRuns: number;
+  /** Never time more than this many runs. */
+  maxRuns: number;
+}
+
+/** Full runs: about 2 s or 5 steps per system; `--quick`: about 0.5 s or 3 steps. */
+export const timingPresets = {
+  full: { warmup: 3, minSeconds: 2, minRuns: 5, maxRuns: 1000 },
+  quick: { warmup: 1, minSeconds: 0.5, minRuns: 3, maxRuns: 200 },
+} as const satisfies Record<string, TimingOptions>;
+
+/** Summary of timed runs, in milliseconds. */
+export interface Timing {
+  runs: number;
+  medianMs: number;
+  meanMs: number;
+  minMs: number;
+}
+
+/** The median of `values` (not modified). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Summarizes per-run times in milliseconds. */
+export function summarize(times: readonly number[]): Timing {
+  return {
+    runs: times.length,
+    medianMs: median(times),
+    meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+    minMs: Math.min(...times),
+  };
+}
+
+/** Times `run` (which must finish its work before it returns or resolves) with warm-up, adaptively. */
+export async function timeRuns(
+  run: () => unknown,
+  { warmup, minSeconds, minRuns, maxRuns }: TimingOptions,
+  afterEach?: () => void,
+): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < maxRuns && (times.length < minRuns || performance.now() - start < minSeconds * 1000)) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+    afterEach?.();
+  }
+  return summarize(times);
+}

@@ -1,0 +1,195 @@
+/** The training loop: batch, stochastic and minibatch descent, validation, callbacks, errors, memory. */
+import {
+  type ArrayDataset,
+  evaluate,
+  fit,
+  losses,
+  memory,
+  NonFiniteLossError,
+  nn,
+  type Optimizer,
+  type Parameter,
+  predict,
+  type Tensor,
+  ValueError,
+} from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+/** Plain gradient descent θ ← θ − αg, counting its steps. */
+class CountingSGD implements Optimizer {
+  steps = 0;
+  constructor(public lr: number) {}
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
+    this.steps++;
+  }
+  stateDict() {
+    return new Map<string, Tensor>();
+  }
+  loadStateDict() {}
+  dispose() {}
+}
+
+const xor: ArrayDataset = {
+  x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]),
+  xShape: [4, 2],
+  y: new Int32Array([0, 1, 1, 0]),
+  yShape: [4],
+};
+
+function line(n: number): ArrayDataset {
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = i / n;
+    y[i] = 3 * x[i] - 1;
+  }
+  return { x, xShape: [n, 1], y, yShape: [n, 1] };
+}
+
+const xorModel = () => nn.sequential(nn.dense(2, 8, { seed: 1 }), nn.tanh(), nn.dense(8, 2, { seed: 3 }));
+
+describe('fit', () => {
+  it('learns XOR with batch gradient descent', async () => {
+    const history = await fit(xorModel(), xor, {
+      loss: losses.softmaxCrossEntropy,
+      optimizer: new CountingSGD(0.5),
+      batchSize: 'full',
+      epochs: 300,
+      metrics: ['accuracy'],
+      verbose: false,
+    });
+    expect(history.epochs.at(-1)!.accuracy).toBe(1);
+    expect(history.epochs.at(-1)!.loss).toBeLessThan(0.05);
+  });
+
+  it('takes N/B steps per epoch: batch (1 step), stochastic (N steps) and minibatch (⌈N/B⌉ steps)', async () => {
+    for (const [batchSize, steps] of [
+      ['full', 1],
+      [1, 10],
+      [3, 4],
+    ] as const) {
+      const opt = new CountingSGD(0.01);
+      await fit(nn.dense(1, 1, { seed: 1 }), line(10), {
+        loss: losses.squaredError,
+        optimizer: opt,
+        batchSize,
+        epochs: 2,
+        verbose: false,
+      });
+      expect(opt.steps).toBe(2 * steps);
+    }
+  });
+
+  it('fits a line by regression and reports mse', async () => {
+    const model = nn.dense(1, 1, { seed: 2 });
+    const h = await fit(model, line(32), {
+      loss: losses.squaredError,
+      optimizer: new CountingSGD(0.5),
+      batchSize: 8,
+      epochs: 200,
+      metrics: ['mse'],
+      verbose: false,
+    });
+    expect(h.epochs.at(-1)!.mse).toBeLessThan(1e-4);
+    expect(await model.weight.value.item()).toBeCloseTo(3, 2);
+  });
+
+  it('is deterministic for a seed and shuffles differently for another', async () => {
+    const run = async (seed: number) => {
+      const model = nn.dense(1, 1, { seed: 5 });
+      await fit(model, line(16), {
+        loss: losses.squaredError,
+        optimizer: new CountingSGD(0.1),
+        batchSize: 4,
+        epochs: 3,
+        seed,
+        verbose: false,
+      });
+      return Array.from(await model.weight.value.data());
+    };
+    expect(await run(1)).toEqual(await run(1));
+    expect(await run(1)).not.toEqual(await run(2));
+  });
+
+  it('holds out a validation fraction and reports val metrics', async () => {
+    const h = await fit(nn.dense(1, 1, { seed: 1 }), line(20), {
+      loss: losses.squaredError,
+      optimizer: new CountingSGD(0.1),
+      epochs: 2,
+      validation: 0.25,
+      metrics: ['mse'],
+      verbose: false,
+    });
+    expect(Object.keys(h.epochs[0]).sort()).toEqual(['loss', 'mse', 'valLoss', 'valMse']);
+  });
+
+  it('stops when a callback asks', async () => {
+    const h = await fit(nn.dense(1, 1), line(8), {
+      loss: losses.squaredError,
+      optimizer: new CountingSGD(0.1),
+      epochs: 50,
+      verbose: false,
+      callbacks: [{ onEpochEnd: (e, _logs, ctx) => (e === 2 ? ctx.stop('enough') : undefined) }],
+    });
+    expect(h.epochs).toHaveLength(3);
+    expect(h.stopReason).toBe('enough');
+  });
+
+  it('stops on a non-finite loss with an error naming the epoch and batch, before updating', async () => {
+    const model = nn.dense(1, 1, { seed: 1 });
+    const bad = line(8);
+    const y = new Float32Array(bad.y);
+    y[5] = Number.NaN;
+    const before = Array.from(await model.weight.value.data());
+    const opt = new CountingSGD(0.1);
+    const err = await fit(
+      model,
+      { ...bad, y },
+      { loss: losses.squaredError, optimizer: opt, batchSize: 4, shuffle: false, epochs: 3, verbose: false },
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect(err.message).toMatch(/epoch 1, batch 2/);
+    expect(opt.steps).toBe(1);
+    expect(Array.from(await model.weight.value.data())).not.toEqual(before);
+  });
+
+  it('rejects bad options with ValueErrors', async () => {
+    const opts = { loss: losses.squaredError, optimizer: new CountingSGD(0.1), verbose: false };
+    await expect(fit(nn.dense(1, 1), line(4), { ...opts, batchSize: 0 })).rejects.toThrow(ValueError);
+    await expect(fit(nn.dense(1, 1), line(4), { ...opts, validation: 1.5 })).rejects.toThrow(/validation fraction/);
+    await expect(fit(nn.dense(1, 1), line(4), { ...opts, metrics: ['f1'] })).rejects.toThrow(/unknown metric "f1"/);
+    await expect(fit(nn.dense(1, 1), { ...line(4), yShape: [3, 1] }, opts)).rejects.toThrow(
+      /arrays do not fill their shapes/,
+    );
+  });
+
+  it('keeps the live tensor and handle counts flat across epochs', async () => {
+    const model = xorModel();
+    const opt = new CountingSGD(0.1);
+    const counts: number[][] = [];
+    await fit(model, xor, {
+      loss: losses.softmaxCrossEntropy,
+      optimizer: opt,
+      batchSize: 2,
+      epochs: 6,
+      metrics: ['accuracy'],
+      validation: xor,
+      verbose: false,
+      callbacks: [{ onEpochEnd: () => void counts.push([memory().tensors, memory().handles]) }],
+    });
+    expect(new Set(counts.map((c) => c.join())).size).toBe(1);
+  });
+
+  it('evaluate and predict run in evaluation mode and restore the mode', async () => {
+    const model = xorModel();
+    const r = await evaluate(model, xor, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'], batchSize: 3 });
+    expect(Object.keys(r)).toEqual(['loss', 'accuracy']);
+    expect(model.training).toBe(true);
+    const p = await predict(model, xor, { batchSize: 3 });
+    expect(p.shape).toEqual([4, 2]);
+  });
+});

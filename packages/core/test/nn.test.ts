@@ -1,0 +1,74 @@
+/** Modules: parameters in declaration order, initializers, modes and state dicts. */
+import { DTypeError, nn, ShapeError, tensor, ValueError, zeros } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+describe('nn', () => {
+  it('names parameters by path in declaration order', () => {
+    const m = nn.sequential(nn.dense(4, 3), nn.relu(), nn.dense(3, 2, { bias: false }));
+    expect(m.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([
+      ['0.weight', [4, 3]],
+      ['0.bias', [3]],
+      ['2.weight', [3, 2]],
+    ]);
+  });
+
+  it.each([
+    ['torchDefault', 1 / Math.sqrt(100)],
+    ['glorotUniform', Math.sqrt(6 / 150)],
+    ['heUniform', Math.sqrt(6 / 100)],
+  ] as const)('initializes %s within its bound', async (init, bound) => {
+    const w = await nn.dense(100, 50, { weightInit: init, seed: 3 }).weight.value.data();
+    const max = Math.max(...Array.from(w, Math.abs));
+    expect(max).toBeLessThanOrEqual(bound);
+    expect(max).toBeGreaterThan(0.9 * bound);
+  });
+
+  it('initializes He normal with std √(2/fan_in)', async () => {
+    const w = await nn.dense(400, 100, { weightInit: 'heNormal', seed: 4 }).weight.value.data();
+    const std = Math.sqrt(Array.from(w).reduce((s, v) => s + v * v, 0) / w.length);
+    expect(std).toBeCloseTo(Math.sqrt(2 / 400), 2);
+  });
+
+  it('gives the same weights for the same seed', async () => {
+    const a = await nn.dense(5, 5, { seed: 9 }).weight.value.data();
+    const b = await nn.dense(5, 5, { seed: 9 }).weight.value.data();
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('switches train and eval mode recursively', () => {
+    const inner = nn.dense(2, 2);
+    const m = nn.sequential(inner, nn.tanh());
+    m.eval();
+    expect(inner.training).toBe(false);
+    m.train();
+    expect(inner.training).toBe(true);
+  });
+
+  it('round-trips a state dict and rejects mismatches', async () => {
+    const a = nn.sequential(nn.dense(3, 2, { seed: 1 }));
+    const b = nn.sequential(nn.dense(3, 2, { seed: 2 }));
+    b.loadStateDict(a.stateDict());
+    expect(Array.from(await b.parameters()[0].value.data())).toEqual(Array.from(await a.parameters()[0].value.data()));
+    expect(() => b.loadStateDict(new Map([['0.weight', zeros([3, 2])]]))).toThrow(/missing \[0.bias\]/);
+    expect(() =>
+      b.loadStateDict(
+        new Map([
+          ['0.weight', zeros([2, 3])],
+          ['0.bias', zeros([2])],
+        ]),
+      ),
+    ).toThrow(ShapeError);
+  });
+
+  it('rejects bad layer sizes, wrong inputs and wrong assignments', () => {
+    expect(() => nn.dense(0, 3)).toThrow(ValueError);
+    expect(() => nn.dense(3, 2).forward(zeros([4, 5]))).toThrow(/dense: expected input \[\.\.\., 3\], got \[4,5\]/);
+    const p = nn.dense(2, 2).weight;
+    expect(() => p.assign(zeros([3]))).toThrow(ShapeError);
+    expect(() => p.assign(tensor(new Int32Array(4), [2, 2]))).toThrow(DTypeError);
+    expect(() => nn.dense(2, 2, { weightInit: 'nope' as 'zeros' })).toThrow(/unknown initializer "nope"/);
+  });
+});

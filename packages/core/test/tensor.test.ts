@@ -1,0 +1,159 @@
+/** Tensors: creation, shapes, broadcasting, memory, random streams and typed errors. */
+
+import { cpu } from '@backprop/backend-cpu';
+import {
+  arange,
+  type Backend,
+  BackendError,
+  bernoulli,
+  DisposedError,
+  DTypeError,
+  dispose,
+  eye,
+  getBackend,
+  keyFromSeed,
+  manualSeed,
+  matmul,
+  memory,
+  oneHot,
+  philoxUniform,
+  randomNormal,
+  randomUniform,
+  ShapeError,
+  setBackend,
+  tensor,
+  tidy,
+  zeros,
+} from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+describe('tensors', () => {
+  it('are made from nested arrays, typed arrays, ranges and identities', async () => {
+    expect(
+      await tensor([
+        [1, 2],
+        [3, 4],
+      ]).array(),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(tensor(new Int32Array([1, 2])).dtype).toBe('int32');
+    expect(tensor([true, false]).dtype).toBe('bool');
+    expect(Array.from(await arange(1, 7, 2).data())).toEqual([1, 3, 5]);
+    expect(await eye(2).array()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(await oneHot(tensor(new Int32Array([2, 0])), 3).array()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+    expect(() => tensor([[1, 2], [3]])).toThrow(ShapeError);
+  });
+
+  it('broadcast like NumPy and name the op when they cannot', async () => {
+    expect(
+      await tensor([[1], [2]])
+        .add(tensor([10, 20, 30]))
+        .array(),
+    ).toEqual([
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
+    expect(() => tensor([1, 2]).add(tensor([1, 2, 3]))).toThrow(/add: shapes \[2\] and \[3\] do not broadcast/);
+  });
+
+  it('report matmul mismatches in the documented form', () => {
+    expect(() => matmul(zeros([2, 3]), zeros([4, 5]))).toThrow(
+      'matmul: inner dimensions differ, got a[2,3] and b[4,5] (3 ≠ 4)',
+    );
+  });
+
+  it('refuse mixed dtypes and float ops on integers', () => {
+    expect(() => tensor([1]).add(tensor(new Int32Array([1])))).toThrow(DTypeError);
+    expect(() => tensor(new Int32Array([1])).exp()).toThrow(/exp: expected a float32 tensor, got int32\[1\]/);
+  });
+
+  it('fail loudly after dispose, and dispose twice safely', () => {
+    const t = tensor([1, 2]);
+    t.dispose();
+    t.dispose();
+    expect(() => t.add(1)).toThrow(DisposedError);
+  });
+
+  it('tidy frees everything except what it returns; reshape views share storage', () => {
+    const before = memory();
+    const kept = tidy(() => {
+      const a = tensor([1, 2, 3, 4]);
+      const b = a.reshape([2, 2]);
+      a.mul(2).add(1);
+      return b;
+    });
+    expect(memory().handles).toBe(before.handles + 1);
+    dispose(kept);
+    expect(memory()).toMatchObject({ tensors: before.tensors, handles: before.handles });
+  });
+
+  it('tidy refuses async functions', () => {
+    expect(() => tidy(async () => 1 as never)).toThrow(/must be synchronous/);
+  });
+});
+
+describe('random', () => {
+  it('draws the Philox stream: explicit seeds from offset 0, the global generator advancing', async () => {
+    expect(Array.from(await randomUniform([10], { seed: 42 }).data())).toEqual(
+      Array.from(philoxUniform(keyFromSeed(42), 0, 10)),
+    );
+    manualSeed(7);
+    const a = await randomUniform([6]).data();
+    const b = await randomUniform([3]).data();
+    expect(Array.from(a)).toEqual(Array.from(philoxUniform(keyFromSeed(7), 0, 6)));
+    expect(Array.from(b)).toEqual(Array.from(philoxUniform(keyFromSeed(7), 2, 3)));
+  });
+
+  it('has normal moments and Bernoulli rates', async () => {
+    const z = await randomNormal([20000], { seed: 3, mean: 2, std: 3 }).data();
+    const mean = Array.from(z).reduce((s, v) => s + v, 0) / z.length;
+    const std = Math.sqrt(Array.from(z).reduce((s, v) => s + (v - mean) ** 2, 0) / z.length);
+    expect(mean).toBeCloseTo(2, 1);
+    expect(std).toBeCloseTo(3, 1);
+    const m = await bernoulli([20000], 0.3, { seed: 4 }).data();
+    expect(Array.from(m).reduce((s, v) => s + v, 0) / m.length).toBeCloseTo(0.3, 2);
+  });
+});
+
+describe('backends', () => {
+  it('name the kernel and backend when a kernel is missing', async () => {
+    const full = cpu();
+    const { exp: _drop, ...rest } = full.kernels;
+    const partial = { ...full, name: 'partial', kernels: rest } as unknown as Backend;
+    await setBackend(partial);
+    try {
+      expect(() => tensor([1]).exp()).toThrow(BackendError);
+      expect(() => tensor([1]).exp()).toThrow(/exp: backend "partial" has no kernel "exp"/);
+    } finally {
+      await useCpu();
+    }
+  });
+
+  it('refuse tensors from another backend', async () => {
+    const t = tensor([1]);
+    await setBackend(cpu());
+    expect(getBackend()).not.toBe(t.ref.backend);
+    expect(() => t.add(1)).toThrow(/lives on backend/);
+  });
+});
+
+describe('toBackend', () => {
+  it('copies a tensor from a previous backend', async () => {
+    const t = tensor([1, 2]);
+    await setBackend(cpu());
+    const { toBackend } = await import('@backprop/core');
+    const moved = await toBackend(t);
+    expect(await moved.add(1).array()).toEqual([2, 3]);
+  });
+});

@@ -1,0 +1,184 @@
+/** The class every optimizer extends: validation, groups, clipping, all-or-nothing steps and the memory it owns. */
+import {
+  type Optimizer,
+  ShapeError,
+  formatShape,
+  shapesEqual,
+  type Parameter,
+  type Tensor,
+  ValueError,
+  add,
+  dispose,
+  keep,
+  stopGradient,
+  tidy,
+  withoutRecording,
+} from '@backprop/core';
+import { type BaseHyper, type ParamGroup, type ParamGroupSpec, groupOf, resolveGroups } from './param-groups.js';
+import { decodeState, encodeState, type Slot } from './state-dict.js';
+import type { GradientTransformation, TransformState } from './transform.js';
+import { clipGradNorm, clipGradValue } from './transforms/clip.js';
+import { checkNonNegative, checkPairs } from './validate.js';
+
+/** Options every optimizer accepts besides its hyperparameters. */
+export interface CommonOptions<H> {
+  /** Parameter groups with their own hyperparameters; parameters in none use the defaults. */
+  groups?: readonly ParamGroupSpec<H>[];
+  /** Rescale all gradients jointly to this L2 norm at most (torch.nn.utils.clip_grad_norm_). */
+  clipGradNorm?: number;
+  /** Clamp every gradient element to [−v, v] (torch.nn.utils.clip_grad_value_), after norm clipping. */
+  clipGradValue?: number;
+}
+
+/** The new value of one parameter and its state, computed before anything is assigned. */
+interface Pending {
+  param: Parameter;
+  value: Tensor;
+  slot: Slot;
+}
+
+/**
+ * Base of every optimizer: each parameter's update is the group's {@link GradientTransformation}
+ * (or a fused backend kernel), and θ ← θ + u. `step` validates everything, computes every new
+ * value inside `tidy`, and only then assigns, so a throw leaves parameters and state unchanged.
+ */
+export abstract class GradientOptimizer<H extends BaseHyper> implements Optimizer {
+  /** The groups; the last is the default group. Change `lr` or other hyperparameters here. */
+  readonly paramGroups: ParamGroup<H>[];
+  readonly clipGradNorm?: number;
+  readonly clipGradValue?: number;
+  #slots = new Map<Parameter, Slot>();
+  #loaded = new Map<string, Slot>();
+  /** θ saved by a look-ahead (`beforeGradient`), restored by the next step. */
+  protected readonly origins = new Map<Parameter, Tensor>();
+
+  protected constructor(
+    readonly name: string,
+    defaults: H,
+    { groups, clipGradNorm: clipNorm, clipGradValue: clipValue }: CommonOptions<H>,
+  ) {
+    if (clipNorm !== undefined) checkNonNegative(name, 'clipGradNorm', clipNorm);
+    if (clipValue !== undefined) checkNonNegative(name, 'clipGradValue', clipValue);
+    this.paramGroups = resolveGroups(defaults, groups);
+    for (const g of this.paramGroups) this.validate(g);
+    this.clipGradNorm = clipNorm;
+    this.clipGradValue = clipValue;
+  }
+
+  /** Throws a typed error for a bad hyperparameter (checked at construction and every step). */
+  protected abstract validate(h: H): void;
+  /** The update rule for a group's hyperparameters. */
+  protected abstract transform(h: H): GradientTransformation;
+  /** A fused backend update, when one applies; undefined falls back to {@link transform}. */
+  protected fused(_param: Tensor, _grad: Tensor, _state: TransformState, _step: number, _h: H): { param: Tensor; state: TransformState } | undefined {
+    return undefined;
+  }
+
+  /** The default group's learning rate; setting it sets every group's. */
+  get lr(): number {
+    return this.paramGroups[this.paramGroups.length - 1].lr;
+  }
+  set lr(value: number) {
+    checkNonNegative(this.name, 'lr', value);
+    for (const g of this.paramGroups) g.lr = value;
+  }
+
+  /** The group of `p`. */
+  groupOf(p: Parameter): ParamGroup<H> {
+    return groupOf(this.paramGroups, p);
+  }
+
+  /** The state of `p` (step count and named tensors), or undefined before its first step. */
+  protected slotOf(p: Parameter): Slot | undefined {
+    return this.#slots.get(p) ?? this.#loaded.get(p.name);
+  }
+
+  /** Applies one update; all-or-nothing. Frozen parameters (`trainable = false`) are skipped. */
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    checkPairs(`${this.name}.step`, params, grads);
+    for (const g of this.paramGroups) this.validate(g);
+    const live = params.map((p, i) => [p, grads[i]] as const).filter(([p]) => p.trainable);
+    for (const [p] of live) this.slotOf(p)?.check(`${this.name}.step`, p);
+    const pending = tidy(() => withoutRecording(() => this.compute(live)));
+    for (const { param, value, slot } of pending) {
+      const old = this.slotOf(param);
+      const origin = this.origins.get(param);
+      param.assign(value);
+      origin?.dispose();
+      this.origins.delete(param);
+      if (old) for (const [k, t] of Object.entries(old.state)) if (slot.state[k] !== t) t.dispose();
+      this.#loaded.delete(param.name);
+      this.#slots.set(param, slot);
+    }
+  }
+
+  private compute(live: readonly (readonly [Parameter, Tensor])[]): Pending[] {
+    let grads = live.map(([, g]) => g);
+    if (this.clipGradNorm !== undefined) grads = clipGradNorm(grads, this.clipGradNorm).grads;
+    if (this.clipGradValue !== undefined) grads = clipGradValue(grads, this.clipGradValue);
+    const out = live.map(([p], i) => {
+      const h = this.groupOf(p);
+      const theta = this.origins.get(p) ?? p.value;
+      const old = this.slotOf(p);
+      const step = (old?.step ?? 0) + 1;
+      const fused = this.fused(theta, grads[i], old?.state ?? {}, step, h);
+      if (fused) return { param: p, value: fused.param, state: fused.state, step, old, inputs: [theta, grads[i]] };
+      const rule = this.transform(h);
+      const state = old ? old.state : rule.init(theta);
+      const r = rule.update(grads[i], state, { param: theta, step });
+      return { param: p, value: add(theta, r.updates), state: r.state, step, old, inputs: [theta, grads[i]] };
+    });
+    // Only now, with every value computed, take ownership: inputs are aliased, not shared.
+    return out.map(({ param, value, state, step, old, inputs }) => {
+      const own = (t: Tensor): Tensor => keep(inputs.includes(t) || t.kept ? stopGradient(t) : t);
+      const next: Record<string, Tensor> = {};
+      for (const [k, t] of Object.entries(state)) next[k] = old?.state[k] === t ? t : own(t);
+      return { param, value: own(value), slot: new SlotImpl(step, next) };
+    });
+  }
+
+  /** Step counts, state tensors (by parameter name) and group learning rates; the caller owns the tensors. */
+  stateDict(): Map<string, Tensor> {
+    const slots = new Map<string, Slot>(this.#loaded);
+    for (const [p, s] of this.#slots) {
+      if (slots.has(p.name) && !this.#loaded.has(p.name)) throw new ValueError(`${this.name}.stateDict: two parameters are named "${p.name}"; names must be unique`);
+      slots.set(p.name, s);
+    }
+    return encodeState(slots, this.paramGroups.map((g) => g.lr));
+  }
+
+  /** Restores a {@link stateDict}; state attaches to parameters by name at their next step. */
+  loadStateDict(state: ReadonlyMap<string, Tensor>): void {
+    const { slots, lrs } = decodeState(`${this.name}.loadStateDict`, state, this.paramGroups.length, (s, t) => new SlotImpl(s, t));
+    for (const lr of lrs) if (lr !== undefined) checkNonNegative(`${this.name}.loadStateDict`, 'lr', lr);
+    this.dispose();
+    this.#loaded = slots;
+    lrs.forEach((lr, i) => {
+      if (lr !== undefined) this.paramGroups[i].lr = lr;
+    });
+  }
+
+  /** Frees every state tensor (moments, buffers, saved look-ahead origins). */
+  dispose(): void {
+    for (const s of [...this.#slots.values(), ...this.#loaded.values()]) dispose(Object.values(s.state));
+    dispose([...this.origins.values()]);
+    this.#slots.clear();
+    this.#loaded.clear();
+    this.origins.clear();
+  }
+}
+
+class SlotImpl implements Slot {
+  constructor(
+    readonly step: number,
+    readonly state: Readonly<Record<string, Tensor>>,
+  ) {}
+  check(op: string, p: Parameter): void {
+    for (const [k, t] of Object.entries(this.state)) {
+      t.assertLive(`${op} (state ${k} of ${p.name})`);
+      if (!shapesEqual(t.shape, p.value.shape)) {
+        throw new ShapeError(`${op}: state ${k} of ${p.name} has shape ${formatShape(t.shape)}, the parameter ${formatShape(p.value.shape)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/** SGD: plain, with coupled weight decay, momentum and Nesterov, in PyTorch's form or the lecture's. */
+import { type Parameter, type Tensor, ValueError, add, keep, mul, stopGradient, tidy, withoutRecording } from '@backprop/core';
+import { runFusedUpdate } from '../fused.js';
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import type { BaseHyper } from '../param-groups.js';
+import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
+import { scale, scaleByLearningRate } from '../transforms/scale.js';
+import { addWeightDecay } from '../transforms/weight-decay.js';
+import { checkInRange, checkNonNegative } from '../validate.js';
+
+/** SGD's hyperparameters (per group). */
+export interface SGDHyper extends BaseHyper {
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  /** `'pytorch'` (default) or `'lecture'`. */
+  form: 'pytorch' | 'lecture';
+}
+
+/** Options of {@link SGD}; defaults are PyTorch's (lr 1e-3 as PyTorch ≥ 2.2). */
+export type SGDOptions = Partial<SGDHyper> & CommonOptions<SGDHyper>;
+
+/**
+ * Stochastic gradient descent. With g ← g + λθ (`weightDecay`):
+ * - `form: 'pytorch'` (default): b₁ = g, b_t = μb + (1−τ)g (`momentum` μ, `dampening` τ);
+ *   `nesterov`: d = g + μb_t, else d = b_t; θ ← θ − γd.
+ * - `form: 'lecture'`: v ← λv − (1−λ)g with v₀ = 0 (`momentum` λ); θ ← θ + ηv (`lr` η).
+ *   `nesterov` is the look-ahead form: the gradient is taken at θ + ηλv, the point momentum
+ *   alone would reach (Goodfellow's θ + αv with v absorbing the rate); `fit` arranges this
+ *   through `beforeGradient`; by hand call `beforeGradient(params)` before taking gradients.
+ */
+export class SGD extends GradientOptimizer<SGDHyper> {
+  constructor({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, form = 'pytorch', ...rest }: SGDOptions = {}) {
+    super('SGD', { lr, momentum, dampening, nesterov, weightDecay, form }, rest);
+  }
+
+  protected validate(h: SGDHyper): void {
+    checkNonNegative('SGD', 'lr', h.lr);
+    checkNonNegative('SGD', 'weightDecay', h.weightDecay);
+    if (h.form !== 'pytorch' && h.form !== 'lecture') throw new ValueError(`SGD: form must be 'pytorch' or 'lecture', got ${String(h.form)}`);
+    if (h.form === 'lecture') checkInRange('SGD', 'momentum (λ of the lecture form)', h.momentum, 0, 1, true);
+    else checkNonNegative('SGD', 'momentum', h.momentum);
+    checkNonNegative('SGD', 'dampening', h.dampening);
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+      throw new ValueError(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum}, dampening ${h.dampening}`);
+    }
+  }
+
+  protected transform(h: SGDHyper): GradientTransformation {
+    if (h.form === 'lecture') return chain(addWeightDecay(h.weightDecay), lectureMomentum(h.momentum), scale(h.lr));
+    const momentum = h.momentum > 0 ? [traceMomentum(h)] : [];
+    return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(h.lr));
+  }
+
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _step: number, h: SGDHyper) {
+    if (h.form !== 'pytorch') return undefined;
+    const buf = state.momentumBuffer;
+    const inputs = h.momentum > 0 && buf ? [param, grad, buf] : [param, grad];
+    const attrs = { lr: h.lr, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, weightDecay: h.weightDecay, firstStep: !buf };
+    const out = runFusedUpdate('sgdUpdate', inputs, attrs);
+    if (!out) return undefined;
+    return { param: out[0], state: h.momentum > 0 ? { momentumBuffer: out[1] } : {} };
+  }
+
+  /**
+   * The lecture's Nesterov look-ahead: moves θ to θ + ηλv before the gradient is taken;
+   * the next `step` restores θ and applies the update there. A no-op for other settings.
+   */
+  beforeGradient(params: readonly Parameter[]): void {
+    tidy(() =>
+      withoutRecording(() => {
+        for (const p of params) {
+          const h = this.groupOf(p);
+          const v = this.slotOf(p)?.state.velocity;
+          if (!p.trainable || h.form !== 'lecture' || !h.nesterov || !v) continue;
+          let origin = this.origins.get(p);
+          if (!origin) {
+            origin = keep(stopGradient(p.value));
+            this.origins.set(p, origin);
+          }
+          p.assign(add(origin, mul(v, h.lr * h.momentum)));
+        }
+      }),
+    );
+  }
+}

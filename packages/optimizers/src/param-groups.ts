@@ -1,0 +1,51 @@
+/** Parameter groups: subsets of parameters with their own hyperparameters (learning rate, weight decay, ...). */
+import type { Parameter } from '@backprop/core';
+
+/** The hyperparameters every optimizer has. */
+export interface BaseHyper {
+  /** γ, the learning rate. */
+  lr: number;
+  /** λ, weight decay (coupled, except AdamW's). */
+  weightDecay: number;
+}
+
+/**
+ * A group's selection and overrides: list the parameters (`params`) or select them with a
+ * predicate (`match`); any hyperparameter left out takes the optimizer's default.
+ *
+ * @example No weight decay on biases:
+ * ```ts
+ * new AdamW({ lr: 1e-3, groups: [{ match: (p) => p.name.endsWith('bias'), weightDecay: 0 }] });
+ * ```
+ */
+export type ParamGroupSpec<H> = Partial<H> & {
+  /** The parameters of this group. */
+  params?: readonly Parameter[];
+  /** Or a predicate selecting them (by name, shape, ...). */
+  match?: (p: Parameter) => boolean;
+};
+
+/** A resolved group: every hyperparameter set; change `lr` (schedules do) or others between steps. */
+export type ParamGroup<H> = H & {
+  readonly params?: readonly Parameter[];
+  readonly match?: (p: Parameter) => boolean;
+};
+
+/** Resolves group specs against defaults; the default group (every other parameter) comes last. */
+export function resolveGroups<H extends BaseHyper>(defaults: H, specs: readonly ParamGroupSpec<H>[] = []): ParamGroup<H>[] {
+  const groups: ParamGroup<H>[] = specs.map((s) => {
+    const overrides = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+    return { ...defaults, ...overrides } as ParamGroup<H>;
+  });
+  groups.push({ ...defaults } as ParamGroup<H>);
+  return groups;
+}
+
+/** The group a parameter belongs to: the first that lists or matches it, else the default (last). */
+export function groupOf<H>(groups: readonly ParamGroup<H>[], p: Parameter): ParamGroup<H> {
+  for (let i = 0; i < groups.length - 1; i++) {
+    const g = groups[i];
+    if (g.params?.includes(p) || g.match?.(p)) return g;
+  }
+  return groups[groups.length - 1];
+}

@@ -1,0 +1,50 @@
+/** The Optax-style core: a gradient transformation is `init` + `update` over explicit per-parameter state. */
+import type { Tensor } from '@backprop/core';
+
+/** Named state tensors a transformation keeps for one parameter (moments, buffers). */
+export type TransformState = Readonly<Record<string, Tensor>>;
+
+/** What an update sees besides the incoming updates and the state. */
+export interface UpdateContext {
+  /** The parameter's current value θ. */
+  readonly param: Tensor;
+  /** The step number t, counted from 1 for this parameter. */
+  readonly step: number;
+}
+
+/**
+ * A pure update rule for one parameter: `init` makes its state, `update` maps incoming
+ * updates (the gradient, for the first transform) to outgoing ones and returns the new state.
+ * The final updates are added to the parameter: θ ← θ + u. Neither method frees or keeps
+ * anything; the optimizer class owns the memory.
+ */
+export interface GradientTransformation {
+  /** The state for a parameter before its first update; keys must be unique within a chain. */
+  init(param: Tensor): TransformState;
+  /** The outgoing updates and the new values of this transformation's state keys. */
+  update(updates: Tensor, state: TransformState, ctx: UpdateContext): { updates: Tensor; state: TransformState };
+}
+
+/** Applies transformations in order, each to the previous one's updates; state keys are merged. */
+export function chain(...transforms: GradientTransformation[]): GradientTransformation {
+  return {
+    init(param) {
+      return Object.assign({}, ...transforms.map((t) => t.init(param)));
+    },
+    update(updates, state, ctx) {
+      let u = updates;
+      const next: Record<string, Tensor> = {};
+      for (const t of transforms) {
+        const r = t.update(u, { ...state, ...next }, ctx);
+        u = r.updates;
+        Object.assign(next, r.state);
+      }
+      return { updates: u, state: next };
+    },
+  };
+}
+
+/** A transformation without state from a function of the updates. */
+export function stateless(fn: (updates: Tensor, ctx: UpdateContext) => Tensor): GradientTransformation {
+  return { init: () => ({}), update: (u, _s, ctx) => ({ updates: fn(u, ctx), state: {} }) };
+}

@@ -1,0 +1,31 @@
+/** Gradient clipping: by global norm over all gradients, and by value per element (torch.nn.utils' rules). */
+import { type Tensor, add, div, maximum, minimum, mul, sqrt, sum } from '@backprop/core';
+import { type GradientTransformation, stateless } from '../transform.js';
+
+/**
+ * Rescales a list of gradients so their joint L2 norm is at most `maxNorm`, as
+ * `torch.nn.utils.clip_grad_norm_`: c = min(maxNorm/(‖g‖ + 10⁻⁶), 1), g ← c·g. Returns the
+ * new gradients and the total norm before clipping (a scalar tensor).
+ */
+export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads: Tensor[]; totalNorm: Tensor } {
+  let squared: Tensor | undefined;
+  for (const g of grads) {
+    const norm = sqrt(sum(mul(g, g)));
+    const sq = mul(norm, norm);
+    squared = squared ? add(squared, sq) : sq;
+  }
+  if (!squared) return { grads: [], totalNorm: sqrt(sum(mul(0, 0))) };
+  const totalNorm = sqrt(squared);
+  const coef = minimum(div(maxNorm, add(totalNorm, 1e-6)), 1);
+  return { grads: grads.map((g) => mul(g, coef)), totalNorm };
+}
+
+/** Clamps every element to [−v, v], as `torch.nn.utils.clip_grad_value_`. */
+export function clipGradValue(grads: readonly Tensor[], clipValue: number): Tensor[] {
+  return grads.map((g) => minimum(maximum(g, -clipValue), clipValue));
+}
+
+/** {@link clipGradValue} as a per-parameter transformation: u ← clamp(u, −v, v). */
+export function clipByValue(clipValue: number): GradientTransformation {
+  return stateless((u) => minimum(maximum(u, -clipValue), clipValue));
+}

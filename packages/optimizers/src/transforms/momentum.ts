@@ -1,0 +1,42 @@
+/** Momentum in PyTorch's form (a trace with dampening, optional Nesterov) and in the lecture's (an EMA of −g). */
+import { add, mul, sub, zerosLike } from '@backprop/core';
+import type { GradientTransformation } from '../transform.js';
+
+/** Options of {@link traceMomentum}. */
+export interface TraceMomentumOptions {
+  /** μ. */
+  momentum: number;
+  /** τ (default 0). */
+  dampening?: number;
+  /** Nesterov's variant (default false). */
+  nesterov?: boolean;
+}
+
+/**
+ * PyTorch's SGD momentum: b₁ = g, b_t = μb_{t−1} + (1−τ)g; the update is b_t, or g + μb_t
+ * with `nesterov`. The buffer is created from the first gradient (state key `momentumBuffer`).
+ */
+export function traceMomentum({ momentum, dampening = 0, nesterov = false }: TraceMomentumOptions): GradientTransformation {
+  return {
+    init: () => ({}),
+    update(g, state) {
+      const prev = state.momentumBuffer;
+      const buf = prev ? add(mul(prev, momentum), mul(g, 1 - dampening)) : g;
+      return { updates: nesterov ? add(g, mul(buf, momentum)) : buf, state: { momentumBuffer: buf } };
+    },
+  };
+}
+
+/**
+ * The lecture's momentum: v ← λv − (1−λ)g with v₀ = 0; the update is v, so that with
+ * {@link scale}(η) the step is θ ← θ + ηv. State key `velocity`.
+ */
+export function lectureMomentum(lambda: number): GradientTransformation {
+  return {
+    init: (param) => ({ velocity: zerosLike(param) }),
+    update(g, state) {
+      const v = sub(mul(state.velocity, lambda), mul(g, 1 - lambda));
+      return { updates: v, state: { velocity: v } };
+    },
+  };
+}

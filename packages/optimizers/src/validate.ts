@@ -1,0 +1,48 @@
+/** Eager validation of hyperparameters and of the params/grads pairs a step receives. */
+import { DTypeError, Parameter, ShapeError, type Tensor, ValueError, formatShape, shapesEqual } from '@backprop/core';
+
+/** Throws a ValueError unless `value` is a finite number ≥ 0 (NaN and ∞ included). */
+export function checkNonNegative(op: string, name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${value}`);
+  }
+}
+
+/** Throws a ValueError unless lo ≤ value < hi (or ≤ hi with `closed`). */
+export function checkInRange(op: string, name: string, value: number, lo: number, hi: number, closed = false): void {
+  const ok = typeof value === 'number' && value >= lo && (closed ? value <= hi : value < hi);
+  if (!ok) throw new ValueError(`${op}: ${name} must be in [${lo}, ${hi}${closed ? ']' : ')'}, got ${value}`);
+}
+
+/** Throws a ValueError unless `betas` is a pair in [0, 1). */
+export function checkBetas(op: string, betas: readonly [number, number]): void {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${op}: betas must be a pair [β₁, β₂], got ${String(betas)}`);
+  checkInRange(op, 'betas[0]', betas[0], 0, 1);
+  checkInRange(op, 'betas[1]', betas[1], 0, 1);
+}
+
+/**
+ * Checks that `params` and `grads` pair up: same count, Parameters with live float32
+ * values, live gradients of the same shape and dtype, no parameter twice.
+ */
+export function checkPairs(op: string, params: readonly Parameter[], grads: readonly Tensor[]): void {
+  if (!Array.isArray(params) || !Array.isArray(grads)) throw new ValueError(`${op}: params and grads must be arrays`);
+  if (params.length !== grads.length) {
+    throw new ValueError(`${op}: params and grads must pair up, got ${params.length} params and ${grads.length} grads`);
+  }
+  const seen = new Set<Parameter>();
+  params.forEach((p, i) => {
+    if (!(p instanceof Parameter)) throw new ValueError(`${op}: params[${i}] is not a Parameter`);
+    if (seen.has(p)) throw new ValueError(`${op}: parameter ${p.name} appears twice in params`);
+    seen.add(p);
+    const g = grads[i];
+    if (!g || typeof g.assertLive !== 'function') throw new ValueError(`${op}: grads[${i}] is not a Tensor`);
+    p.value.assertLive(`${op} (param ${p.name})`);
+    g.assertLive(`${op} (grad of ${p.name})`);
+    if (p.value.dtype !== 'float32') throw new DTypeError(`${op}: parameter ${p.name} must be float32, got ${p.value.dtype}`);
+    if (g.dtype !== p.value.dtype) throw new DTypeError(`${op}: the grad of ${p.name} is ${g.dtype}, the parameter ${p.value.dtype}`);
+    if (!shapesEqual(g.shape, p.value.shape)) {
+      throw new ShapeError(`${op}: the grad of ${p.name} has shape ${formatShape(g.shape)}, the parameter ${formatShape(p.value.shape)}`);
+    }
+  });
+}

@@ -1,0 +1,122 @@
+/** One contrastive-divergence update of an RBM (CD-k or persistent CD), with momentum, weight cost and sparsity. */
+import { type Tensor, ValueError, dispose, keep, matmul, mean, mul, square, sub, sum, tidy, zeros, zerosLike } from '@backprop/core';
+import { type RBM, bernoulliFrom } from './rbm.js';
+import type { Sampler } from './sampler.js';
+import { nonNegative, positiveInt } from './validate.js';
+
+/** Hinton's sparsity target: keep each hidden unit's mean activation q near `target`. */
+export interface SparsityOptions {
+  /** Desired mean activation p (e.g. 0.05). */
+  target: number;
+  /** Penalty weight (e.g. 0.1 … 1e-3). */
+  cost: number;
+  /** Decay λ of the running estimate q ← λq + (1 − λ)·mean(p(h|v)) (default 0.95). */
+  decay?: number;
+}
+
+/** Hyperparameters of one update. */
+export interface CdStepOptions {
+  /** Gibbs steps in the negative phase (default 1). */
+  k?: number;
+  /** Learning rate ε; statistics are batch means, i.e. scikit-learn's lr / batch_size · Σ (default 0.1). */
+  lr?: number;
+  /** Momentum m: Δ ← mΔ + ε·g, θ ← θ + Δ (default 0). */
+  momentum?: number;
+  /** Weight cost (L2) on W only: g_W −= cost·W (default 0; Hinton suggests 2e-4). */
+  weightCost?: number;
+  /** Persistent CD: the negative chain continues from its last hidden state (default false). */
+  persistent?: boolean;
+  /** Sample the negative visible units (true; scikit-learn) or use their means (Hinton's advice for Gaussian units). Default: true for Bernoulli, false for Gaussian. */
+  sampleVisible?: boolean;
+  /** Optional sparsity target. */
+  sparsity?: SparsityOptions;
+}
+
+/** What an RBM's training carries between updates: momentum, the persistent chain, the sparsity estimate. */
+export interface RbmTrainState {
+  velocity?: { weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor };
+  /** Hidden states of the persistent chains, [chains, units]. */
+  chain?: Tensor;
+  /** Running mean activation of each hidden unit. */
+  q?: Tensor;
+}
+
+/** Frees the tensors held by a train state. */
+export function disposeRbmState(state: RbmTrainState): void {
+  dispose([state.velocity, state.chain, state.q]);
+  state.velocity = undefined;
+  state.chain = undefined;
+  state.q = undefined;
+}
+
+/**
+ * One CD-k / PCD-k update from the batch `v` [N, inputs]; returns the mean-field reconstruction
+ * error (1/N) Σₙ ‖vₙ − E[v | p(h | vₙ)]‖² of the batch before the update.
+ *
+ * Statistics use hidden probabilities everywhere (positive p(h|v), negative p(h|v⁻)).
+ * Draw order through `sampler` (the scikit-learn BernoulliRBM order for persistent k = 1):
+ * CD only: h₀ ~ p(h | v) [N, units]; then per Gibbs step: v⁻ ~ p(v | h) [chains, inputs],
+ * h ~ p(h | v⁻) [chains, units] except after the last step; PCD only: the new chain state
+ * h ~ p(h | v⁻) last. PCD's chain starts at zeros with N rows, as scikit-learn's `h_samples_`.
+ */
+export function cdStep(rbm: RBM, v: Tensor, state: RbmTrainState, sampler: Sampler, options: CdStepOptions = {}): Tensor {
+  const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, persistent = false, sparsity } = options;
+  const sampleVisible = options.sampleVisible ?? rbm.visible === 'bernoulli';
+  positiveInt('cdStep', 'k', k);
+  for (const [name, x] of [['lr', lr], ['momentum', momentum], ['weightCost', weightCost]] as const) nonNegative('cdStep', name, x);
+  if (sparsity) {
+    const { target, cost, decay = 0.95 } = sparsity;
+    if (!(target > 0 && target < 1) || !(cost >= 0) || !(decay >= 0 && decay < 1)) {
+      throw new ValueError(`cdStep: sparsity needs target in (0, 1), cost ≥ 0, decay in [0, 1), got ${JSON.stringify(sparsity)}`);
+    }
+  }
+  const next = tidy(() => {
+    const posH = rbm.hiddenProbabilities(v);
+    let h = persistent ? (state.chain ?? zeros(posH.shape)) : bernoulliFrom(posH, sampler);
+    let vNeg = v;
+    let negH = posH;
+    for (let step = 0; step < k; step++) {
+      vNeg = sampleVisible ? rbm.sampleVisible(h, sampler) : rbm.visibleMean(h);
+      negH = rbm.hiddenProbabilities(vNeg);
+      if (step + 1 < k) h = bernoulliFrom(negH, sampler);
+    }
+    const chain = persistent ? bernoulliFrom(negH, sampler) : undefined;
+    const n = v.shape[0];
+    const m = vNeg.shape[0];
+    let gW = sub(matmul(v, posH, { transposeA: true }).div(n), matmul(vNeg, negH, { transposeA: true }).div(m));
+    const gB = sub(mean(v, 0), mean(vNeg, 0));
+    let gC = sub(mean(posH, 0), mean(negH, 0));
+    if (weightCost > 0) gW = sub(gW, mul(rbm.weight.value, weightCost));
+    let q: Tensor | undefined;
+    if (sparsity) {
+      const decay = sparsity.decay ?? 0.95;
+      const current = mean(posH, 0);
+      q = state.q ? state.q.mul(decay).add(current.mul(1 - decay)) : current;
+      const excess = sub(q, sparsity.target).mul(sparsity.cost);
+      gC = sub(gC, excess);
+      gW = sub(gW, matmul(mean(v, 0).reshape([-1, 1]), excess.reshape([1, -1])));
+    }
+    const old = state.velocity ?? { weight: zerosLike(gW), visibleBias: zerosLike(gB), hiddenBias: zerosLike(gC) };
+    const velocity = {
+      weight: old.weight.mul(momentum).add(gW.mul(lr)),
+      visibleBias: old.visibleBias.mul(momentum).add(gB.mul(lr)),
+      hiddenBias: old.hiddenBias.mul(momentum).add(gC.mul(lr)),
+    };
+    const error = sum(square(sub(v, rbm.visibleMean(posH)))).div(n);
+    return { velocity, chain, q, error };
+  });
+  rbm.weight.assign(rbm.weight.value.add(next.velocity.weight));
+  rbm.visibleBias.assign(rbm.visibleBias.value.add(next.velocity.visibleBias));
+  rbm.hiddenBias.assign(rbm.hiddenBias.value.add(next.velocity.hiddenBias));
+  dispose(state.velocity);
+  state.velocity = { weight: keep(next.velocity.weight), visibleBias: keep(next.velocity.visibleBias), hiddenBias: keep(next.velocity.hiddenBias) };
+  if (persistent) {
+    if (state.chain && state.chain !== next.chain) state.chain.dispose();
+    state.chain = next.chain ? keep(next.chain) : undefined;
+  }
+  if (next.q) {
+    if (state.q && state.q !== next.q) state.q.dispose();
+    state.q = keep(next.q);
+  }
+  return next.error;
+}

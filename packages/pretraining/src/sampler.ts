@@ -1,0 +1,55 @@
+/** Samplers: where the RBM and corruption code take their random draws, so tests can replay fixed draws. */
+import { type Tensor, ValueError, formatShape, randomNormal, randomUniform, tensor } from '@backprop/core';
+
+/**
+ * A source of random tensors. Every random choice in this package (Gibbs sampling, persistent
+ * chains, corruption) draws through a Sampler, in a documented order, so a test can feed the
+ * same uniforms another library used (see {@link replaySampler}).
+ */
+export interface Sampler {
+  /** Uniform floats in [0, 1) of `shape`. */
+  uniform(shape: readonly number[]): Tensor;
+  /** Standard normal floats of `shape`. */
+  normal(shape: readonly number[]): Tensor;
+}
+
+/**
+ * A sampler on core's Philox generator. Without a seed it draws from the global generator
+ * (`manualSeed` controls it); with a seed, call i draws from the stream of seed·2²⁰ + i, so a
+ * seeded sampler repeats itself exactly and leaves the global generator alone.
+ */
+export function philoxSampler(seed?: number): Sampler {
+  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
+    throw new ValueError(`philoxSampler: seed must be an integer in [0, 2^32), got ${seed}`);
+  }
+  let calls = 0;
+  const next = () => (seed === undefined ? undefined : seed * 2 ** 20 + (calls++ % 2 ** 20));
+  return {
+    uniform: (shape) => randomUniform(shape, { seed: next() }),
+    normal: (shape) => randomNormal(shape, { seed: next() }),
+  };
+}
+
+/**
+ * Replays recorded draws in order: each `uniform` / `normal` call takes the next array, which
+ * must have exactly as many values as the requested shape. Used to reproduce scikit-learn's
+ * `RandomState` draws bit for bit in the golden tests.
+ */
+export function replaySampler(draws: readonly ArrayLike<number>[]): Sampler & { readonly remaining: number } {
+  let i = 0;
+  const take = (op: string, shape: readonly number[]): Tensor => {
+    const d = draws[i];
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (!d) throw new ValueError(`replaySampler.${op}: ran out of recorded draws after ${i}, asked for ${formatShape(shape)}`);
+    if (d.length !== n) throw new ValueError(`replaySampler.${op}: draw ${i} has ${d.length} values, got a request for ${formatShape(shape)}`);
+    i++;
+    return tensor(Float32Array.from(d), shape, 'float32');
+  };
+  return {
+    uniform: (shape) => take('uniform', shape),
+    normal: (shape) => take('normal', shape),
+    get remaining() {
+      return draws.length - i;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** Input checks shared by the package: positive sizes, chaining layer sizes, data ranges. */
+import { ShapeError, ValueError, formatShape } from '@backprop/core';
+
+/** A dataset's features: `x` row-major with shape [N, D]. */
+export interface Features {
+  readonly x: Float32Array;
+  readonly xShape: readonly number[];
+}
+
+/** Throws ValueError unless `v` is a positive integer. */
+export function positiveInt(op: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}`);
+}
+
+/** Throws ValueError unless `v` is a finite number ≥ 0. */
+export function nonNegative(op: string, name: string, v: number): void {
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
+}
+
+/** Throws unless `data` is [N, D] with D = `width` (ShapeError) and N ≥ 1. Returns N. */
+export function checkFeatures(op: string, data: Features, width: number): number {
+  if (!data || !(data.x instanceof Float32Array) || !Array.isArray(data.xShape)) {
+    throw new ValueError(`${op}: expected features { x: Float32Array, xShape: [N, D] }`);
+  }
+  if (data.xShape.length !== 2 || data.xShape[0] * data.xShape[1] !== data.x.length) {
+    throw new ShapeError(`${op}: expected x of shape [N, D] filled by its array, got ${formatShape(data.xShape)} with ${data.x.length} values`);
+  }
+  if (data.xShape[1] !== width) {
+    throw new ShapeError(`${op}: the data has ${data.xShape[1]} features but the layer expects ${width}, got x ${formatShape(data.xShape)}`);
+  }
+  if (data.xShape[0] < 1) throw new ValueError(`${op}: the data is empty, got x ${formatShape(data.xShape)}`);
+  return data.xShape[0];
+}
+
+/** Throws ValueError unless every value lies in [0, 1] (Bernoulli visible units). */
+export function checkUnitInterval(op: string, x: ArrayLike<number>): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new ValueError(`${op}: Bernoulli visible units need data in [0, 1], got ${v} at index ${i}; rescale the inputs or use visible: 'gaussian'`);
+    }
+  }
+}
+
+/** Throws ShapeError unless `sizes` has ≥ 2 positive integers (input width, then one width per layer). */
+export function checkSizes(op: string, sizes: readonly number[]): void {
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new ShapeError(`${op}: sizes must list the input width and at least one layer width as positive integers, got [${sizes}]`);
+  }
+}
+
+/** Throws ShapeError unless layer i's output width equals layer i+1's input width. */
+export function checkChain(op: string, layers: readonly { inputs: number; units: number }[]): void {
+  for (let i = 0; i + 1 < layers.length; i++) {
+    if (layers[i].units !== layers[i + 1].inputs) {
+      throw new ShapeError(
+        `${op}: layer sizes do not chain, got layer ${i} with ${layers[i].units} outputs feeding layer ${i + 1} with ${layers[i + 1].inputs} inputs`,
+      );
+    }
+  }
+}

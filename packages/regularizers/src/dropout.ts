@@ -1,0 +1,75 @@
+/** Dropout: inverted dropout as a layer and as a function; identity in evaluation. */
+import { Module, type Tensor, ValueError, bernoulli, cast, less, mul } from '@backprop/core';
+import { seedOf } from './check.js';
+import { type DropoutRate, dropRateOf } from './dropout-rate.js';
+import { RandomStream } from './random-stream.js';
+
+/** Options of {@link dropout} and {@link Dropout} besides the rate. */
+export interface DropoutLayerOptions {
+  /** This layer's own Philox stream (default: core's global generator, set by `manualSeed`). */
+  seed?: number;
+}
+
+/**
+ * Inverted dropout (Srivastava et al. 2014, as PyTorch's `nn.Dropout` and Keras' `Dropout`): in
+ * training each unit is kept with probability `keep = 1 − drop` and kept units are scaled by
+ * `1/keep`, so the expected activation is unchanged and evaluation is the identity (the lecture's
+ * "multiply the weights by p at test time" is folded into training). Masks come from core's Philox
+ * generator, so a seed gives the same mask on every backend.
+ */
+export class Dropout extends Module {
+  /** Probability of dropping a unit, in [0, 1). */
+  readonly drop: number;
+  readonly #stream: RandomStream;
+
+  constructor(rate: DropoutRate, { seed }: DropoutLayerOptions = {}) {
+    super();
+    this.drop = dropRateOf('dropout', rate);
+    this.#stream = new RandomStream(seedOf('dropout', seed));
+  }
+
+  /** Probability of keeping a unit (the lecture's p). */
+  get keep(): number {
+    return 1 - this.drop;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.drop === 0) return x;
+    return applyMask(x, less(this.#stream.uniform(x.shape), this.keep), this.keep);
+  }
+}
+
+function applyMask(x: Tensor, mask: Tensor, keep: number): Tensor {
+  // NOTE: the scale 1/keep is applied to the mask first (as PyTorch's fused kernel), so kept values are x·(1/keep) in float32.
+  return mul(x, mul(cast(mask, 'float32'), 1 / keep));
+}
+
+/**
+ * A dropout layer for `nn.sequential`: `dropout(0.2)` or `dropout({ drop: 0.2 })` drops 20% of units
+ * (PyTorch's `p`), `dropout({ keep: 0.8 })` keeps 80% (the lecture's `p`).
+ * @throws ValueError when the drop rate is outside [0, 1) (keep outside (0, 1]) or both or neither are given.
+ */
+export const dropout = (rate: DropoutRate, options?: DropoutLayerOptions): Dropout => new Dropout(rate, options);
+
+/** Options of {@link dropoutFn}. */
+export type DropoutFnOptions = ({ drop: number; keep?: never } | { keep: number; drop?: never }) & {
+  /** Apply dropout (default true); false returns `x` unchanged. */
+  training?: boolean;
+  /** Draw the mask from the start of this seed's stream (default: the global generator). */
+  seed?: number;
+};
+
+/**
+ * Inverted dropout of `x` as a function, for custom loops: `dropoutFn(h, { drop: 0.5, training })`.
+ * With `seed`, the mask is `bernoulli(x.shape, keep, { seed })` (the same each call); without, it
+ * advances core's global generator.
+ */
+export function dropoutFn(x: Tensor, options: DropoutFnOptions): Tensor {
+  if (!options || typeof options !== 'object') throw new ValueError('dropoutFn: options { drop } or { keep } are required');
+  const { training = true, seed, drop, keep } = options;
+  const p = dropRateOf('dropoutFn', { drop, keep });
+  seedOf('dropoutFn', seed);
+  x.assertLive('dropoutFn');
+  if (!training || p === 0) return x;
+  return applyMask(x, bernoulli(x.shape, 1 - p, { seed, dtype: 'bool' }), 1 - p);
+}

@@ -1,0 +1,153 @@
+/** EarlyStopping: a `fit` callback that stops training when a monitored metric stops improving, as Keras' EarlyStopping. */
+import { type Callback, type EpochLogs, type Tensor, type TrainingContext, ValueError, dispose, keep, tidy } from '@backprop/core';
+import { nonNegative, nonNegativeInt } from './check.js';
+
+/** Options of {@link earlyStopping}. */
+export interface EarlyStoppingOptions {
+  /** The epoch log to watch (default `'valLoss'`; `fit` writes `loss`, `valLoss`, `accuracy`, `valAccuracy`, ...). */
+  monitor?: string;
+  /** `'min'`, `'max'`, or `'auto'` (default): max when the name contains "acc", else min (Keras' rule). */
+  mode?: 'auto' | 'min' | 'max';
+  /** An improvement must exceed this (default 0); Keras' `min_delta`. */
+  minDelta?: number;
+  /** Epochs without improvement to wait before stopping (default 0). */
+  patience?: number;
+  /** Put back the weights (and buffers) of the best epoch when training ends (default false). */
+  restoreBest?: boolean;
+  /** Ignore epochs before this one (0-based), a warm-up; Keras' `start_from_epoch` (default 0). */
+  startEpoch?: number;
+  /** Only reset the patience counter once the metric beats this value (Keras' `baseline`). */
+  baseline?: number;
+  /**
+   * `'keras'` (default) or `'sklearn'`: scikit-learn's MLP rule, where the counter grows on every epoch
+   * that does not beat the best by at least `minDelta`, the best moves on any strict improvement, and
+   * training stops once the counter *exceeds* `patience`.
+   */
+  rule?: 'keras' | 'sklearn';
+}
+
+/**
+ * Stops `fit` when `monitor` has not improved for `patience` epochs — Keras' `EarlyStopping` exactly:
+ * at each epoch ≥ `startEpoch`, `wait += 1`; if `current` improves on `best` by more than `minDelta`
+ * (min: `current + minDelta < best`, max: `current − minDelta > best`), then `best ← current`, the
+ * weights are snapshotted and `wait ← 0` (if `baseline` is also beaten); otherwise, once
+ * `wait ≥ patience` and epoch > 0, training stops after this epoch. With `restoreBest`, the best epoch's weights
+ * are put back at the end of training whether or not it stopped early (Keras 3; tf.keras ≤ 2.10
+ * restored only on an early stop). A missing `monitor` key is a ValueError (Keras only warns).
+ *
+ * scikit-learn's MLP (`early_stopping=True, n_iter_no_change=10, tol=1e-4`, best weights restored) is
+ * `earlyStopping({ rule: 'sklearn', monitor: 'valAccuracy', patience: 10, minDelta: 1e-4, restoreBest: true })`.
+ */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  readonly mode: 'min' | 'max';
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly restoreBest: boolean;
+  readonly startEpoch: number;
+  readonly baseline: number | undefined;
+  readonly rule: 'keras' | 'sklearn';
+  /** Epochs since the last improvement. */
+  wait = 0;
+  /** Best value seen (±Infinity before the first). */
+  best = Number.POSITIVE_INFINITY;
+  /** 0-based epoch of `best` (−1 before the first). */
+  bestEpoch = -1;
+  /** 0-based epoch at which training was stopped (−1 if it was not). */
+  stoppedEpoch = -1;
+  #snapshot: Map<string, Tensor> | undefined;
+
+  constructor({ monitor = 'valLoss', mode = 'auto', minDelta = 0, patience = 0, restoreBest = false, startEpoch = 0, baseline, rule = 'keras' }: EarlyStoppingOptions = {}) {
+    if (typeof monitor !== 'string' || monitor === '') throw new ValueError(`earlyStopping: monitor must be a metric name like 'valLoss', got ${String(monitor)}`);
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ValueError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${String(mode)}`);
+    if (!['keras', 'sklearn'].includes(rule)) throw new ValueError(`earlyStopping: rule must be 'keras' or 'sklearn', got ${String(rule)}`);
+    if (baseline !== undefined && (typeof baseline !== 'number' || Number.isNaN(baseline))) throw new ValueError(`earlyStopping: baseline must be a number, got ${String(baseline)}`);
+    this.monitor = monitor;
+    this.mode = mode === 'auto' ? (monitor.toLowerCase().includes('acc') ? 'max' : 'min') : mode;
+    // NOTE: Keras takes |min_delta| and gives it the direction of the mode, so a negative minDelta is its absolute value.
+    this.minDelta = nonNegative('earlyStopping', 'minDelta', typeof minDelta === 'number' ? Math.abs(minDelta) : minDelta);
+    this.patience = nonNegativeInt('earlyStopping', 'patience', patience);
+    this.startEpoch = nonNegativeInt('earlyStopping', 'startEpoch', startEpoch);
+    this.restoreBest = Boolean(restoreBest);
+    this.baseline = baseline;
+    this.rule = rule;
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.wait = 0;
+    this.best = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.bestEpoch = -1;
+    this.stoppedEpoch = -1;
+    this.#dropSnapshot();
+  }
+
+  /** Keras' `_is_improvement`: `monitor_op(current − min_delta, reference)` with min_delta signed by the mode. */
+  #improves(current: number, reference: number): boolean {
+    return this.mode === 'min' ? current + this.minDelta < reference : current - this.minDelta > reference;
+  }
+
+  onTrainBegin(): void {
+    this.#reset();
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainingContext): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      throw new ValueError(`earlyStopping: the epoch logs have no "${this.monitor}", got [${Object.keys(logs).join(', ')}]; pass fit a validation set or monitor 'loss'`);
+    }
+    if (epoch < this.startEpoch) return;
+    if (this.rule === 'sklearn') return this.#sklearnStep(epoch, current, ctx);
+    if (this.restoreBest && !this.#snapshot) this.#save(ctx, epoch);
+    this.wait += 1;
+    if (this.#improves(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBest) this.#save(ctx, epoch);
+      if (this.baseline === undefined || this.#improves(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) this.#stop(epoch, ctx);
+  }
+
+  #sklearnStep(epoch: number, current: number, ctx: TrainingContext): void {
+    // scikit-learn's _update_no_improvement_count: loss > best − tol (or score < best + tol) counts.
+    const beats = this.mode === 'min' ? current <= this.best - this.minDelta : current >= this.best + this.minDelta;
+    this.wait = beats ? 0 : this.wait + 1;
+    if (this.mode === 'min' ? current < this.best : current > this.best) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBest) this.#save(ctx, epoch);
+    }
+    if (this.wait > this.patience) this.#stop(epoch, ctx);
+  }
+
+  #stop(epoch: number, ctx: TrainingContext): void {
+    this.stoppedEpoch = epoch;
+    ctx.stop(`earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`);
+  }
+
+  onTrainEnd(ctx: TrainingContext): void {
+    if (this.restoreBest && this.#snapshot) ctx.model.loadStateDict(this.#snapshot);
+    this.#dropSnapshot();
+  }
+
+  #save(ctx: TrainingContext, epoch: number): void {
+    // The state dict holds live tensors that training replaces and disposes: copy them.
+    const copy = tidy(() => new Map([...ctx.model.stateDict()].map(([k, t]) => [k, keep(t.add(0))])));
+    this.#dropSnapshot();
+    this.#snapshot = copy;
+    if (this.bestEpoch < 0) this.bestEpoch = epoch;
+  }
+
+  #dropSnapshot(): void {
+    if (this.#snapshot) dispose([...this.#snapshot.values()]);
+    this.#snapshot = undefined;
+  }
+}
+
+/**
+ * Early stopping for `fit`: `callbacks: [earlyStopping({ patience: 5, restoreBest: true })]`.
+ * @throws ValueError for an unknown mode or rule, a non-finite minDelta, or a patience or startEpoch that is not an integer ≥ 0.
+ */
+export const earlyStopping = (options?: EarlyStoppingOptions): EarlyStopping => new EarlyStopping(options);

@@ -1,0 +1,25 @@
+/** The elastic-net penalty: an L1 and an L2 term together. */
+import { add, sum } from '@backprop/core';
+import { nonNegative } from './check.js';
+import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
+
+/** Options of {@link elasticNet}. */
+export interface ElasticNetOptions extends PenaltyOptions {
+  /** Coefficient of Σ|W| (default 0). */
+  l1?: number;
+  /** Coefficient of ½ Σ W² (default 0), as in {@link l2}. */
+  l2?: number;
+}
+
+/**
+ * Elastic net `l1 · Σ|W| + l2/2 · Σ W²` over weights only by default. scikit-learn's
+ * `ElasticNet(alpha, l1_ratio)` penalty `α·ρ·‖w‖₁ + α(1−ρ)/2·‖w‖²` is `{ l1: αρ, l2: α(1−ρ) }`;
+ * Keras' `L1L2(l1, l2)` (no ½) is `{ l1, l2: 2·l2 }`.
+ *
+ * @throws ValueError when a coefficient is not a finite number ≥ 0 or the filter is malformed.
+ */
+export function elasticNet({ l1 = 0, l2 = 0, filter }: ElasticNetOptions = {}): WeightPenalty {
+  nonNegative('elasticNet', 'l1', l1);
+  nonNegative('elasticNet', 'l2', l2);
+  return new WeightPenalty('elasticNet', (w) => add(sum(w.abs()).mul(l1), sum(w.square()).mul(l2 / 2)), filter);
+}

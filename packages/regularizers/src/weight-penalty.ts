@@ -1,0 +1,44 @@
+/** WeightPenalty: the shared shape of L1, L2 and elastic net — a sum over selected parameters of a per-tensor term. */
+import { type Parameter, type Penalty, type Tensor, add, scalar } from '@backprop/core';
+import { type ParameterFilter, checkFilter, selectParameters } from './parameter-filter.js';
+
+/** Options every penalty takes. */
+export interface PenaltyOptions {
+  /** Which parameters are penalized (default: names ending in `weight`, i.e. not biases). */
+  filter?: ParameterFilter;
+}
+
+/**
+ * A penalty Σ_p term(W_p) over the selected parameters. Implements core's `Penalty`: `fit` adds
+ * `loss(params)` to the training loss (inside the gradient), and a custom loop may call it the same way.
+ */
+export class WeightPenalty implements Penalty {
+  readonly #filter: ParameterFilter | undefined;
+
+  constructor(
+    /** A short name for logs. */
+    readonly name: string,
+    private readonly term: (w: Tensor) => Tensor,
+    filter: ParameterFilter | undefined,
+  ) {
+    checkFilter(name, filter);
+    this.#filter = filter;
+  }
+
+  /** The parameters this penalty acts on, among `params` (throws on unknown names in a name list). */
+  select(params: readonly Parameter[]): Parameter[] {
+    return selectParameters(this.name, params, this.#filter);
+  }
+
+  /** The scalar penalty for `params` (0 when none is selected). */
+  loss(params: readonly Parameter[]): Tensor {
+    const chosen = this.select(params);
+    let total: Tensor | undefined;
+    for (const p of chosen) {
+      if (p.value.dtype !== 'float32') continue;
+      const t = this.term(p.value);
+      total = total ? add(total, t) : t;
+    }
+    return total ?? scalar(0);
+  }
+}
