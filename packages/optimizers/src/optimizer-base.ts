@@ -121,10 +121,10 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       const theta = this.origins.get(p) ?? p.value;
       const old = this.slotOf(p);
       const step = (old?.step ?? 0) + 1;
-      const fused = this.fused(theta, grads[i], old?.state ?? {}, step, h);
-      if (fused) return { param: p, value: fused.param, state: fused.state, step, old, inputs: [theta, grads[i]] };
       const rule = this.transform(h);
       const state = old ? old.state : rule.init(theta);
+      const fused = this.fused(theta, grads[i], state, step, h);
+      if (fused) return { param: p, value: fused.param, state: fused.state, step, old, inputs: [theta, grads[i]] };
       const r = rule.update(grads[i], state, { param: theta, step });
       return { param: p, value: add(theta, r.updates), state: r.state, step, old, inputs: [theta, grads[i]] };
     });

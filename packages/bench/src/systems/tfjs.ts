@@ -62,10 +62,11 @@ export function tfjsSystem(backend: 'cpu' | 'wasm'): System {
             const cost = tf.tidy(() => {
               const x = tf.tensor2d(xs, [w.batchSize, w.sizes[0]]);
               const y = tf.oneHot(tf.tensor1d(ys, 'int32'), w.classes);
-              return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+              const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+              return loss ?? tf.scalar(Number.NaN);
             });
-            const v = cost ? cost.dataSync()[0] : Number.NaN;
-            cost?.dispose();
+            const v = cost.dataSync()[0];
+            cost.dispose();
             return v;
           };
           return {

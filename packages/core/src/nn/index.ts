@@ -19,3 +19,4 @@ export * from './init.js';
 export { Module } from './module.js';
 export { Parameter } from './parameter.js';
 export { Sequential, sequential } from './sequential.js';
+export { type LayerSummary, type ModelSummary, memorySummary, type SummaryOptions, summary } from './summary.js';

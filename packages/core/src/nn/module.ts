@@ -4,6 +4,7 @@ import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Parameter } from './parameter.js';
+import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
 
 /**
  * Base class of layers and models. Declare parameters with `parameter()`, state that is not
@@ -123,6 +124,11 @@ export abstract class Module {
     for (const n of this.#buffers.keys()) out.set(prefix + n, [this, n]);
     for (const [n, c] of this.#children) for (const [k, v] of c.#bufferOwners(`${prefix}${n}.`)) out.set(k, v);
     return out;
+  }
+
+  /** Layers, shapes, parameter counts and the memory of a training step; see {@link summary}. */
+  summary(options?: SummaryOptions): ModelSummary {
+    return summary(this, options);
   }
 
   /** Frees every parameter and buffer. */

@@ -53,14 +53,15 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(h.lr));
   }
 
-  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _step: number, h: SGDHyper) {
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _step: number, h: SGDHyper): { param: Tensor; state: TransformState } | undefined {
     if (h.form !== 'pytorch') return undefined;
     const buf = state.momentumBuffer;
     const inputs = h.momentum > 0 && buf ? [param, grad, buf] : [param, grad];
     const attrs = { lr: h.lr, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, weightDecay: h.weightDecay, firstStep: !buf };
     const out = runFusedUpdate('sgdUpdate', inputs, attrs);
     if (!out) return undefined;
-    return { param: out[0], state: h.momentum > 0 ? { momentumBuffer: out[1] } : {} };
+    const next: Record<string, Tensor> = h.momentum > 0 ? { momentumBuffer: out[1] } : {};
+    return { param: out[0], state: next };
   }
 
   /**

@@ -18,6 +18,21 @@ export interface MatrixView {
 /** Applied to each output value with its column, as it is stored (bias + activation for dense). */
 export type Epilogue = (value: number, column: number) => number;
 
+/**
+ * A float32 matrix-multiply engine: C[cOffset + i·n + j] = epilogue(Σₖ A[i,k]·B[k,j], j) for an
+ * M×K A and a K×N B (float32 data), C row-major and contiguous. `gemmFloat` is the scalar one.
+ */
+export type GemmEngine = (
+  a: MatrixView,
+  b: MatrixView,
+  c: Float32Array,
+  cOffset: number,
+  m: number,
+  n: number,
+  k: number,
+  epilogue?: Epilogue,
+) => void;
+
 const MR = 4;
 const NR = 4;
 /** Doubles of packed A kept hot per block (about 256 KiB). */

@@ -1,0 +1,18 @@
+/** Layout of the shared control block through which the calling thread hands kernel jobs to workers. */
+
+/** Index of the generation counter; bumping it (and notifying) starts a round of jobs. */
+export const GENERATION = 0;
+/** Index of the count of workers that finished the current round. */
+export const DONE = 1;
+/** Index of the count of workers that are instantiated and waiting. */
+export const READY = 2;
+/** Index of the exit flag; set before the last notify, the workers return. */
+export const EXIT = 3;
+/** Int32 slots per worker: [function id (0 = none, −1 = failed), up to 15 i32 arguments]. */
+export const SLOT = 16;
+/** Index of worker w's slot. */
+export const slotOf = (w: number): number => 4 + w * SLOT;
+/** Names of the exports a job can call; a job's function id is its index here plus one. */
+export const JOB_FUNCTIONS = ['gemm'] as const;
+/** A function a job can call. */
+export type JobFunction = (typeof JOB_FUNCTIONS)[number];

@@ -1,0 +1,41 @@
+/** The source of a kernel worker, as text so that it needs no file of its own in Node or browsers. */
+import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, READY, SLOT, slotOf } from './control.js';
+
+/**
+ * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
+ * module on the shared memory, report ready, then block in Atomics.wait until the generation
+ * changes, run its slot's job, count itself done, and wait again.
+ */
+const body = `
+function start(init) {
+  const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+  const fns = ${JSON.stringify(JOB_FUNCTIONS)}.map((name) => exports[name]);
+  const ctl = new Int32Array(init.control);
+  const slot = ${slotOf(0)} + init.id * ${SLOT};
+  let generation = Atomics.load(ctl, ${GENERATION});
+  Atomics.add(ctl, ${READY}, 1);
+  Atomics.notify(ctl, ${READY});
+  for (;;) {
+    Atomics.wait(ctl, ${GENERATION}, generation);
+    generation = Atomics.load(ctl, ${GENERATION});
+    if (Atomics.load(ctl, ${EXIT}) !== 0) return;
+    const fn = ctl[slot];
+    if (fn > 0) {
+      try {
+        fns[fn - 1](...ctl.subarray(slot + 1, slot + ${SLOT}));
+        ctl[slot] = 0;
+      } catch {
+        ctl[slot] = -1;
+      }
+    }
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
+  }
+}
+`;
+
+/** A Node worker_threads script (CommonJS, run with `eval: true`, started from workerData). */
+export const NODE_WORKER_SOURCE = `${body}\nstart(require('node:worker_threads').workerData);\n`;
+
+/** A browser Web Worker script, started by its first message. */
+export const BROWSER_WORKER_SOURCE = `${body}\nself.onmessage = (event) => { self.onmessage = null; start(event.data); };\n`;

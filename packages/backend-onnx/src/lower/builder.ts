@@ -1,0 +1,82 @@
+/** GraphBuilder: collects ONNX nodes, constant initializers, inputs and outputs under fresh names. */
+import type { DType } from '@backprop/core';
+import { type AttrValue, type GraphSpec, type NodeSpec, OnnxType, type OnnxElemType, type TensorSpec, type ValueSpec } from '../proto/onnx.js';
+
+/** ONNX element type of a Backprop dtype. */
+export function onnxType(dtype: DType): OnnxElemType {
+  return dtype === 'float32' ? OnnxType.float : dtype === 'int32' ? OnnxType.int32 : OnnxType.bool;
+}
+
+/** Builds one ONNX graph; lowering functions call `op` and get the output's name back. */
+export class GraphBuilder {
+  readonly nodes: NodeSpec[] = [];
+  readonly initializers: TensorSpec[] = [];
+  readonly inputs: ValueSpec[] = [];
+  readonly outputs: ValueSpec[] = [];
+  #next = 0;
+  readonly #consts = new Map<string, string>();
+
+  /** A fresh value name. */
+  fresh(prefix = 'v'): string {
+    return `${prefix}${this.#next++}`;
+  }
+
+  /** Adds a node with one output; returns the output's name. */
+  op(op: string, inputs: readonly string[], attrs?: Record<string, AttrValue>): string {
+    const out = this.fresh();
+    this.nodes.push({ op, inputs, outputs: [out], attrs });
+    return out;
+  }
+
+  /** Declares a graph input. */
+  input(dtype: DType, dims: readonly number[], name = this.fresh('in')): string {
+    this.inputs.push({ name, type: onnxType(dtype), dims });
+    return name;
+  }
+
+  /** Declares `name` as a graph output (through an Identity when it is already an input or output). */
+  output(name: string, dtype: DType, dims: readonly number[], outName = this.fresh('out')): string {
+    this.nodes.push({ op: 'Identity', inputs: [name], outputs: [outName] });
+    this.outputs.push({ name: outName, type: onnxType(dtype), dims });
+    return outName;
+  }
+
+  #constant(key: string, type: OnnxElemType, dims: readonly number[], raw: Uint8Array): string {
+    let name = this.#consts.get(key);
+    if (!name) {
+      name = this.fresh('c');
+      this.initializers.push({ name, type, dims, raw });
+      this.#consts.set(key, name);
+    }
+    return name;
+  }
+
+  /** An int64 constant (1-D, or a scalar with `scalar`). */
+  ints(values: readonly number[], scalar = false): string {
+    const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
+    return this.#constant(`i64${scalar ? 's' : ''}:${values.join(',')}`, OnnxType.int64, scalar ? [] : [values.length], raw);
+  }
+
+  /** A scalar constant of `dtype`. */
+  scalar(value: number, dtype: DType): string {
+    const raw =
+      dtype === 'float32'
+        ? new Uint8Array(new Float32Array([value]).buffer)
+        : dtype === 'int32'
+          ? new Uint8Array(new Int32Array([value]).buffer)
+          : new Uint8Array([value ? 1 : 0]);
+    return this.#constant(`${dtype}:${Object.is(value, -0) ? '-0' : value}`, onnxType(dtype), [], raw);
+  }
+
+  /** A constant tensor with the given values. */
+  tensor(values: Float32Array | Int32Array | Uint8Array, dtype: DType, dims: readonly number[]): string {
+    const name = this.fresh('w');
+    this.initializers.push({ name, type: onnxType(dtype), dims, raw: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() });
+    return name;
+  }
+
+  /** The finished graph. */
+  graph(name = 'backprop'): GraphSpec {
+    return { name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs };
+  }
+}

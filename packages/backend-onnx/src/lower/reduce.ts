@@ -1,0 +1,39 @@
+/** Reductions and arg-reductions as ONNX nodes (opset 18: axes are an input). */
+import type { GraphBuilder } from './builder.js';
+import { isNaN, type Lowering, select } from './lowering.js';
+
+const reduce =
+  (op: string): Lowering =>
+  (b, [x], { axes }: { axes: readonly number[] }, out) => {
+    // NOTE: empty `axes` means "all axes" in ONNX; core never dispatches that, but be exact.
+    if (axes.length === 0) return b.op('Identity', [x.name]);
+    const r = b.op(op, [x.name, b.ints(axes)], { keepdims: { i: 0 } });
+    if (op === 'ReduceSum' || out.dtype !== 'float32') return r;
+    // ReduceMax/ReduceMin skip NaN in some kernels; NaN anywhere in the slice gives NaN.
+    const anyNaN = b.op('ReduceMax', [b.op('Cast', [isNaN(b, x.name)], { to: { i: 1 } }), b.ints(axes)], { keepdims: { i: 0 } });
+    return select(b, b.op('Greater', [anyNaN, b.scalar(0, 'float32')]), b.scalar(Number.NaN, 'float32'), r);
+  };
+
+const toInt32 = (b: GraphBuilder, x: string) => b.op('Cast', [x], { to: { i: 6 } });
+
+/** First index of the extreme value along `axis`; the first NaN wins, as backend-cpu. */
+const argReduce =
+  (op: string): Lowering =>
+  (b, [x], { axis }: { axis: number }) => {
+    const attrs = { axis: { i: axis }, keepdims: { i: 0 }, select_last_index: { i: 0 } };
+    const r = b.op(op, [x.name], attrs);
+    if (x.dtype !== 'float32') return toInt32(b, r);
+    const nan = b.op('Cast', [isNaN(b, x.name)], { to: { i: 1 } });
+    const firstNaN = b.op('ArgMax', [nan], attrs);
+    const anyNaN = b.op('ReduceMax', [nan, b.ints([axis])], { keepdims: { i: 0 } });
+    return toInt32(b, select(b, b.op('Greater', [anyNaN, b.scalar(0, 'float32')]), firstNaN, r));
+  };
+
+/** Reduction lowerings by kernel name. */
+export const reductions: Record<string, Lowering> = {
+  sum: reduce('ReduceSum'),
+  max: reduce('ReduceMax'),
+  min: reduce('ReduceMin'),
+  argmax: argReduce('ArgMax'),
+  argmin: argReduce('ArgMin'),
+};

@@ -1,0 +1,42 @@
+/** The `Benchmark` interface: one measurement run over every selected system, reported as rows, a table and summary lines. */
+import type { OptimizerSpec, System } from './system.js';
+import type { TimingOptions } from './timing.js';
+
+/** Settings shared by every benchmark of one run. */
+export interface BenchContext {
+  /** Fewer and shorter timed runs. */
+  quick: boolean;
+  /** Default timing of in-process steps (the preset of `quick`). */
+  timing: TimingOptions;
+  optimizer: OptimizerSpec;
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+  /** The system ratios divide by ("backprop-cpu"). */
+  baseline: string;
+}
+
+/** A system a benchmark could not measure, and why. */
+export interface Skip {
+  system: string;
+  reason: string;
+}
+
+/** What one benchmark produced. */
+export interface BenchmarkReport {
+  id: string;
+  title: string;
+  /** Plain JSON rows, one per measurement. */
+  rows: Record<string, unknown>[];
+  skipped: Skip[];
+  /** The printed table. */
+  table: string;
+  /** Lines printed under the table (targets, checks). */
+  summary: string[];
+}
+
+/** A benchmark: add a file under src/benchmarks/ and list it in src/benchmarks/index.ts. */
+export interface Benchmark {
+  readonly id: string;
+  readonly title: string;
+  run(systems: readonly System[], ctx: BenchContext): Promise<BenchmarkReport>;
+}

@@ -1,0 +1,52 @@
+/** Command-line flags of `pnpm bench`: --quick, --only <system>, --json <path>, --optimizer sgd|adam, --lr <number>. */
+import { ValueError } from '@backprop/core';
+
+/** Parsed flags. */
+export interface CliOptions {
+  quick: boolean;
+  /** System ids to run (all when empty). */
+  only: string[];
+  /** An extra path to write the JSON results to. */
+  json?: string;
+  /** Undefined: Adam when `@backprop/optimizers` provides it, else SGD. */
+  optimizer?: 'sgd' | 'adam';
+  /** Undefined: 0.01 for SGD, 1e-3 for Adam. */
+  lr?: number;
+  help: boolean;
+}
+
+/** The usage text. */
+export const usage = `usage: pnpm bench [-- options]
+  --quick                 fewer, shorter timed runs
+  --only <id>[,<id>...]   run only these systems (backprop-cpu, tfjs-cpu, tfjs-wasm, torch-cpu)
+  --json <path>           also write the JSON results to <path>
+  --optimizer sgd|adam    the optimizer of the MLP step (default: adam once @backprop/optimizers has it, else sgd)
+  --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)`;
+
+/** Parses `argv` (without node and the script). @throws ValueError on an unknown flag or a bad value. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { quick: false, only: [], help: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new ValueError(`bench: ${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--') continue;
+    if (flag === '--quick') options.quick = true;
+    else if (flag === '--help' || flag === '-h') options.help = true;
+    else if (flag === '--only') options.only.push(...value(i++, flag).split(',').filter(Boolean));
+    else if (flag === '--json') options.json = value(i++, flag);
+    else if (flag === '--optimizer') {
+      const v = value(i++, flag);
+      if (v !== 'sgd' && v !== 'adam') throw new ValueError(`bench: --optimizer must be sgd or adam, got ${v}`);
+      options.optimizer = v;
+    } else if (flag === '--lr') {
+      const v = Number(value(i++, flag));
+      if (!(v > 0)) throw new ValueError(`bench: --lr must be a positive number, got ${argv[i]}`);
+      options.lr = v;
+    } else throw new ValueError(`bench: unknown flag ${flag}\n${usage}`);
+  }
+  return options;
+}

@@ -1,0 +1,31 @@
+/** CLI entry of `pnpm bench`: runs every benchmark on every system, prints the tables, writes the JSON. */
+import { benchmarks } from './benchmarks/index.js';
+import { parseArgs, usage } from './cli-options.js';
+import { writeResults } from './report/results-file.js';
+import { runBench } from './run-bench.js';
+import { systems } from './systems/index.js';
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(usage);
+    return;
+  }
+  const { results, reports } = await runBench({ systems, benchmarks, ...options });
+  const m = results.machine;
+  console.log(`\nBackprop bench — ${results.date.slice(0, 10)} — ${m.cpu}, ${m.cores} cores, Node ${m.node}${options.quick ? ' (--quick)' : ''}`);
+  for (const r of reports) {
+    console.log(`\n${r.title}\n\n${r.table}`);
+    for (const line of r.summary) console.log(`  ${line}`);
+    for (const s of r.skipped) console.log(`  not measured: ${s.system}: ${s.reason}`);
+  }
+  for (const u of results.unavailable) console.log(`  not run: ${u.system}: ${u.reason}`);
+  const committed = !options.quick && options.only.length === 0;
+  const paths = await writeResults(results, { committed, extra: options.json });
+  console.log(`\nresults written to ${paths.join(', ')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

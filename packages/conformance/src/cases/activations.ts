@@ -1,0 +1,120 @@
+/** Activations and losses composed in core: values against float64 references, extreme inputs that must stay finite. */
+import * as core from '@backprop/core';
+import type { ConformanceCase } from '../case.js';
+import { valueCase } from '../check/evaluate.js';
+import { type Host, host, mapHost, toTensor, uniform } from '../check/host.js';
+import { reduceHost } from '../check/reduce-host.js';
+
+const NAN = Number.NaN;
+const INF = Number.POSITIVE_INFINITY;
+const X = [-3, -1, -0.25, 0, 0.5, 2];
+const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+
+function softmaxRows(x: Host, log: boolean): Host {
+  const [rows, cols] = x.shape;
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = x.values.slice(r * cols, (r + 1) * cols);
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    out.push(...row.map((v) => (log ? v - lse : Math.exp(v - lse))));
+  }
+  return host(out, x.shape);
+}
+
+const logits = uniform(700, [4, 7], -3, 3);
+const odd = uniform(701, [3, 129], -5, 5);
+const extreme = host([1000, 0, -1000, 1e4, 1e4, 1e4, -INF, 0, 1], [3, 3]);
+const labels = host([6, 0, 3, 3], [4], 'int32');
+const prob = uniform(702, [4, 7], 0.05, 0.95);
+const target = mapHost(uniform(703, [4, 7]), (v) => (v > 0 ? 1 : 0));
+
+function crossEntropy(x: Host, y: readonly number[]): number {
+  const lp = softmaxRows(x, true);
+  const c = x.shape[1];
+  return -y.reduce((s, label, r) => s + lp.values[r * c + label], 0) / y.length;
+}
+
+/** The activation and loss value cases. */
+export const activationCases: ConformanceCase[] = [
+  valueCase({ id: 'relu/values', kernels: ['greater', 'where'], f: () => core.relu(core.tensor([...X, NAN])), expected: host([0, 0, 0, 0, 0.5, 2, NAN]) }),
+  valueCase({ id: 'leakyRelu/values', kernels: ['greater', 'where', 'mul'], f: () => core.leakyRelu(core.tensor(X), 0.1), expected: host(X.map((x) => (x > 0 ? x : 0.1 * x))) }),
+  valueCase({ id: 'elu/values', kernels: ['greater', 'where', 'exp'], f: () => core.elu(core.tensor(X), 1.5), expected: host(X.map((x) => (x > 0 ? x : 1.5 * Math.expm1(x)))) }),
+  valueCase({ id: 'softplus/values', kernels: ['maximum', 'abs', 'exp', 'log1p'], f: () => core.softplus(core.tensor(X)), expected: host(X.map(softplus)) }),
+  valueCase({
+    id: 'softplus/extreme',
+    kernels: ['maximum', 'abs', 'exp', 'log1p'],
+    f: () => core.softplus(core.tensor([-1000, -100, 100, 1000, 40])),
+    expected: host([0, softplus(-100), 100, 1000, 40]),
+    tol: { rtol: 1e-6, atol: 1e-40 },
+  }),
+  valueCase({ id: 'softmax/values', kernels: ['softmax'], f: () => core.softmax(toTensor(logits)), expected: softmaxRows(logits, false) }),
+  valueCase({ id: 'softmax/odd', kernels: ['softmax'], f: () => core.softmax(toTensor(odd)), expected: softmaxRows(odd, false) }),
+  valueCase({ id: 'softmax/extreme', kernels: ['softmax'], f: () => core.softmax(toTensor(extreme)), expected: softmaxRows(extreme, false) }),
+  valueCase({
+    id: 'softmax/axis0',
+    kernels: ['max', 'exp', 'sum', 'div'],
+    f: () => core.transpose(core.softmax(toTensor(logits), 0)),
+    expected: softmaxRows(host(transposed(logits), [7, 4]), false),
+  }),
+  valueCase({ id: 'logSoftmax/values', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(logits)), expected: softmaxRows(logits, true) }),
+  valueCase({ id: 'logSoftmax/odd', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(odd)), expected: softmaxRows(odd, true), tol: { rtol: 1e-5, atol: 1e-5 } }),
+  valueCase({ id: 'logSoftmax/extreme', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(extreme)), expected: softmaxRows(extreme, true), tol: { rtol: 1e-5, atol: 1e-4 } }),
+  valueCase({ id: 'softmax/empty', kernels: ['softmax', 'logSoftmax'], f: () => [core.softmax(core.zeros([0, 3])), core.logSoftmax(core.zeros([0, 3]))], expected: [host([], [0, 3]), host([], [0, 3])] }),
+  valueCase({
+    id: 'losses/squaredError',
+    kernels: ['sub', 'mul', 'sum'],
+    f: () => core.losses.squaredError(toTensor(prob), toTensor(target)),
+    expected: host([prob.values.reduce((s, p, i) => s + 0.5 * (p - target.values[i]) ** 2, 0) / 4], []),
+  }),
+  valueCase({
+    id: 'losses/mse',
+    kernels: ['sub', 'mul', 'sum'],
+    f: () => core.losses.mse(toTensor(prob), toTensor(target)),
+    expected: host([prob.values.reduce((s, p, i) => s + (p - target.values[i]) ** 2, 0) / 28], []),
+  }),
+  valueCase({
+    id: 'losses/binaryCrossEntropy',
+    kernels: ['log', 'maximum', 'mul', 'sum'],
+    f: () => [core.losses.binaryCrossEntropy(toTensor(prob), toTensor(target)), core.losses.binaryCrossEntropy(core.tensor([0, 1, 1]), core.tensor([1, 0, 1]))],
+    expected: [host([-prob.values.reduce((s, p, i) => s + (target.values[i] ? Math.log(p) : Math.log(1 - p)), 0) / 28], []), host([200 / 3], [])],
+  }),
+  valueCase({
+    id: 'losses/binaryCrossEntropyWithLogits',
+    kernels: ['maximum', 'abs', 'exp', 'log1p'],
+    f: () => [core.losses.binaryCrossEntropyWithLogits(toTensor(logits), toTensor(target)), core.losses.binaryCrossEntropyWithLogits(core.tensor([1000, -1000]), core.tensor([0, 1]))],
+    expected: [host([logits.values.reduce((s, z, i) => s + softplus(z) - z * target.values[i], 0) / 28], []), host([1000], [])],
+  }),
+  valueCase({
+    id: 'losses/softmaxCrossEntropy',
+    kernels: ['softmaxCrossEntropy'],
+    f: () => core.losses.softmaxCrossEntropy(toTensor(logits), toTensor(labels)),
+    expected: host([crossEntropy(logits, labels.values)], []),
+  }),
+  valueCase({
+    id: 'losses/softmaxCrossEntropy/one-hot',
+    kernels: ['logSoftmax'],
+    f: () => core.losses.softmaxCrossEntropy(toTensor(logits), core.oneHot(toTensor(labels), 7)),
+    expected: host([crossEntropy(logits, labels.values)], []),
+  }),
+  valueCase({
+    id: 'losses/softmaxCrossEntropy/extreme',
+    kernels: ['softmaxCrossEntropy'],
+    f: () => core.losses.softmaxCrossEntropy(core.tensor([[1000, 0], [0, 1000]]), core.tensor(Int32Array.from([0, 0]))),
+    expected: host([500], []),
+  }),
+  valueCase({
+    id: 'logSumExp/rows',
+    kernels: ['max', 'exp', 'sum', 'log'],
+    f: () => core.logSumExp(toTensor(odd), -1, true),
+    expected: reduceHost(odd, [1], (a, v) => a + Math.exp(v), 0, true, Math.log),
+    tol: { rtol: 1e-5, atol: 1e-5 },
+  }),
+];
+
+function transposed(x: Host): number[] {
+  const [r, c] = x.shape;
+  const out: number[] = [];
+  for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) out.push(x.values[i * c + j]);
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * Model summaries with memory accounting: per layer, the output shape, the parameter count,
+ * and the bytes for parameters, gradients, optimizer state and the activations a training
+ * step keeps for the backward pass (the lecture: "activations from a forward pass must be
+ * retained until they can be used to calculate the error gradients").
+ */
+import { bytesPerElement } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import { tidy } from '../memory.js';
+import { zeros } from '../ops/creation.js';
+import { sizeOf } from '../shape.js';
+import type { Module } from './module.js';
+
+/** Options of {@link summary}. */
+export interface SummaryOptions {
+  /** Examples per training step (default 1). */
+  batchSize?: number;
+  /** Shape of one example (default: the first dense layer's input size). */
+  inputShape?: readonly number[];
+  /** Tensors of optimizer state per parameter element: 0 for SGD, 1 for momentum, 2 for Adam (default 0). */
+  optimizerSlots?: number;
+}
+
+/** One row of a summary. */
+export interface LayerSummary {
+  name: string;
+  kind: string;
+  outputShape: number[];
+  parameters: number;
+  activations: number;
+}
+
+/** A model summary: the rows, the totals and the bytes in float32. */
+export interface ModelSummary {
+  layers: LayerSummary[];
+  parameters: number;
+  trainableParameters: number;
+  activations: number;
+  bytes: { parameters: number; gradients: number; optimizerState: number; activations: number; total: number };
+  /** The summary as a table. */
+  toString(): string;
+}
+
+function firstInputSize(model: Module): number | undefined {
+  // Duck-typed (no import of Dense): module.ts imports this file, and Dense extends Module.
+  const inputs = (model as { inputs?: unknown }).inputs;
+  if (typeof inputs === 'number') return inputs;
+  for (const [, c] of model.children()) {
+    const n = firstInputSize(c);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+/**
+ * Summarizes `model` for a training step of `batchSize` examples: it runs one forward pass on
+ * zeros to find the output shapes, and counts each layer's output as an activation kept for
+ * the backward pass (an upper bound: fused kernels may keep less).
+ */
+export function summary(
+  model: Module,
+  { batchSize = 1, inputShape, optimizerSlots = 0 }: SummaryOptions = {},
+): ModelSummary {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`summary: batchSize must be a positive integer, got ${batchSize}`);
+  const shape = inputShape ?? [firstInputSize(model) ?? Number.NaN];
+  if (shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new ValueError('summary: cannot infer the input shape; pass inputShape (the shape of one example)');
+  }
+  const isChain = Array.isArray((model as { layers?: unknown }).layers);
+  const layers: [string, Module][] = isChain ? model.children() : [['model', model]];
+  const rows: LayerSummary[] = [];
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    tidy(() => {
+      let x = zeros([batchSize, ...shape]);
+      for (const [name, layer] of layers) {
+        x = layer.forward(x);
+        const parameters = layer.parameters().reduce((s, p) => s + sizeOf(p.shape), 0);
+        rows.push({
+          name,
+          kind:
+            layer.constructor.name === 'Lambda' ? (layer as unknown as { kind: string }).kind : layer.constructor.name,
+          outputShape: [...x.shape],
+          parameters,
+          activations: x.size,
+        });
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const params = model.parameters();
+  const parameters = params.reduce((s, p) => s + sizeOf(p.shape), 0);
+  const trainableParameters = params.filter((p) => p.trainable).reduce((s, p) => s + sizeOf(p.shape), 0);
+  return memorySummary(rows, parameters, trainableParameters, optimizerSlots);
+}
+
+/**
+ * The memory arithmetic on its own: float32 bytes of parameters, their gradients, optimizer
+ * state and activations. The lecture's 50-layer example: 26M weights and 16M activations
+ * are (26M + 16M) × 4 B = 168 MB, before gradients and optimizer state.
+ */
+export function memorySummary(
+  layers: LayerSummary[],
+  parameters: number,
+  trainableParameters = parameters,
+  optimizerSlots = 0,
+): ModelSummary {
+  const b = bytesPerElement('float32');
+  const activations = layers.reduce((s, l) => s + l.activations, 0);
+  const bytes = {
+    parameters: parameters * b,
+    gradients: trainableParameters * b,
+    optimizerState: trainableParameters * optimizerSlots * b,
+    activations: activations * b,
+    total: 0,
+  };
+  bytes.total = bytes.parameters + bytes.gradients + bytes.optimizerState + bytes.activations;
+  return {
+    layers,
+    parameters,
+    trainableParameters,
+    activations,
+    bytes,
+    toString: () => formatSummary(layers, parameters, activations, bytes),
+  };
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(2)} MB`;
+}
+
+function formatSummary(
+  layers: LayerSummary[],
+  parameters: number,
+  activations: number,
+  bytes: ModelSummary['bytes'],
+): string {
+  const head = ['layer', 'kind', 'output shape', 'parameters', 'activations'];
+  const body = layers.map((l) => [
+    l.name,
+    l.kind,
+    `[${l.outputShape.join(', ')}]`,
+    l.parameters.toLocaleString('en-US'),
+    l.activations.toLocaleString('en-US'),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    line(head),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...body.map(line),
+    '',
+    `parameters ${parameters.toLocaleString('en-US')} (${mb(bytes.parameters)}), gradients ${mb(bytes.gradients)}, optimizer state ${mb(bytes.optimizerState)}`,
+    `activations kept for backward ${activations.toLocaleString('en-US')} (${mb(bytes.activations)})`,
+    `total for one training step ${mb(bytes.total)} (float32)`,
+  ].join('\n');
+}

@@ -1,0 +1,36 @@
+/** Model summaries and the lecture's memory arithmetic. */
+import { nn, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+describe('summary', () => {
+  it("reproduces the lecture's 50-layer example: 26M weights + 16M activations = 168 MB in float32", () => {
+    const s = nn.memorySummary(
+      [{ name: 'all', kind: 'net', outputShape: [], parameters: 26e6, activations: 16e6 }],
+      26e6,
+    );
+    expect(s.bytes.parameters + s.bytes.activations).toBe(168e6);
+  });
+
+  it('counts parameters, output shapes and activations per layer for a batch', () => {
+    const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 10));
+    const s = model.summary({ batchSize: 128, optimizerSlots: 2 });
+    expect(s.layers.map((l) => [l.kind, l.outputShape, l.parameters])).toEqual([
+      ['Dense', [128, 512], 784 * 512 + 512],
+      ['relu', [128, 512], 0],
+      ['Dense', [128, 10], 5130],
+    ]);
+    const params = 784 * 512 + 512 + 5130;
+    expect(s.parameters).toBe(params);
+    expect(s.activations).toBe(128 * (512 + 512 + 10));
+    expect(s.bytes).toMatchObject({ parameters: 4 * params, gradients: 4 * params, optimizerState: 8 * params });
+    expect(String(s)).toMatch(/total for one training step/);
+  });
+
+  it('needs an input shape when it cannot infer one', () => {
+    expect(() => nn.sequential(nn.relu()).summary()).toThrow(ValueError);
+    expect(nn.sequential(nn.relu()).summary({ inputShape: [3] }).layers[0].outputShape).toEqual([1, 3]);
+  });
+});

@@ -1,0 +1,69 @@
+/** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
+import { Parameter, dispose, randomNormal, manualSeed } from '@backprop/core';
+import type { GradientOptimizer } from './optimizer-base.js';
+import { Adadelta } from './optimizers/adadelta.js';
+import { Adagrad } from './optimizers/adagrad.js';
+import { Adam } from './optimizers/adam.js';
+import { AdamW } from './optimizers/adamw.js';
+import { Adamax } from './optimizers/adamax.js';
+import { NAdam } from './optimizers/nadam.js';
+import { RMSprop } from './optimizers/rmsprop.js';
+import { SGD } from './optimizers/sgd.js';
+
+/** One row of {@link benchmarkUpdates}. */
+export interface UpdateTiming {
+  optimizer: string;
+  msPerStep: number;
+}
+
+/** Options of {@link benchmarkUpdates}. */
+export interface BenchmarkUpdatesOptions {
+  /** Total parameters, split over a few tensors like a small MLP (default 10,000,000). */
+  params?: number;
+  /** Timed steps per optimizer, after one warm-up step (default 5). */
+  steps?: number;
+}
+
+const makers: [string, () => GradientOptimizer<never>][] = [
+  ['SGD', () => new SGD({ lr: 0.01 }) as never],
+  ['SGD momentum', () => new SGD({ lr: 0.01, momentum: 0.9 }) as never],
+  ['SGD lecture momentum', () => new SGD({ lr: 0.01, momentum: 0.9, form: 'lecture' }) as never],
+  ['Adagrad', () => new Adagrad() as never],
+  ['RMSprop', () => new RMSprop() as never],
+  ['Adam', () => new Adam() as never],
+  ['AdamW', () => new AdamW() as never],
+  ['Adamax', () => new Adamax() as never],
+  ['NAdam', () => new NAdam() as never],
+  ['Adadelta', () => new Adadelta() as never],
+];
+
+/**
+ * Times `optimizer.step` on the current backend for each optimizer, over parameters of
+ * `params` elements in total (shapes of an MLP: one large weight, a second, and biases).
+ * Reads one value back after each step so asynchronous backends are measured to completion.
+ */
+export async function benchmarkUpdates({ params = 10_000_000, steps = 5 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
+  manualSeed(0);
+  const cols = 1000;
+  const rows1 = Math.max(1, Math.floor((params * 0.8) / cols));
+  const rows2 = Math.max(1, Math.floor((params - rows1 * cols - 2 * cols) / cols));
+  const shapes = [[rows1, cols], [cols], [rows2, cols], [cols]];
+  const ps = shapes.map((s, i) => new Parameter(`p${i}`, randomNormal(s, { std: 0.01 })));
+  const gs = shapes.map((s) => randomNormal(s, { std: 0.01 }));
+  const rows: UpdateTiming[] = [];
+  for (const [name, make] of makers) {
+    const opt = make();
+    opt.step(ps, gs);
+    await ps[0].value.data();
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) {
+      opt.step(ps, gs);
+      await ps[3].value.data();
+    }
+    rows.push({ optimizer: name, msPerStep: (performance.now() - start) / steps });
+    opt.dispose();
+  }
+  dispose(gs);
+  for (const p of ps) p.dispose();
+  return rows;
+}

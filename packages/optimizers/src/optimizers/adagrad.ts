@@ -1,0 +1,47 @@
+/** AdaGrad: per-coordinate rates from the sum of squared gradients. */
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import type { BaseHyper } from '../param-groups.js';
+import { type GradientTransformation, chain } from '../transform.js';
+import { scaleByAdagrad } from '../transforms/adaptive.js';
+import { scaleByLearningRate } from '../transforms/scale.js';
+import { addWeightDecay } from '../transforms/weight-decay.js';
+import { checkNonNegative } from '../validate.js';
+
+/** AdaGrad's hyperparameters (per group). */
+export interface AdagradHyper extends BaseHyper {
+  /** η in γ_t = γ/(1 + (t−1)η). */
+  lrDecay: number;
+  /** G₀. */
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+/** Options of {@link Adagrad}. */
+export type AdagradOptions = Partial<AdagradHyper> & CommonOptions<AdagradHyper>;
+
+/**
+ * AdaGrad (Duchi et al.), the lecture's and PyTorch's form alike: g ← g + λθ; G ← G + g²;
+ * θ ← θ − γ_t·g/(√G + ε) with γ_t = γ/(1 + (t−1)·lrDecay), G₀ = `initialAccumulatorValue`
+ * (δ outside the root). Defaults lr 1e-2, eps 1e-10, G₀ 0. Keras starts G at 0.1.
+ */
+export class Adagrad extends GradientOptimizer<AdagradHyper> {
+  constructor({ lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, ...rest }: AdagradOptions = {}) {
+    super('Adagrad', { lr, lrDecay, weightDecay, initialAccumulatorValue, eps }, rest);
+  }
+
+  protected validate(h: AdagradHyper): void {
+    checkNonNegative('Adagrad', 'lr', h.lr);
+    checkNonNegative('Adagrad', 'lrDecay', h.lrDecay);
+    checkNonNegative('Adagrad', 'weightDecay', h.weightDecay);
+    checkNonNegative('Adagrad', 'initialAccumulatorValue', h.initialAccumulatorValue);
+    checkNonNegative('Adagrad', 'eps', h.eps);
+  }
+
+  protected transform(h: AdagradHyper): GradientTransformation {
+    return chain(
+      addWeightDecay(h.weightDecay),
+      scaleByAdagrad({ eps: h.eps, initialAccumulator: h.initialAccumulatorValue }),
+      scaleByLearningRate((t) => h.lr / (1 + (t - 1) * h.lrDecay)),
+    );
+  }
+}

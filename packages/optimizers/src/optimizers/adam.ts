@@ -1,0 +1,66 @@
+/** Adam and AMSGrad, with PyTorch's ε outside the root or the lecture's δ inside. */
+import type { Tensor } from '@backprop/core';
+import { runFusedUpdate } from '../fused.js';
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import type { BaseHyper } from '../param-groups.js';
+import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
+import { scaleByLearningRate } from '../transforms/scale.js';
+import { addWeightDecay } from '../transforms/weight-decay.js';
+import { checkBetas, checkNonNegative } from '../validate.js';
+
+/** Adam's hyperparameters (per group). */
+export interface AdamHyper extends BaseHyper {
+  betas: readonly [number, number];
+  eps: number;
+  amsgrad: boolean;
+  epsPlacement: EpsPlacement;
+}
+
+/** Options of {@link Adam} and {@link AdamW}. */
+export type AdamOptions = Partial<AdamHyper> & CommonOptions<AdamHyper>;
+
+/** Validates Adam-family hyperparameters under `op`'s name. */
+export function validateAdam(op: string, h: AdamHyper): void {
+  checkNonNegative(op, 'lr', h.lr);
+  checkBetas(op, h.betas);
+  checkNonNegative(op, 'eps', h.eps);
+  checkNonNegative(op, 'weightDecay', h.weightDecay);
+}
+
+/** The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. */
+export function fusedAdam(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper, decoupled: boolean) {
+  const inputs = [param, grad, state.expAvg, state.expAvgSq, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
+  const [beta1, beta2] = h.betas;
+  const out = runFusedUpdate('adamUpdate', inputs, {
+    lr: h.lr, beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad, epsPlacement: h.epsPlacement, step,
+  });
+  if (!out) return undefined;
+  return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };
+}
+
+/**
+ * Adam (Kingma & Ba). With g ← g + λθ (`weightDecay`, coupled), m ← β₁m + (1−β₁)g,
+ * v ← β₂v + (1−β₂)g² (`betas`):
+ * - PyTorch (`epsPlacement: 'outside'`, default): θ ← θ − (γ/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε).
+ * - The lecture (`'inside'`): ŝ = m/(1−β₁ᵗ), r̂ = v/(1−β₂ᵗ), θ ← θ − ε_lr·ŝ/√(r̂ + δ), δ = `eps`.
+ * `amsgrad` uses the running max of v. Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8.
+ */
+export class Adam extends GradientOptimizer<AdamHyper> {
+  constructor({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, epsPlacement = 'outside', ...rest }: AdamOptions = {}) {
+    super('Adam', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
+  }
+
+  protected validate(h: AdamHyper): void {
+    validateAdam('Adam', h);
+  }
+
+  protected transform(h: AdamHyper): GradientTransformation {
+    const [beta1, beta2] = h.betas;
+    return chain(addWeightDecay(h.weightDecay), scaleByAdam({ beta1, beta2, ...h }), scaleByLearningRate(h.lr));
+  }
+
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper) {
+    return fusedAdam(param, grad, state, step, h, false);
+  }
+}

@@ -1,0 +1,40 @@
+/** Adamax: Adam with the infinity norm in place of the second moment. */
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import type { BaseHyper } from '../param-groups.js';
+import { type GradientTransformation, chain } from '../transform.js';
+import { scaleByAdamax } from '../transforms/adaptive.js';
+import { scaleByLearningRate } from '../transforms/scale.js';
+import { addWeightDecay } from '../transforms/weight-decay.js';
+import { checkBetas, checkNonNegative } from '../validate.js';
+
+/** Adamax's hyperparameters (per group). */
+export interface AdamaxHyper extends BaseHyper {
+  betas: readonly [number, number];
+  eps: number;
+}
+
+/** Options of {@link Adamax}. */
+export type AdamaxOptions = Partial<AdamaxHyper> & CommonOptions<AdamaxHyper>;
+
+/**
+ * Adamax (Kingma & Ba §7.1), as PyTorch: g ← g + λθ; m ← β₁m + (1−β₁)g;
+ * u ← max(β₂u, |g| + ε); θ ← θ − γ·m/((1−β₁ᵗ)u). Defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8.
+ * Not in the lecture.
+ */
+export class Adamax extends GradientOptimizer<AdamaxHyper> {
+  constructor({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, ...rest }: AdamaxOptions = {}) {
+    super('Adamax', { lr, betas, eps, weightDecay }, rest);
+  }
+
+  protected validate(h: AdamaxHyper): void {
+    checkNonNegative('Adamax', 'lr', h.lr);
+    checkBetas('Adamax', h.betas);
+    checkNonNegative('Adamax', 'eps', h.eps);
+    checkNonNegative('Adamax', 'weightDecay', h.weightDecay);
+  }
+
+  protected transform(h: AdamaxHyper): GradientTransformation {
+    const [beta1, beta2] = h.betas;
+    return chain(addWeightDecay(h.weightDecay), scaleByAdamax({ beta1, beta2, eps: h.eps }), scaleByLearningRate(h.lr));
+  }
+}

@@ -1,0 +1,34 @@
+/** AdamW: Adam with decoupled weight decay. */
+import type { Tensor } from '@backprop/core';
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { scaleByAdam } from '../transforms/adam.js';
+import { scaleByLearningRate } from '../transforms/scale.js';
+import { addDecayedWeights } from '../transforms/weight-decay.js';
+import { type AdamHyper, fusedAdam, validateAdam } from './adam.js';
+
+/** Options of {@link AdamW}. */
+export type AdamWOptions = Partial<AdamHyper> & CommonOptions<AdamHyper>;
+
+/**
+ * AdamW (Loshchilov & Hutter), as PyTorch: θ ← θ − γλθ, then Adam's step without decay in
+ * the gradient. Default `weightDecay` 1e-2; other defaults and options as {@link Adam}.
+ */
+export class AdamW extends GradientOptimizer<AdamHyper> {
+  constructor({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, epsPlacement = 'outside', ...rest }: AdamWOptions = {}) {
+    super('AdamW', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
+  }
+
+  protected validate(h: AdamHyper): void {
+    validateAdam('AdamW', h);
+  }
+
+  protected transform(h: AdamHyper): GradientTransformation {
+    const [beta1, beta2] = h.betas;
+    return chain(scaleByAdam({ beta1, beta2, ...h }), addDecayedWeights(h.weightDecay), scaleByLearningRate(h.lr));
+  }
+
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper) {
+    return fusedAdam(param, grad, state, step, h, true);
+  }
+}

@@ -1,0 +1,45 @@
+/** NAdam: Adam with Nesterov momentum and Dozat's momentum schedule. */
+import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
+import type { BaseHyper } from '../param-groups.js';
+import { type GradientTransformation, chain } from '../transform.js';
+import { scaleByNadam } from '../transforms/adaptive.js';
+import { scaleByLearningRate } from '../transforms/scale.js';
+import { addWeightDecay } from '../transforms/weight-decay.js';
+import { checkBetas, checkNonNegative } from '../validate.js';
+
+/** NAdam's hyperparameters (per group). */
+export interface NAdamHyper extends BaseHyper {
+  betas: readonly [number, number];
+  eps: number;
+  /** ψ in μ_t = β₁(1 − ½·0.96^{tψ}). */
+  momentumDecay: number;
+  /** Reproduce PyTorch 1.13's extra μ_t in the second term (see {@link scaleByNadam}). */
+  legacyMuProduct: boolean;
+}
+
+/** Options of {@link NAdam}. */
+export type NAdamOptions = Partial<NAdamHyper> & CommonOptions<NAdamHyper>;
+
+/**
+ * NAdam (Dozat 2016), as PyTorch ≥ 2.0: g ← g + λθ; m, v as Adam; μ_t = β₁(1 − ½·0.96^{tψ});
+ * θ ← θ − γ[(1−μ_t)/(1−Π_{i≤t}μ_i)·g + μ_{t+1}/(1−Π_{i≤t+1}μ_i)·m] / (√(v/(1−β₂ᵗ)) + ε).
+ * Defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentumDecay 4e-3. Not in the lecture.
+ */
+export class NAdam extends GradientOptimizer<NAdamHyper> {
+  constructor({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3, legacyMuProduct = false, ...rest }: NAdamOptions = {}) {
+    super('NAdam', { lr, betas, eps, weightDecay, momentumDecay, legacyMuProduct }, rest);
+  }
+
+  protected validate(h: NAdamHyper): void {
+    checkNonNegative('NAdam', 'lr', h.lr);
+    checkBetas('NAdam', h.betas);
+    checkNonNegative('NAdam', 'eps', h.eps);
+    checkNonNegative('NAdam', 'weightDecay', h.weightDecay);
+    checkNonNegative('NAdam', 'momentumDecay', h.momentumDecay);
+  }
+
+  protected transform(h: NAdamHyper): GradientTransformation {
+    const [beta1, beta2] = h.betas;
+    return chain(addWeightDecay(h.weightDecay), scaleByNadam({ beta1, beta2, ...h }), scaleByLearningRate(h.lr));
+  }
+}

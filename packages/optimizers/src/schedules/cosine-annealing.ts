@@ -1,0 +1,27 @@
+/** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
+import { ValueError } from '@backprop/core';
+import type { Schedule } from './schedule.js';
+
+/**
+ * PyTorch's CosineAnnealingLR: γ₀ at k = 0, then recursively
+ * γ_k = η_min + (γ_{k−1} − η_min)·(1 + cos(πk/T))/(1 + cos(π(k−1)/T)), except
+ * γ_k = γ_{k−1} + (γ₀ − η_min)(1 − cos(π/T))/2 when (k − 1 − T) mod 2T = 0. Equal to
+ * η_min + (γ₀ − η_min)(1 + cos(πk/T))/2 up to rounding, so past T it rises again (it does
+ * not restart; that is SGDR). Values are memoized, so stepping k by one is O(1).
+ */
+export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: number }): Schedule {
+  if (!Number.isInteger(tMax) || tMax < 1) throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
+  if (!Number.isFinite(etaMin) || etaMin < 0) throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
+  const memo = new Map<number, number[]>();
+  return (k, base) => {
+    if (!Number.isInteger(k) || k < 0) throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${k}`);
+    let values = memo.get(base);
+    if (!values) memo.set(base, (values = [base]));
+    for (let e = values.length; e <= k; e++) {
+      const prev = values[e - 1];
+      if ((e - 1 - tMax) % (2 * tMax) === 0) values.push(prev + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+      else values.push(((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (prev - etaMin) + etaMin);
+    }
+    return values[k];
+  };
+}

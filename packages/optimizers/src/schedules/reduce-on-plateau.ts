@@ -1,0 +1,94 @@
+/** `reduceOnPlateau`: PyTorch's ReduceLROnPlateau as a fit callback reading a validation metric. */
+import { type Callback, type EpochLogs, type Optimizer, ValueError } from '@backprop/core';
+
+/** Options of {@link reduceOnPlateau}; defaults are PyTorch's. */
+export interface ReduceOnPlateauOptions {
+  /** The epoch log to watch (default `'valLoss'`). */
+  monitor?: string;
+  /** `'min'` (default): lower is better; `'max'`: higher is better. */
+  mode?: 'min' | 'max';
+  /** Multiply rates by this on a plateau (default 0.1; must be < 1). */
+  factor?: number;
+  /** Epochs without improvement tolerated (default 10). */
+  patience?: number;
+  /** Improvement needed to count (default 1e-4). */
+  threshold?: number;
+  /** `'rel'` (default): best·(1 ∓ threshold); `'abs'`: best ∓ threshold. */
+  thresholdMode?: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting again (default 0). */
+  cooldown?: number;
+  /** Lower bound of the rates (default 0). */
+  minLr?: number;
+  /** Reductions smaller than this are skipped (default 1e-8). */
+  eps?: number;
+}
+
+/** The callback, with manual stepping. */
+export interface PlateauScheduler extends Callback {
+  /** Feeds one metric value (what the callback does at each epoch end). */
+  step(metric: number): void;
+  readonly best: number;
+  readonly numBadEpochs: number;
+}
+
+/**
+ * Divides the learning rates by 1/`factor` when `monitor` (default `valLoss`) has not improved
+ * for more than `patience` epochs, exactly as PyTorch's ReduceLROnPlateau: each group's rate
+ * becomes max(lr·factor, minLr) if that lowers it by more than `eps`; then `cooldown` epochs
+ * are not counted. Needs `fit`'s `validation` for `valLoss`.
+ */
+export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOptions = {}): PlateauScheduler {
+  const { monitor = 'valLoss', mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
+  if (!(factor < 1 && factor >= 0)) throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${factor}`);
+  if (mode !== 'min' && mode !== 'max') throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
+  if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`reduceOnPlateau: thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
+  for (const [name, v] of Object.entries({ patience, cooldown })) {
+    if (!Number.isInteger(v) || v < 0) throw new ValueError(`reduceOnPlateau: ${name} must be an integer ≥ 0, got ${v}`);
+  }
+  for (const [name, v] of Object.entries({ threshold, minLr, eps })) {
+    if (!Number.isFinite(v) || v < 0) throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${v}`);
+  }
+  const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? [optimizer];
+  let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  let bad = 0;
+  let cooling = 0;
+  const isBetter = (a: number): boolean => {
+    if (mode === 'min') return thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
+    return thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
+  };
+  const s: PlateauScheduler = {
+    get best() {
+      return best;
+    },
+    get numBadEpochs() {
+      return bad;
+    },
+    step(metric: number) {
+      if (typeof metric !== 'number') throw new ValueError(`reduceOnPlateau: the metric must be a number, got ${typeof metric}`);
+      if (isBetter(metric)) {
+        best = metric;
+        bad = 0;
+      } else bad++;
+      if (cooling > 0) {
+        cooling--;
+        bad = 0;
+      }
+      if (bad > patience) {
+        for (const g of groups) {
+          const next = Math.max(g.lr * factor, minLr);
+          if (g.lr - next > eps) g.lr = next;
+        }
+        cooling = cooldown;
+        bad = 0;
+      }
+    },
+    onEpochEnd(_epoch: number, logs: EpochLogs) {
+      const v = logs[monitor];
+      if (v === undefined) {
+        throw new ValueError(`reduceOnPlateau: no "${monitor}" in the epoch logs, got ${Object.keys(logs).join(', ')}; pass fit a validation set or set monitor`);
+      }
+      s.step(v);
+    },
+  };
+  return s;
+}

@@ -1,0 +1,74 @@
+/** `scheduler`: a fit callback that sets an optimizer's learning rates from a schedule, per epoch or per step. */
+import { type Callback, type Optimizer, ValueError } from '@backprop/core';
+import type { Schedule } from './schedule.js';
+
+/** Options of {@link scheduler}. */
+export interface SchedulerOptions {
+  /** Advance after every epoch (default, PyTorch's convention) or after every optimizer step. */
+  per?: 'epoch' | 'step';
+}
+
+/** A scheduler: a callback for `fit`, plus manual stepping and its own state. */
+export interface Scheduler extends Callback {
+  /** Epochs or steps counted so far (k). */
+  readonly k: number;
+  /** Advances k by one and sets the rates (what the callback does; call it in hand-written loops). */
+  step(): void;
+  /** k, for checkpoints. */
+  stateDict(): { k: number };
+  /** Restores k and sets the rates for it. */
+  loadStateDict(state: { k: number }): void;
+}
+
+/** The learning rates of an optimizer's groups, or its single rate. */
+function groupsOf(optimizer: Optimizer): { lr: number }[] {
+  const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups;
+  return Array.isArray(groups) ? groups : [optimizer];
+}
+
+/**
+ * Drives `optimizer`'s learning rate by `schedule`: every group's rate becomes
+ * schedule(k, its rate at construction). Sets k = 0's rate now; then, like PyTorch's
+ * `scheduler.step()` after `optimizer.step()`, advances after each epoch (`per: 'epoch'`)
+ * or each batch (`per: 'step'`).
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD({ lr: 0.1, momentum: 0.9 });
+ * await fit(model, data, { optimizer: opt, loss, epochs: 90, callbacks: [scheduler(opt, stepDecay({ stepSize: 30 }))] });
+ * ```
+ */
+export function scheduler(optimizer: Optimizer, schedule: Schedule, { per = 'epoch' }: SchedulerOptions = {}): Scheduler {
+  if (per !== 'epoch' && per !== 'step') throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
+  if (typeof schedule !== 'function') throw new ValueError('scheduler: schedule must be a function (k, baseLr) => lr');
+  const groups = groupsOf(optimizer);
+  const bases = groups.map((g) => g.lr);
+  let k = 0;
+  const apply = () => {
+    const lrs = bases.map((b) => schedule(k, b));
+    lrs.forEach((lr) => {
+      if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`scheduler: the schedule gave lr ${lr} at k = ${k}`);
+    });
+    if (groups[0] === optimizer) optimizer.lr = lrs[0];
+    else lrs.forEach((lr, i) => (groups[i].lr = lr));
+  };
+  apply();
+  const s: Scheduler = {
+    get k() {
+      return k;
+    },
+    step() {
+      k++;
+      apply();
+    },
+    stateDict: () => ({ k }),
+    loadStateDict(state) {
+      if (!Number.isInteger(state?.k) || state.k < 0) throw new ValueError(`scheduler.loadStateDict: k must be an integer ≥ 0, got ${state?.k}`);
+      k = state.k;
+      apply();
+    },
+  };
+  if (per === 'epoch') s.onEpochEnd = () => s.step();
+  else s.onBatchEnd = () => s.step();
+  return s;
+}

@@ -1,0 +1,41 @@
+/** Gibbs sampling from an RBM: run chains v → h → v to generate images. */
+import { type Tensor, ValueError, formatShape, keep, tidy } from '@backprop/core';
+import { type RBM, bernoulliFrom } from './rbm.js';
+import { type Sampler, philoxSampler } from './sampler.js';
+import { positiveInt } from './validate.js';
+
+/** Options of {@link gibbsSample}. */
+export interface GibbsOptions {
+  /** Gibbs steps v → h → v (default 1000). */
+  steps?: number;
+  /** Where the draws come from (default `philoxSampler(0)`). */
+  sampler?: Sampler;
+}
+
+/**
+ * Runs `steps` alternating Gibbs steps from the visible states `start` [chains, inputs] and
+ * returns E[v | h] of the last step (the usual picture of an RBM sample: means, not binary
+ * draws). Each step draws h ~ p(h | v) then v ~ p(v | h) (Gaussian visible units keep the mean, no noise).
+ */
+export function gibbsSample(rbm: RBM, start: Tensor, { steps = 1000, sampler = philoxSampler(0) }: GibbsOptions = {}): Tensor {
+  if (start.rank !== 2 || start.shape[1] !== rbm.inputs) {
+    throw new ValueError(`gibbsSample: expected start of shape [chains, ${rbm.inputs}], got ${formatShape(start.shape)}`);
+  }
+  positiveInt('gibbsSample', 'steps', steps);
+  let v = start;
+  let mean: Tensor | undefined;
+  for (let s = 0; s < steps; s++) {
+    const next = tidy(() => {
+      const h = rbm.sampleHidden(v, sampler);
+      const m = rbm.visibleMean(h);
+      const sampled = rbm.visible === 'bernoulli' ? bernoulliFrom(m, sampler) : m;
+      return { m, sampled };
+    });
+    if (v !== start) v.dispose();
+    mean?.dispose();
+    v = keep(next.sampled);
+    mean = keep(next.m);
+  }
+  if (v !== start && v !== mean) v.dispose();
+  return mean!;
+}

@@ -1,0 +1,15 @@
+/**
+ * @packageDocumentation
+ * Greedy layer-wise pretraining for Backprop: restricted Boltzmann machines (Bernoulli and
+ * Gaussian visible units, CD-k and persistent CD), deep belief nets, stacked (denoising)
+ * autoencoders, greedy supervised pretraining, and conversion to a core MLP for fine-tuning.
+ */
+export { type ActivationName, type Encoder } from './encoder.js';
+export { RBM, type RBMOptions, type VisibleUnits } from './rbm.js';
+export { cdStep, disposeRbmState, type CdStepOptions, type RbmTrainState, type SparsityOptions } from './cd-step.js';
+export { trainRbm, hintonMomentum, type TrainRbmOptions } from './train-rbm.js';
+export { pseudoLikelihood, type PseudoLikelihoodOptions } from './pseudo-likelihood.js';
+export { gibbsSample, type GibbsOptions } from './gibbs.js';
+export { philoxSampler, replaySampler, type Sampler } from './sampler.js';
+export type { EpochRecord, ProgressOptions } from './progress.js';
+export type { Features } from './validate.js';

@@ -1,0 +1,36 @@
+/** Progress lines of layer-wise training: `layer 2/3 epoch 4/10 recon 12.34`. */
+
+/** Options every training function here takes for its progress lines. */
+export interface ProgressOptions {
+  /** No progress lines (default false). */
+  silent?: boolean;
+  /** Where lines go (default console.log). */
+  log?: (line: string) => void;
+  /** The layer's position in a stack, printed as `layer i/n` (set by the greedy functions). */
+  layer?: { index: number; count: number };
+}
+
+/** One progress event: a finished epoch of one layer. */
+export interface EpochRecord {
+  /** 1-based layer index (1 when a single layer is trained on its own). */
+  layer: number;
+  /** 1-based epoch. */
+  epoch: number;
+  /** Mean reconstruction error (RBM, autoencoder) or training loss (supervised layer) of the epoch. */
+  loss: number;
+  /** Other numbers of the epoch (e.g. pseudo-likelihood, accuracy). */
+  extra?: Record<string, number>;
+  /** Seconds the epoch took. */
+  seconds: number;
+}
+
+/** Formats and prints one epoch line unless silent. */
+export function reportEpoch(record: EpochRecord, epochs: number, label: string, options: ProgressOptions): void {
+  if (options.silent) return;
+  const count = options.layer?.count ?? 1;
+  const extra = Object.entries(record.extra ?? {})
+    .map(([k, v]) => ` ${k} ${v.toFixed(4)}`)
+    .join('');
+  const line = `layer ${record.layer}/${count} epoch ${record.epoch}/${epochs} ${label} ${record.loss.toFixed(4)}${extra} ${record.seconds.toFixed(1)}s`;
+  (options.log ?? console.log)(line);
+}

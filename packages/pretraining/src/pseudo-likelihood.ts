@@ -1,0 +1,40 @@
+/** Pseudo-likelihood of binary data under an RBM, as scikit-learn's BernoulliRBM.score_samples. */
+import { type Tensor, ValueError, cast, floor, formatShape, minimum, mul, neg, oneHot, softplus, sub, tensor, tidy } from '@backprop/core';
+import type { RBM } from './rbm.js';
+import { type Sampler, philoxSampler } from './sampler.js';
+
+/** Options of {@link pseudoLikelihood}. */
+export interface PseudoLikelihoodOptions {
+  /** The feature to flip in each row (int, [N]); default: one uniform draw per row from `sampler`. */
+  flip?: ArrayLike<number>;
+  /** Where the flipped indices come from when `flip` is not given (default `philoxSampler(0)`). */
+  sampler?: Sampler;
+}
+
+/**
+ * Stochastic pseudo-likelihood per example, [N]: D · log σ(F(ṽ) − F(v)), where ṽ is v with
+ * one bit i flipped (vᵢ → 1 − vᵢ) and D the number of visible units — scikit-learn's
+ * `BernoulliRBM.score_samples`, which draws i with `rng.randint(0, D, N)`. Meant for binary v.
+ */
+export function pseudoLikelihood(rbm: RBM, v: Tensor, { flip, sampler }: PseudoLikelihoodOptions = {}): Tensor {
+  const [n, d] = v.shape;
+  if (v.rank !== 2 || d !== rbm.inputs) throw new ValueError(`pseudoLikelihood: expected v of shape [N, ${rbm.inputs}], got ${formatShape(v.shape)}`);
+  let indices: Tensor | undefined;
+  if (flip) {
+    if (flip.length !== n) throw new ValueError(`pseudoLikelihood: flip needs one index per row (${n}), got ${flip.length}`);
+    const host = Int32Array.from(flip);
+    const bad = host.findIndex((i) => i < 0 || i >= d);
+    if (bad >= 0) throw new ValueError(`pseudoLikelihood: flip indices must lie in [0, ${d}), got ${host[bad]} at row ${bad}`);
+    indices = tensor(host, [n], 'int32');
+  }
+  const result = tidy(() => {
+    const idx = indices ?? cast(minimum(floor(mul((sampler ?? philoxSampler(0)).uniform([n]), d)), d - 1), 'int32');
+    const mask = oneHot(idx, d);
+    const flipped = v.add(mul(mask, sub(1, mul(v, 2))));
+    const gap = sub(rbm.freeEnergy(flipped), rbm.freeEnergy(v));
+    // log σ(x) = −softplus(−x)
+    return mul(neg(softplus(neg(gap))), d);
+  });
+  indices?.dispose();
+  return result;
+}

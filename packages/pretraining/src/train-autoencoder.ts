@@ -1,0 +1,70 @@
+/** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
+import { type Optimizer, ValueError, dispose, permutation, takeRows, tensor, tidy, valueAndGrad } from '@backprop/core';
+import type { Autoencoder } from './autoencoder.js';
+import { type Corruption, checkCorruption, corrupt } from './corruption.js';
+import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
+import { type Sampler, philoxSampler } from './sampler.js';
+import { sgd } from './sgd.js';
+import { type Features, checkFeatures, checkUnitInterval, positiveInt } from './validate.js';
+
+/** Options of {@link trainAutoencoder}. */
+export interface TrainAutoencoderOptions extends ProgressOptions {
+  /** Passes over the data (default 10). */
+  epochs?: number;
+  /** Examples per update (default 20). */
+  batchSize?: number;
+  /** Any core Optimizer (default `sgd({ lr: 0.1 })`, this package's plain SGD). */
+  optimizer?: Optimizer;
+  /** Denoising: corrupt the input, reconstruct the clean target (default none). */
+  corruption?: Corruption;
+  /** Seed of the shuffles and, unless `sampler` is given, of the corruption (default 0). */
+  seed?: number;
+  /** Where corruption draws come from (default `philoxSampler(seed)`). */
+  sampler?: Sampler;
+  /** Called after each epoch. */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/**
+ * Trains `ae` on `data` [N, ae.inputs]: each batch's loss is `ae.reconstructionLoss(x, corrupt(x))`
+ * (see {@link Autoencoder}), its gradient goes to `optimizer.step`. Returns one record per epoch
+ * with the mean training reconstruction loss; prints `layer i/n epoch e/E recon x` unless silent.
+ *
+ * @throws ShapeError when the data width is not `ae.inputs`; ValueError for cross-entropy given
+ *   data outside [0, 1] or bad options — before any update.
+ */
+export async function trainAutoencoder(ae: Autoencoder, data: Features, options: TrainAutoencoderOptions = {}): Promise<EpochRecord[]> {
+  const { epochs = 10, batchSize = 20, corruption, seed = 0, onEpoch } = options;
+  const n = checkFeatures('trainAutoencoder', data, ae.inputs);
+  positiveInt('trainAutoencoder', 'batchSize', batchSize);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
+  checkCorruption('trainAutoencoder', corruption);
+  if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
+  const optimizer = options.optimizer ?? sgd({ lr: 0.1 });
+  const sampler = options.sampler ?? philoxSampler(seed);
+  const params = ae.parameters();
+  const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };
+  const records: EpochRecord[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const start = performance.now();
+    const order = permutation(n, seed, epoch);
+    let lossSum = 0;
+    for (let s = 0; s < n; s += batchSize) {
+      const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
+      const step = tidy(() => {
+        const x = tensor(rows.x, rows.xShape, 'float32');
+        const input = corruption ? corrupt(x, corruption, sampler) : x;
+        return valueAndGrad(() => ae.reconstructionLoss(x, input))(...params.map((p) => p.value));
+      });
+      tidy(() => optimizer.step(params, step.grads));
+      lossSum += (await step.value.data())[0] * rows.xShape[0];
+      dispose(step);
+    }
+    const record: EpochRecord = { layer: options.layer?.index ?? 1, epoch: epoch + 1, loss: lossSum / n, seconds: (performance.now() - start) / 1000 };
+    records.push(record);
+    reportEpoch(record, epochs, 'recon', options);
+    onEpoch?.(record);
+  }
+  if (!options.optimizer) optimizer.dispose();
+  return records;
+}

@@ -1,0 +1,76 @@
+/** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
+import { ValueError, permutation, takeRows, tensor, tidy } from '@backprop/core';
+import { type CdStepOptions, type RbmTrainState, cdStep, disposeRbmState } from './cd-step.js';
+import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
+import type { RBM } from './rbm.js';
+import { type Sampler, philoxSampler } from './sampler.js';
+import { type Features, checkFeatures, checkUnitInterval, positiveInt } from './validate.js';
+
+/** Options of {@link trainRbm}. */
+export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, ProgressOptions {
+  /** Passes over the data (default 10). */
+  epochs?: number;
+  /** Examples per update (default 10, as scikit-learn). */
+  batchSize?: number;
+  /** A constant momentum or a schedule by 0-based epoch, e.g. {@link hintonMomentum} (default 0). */
+  momentum?: number | ((epoch: number) => number);
+  /** Reshuffle each epoch (default true; false takes the rows in order, as scikit-learn). */
+  shuffle?: boolean;
+  /** Seed of the shuffles and, unless `sampler` is given, of the Gibbs draws (default 0). */
+  seed?: number;
+  /** Where random draws come from (default `philoxSampler(seed)`). */
+  sampler?: Sampler;
+  /** Called after each epoch. */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** Hinton's momentum schedule: 0.5 for the first `switchEpoch` epochs, then 0.9. */
+export const hintonMomentum =
+  (switchEpoch = 5, initial = 0.5, final = 0.9) =>
+  (epoch: number): number =>
+    epoch < switchEpoch ? initial : final;
+
+/**
+ * Trains `rbm` on `data` ([N, rbm.inputs], values in [0, 1] for Bernoulli visible units) with
+ * CD-k or PCD-k minibatch updates ({@link cdStep}). Returns one record per epoch with the mean
+ * reconstruction error; prints `layer i/n epoch e/E recon x` lines unless `silent`.
+ *
+ * scikit-learn's `BernoulliRBM(learning_rate, batch_size, n_iter)` is
+ * `{ lr, batchSize, epochs, persistent: true, shuffle: false }`.
+ *
+ * @throws ShapeError when the data width is not `rbm.inputs`; ValueError for Bernoulli
+ *   visible units given data outside [0, 1] or bad hyperparameters — before any update.
+ */
+export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
+  const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, ...rest } = options;
+  const n = checkFeatures('trainRbm', data, rbm.inputs);
+  positiveInt('trainRbm', 'batchSize', batchSize);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${epochs}`);
+  if (rbm.visible === 'bernoulli') checkUnitInterval('trainRbm', data.x);
+  const sampler = options.sampler ?? philoxSampler(seed);
+  const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;
+  const state: RbmTrainState = {};
+  const records: EpochRecord[] = [];
+  const layer = options.layer?.index ?? 1;
+  const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const start = performance.now();
+      const order = shuffle ? permutation(n, seed, epoch) : Int32Array.from({ length: n }, (_, i) => i);
+      let errorSum = 0;
+      for (let s = 0; s < n; s += batchSize) {
+        const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
+        const err = tidy(() => cdStep(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, { ...rest, momentum: momentumAt(epoch) }));
+        errorSum += (await err.data())[0] * rows.xShape[0];
+        err.dispose();
+      }
+      const record: EpochRecord = { layer, epoch: epoch + 1, loss: errorSum / n, seconds: (performance.now() - start) / 1000 };
+      records.push(record);
+      reportEpoch(record, epochs, 'recon', options);
+      onEpoch?.(record);
+    }
+  } finally {
+    disposeRbmState(state);
+  }
+  return records;
+}

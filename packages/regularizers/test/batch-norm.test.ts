@@ -1,0 +1,133 @@
+/** Tests of BatchNorm1d against PyTorch's BatchNorm1d (golden/batch-norm.json), by finite differences, and its errors. */
+import { readFileSync } from 'node:fs';
+import { ShapeError, type Tensor, ValueError, keep, liveTensorCount, mul, sum, tensor, tidy, valueAndGrad } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { BatchNorm1d, batchNorm1d } from '../src/index.js';
+import { expectClose, numericGrad, useCpu, values } from './util.js';
+
+useCpu();
+
+interface Step {
+  x: number[];
+  shape: number[];
+  dy: number[];
+  y: number[];
+  dx: number[];
+  dGamma: number[];
+  dBeta: number[];
+  runningMean: number[];
+  runningVar: number[];
+  numBatchesTracked: number;
+}
+interface Case {
+  name: string;
+  momentum: number | null;
+  eps: number;
+  features: number;
+  gamma: number[];
+  beta: number[];
+  steps: Step[];
+  eval: { x: number[]; shape: number[]; y: number[] };
+}
+const golden: { cases: Case[] } = JSON.parse(readFileSync(new URL('./golden/batch-norm.json', import.meta.url), 'utf8'));
+
+function layerFor(c: Case): BatchNorm1d {
+  const bn = batchNorm1d(c.features, { momentum: c.momentum, eps: c.eps });
+  bn.weight!.assign(tensor(c.gamma));
+  bn.bias!.assign(tensor(c.beta));
+  return bn;
+}
+
+/** One training step: the output and the gradients of Σ(y·dy) with respect to x, γ and β. */
+function trainStep(bn: BatchNorm1d, x: Tensor, dy: Tensor): { y: number[]; grads: number[][] } {
+  let y: Tensor | undefined;
+  const { value, grads } = valueAndGrad((xx) => {
+    y = keep(bn.forward(xx));
+    return sum(mul(y, dy));
+  })(x, bn.weight!.value, bn.bias!.value);
+  const out = { y: values(y!), grads: grads.map(values) };
+  y!.dispose();
+  value.dispose();
+  for (const g of grads) g.dispose();
+  return out;
+}
+
+describe('BatchNorm1d matches PyTorch', () => {
+  for (const c of golden.cases) {
+    it(`${c.name}: forward, backward, running statistics and evaluation`, () => {
+      const bn = layerFor(c);
+      for (const s of c.steps) {
+        const x = tensor(s.x, s.shape);
+        const dy = tensor(s.dy, s.shape);
+        const { y, grads } = trainStep(bn, x, dy);
+        expectClose(y, s.y);
+        expectClose(grads[0], s.dx);
+        expectClose(grads[1], s.dGamma);
+        expectClose(grads[2], s.dBeta);
+        expectClose(values(bn.runningMean), s.runningMean);
+        expectClose(values(bn.runningVar), s.runningVar);
+        expect(values(bn.numBatchesTracked)).toEqual([s.numBatchesTracked]);
+        x.dispose();
+        dy.dispose();
+      }
+      bn.eval();
+      expectClose(values(tidy(() => bn.forward(tensor(c.eval.x, c.eval.shape)))), c.eval.y);
+      bn.dispose();
+    });
+  }
+
+  it('exposes the running statistics in the state dict', () => {
+    const names = [...batchNorm1d(3).stateDict().keys()];
+    expect(names).toEqual(['weight', 'bias', 'runningMean', 'runningVar', 'numBatchesTracked']);
+  });
+});
+
+describe('BatchNorm1d gradients by finite differences', () => {
+  it('flow through the batch mean and variance', () => {
+    const c = golden.cases[0];
+    const s = c.steps[1];
+    const bn = layerFor(c);
+    const dy = tensor(s.dy, s.shape);
+    const f = (x: Tensor) => sum(mul(bn.forward(x), dy));
+    const numeric = numericGrad(f, s.x, s.shape, 1e-2);
+    const { grads } = valueAndGrad(f)(tensor(s.x, s.shape));
+    expectClose(values(grads[0]), numeric, 5e-3, 5e-3);
+  });
+});
+
+describe('BatchNorm1d memory and errors', () => {
+  it('keeps the tensor count steady across training steps', () => {
+    const bn = batchNorm1d(4);
+    const x = tensor([1, 2, 3, 4, 5, 6, 7, 9], [2, 4]);
+    tidy(() => bn.forward(x));
+    const before = liveTensorCount();
+    for (let i = 0; i < 3; i++) tidy(() => valueAndGrad((t) => sum(bn.forward(t)))(x).value);
+    expect(liveTensorCount()).toBe(before + 3);
+  });
+
+  it('a training batch of one is a ShapeError that changes nothing; evaluation accepts it', () => {
+    const bn = batchNorm1d(3);
+    const x = tensor([[1, 2, 3]]);
+    expect(() => bn.forward(x)).toThrow(ShapeError);
+    expect(() => bn.forward(x)).toThrow(/more than 1 example/);
+    expect(values(bn.numBatchesTracked)).toEqual([0]);
+    expect(values(bn.runningMean)).toEqual([0, 0, 0]);
+    bn.eval();
+    expectClose(values(bn.forward(x)), [1, 2, 3].map((v) => v / Math.sqrt(1 + 1e-5)));
+  });
+
+  it('rejects wrong shapes and bad options', () => {
+    expect(() => batchNorm1d(3).forward(tensor([[1, 2]]))).toThrow(ShapeError);
+    expect(() => batchNorm1d(3).forward(tensor([1, 2, 3]))).toThrow(ShapeError);
+    expect(() => batchNorm1d(0)).toThrow(ValueError);
+    expect(() => batchNorm1d(3, { momentum: 1.5 })).toThrow(ValueError);
+    expect(() => batchNorm1d(3, { momentum: -0.1 })).toThrow(ValueError);
+    expect(() => batchNorm1d(3, { eps: 0 })).toThrow(ValueError);
+  });
+
+  it('without affine has no parameters', () => {
+    const bn = batchNorm1d(2, { affine: false });
+    expect(bn.parameters()).toHaveLength(0);
+    expectClose(values(bn.forward(tensor([[1, 10], [3, 20]]))), [-1, -1, 1, 1], 1e-4);
+  });
+});

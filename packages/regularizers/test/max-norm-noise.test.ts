@@ -1,0 +1,80 @@
+/** Tests of the max-norm constraint (function and fit callback) and of the Gaussian-noise layer. */
+import { Parameter, type Optimizer, ValueError, fit, losses, nn, ones, tensor, zeros } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { applyMaxNorm, gaussianNoise, maxNorm } from '../src/index.js';
+import { expectClose, useCpu, values } from './util.js';
+
+useCpu();
+
+const columnNorms = (w: number[], rows: number, cols: number) =>
+  Array.from({ length: cols }, (_, j) => Math.hypot(...Array.from({ length: rows }, (_, i) => w[i * cols + j])));
+
+describe('maxNorm', () => {
+  it('rescales columns (each unit’s incoming weights) with norm above c to c, leaving the others unchanged', () => {
+    // columns: norm 5, norm 1, norm √8
+    const w = new Parameter('0.weight', tensor([[3, 1, 2], [4, 0, 2]]));
+    const b = new Parameter('0.bias', tensor([10, 10, 10]));
+    applyMaxNorm([w, b], 2);
+    const out = values(w.value);
+    expectClose(columnNorms(out, 2, 3), [2, 1, 2], 1e-6);
+    expectClose(out, [1.2, 1, Math.SQRT2, 1.6, 0, Math.SQRT2], 1e-6);
+    expect(out[1]).toBe(1);
+    expect(values(b.value)).toEqual([10, 10, 10]);
+  });
+
+  it('axis 1 constrains rows instead', () => {
+    const w = new Parameter('weight', tensor([[3, 4], [0.5, 0]]));
+    applyMaxNorm([w], 1, { axis: 1 });
+    expectClose(values(w.value), [0.6, 0.8, 0.5, 0], 1e-6);
+  });
+
+  it('as a fit callback keeps every dense weight within the ball after each step', async () => {
+    const big: Optimizer = {
+      lr: 1,
+      step: (params, grads) => params.forEach((p, i) => p.assign(p.value.sub(grads[i].mul(50)))),
+      stateDict: () => new Map(),
+      loadStateDict: () => {},
+      dispose: () => {},
+    };
+    const model = nn.sequential(nn.dense(3, 4, { seed: 1 }), nn.relu(), nn.dense(4, 1, { seed: 2 }));
+    const data = { x: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)), xShape: [8, 3], y: Float32Array.from({ length: 8 }, (_, i) => 5 * i), yShape: [8, 1] };
+    await fit(model, data, { loss: losses.mse, optimizer: big, batchSize: 4, epochs: 2, callbacks: [maxNorm(0.5)], verbose: false });
+    for (const [name, p] of model.namedParameters()) {
+      if (!name.endsWith('weight')) continue;
+      for (const n of columnNorms(values(p.value), p.shape[0], p.shape[1])) expect(n).toBeLessThanOrEqual(0.5 + 1e-6);
+    }
+    model.dispose();
+  });
+
+  it('rejects bad input before changing anything', () => {
+    const w = new Parameter('weight', tensor([[3], [4]]));
+    expect(() => maxNorm(0)).toThrow(ValueError);
+    expect(() => applyMaxNorm([w], -1)).toThrow(ValueError);
+    expect(() => applyMaxNorm([w], 1, { axis: 2 })).toThrow(ValueError);
+    expect(() => applyMaxNorm([w], 1, { filter: ['1.weight'] })).toThrow(/unknown parameter/);
+    expect(values(w.value)).toEqual([3, 4]);
+  });
+});
+
+describe('gaussianNoise', () => {
+  it('adds N(0, std²) noise in training only', () => {
+    const layer = gaussianNoise({ std: 0.5, seed: 4 });
+    const y = values(layer.forward(zeros([100, 100])));
+    const mean = y.reduce((a, b) => a + b, 0) / y.length;
+    const std = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length);
+    expect(Math.abs(mean)).toBeLessThan(0.02);
+    expect(Math.abs(std - 0.5)).toBeLessThan(0.02);
+    const again = gaussianNoise({ std: 0.5, seed: 4 });
+    expect(values(again.forward(zeros([100, 100])))).toEqual(y);
+    expect(values(again.forward(zeros([100, 100])))).not.toEqual(y);
+    const x = ones([2, 2]);
+    layer.eval();
+    expect(layer.forward(x)).toBe(x);
+  });
+
+  it('rejects a negative or missing std', () => {
+    expect(() => gaussianNoise({ std: -1 })).toThrow(ValueError);
+    expect(() => gaussianNoise({} as never)).toThrow(ValueError);
+    expect(() => gaussianNoise(undefined as never)).toThrow(ValueError);
+  });
+});
