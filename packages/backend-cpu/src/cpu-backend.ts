@@ -12,22 +12,41 @@ import {
   sizeOf,
   type TypedArray,
 } from '@backprop/core';
+import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
 import { CpuHandle, valuesOfHandle } from './handle.js';
+import { denseWith } from './kernels/dense.js';
 import { kernels } from './kernels/index.js';
+import { matmulWith } from './kernels/matmul.js';
 
-/** Options of {@link cpu}; none yet. */
-export type CpuOptions = Record<string, never>;
+/** The CPU backend: a Backend plus the code paths it chose. */
+export interface CpuBackend extends Backend {
+  /** Which paths the kernels run (scalar or SIMD, how many threads). */
+  readonly paths: CpuPaths;
+  /**
+   * Resolves once the thread count is known and workers can start (immediately without threads).
+   * Kernels called earlier run on the calling thread; awaiting it makes forced threads certain.
+   */
+  ready(): Promise<void>;
+  /** Terminates the worker threads, if any started. Storage keeps working, on one thread. */
+  destroy(): void;
+}
 
 /**
- * Creates the reference CPU backend: every kernel in plain TypeScript on typed arrays, in Node
- * and browsers. Each call returns an independent backend with its own memory accounting.
+ * Creates the CPU backend: every kernel in TypeScript on typed arrays, in Node and browsers,
+ * with matmul and dense on WebAssembly SIMD kernels and worker threads where available (see
+ * {@link CpuOptions}). Each call returns an independent backend with its own memory accounting.
  *
  * @example
  * ```ts
- * await setBackend(cpu());
+ * await setBackend(cpu());                          // fastest paths available
+ * await setBackend(cpu({ simd: false }));           // the scalar reference kernels only
  * ```
  */
-export function cpu(_options: CpuOptions = {}): Backend {
+export function cpu(options: CpuOptions = {}): CpuBackend {
+  const fast = createFastPaths(options);
+  const selected = fast.engine
+    ? { ...kernels, matmul: matmulWith(fast.engine), dense: denseWith(fast.engine) }
+    : kernels;
   const owned = new WeakSet<CpuHandle>();
   const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
 
@@ -47,7 +66,7 @@ export function cpu(_options: CpuOptions = {}): Backend {
 
   // Every kernel's new handle is registered with this backend's memory accounting.
   const table: Record<string, (inputs: never, attrs: never, out: never) => Handle> = {};
-  for (const [name, kernel] of Object.entries(kernels)) {
+  for (const [name, kernel] of Object.entries(selected)) {
     const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle;
     table[name] = (inputs, attrs, out) => track(run(inputs, attrs, out));
   }
@@ -82,5 +101,8 @@ export function cpu(_options: CpuOptions = {}): Backend {
       memory.peakBytes = memory.bytes;
     },
     sync: async () => {},
+    paths: fast.paths,
+    ready: fast.ready,
+    destroy: fast.destroy,
   };
 }

@@ -1,5 +1,7 @@
 /**
  * @packageDocumentation
- * The reference CPU backend of Backprop: every kernel in plain TypeScript on typed arrays.
+ * The CPU backend of Backprop: every kernel in TypeScript on typed arrays, with WebAssembly SIMD
+ * and worker threads for matmul and dense where the engine allows.
  */
-export { type CpuOptions, cpu } from './cpu-backend.js';
+export { type CpuBackend, cpu } from './cpu-backend.js';
+export type { CpuOptions, CpuPaths } from './fastPaths.js';

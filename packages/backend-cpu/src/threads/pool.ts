@@ -6,7 +6,7 @@
  */
 import { BackendError } from '@backprop/core';
 import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, type JobFunction, READY, SLOT, slotOf } from './control.js';
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
+import type { AnyWorker, WorkerFactory } from './workers.js';
 
 /** One worker's job: an export of the module and its i32 arguments. */
 export interface Job {
@@ -14,90 +14,49 @@ export interface Job {
   readonly args: readonly number[];
 }
 
-interface AnyWorker {
-  terminate(): unknown;
-}
-
-/** How long a kernel waits for workers that are still starting before it runs alone (ms). */
+/** How long the first threaded kernel waits for workers that are still starting (ms). */
 const START_WAIT_MS = 10_000;
-
-/** True where this thread may block in Atomics.wait: Node, or a cross-origin-isolated worker in a browser. */
-export function canBlock(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown };
-  if (g.process?.versions?.node) return true;
-  return typeof g.WorkerGlobalScope !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
-
-/** Logical cores of this machine (Node's availableParallelism, or navigator.hardwareConcurrency). */
-export async function coreCount(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
-  try {
-    const specifier = 'node:os';
-    const os = (await import(/* @vite-ignore */ specifier)) as { availableParallelism?: () => number; cpus: () => unknown[] };
-    return os.availableParallelism?.() ?? os.cpus().length;
-  } catch {
-    return 1;
-  }
-}
 
 /** Workers that run kernel jobs on a shared WebAssembly memory. */
 export class ThreadPool {
-  /** Resolves when every worker is instantiated and waiting. */
-  readonly ready: Promise<void>;
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * slotOf(SLOT)));
   private readonly workers: AnyWorker[] = [];
   private destroyed = false;
+  private broken = false;
 
   /** Starts `size` workers (the calling thread is one more) on `module` over the shared `memory`. */
   constructor(
     readonly size: number,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
+    start: WorkerFactory,
   ) {
-    if (size > SLOT) throw new BackendError(`cpu: at most ${SLOT} worker threads, got ${size}`);
-    this.ready = this.start(module, memory);
-  }
-
-  private async start(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
-    const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-    for (let id = 0; id < this.size; id++) {
-      const init = { module, memory, control: this.control.buffer, id };
-      if (node) {
-        const specifier = 'node:worker_threads';
-        const { Worker } = (await import(/* @vite-ignore */ specifier)) as typeof import('node:worker_threads');
-        if (this.destroyed) return;
-        const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: init });
-        worker.unref();
-        this.workers.push(worker);
-      } else {
-        const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
-        const worker = new Worker(url);
-        worker.postMessage(init);
-        this.workers.push(worker);
-      }
-    }
-    while (!this.destroyed && Atomics.load(this.control, READY) < this.size) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
+    if (size < 1 || size > SLOT) throw new BackendError(`cpu: 1 to ${SLOT} worker threads, got ${size}`);
+    for (let id = 0; id < size; id++) {
+      this.workers.push(start({ module, memory, control: this.control.buffer as SharedArrayBuffer, id }));
     }
   }
 
   /** True when all workers were created (they may still be instantiating). */
   get started(): boolean {
-    return this.workers.length === this.size && !this.destroyed;
+    return this.workers.length === this.size && !this.destroyed && !this.broken;
   }
 
   /**
    * Runs `jobs[w]` on worker w (an undefined job leaves it idle) and `own` on the calling thread,
-   * and returns when all are done. Returns false, running nothing, when the workers are not yet
-   * created or do not become ready in time (the caller then runs everything itself).
+   * and returns when all are done. The first call blocks until the workers are instantiated.
+   * Returns false, running nothing, when they do not start within 10 s (the pool is then marked
+   * broken and the caller runs everything itself, now and later).
    */
   run(jobs: readonly (Job | undefined)[], own: () => void): boolean {
     if (!this.started) return false;
     const ctl = this.control;
     const waitReady = Date.now() + START_WAIT_MS;
     for (let ready = Atomics.load(ctl, READY); ready < this.size; ready = Atomics.load(ctl, READY)) {
-      if (Date.now() > waitReady) return false;
+      if (Date.now() > waitReady) {
+        this.broken = true;
+        return false;
+      }
       Atomics.wait(ctl, READY, ready, 50);
     }
     for (let w = 0; w < this.size; w++) {

@@ -41,11 +41,12 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
   return blocks;
 }
 
-/** The engine over one runtime, with an optional pool whose workers take all blocks but the first. */
-export function wasmGemm(runtime: WasmRuntime, pool?: ThreadPool): GemmEngine {
+/** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
+export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
   return (a: MatrixView, b: MatrixView, c: Float32Array, cOffset: number, m: number, n: number, k: number, epilogue?: Epilogue) => {
     if (m === 0 || n === 0) return;
-    const threads = pool && m * n * k >= PARALLEL_MIN_MACS ? pool.size + 1 : 1;
+    const pool = m * n * k >= PARALLEL_MIN_MACS ? getPool() : undefined;
+    const threads = pool ? pool.size + 1 : 1;
     const blocks = splitOutput(m, n, threads);
     const aPtr = ARENA_BASE;
     const bPtr = aPtr + align(4 * m * k);

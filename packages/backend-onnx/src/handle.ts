@@ -1,0 +1,51 @@
+/** OnnxHandle: the backend's storage handle — a value held by ONNX Runtime, or a pending node of the lazy graph. */
+import type { DType, KernelName, Shape } from '@backprop/core';
+import type { Tensor as OrtTensor } from 'onnxruntime-common';
+
+/** How a pending node reads one input: the producing handle, viewed with this shape (reshape is metadata in core). */
+export interface HandleInput {
+  readonly node: OnnxHandle;
+  readonly shape: Shape;
+}
+
+let nextId = 0;
+
+/**
+ * A tensor's storage. A leaf holds an ONNX Runtime tensor (written from the host or
+ * produced by a run); a pending node holds the kernel, attributes and inputs that compute
+ * it, and becomes a leaf when a read or `sync` runs the accumulated graph.
+ */
+export class OnnxHandle {
+  /** Creation order, which is also a topological order of the lazy graph. */
+  readonly id = nextId++;
+  /** The computed value, once known. */
+  value: OrtTensor | undefined;
+  /** True once core freed this handle. */
+  disposed = false;
+
+  constructor(
+    /** The kernel that computes this node; null for leaves. */
+    readonly kernel: KernelName | null,
+    readonly attrs: object,
+    /** Inputs of a pending node; emptied once the value is known so the graph can be collected. */
+    public inputs: readonly HandleInput[],
+    readonly shape: Shape,
+    readonly dtype: DType,
+  ) {}
+
+  /** True while the value is still to be computed. */
+  get pending(): boolean {
+    return this.value === undefined && this.kernel !== null;
+  }
+
+  /** Bytes the value takes. */
+  get bytes(): number {
+    return this.shape.reduce((a, d) => a * d, 1) * (this.dtype === 'bool' ? 1 : 4);
+  }
+
+  /** Stores the computed value and drops the references to inputs. */
+  resolve(value: OrtTensor): void {
+    this.value = value;
+    this.inputs = [];
+  }
+}

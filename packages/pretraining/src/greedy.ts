@@ -1,0 +1,129 @@
+/** Greedy layer-wise pretraining of a stack: a DBN of RBMs, stacked (denoising) autoencoders, or supervised layers. */
+import { type ArrayDataset, type Optimizer, ShapeError, fit, losses, nn } from '@backprop/core';
+import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
+import type { ActivationName, Encoder } from './encoder.js';
+import { encodeFeatures } from './encode-dataset.js';
+import type { EpochRecord, ProgressOptions } from './progress.js';
+import { RBM, type VisibleUnits } from './rbm.js';
+import { sgd } from './sgd.js';
+import { SupervisedLayer } from './supervised-layer.js';
+import { type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
+import { type TrainRbmOptions, trainRbm } from './train-rbm.js';
+import { type Features, checkFeatures, checkSizes, checkUnitInterval } from './validate.js';
+
+/** A pretrained stack and the per-layer, per-epoch history of its training. */
+export interface Stack<L extends Encoder> {
+  layers: L[];
+  history: EpochRecord[];
+}
+
+/** Options shared by the greedy functions: layer widths, seed, progress. */
+export interface GreedyOptions extends Omit<ProgressOptions, 'layer'> {
+  /** Input width then one width per layer, e.g. [784, 500, 500, 2000]. */
+  sizes: readonly number[];
+  /** Base seed: layer i uses seed + i for its weights and shuffles (default 0). */
+  seed?: number;
+}
+
+function prepare(op: string, data: Features, sizes: readonly number[]): void {
+  checkSizes(op, sizes);
+  checkFeatures(op, data, sizes[0]);
+}
+
+/**
+ * A deep belief net trained greedily (Hinton, Osindero & Teh 2006): RBM 1 on the data, RBM i+1
+ * on the hidden probabilities of RBM i. Only the first RBM may have Gaussian visible units.
+ *
+ * @throws ShapeError when `sizes` is malformed or does not start with the data width;
+ *   ValueError for Bernoulli input units given data outside [0, 1] — before any training.
+ */
+export async function pretrainDbn(data: Features, options: GreedyOptions & { rbm?: Omit<TrainRbmOptions, 'layer' | 'seed'>; visible?: VisibleUnits }): Promise<Stack<RBM>> {
+  const { sizes, seed = 0, visible = 'bernoulli', rbm: train = {} } = options;
+  prepare('pretrainDbn', data, sizes);
+  if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
+  const stack: Stack<RBM> = { layers: [], history: [] };
+  let input = data;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const rbm = new RBM(sizes[i], sizes[i + 1], { visible: i === 0 ? visible : 'bernoulli', seed: seed + i });
+    const layer = { index: i + 1, count: sizes.length - 1 };
+    stack.history.push(...(await trainRbm(rbm, input, { ...train, ...pick(options), layer, seed: seed + i })));
+    stack.layers.push(rbm);
+    if (i + 2 < sizes.length) input = await encodeFeatures((x) => rbm.encode(x), input);
+  }
+  return stack;
+}
+
+/**
+ * Stacked (denoising) autoencoders (Bengio et al. 2007; Vincent et al. 2008): autoencoder i+1
+ * learns to reconstruct the codes of autoencoder i. `corruption` may differ per layer
+ * (the Theano SdA tutorial uses masking 0.1, 0.2, 0.3).
+ */
+export async function pretrainAutoencoders(
+  data: Features,
+  options: GreedyOptions & { autoencoder?: Omit<AutoencoderOptions, 'seed'>; train?: Omit<TrainAutoencoderOptions, 'layer' | 'seed' | 'optimizer' | 'corruption'>; optimizer?: () => Optimizer; corruption?: TrainAutoencoderOptions['corruption'][] },
+): Promise<Stack<Autoencoder>> {
+  const { sizes, seed = 0, autoencoder = {}, train = {}, optimizer = () => sgd({ lr: 0.1 }), corruption = [] } = options;
+  prepare('pretrainAutoencoders', data, sizes);
+  if ((autoencoder.loss ?? 'crossEntropy') === 'crossEntropy') checkUnitInterval('pretrainAutoencoders', data.x);
+  const stack: Stack<Autoencoder> = { layers: [], history: [] };
+  let input = data;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const ae = new Autoencoder(sizes[i], sizes[i + 1], { ...autoencoder, seed: seed + 100 * i });
+    const opt = optimizer();
+    const layer = { index: i + 1, count: sizes.length - 1 };
+    stack.history.push(...(await trainAutoencoder(ae, input, { ...train, ...pick(options), optimizer: opt, corruption: corruption[i], layer, seed: seed + i })));
+    opt.dispose();
+    stack.layers.push(ae);
+    if (i + 2 < sizes.length) input = await encodeFeatures((x) => ae.encode(x), input);
+  }
+  return stack;
+}
+
+/**
+ * Greedy supervised layer-wise pretraining (Bengio et al. 2007, the lecture's third row):
+ * layer i is trained with core `fit` as a one-hidden-layer net act(xW + c) → fresh softmax
+ * output on the labels, with the layers below frozen (their outputs precomputed); the
+ * temporary output layer is then dropped. `data.y` holds int32 labels [N].
+ */
+export async function pretrainSupervised(
+  data: ArrayDataset,
+  options: GreedyOptions & { classes: number; activation?: ActivationName; epochs?: number; batchSize?: number; optimizer?: () => Optimizer },
+): Promise<Stack<SupervisedLayer>> {
+  const { sizes, seed = 0, classes, activation = 'sigmoid', epochs = 5, batchSize = 32, optimizer = () => sgd({ lr: 0.1 }) } = options;
+  prepare('pretrainSupervised', data, sizes);
+  if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {
+    throw new ShapeError(`pretrainSupervised: expected int32 labels [${data.xShape[0]}], got ${data.y?.constructor?.name} [${data.yShape}]`);
+  }
+  const stack: Stack<SupervisedLayer> = { layers: [], history: [] };
+  let input: Features = data;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const hidden = new SupervisedLayer(sizes[i], sizes[i + 1], activation, { seed: seed + 100 * i });
+    const head = new nn.Dense(sizes[i + 1], classes, { seed: seed + 100 * i + 50 });
+    const model = nn.sequential(hidden, head);
+    const opt = optimizer();
+    const count = sizes.length - 1;
+    const h = await fit(model, { x: input.x, xShape: input.xShape, y: data.y, yShape: data.yShape }, {
+      loss: losses.softmaxCrossEntropy,
+      optimizer: opt,
+      epochs,
+      batchSize,
+      seed: seed + i,
+      metrics: ['accuracy'],
+      verbose: false,
+    });
+    h.epochs.forEach((logs, e) => {
+      const record: EpochRecord = { layer: i + 1, epoch: e + 1, loss: logs.loss, extra: { accuracy: logs.accuracy }, seconds: 0 };
+      stack.history.push(record);
+      if (!options.silent) (options.log ?? console.log)(`layer ${i + 1}/${count} epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(4)} accuracy ${logs.accuracy.toFixed(4)}`);
+    });
+    opt.dispose();
+    head.dispose();
+    stack.layers.push(hidden);
+    if (i + 2 < sizes.length) input = await encodeFeatures((x) => hidden.encode(x), input);
+  }
+  return stack;
+}
+
+function pick(o: ProgressOptions): ProgressOptions {
+  return { silent: o.silent, log: o.log };
+}
