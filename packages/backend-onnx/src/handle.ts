@@ -1,6 +1,6 @@
 /** OnnxHandle: the backend's storage handle — a value held by ONNX Runtime, or a pending node of the lazy graph. */
 import type { DType, KernelName, Shape } from '@backprop/core';
-import type { Tensor as OrtTensor } from 'onnxruntime-common';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
 
 /** How a pending node reads one input: the producing handle, viewed with this shape (reshape is metadata in core). */
 export interface HandleInput {
@@ -22,6 +22,8 @@ export class OnnxHandle {
   value: OrtTensor | undefined;
   /** True once core freed this handle. */
   disposed = false;
+  /** Pending nodes that still read this handle; its value is kept until they are computed. */
+  users = 0;
 
   constructor(
     /** The kernel that computes this node; null for leaves. */
@@ -31,7 +33,9 @@ export class OnnxHandle {
     public inputs: readonly HandleInput[],
     readonly shape: Shape,
     readonly dtype: DType,
-  ) {}
+  ) {
+    for (const { node } of inputs) node.users++;
+  }
 
   /** True while the value is still to be computed. */
   get pending(): boolean {
@@ -46,6 +50,20 @@ export class OnnxHandle {
   /** Stores the computed value and drops the references to inputs. */
   resolve(value: OrtTensor): void {
     this.value = value;
+    this.dropInputs();
+  }
+
+  /** Forgets the inputs; an input that core freed and nobody else reads is released. */
+  dropInputs(): void {
+    const inputs = this.inputs;
     this.inputs = [];
+    for (const { node } of inputs) if (--node.users === 0 && node.disposed) node.release();
+  }
+
+  /** Frees the value (GPU buffers at once) and the inputs of a node that will never be computed. */
+  release(): void {
+    if (this.value && this.value.location !== 'cpu') this.value.dispose();
+    this.value = undefined;
+    this.dropInputs();
   }
 }

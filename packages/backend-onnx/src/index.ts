@@ -1,1 +1,2 @@
-export * from './proto/onnx.js';
+export { onnx, type OnnxOptions, type OnnxBackend } from './onnx-backend.js';
+export type { OnnxProvider } from './provider.js';

@@ -3,10 +3,10 @@
  * Benchmarks of Backprop against its peers (private): a registry of systems × benchmarks,
  * run by `pnpm bench`, and the MNIST demo's training function.
  */
-export type { Benchmark, BenchContext, BenchmarkReport, Skip } from './benchmark.js';
+export type { BenchContext, Benchmark, BenchmarkReport, Skip } from './benchmark.js';
 export { benchmarks, matmulBenchmark, mlpStepBenchmark, TARGET_VS_TFJS_CPU } from './benchmarks/index.js';
 export { type CliOptions, parseArgs, usage } from './cli-options.js';
-export { type TrainMnistOptions, type TrainMnistResult, demoOptimizer, trainMnist } from './demo/train-mnist.js';
+export { demoOptimizer, type TrainMnistOptions, type TrainMnistResult, trainMnist } from './demo/train-mnist.js';
 export { LocalSgd } from './local-sgd.js';
 export { measureTrainer, type Trainer } from './measure.js';
 export { createOptimizer, loadOptimizersPackage } from './optimizer-choice.js';

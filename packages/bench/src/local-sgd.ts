@@ -2,7 +2,7 @@
  * TEMPORARY: a minimal plain SGD (θ ← θ − η·g) implementing core's `Optimizer`, used only while
  * `@backprop/optimizers` is not built. Delete once that package ships `SGD` and `Adam`.
  */
-import { type Optimizer, type Parameter, type Tensor, ShapeError, ValueError, mul, sub, tidy } from '@backprop/core';
+import { mul, type Optimizer, type Parameter, ShapeError, sub, type Tensor, tidy, ValueError } from '@backprop/core';
 
 /** Plain stochastic gradient descent without momentum or weight decay (bench-local stand-in). */
 export class LocalSgd implements Optimizer {
@@ -16,11 +16,15 @@ export class LocalSgd implements Optimizer {
   /** θ ← θ − η·g for each parameter; validates every pair before changing any. */
   step(params: readonly Parameter[], grads: readonly Tensor[]): void {
     if (params.length !== grads.length) {
-      throw new ShapeError(`LocalSgd.step: expected one gradient per parameter, got ${params.length} and ${grads.length}`);
+      throw new ShapeError(
+        `LocalSgd.step: expected one gradient per parameter, got ${params.length} and ${grads.length}`,
+      );
     }
     params.forEach((p, i) => {
       if (grads[i].shape.join() !== p.shape.join()) {
-        throw new ShapeError(`LocalSgd.step: gradient ${i} has shape [${grads[i].shape}], parameter ${p.name} [${p.shape}]`);
+        throw new ShapeError(
+          `LocalSgd.step: gradient ${i} has shape [${grads[i].shape}], parameter ${p.name} [${p.shape}]`,
+        );
       }
     });
     tidy(() => {

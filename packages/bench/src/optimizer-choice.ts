@@ -33,7 +33,10 @@ export async function createOptimizer({ name, lr }: OptimizerSpec): Promise<Reso
   const pkg = await loadOptimizersPackage();
   const className = name === 'adam' ? 'Adam' : 'SGD';
   const Ctor = pkg?.[className];
-  if (typeof Ctor === 'function') return { optimizer: new (Ctor as OptimizerClass)({ lr }), source: `@backprop/optimizers ${className}` };
+  if (typeof Ctor === 'function')
+    return { optimizer: new (Ctor as OptimizerClass)({ lr }), source: `@backprop/optimizers ${className}` };
   if (name === 'sgd') return { optimizer: new LocalSgd({ lr }), source: 'local SGD (bench stand-in)' };
-  throw new ValueError(`bench: --optimizer adam needs Adam from @backprop/optimizers, which is not built yet; use --optimizer sgd`);
+  throw new ValueError(
+    `bench: --optimizer adam needs Adam from @backprop/optimizers, which is not built yet; use --optimizer sgd`,
+  );
 }

@@ -1,6 +1,6 @@
 /** Runs the selected benchmarks over the selected systems and collects the results. */
 import { ValueError } from '@backprop/core';
-import type { Benchmark, BenchContext, BenchmarkReport, Skip } from './benchmark.js';
+import type { BenchContext, Benchmark, BenchmarkReport, Skip } from './benchmark.js';
 import { loadOptimizersPackage } from './optimizer-choice.js';
 import { type BenchResults, machine } from './report/results-file.js';
 import type { OptimizerSpec, System } from './system.js';
@@ -35,7 +35,8 @@ export async function runBench({
   log = (line) => process.stderr.write(`${line}\n`),
 }: RunBenchOptions): Promise<{ results: BenchResults; reports: BenchmarkReport[] }> {
   const unknown = only.filter((id) => !systems.some((s) => s.id === id));
-  if (unknown.length) throw new ValueError(`bench: unknown system ${unknown.join(', ')}; known: ${systems.map((s) => s.id).join(', ')}`);
+  if (unknown.length)
+    throw new ValueError(`bench: unknown system ${unknown.join(', ')}; known: ${systems.map((s) => s.id).join(', ')}`);
   const chosen = systems.filter((s) => only.length === 0 || only.includes(s.id));
   const unavailable: Skip[] = [];
   const ready: System[] = [];
@@ -51,7 +52,13 @@ export async function runBench({
     described[s.id] = { label: s.label, ...(await s.describe?.()) };
   }
   const spec = await defaultOptimizer(optimizer, lr);
-  const ctx: BenchContext = { quick, timing: quick ? timingPresets.quick : timingPresets.full, optimizer: spec, log, baseline: systems[0].id };
+  const ctx: BenchContext = {
+    quick,
+    timing: quick ? timingPresets.quick : timingPresets.full,
+    optimizer: spec,
+    log,
+    baseline: systems[0].id,
+  };
   const reports: BenchmarkReport[] = [];
   for (const b of benchmarks) {
     log(`== ${b.title}`);

@@ -39,7 +39,12 @@ export function mulberry32(seed: number): () => number {
  * Builds the workload: weights and biases drawn from PyTorch's Linear default U(±1/√fan_in),
  * MNIST-shaped random inputs in [0, 1) and uniform random labels, all from one seed.
  */
-export function mlpWorkload({ sizes = [784, 512, 512, 10], batchSize = 128, batchCount = 4, seed = 0 }: MlpWorkloadOptions = {}): MlpWorkload {
+export function mlpWorkload({
+  sizes = [784, 512, 512, 10],
+  batchSize = 128,
+  batchCount = 4,
+  seed = 0,
+}: MlpWorkloadOptions = {}): MlpWorkload {
   const rand = mulberry32(seed);
   const uniform = (n: number, limit: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * limit);
   const layers = sizes.slice(1).map((units, i) => {

@@ -33,6 +33,7 @@ export * from './shape.js';
 export { DataRef, liveTensorCount, Tensor, type TensorLike } from './tensor.js';
 export { checkDataset, permutation, sliceRows, takeRows } from './train/batches.js';
 export { type Callback, type EpochLogs, onEpochEnd, type TrainingContext } from './train/callbacks.js';
+export { type CheckpointInfo, type CheckpointOptions, checkpoint, resumeFrom } from './train/checkpoint-callback.js';
 export type { ArrayDataset } from './train/dataset.js';
 export { type EvaluateOptions, evaluate, predict } from './train/evaluate.js';
 export { type FitOptions, fit, type History } from './train/fit.js';

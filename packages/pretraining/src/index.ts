@@ -21,3 +21,5 @@ export { pretrainDbn, pretrainAutoencoders, pretrainSupervised, type GreedyOptio
 export { encodeFeatures } from './encode-dataset.js';
 export { toMlp, type ToMlpOptions } from './to-mlp.js';
 export { sgd } from './sgd.js';
+export { layerGradients, gradientMagnitudes, type LayerGradient, type GradientRecord } from './gradient-magnitudes.js';
+export { readIdx, loadIdxDataset, type IdxArray } from './idx.js';

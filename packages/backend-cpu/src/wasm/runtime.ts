@@ -17,7 +17,7 @@ const PAGE = 65536;
 /** The module's declared maximum memory: 32768 pages = 2 GiB. */
 const MAX_PAGES = 32768;
 
-function decode(base64: string): Uint8Array {
+function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);

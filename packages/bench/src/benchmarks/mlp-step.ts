@@ -15,7 +15,11 @@ export interface MlpStepOptions {
 }
 
 /** The MLP training-step benchmark (ms/step, samples/s, peak MB, ratio to the baseline). */
-export function mlpStepBenchmark({ sizes = [784, 512, 512, 10], batchSize = 128, seed = 0 }: MlpStepOptions = {}): Benchmark {
+export function mlpStepBenchmark({
+  sizes = [784, 512, 512, 10],
+  batchSize = 128,
+  seed = 0,
+}: MlpStepOptions = {}): Benchmark {
   const title = `MLP ${sizes.join('-')} training step, batch ${batchSize}`;
   return {
     id: 'mlp-step',
@@ -31,7 +35,9 @@ export function mlpStepBenchmark({ sizes = [784, 512, 512, 10], batchSize = 128,
         try {
           const m = await s.mlpStep(workload, ctx);
           measured.push({ id: s.id, label: s.label, m });
-          ctx.log(`mlp-step: ${s.label}: ${fmt(m.timing.medianMs)} ms/step over ${m.timing.runs} steps, first loss ${m.firstLoss.toFixed(5)}`);
+          ctx.log(
+            `mlp-step: ${s.label}: ${fmt(m.timing.medianMs)} ms/step over ${m.timing.runs} steps, first loss ${m.firstLoss.toFixed(5)}`,
+          );
         } catch (e) {
           skipped.push({ system: s.id, reason: (e as Error).message });
           ctx.log(`mlp-step: ${s.label}: failed: ${(e as Error).message}`);
@@ -65,7 +71,9 @@ export function mlpStepBenchmark({ sizes = [784, 512, 512, 10], batchSize = 128,
           ratio(r.ratio ?? undefined),
         ]),
       );
-      const summary: string[] = [`optimizer: ${ctx.optimizer.name} lr ${ctx.optimizer.lr}; ours: ${measured.find((r) => r.id === ctx.baseline)?.m.notes.join(', ') ?? '—'}`];
+      const summary: string[] = [
+        `optimizer: ${ctx.optimizer.name} lr ${ctx.optimizer.lr}; ours: ${measured.find((r) => r.id === ctx.baseline)?.m.notes.join(', ') ?? '—'}`,
+      ];
       const tfjsCpu = rows.find((r) => r.system === 'tfjs-cpu');
       if (base !== undefined && tfjsCpu) {
         const speedup = tfjsCpu.msPerStep / base;
@@ -76,7 +84,9 @@ export function mlpStepBenchmark({ sizes = [784, 512, 512, 10], batchSize = 128,
       if (rows.length > 1) {
         const losses = rows.map((r) => r.firstLoss);
         const spread = Math.max(...losses) - Math.min(...losses);
-        summary.push(`first-step loss on every system: ${rows.map((r) => `${r.system} ${r.firstLoss.toFixed(5)}`).join(', ')} (spread ${spread.toExponential(1)}${spread > 1e-3 ? ' — CHECK: the systems disagree' : ''})`);
+        summary.push(
+          `first-step loss on every system: ${rows.map((r) => `${r.system} ${r.firstLoss.toFixed(5)}`).join(', ')} (spread ${spread.toExponential(1)}${spread > 1e-3 ? ' — CHECK: the systems disagree' : ''})`,
+        );
       }
       return { id: 'mlp-step', title, rows, skipped, table, summary };
     },

@@ -1,5 +1,5 @@
 /** The MNIST demo's training function: an MLP on the `mnist` package's digits, trained with `fit` and scored with `evaluate`. */
-import { type ArrayDataset, evaluate, fit, type History, nn, type Optimizer, losses } from '@backprop/core';
+import { type ArrayDataset, evaluate, fit, type History, losses, nn, type Optimizer } from '@backprop/core';
 import { LocalSgd } from '../local-sgd.js';
 import { loadOptimizersPackage } from '../optimizer-choice.js';
 
@@ -34,9 +34,13 @@ type Ctor = new (o: { lr?: number; momentum?: number }) => Optimizer;
 /** Adam from `@backprop/optimizers` when built; else its SGD with momentum 0.9; else the bench-local plain SGD. */
 export async function demoOptimizer(lr?: number): Promise<{ optimizer: Optimizer; name: string }> {
   const pkg = await loadOptimizersPackage();
-  if (typeof pkg?.Adam === 'function') return { optimizer: new (pkg.Adam as Ctor)({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
+  if (typeof pkg?.Adam === 'function')
+    return { optimizer: new (pkg.Adam as Ctor)({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
   if (typeof pkg?.SGD === 'function') {
-    return { optimizer: new (pkg.SGD as Ctor)({ lr: lr ?? 0.05, momentum: 0.9 }), name: 'SGD momentum 0.9 (@backprop/optimizers)' };
+    return {
+      optimizer: new (pkg.SGD as Ctor)({ lr: lr ?? 0.05, momentum: 0.9 }),
+      name: 'SGD momentum 0.9 (@backprop/optimizers)',
+    };
   }
   return { optimizer: new LocalSgd({ lr: lr ?? 0.1 }), name: 'plain SGD (bench stand-in)' };
 }
@@ -45,14 +49,37 @@ export async function demoOptimizer(lr?: number): Promise<{ optimizer: Optimizer
  * Trains `dense(784, hidden), relu, dense(hidden, 10)` on `train` with softmax cross-entropy and
  * returns its accuracy on `test`. Needs a backend set (`await setBackend(cpu())`).
  */
-export async function trainMnist({ train, test, hidden = 256, epochs = 8, batchSize = 64, lr, seed = 0, verbose = true }: TrainMnistOptions): Promise<TrainMnistResult> {
+export async function trainMnist({
+  train,
+  test,
+  hidden = 256,
+  epochs = 8,
+  batchSize = 64,
+  lr,
+  seed = 0,
+  verbose = true,
+}: TrainMnistOptions): Promise<TrainMnistResult> {
   const start = performance.now();
   const model = nn.sequential(nn.dense(784, hidden, { seed }), nn.relu(), nn.dense(hidden, 10, { seed: seed + 2 }));
   const { optimizer, name } = await demoOptimizer(lr);
   try {
-    const history = await fit(model, train, { loss: losses.softmaxCrossEntropy, optimizer, batchSize, epochs, seed, metrics: ['accuracy'], verbose });
+    const history = await fit(model, train, {
+      loss: losses.softmaxCrossEntropy,
+      optimizer,
+      batchSize,
+      epochs,
+      seed,
+      metrics: ['accuracy'],
+      verbose,
+    });
     const scores = await evaluate(model, test, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] });
-    return { accuracy: scores.accuracy, loss: scores.loss, history, optimizer: name, seconds: (performance.now() - start) / 1000 };
+    return {
+      accuracy: scores.accuracy,
+      loss: scores.loss,
+      history,
+      optimizer: name,
+      seconds: (performance.now() - start) / 1000,
+    };
   } finally {
     optimizer.dispose();
     for (const p of model.parameters()) p.dispose();

@@ -37,7 +37,10 @@ export function machine(): BenchResults['machine'] {
  * Writes `results` to bench-results/<date>.json and bench-results/latest.json (gitignored),
  * to packages/bench/results/latest.json when `committed`, and to `extra` when given. Returns the paths.
  */
-export async function writeResults(results: BenchResults, { committed, extra }: { committed: boolean; extra?: string }): Promise<string[]> {
+export async function writeResults(
+  results: BenchResults,
+  { committed, extra }: { committed: boolean; extra?: string },
+): Promise<string[]> {
   const dir = join(repoRoot, 'bench-results');
   const stamp = results.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   const paths = [join(dir, `${stamp}.json`), join(dir, 'latest.json')];

@@ -20,4 +20,5 @@ export function fmt(value: number | undefined, digits = 3): string {
 export const mb = (bytes: number | undefined): string => (bytes === undefined ? '—' : fmt(bytes / 1e6));
 
 /** A ratio as "3.21×", '—' when missing. */
-export const ratio = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}×`);
+export const ratio = (r: number | undefined): string =>
+  r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}×`;

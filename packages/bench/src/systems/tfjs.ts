@@ -26,9 +26,17 @@ export function buildTfjsMlp(w: MlpWorkload): tf.Sequential {
   const model = tf.sequential();
   w.layers.forEach((_, i) => {
     const last = i === w.layers.length - 1;
-    model.add(tf.layers.dense({ units: w.sizes[i + 1], inputShape: i === 0 ? [w.sizes[0]] : undefined, activation: last ? 'linear' : 'relu' }));
+    model.add(
+      tf.layers.dense({
+        units: w.sizes[i + 1],
+        inputShape: i === 0 ? [w.sizes[0]] : undefined,
+        activation: last ? 'linear' : 'relu',
+      }),
+    );
   });
-  model.setWeights(w.layers.flatMap((l, i) => [tf.tensor2d(l.weight, [w.sizes[i], w.sizes[i + 1]]), tf.tensor1d(l.bias)]));
+  model.setWeights(
+    w.layers.flatMap((l, i) => [tf.tensor2d(l.weight, [w.sizes[i], w.sizes[i + 1]]), tf.tensor1d(l.bias)]),
+  );
   return model;
 }
 
@@ -62,7 +70,10 @@ export function tfjsSystem(backend: 'cpu' | 'wasm'): System {
             const cost = tf.tidy(() => {
               const x = tf.tensor2d(xs, [w.batchSize, w.sizes[0]]);
               const y = tf.oneHot(tf.tensor1d(ys, 'int32'), w.classes);
-              const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+              const loss = optimizer.minimize(
+                () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+                true,
+              );
               return loss ?? tf.scalar(Number.NaN);
             });
             const v = cost.dataSync()[0];

@@ -29,8 +29,14 @@ async function writeWorkload(w: MlpWorkload): Promise<string> {
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
   const bytes = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   await Promise.all([
-    ...w.layers.flatMap((l, i) => [writeFile(join(dir, `w${i}.f32`), bytes(l.weight)), writeFile(join(dir, `b${i}.f32`), bytes(l.bias))]),
-    ...w.batches.flatMap((b, k) => [writeFile(join(dir, `x${k}.f32`), bytes(b.x)), writeFile(join(dir, `y${k}.i32`), bytes(b.y))]),
+    ...w.layers.flatMap((l, i) => [
+      writeFile(join(dir, `w${i}.f32`), bytes(l.weight)),
+      writeFile(join(dir, `b${i}.f32`), bytes(l.bias)),
+    ]),
+    ...w.batches.flatMap((b, k) => [
+      writeFile(join(dir, `x${k}.f32`), bytes(b.x)),
+      writeFile(join(dir, `y${k}.i32`), bytes(b.y)),
+    ]),
   ]);
   return dir;
 }
@@ -61,7 +67,12 @@ export const torchCpu: System = {
     const dir = await writeWorkload(w);
     try {
       const out = await python(['mlp', dir, optimizer.name, optimizer.lr, ...timingArgs(timing)]);
-      return { timing: out.timing, firstLoss: out.firstLoss, rssDeltaBytes: out.rssDeltaBytes, notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`] };
+      return {
+        timing: out.timing,
+        firstLoss: out.firstLoss,
+        rssDeltaBytes: out.rssDeltaBytes,
+        notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`],
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

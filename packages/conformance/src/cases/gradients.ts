@@ -3,7 +3,8 @@ import * as core from '@backprop/core';
 import type { KernelName, Tensor } from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { type InputSpec, awayFromZero, gradCase, normalInput } from '../check/gradient.js';
-import { host, uniform } from '../check/host.js';
+import { valueCase } from '../check/evaluate.js';
+import { host, mapHost, uniform } from '../check/host.js';
 
 const n = normalInput;
 const away = awayFromZero(0.1);
@@ -33,6 +34,9 @@ const UNARY: GradSpec[] = [
   ['elu', ['exp', 'where'], [n(18, [3, 4], away)], (x) => core.elu(x, 1.3)],
 ];
 
+/** Distinct values 0.2 apart (no ties within 2ε), for maximum / minimum and max / min reductions. */
+const grid = host(Array.from({ length: 12 }, (_, i) => Math.fround(-1.1 + 0.2 * ((i * 5) % 12))), [3, 4]);
+const grid35 = host(Array.from({ length: 15 }, (_, i) => Math.fround(-1.4 + 0.2 * ((i * 7) % 15))), [3, 5]);
 const binaryInputs = (seed: number, sa: number[], sb: number[], mb?: (x: number) => number): InputSpec[] => [n(seed, sa), n(seed + 1, sb, mb)];
 
 const BINARY: GradSpec[] = [
@@ -44,8 +48,8 @@ const BINARY: GradSpec[] = [
   ['div', ['div'], binaryInputs(30, [3, 4], [4], (x) => Math.sign(x || 1) * positive(x)), core.div],
   ['pow', ['pow', 'log'], [n(32, [3, 4], positive), n(33, [3, 4])], core.pow],
   ['pow/constant-exponent', ['pow'], [n(34, [3, 4], positive)], (x) => core.pow(x, 3)],
-  ['maximum', ['maximum', 'greater', 'equal'], [n(35, [3, 4]), n(35, [3, 4], (x) => x + 0.3)], (a, b) => core.maximum(a, core.mul(b, -1))],
-  ['minimum', ['minimum', 'greater', 'equal'], [n(36, [3, 4]), n(36, [4], (x) => x + 0.3)], (a, b) => core.minimum(a, core.mul(b, -1))],
+  ['maximum', ['maximum', 'greater', 'equal'], [grid, mapHost(grid, (x, i) => x + (i % 3 === 0 ? 0.3 : -0.3))], core.maximum],
+  ['minimum', ['minimum', 'greater', 'equal'], [grid, host([-0.4, 0, 0.4, 0.8])], core.minimum],
   ['where', ['where'], [host([1, 0, 1, 1, 0, 0], [2, 3], 'bool'), n(37, [2, 3]), n(38, [3])], (c, a, b) => core.where(c, a, b)],
 ];
 
@@ -54,9 +58,9 @@ const REDUCE: GradSpec[] = [
   ['sum/keepDims', ['sum', 'broadcastTo'], [n(41, [3, 4, 5])], (x) => core.sum(x, [0, 2], true)],
   ['sum/all', ['sum', 'broadcastTo'], [n(42, [3, 4])], (x) => core.sum(x)],
   ['mean', ['sum', 'div'], [n(43, [3, 4, 5])], (x) => core.mean(x, -1, true)],
-  ['max', ['max', 'equal'], [n(44, [3, 5])], (x) => core.max(x, 1)],
-  ['max/keepDims', ['max', 'equal'], [n(45, [3, 5])], (x) => core.max(x, 0, true)],
-  ['min', ['min', 'equal'], [n(46, [3, 5])], (x) => core.min(x, [0, 1])],
+  ['max', ['max', 'equal'], [grid35], (x) => core.max(x, 1)],
+  ['max/keepDims', ['max', 'equal'], [grid35], (x) => core.max(x, 0, true)],
+  ['min', ['min', 'equal'], [grid35], (x) => core.min(x, [0, 1])],
   ['logSumExp', ['max', 'exp', 'sum', 'log'], [n(47, [3, 5])], (x) => core.logSumExp(x, 1)],
   ['logSumExp/keepDims', ['max', 'exp', 'sum', 'log'], [n(48, [3, 5])], (x) => core.logSumExp(x, 0, true)],
   ['softmax', ['softmax'], [n(49, [3, 5])], (x) => core.softmax(x)],
@@ -91,8 +95,7 @@ const LAYOUT: GradSpec[] = [
   ['transpose', ['transpose'], [n(89, [2, 3, 4])], (x) => core.transpose(x, [2, 0, 1])],
   ['reshape', [], [n(90, [2, 6])], (x) => core.expandDims(core.flatten(core.reshape(x, [3, 4]), 0), 0)],
   ['squeeze', [], [n(91, [1, 3, 1])], (x) => core.squeeze(x)],
-  ['cast', ['cast'], [n(92, [3])], (x) => core.mul(core.cast(x, 'float32'), core.cast(core.greater(x, 0), 'float32'))],
-  ['stopGradient', [], [n(93, [3])], (x) => core.mul(x, core.stopGradient(core.exp(x)))],
+  ['cast', ['cast'], [n(92, [3], away)], (x) => core.mul(core.cast(x, 'float32'), core.cast(core.greater(x, 0), 'float32'))],
 ];
 
 const labels = int([2, 0, 4]);
@@ -115,6 +118,29 @@ const SECOND: GradSpec[] = [
 ];
 
 /** The gradient cases. */
-export const gradientCases: ConformanceCase[] = [...UNARY, ...BINARY, ...REDUCE, ...MATMUL, ...LAYOUT, ...LOSSES, ...SECOND].map(
-  ([id, kernels, inputs, f]) => gradCase({ id: `grad/${id}`, kernels, inputs, f, wrt: id.startsWith('losses/') ? [0] : undefined }),
-);
+export const gradientCases: ConformanceCase[] = [
+  ...[...UNARY, ...BINARY, ...REDUCE, ...MATMUL, ...LAYOUT, ...LOSSES, ...SECOND].map(([id, kernels, inputs, f]) =>
+    gradCase({ id: `grad/${id}`, kernels, inputs, f }),
+  ),
+  valueCase({
+    id: 'grad/maximum/tie',
+    kernels: ['maximum', 'minimum', 'equal'],
+    f: () => [
+      ...core.grad((a: Tensor, b: Tensor) => core.sum(core.maximum(a, b)))(core.tensor([1, 2, -1]), core.tensor([1, 3, -2])),
+      ...core.grad((a: Tensor) => core.sum(core.max(a, 1)))(core.tensor([[1, 3, 3, 0]])),
+    ],
+    expected: [host([0.5, 0, 1]), host([0.5, 1, 0]), host([0, 0.5, 0.5, 0], [1, 4])],
+  }),
+  valueCase({
+    id: 'grad/relu/zero',
+    kernels: ['greater', 'where', 'abs'],
+    f: () => [core.grad((x: Tensor) => core.sum(core.relu(x)))(core.tensor([0, 1, -1]))[0], core.grad((x: Tensor) => core.sum(core.abs(x)))(core.tensor([0, 2, -2]))[0]],
+    expected: [host([0, 1, 0]), host([0, 1, -1])],
+  }),
+  valueCase({
+    id: 'grad/stopGradient',
+    kernels: ['exp', 'mul'],
+    f: () => core.grad((x: Tensor) => core.sum(core.mul(x, core.stopGradient(core.exp(x)))))(core.tensor([0, 1, -2]))[0],
+    expected: host([1, Math.E, Math.exp(-2)]),
+  }),
+];

@@ -30,6 +30,8 @@ export interface FitOptions {
   batchSize?: number | 'full';
   /** Passes over the data. Default 1. */
   epochs?: number;
+  /** Epoch to start from when resuming a checkpointed run (default 0): epochs run from here to `epochs`. */
+  initialEpoch?: number;
   /** Reshuffle every epoch (default true), seeded by `seed`. */
   shuffle?: boolean;
   /** Seed of the shuffles (default 0). */
@@ -76,6 +78,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     loss,
     optimizer,
     epochs = 1,
+    initialEpoch = 0,
     shuffle = true,
     seed = 0,
     penalties = [],
@@ -128,7 +131,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
   };
 
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
-  for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     model.train();
     const order = shuffle ? permutation(n, seed, epoch) : undefined;

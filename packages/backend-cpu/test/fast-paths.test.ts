@@ -1,0 +1,164 @@
+/** The SIMD and threaded paths against the scalar path: matmul (all transpose cases, odd and blocked sizes) and dense. */
+import type { Backend, DType, FusedActivation, Shape, TensorInfo } from '@backprop/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CpuBackend, cpu } from '../src/index.js';
+
+const scalar = cpu({ simd: false, threads: 1 });
+const paths: [string, CpuBackend][] = [
+  ['simd, 1 thread', cpu({ simd: true, threads: 1 })],
+  ['simd, 2 threads', cpu({ simd: true, threads: 2 })],
+  ['auto', cpu()],
+];
+
+beforeAll(async () => {
+  for (const [, b] of paths) await b.ready();
+});
+afterAll(() => {
+  for (const [, b] of paths) b.destroy();
+});
+
+/** Deterministic values in [-1, 1) from a small LCG. */
+function random(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+function put(b: Backend, values: Float32Array, shape: Shape, dtype: DType = 'float32'): TensorInfo {
+  return { handle: b.write(values, shape, dtype), shape, dtype };
+}
+
+/** Runs `kernel` on `backend` with fresh copies of the inputs and returns the output values. */
+function runOn(b: Backend, kernel: 'matmul' | 'dense', inputs: [Float32Array, Shape][], attrs: object, shape: Shape) {
+  const infos = inputs.map(([v, s]) => put(b, v, s));
+  const fn = b.kernels[kernel] as (i: TensorInfo[], a: object, o: { shape: Shape; dtype: DType }) => object;
+  const handle = fn(infos, attrs, { shape, dtype: 'float32' });
+  const values = b.readSync!(handle, shape, 'float32');
+  b.dispose(handle);
+  for (const info of infos) b.dispose(info.handle);
+  return values;
+}
+
+/** |fast − scalar| ≤ tol·(1 + |scalar|) everywhere; float32 accumulation over k terms. */
+function expectAgree(fast: ArrayLike<number>, reference: ArrayLike<number>, k: number): void {
+  expect(fast.length).toBe(reference.length);
+  const tol = 2e-7 * Math.max(8, Math.sqrt(k) * 4);
+  let worst = 0;
+  for (let i = 0; i < fast.length; i++) {
+    const e = Math.abs(fast[i] - reference[i]) / (1 + Math.abs(reference[i]));
+    if (!(e <= worst)) worst = e;
+  }
+  expect(worst).toBeLessThanOrEqual(tol);
+}
+
+describe.each(paths)('fast path: %s', (_name, fast) => {
+  it('reports its paths', () => {
+    expect(fast.paths.simd).toBe(true);
+    if (_name === 'simd, 2 threads') expect(fast.paths.threads).toBe(2);
+  });
+
+  // [m, k, n]: odd sizes, sizes past the k block (256) and the row block (128), and ones large
+  // enough (≥ 2^20 multiply-adds) to be split across threads by rows and by columns.
+  const sizes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 33, 9],
+    [130, 300, 37],
+    [128, 784, 512],
+    [515, 261, 11],
+    [96, 1030, 96],
+  ];
+  for (const [m, k, n] of sizes) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        it(`matmul ${m}×${k}×${n} transposeA=${ta} transposeB=${tb}`, () => {
+          const a = random(m * k, m + 3 * k);
+          const b = random(k * n, n + 7 * k);
+          const inputs: [Float32Array, Shape][] = [
+            [a, ta ? [k, m] : [m, k]],
+            [b, tb ? [n, k] : [k, n]],
+          ];
+          const attrs = { transposeA: ta, transposeB: tb };
+          expectAgree(runOn(fast, 'matmul', inputs, attrs, [m, n]), runOn(scalar, 'matmul', inputs, attrs, [m, n]), k);
+        });
+      }
+    }
+  }
+
+  it('matmul with broadcast batch axes', () => {
+    const inputs: [Float32Array, Shape][] = [
+      [random(2 * 3 * 19 * 23, 1), [2, 3, 19, 23]],
+      [random(3 * 23 * 29, 2), [3, 23, 29]],
+    ];
+    const attrs = { transposeA: false, transposeB: false };
+    const shape = [2, 3, 19, 29];
+    expectAgree(runOn(fast, 'matmul', inputs, attrs, shape), runOn(scalar, 'matmul', inputs, attrs, shape), 23);
+  });
+
+  it('matmul with an empty inner dimension gives zeros', () => {
+    const inputs: [Float32Array, Shape][] = [
+      [new Float32Array(0), [5, 0]],
+      [new Float32Array(0), [0, 6]],
+    ];
+    const y = runOn(fast, 'matmul', inputs, { transposeA: false, transposeB: false }, [5, 6]);
+    expect(Array.from(y)).toEqual(new Array(30).fill(0));
+  });
+
+  it('matmul propagates NaN and Infinity', () => {
+    const a = random(9 * 12, 5);
+    a[13] = Number.NaN;
+    a[40] = Number.POSITIVE_INFINITY;
+    const inputs: [Float32Array, Shape][] = [
+      [a, [9, 12]],
+      [random(12 * 10, 6), [12, 10]],
+    ];
+    const attrs = { transposeA: false, transposeB: false };
+    const f = runOn(fast, 'matmul', inputs, attrs, [9, 10]);
+    const s = runOn(scalar, 'matmul', inputs, attrs, [9, 10]);
+    for (let i = 0; i < s.length; i++) expect(Number.isFinite(f[i])).toBe(Number.isFinite(s[i]));
+  });
+
+  for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as FusedActivation[]) {
+    it(`dense ${activation} 128×784→512 and 5×9→3`, () => {
+      for (const [m, k, n] of [
+        [128, 784, 512],
+        [5, 9, 3],
+      ]) {
+        const inputs: [Float32Array, Shape][] = [
+          [random(m * k, 11), [m, k]],
+          [random(k * n, 12), [k, n]],
+          [random(n, 13), [n]],
+        ];
+        const f = runOn(fast, 'dense', inputs, { activation }, [m, n]);
+        expectAgree(f, runOn(scalar, 'dense', inputs, { activation }, [m, n]), k);
+      }
+    });
+  }
+});
+
+describe('options', () => {
+  it('simd false runs the scalar path on one thread', () => {
+    expect(scalar.paths).toEqual({ simd: false, threads: 1 });
+  });
+  it('rejects invalid options before starting anything', () => {
+    expect(() => cpu({ threads: 0 })).toThrow(/threads must be/);
+    expect(() => cpu({ threads: 2.5 })).toThrow(/threads must be/);
+    expect(() => cpu({ simd: false, threads: 2 })).toThrow(/threads only serve the SIMD kernels/);
+    expect(() => cpu({ simd: 'yes' as unknown as boolean })).toThrow(/simd must be/);
+  });
+  it('destroy is idempotent and the backend keeps computing on one thread', async () => {
+    const b = cpu({ simd: true, threads: 2 });
+    await b.ready();
+    const inputs: [Float32Array, Shape][] = [
+      [random(256 * 256, 1), [256, 256]],
+      [random(256 * 256, 2), [256, 256]],
+    ];
+    const attrs = { transposeA: false, transposeB: false };
+    const before = runOn(b, 'matmul', inputs, attrs, [256, 256]);
+    b.destroy();
+    b.destroy();
+    expect(Array.from(runOn(b, 'matmul', inputs, attrs, [256, 256]))).toEqual(Array.from(before));
+  });
+});

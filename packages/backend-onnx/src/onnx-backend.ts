@@ -1,0 +1,184 @@
+/** The ONNX Runtime backend: a lazy graph of kernels, run as one ONNX model whenever values are read. */
+import {
+  type Backend,
+  BackendError,
+  type DType,
+  DTypeError,
+  type Handle,
+  type KernelName,
+  type KernelTable,
+  type MemoryInfo,
+  type OutputInfo,
+  type Shape,
+  type TensorInfo,
+  type TypedArray,
+  matchesDType,
+  philoxUniform,
+  sizeOf,
+} from '@backprop/core';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { OnnxHandle } from './handle.js';
+import { lowerings } from './lower/index.js';
+import { plan } from './plan.js';
+import { checkProvider, type OnnxProvider } from './provider.js';
+import { type OrtModule, Runtime, type RuntimeStats } from './runtime.js';
+
+/** Options of {@link onnx}. */
+export interface OnnxOptions {
+  /** The execution provider (default 'cpu'). 'webgpu' keeps values on the GPU between runs. */
+  provider?: OnnxProvider;
+  /** Threads of the CPU provider's operators (default: ONNX Runtime's, one per core). */
+  threads?: number;
+  /** The ONNX Runtime module; default `onnxruntime-node`. Pass `onnxruntime-web` in browsers. */
+  ort?: OrtModule;
+}
+
+/** The ONNX backend: a Backend plus `flush` and run statistics. */
+export interface OnnxBackend extends Backend {
+  /** The execution provider in use. */
+  readonly provider: OnnxProvider;
+  /** Sessions created and runs made so far. */
+  readonly stats: RuntimeStats;
+  /** Computes every pending value that a live tensor holds, in one run. */
+  flush(): Promise<void>;
+  /** @internal The ONNX Runtime module, tensors and runs, for compiled graphs and export. */
+  readonly runtime: Runtime;
+  /** @internal Wraps an ONNX Runtime tensor as a handle this backend owns. */
+  adopt(value: OrtTensor, shape: Shape, dtype: DType): OnnxHandle;
+  /** @internal The handle behind `h`, checked to be this backend's and live. */
+  own(op: string, h: Handle): OnnxHandle;
+}
+
+const ORT_DTYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
+
+/**
+ * Creates the ONNX Runtime backend. Kernels do not compute at once: each appends a node to a
+ * lazy graph, and reading a value (or `sync`) runs every pending value live tensors hold as
+ * one ONNX model, with sessions cached by the graph's structure — so a training step in
+ * `fit` is one run. Throws a BackendError saying how to install a provider that is missing.
+ *
+ * @example
+ * ```ts
+ * await setBackend(onnx({ provider: 'cpu', threads: 2 }));
+ * ```
+ */
+export async function onnx({ provider = 'cpu', threads, ort }: OnnxOptions = {}): Promise<OnnxBackend> {
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
+  }
+  const mod = ort ?? ((await import('onnxruntime-node')) as unknown as OrtModule);
+  await checkProvider(mod, provider);
+  const runtime = new Runtime(mod, {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    logSeverityLevel: 3,
+    ...(provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+  });
+  return createBackend(runtime, provider);
+}
+
+function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
+  const owned = new WeakSet<OnnxHandle>();
+  const livePending = new Set<OnnxHandle>();
+  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+  let chain: Promise<void> = Promise.resolve();
+
+  const track = (h: OnnxHandle): OnnxHandle => {
+    owned.add(h);
+    memory.bytes += h.bytes;
+    memory.handles++;
+    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    if (h.pending) livePending.add(h);
+    return h;
+  };
+  const own = (op: string, handle: Handle): OnnxHandle => {
+    if (!(handle instanceof OnnxHandle) || !owned.has(handle)) throw new BackendError(`${op}: the handle does not belong to this onnx backend`);
+    if (handle.disposed) throw new BackendError(`${op}: the handle was disposed; it cannot be read or used`);
+    return handle;
+  };
+  const ortTensor = (values: TypedArray, shape: Shape, dtype: DType) => new runtime.ort.Tensor(ORT_DTYPE[dtype], values, shape);
+  const leaf = (values: TypedArray, shape: Shape, dtype: DType) => {
+    const h = new OnnxHandle(null, {}, [], shape, dtype);
+    h.value = ortTensor(values, shape, dtype);
+    return h;
+  };
+  const empty = (out: OutputInfo) => leaf(out.dtype === 'float32' ? new Float32Array(0) : out.dtype === 'int32' ? new Int32Array(0) : new Uint8Array(0), out.shape, out.dtype);
+
+  const node = (name: KernelName) => (inputs: TensorInfo[], attrs: object, out: OutputInfo) => {
+    if (sizeOf(out.shape) === 0) return track(empty(out));
+    const ins = inputs.map((x) => ({ node: own(name, x.handle), shape: x.shape }));
+    return track(new OnnxHandle(name, attrs, ins, out.shape, out.dtype));
+  };
+  const table: Record<string, unknown> = {};
+  for (const name of Object.keys(lowerings) as KernelName[]) table[name] = node(name);
+  // fill: the value is fed as a scalar input, so one session serves every fill value.
+  table.fill = (_inputs: TensorInfo[], { value }: { value: number }, out: OutputInfo) => {
+    if (sizeOf(out.shape) === 0) return track(empty(out));
+    const v = out.dtype === 'float32' ? new Float32Array([value]) : out.dtype === 'int32' ? new Int32Array([value]) : new Uint8Array([value ? 1 : 0]);
+    return track(new OnnxHandle('fill', {}, [{ node: leaf(v, [], out.dtype), shape: [] }], out.shape, out.dtype));
+  };
+  // randomUniform: the Philox stream is computed on the host (core's philoxUniform) and fed as an input.
+  table.randomUniform = (_inputs: TensorInfo[], { key, offset }: { key: readonly [number, number]; offset: number }, out: OutputInfo) =>
+    track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
+
+  const flush = (): Promise<void> => {
+    const next = chain.then(async () => {
+      if (livePending.size === 0) return;
+      const p = plan(livePending);
+      await runtime.run(p);
+      for (const h of p.outputs) livePending.delete(h);
+    });
+    chain = next.catch(() => {});
+    return next;
+  };
+
+  return {
+    name: 'onnx',
+    provider,
+    runtime,
+    stats: runtime.stats,
+    kernels: table as unknown as KernelTable,
+    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'], sin: ['float32'], cos: ['float32'] },
+    write(values: TypedArray, shape: Shape, dtype: DType): Handle {
+      if (!matchesDType(values, dtype)) throw new DTypeError(`onnx.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
+      if (values.length !== sizeOf(shape)) throw new BackendError(`onnx.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      return track(leaf(values.slice(), shape, dtype));
+    },
+    async read(handle: Handle): Promise<TypedArray> {
+      let h = own('onnx.read', handle);
+      if (h.value === undefined) await flush();
+      h = own('onnx.read', handle);
+      if (h.value === undefined) throw new BackendError('onnx.read: the value was not computed');
+      const v = h.value;
+      const data = v.location === 'cpu' ? v.data : await v.getData();
+      return (data as TypedArray).slice();
+    },
+    dispose(handle: Handle): void {
+      if (!(handle instanceof OnnxHandle) || !owned.has(handle)) throw new BackendError('onnx.dispose: the handle does not belong to this backend');
+      if (handle.disposed) return;
+      handle.disposed = true;
+      memory.bytes -= handle.bytes;
+      memory.handles--;
+      livePending.delete(handle);
+      if (handle.users === 0) handle.release();
+    },
+    memory: () => ({ ...memory }),
+    resetPeak(): void {
+      memory.peakBytes = memory.bytes;
+    },
+    sync: flush,
+    flush,
+    adopt: (value: OrtTensor, shape: Shape, dtype: DType) => {
+      const h = new OnnxHandle(null, {}, [], shape, dtype);
+      h.value = value;
+      return track(h);
+    },
+    own,
+    async destroy(): Promise<void> {
+      await chain;
+      await runtime.release();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** The greater comparison kernel, with broadcasting. */
+import { compareKernel } from './helpers/binary.js';
+
+/** a > b → bool; false when either is NaN */
+export const greater = compareKernel('greater', 'a > b');

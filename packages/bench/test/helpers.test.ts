@@ -1,0 +1,99 @@
+// The small pieces: flags, tables, the workload, timing summaries and the stand-in SGD.
+import { cpu } from '@backprop/backend-cpu';
+import { Parameter, setBackend, tensor } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../src/cli-options.js';
+import { LocalSgd } from '../src/local-sgd.js';
+import { fmt, formatTable, ratio } from '../src/report/table.js';
+import { median, summarize } from '../src/timing.js';
+import { mlpStepFlops, mlpWorkload } from '../src/workload.js';
+
+describe('parseArgs', () => {
+  it('reads every flag', () => {
+    expect(
+      parseArgs([
+        '--quick',
+        '--only',
+        'tfjs-cpu,backprop-cpu',
+        '--json',
+        'out.json',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.002',
+      ]),
+    ).toEqual({
+      quick: true,
+      only: ['tfjs-cpu', 'backprop-cpu'],
+      json: 'out.json',
+      optimizer: 'adam',
+      lr: 0.002,
+      help: false,
+    });
+    expect(parseArgs(['--', '--quick']).quick).toBe(true);
+  });
+  it('rejects unknown flags and bad values', () => {
+    expect(() => parseArgs(['--fast'])).toThrow(/unknown flag --fast/);
+    expect(() => parseArgs(['--optimizer', 'rmsprop'])).toThrow(/sgd or adam/);
+    expect(() => parseArgs(['--only'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['--lr', '-1'])).toThrow(/positive/);
+  });
+});
+
+describe('tables', () => {
+  it('aligns columns as a Markdown table', () => {
+    const t = formatTable(
+      ['system', 'ms'],
+      [
+        ['a', '1'],
+        ['longer', '12.5'],
+      ],
+    ).split('\n');
+    expect(t).toEqual(['| system |   ms |', '|:-------|-----:|', '| a      |    1 |', '| longer | 12.5 |']);
+  });
+  it('formats numbers', () => {
+    expect(fmt(12345.6)).toBe('12,346');
+    expect(fmt(3.14159)).toBe('3.14');
+    expect(fmt(undefined)).toBe('—');
+    expect(ratio(3.456)).toBe('3.46×');
+  });
+});
+
+describe('mlpWorkload', () => {
+  it('is deterministic, shaped and drawn from U(±1/√fan_in)', () => {
+    const a = mlpWorkload({ sizes: [6, 4, 3], batchSize: 5, batchCount: 2, seed: 1 });
+    const b = mlpWorkload({ sizes: [6, 4, 3], batchSize: 5, batchCount: 2, seed: 1 });
+    expect(a).toEqual(b);
+    expect(a.layers.map((l) => [l.weight.length, l.bias.length])).toEqual([
+      [24, 4],
+      [12, 3],
+    ]);
+    expect(Math.max(...a.layers[0].weight.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(6));
+    expect(a.batches[1].x).toHaveLength(30);
+    expect(a.batches[1].y.every((v) => v >= 0 && v < 3)).toBe(true);
+    expect(mlpStepFlops(mlpWorkload())).toBe(6 * 128 * (784 * 512 + 512 * 512 + 512 * 10));
+  });
+});
+
+describe('timing', () => {
+  it('summarizes with the median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(summarize([1, 2, 6])).toEqual({ runs: 3, medianMs: 2, meanMs: 3, minMs: 1 });
+  });
+});
+
+describe('LocalSgd', () => {
+  beforeAll(async () => {
+    await setBackend(cpu());
+  });
+  it('applies θ − η·g and leaves everything unchanged on a bad call', () => {
+    const p = new Parameter('w', tensor([1, 2]));
+    const sgd = new LocalSgd({ lr: 0.5 });
+    sgd.step([p], [tensor([2, -2])]);
+    expect(Array.from(p.value.dataSync())).toEqual([0, 3]);
+    expect(() => sgd.step([p], [tensor([1, 2, 3])])).toThrow(/shape/);
+    expect(Array.from(p.value.dataSync())).toEqual([0, 3]);
+    expect(() => new LocalSgd({ lr: 0 })).toThrow(/lr/);
+  });
+});
