@@ -1,2 +1,3 @@
 // Entry of the WebAssembly kernels: re-exports every kernel compiled into the module.
-export { gemm } from "./gemm";
+export { binary, unary } from './elementwise';
+export { gemm } from './gemm';

@@ -15,8 +15,12 @@ import {
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
 import { CpuHandle, valuesOfHandle } from './handle.js';
 import { denseWith } from './kernels/dense.js';
+import { recycle } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
+import type { GemmEngine } from './kernels/helpers/gemm.js';
+import type { WasmRuntime } from './wasm/runtime.js';
+import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 
 /** The CPU backend: a Backend plus the code paths it chose. */
 export interface CpuBackend extends Backend {
@@ -29,6 +33,26 @@ export interface CpuBackend extends Backend {
   ready(): Promise<void>;
   /** Terminates the worker threads, if any started. Storage keeps working, on one thread. */
   destroy(): void;
+}
+
+/** The kernel table with the SIMD kernels in place of their scalar versions (each falls back to it where it must). */
+function simdKernels(engine: GemmEngine, rt: WasmRuntime): KernelTable {
+  return {
+    ...kernels,
+    matmul: matmulWith(engine),
+    dense: denseWith(engine),
+    add: simdBinary(rt, 'add', kernels.add),
+    sub: simdBinary(rt, 'sub', kernels.sub),
+    mul: simdBinary(rt, 'mul', kernels.mul),
+    div: simdBinary(rt, 'div', kernels.div),
+    maximum: simdBinary(rt, 'maximum', kernels.maximum),
+    minimum: simdBinary(rt, 'minimum', kernels.minimum),
+    neg: simdUnary(rt, 'neg', kernels.neg),
+    abs: simdUnary(rt, 'abs', kernels.abs),
+    sqrt: simdUnary(rt, 'sqrt', kernels.sqrt),
+    floor: simdUnary(rt, 'floor', kernels.floor),
+    reciprocal: simdUnary(rt, 'reciprocal', kernels.reciprocal),
+  };
 }
 
 /**
@@ -44,9 +68,7 @@ export interface CpuBackend extends Backend {
  */
 export function cpu(options: CpuOptions = {}): CpuBackend {
   const fast = createFastPaths(options);
-  const selected = fast.engine
-    ? { ...kernels, matmul: matmulWith(fast.engine), dense: denseWith(fast.engine) }
-    : kernels;
+  const selected = fast.engine && fast.runtime ? simdKernels(fast.engine, fast.runtime) : kernels;
   const owned = new WeakSet<CpuHandle>();
   const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
 
@@ -94,6 +116,7 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
       memory.bytes -= handle.values.byteLength;
       memory.handles--;
       handle.disposed = true;
+      recycle(handle.values);
       handle.values = new Uint8Array(0);
     },
     memory: () => ({ ...memory }),

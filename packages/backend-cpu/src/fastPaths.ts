@@ -35,6 +35,8 @@ export interface CpuPaths {
 export interface FastPaths {
   readonly paths: CpuPaths;
   readonly engine?: GemmEngine;
+  /** The SIMD module instance (undefined on the scalar path). */
+  readonly runtime?: WasmRuntime;
   ready(): Promise<void>;
   destroy(): void;
 }
@@ -85,6 +87,7 @@ export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions)
   return {
     paths,
     engine: wasmGemm(runtime, getPool),
+    runtime,
     ready: () => loading,
     destroy() {
       destroyed = true;

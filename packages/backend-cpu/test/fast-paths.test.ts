@@ -162,3 +162,60 @@ describe('options', () => {
     expect(Array.from(runOn(b, 'matmul', inputs, attrs, [256, 256]))).toEqual(Array.from(before));
   });
 });
+
+describe('SIMD elementwise kernels agree with the scalar ones', () => {
+  const simd = cpu({ simd: true, threads: 1 });
+  const run = (b: Backend, name: string, inputs: [Float32Array, Shape][], shape: Shape) => {
+    const infos = inputs.map(([v, s]) => put(b, v, s));
+    const fn = b.kernels[name as 'add'] as unknown as (i: TensorInfo[], a: object, o: object) => object;
+    const handle = fn(infos, {}, { shape, dtype: 'float32' });
+    const values = Array.from(b.readSync!(handle, shape, 'float32'));
+    b.dispose(handle);
+    for (const info of infos) b.dispose(info.handle);
+    return values;
+  };
+  const x = random(1031, 21);
+  const z = random(1031, 22);
+  x[5] = Number.NaN;
+  z[9] = Number.NaN;
+  x[17] = 0;
+  z[17] = 0;
+  for (const name of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']) {
+    it(`${name}: same shape, scalar right, scalar left (odd length, NaN, 0/0)`, () => {
+      for (const inputs of [
+        [
+          [x, [1031]],
+          [z, [1031]],
+        ],
+        [
+          [x, [1031]],
+          [Float32Array.of(0.75), []],
+        ],
+        [
+          [Float32Array.of(-1.5), [1]],
+          [z, [1031]],
+        ],
+      ] as [Float32Array, Shape][][]) {
+        expect(run(simd, name, inputs, [1031])).toEqual(run(scalar, name, inputs, [1031]));
+      }
+    });
+  }
+  for (const name of ['neg', 'abs', 'sqrt', 'floor', 'reciprocal']) {
+    it(`${name} (odd length, NaN, 0, negatives)`, () => {
+      const inputs: [Float32Array, Shape][] = [[x, [1031]]];
+      expect(run(simd, name, inputs, [1031])).toEqual(run(scalar, name, inputs, [1031]));
+    });
+  }
+  it('int32 and general broadcasting fall back to the scalar kernels', () => {
+    const a = put(simd, Int32Array.from({ length: 600 }, (_, i) => i - 300) as unknown as Float32Array, [600], 'int32');
+    const h = simd.kernels.mul([a, a], {}, { shape: [600], dtype: 'int32' });
+    expect(simd.readSync!(h, [600], 'int32')[0]).toBe(90000);
+    simd.dispose(h);
+    simd.dispose(a.handle);
+    const rows: [Float32Array, Shape][] = [
+      [random(64 * 33, 3), [64, 33]],
+      [random(33, 4), [33]],
+    ];
+    expect(run(simd, 'add', rows, [64, 33])).toEqual(run(scalar, 'add', rows, [64, 33]));
+  });
+});

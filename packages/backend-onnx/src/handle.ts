@@ -22,6 +22,8 @@ export class OnnxHandle {
   value: OrtTensor | undefined;
   /** True once core freed this handle. */
   disposed = false;
+  /** Why a queued run that was to compute this handle failed. */
+  error: unknown;
   /** Pending nodes that still read this handle; its value is kept until they are computed. */
   users = 0;
 
@@ -51,6 +53,12 @@ export class OnnxHandle {
   resolve(value: OrtTensor): void {
     this.value = value;
     this.dropInputs();
+  }
+
+  /** Stores a value computed for this handle, freeing it at once if core already let go of it. */
+  settle(value: OrtTensor): void {
+    this.resolve(value);
+    if (this.disposed && this.users === 0) this.release();
   }
 
   /** Forgets the inputs; an input that core freed and nobody else reads is released. */

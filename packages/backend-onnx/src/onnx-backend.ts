@@ -17,6 +17,8 @@ import {
   sizeOf,
 } from '@backprop/core';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { compileGraph } from './compiled-graph.js';
+import type { CompiledGraph, Graph } from './graph-types.js';
 import { OnnxHandle } from './handle.js';
 import { lowerings } from './lower/index.js';
 import { plan } from './plan.js';
@@ -47,6 +49,8 @@ export interface OnnxBackend extends Backend {
   adopt(value: OrtTensor, shape: Shape, dtype: DType): OnnxHandle;
   /** @internal The handle behind `h`, checked to be this backend's and live. */
   own(op: string, h: Handle): OnnxHandle;
+  /** Compiles a graph traced by core's `compile` into one ONNX model run once per call. */
+  compileGraph(graph: Graph): CompiledGraph;
 }
 
 const ORT_DTYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
@@ -123,16 +127,26 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   table.randomUniform = (_inputs: TensorInfo[], { key, offset }: { key: readonly [number, number]; offset: number }, out: OutputInfo) =>
     track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
 
-  const flush = (): Promise<void> => {
-    const next = chain.then(async () => {
-      if (livePending.size === 0) return;
-      const p = plan(livePending);
-      await runtime.run(p);
-      for (const h of p.outputs) livePending.delete(h);
-    });
+  const enqueue = (job: () => Promise<void>): Promise<void> => {
+    const next = chain.then(job);
     chain = next.catch(() => {});
     return next;
   };
+  const compute = async (roots: Iterable<OnnxHandle>): Promise<void> => {
+    const p = plan(roots);
+    await runtime.run(p);
+    for (const h of p.outputs) livePending.delete(h);
+  };
+  // NOTE: the roots are taken when the flush is queued: a node made later may read a compiled
+  // run queued after this flush, whose value does not exist yet when this flush runs.
+  const flush = (): Promise<void> => {
+    const roots = [...livePending];
+    return enqueue(async () => {
+      const live = roots.filter((h) => !h.disposed && h.pending);
+      if (live.length > 0) await compute(live);
+    });
+  };
+  const host = { runtime, own, track, enqueue, compute };
 
   return {
     name: 'onnx',
@@ -150,7 +164,10 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       let h = own('onnx.read', handle);
       if (h.value === undefined) await flush();
       h = own('onnx.read', handle);
-      if (h.value === undefined) throw new BackendError('onnx.read: the value was not computed');
+      if (h.value === undefined) {
+        if (h.error !== undefined) throw h.error;
+        throw new BackendError('onnx.read: the value was not computed');
+      }
       const v = h.value;
       const data = v.location === 'cpu' ? v.data : await v.getData();
       return (data as TypedArray).slice();
@@ -176,6 +193,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       return track(h);
     },
     own,
+    compileGraph: (graph: Graph) => compileGraph(host, graph),
     async destroy(): Promise<void> {
       await chain;
       await runtime.release();

@@ -64,8 +64,7 @@ export class Runtime {
     });
     const outs = await this.runSession(session, feeds, p.outputs.length);
     p.outputs.forEach((h: OnnxHandle, i) => {
-      h.resolve(outs[i]);
-      if (h.disposed && h.users === 0) h.release();
+      h.settle(outs[i]);
     });
     for (const h of p.nodes) if (h.pending) h.dropInputs();
   }

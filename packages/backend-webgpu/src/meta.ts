@@ -1,6 +1,6 @@
 /** Kernel metadata (sizes, shapes, strides, scalars) packed as 32-bit words for a shader's `meta` buffer. */
 
-/** Builds the words a shader reads as `meta[i]`: unsigned ints, and floats or ints by their bits. */
+/** Builds the words a shader reads as `args[i]`: unsigned ints, and floats or ints by their bits. */
 export class Meta {
   private readonly words: number[] = [];
   private readonly scratch = new DataView(new ArrayBuffer(4));
@@ -11,7 +11,7 @@ export class Meta {
     return this;
   }
 
-  /** Appends a float32 by its bits (read back with `bitcast<f32>(meta[i])`). */
+  /** Appends a float32 by its bits (read back with `bitcast<f32>(args[i])`). */
   f(value: number): this {
     this.scratch.setFloat32(0, value, true);
     this.words.push(this.scratch.getUint32(0, true));

@@ -53,7 +53,7 @@ describe('tables', () => {
   });
   it('formats numbers', () => {
     expect(fmt(12345.6)).toBe('12,346');
-    expect(fmt(3.14159)).toBe('3.14');
+    expect(fmt(2.71828)).toBe('2.72');
     expect(fmt(undefined)).toBe('—');
     expect(ratio(3.456)).toBe('3.46×');
   });

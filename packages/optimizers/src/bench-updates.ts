@@ -1,11 +1,11 @@
 /** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
-import { Parameter, dispose, randomNormal, manualSeed } from '@backprop/core';
+import { dispose, manualSeed, Parameter, randomNormal } from '@backprop/core';
 import type { GradientOptimizer } from './optimizer-base.js';
 import { Adadelta } from './optimizers/adadelta.js';
 import { Adagrad } from './optimizers/adagrad.js';
 import { Adam } from './optimizers/adam.js';
-import { AdamW } from './optimizers/adamw.js';
 import { Adamax } from './optimizers/adamax.js';
+import { AdamW } from './optimizers/adamw.js';
 import { NAdam } from './optimizers/nadam.js';
 import { RMSprop } from './optimizers/rmsprop.js';
 import { SGD } from './optimizers/sgd.js';
@@ -42,7 +42,10 @@ const makers: [string, () => GradientOptimizer<never>][] = [
  * `params` elements in total (shapes of an MLP: one large weight, a second, and biases).
  * Reads one value back after each step so asynchronous backends are measured to completion.
  */
-export async function benchmarkUpdates({ params = 10_000_000, steps = 5 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
+export async function benchmarkUpdates({
+  params = 10_000_000,
+  steps = 5,
+}: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
   manualSeed(0);
   const cols = 1000;
   const rows1 = Math.max(1, Math.floor((params * 0.8) / cols));

@@ -2,7 +2,7 @@
  * The indirection to optional fused update kernels (`sgdUpdate`, `adamUpdate`): used when the
  * current backend provides them, else the optimizers fall back to core ops.
  */
-import { type Tensor, getBackend, makeTensor } from '@backprop/core';
+import { getBackend, makeTensor, type Tensor } from '@backprop/core';
 
 /** Names of the fused optimizer kernels this package knows. */
 export type FusedUpdateName = 'sgdUpdate' | 'adamUpdate';
@@ -33,7 +33,11 @@ export interface AdamUpdateAttrs {
   step: number;
 }
 
-type FusedKernel = (inputs: unknown[], attrs: object, out: { shape: readonly number[]; dtype: string }) => object | object[];
+type FusedKernel = (
+  inputs: unknown[],
+  attrs: object,
+  out: { shape: readonly number[]; dtype: string },
+) => object | object[];
 
 let enabled = true;
 

@@ -4,28 +4,45 @@
  * SGD (momentum, Nesterov), AdaGrad, RMSProp, Adam/AMSGrad, AdamW, Adamax, NAdam, Adadelta;
  * the Optax-style transformations they are made of; learning-rate schedules; clipping.
  */
-export { type GradientTransformation, type TransformState, type UpdateContext, chain, stateless } from './transform.js';
-export { scale, scaleByLearningRate } from './transforms/scale.js';
-export { addWeightDecay, addDecayedWeights } from './transforms/weight-decay.js';
-export { traceMomentum, lectureMomentum, type TraceMomentumOptions } from './transforms/momentum.js';
-export { scaleByAdam, type ScaleByAdamOptions, type EpsPlacement } from './transforms/adam.js';
-export { scaleByAdagrad, scaleByRms, scaleByAdadelta, scaleByAdamax, scaleByNadam, nadamMuProduct, type ScaleByRmsOptions, type ScaleByNadamOptions } from './transforms/adaptive.js';
-export { clipGradNorm, clipGradValue, clipByValue } from './transforms/clip.js';
-export { GradientOptimizer, type CommonOptions } from './optimizer-base.js';
-export type { BaseHyper, ParamGroup, ParamGroupSpec } from './param-groups.js';
-export { SGD, type SGDOptions, type SGDHyper } from './optimizers/sgd.js';
-export { Adam, type AdamOptions, type AdamHyper } from './optimizers/adam.js';
+
+export { type BenchmarkUpdatesOptions, benchmarkUpdates, type UpdateTiming } from './bench-updates.js';
+export {
+  type AdamUpdateAttrs,
+  type FusedUpdateName,
+  hasFusedUpdate,
+  runFusedUpdate,
+  type SgdUpdateAttrs,
+  useFusedUpdates,
+} from './fused.js';
+export { type CommonOptions, GradientOptimizer } from './optimizer-base.js';
+export { Adadelta, type AdadeltaHyper, type AdadeltaOptions } from './optimizers/adadelta.js';
+export { Adagrad, type AdagradHyper, type AdagradOptions } from './optimizers/adagrad.js';
+export { Adam, type AdamHyper, type AdamOptions } from './optimizers/adam.js';
+export { Adamax, type AdamaxHyper, type AdamaxOptions } from './optimizers/adamax.js';
 export { AdamW, type AdamWOptions } from './optimizers/adamw.js';
-export { Adamax, type AdamaxOptions, type AdamaxHyper } from './optimizers/adamax.js';
-export { NAdam, type NAdamOptions, type NAdamHyper } from './optimizers/nadam.js';
-export { Adagrad, type AdagradOptions, type AdagradHyper } from './optimizers/adagrad.js';
-export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './optimizers/rmsprop.js';
-export { Adadelta, type AdadeltaOptions, type AdadeltaHyper } from './optimizers/adadelta.js';
-export { type Schedule, constant } from './schedules/schedule.js';
-export { stepDecay, exponentialDecay, inverseTimeDecay } from './schedules/decay.js';
+export { NAdam, type NAdamHyper, type NAdamOptions } from './optimizers/nadam.js';
+export { RMSprop, type RMSpropHyper, type RMSpropOptions } from './optimizers/rmsprop.js';
+export { SGD, type SGDHyper, type SGDOptions } from './optimizers/sgd.js';
+export type { BaseHyper, ParamGroup, ParamGroupSpec } from './param-groups.js';
 export { cosineAnnealing } from './schedules/cosine-annealing.js';
-export { linearWarmup, type LinearWarmupOptions } from './schedules/linear-warmup.js';
-export { scheduler, type Scheduler, type SchedulerOptions } from './schedules/scheduler.js';
-export { reduceOnPlateau, type ReduceOnPlateauOptions, type PlateauScheduler } from './schedules/reduce-on-plateau.js';
-export { useFusedUpdates, hasFusedUpdate, runFusedUpdate, type FusedUpdateName, type SgdUpdateAttrs, type AdamUpdateAttrs } from './fused.js';
-export { benchmarkUpdates, type UpdateTiming, type BenchmarkUpdatesOptions } from './bench-updates.js';
+export { exponentialDecay, inverseTimeDecay, stepDecay } from './schedules/decay.js';
+export { type LinearWarmupOptions, linearWarmup } from './schedules/linear-warmup.js';
+export { type PlateauScheduler, type ReduceOnPlateauOptions, reduceOnPlateau } from './schedules/reduce-on-plateau.js';
+export { constant, type Schedule } from './schedules/schedule.js';
+export { type Scheduler, type SchedulerOptions, scheduler } from './schedules/scheduler.js';
+export { chain, type GradientTransformation, stateless, type TransformState, type UpdateContext } from './transform.js';
+export { type EpsPlacement, type ScaleByAdamOptions, scaleByAdam } from './transforms/adam.js';
+export {
+  nadamMuProduct,
+  type ScaleByNadamOptions,
+  type ScaleByRmsOptions,
+  scaleByAdadelta,
+  scaleByAdagrad,
+  scaleByAdamax,
+  scaleByNadam,
+  scaleByRms,
+} from './transforms/adaptive.js';
+export { clipByValue, clipGradNorm, clipGradValue } from './transforms/clip.js';
+export { lectureMomentum, type TraceMomentumOptions, traceMomentum } from './transforms/momentum.js';
+export { scale, scaleByLearningRate } from './transforms/scale.js';
+export { addDecayedWeights, addWeightDecay } from './transforms/weight-decay.js';

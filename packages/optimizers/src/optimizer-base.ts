@@ -1,20 +1,20 @@
 /** The class every optimizer extends: validation, groups, clipping, all-or-nothing steps and the memory it owns. */
 import {
-  type Optimizer,
-  ShapeError,
-  formatShape,
-  shapesEqual,
-  type Parameter,
-  type Tensor,
-  ValueError,
   add,
   dispose,
+  formatShape,
   keep,
+  type Optimizer,
+  type Parameter,
+  ShapeError,
+  shapesEqual,
   stopGradient,
+  type Tensor,
   tidy,
+  ValueError,
   withoutRecording,
 } from '@backprop/core';
-import { type BaseHyper, type ParamGroup, type ParamGroupSpec, groupOf, resolveGroups } from './param-groups.js';
+import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
 import { decodeState, encodeState, type Slot } from './state-dict.js';
 import type { GradientTransformation, TransformState } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
@@ -70,7 +70,13 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   /** The update rule for a group's hyperparameters. */
   protected abstract transform(h: H): GradientTransformation;
   /** A fused backend update, when one applies; undefined falls back to {@link transform}. */
-  protected fused(_param: Tensor, _grad: Tensor, _state: TransformState, _step: number, _h: H): { param: Tensor; state: TransformState } | undefined {
+  protected fused(
+    _param: Tensor,
+    _grad: Tensor,
+    _state: TransformState,
+    _step: number,
+    _h: H,
+  ): { param: Tensor; state: TransformState } | undefined {
     return undefined;
   }
 
@@ -141,15 +147,24 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   stateDict(): Map<string, Tensor> {
     const slots = new Map<string, Slot>(this.#loaded);
     for (const [p, s] of this.#slots) {
-      if (slots.has(p.name) && !this.#loaded.has(p.name)) throw new ValueError(`${this.name}.stateDict: two parameters are named "${p.name}"; names must be unique`);
+      if (slots.has(p.name) && !this.#loaded.has(p.name))
+        throw new ValueError(`${this.name}.stateDict: two parameters are named "${p.name}"; names must be unique`);
       slots.set(p.name, s);
     }
-    return encodeState(slots, this.paramGroups.map((g) => g.lr));
+    return encodeState(
+      slots,
+      this.paramGroups.map((g) => g.lr),
+    );
   }
 
   /** Restores a {@link stateDict}; state attaches to parameters by name at their next step. */
   loadStateDict(state: ReadonlyMap<string, Tensor>): void {
-    const { slots, lrs } = decodeState(`${this.name}.loadStateDict`, state, this.paramGroups.length, (s, t) => new SlotImpl(s, t));
+    const { slots, lrs } = decodeState(
+      `${this.name}.loadStateDict`,
+      state,
+      this.paramGroups.length,
+      (s, t) => new SlotImpl(s, t),
+    );
     for (const lr of lrs) if (lr !== undefined) checkNonNegative(`${this.name}.loadStateDict`, 'lr', lr);
     this.dispose();
     this.#loaded = slots;
@@ -177,7 +192,9 @@ class SlotImpl implements Slot {
     for (const [k, t] of Object.entries(this.state)) {
       t.assertLive(`${op} (state ${k} of ${p.name})`);
       if (!shapesEqual(t.shape, p.value.shape)) {
-        throw new ShapeError(`${op}: state ${k} of ${p.name} has shape ${formatShape(t.shape)}, the parameter ${formatShape(p.value.shape)}`);
+        throw new ShapeError(
+          `${op}: state ${k} of ${p.name} has shape ${formatShape(t.shape)}, the parameter ${formatShape(p.value.shape)}`,
+        );
       }
     }
   }

@@ -32,7 +32,10 @@ export type ParamGroup<H> = H & {
 };
 
 /** Resolves group specs against defaults; the default group (every other parameter) comes last. */
-export function resolveGroups<H extends BaseHyper>(defaults: H, specs: readonly ParamGroupSpec<H>[] = []): ParamGroup<H>[] {
+export function resolveGroups<H extends BaseHyper>(
+  defaults: H,
+  specs: readonly ParamGroupSpec<H>[] = [],
+): ParamGroup<H>[] {
   const groups: ParamGroup<H>[] = specs.map((s) => {
     const overrides = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
     return { ...defaults, ...overrides } as ParamGroup<H>;

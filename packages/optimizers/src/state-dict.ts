@@ -1,5 +1,5 @@
 /** Encoding optimizer state as `Map<string, Tensor>`: step counts as int32 scalars, learning rates as float64 bits. */
-import { type Parameter, type Tensor, ValueError, keep, stopGradient, tensor } from '@backprop/core';
+import { keep, type Parameter, stopGradient, type Tensor, tensor, ValueError } from '@backprop/core';
 
 /** One parameter's optimizer state. */
 export interface Slot {
@@ -51,7 +51,8 @@ export function decodeState(
     if (group) {
       const i = Number(group[1]);
       if (i >= groups) throw new ValueError(`${op}: ${key} names group ${i}, but the optimizer has ${groups} groups`);
-      if (t.dtype !== 'int32' || t.size !== 2) throw new ValueError(`${op}: ${key} must be int32[2] (float64 bits), got ${t.dtype}[${t.shape}]`);
+      if (t.dtype !== 'int32' || t.size !== 2)
+        throw new ValueError(`${op}: ${key} must be int32[2] (float64 bits), got ${t.dtype}[${t.shape}]`);
       lrs[i] = decodeNumber(t);
       continue;
     }
@@ -67,7 +68,8 @@ export function decodeState(
       tensors.set(name, { ...tensors.get(name), [k]: t });
     }
   }
-  for (const name of tensors.keys()) if (!steps.has(name)) throw new ValueError(`${op}: state of "${name}" has no step count`);
+  for (const name of tensors.keys())
+    if (!steps.has(name)) throw new ValueError(`${op}: state of "${name}" has no step count`);
   const slots = new Map<string, Slot>();
   for (const [name, step] of steps) {
     const own: Record<string, Tensor> = {};

@@ -1,5 +1,5 @@
 /** Eager validation of hyperparameters and of the params/grads pairs a step receives. */
-import { DTypeError, Parameter, ShapeError, type Tensor, ValueError, formatShape, shapesEqual } from '@backprop/core';
+import { DTypeError, formatShape, Parameter, ShapeError, shapesEqual, type Tensor, ValueError } from '@backprop/core';
 
 /** Throws a ValueError unless `value` is a finite number ≥ 0 (NaN and ∞ included). */
 export function checkNonNegative(op: string, name: string, value: number): void {
@@ -16,7 +16,8 @@ export function checkInRange(op: string, name: string, value: number, lo: number
 
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */
 export function checkBetas(op: string, betas: readonly [number, number]): void {
-  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${op}: betas must be a pair [β₁, β₂], got ${String(betas)}`);
+  if (!Array.isArray(betas) || betas.length !== 2)
+    throw new ValueError(`${op}: betas must be a pair [β₁, β₂], got ${String(betas)}`);
   checkInRange(op, 'betas[0]', betas[0], 0, 1);
   checkInRange(op, 'betas[1]', betas[1], 0, 1);
 }
@@ -39,10 +40,14 @@ export function checkPairs(op: string, params: readonly Parameter[], grads: read
     if (!g || typeof g.assertLive !== 'function') throw new ValueError(`${op}: grads[${i}] is not a Tensor`);
     p.value.assertLive(`${op} (param ${p.name})`);
     g.assertLive(`${op} (grad of ${p.name})`);
-    if (p.value.dtype !== 'float32') throw new DTypeError(`${op}: parameter ${p.name} must be float32, got ${p.value.dtype}`);
-    if (g.dtype !== p.value.dtype) throw new DTypeError(`${op}: the grad of ${p.name} is ${g.dtype}, the parameter ${p.value.dtype}`);
+    if (p.value.dtype !== 'float32')
+      throw new DTypeError(`${op}: parameter ${p.name} must be float32, got ${p.value.dtype}`);
+    if (g.dtype !== p.value.dtype)
+      throw new DTypeError(`${op}: the grad of ${p.name} is ${g.dtype}, the parameter ${p.value.dtype}`);
     if (!shapesEqual(g.shape, p.value.shape)) {
-      throw new ShapeError(`${op}: the grad of ${p.name} has shape ${formatShape(g.shape)}, the parameter ${formatShape(p.value.shape)}`);
+      throw new ShapeError(
+        `${op}: the grad of ${p.name} has shape ${formatShape(g.shape)}, the parameter ${formatShape(p.value.shape)}`,
+      );
     }
   });
 }

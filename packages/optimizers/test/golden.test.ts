@@ -1,6 +1,7 @@
 // Every optimizer, option set, clipping, group and schedule against PyTorch trajectories (test/golden, scripts/golden.py).
-import { dispose, setBackend, tidy } from '@backprop/core';
+
 import { cpu } from '@backprop/backend-cpu';
+import { dispose, setBackend, tidy } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reduceOnPlateau, scheduler } from '../src/index.js';
 import { lossOf, makeOptimizer, makeParams, makeSchedule, readGolden, valueAndGrad } from './problems.js';
@@ -22,9 +23,15 @@ for (const problem of ['rosenbrock', 'mlp']) {
         const names = [...params.keys()];
         const list = [...params.values()];
         const opt = makeOptimizer(c, params, golden.torch);
-        const plateau = c.schedule?.type === 'ReduceLROnPlateau'
-          ? reduceOnPlateau(opt, { factor: c.schedule.factor as number, patience: c.schedule.patience as number, threshold: c.schedule.threshold as number, cooldown: c.schedule.cooldown as number })
-          : undefined;
+        const plateau =
+          c.schedule?.type === 'ReduceLROnPlateau'
+            ? reduceOnPlateau(opt, {
+                factor: c.schedule.factor as number,
+                patience: c.schedule.patience as number,
+                threshold: c.schedule.threshold as number,
+                cooldown: c.schedule.cooldown as number,
+              })
+            : undefined;
         const sched = c.schedule && !plateau ? scheduler(opt, makeSchedule(c.schedule), { per: 'step' }) : undefined;
         const f = lossOf(problem, golden, names);
         let worst = 0;
@@ -43,7 +50,8 @@ for (const problem of ['rosenbrock', 'mlp']) {
             expected[n].forEach((e, i) => {
               const err = Math.abs(got[i] - e);
               worst = Math.max(worst, err / (RTOL * Math.abs(e) + ATOL));
-              if (err > RTOL * Math.abs(e) + ATOL) throw new Error(`${c.id} step ${step} ${n}[${i}]: got ${got[i]}, PyTorch ${e}`);
+              if (err > RTOL * Math.abs(e) + ATOL)
+                throw new Error(`${c.id} step ${step} ${n}[${i}]: got ${got[i]}, PyTorch ${e}`);
             });
           }
         }

@@ -1,20 +1,20 @@
 // Test helpers: the golden problems (Rosenbrock, a 4-5-3 tanh MLP) and building optimizers from PyTorch-named options.
 import { readFileSync } from 'node:fs';
-import { Parameter, type Tensor, add, matmul, mean, mul, sub, tanh, tensor, valueAndGrad } from '@backprop/core';
+import { add, matmul, mean, mul, Parameter, sub, type Tensor, tanh, tensor, valueAndGrad } from '@backprop/core';
 import {
   Adadelta,
   Adagrad,
   Adam,
-  AdamW,
   Adamax,
-  NAdam,
-  RMSprop,
-  SGD,
-  type Schedule,
+  AdamW,
   cosineAnnealing,
   exponentialDecay,
   inverseTimeDecay,
   linearWarmup,
+  NAdam,
+  RMSprop,
+  type Schedule,
+  SGD,
   stepDecay,
 } from '../src/index.js';
 
@@ -39,7 +39,8 @@ export interface Golden {
   cases: GoldenCase[];
 }
 
-export const readGolden = (name: string): Golden => JSON.parse(readFileSync(new URL(`./golden/${name}.json`, import.meta.url), 'utf8'));
+export const readGolden = (name: string): Golden =>
+  JSON.parse(readFileSync(new URL(`./golden/${name}.json`, import.meta.url), 'utf8'));
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const camelKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]));
@@ -50,7 +51,11 @@ const classes = { SGD, Adam, AdamW, Adagrad, RMSprop, Adamax, NAdam, Adadelta } 
 export function makeOptimizer(c: GoldenCase, params: Map<string, Parameter>, torchVersion: string) {
   const options: Record<string, unknown> = camelKeys(c.options);
   if (c.optimizer === 'NAdam' && torchVersion.startsWith('1.')) options.legacyMuProduct = true;
-  if (c.groups) options.groups = c.groups.map(({ params: names, ...rest }) => ({ params: names.map((n) => params.get(n)), ...camelKeys(rest) }));
+  if (c.groups)
+    options.groups = c.groups.map(({ params: names, ...rest }) => ({
+      params: names.map((n) => params.get(n)),
+      ...camelKeys(rest),
+    }));
   if (c.clipGradNorm !== undefined) options.clipGradNorm = c.clipGradNorm;
   if (c.clipGradValue !== undefined) options.clipGradValue = c.clipGradValue;
   const Ctor = classes[c.optimizer as keyof typeof classes] as unknown as new (o: unknown) => InstanceType<typeof SGD>;
@@ -61,18 +66,26 @@ export function makeOptimizer(c: GoldenCase, params: Map<string, Parameter>, tor
 export function makeSchedule(s: Record<string, number | string>): Schedule {
   const n = (k: string) => s[k] as number;
   switch (s.type) {
-    case 'StepLR': return stepDecay({ stepSize: n('step_size'), gamma: n('gamma') });
-    case 'ExponentialLR': return exponentialDecay({ gamma: n('gamma') });
-    case 'CosineAnnealingLR': return cosineAnnealing({ tMax: n('T_max'), etaMin: n('eta_min') ?? 0 });
-    case 'LinearLR': return linearWarmup({ steps: n('total_iters'), startFactor: n('start_factor') });
-    case 'InverseTime': return inverseTimeDecay({ tau: n('tau') });
-    default: throw new Error(`unknown schedule ${s.type}`);
+    case 'StepLR':
+      return stepDecay({ stepSize: n('step_size'), gamma: n('gamma') });
+    case 'ExponentialLR':
+      return exponentialDecay({ gamma: n('gamma') });
+    case 'CosineAnnealingLR':
+      return cosineAnnealing({ tMax: n('T_max'), etaMin: n('eta_min') ?? 0 });
+    case 'LinearLR':
+      return linearWarmup({ steps: n('total_iters'), startFactor: n('start_factor') });
+    case 'InverseTime':
+      return inverseTimeDecay({ tau: n('tau') });
+    default:
+      throw new Error(`unknown schedule ${s.type}`);
   }
 }
 
 /** The parameters of a problem, in the golden file's order. */
 export function makeParams(g: Golden): Map<string, Parameter> {
-  return new Map(Object.entries(g.init).map(([name, { shape, values }]) => [name, new Parameter(name, tensor(values, shape))]));
+  return new Map(
+    Object.entries(g.init).map(([name, { shape, values }]) => [name, new Parameter(name, tensor(values, shape))]),
+  );
 }
 
 /** The loss of a problem as a function of parameter values in `names` order. */

@@ -23,6 +23,8 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
   sampler?: Sampler;
   /** Called after each epoch. */
   onEpoch?: (record: EpochRecord) => void;
+  /** Called after each batch with its reconstruction error (for fine-grained curves). */
+  onBatch?: (error: number) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
  *   data outside [0, 1] or bad options — before any update.
  */
 export async function trainAutoencoder(ae: Autoencoder, data: Features, options: TrainAutoencoderOptions = {}): Promise<EpochRecord[]> {
-  const { epochs = 10, batchSize = 20, corruption, seed = 0, onEpoch } = options;
+  const { epochs = 10, batchSize = 20, corruption, seed = 0, onEpoch, onBatch } = options;
   const n = checkFeatures('trainAutoencoder', data, ae.inputs);
   positiveInt('trainAutoencoder', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
@@ -57,7 +59,9 @@ export async function trainAutoencoder(ae: Autoencoder, data: Features, options:
         return valueAndGrad(() => ae.reconstructionLoss(x, input))(...params.map((p) => p.value));
       });
       tidy(() => optimizer.step(params, step.grads));
-      lossSum += (await step.value.data())[0] * rows.xShape[0];
+      const e = (await step.value.data())[0];
+      lossSum += e * rows.xShape[0];
+      onBatch?.(e);
       dispose(step);
     }
     const record: EpochRecord = { layer: options.layer?.index ?? 1, epoch: epoch + 1, loss: lossSum / n, seconds: (performance.now() - start) / 1000 };

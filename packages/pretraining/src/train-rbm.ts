@@ -22,6 +22,8 @@ export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, Progre
   sampler?: Sampler;
   /** Called after each epoch. */
   onEpoch?: (record: EpochRecord) => void;
+  /** Called after each batch with its reconstruction error (for fine-grained curves). */
+  onBatch?: (error: number) => void;
 }
 
 /** Hinton's momentum schedule: 0.5 for the first `switchEpoch` epochs, then 0.9. */
@@ -42,7 +44,7 @@ export const hintonMomentum =
  *   visible units given data outside [0, 1] or bad hyperparameters — before any update.
  */
 export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
-  const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, ...rest } = options;
+  const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, onBatch, ...rest } = options;
   const n = checkFeatures('trainRbm', data, rbm.inputs);
   positiveInt('trainRbm', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${epochs}`);
@@ -61,7 +63,9 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
       for (let s = 0; s < n; s += batchSize) {
         const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
         const err = tidy(() => cdStep(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, { ...rest, momentum: momentumAt(epoch) }));
-        errorSum += (await err.data())[0] * rows.xShape[0];
+        const e = (await err.data())[0];
+        errorSum += e * rows.xShape[0];
+        onBatch?.(e);
         err.dispose();
       }
       const record: EpochRecord = { layer, epoch: epoch + 1, loss: errorSum / n, seconds: (performance.now() - start) / 1000 };

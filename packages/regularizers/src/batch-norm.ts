@@ -1,25 +1,25 @@
 /** BatchNorm1d: batch normalization of feature vectors with learnable γ, β and PyTorch's running statistics. */
 import {
-  Module,
-  type Parameter,
-  ShapeError,
-  type Tensor,
   add,
-  ValueError,
   cast,
   formatShape,
+  Module,
   mean,
   mul,
   ones,
+  type Parameter,
   reciprocal,
   rsqrt,
+  ShapeError,
   scalar,
   square,
   sub,
+  type Tensor,
+  ValueError,
   withoutRecording,
   zeros,
 } from '@backprop/core';
-import { nonNegative, positive } from './check.js';
+import { positive } from './check.js';
 
 /** Options of {@link BatchNorm1d}. */
 export interface BatchNormOptions {
@@ -53,10 +53,11 @@ export class BatchNorm1d extends Module {
     { eps = 1e-5, momentum = 0.1, affine = true }: BatchNormOptions = {},
   ) {
     super();
-    if (!Number.isInteger(features) || features < 1) throw new ValueError(`batchNorm1d: features must be a positive integer, got ${features}`);
+    if (!Number.isInteger(features) || features < 1)
+      throw new ValueError(`batchNorm1d: features must be a positive integer, got ${features}`);
     positive('batchNorm1d', 'eps', eps);
-    if (momentum !== null && (nonNegative('batchNorm1d', 'momentum', momentum), momentum > 1)) {
-      throw new ValueError(`batchNorm1d: momentum must be in [0, 1] or null, got ${momentum}`);
+    if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
+      throw new ValueError(`batchNorm1d: momentum must be in [0, 1] or null, got ${String(momentum)}`);
     }
     this.eps = eps;
     this.momentum = momentum;
@@ -92,7 +93,9 @@ export class BatchNorm1d extends Module {
     if (this.training) {
       const n = x.shape[0];
       if (n < 2) {
-        throw new ShapeError(`batchNorm1d: a training batch needs more than 1 example per feature, got ${formatShape(x.shape)}; use a larger batch or eval()`);
+        throw new ShapeError(
+          `batchNorm1d: a training batch needs more than 1 example per feature, got ${formatShape(x.shape)}; use a larger batch or eval()`,
+        );
       }
       const mu = mean(x, 0);
       const centered = sub(x, mu);
@@ -118,4 +121,5 @@ export class BatchNorm1d extends Module {
 }
 
 /** A batch-normalization layer for `[N, features]` inputs: `batchNorm1d(256)`. */
-export const batchNorm1d = (features: number, options?: BatchNormOptions): BatchNorm1d => new BatchNorm1d(features, options);
+export const batchNorm1d = (features: number, options?: BatchNormOptions): BatchNorm1d =>
+  new BatchNorm1d(features, options);

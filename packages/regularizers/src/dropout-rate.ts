@@ -15,11 +15,15 @@ export function dropRateOf(op: string, rate: unknown): number {
   else if (rate && typeof rate === 'object') {
     const r = rate as { drop?: unknown; keep?: unknown };
     if ((r.drop === undefined) === (r.keep === undefined)) {
-      throw new ValueError(`${op}: give exactly one of { drop } (probability of dropping) or { keep } (probability of keeping), got ${JSON.stringify(rate)}`);
+      throw new ValueError(
+        `${op}: give exactly one of { drop } (probability of dropping) or { keep } (probability of keeping), got ${JSON.stringify(rate)}`,
+      );
     }
     if (r.keep !== undefined) {
       if (typeof r.keep !== 'number' || !(r.keep > 0 && r.keep <= 1)) {
-        throw new ValueError(`${op}: keep must be in (0, 1], got ${String(r.keep)}; keep is the probability of keeping a unit`);
+        throw new ValueError(
+          `${op}: keep must be in (0, 1], got ${String(r.keep)}; keep is the probability of keeping a unit`,
+        );
       }
       return 1 - r.keep;
     }
@@ -28,7 +32,9 @@ export function dropRateOf(op: string, rate: unknown): number {
     throw new ValueError(`${op}: expected a drop rate or { drop } / { keep }, got ${String(rate)}`);
   }
   if (typeof drop !== 'number' || !(drop >= 0 && drop < 1)) {
-    throw new ValueError(`${op}: drop must be in [0, 1), got ${String(drop)}; drop is the probability of dropping a unit (1 would drop everything)`);
+    throw new ValueError(
+      `${op}: drop must be in [0, 1), got ${String(drop)}; drop is the probability of dropping a unit (1 would drop everything)`,
+    );
   }
   return drop;
 }

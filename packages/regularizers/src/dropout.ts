@@ -1,5 +1,5 @@
 /** Dropout: inverted dropout as a layer and as a function; identity in evaluation. */
-import { Module, type Tensor, ValueError, bernoulli, cast, less, mul } from '@backprop/core';
+import { bernoulli, cast, less, Module, mul, type Tensor, ValueError } from '@backprop/core';
 import { seedOf } from './check.js';
 import { type DropoutRate, dropRateOf } from './dropout-rate.js';
 import { RandomStream } from './random-stream.js';
@@ -65,7 +65,8 @@ export type DropoutFnOptions = ({ drop: number; keep?: never } | { keep: number;
  * advances core's global generator.
  */
 export function dropoutFn(x: Tensor, options: DropoutFnOptions): Tensor {
-  if (!options || typeof options !== 'object') throw new ValueError('dropoutFn: options { drop } or { keep } are required');
+  if (!options || typeof options !== 'object')
+    throw new ValueError('dropoutFn: options { drop } or { keep } are required');
   const { training = true, seed, drop, keep } = options;
   const p = dropRateOf('dropoutFn', { drop, keep });
   seedOf('dropoutFn', seed);

@@ -1,5 +1,14 @@
 /** EarlyStopping: a `fit` callback that stops training when a monitored metric stops improving, as Keras' EarlyStopping. */
-import { type Callback, type EpochLogs, type Tensor, type TrainingContext, ValueError, dispose, keep, tidy } from '@backprop/core';
+import {
+  type Callback,
+  dispose,
+  type EpochLogs,
+  keep,
+  type Tensor,
+  type TrainingContext,
+  tidy,
+  ValueError,
+} from '@backprop/core';
 import { nonNegative, nonNegativeInt } from './check.js';
 
 /** Options of {@link earlyStopping}. */
@@ -57,15 +66,32 @@ export class EarlyStopping implements Callback {
   stoppedEpoch = -1;
   #snapshot: Map<string, Tensor> | undefined;
 
-  constructor({ monitor = 'valLoss', mode = 'auto', minDelta = 0, patience = 0, restoreBest = false, startEpoch = 0, baseline, rule = 'keras' }: EarlyStoppingOptions = {}) {
-    if (typeof monitor !== 'string' || monitor === '') throw new ValueError(`earlyStopping: monitor must be a metric name like 'valLoss', got ${String(monitor)}`);
-    if (!['auto', 'min', 'max'].includes(mode)) throw new ValueError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${String(mode)}`);
-    if (!['keras', 'sklearn'].includes(rule)) throw new ValueError(`earlyStopping: rule must be 'keras' or 'sklearn', got ${String(rule)}`);
-    if (baseline !== undefined && (typeof baseline !== 'number' || Number.isNaN(baseline))) throw new ValueError(`earlyStopping: baseline must be a number, got ${String(baseline)}`);
+  constructor({
+    monitor = 'valLoss',
+    mode = 'auto',
+    minDelta = 0,
+    patience = 0,
+    restoreBest = false,
+    startEpoch = 0,
+    baseline,
+    rule = 'keras',
+  }: EarlyStoppingOptions = {}) {
+    if (typeof monitor !== 'string' || monitor === '')
+      throw new ValueError(`earlyStopping: monitor must be a metric name like 'valLoss', got ${String(monitor)}`);
+    if (!['auto', 'min', 'max'].includes(mode))
+      throw new ValueError(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${String(mode)}`);
+    if (!['keras', 'sklearn'].includes(rule))
+      throw new ValueError(`earlyStopping: rule must be 'keras' or 'sklearn', got ${String(rule)}`);
+    if (baseline !== undefined && (typeof baseline !== 'number' || Number.isNaN(baseline)))
+      throw new ValueError(`earlyStopping: baseline must be a number, got ${String(baseline)}`);
     this.monitor = monitor;
     this.mode = mode === 'auto' ? (monitor.toLowerCase().includes('acc') ? 'max' : 'min') : mode;
     // NOTE: Keras takes |min_delta| and gives it the direction of the mode, so a negative minDelta is its absolute value.
-    this.minDelta = nonNegative('earlyStopping', 'minDelta', typeof minDelta === 'number' ? Math.abs(minDelta) : minDelta);
+    this.minDelta = nonNegative(
+      'earlyStopping',
+      'minDelta',
+      typeof minDelta === 'number' ? Math.abs(minDelta) : minDelta,
+    );
     this.patience = nonNegativeInt('earlyStopping', 'patience', patience);
     this.startEpoch = nonNegativeInt('earlyStopping', 'startEpoch', startEpoch);
     this.restoreBest = Boolean(restoreBest);
@@ -94,10 +120,15 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainingContext): void {
     const current = logs[this.monitor];
     if (current === undefined) {
-      throw new ValueError(`earlyStopping: the epoch logs have no "${this.monitor}", got [${Object.keys(logs).join(', ')}]; pass fit a validation set or monitor 'loss'`);
+      throw new ValueError(
+        `earlyStopping: the epoch logs have no "${this.monitor}", got [${Object.keys(logs).join(', ')}]; pass fit a validation set or monitor 'loss'`,
+      );
     }
     if (epoch < this.startEpoch) return;
-    if (this.rule === 'sklearn') return this.#sklearnStep(epoch, current, ctx);
+    if (this.rule === 'sklearn') {
+      this.#sklearnStep(epoch, current, ctx);
+      return;
+    }
     if (this.restoreBest && !this.#snapshot) this.#save(ctx, epoch);
     this.wait += 1;
     if (this.#improves(current, this.best)) {
@@ -124,7 +155,9 @@ export class EarlyStopping implements Callback {
 
   #stop(epoch: number, ctx: TrainingContext): void {
     this.stoppedEpoch = epoch;
-    ctx.stop(`earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`);
+    ctx.stop(
+      `earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`,
+    );
   }
 
   onTrainEnd(ctx: TrainingContext): void {

@@ -1,5 +1,5 @@
 /** GaussianNoise: adds N(0, std²) noise to its input in training only. */
-import { Module, type Tensor, add, mul } from '@backprop/core';
+import { add, Module, mul, type Tensor } from '@backprop/core';
 import { nonNegative, seedOf } from './check.js';
 import { RandomStream } from './random-stream.js';
 
@@ -32,4 +32,5 @@ export class GaussianNoise extends Module {
 }
 
 /** A Gaussian-noise layer: `gaussianNoise({ std: 0.1 })`. */
-export const gaussianNoise = (options: GaussianNoiseOptions): GaussianNoise => new GaussianNoise(options ?? ({} as GaussianNoiseOptions));
+export const gaussianNoise = (options: GaussianNoiseOptions): GaussianNoise =>
+  new GaussianNoise(options ?? ({} as GaussianNoiseOptions));

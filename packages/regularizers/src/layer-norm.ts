@@ -1,5 +1,20 @@
 /** LayerNorm: normalization of each example over its last axis, with elementwise γ and β. */
-import { Module, type Parameter, ShapeError, type Tensor, ValueError, add, formatShape, mean, mul, ones, rsqrt, square, sub, zeros } from '@backprop/core';
+import {
+  add,
+  formatShape,
+  Module,
+  mean,
+  mul,
+  ones,
+  type Parameter,
+  rsqrt,
+  ShapeError,
+  square,
+  sub,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import { positive } from './check.js';
 
 /** Options of {@link LayerNorm}. */
@@ -25,7 +40,8 @@ export class LayerNorm extends Module {
     { eps = 1e-5, elementwiseAffine = true }: LayerNormOptions = {},
   ) {
     super();
-    if (!Number.isInteger(features) || features < 1) throw new ValueError(`layerNorm: features must be a positive integer, got ${features}`);
+    if (!Number.isInteger(features) || features < 1)
+      throw new ValueError(`layerNorm: features must be a positive integer, got ${features}`);
     this.eps = positive('layerNorm', 'eps', eps);
     if (elementwiseAffine) {
       this.weight = this.parameter('weight', ones([features]));

@@ -1,7 +1,18 @@
 /** Max-norm: a constraint that rescales each unit's incoming weight vector to norm ≤ c after every optimizer step. */
-import { type Callback, type Module, type Parameter, ValueError, greater, sqrt, square, sum, tidy, where } from '@backprop/core';
+import {
+  type Callback,
+  greater,
+  type Module,
+  type Parameter,
+  sqrt,
+  square,
+  sum,
+  tidy,
+  ValueError,
+  where,
+} from '@backprop/core';
 import { positive } from './check.js';
-import { type ParameterFilter, checkFilter, isWeight, selectParameters } from './parameter-filter.js';
+import { checkFilter, isWeight, type ParameterFilter, selectParameters } from './parameter-filter.js';
 
 /** Options of {@link maxNorm} and {@link applyMaxNorm}. */
 export interface MaxNormOptions {
@@ -24,7 +35,11 @@ const defaultFilter = (p: Parameter) => isWeight(p) && p.value.rank >= 2;
  * For custom loops: call after `optimizer.step`.
  * @throws ValueError when c is not > 0, an axis is out of range, or a name in the filter is unknown.
  */
-export function applyMaxNorm(params: readonly Parameter[], c: number, { axis = 0, filter = defaultFilter }: MaxNormOptions = {}): void {
+export function applyMaxNorm(
+  params: readonly Parameter[],
+  c: number,
+  { axis = 0, filter = defaultFilter }: MaxNormOptions = {},
+): void {
   positive('maxNorm', 'c', c);
   checkFilter('maxNorm', filter);
   const chosen = selectParameters('maxNorm', params, filter);
@@ -53,6 +68,11 @@ export function applyMaxNorm(params: readonly Parameter[], c: number, { axis = 0
 export function maxNorm(c: number, options: MaxNormOptions = {}): Callback {
   positive('maxNorm', 'c', c);
   checkFilter('maxNorm', options.filter);
-  const apply = (model: Module) => applyMaxNorm(model.parameters().filter((p) => p.trainable), c, options);
+  const apply = (model: Module) =>
+    applyMaxNorm(
+      model.parameters().filter((p) => p.trainable),
+      c,
+      options,
+    );
   return { onBatchEnd: (_batch, _logs, ctx) => apply(ctx.model) };
 }

@@ -23,7 +23,11 @@ export function checkFilter(op: string, filter: unknown): void {
  * The parameters of `params` that `filter` selects. A name list must name existing parameters only:
  * an unknown name is a ValueError listing the names there are (a frozen parameter is not passed by `fit`).
  */
-export function selectParameters(op: string, params: readonly Parameter[], filter: ParameterFilter = isWeight): Parameter[] {
+export function selectParameters(
+  op: string,
+  params: readonly Parameter[],
+  filter: ParameterFilter = isWeight,
+): Parameter[] {
   if (typeof filter === 'function') return params.filter(filter);
   const byName = new Map(params.map((p) => [p.name, p]));
   const unknown = filter.filter((n) => !byName.has(n));

@@ -1,5 +1,20 @@
 /** RandomStream: a layer's own Philox stream (a seed's key and an advancing counter), so seeded layers draw fresh masks each call. */
-import { type Tensor, blocksFor, cos, getRandomState, keyFromSeed, log, mul, randomNormal, randomUniform, reshape, runKernel, slice, sqrt, sub } from '@backprop/core';
+import {
+  blocksFor,
+  cos,
+  getRandomState,
+  keyFromSeed,
+  log,
+  mul,
+  randomNormal,
+  randomUniform,
+  reshape,
+  runKernel,
+  slice,
+  sqrt,
+  sub,
+  type Tensor,
+} from '@backprop/core';
 
 /**
  * Uniform and normal draws from Philox-4x32-10 under `seed`, continuing where the previous draw

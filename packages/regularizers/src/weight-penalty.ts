@@ -1,6 +1,6 @@
 /** WeightPenalty: the shared shape of L1, L2 and elastic net — a sum over selected parameters of a per-tensor term. */
-import { type Parameter, type Penalty, type Tensor, add, scalar } from '@backprop/core';
-import { type ParameterFilter, checkFilter, selectParameters } from './parameter-filter.js';
+import { add, type Parameter, type Penalty, scalar, type Tensor } from '@backprop/core';
+import { checkFilter, type ParameterFilter, selectParameters } from './parameter-filter.js';
 
 /** Options every penalty takes. */
 export interface PenaltyOptions {

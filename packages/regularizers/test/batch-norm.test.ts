@@ -1,8 +1,19 @@
 /** Tests of BatchNorm1d against PyTorch's BatchNorm1d (golden/batch-norm.json), by finite differences, and its errors. */
 import { readFileSync } from 'node:fs';
-import { ShapeError, type Tensor, ValueError, keep, liveTensorCount, mul, sum, tensor, tidy, valueAndGrad } from '@backprop/core';
+import {
+  keep,
+  liveTensorCount,
+  mul,
+  ShapeError,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+  valueAndGrad,
+} from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { BatchNorm1d, batchNorm1d } from '../src/index.js';
+import { type BatchNorm1d, batchNorm1d } from '../src/index.js';
 import { expectClose, numericGrad, useCpu, values } from './util.js';
 
 useCpu();
@@ -29,7 +40,9 @@ interface Case {
   steps: Step[];
   eval: { x: number[]; shape: number[]; y: number[] };
 }
-const golden: { cases: Case[] } = JSON.parse(readFileSync(new URL('./golden/batch-norm.json', import.meta.url), 'utf8'));
+const golden: { cases: Case[] } = JSON.parse(
+  readFileSync(new URL('./golden/batch-norm.json', import.meta.url), 'utf8'),
+);
 
 function layerFor(c: Case): BatchNorm1d {
   const bn = batchNorm1d(c.features, { momentum: c.momentum, eps: c.eps });
@@ -113,7 +126,10 @@ describe('BatchNorm1d memory and errors', () => {
     expect(values(bn.numBatchesTracked)).toEqual([0]);
     expect(values(bn.runningMean)).toEqual([0, 0, 0]);
     bn.eval();
-    expectClose(values(bn.forward(x)), [1, 2, 3].map((v) => v / Math.sqrt(1 + 1e-5)));
+    expectClose(
+      values(bn.forward(x)),
+      [1, 2, 3].map((v) => v / Math.sqrt(1 + 1e-5)),
+    );
   });
 
   it('rejects wrong shapes and bad options', () => {
@@ -128,6 +144,17 @@ describe('BatchNorm1d memory and errors', () => {
   it('without affine has no parameters', () => {
     const bn = batchNorm1d(2, { affine: false });
     expect(bn.parameters()).toHaveLength(0);
-    expectClose(values(bn.forward(tensor([[1, 10], [3, 20]]))), [-1, -1, 1, 1], 1e-4);
+    expectClose(
+      values(
+        bn.forward(
+          tensor([
+            [1, 10],
+            [3, 20],
+          ]),
+        ),
+      ),
+      [-1, -1, 1, 1],
+      1e-4,
+    );
   });
 });

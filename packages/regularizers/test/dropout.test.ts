@@ -1,5 +1,17 @@
 /** Tests of dropout: statistics and scaling, evaluation identity, seeded masks equal to core's Philox stream, gradients and errors. */
-import { ValueError, bernoulli, blocksFor, keyFromSeed, manualSeed, nn, ones, philoxUniform, sum, tensor, valueAndGrad } from '@backprop/core';
+import {
+  bernoulli,
+  blocksFor,
+  keyFromSeed,
+  manualSeed,
+  nn,
+  ones,
+  philoxUniform,
+  sum,
+  tensor,
+  ValueError,
+  valueAndGrad,
+} from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { Dropout, dropout, dropoutFn } from '../src/index.js';
 import { useCpu, values } from './util.js';

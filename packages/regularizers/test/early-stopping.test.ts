@@ -3,7 +3,18 @@
  * hand from Keras 3's EarlyStopping.on_epoch_end (and scikit-learn's _update_no_improvement_count for rule 'sklearn'),
  * then best-weight restoration inside a real `fit`.
  */
-import { type EpochLogs, type Module, type Optimizer, type TrainingContext, ValueError, fit, liveTensorCount, losses, nn, tensor } from '@backprop/core';
+import {
+  type EpochLogs,
+  fit,
+  liveTensorCount,
+  losses,
+  type Module,
+  nn,
+  type Optimizer,
+  type TrainingContext,
+  tensor,
+  ValueError,
+} from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { type EarlyStoppingOptions, earlyStopping } from '../src/index.js';
 import { useCpu, values } from './util.js';
@@ -37,14 +48,29 @@ const keras: [string, EarlyStoppingOptions, number[], number][] = [
   ['startEpoch ignores the warm-up epochs', { startEpoch: 2 }, [1, 2, 3, 2.5, 2.6], 4],
   ['NaN never improves; no stop at epoch 0', {}, [Number.NaN, 1, 1.5], 2],
   ['epoch 0 never stops', {}, [Number.NaN, Number.NaN], 1],
-  ['baseline unmet: improvements do not reset the wait, a non-improvement stops', { baseline: 0.5, patience: 2 }, [1, 0.9, 0.8, 0.85], 3],
+  [
+    'baseline unmet: improvements do not reset the wait, a non-improvement stops',
+    { baseline: 0.5, patience: 2 },
+    [1, 0.9, 0.8, 0.85],
+    3,
+  ],
   ['baseline met resets the wait', { baseline: 0.95, patience: 1 }, [1, 0.9, 0.91], 2],
 ];
 
 const sklearn: [string, EarlyStoppingOptions, number[], number][] = [
   ['stops once the count exceeds patience', { rule: 'sklearn', patience: 2 }, [1, 0.9, 0.95, 0.96, 0.97], 4],
-  ['small improvements move the best but count', { rule: 'sklearn', patience: 1, minDelta: 0.1 }, [1, 0.95, 0.9, 0.85, 0.8], 2],
-  ['an equal score with tol 0 is an improvement', { rule: 'sklearn', monitor: 'valAccuracy', patience: 0 }, [0.5, 0.6, 0.6], -1],
+  [
+    'small improvements move the best but count',
+    { rule: 'sklearn', patience: 1, minDelta: 0.1 },
+    [1, 0.95, 0.9, 0.85, 0.8],
+    2,
+  ],
+  [
+    'an equal score with tol 0 is an improvement',
+    { rule: 'sklearn', monitor: 'valAccuracy', patience: 0 },
+    [0.5, 0.6, 0.6],
+    -1,
+  ],
 ];
 
 describe('earlyStopping decision table (Keras semantics)', () => {
@@ -72,12 +98,22 @@ function scheduled(weights: number[]): Optimizer {
 }
 
 describe('earlyStopping in fit', () => {
-  const data = { x: Float32Array.from([1, 2, 3, 4]), xShape: [4, 1], y: Float32Array.from([2, 4, 6, 8]), yShape: [4, 1] };
+  const data = {
+    x: Float32Array.from([1, 2, 3, 4]),
+    xShape: [4, 1],
+    y: Float32Array.from([2, 4, 6, 8]),
+    yShape: [4, 1],
+  };
   const run = async (model: Module, options: EarlyStoppingOptions, weights: number[]) => {
     const cb = earlyStopping(options);
     const history = await fit(model, data, {
-      loss: losses.mse, optimizer: scheduled(weights), batchSize: 'full', epochs: weights.length,
-      validation: data, callbacks: [cb], verbose: false,
+      loss: losses.mse,
+      optimizer: scheduled(weights),
+      batchSize: 'full',
+      epochs: weights.length,
+      validation: data,
+      callbacks: [cb],
+      verbose: false,
     });
     return { cb, history };
   };
@@ -106,7 +142,12 @@ describe('earlyStopping in fit', () => {
 
   it('a missing monitor key is a ValueError naming the keys there are', async () => {
     const model = nn.sequential(nn.dense(1, 1, { seed: 0 }));
-    const fitted = fit(model, data, { loss: losses.mse, optimizer: scheduled([1]), callbacks: [earlyStopping()], verbose: false });
+    const fitted = fit(model, data, {
+      loss: losses.mse,
+      optimizer: scheduled([1]),
+      callbacks: [earlyStopping()],
+      verbose: false,
+    });
     await expect(fitted).rejects.toThrow(/no "valLoss", got \[loss\]/);
   });
 

@@ -1,6 +1,6 @@
 /** Tests of LayerNorm against PyTorch's LayerNorm (golden/layer-norm.json) and its errors. */
 import { readFileSync } from 'node:fs';
-import { ShapeError, type Tensor, ValueError, keep, mul, sum, tensor, valueAndGrad } from '@backprop/core';
+import { keep, mul, ShapeError, sum, type Tensor, tensor, ValueError, valueAndGrad } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { layerNorm } from '../src/index.js';
 import { expectClose, numericGrad, useCpu, values } from './util.js';
@@ -20,7 +20,9 @@ interface Case {
   dGamma: number[];
   dBeta: number[];
 }
-const golden: { cases: Case[] } = JSON.parse(readFileSync(new URL('./golden/layer-norm.json', import.meta.url), 'utf8'));
+const golden: { cases: Case[] } = JSON.parse(
+  readFileSync(new URL('./golden/layer-norm.json', import.meta.url), 'utf8'),
+);
 
 describe('LayerNorm matches PyTorch', () => {
   for (const c of golden.cases) {

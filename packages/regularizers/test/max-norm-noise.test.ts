@@ -1,5 +1,5 @@
 /** Tests of the max-norm constraint (function and fit callback) and of the Gaussian-noise layer. */
-import { Parameter, type Optimizer, ValueError, fit, losses, nn, ones, tensor, zeros } from '@backprop/core';
+import { fit, losses, nn, type Optimizer, ones, Parameter, tensor, ValueError, zeros } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { applyMaxNorm, gaussianNoise, maxNorm } from '../src/index.js';
 import { expectClose, useCpu, values } from './util.js';
@@ -12,7 +12,13 @@ const columnNorms = (w: number[], rows: number, cols: number) =>
 describe('maxNorm', () => {
   it('rescales columns (each unit’s incoming weights) with norm above c to c, leaving the others unchanged', () => {
     // columns: norm 5, norm 1, norm √8
-    const w = new Parameter('0.weight', tensor([[3, 1, 2], [4, 0, 2]]));
+    const w = new Parameter(
+      '0.weight',
+      tensor([
+        [3, 1, 2],
+        [4, 0, 2],
+      ]),
+    );
     const b = new Parameter('0.bias', tensor([10, 10, 10]));
     applyMaxNorm([w, b], 2);
     const out = values(w.value);
@@ -23,7 +29,13 @@ describe('maxNorm', () => {
   });
 
   it('axis 1 constrains rows instead', () => {
-    const w = new Parameter('weight', tensor([[3, 4], [0.5, 0]]));
+    const w = new Parameter(
+      'weight',
+      tensor([
+        [3, 4],
+        [0.5, 0],
+      ]),
+    );
     applyMaxNorm([w], 1, { axis: 1 });
     expectClose(values(w.value), [0.6, 0.8, 0.5, 0], 1e-6);
   });
@@ -31,14 +43,28 @@ describe('maxNorm', () => {
   it('as a fit callback keeps every dense weight within the ball after each step', async () => {
     const big: Optimizer = {
       lr: 1,
-      step: (params, grads) => params.forEach((p, i) => p.assign(p.value.sub(grads[i].mul(50)))),
+      step: (params, grads) => {
+        for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(50)));
+      },
       stateDict: () => new Map(),
       loadStateDict: () => {},
       dispose: () => {},
     };
     const model = nn.sequential(nn.dense(3, 4, { seed: 1 }), nn.relu(), nn.dense(4, 1, { seed: 2 }));
-    const data = { x: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)), xShape: [8, 3], y: Float32Array.from({ length: 8 }, (_, i) => 5 * i), yShape: [8, 1] };
-    await fit(model, data, { loss: losses.mse, optimizer: big, batchSize: 4, epochs: 2, callbacks: [maxNorm(0.5)], verbose: false });
+    const data = {
+      x: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+      xShape: [8, 3],
+      y: Float32Array.from({ length: 8 }, (_, i) => 5 * i),
+      yShape: [8, 1],
+    };
+    await fit(model, data, {
+      loss: losses.mse,
+      optimizer: big,
+      batchSize: 4,
+      epochs: 2,
+      callbacks: [maxNorm(0.5)],
+      verbose: false,
+    });
     for (const [name, p] of model.namedParameters()) {
       if (!name.endsWith('weight')) continue;
       for (const n of columnNorms(values(p.value), p.shape[0], p.shape[1])) expect(n).toBeLessThanOrEqual(0.5 + 1e-6);

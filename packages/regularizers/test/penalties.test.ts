@@ -1,5 +1,16 @@
 /** Tests of the L2, L1 and elastic-net penalties: values, gradients against finite differences, filters, fit and errors. */
-import { type Optimizer, Parameter, type Tensor, ValueError, fit, losses, nn, tensor, tidy, valueAndGrad } from '@backprop/core';
+import {
+  fit,
+  losses,
+  nn,
+  type Optimizer,
+  Parameter,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+  valueAndGrad,
+} from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { elasticNet, l1, l2 } from '../src/index.js';
 import { expectClose, numericGrad, useCpu, values } from './util.js';
@@ -59,7 +70,11 @@ describe('penalty gradients', () => {
   it('l2 gradient is exactly λW (PyTorch weight_decay on the weights)', () => {
     const p = params();
     const { grads } = valueAndGrad(() => l2(0.5).loss(p))(p[0].value);
-    expectClose(values(grads[0]), W.map((w) => 0.5 * w), 1e-7);
+    expectClose(
+      values(grads[0]),
+      W.map((w) => 0.5 * w),
+      1e-7,
+    );
   });
 });
 
@@ -75,14 +90,23 @@ describe('penalties in fit', () => {
       loadStateDict: () => {},
       dispose: () => {},
     };
-    const data = { x: Float32Array.from([1, 2, -1, 0.5, 0, 3]), xShape: [3, 2], y: Float32Array.from([1, -1, 0.5]), yShape: [3, 1] };
+    const data = {
+      x: Float32Array.from([1, 2, -1, 0.5, 0, 3]),
+      xShape: [3, 2],
+      y: Float32Array.from([1, -1, 0.5]),
+      yShape: [3, 1],
+    };
     const model = nn.sequential(nn.dense(2, 1, { seed: 1 }));
     const weight = values(model.parameters()[0].value);
     const opts = { loss: losses.mse, optimizer: recorder, batchSize: 'full' as const, shuffle: false, verbose: false };
     const plain = await fit(model, data, opts);
     const penalized = await fit(model, data, { ...opts, penalties: [l2(0.25)] });
     expectClose([penalized.epochs[0].loss - plain.epochs[0].loss], [0.125 * sumSq(weight)], 1e-6);
-    expectClose(seen[1][0], seen[0][0].map((g, i) => g + 0.25 * weight[i]), 1e-6);
+    expectClose(
+      seen[1][0],
+      seen[0][0].map((g, i) => g + 0.25 * weight[i]),
+      1e-6,
+    );
     expectClose(seen[1][1], seen[0][1], 1e-7);
     model.dispose();
   });

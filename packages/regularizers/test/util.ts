@@ -1,6 +1,7 @@
 /** Test helpers: the CPU backend, host reads, closeness checks and a central finite-difference gradient. */
-import { type Tensor, setBackend, tensor, tidy } from '@backprop/core';
+
 import { cpu } from '@backprop/backend-cpu';
+import { setBackend, type Tensor, tensor, tidy } from '@backprop/core';
 import { beforeAll, expect } from 'vitest';
 
 /** Registers the CPU backend before the file's tests. */
@@ -25,7 +26,12 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** ∂f/∂x by central differences, with x perturbed in float32 one element at a time. */
-export function numericGrad(f: (x: Tensor) => Tensor, x: ArrayLike<number>, shape: readonly number[], h = 1e-2): number[] {
+export function numericGrad(
+  f: (x: Tensor) => Tensor,
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  h = 1e-2,
+): number[] {
   const base = Float64Array.from(x);
   const out: number[] = [];
   const at = (v: Float64Array) => tidy(() => f(tensor(Float32Array.from(v), shape)).dataSync()[0]);

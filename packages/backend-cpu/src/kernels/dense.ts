@@ -17,7 +17,7 @@ const activations: Record<FusedActivation, (v: number) => number> = {
 export function denseWith(engine: GemmEngine): Kernel<'dense'> {
   return ([x, w, b], { activation }, out) => {
     const bv = valuesOf(b);
-    const y = allocateOut(out) as Float32Array;
+    const y = allocateOut(out, false) as Float32Array;
     const [n, inputs] = x.shape;
     const units = w.shape[1];
     const act = activations[activation];

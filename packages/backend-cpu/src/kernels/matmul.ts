@@ -10,7 +10,7 @@ export function matmulWith(engine: GemmEngine): Kernel<'matmul'> {
   return ([a, b], { transposeA, transposeB }, out) => {
     const av = valuesOf(a);
     const bv = valuesOf(b);
-    const y = allocateOut(out);
+    const y = allocateOut(out, false);
     const rank = out.shape.length;
     const m = out.shape[rank - 2];
     const n = out.shape[rank - 1];

@@ -9,6 +9,8 @@ export interface WasmExports {
     c: number, ldc: number,
     k: number, i0: number, i1: number, j0: number, j1: number, pack: number,
   ): void;
+  binary(op: number, a: number, b: number, y: number, n: number, mode: number): void;
+  unary(op: number, x: number, y: number, n: number): void;
 }
 
 /** Bytes at the start of memory left unused (the module has no static data; this keeps address 0 invalid). */

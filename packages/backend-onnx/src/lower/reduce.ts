@@ -7,6 +7,11 @@ const reduce =
   (b, [x], { axes }: { axes: readonly number[] }, out) => {
     // NOTE: empty `axes` means "all axes" in ONNX; core never dispatches that, but be exact.
     if (axes.length === 0) return b.op('Identity', [x.name]);
+    if (op === 'ReduceSum' && x.dtype === 'int32') {
+      // NOTE: ONNX Runtime's int32 ReduceSum saturates; summing in int64 and narrowing wraps, as backend-cpu.
+      const wide = b.op('ReduceSum', [b.op('Cast', [x.name], { to: { i: 7 } }), b.ints(axes)], { keepdims: { i: 0 } });
+      return b.op('Cast', [wide], { to: { i: 6 } });
+    }
     const r = b.op(op, [x.name, b.ints(axes)], { keepdims: { i: 0 } });
     if (op === 'ReduceSum' || out.dtype !== 'float32') return r;
     // ReduceMax/ReduceMin skip NaN in some kernels; NaN anywhere in the slice gives NaN.

@@ -1,24 +1,6 @@
 /** The tanh kernel: the hyperbolic tangent elementwise. */
+import { TANH_WGSL } from '../shaders/activations.js';
 import { unaryKernel } from './helpers/unary.js';
 
-const helpers = /* wgsl */ `
-fn tanh_f(x: f32) -> f32 {
-  if (is_nan(x)) { return x; }
-  let m = abs(x);
-  if (m > 10.0) { return sign(x); }
-  if (m < 0.55) {
-    let z = x * x;
-    let tail = 0.0005900274 + z * (-0.0002391207 + z * 0.0000969154);
-    let mid = 0.0088632355 + z * (-0.0035921280 + z * (0.0014558344 - z * tail));
-    let r = 0.1333333333 + z * (-0.0539682540 + z * (0.0218694885 - z * mid));
-    return x + x * z * (-0.3333333333 + z * r);
-  }
-  let e = exp(2.0 * m);
-  return sign(x) * (1.0 - 2.0 / (e + 1.0));
-}`;
-
-/**
- * y = tanh x. NOTE: WGSL's tanh loses relative accuracy near 0 and may overflow to NaN for
- * large |x| on some drivers, so: the Taylor series below 0.55, 1 − 2/(e²ˣ + 1) up to 10, ±1 beyond.
- */
-export const tanh = unaryKernel('tanh', { f32: 'tanh_f(x)' }, helpers);
+/** y = tanh x, accurate near 0 and exactly ±1 beyond |x| > 10 (see `TANH_WGSL`). */
+export const tanh = unaryKernel('tanh', { f32: 'tanh_f(x)' }, TANH_WGSL);

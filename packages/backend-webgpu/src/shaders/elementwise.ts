@@ -67,7 +67,7 @@ export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: 
   });
   let expr = spec.expr;
   (spec.params ?? []).forEach((word, j) => {
-    expr = expr.replaceAll(`$${j}`, `meta[${meta.length}u]`);
+    expr = expr.replaceAll(`$${j}`, `args[${meta.length}u]`);
     meta.u(word);
   });
   const strided = modes.includes('strided');

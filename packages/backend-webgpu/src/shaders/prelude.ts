@@ -9,10 +9,10 @@ export function wgslType(dtype: DType): 'f32' | 'i32' | 'u32' {
   return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
 }
 
-/** Binding 0 `meta`, binding 1 `out`, bindings 2… `in0`, `in1`, … */
+/** Binding 0 `args` (the metadata words), binding 1 `out`, bindings 2… `in0`, `in1`, … */
 export function bindings(outType: string, inputTypes: readonly string[]): string {
   const lines = [
-    '@group(0) @binding(0) var<storage, read> meta: array<u32>;',
+    '@group(0) @binding(0) var<storage, read> args: array<u32>;',
     `@group(0) @binding(1) var<storage, read_write> out: array<${outType}>;`,
   ];
   inputTypes.forEach((t, i) => lines.push(`@group(0) @binding(${i + 2}) var<storage, read> in${i}: array<${t}>;`));
@@ -34,26 +34,26 @@ fn fmax(a: f32, b: f32) -> f32 { if (is_nan(a)) { return a; } if (is_nan(b)) { r
 fn fmin(a: f32, b: f32) -> f32 { if (is_nan(a)) { return a; } if (is_nan(b)) { return b; } return min(a, b); }
 `;
 
-/** Offset of flat output index `i` in an operand walked with strides at meta[strideAt…], over the shape at meta[shapeAt…]. */
+/** Offset of flat output index `i` in an operand walked with strides at args[strideAt…], over the shape at args[shapeAt…]. */
 export const STRIDED_OFFSET = /* wgsl */ `
 fn strided_offset(i: u32, rank: u32, shapeAt: u32, strideAt: u32) -> u32 {
   var rem = i;
   var off = 0u;
   for (var d = i32(rank) - 1; d >= 0; d--) {
-    let n = meta[shapeAt + u32(d)];
-    off += (rem % n) * meta[strideAt + u32(d)];
+    let n = args[shapeAt + u32(d)];
+    off += (rem % n) * args[strideAt + u32(d)];
     rem /= n;
   }
   return off;
 }
 `;
 
-/** The entry point header of a one-thread-per-element shader; `i` is the element, checked against meta[0]. */
+/** The entry point header of a one-thread-per-element shader; `i` is the element, checked against args[0]. */
 export const ELEMENT_MAIN = /* wgsl */ `
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG}u + lid;
-  if (i >= meta[0]) { return; }
+  if (i >= args[0]) { return; }
 `;
 
 /** Workgroup counts for `groups` workgroups, folded into 2-D when one dimension is not enough. */

@@ -1,5 +1,5 @@
 /** The MNIST demo's training function: an MLP on the `mnist` package's digits, trained with `fit` and scored with `evaluate`. */
-import { type ArrayDataset, evaluate, fit, type History, losses, nn, type Optimizer } from '@backprop/core';
+import { type ArrayDataset, evaluate, fit, type History, losses, nn, type Optimizer, tidy } from '@backprop/core';
 import { LocalSgd } from '../local-sgd.js';
 import { loadOptimizersPackage } from '../optimizer-choice.js';
 
@@ -60,7 +60,10 @@ export async function trainMnist({
   verbose = true,
 }: TrainMnistOptions): Promise<TrainMnistResult> {
   const start = performance.now();
-  const model = nn.sequential(nn.dense(784, hidden, { seed }), nn.relu(), nn.dense(hidden, 10, { seed: seed + 2 }));
+  // tidy: frees the initializers' intermediates (core's randomUniform leaks them outside a scope).
+  const model = tidy(() =>
+    nn.sequential(nn.dense(784, hidden, { seed }), nn.relu(), nn.dense(hidden, 10, { seed: seed + 2 })),
+  );
   const { optimizer, name } = await demoOptimizer(lr);
   try {
     const history = await fit(model, train, {

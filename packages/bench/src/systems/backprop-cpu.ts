@@ -21,15 +21,18 @@ import type { MlpWorkload } from '../workload.js';
 
 /** Builds the workload's MLP (dense, relu, ..., dense) with its exact initial values. */
 export function buildMlp(w: MlpWorkload): nn.Sequential {
-  const layers: nn.Module[] = [];
-  w.layers.forEach((l, i) => {
-    const dense = nn.dense(w.sizes[i], w.sizes[i + 1]);
-    dense.weight.assign(tensor(l.weight, [w.sizes[i], w.sizes[i + 1]]));
-    dense.bias?.assign(tensor(l.bias, [w.sizes[i + 1]]));
-    layers.push(dense);
-    if (i < w.layers.length - 1) layers.push(nn.relu());
+  // tidy: frees the discarded initial values and the initializers' intermediates.
+  return tidy(() => {
+    const layers: nn.Module[] = [];
+    w.layers.forEach((l, i) => {
+      const dense = nn.dense(w.sizes[i], w.sizes[i + 1]);
+      dense.weight.assign(tensor(l.weight, [w.sizes[i], w.sizes[i + 1]]));
+      dense.bias?.assign(tensor(l.bias, [w.sizes[i + 1]]));
+      layers.push(dense);
+      if (i < w.layers.length - 1) layers.push(nn.relu());
+    });
+    return nn.sequential(...layers);
   });
-  return nn.sequential(...layers);
 }
 
 /** What the bench uses of a cpu backend beyond the contract (present in newer backend-cpu versions). */

@@ -37,7 +37,15 @@ function crossEntropy(x: Host, y: readonly number[]): number {
 
 /** The activation and loss value cases. */
 export const activationCases: ConformanceCase[] = [
-  valueCase({ id: 'relu/values', kernels: ['greater', 'where'], f: () => core.relu(core.tensor([...X, NAN])), expected: host([0, 0, 0, 0, 0.5, 2, NAN]) }),
+  valueCase({ id: 'relu/values', kernels: ['greater', 'where'], f: () => core.relu(core.tensor(X)), expected: host([0, 0, 0, 0, 0.5, 2]) }),
+  // PyTorch: relu(NaN) = NaN (NaN propagates through every activation).
+  valueCase({ id: 'relu/nan', kernels: ['greater', 'where'], f: () => core.relu(core.tensor([NAN, 1])), expected: host([NAN, 1]) }),
+  valueCase({
+    id: 'activations/nan',
+    kernels: ['greater', 'where', 'exp'],
+    f: () => [core.leakyRelu(core.tensor([NAN])), core.elu(core.tensor([NAN])), core.softplus(core.tensor([NAN])), core.sigmoid(core.tensor([NAN])), core.softmax(core.tensor([[NAN, 1]]))],
+    expected: [host([NAN]), host([NAN]), host([NAN]), host([NAN]), host([NAN, NAN], [1, 2])],
+  }),
   valueCase({ id: 'leakyRelu/values', kernels: ['greater', 'where', 'mul'], f: () => core.leakyRelu(core.tensor(X), 0.1), expected: host(X.map((x) => (x > 0 ? x : 0.1 * x))) }),
   valueCase({ id: 'elu/values', kernels: ['greater', 'where', 'exp'], f: () => core.elu(core.tensor(X), 1.5), expected: host(X.map((x) => (x > 0 ? x : 1.5 * Math.expm1(x)))) }),
   valueCase({ id: 'softplus/values', kernels: ['maximum', 'abs', 'exp', 'log1p'], f: () => core.softplus(core.tensor(X)), expected: host(X.map(softplus)) }),

@@ -43,6 +43,8 @@ const SPECIAL_B = [1, NAN, NAN, 1, 2, INF, 0, -INF];
 const POW_A = [NAN, 2, INF, INF, 0.5, 2, -INF];
 const POW_B = [1, NAN, 1, -1, INF, -INF, 2];
 
+const binop = (op: BinarySpec['op'], [a, b]: [Host, Host]) => op(toTensor(a), toTensor(b));
+
 function casesFor(name: string, { op, ref, domains: [da, db] }: BinarySpec): ConformanceCase[] {
   const kernels = [name as KernelName];
   const pair = (seed: number, sa: readonly number[], sb: readonly number[]): [Host, Host] => [
@@ -65,13 +67,13 @@ function casesFor(name: string, { op, ref, domains: [da, db] }: BinarySpec): Con
     valueCase({
       id: `${name}/odd`,
       kernels,
-      f: () => ODD_SIZES.map((n, i) => op(...pair(240 + 2 * i, [n], [n]).map(toTensor))),
+      f: () => ODD_SIZES.map((n, i) => binop(op, pair(240 + 2 * i, [n], [n]))),
       expected: ODD_SIZES.map((n, i) => broadcastHost(pair(240 + 2 * i, [n], [n]), ref)),
     }),
     valueCase({
       id: `${name}/odd/broadcast`,
       kernels,
-      f: () => op(...pair(260, [13, 33], [33]).map(toTensor)),
+      f: () => binop(op, pair(260, [13, 33], [33])),
       expected: broadcastHost(pair(260, [13, 33], [33]), ref),
     }),
     valueCase({

@@ -117,6 +117,18 @@ export const memoryCases: ConformanceCase[] = [
     },
   },
   {
+    id: 'memory/layer-init-outside-tidy',
+    kernels: ['randomUniform'],
+    run: async () => {
+      // A layer made outside tidy must hold only its parameters: the initializers' intermediates are freed.
+      const before = handles();
+      const layer = new core.nn.Dense(3, 2, { seed: 1 });
+      const extra = handles() - before - 2;
+      for (const p of layer.parameters()) p.dispose();
+      assert(extra === 0, `memory/layer-init-outside-tidy: new Dense(3, 2) left ${extra} handles besides its 2 parameters`);
+    },
+  },
+  {
     id: 'memory/failed-op-allocates-nothing',
     kernels: [],
     run: async () => {

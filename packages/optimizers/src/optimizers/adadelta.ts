@@ -1,7 +1,7 @@
 /** Adadelta: unit-corrected steps from running averages of squared gradients and squared steps. */
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, chain } from '../transform.js';
+import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByAdadelta } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';

@@ -1,7 +1,7 @@
 /** AdaGrad: per-coordinate rates from the sum of squared gradients. */
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, chain } from '../transform.js';
+import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByAdagrad } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -25,7 +25,14 @@ export type AdagradOptions = Partial<AdagradHyper> & CommonOptions<AdagradHyper>
  * (δ outside the root). Defaults lr 1e-2, eps 1e-10, G₀ 0. Keras starts G at 0.1.
  */
 export class Adagrad extends GradientOptimizer<AdagradHyper> {
-  constructor({ lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, ...rest }: AdagradOptions = {}) {
+  constructor({
+    lr = 1e-2,
+    lrDecay = 0,
+    weightDecay = 0,
+    initialAccumulatorValue = 0,
+    eps = 1e-10,
+    ...rest
+  }: AdagradOptions = {}) {
     super('Adagrad', { lr, lrDecay, weightDecay, initialAccumulatorValue, eps }, rest);
   }
 

@@ -3,7 +3,7 @@ import type { Tensor } from '@backprop/core';
 import { runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState } from '../transform.js';
 import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -29,11 +29,26 @@ export function validateAdam(op: string, h: AdamHyper): void {
 }
 
 /** The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. */
-export function fusedAdam(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper, decoupled: boolean) {
+export function fusedAdam(
+  param: Tensor,
+  grad: Tensor,
+  state: TransformState,
+  step: number,
+  h: AdamHyper,
+  decoupled: boolean,
+) {
   const inputs = [param, grad, state.expAvg, state.expAvgSq, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
   const [beta1, beta2] = h.betas;
   const out = runFusedUpdate('adamUpdate', inputs, {
-    lr: h.lr, beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad, epsPlacement: h.epsPlacement, step,
+    lr: h.lr,
+    beta1,
+    beta2,
+    eps: h.eps,
+    weightDecay: h.weightDecay,
+    decoupled,
+    amsgrad: h.amsgrad,
+    epsPlacement: h.epsPlacement,
+    step,
   });
   if (!out) return undefined;
   return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };
@@ -47,7 +62,15 @@ export function fusedAdam(param: Tensor, grad: Tensor, state: TransformState, st
  * `amsgrad` uses the running max of v. Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8.
  */
 export class Adam extends GradientOptimizer<AdamHyper> {
-  constructor({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, epsPlacement = 'outside', ...rest }: AdamOptions = {}) {
+  constructor({
+    lr = 1e-3,
+    betas = [0.9, 0.999],
+    eps = 1e-8,
+    weightDecay = 0,
+    amsgrad = false,
+    epsPlacement = 'outside',
+    ...rest
+  }: AdamOptions = {}) {
     super('Adam', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
   }
 

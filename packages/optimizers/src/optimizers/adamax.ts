@@ -1,7 +1,7 @@
 /** Adamax: Adam with the infinity norm in place of the second moment. */
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, chain } from '../transform.js';
+import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByAdamax } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';

@@ -1,7 +1,7 @@
 /** AdamW: Adam with decoupled weight decay. */
 import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
-import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState } from '../transform.js';
 import { scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addDecayedWeights } from '../transforms/weight-decay.js';
@@ -15,7 +15,15 @@ export type AdamWOptions = Partial<AdamHyper> & CommonOptions<AdamHyper>;
  * the gradient. Default `weightDecay` 1e-2; other defaults and options as {@link Adam}.
  */
 export class AdamW extends GradientOptimizer<AdamHyper> {
-  constructor({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, epsPlacement = 'outside', ...rest }: AdamWOptions = {}) {
+  constructor({
+    lr = 1e-3,
+    betas = [0.9, 0.999],
+    eps = 1e-8,
+    weightDecay = 1e-2,
+    amsgrad = false,
+    epsPlacement = 'outside',
+    ...rest
+  }: AdamWOptions = {}) {
     super('AdamW', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
   }
 

@@ -1,7 +1,7 @@
 /** NAdam: Adam with Nesterov momentum and Dozat's momentum schedule. */
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, chain } from '../transform.js';
+import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByNadam } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -26,7 +26,15 @@ export type NAdamOptions = Partial<NAdamHyper> & CommonOptions<NAdamHyper>;
  * Defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentumDecay 4e-3. Not in the lecture.
  */
 export class NAdam extends GradientOptimizer<NAdamHyper> {
-  constructor({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3, legacyMuProduct = false, ...rest }: NAdamOptions = {}) {
+  constructor({
+    lr = 2e-3,
+    betas = [0.9, 0.999],
+    eps = 1e-8,
+    weightDecay = 0,
+    momentumDecay = 4e-3,
+    legacyMuProduct = false,
+    ...rest
+  }: NAdamOptions = {}) {
     super('NAdam', { lr, betas, eps, weightDecay, momentumDecay, legacyMuProduct }, rest);
   }
 

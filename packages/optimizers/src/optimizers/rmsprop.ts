@@ -1,7 +1,7 @@
 /** RMSProp: a decaying average of squared gradients, optionally centered, optionally with momentum. */
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, chain } from '../transform.js';
+import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByRms } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -26,7 +26,15 @@ export type RMSpropOptions = Partial<RMSpropHyper> & CommonOptions<RMSpropHyper>
  * Defaults lr 1e-2, alpha 0.99, eps 1e-8 (Keras: ρ 0.9, ε inside the root).
  */
 export class RMSprop extends GradientOptimizer<RMSpropHyper> {
-  constructor({ lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, ...rest }: RMSpropOptions = {}) {
+  constructor({
+    lr = 1e-2,
+    alpha = 0.99,
+    eps = 1e-8,
+    weightDecay = 0,
+    momentum = 0,
+    centered = false,
+    ...rest
+  }: RMSpropOptions = {}) {
     super('RMSprop', { lr, alpha, eps, weightDecay, momentum, centered }, rest);
   }
 

@@ -1,9 +1,19 @@
 /** SGD: plain, with coupled weight decay, momentum and Nesterov, in PyTorch's form or the lecture's. */
-import { type Parameter, type Tensor, ValueError, add, keep, mul, stopGradient, tidy, withoutRecording } from '@backprop/core';
+import {
+  add,
+  keep,
+  mul,
+  type Parameter,
+  stopGradient,
+  type Tensor,
+  tidy,
+  ValueError,
+  withoutRecording,
+} from '@backprop/core';
 import { runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { type GradientTransformation, type TransformState, chain } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState } from '../transform.js';
 import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
 import { scale, scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -31,19 +41,30 @@ export type SGDOptions = Partial<SGDHyper> & CommonOptions<SGDHyper>;
  *   through `beforeGradient`; by hand call `beforeGradient(params)` before taking gradients.
  */
 export class SGD extends GradientOptimizer<SGDHyper> {
-  constructor({ lr = 1e-3, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, form = 'pytorch', ...rest }: SGDOptions = {}) {
+  constructor({
+    lr = 1e-3,
+    momentum = 0,
+    dampening = 0,
+    nesterov = false,
+    weightDecay = 0,
+    form = 'pytorch',
+    ...rest
+  }: SGDOptions = {}) {
     super('SGD', { lr, momentum, dampening, nesterov, weightDecay, form }, rest);
   }
 
   protected validate(h: SGDHyper): void {
     checkNonNegative('SGD', 'lr', h.lr);
     checkNonNegative('SGD', 'weightDecay', h.weightDecay);
-    if (h.form !== 'pytorch' && h.form !== 'lecture') throw new ValueError(`SGD: form must be 'pytorch' or 'lecture', got ${String(h.form)}`);
+    if (h.form !== 'pytorch' && h.form !== 'lecture')
+      throw new ValueError(`SGD: form must be 'pytorch' or 'lecture', got ${String(h.form)}`);
     if (h.form === 'lecture') checkInRange('SGD', 'momentum (λ of the lecture form)', h.momentum, 0, 1, true);
     else checkNonNegative('SGD', 'momentum', h.momentum);
     checkNonNegative('SGD', 'dampening', h.dampening);
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
-      throw new ValueError(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum}, dampening ${h.dampening}`);
+      throw new ValueError(
+        `SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum}, dampening ${h.dampening}`,
+      );
     }
   }
 
@@ -53,11 +74,24 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(h.lr));
   }
 
-  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _step: number, h: SGDHyper): { param: Tensor; state: TransformState } | undefined {
+  protected override fused(
+    param: Tensor,
+    grad: Tensor,
+    state: TransformState,
+    _step: number,
+    h: SGDHyper,
+  ): { param: Tensor; state: TransformState } | undefined {
     if (h.form !== 'pytorch') return undefined;
     const buf = state.momentumBuffer;
     const inputs = h.momentum > 0 && buf ? [param, grad, buf] : [param, grad];
-    const attrs = { lr: h.lr, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, weightDecay: h.weightDecay, firstStep: !buf };
+    const attrs = {
+      lr: h.lr,
+      momentum: h.momentum,
+      dampening: h.dampening,
+      nesterov: h.nesterov,
+      weightDecay: h.weightDecay,
+      firstStep: !buf,
+    };
     const out = runFusedUpdate('sgdUpdate', inputs, attrs);
     if (!out) return undefined;
     const next: Record<string, Tensor> = h.momentum > 0 ? { momentumBuffer: out[1] } : {};

@@ -10,8 +10,10 @@ import type { Schedule } from './schedule.js';
  * not restart; that is SGDR). Values are memoized, so stepping k by one is O(1).
  */
 export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: number }): Schedule {
-  if (!Number.isInteger(tMax) || tMax < 1) throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
-  if (!Number.isFinite(etaMin) || etaMin < 0) throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
+  if (!Number.isInteger(tMax) || tMax < 1)
+    throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
+  if (!Number.isFinite(etaMin) || etaMin < 0)
+    throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
   const memo = new Map<number, number[]>();
   return (k, base) => {
     if (!Number.isInteger(k) || k < 0) throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${k}`);
@@ -20,7 +22,11 @@ export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: n
     for (let e = values.length; e <= k; e++) {
       const prev = values[e - 1];
       if ((e - 1 - tMax) % (2 * tMax) === 0) values.push(prev + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
-      else values.push(((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (prev - etaMin) + etaMin);
+      else
+        values.push(
+          ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (prev - etaMin) +
+            etaMin,
+        );
     }
     return values[k];
   };

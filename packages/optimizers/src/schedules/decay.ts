@@ -10,7 +10,8 @@ function check(op: string, name: string, value: number, positive = true): void {
 
 /** γ_k = γ₀·γ^⌊k/s⌋, PyTorch's StepLR (`stepSize` s, `gamma` default 0.1). */
 export function stepDecay({ stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }): Schedule {
-  if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
+  if (!Number.isInteger(stepSize) || stepSize < 1)
+    throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
   check('stepDecay', 'gamma', gamma, false);
   return (k, base) => base * gamma ** Math.floor(k / stepSize);
 }

@@ -9,18 +9,20 @@ export interface LinearWarmupOptions {
   /** The factor at k = 0 (default 1/3, PyTorch's LinearLR). */
   startFactor?: number;
   /** The schedule after warmup, counted from 0 at its end (default: constant γ₀). */
-  then?: Schedule;
+  after?: Schedule;
 }
 
 /**
- * γ_k = γ₀·(s + (1 − s)·k/n) for k < n, then `then(k − n, γ₀)`. Without `then` it is PyTorch's
+ * γ_k = γ₀·(s + (1 − s)·k/n) for k < n, then `after(k − n, γ₀)`. Without `after` it is PyTorch's
  * LinearLR(start_factor=s, end_factor=1, total_iters=n).
  */
-export function linearWarmup({ steps, startFactor = 1 / 3, then }: LinearWarmupOptions): Schedule {
-  if (!Number.isInteger(steps) || steps < 1) throw new ValueError(`linearWarmup: steps must be a positive integer, got ${steps}`);
-  if (!(startFactor >= 0 && startFactor <= 1)) throw new ValueError(`linearWarmup: startFactor must be in [0, 1], got ${startFactor}`);
+export function linearWarmup({ steps, startFactor = 1 / 3, after }: LinearWarmupOptions): Schedule {
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new ValueError(`linearWarmup: steps must be a positive integer, got ${steps}`);
+  if (!(startFactor >= 0 && startFactor <= 1))
+    throw new ValueError(`linearWarmup: startFactor must be in [0, 1], got ${startFactor}`);
   return (k, base) => {
     if (k < steps) return base * (startFactor + ((1 - startFactor) * k) / steps);
-    return then ? then(k - steps, base) : base;
+    return after ? after(k - steps, base) : base;
   };
 }

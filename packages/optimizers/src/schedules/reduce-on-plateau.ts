@@ -38,15 +38,29 @@ export interface PlateauScheduler extends Callback {
  * are not counted. Needs `fit`'s `validation` for `valLoss`.
  */
 export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOptions = {}): PlateauScheduler {
-  const { monitor = 'valLoss', mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
+  const {
+    monitor = 'valLoss',
+    mode = 'min',
+    factor = 0.1,
+    patience = 10,
+    threshold = 1e-4,
+    thresholdMode = 'rel',
+    cooldown = 0,
+    minLr = 0,
+    eps = 1e-8,
+  } = options;
   if (!(factor < 1 && factor >= 0)) throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${factor}`);
-  if (mode !== 'min' && mode !== 'max') throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
-  if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new ValueError(`reduceOnPlateau: thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
+  if (mode !== 'min' && mode !== 'max')
+    throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
+  if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
+    throw new ValueError(`reduceOnPlateau: thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
   for (const [name, v] of Object.entries({ patience, cooldown })) {
-    if (!Number.isInteger(v) || v < 0) throw new ValueError(`reduceOnPlateau: ${name} must be an integer ≥ 0, got ${v}`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new ValueError(`reduceOnPlateau: ${name} must be an integer ≥ 0, got ${v}`);
   }
   for (const [name, v] of Object.entries({ threshold, minLr, eps })) {
-    if (!Number.isFinite(v) || v < 0) throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${v}`);
   }
   const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? [optimizer];
   let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
@@ -64,7 +78,8 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
       return bad;
     },
     step(metric: number) {
-      if (typeof metric !== 'number') throw new ValueError(`reduceOnPlateau: the metric must be a number, got ${typeof metric}`);
+      if (typeof metric !== 'number')
+        throw new ValueError(`reduceOnPlateau: the metric must be a number, got ${typeof metric}`);
       if (isBetter(metric)) {
         best = metric;
         bad = 0;
@@ -85,7 +100,9 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
     onEpochEnd(_epoch: number, logs: EpochLogs) {
       const v = logs[monitor];
       if (v === undefined) {
-        throw new ValueError(`reduceOnPlateau: no "${monitor}" in the epoch logs, got ${Object.keys(logs).join(', ')}; pass fit a validation set or set monitor`);
+        throw new ValueError(
+          `reduceOnPlateau: no "${monitor}" in the epoch logs, got ${Object.keys(logs).join(', ')}; pass fit a validation set or set monitor`,
+        );
       }
       s.step(v);
     },

@@ -8,4 +8,3 @@ export type Schedule = (k: number, baseLr: number) => number;
 
 /** γ_k = γ₀. */
 export const constant = (): Schedule => (_k, base) => base;
-

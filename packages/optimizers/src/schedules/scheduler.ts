@@ -38,8 +38,13 @@ function groupsOf(optimizer: Optimizer): { lr: number }[] {
  * await fit(model, data, { optimizer: opt, loss, epochs: 90, callbacks: [scheduler(opt, stepDecay({ stepSize: 30 }))] });
  * ```
  */
-export function scheduler(optimizer: Optimizer, schedule: Schedule, { per = 'epoch' }: SchedulerOptions = {}): Scheduler {
-  if (per !== 'epoch' && per !== 'step') throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
+export function scheduler(
+  optimizer: Optimizer,
+  schedule: Schedule,
+  { per = 'epoch' }: SchedulerOptions = {},
+): Scheduler {
+  if (per !== 'epoch' && per !== 'step')
+    throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
   if (typeof schedule !== 'function') throw new ValueError('scheduler: schedule must be a function (k, baseLr) => lr');
   const groups = groupsOf(optimizer);
   const bases = groups.map((g) => g.lr);
@@ -63,7 +68,8 @@ export function scheduler(optimizer: Optimizer, schedule: Schedule, { per = 'epo
     },
     stateDict: () => ({ k }),
     loadStateDict(state) {
-      if (!Number.isInteger(state?.k) || state.k < 0) throw new ValueError(`scheduler.loadStateDict: k must be an integer ≥ 0, got ${state?.k}`);
+      if (!Number.isInteger(state?.k) || state.k < 0)
+        throw new ValueError(`scheduler.loadStateDict: k must be an integer ≥ 0, got ${state?.k}`);
       k = state.k;
       apply();
     },

@@ -21,7 +21,13 @@ export interface ScaleByAdamOptions {
  * (m/(1−β₁ᵗ)) / (√v/√(1−β₂ᵗ) + ε) (PyTorch) or (m/(1−β₁ᵗ)) / √(v/(1−β₂ᵗ) + δ) (the lecture).
  * `amsgrad` uses max(v_max, v) for v. State keys `expAvg`, `expAvgSq`, `maxExpAvgSq`.
  */
-export function scaleByAdam({ beta1, beta2, eps, amsgrad = false, epsPlacement = 'outside' }: ScaleByAdamOptions): GradientTransformation {
+export function scaleByAdam({
+  beta1,
+  beta2,
+  eps,
+  amsgrad = false,
+  epsPlacement = 'outside',
+}: ScaleByAdamOptions): GradientTransformation {
   return {
     init: (param) => ({
       expAvg: zerosLike(param),
@@ -34,7 +40,8 @@ export function scaleByAdam({ beta1, beta2, eps, amsgrad = false, epsPlacement =
       const vMax = amsgrad ? maximum(state.maxExpAvgSq, v) : v;
       const bc1 = 1 - beta1 ** step;
       const bc2 = 1 - beta2 ** step;
-      const denom = epsPlacement === 'outside' ? add(div(sqrt(vMax), Math.sqrt(bc2)), eps) : sqrt(add(div(vMax, bc2), eps));
+      const denom =
+        epsPlacement === 'outside' ? add(div(sqrt(vMax), Math.sqrt(bc2)), eps) : sqrt(add(div(vMax, bc2), eps));
       const updates = div(mul(m, 1 / bc1), denom);
       return { updates, state: { expAvg: m, expAvgSq: v, ...(amsgrad ? { maxExpAvgSq: vMax } : {}) } };
     },

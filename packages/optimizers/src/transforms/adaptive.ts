@@ -1,12 +1,18 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
-import { type Tensor, abs, add, div, full, maximum, mul, sqrt, sub, zerosLike } from '@backprop/core';
+import { abs, add, div, full, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
 
 /**
  * AdaGrad: G ← G + g²; the update is g/(√G + ε) (ε outside the root, as PyTorch and the
  * lecture). G starts at `initialAccumulator`. State key `sum`.
  */
-export function scaleByAdagrad({ eps, initialAccumulator = 0 }: { eps: number; initialAccumulator?: number }): GradientTransformation {
+export function scaleByAdagrad({
+  eps,
+  initialAccumulator = 0,
+}: {
+  eps: number;
+  initialAccumulator?: number;
+}): GradientTransformation {
   return {
     init: (param) => ({ sum: full(param.shape, initialAccumulator) }),
     update(g, state) {
@@ -76,7 +82,15 @@ export function scaleByAdadelta({ rho, eps }: { rho: number; eps: number }): Gra
  * Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g| + ε); the direction is m/((1−β₁ᵗ)u).
  * State keys `expAvg`, `expInf`.
  */
-export function scaleByAdamax({ beta1, beta2, eps }: { beta1: number; beta2: number; eps: number }): GradientTransformation {
+export function scaleByAdamax({
+  beta1,
+  beta2,
+  eps,
+}: {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}): GradientTransformation {
   return {
     init: (param) => ({ expAvg: zerosLike(param), expInf: zerosLike(param) }),
     update(g, state, { step }) {
@@ -118,7 +132,13 @@ export interface ScaleByNadamOptions {
  * with Πμ = μ₁⋯μ_t.
  * State keys `expAvg`, `expAvgSq`.
  */
-export function scaleByNadam({ beta1, beta2, eps, momentumDecay, legacyMuProduct = false }: ScaleByNadamOptions): GradientTransformation {
+export function scaleByNadam({
+  beta1,
+  beta2,
+  eps,
+  momentumDecay,
+  legacyMuProduct = false,
+}: ScaleByNadamOptions): GradientTransformation {
   return {
     init: (param) => ({ expAvg: zerosLike(param), expAvgSq: zerosLike(param) }),
     update(g, state, { step }) {
@@ -126,7 +146,9 @@ export function scaleByNadam({ beta1, beta2, eps, momentumDecay, legacyMuProduct
       const muNext = nadamMu(beta1, momentumDecay, step + 1);
       const prod = nadamMuProduct(beta1, momentumDecay, step);
       // NOTE: PyTorch 1.13 multiplied μ_t in twice here (fixed in 2.0); `legacyMuProduct` reproduces it.
-      const prodNext = legacyMuProduct ? Math.fround(Math.fround(prod * Math.fround(mu)) * Math.fround(muNext)) : prod * muNext;
+      const prodNext = legacyMuProduct
+        ? Math.fround(Math.fround(prod * Math.fround(mu)) * Math.fround(muNext))
+        : prod * muNext;
       const m = add(mul(state.expAvg, beta1), mul(g, 1 - beta1));
       const v = add(mul(state.expAvgSq, beta2), mul(mul(g, 1 - beta2), g));
       const denom = add(sqrt(div(v, 1 - beta2 ** step)), eps);

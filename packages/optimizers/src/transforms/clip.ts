@@ -1,5 +1,5 @@
 /** Gradient clipping: by global norm over all gradients, and by value per element (torch.nn.utils' rules). */
-import { type Tensor, add, div, maximum, minimum, mul, sqrt, sum } from '@backprop/core';
+import { add, div, maximum, minimum, mul, sqrt, sum, type Tensor } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
 
 /**

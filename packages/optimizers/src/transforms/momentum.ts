@@ -16,7 +16,11 @@ export interface TraceMomentumOptions {
  * PyTorch's SGD momentum: b₁ = g, b_t = μb_{t−1} + (1−τ)g; the update is b_t, or g + μb_t
  * with `nesterov`. The buffer is created from the first gradient (state key `momentumBuffer`).
  */
-export function traceMomentum({ momentum, dampening = 0, nesterov = false }: TraceMomentumOptions): GradientTransformation {
+export function traceMomentum({
+  momentum,
+  dampening = 0,
+  nesterov = false,
+}: TraceMomentumOptions): GradientTransformation {
   return {
     init: () => ({}),
     update(g, state) {

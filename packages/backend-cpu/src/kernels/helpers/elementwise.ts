@@ -13,7 +13,7 @@ export type BinaryFn = (a: number, b: number) => number;
 /** yᵢ = f(xᵢ), stored as out.dtype. */
 export function mapUnary(x: TensorInfo, out: OutputInfo, f: UnaryFn): CpuHandle {
   const xs = valuesOf(x);
-  const y = allocateOut(out);
+  const y = allocateOut(out, false);
   for (let i = 0; i < y.length; i++) y[i] = f(xs[i]);
   return output(y);
 }
@@ -25,7 +25,7 @@ export function mapUnary(x: TensorInfo, out: OutputInfo, f: UnaryFn): CpuHandle 
 export function mapBinary(a: TensorInfo, b: TensorInfo, out: OutputInfo, f: BinaryFn): CpuHandle {
   const av = valuesOf(a);
   const bv = valuesOf(b);
-  const y = allocateOut(out);
+  const y = allocateOut(out, false);
   const size = y.length;
   if (size === 0) return output(y);
   if (av.length === size && bv.length === size) {

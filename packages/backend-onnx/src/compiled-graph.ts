@@ -1,0 +1,123 @@
+/**
+ * Compiled graphs on ONNX Runtime: a traced function (a whole training step) becomes one ONNX
+ * model; each call is one `run` fed the batch and the state, and the new state stays in
+ * ONNX Runtime's tensors (on the GPU with the WebGPU provider) as the next call's input.
+ */
+import { BackendError, type DType, type Handle, type Shape, type TensorInfo, philoxUniform, shapesEqual, sizeOf } from '@backprop/core';
+import type { Graph, CompiledGraph } from './graph-types.js';
+import { OnnxHandle } from './handle.js';
+import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/index.js';
+import { encodeModel } from './proto/onnx.js';
+import type { Runtime } from './runtime.js';
+
+/** What a compiled graph needs from its backend. */
+export interface GraphHost {
+  readonly runtime: Runtime;
+  own(op: string, h: Handle): OnnxHandle;
+  track(h: OnnxHandle): OnnxHandle;
+  /** Runs `job` after every run already queued. */
+  enqueue(job: () => Promise<void>): Promise<void>;
+  /** Computes the given pending handles now (inside a queued job). */
+  compute(handles: OnnxHandle[]): Promise<void>;
+}
+
+/** The ONNX model of a graph: inputs i*, state s*, constants c*; outputs o* then new state n*. */
+export function graphModel(g: Graph): Uint8Array {
+  const b = new GraphBuilder();
+  const names: string[] = [];
+  const types: { shape: Shape; dtype: DType }[] = [];
+  const add = (name: string, t: { shape: Shape; dtype: DType }) => {
+    names.push(name);
+    types.push(t);
+  };
+  g.inputs.forEach((t, i) => add(b.input(t.dtype, t.shape, `i${i}`), t));
+  g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
+  g.constants.forEach((t, i) => add(b.input(t.dtype, t.shape, `c${i}`), t));
+  const use = (value: number, shape: Shape): LowerInput => {
+    const name = names[value];
+    return { name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape), shape, dtype: types[value].dtype };
+  };
+  for (const n of g.nodes) {
+    const out = { shape: n.shape, dtype: n.dtype };
+    let name: string;
+    if (n.kernel === 'fill') {
+      name = b.op('Expand', [b.scalar((n.attrs as { value: number }).value, n.dtype), b.ints(n.shape)]);
+    } else if (n.kernel === 'randomUniform') {
+      // A fixed draw (same key and offset every call) is a constant of the graph.
+      const { key, offset } = n.attrs as { key: [number, number]; offset: number };
+      name = b.tensor(philoxUniform(key, offset, sizeOf(n.shape)), 'float32', n.shape);
+    } else {
+      const lower = lowerings[n.kernel];
+      if (!lower) throw new BackendError(`${n.kernel}: backend "onnx" cannot compile this kernel`);
+      name = lower(b, n.inputs.map((r) => use(r.value, r.shape)), n.attrs, out);
+    }
+    add(name, out);
+  }
+  const emit = (prefix: string) => (r: { value: number; shape: Shape }, i: number) => {
+    const t = use(r.value, r.shape);
+    b.output(t.name, t.dtype, r.shape, `${prefix}${i}`);
+  };
+  g.outputs.forEach(emit('o'));
+  g.stateOut.forEach(emit('n'));
+  return encodeModel(b.graph());
+}
+
+/** Compiles `g` for `host`: one session, one run per call. */
+export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
+  const session = host.runtime.ort.InferenceSession.create(graphModel(g), host.runtime.options);
+  host.runtime.stats.sessions++;
+  const constants = g.constants.map((c) => host.own('compileGraph', c.handle));
+  for (const c of constants) c.users++;
+  const typeOf = (v: number) => {
+    const ni = g.inputs.length;
+    const ns = g.state.length;
+    const nc = g.constants.length;
+    if (v < ni) return g.inputs[v].dtype;
+    if (v < ni + ns) return g.state[v - ni].dtype;
+    if (v < ni + ns + nc) return g.constants[v - ni - ns].dtype;
+    return g.nodes[v - ni - ns - nc].dtype;
+  };
+  const release = (hs: OnnxHandle[]) => {
+    for (const h of hs) if (--h.users === 0 && h.disposed) h.release();
+  };
+  return {
+    run(inputs: readonly TensorInfo[], state: readonly TensorInfo[]) {
+      const ins = inputs.map((t) => host.own('compiled run', t.handle));
+      const st = state.map((t) => host.own('compiled run', t.handle));
+      const held = [...ins, ...st];
+      for (const h of held) h.users++;
+      const make = (r: { value: number; shape: Shape }) => host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
+      const outputs = g.outputs.map(make);
+      const next = g.stateOut.map(make);
+      const results = [...outputs, ...next];
+      void host
+        .enqueue(async () => {
+          try {
+            const all = [...held, ...constants];
+            const pending = all.filter((h) => h.pending);
+            if (pending.length > 0) await host.compute(pending);
+            const feeds: Record<string, OnnxHandle['value']> = {};
+            ins.forEach((h, i) => (feeds[`i${i}`] = h.value));
+            st.forEach((h, i) => (feeds[`s${i}`] = h.value));
+            constants.forEach((h, i) => (feeds[`c${i}`] = h.value));
+            const s = await session;
+            host.runtime.stats.runs++;
+            const r = await s.run(feeds as never);
+            outputs.forEach((h, i) => h.settle(r[`o${i}`]));
+            next.forEach((h, i) => h.settle(r[`n${i}`]));
+          } catch (e) {
+            for (const h of results) h.error = e;
+            throw e;
+          } finally {
+            release(held);
+          }
+        })
+        .catch(() => {});
+      return { outputs, state: next };
+    },
+    dispose() {
+      release(constants);
+      void session.then((s) => s.release()).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/** The WebGPU backend: pooled GPU storage, batched kernels, async reads, typed errors, clean teardown. */
+import {
+  type Backend,
+  BackendError,
+  type DType,
+  DTypeError,
+  type Handle,
+  type KernelTable,
+  type MemoryInfo,
+  matchesDType,
+  type OutputInfo,
+  type Shape,
+  sizeOf,
+  type TypedArray,
+  ValueError,
+} from '@backprop/core';
+import { GpuContext } from './gpu-context.js';
+import { GpuHandle } from './handle.js';
+import type { KernelContext } from './kernel-context.js';
+import { bindKernels } from './kernels/index.js';
+import { acquireDevice } from './request-device.js';
+
+/** Options of {@link webgpu}. */
+export interface WebGpuOptions {
+  /** Use this device (the caller keeps ownership: `destroy()` leaves it alive). */
+  device?: GPUDevice;
+  /** Request the device from this adapter. */
+  adapter?: GPUAdapter;
+  /** Passed to `requestAdapter` when neither a device nor an adapter is given. */
+  powerPreference?: GPUPowerPreference;
+  /** Dispatches recorded before a batch is submitted (default 128). */
+  batchSize?: number;
+  /** Submit every dispatch inside error scopes and report validation errors at the next read or sync (slow). */
+  debug?: boolean;
+  /** Bytes of freed buffers kept for reuse (default 256 MiB). */
+  maxPooledBytes?: number;
+}
+
+/** The WebGPU backend, with its device exposed for interop. */
+export interface WebGpuBackend extends Backend {
+  /** The device kernels run on. */
+  readonly device: GPUDevice;
+  /** The adapter's vendor, architecture and description, where the platform reports them. */
+  readonly adapterDescription: string;
+  sync(): Promise<void>;
+  /** Waits for the GPU, frees every buffer, destroys the device it created and lets go of Dawn. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Creates the WebGPU backend: WGSL kernels on `navigator.gpu` in browsers, or on Dawn through
+ * the `webgpu` npm package in Node (imported only when `navigator.gpu` is missing). Rejects
+ * with a BackendError when no adapter is found. Call `destroy()` when done so Node can exit.
+ *
+ * @example
+ * ```ts
+ * const backend = await setBackend(webgpu());
+ * // … train …
+ * await backend.destroy?.();
+ * ```
+ */
+export async function webgpu({
+  device,
+  adapter,
+  powerPreference,
+  batchSize = 128,
+  debug = false,
+  maxPooledBytes = 256 * 2 ** 20,
+}: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`webgpu: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(maxPooledBytes >= 0)) throw new ValueError(`webgpu: maxPooledBytes must be non-negative, got ${maxPooledBytes}`);
+  const acquired = await acquireDevice({ device, adapter, powerPreference });
+  const gpu = new GpuContext(acquired.device, { batchSize, debug, maxPooledBytes });
+  const owner = {};
+  const live = new Set<GpuHandle>();
+  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+
+  const track = (buffer: GPUBuffer, bytes: number): GpuHandle => {
+    const handle = new GpuHandle(buffer, bytes, owner);
+    live.add(handle);
+    memory.bytes += bytes;
+    memory.handles++;
+    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    return handle;
+  };
+
+  const checkSize = (op: string, bytes: number) => {
+    if (bytes > gpu.maxBindingBytes) {
+      throw new BackendError(`${op}: a tensor of ${bytes} bytes exceeds the device's storage binding limit of ${gpu.maxBindingBytes} bytes`);
+    }
+  };
+
+  const context: KernelContext = {
+    gpu,
+    output(out: OutputInfo): GpuHandle {
+      const bytes = sizeOf(out.shape) * 4;
+      checkSize('webgpu kernel', bytes);
+      return track(gpu.pool.acquireForKernel(bytes), bytes);
+    },
+  };
+
+  const own = (op: string, handle: Handle): GpuHandle => {
+    if (!(handle instanceof GpuHandle) || handle.owner !== owner) throw new BackendError(`${op}: the handle does not belong to this webgpu backend`);
+    if (handle.disposed) throw new BackendError(`${op}: the handle was disposed; it cannot be read`);
+    return handle;
+  };
+
+  return {
+    name: 'webgpu',
+    device: acquired.device,
+    adapterDescription: acquired.description,
+    kernels: bindKernels(context) as KernelTable,
+    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'] },
+    write(values: TypedArray, shape: Shape, dtype: DType): Handle {
+      gpu.check('webgpu.write');
+      if (!matchesDType(values, dtype)) {
+        throw new DTypeError(`webgpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
+      }
+      if (values.length !== sizeOf(shape)) throw new BackendError(`webgpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      const bytes = values.length * 4;
+      checkSize('webgpu.write', bytes);
+      const buffer = gpu.pool.acquireForWrite(bytes);
+      // NOTE: bool is stored as one u32 per element (0 or 1), so every kernel reads 32-bit words.
+      const words = dtype === 'bool' ? Uint32Array.from(values) : values;
+      if (bytes > 0) gpu.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, bytes);
+      return track(buffer, bytes);
+    },
+    async read(handle: Handle, _shape: Shape, dtype: DType): Promise<TypedArray> {
+      const h = own('webgpu.read', handle);
+      const bytes = await gpu.readBuffer('webgpu.read', h.buffer, h.bytes);
+      if (dtype === 'float32') return new Float32Array(bytes);
+      if (dtype === 'int32') return new Int32Array(bytes);
+      return Uint8Array.from(new Uint32Array(bytes));
+    },
+    dispose(handle: Handle): void {
+      if (!(handle instanceof GpuHandle) || handle.owner !== owner) throw new BackendError('webgpu.dispose: the handle does not belong to this webgpu backend');
+      if (handle.disposed) return;
+      handle.disposed = true;
+      live.delete(handle);
+      memory.bytes -= handle.bytes;
+      memory.handles--;
+      gpu.pool.release(handle.buffer);
+    },
+    memory: () => ({ ...memory }),
+    resetPeak(): void {
+      memory.peakBytes = memory.bytes;
+    },
+    sync: () => gpu.sync(),
+    async destroy(): Promise<void> {
+      await gpu.destroy();
+      for (const h of live) {
+        h.disposed = true;
+        h.buffer.destroy();
+      }
+      live.clear();
+      memory.bytes = 0;
+      memory.handles = 0;
+      if (acquired.owned) acquired.device.destroy();
+      acquired.release();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/** Every conformance case, in a fixed order, and the coverage of the kernel contract. */
+import { type KernelName, OPTIONAL_KERNELS, REQUIRED_KERNELS } from '@backprop/core';
+import type { ConformanceCase } from './case.js';
+import { activationCases } from './cases/activations.js';
+import { binaryCases } from './cases/binary.js';
+import { compareCases } from './cases/compare.js';
+import { errorCases } from './cases/errors.js';
+import { goldenCases } from './cases/golden.js';
+import { gradientCases } from './cases/gradients.js';
+import { layoutCases } from './cases/layout.js';
+import { matmulCases } from './cases/matmul.js';
+import { memoryCases } from './cases/memory.js';
+import { optionalCases } from './cases/optional.js';
+import { randomCases } from './cases/random.js';
+import { reduceCases } from './cases/reduce.js';
+import { trainingCases } from './cases/training.js';
+import { unaryCases } from './cases/unary.js';
+
+let all: readonly ConformanceCase[] | undefined;
+
+/** Every case (built once; throws if two cases share an id). */
+export function allCases(): readonly ConformanceCase[] {
+  if (all) return all;
+  const cases = [
+    ...memoryCases,
+    ...unaryCases,
+    ...binaryCases,
+    ...compareCases,
+    ...reduceCases,
+    ...matmulCases,
+    ...layoutCases,
+    ...activationCases,
+    ...optionalCases,
+    ...randomCases,
+    ...errorCases,
+    ...goldenCases(),
+    ...gradientCases,
+    ...trainingCases,
+  ];
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (seen.has(c.id)) throw new Error(`conformance: two cases share the id "${c.id}"`);
+    seen.add(c.id);
+  }
+  all = cases;
+  return all;
+}
+
+/** A case as listed for docs: its id and the kernels it exercises. */
+export interface CaseInfo {
+  id: string;
+  kernels: readonly KernelName[];
+}
+
+/** Lists every case id with the kernels it exercises, in suite order (for docs and skip lists). */
+export function listCases(): CaseInfo[] {
+  return allCases().map(({ id, kernels }) => ({ id, kernels }));
+}
+
+/** Kernels of the contract (required and optional) that no case exercises; empty when the suite covers the contract. */
+export function uncoveredKernels(): KernelName[] {
+  const covered = new Set(allCases().flatMap((c) => c.kernels));
+  return [...REQUIRED_KERNELS, ...OPTIONAL_KERNELS].filter((k) => !covered.has(k));
+}

@@ -1,0 +1,158 @@
+/**
+ * `compile(fn)`: captures a function of tensors — typically a whole training step — as a
+ * graph, and runs later calls as that graph: as one unit on backends with `compileGraph`
+ * (ONNX Runtime: one run per call, state kept by the runtime), replayed kernel by kernel on
+ * the others. Results are the same either way.
+ */
+import { getBackend, makeTensor } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { dispose } from '../memory.js';
+import { withoutRecording } from '../autograd/tape.js';
+import { Tensor } from '../tensor.js';
+import type { CompiledGraph, Graph, GraphCompiler } from './graph.js';
+import { replay } from './replay.js';
+import type { CompiledState } from './state.js';
+import { type CompiledResult, type Trace, trace } from './trace.js';
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** Tensors that persist between calls: read before each call, replaced after it. */
+  state?: CompiledState[];
+  /** Traces to try before giving up on replay (default 3). */
+  maxTraces?: number;
+}
+
+/** How a compiled function runs now. */
+export type CompiledMode = 'tracing' | 'graph' | 'eager';
+
+/** A compiled function: call it like the original. */
+export interface CompiledFunction<R extends CompiledResult> {
+  (...args: Tensor[]): R;
+  /** 'tracing' until two consecutive calls trace the same graph, then 'graph'; 'eager' if they never did. */
+  readonly mode: CompiledMode;
+  /** Why the function runs eagerly, when it does. */
+  readonly reason: string | undefined;
+  /** The graph replayed for the latest input shapes, once there is one. */
+  readonly graph: Graph | undefined;
+  /** Forgets the graphs (call it after changing a host number the function reads, such as a learning rate). */
+  invalidate(): void;
+}
+
+interface Entry {
+  traces: number;
+  last?: Trace;
+  graph?: Graph;
+  compiled?: CompiledGraph;
+  held: Tensor[];
+  eager?: string;
+}
+
+/**
+ * Compiles `fn`. The first calls run `fn` eagerly while tracing it; once two consecutive
+ * traces agree (same kernels, shapes, host numbers and captured tensors), later calls with
+ * inputs of the same shapes run the graph without calling `fn`. NOTE: like `tf.function` and
+ * `jax.jit`, a graph freezes host numbers; a function whose host numbers change every call
+ * (a step counter kept in JavaScript, random draws from the global generator) never agrees
+ * with itself and keeps running eagerly, which is always correct. Outputs are not recorded
+ * for autograd.
+ *
+ * @example
+ * ```ts
+ * const step = compile((x, y) => trainStep(x, y), { state: [parameterState(params)] });
+ * const loss = step(x, y);
+ * ```
+ */
+export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, { state = [], maxTraces = 3 }: CompileOptions = {}): CompiledFunction<R> {
+  if (typeof fn !== 'function') throw new ValueError('compile: expected a function of tensors');
+  if (!Number.isInteger(maxTraces) || maxTraces < 2) throw new ValueError(`compile: maxTraces must be an integer ≥ 2, got ${maxTraces}`);
+  const entries = new Map<string, Entry>();
+  const returnsArray = new WeakMap<Entry, boolean>();
+  let latest: Entry | undefined;
+
+  const drop = (e: Entry) => {
+    dispose(e.held);
+    if (e.last) dispose(e.last.held);
+    e.compiled?.dispose?.();
+  };
+
+  const run = (e: Entry, args: Tensor[]): R => {
+    const backend = getBackend();
+    const stateIn = state.map((s) => s.read());
+    const flat = stateIn.flat();
+    const g = e.graph!;
+    let outputs: Tensor[];
+    let next: Tensor[];
+    if (e.compiled) {
+      const info = (t: Tensor) => ({ handle: t.ref.handle, shape: t.shape, dtype: t.dtype });
+      const r = e.compiled.run(args.map(info), flat.map(info));
+      outputs = r.outputs.map((h, i) => makeTensor(backend, h, g.outputs[i].shape, dtypeOf(g, g.outputs[i].value)));
+      next = r.state.map((h, i) => makeTensor(backend, h, g.stateOut[i].shape, dtypeOf(g, g.stateOut[i].value)));
+    } else {
+      ({ outputs, state: next } = replay(g, args, flat, e.held));
+    }
+    let k = 0;
+    state.forEach((s, i) => {
+      s.write(next.slice(k, k + stateIn[i].length));
+      k += stateIn[i].length;
+    });
+    return (returnsArray.get(e) ? outputs : outputs[0]) as R;
+  };
+
+  const compiled = ((...args: Tensor[]): R => {
+    args.forEach((a, i) => {
+      if (!(a instanceof Tensor)) throw new ValueError(`compile: argument ${i} must be a Tensor, got ${typeof a}`);
+      a.assertLive('compile');
+    });
+    const shapeKey = args.map((a) => `${a.dtype}[${a.shape}]`).join(';');
+    let e = entries.get(shapeKey);
+    if (!e) {
+      e = { traces: 0, held: [] };
+      entries.set(shapeKey, e);
+    }
+    latest = e;
+    if (e.graph) return withoutRecording(() => run(e, args));
+    if (e.eager) return fn(...args);
+    const t = trace(fn, args, state);
+    returnsArray.set(e, Array.isArray(t.result));
+    e.traces++;
+    if (!t.unstable && e.last && e.last.key === t.key) {
+      dispose(e.last.held);
+      e.last = undefined;
+      e.graph = t.graph;
+      e.held = t.held;
+      const backend = getBackend() as Partial<GraphCompiler>;
+      if (typeof backend.compileGraph === 'function') e.compiled = backend.compileGraph(t.graph);
+    } else {
+      if (e.last) dispose(e.last.held);
+      e.last = t;
+      if (e.traces >= maxTraces) {
+        e.eager = t.unstable ?? 'the traced graph changed from call to call (a host number, a random draw or the structure differs)';
+        dispose(t.held);
+        e.last = undefined;
+      }
+    }
+    return t.result as R;
+  }) as CompiledFunction<R>;
+
+  Object.defineProperties(compiled, {
+    mode: { get: () => (latest?.graph ? 'graph' : latest?.eager ? 'eager' : 'tracing') },
+    reason: { get: () => latest?.eager },
+    graph: { get: () => latest?.graph },
+  });
+  compiled.invalidate = () => {
+    for (const e of entries.values()) drop(e);
+    entries.clear();
+    latest = undefined;
+  };
+  return compiled;
+}
+
+function dtypeOf(g: Graph, value: number) {
+  const ni = g.inputs.length;
+  const ns = g.state.length;
+  const nc = g.constants.length;
+  if (value < ni) return g.inputs[value].dtype;
+  if (value < ni + ns) return g.state[value - ni].dtype;
+  if (value < ni + ns + nc) return g.constants[value - ni - ns].dtype;
+  return g.nodes[value - ni - ns - nc].dtype;
+}

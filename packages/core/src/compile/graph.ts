@@ -1,0 +1,64 @@
+/** The backend-neutral graph that `compile` captures, and what a backend returns when it compiles one. */
+import type { DType } from '../dtype.js';
+import type { Handle, KernelName, TensorInfo } from '../kernels/spec.js';
+import type { Shape } from '../shape.js';
+
+/**
+ * A use of a graph value, viewed with `shape` (reshape is metadata-only in core, so a node may
+ * read a value with another shape of the same size). Values are numbered inputs first, then
+ * state, then constants, then one per node in order.
+ */
+export interface ValueRef {
+  readonly value: number;
+  readonly shape: Shape;
+}
+
+/** One kernel dispatch of the traced function. */
+export interface GraphNode {
+  readonly kernel: KernelName;
+  readonly attrs: object;
+  readonly inputs: readonly ValueRef[];
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** A value's type. */
+export interface ValueType {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/**
+ * A traced function: `inputs` are fed each call (the batch), `state` is read at the start of a
+ * call and replaced by `stateOut` at its end (parameters, optimizer moments), `constants` are
+ * tensors captured at trace time, and `outputs` are returned.
+ */
+export interface Graph {
+  readonly inputs: readonly ValueType[];
+  readonly state: readonly ValueType[];
+  readonly constants: readonly TensorInfo[];
+  readonly nodes: readonly GraphNode[];
+  readonly outputs: readonly ValueRef[];
+  readonly stateOut: readonly ValueRef[];
+}
+
+/** A graph a backend compiled: one call computes the outputs and the new state. */
+export interface CompiledGraph {
+  /** Runs the graph; returns new handles (the caller owns them) for the outputs and the new state. */
+  run(inputs: readonly TensorInfo[], state: readonly TensorInfo[]): { outputs: Handle[]; state: Handle[] };
+  /** Frees what the backend holds for this graph. */
+  dispose?(): void;
+}
+
+/**
+ * What a backend adds to run compiled graphs as one unit (proposed addition to `Backend`:
+ * `compileGraph?(graph: Graph): CompiledGraph`). Backends without it replay graphs eagerly.
+ */
+export interface GraphCompiler {
+  compileGraph(graph: Graph): CompiledGraph;
+}
+
+/** The id of value `i` of a graph: inputs, state, constants, then nodes. */
+export function valueCount(g: Graph): number {
+  return g.inputs.length + g.state.length + g.constants.length + g.nodes.length;
+}

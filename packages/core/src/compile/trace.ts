@@ -1,0 +1,115 @@
+/**
+ * Tracing: runs a function once, eagerly, while observing every kernel dispatch, and records
+ * it as a {@link Graph}. Tensors the function uses but did not compute become constants:
+ * those written from host numbers during the call (scalars such as a learning rate) are
+ * recorded with their values, so two traces agree only if those numbers did not change.
+ */
+import type { DType, TypedArray } from '../dtype.js';
+import { getBackend, keep, observeKernels } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { stopGradient } from '../ops/reshape.js';
+import { type DataRef, Tensor } from '../tensor.js';
+import type { Graph, GraphNode, ValueRef, ValueType } from './graph.js';
+import type { CompiledState } from './state.js';
+
+/** What a compiled function may return. */
+export type CompiledResult = Tensor | Tensor[];
+
+/** One trace: the graph, its key, the function's real results, and the constants it holds. */
+export interface Trace {
+  readonly graph: Graph;
+  /** Equal for traces with the same structure, shapes, host constants and captured tensors. */
+  readonly key: string;
+  readonly result: CompiledResult;
+  /** Views that keep the captured constants alive; dispose them with the trace. */
+  readonly held: Tensor[];
+  /** Why this trace cannot be replayed, if it cannot. */
+  readonly unstable?: string;
+}
+
+const externalIds = new WeakMap<DataRef, number>();
+let nextExternal = 0;
+
+const typeOf = (t: Tensor): ValueType => ({ shape: t.shape, dtype: t.dtype });
+
+/** Runs `fn(...args)` with `state` and records its graph. */
+export function trace(fn: (...args: Tensor[]) => CompiledResult, args: readonly Tensor[], state: readonly CompiledState[]): Trace {
+  const backend = getBackend();
+  const ids = new Map<DataRef, number>();
+  const stateIn = state.flatMap((s) => s.read());
+  for (const t of [...args, ...stateIn]) {
+    if (ids.has(t.ref)) throw new ValueError('compile: an argument or state tensor appears twice; pass each tensor once');
+    ids.set(t.ref, ids.size);
+  }
+  const held: Tensor[] = [];
+  const constKeys: string[] = [];
+  const pendingConsts: Tensor[] = [];
+  const nodes: GraphNode[] = [];
+  const written = new Map<object, { values: TypedArray; dtype: DType }>();
+
+  const refOf = (t: Tensor): ValueRef => {
+    let v = ids.get(t.ref);
+    if (v === undefined) {
+      v = ids.size;
+      ids.set(t.ref, v);
+      const view = keep(stopGradient(t));
+      held.push(view);
+      pendingConsts.push(view);
+      const host = written.get(t.ref.handle);
+      if (host) constKeys.push(`h${host.dtype}[${t.shape}]=${Array.from(host.values).join(',')}`);
+      else {
+        if (!externalIds.has(t.ref)) externalIds.set(t.ref, nextExternal++);
+        constKeys.push(`x${externalIds.get(t.ref)}`);
+      }
+    }
+    return { value: v, shape: t.shape };
+  };
+
+  // NOTE: values are numbered as they are met; nodes are renumbered after the call so that
+  // constants come before every node, as Graph requires.
+  const outputIds: number[] = [];
+  const write = backend.write;
+  backend.write = (values, shape, dtype) => {
+    const h = write.call(backend, values, shape, dtype);
+    if (values.length <= 16) written.set(h, { values: values.slice(), dtype });
+    return h;
+  };
+  const stop = observeKernels((kernel, inputs, attrs, output) => {
+    const refs = inputs.map(refOf);
+    const id = ids.size;
+    ids.set(output.ref, id);
+    outputIds.push(id);
+    nodes.push({ kernel, attrs: structuredClone(attrs), inputs: refs, shape: output.shape, dtype: output.dtype });
+  });
+  let result: CompiledResult;
+  try {
+    result = fn(...args);
+  } finally {
+    stop();
+    backend.write = write;
+  }
+  const results = Array.isArray(result) ? result : [result];
+  if (!results.every((r) => r instanceof Tensor)) throw new ValueError('compile: the function must return a Tensor or an array of Tensors');
+  const stateAfter = state.flatMap((s) => s.read());
+  const outRefs = results.map(refOf);
+  const stateRefs = stateAfter.map(refOf);
+
+  // Renumber: inputs, state, constants keep their first-seen order; nodes go last.
+  const order = [...ids.values()].sort((a, b) => a - b);
+  const isNode = new Set(outputIds);
+  const remap = new Map<number, number>();
+  for (const v of order) if (!isNode.has(v)) remap.set(v, remap.size);
+  for (const v of outputIds) remap.set(v, remap.size);
+  const re = (r: ValueRef): ValueRef => ({ value: remap.get(r.value)!, shape: r.shape });
+  const graph: Graph = {
+    inputs: args.map(typeOf),
+    state: stateIn.map(typeOf),
+    constants: pendingConsts.map((t) => ({ handle: t.ref.handle, shape: t.shape, dtype: t.dtype })),
+    nodes: nodes.map((n) => ({ ...n, inputs: n.inputs.map(re) })),
+    outputs: outRefs.map(re),
+    stateOut: stateRefs.map(re),
+  };
+  const unstable = stateAfter.length !== stateIn.length ? `state changed size (${stateIn.length} → ${stateAfter.length} tensors)` : undefined;
+  const key = JSON.stringify([graph.inputs, graph.state, constKeys, graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype]), graph.outputs, graph.stateOut]);
+  return { graph, key, result, held, unstable };
+}

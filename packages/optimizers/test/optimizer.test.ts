@@ -1,0 +1,197 @@
+// Validation, all-or-nothing steps, memory, groups, frozen parameters, state save/resume and the fused path.
+
+import { cpu } from '@backprop/backend-cpu';
+import {
+  DisposedError,
+  DTypeError,
+  dispose,
+  liveTensorCount,
+  Parameter,
+  ShapeError,
+  setBackend,
+  tensor,
+  tidy,
+  ValueError,
+} from '@backprop/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Adam, AdamW, cosineAnnealing, RMSprop, SGD, scheduler, useFusedUpdates } from '../src/index.js';
+import { cpuWithFused } from './fused-kernels.js';
+import { lossOf, makeParams, readGolden, valueAndGrad } from './problems.js';
+
+beforeEach(async () => {
+  await setBackend(cpu());
+});
+
+const read = (p: Parameter) => Array.from(p.value.dataSync());
+const snapshot = (opt: { stateDict(): Map<string, import('@backprop/core').Tensor> }) => {
+  const s = opt.stateDict();
+  const out = Object.fromEntries([...s].map(([k, t]) => [k, Array.from(t.dataSync())]));
+  dispose([...s.values()]);
+  return out;
+};
+
+describe('validation', () => {
+  it('rejects bad hyperparameters with ValueError', () => {
+    expect(() => new SGD({ lr: -1 })).toThrow(ValueError);
+    expect(() => new SGD({ lr: Number.NaN })).toThrow(ValueError);
+    expect(() => new Adam({ betas: [1, 0.999] })).toThrow(ValueError);
+    expect(() => new Adam({ betas: [0.9, -0.1] })).toThrow(ValueError);
+    expect(() => new SGD({ nesterov: true })).toThrow(/nesterov needs momentum/);
+    expect(() => new RMSprop({ eps: -1 })).toThrow(ValueError);
+    expect(() => new Adam({ groups: [{ match: () => true, lr: Number.POSITIVE_INFINITY }] })).toThrow(ValueError);
+    expect(() => {
+      new SGD().lr = Number.NaN;
+    }).toThrow(ValueError);
+  });
+
+  it('rejects params and grads that do not pair up, and changes nothing', () => {
+    const a = new Parameter('a', tensor([1, 2]));
+    const b = new Parameter('b', tensor([3]));
+    const opt = new Adam({ lr: 0.1 });
+    opt.step([a, b], [tensor([1, 1]), tensor([1])]);
+    const before = [read(a), read(b), snapshot(opt)];
+    expect(() => opt.step([a, b], [tensor([1, 1])])).toThrow(ValueError);
+    expect(() => opt.step([a, b], [tensor([1, 1]), tensor([1, 2])])).toThrow(ShapeError);
+    expect(() => opt.step([a, b], [tensor([1, 1]), tensor([1], [1], 'int32')])).toThrow(DTypeError);
+    const gone = tensor([1]);
+    gone.dispose();
+    expect(() => opt.step([a, b], [tensor([1, 1]), gone])).toThrow(DisposedError);
+    expect(() => opt.step([a, a], [tensor([1, 1]), tensor([1, 1])])).toThrow(/twice/);
+    opt.paramGroups[0].lr = Number.NaN;
+    expect(() => opt.step([a, b], [tensor([1, 1]), tensor([1])])).toThrow(ValueError);
+    opt.paramGroups[0].lr = 0.1;
+    expect([read(a), read(b), snapshot(opt)]).toEqual(before);
+  });
+
+  it('is all-or-nothing when the update itself throws midway', async () => {
+    const backend = cpuWithFused({ failOn: 4 });
+    await setBackend(backend);
+    const a = new Parameter('a', tensor([1, 2]));
+    const b = new Parameter('b', tensor([3]));
+    const opt = new Adam({ lr: 0.1 });
+    const grads = [tensor([1, 1]), tensor([1])];
+    opt.step([a, b], grads); // calls 1, 2
+    const before = [read(a), read(b), snapshot(opt)];
+    const live = liveTensorCount();
+    expect(() => opt.step([a, b], grads)).toThrow(/injected/); // call 3 succeeds for a, 4 throws for b
+    expect([read(a), read(b), snapshot(opt)]).toEqual(before);
+    expect(liveTensorCount()).toBe(live);
+  });
+});
+
+describe('memory', () => {
+  it('frees every tensor it replaces (also inside an outer tidy, as fit calls it)', () => {
+    const p = new Parameter('w', tensor([1, 2, 3]));
+    const opts: import('@backprop/core').Optimizer[] = [
+      new Adam({ amsgrad: true }),
+      new SGD({ momentum: 0.9 }),
+      new SGD({ momentum: 0.5, nesterov: true, form: 'lecture' }),
+    ];
+    for (const opt of opts) {
+      const g = tensor([0.1, -0.2, 0.3]);
+      opt.beforeGradient?.([p]);
+      tidy(() => opt.step([p], [g]));
+      const live = liveTensorCount();
+      for (let i = 0; i < 5; i++) {
+        opt.beforeGradient?.([p]);
+        tidy(() => opt.step([p], [g]));
+      }
+      expect(liveTensorCount()).toBe(live);
+      g.dispose();
+      opt.dispose();
+    }
+  });
+});
+
+describe('groups and frozen parameters', () => {
+  it('gives groups their own lr and weight decay and skips frozen parameters', () => {
+    const w = new Parameter('layer.weight', tensor([1]));
+    const bias = new Parameter('layer.bias', tensor([1]));
+    const frozen = new Parameter('frozen', tensor([1]));
+    frozen.trainable = false;
+    const opt = new SGD({
+      lr: 0.1,
+      weightDecay: 1,
+      groups: [{ match: (p) => p.name.endsWith('bias'), weightDecay: 0, lr: 0.5 }],
+    });
+    opt.step([w, bias, frozen], [tensor([1]), tensor([1]), tensor([1])]);
+    expect(read(w)[0]).toBeCloseTo(1 - 0.1 * (1 + 1), 6);
+    expect(read(bias)[0]).toBeCloseTo(1 - 0.5, 6);
+    expect(read(frozen)[0]).toBe(1);
+    opt.lr = 0.01;
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.01, 0.01]);
+  });
+});
+
+describe('state save and load', () => {
+  it('a run interrupted and resumed gives the same weights as one that was not', async () => {
+    const golden = readGolden('mlp');
+    const run = (params: Map<string, Parameter>, opt: AdamW, steps: number, sched: { step(): void }) => {
+      const names = [...params.keys()];
+      const list = [...params.values()];
+      const f = lossOf('mlp', golden, names);
+      for (let i = 0; i < steps; i++) {
+        const { value, grads } = tidy(() => valueAndGrad(f)(...list.map((p) => p.value)));
+        opt.step(list, grads);
+        sched.step();
+        dispose([value, grads]);
+      }
+    };
+    const make = () =>
+      new AdamW({ lr: 0.02, amsgrad: true, groups: [{ match: (p) => p.name.startsWith('b'), weightDecay: 0 }] });
+    const straight = makeParams(golden);
+    const o1 = make();
+    run(straight, o1, 20, scheduler(o1, cosineAnnealing({ tMax: 7 }), { per: 'step' }));
+
+    const first = makeParams(golden);
+    const o2 = make();
+    const s2 = scheduler(o2, cosineAnnealing({ tMax: 7 }), { per: 'step' });
+    run(first, o2, 10, s2);
+    const saved = o2.stateDict();
+    const savedSched = s2.stateDict();
+    const resumed = new Map([...first].map(([n, p]) => [n, new Parameter(n, tensor(p.value.dataSync(), p.shape))]));
+    o2.dispose();
+    const o3 = make();
+    const s3 = scheduler(o3, cosineAnnealing({ tMax: 7 }), { per: 'step' });
+    o3.loadStateDict(saved);
+    s3.loadStateDict(savedSched);
+    dispose([...saved.values()]);
+    run(resumed, o3, 10, s3);
+    for (const [n, p] of straight) expect(read(resumed.get(n) as Parameter)).toEqual(read(p));
+  });
+
+  it('rejects malformed state with ValueError and keeps its own', () => {
+    const p = new Parameter('w', tensor([1]));
+    const opt = new Adam();
+    opt.step([p], [tensor([1])]);
+    const before = snapshot(opt);
+    expect(() => opt.loadStateDict(new Map([['nonsense', tensor([1])]]))).toThrow(ValueError);
+    expect(() => opt.loadStateDict(new Map([['state.w.expAvg', tensor([1])]]))).toThrow(/no step count/);
+    expect(snapshot(opt)).toEqual(before);
+  });
+});
+
+describe('fused update kernels', () => {
+  it('are used when the backend has them and agree with the core-op fallback', async () => {
+    const backend = cpuWithFused();
+    await setBackend(backend);
+    for (const make of [
+      () => new Adam({ amsgrad: true, weightDecay: 0.1 }),
+      () => new AdamW({ epsPlacement: 'inside' }),
+      () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+    ]) {
+      const results: number[][] = [];
+      for (const fused of [true, false]) {
+        useFusedUpdates(fused);
+        const p = new Parameter('w', tensor([0.5, -1, 2]));
+        const opt = make();
+        for (let i = 0; i < 5; i++) opt.step([p], [tensor([0.3 - i, 0.2 * i, -0.1])]);
+        results.push(read(p));
+      }
+      useFusedUpdates(true);
+      results[0].forEach((v, i) => expect(v).toBeCloseTo(results[1][i], 6));
+    }
+    expect(backend.calls.adamUpdate).toBe(10);
+    expect(backend.calls.sgdUpdate).toBe(5);
+  });
+});

@@ -1,0 +1,108 @@
+// Schedules as pure functions, and the scheduler / reduce-on-plateau callbacks driven by fit.
+
+import { cpu } from '@backprop/backend-cpu';
+import { fit, liveTensorCount, losses, manualSeed, nn, setBackend, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  constant,
+  cosineAnnealing,
+  exponentialDecay,
+  inverseTimeDecay,
+  linearWarmup,
+  reduceOnPlateau,
+  SGD,
+  scheduler,
+  stepDecay,
+} from '../src/index.js';
+
+beforeAll(async () => {
+  await setBackend(cpu());
+});
+
+describe('schedules', () => {
+  it('closed forms', () => {
+    expect(constant()(7, 0.1)).toBe(0.1);
+    expect(stepDecay({ stepSize: 3, gamma: 0.5 })(7, 1)).toBe(0.25);
+    expect(exponentialDecay({ gamma: 0.9 })(2, 1)).toBeCloseTo(0.81, 12);
+    expect(inverseTimeDecay({ tau: 10 })(10, 1)).toBe(0.5);
+    expect(linearWarmup({ steps: 4, startFactor: 0, after: exponentialDecay({ gamma: 0.5 }) })(2, 1)).toBe(0.5);
+    expect(linearWarmup({ steps: 4, startFactor: 0, after: exponentialDecay({ gamma: 0.5 }) })(5, 1)).toBe(0.5);
+  });
+
+  it('cosine annealing follows the closed form and rises again past T_max', () => {
+    const s = cosineAnnealing({ tMax: 10, etaMin: 0.01 });
+    for (let k = 0; k <= 35; k++)
+      expect(s(k, 0.1)).toBeCloseTo(0.01 + (0.09 * (1 + Math.cos((Math.PI * k) / 10))) / 2, 12);
+    expect(s(15, 0.1)).toBeGreaterThan(s(10, 0.1));
+  });
+
+  it("inverse-time decay meets the lecture's condition: Σγ diverges, Σγ² converges", () => {
+    const s = inverseTimeDecay({ tau: 1 });
+    let sum = 0;
+    let sq = 0;
+    for (let k = 0; k < 1e6; k++) {
+      sum += s(k, 1);
+      sq += s(k, 1) ** 2;
+    }
+    expect(sum).toBeGreaterThan(13); // ~ ln(10⁶)
+    expect(sq).toBeLessThan(Math.PI ** 2 / 6 + 1e-9);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => stepDecay({ stepSize: 0 })).toThrow(ValueError);
+    expect(() => cosineAnnealing({ tMax: -1 })).toThrow(ValueError);
+    expect(() => reduceOnPlateau(new SGD(), { factor: 1 })).toThrow(ValueError);
+  });
+});
+
+describe('through fit', () => {
+  const data = () => {
+    const n = 64;
+    const x = new Float32Array(n * 2);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[2 * i] = Math.sin(i);
+      x[2 * i + 1] = Math.cos(3 * i);
+      y[i] = 2 * x[2 * i] - x[2 * i + 1] + 0.5;
+    }
+    return { x, xShape: [n, 2], y, yShape: [n, 1] };
+  };
+
+  it('a per-epoch schedule and reduce-on-plateau change the rate; look-ahead Nesterov trains', async () => {
+    manualSeed(1);
+    const model = nn.sequential(nn.dense(2, 1));
+    const opt = new SGD({ lr: 0.1, momentum: 0.9, nesterov: true, form: 'lecture' });
+    const lrs: number[] = [];
+    const sched = scheduler(opt, stepDecay({ stepSize: 2, gamma: 0.5 }));
+    const plateau = reduceOnPlateau(opt, { patience: 0, factor: 0.5, threshold: 10 }); // every epoch is a plateau
+    const before = liveTensorCount();
+    const history = await fit(model, data(), {
+      loss: losses.mse,
+      optimizer: opt,
+      epochs: 4,
+      batchSize: 16,
+      validation: 0.25,
+      verbose: false,
+      callbacks: [sched, plateau, { onEpochEnd: () => void lrs.push(opt.lr) }],
+    });
+    opt.dispose();
+    expect(liveTensorCount()).toBe(before);
+    // scheduler sets 0.1·0.5^⌊k/2⌋, then the plateau halves it (its reduction is overwritten by the next schedule step)
+    expect(lrs).toEqual([0.05, 0.025, 0.025, 0.0125]);
+    expect(history.epochs[3].loss).toBeLessThan(history.epochs[0].loss);
+  });
+
+  it('reduce-on-plateau needs the monitored log', async () => {
+    const model = nn.sequential(nn.dense(2, 1));
+    const opt = new SGD({ lr: 0.1 });
+    await expect(
+      fit(model, data(), {
+        loss: losses.mse,
+        optimizer: opt,
+        epochs: 1,
+        verbose: false,
+        callbacks: [reduceOnPlateau(opt)],
+      }),
+    ).rejects.toThrow(/valLoss/);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * A ready-made trial for MLPs: builds the network a configuration describes (hidden layers,
+ * units, activation, initialization, dropout), trains it with `fit` on a validation split,
+ * optionally with early stopping, and reports the validation metrics.
+ */
+import { type ArrayDataset, fit, type Loss, type Module, nn, type Optimizer, ValueError } from '@backprop/core';
+import { dropout, earlyStopping } from '@backprop/regularizers';
+import type { Config } from './space.js';
+
+/** Builds the MLP of `config`: `layers` hidden layers of `units`, `activation`, `init`, `dropout` (drop rate). */
+export function mlpFromConfig(inputs: number, outputs: number, config: Config, seed = 0): Module {
+  const layers = Number(config.layers ?? 1);
+  const units = Number(config.units ?? 64);
+  const activation = String(config.activation ?? 'relu') as nn.ActivationName;
+  const init = String(config.init ?? 'torchDefault') as keyof typeof nn.initializers;
+  const drop = Number(config.dropout ?? 0);
+  if (!Number.isInteger(layers) || layers < 0)
+    throw new ValueError(`mlpFromConfig: layers must be a non-negative integer, got ${config.layers}`);
+  if (!(activation in nn.activations))
+    throw new ValueError(
+      `mlpFromConfig: unknown activation "${activation}"; expected one of ${Object.keys(nn.activations).join(', ')}`,
+    );
+  const stack: Module[] = [];
+  let width = inputs;
+  for (let l = 0; l < layers; l++) {
+    stack.push(nn.dense(width, units, { weightInit: init, seed: seed * 1000 + 2 * l }));
+    stack.push(nn.activations[activation]());
+    if (drop > 0) stack.push(dropout({ drop }));
+    width = units;
+  }
+  stack.push(nn.dense(width, outputs, { seed: seed * 1000 + 2 * layers }));
+  return nn.sequential(...stack);
+}
+
+/** Options of {@link fitTrial}. */
+export interface FitTrialOptions {
+  train: ArrayDataset;
+  /** A validation set, or a fraction of `train` to hold out. */
+  validation: ArrayDataset | number;
+  /** Number of outputs (classes). */
+  outputs: number;
+  loss: Loss;
+  /** Makes the optimizer from the configuration (e.g. `(c) => new Adam({ lr: c.lr })`). */
+  optimizer: (config: Config) => Optimizer;
+  /** Metrics to compute (default ['accuracy']). */
+  metrics?: string[];
+  /** Stop a trial early when `monitor` (default valLoss) has not improved for `patience` epochs. */
+  earlyStopping?: { patience: number; monitor?: string; restoreBest?: boolean };
+}
+
+/**
+ * Trains the MLP `config` describes (`epochs`, `batchSize` from the config) and returns the
+ * last epoch's validation metrics, the best value of each, and the epochs run.
+ */
+export async function fitTrial(config: Config, seed: number, o: FitTrialOptions): Promise<Record<string, number>> {
+  const model = mlpFromConfig(
+    o.train.xShape.slice(1).reduce((a, b) => a * b, 1),
+    o.outputs,
+    config,
+    seed,
+  );
+  const callbacks = o.earlyStopping
+    ? [earlyStopping({ monitor: 'valLoss', restoreBest: true, ...o.earlyStopping })]
+    : [];
+  try {
+    const history = await fit(model, o.train, {
+      loss: o.loss,
+      optimizer: o.optimizer(config),
+      epochs: Number(config.epochs ?? 10),
+      batchSize: Number(config.batchSize ?? 32),
+      seed,
+      validation: o.validation,
+      metrics: o.metrics ?? ['accuracy'],
+      callbacks,
+      verbose: false,
+    });
+    const last = history.epochs.at(-1) ?? {};
+    const out: Record<string, number> = { ...last, epochs: history.epochs.length };
+    for (const key of Object.keys(last).filter((k) => k.startsWith('val'))) {
+      const values = history.epochs.map((e) => e[key]);
+      out[`best${key[0].toUpperCase()}${key.slice(1)}`] = /acc/i.test(key) ? Math.max(...values) : Math.min(...values);
+    }
+    return out;
+  } finally {
+    model.dispose();
+  }
+}

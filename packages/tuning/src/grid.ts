@@ -1,0 +1,32 @@
+/** Grid search configurations: the cartesian product of every hyperparameter's values. */
+import { ValueError } from '@backprop/core';
+import { type Config, type HyperValue, isChoice, isDistribution, type SearchSpace } from './space.js';
+
+/** Options of {@link gridConfigs}. */
+export interface GridOptions {
+  /** Points taken from each distribution (evenly spaced; log-spaced for logUniform). Default 3. */
+  pointsPerDistribution?: number;
+}
+
+/**
+ * Every combination of the space's values, in order (the last hyperparameter varies fastest).
+ * Lists and `choice` contribute their values, distributions `pointsPerDistribution` points,
+ * constants themselves.
+ */
+export function gridConfigs(space: SearchSpace, { pointsPerDistribution = 3 }: GridOptions = {}): Config[] {
+  if (!Number.isInteger(pointsPerDistribution) || pointsPerDistribution < 1) {
+    throw new ValueError(`gridConfigs: pointsPerDistribution must be a positive integer, got ${pointsPerDistribution}`);
+  }
+  const axes = Object.entries(space).map(([name, h]): [string, readonly HyperValue[]] => {
+    if (isChoice(h)) return [name, h.values];
+    if (isDistribution(h)) return [name, h.grid(pointsPerDistribution)];
+    if (Array.isArray(h)) {
+      if (h.length === 0) throw new ValueError(`gridConfigs: "${name}" has no values`);
+      return [name, h];
+    }
+    return [name, [h as HyperValue]];
+  });
+  let configs: Config[] = [{}];
+  for (const [name, values] of axes) configs = configs.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+  return configs;
+}

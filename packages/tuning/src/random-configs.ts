@@ -1,0 +1,28 @@
+/** Random search configurations: independent draws from the space, reproducible from a seed. */
+import { keyFromSeed, philoxUniform, ValueError } from '@backprop/core';
+import { type Config, isChoice, isDistribution, type SearchSpace } from './space.js';
+
+/**
+ * `count` configurations drawn from `space` with the Philox stream of `seed`: trial i always
+ * gets the same configuration, so a resumed search continues with the configurations it would
+ * have drawn. Lists and `choice` are sampled uniformly; constants are copied.
+ */
+export function randomConfigs(space: SearchSpace, count: number, seed = 0): Config[] {
+  if (!Number.isInteger(count) || count < 0)
+    throw new ValueError(`randomConfigs: count must be a non-negative integer, got ${count}`);
+  const names = Object.keys(space);
+  const u = philoxUniform(keyFromSeed(seed), 0, count * Math.max(names.length, 1));
+  return Array.from({ length: count }, (_, i) => {
+    const config: Config = {};
+    names.forEach((name, j) => {
+      const h = space[name];
+      const r = u[i * names.length + j];
+      if (isDistribution(h)) config[name] = h.sample(r);
+      else if (isChoice(h) || Array.isArray(h)) {
+        const values = isChoice(h) ? h.values : (h as readonly (number | string | boolean)[]);
+        config[name] = values[Math.min(values.length - 1, Math.floor(r * values.length))];
+      } else config[name] = h as number | string | boolean;
+    });
+    return config;
+  });
+}

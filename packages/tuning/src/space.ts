@@ -1,0 +1,106 @@
+/** Search spaces: each hyperparameter is a constant, a list of choices, or a distribution. */
+import { ValueError } from '@backprop/core';
+
+/** A value a hyperparameter can take. */
+export type HyperValue = number | string | boolean | readonly (number | string | boolean)[];
+
+/** A distribution random search samples from (grid search needs lists or `grid` points). */
+export interface Distribution {
+  readonly kind: 'uniform' | 'logUniform' | 'intUniform';
+  readonly low: number;
+  readonly high: number;
+  /** Turns a uniform u ∈ [0, 1) into a value. */
+  sample(u: number): number;
+  /** `n` evenly spaced values (in log space for logUniform), for grid search. */
+  grid(n: number): number[];
+}
+
+/** A hyperparameter: a constant, a list of choices, or a distribution. */
+export type Hyper = HyperValue | Choice | Distribution;
+
+/** A list of alternatives, written `choice([...])` (a plain array works too). */
+export interface Choice {
+  readonly kind: 'choice';
+  readonly values: readonly HyperValue[];
+}
+
+/** A search space: hyperparameter names to their ranges. */
+export type SearchSpace = Record<string, Hyper>;
+
+/** One point of a search space. */
+export type Config = Record<string, HyperValue>;
+
+function checkRange(op: string, low: number, high: number): void {
+  if (!Number.isFinite(low) || !Number.isFinite(high) || !(low <= high)) {
+    throw new ValueError(`${op}: need finite low ≤ high, got ${low}, ${high}`);
+  }
+}
+
+/** One of `values`. */
+export function choice(values: readonly HyperValue[]): Choice {
+  if (!Array.isArray(values) || values.length === 0)
+    throw new ValueError('choice: expected a non-empty list of values');
+  return { kind: 'choice', values };
+}
+
+/** Uniform on [low, high). */
+export function uniform(low: number, high: number): Distribution {
+  checkRange('uniform', low, high);
+  return {
+    kind: 'uniform',
+    low,
+    high,
+    sample: (u) => low + u * (high - low),
+    grid: (n) => Array.from({ length: n }, (_, i) => (n === 1 ? low : low + (i * (high - low)) / (n - 1))),
+  };
+}
+
+/** Log-uniform on [low, high), for learning rates and penalties (Bergstra & Bengio 2012). */
+export function logUniform(low: number, high: number): Distribution {
+  checkRange('logUniform', low, high);
+  if (low <= 0) throw new ValueError(`logUniform: low must be > 0, got ${low}`);
+  const [a, b] = [Math.log(low), Math.log(high)];
+  return {
+    kind: 'logUniform',
+    low,
+    high,
+    sample: (u) => Math.exp(a + u * (b - a)),
+    grid: (n) =>
+      Array.from({ length: n }, (_, i) => (i === 0 ? low : i === n - 1 ? high : Math.exp(a + (i * (b - a)) / (n - 1)))),
+  };
+}
+
+/** Uniform over the integers low..high inclusive. */
+export function intUniform(low: number, high: number): Distribution {
+  checkRange('intUniform', low, high);
+  if (!Number.isInteger(low) || !Number.isInteger(high))
+    throw new ValueError(`intUniform: bounds must be integers, got ${low}, ${high}`);
+  return {
+    kind: 'intUniform',
+    low,
+    high,
+    sample: (u) => Math.min(high, low + Math.floor(u * (high - low + 1))),
+    grid: (n) => [
+      ...new Set(Array.from({ length: n }, (_, i) => Math.round(n === 1 ? low : low + (i * (high - low)) / (n - 1)))),
+    ],
+  };
+}
+
+/** True for a `choice(...)`. */
+export function isChoice(h: Hyper): h is Choice {
+  return typeof h === 'object' && !Array.isArray(h) && (h as Choice).kind === 'choice';
+}
+
+/** True for a distribution. */
+export function isDistribution(h: Hyper): h is Distribution {
+  return typeof h === 'object' && !Array.isArray(h) && typeof (h as Distribution).sample === 'function';
+}
+
+/** A stable key for a configuration (sorted names), used to recognise finished trials. */
+export function configKey(config: Config): string {
+  return JSON.stringify(
+    Object.keys(config)
+      .sort()
+      .map((k) => [k, config[k]]),
+  );
+}

@@ -1,0 +1,118 @@
+/** Grid and random search: the configurations, selection, results export, resuming and parallel trials. */
+
+import { cpu } from '@backprop/backend-cpu';
+import { setBackend, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  choice,
+  gridConfigs,
+  gridSearch,
+  intUniform,
+  logUniform,
+  randomConfigs,
+  randomSearch,
+  SearchResults,
+} from '../src/index.js';
+
+beforeAll(async () => {
+  await setBackend(cpu());
+});
+
+describe('configurations', () => {
+  it('grid search enumerates the cartesian product, lists, choices, constants and distributions', () => {
+    const configs = gridConfigs({
+      lr: logUniform(1e-3, 1e-1),
+      units: [32, 64],
+      act: choice(['relu', 'tanh']),
+      epochs: 5,
+    });
+    expect(configs).toHaveLength(3 * 2 * 2);
+    expect(configs.map((c) => c.lr)).toContain(1e-3);
+    expect(Number(configs.at(-1)!.lr)).toBeCloseTo(0.1, 12);
+    expect(new Set(configs.map((c) => Number(c.lr).toPrecision(6)))).toEqual(
+      new Set(['0.00100000', '0.0100000', '0.100000']),
+    );
+    expect(configs.every((c) => c.epochs === 5)).toBe(true);
+  });
+
+  it('random search draws reproducibly from the seed and stays in range', () => {
+    const space = { lr: logUniform(1e-4, 1), layers: intUniform(1, 3), act: ['relu', 'tanh'] };
+    const a = randomConfigs(space, 2000, 7);
+    expect(randomConfigs(space, 2000, 7)).toEqual(a);
+    expect(randomConfigs(space, 2000, 8)).not.toEqual(a);
+    expect(randomConfigs(space, 5, 7)).toEqual(a.slice(0, 5));
+    const lrs = a.map((c) => Number(c.lr));
+    expect(Math.min(...lrs)).toBeGreaterThanOrEqual(1e-4);
+    expect(Math.max(...lrs)).toBeLessThan(1);
+    // Log-uniform: about half the draws below the geometric mean 1e-2.
+    const below = lrs.filter((v) => v < 1e-2).length / lrs.length;
+    expect(below).toBeGreaterThan(0.45);
+    expect(below).toBeLessThan(0.55);
+    expect(new Set(a.map((c) => c.layers))).toEqual(new Set([1, 2, 3]));
+  });
+
+  it('rejects bad spaces', () => {
+    expect(() => logUniform(0, 1)).toThrow(ValueError);
+    expect(() => choice([])).toThrow(ValueError);
+    expect(() => gridConfigs({ a: [] })).toThrow(/"a" has no values/);
+  });
+});
+
+describe('search', () => {
+  const quadratic = async (c: Record<string, unknown>) => ({
+    valLoss: (Number(c.x) - 2) ** 2 + Number(c.y),
+    valAccuracy: -Number(c.x),
+  });
+
+  it('selects the best trial on the validation metric in either direction', async () => {
+    const r = await gridSearch({ x: [0, 1, 2, 3], y: [0, 1] }, quadratic, { metric: 'valLoss', verbose: false });
+    expect(r.rows).toHaveLength(8);
+    expect(r.best.config).toEqual({ x: 2, y: 0 });
+    expect(r.sorted('valAccuracy')[0].config.x).toBe(0);
+  });
+
+  it('records failed trials and keeps going', async () => {
+    const r = await gridSearch(
+      { x: [1, 2] },
+      async (c) => {
+        if (c.x === 1) throw new Error('diverged');
+        return { valLoss: 1 };
+      },
+      { metric: 'valLoss', verbose: false },
+    );
+    expect(r.rows.map((row) => row.error)).toEqual(['diverged', undefined]);
+    expect(r.best.config.x).toBe(2);
+  });
+
+  it('exports CSV and JSON, and resumes without rerunning finished trials', async () => {
+    const calls: number[] = [];
+    const trial = async (c: Record<string, unknown>, { index }: { index: number }) => {
+      calls.push(index);
+      return { valLoss: Math.abs(Number(c.x) - 0.3) };
+    };
+    const space = { x: logUniform(0.01, 1), tag: ['a,b', 'c'] };
+    const partial = await randomSearch(space, trial, { metric: 'valLoss', trials: 3, seed: 5, verbose: false });
+    const csv = partial.toCSV();
+    expect(csv.split('\n')[0]).toBe('trial,x,tag,valLoss,seconds,error');
+    expect(csv).toContain('"a,b"');
+    const saved = SearchResults.fromJSON(JSON.stringify(partial));
+    calls.length = 0;
+    const full = await randomSearch(space, trial, {
+      metric: 'valLoss',
+      trials: 6,
+      seed: 5,
+      resume: saved,
+      verbose: false,
+    });
+    expect(calls).toEqual([3, 4, 5]);
+    expect(full.rows.slice(0, 3)).toEqual(partial.rows);
+    expect(String(full).split('\n')).toHaveLength(7);
+  });
+
+  it('rejects a missing metric and parallel runs without a trial module', async () => {
+    await expect(gridSearch({ x: [1] }, quadratic, { metric: '' })).rejects.toThrow(ValueError);
+    await expect(gridSearch({ x: [1] }, quadratic, { metric: 'valLoss', parallel: 2 })).rejects.toThrow(
+      /needs trialModule/,
+    );
+  });
+});
