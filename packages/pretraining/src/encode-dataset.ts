@@ -1,5 +1,5 @@
 /** encodeFeatures: pushes a whole dataset through a trained layer, batch by batch, into host memory. */
-import { type Tensor, sliceRows, tensor, tidy } from '@backprop/core';
+import { sliceRows, type Tensor, tensor, tidy } from '@backprop/core';
 import type { Features } from './validate.js';
 
 /**
@@ -7,7 +7,11 @@ import type { Features } from './validate.js';
  * next layer's training set in greedy layer-wise training (probabilities for an RBM, as in
  * Hinton, Osindero & Teh 2006).
  */
-export async function encodeFeatures(encode: (x: Tensor) => Tensor, data: Features, { batchSize = 500 } = {}): Promise<Features> {
+export async function encodeFeatures(
+  encode: (x: Tensor) => Tensor,
+  data: Features,
+  { batchSize = 500 } = {},
+): Promise<Features> {
   const n = data.xShape[0];
   const parts: Float32Array[] = [];
   let width = 0;

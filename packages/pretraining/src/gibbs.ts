@@ -1,7 +1,7 @@
 /** Gibbs sampling from an RBM: run chains v → h → v to generate images. */
-import { type Tensor, ValueError, formatShape, keep, tidy } from '@backprop/core';
-import { type RBM, bernoulliFrom } from './rbm.js';
-import { type Sampler, philoxSampler } from './sampler.js';
+import { formatShape, keep, type Tensor, tidy, ValueError } from '@backprop/core';
+import { bernoulliFrom, type RBM } from './rbm.js';
+import { philoxSampler, type Sampler } from './sampler.js';
 import { positiveInt } from './validate.js';
 
 /** Options of {@link gibbsSample}. */
@@ -17,9 +17,15 @@ export interface GibbsOptions {
  * returns E[v | h] of the last step (the usual picture of an RBM sample: means, not binary
  * draws). Each step draws h ~ p(h | v) then v ~ p(v | h) (Gaussian visible units keep the mean, no noise).
  */
-export function gibbsSample(rbm: RBM, start: Tensor, { steps = 1000, sampler = philoxSampler(0) }: GibbsOptions = {}): Tensor {
+export function gibbsSample(
+  rbm: RBM,
+  start: Tensor,
+  { steps = 1000, sampler = philoxSampler(0) }: GibbsOptions = {},
+): Tensor {
   if (start.rank !== 2 || start.shape[1] !== rbm.inputs) {
-    throw new ValueError(`gibbsSample: expected start of shape [chains, ${rbm.inputs}], got ${formatShape(start.shape)}`);
+    throw new ValueError(
+      `gibbsSample: expected start of shape [chains, ${rbm.inputs}], got ${formatShape(start.shape)}`,
+    );
   }
   positiveInt('gibbsSample', 'steps', steps);
   let v = start;

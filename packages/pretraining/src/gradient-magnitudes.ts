@@ -1,5 +1,15 @@
 /** Per-layer gradient magnitudes of a model on a probe batch, and a callback that records them early in training. */
-import { type ArrayDataset, type Callback, type Loss, type Module, dispose, losses, tensor, tidy, valueAndGrad } from '@backprop/core';
+import {
+  type ArrayDataset,
+  type Callback,
+  dispose,
+  type Loss,
+  losses,
+  type Module,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@backprop/core';
 
 /** Gradient statistics of one weight matrix. */
 export interface LayerGradient {
@@ -15,7 +25,11 @@ export interface LayerGradient {
  * ∂J/∂W for every weight matrix (rank-2 parameter) of `model` on the batch (x, y), in
  * declaration order — the first entry is the lowest layer. The model's parameters are unchanged.
  */
-export async function layerGradients(model: Module, probe: ArrayDataset, { loss = losses.softmaxCrossEntropy }: { loss?: Loss } = {}): Promise<LayerGradient[]> {
+export async function layerGradients(
+  model: Module,
+  probe: ArrayDataset,
+  { loss = losses.softmaxCrossEntropy }: { loss?: Loss } = {},
+): Promise<LayerGradient[]> {
   const named = model.namedParameters().filter(([, p]) => p.shape.length === 2);
   const stats = tidy(() => {
     const x = tensor(probe.x, probe.xShape, 'float32');
@@ -46,7 +60,10 @@ export interface GradientRecord {
  * gradients to callbacks, so the probe batch is differentiated again). Read `records` after fit.
  * Used to show the lecture's claim that without pretraining the gradient is diluted in the lower layers.
  */
-export function gradientMagnitudes(probe: ArrayDataset, { batches = 50, every = 1, loss }: { batches?: number; every?: number; loss?: Loss } = {}): Callback & {
+export function gradientMagnitudes(
+  probe: ArrayDataset,
+  { batches = 50, every = 1, loss }: { batches?: number; every?: number; loss?: Loss } = {},
+): Callback & {
   records: GradientRecord[];
 } {
   const records: GradientRecord[] = [];

@@ -1,15 +1,15 @@
 /** Greedy layer-wise pretraining of a stack: a DBN of RBMs, stacked (denoising) autoencoders, or supervised layers. */
-import { type ArrayDataset, type Optimizer, ShapeError, fit, losses, nn } from '@backprop/core';
+import { type ArrayDataset, fit, losses, nn, type Optimizer, ShapeError } from '@backprop/core';
 import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
-import type { ActivationName, Encoder } from './encoder.js';
 import { encodeFeatures } from './encode-dataset.js';
+import type { ActivationName, Encoder } from './encoder.js';
 import type { EpochRecord, ProgressOptions } from './progress.js';
 import { RBM, type VisibleUnits } from './rbm.js';
 import { sgd } from './sgd.js';
 import { SupervisedLayer } from './supervised-layer.js';
 import { type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
 import { type TrainRbmOptions, trainRbm } from './train-rbm.js';
-import { type Features, checkFeatures, checkSizes, checkUnitInterval } from './validate.js';
+import { checkFeatures, checkSizes, checkUnitInterval, type Features } from './validate.js';
 
 /** A pretrained stack and the per-layer, per-epoch history of its training. */
 export interface Stack<L extends Encoder> {
@@ -37,7 +37,10 @@ function prepare(op: string, data: Features, sizes: readonly number[]): void {
  * @throws ShapeError when `sizes` is malformed or does not start with the data width;
  *   ValueError for Bernoulli input units given data outside [0, 1] — before any training.
  */
-export async function pretrainDbn(data: Features, options: GreedyOptions & { rbm?: Omit<TrainRbmOptions, 'layer' | 'seed'>; visible?: VisibleUnits }): Promise<Stack<RBM>> {
+export async function pretrainDbn(
+  data: Features,
+  options: GreedyOptions & { rbm?: Omit<TrainRbmOptions, 'layer' | 'seed'>; visible?: VisibleUnits },
+): Promise<Stack<RBM>> {
   const { sizes, seed = 0, visible = 'bernoulli', rbm: train = {} } = options;
   prepare('pretrainDbn', data, sizes);
   if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
@@ -60,9 +63,21 @@ export async function pretrainDbn(data: Features, options: GreedyOptions & { rbm
  */
 export async function pretrainAutoencoders(
   data: Features,
-  options: GreedyOptions & { autoencoder?: Omit<AutoencoderOptions, 'seed'>; train?: Omit<TrainAutoencoderOptions, 'layer' | 'seed' | 'optimizer' | 'corruption'>; optimizer?: () => Optimizer; corruption?: TrainAutoencoderOptions['corruption'][] },
+  options: GreedyOptions & {
+    autoencoder?: Omit<AutoencoderOptions, 'seed'>;
+    train?: Omit<TrainAutoencoderOptions, 'layer' | 'seed' | 'optimizer' | 'corruption'>;
+    optimizer?: () => Optimizer;
+    corruption?: TrainAutoencoderOptions['corruption'][];
+  },
 ): Promise<Stack<Autoencoder>> {
-  const { sizes, seed = 0, autoencoder = {}, train = {}, optimizer = () => sgd({ lr: 0.1 }), corruption = [] } = options;
+  const {
+    sizes,
+    seed = 0,
+    autoencoder = {},
+    train = {},
+    optimizer = () => sgd({ lr: 0.1 }),
+    corruption = [],
+  } = options;
   prepare('pretrainAutoencoders', data, sizes);
   if ((autoencoder.loss ?? 'crossEntropy') === 'crossEntropy') checkUnitInterval('pretrainAutoencoders', data.x);
   const stack: Stack<Autoencoder> = { layers: [], history: [] };
@@ -71,7 +86,16 @@ export async function pretrainAutoencoders(
     const ae = new Autoencoder(sizes[i], sizes[i + 1], { ...autoencoder, seed: seed + 100 * i });
     const opt = optimizer();
     const layer = { index: i + 1, count: sizes.length - 1 };
-    stack.history.push(...(await trainAutoencoder(ae, input, { ...train, ...pick(options), optimizer: opt, corruption: corruption[i], layer, seed: seed + i })));
+    stack.history.push(
+      ...(await trainAutoencoder(ae, input, {
+        ...train,
+        ...pick(options),
+        optimizer: opt,
+        corruption: corruption[i],
+        layer,
+        seed: seed + i,
+      })),
+    );
     opt.dispose();
     stack.layers.push(ae);
     if (i + 2 < sizes.length) input = await encodeFeatures((x) => ae.encode(x), input);
@@ -87,12 +111,28 @@ export async function pretrainAutoencoders(
  */
 export async function pretrainSupervised(
   data: ArrayDataset,
-  options: GreedyOptions & { classes: number; activation?: ActivationName; epochs?: number; batchSize?: number; optimizer?: () => Optimizer },
+  options: GreedyOptions & {
+    classes: number;
+    activation?: ActivationName;
+    epochs?: number;
+    batchSize?: number;
+    optimizer?: () => Optimizer;
+  },
 ): Promise<Stack<SupervisedLayer>> {
-  const { sizes, seed = 0, classes, activation = 'sigmoid', epochs = 5, batchSize = 32, optimizer = () => sgd({ lr: 0.1 }) } = options;
+  const {
+    sizes,
+    seed = 0,
+    classes,
+    activation = 'sigmoid',
+    epochs = 5,
+    batchSize = 32,
+    optimizer = () => sgd({ lr: 0.1 }),
+  } = options;
   prepare('pretrainSupervised', data, sizes);
   if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {
-    throw new ShapeError(`pretrainSupervised: expected int32 labels [${data.xShape[0]}], got ${data.y?.constructor?.name} [${data.yShape}]`);
+    throw new ShapeError(
+      `pretrainSupervised: expected int32 labels [${data.xShape[0]}], got ${data.y?.constructor?.name} [${data.yShape}]`,
+    );
   }
   const stack: Stack<SupervisedLayer> = { layers: [], history: [] };
   let input: Features = data;
@@ -102,19 +142,32 @@ export async function pretrainSupervised(
     const model = nn.sequential(hidden, head);
     const opt = optimizer();
     const count = sizes.length - 1;
-    const h = await fit(model, { x: input.x, xShape: input.xShape, y: data.y, yShape: data.yShape }, {
-      loss: losses.softmaxCrossEntropy,
-      optimizer: opt,
-      epochs,
-      batchSize,
-      seed: seed + i,
-      metrics: ['accuracy'],
-      verbose: false,
-    });
+    const h = await fit(
+      model,
+      { x: input.x, xShape: input.xShape, y: data.y, yShape: data.yShape },
+      {
+        loss: losses.softmaxCrossEntropy,
+        optimizer: opt,
+        epochs,
+        batchSize,
+        seed: seed + i,
+        metrics: ['accuracy'],
+        verbose: false,
+      },
+    );
     h.epochs.forEach((logs, e) => {
-      const record: EpochRecord = { layer: i + 1, epoch: e + 1, loss: logs.loss, extra: { accuracy: logs.accuracy }, seconds: 0 };
+      const record: EpochRecord = {
+        layer: i + 1,
+        epoch: e + 1,
+        loss: logs.loss,
+        extra: { accuracy: logs.accuracy },
+        seconds: 0,
+      };
       stack.history.push(record);
-      if (!options.silent) (options.log ?? console.log)(`layer ${i + 1}/${count} epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(4)} accuracy ${logs.accuracy.toFixed(4)}`);
+      if (!options.silent)
+        (options.log ?? console.log)(
+          `layer ${i + 1}/${count} epoch ${e + 1}/${epochs} loss ${logs.loss.toFixed(4)} accuracy ${logs.accuracy.toFixed(4)}`,
+        );
     });
     opt.dispose();
     head.dispose();

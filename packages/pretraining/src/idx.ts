@@ -8,12 +8,12 @@ export interface IdxArray {
 }
 
 const types: Record<number, [number, (b: DataView, o: number) => number]> = {
-  0x08: [1, (b, o) => b.getUint8(o)],
-  0x09: [1, (b, o) => b.getInt8(o)],
-  0x0b: [2, (b, o) => b.getInt16(o)],
-  0x0c: [4, (b, o) => b.getInt32(o)],
-  0x0d: [4, (b, o) => b.getFloat32(o)],
-  0x0e: [8, (b, o) => b.getFloat64(o)],
+  8: [1, (b, o) => b.getUint8(o)],
+  9: [1, (b, o) => b.getInt8(o)],
+  11: [2, (b, o) => b.getInt16(o)],
+  12: [4, (b, o) => b.getInt32(o)],
+  13: [4, (b, o) => b.getFloat32(o)],
+  14: [8, (b, o) => b.getFloat64(o)],
 };
 
 /**
@@ -22,7 +22,8 @@ const types: Record<number, [number, (b: DataView, o: number) => number]> = {
  */
 export function readIdx(bytes: Uint8Array): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4 || view.getUint16(0) !== 0) throw new ValueError('readIdx: not an IDX file, got a bad magic number');
+  if (bytes.length < 4 || view.getUint16(0) !== 0)
+    throw new ValueError('readIdx: not an IDX file, got a bad magic number');
   const type = bytes[2];
   const dims = bytes[3];
   const spec = types[type];
@@ -31,9 +32,10 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   const n = shape.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * dims;
   const [size, get] = spec;
-  if (bytes.length !== start + n * size) throw new ValueError(`readIdx: expected ${start + n * size} bytes for shape [${shape}], got ${bytes.length}`);
+  if (bytes.length !== start + n * size)
+    throw new ValueError(`readIdx: expected ${start + n * size} bytes for shape [${shape}], got ${bytes.length}`);
   if (type === 0x08) return { shape, data: bytes.slice(start) };
-  const ctor = { 0x09: Int8Array, 0x0b: Int16Array, 0x0c: Int32Array, 0x0d: Float32Array, 0x0e: Float64Array }[type]!;
+  const ctor = { 9: Int8Array, 11: Int16Array, 12: Int32Array, 13: Float32Array, 14: Float64Array }[type]!;
   const data = new ctor(n);
   for (let i = 0; i < n; i++) data[i] = get(view, start + i * size);
   return { shape, data };
@@ -52,7 +54,8 @@ export async function loadIdxDataset(imagesPath: string, labelsPath: string): Pr
   };
   const [images, labels] = await Promise.all([read(imagesPath), read(labelsPath)]);
   const n = images.shape[0];
-  if (labels.shape.length !== 1 || labels.shape[0] !== n) throw new ValueError(`loadIdxDataset: ${n} images but labels of shape [${labels.shape}]`);
+  if (labels.shape.length !== 1 || labels.shape[0] !== n)
+    throw new ValueError(`loadIdxDataset: ${n} images but labels of shape [${labels.shape}]`);
   const d = images.shape.slice(1).reduce((a, b) => a * b, 1);
   const x = new Float32Array(n * d);
   for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;

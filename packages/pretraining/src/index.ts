@@ -4,22 +4,23 @@
  * Gaussian visible units, CD-k and persistent CD), deep belief nets, stacked (denoising)
  * autoencoders, greedy supervised pretraining, and conversion to a core MLP for fine-tuning.
  */
-export { type ActivationName, type Encoder } from './encoder.js';
-export { RBM, type RBMOptions, type VisibleUnits } from './rbm.js';
-export { cdStep, disposeRbmState, type CdStepOptions, type RbmTrainState, type SparsityOptions } from './cd-step.js';
-export { trainRbm, hintonMomentum, type TrainRbmOptions } from './train-rbm.js';
-export { pseudoLikelihood, type PseudoLikelihoodOptions } from './pseudo-likelihood.js';
-export { gibbsSample, type GibbsOptions } from './gibbs.js';
-export { philoxSampler, replaySampler, type Sampler } from './sampler.js';
-export type { EpochRecord, ProgressOptions } from './progress.js';
-export type { Features } from './validate.js';
-export { Autoencoder, autoencoder, type AutoencoderOptions, type ReconstructionLoss } from './autoencoder.js';
-export { corrupt, type Corruption } from './corruption.js';
-export { trainAutoencoder, type TrainAutoencoderOptions } from './train-autoencoder.js';
-export { SupervisedLayer } from './supervised-layer.js';
-export { pretrainDbn, pretrainAutoencoders, pretrainSupervised, type GreedyOptions, type Stack } from './greedy.js';
+
+export { Autoencoder, type AutoencoderOptions, autoencoder, type ReconstructionLoss } from './autoencoder.js';
+export { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState, type SparsityOptions } from './cd-step.js';
+export { type Corruption, corrupt } from './corruption.js';
 export { encodeFeatures } from './encode-dataset.js';
-export { toMlp, type ToMlpOptions } from './to-mlp.js';
+export type { ActivationName, Encoder } from './encoder.js';
+export { type GibbsOptions, gibbsSample } from './gibbs.js';
+export { type GradientRecord, gradientMagnitudes, type LayerGradient, layerGradients } from './gradient-magnitudes.js';
+export { type GreedyOptions, pretrainAutoencoders, pretrainDbn, pretrainSupervised, type Stack } from './greedy.js';
+export { type IdxArray, loadIdxDataset, readIdx } from './idx.js';
+export type { EpochRecord, ProgressOptions } from './progress.js';
+export { type PseudoLikelihoodOptions, pseudoLikelihood } from './pseudo-likelihood.js';
+export { RBM, type RBMOptions, type VisibleUnits } from './rbm.js';
+export { philoxSampler, replaySampler, type Sampler } from './sampler.js';
 export { sgd } from './sgd.js';
-export { layerGradients, gradientMagnitudes, type LayerGradient, type GradientRecord } from './gradient-magnitudes.js';
-export { readIdx, loadIdxDataset, type IdxArray } from './idx.js';
+export { SupervisedLayer } from './supervised-layer.js';
+export { type ToMlpOptions, toMlp } from './to-mlp.js';
+export { type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
+export { hintonMomentum, type TrainRbmOptions, trainRbm } from './train-rbm.js';
+export type { Features } from './validate.js';

@@ -1,7 +1,21 @@
 /** Pseudo-likelihood of binary data under an RBM, as scikit-learn's BernoulliRBM.score_samples. */
-import { type Tensor, ValueError, cast, floor, formatShape, minimum, mul, neg, oneHot, softplus, sub, tensor, tidy } from '@backprop/core';
+import {
+  cast,
+  floor,
+  formatShape,
+  minimum,
+  mul,
+  neg,
+  oneHot,
+  softplus,
+  sub,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@backprop/core';
 import type { RBM } from './rbm.js';
-import { type Sampler, philoxSampler } from './sampler.js';
+import { philoxSampler, type Sampler } from './sampler.js';
 
 /** Options of {@link pseudoLikelihood}. */
 export interface PseudoLikelihoodOptions {
@@ -18,13 +32,16 @@ export interface PseudoLikelihoodOptions {
  */
 export function pseudoLikelihood(rbm: RBM, v: Tensor, { flip, sampler }: PseudoLikelihoodOptions = {}): Tensor {
   const [n, d] = v.shape;
-  if (v.rank !== 2 || d !== rbm.inputs) throw new ValueError(`pseudoLikelihood: expected v of shape [N, ${rbm.inputs}], got ${formatShape(v.shape)}`);
+  if (v.rank !== 2 || d !== rbm.inputs)
+    throw new ValueError(`pseudoLikelihood: expected v of shape [N, ${rbm.inputs}], got ${formatShape(v.shape)}`);
   let indices: Tensor | undefined;
   if (flip) {
-    if (flip.length !== n) throw new ValueError(`pseudoLikelihood: flip needs one index per row (${n}), got ${flip.length}`);
+    if (flip.length !== n)
+      throw new ValueError(`pseudoLikelihood: flip needs one index per row (${n}), got ${flip.length}`);
     const host = Int32Array.from(flip);
     const bad = host.findIndex((i) => i < 0 || i >= d);
-    if (bad >= 0) throw new ValueError(`pseudoLikelihood: flip indices must lie in [0, ${d}), got ${host[bad]} at row ${bad}`);
+    if (bad >= 0)
+      throw new ValueError(`pseudoLikelihood: flip indices must lie in [0, ${d}), got ${host[bad]} at row ${bad}`);
     indices = tensor(host, [n], 'int32');
   }
   const result = tidy(() => {

@@ -1,5 +1,22 @@
 /** RBM: a restricted Boltzmann machine with Bernoulli hidden units and Bernoulli or Gaussian visible units. */
-import { Module, type Parameter, ValueError, type Tensor, cast, less, matmul, mul, neg, randomNormal, sigmoid, softplus, square, sub, sum, zeros } from '@backprop/core';
+import {
+  cast,
+  less,
+  Module,
+  matmul,
+  mul,
+  neg,
+  type Parameter,
+  randomNormal,
+  sigmoid,
+  softplus,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import type { Encoder } from './encoder.js';
 import type { Sampler } from './sampler.js';
 import { nonNegative, positiveInt } from './validate.js';

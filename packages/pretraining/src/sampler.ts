@@ -1,5 +1,5 @@
 /** Samplers: where the RBM and corruption code take their random draws, so tests can replay fixed draws. */
-import { type Tensor, ValueError, formatShape, randomNormal, randomUniform, tensor } from '@backprop/core';
+import { formatShape, randomNormal, randomUniform, type Tensor, tensor, ValueError } from '@backprop/core';
 
 /**
  * A source of random tensors. Every random choice in this package (Gibbs sampling, persistent
@@ -40,8 +40,14 @@ export function replaySampler(draws: readonly ArrayLike<number>[]): Sampler & { 
   const take = (op: string, shape: readonly number[]): Tensor => {
     const d = draws[i];
     const n = shape.reduce((a, b) => a * b, 1);
-    if (!d) throw new ValueError(`replaySampler.${op}: ran out of recorded draws after ${i}, asked for ${formatShape(shape)}`);
-    if (d.length !== n) throw new ValueError(`replaySampler.${op}: draw ${i} has ${d.length} values, got a request for ${formatShape(shape)}`);
+    if (!d)
+      throw new ValueError(
+        `replaySampler.${op}: ran out of recorded draws after ${i}, asked for ${formatShape(shape)}`,
+      );
+    if (d.length !== n)
+      throw new ValueError(
+        `replaySampler.${op}: draw ${i} has ${d.length} values, got a request for ${formatShape(shape)}`,
+      );
     i++;
     return tensor(Float32Array.from(d), shape, 'float32');
   };

@@ -1,5 +1,5 @@
 /** A minimal SGD with momentum implementing core's Optimizer: the default for pretraining when none is given. */
-import { type Optimizer, type Parameter, type Tensor, ValueError, dispose, keep, zerosLike } from '@backprop/core';
+import { dispose, keep, type Optimizer, type Parameter, type Tensor, ValueError } from '@backprop/core';
 
 /**
  * Plain SGD with PyTorch-style momentum (v ← μv + g, θ ← θ − γv). Pass any Optimizer from
@@ -7,12 +7,14 @@ import { type Optimizer, type Parameter, type Tensor, ValueError, dispose, keep,
  * runtime dependency on it.
  */
 export function sgd({ lr = 0.1, momentum = 0 }: { lr?: number; momentum?: number } = {}): Optimizer {
-  if (!(lr > 0) || !(momentum >= 0 && momentum < 1)) throw new ValueError(`sgd: need lr > 0 and momentum in [0, 1), got lr ${lr}, momentum ${momentum}`);
+  if (!(lr > 0) || !(momentum >= 0 && momentum < 1))
+    throw new ValueError(`sgd: need lr > 0 and momentum in [0, 1), got lr ${lr}, momentum ${momentum}`);
   let velocity = new Map<Parameter, Tensor>();
   return {
     lr,
     step(params, grads) {
-      if (params.length !== grads.length) throw new ValueError(`sgd.step: ${params.length} parameters but ${grads.length} gradients`);
+      if (params.length !== grads.length)
+        throw new ValueError(`sgd.step: ${params.length} parameters but ${grads.length} gradients`);
       params.forEach((p, i) => {
         let g = grads[i];
         if (momentum > 0) {

@@ -1,5 +1,5 @@
 /** SupervisedLayer: one hidden layer trained greedily with a temporary softmax output (Bengio et al. 2007). */
-import { Module, type Parameter, type Tensor, matmul, nn } from '@backprop/core';
+import { Module, matmul, nn, type Parameter, type Tensor } from '@backprop/core';
 import { activationFn } from './activation.js';
 import type { ActivationName, Encoder } from './encoder.js';
 import { positiveInt } from './validate.js';
@@ -21,7 +21,10 @@ export class SupervisedLayer extends Module implements Encoder {
     activationFn('SupervisedLayer', activation);
     const init = nn.torchDefault;
     this.weight = this.parameter('weight', init([inputs, units], { fanIn: inputs, fanOut: units, seed }));
-    this.hiddenBias = this.parameter('hiddenBias', init([units], { fanIn: inputs, fanOut: units, seed: seed === undefined ? undefined : seed + 1 }));
+    this.hiddenBias = this.parameter(
+      'hiddenBias',
+      init([units], { fanIn: inputs, fanOut: units, seed: seed === undefined ? undefined : seed + 1 }),
+    );
   }
 
   /** act(xW + c). */

@@ -1,5 +1,5 @@
 /** toMlp: turns a stack of pretrained layers into a core MLP with a fresh output layer, ready for fine-tuning. */
-import { type Module, ShapeError, ValueError, nn } from '@backprop/core';
+import { type Module, nn, ShapeError, ValueError } from '@backprop/core';
 import { activationLayer } from './activation.js';
 import type { Encoder } from './encoder.js';
 import { checkChain, positiveInt } from './validate.js';
@@ -21,13 +21,16 @@ export interface ToMlpOptions {
  * @throws ShapeError when the layers' sizes do not chain; ValueError for an empty stack.
  */
 export function toMlp(layers: readonly Encoder[], { outputs, output = {} }: ToMlpOptions): nn.Sequential {
-  if (!Array.isArray(layers) || layers.length === 0) throw new ValueError('toMlp: need at least one pretrained layer, got none');
+  if (!Array.isArray(layers) || layers.length === 0)
+    throw new ValueError('toMlp: need at least one pretrained layer, got none');
   checkChain('toMlp', layers);
   if (outputs !== 0) positiveInt('toMlp', 'outputs', outputs);
   const modules: Module[] = [];
   for (const layer of layers) {
     if (layer.weight.shape[0] !== layer.inputs || layer.weight.shape[1] !== layer.units) {
-      throw new ShapeError(`toMlp: a layer's weight must be [${layer.inputs}, ${layer.units}], got [${layer.weight.shape}]`);
+      throw new ShapeError(
+        `toMlp: a layer's weight must be [${layer.inputs}, ${layer.units}], got [${layer.weight.shape}]`,
+      );
     }
     const dense = new nn.Dense(layer.inputs, layer.units);
     dense.weight.assign(layer.weight.value.add(0));

@@ -1,11 +1,11 @@
 /** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
-import { type Optimizer, ValueError, dispose, permutation, takeRows, tensor, tidy, valueAndGrad } from '@backprop/core';
+import { dispose, type Optimizer, permutation, takeRows, tensor, tidy, ValueError, valueAndGrad } from '@backprop/core';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
-import { type Sampler, philoxSampler } from './sampler.js';
+import { philoxSampler, type Sampler } from './sampler.js';
 import { sgd } from './sgd.js';
-import { type Features, checkFeatures, checkUnitInterval, positiveInt } from './validate.js';
+import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
 
 /** Options of {@link trainAutoencoder}. */
 export interface TrainAutoencoderOptions extends ProgressOptions {
@@ -35,11 +35,16 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
  * @throws ShapeError when the data width is not `ae.inputs`; ValueError for cross-entropy given
  *   data outside [0, 1] or bad options — before any update.
  */
-export async function trainAutoencoder(ae: Autoencoder, data: Features, options: TrainAutoencoderOptions = {}): Promise<EpochRecord[]> {
+export async function trainAutoencoder(
+  ae: Autoencoder,
+  data: Features,
+  options: TrainAutoencoderOptions = {},
+): Promise<EpochRecord[]> {
   const { epochs = 10, batchSize = 20, corruption, seed = 0, onEpoch, onBatch } = options;
   const n = checkFeatures('trainAutoencoder', data, ae.inputs);
   positiveInt('trainAutoencoder', 'batchSize', batchSize);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
   checkCorruption('trainAutoencoder', corruption);
   if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
   const optimizer = options.optimizer ?? sgd({ lr: 0.1 });
@@ -64,7 +69,12 @@ export async function trainAutoencoder(ae: Autoencoder, data: Features, options:
       onBatch?.(e);
       dispose(step);
     }
-    const record: EpochRecord = { layer: options.layer?.index ?? 1, epoch: epoch + 1, loss: lossSum / n, seconds: (performance.now() - start) / 1000 };
+    const record: EpochRecord = {
+      layer: options.layer?.index ?? 1,
+      epoch: epoch + 1,
+      loss: lossSum / n,
+      seconds: (performance.now() - start) / 1000,
+    };
     records.push(record);
     reportEpoch(record, epochs, 'recon', options);
     onEpoch?.(record);

@@ -1,10 +1,10 @@
 /** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
-import { ValueError, permutation, takeRows, tensor, tidy } from '@backprop/core';
-import { type CdStepOptions, type RbmTrainState, cdStep, disposeRbmState } from './cd-step.js';
+import { permutation, takeRows, tensor, tidy, ValueError } from '@backprop/core';
+import { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState } from './cd-step.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
 import type { RBM } from './rbm.js';
-import { type Sampler, philoxSampler } from './sampler.js';
-import { type Features, checkFeatures, checkUnitInterval, positiveInt } from './validate.js';
+import { philoxSampler, type Sampler } from './sampler.js';
+import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
 
 /** Options of {@link trainRbm}. */
 export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, ProgressOptions {
@@ -47,7 +47,8 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
   const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, onBatch, ...rest } = options;
   const n = checkFeatures('trainRbm', data, rbm.inputs);
   positiveInt('trainRbm', 'batchSize', batchSize);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${epochs}`);
   if (rbm.visible === 'bernoulli') checkUnitInterval('trainRbm', data.x);
   const sampler = options.sampler ?? philoxSampler(seed);
   const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;
@@ -62,13 +63,20 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
       let errorSum = 0;
       for (let s = 0; s < n; s += batchSize) {
         const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
-        const err = tidy(() => cdStep(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, { ...rest, momentum: momentumAt(epoch) }));
+        const err = tidy(() =>
+          cdStep(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, { ...rest, momentum: momentumAt(epoch) }),
+        );
         const e = (await err.data())[0];
         errorSum += e * rows.xShape[0];
         onBatch?.(e);
         err.dispose();
       }
-      const record: EpochRecord = { layer, epoch: epoch + 1, loss: errorSum / n, seconds: (performance.now() - start) / 1000 };
+      const record: EpochRecord = {
+        layer,
+        epoch: epoch + 1,
+        loss: errorSum / n,
+        seconds: (performance.now() - start) / 1000,
+      };
       records.push(record);
       reportEpoch(record, epochs, 'recon', options);
       onEpoch?.(record);

@@ -1,5 +1,5 @@
 /** Input checks shared by the package: positive sizes, chaining layer sizes, data ranges. */
-import { ShapeError, ValueError, formatShape } from '@backprop/core';
+import { formatShape, ShapeError, ValueError } from '@backprop/core';
 
 /** A dataset's features: `x` row-major with shape [N, D]. */
 export interface Features {
@@ -14,7 +14,8 @@ export function positiveInt(op: string, name: string, v: number): void {
 
 /** Throws ValueError unless `v` is a finite number ≥ 0. */
 export function nonNegative(op: string, name: string, v: number): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+    throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
 }
 
 /** Throws unless `data` is [N, D] with D = `width` (ShapeError) and N ≥ 1. Returns N. */
@@ -23,10 +24,14 @@ export function checkFeatures(op: string, data: Features, width: number): number
     throw new ValueError(`${op}: expected features { x: Float32Array, xShape: [N, D] }`);
   }
   if (data.xShape.length !== 2 || data.xShape[0] * data.xShape[1] !== data.x.length) {
-    throw new ShapeError(`${op}: expected x of shape [N, D] filled by its array, got ${formatShape(data.xShape)} with ${data.x.length} values`);
+    throw new ShapeError(
+      `${op}: expected x of shape [N, D] filled by its array, got ${formatShape(data.xShape)} with ${data.x.length} values`,
+    );
   }
   if (data.xShape[1] !== width) {
-    throw new ShapeError(`${op}: the data has ${data.xShape[1]} features but the layer expects ${width}, got x ${formatShape(data.xShape)}`);
+    throw new ShapeError(
+      `${op}: the data has ${data.xShape[1]} features but the layer expects ${width}, got x ${formatShape(data.xShape)}`,
+    );
   }
   if (data.xShape[0] < 1) throw new ValueError(`${op}: the data is empty, got x ${formatShape(data.xShape)}`);
   return data.xShape[0];
@@ -37,7 +42,9 @@ export function checkUnitInterval(op: string, x: ArrayLike<number>): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (!(v >= 0 && v <= 1)) {
-      throw new ValueError(`${op}: Bernoulli visible units need data in [0, 1], got ${v} at index ${i}; rescale the inputs or use visible: 'gaussian'`);
+      throw new ValueError(
+        `${op}: Bernoulli visible units need data in [0, 1], got ${v} at index ${i}; rescale the inputs or use visible: 'gaussian'`,
+      );
     }
   }
 }
@@ -45,7 +52,9 @@ export function checkUnitInterval(op: string, x: ArrayLike<number>): void {
 /** Throws ShapeError unless `sizes` has ≥ 2 positive integers (input width, then one width per layer). */
 export function checkSizes(op: string, sizes: readonly number[]): void {
   if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new ShapeError(`${op}: sizes must list the input width and at least one layer width as positive integers, got [${sizes}]`);
+    throw new ShapeError(
+      `${op}: sizes must list the input width and at least one layer width as positive integers, got [${sizes}]`,
+    );
   }
 }
 

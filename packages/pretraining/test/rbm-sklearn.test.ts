@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { tensor, tidy } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RBM, type RbmTrainState, cdStep, disposeRbmState, pseudoLikelihood, replaySampler } from '../src/index.js';
+import { cdStep, disposeRbmState, pseudoLikelihood, RBM, type RbmTrainState, replaySampler } from '../src/index.js';
 import { maxDiff, useCpu } from './setup.js';
 
 const golden = JSON.parse(readFileSync(new URL('./golden/rbm.json', import.meta.url), 'utf8'));

@@ -1,6 +1,7 @@
 /** Shared test setup: the CPU backend and small helpers. */
-import { setBackend } from '@backprop/core';
+
 import { cpu } from '@backprop/backend-cpu';
+import { setBackend } from '@backprop/core';
 
 /** Installs the CPU backend (call from beforeAll). */
 export async function useCpu(): Promise<void> {

@@ -2,9 +2,9 @@
  * The lecture's overfitting picture: a large MLP (784-512-512-10) trained by SGD on 500 MNIST digits, with
  * training and validation loss per epoch, without regularization and with L2, dropout, early stopping and batch
  * normalization. Writes docs/overfitting.{json,svg,md}. Build and run: `pnpm run demo:overfitting` in this package.
- * Optional arguments: epochs (default 40), training size (500), validation size (2000).
+ * Optional arguments: epochs (default 30), training size (500), validation size (2000).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import {
   type ArrayDataset,
@@ -26,7 +26,7 @@ import { mnist } from '@backprop/datasets';
 import { batchNorm1d, dropout, earlyStopping, l2 } from '@backprop/regularizers';
 import { type Curves, lossPlot } from './plot.js';
 
-const [epochs = 40, trainSize = 500, valSize = 2000] = process.argv.slice(2).map(Number);
+const [epochs = 30, trainSize = 500, valSize = 2000] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 const lr = 0.05;
 const momentum = 0.9;
 const batchSize = 32;
@@ -159,13 +159,51 @@ async function run(config: Config, train: ArrayDataset, val: ArrayDataset) {
   };
 }
 
+type Result = Awaited<ReturnType<typeof run>>;
+interface Report {
+  setup: { model: string; optimizer: string; batchSize: number; epochs: number; trainSize: number; valSize: number; lambda: number; seed: number; node: string };
+  results: Result[];
+}
+
+/** Writes docs/overfitting.svg and docs/overfitting.md from the recorded report. */
+function render({ setup, results }: Report): void {
+  const curves: Curves[] = results.map((r) => ({ name: r.name.replace(/ \(.*\)/, ''), train: r.train, val: r.val, best: r.best }));
+  const title = `Cross-entropy loss, MLP 784-512-512-10 on ${setup.trainSize} MNIST digits (validation: ${setup.valSize})`;
+  writeFileSync(new URL('overfitting.svg', docs), lossPlot(curves, { title }));
+  const f = (v: number) => v.toFixed(3);
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.epochsRun} | ${f(r.final.trainLoss)} | ${f(r.final.valLoss)} | **${f(r.final.gap)}** | ${(100 * r.final.trainAccuracy).toFixed(1)}% | ${(100 * r.final.valAccuracy).toFixed(1)}% | ${r.seconds.toFixed(0)} s |`,
+  );
+  const md = [
+    '# Overfitting, and what each regularizer does about it',
+    '',
+    `A multilayer perceptron 784-512-512-10 (ReLU, ~670k parameters, PyTorch's default initialization) trained by ${setup.optimizer}, batch ${setup.batchSize}, for up to ${setup.epochs} epochs on only ${setup.trainSize} MNIST digits, validated on ${setup.valSize} others (\`mnist.load({ trainSize: ${setup.trainSize}, testSize: ${setup.valSize}, seed: 0 })\`). The network can memorize the training set; the gap between validation and training loss is the overfitting the lecture draws.`,
+    '',
+    '![training and validation loss per epoch](overfitting.svg)',
+    '',
+    'Final numbers, both losses measured in evaluation mode without the penalty term (for early stopping: on the restored best weights, circled in the plot):',
+    '',
+    '| configuration | epochs run | train loss | val loss | gap (val − train) | train acc. | val acc. | time |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Produced by \`scripts/overfitting.ts\` (\`pnpm run demo:overfitting\` in packages/regularizers; Node ${setup.node}, backend-cpu, 2-core machine shared with other jobs, so the times are indicative only); the raw curves are in [overfitting.json](overfitting.json). Every configuration starts from the same seed (\`manualSeed(0)\`) and sees the same minibatch order. \`node dist/scripts/overfitting.js --plot\` redraws the plot and this page from the JSON.`,
+    '',
+  ].join('\n');
+  writeFileSync(new URL('overfitting.md', docs), md);
+  console.log(rows.join('\n'));
+}
+
 async function main() {
+  if (process.argv[2] === '--plot') {
+    render(JSON.parse(readFileSync(new URL('overfitting.json', docs), 'utf8')));
+    return;
+  }
   await setBackend(cpu());
   const { train, test: val } = await mnist.load({ trainSize, testSize: valSize, seed: 0 });
-  console.log(
-    `MLP 784-512-512-10, SGD lr ${lr} momentum ${momentum}, batch ${batchSize}, ${epochs} epochs, ${trainSize} training / ${valSize} validation digits`,
-  );
-  const results = [];
+  console.log(`MLP 784-512-512-10, SGD lr ${lr} momentum ${momentum}, batch ${batchSize}, ${epochs} epochs, ${trainSize} training / ${valSize} validation digits`);
+  const results: Result[] = [];
   for (const c of configs) results.push(await run(c, train, val));
   const setup = {
     model: '784-512-512-10 ReLU, PyTorch default init',
@@ -178,42 +216,9 @@ async function main() {
     seed: 0,
     node: process.version,
   };
-  writeFileSync(new URL('overfitting.json', docs), `${JSON.stringify({ setup, results }, null, 1)}\n`);
-  const curves: Curves[] = results.map((r) => ({
-    name: r.name.replace(/ \(.*\)/, ''),
-    train: r.train,
-    val: r.val,
-    best: r.best,
-  }));
-  writeFileSync(
-    new URL('overfitting.svg', docs),
-    lossPlot(curves, {
-      title: `Cross-entropy loss, MLP 784-512-512-10 on ${trainSize} MNIST digits (validation: ${valSize})`,
-    }),
-  );
-  const f = (v: number) => v.toFixed(3);
-  const rows = results.map(
-    (r) =>
-      `| ${r.name} | ${r.epochsRun} | ${f(r.final.trainLoss)} | ${f(r.final.valLoss)} | **${f(r.final.gap)}** | ${(100 * r.final.trainAccuracy).toFixed(1)}% | ${(100 * r.final.valAccuracy).toFixed(1)}% | ${r.seconds.toFixed(0)} s |`,
-  );
-  const md = [
-    '# Overfitting, and what each regularizer does about it',
-    '',
-    `A multilayer perceptron 784-512-512-10 (ReLU, ~670k parameters) trained by SGD with momentum (lr ${lr}, momentum ${momentum}, PyTorch's form, batch ${batchSize}) for ${epochs} epochs on only ${trainSize} MNIST digits, validated on ${valSize} others (\`mnist.load({ trainSize: ${trainSize}, testSize: ${valSize}, seed: 0 })\`). The network can memorize the training set; the gap between validation and training loss is the overfitting the lecture draws.`,
-    '',
-    '![training and validation loss per epoch](overfitting.svg)',
-    '',
-    'Final numbers, both losses measured in evaluation mode without the penalty term (for early stopping: on the restored best weights):',
-    '',
-    '| configuration | epochs run | train loss | val loss | gap (val − train) | train acc. | val acc. | time |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows,
-    '',
-    `Produced by \`scripts/overfitting.ts\` (\`pnpm run demo:overfitting\`, Node ${process.version}, backend-cpu); the raw curves are in [overfitting.json](overfitting.json). Every configuration starts from the same seed (\`manualSeed(0)\`).`,
-    '',
-  ].join('\n');
-  writeFileSync(new URL('overfitting.md', docs), md);
-  console.log(rows.join('\n'));
+  const report: Report = { setup, results };
+  writeFileSync(new URL('overfitting.json', docs), `${JSON.stringify(report, null, 1)}\n`);
+  render(report);
 }
 
 await main();

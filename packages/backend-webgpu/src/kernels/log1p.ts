@@ -1,14 +1,15 @@
 /** The log1p kernel: ln(1 + x) elementwise, accurate near 0. */
+import { LOG_WGSL } from '../shaders/log.js';
 import { unaryKernel } from './helpers/unary.js';
 
-const helpers = /* wgsl */ `
+const helpers = /* wgsl */ `${LOG_WGSL}
 fn log1p_f(x: f32) -> f32 {
   if (is_nan(x) || x < -1.0) { return nan(); }
   if (x == -1.0) { return -inf(); }
   if (is_inf(x)) { return x; }
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
-  return log(u) * (x / (u - 1.0));
+  return log_f(u) * (x / (u - 1.0));
 }`;
 
 /**

@@ -19,7 +19,7 @@ fn pow_f(a: f32, b: f32) -> f32 {
   }
   let integral = floor(b) == b;
   let odd = integral && abs(b) < 16777216.0 && (u32(abs(b)) & 1u) == 1u;
-  if (a < 0.0 && !integral) { return nan(); }
+  if (a < 0.0 && !integral && !is_inf(a)) { return nan(); }
   var r: f32;
   if (m == 0.0 || is_inf(a)) {
     r = select(0.0, inf(), (m == 0.0) == (b < 0.0));

@@ -41,7 +41,7 @@ export interface ElementwiseSpec {
 
 /**
  * out[i] = expr(inputs at i). Inputs the size of out are read at i, single values at 0, and the
- * rest through strides in `meta` ([n, rank, out.shape…, strides of each strided input…]).
+ * rest through broadcast strides in the metadata.
  */
 export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: readonly TensorInfo[], out: OutputInfo): Handle {
   const y = k.output(out);
@@ -55,20 +55,22 @@ export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: 
   const types = inputs.map((t) => wgslType(t.dtype));
   const outType = wgslType(out.dtype);
   const rank = out.shape.length;
-  const meta = new Meta().u(n, rank, ...out.shape);
+  const params = spec.params ?? [];
+  // [n, rank, params…, out.shape…, strides of each strided input…]: params sit at fixed indices.
+  const meta = new Meta().u(n, rank, ...params, ...out.shape);
+  const shapeAt = 2 + params.length;
   let strideAt = meta.length;
+  let expr = spec.expr;
+  params.forEach((_, j) => {
+    expr = expr.replaceAll(`$${j}`, `args[${2 + j}u]`);
+  });
   const reads = inputs.map((t, j) => {
     if (modes[j] === 'full') return `let ${spec.names[j]} = in${j}[i];`;
     if (modes[j] === 'one') return `let ${spec.names[j]} = in${j}[0];`;
     meta.u(...broadcastStrides(t.shape, out.shape));
-    const read = `let ${spec.names[j]} = in${j}[strided_offset(i, ${rank}u, 2u, ${strideAt}u)];`;
+    const read = `let ${spec.names[j]} = in${j}[strided_offset(i, ${rank}u, ${shapeAt}u, ${strideAt}u)];`;
     strideAt += rank;
     return read;
-  });
-  let expr = spec.expr;
-  (spec.params ?? []).forEach((word, j) => {
-    expr = expr.replaceAll(`$${j}`, `args[${meta.length}u]`);
-    meta.u(word);
   });
   const strided = modes.includes('strided');
   const key = `${spec.op}|${outType}|${types.join(',')}|${modes.join(',')}${strided ? `|r${rank}` : ''}`;

@@ -4,3 +4,4 @@ export type { CompiledGraph, Graph, GraphCompiler, GraphNode, ValueRef, ValueTyp
 export { parameterState, stateDictState, type CompiledState, type HasStateDict } from './state.js';
 export { replay } from './replay.js';
 export { trace, type CompiledResult, type Trace } from './trace.js';
+export { compileTrainStep, type TrainStepOptions } from './train-step.js';

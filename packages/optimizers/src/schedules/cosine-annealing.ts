@@ -18,7 +18,10 @@ export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: n
   return (k, base) => {
     if (!Number.isInteger(k) || k < 0) throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${k}`);
     let values = memo.get(base);
-    if (!values) memo.set(base, (values = [base]));
+    if (!values) {
+      values = [base];
+      memo.set(base, values);
+    }
     for (let e = values.length; e <= k; e++) {
       const prev = values[e - 1];
       if ((e - 1 - tMax) % (2 * tMax) === 0) values.push(prev + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);

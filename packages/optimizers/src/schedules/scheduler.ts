@@ -55,7 +55,10 @@ export function scheduler(
       if (!Number.isFinite(lr) || lr < 0) throw new ValueError(`scheduler: the schedule gave lr ${lr} at k = ${k}`);
     });
     if (groups[0] === optimizer) optimizer.lr = lrs[0];
-    else lrs.forEach((lr, i) => (groups[i].lr = lr));
+    else
+      lrs.forEach((lr, i) => {
+        groups[i].lr = lr;
+      });
   };
   apply();
   const s: Scheduler = {

@@ -110,7 +110,10 @@ const nadamMu = (beta1: number, psi: number, t: number): number => beta1 * (1 - 
 export function nadamMuProduct(beta1: number, psi: number, t: number): number {
   const key = `${beta1},${psi}`;
   let list = muProducts.get(key);
-  if (!list) muProducts.set(key, (list = [1]));
+  if (!list) {
+    list = [1];
+    muProducts.set(key, list);
+  }
   for (let i = list.length; i <= t; i++) list.push(Math.fround(list[i - 1] * Math.fround(nadamMu(beta1, psi, i))));
   return list[t];
 }

@@ -1,7 +1,7 @@
 /** The experiment's pictures: filters, RBM samples, reconstruction-error curves, per-layer gradient magnitudes. */
 import { writeFileSync } from 'node:fs';
 import { type ArrayDataset, takeRows, tensor } from '@backprop/core';
-import { type GradientRecord, type RBM, gibbsSample, philoxSampler } from '@backprop/pretraining';
+import { type GradientRecord, gibbsSample, philoxSampler, type RBM } from '@backprop/pretraining';
 import { encodePng, tileGrid } from './png.js';
 import { linePlot } from './svg.js';
 
@@ -33,11 +33,27 @@ function smooth(xs: number[], k = 25): [number, number][] {
 }
 
 /** Writes `<name>-*.png|svg` into `dir`. */
-export async function drawPictures(name: string, pics: Pictures, test: ArrayDataset, dir: URL, units: number): Promise<void> {
-  for (const [row, w] of Object.entries(pics.filters)) png(new URL(`${name}-filters-${row.startsWith('DBN') ? 'dbn-finetuned' : 'no-pretraining'}.png`, dir), columns(w, units, 100), 10, true);
-  if (pics.pretrainedFilters) png(new URL(`${name}-filters-rbm1.png`, dir), columns(pics.pretrainedFilters, units, 100), 10, true);
+export async function drawPictures(
+  name: string,
+  pics: Pictures,
+  test: ArrayDataset,
+  dir: URL,
+  units: number,
+): Promise<void> {
+  for (const [row, w] of Object.entries(pics.filters))
+    png(
+      new URL(`${name}-filters-${row.startsWith('DBN') ? 'dbn-finetuned' : 'no-pretraining'}.png`, dir),
+      columns(w, units, 100),
+      10,
+      true,
+    );
+  if (pics.pretrainedFilters)
+    png(new URL(`${name}-filters-rbm1.png`, dir), columns(pics.pretrainedFilters, units, 100), 10, true);
   if (pics.rbm) {
-    const start = takeRows(test, Int32Array.from({ length: 10 }, (_, i) => i * 7));
+    const start = takeRows(
+      test,
+      Int32Array.from({ length: 10 }, (_, i) => i * 7),
+    );
     const rows: Float32Array[] = [];
     for (let i = 0; i < 10; i++) rows.push(start.x.slice(i * 784, (i + 1) * 784));
     let v = tensor(start.x, [10, 784], 'float32');
@@ -55,15 +71,35 @@ export async function drawPictures(name: string, pics: Pictures, test: ArrayData
     png(new URL(`${name}-rbm-samples.png`, dir), rows, 10, false);
     pics.rbm.dispose();
   }
-  const curves = Object.entries(pics.recon).map(([k, xs]) => ({ name: k === 'dbn' ? 'RBM stack (sq. error)' : 'autoencoders (cross-entropy)', points: smooth(xs) }));
+  const curves = Object.entries(pics.recon).map(([k, xs]) => ({
+    name: k === 'dbn' ? 'RBM stack (sq. error)' : 'autoencoders (cross-entropy)',
+    points: smooth(xs),
+  }));
   for (const c of curves) {
     writeFileSync(
       new URL(`${name}-recon-${c.name.startsWith('RBM') ? 'dbn' : 'ae'}.svg`, dir),
-      linePlot([c], { title: `${name}: reconstruction error, layers 1→3 in sequence`, xLabel: 'minibatch', yLabel: 'error per example (mean of 25 batches)' }),
+      linePlot([c], {
+        title: `${name}: reconstruction error, layers 1→3 in sequence`,
+        xLabel: 'minibatch',
+        yLabel: 'error per example (mean of 25 batches)',
+      }),
     );
   }
-  const series = Object.entries(pics.gradients).flatMap(([row, recs], r) =>
-    recs[0].layers.map((_, l) => ({ name: `${r === 0 ? 'DBN' : 'no pretrain'} W${l + 1}`, dashed: r === 1, color: ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e'][l], points: recs.map((rec) => [rec.step, rec.layers[l].meanAbs] as [number, number]) })),
+  const series = Object.entries(pics.gradients).flatMap(([row, recs]) =>
+    recs[0].layers.map((_, l) => ({
+      name: `${row.startsWith('DBN') ? 'DBN' : 'no pretrain'} W${l + 1}`,
+      dashed: !row.startsWith('DBN'),
+      color: ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e'][l],
+      points: recs.map((rec) => [rec.step, rec.layers[l].meanAbs] as [number, number]),
+    })),
   );
-  writeFileSync(new URL(`${name}-gradients.svg`, dir), linePlot(series, { title: `${name}: mean |∂J/∂W| per layer, early fine-tuning`, xLabel: 'minibatch', yLabel: 'mean |gradient|', logY: true }));
+  writeFileSync(
+    new URL(`${name}-gradients.svg`, dir),
+    linePlot(series, {
+      title: `${name}: mean |∂J/∂W| per layer, early fine-tuning`,
+      xLabel: 'minibatch',
+      yLabel: 'mean |gradient|',
+      logY: true,
+    }),
+  );
 }

@@ -42,7 +42,10 @@ export function encodePng(pixels: Uint8Array, width: number, height: number): Ui
  * `scale`. Each tile is min–max normalised on its own (`perTile`, for filters) or values are
  * clamped from [0, 1] (for images).
  */
-export function tileGrid(images: Float32Array[], { w, h, cols, scale = 2, perTile = false }: { w: number; h: number; cols: number; scale?: number; perTile?: boolean }): { pixels: Uint8Array; width: number; height: number } {
+export function tileGrid(
+  images: Float32Array[],
+  { w, h, cols, scale = 2, perTile = false }: { w: number; h: number; cols: number; scale?: number; perTile?: boolean },
+): { pixels: Uint8Array; width: number; height: number } {
   const rows = Math.ceil(images.length / cols);
   const width = (cols * (w + 1) + 1) * scale;
   const height = (rows * (h + 1) + 1) * scale;

@@ -1,0 +1,106 @@
+/** Graph capture: compiled training steps match eager ones on backend-cpu (replay) and on ONNX Runtime (one run per step). */
+import { cpu } from '@backprop/backend-cpu';
+import * as bp from '@backprop/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// NOTE: until core's index exports compile (lead), import it from core's build: the same module instance.
+import { compile, compileTrainStep } from '../../core/dist/compile/index.js';
+import { type OnnxBackend, onnx } from '../src/index.js';
+import { PlainSGD, TensorAdam } from '../bench/adam.mjs';
+import { rand } from './compare.js';
+
+let ort: OnnxBackend;
+beforeAll(async () => {
+  ort = await onnx({ provider: 'cpu', threads: 2 });
+});
+afterAll(async () => {
+  await ort.destroy?.();
+});
+
+function model() {
+  return bp.nn.sequential(bp.nn.dense(6, 8, { seed: 1 }), bp.nn.tanh(), bp.nn.dense(8, 3, { seed: 3 }));
+}
+const batch = (k: number) => [bp.tensor(rand(24, 10 + k), [4, 6]), bp.tensor(Int32Array.from([0, 2, 1, (k % 3) as number]), [4], 'int32')];
+
+/** Trains for `steps` steps; returns the losses and the final weights. */
+async function train(backend: bp.Backend, { compiled, optimizer, steps = 6 }: { compiled: boolean; optimizer: () => bp.Optimizer; steps?: number }) {
+  await bp.setBackend(backend);
+  const m = model();
+  const opt = optimizer();
+  const loss = bp.losses.softmaxCrossEntropy;
+  const compiledStep = compileTrainStep(m, { loss, optimizer: opt });
+  const eager = (x: bp.Tensor, y: bp.Tensor) => {
+    const params = m.parameters();
+    return bp.tidy(() => {
+      const { value, grads } = bp.valueAndGrad(() => loss(m.forward(x), y))(...params.map((p) => p.value));
+      opt.step(params, grads);
+      return value;
+    });
+  };
+  const losses: number[] = [];
+  for (let k = 0; k < steps; k++) {
+    const [x, y] = batch(k);
+    const l = compiled ? compiledStep(x, y) : eager(x, y);
+    losses.push(await l.item());
+    bp.dispose([l, x, y]);
+  }
+  const weights = await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())));
+  const mode = compiledStep.mode;
+  compiledStep.invalidate();
+  m.dispose();
+  opt.dispose();
+  return { losses, weights, mode, live: bp.liveTensorCount() };
+}
+
+const optimizers = { sgd: () => new PlainSGD({ lr: 0.3 }) as bp.Optimizer, adam: () => new TensorAdam({ lr: 0.05 }) as bp.Optimizer };
+
+describe('compile', () => {
+  for (const [name, optimizer] of Object.entries(optimizers)) {
+    it(`${name}: compiled steps replay bit for bit on backend-cpu`, async () => {
+      const eager = await train(cpu(), { compiled: false, optimizer });
+      const compiled = await train(cpu(), { compiled: true, optimizer });
+      expect(compiled.mode).toBe('graph');
+      expect(compiled.losses).toEqual(eager.losses);
+      expect(compiled.weights).toEqual(eager.weights);
+    });
+    it(`${name}: compiled steps on ONNX Runtime match backend-cpu's eager steps`, async () => {
+      const eager = await train(cpu(), { compiled: false, optimizer });
+      const runsBefore = ort.stats.runs;
+      const compiled = await train(ort, { compiled: true, optimizer, steps: 6 });
+      expect(compiled.mode).toBe('graph');
+      compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
+      compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
+      expect(ort.stats.runs - runsBefore).toBeLessThan(20);
+    });
+  }
+
+  it('a step whose host numbers change every call runs eagerly, with the reason', async () => {
+    await bp.setBackend(cpu());
+    let k = 0;
+    const f = compile((x: bp.Tensor) => bp.mul(x, ++k));
+    const x = bp.tensor([1, 2]);
+    const outs: number[][] = [];
+    for (let i = 0; i < 5; i++) outs.push(Array.from(await f(x).data()));
+    expect(f.mode).toBe('eager');
+    expect(f.reason).toMatch(/changed/);
+    expect(outs[4]).toEqual([5, 10]);
+  });
+
+  it('new input shapes trace again; outputs may be arrays; no tensors leak', async () => {
+    await bp.setBackend(ort);
+    const w = bp.keep(bp.tensor([1, 2, 3]));
+    const f = compile((x: bp.Tensor) => [bp.sum(bp.mul(x, w)), bp.exp(x)]);
+    const before = bp.liveTensorCount();
+    for (const n of [2, 2, 2, 4, 4, 4]) {
+      const x = bp.tensor(rand(3 * n, n), [n, 3]);
+      const [s, e] = f(x);
+      const want = bp.tidy(() => [bp.sum(bp.mul(x, w)), bp.exp(x)]);
+      expect(Array.from(await s.data())[0]).toBeCloseTo(Array.from(await want[0].data())[0], 5);
+      expect(Array.from(await e.data())).toEqual(Array.from(await want[1].data()));
+      bp.dispose([x, s, e, want]);
+    }
+    expect(f.mode).toBe('graph');
+    f.invalidate();
+    expect(bp.liveTensorCount()).toBe(before);
+    w.dispose();
+  });
+});

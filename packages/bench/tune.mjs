@@ -1,0 +1,12 @@
+import { cpu } from '@backprop/backend-cpu';
+import { setBackend, nn, fit, losses, tidy } from '@backprop/core';
+import { mnist } from '@backprop/datasets';
+import { Adam } from '@backprop/optimizers';
+const [hidden, batch, lr, epochs] = process.argv.slice(2).map(Number);
+const b = cpu(); await b.ready?.(); await setBackend(b);
+const { train, test } = await mnist.load();
+const model = tidy(() => nn.sequential(nn.dense(784, hidden, { seed: 0 }), nn.relu(), nn.dense(hidden, 10, { seed: 2 })));
+const t0 = performance.now();
+const h = await fit(model, train, { loss: losses.softmaxCrossEntropy, optimizer: new Adam({ lr }), batchSize: batch, epochs, validation: test, metrics: ['accuracy'], verbose: false });
+console.log(process.argv.slice(2).join(' '), ((performance.now()-t0)/1000).toFixed(1)+'s', h.epochs.map(e => (e.valAccuracy*100).toFixed(1)).join(' '));
+b.destroy?.();

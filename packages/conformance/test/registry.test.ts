@@ -1,0 +1,55 @@
+/** Tests of the suite itself (no backend needed): ids, coverage, option validation, committed data. */
+import { philox4x32 } from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { PHILOX_KAT, listCases, uncoveredKernels, validateOptions } from '../src/index.js';
+import { loadGolden } from '../src/load-golden.js';
+import { mnistSubset } from '../src/training/curves.js';
+
+describe('the case registry', () => {
+  it('has unique, hierarchical ids', () => {
+    const ids = listCases().map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-zA-Z][\w-]*(\/[\w.-]+)+$/);
+    expect(ids.length).toBeGreaterThan(500);
+  });
+
+  it('covers every required and optional kernel of the contract', () => {
+    expect(uncoveredKernels()).toEqual([]);
+  });
+
+  it('has the families the design asks for', () => {
+    const families = new Set(listCases().map((c) => c.id.split('/')[0]));
+    for (const f of ['exp', 'matmul', 'grad', 'golden', 'random', 'errors', 'memory', 'storage', 'optional', 'train']) expect(families).toContain(f);
+  });
+});
+
+describe('validateOptions', () => {
+  it('accepts known ids with reasons', () => {
+    expect(validateOptions({ skip: { 'exp/nan': 'no NaN support' }, expectedFailures: { 'train/mnist': 'too slow' } })).toEqual([]);
+  });
+
+  it('rejects unknown ids, empty reasons and ids in both lists', () => {
+    const problems = validateOptions({ skip: { 'exp/nope': 'x', 'exp/nan': 'a' }, expectedFailures: { 'exp/nan': 'b', 'log/nan': ' ' } });
+    expect(problems).toEqual([
+      'skip: unknown case id "exp/nope" (ids are listed by listCases())',
+      'expectedFailures: "log/nan" needs a reason',
+      '"exp/nan" is both skipped and an expected failure; pick one',
+    ]);
+  });
+});
+
+describe('committed data', () => {
+  it('pins the Random123 known-answer vectors in core', () => {
+    for (const [counter, key, words] of PHILOX_KAT) expect(Array.from(philox4x32(counter, key))).toEqual(words);
+  });
+
+  it('has reference curves that learn and a small balanced MNIST subset', () => {
+    const curves = loadGolden<{ xor: number[]; mnist: number[] }>('curves.json');
+    expect(curves.xor).toHaveLength(150);
+    expect(curves.mnist).toHaveLength(24);
+    const { x, y, rows, features } = mnistSubset();
+    expect([rows, features, x.length, y.length]).toEqual([256, 196, 256 * 196, 256]);
+    expect(Math.max(...x)).toBeLessThanOrEqual(1);
+    for (let d = 0; d < 10; d++) expect(y.filter((v) => v === d).length).toBeGreaterThanOrEqual(25);
+  });
+});

@@ -1,0 +1,204 @@
+/** RBM behaviour: free energy against brute force, CD-k, persistent chains, learning, sampling, errors. */
+import { ShapeError, tensor, tidy, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  cdStep,
+  disposeRbmState,
+  gibbsSample,
+  philoxSampler,
+  pseudoLikelihood,
+  RBM,
+  type RbmTrainState,
+  type Sampler,
+  trainRbm,
+} from '../src/index.js';
+import { maxDiff, rng, useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+/** F(v) = −log Σ_h e^{−E(v,h)} by enumerating every hidden configuration, in float64. */
+function bruteFreeEnergy(rbm: RBM, v: number[]): number {
+  const W = rbm.weight.value.dataSync();
+  const b = rbm.visibleBias.value.dataSync();
+  const c = rbm.hiddenBias.value.dataSync();
+  const [d, h] = [rbm.inputs, rbm.units];
+  const visibleEnergy =
+    rbm.visible === 'bernoulli'
+      ? -v.reduce((s, x, i) => s + x * b[i], 0)
+      : 0.5 * v.reduce((s, x, i) => s + (x - b[i]) ** 2, 0);
+  const terms: number[] = [];
+  for (let mask = 0; mask < 2 ** h; mask++) {
+    let e = visibleEnergy;
+    for (let j = 0; j < h; j++) {
+      if (!((mask >> j) & 1)) continue;
+      e -= c[j];
+      for (let i = 0; i < d; i++) e -= v[i] * W[i * h + j];
+    }
+    terms.push(-e);
+  }
+  const m = Math.max(...terms);
+  return -(m + Math.log(terms.reduce((s, t) => s + Math.exp(t - m), 0)));
+}
+
+function randomRbm(visible: 'bernoulli' | 'gaussian', d = 5, h = 4, seed = 1): RBM {
+  const rbm = new RBM(d, h, { visible, initStd: 0.5, seed });
+  const r = rng(seed);
+  rbm.visibleBias.assign(tensor(Array.from({ length: d }, () => r() - 0.5)));
+  rbm.hiddenBias.assign(tensor(Array.from({ length: h }, () => r() - 0.5)));
+  return rbm;
+}
+
+/** Counts draws and forwards them to a Philox sampler. */
+function countingSampler(): Sampler & { uniforms: number; normals: number } {
+  const inner = philoxSampler(5);
+  const s = {
+    uniforms: 0,
+    normals: 0,
+    uniform: (shape: readonly number[]) => (s.uniforms++, inner.uniform(shape)),
+    normal: (shape: readonly number[]) => (s.normals++, inner.normal(shape)),
+  };
+  return s;
+}
+
+describe('RBM free energy', () => {
+  for (const visible of ['bernoulli', 'gaussian'] as const) {
+    it(`matches −log Σ_h e^(−E) for ${visible} visible units`, () => {
+      const rbm = randomRbm(visible);
+      const r = rng(9);
+      const rows = Array.from({ length: 3 }, () =>
+        Array.from({ length: 5 }, () => (visible === 'bernoulli' ? (r() < 0.5 ? 1 : 0) : 2 * r() - 1)),
+      );
+      const fe = rbm.freeEnergy(tensor(rows.flat(), [3, 5]));
+      expect(
+        maxDiff(
+          fe.dataSync(),
+          rows.map((v) => bruteFreeEnergy(rbm, v)),
+        ),
+      ).toBeLessThan(1e-4);
+    });
+  }
+});
+
+describe('contrastive divergence', () => {
+  it('CD-k with k = 3 draws h₀, then k visible and k − 1 hidden samples', () => {
+    const rbm = randomRbm('bernoulli');
+    const s = countingSampler();
+    const state: RbmTrainState = {};
+    const v = tensor([1, 0, 1, 0, 1, 0, 1, 1, 0, 0], [2, 5]);
+    const before = rbm.weight.value.dataSync().slice();
+    const err = tidy(() => cdStep(rbm, v, state, s, { k: 3, lr: 0.1 }));
+    expect(s.uniforms).toBe(1 + 3 + 2);
+    expect(Number.isFinite(err.dataSync()[0])).toBe(true);
+    expect(maxDiff(before, rbm.weight.value.dataSync())).toBeGreaterThan(0);
+    expect(state.chain).toBeUndefined();
+    disposeRbmState(state);
+  });
+
+  it('persistent CD keeps binary chains between updates and continues from them', () => {
+    const v = tensor([1, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 0], [3, 5]);
+    const run = (resetChain: boolean) => {
+      const rbm = randomRbm('bernoulli');
+      const state: RbmTrainState = {};
+      const sampler = philoxSampler(2);
+      tidy(() => cdStep(rbm, v, state, sampler, { persistent: true, lr: 0.5 }));
+      const chain = Array.from(state.chain!.dataSync());
+      if (resetChain) {
+        state.chain!.dispose();
+        state.chain = undefined;
+      }
+      tidy(() => cdStep(rbm, v, state, sampler, { persistent: true, lr: 0.5 }));
+      const w = rbm.weight.value.dataSync().slice();
+      disposeRbmState(state);
+      return { chain, w };
+    };
+    const kept = run(false);
+    const reset = run(true);
+    expect(kept.chain).toHaveLength(3 * 4);
+    expect(kept.chain.every((x) => x === 0 || x === 1)).toBe(true);
+    expect(kept.chain).toEqual(reset.chain);
+    // Same draws, same first update: only the chain's starting point differs in the second.
+    expect(maxDiff(kept.w, reset.w)).toBeGreaterThan(1e-6);
+  });
+
+  it('reconstruction error falls while learning a few binary prototypes (Bernoulli and Gaussian)', async () => {
+    const r = rng(3);
+    const protos = Array.from({ length: 3 }, () => Array.from({ length: 16 }, () => (r() < 0.5 ? 1 : 0)));
+    const rows = Array.from({ length: 60 }, (_, i) => protos[i % 3].map((x) => (r() < 0.05 ? 1 - x : x)));
+    const x = Float32Array.from(rows.flat());
+    const bern = await trainRbm(
+      new RBM(16, 8, { seed: 1 }),
+      { x, xShape: [60, 16] },
+      { epochs: 30, batchSize: 10, lr: 0.1, momentum: 0.5, silent: true },
+    );
+    expect(bern[29].loss).toBeLessThan(0.5 * bern[0].loss);
+    const z = x.map((v) => 2 * v - 1);
+    const gauss = await trainRbm(
+      new RBM(16, 8, { visible: 'gaussian', seed: 1 }),
+      { x: z, xShape: [60, 16] },
+      { epochs: 30, batchSize: 10, lr: 0.01, momentum: 0.5, silent: true },
+    );
+    expect(gauss[29].loss).toBeLessThan(0.7 * gauss[0].loss);
+  });
+
+  it('weight cost, momentum schedule and a sparsity target run and keep values finite', async () => {
+    const r = rng(4);
+    const x = Float32Array.from({ length: 40 * 10 }, () => (r() < 0.3 ? 1 : 0));
+    const rbm = new RBM(10, 6, { seed: 2 });
+    const lines: string[] = [];
+    const h = await trainRbm(
+      rbm,
+      { x, xShape: [40, 10] },
+      {
+        epochs: 3,
+        weightCost: 2e-4,
+        momentum: (e) => (e < 1 ? 0.5 : 0.9),
+        sparsity: { target: 0.1, cost: 0.1 },
+        persistent: true,
+        log: (l) => lines.push(l),
+      },
+    );
+    expect(h.every((rec) => Number.isFinite(rec.loss))).toBe(true);
+    expect(lines[2]).toMatch(/^layer 1\/1 epoch 3\/3 recon \d+\.\d{4}/);
+  });
+});
+
+describe('sampling and pseudo-likelihood', () => {
+  it('Gibbs chains return visible means in [0, 1] of the start shape', () => {
+    const rbm = randomRbm('bernoulli');
+    const m = gibbsSample(rbm, tensor(new Float32Array(4 * 5), [4, 5]), { steps: 20 });
+    expect(m.shape).toEqual([4, 5]);
+    expect(Array.from(m.dataSync()).every((p) => p >= 0 && p <= 1)).toBe(true);
+  });
+
+  it('random flips give one pseudo-likelihood ≤ 0 per row', () => {
+    const rbm = randomRbm('bernoulli');
+    const pl = pseudoLikelihood(rbm, tensor([1, 0, 1, 0, 1, 0, 0, 1, 1, 0], [2, 5]));
+    expect(pl.shape).toEqual([2]);
+    expect(Array.from(pl.dataSync()).every((p) => p <= 0)).toBe(true);
+  });
+});
+
+describe('typed errors', () => {
+  it('Bernoulli units given data outside [0, 1] throw ValueError and leave the RBM unchanged', async () => {
+    const rbm = new RBM(3, 2, { seed: 1 });
+    const before = rbm.weight.value.dataSync().slice();
+    await expect(trainRbm(rbm, { x: Float32Array.from([0, 0.5, 1.5]), xShape: [1, 3] })).rejects.toThrow(ValueError);
+    await expect(trainRbm(rbm, { x: Float32Array.from([0, 0.5, 1.5]), xShape: [1, 3] })).rejects.toThrow(
+      /Bernoulli visible units need data in \[0, 1\], got 1.5/,
+    );
+    expect(Array.from(rbm.weight.value.dataSync())).toEqual(Array.from(before));
+    // Gaussian visible units accept any real data.
+    await trainRbm(
+      new RBM(3, 2, { visible: 'gaussian' }),
+      { x: Float32Array.from([0, 0.5, 1.5]), xShape: [1, 3] },
+      { epochs: 1, silent: true },
+    );
+  });
+
+  it('data of the wrong width throws ShapeError; bad hyperparameters throw ValueError', async () => {
+    const rbm = new RBM(3, 2);
+    await expect(trainRbm(rbm, { x: new Float32Array(8), xShape: [2, 4] })).rejects.toThrow(ShapeError);
+    await expect(trainRbm(rbm, { x: new Float32Array(6), xShape: [2, 3] }, { k: 0 })).rejects.toThrow(ValueError);
+    expect(() => new RBM(0, 2)).toThrow(ValueError);
+  });
+});
