@@ -12,4 +12,8 @@ runConformance({ name: 'third-party', create: () => renamedCpu(), expectedFailur
 
 // The same backend with only the required kernels: core's composed fallbacks must pass the
 // whole suite, and the direct optional-kernel cases report themselves as skipped.
-runConformance({ name: 'third-party (required kernels only)', create: () => renamedCpu({ optionalKernels: false }), expectedFailures });
+runConformance({
+  name: 'third-party (required kernels only)',
+  create: () => renamedCpu({ optionalKernels: false }),
+  expectedFailures,
+});

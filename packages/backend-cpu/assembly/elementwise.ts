@@ -20,8 +20,10 @@ function vbin(op: i32, x: v128, y: v128): v128 {
       return f32x4.div(x, y);
     case MAX:
       return f32x4.max(x, y);
-    default:
+    case MIN:
       return f32x4.min(x, y);
+    default:
+      return f32x4.splat(NaN);
   }
 }
 
@@ -36,18 +38,18 @@ function sbin(op: i32, x: f32, y: f32): f32 {
 export function binary(op: i32, a: usize, b: usize, y: usize, n: i32, mode: i32): void {
   const sa = f32x4.splat(load<f32>(a));
   const sb = f32x4.splat(load<f32>(b));
-  const da: usize = mode == 2 ? 0 : 16;
-  const db: usize = mode == 1 ? 0 : 16;
-  const end = y + (<usize>(n & ~3) << 2);
+  const da: usize = mode === 2 ? 0 : 16;
+  const db: usize = mode === 1 ? 0 : 16;
+  const end = y + ((<usize>(n & ~3)) << 2);
   let pa = a;
   let pb = b;
   let py = y;
   for (; py < end; py += 16, pa += da, pb += db) {
-    const x = mode == 2 ? sa : v128.load(pa);
-    const z = mode == 1 ? sb : v128.load(pb);
+    const x = mode === 2 ? sa : v128.load(pa);
+    const z = mode === 1 ? sb : v128.load(pb);
     v128.store(py, vbin(op, x, z));
   }
-  const tail = y + (<usize>n << 2);
+  const tail = y + ((<usize>n) << 2);
   for (; py < tail; py += 4, pa += da >> 2, pb += db >> 2) {
     store<f32>(py, sbin(op, load<f32>(pa), load<f32>(pb)));
   }
@@ -70,17 +72,19 @@ function vun(op: i32, x: v128): v128 {
       return f32x4.sqrt(x);
     case FLOOR:
       return f32x4.floor(x);
-    default:
+    case RECIPROCAL:
       return f32x4.div(f32x4.splat(1), x);
+    default:
+      return f32x4.splat(NaN);
   }
 }
 
 /** y[i] = op(x[i]) for n floats. */
 export function unary(op: i32, x: usize, y: usize, n: i32): void {
-  const end = y + (<usize>(n & ~3) << 2);
+  const end = y + ((<usize>(n & ~3)) << 2);
   let px = x;
   let py = y;
   for (; py < end; py += 16, px += 16) v128.store(py, vun(op, v128.load(px)));
-  const tail = y + (<usize>n << 2);
+  const tail = y + ((<usize>n) << 2);
   for (; py < tail; py += 4, px += 4) store<f32>(py, f32x4.extract_lane(vun(op, f32x4.splat(load<f32>(px))), 0));
 }

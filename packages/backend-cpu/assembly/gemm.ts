@@ -20,14 +20,14 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
   for (let p = j0; p < j1; p += NR) {
     const w = min(NR, j1 - p);
     let src = b + ((<usize>k0 * bRs + <usize>p * bCs) << 2);
-    const step = <usize>bRs << 2;
-    if (bCs == 1 && w == NR) {
+    const step = (<usize>bRs) << 2;
+    if (bCs === 1 && w === NR) {
       for (let kk = 0; kk < kc; kk++, src += step, dst += NR << 2) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
       }
     } else {
-      const cs = <usize>bCs << 2;
+      const cs = (<usize>bCs) << 2;
       for (let kk = 0; kk < kc; kk++, src += step) {
         let s = src;
         for (let c = 0; c < NR; c++, s += cs, dst += 4) store<f32>(dst, c < w ? load<f32>(s) : 0);
@@ -38,12 +38,12 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
 
 /** Packs rows [i0, i1) × steps [k0, k0+kc) of A into panels of MR rows (MR floats per step, zero-padded). */
 function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32, dst: usize): void {
-  const ars = <usize>aRs << 2;
-  const acs = <usize>aCs << 2;
+  const ars = (<usize>aRs) << 2;
+  const acs = (<usize>aCs) << 2;
   for (let p = i0; p < i1; p += MR) {
     const h = min(MR, i1 - p);
     let src = a + <usize>p * ars + <usize>k0 * acs;
-    if (h == MR) {
+    if (h === MR) {
       for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) {
         store<f32>(dst, load<f32>(src));
         store<f32>(dst, load<f32>(src + ars), 4);
@@ -75,7 +75,7 @@ function storeLanes(p: usize, v: v128, w: i32, add: bool): void {
 /** Stores one tile row (two vectors) of w ≤ NR valid columns; adds into C when `add`. */
 
 function storeRow(p: usize, lo: v128, hi: v128, w: i32, add: bool): void {
-  if (w == NR) {
+  if (w === NR) {
     if (add) {
       lo = f32x4.add(lo, v128.load(p));
       hi = f32x4.add(hi, v128.load(p, 16));
@@ -90,10 +90,14 @@ function storeRow(p: usize, lo: v128, hi: v128, w: i32, add: bool): void {
 
 /** The MR×8 tile over kc steps of a packed A panel (pa) and a packed B panel (pb); stores h rows, w columns. */
 function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i32, add: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   for (let kk = 0; kk < kc; kk++, pa += MR << 2, pb += NR << 2) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -122,18 +126,28 @@ function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i
  * scratch of KC·(⌈(j1−j0)/NR⌉·NR + NR + MC) floats. j0 must be a multiple of NR. Accumulates in float32.
  */
 export function gemm(
-  a: usize, aRs: i32, aCs: i32,
-  b: usize, bRs: i32, bCs: i32,
-  c: usize, ldc: i32,
-  k: i32, i0: i32, i1: i32, j0: i32, j1: i32, pack: usize,
+  a: usize,
+  aRs: i32,
+  aCs: i32,
+  b: usize,
+  bRs: i32,
+  bCs: i32,
+  c: usize,
+  ldc: i32,
+  k: i32,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  pack: usize,
 ): void {
-  const ldcb = <usize>ldc << 2;
-  if (k == 0) {
-    for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldcb + (<usize>j0 << 2), 0, <usize>(j1 - j0) << 2);
+  const ldcb = (<usize>ldc) << 2;
+  if (k === 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldcb + ((<usize>j0) << 2), 0, (<usize>(j1 - j0)) << 2);
     return;
   }
   const packedB = pack;
-  const packedA = pack + (<usize>KC * <usize>(j1 - j0 + NR) << 2);
+  const packedA = pack + ((<usize>KC * <usize>(j1 - j0 + NR)) << 2);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
     const add = k0 > 0;
@@ -143,10 +157,10 @@ export function gemm(
       packA(a, aRs, aCs, k0, kc, ib, ie, packedA);
       for (let j = j0; j < j1; j += NR) {
         const w = min(NR, j1 - j);
-        const pb = packedB + (<usize>(j - j0) * kc << 2);
+        const pb = packedB + ((<usize>(j - j0) * kc) << 2);
         for (let i = ib; i < ie; i += MR) {
-          const pa = packedA + (<usize>(i - ib) * kc << 2);
-          tile(pa, pb, kc, c + <usize>i * ldcb + (<usize>j << 2), ldcb, min(MR, ie - i), w, add);
+          const pa = packedA + ((<usize>(i - ib) * kc) << 2);
+          tile(pa, pb, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(MR, ie - i), w, add);
         }
       }
     }

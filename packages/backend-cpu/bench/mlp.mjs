@@ -1,6 +1,7 @@
 // Times one training step (forward, backward, Adam) of an MLP 784-512-512-10 at batch 128 on each
 // code path of the cpu backend (build first: node scripts/pnpm.mjs --filter @backprop/backend-cpu build).
-// Adam here is composed of core ops (PyTorch's update), as @backprop/optimizers does without fused kernels.
+// Adam is @backprop/optimizers' (which uses the fused adamUpdate kernel) when that package is built next
+// door, else PyTorch's update composed of core ops.
 import * as core from '@backprop/core';
 import { cpu } from '../dist/index.js';
 
@@ -11,6 +12,8 @@ const paths = [
   ['simd, 2 threads', { simd: true, threads: 2 }],
 ];
 const only = process.argv[2];
+const optimizers = await import('../../optimizers/dist/index.js').catch(() => undefined);
+console.log(`Adam: ${optimizers ? '@backprop/optimizers (fused adamUpdate)' : 'composed of core ops'}`);
 for (const [name, options] of paths) {
   if (only && !name.startsWith(only)) continue;
   const backend = cpu(options);
@@ -19,28 +22,35 @@ for (const [name, options] of paths) {
   const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 512), nn.relu(), nn.dense(512, 10));
   const params = model.parameters();
   const x = core.randomUniform([128, 784]);
-  const y = core.tensor(Int32Array.from({ length: 128 }, (_, i) => i % 10), [128], 'int32');
-  const m = params.map((p) => keep(core.zerosLike ? core.zerosLike(p.value) : core.zeros(p.value.shape)));
+  const y = core.tensor(
+    Int32Array.from({ length: 128 }, (_, i) => i % 10),
+    [128],
+    'int32',
+  );
+  const m = params.map((p) => keep(core.zeros(p.value.shape)));
   const v = params.map((p) => keep(core.zeros(p.value.shape)));
   const [lr, b1, b2, eps] = [1e-3, 0.9, 0.999, 1e-8];
   let t = 0;
+  const adam = optimizers ? new optimizers.Adam({ lr: 1e-3 }) : undefined;
   const step = () => {
     t++;
     const { value, grads } = tidy(() =>
-      valueAndGrad((...ws) => losses.softmaxCrossEntropy(model.forward(x), y))(...params.map((p) => p.value)),
+      valueAndGrad(() => losses.softmaxCrossEntropy(model.forward(x), y))(...params.map((p) => p.value)),
     );
-    tidy(() => {
-      params.forEach((p, i) => {
-        const g = grads[i];
-        const mi = core.add(core.mul(m[i], b1), core.mul(g, 1 - b1));
-        const vi = core.add(core.mul(v[i], b2), core.mul(core.square(g), 1 - b2));
-        const denom = core.add(core.div(core.sqrt(vi), Math.sqrt(1 - b2 ** t)), eps);
-        p.assign(core.sub(p.value, core.mul(core.div(mi, denom), lr / (1 - b1 ** t))));
-        dispose([m[i], v[i]]);
-        m[i] = keep(mi);
-        v[i] = keep(vi);
+    if (adam) tidy(() => adam.step(params, grads));
+    else
+      tidy(() => {
+        params.forEach((p, i) => {
+          const g = grads[i];
+          const mi = core.add(core.mul(m[i], b1), core.mul(g, 1 - b1));
+          const vi = core.add(core.mul(v[i], b2), core.mul(core.square(g), 1 - b2));
+          const denom = core.add(core.div(core.sqrt(vi), Math.sqrt(1 - b2 ** t)), eps);
+          p.assign(core.sub(p.value, core.mul(core.div(mi, denom), lr / (1 - b1 ** t))));
+          dispose([m[i], v[i]]);
+          m[i] = keep(mi);
+          v[i] = keep(vi);
+        });
       });
-    });
     const loss = value.dataSync()[0];
     dispose([value, ...grads]);
     return loss;
@@ -51,7 +61,10 @@ for (const [name, options] of paths) {
   let loss = 0;
   for (let i = 0; i < reps; i++) loss = step();
   const ms = (performance.now() - start) / reps;
-  console.log(`MLP 784-512-512-10 batch 128 Adam, ${name}: ${ms.toFixed(1)} ms/step (${((128 * 1000) / ms).toFixed(0)} samples/s, loss ${loss.toFixed(3)})`);
+  console.log(
+    `MLP 784-512-512-10 batch 128 Adam, ${name}: ${ms.toFixed(1)} ms/step (${((128 * 1000) / ms).toFixed(0)} samples/s, loss ${loss.toFixed(3)})`,
+  );
+  adam?.dispose();
   dispose([x, y, ...m, ...v]);
   model.dispose();
   backend.destroy();

@@ -15,10 +15,10 @@ import {
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
 import { CpuHandle, valuesOfHandle } from './handle.js';
 import { denseWith } from './kernels/dense.js';
+import type { GemmEngine } from './kernels/helpers/gemm.js';
 import { recycle } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
-import type { GemmEngine } from './kernels/helpers/gemm.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 
@@ -87,16 +87,27 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   };
 
   // Every kernel's new handle is registered with this backend's memory accounting.
-  const table: Record<string, (inputs: never, attrs: never, out: never) => Handle> = {};
+  // Multi-output kernels (sgdUpdate, adamUpdate) return one handle per output.
+  const table: Record<string, (inputs: never, attrs: never, out: never) => Handle | Handle[]> = {};
   for (const [name, kernel] of Object.entries(selected)) {
-    const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle;
-    table[name] = (inputs, attrs, out) => track(run(inputs, attrs, out));
+    const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle | CpuHandle[];
+    table[name] = (inputs, attrs, out) => {
+      const result = run(inputs, attrs, out);
+      return Array.isArray(result) ? result.map(track) : track(result);
+    };
   }
 
   return {
     name: 'cpu',
     kernels: table as unknown as KernelTable,
-    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'] },
+    dtypes: {
+      softmax: ['float32'],
+      logSoftmax: ['float32'],
+      softmaxCrossEntropy: ['float32'],
+      dense: ['float32'],
+      sgdUpdate: ['float32'],
+      adamUpdate: ['float32'],
+    },
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       if (!matchesDType(values, dtype)) {
         throw new DTypeError(`cpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);

@@ -51,7 +51,9 @@ export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions)
   }
   const forcedThreads = typeof threads === 'number' && threads > 1;
   if (simd === false && forcedThreads) {
-    throw new ValueError(`cpu: threads only serve the SIMD kernels, got simd false and threads ${threads}; use threads 1`);
+    throw new ValueError(
+      `cpu: threads only serve the SIMD kernels, got simd false and threads ${threads}; use threads 1`,
+    );
   }
   const useSimd = simd === true || (simd === 'auto' && simdAvailable());
   if (simd === true && !simdAvailable()) {

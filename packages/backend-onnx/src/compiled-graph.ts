@@ -21,8 +21,20 @@ export interface GraphHost {
   compute(handles: OnnxHandle[]): Promise<void>;
 }
 
+/** Options of {@link graphModel}. */
+export interface GraphModelOptions {
+  /** Values of the constants, to store them in the model instead of feeding them. */
+  constants?: readonly (Float32Array | Int32Array | Uint8Array)[];
+  /** Names of the inputs and outputs (default i0…, o0…). */
+  inputNames?: readonly string[];
+  outputNames?: readonly string[];
+  /** A symbolic name for axis 0 of every input and output (a batch axis the graph does not depend on). */
+  batchParam?: string;
+  docString?: string;
+}
+
 /** The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*. */
-export function graphModel(g: Graph): Uint8Array {
+export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
   const b = new GraphBuilder();
   const names: string[] = [];
   const types: { shape: Shape; dtype: DType }[] = [];
@@ -30,9 +42,10 @@ export function graphModel(g: Graph): Uint8Array {
     names.push(name);
     types.push(t);
   };
-  g.inputs.forEach((t, i) => add(b.input(t.dtype, t.shape, `i${i}`), t));
+  const io = (shape: Shape): (number | string)[] => (o.batchParam ? [o.batchParam, ...shape.slice(1)] : [...shape]);
+  g.inputs.forEach((t, i) => add(b.input(t.dtype, io(t.shape), o.inputNames?.[i] ?? `i${i}`), t));
   g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
-  g.constants.forEach((t, i) => add(b.input(t.dtype, t.shape, `k${i}`), t));
+  g.constants.forEach((t, i) => add(o.constants ? b.tensor(o.constants[i], t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t));
   const use = (value: number, shape: Shape): LowerInput => {
     const name = names[value];
     return { name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape), shape, dtype: types[value].dtype };
@@ -53,13 +66,13 @@ export function graphModel(g: Graph): Uint8Array {
     }
     add(name, out);
   }
-  const emit = (prefix: string) => (r: { value: number; shape: Shape }, i: number) => {
+  const emit = (prefix: string, names?: readonly string[]) => (r: { value: number; shape: Shape }, i: number) => {
     const t = use(r.value, r.shape);
-    b.output(t.name, t.dtype, r.shape, `${prefix}${i}`);
+    b.output(t.name, t.dtype, prefix === 'o' ? io(r.shape) : r.shape, names?.[i] ?? `${prefix}${i}`);
   };
-  g.outputs.forEach(emit('o'));
+  g.outputs.forEach(emit('o', o.outputNames));
   g.stateOut.forEach(emit('n'));
-  return encodeModel(b.graph());
+  return encodeModel(b.graph(), { docString: o.docString });
 }
 
 /** Compiles `g` for `host`: one session, one run per call. */

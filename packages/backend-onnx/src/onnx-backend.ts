@@ -31,6 +31,12 @@ export interface OnnxOptions {
   provider?: OnnxProvider;
   /** Threads of the CPU provider's operators (default: ONNX Runtime's, one per core). */
   threads?: number;
+  /**
+   * WebGPU only, experimental: keep run outputs (parameters, optimizer state) in GPU buffers
+   * between runs (`preferredOutputLocation: 'gpu-buffer'`). Off by default: with
+   * onnxruntime-node 1.30 on lavapipe it aborted the process on the first run.
+   */
+  gpuOutputs?: boolean;
   /** The ONNX Runtime module; default `onnxruntime-node`. Pass `onnxruntime-web` in browsers. */
   ort?: OrtModule;
 }
@@ -66,7 +72,7 @@ const ORT_DTYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
  * await setBackend(onnx({ provider: 'cpu', threads: 2 }));
  * ```
  */
-export async function onnx({ provider = 'cpu', threads, ort }: OnnxOptions = {}): Promise<OnnxBackend> {
+export async function onnx({ provider = 'cpu', threads, ort, gpuOutputs = false }: OnnxOptions = {}): Promise<OnnxBackend> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
   }
@@ -75,10 +81,10 @@ export async function onnx({ provider = 'cpu', threads, ort }: OnnxOptions = {})
   const runtime = new Runtime(mod, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     interOpNumThreads: 1,
     logSeverityLevel: 3,
-    ...(provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    ...(provider === 'webgpu' && gpuOutputs ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   });
   return createBackend(runtime, provider);
 }

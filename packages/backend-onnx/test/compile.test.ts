@@ -88,7 +88,7 @@ describe('compile', () => {
   it('new input shapes trace again; outputs may be arrays; no tensors leak', async () => {
     await bp.setBackend(ort);
     const w = bp.keep(bp.tensor([1, 2, 3]));
-    const f = compile((x: bp.Tensor) => [bp.sum(bp.mul(x, w)), bp.exp(x)]);
+    const f = compile((x: bp.Tensor) => bp.tidy(() => [bp.sum(bp.mul(x, w)), bp.exp(x)]));
     const before = bp.liveTensorCount();
     for (const n of [2, 2, 2, 4, 4, 4]) {
       const x = bp.tensor(rand(3 * n, n), [n, 3]);

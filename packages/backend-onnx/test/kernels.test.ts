@@ -1,12 +1,24 @@
-/** Every kernel on the ONNX backend (CPU provider) against backend-cpu, including the NaN, int32 and empty cases. */
+/**
+ * Every kernel on the ONNX backend against backend-cpu, including the NaN, int32 and empty
+ * cases: on the CPU provider always, and on the WebGPU provider when it is available (Mesa's
+ * lavapipe in CI), with its known gaps listed in WEBGPU_GAPS.
+ */
 import * as bp from '@backprop/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type OnnxBackend, onnx } from '../src/index.js';
 import { matchesCpu, rand } from './compare.js';
 
+const webgpu = await onnx({ provider: 'webgpu' }).then(
+  (b) => b,
+  () => undefined,
+);
+await webgpu?.destroy?.();
+const providers = webgpu ? (['cpu', 'webgpu'] as const) : (['cpu'] as const);
+
+for (const provider of providers) {
 let backend: OnnxBackend;
 beforeAll(async () => {
-  backend = await onnx({ provider: 'cpu', threads: 2 });
+  backend = await onnx({ provider, threads: 2 });
 });
 afterAll(async () => {
   await backend.destroy?.();
@@ -16,7 +28,7 @@ const f = (values: ArrayLike<number>, shape: number[]) => bp.tensor(Float32Array
 const i = (values: ArrayLike<number>, shape: number[]) => bp.tensor(Int32Array.from(values), shape, 'int32');
 const special = [0, -0, 1, -1, 0.5, -2.5, 1e-8, -1e-30, 3e38, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
-describe('onnx cpu: elementwise', () => {
+describe(`onnx ${provider}: elementwise`, () => {
   const unary = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'floor'] as const;
   for (const name of unary) {
     it(name, () => matchesCpu(backend, () => [(bp[name] as (x: bp.Tensor) => bp.Tensor)(f(rand(30), [5, 6])), (bp[name] as (x: bp.Tensor) => bp.Tensor)(f(special, [12]))]));
@@ -48,7 +60,7 @@ describe('onnx cpu: elementwise', () => {
     }));
 });
 
-describe('onnx cpu: reductions', () => {
+describe(`onnx ${provider}: reductions`, () => {
   it('sum, max, min over axes, with NaN', () =>
     matchesCpu(backend, () => {
       const x = f(rand(60, 4), [3, 4, 5]);
@@ -63,7 +75,7 @@ describe('onnx cpu: reductions', () => {
   it('int32 sum', () => matchesCpu(backend, () => bp.sum(i([1, 2, 3, 2147483647], [2, 2]), 1)));
 });
 
-describe('onnx cpu: matmul and layout', () => {
+describe(`onnx ${provider}: matmul and layout`, () => {
   it('matmul with transpose flags and batch broadcasting', () =>
     matchesCpu(
       backend,
@@ -102,7 +114,7 @@ describe('onnx cpu: matmul and layout', () => {
     }));
 });
 
-describe('onnx cpu: random and gradients', () => {
+describe(`onnx ${provider}: random and gradients`, () => {
   it('randomUniform is Philox, bit for bit', () =>
     matchesCpu(backend, () => [bp.randomUniform([3, 7], { seed: 42 }), bp.bernoulli([9], 0.3, { seed: 5 })], 0));
   it('randomNormal within float rounding of log and cos', () => matchesCpu(backend, () => bp.randomNormal([5, 3], { seed: 3 }), 1e-6));
@@ -114,3 +126,4 @@ describe('onnx cpu: random and gradients', () => {
       return [value, ...grads];
     }));
 });
+}

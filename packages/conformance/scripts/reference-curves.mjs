@@ -11,8 +11,14 @@ import { mnistCurve, xorCurve } from '../dist/training/curves.js';
 await setBackend(cpu());
 const xor = await xorCurve();
 const mnist = await mnistCurve();
-for (const [name, curve] of [['xor', xor], ['mnist', mnist]]) {
-  if (!(curve[curve.length - 1] < curve[0] * 0.5)) throw new Error(`${name}: the loss did not halve (${curve[0]} → ${curve.at(-1)})`);
+for (const [name, curve] of [
+  ['xor', xor],
+  ['mnist', mnist],
+]) {
+  if (!(curve[curve.length - 1] < curve[0] * 0.5))
+    throw new Error(`${name}: the loss did not halve (${curve[0]} → ${curve.at(-1)})`);
 }
 writeFileSync(new URL('../golden/curves.json', import.meta.url), `${JSON.stringify({ backend: 'cpu', xor, mnist })}\n`);
-console.log(`xor ${xor[0].toFixed(4)} → ${xor.at(-1).toFixed(4)} (${xor.length} steps); mnist ${mnist[0].toFixed(4)} → ${mnist.at(-1).toFixed(4)} (${mnist.length} steps)`);
+console.log(
+  `xor ${xor[0].toFixed(4)} → ${xor.at(-1).toFixed(4)} (${xor.length} steps); mnist ${mnist[0].toFixed(4)} → ${mnist.at(-1).toFixed(4)} (${mnist.length} steps)`,
+);

@@ -3,7 +3,8 @@
  * The conformance suite every Backprop backend runs, ours and third parties':
  * `runConformance({ name, create })` registers it in vitest.
  */
-export { runConformance, validateOptions, type ConformanceOptions } from './run-conformance.js';
-export { listCases, uncoveredKernels, type CaseInfo } from './registry.js';
-export type { ConformanceCase, CaseContext } from './case.js';
+
+export type { CaseContext, ConformanceCase } from './case.js';
 export { PHILOX_KAT } from './cases/random.js';
+export { type CaseInfo, listCases, uncoveredKernels } from './registry.js';
+export { type ConformanceOptions, runConformance, validateOptions } from './run-conformance.js';

@@ -7,6 +7,7 @@ import { compareCases } from './cases/compare.js';
 import { errorCases } from './cases/errors.js';
 import { goldenCases } from './cases/golden.js';
 import { gradientCases } from './cases/gradients.js';
+import { indexingCases } from './cases/indexing.js';
 import { layoutCases } from './cases/layout.js';
 import { matmulCases } from './cases/matmul.js';
 import { memoryCases } from './cases/memory.js';
@@ -15,6 +16,7 @@ import { randomCases } from './cases/random.js';
 import { reduceCases } from './cases/reduce.js';
 import { trainingCases } from './cases/training.js';
 import { unaryCases } from './cases/unary.js';
+import { updateCases } from './cases/updates.js';
 
 let all: readonly ConformanceCase[] | undefined;
 
@@ -29,8 +31,10 @@ export function allCases(): readonly ConformanceCase[] {
     ...reduceCases,
     ...matmulCases,
     ...layoutCases,
+    ...indexingCases,
     ...activationCases,
     ...optionalCases,
+    ...updateCases,
     ...randomCases,
     ...errorCases,
     ...goldenCases(),

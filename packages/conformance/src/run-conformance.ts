@@ -20,16 +20,23 @@ export interface ConformanceOptions {
 }
 
 /** Problems with the options: unknown ids, ids both skipped and expected to fail, empty reasons. */
-export function validateOptions({ skip = {}, expectedFailures = {} }: Pick<ConformanceOptions, 'skip' | 'expectedFailures'>): string[] {
+export function validateOptions({
+  skip = {},
+  expectedFailures = {},
+}: Pick<ConformanceOptions, 'skip' | 'expectedFailures'>): string[] {
   const ids = new Set(allCases().map((c) => c.id));
   const problems: string[] = [];
-  for (const [list, entries] of [['skip', skip], ['expectedFailures', expectedFailures]] as const) {
+  for (const [list, entries] of [
+    ['skip', skip],
+    ['expectedFailures', expectedFailures],
+  ] as const) {
     for (const [id, reason] of Object.entries(entries)) {
       if (!ids.has(id)) problems.push(`${list}: unknown case id "${id}" (ids are listed by listCases())`);
       if (typeof reason !== 'string' || reason.trim() === '') problems.push(`${list}: "${id}" needs a reason`);
     }
   }
-  for (const id of Object.keys(skip)) if (id in expectedFailures) problems.push(`"${id}" is both skipped and an expected failure; pick one`);
+  for (const id of Object.keys(skip))
+    if (id in expectedFailures) problems.push(`"${id}" is both skipped and an expected failure; pick one`);
   return problems;
 }
 

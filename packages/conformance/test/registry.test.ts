@@ -1,7 +1,7 @@
 /** Tests of the suite itself (no backend needed): ids, coverage, option validation, committed data. */
 import { philox4x32 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { PHILOX_KAT, listCases, uncoveredKernels, validateOptions } from '../src/index.js';
+import { listCases, PHILOX_KAT, uncoveredKernels, validateOptions } from '../src/index.js';
 import { loadGolden } from '../src/load-golden.js';
 import { mnistSubset } from '../src/training/curves.js';
 
@@ -19,17 +19,23 @@ describe('the case registry', () => {
 
   it('has the families the design asks for', () => {
     const families = new Set(listCases().map((c) => c.id.split('/')[0]));
-    for (const f of ['exp', 'matmul', 'grad', 'golden', 'random', 'errors', 'memory', 'storage', 'optional', 'train']) expect(families).toContain(f);
+    for (const f of ['exp', 'matmul', 'grad', 'golden', 'random', 'errors', 'memory', 'storage', 'optional', 'train'])
+      expect(families).toContain(f);
   });
 });
 
 describe('validateOptions', () => {
   it('accepts known ids with reasons', () => {
-    expect(validateOptions({ skip: { 'exp/nan': 'no NaN support' }, expectedFailures: { 'train/mnist': 'too slow' } })).toEqual([]);
+    expect(
+      validateOptions({ skip: { 'exp/nan': 'no NaN support' }, expectedFailures: { 'train/mnist': 'too slow' } }),
+    ).toEqual([]);
   });
 
   it('rejects unknown ids, empty reasons and ids in both lists', () => {
-    const problems = validateOptions({ skip: { 'exp/nope': 'x', 'exp/nan': 'a' }, expectedFailures: { 'exp/nan': 'b', 'log/nan': ' ' } });
+    const problems = validateOptions({
+      skip: { 'exp/nope': 'x', 'exp/nan': 'a' },
+      expectedFailures: { 'exp/nan': 'b', 'log/nan': ' ' },
+    });
     expect(problems).toEqual([
       'skip: unknown case id "exp/nope" (ids are listed by listCases())',
       'expectedFailures: "log/nan" needs a reason',

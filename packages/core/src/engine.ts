@@ -3,7 +3,7 @@ import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
 import { BackendError, DTypeError } from './errors.js';
-import type { KernelName, KernelSpec, OutputInfo, TensorInfo } from './kernels/spec.js';
+import { type KernelName, type KernelSpec, type OutputInfo, REQUIRED_KERNELS, type TensorInfo } from './kernels/spec.js';
 import { type Shape, sizeOf } from './shape.js';
 import { DataRef, Tensor } from './tensor.js';
 
@@ -11,7 +11,13 @@ let current: Backend | undefined;
 const scopes: Set<Tensor>[] = [];
 
 /** Observes every kernel dispatch (used by graph capture and profilers). */
-export type KernelObserver = (name: KernelName, inputs: readonly Tensor[], attrs: object, output: Tensor) => void;
+export type KernelObserver = (
+  name: KernelName,
+  inputs: readonly Tensor[],
+  attrs: object,
+  output: Tensor,
+  allOutputs?: readonly Tensor[],
+) => void;
 const observers = new Set<KernelObserver>();
 
 /**
@@ -72,6 +78,24 @@ export function hasKernel(name: KernelName): boolean {
   return typeof (getBackend().kernels as Partial<Record<KernelName, unknown>>)[name] === 'function';
 }
 
+function dispatch(name: KernelName, inputs: readonly Tensor[], attrs: object, out: OutputInfo | readonly OutputInfo[]): [Backend, unknown] {
+  const backend = getBackend();
+  const kernel = (backend.kernels as Partial<Record<KernelName, (...a: unknown[]) => unknown>>)[name];
+  if (typeof kernel !== 'function') {
+    const why = (REQUIRED_KERNELS as readonly string[]).includes(name)
+      ? 'it is required by the contract'
+      : 'it is optional: check hasKernel() and use the composed fallback';
+    throw new BackendError(`${name}: backend "${backend.name}" has no kernel "${name}"; ${why}`);
+  }
+  const infos = inputs.map((t) => info(t, name, backend));
+  const allowed = backend.dtypes?.[name];
+  const data = infos[0] ?? (Array.isArray(out) ? out[0] : out);
+  if (allowed && data && !allowed.includes(data.dtype)) {
+    throw new DTypeError(`${name}: backend "${backend.name}" supports ${allowed.join(', ')}, got ${data.dtype}`);
+  }
+  return [backend, kernel(infos, attrs, out)];
+}
+
 /**
  * Runs kernel `name` on the current backend. Ops call this after validating their input and
  * computing `out`; a missing kernel or an unsupported dtype is a BackendError naming both.
@@ -82,23 +106,29 @@ export function runKernel<K extends KernelName>(
   attrs: KernelSpec[K]['attrs'],
   out: OutputInfo,
 ): Tensor {
-  const backend = getBackend();
-  const kernel = (backend.kernels as Partial<Record<KernelName, (...a: unknown[]) => object>>)[name];
-  if (typeof kernel !== 'function') {
-    throw new BackendError(
-      `${name}: backend "${backend.name}" has no kernel "${name}"; it is required by the contract`,
-    );
-  }
-  const infos = inputs.map((t) => info(t, name, backend));
-  const allowed = backend.dtypes?.[name];
-  const data = infos[0] ?? out;
-  if (allowed && !allowed.includes(data.dtype)) {
-    throw new DTypeError(`${name}: backend "${backend.name}" supports ${allowed.join(', ')}, got ${data.dtype}`);
-  }
-  const handle = kernel(infos, attrs, out);
-  const t = makeTensor(backend, handle, out.shape, out.dtype);
+  const [backend, handle] = dispatch(name, inputs, attrs, out);
+  const t = makeTensor(backend, handle as object, out.shape, out.dtype);
   for (const o of observers) o(name, inputs, attrs, t);
   return t;
+}
+
+/**
+ * Runs a multi-output kernel (`sgdUpdate`, `adamUpdate`): one OutputInfo and one returned
+ * handle per output. Observers see the first output, with all of them as `allOutputs`.
+ */
+export function runKernelMulti<K extends KernelName>(
+  name: K,
+  inputs: readonly Tensor[],
+  attrs: KernelSpec[K]['attrs'],
+  outs: readonly OutputInfo[],
+): Tensor[] {
+  const [backend, handles] = dispatch(name, inputs, attrs, outs);
+  if (!Array.isArray(handles) || handles.length !== outs.length) {
+    throw new BackendError(`${name}: backend "${backend.name}" returned ${Array.isArray(handles) ? handles.length : 1} outputs, expected ${outs.length}`);
+  }
+  const ts = handles.map((h, i) => makeTensor(backend, h, outs[i].shape, outs[i].dtype));
+  for (const o of observers) o(name, inputs, attrs, ts[0], ts);
+  return ts;
 }
 
 /** Opens a scope; tensors made until `endScope` are tracked by it. */

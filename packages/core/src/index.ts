@@ -15,6 +15,7 @@ export {
   makeTensor,
   observeKernels,
   runKernel,
+  runKernelMulti,
   setBackend,
   writeTensor,
 } from './engine.js';

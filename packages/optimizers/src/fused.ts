@@ -2,42 +2,12 @@
  * The indirection to optional fused update kernels (`sgdUpdate`, `adamUpdate`): used when the
  * current backend provides them, else the optimizers fall back to core ops.
  */
-import { getBackend, makeTensor, type Tensor } from '@backprop/core';
+import { type AdamUpdateAttrs, getBackend, runKernelMulti, type SgdUpdateAttrs, type Tensor } from '@backprop/core';
 
 /** Names of the fused optimizer kernels this package knows. */
 export type FusedUpdateName = 'sgdUpdate' | 'adamUpdate';
 
-/** Attributes of `sgdUpdate` (PyTorch's SGD; inputs [param, grad, momentumBuffer?]). */
-export interface SgdUpdateAttrs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
-  /** True when there is no momentum buffer yet (b₁ = g). */
-  firstStep: boolean;
-}
-
-/** Attributes of `adamUpdate` (inputs [param, grad, expAvg, expAvgSq, maxExpAvgSq?]). */
-export interface AdamUpdateAttrs {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** AdamW's decoupled decay (θ ← θ − γλθ) instead of the coupled g + λθ. */
-  decoupled: boolean;
-  amsgrad: boolean;
-  epsPlacement: 'outside' | 'inside';
-  /** t, from 1. */
-  step: number;
-}
-
-type FusedKernel = (
-  inputs: unknown[],
-  attrs: object,
-  out: { shape: readonly number[]; dtype: string },
-) => object | object[];
+export type { AdamUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
 
 let enabled = true;
 
@@ -60,15 +30,14 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
  */
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
-export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: object): Tensor[] | undefined {
+export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: SgdUpdateAttrs | AdamUpdateAttrs): Tensor[] | undefined {
   if (!hasFusedUpdate(name)) return undefined;
-  const backend = getBackend();
-  const kernel = (backend.kernels as unknown as Record<string, FusedKernel>)[name];
-  const infos = inputs.map((t) => {
-    t.assertLive(name);
-    return { handle: t.ref.handle, shape: t.shape, dtype: t.dtype };
-  });
+  const outputs = fusedOutputCount(name, attrs);
   const out = { shape: inputs[0].shape, dtype: inputs[0].dtype };
-  const handles = kernel(infos, attrs, out);
-  return (Array.isArray(handles) ? handles : [handles]).map((h) => makeTensor(backend, h, out.shape, out.dtype));
+  return runKernelMulti(name, inputs, attrs as never, Array.from({ length: outputs }, () => out));
+}
+
+function fusedOutputCount(name: FusedUpdateName, attrs: SgdUpdateAttrs | AdamUpdateAttrs): number {
+  if (name === 'sgdUpdate') return (attrs as SgdUpdateAttrs).momentum > 0 ? 2 : 1;
+  return (attrs as AdamUpdateAttrs).amsgrad ? 4 : 3;
 }

@@ -28,8 +28,8 @@ const SIZES = [784, H, H, H];
 // `--quick` is a smoke test of the script itself (tiny sizes; results are meaningless).
 const QUICK = process.argv.includes('--quick');
 const SEEDS = QUICK ? [0] : [0, 1, 2];
-const PRETRAIN_EPOCHS = QUICK ? 1 : 2;
-const FINETUNE_EPOCHS = QUICK ? 1 : 5;
+const PRETRAIN_EPOCHS = QUICK ? 1 : 4;
+const FINETUNE_EPOCHS = QUICK ? 1 : 8;
 const TRAIN = QUICK ? 500 : 4000;
 const VAL = 1000;
 const ROWS = [

@@ -54,8 +54,14 @@ function countingSampler(): Sampler & { uniforms: number; normals: number } {
   const s = {
     uniforms: 0,
     normals: 0,
-    uniform: (shape: readonly number[]) => (s.uniforms++, inner.uniform(shape)),
-    normal: (shape: readonly number[]) => (s.normals++, inner.normal(shape)),
+    uniform: (shape: readonly number[]) => {
+      s.uniforms++;
+      return inner.uniform(shape);
+    },
+    normal: (shape: readonly number[]) => {
+      s.normals++;
+      return inner.normal(shape);
+    },
   };
   return s;
 }

@@ -26,7 +26,10 @@ import { mnist } from '@backprop/datasets';
 import { batchNorm1d, dropout, earlyStopping, l2 } from '@backprop/regularizers';
 import { type Curves, lossPlot } from './plot.js';
 
-const [epochs = 30, trainSize = 500, valSize = 2000] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+const [epochs = 30, trainSize = 500, valSize = 2000] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'))
+  .map(Number);
 const lr = 0.05;
 const momentum = 0.9;
 const batchSize = 32;
@@ -161,13 +164,28 @@ async function run(config: Config, train: ArrayDataset, val: ArrayDataset) {
 
 type Result = Awaited<ReturnType<typeof run>>;
 interface Report {
-  setup: { model: string; optimizer: string; batchSize: number; epochs: number; trainSize: number; valSize: number; lambda: number; seed: number; node: string };
+  setup: {
+    model: string;
+    optimizer: string;
+    batchSize: number;
+    epochs: number;
+    trainSize: number;
+    valSize: number;
+    lambda: number;
+    seed: number;
+    node: string;
+  };
   results: Result[];
 }
 
 /** Writes docs/overfitting.svg and docs/overfitting.md from the recorded report. */
 function render({ setup, results }: Report): void {
-  const curves: Curves[] = results.map((r) => ({ name: r.name.replace(/ \(.*\)/, ''), train: r.train, val: r.val, best: r.best }));
+  const curves: Curves[] = results.map((r) => ({
+    name: r.name.replace(/ \(.*\)/, ''),
+    train: r.train,
+    val: r.val,
+    best: r.best,
+  }));
   const title = `Cross-entropy loss, MLP 784-512-512-10 on ${setup.trainSize} MNIST digits (validation: ${setup.valSize})`;
   writeFileSync(new URL('overfitting.svg', docs), lossPlot(curves, { title }));
   const f = (v: number) => v.toFixed(3);
@@ -202,7 +220,9 @@ async function main() {
   }
   await setBackend(cpu());
   const { train, test: val } = await mnist.load({ trainSize, testSize: valSize, seed: 0 });
-  console.log(`MLP 784-512-512-10, SGD lr ${lr} momentum ${momentum}, batch ${batchSize}, ${epochs} epochs, ${trainSize} training / ${valSize} validation digits`);
+  console.log(
+    `MLP 784-512-512-10, SGD lr ${lr} momentum ${momentum}, batch ${batchSize}, ${epochs} epochs, ${trainSize} training / ${valSize} validation digits`,
+  );
   const results: Result[] = [];
   for (const c of configs) results.push(await run(c, train, val));
   const setup = {

@@ -16,7 +16,7 @@ import {
   ValueError,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { type EarlyStoppingOptions, earlyStopping } from '../src/index.js';
+import { type EarlyStoppingOptions, batchNorm1d, earlyStopping } from '../src/index.js';
 import { useCpu, values } from './util.js';
 
 useCpu();
@@ -138,6 +138,21 @@ describe('earlyStopping in fit', () => {
     const { history } = await run(b, { patience: 5, restoreBest: true }, [1.5, 1.9, 2.5]);
     expect(history.stopReason).toBeUndefined();
     expect(values(b.parameters()[0].value)).toEqual([Math.fround(1.9)]);
+  });
+
+  it('restores buffers too (batch-norm running statistics of the best epoch)', async () => {
+    const bn = batchNorm1d(1);
+    const model = nn.sequential(nn.dense(1, 1, { bias: false, seed: 0 }), bn);
+    const seen: number[][] = [];
+    const record = { onEpochEnd: () => void seen.push([...values(model.parameters()[0].value), ...values(bn.runningMean)]) };
+    const cb = earlyStopping({ monitor: 'loss', mode: 'max', patience: 1, restoreBest: true });
+    await fit(model, data, {
+      loss: losses.mse, optimizer: scheduled([1, 3, 2, 1.5, 1]), batchSize: 'full', epochs: 5, callbacks: [record, cb], verbose: false,
+    });
+    expect(cb.bestEpoch).toBeGreaterThanOrEqual(0);
+    expect(seen.length).toBeGreaterThan(cb.bestEpoch + 1);
+    expect([...values(model.parameters()[0].value), ...values(bn.runningMean)]).toEqual(seen[cb.bestEpoch]);
+    expect(values(bn.runningMean)).not.toEqual(seen.at(-1)!.slice(1));
   });
 
   it('a missing monitor key is a ValueError naming the keys there are', async () => {

@@ -1,6 +1,7 @@
 /** The CPU backend's kernel table: one kernel per file, every required kernel and all optional ones. */
 import type { KernelTable } from '@backprop/core';
 import { abs } from './abs.js';
+import { adamUpdate } from './adamUpdate.js';
 import { add } from './add.js';
 import { argmax } from './argmax.js';
 import { argmin } from './argmin.js';
@@ -35,6 +36,7 @@ import { pow } from './pow.js';
 import { randomUniform } from './randomUniform.js';
 import { reciprocal } from './reciprocal.js';
 import { scatterAdd } from './scatterAdd.js';
+import { sgdUpdate } from './sgdUpdate.js';
 import { sigmoid } from './sigmoid.js';
 import { sin } from './sin.js';
 import { slice } from './slice.js';
@@ -95,4 +97,6 @@ export const kernels = {
   logSoftmax,
   softmaxCrossEntropy,
   dense,
+  sgdUpdate,
+  adamUpdate,
 } satisfies KernelTable;

@@ -10,7 +10,10 @@ export interface AnyWorker {
 export function canBlock(): boolean {
   const g = globalThis as { process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown };
   if (g.process?.versions?.node) return true;
-  return typeof g.WorkerGlobalScope !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return (
+    typeof g.WorkerGlobalScope !== 'undefined' &&
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
+  );
 }
 
 /** Logical cores of this machine (Node's availableParallelism, or navigator.hardwareConcurrency). */
@@ -19,7 +22,10 @@ export async function coreCount(): Promise<number> {
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
   try {
     const specifier = 'node:os';
-    const os = (await import(/* @vite-ignore */ specifier)) as { availableParallelism?: () => number; cpus: () => unknown[] };
+    const os = (await import(/* @vite-ignore */ specifier)) as {
+      availableParallelism?: () => number;
+      cpus: () => unknown[];
+    };
     return os.availableParallelism?.() ?? os.cpus().length;
   } catch {
     return 1;
@@ -60,4 +66,3 @@ export async function loadWorkerFactory(): Promise<WorkerFactory | undefined> {
     return worker;
   };
 }
-

@@ -4,10 +4,20 @@ import { WASM_PLAIN_BASE64, WASM_SHARED_BASE64 } from './binary.js';
 /** The exported kernels of the module (pointers are byte offsets, strides are in floats). */
 export interface WasmExports {
   gemm(
-    a: number, aRs: number, aCs: number,
-    b: number, bRs: number, bCs: number,
-    c: number, ldc: number,
-    k: number, i0: number, i1: number, j0: number, j1: number, pack: number,
+    a: number,
+    aRs: number,
+    aCs: number,
+    b: number,
+    bRs: number,
+    bCs: number,
+    c: number,
+    ldc: number,
+    k: number,
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+    pack: number,
   ): void;
   binary(op: number, a: number, b: number, y: number, n: number, mode: number): void;
   unary(op: number, x: number, y: number, n: number): void;

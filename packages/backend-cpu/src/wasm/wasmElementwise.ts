@@ -31,9 +31,9 @@ export function simdBinary<K extends keyof typeof BINARY_OPS>(
     const [a, b] = inputs as [TensorInfo, TensorInfo];
     const av = valuesOf(a) as Float32Array;
     const bv = valuesOf(b) as Float32Array;
-    const n = av.length > bv.length ? av.length : bv.length;
+    const n = Math.max(av.length, bv.length);
     const mode = av.length === bv.length ? 0 : bv.length === 1 ? 1 : av.length === 1 ? 2 : -1;
-    if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(out)) {
+    if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(out as OutputInfo)) {
       return scalarKernel(inputs, attrs, out);
     }
     const aPtr = ARENA_BASE;
@@ -43,26 +43,30 @@ export function simdBinary<K extends keyof typeof BINARY_OPS>(
     heap.set(av, aPtr >> 2);
     heap.set(bv, bPtr >> 2);
     runtime.exports.binary(op, aPtr, bPtr, yPtr, n, mode);
-    const y = allocateOut(out, false);
+    const y = allocateOut(out as OutputInfo, false);
     y.set(heap.subarray(yPtr >> 2, (yPtr >> 2) + n));
     return output(y);
   }) as Kernel<K>;
 }
 
 /** `scalarKernel` with its float32 case on SIMD. */
-export function simdUnary<K extends keyof typeof UNARY_OPS>(runtime: WasmRuntime, name: K, scalarKernel: Kernel<K>): Kernel<K> {
+export function simdUnary<K extends keyof typeof UNARY_OPS>(
+  runtime: WasmRuntime,
+  name: K,
+  scalarKernel: Kernel<K>,
+): Kernel<K> {
   const op = UNARY_OPS[name];
   return ((inputs, attrs, out) => {
     const [x] = inputs as [TensorInfo];
     const xv = valuesOf(x) as Float32Array;
     const n = xv.length;
-    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out)) return scalarKernel(inputs, attrs, out);
+    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out as OutputInfo)) return scalarKernel(inputs, attrs, out);
     const xPtr = ARENA_BASE;
     const yPtr = xPtr + align(4 * n);
     const heap = runtime.floats(yPtr + 4 * n);
     heap.set(xv, xPtr >> 2);
     runtime.exports.unary(op, xPtr, yPtr, n);
-    const y = allocateOut(out, false);
+    const y = allocateOut(out as OutputInfo, false);
     y.set(heap.subarray(yPtr >> 2, (yPtr >> 2) + n));
     return output(y);
   }) as Kernel<K>;

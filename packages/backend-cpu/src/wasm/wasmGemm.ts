@@ -43,7 +43,16 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
 
 /** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
-  return (a: MatrixView, b: MatrixView, c: Float32Array, cOffset: number, m: number, n: number, k: number, epilogue?: Epilogue) => {
+  return (
+    a: MatrixView,
+    b: MatrixView,
+    c: Float32Array,
+    cOffset: number,
+    m: number,
+    n: number,
+    k: number,
+    epilogue?: Epilogue,
+  ) => {
     if (m === 0 || n === 0) return;
     const pool = m * n * k >= PARALLEL_MIN_MACS ? getPool() : undefined;
     const threads = pool ? pool.size + 1 : 1;
@@ -57,8 +66,20 @@ export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undef
     heap.set((a.data as Float32Array).subarray(a.offset, a.offset + m * k), aPtr >> 2);
     heap.set((b.data as Float32Array).subarray(b.offset, b.offset + k * n), bPtr >> 2);
     const args = (q: Block, t: number): number[] => [
-      aPtr, a.rowStride, a.colStride, bPtr, b.rowStride, b.colStride, cPtr, n,
-      k, q.i0, q.i1, q.j0, q.j1, packPtr + t * packBytes,
+      aPtr,
+      a.rowStride,
+      a.colStride,
+      bPtr,
+      b.rowStride,
+      b.colStride,
+      cPtr,
+      n,
+      k,
+      q.i0,
+      q.i1,
+      q.j0,
+      q.j1,
+      packPtr + t * packBytes,
     ];
     const gemm = runtime.exports.gemm;
     const own = () => gemm(...(args(blocks[0], 0) as Parameters<typeof gemm>));

@@ -29,13 +29,13 @@ export class GraphBuilder {
   }
 
   /** Declares a graph input. */
-  input(dtype: DType, dims: readonly number[], name = this.fresh('in')): string {
+  input(dtype: DType, dims: readonly (number | string)[], name = this.fresh('in')): string {
     this.inputs.push({ name, type: onnxType(dtype), dims });
     return name;
   }
 
   /** Declares `name` as a graph output (through an Identity when it is already an input or output). */
-  output(name: string, dtype: DType, dims: readonly number[], outName = this.fresh('out')): string {
+  output(name: string, dtype: DType, dims: readonly (number | string)[], outName = this.fresh('out')): string {
     this.nodes.push({ op: 'Identity', inputs: [name], outputs: [outName] });
     this.outputs.push({ name: outName, type: onnxType(dtype), dims });
     return outName;

@@ -36,11 +36,11 @@ export interface NodeSpec {
   domain?: string;
 }
 
-/** A graph input or output: name, element type and static shape. */
+/** A graph input or output: name, element type and shape (a string names a symbolic dimension). */
 export interface ValueSpec {
   name: string;
   type: OnnxElemType;
-  dims: readonly number[];
+  dims: readonly (number | string)[];
 }
 
 /** A whole graph. */
@@ -81,7 +81,7 @@ function writeValue(w: ProtoWriter, v: ValueSpec): void {
     type.message(1, (tensor) => {
       tensor.int(1, v.type);
       tensor.message(2, (shape) => {
-        for (const d of v.dims) shape.message(1, (dim) => dim.int(1, d));
+        for (const d of v.dims) shape.message(1, (dim) => (typeof d === 'string' ? dim.string(2, d) : dim.int(1, d)));
       });
     }),
   );

@@ -6,16 +6,17 @@ import { Meta, valueBits } from '../meta.js';
 import { checkRank } from '../shaders/elementwise.js';
 import { bindings, ELEMENT_MAIN, grid, WG } from '../shaders/prelude.js';
 
-const code = (rank: number) => `${bindings('u32', ['u32'])}
+const code = () => `${bindings('u32', ['u32'])}
 ${ELEMENT_MAIN}
   var rem = i;
   var off = 0u;
-  for (var d = ${rank - 1}; d >= 0; d--) {
+  let rank = args[1];
+  for (var d = i32(rank) - 1; d >= 0; d--) {
     let ud = u32(d);
-    let c = i32(rem % args[3u + ud]) - i32(args[${3 + rank}u + ud]);
+    let c = i32(rem % args[3u + ud]) - i32(args[3u + rank + ud]);
     rem /= args[3u + ud];
-    if (c < 0 || c >= i32(args[${3 + 2 * rank}u + ud])) { out[i] = args[2]; return; }
-    off += u32(c) * args[${3 + 3 * rank}u + ud];
+    if (c < 0 || c >= i32(args[3u + 2u * rank + ud])) { out[i] = args[2]; return; }
+    off += u32(c) * args[3u + 3u * rank + ud];
   }
   out[i] = in0[off];
 }`;
@@ -32,8 +33,8 @@ export const pad: KernelFactory<'pad'> = (k) => ([x], { paddings, value }, out) 
     .u(...paddings.map((p) => p[0]), ...x.shape, ...stridesOf(x.shape));
   k.gpu.run({
     op: 'pad',
-    key: `pad|r${rank}`,
-    code: () => code(rank),
+    key: 'pad',
+    code,
     output: y.buffer,
     inputs: [bufferOf(x)],
     meta: meta.build(),

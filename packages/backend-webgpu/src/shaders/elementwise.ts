@@ -59,7 +59,6 @@ export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: 
   // [n, rank, params…, out.shape…, strides of each strided input…]: params sit at fixed indices.
   const meta = new Meta().u(n, rank, ...params, ...out.shape);
   const shapeAt = 2 + params.length;
-  let strideAt = meta.length;
   let expr = spec.expr;
   params.forEach((_, j) => {
     expr = expr.replaceAll(`$${j}`, `args[${2 + j}u]`);
@@ -68,12 +67,12 @@ export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: 
     if (modes[j] === 'full') return `let ${spec.names[j]} = in${j}[i];`;
     if (modes[j] === 'one') return `let ${spec.names[j]} = in${j}[0];`;
     meta.u(...broadcastStrides(t.shape, out.shape));
-    const read = `let ${spec.names[j]} = in${j}[strided_offset(i, ${rank}u, ${shapeAt}u, ${strideAt}u)];`;
-    strideAt += rank;
+    const stridedBefore = modes.slice(0, j).filter((m) => m === 'strided').length + 1;
+    const read = `let ${spec.names[j]} = in${j}[strided_offset(i, args[1], ${shapeAt}u, ${shapeAt}u + ${stridedBefore}u * args[1])];`;
     return read;
   });
   const strided = modes.includes('strided');
-  const key = `${spec.op}|${outType}|${types.join(',')}|${modes.join(',')}${strided ? `|r${rank}` : ''}`;
+  const key = `${spec.op}|${outType}|${types.join(',')}|${modes.join(',')}`;
   const code = () =>
     [
       bindings(outType, types),

@@ -42,14 +42,15 @@ export interface Epilogue {
 
 const NO_EPILOGUE: Epilogue = { name: 'none', helpers: '', expr: 'v' };
 
-function code(t: string, tiling: Tiling, tA: boolean, tB: boolean, batchRank: number, epilogue: Epilogue): string {
+function code(t: string, tiling: Tiling, epilogue: Epilogue): string {
   const { tm, tn, bk } = tiling;
   const bm = 16 * tm;
   const bn = 16 * tn;
   const inputs = epilogue.name === 'none' ? [t, t] : [t, t, t];
   // Thread → tile element maps that make neighbouring threads read neighbouring words.
-  const aMap = tA ? `let kk = e / ${bm}u; let m = e % ${bm}u;` : `let m = e / ${bk}u; let kk = e % ${bk}u;`;
-  const bMap = tB ? `let nn = e / ${bk}u; let kk = e % ${bk}u;` : `let kk = e / ${bn}u; let nn = e % ${bn}u;`;
+  // (args[7], args[8] say whether A and B are stored transposed; the branch is uniform.)
+  const aMap = `var m = e / ${bk}u; var kk = e % ${bk}u; if (tA) { kk = e / ${bm}u; m = e % ${bm}u; }`;
+  const bMap = `var kk = e / ${bn}u; var nn = e % ${bn}u; if (tB) { nn = e / ${bk}u; kk = e % ${bk}u; }`;
   return `${bindings(t, inputs)}
 ${FLOAT_HELPERS}
 ${epilogue.helpers}
@@ -60,13 +61,14 @@ fn epilogue(v: ${t}, c: u32) -> ${t} { return ${epilogue.expr}; }
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let M = args[0]; let N = args[1]; let K = args[2];
   let sAi = args[3]; let sAk = args[4]; let sBk = args[5]; let sBj = args[6];
+  let tA = args[7] != 0u; let tB = args[8] != 0u; let rank = args[9];
   var aBase = 0u; var bBase = 0u; var rem = wid.z;
-  for (var d = ${batchRank - 1}; d >= 0; d--) {
+  for (var d = i32(rank) - 1; d >= 0; d--) {
     let ud = u32(d);
-    let c = rem % args[7u + ud];
-    rem /= args[7u + ud];
-    aBase += c * args[${7 + batchRank}u + ud];
-    bBase += c * args[${7 + 2 * batchRank}u + ud];
+    let c = rem % args[10u + ud];
+    rem /= args[10u + ud];
+    aBase += c * args[10u + rank + ud];
+    bBase += c * args[10u + 2u * rank + ud];
   }
   let tx = lid.x; let ty = lid.y; let tid = ty * 16u + tx;
   let row0 = wid.y * ${bm}u; let col0 = wid.x * ${bn}u;
@@ -140,11 +142,11 @@ export function runMatmul(
   // A (M×K) element (i, k) sits at i·sAi + k·sAk; B (K×N) element (k, j) at k·sBk + j·sBj.
   const [sAi, sAk] = p.transposeA ? [1, p.m] : [p.k, 1];
   const [sBk, sBj] = p.transposeB ? [1, p.k] : [p.n, 1];
-  const meta = new Meta().u(p.m, p.n, p.k, sAi, sAk, sBk, sBj, ...p.batchShape, ...p.aBatchStrides, ...p.bBatchStrides);
+  const meta = new Meta().u(p.m, p.n, p.k, sAi, sAk, sBk, sBj, Number(p.transposeA), Number(p.transposeB), rank, ...p.batchShape, ...p.aBatchStrides, ...p.bBatchStrides);
   k.gpu.run({
     op,
-    key: `matmul|${t}|${tiling.name}|${p.transposeA ? 'T' : 'N'}${p.transposeB ? 'T' : 'N'}|b${rank}|${epilogue.name}`,
-    code: () => code(t, tiling, p.transposeA, p.transposeB, rank, epilogue),
+    key: `matmul|${t}|${tiling.name}|${epilogue.name}`,
+    code: () => code(t, tiling, epilogue),
     output: y.buffer,
     inputs: buffers,
     meta: meta.build(),

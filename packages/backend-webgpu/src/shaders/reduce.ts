@@ -50,20 +50,20 @@ fn dims_offset(index: u32, rank: u32, at: u32) -> u32 {
   return off;
 }`;
 
-function threadCode(t: string, fold: Fold, kr: number, rr: number): string {
+function threadCode(t: string, fold: Fold): string {
   return `${bindings(t, [t])}
 ${FLOAT_HELPERS}
 ${OFFSET_FN}
 fn combine(p: ${t}, q: ${t}) -> ${t} { return ${fold.combine[t as 'f32']}; }
 ${ELEMENT_MAIN}
-  let base = dims_offset(i, ${kr}u, 2u);
+  let base = dims_offset(i, args[2], 4u);
   var acc: ${t} = ${fold.init[t as 'f32']};
-  for (var r = 0u; r < args[1]; r++) { acc = combine(acc, in0[base + dims_offset(r, ${rr}u, ${2 + 2 * kr}u)]); }
+  for (var r = 0u; r < args[1]; r++) { acc = combine(acc, in0[base + dims_offset(r, args[3], 4u + 2u * args[2])]); }
   out[i] = acc;
 }`;
 }
 
-function groupCode(t: string, fold: Fold, kr: number, rr: number): string {
+function groupCode(t: string, fold: Fold): string {
   return `${bindings(t, [t])}
 ${FLOAT_HELPERS}
 ${OFFSET_FN}
@@ -75,8 +75,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let live = o < args[0];
   var acc: ${t} = ${fold.init[t as 'f32']};
   if (live) {
-    let base = dims_offset(o, ${kr}u, 2u);
-    for (var r = lid; r < args[1]; r += ${WG}u) { acc = combine(acc, in0[base + dims_offset(r, ${rr}u, ${2 + 2 * kr}u)]); }
+    let base = dims_offset(o, args[2], 4u);
+    for (var r = lid; r < args[1]; r += ${WG}u) { acc = combine(acc, in0[base + dims_offset(r, args[3], 4u + 2u * args[2])]); }
   }
   partial[lid] = acc;
   workgroupBarrier();
@@ -104,11 +104,11 @@ export function reduceAxes(k: KernelContext, op: string, x: TensorInfo, axes: re
   const rr = reduced.shape.length;
   const innerReduced = rr > 0 && reduced.strides[rr - 1] === 1;
   const perGroup = innerReduced && redSize >= 64;
-  const meta = new Meta().u(outSize, redSize, ...kept.shape, ...kept.strides, ...reduced.shape, ...reduced.strides).build();
+  const meta = new Meta().u(outSize, redSize, kr, rr, ...kept.shape, ...kept.strides, ...reduced.shape, ...reduced.strides).build();
   k.gpu.run({
     op,
-    key: `${op}|${t}|${perGroup ? 'group' : 'thread'}|k${kr}|r${rr}`,
-    code: () => (perGroup ? groupCode : threadCode)(t, fold, kr, rr),
+    key: `${op}|${t}|${perGroup ? 'group' : 'thread'}`,
+    code: () => (perGroup ? groupCode : threadCode)(t, fold),
     output: y.buffer,
     inputs: [bufferOf(x)],
     meta,

@@ -19,13 +19,13 @@ export function copyStrided(k: KernelContext, op: string, x: TensorInfo, out: Ou
   const meta = new Meta().u(n, rank, base, ...out.shape, ...strides);
   k.gpu.run({
     op,
-    key: `strided|r${rank}`,
+    key: 'strided',
     code: () =>
       [
         bindings('u32', ['u32']),
         STRIDED_OFFSET,
         ELEMENT_MAIN,
-        `  out[i] = in0[args[2] + strided_offset(i, ${rank}u, 3u, ${3 + rank}u)];`,
+        '  out[i] = in0[args[2] + strided_offset(i, args[1], 3u, 3u + args[1])];',
         '}',
       ].join('\n'),
     output: y.buffer,

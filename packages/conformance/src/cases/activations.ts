@@ -37,18 +37,49 @@ function crossEntropy(x: Host, y: readonly number[]): number {
 
 /** The activation and loss value cases. */
 export const activationCases: ConformanceCase[] = [
-  valueCase({ id: 'relu/values', kernels: ['greater', 'where'], f: () => core.relu(core.tensor(X)), expected: host([0, 0, 0, 0, 0.5, 2]) }),
+  valueCase({
+    id: 'relu/values',
+    kernels: ['greater', 'where'],
+    f: () => core.relu(core.tensor(X)),
+    expected: host([0, 0, 0, 0, 0.5, 2]),
+  }),
   // PyTorch: relu(NaN) = NaN (NaN propagates through every activation).
-  valueCase({ id: 'relu/nan', kernels: ['greater', 'where'], f: () => core.relu(core.tensor([NAN, 1])), expected: host([NAN, 1]) }),
+  valueCase({
+    id: 'relu/nan',
+    kernels: ['greater', 'where'],
+    f: () => core.relu(core.tensor([NAN, 1])),
+    expected: host([NAN, 1]),
+  }),
   valueCase({
     id: 'activations/nan',
     kernels: ['greater', 'where', 'exp'],
-    f: () => [core.leakyRelu(core.tensor([NAN])), core.elu(core.tensor([NAN])), core.softplus(core.tensor([NAN])), core.sigmoid(core.tensor([NAN])), core.softmax(core.tensor([[NAN, 1]]))],
+    f: () => [
+      core.leakyRelu(core.tensor([NAN])),
+      core.elu(core.tensor([NAN])),
+      core.softplus(core.tensor([NAN])),
+      core.sigmoid(core.tensor([NAN])),
+      core.softmax(core.tensor([[NAN, 1]])),
+    ],
     expected: [host([NAN]), host([NAN]), host([NAN]), host([NAN]), host([NAN, NAN], [1, 2])],
   }),
-  valueCase({ id: 'leakyRelu/values', kernels: ['greater', 'where', 'mul'], f: () => core.leakyRelu(core.tensor(X), 0.1), expected: host(X.map((x) => (x > 0 ? x : 0.1 * x))) }),
-  valueCase({ id: 'elu/values', kernels: ['greater', 'where', 'exp'], f: () => core.elu(core.tensor(X), 1.5), expected: host(X.map((x) => (x > 0 ? x : 1.5 * Math.expm1(x)))) }),
-  valueCase({ id: 'softplus/values', kernels: ['maximum', 'abs', 'exp', 'log1p'], f: () => core.softplus(core.tensor(X)), expected: host(X.map(softplus)) }),
+  valueCase({
+    id: 'leakyRelu/values',
+    kernels: ['greater', 'where', 'mul'],
+    f: () => core.leakyRelu(core.tensor(X), 0.1),
+    expected: host(X.map((x) => (x > 0 ? x : 0.1 * x))),
+  }),
+  valueCase({
+    id: 'elu/values',
+    kernels: ['greater', 'where', 'exp'],
+    f: () => core.elu(core.tensor(X), 1.5),
+    expected: host(X.map((x) => (x > 0 ? x : 1.5 * Math.expm1(x)))),
+  }),
+  valueCase({
+    id: 'softplus/values',
+    kernels: ['maximum', 'abs', 'exp', 'log1p'],
+    f: () => core.softplus(core.tensor(X)),
+    expected: host(X.map(softplus)),
+  }),
   valueCase({
     id: 'softplus/extreme',
     kernels: ['maximum', 'abs', 'exp', 'log1p'],
@@ -56,19 +87,56 @@ export const activationCases: ConformanceCase[] = [
     expected: host([0, softplus(-100), 100, 1000, 40]),
     tol: { rtol: 1e-6, atol: 1e-40 },
   }),
-  valueCase({ id: 'softmax/values', kernels: ['softmax'], f: () => core.softmax(toTensor(logits)), expected: softmaxRows(logits, false) }),
-  valueCase({ id: 'softmax/odd', kernels: ['softmax'], f: () => core.softmax(toTensor(odd)), expected: softmaxRows(odd, false) }),
-  valueCase({ id: 'softmax/extreme', kernels: ['softmax'], f: () => core.softmax(toTensor(extreme)), expected: softmaxRows(extreme, false) }),
+  valueCase({
+    id: 'softmax/values',
+    kernels: ['softmax'],
+    f: () => core.softmax(toTensor(logits)),
+    expected: softmaxRows(logits, false),
+  }),
+  valueCase({
+    id: 'softmax/odd',
+    kernels: ['softmax'],
+    f: () => core.softmax(toTensor(odd)),
+    expected: softmaxRows(odd, false),
+  }),
+  valueCase({
+    id: 'softmax/extreme',
+    kernels: ['softmax'],
+    f: () => core.softmax(toTensor(extreme)),
+    expected: softmaxRows(extreme, false),
+  }),
   valueCase({
     id: 'softmax/axis0',
     kernels: ['max', 'exp', 'sum', 'div'],
     f: () => core.transpose(core.softmax(toTensor(logits), 0)),
     expected: softmaxRows(host(transposed(logits), [7, 4]), false),
   }),
-  valueCase({ id: 'logSoftmax/values', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(logits)), expected: softmaxRows(logits, true) }),
-  valueCase({ id: 'logSoftmax/odd', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(odd)), expected: softmaxRows(odd, true), tol: { rtol: 1e-5, atol: 1e-5 } }),
-  valueCase({ id: 'logSoftmax/extreme', kernels: ['logSoftmax'], f: () => core.logSoftmax(toTensor(extreme)), expected: softmaxRows(extreme, true), tol: { rtol: 1e-5, atol: 1e-4 } }),
-  valueCase({ id: 'softmax/empty', kernels: ['softmax', 'logSoftmax'], f: () => [core.softmax(core.zeros([0, 3])), core.logSoftmax(core.zeros([0, 3]))], expected: [host([], [0, 3]), host([], [0, 3])] }),
+  valueCase({
+    id: 'logSoftmax/values',
+    kernels: ['logSoftmax'],
+    f: () => core.logSoftmax(toTensor(logits)),
+    expected: softmaxRows(logits, true),
+  }),
+  valueCase({
+    id: 'logSoftmax/odd',
+    kernels: ['logSoftmax'],
+    f: () => core.logSoftmax(toTensor(odd)),
+    expected: softmaxRows(odd, true),
+    tol: { rtol: 1e-5, atol: 1e-5 },
+  }),
+  valueCase({
+    id: 'logSoftmax/extreme',
+    kernels: ['logSoftmax'],
+    f: () => core.logSoftmax(toTensor(extreme)),
+    expected: softmaxRows(extreme, true),
+    tol: { rtol: 1e-5, atol: 1e-4 },
+  }),
+  valueCase({
+    id: 'softmax/empty',
+    kernels: ['softmax', 'logSoftmax'],
+    f: () => [core.softmax(core.zeros([0, 3])), core.logSoftmax(core.zeros([0, 3]))],
+    expected: [host([], [0, 3]), host([], [0, 3])],
+  }),
   valueCase({
     id: 'losses/squaredError',
     kernels: ['sub', 'mul', 'sum'],
@@ -84,14 +152,26 @@ export const activationCases: ConformanceCase[] = [
   valueCase({
     id: 'losses/binaryCrossEntropy',
     kernels: ['log', 'maximum', 'mul', 'sum'],
-    f: () => [core.losses.binaryCrossEntropy(toTensor(prob), toTensor(target)), core.losses.binaryCrossEntropy(core.tensor([0, 1, 1]), core.tensor([1, 0, 1]))],
-    expected: [host([-prob.values.reduce((s, p, i) => s + (target.values[i] ? Math.log(p) : Math.log(1 - p)), 0) / 28], []), host([200 / 3], [])],
+    f: () => [
+      core.losses.binaryCrossEntropy(toTensor(prob), toTensor(target)),
+      core.losses.binaryCrossEntropy(core.tensor([0, 1, 1]), core.tensor([1, 0, 1])),
+    ],
+    expected: [
+      host([-prob.values.reduce((s, p, i) => s + (target.values[i] ? Math.log(p) : Math.log(1 - p)), 0) / 28], []),
+      host([200 / 3], []),
+    ],
   }),
   valueCase({
     id: 'losses/binaryCrossEntropyWithLogits',
     kernels: ['maximum', 'abs', 'exp', 'log1p'],
-    f: () => [core.losses.binaryCrossEntropyWithLogits(toTensor(logits), toTensor(target)), core.losses.binaryCrossEntropyWithLogits(core.tensor([1000, -1000]), core.tensor([0, 1]))],
-    expected: [host([logits.values.reduce((s, z, i) => s + softplus(z) - z * target.values[i], 0) / 28], []), host([1000], [])],
+    f: () => [
+      core.losses.binaryCrossEntropyWithLogits(toTensor(logits), toTensor(target)),
+      core.losses.binaryCrossEntropyWithLogits(core.tensor([1000, -1000]), core.tensor([0, 1])),
+    ],
+    expected: [
+      host([logits.values.reduce((s, z, i) => s + softplus(z) - z * target.values[i], 0) / 28], []),
+      host([1000], []),
+    ],
   }),
   valueCase({
     id: 'losses/softmaxCrossEntropy',
@@ -108,7 +188,14 @@ export const activationCases: ConformanceCase[] = [
   valueCase({
     id: 'losses/softmaxCrossEntropy/extreme',
     kernels: ['softmaxCrossEntropy'],
-    f: () => core.losses.softmaxCrossEntropy(core.tensor([[1000, 0], [0, 1000]]), core.tensor(Int32Array.from([0, 0]))),
+    f: () =>
+      core.losses.softmaxCrossEntropy(
+        core.tensor([
+          [1000, 0],
+          [0, 1000],
+        ]),
+        core.tensor(Int32Array.from([0, 0])),
+      ),
     expected: host([500], []),
   }),
   valueCase({

@@ -1,9 +1,10 @@
 /** Elementwise binary kernels: values, every broadcasting pattern, odd sizes, NaN and ±Inf, empty shapes. */
-import * as core from '@backprop/core';
+
 import type { KernelName, Tensor, TensorLike } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { valueCase } from '../check/evaluate.js';
-import { type Host, broadcastHost, host, toTensor, uniform } from '../check/host.js';
+import { broadcastHost, type Host, host, toTensor, uniform } from '../check/host.js';
 import { ODD_SIZES } from './unary.js';
 
 interface BinarySpec {
@@ -14,25 +15,86 @@ interface BinarySpec {
 }
 
 const BINARY: Record<string, BinarySpec> = {
-  add: { op: core.add, ref: (a, b) => a + b, domains: [[-4, 4], [-4, 4]] },
-  sub: { op: core.sub, ref: (a, b) => a - b, domains: [[-4, 4], [-4, 4]] },
-  mul: { op: core.mul, ref: (a, b) => a * b, domains: [[-4, 4], [-4, 4]] },
-  div: { op: core.div, ref: (a, b) => a / b, domains: [[-4, 4], [0.25, 4]] },
-  pow: { op: core.pow, ref: (a, b) => a ** b, domains: [[0.1, 3], [-2, 2]] },
-  maximum: { op: core.maximum, ref: (a, b) => Math.max(a, b), domains: [[-4, 4], [-4, 4]] },
-  minimum: { op: core.minimum, ref: (a, b) => Math.min(a, b), domains: [[-4, 4], [-4, 4]] },
+  add: {
+    op: core.add,
+    ref: (a, b) => a + b,
+    domains: [
+      [-4, 4],
+      [-4, 4],
+    ],
+  },
+  sub: {
+    op: core.sub,
+    ref: (a, b) => a - b,
+    domains: [
+      [-4, 4],
+      [-4, 4],
+    ],
+  },
+  mul: {
+    op: core.mul,
+    ref: (a, b) => a * b,
+    domains: [
+      [-4, 4],
+      [-4, 4],
+    ],
+  },
+  div: {
+    op: core.div,
+    ref: (a, b) => a / b,
+    domains: [
+      [-4, 4],
+      [0.25, 4],
+    ],
+  },
+  pow: {
+    op: core.pow,
+    ref: (a, b) => a ** b,
+    domains: [
+      [0.1, 3],
+      [-2, 2],
+    ],
+  },
+  maximum: {
+    op: core.maximum,
+    ref: (a, b) => Math.max(a, b),
+    domains: [
+      [-4, 4],
+      [-4, 4],
+    ],
+  },
+  minimum: {
+    op: core.minimum,
+    ref: (a, b) => Math.min(a, b),
+    domains: [
+      [-4, 4],
+      [-4, 4],
+    ],
+  },
 };
 
 /** Broadcasting patterns: [a shape, b shape]. */
 const PATTERNS: Record<string, [number[], number[]]> = {
-  same: [[2, 3], [2, 3]],
+  same: [
+    [2, 3],
+    [2, 3],
+  ],
   scalar: [[2, 3], []],
   'scalar-left': [[], [2, 3]],
   row: [[2, 3], [3]],
-  column: [[2, 3], [2, 1]],
+  column: [
+    [2, 3],
+    [2, 1],
+  ],
   rank: [[4], [2, 3, 4]],
-  both: [[3, 1], [1, 4]],
-  'size-one': [[1, 1, 5], [2, 3, 1]],
+  both: [
+    [3, 1],
+    [1, 4],
+  ],
+  'size-one': [
+    [1, 1, 5],
+    [2, 3, 1],
+  ],
 };
 
 const NAN = Number.NaN;
@@ -63,7 +125,12 @@ function casesFor(name: string, { op, ref, domains: [da, db] }: BinarySpec): Con
   const number = 1.5;
   const [a0] = pair(230, [2, 3], [1]);
   cases.push(
-    valueCase({ id: `${name}/number`, kernels, f: () => op(toTensor(a0), number), expected: broadcastHost([a0, host([number], [])], ref) }),
+    valueCase({
+      id: `${name}/number`,
+      kernels,
+      f: () => op(toTensor(a0), number),
+      expected: broadcastHost([a0, host([number], [])], ref),
+    }),
     valueCase({
       id: `${name}/odd`,
       kernels,
@@ -79,8 +146,14 @@ function casesFor(name: string, { op, ref, domains: [da, db] }: BinarySpec): Con
     valueCase({
       id: `${name}/nan`,
       kernels,
-      f: () => (name === 'pow' ? op(core.tensor(POW_A), core.tensor(POW_B)) : op(core.tensor(SPECIAL_A), core.tensor(SPECIAL_B))),
-      expected: name === 'pow' ? broadcastHost([host(POW_A), host(POW_B)], ref) : broadcastHost([host(SPECIAL_A), host(SPECIAL_B)], ref),
+      f: () =>
+        name === 'pow'
+          ? op(core.tensor(POW_A), core.tensor(POW_B))
+          : op(core.tensor(SPECIAL_A), core.tensor(SPECIAL_B)),
+      expected:
+        name === 'pow'
+          ? broadcastHost([host(POW_A), host(POW_B)], ref)
+          : broadcastHost([host(SPECIAL_A), host(SPECIAL_B)], ref),
     }),
     valueCase({
       id: `${name}/empty`,
@@ -118,8 +191,18 @@ export const binaryCases: ConformanceCase[] = [
     f: () => core.pow(core.tensor([0, 2, 5]), core.tensor([0, 0, 1])),
     expected: host([1, 1, 5]),
   }),
-  valueCase({ id: 'add/int32/wrap', kernels: ['add'], f: () => core.add(int([MAX, MIN, 5]), int([1, -1, -7])), expected: intHost([MIN, MAX, -2]) }),
-  valueCase({ id: 'sub/int32/wrap', kernels: ['sub'], f: () => core.sub(int([MIN, MAX, 5]), int([1, -1, 7])), expected: intHost([MAX, MIN, -2]) }),
+  valueCase({
+    id: 'add/int32/wrap',
+    kernels: ['add'],
+    f: () => core.add(int([MAX, MIN, 5]), int([1, -1, -7])),
+    expected: intHost([MIN, MAX, -2]),
+  }),
+  valueCase({
+    id: 'sub/int32/wrap',
+    kernels: ['sub'],
+    f: () => core.sub(int([MIN, MAX, 5]), int([1, -1, 7])),
+    expected: intHost([MAX, MIN, -2]),
+  }),
   valueCase({
     id: 'mul/int32/wrap',
     kernels: ['mul'],

@@ -1,6 +1,7 @@
 /** Comparisons (bool results, NaN never equal), `where` with broadcasting, isFinite / isNaN, and cast between dtypes. */
-import * as core from '@backprop/core';
+
 import type { KernelName, Tensor, TensorLike } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { valueCase } from '../check/evaluate.js';
 import { broadcastHost, host, toTensor, uniform } from '../check/host.js';
@@ -21,14 +22,28 @@ const A = [1, 2, 3, NAN, NAN, INF, -INF, 0];
 const B = [1, 3, 2, 1, NAN, INF, 5, -0];
 const bool = (xs: number[], shape = [xs.length]) => host(xs, shape, 'bool');
 
-function casesFor(name: string, op: (a: TensorLike, b: TensorLike) => Tensor, ref: (a: number, b: number) => boolean): ConformanceCase[] {
+function casesFor(
+  name: string,
+  op: (a: TensorLike, b: TensorLike) => Tensor,
+  ref: (a: number, b: number) => boolean,
+): ConformanceCase[] {
   const kernels = [name as KernelName];
   const r = (a: number, b: number) => (ref(a, b) ? 1 : 0);
   const a = uniform(300, [2, 3], -2, 2);
   const row = host([a.values[0], 0, a.values[5]], [3]);
   return [
-    valueCase({ id: `${name}/values`, kernels, f: () => op(core.tensor(A), core.tensor(B)), expected: { ...broadcastHost([host(A), host(B)], r), dtype: 'bool' } }),
-    valueCase({ id: `${name}/broadcast`, kernels, f: () => op(toTensor(a), toTensor(row)), expected: { ...broadcastHost([a, row], r), dtype: 'bool' } }),
+    valueCase({
+      id: `${name}/values`,
+      kernels,
+      f: () => op(core.tensor(A), core.tensor(B)),
+      expected: { ...broadcastHost([host(A), host(B)], r), dtype: 'bool' },
+    }),
+    valueCase({
+      id: `${name}/broadcast`,
+      kernels,
+      f: () => op(toTensor(a), toTensor(row)),
+      expected: { ...broadcastHost([a, row], r), dtype: 'bool' },
+    }),
     valueCase({
       id: `${name}/int32`,
       kernels,
@@ -47,7 +62,10 @@ export const compareCases: ConformanceCase[] = [
   valueCase({
     id: 'equal/bool',
     kernels: ['equal', 'notEqual'],
-    f: () => [core.equal(b([true, false, true]), b([true, true, false])), core.notEqual(b([true, false, false]), b([true, true, false]))],
+    f: () => [
+      core.equal(b([true, false, true]), b([true, true, false])),
+      core.notEqual(b([true, false, false]), b([true, true, false])),
+    ],
     expected: [bool([1, 0, 0]), bool([0, 1, 0])],
   }),
   valueCase({
@@ -71,7 +89,12 @@ export const compareCases: ConformanceCase[] = [
   valueCase({
     id: 'where/int32',
     kernels: ['where'],
-    f: () => core.where(b([false, true]), core.tensor(Int32Array.from([1, 2])), core.tensor(Int32Array.from([-2147483648, 9]))),
+    f: () =>
+      core.where(
+        b([false, true]),
+        core.tensor(Int32Array.from([1, 2])),
+        core.tensor(Int32Array.from([-2147483648, 9])),
+      ),
     expected: host([-2147483648, 2], [2], 'int32'),
   }),
   valueCase({
@@ -101,7 +124,10 @@ export const compareCases: ConformanceCase[] = [
   valueCase({
     id: 'cast/to-bool',
     kernels: ['cast'],
-    f: () => [core.cast(core.tensor([0, -0, 2.5, NAN, -INF]), 'bool'), core.cast(core.tensor(Int32Array.from([0, 7, -1])), 'bool')],
+    f: () => [
+      core.cast(core.tensor([0, -0, 2.5, NAN, -INF]), 'bool'),
+      core.cast(core.tensor(Int32Array.from([0, 7, -1])), 'bool'),
+    ],
     expected: [bool([0, 0, 1, 1, 1]), bool([0, 1, 1])],
   }),
   valueCase({
@@ -116,5 +142,10 @@ export const compareCases: ConformanceCase[] = [
     f: () => core.cast(core.tensor(Int32Array.from([-2147483648, -1, 0, 16777217])), 'float32'),
     expected: host([-2147483648, -1, 0, 16777216]),
   }),
-  valueCase({ id: 'cast/empty', kernels: ['cast'], f: () => core.cast(core.zeros([0, 4]), 'int32'), expected: host([], [0, 4], 'int32') }),
+  valueCase({
+    id: 'cast/empty',
+    kernels: ['cast'],
+    f: () => core.cast(core.zeros([0, 4]), 'int32'),
+    expected: host([], [0, 4], 'int32'),
+  }),
 ];

@@ -4,7 +4,7 @@
  * when a backend lacks a required kernel.
  */
 import * as core from '@backprop/core';
-import { BackendError, DTypeError, DisposedError, ShapeError, ValueError } from '@backprop/core';
+import { BackendError, DisposedError, DTypeError, ShapeError, ValueError } from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { assert } from '../check/close.js';
 import { assertThrows, evaluate } from '../check/evaluate.js';
@@ -13,25 +13,70 @@ import { usingBackend, withoutKernels } from '../check/wrap-backend.js';
 type Ctor = abstract new (...a: never[]) => Error;
 
 const ERRORS: [string, () => unknown, Ctor, string | RegExp][] = [
-  ['matmul-inner', () => core.matmul(core.ones([2, 3]), core.ones([4, 5])), ShapeError, 'matmul: inner dimensions differ, got a[2,3] and b[4,5] (3 ≠ 4)'],
-  ['matmul-inner/transposed', () => core.matmul(core.ones([2, 3]), core.ones([4, 5]), { transposeA: true }), ShapeError, 'matmul: inner dimensions differ, got a[2,3]ᵀ and b[4,5] (2 ≠ 4)'],
-  ['matmul-rank', () => core.matmul(core.ones([3]), core.ones([3, 2])), ShapeError, /^matmul: both operands need rank ≥ 2/],
-  ['broadcast', () => core.add(core.ones([2, 3]), core.ones([4])), ShapeError, 'add: shapes [2,3] and [4] do not broadcast (axis 1: 3 vs 4)'],
+  [
+    'matmul-inner',
+    () => core.matmul(core.ones([2, 3]), core.ones([4, 5])),
+    ShapeError,
+    'matmul: inner dimensions differ, got a[2,3] and b[4,5] (3 ≠ 4)',
+  ],
+  [
+    'matmul-inner/transposed',
+    () => core.matmul(core.ones([2, 3]), core.ones([4, 5]), { transposeA: true }),
+    ShapeError,
+    'matmul: inner dimensions differ, got a[2,3]ᵀ and b[4,5] (2 ≠ 4)',
+  ],
+  [
+    'matmul-rank',
+    () => core.matmul(core.ones([3]), core.ones([3, 2])),
+    ShapeError,
+    /^matmul: both operands need rank ≥ 2/,
+  ],
+  [
+    'broadcast',
+    () => core.add(core.ones([2, 3]), core.ones([4])),
+    ShapeError,
+    'add: shapes [2,3] and [4] do not broadcast (axis 1: 3 vs 4)',
+  ],
   ['broadcastTo', () => core.broadcastTo(core.ones([3]), [3, 2]), ShapeError, /^broadcastTo: /],
-  ['dtype/float-op-on-int32', () => core.exp(core.ones([2], 'int32')), DTypeError, 'exp: expected a float32 tensor, got int32[2]'],
+  [
+    'dtype/float-op-on-int32',
+    () => core.exp(core.ones([2], 'int32')),
+    DTypeError,
+    'exp: expected a float32 tensor, got int32[2]',
+  ],
   ['dtype/mixed', () => core.add(core.ones([2]), core.ones([2], 'int32')), DTypeError, /^add: dtypes differ/],
   ['dtype/bool-arithmetic', () => core.add(core.ones([2], 'bool'), core.ones([2], 'bool')), DTypeError, /^add: /],
-  ['dtype/where-condition', () => core.where(core.ones([2]), core.ones([2]), core.ones([2])), DTypeError, 'where: condition must be bool, got float32[2]'],
-  ['dtype/gather-indices', () => core.gather(core.ones([3]), core.ones([2]), 0), DTypeError, /^gather: expected an int32 tensor/],
+  [
+    'dtype/where-condition',
+    () => core.where(core.ones([2]), core.ones([2]), core.ones([2])),
+    DTypeError,
+    'where: condition must be bool, got float32[2]',
+  ],
+  [
+    'dtype/gather-indices',
+    () => core.gather(core.ones([3]), core.ones([2]), 0),
+    DTypeError,
+    /^gather: expected an int32 tensor/,
+  ],
   ['dtype/mean-int32', () => core.mean(core.ones([2], 'int32')), DTypeError, /^mean: /],
   ['axis/sum', () => core.sum(core.ones([2, 3]), 2), ValueError, 'sum: axis must be an integer in [-2, 2), got 2'],
   ['axis/argmax', () => core.argmax(core.ones([2, 3]), -3), ValueError, /^argmax: axis must be an integer/],
   ['axis/softmax', () => core.softmax(core.ones([2, 3]), 5), ValueError, /^softmax: axis/],
   ['axis/concat', () => core.concat([core.ones([2]), core.ones([2])], 1), ValueError, /^concat: axis/],
-  ['transpose-perm', () => core.transpose(core.ones([2, 3]), [0, 0]), ValueError, /^transpose: perm must be a permutation/],
+  [
+    'transpose-perm',
+    () => core.transpose(core.ones([2, 3]), [0, 0]),
+    ValueError,
+    /^transpose: perm must be a permutation/,
+  ],
   ['reshape', () => core.reshape(core.ones([2, 3]), [4, 2]), ShapeError, /^reshape: cannot reshape \[2,3\]/],
   ['slice-bounds', () => core.slice(core.ones([2, 3]), [1, 1], [2, 1]), ShapeError, /^slice: box/],
-  ['concat-shapes', () => core.concat([core.ones([2, 3]), core.ones([3, 3])], 1), ShapeError, /^concat: shapes \[2,3\] and \[3,3\] differ/],
+  [
+    'concat-shapes',
+    () => core.concat([core.ones([2, 3]), core.ones([3, 3])], 1),
+    ShapeError,
+    /^concat: shapes \[2,3\] and \[3,3\] differ/,
+  ],
   ['pad-negative', () => core.pad(core.ones([2]), [[-1, 0]]), ValueError, /^pad: /],
   ['tensor-ragged', () => core.tensor([[1, 2], [3]]), ShapeError, /^tensor: nested arrays are ragged/],
   ['losses/shape', () => core.losses.mse(core.ones([2, 3]), core.ones([3, 2])), ShapeError, /^mse: /],
@@ -60,7 +105,10 @@ export const errorCases: ConformanceCase[] = [
       } catch (e) {
         error = e;
       }
-      assert(error instanceof DisposedError, `errors/disposed: data() after dispose should throw DisposedError, got ${String(error)}`);
+      assert(
+        error instanceof DisposedError,
+        `errors/disposed: data() after dispose should throw DisposedError, got ${String(error)}`,
+      );
       x.dispose();
     },
   },
@@ -89,7 +137,12 @@ export const errorCases: ConformanceCase[] = [
       const x = core.ones([2]);
       try {
         await usingBackend(withoutKernels(backend, [], 'elsewhere'), backend, async () => {
-          assertThrows('errors/other-backend', () => core.exp(x), BackendError, /^exp: a tensor lives on backend ".*" but the current backend is "elsewhere"/);
+          assertThrows(
+            'errors/other-backend',
+            () => core.exp(x),
+            BackendError,
+            /^exp: a tensor lives on backend ".*" but the current backend is "elsewhere"/,
+          );
         });
       } finally {
         x.dispose();

@@ -3,8 +3,9 @@
  * the gradients of Σ(output · cotangent), checked at 1e-5 relative / 1e-6 absolute (forward)
  * and 1e-4 / 1e-5 (gradients, which chain several float32 roundings).
  */
-import * as core from '@backprop/core';
+
 import type { DType, KernelName, Tensor } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { assert } from '../check/close.js';
 import { check, evaluate } from '../check/evaluate.js';
@@ -74,7 +75,18 @@ const OURS: Record<string, [Fn, KernelName[]]> = {
   transpose: [(x) => core.transpose(x, [2, 0, 1]), ['transpose']],
   concat: [(a, b) => core.concat([a, b], 1), ['concat']],
   slice: [(x) => core.slice(x, [1, 2], [2, 4]), ['slice']],
-  pad: [(x) => core.pad(x, [[1, 0], [2, 1]], 0.5), ['pad']],
+  pad: [
+    (x) =>
+      core.pad(
+        x,
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        0.5,
+      ),
+    ['pad'],
+  ],
   gather: [(x, i) => core.gather(x, i, 0), ['gather', 'scatterAdd']],
   broadcastTo: [(x) => core.broadcastTo(x, [2, 3, 4]), ['broadcastTo']],
   'losses/squaredError': [L.squaredError, ['sub', 'mul', 'sum']],
@@ -107,8 +119,13 @@ function goldenCase(id: string, golden: GoldenOp, [f, kernels]: [Fn, KernelName[
       });
       check(`golden/${id}: output vs PyTorch`, y, asHost(golden.output), GOLDEN_TOLERANCE);
       const expected = golden.grads.filter((g): g is Entry => g !== null);
-      assert(expected.length === grads.length, `golden/${id}: expected ${expected.length} gradients, got ${grads.length}`);
-      grads.forEach((g, i) => check(`golden/${id}: gradient ${i} vs PyTorch`, g, asHost(expected[i]), GOLDEN_GRAD_TOLERANCE));
+      assert(
+        expected.length === grads.length,
+        `golden/${id}: expected ${expected.length} gradients, got ${grads.length}`,
+      );
+      grads.forEach((g, i) =>
+        check(`golden/${id}: gradient ${i} vs PyTorch`, g, asHost(expected[i]), GOLDEN_GRAD_TOLERANCE),
+      );
     },
   };
 }

@@ -1,9 +1,10 @@
 /** Finite-difference gradient checks for every differentiable op, and second-order (grad of grad) checks. */
-import * as core from '@backprop/core';
+
 import type { KernelName, Tensor } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
-import { type InputSpec, awayFromZero, gradCase, normalInput } from '../check/gradient.js';
 import { valueCase } from '../check/evaluate.js';
+import { awayFromZero, gradCase, type InputSpec, normalInput } from '../check/gradient.js';
 import { host, mapHost, uniform } from '../check/host.js';
 
 const n = normalInput;
@@ -35,9 +36,18 @@ const UNARY: GradSpec[] = [
 ];
 
 /** Distinct values 0.2 apart (no ties within 2ε), for maximum / minimum and max / min reductions. */
-const grid = host(Array.from({ length: 12 }, (_, i) => Math.fround(-1.1 + 0.2 * ((i * 5) % 12))), [3, 4]);
-const grid35 = host(Array.from({ length: 15 }, (_, i) => Math.fround(-1.4 + 0.2 * ((i * 7) % 15))), [3, 5]);
-const binaryInputs = (seed: number, sa: number[], sb: number[], mb?: (x: number) => number): InputSpec[] => [n(seed, sa), n(seed + 1, sb, mb)];
+const grid = host(
+  Array.from({ length: 12 }, (_, i) => Math.fround(-1.1 + 0.2 * ((i * 5) % 12))),
+  [3, 4],
+);
+const grid35 = host(
+  Array.from({ length: 15 }, (_, i) => Math.fround(-1.4 + 0.2 * ((i * 7) % 15))),
+  [3, 5],
+);
+const binaryInputs = (seed: number, sa: number[], sb: number[], mb?: (x: number) => number): InputSpec[] => [
+  n(seed, sa),
+  n(seed + 1, sb, mb),
+];
 
 const BINARY: GradSpec[] = [
   ['add', ['add', 'sum'], binaryInputs(20, [3, 4], [4]), core.add],
@@ -48,9 +58,19 @@ const BINARY: GradSpec[] = [
   ['div', ['div'], binaryInputs(30, [3, 4], [4], (x) => Math.sign(x || 1) * positive(x)), core.div],
   ['pow', ['pow', 'log'], [n(32, [3, 4], positive), n(33, [3, 4])], core.pow],
   ['pow/constant-exponent', ['pow'], [n(34, [3, 4], positive)], (x) => core.pow(x, 3)],
-  ['maximum', ['maximum', 'greater', 'equal'], [grid, mapHost(grid, (x, i) => x + (i % 3 === 0 ? 0.3 : -0.3))], core.maximum],
+  [
+    'maximum',
+    ['maximum', 'greater', 'equal'],
+    [grid, mapHost(grid, (x, i) => x + (i % 3 === 0 ? 0.3 : -0.3))],
+    core.maximum,
+  ],
   ['minimum', ['minimum', 'greater', 'equal'], [grid, host([-0.4, 0, 0.4, 0.8])], core.minimum],
-  ['where', ['where'], [host([1, 0, 1, 1, 0, 0], [2, 3], 'bool'), n(37, [2, 3]), n(38, [3])], (c, a, b) => core.where(c, a, b)],
+  [
+    'where',
+    ['where'],
+    [host([1, 0, 1, 1, 0, 0], [2, 3], 'bool'), n(37, [2, 3]), n(38, [3])],
+    (c, a, b) => core.where(c, a, b),
+  ],
 ];
 
 const REDUCE: GradSpec[] = [
@@ -82,30 +102,83 @@ const MATMUL: GradSpec[] = (
   [n(60 + 2 * i, tA ? [4, 3] : [3, 4]), n(61 + 2 * i, tB ? [5, 4] : [4, 5])],
   (a: Tensor, b: Tensor) => core.matmul(a, b, { transposeA: tA, transposeB: tB }),
 ]);
-MATMUL.push(['matmul/batched/broadcast', ['matmul', 'sum'], [n(70, [2, 1, 3, 4]), n(71, [3, 4, 2])], (a, b) => core.matmul(a, b)]);
+MATMUL.push([
+  'matmul/batched/broadcast',
+  ['matmul', 'sum'],
+  [n(70, [2, 1, 3, 4]), n(71, [3, 4, 2])],
+  (a, b) => core.matmul(a, b),
+]);
 
 const LAYOUT: GradSpec[] = [
   ['gather', ['gather', 'scatterAdd'], [n(80, [4, 3]), int([3, 0, 3, 1])], (x, i) => core.gather(x, i, 0)],
-  ['gather/axis1', ['gather', 'scatterAdd'], [n(81, [2, 4, 3]), int([2, 2, 0, 1], [2, 2])], (x, i) => core.gather(x, i, 1)],
-  ['scatterAdd', ['scatterAdd', 'gather'], [n(82, [4, 3]), int([1, 0, 1, 2])], (u, i) => core.scatterAdd(u, i, 0, [3, 3])],
+  [
+    'gather/axis1',
+    ['gather', 'scatterAdd'],
+    [n(81, [2, 4, 3]), int([2, 2, 0, 1], [2, 2])],
+    (x, i) => core.gather(x, i, 1),
+  ],
+  [
+    'scatterAdd',
+    ['scatterAdd', 'gather'],
+    [n(82, [4, 3]), int([1, 0, 1, 2])],
+    (u, i) => core.scatterAdd(u, i, 0, [3, 3]),
+  ],
   ['slice', ['slice', 'pad'], [n(83, [4, 5])], (x) => core.slice(x, [1, 2], [2, 3])],
-  ['pad', ['pad', 'slice'], [n(84, [2, 3])], (x) => core.pad(x, [[1, 0], [2, 1]], 0.5)],
-  ['concat', ['concat', 'slice'], [n(85, [2, 3]), n(86, [2, 1]), n(87, [2, 2])], (a, b, c) => core.concat([a, b, c], 1)],
+  [
+    'pad',
+    ['pad', 'slice'],
+    [n(84, [2, 3])],
+    (x) =>
+      core.pad(
+        x,
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        0.5,
+      ),
+  ],
+  [
+    'concat',
+    ['concat', 'slice'],
+    [n(85, [2, 3]), n(86, [2, 1]), n(87, [2, 2])],
+    (a, b, c) => core.concat([a, b, c], 1),
+  ],
   ['broadcastTo', ['broadcastTo', 'sum'], [n(88, [3, 1])], (x) => core.broadcastTo(x, [2, 3, 4])],
   ['transpose', ['transpose'], [n(89, [2, 3, 4])], (x) => core.transpose(x, [2, 0, 1])],
   ['reshape', [], [n(90, [2, 6])], (x) => core.expandDims(core.flatten(core.reshape(x, [3, 4]), 0), 0)],
   ['squeeze', [], [n(91, [1, 3, 1])], (x) => core.squeeze(x)],
-  ['cast', ['cast'], [n(92, [3], away)], (x) => core.mul(core.cast(x, 'float32'), core.cast(core.greater(x, 0), 'float32'))],
+  [
+    'cast',
+    ['cast'],
+    [n(92, [3], away)],
+    (x) => core.mul(core.cast(x, 'float32'), core.cast(core.greater(x, 0), 'float32')),
+  ],
 ];
 
 const labels = int([2, 0, 4]);
 const LOSSES: GradSpec[] = [
   ['losses/squaredError', ['sub', 'mul', 'sum'], [n(100, [3, 4]), n(101, [3, 4])], core.losses.squaredError],
   ['losses/mse', ['sub', 'mul', 'sum'], [n(102, [3, 4]), n(103, [3, 4])], core.losses.mse],
-  ['losses/binaryCrossEntropy', ['log', 'maximum'], [uniform(104, [3, 4], 0.1, 0.9), uniform(105, [3, 4], 0, 1)], core.losses.binaryCrossEntropy],
-  ['losses/binaryCrossEntropyWithLogits', ['abs', 'exp', 'log1p'], [n(106, [3, 4], away), uniform(107, [3, 4], 0, 1)], core.losses.binaryCrossEntropyWithLogits],
+  [
+    'losses/binaryCrossEntropy',
+    ['log', 'maximum'],
+    [uniform(104, [3, 4], 0.1, 0.9), uniform(105, [3, 4], 0, 1)],
+    core.losses.binaryCrossEntropy,
+  ],
+  [
+    'losses/binaryCrossEntropyWithLogits',
+    ['abs', 'exp', 'log1p'],
+    [n(106, [3, 4], away), uniform(107, [3, 4], 0, 1)],
+    core.losses.binaryCrossEntropyWithLogits,
+  ],
   ['losses/softmaxCrossEntropy', ['softmaxCrossEntropy'], [n(108, [3, 5]), labels], core.losses.softmaxCrossEntropy],
-  ['losses/softmaxCrossEntropy/one-hot', ['logSoftmax'], [n(109, [3, 5]), uniform(110, [3, 5], 0, 0.4)], core.losses.softmaxCrossEntropy],
+  [
+    'losses/softmaxCrossEntropy/one-hot',
+    ['logSoftmax'],
+    [n(109, [3, 5]), uniform(110, [3, 5], 0, 0.4)],
+    core.losses.softmaxCrossEntropy,
+  ],
 ];
 
 /** Second order: the gradient of a function that takes a gradient. */
@@ -126,7 +199,10 @@ export const gradientCases: ConformanceCase[] = [
     id: 'grad/maximum/tie',
     kernels: ['maximum', 'minimum', 'equal'],
     f: () => [
-      ...core.grad((a: Tensor, b: Tensor) => core.sum(core.maximum(a, b)))(core.tensor([1, 2, -1]), core.tensor([1, 3, -2])),
+      ...core.grad((a: Tensor, b: Tensor) => core.sum(core.maximum(a, b)))(
+        core.tensor([1, 2, -1]),
+        core.tensor([1, 3, -2]),
+      ),
       ...core.grad((a: Tensor) => core.sum(core.max(a, 1)))(core.tensor([[1, 3, 3, 0]])),
     ],
     expected: [host([0.5, 0, 1]), host([0.5, 1, 0]), host([0, 0.5, 0.5, 0], [1, 4])],
@@ -134,13 +210,17 @@ export const gradientCases: ConformanceCase[] = [
   valueCase({
     id: 'grad/relu/zero',
     kernels: ['greater', 'where', 'abs'],
-    f: () => [core.grad((x: Tensor) => core.sum(core.relu(x)))(core.tensor([0, 1, -1]))[0], core.grad((x: Tensor) => core.sum(core.abs(x)))(core.tensor([0, 2, -2]))[0]],
+    f: () => [
+      core.grad((x: Tensor) => core.sum(core.relu(x)))(core.tensor([0, 1, -1]))[0],
+      core.grad((x: Tensor) => core.sum(core.abs(x)))(core.tensor([0, 2, -2]))[0],
+    ],
     expected: [host([0, 1, 0]), host([0, 1, -1])],
   }),
   valueCase({
     id: 'grad/stopGradient',
     kernels: ['exp', 'mul'],
-    f: () => core.grad((x: Tensor) => core.sum(core.mul(x, core.stopGradient(core.exp(x)))))(core.tensor([0, 1, -2]))[0],
+    f: () =>
+      core.grad((x: Tensor) => core.sum(core.mul(x, core.stopGradient(core.exp(x)))))(core.tensor([0, 1, -2]))[0],
     expected: host([1, Math.E, Math.exp(-2)]),
   }),
 ];

@@ -79,7 +79,13 @@ export const matmulCases: ConformanceCase[] = [
   ].map(([name, sa, sb], i) => {
     const a = uniform(560 + 2 * i, sa as number[]);
     const b = uniform(561 + 2 * i, sb as number[]);
-    return valueCase({ id: `matmul/${name}`, kernels: ['matmul'], f: () => core.matmul(toTensor(a), toTensor(b)), expected: batchedHost(a, b), tol: tolFor(7) });
+    return valueCase({
+      id: `matmul/${name}`,
+      kernels: ['matmul'],
+      f: () => core.matmul(toTensor(a), toTensor(b)),
+      expected: batchedHost(a, b),
+      tol: tolFor(7),
+    });
   }),
   valueCase({
     id: 'matmul/batched/transposeAB',
@@ -95,19 +101,37 @@ export const matmulCases: ConformanceCase[] = [
   valueCase({
     id: 'matmul/empty',
     kernels: ['matmul'],
-    f: () => [core.matmul(core.ones([2, 0]), core.ones([0, 3])), core.matmul(core.ones([0, 4]), core.ones([4, 3])), core.matmul(core.ones([2, 4]), core.ones([4, 0]))],
+    f: () => [
+      core.matmul(core.ones([2, 0]), core.ones([0, 3])),
+      core.matmul(core.ones([0, 4]), core.ones([4, 3])),
+      core.matmul(core.ones([2, 4]), core.ones([4, 0])),
+    ],
     expected: [host([0, 0, 0, 0, 0, 0], [2, 3]), host([], [0, 3]), host([], [2, 0])],
   }),
   valueCase({
     id: 'matmul/int32',
     kernels: ['matmul'],
-    f: () => core.matmul(core.tensor(Int32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]), core.tensor(Int32Array.from([7, 8, 9, 10, 11, 12]), [3, 2])),
+    f: () =>
+      core.matmul(
+        core.tensor(Int32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]),
+        core.tensor(Int32Array.from([7, 8, 9, 10, 11, 12]), [3, 2]),
+      ),
     expected: host([58, 64, 139, 154], [2, 2], 'int32'),
   }),
   valueCase({
     id: 'matmul/nan',
     kernels: ['matmul'],
-    f: () => core.matmul(core.tensor([[1, Number.NaN], [1, 1]]), core.tensor([[1, 0], [0, Number.POSITIVE_INFINITY]])),
+    f: () =>
+      core.matmul(
+        core.tensor([
+          [1, Number.NaN],
+          [1, 1],
+        ]),
+        core.tensor([
+          [1, 0],
+          [0, Number.POSITIVE_INFINITY],
+        ]),
+      ),
     expected: host([Number.NaN, Number.NaN, 1, Number.POSITIVE_INFINITY], [2, 2]),
   }),
 ];

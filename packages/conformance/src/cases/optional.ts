@@ -3,20 +3,30 @@
  * `backend.kernels` when the backend provides them, and through core's op with the kernel
  * present and removed — the fused result and core's fallback must agree, values and gradients.
  */
-import * as core from '@backprop/core';
+
 import type { Backend, FusedActivation, OptionalKernelName, Tensor, TensorInfo } from '@backprop/core';
+import * as core from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose, assertShape } from '../check/close.js';
-import { type Read, evaluate } from '../check/evaluate.js';
-import { type Host, broadcastHost, host, matmulHost, toTensor, uniform } from '../check/host.js';
+import { evaluate, type Read } from '../check/evaluate.js';
+import { broadcastHost, type Host, host, matmulHost, toTensor, uniform } from '../check/host.js';
 import { usingBackend, withoutKernels } from '../check/wrap-backend.js';
 
 const TOL = { rtol: 1e-5, atol: 1e-6 };
 
 /** Calls `name` directly on the backend's kernel table with host inputs; returns the output values. */
-async function direct(backend: Backend, name: OptionalKernelName, inputs: Host[], attrs: object, out: Host): Promise<number[]> {
-  const kernel = backend.kernels[name] as ((i: TensorInfo[], a: object, o: { shape: readonly number[]; dtype: string }) => object) | undefined;
-  if (typeof kernel !== 'function') throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
+async function direct(
+  backend: Backend,
+  name: OptionalKernelName,
+  inputs: Host[],
+  attrs: object,
+  out: Host,
+): Promise<number[]> {
+  const kernel = backend.kernels[name] as
+    | ((i: TensorInfo[], a: object, o: { shape: readonly number[]; dtype: string }) => object)
+    | undefined;
+  if (typeof kernel !== 'function')
+    throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
   const infos: TensorInfo[] = inputs.map((h) => {
     const dtype = h.dtype ?? 'float32';
     const values = dtype === 'int32' ? Int32Array.from(h.values) : Float32Array.from(h.values);
@@ -53,7 +63,12 @@ const ACT: Record<FusedActivation, (x: number) => number> = {
   tanh: Math.tanh,
 };
 
-const SIZES: [number, number][] = [[4, 7], [1, 1], [3, 129], [13, 33]];
+const SIZES: [number, number][] = [
+  [4, 7],
+  [1, 1],
+  [3, 129],
+  [13, 33],
+];
 
 /** Compares the op's values and gradients with the backend as is and without kernel `name` (core's fallback). */
 function fusedVsFallback(name: OptionalKernelName, inputs: Host[], f: (...xs: Tensor[]) => Tensor): ConformanceCase {
@@ -61,7 +76,10 @@ function fusedVsFallback(name: OptionalKernelName, inputs: Host[], f: (...xs: Te
     evaluate(() => {
       const xs = inputs.map(toTensor);
       const float = xs.filter((x) => x.dtype === 'float32');
-      const { value, grads } = core.vjp((...w: Tensor[]) => f(...xs.map((x) => (x.dtype === 'float32' ? w[float.indexOf(x)] : x))), float);
+      const { value, grads } = core.vjp(
+        (...w: Tensor[]) => f(...xs.map((x) => (x.dtype === 'float32' ? w[float.indexOf(x)] : x))),
+        float,
+      );
       return [value, ...grads];
     });
   return {
@@ -95,7 +113,12 @@ export const optionalCases: ConformanceCase[] = [
         for (const [i, [r, c]] of SIZES.entries()) {
           const h = uniform(810 + i, [r, c], -5, 5);
           const want = softmaxRows(h, name === 'logSoftmax');
-          assertClose(`optional/${name}/direct [${r},${c}]`, await direct(backend, name, [h], {}, host([], [r, c])), want.values, { rtol: 1e-5, atol: 1e-5 });
+          assertClose(
+            `optional/${name}/direct [${r},${c}]`,
+            await direct(backend, name, [h], {}, host([], [r, c])),
+            want.values,
+            { rtol: 1e-5, atol: 1e-5 },
+          );
         }
       },
     }),
@@ -106,7 +129,12 @@ export const optionalCases: ConformanceCase[] = [
     run: async ({ backend }) => {
       const lp = softmaxRows(logits, true);
       const want = labels.values.map((l, r) => -lp.values[r * 7 + l]);
-      assertClose('optional/softmaxCrossEntropy/direct', await direct(backend, 'softmaxCrossEntropy', [logits, labels], {}, host([], [5])), want, { rtol: 1e-5, atol: 1e-5 });
+      assertClose(
+        'optional/softmaxCrossEntropy/direct',
+        await direct(backend, 'softmaxCrossEntropy', [logits, labels], {}, host([], [5])),
+        want,
+        { rtol: 1e-5, atol: 1e-5 },
+      );
     },
   },
   {
@@ -120,7 +148,12 @@ export const optionalCases: ConformanceCase[] = [
       }
       const big = [uniform(820, [33, 65]), uniform(821, [65, 13]), uniform(822, [13])];
       const want = broadcastHost([matmulHost(big[0], big[1]), big[2]], (p, q) => Math.max(p + q, 0));
-      assertClose('optional/dense/direct (odd sizes, relu)', await direct(backend, 'dense', big, { activation: 'relu' }, host([], [33, 13])), want.values, { rtol: 1e-5, atol: 1e-4 });
+      assertClose(
+        'optional/dense/direct (odd sizes, relu)',
+        await direct(backend, 'dense', big, { activation: 'relu' }, host([], [33, 13])),
+        want.values,
+        { rtol: 1e-5, atol: 1e-4 },
+      );
     },
   },
   fusedVsFallback('softmax', [logits], (z) => core.softmax(z)),
@@ -135,7 +168,10 @@ export const optionalCases: ConformanceCase[] = [
         const layer = new core.nn.Dense(6, 3, { weightInit: () => toTensor(w), biasInit: () => toTensor(b) });
         try {
           return await evaluate(() => {
-            const { value, grads } = core.vjp((xi: Tensor) => layer.forward(xi), [toTensor(x), layer.weight.value, layer.bias!.value]);
+            const { value, grads } = core.vjp(
+              (xi: Tensor) => layer.forward(xi),
+              [toTensor(x), layer.weight.value, layer.bias!.value],
+            );
             return [value, ...grads];
           });
         } finally {
@@ -144,7 +180,9 @@ export const optionalCases: ConformanceCase[] = [
       };
       const fused = await run();
       const fallback = await usingBackend(withoutKernels(backend, ['dense']), backend, run);
-      fused.forEach((r, i) => assertClose(`optional/dense/fused-vs-fallback (output ${i})`, r.values, fallback[i].values, TOL));
+      fused.forEach((r, i) =>
+        assertClose(`optional/dense/fused-vs-fallback (output ${i})`, r.values, fallback[i].values, TOL),
+      );
     },
   },
 ];

@@ -1,6 +1,7 @@
 /** Reductions: sum, mean, max, min over axes with keepDims, argmax / argmin, logSumExp; odd and empty sizes, NaN and ±Inf. */
-import * as core from '@backprop/core';
+
 import type { Axes, KernelName, Tensor } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { valueCase } from '../check/evaluate.js';
 import { type Host, host, toTensor, uniform } from '../check/host.js';
@@ -8,15 +9,38 @@ import { argHost, maxStep, minStep, reduceHost } from '../check/reduce-host.js';
 
 type ReduceOp = (x: Tensor, axes?: Axes, keepDims?: boolean) => Tensor;
 
-const REDUCE: Record<string, { op: ReduceOp; kernels: KernelName[]; ref: (x: Host, axes: number[], keep: boolean) => Host }> = {
+const REDUCE: Record<
+  string,
+  { op: ReduceOp; kernels: KernelName[]; ref: (x: Host, axes: number[], keep: boolean) => Host }
+> = {
   sum: { op: core.sum, kernels: ['sum'], ref: (x, ax, k) => reduceHost(x, ax, (a, v) => a + v, 0, k) },
-  mean: { op: core.mean, kernels: ['sum', 'div'], ref: (x, ax, k) => reduceHost(x, ax, (a, v) => a + v, 0, k, (a, n) => a / n) },
+  mean: {
+    op: core.mean,
+    kernels: ['sum', 'div'],
+    ref: (x, ax, k) =>
+      reduceHost(
+        x,
+        ax,
+        (a, v) => a + v,
+        0,
+        k,
+        (a, n) => a / n,
+      ),
+  },
   max: { op: core.max, kernels: ['max'], ref: (x, ax, k) => reduceHost(x, ax, maxStep, -Infinity, k) },
   min: { op: core.min, kernels: ['min'], ref: (x, ax, k) => reduceHost(x, ax, minStep, Infinity, k) },
   logSumExp: {
     op: core.logSumExp,
     kernels: ['max', 'exp', 'sum', 'log'],
-    ref: (x, ax, k) => reduceHost(x, ax, (a, v) => a + Math.exp(v), 0, k, (a) => Math.log(a)),
+    ref: (x, ax, k) =>
+      reduceHost(
+        x,
+        ax,
+        (a, v) => a + Math.exp(v),
+        0,
+        k,
+        (a) => Math.log(a),
+      ),
   },
 };
 
@@ -37,7 +61,13 @@ const INF = Number.POSITIVE_INFINITY;
 function casesFor(name: string, { op, kernels, ref }: (typeof REDUCE)[string]): ConformanceCase[] {
   const x = uniform(400, [3, 4, 5], -3, 3);
   const cases = Object.entries(AXES).map(([variant, [axes, resolved, keep]]) =>
-    valueCase({ id: `${name}/${variant}`, kernels, f: () => op(toTensor(x), axes, keep), expected: ref(x, resolved, keep), tol: { rtol: 1e-5, atol: 1e-5 } }),
+    valueCase({
+      id: `${name}/${variant}`,
+      kernels,
+      f: () => op(toTensor(x), axes, keep),
+      expected: ref(x, resolved, keep),
+      tol: { rtol: 1e-5, atol: 1e-5 },
+    }),
   );
   const odd = [1, 7, 33, 129, 1000].map((n, i) => uniform(410 + i, [3, n], -3, 3));
   cases.push(
@@ -67,7 +97,11 @@ export const reduceCases: ConformanceCase[] = [
     id: 'max/nan',
     kernels: ['max', 'min'],
     f: () => [core.max(toTensor(special), 1), core.min(toTensor(special), 1), core.max(toTensor(special), 0)],
-    expected: [reduceHost(special, [1], maxStep, -INF), reduceHost(special, [1], minStep, INF), reduceHost(special, [0], maxStep, -INF)],
+    expected: [
+      reduceHost(special, [1], maxStep, -INF),
+      reduceHost(special, [1], minStep, INF),
+      reduceHost(special, [0], maxStep, -INF),
+    ],
   }),
   valueCase({
     id: 'sum/nan',
@@ -78,7 +112,17 @@ export const reduceCases: ConformanceCase[] = [
   valueCase({
     id: 'logSumExp/extreme',
     kernels: ['max', 'exp', 'sum', 'log'],
-    f: () => core.logSumExp(core.tensor([[1000, 1000], [-1000, -1000], [-INF, -INF], [INF, 1], [0, -INF]]), 1),
+    f: () =>
+      core.logSumExp(
+        core.tensor([
+          [1000, 1000],
+          [-1000, -1000],
+          [-INF, -INF],
+          [INF, 1],
+          [0, -INF],
+        ]),
+        1,
+      ),
     expected: host([1000 + Math.LN2, -1000 + Math.LN2, -INF, INF, 0]),
   }),
   valueCase({
@@ -94,7 +138,11 @@ export const reduceCases: ConformanceCase[] = [
       const x = core.tensor(Int32Array.from([1, -2, 300000, 7, 2147483647, -2147483648]), [2, 3]);
       return [core.sum(x, 1), core.max(x, 0), core.min(x)];
     },
-    expected: [host([299999, 6], [2], 'int32'), host([7, 2147483647, 300000], [3], 'int32'), host([-2147483648], [], 'int32')],
+    expected: [
+      host([299999, 6], [2], 'int32'),
+      host([7, 2147483647, 300000], [3], 'int32'),
+      host([-2147483648], [], 'int32'),
+    ],
   }),
   ...(['argmax', 'argmin'] as const).flatMap((name) => {
     const op = name === 'argmax' ? core.argmax : core.argmin;
@@ -109,9 +157,24 @@ export const reduceCases: ConformanceCase[] = [
         f: () => [0, 1, 2].map((a) => op(toTensor(x), a)),
         expected: [0, 1, 2].map((a) => argHost(x, a, kind)),
       }),
-      valueCase({ id: `${name}/ties`, kernels: [name], f: () => [op(toTensor(ties), 1), op(toTensor(ties), 0)], expected: [argHost(ties, 1, kind), argHost(ties, 0, kind)] }),
-      valueCase({ id: `${name}/nan`, kernels: [name], f: () => [op(toTensor(special), 1), op(toTensor(special), 0)], expected: [argHost(special, 1, kind), argHost(special, 0, kind)] }),
-      valueCase({ id: `${name}/odd`, kernels: [name], f: () => [op(toTensor(odd), 1), op(toTensor(odd), 0)], expected: [argHost(odd, 1, kind), argHost(odd, 0, kind)] }),
+      valueCase({
+        id: `${name}/ties`,
+        kernels: [name],
+        f: () => [op(toTensor(ties), 1), op(toTensor(ties), 0)],
+        expected: [argHost(ties, 1, kind), argHost(ties, 0, kind)],
+      }),
+      valueCase({
+        id: `${name}/nan`,
+        kernels: [name],
+        f: () => [op(toTensor(special), 1), op(toTensor(special), 0)],
+        expected: [argHost(special, 1, kind), argHost(special, 0, kind)],
+      }),
+      valueCase({
+        id: `${name}/odd`,
+        kernels: [name],
+        f: () => [op(toTensor(odd), 1), op(toTensor(odd), 0)],
+        expected: [argHost(odd, 1, kind), argHost(odd, 0, kind)],
+      }),
       valueCase({
         id: `${name}/int32`,
         kernels: [name],

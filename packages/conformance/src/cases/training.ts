@@ -22,13 +22,25 @@ export const trainingCases: ConformanceCase[] = [
   {
     id: 'train/xor',
     kernels: ['matmul', 'add', 'tanh', 'sum'],
-    run: async () => assertClose('train/xor: loss curve vs backend-cpu', await xorCurve(), loadGolden<ReferenceCurves>('curves.json').xor, CURVE_TOLERANCE.xor),
+    run: async () =>
+      assertClose(
+        'train/xor: loss curve vs backend-cpu',
+        await xorCurve(),
+        loadGolden<ReferenceCurves>('curves.json').xor,
+        CURVE_TOLERANCE.xor,
+      ),
     timeout: 30_000,
   },
   {
     id: 'train/mnist',
     kernels: ['matmul', 'add', 'greater', 'where', 'logSoftmax'],
-    run: async () => assertClose('train/mnist: loss curve vs backend-cpu', await mnistCurve(), loadGolden<ReferenceCurves>('curves.json').mnist, CURVE_TOLERANCE.mnist),
+    run: async () =>
+      assertClose(
+        'train/mnist: loss curve vs backend-cpu',
+        await mnistCurve(),
+        loadGolden<ReferenceCurves>('curves.json').mnist,
+        CURVE_TOLERANCE.mnist,
+      ),
     timeout: 30_000,
   },
 ];

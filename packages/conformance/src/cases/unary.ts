@@ -1,6 +1,7 @@
 /** Elementwise unary kernels: values, odd sizes, NaN and ±Inf, empty and scalar shapes, int32 where allowed. */
-import * as core from '@backprop/core';
+
 import type { KernelName, Tensor } from '@backprop/core';
+import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { valueCase } from '../check/evaluate.js';
 import { host, mapHost, toTensor, uniform } from '../check/host.js';

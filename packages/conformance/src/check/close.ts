@@ -13,7 +13,12 @@ export const DEFAULT_TOLERANCE: Required<Tolerance> = { rtol: 1e-5, atol: 1e-6 }
 export const EXACT: Required<Tolerance> = { rtol: 0, atol: 0 };
 
 /** Throws an Error naming `label` and the first mismatches unless `actual` matches `expected`. */
-export function assertClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance = {}): void {
+export function assertClose(
+  label: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance = {},
+): void {
   const { rtol, atol } = { ...DEFAULT_TOLERANCE, ...tol };
   if (actual.length !== expected.length) {
     throw new Error(`${label}: expected ${expected.length} values, got ${actual.length}`);
@@ -33,7 +38,9 @@ export function assertClose(label: string, actual: ArrayLike<number>, expected: 
     }
   }
   if (count > 0) {
-    throw new Error(`${label}: ${count} of ${actual.length} values differ (rtol ${rtol}, atol ${atol}): ${bad.join('; ')}`);
+    throw new Error(
+      `${label}: ${count} of ${actual.length} values differ (rtol ${rtol}, atol ${atol}): ${bad.join('; ')}`,
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 /** Running ops inside `tidy`, reading the results with `await t.data()` only, and checking them. */
-import { type DType, type KernelName, Tensor, dispose, tidy } from '@backprop/core';
+import { type DType, dispose, type KernelName, Tensor, tidy } from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
-import { type Tolerance, assert, assertClose, assertShape } from './close.js';
+import { assert, assertClose, assertShape, type Tolerance } from './close.js';
 import type { Host } from './host.js';
 
 /** A result read back from the backend. */
@@ -72,7 +72,12 @@ export function valueCase({ id, kernels, f, expected, tol }: ValueCaseOptions): 
 }
 
 /** Runs `fn` and checks that it throws an instance of `type` whose message matches `message`. */
-export function assertThrows(label: string, fn: () => unknown, type: abstract new (...a: never[]) => Error, message?: string | RegExp): void {
+export function assertThrows(
+  label: string,
+  fn: () => unknown,
+  type: abstract new (...a: never[]) => Error,
+  message?: string | RegExp,
+): void {
   let error: unknown;
   try {
     tidy(() => {
@@ -84,6 +89,7 @@ export function assertThrows(label: string, fn: () => unknown, type: abstract ne
   assert(error !== undefined, `${label}: expected ${type.name}, but nothing was thrown`);
   assert(error instanceof type, `${label}: expected ${type.name}, got ${String(error)}`);
   const text = (error as Error).message;
-  if (typeof message === 'string') assert(text === message, `${label}: expected the message\n  ${message}\ngot\n  ${text}`);
+  if (typeof message === 'string')
+    assert(text === message, `${label}: expected the message\n  ${message}\ngot\n  ${text}`);
   else if (message) assert(message.test(text), `${label}: message ${JSON.stringify(text)} does not match ${message}`);
 }

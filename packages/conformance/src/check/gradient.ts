@@ -2,9 +2,9 @@
  * Finite-difference gradient checks: autograd (float32, on the backend) against central
  * differences whose arithmetic is done in float64 on the host.
  */
-import { type KernelName, type Tensor, randomNormal, tensor, tidy, vjp } from '@backprop/core';
+import { type KernelName, randomNormal, type Tensor, tensor, tidy, vjp } from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
-import { type Tolerance, assertClose } from './close.js';
+import { assertClose, type Tolerance } from './close.js';
 import { evaluate } from './evaluate.js';
 import { type Host, host, mapHost, toTensor, uniformValues } from './host.js';
 
@@ -12,7 +12,11 @@ import { type Host, host, mapHost, toTensor, uniformValues } from './host.js';
 export type InputSpec = Host | (() => Promise<Host>);
 
 /** Standard-normal input of `shape` from core's seeded `randomNormal` (drawn on the backend), optionally mapped. */
-export function normalInput(seed: number, shape: readonly number[], map?: (x: number, i: number) => number): () => Promise<Host> {
+export function normalInput(
+  seed: number,
+  shape: readonly number[],
+  map?: (x: number, i: number) => number,
+): () => Promise<Host> {
   return async () => {
     const [r] = await evaluate(() => randomNormal(shape, { seed }));
     const h = host(r.values, r.shape);
@@ -59,7 +63,15 @@ async function objective(f: (...xs: Tensor[]) => Tensor, xs: readonly Host[], co
 }
 
 /** A case comparing autograd's vector–Jacobian product with central differences, element by element. */
-export function gradCase({ id, kernels, inputs, f, wrt, eps = 1e-2, tol = GRADIENT_TOLERANCE }: GradCaseOptions): ConformanceCase {
+export function gradCase({
+  id,
+  kernels,
+  inputs,
+  f,
+  wrt,
+  eps = 1e-2,
+  tol = GRADIENT_TOLERANCE,
+}: GradCaseOptions): ConformanceCase {
   return {
     id,
     kernels,
@@ -72,7 +84,11 @@ export function gradCase({ id, kernels, inputs, f, wrt, eps = 1e-2, tol = GRADIE
         tidy(() => {
           const ts = xs.map(toTensor);
           const g = (...w: Tensor[]) => f(...ts.map((t, i) => (which.includes(i) ? w[which.indexOf(i)] : t)));
-          return vjp(g, which.map((i) => ts[i]), tensor(cot, [...y.shape])).grads;
+          return vjp(
+            g,
+            which.map((i) => ts[i]),
+            tensor(cot, [...y.shape]),
+          ).grads;
         }),
       );
       for (let k = 0; k < which.length; k++) {
@@ -84,7 +100,12 @@ export function gradCase({ id, kernels, inputs, f, wrt, eps = 1e-2, tol = GRADIE
           const at = (v: number) => xs.map((h, j) => (j === which[k] ? mapHost(h, (u, p) => (p === i ? v : u)) : h));
           numeric[i] = ((await objective(f, at(plus), cot)) - (await objective(f, at(minus), cot))) / (plus - minus);
         }
-        assertClose(`${id}: gradient of input ${which[k]} (autograd vs central differences)`, analytic[k].values, numeric, tol);
+        assertClose(
+          `${id}: gradient of input ${which[k]} (autograd vs central differences)`,
+          analytic[k].values,
+          numeric,
+          tol,
+        );
       }
     },
   };

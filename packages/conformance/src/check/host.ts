@@ -1,5 +1,14 @@
 /** Host-side arrays with shapes: seeded inputs and float64 reference computations (broadcasting, matmul). */
-import { type DType, type Tensor, broadcastShapes, keyFromSeed, philoxUniform, sizeOf, stridesOf, tensor } from '@backprop/core';
+import {
+  broadcastShapes,
+  type DType,
+  keyFromSeed,
+  philoxUniform,
+  sizeOf,
+  stridesOf,
+  type Tensor,
+  tensor,
+} from '@backprop/core';
 
 /** Values with a shape, on the host. */
 export interface Host {
@@ -9,7 +18,11 @@ export interface Host {
 }
 
 /** A host array. */
-export const host = (values: readonly number[], shape: readonly number[] = [values.length], dtype?: DType): Host => ({ values, shape, dtype });
+export const host = (values: readonly number[], shape: readonly number[] = [values.length], dtype?: DType): Host => ({
+  values,
+  shape,
+  dtype,
+});
 
 /** Writes a host array to the current backend. */
 export const toTensor = (h: Host): Tensor => tensor([...h.values], [...h.shape], h.dtype ?? 'float32');

@@ -26,7 +26,15 @@ export function valueAt(x: Host, coords: readonly number[]): number {
 
 /** Slices the box at `begin` of extent `size`. */
 export const sliceHost = (x: Host, begin: readonly number[], size: readonly number[]): Host =>
-  fromCoords(size, (c) => valueAt(x, c.map((v, i) => v + begin[i])), x.dtype);
+  fromCoords(
+    size,
+    (c) =>
+      valueAt(
+        x,
+        c.map((v, i) => v + begin[i]),
+      ),
+    x.dtype,
+  );
 
 /** Pads with `value`. */
 export const padHost = (x: Host, paddings: readonly (readonly [number, number])[], value: number): Host =>
@@ -61,7 +69,11 @@ export function concatHost(xs: readonly Host[], axis: number): Host {
     (c) => {
       let k = c[axis];
       for (const x of xs) {
-        if (k < x.shape[axis]) return valueAt(x, c.map((v, i) => (i === axis ? k : v)));
+        if (k < x.shape[axis])
+          return valueAt(
+            x,
+            c.map((v, i) => (i === axis ? k : v)),
+          );
         k -= x.shape[axis];
       }
       return Number.NaN;
@@ -90,7 +102,10 @@ export const broadcastToHost = (x: Host, shape: readonly number[]): Host =>
     shape,
     (c) => {
       const off = shape.length - x.shape.length;
-      return valueAt(x, x.shape.map((d, i) => (d === 1 ? 0 : c[i + off])));
+      return valueAt(
+        x,
+        x.shape.map((d, i) => (d === 1 ? 0 : c[i + off])),
+      );
     },
     x.dtype,
   );

@@ -1,6 +1,7 @@
 /** A minimal full-precision training loop for the end-to-end cases: plain SGD, p ← p − lr·g, recording the loss of every step. */
-import * as core from '@backprop/core';
+
 import type { Module, Tensor } from '@backprop/core';
+import * as core from '@backprop/core';
 
 /** One batch: inputs and targets as host arrays with shapes. */
 export interface Batch {

@@ -110,6 +110,40 @@ export interface OptionalKernelSpec {
     inputs: [x: TensorInfo, w: TensorInfo, b: TensorInfo];
     attrs: { activation: FusedActivation };
   };
+  /**
+   * One SGD step (momentum, dampening, Nesterov, coupled weight decay) on same-shaped float32
+   * tensors; outputs [param′, momentumBuffer′ (when momentum > 0)].
+   */
+  sgdUpdate: { inputs: TensorInfo[]; attrs: SgdUpdateAttrs; outputs: 'many' };
+  /** One Adam / AdamW / AMSGrad step; outputs [param′, expAvg′, expAvgSq′, maxExpAvgSq′ (amsgrad)]. */
+  adamUpdate: { inputs: TensorInfo[]; attrs: AdamUpdateAttrs; outputs: 'many' };
+}
+
+/** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?]). */
+export interface SgdUpdateAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** True when there is no momentum buffer yet (b₁ = g). */
+  firstStep: boolean;
+}
+
+/** Attributes of the fused `adamUpdate` kernel (inputs [param, grad, expAvg, expAvgSq, maxExpAvgSq?]). */
+export interface AdamUpdateAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW's decoupled decay (θ ← θ − γλθ) instead of the coupled g + λθ. */
+  decoupled: boolean;
+  amsgrad: boolean;
+  /** PyTorch's ε outside the root after bias correction, or the lecture's δ inside it. */
+  epsPlacement: 'outside' | 'inside';
+  /** t, from 1. */
+  step: number;
 }
 
 /** Every kernel a backend can provide. */
@@ -122,17 +156,31 @@ export type OptionalKernelName = keyof OptionalKernelSpec;
 /** Every kernel name. */
 export type KernelName = keyof KernelSpec;
 
-/** A kernel: computes the values of `out` from its inputs and attributes, and returns a new handle. */
+/** Names of the kernels with several outputs (`outputs: 'many'` in the spec). */
+export type MultiOutputKernelName = {
+  [K in KernelName]: KernelSpec[K] extends { outputs: 'many' } ? K : never;
+}[KernelName];
+
+/** A single-output kernel: computes the values of `out` from its inputs and attributes, and returns a new handle. */
 export type Kernel<K extends KernelName> = (
   inputs: KernelSpec[K]['inputs'],
   attrs: KernelSpec[K]['attrs'],
   out: OutputInfo,
 ) => Handle;
 
+/** A multi-output kernel: one OutputInfo per output in, one new handle per output back. */
+export type MultiKernel<K extends MultiOutputKernelName> = (
+  inputs: KernelSpec[K]['inputs'],
+  attrs: KernelSpec[K]['attrs'],
+  outs: readonly OutputInfo[],
+) => Handle[];
+
 /** A table of every required kernel; fails to compile when one is missing. */
 export type RequiredKernels = { [K in RequiredKernelName]: Kernel<K> };
 /** A table of any optional kernels. */
-export type OptionalKernels = { [K in OptionalKernelName]?: Kernel<K> };
+export type OptionalKernels = { [K in Exclude<OptionalKernelName, MultiOutputKernelName>]?: Kernel<K> } & {
+  [K in MultiOutputKernelName]?: MultiKernel<K>;
+};
 /** The kernel table of a backend. */
 export type KernelTable = RequiredKernels & OptionalKernels;
 

@@ -1,0 +1,15 @@
+/** The backends the playground offers, each loaded only when chosen. */
+import type { Backend } from '@backprop/core';
+import { cpu } from '@backprop/backend-cpu';
+import type { Settings } from './settings.js';
+
+/** Backend factories by name; a backend that cannot start throws with the reason. */
+export const backendFactories: Record<Settings['backend'], () => Promise<Backend>> = {
+  cpu: async () => cpu(),
+  webgpu: async () => {
+    throw new Error('webgpu: not available in this build');
+  },
+  onnx: async () => {
+    throw new Error('onnx-web: not available in this build');
+  },
+};

@@ -1,0 +1,36 @@
+/** The playground's datasets: seeded 2-D sets, and 2,000 MNIST digits fetched as one small binary file. */
+import type { ArrayDataset } from '@backprop/core';
+import { circles, moons, spirals, split, xor } from '@backprop/datasets';
+import type { Settings } from './settings.js';
+
+/** A train / test pair with what the views need to know. */
+export interface PlaygroundData {
+  train: ArrayDataset;
+  test: ArrayDataset;
+  inputs: number;
+  classes: number;
+  /** True for 2-D sets (decision boundary view); false for images (weights view). */
+  planar: boolean;
+}
+
+async function mnistSubset(): Promise<ArrayDataset> {
+  const bytes = new Uint8Array(await (await fetch(new URL('./mnist-2000.bin', document.baseURI))).arrayBuffer());
+  const n = 2000;
+  const x = new Float32Array(n * 784);
+  for (let i = 0; i < x.length; i++) x[i] = bytes[i] / 255;
+  return { x, xShape: [n, 784], y: Int32Array.from(bytes.subarray(n * 784)), yShape: [n] };
+}
+
+/** Loads the set the settings name, split 80/20 with a fixed seed. */
+export async function loadData(s: Settings): Promise<PlaygroundData> {
+  const seed = 1;
+  if (s.data === 'mnist') {
+    const { train, test } = split(await mnistSubset(), 0.2, seed);
+    return { train, test, inputs: 784, classes: 10, planar: false };
+  }
+  const make = { xor, circles, moons, spirals }[s.data];
+  const all = make({ n: 400, noise: s.noise, seed });
+  const classes = Math.max(...all.y) + 1;
+  const { train, test } = split(all, 0.2, seed);
+  return { train, test, inputs: 2, classes, planar: true };
+}

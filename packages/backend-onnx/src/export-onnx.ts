@@ -1,0 +1,54 @@
+/** `exportOnnx`: a trained model as a standard ONNX inference model. */
+import { type Module, ValueError, dispose, zeros } from '@backprop/core';
+import { captureForward } from './capture.js';
+import { graphModel } from './compiled-graph.js';
+
+/** Options of {@link exportOnnx}. */
+export interface ExportOptions {
+  /** The shape of one example, without the batch axis (e.g. [784]). */
+  inputShape: readonly number[];
+  /** Names of the model's input and output (default "input", "output"). */
+  inputName?: string;
+  outputName?: string;
+}
+
+const TRY_BATCHES = [1, 2];
+
+/**
+ * Writes `model`'s forward pass in evaluation mode as an ONNX model (opset 18, IR 8) with the
+ * weights as initializers, for ONNX Runtime or any other ONNX consumer. Works on any backend:
+ * the forward pass is traced by observing its kernels, so every layer built from core's ops
+ * exports. The batch axis is symbolic ("batch") when the traced graph does not depend on it
+ * (traces at batch 1 and 2 are compared); otherwise the model has batch 1.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('mlp.onnx', await exportOnnx(model, { inputShape: [784] }));
+ * ```
+ */
+export async function exportOnnx(model: Module, { inputShape, inputName = 'input', outputName = 'output' }: ExportOptions): Promise<Uint8Array> {
+  if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ValueError(`exportOnnx: inputShape must be positive integers (one example, no batch axis), got [${String(inputShape)}]`);
+  }
+  const wasTraining = model.training;
+  model.eval();
+  const models: Uint8Array[] = [];
+  try {
+    for (const n of TRY_BATCHES) {
+      const x = zeros([n, ...inputShape]);
+      const { graph, constants } = captureForward((t) => model.forward(t), x);
+      try {
+        const values = (await Promise.all(constants.map((c) => c.data()))) as (Float32Array | Int32Array | Uint8Array)[];
+        const opts = { constants: values, inputNames: [inputName], outputNames: [outputName], docString: 'Exported by Backprop (@backprop/backend-onnx)' };
+        models.push(graphModel(graph, { ...opts, batchParam: 'batch' }), graphModel(graph, opts));
+      } finally {
+        dispose([x, constants]);
+      }
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  const same = models[0].length === models[2].length && models[0].every((v, i) => v === models[2][i]);
+  return same ? models[0] : models[1];
+}
+

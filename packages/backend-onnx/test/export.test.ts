@@ -1,0 +1,43 @@
+/** exportOnnx: the exported model, run by ONNX Runtime itself, matches our predictions. */
+import { cpu } from '@backprop/backend-cpu';
+import * as bp from '@backprop/core';
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { exportOnnx } from '../src/index.js';
+import { rand } from './compare.js';
+
+async function runOrt(model: Uint8Array, x: Float32Array, shape: number[]) {
+  const session = await ort.InferenceSession.create(model);
+  const out = await session.run({ input: new ort.Tensor('float32', x, shape) });
+  await session.release();
+  return { values: Array.from(out.output.data as Float32Array), dims: out.output.dims, inputDims: session.inputNames };
+}
+
+describe('exportOnnx', () => {
+  it('an MLP with every activation layer exports with a symbolic batch axis and matches predict to 1e-5', async () => {
+    await bp.setBackend(cpu());
+    const { nn } = bp;
+    const model = nn.sequential(
+      nn.dense(5, 7, { seed: 1 }), nn.relu(), nn.dense(7, 6, { seed: 2 }), nn.tanh(), nn.dense(6, 6, { seed: 3 }), nn.leakyRelu(0.1),
+      nn.dense(6, 6, { seed: 4 }), nn.sigmoid(), nn.dense(6, 6, { seed: 5 }), nn.elu(), nn.dense(6, 6, { seed: 6 }), nn.softplus(), nn.dense(6, 3, { seed: 7 }), nn.softmax(),
+    );
+    const bytes = await exportOnnx(model, { inputShape: [5] });
+    for (const n of [1, 9]) {
+      const xs = rand(5 * n, n);
+      const want = bp.tidy(() => model.forward(bp.tensor(xs, [n, 5])));
+      const expected = Array.from(await want.data());
+      want.dispose();
+      const got = await runOrt(bytes, xs, [n, 5]);
+      expect(got.dims).toEqual([n, 3]);
+      got.values.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-5));
+    }
+    model.dispose();
+  });
+
+  it('rejects a bad input shape before doing anything', async () => {
+    await bp.setBackend(cpu());
+    const model = bp.nn.sequential(bp.nn.dense(2, 2));
+    await expect(exportOnnx(model, { inputShape: [0] })).rejects.toThrow(/inputShape/);
+    model.dispose();
+  });
+});

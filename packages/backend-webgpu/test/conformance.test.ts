@@ -1,0 +1,19 @@
+/** Runs the shared conformance suite (@backprop/conformance) against the WebGPU backend. */
+import { runConformance } from '@backprop/conformance';
+import { webgpu } from '../src/index.js';
+import { skipGpu } from './util.js';
+
+// NOTE: a missing GPU adapter makes `webgpu()` reject, which fails the suite; only an
+// explicit BACKPROP_WEBGPU=skip skips it.
+if (!skipGpu) {
+  runConformance({
+    name: 'webgpu',
+    create: () => webgpu(),
+    expectedFailures: {
+      // Core bugs, not the backend's (backend-cpu lists the same two).
+      'relu/nan': 'core: relu is where(x > 0, x, 0), so relu(NaN) = 0; PyTorch gives NaN',
+      'memory/layer-init-outside-tidy':
+        'core: initializers leave randomUniform intermediates alive outside tidy, 4 handles per parameter',
+    },
+  });
+}

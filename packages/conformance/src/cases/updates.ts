@@ -1,0 +1,142 @@
+/**
+ * The optional fused optimizer-update kernels (`sgdUpdate`, `adamUpdate`), called directly
+ * through `backend.kernels` when the backend provides them, against float64 references of
+ * PyTorch's SGD and Adam (and the lecture's δ-inside-the-root Adam). Multi-output kernels
+ * receive one output description per output and return one handle each.
+ */
+import type { Backend, KernelName, TensorInfo } from '@backprop/core';
+import { type ConformanceCase, NotApplicable } from '../case.js';
+import { assertClose } from '../check/close.js';
+import { uniformValues } from '../check/host.js';
+
+type MultiKernel = (inputs: TensorInfo[], attrs: object, outs: { shape: number[]; dtype: 'float32' }[]) => object[];
+
+/** Runs a multi-output kernel on host arrays of one shape; returns each output's values. */
+async function directMulti(
+  backend: Backend,
+  name: string,
+  inputs: number[][],
+  attrs: object,
+  outputs: number,
+): Promise<number[][]> {
+  const kernel = (backend.kernels as unknown as Record<string, MultiKernel | undefined>)[name];
+  if (typeof kernel !== 'function')
+    throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
+  const shape = [inputs[0].length];
+  const infos: TensorInfo[] = inputs.map((v) => ({
+    handle: backend.write(Float32Array.from(v), shape, 'float32'),
+    shape,
+    dtype: 'float32',
+  }));
+  try {
+    const handles = kernel(
+      infos,
+      attrs,
+      Array.from({ length: outputs }, () => ({ shape, dtype: 'float32' as const })),
+    );
+    const out: number[][] = [];
+    try {
+      for (const h of handles) out.push(Array.from(await backend.read(h, shape, 'float32')));
+    } finally {
+      for (const h of handles) backend.dispose(h);
+    }
+    if (out.length !== outputs) throw new Error(`${name}: expected ${outputs} outputs, got ${out.length}`);
+    return out;
+  } finally {
+    for (const i of infos) backend.dispose(i.handle);
+  }
+}
+
+const N = 37;
+const f32 = (xs: number[]) => xs.map(Math.fround);
+const theta = uniformValues(900, N);
+const grad = uniformValues(901, N);
+const buf = uniformValues(902, N);
+const m0 = uniformValues(903, N, -0.1, 0.1);
+const v0 = uniformValues(904, N, 0, 0.01);
+const vMax0 = v0.map((v, i) => (i % 2 ? v * 2 : v / 2));
+
+const SGD: [
+  string,
+  { momentum: number; dampening: number; nesterov: boolean; weightDecay: number; firstStep: boolean },
+][] = [
+  ['plain', { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false }],
+  ['momentum', { momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0.01, firstStep: false }],
+  ['momentum/first-step', { momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0, firstStep: true }],
+  ['nesterov', { momentum: 0.8, dampening: 0, nesterov: true, weightDecay: 0.05, firstStep: false }],
+];
+
+const ADAM: [
+  string,
+  { weightDecay: number; decoupled: boolean; amsgrad: boolean; epsPlacement: 'outside' | 'inside'; step: number },
+][] = [
+  ['adam', { weightDecay: 0, decoupled: false, amsgrad: false, epsPlacement: 'outside', step: 1 }],
+  ['adam/coupled-decay', { weightDecay: 0.1, decoupled: false, amsgrad: false, epsPlacement: 'outside', step: 5 }],
+  ['adamw', { weightDecay: 0.1, decoupled: true, amsgrad: false, epsPlacement: 'outside', step: 3 }],
+  ['amsgrad', { weightDecay: 0, decoupled: false, amsgrad: true, epsPlacement: 'outside', step: 7 }],
+  ['lecture', { weightDecay: 0, decoupled: false, amsgrad: false, epsPlacement: 'inside', step: 2 }],
+];
+
+const TOL = { rtol: 1e-5, atol: 1e-6 };
+
+/** The fused-update cases. */
+export const updateCases: ConformanceCase[] = [
+  ...SGD.map(
+    ([variant, a]): ConformanceCase => ({
+      id: `optional/sgdUpdate/${variant}`,
+      kernels: ['sgdUpdate' as KernelName],
+      run: async ({ backend }) => {
+        const attrs = { lr: 0.1, ...a };
+        const withBuffer = a.momentum > 0;
+        const inputs = withBuffer && !a.firstStep ? [theta, grad, buf] : [theta, grad];
+        const got = await directMulti(backend, 'sgdUpdate', inputs, attrs, withBuffer ? 2 : 1);
+        // PyTorch: g ← g + λθ; b ← g (first step) or μb + (1 − τ)g; g ← g + μb (Nesterov) or b; θ ← θ − γg.
+        const p2: number[] = [];
+        const b2: number[] = [];
+        theta.forEach((t, i) => {
+          let g = grad[i] + a.weightDecay * t;
+          if (withBuffer) {
+            const b = a.firstStep ? g : a.momentum * buf[i] + (1 - a.dampening) * g;
+            b2.push(b);
+            g = a.nesterov ? g + a.momentum * b : b;
+          }
+          p2.push(t - attrs.lr * g);
+        });
+        assertClose(`optional/sgdUpdate/${variant} (parameter)`, got[0], f32(p2), TOL);
+        if (withBuffer) assertClose(`optional/sgdUpdate/${variant} (momentum buffer)`, got[1], f32(b2), TOL);
+      },
+    }),
+  ),
+  ...ADAM.map(
+    ([variant, a]): ConformanceCase => ({
+      id: `optional/adamUpdate/${variant}`,
+      kernels: ['adamUpdate' as KernelName],
+      run: async ({ backend }) => {
+        const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a };
+        const inputs = a.amsgrad ? [theta, grad, m0, v0, vMax0] : [theta, grad, m0, v0];
+        const got = await directMulti(backend, 'adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
+        const bc1 = 1 - attrs.beta1 ** a.step;
+        const bc2 = 1 - attrs.beta2 ** a.step;
+        const want: number[][] = [[], [], [], []];
+        theta.forEach((t, i) => {
+          const g = grad[i] + (a.decoupled ? 0 : a.weightDecay * t);
+          const m = attrs.beta1 * m0[i] + (1 - attrs.beta1) * g;
+          const v = attrs.beta2 * v0[i] + (1 - attrs.beta2) * g * g;
+          const vBar = a.amsgrad ? Math.max(vMax0[i], v) : v;
+          const denom =
+            a.epsPlacement === 'outside'
+              ? Math.sqrt(vBar) / Math.sqrt(bc2) + attrs.eps
+              : Math.sqrt(vBar / bc2 + attrs.eps);
+          const shrunk = a.decoupled ? t * (1 - attrs.lr * a.weightDecay) : t;
+          want[0].push(shrunk - (attrs.lr * (m / bc1)) / denom);
+          want[1].push(m);
+          want[2].push(v);
+          want[3].push(vBar);
+        });
+        ['parameter', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'].slice(0, got.length).forEach((label, k) => {
+          assertClose(`optional/adamUpdate/${variant} (${label})`, got[k], f32(want[k]), { rtol: 1e-5, atol: 1e-7 });
+        });
+      },
+    }),
+  ),
+];
