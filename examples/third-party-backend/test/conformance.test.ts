@@ -2,18 +2,13 @@
 import { runConformance } from '@backprop/conformance';
 import { renamedCpu } from '../src/index.js';
 
-// Known gaps are listed by exact id with a reason; each must keep failing, or the run fails.
-const expectedFailures = {
-  'relu/nan': 'core: relu(NaN) is 0 (PyTorch: NaN); fails on every backend until core is fixed',
-  'memory/layer-init-outside-tidy': 'core: layer initializers leak intermediates outside tidy',
-};
-
-runConformance({ name: 'third-party', create: () => renamedCpu(), expectedFailures });
+// Known gaps would be listed here by exact id with a reason (`expectedFailures: { 'exp/nan': 'why' }`);
+// each must keep failing, or the run fails. This backend has none.
+runConformance({ name: 'third-party', create: () => renamedCpu() });
 
 // The same backend with only the required kernels: core's composed fallbacks must pass the
 // whole suite, and the direct optional-kernel cases report themselves as skipped.
 runConformance({
   name: 'third-party (required kernels only)',
   create: () => renamedCpu({ optionalKernels: false }),
-  expectedFailures,
 });

@@ -23,11 +23,5 @@ for (const [name, options] of paths) {
       await backend.ready();
       return backend;
     },
-    expectedFailures: {
-      // The same core bugs as test/conformance.test.ts lists; not the backend's.
-      'relu/nan': 'core: relu is where(x > 0, x, 0), so relu(NaN) = 0; PyTorch gives NaN',
-      'memory/layer-init-outside-tidy':
-        'core: initializers leave randomUniform intermediates (u, two scalars, the product) alive outside tidy, 4 handles per parameter',
-    },
   });
 }

@@ -19,9 +19,21 @@ const STEPS = 40;
 async function matmulGflops() {
   const n = 1024;
   const v = { type: 1, dims: [n, n] };
-  const model = encodeModel({ name: 'mm', nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }], initializers: [], inputs: [{ name: 'a', ...v }, { name: 'b', ...v }], outputs: [{ name: 'c', ...v }] });
+  const model = encodeModel({
+    name: 'mm',
+    nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+    initializers: [],
+    inputs: [
+      { name: 'a', ...v },
+      { name: 'b', ...v },
+    ],
+    outputs: [{ name: 'c', ...v }],
+  });
   const s = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const feeds = { a: new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]), b: new ort.Tensor('float32', new Float32Array(n * n).fill(0.25), [n, n]) };
+  const feeds = {
+    a: new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]),
+    b: new ort.Tensor('float32', new Float32Array(n * n).fill(0.25), [n, n]),
+  };
   for (let i = 0; i < 3; i++) await s.run(feeds);
   const reps = 20;
   const t0 = performance.now();
@@ -64,7 +76,9 @@ async function eagerMs() {
   const params = model.parameters();
   return timeSteps(async () => {
     const l = bp.tidy(() => {
-      const { value, grads } = bp.valueAndGrad(() => bp.losses.softmaxCrossEntropy(model.forward(x), y))(...params.map((p) => p.value));
+      const { value, grads } = bp.valueAndGrad(() => bp.losses.softmaxCrossEntropy(model.forward(x), y))(
+        ...params.map((p) => p.value),
+      );
       optimizer.step(params, grads);
       return value;
     });
@@ -80,15 +94,25 @@ const eager = await eagerMs();
 let torch = { msPerStep: Number.NaN, torch: 'unavailable' };
 try {
   const script = fileURLToPath(new URL('./torch_step.py', import.meta.url));
-  torch = JSON.parse(execFileSync('/usr/bin/python3', [script, String(threads)], { encoding: 'utf8' }).trim().split('\n').pop());
+  torch = JSON.parse(
+    execFileSync('/usr/bin/python3', [script, String(threads)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop(),
+  );
 } catch (e) {
   console.error(`PyTorch peer skipped: ${e.message.split('\n')[0]}`);
 }
 const flopsPerStep = 3 * 2 * 128 * (784 * 512 + 512 * 512 + 512 * 10); // forward + two backward matmuls per layer
 const limitMs = flopsPerStep / (gflops * 1e6);
-const row = (name, ms) => console.log(`${name.padEnd(34)} ${ms.toFixed(2).padStart(8)} ms/step ${String(Math.round((128 / ms) * 1000)).padStart(8)} samples/s`);
+const row = (name, ms) =>
+  console.log(
+    `${name.padEnd(34)} ${ms.toFixed(2).padStart(8)} ms/step ${String(Math.round((128 / ms) * 1000)).padStart(8)} samples/s`,
+  );
 console.log(`MLP 784-512-512-10, batch 128, Adam, ${threads} threads (onnxruntime-node CPU provider)`);
-console.log(`ORT MatMul 1024³: ${gflops.toFixed(0)} GFLOP/s → matmul limit ${limitMs.toFixed(2)} ms/step (${(flopsPerStep / 1e9).toFixed(2)} GFLOP/step)`);
+console.log(
+  `ORT MatMul 1024³: ${gflops.toFixed(0)} GFLOP/s → matmul limit ${limitMs.toFixed(2)} ms/step (${(flopsPerStep / 1e9).toFixed(2)} GFLOP/step)`,
+);
 row('backprop onnx compiled', compiled);
 row('backprop onnx eager (lazy)', eager);
 row(`pytorch ${torch.torch} cpu`, torch.msPerStep);

@@ -3,7 +3,7 @@
  * captured tensors (the weights) are constants. (Core's `trace` does the same for `compile`;
  * this copy exists because core's index does not export `trace` yet.)
  */
-import { type DataRef, type Tensor, ValueError, keep, observeKernels, stopGradient, tidy } from '@backprop/core';
+import { type DataRef, keep, observeKernels, stopGradient, type Tensor, tidy, ValueError } from '@backprop/core';
 import type { Graph, GraphNode, ValueRef } from './graph-types.js';
 
 /** Runs `fn(x)` and records it as a graph with one input, no state, and the captured tensors as constants. */
@@ -31,7 +31,8 @@ export function captureForward(fn: (x: Tensor) => Tensor, x: Tensor): { graph: G
   try {
     out = tidy(() => {
       const y = fn(x);
-      if (!y || typeof y !== 'object' || !('ref' in y)) throw new ValueError('exportOnnx: forward must return a Tensor');
+      if (!y || typeof y !== 'object' || !('ref' in y))
+        throw new ValueError('exportOnnx: forward must return a Tensor');
       const r = refOf(y);
       return r;
     });

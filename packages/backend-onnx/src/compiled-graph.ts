@@ -3,8 +3,17 @@
  * model; each call is one `run` fed the batch and the state, and the new state stays in
  * ONNX Runtime's tensors (on the GPU with the WebGPU provider) as the next call's input.
  */
-import { BackendError, type DType, type Handle, type Shape, type TensorInfo, philoxUniform, shapesEqual, sizeOf } from '@backprop/core';
-import type { Graph, CompiledGraph } from './graph-types.js';
+import {
+  BackendError,
+  type DType,
+  type Handle,
+  philoxUniform,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+  type TensorInfo,
+} from '@backprop/core';
+import type { CompiledGraph, Graph } from './graph-types.js';
 import { OnnxHandle } from './handle.js';
 import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/index.js';
 import { encodeModel } from './proto/onnx.js';
@@ -45,10 +54,16 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
   const io = (shape: Shape): (number | string)[] => (o.batchParam ? [o.batchParam, ...shape.slice(1)] : [...shape]);
   g.inputs.forEach((t, i) => add(b.input(t.dtype, io(t.shape), o.inputNames?.[i] ?? `i${i}`), t));
   g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
-  g.constants.forEach((t, i) => add(o.constants ? b.tensor(o.constants[i], t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t));
+  g.constants.forEach((t, i) =>
+    add(o.constants ? b.tensor(o.constants[i], t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t),
+  );
   const use = (value: number, shape: Shape): LowerInput => {
     const name = names[value];
-    return { name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape), shape, dtype: types[value].dtype };
+    return {
+      name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape),
+      shape,
+      dtype: types[value].dtype,
+    };
   };
   for (const n of g.nodes) {
     const out = { shape: n.shape, dtype: n.dtype };
@@ -62,7 +77,12 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
     } else {
       const lower = lowerings[n.kernel];
       if (!lower) throw new BackendError(`${n.kernel}: backend "onnx" cannot compile this kernel`);
-      name = lower(b, n.inputs.map((r) => use(r.value, r.shape)), n.attrs, out);
+      name = lower(
+        b,
+        n.inputs.map((r) => use(r.value, r.shape)),
+        n.attrs,
+        out,
+      );
     }
     add(name, out);
   }
@@ -100,7 +120,8 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
       const st = state.map((t) => host.own('compiled run', t.handle));
       const held = [...ins, ...st];
       for (const h of held) h.users++;
-      const make = (r: { value: number; shape: Shape }) => host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
+      const make = (r: { value: number; shape: Shape }) =>
+        host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
       const outputs = g.outputs.map(make);
       const next = g.stateOut.map(make);
       const results = [...outputs, ...next];

@@ -1,5 +1,5 @@
 /** `exportOnnx`: a trained model as a standard ONNX inference model. */
-import { type Module, ValueError, dispose, zeros } from '@backprop/core';
+import { dispose, type Module, ValueError, zeros } from '@backprop/core';
 import { captureForward } from './capture.js';
 import { graphModel } from './compiled-graph.js';
 
@@ -26,9 +26,14 @@ const TRY_BATCHES = [1, 2];
  * writeFileSync('mlp.onnx', await exportOnnx(model, { inputShape: [784] }));
  * ```
  */
-export async function exportOnnx(model: Module, { inputShape, inputName = 'input', outputName = 'output' }: ExportOptions): Promise<Uint8Array> {
+export async function exportOnnx(
+  model: Module,
+  { inputShape, inputName = 'input', outputName = 'output' }: ExportOptions,
+): Promise<Uint8Array> {
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new ValueError(`exportOnnx: inputShape must be positive integers (one example, no batch axis), got [${String(inputShape)}]`);
+    throw new ValueError(
+      `exportOnnx: inputShape must be positive integers (one example, no batch axis), got [${String(inputShape)}]`,
+    );
   }
   const wasTraining = model.training;
   model.eval();
@@ -38,8 +43,17 @@ export async function exportOnnx(model: Module, { inputShape, inputName = 'input
       const x = zeros([n, ...inputShape]);
       const { graph, constants } = captureForward((t) => model.forward(t), x);
       try {
-        const values = (await Promise.all(constants.map((c) => c.data()))) as (Float32Array | Int32Array | Uint8Array)[];
-        const opts = { constants: values, inputNames: [inputName], outputNames: [outputName], docString: 'Exported by Backprop (@backprop/backend-onnx)' };
+        const values = (await Promise.all(constants.map((c) => c.data()))) as (
+          | Float32Array
+          | Int32Array
+          | Uint8Array
+        )[];
+        const opts = {
+          constants: values,
+          inputNames: [inputName],
+          outputNames: [outputName],
+          docString: 'Exported by Backprop (@backprop/backend-onnx)',
+        };
         models.push(graphModel(graph, { ...opts, batchParam: 'batch' }), graphModel(graph, opts));
       } finally {
         dispose([x, constants]);
@@ -51,4 +65,3 @@ export async function exportOnnx(model: Module, { inputShape, inputName = 'input
   const same = models[0].length === models[2].length && models[0].every((v, i) => v === models[2][i]);
   return same ? models[0] : models[1];
 }
-

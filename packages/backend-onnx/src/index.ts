@@ -1,5 +1,5 @@
-export { onnx, type OnnxOptions, type OnnxBackend } from './onnx-backend.js';
-export type { OnnxProvider } from './provider.js';
-export { exportOnnx, type ExportOptions } from './export-onnx.js';
-export { graphModel, type GraphModelOptions } from './compiled-graph.js';
+export { type GraphModelOptions, graphModel } from './compiled-graph.js';
+export { type ExportOptions, exportOnnx } from './export-onnx.js';
 export type { CompiledGraph, Graph, GraphNode, ValueRef } from './graph-types.js';
+export { type OnnxBackend, type OnnxOptions, onnx } from './onnx-backend.js';
+export type { OnnxProvider } from './provider.js';

@@ -8,13 +8,13 @@ import {
   type KernelName,
   type KernelTable,
   type MemoryInfo,
+  matchesDType,
   type OutputInfo,
+  philoxUniform,
   type Shape,
+  sizeOf,
   type TensorInfo,
   type TypedArray,
-  matchesDType,
-  philoxUniform,
-  sizeOf,
 } from '@backprop/core';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { compileGraph } from './compiled-graph.js';
@@ -72,7 +72,12 @@ const ORT_DTYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
  * await setBackend(onnx({ provider: 'cpu', threads: 2 }));
  * ```
  */
-export async function onnx({ provider = 'cpu', threads, ort, gpuOutputs = false }: OnnxOptions = {}): Promise<OnnxBackend> {
+export async function onnx({
+  provider = 'cpu',
+  threads,
+  ort,
+  gpuOutputs = false,
+}: OnnxOptions = {}): Promise<OnnxBackend> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
   }
@@ -104,17 +109,24 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     return h;
   };
   const own = (op: string, handle: Handle): OnnxHandle => {
-    if (!(handle instanceof OnnxHandle) || !owned.has(handle)) throw new BackendError(`${op}: the handle does not belong to this onnx backend`);
+    if (!(handle instanceof OnnxHandle) || !owned.has(handle))
+      throw new BackendError(`${op}: the handle does not belong to this onnx backend`);
     if (handle.disposed) throw new BackendError(`${op}: the handle was disposed; it cannot be read or used`);
     return handle;
   };
-  const ortTensor = (values: TypedArray, shape: Shape, dtype: DType) => new runtime.ort.Tensor(ORT_DTYPE[dtype], values, shape);
+  const ortTensor = (values: TypedArray, shape: Shape, dtype: DType) =>
+    new runtime.ort.Tensor(ORT_DTYPE[dtype], values, shape);
   const leaf = (values: TypedArray, shape: Shape, dtype: DType) => {
     const h = new OnnxHandle(null, {}, [], shape, dtype);
     h.value = ortTensor(values, shape, dtype);
     return h;
   };
-  const empty = (out: OutputInfo) => leaf(out.dtype === 'float32' ? new Float32Array(0) : out.dtype === 'int32' ? new Int32Array(0) : new Uint8Array(0), out.shape, out.dtype);
+  const empty = (out: OutputInfo) =>
+    leaf(
+      out.dtype === 'float32' ? new Float32Array(0) : out.dtype === 'int32' ? new Int32Array(0) : new Uint8Array(0),
+      out.shape,
+      out.dtype,
+    );
 
   const node = (name: KernelName) => (inputs: TensorInfo[], attrs: object, out: OutputInfo) => {
     if (sizeOf(out.shape) === 0) return track(empty(out));
@@ -126,12 +138,20 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   // fill: the value is fed as a scalar input, so one session serves every fill value.
   table.fill = (_inputs: TensorInfo[], { value }: { value: number }, out: OutputInfo) => {
     if (sizeOf(out.shape) === 0) return track(empty(out));
-    const v = out.dtype === 'float32' ? new Float32Array([value]) : out.dtype === 'int32' ? new Int32Array([value]) : new Uint8Array([value ? 1 : 0]);
+    const v =
+      out.dtype === 'float32'
+        ? new Float32Array([value])
+        : out.dtype === 'int32'
+          ? new Int32Array([value])
+          : new Uint8Array([value ? 1 : 0]);
     return track(new OnnxHandle('fill', {}, [{ node: leaf(v, [], out.dtype), shape: [] }], out.shape, out.dtype));
   };
   // randomUniform: the Philox stream is computed on the host (core's philoxUniform) and fed as an input.
-  table.randomUniform = (_inputs: TensorInfo[], { key, offset }: { key: readonly [number, number]; offset: number }, out: OutputInfo) =>
-    track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
+  table.randomUniform = (
+    _inputs: TensorInfo[],
+    { key, offset }: { key: readonly [number, number]; offset: number },
+    out: OutputInfo,
+  ) => track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
 
   const enqueue = (job: () => Promise<void>): Promise<void> => {
     const next = chain.then(job);
@@ -160,10 +180,19 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     runtime,
     stats: runtime.stats,
     kernels: table as unknown as KernelTable,
-    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'], sin: ['float32'], cos: ['float32'] },
+    dtypes: {
+      softmax: ['float32'],
+      logSoftmax: ['float32'],
+      softmaxCrossEntropy: ['float32'],
+      dense: ['float32'],
+      sin: ['float32'],
+      cos: ['float32'],
+    },
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
-      if (!matchesDType(values, dtype)) throw new DTypeError(`onnx.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
-      if (values.length !== sizeOf(shape)) throw new BackendError(`onnx.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      if (!matchesDType(values, dtype))
+        throw new DTypeError(`onnx.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
+      if (values.length !== sizeOf(shape))
+        throw new BackendError(`onnx.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
       return track(leaf(values.slice(), shape, dtype));
     },
     async read(handle: Handle): Promise<TypedArray> {
@@ -179,7 +208,8 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       return (data as TypedArray).slice();
     },
     dispose(handle: Handle): void {
-      if (!(handle instanceof OnnxHandle) || !owned.has(handle)) throw new BackendError('onnx.dispose: the handle does not belong to this backend');
+      if (!(handle instanceof OnnxHandle) || !owned.has(handle))
+        throw new BackendError('onnx.dispose: the handle does not belong to this backend');
       if (handle.disposed) return;
       handle.disposed = true;
       memory.bytes -= handle.bytes;

@@ -41,7 +41,9 @@ export function plan(roots: Iterable<OnnxHandle>): Plan {
     }
     nodes.push(h);
     const ins = h.inputs.map(({ node, shape }) => `${local.get(node)}:${shape.join('x')}`).join(',');
-    parts.push(`${h.kernel}${JSON.stringify(h.attrs)}${h.dtype}${h.shape.join('x')}(${ins})${outputs.has(h) ? '*' : ''}`);
+    parts.push(
+      `${h.kernel}${JSON.stringify(h.attrs)}${h.dtype}${h.shape.join('x')}(${ins})${outputs.has(h) ? '*' : ''}`,
+    );
   }
   return { key: parts.join(';'), nodes, leaves, outputs: nodes.filter((n) => outputs.has(n)) };
 }

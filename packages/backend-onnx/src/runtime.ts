@@ -6,7 +6,11 @@ import { buildModel, type Plan } from './plan.js';
 /** The parts of `onnxruntime-node` / `onnxruntime-web` the backend uses. */
 export interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
-  Tensor: new (type: 'float32' | 'int32' | 'bool', data: Float32Array | Int32Array | Uint8Array, dims: readonly number[]) => OrtTensor;
+  Tensor: new (
+    type: 'float32' | 'int32' | 'bool',
+    data: Float32Array | Int32Array | Uint8Array,
+    dims: readonly number[],
+  ) => OrtTensor;
 }
 
 /** Counters for tests and benchmarks. */

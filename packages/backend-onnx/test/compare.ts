@@ -1,6 +1,7 @@
 /** Test helper: runs the same function on backend-cpu and on an ONNX backend and compares the values. */
-import { type Backend, type Tensor, setBackend, tidy } from '@backprop/core';
+
 import { cpu } from '@backprop/backend-cpu';
+import { type Backend, setBackend, type Tensor, tidy } from '@backprop/core';
 import { expect } from 'vitest';
 
 const reference = cpu();
@@ -36,8 +37,10 @@ export async function matchesCpu(backend: Backend, fn: () => Tensor | Tensor[], 
     expect(got[k].length).toBe(w.length);
     w.forEach((x, i) => {
       const y = got[k][i];
-      if (Number.isNaN(x) || !Number.isFinite(x)) expect(Object.is(y, x) || (Number.isNaN(x) && Number.isNaN(y)), `output ${k}[${i}]: ${y} vs ${x}`).toBe(true);
-      else expect(Math.abs(y - x), `output ${k}[${i}]: ${y} vs ${x}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(x)));
+      if (Number.isNaN(x) || !Number.isFinite(x))
+        expect(Object.is(y, x) || (Number.isNaN(x) && Number.isNaN(y)), `output ${k}[${i}]: ${y} vs ${x}`).toBe(true);
+      else
+        expect(Math.abs(y - x), `output ${k}[${i}]: ${y} vs ${x}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(x)));
     });
   });
 }

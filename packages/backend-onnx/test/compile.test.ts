@@ -4,8 +4,8 @@ import * as bp from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // NOTE: until core's index exports compile (lead), import it from core's build: the same module instance.
 import { compile, compileTrainStep } from '../../core/dist/compile/index.js';
-import { type OnnxBackend, onnx } from '../src/index.js';
 import { PlainSGD, TensorAdam } from '../bench/adam.mjs';
+import { type OnnxBackend, onnx } from '../src/index.js';
 import { rand } from './compare.js';
 
 let ort: OnnxBackend;
@@ -19,10 +19,16 @@ afterAll(async () => {
 function model() {
   return bp.nn.sequential(bp.nn.dense(6, 8, { seed: 1 }), bp.nn.tanh(), bp.nn.dense(8, 3, { seed: 3 }));
 }
-const batch = (k: number) => [bp.tensor(rand(24, 10 + k), [4, 6]), bp.tensor(Int32Array.from([0, 2, 1, (k % 3) as number]), [4], 'int32')];
+const batch = (k: number) => [
+  bp.tensor(rand(24, 10 + k), [4, 6]),
+  bp.tensor(Int32Array.from([0, 2, 1, (k % 3) as number]), [4], 'int32'),
+];
 
 /** Trains for `steps` steps; returns the losses and the final weights. */
-async function train(backend: bp.Backend, { compiled, optimizer, steps = 6 }: { compiled: boolean; optimizer: () => bp.Optimizer; steps?: number }) {
+async function train(
+  backend: bp.Backend,
+  { compiled, optimizer, steps = 6 }: { compiled: boolean; optimizer: () => bp.Optimizer; steps?: number },
+) {
   await bp.setBackend(backend);
   const m = model();
   const opt = optimizer();
@@ -51,7 +57,10 @@ async function train(backend: bp.Backend, { compiled, optimizer, steps = 6 }: { 
   return { losses, weights, mode, live: bp.liveTensorCount() };
 }
 
-const optimizers = { sgd: () => new PlainSGD({ lr: 0.3 }) as bp.Optimizer, adam: () => new TensorAdam({ lr: 0.05 }) as bp.Optimizer };
+const optimizers = {
+  sgd: () => new PlainSGD({ lr: 0.3 }) as bp.Optimizer,
+  adam: () => new TensorAdam({ lr: 0.05 }) as bp.Optimizer,
+};
 
 describe('compile', () => {
   for (const [name, optimizer] of Object.entries(optimizers)) {

@@ -18,8 +18,20 @@ describe('exportOnnx', () => {
     await bp.setBackend(cpu());
     const { nn } = bp;
     const model = nn.sequential(
-      nn.dense(5, 7, { seed: 1 }), nn.relu(), nn.dense(7, 6, { seed: 2 }), nn.tanh(), nn.dense(6, 6, { seed: 3 }), nn.leakyRelu(0.1),
-      nn.dense(6, 6, { seed: 4 }), nn.sigmoid(), nn.dense(6, 6, { seed: 5 }), nn.elu(), nn.dense(6, 6, { seed: 6 }), nn.softplus(), nn.dense(6, 3, { seed: 7 }), nn.softmax(),
+      nn.dense(5, 7, { seed: 1 }),
+      nn.relu(),
+      nn.dense(7, 6, { seed: 2 }),
+      nn.tanh(),
+      nn.dense(6, 6, { seed: 3 }),
+      nn.leakyRelu(0.1),
+      nn.dense(6, 6, { seed: 4 }),
+      nn.sigmoid(),
+      nn.dense(6, 6, { seed: 5 }),
+      nn.elu(),
+      nn.dense(6, 6, { seed: 6 }),
+      nn.softplus(),
+      nn.dense(6, 3, { seed: 7 }),
+      nn.softmax(),
     );
     const bytes = await exportOnnx(model, { inputShape: [5] });
     for (const n of [1, 9]) {

@@ -171,7 +171,11 @@ export class GpuContext {
     let cached = this.pipelines.get(d.key);
     if (!cached) {
       const module = this.device.createShaderModule({ label: d.key, code: d.code() });
-      const pipeline = this.device.createComputePipeline({ label: d.key, layout: 'auto', compute: { module, entryPoint: 'main' } });
+      const pipeline = this.device.createComputePipeline({
+        label: d.key,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+      });
       cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.pipelines.set(d.key, cached);
     }

@@ -22,7 +22,8 @@ export class GpuHandle {
 /** The buffer behind a kernel input; throws a BackendError for a foreign or disposed handle. */
 export function bufferOf(x: TensorInfo): GPUBuffer {
   const h = x.handle;
-  if (!(h instanceof GpuHandle)) throw new BackendError('webgpu kernel: the handle does not belong to the webgpu backend');
+  if (!(h instanceof GpuHandle))
+    throw new BackendError('webgpu kernel: the handle does not belong to the webgpu backend');
   if (h.disposed) throw new BackendError('webgpu kernel: the handle was disposed; it cannot be used');
   return h.buffer;
 }

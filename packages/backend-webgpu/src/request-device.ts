@@ -58,7 +58,7 @@ export async function acquireDevice({ device, adapter, powerPreference }: Acquir
     adapter = (await gpu.requestAdapter(powerPreference ? { powerPreference } : {})) ?? undefined;
     if (!adapter) {
       throw new BackendError(
-        'webgpu: no GPU adapter was found; on Linux without a GPU install Mesa\'s lavapipe (apt-get install -y -t bookworm-backports mesa-vulkan-drivers libvulkan1)',
+        "webgpu: no GPU adapter was found; on Linux without a GPU install Mesa's lavapipe (apt-get install -y -t bookworm-backports mesa-vulkan-drivers libvulkan1)",
       );
     }
   }
@@ -69,7 +69,9 @@ export async function acquireDevice({ device, adapter, powerPreference }: Acquir
   }
   const created = await adapter.requestDevice({ requiredLimits });
   const info = adapter.info;
-  const description = info ? [info.vendor, info.architecture, info.description && `(${info.description})`].filter(Boolean).join(' ') : '';
+  const description = info
+    ? [info.vendor, info.architecture, info.description && `(${info.description})`].filter(Boolean).join(' ')
+    : '';
   return {
     device: created,
     description,

@@ -67,8 +67,10 @@ export async function webgpu({
   debug = false,
   maxPooledBytes = 256 * 2 ** 20,
 }: WebGpuOptions = {}): Promise<WebGpuBackend> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`webgpu: batchSize must be a positive integer, got ${batchSize}`);
-  if (!(maxPooledBytes >= 0)) throw new ValueError(`webgpu: maxPooledBytes must be non-negative, got ${maxPooledBytes}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`webgpu: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(maxPooledBytes >= 0))
+    throw new ValueError(`webgpu: maxPooledBytes must be non-negative, got ${maxPooledBytes}`);
   const acquired = await acquireDevice({ device, adapter, powerPreference });
   const gpu = new GpuContext(acquired.device, { batchSize, debug, maxPooledBytes });
   const owner = {};
@@ -86,7 +88,9 @@ export async function webgpu({
 
   const checkSize = (op: string, bytes: number) => {
     if (bytes > gpu.maxBindingBytes) {
-      throw new BackendError(`${op}: a tensor of ${bytes} bytes exceeds the device's storage binding limit of ${gpu.maxBindingBytes} bytes`);
+      throw new BackendError(
+        `${op}: a tensor of ${bytes} bytes exceeds the device's storage binding limit of ${gpu.maxBindingBytes} bytes`,
+      );
     }
   };
 
@@ -100,7 +104,8 @@ export async function webgpu({
   };
 
   const own = (op: string, handle: Handle): GpuHandle => {
-    if (!(handle instanceof GpuHandle) || handle.owner !== owner) throw new BackendError(`${op}: the handle does not belong to this webgpu backend`);
+    if (!(handle instanceof GpuHandle) || handle.owner !== owner)
+      throw new BackendError(`${op}: the handle does not belong to this webgpu backend`);
     if (handle.disposed) throw new BackendError(`${op}: the handle was disposed; it cannot be read`);
     return handle;
   };
@@ -114,9 +119,12 @@ export async function webgpu({
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       gpu.check('webgpu.write');
       if (!matchesDType(values, dtype)) {
-        throw new DTypeError(`webgpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
+        throw new DTypeError(
+          `webgpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`,
+        );
       }
-      if (values.length !== sizeOf(shape)) throw new BackendError(`webgpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      if (values.length !== sizeOf(shape))
+        throw new BackendError(`webgpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
       const bytes = values.length * 4;
       checkSize('webgpu.write', bytes);
       const buffer = gpu.pool.acquireForWrite(bytes);
@@ -133,7 +141,8 @@ export async function webgpu({
       return Uint8Array.from(new Uint32Array(bytes));
     },
     dispose(handle: Handle): void {
-      if (!(handle instanceof GpuHandle) || handle.owner !== owner) throw new BackendError('webgpu.dispose: the handle does not belong to this webgpu backend');
+      if (!(handle instanceof GpuHandle) || handle.owner !== owner)
+        throw new BackendError('webgpu.dispose: the handle does not belong to this webgpu backend');
       if (handle.disposed) return;
       handle.disposed = true;
       live.delete(handle);

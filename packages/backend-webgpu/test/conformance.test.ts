@@ -11,9 +11,6 @@ if (!skipGpu) {
     create: () => webgpu(),
     expectedFailures: {
       // Core bugs, not the backend's (backend-cpu lists the same two).
-      'relu/nan': 'core: relu is where(x > 0, x, 0), so relu(NaN) = 0; PyTorch gives NaN',
-      'memory/layer-init-outside-tidy':
-        'core: initializers leave randomUniform intermediates alive outside tidy, 4 handles per parameter',
     },
   });
 }

@@ -1,10 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { expectSame, f32, input, skipGpu } from './util.js';
 
-const specials = [0, -0, 1, -1, 0.5, -2.5, 3, 1e-7, -1e-7, 88, -88, 100, -100, 1e30, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+const specials = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -2.5,
+  3,
+  1e-7,
+  -1e-7,
+  88,
+  -88,
+  100,
+  -100,
+  1e30,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+];
 
 describe.skipIf(skipGpu)('webgpu elementwise kernels match backend-cpu', () => {
-  const unary = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'reciprocal', 'tanh', 'sigmoid', 'sin', 'cos', 'floor'] as const;
+  const unary = [
+    'neg',
+    'abs',
+    'exp',
+    'log',
+    'log1p',
+    'sqrt',
+    'reciprocal',
+    'tanh',
+    'sigmoid',
+    'sin',
+    'cos',
+    'floor',
+  ] as const;
   for (const name of unary) {
     it(`${name} on random values and specials`, async () => {
       const x = f32([3, 67], 7, -6, 6);
@@ -74,20 +105,43 @@ describe.skipIf(skipGpu)('webgpu elementwise kernels match backend-cpu', () => {
     it(`${name} on floats with NaN, ints and bools`, async () => {
       const n = specials.length;
       await expectSame(name, [input(specials, [n, 1]), input(specials, [1, n])], {}, { shape: [n, n], dtype: 'bool' });
-      await expectSame(name, [input([1, 2, 3], [3], 'int32'), input([2], [1], 'int32')], {}, { shape: [3], dtype: 'bool' });
-      await expectSame(name, [input([0, 1, 0, 1], [4], 'bool'), input([0, 0, 1, 1], [4], 'bool')], {}, { shape: [4], dtype: 'bool' });
+      await expectSame(
+        name,
+        [input([1, 2, 3], [3], 'int32'), input([2], [1], 'int32')],
+        {},
+        { shape: [3], dtype: 'bool' },
+      );
+      await expectSame(
+        name,
+        [input([0, 1, 0, 1], [4], 'bool'), input([0, 0, 1, 1], [4], 'bool')],
+        {},
+        { shape: [4], dtype: 'bool' },
+      );
     });
   }
 
   it('where broadcasts all three operands, for every dtype', async () => {
     const c = input([1, 0, 1], [3, 1], 'bool');
     await expectSame('where', [c, f32([1, 4], 1), f32([3, 4], 2)], {}, { shape: [3, 4], dtype: 'float32' });
-    await expectSame('where', [c, input([5], [], 'int32'), input([1, 2], [1, 2], 'int32')], {}, { shape: [3, 2], dtype: 'int32' });
-    await expectSame('where', [c, input([1], [1], 'bool'), input([0], [1], 'bool')], {}, { shape: [3, 1], dtype: 'bool' });
+    await expectSame(
+      'where',
+      [c, input([5], [], 'int32'), input([1, 2], [1, 2], 'int32')],
+      {},
+      { shape: [3, 2], dtype: 'int32' },
+    );
+    await expectSame(
+      'where',
+      [c, input([1], [1], 'bool'), input([0], [1], 'bool')],
+      {},
+      { shape: [3, 1], dtype: 'bool' },
+    );
   });
 
   it('cast between every pair of dtypes, saturating floats', async () => {
-    const floats = input([0, -0, 1.7, -1.7, 2.5e9, -2.5e9, 2147483520, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [10]);
+    const floats = input(
+      [0, -0, 1.7, -1.7, 2.5e9, -2.5e9, 2147483520, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [10],
+    );
     const ints = input([0, 1, -5, 16777217, -2147483648], [5], 'int32');
     const bools = input([0, 1, 1, 0], [4], 'bool');
     for (const to of ['float32', 'int32', 'bool'] as const) {

@@ -4,7 +4,11 @@ import { both, expectClose, expectSame, f32, gpuBackend, input, skipGpu } from '
 
 const ints = (shape: number[], mod = 7) => {
   const n = shape.reduce((a, b) => a * b, 1);
-  return input(Array.from({ length: n }, (_, i) => ((i * 2654435761) % mod) - 3), shape, 'int32');
+  return input(
+    Array.from({ length: n }, (_, i) => ((i * 2654435761) % mod) - 3),
+    shape,
+    'int32',
+  );
 };
 
 describe.skipIf(skipGpu)('webgpu reductions match backend-cpu', () => {
@@ -42,7 +46,15 @@ describe.skipIf(skipGpu)('webgpu reductions match backend-cpu', () => {
 
 describe.skipIf(skipGpu)('webgpu matmul matches backend-cpu', () => {
   const cases: [number, number, number][] = [
-    [1, 1, 1], [3, 5, 7], [17, 33, 9], [128, 784, 512], [130, 70, 200], [512, 300, 520], [1, 512, 10], [64, 0, 5], [0, 4, 3],
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 33, 9],
+    [128, 784, 512],
+    [130, 70, 200],
+    [512, 300, 520],
+    [1, 512, 10],
+    [64, 0, 5],
+    [0, 4, 3],
   ];
   for (const [m, k, n] of cases) {
     it(`[${m}×${k}]·[${k}×${n}] with every transpose`, async () => {
@@ -50,7 +62,14 @@ describe.skipIf(skipGpu)('webgpu matmul matches backend-cpu', () => {
         for (const tB of [false, true]) {
           const a = f32(tA ? [k, m] : [m, k], m + k);
           const b = f32(tB ? [n, k] : [k, n], n + 1);
-          await expectSame('matmul', [a, b], { transposeA: tA, transposeB: tB }, { shape: [m, n], dtype: 'float32' }, 1e-4, 1e-5 * Math.max(k, 10));
+          await expectSame(
+            'matmul',
+            [a, b],
+            { transposeA: tA, transposeB: tB },
+            { shape: [m, n], dtype: 'float32' },
+            1e-4,
+            1e-5 * Math.max(k, 10),
+          );
         }
       }
     });
@@ -58,8 +77,20 @@ describe.skipIf(skipGpu)('webgpu matmul matches backend-cpu', () => {
   it('broadcasts batch axes and multiplies int32 with wrapping', async () => {
     const a = f32([2, 1, 6, 4], 3);
     const b = f32([3, 4, 5], 4);
-    await expectSame('matmul', [a, b], { transposeA: false, transposeB: false }, { shape: [2, 3, 6, 5], dtype: 'float32' }, 1e-5, 1e-5);
-    await expectSame('matmul', [ints([2, 3, 4], 100000), ints([4, 5], 99991)], { transposeA: false, transposeB: false }, { shape: [2, 3, 5], dtype: 'int32' });
+    await expectSame(
+      'matmul',
+      [a, b],
+      { transposeA: false, transposeB: false },
+      { shape: [2, 3, 6, 5], dtype: 'float32' },
+      1e-5,
+      1e-5,
+    );
+    await expectSame(
+      'matmul',
+      [ints([2, 3, 4], 100000), ints([4, 5], 99991)],
+      { transposeA: false, transposeB: false },
+      { shape: [2, 3, 5], dtype: 'int32' },
+    );
   });
   it('dense fuses bias and every activation', async () => {
     for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
@@ -77,13 +108,41 @@ describe.skipIf(skipGpu)('webgpu layout kernels match backend-cpu', () => {
       const dtype = x.dtype;
       await expectSame('slice', [x], { begin: [1, 0, 2] }, { shape: [2, 3, 2], dtype });
       await expectSame('transpose', [x], { perm: [2, 0, 1] }, { shape: [5, 3, 4], dtype });
-      await expectSame('pad', [x], { paddings: [[1, 0], [0, 2], [2, 1]], value: -1.5 }, { shape: [4, 6, 8], dtype });
+      await expectSame(
+        'pad',
+        [x],
+        {
+          paddings: [
+            [1, 0],
+            [0, 2],
+            [2, 1],
+          ],
+          value: -1.5,
+        },
+        { shape: [4, 6, 8], dtype },
+      );
       await expectSame('concat', [x, x], { axis: 1 }, { shape: [3, 8, 5], dtype });
     }
     const b = input([1, 0, 1], [3, 1], 'bool');
     await expectSame('broadcastTo', [b], {}, { shape: [2, 3, 4], dtype: 'bool' });
-    await expectSame('pad', [b], { paddings: [[0, 1], [1, 1]], value: 1 }, { shape: [4, 3], dtype: 'bool' });
-    await expectSame('concat', [f32([2, 0], 1), f32([2, 3], 2), f32([2, 1], 3)], { axis: 1 }, { shape: [2, 4], dtype: 'float32' });
+    await expectSame(
+      'pad',
+      [b],
+      {
+        paddings: [
+          [0, 1],
+          [1, 1],
+        ],
+        value: 1,
+      },
+      { shape: [4, 3], dtype: 'bool' },
+    );
+    await expectSame(
+      'concat',
+      [f32([2, 0], 1), f32([2, 3], 2), f32([2, 1], 3)],
+      { axis: 1 },
+      { shape: [2, 4], dtype: 'float32' },
+    );
     await expectSame('transpose', [f32([], 1)], { perm: [] }, { shape: [], dtype: 'float32' });
   });
   it('gather and scatterAdd along an inner axis, with out-of-range indices', async () => {
@@ -106,7 +165,11 @@ describe.skipIf(skipGpu)('webgpu row kernels and random numbers', () => {
     await expectSame('softmaxCrossEntropy', [x, labels], {}, { shape: [9], dtype: 'float32' }, 1e-5, 1e-5);
   });
   it('randomUniform equals core philoxUniform bit for bit, offsets past 2³² included', async () => {
-    for (const [key, offset, n] of [[[0, 0], 0, 1], [[42, 0], 3, 1001], [[0xdeadbeef, 7], 2 ** 32 - 3, 50]] as const) {
+    for (const [key, offset, n] of [
+      [[0, 0], 0, 1],
+      [[42, 0], 3, 1001],
+      [[0xdeadbeef, 7], 2 ** 32 - 3, 50],
+    ] as const) {
       const { expected, actual } = await both('randomUniform', [], { key, offset }, { shape: [n], dtype: 'float32' });
       expect(Array.from(actual)).toEqual(Array.from(philoxUniform(key, offset, n)));
       expect(Array.from(actual)).toEqual(Array.from(expected));
@@ -136,7 +199,11 @@ describe.skipIf(skipGpu)('webgpu storage', () => {
   it('reuses pooled buffers without corrupting queued work', async () => {
     const gpu = await gpuBackend();
     const neg = gpu.kernels.neg;
-    let x = gpu.write(Float32Array.from({ length: 1000 }, (_, j) => j), [1000], 'float32');
+    let x = gpu.write(
+      Float32Array.from({ length: 1000 }, (_, j) => j),
+      [1000],
+      'float32',
+    );
     for (let step = 0; step < 300; step++) {
       const y = neg([{ handle: x, shape: [1000], dtype: 'float32' }], {}, { shape: [1000], dtype: 'float32' });
       gpu.dispose(x);

@@ -50,12 +50,27 @@ export function f32(shape: Shape, seed = 1, lo = -3, hi = 3): Input {
 
 /** An input from explicit values. */
 export function input(values: readonly number[], shape: Shape, dtype: DType = 'float32'): Input {
-  const v = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+  const v =
+    dtype === 'float32'
+      ? Float32Array.from(values)
+      : dtype === 'int32'
+        ? Int32Array.from(values)
+        : Uint8Array.from(values);
   return { values: v, shape, dtype };
 }
 
-async function runOn(backend: Backend, name: KernelName, inputs: readonly Input[], attrs: object, out: OutputInfo): Promise<TypedArray> {
-  const handles = inputs.map((i) => ({ handle: backend.write(i.values, i.shape, i.dtype), shape: i.shape, dtype: i.dtype }));
+async function runOn(
+  backend: Backend,
+  name: KernelName,
+  inputs: readonly Input[],
+  attrs: object,
+  out: OutputInfo,
+): Promise<TypedArray> {
+  const handles = inputs.map((i) => ({
+    handle: backend.write(i.values, i.shape, i.dtype),
+    shape: i.shape,
+    dtype: i.dtype,
+  }));
   const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown) => object;
   const y = kernel(handles, attrs, out);
   const values = await backend.read(y, out.shape, out.dtype);
@@ -99,7 +114,14 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** Runs `name` on both backends and expects the WebGPU output to match backend-cpu's. */
-export async function expectSame(name: KernelName, inputs: readonly Input[], attrs: object, out: OutputInfo, rtol = 1e-5, atol = 1e-6) {
+export async function expectSame(
+  name: KernelName,
+  inputs: readonly Input[],
+  attrs: object,
+  out: OutputInfo,
+  rtol = 1e-5,
+  atol = 1e-6,
+) {
   const { expected, actual } = await both(name, inputs, attrs, out);
   expect(actual.constructor).toBe(expected.constructor);
   expectClose(actual, expected, rtol, atol);

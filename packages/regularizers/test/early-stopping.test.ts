@@ -16,7 +16,7 @@ import {
   ValueError,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { type EarlyStoppingOptions, batchNorm1d, earlyStopping } from '../src/index.js';
+import { batchNorm1d, type EarlyStoppingOptions, earlyStopping } from '../src/index.js';
 import { useCpu, values } from './util.js';
 
 useCpu();
@@ -144,10 +144,17 @@ describe('earlyStopping in fit', () => {
     const bn = batchNorm1d(1);
     const model = nn.sequential(nn.dense(1, 1, { bias: false, seed: 0 }), bn);
     const seen: number[][] = [];
-    const record = { onEpochEnd: () => void seen.push([...values(model.parameters()[0].value), ...values(bn.runningMean)]) };
+    const record = {
+      onEpochEnd: () => void seen.push([...values(model.parameters()[0].value), ...values(bn.runningMean)]),
+    };
     const cb = earlyStopping({ monitor: 'loss', mode: 'max', patience: 1, restoreBest: true });
     await fit(model, data, {
-      loss: losses.mse, optimizer: scheduled([1, 3, 2, 1.5, 1]), batchSize: 'full', epochs: 5, callbacks: [record, cb], verbose: false,
+      loss: losses.mse,
+      optimizer: scheduled([1, 3, 2, 1.5, 1]),
+      batchSize: 'full',
+      epochs: 5,
+      callbacks: [record, cb],
+      verbose: false,
     });
     expect(cb.bestEpoch).toBeGreaterThanOrEqual(0);
     expect(seen.length).toBeGreaterThan(cb.bestEpoch + 1);

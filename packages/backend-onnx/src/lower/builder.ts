@@ -1,6 +1,14 @@
 /** GraphBuilder: collects ONNX nodes, constant initializers, inputs and outputs under fresh names. */
 import type { DType } from '@backprop/core';
-import { type AttrValue, type GraphSpec, type NodeSpec, OnnxType, type OnnxElemType, type TensorSpec, type ValueSpec } from '../proto/onnx.js';
+import {
+  type AttrValue,
+  type GraphSpec,
+  type NodeSpec,
+  type OnnxElemType,
+  OnnxType,
+  type TensorSpec,
+  type ValueSpec,
+} from '../proto/onnx.js';
 
 /** ONNX element type of a Backprop dtype. */
 export function onnxType(dtype: DType): OnnxElemType {
@@ -54,7 +62,12 @@ export class GraphBuilder {
   /** An int64 constant (1-D, or a scalar with `scalar`). */
   ints(values: readonly number[], scalar = false): string {
     const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
-    return this.#constant(`i64${scalar ? 's' : ''}:${values.join(',')}`, OnnxType.int64, scalar ? [] : [values.length], raw);
+    return this.#constant(
+      `i64${scalar ? 's' : ''}:${values.join(',')}`,
+      OnnxType.int64,
+      scalar ? [] : [values.length],
+      raw,
+    );
   }
 
   /** A scalar constant of `dtype`. */
@@ -71,7 +84,12 @@ export class GraphBuilder {
   /** A constant tensor with the given values. */
   tensor(values: Float32Array | Int32Array | Uint8Array, dtype: DType, dims: readonly number[]): string {
     const name = this.fresh('w');
-    this.initializers.push({ name, type: onnxType(dtype), dims, raw: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() });
+    this.initializers.push({
+      name,
+      type: onnxType(dtype),
+      dims,
+      raw: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
+    });
     return name;
   }
 

@@ -1,6 +1,6 @@
 /** Elementwise kernels as ONNX nodes, with the patches that keep Backprop's semantics (NaN, int32, log1p). */
-import { GraphBuilder } from './builder.js';
-import { isNaN, type LowerInput, type Lowering, select } from './lowering.js';
+import type { GraphBuilder } from './builder.js';
+import { type LowerInput, type Lowering, nanMask, select } from './lowering.js';
 
 const simple =
   (op: string): Lowering =>
@@ -25,7 +25,12 @@ const nanPropagating =
   (b, [x, y], _attrs, out) => {
     const r = b.op(op, [x.name, y.name]);
     if (out.dtype !== 'float32') return r;
-    return select(b, isNaN(b, x.name), b.op('Add', [x.name, y.name]), select(b, isNaN(b, y.name), b.op('Add', [x.name, y.name]), r));
+    return select(
+      b,
+      nanMask(b, x.name),
+      b.op('Add', [x.name, y.name]),
+      select(b, nanMask(b, y.name), b.op('Add', [x.name, y.name]), r),
+    );
   };
 
 /**
@@ -54,11 +59,12 @@ const pow: Lowering = (b, [x, y], _attrs, out) => {
   }
   const p = b.op('Pow', [x.name, y.name]);
   const oneInf = b.op('And', [b.op('Equal', [b.op('Abs', [x.name]), b.scalar(1, 'float32')]), b.op('IsInf', [y.name])]);
-  const bad = b.op('Or', [isNaN(b, y.name), oneInf]);
+  const bad = b.op('Or', [nanMask(b, y.name), oneInf]);
   return select(b, bad, b.scalar(Number.NaN, 'float32'), p);
 };
 
-const asNumber = (b: GraphBuilder, x: LowerInput): string => (x.dtype === 'bool' ? b.op('Cast', [x.name], { to: { i: 6 } }) : x.name);
+const asNumber = (b: GraphBuilder, x: LowerInput): string =>
+  x.dtype === 'bool' ? b.op('Cast', [x.name], { to: { i: 6 } }) : x.name;
 
 const compare =
   (op: string, negate = false): Lowering =>
@@ -74,11 +80,17 @@ const BELOW_INT_MAX_F = 2147483520; // the largest float32 below 2³¹
 const cast: Lowering = (b, [x], _attrs, out) => {
   if (x.dtype === out.dtype) return b.op('Identity', [x.name]);
   if (out.dtype === 'bool') return b.op('Not', [b.op('Equal', [x.name, b.scalar(0, x.dtype)])]);
-  if (out.dtype === 'float32' || x.dtype === 'bool') return b.op('Cast', [x.name], { to: { i: out.dtype === 'float32' ? 1 : 6 } });
-  const clean = select(b, isNaN(b, x.name), b.scalar(0, 'float32'), x.name);
+  if (out.dtype === 'float32' || x.dtype === 'bool')
+    return b.op('Cast', [x.name], { to: { i: out.dtype === 'float32' ? 1 : 6 } });
+  const clean = select(b, nanMask(b, x.name), b.scalar(0, 'float32'), x.name);
   const clipped = b.op('Clip', [clean, b.scalar(-INT_MAX_F, 'float32'), b.scalar(BELOW_INT_MAX_F, 'float32')]);
   const truncated = b.op('Cast', [clipped], { to: { i: 6 } });
-  return select(b, b.op('GreaterOrEqual', [clean, b.scalar(INT_MAX_F, 'float32')]), b.scalar(2147483647, 'int32'), truncated);
+  return select(
+    b,
+    b.op('GreaterOrEqual', [clean, b.scalar(INT_MAX_F, 'float32')]),
+    b.scalar(2147483647, 'int32'),
+    truncated,
+  );
 };
 
 /** Elementwise lowerings by kernel name. */

@@ -52,7 +52,11 @@ const concat: Lowering = (b, inputs, { axis }: { axis: number }) => {
   );
 };
 
-const pad: Lowering = (b, [x], { paddings, value }: { paddings: readonly (readonly [number, number])[]; value: number }) => {
+const pad: Lowering = (
+  b,
+  [x],
+  { paddings, value }: { paddings: readonly (readonly [number, number])[]; value: number },
+) => {
   const pads = [...paddings.map((p) => p[0]), ...paddings.map((p) => p[1])];
   return b.op('Pad', [x.name, b.ints(pads), b.scalar(value, x.dtype)], { mode: { s: 'constant' } });
 };

@@ -10,11 +10,10 @@ export interface LowerInput {
 }
 
 /** Emits the ONNX nodes computing one kernel; returns the name of the output value. */
-// biome-ignore lint/suspicious/noExplicitAny: each lowering narrows its own attributes.
 export type Lowering = (b: GraphBuilder, inputs: readonly LowerInput[], attrs: any, out: OutputInfo) => string;
 
-/** isNaN(x) for float inputs. */
-export const isNaN = (b: GraphBuilder, x: string): string => b.op('IsNaN', [x]);
+/** nanMask(x) for float inputs. */
+export const nanMask = (b: GraphBuilder, x: string): string => b.op('IsNaN', [x]);
 
 /** Where(cond, a, b). */
 export const select = (b: GraphBuilder, cond: string, x: string, y: string): string => b.op('Where', [cond, x, y]);

@@ -1,6 +1,6 @@
 /** Reductions and arg-reductions as ONNX nodes (opset 18: axes are an input). */
 import type { GraphBuilder } from './builder.js';
-import { isNaN, type Lowering, select } from './lowering.js';
+import { type Lowering, nanMask, select } from './lowering.js';
 
 const reduce =
   (op: string): Lowering =>
@@ -15,7 +15,9 @@ const reduce =
     const r = b.op(op, [x.name, b.ints(axes)], { keepdims: { i: 0 } });
     if (op === 'ReduceSum' || out.dtype !== 'float32') return r;
     // ReduceMax/ReduceMin skip NaN in some kernels; NaN anywhere in the slice gives NaN.
-    const anyNaN = b.op('ReduceMax', [b.op('Cast', [isNaN(b, x.name)], { to: { i: 1 } }), b.ints(axes)], { keepdims: { i: 0 } });
+    const anyNaN = b.op('ReduceMax', [b.op('Cast', [nanMask(b, x.name)], { to: { i: 1 } }), b.ints(axes)], {
+      keepdims: { i: 0 },
+    });
     return select(b, b.op('Greater', [anyNaN, b.scalar(0, 'float32')]), b.scalar(Number.NaN, 'float32'), r);
   };
 
@@ -28,7 +30,7 @@ const argReduce =
     const attrs = { axis: { i: axis }, keepdims: { i: 0 }, select_last_index: { i: 0 } };
     const r = b.op(op, [x.name], attrs);
     if (x.dtype !== 'float32') return toInt32(b, r);
-    const nan = b.op('Cast', [isNaN(b, x.name)], { to: { i: 1 } });
+    const nan = b.op('Cast', [nanMask(b, x.name)], { to: { i: 1 } });
     const firstNaN = b.op('ArgMax', [nan], attrs);
     const anyNaN = b.op('ReduceMax', [nan, b.ints([axis])], { keepdims: { i: 0 } });
     return toInt32(b, select(b, b.op('Greater', [anyNaN, b.scalar(0, 'float32')]), firstNaN, r));

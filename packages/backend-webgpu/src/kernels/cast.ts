@@ -27,5 +27,7 @@ const conversions: Record<`${DType}>${DType}`, string> = {
  * y = x as out.dtype: float → int32 truncates toward zero, saturates beyond the int32 range
  * and maps NaN to 0 (as backend-cpu); → bool is x ≠ 0 (NaN → true); bool → number is 0 or 1.
  */
-export const cast: KernelFactory<'cast'> = (k) => ([x], _attrs, out) =>
-  mapElementwise(k, { op: 'cast', names: ['x'], expr: conversions[`${x.dtype}>${out.dtype}`], helpers }, [x], out);
+export const cast: KernelFactory<'cast'> =
+  (k) =>
+  ([x], _attrs, out) =>
+    mapElementwise(k, { op: 'cast', names: ['x'], expr: conversions[`${x.dtype}>${out.dtype}`], helpers }, [x], out);

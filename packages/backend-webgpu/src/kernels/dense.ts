@@ -16,17 +16,28 @@ const epilogues: Record<FusedActivation, Epilogue> = {
  * y = act(x·W + b) for x [N, I], W [I, O], b [O]: the tiled matmul with the bias and the
  * activation applied as each sum leaves the registers, so y is written once. relu(NaN) = NaN.
  */
-export const dense: KernelFactory<'dense'> = (k) => ([x, w, b], { activation }, out) => {
-  const y = k.output(out);
-  if (sizeOf(out.shape) === 0) return y;
-  runMatmul(
-    k,
-    'dense',
-    'f32',
-    { m: x.shape[0], n: w.shape[1], k: x.shape[1], transposeA: false, transposeB: false, batchShape: [], aBatchStrides: [], bBatchStrides: [] },
-    [bufferOf(x), bufferOf(w), bufferOf(b)],
-    y,
-    epilogues[activation],
-  );
-  return y;
-};
+export const dense: KernelFactory<'dense'> =
+  (k) =>
+  ([x, w, b], { activation }, out) => {
+    const y = k.output(out);
+    if (sizeOf(out.shape) === 0) return y;
+    runMatmul(
+      k,
+      'dense',
+      'f32',
+      {
+        m: x.shape[0],
+        n: w.shape[1],
+        k: x.shape[1],
+        transposeA: false,
+        transposeB: false,
+        batchShape: [],
+        aBatchStrides: [],
+        bBatchStrides: [],
+      },
+      [bufferOf(x), bufferOf(w), bufferOf(b)],
+      y,
+      epilogues[activation],
+    );
+    return y;
+  };

@@ -21,12 +21,22 @@ ${ELEMENT_MAIN}
  * yᵢ = philoxUniform(key, offset, n)ᵢ: one thread per Philox block, whose counter is
  * (offset + block, 0, 0) with the carry into the second word; word j ↦ (w >>> 8)·2⁻²⁴.
  */
-export const randomUniform: KernelFactory<'randomUniform'> = (k) => (_inputs, { key, offset }, out) => {
-  const y = k.output(out);
-  const n = sizeOf(out.shape);
-  if (n === 0) return y;
-  const blocks = Math.ceil(n / 4);
-  const meta = new Meta().u(blocks, n, key[0], key[1], offset % 4294967296, Math.floor(offset / 4294967296));
-  k.gpu.run({ op: 'randomUniform', key: 'randomUniform', code, output: y.buffer, inputs: [], meta: meta.build(), workgroups: grid(Math.ceil(blocks / WG)) });
-  return y;
-};
+export const randomUniform: KernelFactory<'randomUniform'> =
+  (k) =>
+  (_inputs, { key, offset }, out) => {
+    const y = k.output(out);
+    const n = sizeOf(out.shape);
+    if (n === 0) return y;
+    const blocks = Math.ceil(n / 4);
+    const meta = new Meta().u(blocks, n, key[0], key[1], offset % 4294967296, Math.floor(offset / 4294967296));
+    k.gpu.run({
+      op: 'randomUniform',
+      key: 'randomUniform',
+      code,
+      output: y.buffer,
+      inputs: [],
+      meta: meta.build(),
+      workgroups: grid(Math.ceil(blocks / WG)),
+    });
+    return y;
+  };

@@ -1,7 +1,7 @@
 /** The scatterAdd kernel: adds slices into a zero tensor at integer indices along one axis (gather's adjoint). */
 import { sizeOf } from '@backprop/core';
-import type { KernelFactory } from '../kernel-context.js';
 import { bufferOf } from '../handle.js';
+import type { KernelFactory } from '../kernel-context.js';
 import { Meta } from '../meta.js';
 import { bindings, ELEMENT_MAIN, grid, WG, wgslType } from '../shaders/prelude.js';
 
@@ -25,19 +25,21 @@ ${ELEMENT_MAIN}
  * are skipped. NOTE: WGSL has no float atomics, so each output element loops over all
  * indices and sums its matches in index order: deterministic, O(out · indices).
  */
-export const scatterAdd: KernelFactory<'scatterAdd'> = (k) => ([updates, indices], { axis }, out) => {
-  const y = k.output(out);
-  const total = sizeOf(out.shape);
-  if (total === 0) return y;
-  const t = wgslType(out.dtype);
-  k.gpu.run({
-    op: 'scatterAdd',
-    key: `scatterAdd|${t}`,
-    code: () => code(t),
-    output: y.buffer,
-    inputs: [bufferOf(updates), bufferOf(indices)],
-    meta: new Meta().u(total, sizeOf(indices.shape), sizeOf(out.shape.slice(axis + 1)), out.shape[axis]).build(),
-    workgroups: grid(Math.ceil(total / WG)),
-  });
-  return y;
-};
+export const scatterAdd: KernelFactory<'scatterAdd'> =
+  (k) =>
+  ([updates, indices], { axis }, out) => {
+    const y = k.output(out);
+    const total = sizeOf(out.shape);
+    if (total === 0) return y;
+    const t = wgslType(out.dtype);
+    k.gpu.run({
+      op: 'scatterAdd',
+      key: `scatterAdd|${t}`,
+      code: () => code(t),
+      output: y.buffer,
+      inputs: [bufferOf(updates), bufferOf(indices)],
+      meta: new Meta().u(total, sizeOf(indices.shape), sizeOf(out.shape.slice(axis + 1)), out.shape[axis]).build(),
+      workgroups: grid(Math.ceil(total / WG)),
+    });
+    return y;
+  };

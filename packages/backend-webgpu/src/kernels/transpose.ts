@@ -4,13 +4,15 @@ import type { KernelFactory } from '../kernel-context.js';
 import { copyStrided } from '../shaders/strided.js';
 
 /** y[i₀, …, iᵣ] = x at the permuted index: out axis d walks x's axis perm[d]. */
-export const transpose: KernelFactory<'transpose'> = (k) => ([x], { perm }, out) => {
-  const own = stridesOf(x.shape);
-  return copyStrided(
-    k,
-    'transpose',
-    x,
-    out,
-    perm.map((axis) => own[axis]),
-  );
-};
+export const transpose: KernelFactory<'transpose'> =
+  (k) =>
+  ([x], { perm }, out) => {
+    const own = stridesOf(x.shape);
+    return copyStrided(
+      k,
+      'transpose',
+      x,
+      out,
+      perm.map((axis) => own[axis]),
+    );
+  };

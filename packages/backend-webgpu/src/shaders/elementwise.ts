@@ -1,5 +1,13 @@
 /** The elementwise shader: out[i] = f(inputs at i) with NumPy broadcasting of every input to out.shape. */
-import { BackendError, type Handle, type OutputInfo, type Shape, sizeOf, stridesOf, type TensorInfo } from '@backprop/core';
+import {
+  BackendError,
+  type Handle,
+  type OutputInfo,
+  type Shape,
+  sizeOf,
+  stridesOf,
+  type TensorInfo,
+} from '@backprop/core';
 import { bufferOf } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
@@ -19,7 +27,8 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** Throws a BackendError when a shape has more axes than the strided shaders index. */
 export function checkRank(op: string, shape: Shape): void {
-  if (shape.length > MAX_RANK) throw new BackendError(`${op}: the webgpu backend supports up to ${MAX_RANK} axes, got ${shape.length}`);
+  if (shape.length > MAX_RANK)
+    throw new BackendError(`${op}: the webgpu backend supports up to ${MAX_RANK} axes, got ${shape.length}`);
 }
 
 /** How an input is indexed: as out (same size), as its single element, or through broadcast strides. */
@@ -43,7 +52,12 @@ export interface ElementwiseSpec {
  * out[i] = expr(inputs at i). Inputs the size of out are read at i, single values at 0, and the
  * rest through broadcast strides in the metadata.
  */
-export function mapElementwise(k: KernelContext, spec: ElementwiseSpec, inputs: readonly TensorInfo[], out: OutputInfo): Handle {
+export function mapElementwise(
+  k: KernelContext,
+  spec: ElementwiseSpec,
+  inputs: readonly TensorInfo[],
+  out: OutputInfo,
+): Handle {
   const y = k.output(out);
   const n = sizeOf(out.shape);
   if (n === 0) return y;

@@ -142,7 +142,21 @@ export function runMatmul(
   // A (M×K) element (i, k) sits at i·sAi + k·sAk; B (K×N) element (k, j) at k·sBk + j·sBj.
   const [sAi, sAk] = p.transposeA ? [1, p.m] : [p.k, 1];
   const [sBk, sBj] = p.transposeB ? [1, p.k] : [p.n, 1];
-  const meta = new Meta().u(p.m, p.n, p.k, sAi, sAk, sBk, sBj, Number(p.transposeA), Number(p.transposeB), rank, ...p.batchShape, ...p.aBatchStrides, ...p.bBatchStrides);
+  const meta = new Meta().u(
+    p.m,
+    p.n,
+    p.k,
+    sAi,
+    sAk,
+    sBk,
+    sBj,
+    Number(p.transposeA),
+    Number(p.transposeB),
+    rank,
+    ...p.batchShape,
+    ...p.aBatchStrides,
+    ...p.bBatchStrides,
+  );
   k.gpu.run({
     op,
     key: `matmul|${t}|${tiling.name}|${epilogue.name}`,

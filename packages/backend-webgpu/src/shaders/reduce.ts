@@ -93,7 +93,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
  * threads then read neighbouring words); one workgroup per output with a tree in shared
  * memory when the innermost axis is reduced and long. The caller handles empty reductions.
  */
-export function reduceAxes(k: KernelContext, op: string, x: TensorInfo, axes: readonly number[], out: OutputInfo, fold: Fold): Handle {
+export function reduceAxes(
+  k: KernelContext,
+  op: string,
+  x: TensorInfo,
+  axes: readonly number[],
+  out: OutputInfo,
+  fold: Fold,
+): Handle {
   const y = k.output(out);
   const outSize = sizeOf(out.shape);
   if (outSize === 0) return y;
@@ -104,7 +111,9 @@ export function reduceAxes(k: KernelContext, op: string, x: TensorInfo, axes: re
   const rr = reduced.shape.length;
   const innerReduced = rr > 0 && reduced.strides[rr - 1] === 1;
   const perGroup = innerReduced && redSize >= 64;
-  const meta = new Meta().u(outSize, redSize, kr, rr, ...kept.shape, ...kept.strides, ...reduced.shape, ...reduced.strides).build();
+  const meta = new Meta()
+    .u(outSize, redSize, kr, rr, ...kept.shape, ...kept.strides, ...reduced.shape, ...reduced.strides)
+    .build();
   k.gpu.run({
     op,
     key: `${op}|${t}|${perGroup ? 'group' : 'thread'}`,
@@ -121,7 +130,14 @@ export function reduceAxes(k: KernelContext, op: string, x: TensorInfo, axes: re
  * Index (int32) of the first element along `axis` that `better(v, best)` prefers; once a NaN
  * is the best it is kept; an empty axis gives −1. One thread per output.
  */
-export function argReduce(k: KernelContext, op: string, x: TensorInfo, axis: number, out: OutputInfo, better: string): Handle {
+export function argReduce(
+  k: KernelContext,
+  op: string,
+  x: TensorInfo,
+  axis: number,
+  out: OutputInfo,
+  better: string,
+): Handle {
   const y = k.output(out);
   const outSize = sizeOf(out.shape);
   if (outSize === 0) return y;

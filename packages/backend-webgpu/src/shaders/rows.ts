@@ -58,7 +58,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
  * Runs `finish` over the rows of x's last axis (a scalar is one row of one); `labels` are the
  * int32 classes for the cross-entropy. The maximum propagates NaN, so a NaN row stays NaN.
  */
-export function runRows(k: KernelContext, op: string, finish: RowFinish, x: TensorInfo, out: OutputInfo, labels?: TensorInfo): Handle {
+export function runRows(
+  k: KernelContext,
+  op: string,
+  finish: RowFinish,
+  x: TensorInfo,
+  out: OutputInfo,
+  labels?: TensorInfo,
+): Handle {
   const y = k.output(out);
   const n = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
   const rows = n === 0 ? 0 : sizeOf(x.shape) / n;

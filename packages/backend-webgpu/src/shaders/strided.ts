@@ -10,7 +10,14 @@ import { bindings, ELEMENT_MAIN, grid, STRIDED_OFFSET, WG } from './prelude.js';
  * Copies x's 32-bit words into out: output element i, at coordinates c over out.shape, reads
  * x at `base + Σ c_d · strides[d]`. Dtype-agnostic: every dtype is one word per element.
  */
-export function copyStrided(k: KernelContext, op: string, x: TensorInfo, out: OutputInfo, strides: readonly number[], base = 0): Handle {
+export function copyStrided(
+  k: KernelContext,
+  op: string,
+  x: TensorInfo,
+  out: OutputInfo,
+  strides: readonly number[],
+  base = 0,
+): Handle {
   const y = k.output(out);
   const n = sizeOf(out.shape);
   if (n === 0) return y;

@@ -4,10 +4,11 @@
  * (ONNX Runtime: one run per call, state kept by the runtime), replayed kernel by kernel on
  * the others. Results are the same either way.
  */
+
+import { withoutRecording } from '../autograd/tape.js';
 import { getBackend, makeTensor } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
-import { withoutRecording } from '../autograd/tape.js';
 import { Tensor } from '../tensor.js';
 import type { CompiledGraph, Graph, GraphCompiler } from './graph.js';
 import { replay } from './replay.js';
@@ -62,9 +63,13 @@ interface Entry {
  * const loss = step(x, y);
  * ```
  */
-export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, { state = [], maxTraces = 3 }: CompileOptions = {}): CompiledFunction<R> {
+export function compile<R extends CompiledResult>(
+  fn: (...args: Tensor[]) => R,
+  { state = [], maxTraces = 3 }: CompileOptions = {},
+): CompiledFunction<R> {
   if (typeof fn !== 'function') throw new ValueError('compile: expected a function of tensors');
-  if (!Number.isInteger(maxTraces) || maxTraces < 2) throw new ValueError(`compile: maxTraces must be an integer ≥ 2, got ${maxTraces}`);
+  if (!Number.isInteger(maxTraces) || maxTraces < 2)
+    throw new ValueError(`compile: maxTraces must be an integer ≥ 2, got ${maxTraces}`);
   const entries = new Map<string, Entry>();
   const returnsArray = new WeakMap<Entry, boolean>();
   let latest: Entry | undefined;
@@ -126,7 +131,9 @@ export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, 
       if (e.last) dispose(e.last.held);
       e.last = t;
       if (e.traces >= maxTraces) {
-        e.eager = t.unstable ?? 'the traced graph changed from call to call (a host number, a random draw or the structure differs)';
+        e.eager =
+          t.unstable ??
+          'the traced graph changed from call to call (a host number, a random draw or the structure differs)';
         dispose(t.held);
         e.last = undefined;
       }

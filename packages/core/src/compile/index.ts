@@ -1,7 +1,7 @@
 /** Graph capture: `compile(fn)`, its graph and state, and eager replay. */
-export { compile, type CompileOptions, type CompiledFunction, type CompiledMode } from './compile.js';
+export { type CompiledFunction, type CompiledMode, type CompileOptions, compile } from './compile.js';
 export type { CompiledGraph, Graph, GraphCompiler, GraphNode, ValueRef, ValueType } from './graph.js';
-export { parameterState, stateDictState, type CompiledState, type HasStateDict } from './state.js';
 export { replay } from './replay.js';
-export { trace, type CompiledResult, type Trace } from './trace.js';
+export { type CompiledState, type HasStateDict, parameterState, stateDictState } from './state.js';
+export { type CompiledResult, type Trace, trace } from './trace.js';
 export { compileTrainStep, type TrainStepOptions } from './train-step.js';

@@ -7,7 +7,12 @@ import type { Tensor } from '../tensor.js';
 import type { Graph, ValueRef } from './graph.js';
 
 /** Runs `graph` on `inputs`, `state` and its `constants` (as tensors); returns new outputs and state. */
-export function replay(graph: Graph, inputs: readonly Tensor[], state: readonly Tensor[], constants: readonly Tensor[]): { outputs: Tensor[]; state: Tensor[] } {
+export function replay(
+  graph: Graph,
+  inputs: readonly Tensor[],
+  state: readonly Tensor[],
+  constants: readonly Tensor[],
+): { outputs: Tensor[]; state: Tensor[] } {
   return tidy(() => {
     const values: Tensor[] = [...inputs, ...state, ...constants];
     const use = ({ value, shape }: ValueRef): Tensor => {

@@ -33,12 +33,17 @@ let nextExternal = 0;
 const typeOf = (t: Tensor): ValueType => ({ shape: t.shape, dtype: t.dtype });
 
 /** Runs `fn(...args)` with `state` and records its graph. */
-export function trace(fn: (...args: Tensor[]) => CompiledResult, args: readonly Tensor[], state: readonly CompiledState[]): Trace {
+export function trace(
+  fn: (...args: Tensor[]) => CompiledResult,
+  args: readonly Tensor[],
+  state: readonly CompiledState[],
+): Trace {
   const backend = getBackend();
   const ids = new Map<DataRef, number>();
   const stateIn = state.flatMap((s) => s.read());
   for (const t of [...args, ...stateIn]) {
-    if (ids.has(t.ref)) throw new ValueError('compile: an argument or state tensor appears twice; pass each tensor once');
+    if (ids.has(t.ref))
+      throw new ValueError('compile: an argument or state tensor appears twice; pass each tensor once');
     ids.set(t.ref, ids.size);
   }
   const held: Tensor[] = [];
@@ -89,7 +94,8 @@ export function trace(fn: (...args: Tensor[]) => CompiledResult, args: readonly 
     backend.write = write;
   }
   const results = Array.isArray(result) ? result : [result];
-  if (!results.every((r) => r instanceof Tensor)) throw new ValueError('compile: the function must return a Tensor or an array of Tensors');
+  if (!results.every((r) => r instanceof Tensor))
+    throw new ValueError('compile: the function must return a Tensor or an array of Tensors');
   const stateAfter = state.flatMap((s) => s.read());
   const outRefs = results.map(refOf);
   const stateRefs = stateAfter.map(refOf);
@@ -109,7 +115,17 @@ export function trace(fn: (...args: Tensor[]) => CompiledResult, args: readonly 
     outputs: outRefs.map(re),
     stateOut: stateRefs.map(re),
   };
-  const unstable = stateAfter.length !== stateIn.length ? `state changed size (${stateIn.length} → ${stateAfter.length} tensors)` : undefined;
-  const key = JSON.stringify([graph.inputs, graph.state, constKeys, graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype]), graph.outputs, graph.stateOut]);
+  const unstable =
+    stateAfter.length !== stateIn.length
+      ? `state changed size (${stateIn.length} → ${stateAfter.length} tensors)`
+      : undefined;
+  const key = JSON.stringify([
+    graph.inputs,
+    graph.state,
+    constKeys,
+    graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype]),
+    graph.outputs,
+    graph.stateOut,
+  ]);
   return { graph, key, result, held, unstable };
 }

@@ -26,7 +26,10 @@ export interface TrainStepOptions {
  * every trace differ, so the step runs eagerly (correct, not faster); call `invalidate()` after
  * changing a learning rate by hand.
  */
-export function compileTrainStep(model: Module, { loss, optimizer, penalties = [], maxTraces = 3 }: TrainStepOptions): CompiledFunction<Tensor> {
+export function compileTrainStep(
+  model: Module,
+  { loss, optimizer, penalties = [], maxTraces = 3 }: TrainStepOptions,
+): CompiledFunction<Tensor> {
   const params = model.parameters().filter((p) => p.trainable);
   const step = (x: Tensor, y: Tensor): Tensor =>
     tidy(() => {

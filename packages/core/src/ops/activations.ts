@@ -5,7 +5,7 @@ import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, maximum, mul, sub } from './binary.js';
-import { greater, where } from './compare.js';
+import { greater, lessEqual, where } from './compare.js';
 import { operand, requireFloat } from './operand.js';
 import { logSumExp, max, sum } from './reduce.js';
 import { abs, exp, log1p, neg, sigmoid } from './unary.js';
@@ -16,13 +16,13 @@ function floatOperand(op: string, x: Tensor): Tensor {
   return t;
 }
 
-/** max(x, 0). NOTE: relu′(0) = 0, as PyTorch. */
+/** max(x, 0). NOTE: relu′(0) = 0, and relu(NaN) = NaN (x ≤ 0 is false for NaN), as PyTorch. */
 export function relu(x: Tensor): Tensor {
   const t = floatOperand('relu', x);
   return customOp(
     'relu',
     [t],
-    () => where(greater(t, 0), t, 0),
+    () => where(lessEqual(t, 0), 0, t),
     (dy) => [where(greater(t, 0), dy, 0)],
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { DType } from '../dtype.js';
 import { runKernel } from '../engine.js';
+import { tidy } from '../memory.js';
 import { ValueError } from '../errors.js';
 import { blocksFor, keyFromSeed } from '../random/philox.js';
 import { checkShape, sizeOf } from '../shape.js';
@@ -66,8 +67,10 @@ export function randomUniform(
   if (!(high >= low) || !Number.isFinite(low) || !Number.isFinite(high)) {
     throw new ValueError(`randomUniform: need finite low ≤ high, got low ${low}, high ${high}`);
   }
-  const u = uniformBits('randomUniform', shape, seed);
-  return low === 0 && high === 1 ? u : add(mul(u, high - low), low);
+  return tidy(() => {
+    const u = uniformBits('randomUniform', shape, seed);
+    return low === 0 && high === 1 ? u : add(mul(u, high - low), low);
+  });
 }
 
 /** Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws). */
@@ -79,12 +82,14 @@ export function randomNormal(
     throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
   checkShape('randomNormal', shape);
   const n = sizeOf(shape);
-  const u = uniformBits('randomNormal', [2, n], seed);
-  const u1 = slice(u, [0, 0], [1, n]);
-  const u2 = slice(u, [1, 0], [1, n]);
-  const radius = sqrt(mul(log(sub(1, u1)), -2));
-  const z = reshape(mul(radius, cos(mul(u2, 2 * Math.PI))), shape);
-  return std === 1 && mean === 0 ? z : add(mul(z, std), mean);
+  return tidy(() => {
+    const u = uniformBits('randomNormal', [2, n], seed);
+    const u1 = slice(u, [0, 0], [1, n]);
+    const u2 = slice(u, [1, 0], [1, n]);
+    const radius = sqrt(mul(log(sub(1, u1)), -2));
+    const z = reshape(mul(radius, cos(mul(u2, 2 * Math.PI))), shape);
+    return std === 1 && mean === 0 ? z : add(mul(z, std), mean);
+  });
 }
 
 /** Bernoulli draws: 1 with probability `p`, else 0 (float32 by default, or bool). */
@@ -94,6 +99,8 @@ export function bernoulli(
   { seed, dtype = 'float32' }: RandomOptions & { dtype?: DType } = {},
 ): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
-  const mask = less(uniformBits('bernoulli', shape, seed), p);
-  return dtype === 'bool' ? mask : cast(mask, dtype);
+  return tidy(() => {
+    const mask = less(uniformBits('bernoulli', shape, seed), p);
+    return dtype === 'bool' ? mask : cast(mask, dtype);
+  });
 }

@@ -7,7 +7,19 @@ import type { Expressions } from './unary.js';
 
 type BinaryName = Extract<
   RequiredKernelName,
-  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'equal'
+  | 'notEqual'
+  | 'greater'
+  | 'greaterEqual'
+  | 'less'
+  | 'lessEqual'
 >;
 
 /** A kernel computing out[i] = expr(a[i], b[i]) with the expression for a's dtype. */

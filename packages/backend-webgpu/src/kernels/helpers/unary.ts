@@ -7,7 +7,10 @@ import { wgslType } from '../../shaders/prelude.js';
 /** WGSL expressions of `x`, per stored element type. */
 export type Expressions = Partial<Record<'f32' | 'i32' | 'u32', string>>;
 
-type UnaryName = Extract<RequiredKernelName, 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'reciprocal' | 'tanh' | 'sigmoid' | 'sin' | 'cos' | 'floor'>;
+type UnaryName = Extract<
+  RequiredKernelName,
+  'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'reciprocal' | 'tanh' | 'sigmoid' | 'sin' | 'cos' | 'floor'
+>;
 
 /** A kernel computing out[i] = expr(x[i]) with the expression for x's dtype. */
 export function unaryKernel<K extends UnaryName>(op: K, exprs: Expressions, helpers = ''): KernelFactory<K> {

@@ -1,0 +1,65 @@
+/** The backend itself: provider errors, storage, and `fit` on the lazy graph (one run per step). */
+import { cpu } from '@backprop/backend-cpu';
+import * as bp from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { PlainSGD } from '../bench/adam.mjs';
+import { onnx } from '../src/index.js';
+import { rand } from './compare.js';
+
+describe('onnx backend', () => {
+  it('a missing CUDA provider is a BackendError that says how to install it', async () => {
+    await expect(onnx({ provider: 'cuda' })).rejects.toThrow(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    await expect(onnx({ provider: 'cuda' })).rejects.toBeInstanceOf(bp.BackendError);
+  });
+
+  it('rejects bad options', async () => {
+    await expect(onnx({ threads: 0 })).rejects.toThrow(/threads/);
+    await expect(onnx({ provider: 'tpu' as 'cpu' })).rejects.toThrow(/unknown provider/);
+  });
+
+  it('write, read, dispose and memory accounting', async () => {
+    const b = await onnx({ threads: 1 });
+    await bp.setBackend(b);
+    const x = bp.tensor([1, 2, 3]);
+    const y = bp.exp(x);
+    expect(b.memory()).toMatchObject({ handles: 2, bytes: 24 });
+    expect(() => y.dataSync()).toThrow(/asynchronously/);
+    expect(Array.from(await y.data())).toEqual(Array.from(new Float32Array([Math.E, Math.E ** 2, Math.E ** 3])));
+    bp.dispose([x, y]);
+    expect(b.memory()).toMatchObject({ handles: 0, bytes: 0 });
+    await b.destroy?.();
+  });
+
+  it('fit trains like backend-cpu, one ONNX Runtime run per step, and holds what backend-cpu holds after', async () => {
+    const data = {
+      x: rand(64 * 4, 3),
+      xShape: [64, 4],
+      y: Int32Array.from({ length: 64 }, (_, k) => k % 3),
+      yShape: [64],
+    };
+    const train = async (backend: bp.Backend) => {
+      await bp.setBackend(backend);
+      const model = bp.nn.sequential(bp.nn.dense(4, 16, { seed: 1 }), bp.nn.relu(), bp.nn.dense(16, 3, { seed: 2 }));
+      const h = await bp.fit(model, data, {
+        loss: bp.losses.softmaxCrossEntropy,
+        optimizer: new PlainSGD({ lr: 0.2 }) as bp.Optimizer,
+        batchSize: 16,
+        epochs: 3,
+        verbose: false,
+        metrics: ['accuracy'],
+      });
+      model.dispose();
+      return h.epochs.map((e) => e.loss);
+    };
+    const reference = cpu();
+    const want = await train(reference);
+    const leftover = reference.memory().handles;
+    const b = await onnx({ threads: 2 });
+    const runs = b.stats.runs;
+    const got = await train(b);
+    got.forEach((l, i) => expect(l).toBeCloseTo(want[i], 5));
+    expect(b.stats.runs - runs).toBeLessThanOrEqual(3 * 4 + 1);
+    expect(b.memory().handles).toBe(leftover);
+    await b.destroy?.();
+  });
+});
