@@ -1,6 +1,7 @@
 /** The backends the playground offers, each loaded only when chosen. */
-import type { Backend } from '@backprop/core';
+
 import { cpu } from '@backprop/backend-cpu';
+import type { Backend } from '@backprop/core';
 import type { Settings } from './settings.js';
 
 /** Backend factories by name; a backend that cannot start throws with the reason. */

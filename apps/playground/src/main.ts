@@ -2,7 +2,7 @@
 import { setBackend } from '@backprop/core';
 import { backendFactories } from './backends.js';
 import { drawChart } from './chart.js';
-import { type PlaygroundData, loadData } from './data.js';
+import { loadData, type PlaygroundData } from './data.js';
 import { buildModel, buildOptimizer, buildPenalties } from './model.js';
 import { drawBoundary, drawWeights } from './pictures.js';
 import { readSettings } from './settings.js';
@@ -37,10 +37,14 @@ async function render(): Promise<void> {
     { label: 'train', color: '#1a73e8', values: history.map((h) => h.loss) },
     { label: 'test', color: '#e8710a', values: history.map((h) => h.testLoss) },
   ]);
-  drawChart($('accuracyChart'), [
-    { label: 'train', color: '#1a73e8', values: history.map((h) => h.accuracy) },
-    { label: 'test', color: '#e8710a', values: history.map((h) => h.testAccuracy) },
-  ], { unit: true });
+  drawChart(
+    $('accuracyChart'),
+    [
+      { label: 'train', color: '#1a73e8', values: history.map((h) => h.accuracy) },
+      { label: 'test', color: '#e8710a', values: history.map((h) => h.testAccuracy) },
+    ],
+    { unit: true },
+  );
   if (trainer && data) {
     $('pictureCaption').textContent = data.planar ? 'decision boundary (test points)' : 'first-layer weights';
     await (data.planar ? drawBoundary($('picture'), trainer.model, data) : drawWeights($('picture'), trainer.model));

@@ -1,5 +1,5 @@
 /** Builds the network, optimizer and penalties the settings describe. */
-import { type Module, type Optimizer, type Penalty, nn } from '@backprop/core';
+import { type Module, nn, type Optimizer, type Penalty } from '@backprop/core';
 import { Adagrad, Adam, RMSprop, SGD } from '@backprop/optimizers';
 import { dropout, l2 } from '@backprop/regularizers';
 import type { Settings } from './settings.js';
@@ -9,7 +9,9 @@ export function buildModel(s: Settings, inputs: number, classes: number): Module
   const layers: Module[] = [];
   let width = inputs;
   s.hidden.forEach((units, i) => {
-    layers.push(nn.dense(width, units, { seed: 10 + i, weightInit: s.activation === 'relu' ? 'heNormal' : 'glorotUniform' }));
+    layers.push(
+      nn.dense(width, units, { seed: 10 + i, weightInit: s.activation === 'relu' ? 'heNormal' : 'glorotUniform' }),
+    );
     layers.push(nn.activations[s.activation]());
     if (s.dropout > 0) layers.push(dropout({ drop: s.dropout }));
     width = units;

@@ -1,5 +1,5 @@
 /** The picture view: the decision boundary over the plane for 2-D data, first-layer weights as images for MNIST. */
-import { type Module, type Tensor, predict, softmax, tensor, tidy } from '@backprop/core';
+import { type Module, predict, softmax, type Tensor, tensor, tidy } from '@backprop/core';
 import type { PlaygroundData } from './data.js';
 
 const COLORS = [
@@ -16,7 +16,12 @@ export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, dat
   if (!g) return;
   const cells = 60;
   const { train } = data;
-  let [x0, x1, y0, y1] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  let [x0, x1, y0, y1] = [
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  ];
   for (let i = 0; i < train.x.length; i += 2) {
     [x0, x1] = [Math.min(x0, train.x[i]), Math.max(x1, train.x[i])];
     [y0, y1] = [Math.min(y0, train.x[i + 1]), Math.max(y1, train.x[i + 1])];
@@ -52,7 +57,13 @@ export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, dat
     g.fillStyle = `rgb(${r},${gr},${b})`;
     g.strokeStyle = '#fff';
     g.beginPath();
-    g.arc(((test.x[2 * i] - x0) / (x1 - x0)) * canvas.width, ((y1 - test.x[2 * i + 1]) / (y1 - y0)) * canvas.height, 3.5, 0, 2 * Math.PI);
+    g.arc(
+      ((test.x[2 * i] - x0) / (x1 - x0)) * canvas.width,
+      ((y1 - test.x[2 * i + 1]) / (y1 - y0)) * canvas.height,
+      3.5,
+      0,
+      2 * Math.PI,
+    );
     g.fill();
     g.stroke();
   }

@@ -19,7 +19,8 @@ export function readSettings(form: HTMLFormElement): Settings {
   const f = new FormData(form);
   const num = (name: string, min: number, max = Number.POSITIVE_INFINITY) => {
     const v = Number(f.get(name));
-    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name} must be a number in [${min}, ${max}], got ${f.get(name)}`);
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw new Error(`${name} must be a number in [${min}, ${max}], got ${f.get(name)}`);
     return v;
   };
   const hidden = String(f.get('hidden') ?? '')
@@ -27,7 +28,8 @@ export function readSettings(form: HTMLFormElement): Settings {
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  if (hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096)) throw new Error(`hidden units must be positive integers, got ${f.get('hidden')}`);
+  if (hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096))
+    throw new Error(`hidden units must be positive integers, got ${f.get('hidden')}`);
   return {
     data: String(f.get('data')) as Settings['data'],
     noise: num('noise', 0, 1),

@@ -2,7 +2,21 @@
  * The live training loop: minibatch steps in slices of about 12 ms, yielding to the browser
  * between slices so the page never freezes; epoch metrics on the train and test sets.
  */
-import { type ArrayDataset, type Module, type Optimizer, type Penalty, add, dispose, evaluate, losses, permutation, takeRows, tensor, tidy, valueAndGrad } from '@backprop/core';
+import {
+  type ArrayDataset,
+  add,
+  dispose,
+  evaluate,
+  losses,
+  type Module,
+  type Optimizer,
+  type Penalty,
+  permutation,
+  takeRows,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@backprop/core';
 import type { PlaygroundData } from './data.js';
 
 /** One epoch's numbers. */
@@ -15,7 +29,10 @@ export interface EpochPoint {
   samplesPerSecond: number;
 }
 
-const nextFrame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : setTimeout(resolve, 0)));
+const nextFrame = () =>
+  new Promise<void>((resolve) =>
+    typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : setTimeout(resolve, 0),
+  );
 
 /** Trains until paused; `onEpoch` is called after each epoch with its metrics. */
 export class Trainer {
@@ -77,7 +94,14 @@ export class Trainer {
       const seconds = (performance.now() - start) / 1000;
       this.epoch++;
       const [tr, te] = [await this.metrics(train), await this.metrics(test)];
-      this.onEpoch({ epoch: this.epoch, loss: tr.loss, accuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy, samplesPerSecond: n / seconds });
+      this.onEpoch({
+        epoch: this.epoch,
+        loss: tr.loss,
+        accuracy: tr.accuracy,
+        testLoss: te.loss,
+        testAccuracy: te.accuracy,
+        samplesPerSecond: n / seconds,
+      });
       await nextFrame();
     }
     this.running = false;

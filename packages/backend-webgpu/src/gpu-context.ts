@@ -14,6 +14,8 @@ export interface Dispatch {
   output: GPUBuffer;
   /** Bindings 2…, read-only. */
   inputs: readonly GPUBuffer[];
+  /** Further read_write outputs, bound after the inputs (multi-output kernels). */
+  outputs?: readonly GPUBuffer[];
   /** Binding 0: the kernel's `meta` words. */
   meta: Uint32Array;
   /** Workgroup counts (x, y, z). */
@@ -95,7 +97,7 @@ export class GpuContext {
       { binding: 0, resource: { buffer: this.metaArena, offset, size: metaBytes } },
       { binding: 1, resource: { buffer: d.output } },
     ];
-    d.inputs.forEach((buffer, i) => entries.push({ binding: i + 2, resource: { buffer } }));
+    [...d.inputs, ...(d.outputs ?? [])].forEach((buffer, i) => entries.push({ binding: i + 2, resource: { buffer } }));
     const group = this.device.createBindGroup({ layout, entries });
     this.encoder ??= this.device.createCommandEncoder();
     this.pass ??= this.encoder.beginComputePass();

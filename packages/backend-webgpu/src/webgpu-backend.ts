@@ -5,7 +5,6 @@ import {
   type DType,
   DTypeError,
   type Handle,
-  type KernelTable,
   type MemoryInfo,
   matchesDType,
   type OutputInfo,
@@ -114,8 +113,15 @@ export async function webgpu({
     name: 'webgpu',
     device: acquired.device,
     adapterDescription: acquired.description,
-    kernels: bindKernels(context) as KernelTable,
-    dtypes: { softmax: ['float32'], logSoftmax: ['float32'], softmaxCrossEntropy: ['float32'], dense: ['float32'] },
+    kernels: bindKernels(context),
+    dtypes: {
+      softmax: ['float32'],
+      logSoftmax: ['float32'],
+      softmaxCrossEntropy: ['float32'],
+      dense: ['float32'],
+      sgdUpdate: ['float32'],
+      adamUpdate: ['float32'],
+    },
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       gpu.check('webgpu.write');
       if (!matchesDType(values, dtype)) {

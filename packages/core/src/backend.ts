@@ -1,4 +1,6 @@
 /** The backend contract: storage plus kernels. */
+
+import type { CompiledGraph, Graph } from './compile/graph.js';
 import type { DType, TypedArray } from './dtype.js';
 import type { Handle, KernelName, KernelTable } from './kernels/spec.js';
 import type { Shape } from './shape.js';
@@ -38,6 +40,11 @@ export interface Backend {
   resetPeak?(): void;
   /** Resolves when all submitted work is done. */
   sync?(): Promise<void>;
+  /**
+   * Compiles a traced graph to run as one unit (ONNX Runtime: one session run per call). Optional:
+   * `compile` replays graphs kernel by kernel on backends without it.
+   */
+  compileGraph?(graph: Graph): CompiledGraph;
   /** Releases the device; the backend is unusable afterwards. */
   destroy?(): void | Promise<void>;
 }

@@ -3,7 +3,13 @@ import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
 import { BackendError, DTypeError } from './errors.js';
-import { type KernelName, type KernelSpec, type OutputInfo, REQUIRED_KERNELS, type TensorInfo } from './kernels/spec.js';
+import {
+  type KernelName,
+  type KernelSpec,
+  type OutputInfo,
+  REQUIRED_KERNELS,
+  type TensorInfo,
+} from './kernels/spec.js';
 import { type Shape, sizeOf } from './shape.js';
 import { DataRef, Tensor } from './tensor.js';
 
@@ -78,7 +84,12 @@ export function hasKernel(name: KernelName): boolean {
   return typeof (getBackend().kernels as Partial<Record<KernelName, unknown>>)[name] === 'function';
 }
 
-function dispatch(name: KernelName, inputs: readonly Tensor[], attrs: object, out: OutputInfo | readonly OutputInfo[]): [Backend, unknown] {
+function dispatch(
+  name: KernelName,
+  inputs: readonly Tensor[],
+  attrs: object,
+  out: OutputInfo | readonly OutputInfo[],
+): [Backend, unknown] {
   const backend = getBackend();
   const kernel = (backend.kernels as Partial<Record<KernelName, (...a: unknown[]) => unknown>>)[name];
   if (typeof kernel !== 'function') {
@@ -124,7 +135,9 @@ export function runKernelMulti<K extends KernelName>(
 ): Tensor[] {
   const [backend, handles] = dispatch(name, inputs, attrs, outs);
   if (!Array.isArray(handles) || handles.length !== outs.length) {
-    throw new BackendError(`${name}: backend "${backend.name}" returned ${Array.isArray(handles) ? handles.length : 1} outputs, expected ${outs.length}`);
+    throw new BackendError(
+      `${name}: backend "${backend.name}" returned ${Array.isArray(handles) ? handles.length : 1} outputs, expected ${outs.length}`,
+    );
   }
   const ts = handles.map((h, i) => makeTensor(backend, h, outs[i].shape, outs[i].dtype));
   for (const o of observers) o(name, inputs, attrs, ts[0], ts);

@@ -1,7 +1,14 @@
 /** The WebGPU backend's kernel factories: one kernel per file, every required kernel and all optional ones. */
-import type { Kernel, OptionalKernelName, RequiredKernelName } from '@backprop/core';
+import type {
+  KernelTable,
+  MultiKernel,
+  MultiOutputKernelName,
+  OptionalKernelName,
+  RequiredKernelName,
+} from '@backprop/core';
 import type { KernelContext, KernelFactory } from '../kernel-context.js';
 import { abs } from './abs.js';
+import { adamUpdate } from './adamUpdate.js';
 import { add } from './add.js';
 import { argmax } from './argmax.js';
 import { argmin } from './argmin.js';
@@ -36,6 +43,7 @@ import { pow } from './pow.js';
 import { randomUniform } from './randomUniform.js';
 import { reciprocal } from './reciprocal.js';
 import { scatterAdd } from './scatterAdd.js';
+import { sgdUpdate } from './sgdUpdate.js';
 import { sigmoid } from './sigmoid.js';
 import { sin } from './sin.js';
 import { slice } from './slice.js';
@@ -49,7 +57,9 @@ import { transpose } from './transpose.js';
 import { where } from './where.js';
 
 /** A factory per kernel; fails to compile when a required kernel is missing. */
-type Factories = { [K in RequiredKernelName]: KernelFactory<K> } & { [K in OptionalKernelName]?: KernelFactory<K> };
+type Factories = { [K in RequiredKernelName]: KernelFactory<K> } & {
+  [K in Exclude<OptionalKernelName, MultiOutputKernelName>]?: KernelFactory<K>;
+} & { [K in MultiOutputKernelName]?: (k: KernelContext) => MultiKernel<K> };
 
 /** Every kernel factory of the WebGPU backend. */
 export const factories = {
@@ -99,11 +109,13 @@ export const factories = {
   logSoftmax,
   softmaxCrossEntropy,
   dense,
+  sgdUpdate,
+  adamUpdate,
 } satisfies Factories;
 
 /** The kernel table bound to one backend's context. */
-export function bindKernels(k: KernelContext): { [K in keyof typeof factories]: Kernel<K> } {
+export function bindKernels(k: KernelContext): KernelTable {
   const table: Record<string, unknown> = {};
   for (const [name, factory] of Object.entries(factories)) table[name] = (factory as (k: KernelContext) => unknown)(k);
-  return table as { [K in keyof typeof factories]: Kernel<K> };
+  return table as unknown as KernelTable;
 }

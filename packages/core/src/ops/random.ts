@@ -5,8 +5,8 @@
  */
 import type { DType } from '../dtype.js';
 import { runKernel } from '../engine.js';
-import { tidy } from '../memory.js';
 import { ValueError } from '../errors.js';
+import { tidy } from '../memory.js';
 import { blocksFor, keyFromSeed } from '../random/philox.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';

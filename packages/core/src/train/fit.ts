@@ -2,14 +2,12 @@
  * `fit`: minibatch gradient descent over a dataset. batchSize = N is the lecture's batch
  * gradient descent, 1 is stochastic gradient descent, anything between is minibatch.
  */
-import { valueAndGrad } from '../autograd/grad.js';
-import { withoutRecording } from '../autograd/tape.js';
-import { keep } from '../engine.js';
+
+import { getBackend } from '../engine.js';
 import { NonFiniteLossError, ValueError } from '../errors.js';
 import type { Loss } from '../losses/index.js';
-import { dispose, tidy } from '../memory.js';
+import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
-import { add } from '../ops/binary.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
@@ -19,6 +17,11 @@ import { evaluate } from './evaluate.js';
 import { resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
 import { ProgressBar } from './progress.js';
+import { compiledStep, eagerStep } from './step-runner.js';
+
+function hasGraphCompiler(): boolean {
+  return typeof getBackend().compileGraph === 'function';
+}
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -46,6 +49,12 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Show progress (default true); `false` is silent. */
   verbose?: boolean;
+  /**
+   * Run each step as one compiled graph (`compile`): `'auto'` (default) does so on backends that
+   * compile graphs (ONNX Runtime) unless the optimizer evaluates the gradient elsewhere
+   * (`beforeGradient`); `true` forces it (other backends replay the graph), `false` never.
+   */
+  compile?: boolean | 'auto';
   /** Where epoch lines go (default stderr, or the console in browsers). */
   log?: (line: string) => void;
 }
@@ -123,12 +132,10 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
   };
   const bar = verbose ? new ProgressBar(epochs, n, options.log) : undefined;
   const params = model.parameters().filter((p) => p.trainable);
-  const lossOf = (x: Tensor, y: Tensor) => () => {
-    const prediction = model.forward(x);
-    let total = loss(prediction, y);
-    for (const p of penalties) total = add(total, p.loss(params));
-    return { total, prediction };
-  };
+  const setup = { model, params, loss, optimizer, penalties, metrics: metricFns };
+  const useCompiled =
+    options.compile === true || (options.compile !== false && hasGraphCompiler() && !optimizer.beforeGradient);
+  const runner = useCompiled ? compiledStep(setup) : eagerStep(setup);
 
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = initialEpoch; epoch < epochs && !stopRequested; epoch++) {
@@ -142,24 +149,10 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
       const end = Math.min(seen + batchSize, n);
       const batch = order ? takeRows(train, order.subarray(seen, end)) : sliceRows(train, seen, end);
       const size = end - seen;
-      const step = tidy(() => {
-        const [x, y] = batchTensors(batch);
-        optimizer.beforeGradient?.(params);
-        let measured: Tensor[] = [];
-        const { value, grads } = valueAndGrad(() => {
-          const out = lossOf(x, y)();
-          measured = withoutRecording(() => metricFns.map(([, fn]) => keep(fn(out.prediction, y))));
-          return out.total;
-        })(...params.map((p) => p.value));
-        return { value, grads, measured };
-      });
-      const values = (await Promise.all([step.value, ...step.measured].map((t) => t.data()))).map((a) => a[0]);
-      if (!Number.isFinite(values[0])) {
-        dispose(step);
-        throw new NonFiniteLossError(epoch + 1, b + 1, values[0]);
-      }
-      tidy(() => optimizer.step(params, step.grads));
-      dispose(step);
+      const [x, y] = batchTensors(batch);
+      const values = await runner
+        .run(x, y, (value) => new NonFiniteLossError(epoch + 1, b + 1, value))
+        .finally(() => dispose([x, y]));
       lossSum += values[0] * size;
       values.slice(1).forEach((v, i) => {
         metricSums[i] += v;
@@ -185,6 +178,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     bar?.epochEnd(epoch, logs, seconds, n / Math.max(seconds, 1e-9));
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
+  runner.dispose();
   if (stopRequested) history.stopReason = stopRequested;
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
   return history;

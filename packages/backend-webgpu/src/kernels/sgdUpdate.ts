@@ -1,0 +1,41 @@
+/** The optional fused sgdUpdate kernel: one SGD step (momentum, dampening, Nesterov, weight decay) in a single pass. */
+import type { MultiKernel } from '@backprop/core';
+import type { KernelContext } from '../kernel-context.js';
+import { runUpdate } from '../shaders/update.js';
+
+/**
+ * PyTorch's SGD: g ← g + λθ; with momentum μ > 0, b′ = g on the first step, else μb + (1−τ)g,
+ * and the direction is g + μb′ (Nesterov) or b′; θ′ = θ − γ·direction. Inputs [θ, g, b?] →
+ * outputs [θ′, b′ (when μ > 0)], in f32 (backend-cpu uses float64 per element).
+ */
+export const sgdUpdate =
+  (k: KernelContext): MultiKernel<'sgdUpdate'> =>
+  (inputs, attrs, outs) => {
+    const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
+    const params = [lr, momentum, dampening, weightDecay];
+    if (momentum === 0) {
+      return runUpdate(
+        k,
+        'sgdUpdate',
+        'plain',
+        '  out[i] = in0[i] - p(0u) * (in1[i] + p(3u) * in0[i]);',
+        inputs.slice(0, 2),
+        outs.slice(0, 1),
+        params,
+      );
+    }
+    const first = firstStep || inputs.length < 3;
+    const body = `  let g = in1[i] + p(3u) * in0[i];
+  let b = ${first ? 'g' : 'p(1u) * in2[i] + (1.0 - p(2u)) * g'};
+  o1[i] = b;
+  out[i] = in0[i] - p(0u) * ${nesterov ? '(g + p(1u) * b)' : 'b'};`;
+    return runUpdate(
+      k,
+      'sgdUpdate',
+      `${first ? 'first' : 'next'}|${nesterov ? 'nesterov' : 'heavy'}`,
+      body,
+      first ? inputs.slice(0, 2) : inputs.slice(0, 3),
+      outs.slice(0, 2),
+      params,
+    );
+  };

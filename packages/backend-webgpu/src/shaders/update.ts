@@ -1,0 +1,54 @@
+/** The fused optimizer-update shader: one pass over θ, g and the state arrays, several outputs. */
+import type { Handle, OutputInfo, TensorInfo } from '@backprop/core';
+import { sizeOf } from '@backprop/core';
+import { bufferOf } from '../handle.js';
+import type { KernelContext } from '../kernel-context.js';
+import { Meta } from '../meta.js';
+import { ELEMENT_MAIN, FLOAT_HELPERS, grid, WG } from './prelude.js';
+
+/**
+ * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`)
+ * once per element: inputs are f32 arrays, outputs are new handles for `outs`.
+ */
+export function runUpdate(
+  k: KernelContext,
+  op: string,
+  key: string,
+  body: string,
+  inputs: readonly TensorInfo[],
+  outs: readonly OutputInfo[],
+  params: readonly number[],
+): Handle[] {
+  const ys = outs.map((o) => k.output(o));
+  const n = sizeOf(outs[0].shape);
+  if (n === 0) return ys;
+  const meta = new Meta().u(n);
+  for (const v of params) meta.f(v);
+  const lines = [
+    '@group(0) @binding(0) var<storage, read> args: array<u32>;',
+    '@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
+  ];
+  inputs.forEach((_, i) => lines.push(`@group(0) @binding(${i + 2}) var<storage, read> in${i}: array<f32>;`));
+  ys.slice(1).forEach((_, j) =>
+    lines.push(`@group(0) @binding(${inputs.length + 2 + j}) var<storage, read_write> o${j + 1}: array<f32>;`),
+  );
+  k.gpu.run({
+    op,
+    key: `${op}|${key}`,
+    code: () =>
+      [
+        ...lines,
+        FLOAT_HELPERS,
+        'fn p(j: u32) -> f32 { return bitcast<f32>(args[1u + j]); }',
+        ELEMENT_MAIN,
+        body,
+        '}',
+      ].join('\n'),
+    output: ys[0].buffer,
+    inputs: inputs.map(bufferOf),
+    outputs: ys.slice(1).map((y) => y.buffer),
+    meta: meta.build(),
+    workgroups: grid(Math.ceil(n / WG)),
+  });
+  return ys;
+}
