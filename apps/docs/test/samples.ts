@@ -68,7 +68,8 @@ export function compileSamples(samples: Sample[]): { status: number | null; outp
       strict: true,
       outDir: 'out',
       rootDir: '.',
-      noEmitOnError: true,
+      // Emit what compiles, so one broken sample fails alone.
+      noEmitOnError: false,
       declaration: false,
       declarationMap: false,
       sourceMap: false,

@@ -35,7 +35,9 @@ for (const n of quick || software ? [128, 256] : [1024, 2048, 4096]) {
   const tflops = (2 * n ** 3) / (ms * 1e-3) / 1e12;
   results.matmul.push({ n, ms, tflops });
   const target = !software && n === 4096 ? `  (target ≥ 15; PyTorch fp32 51)` : '';
-  console.log(`matmul ${n}³: ${ms.toFixed(3)} ms, ${tflops.toFixed(2)} TFLOP/s${target}`);
+  console.log(
+    `matmul ${n}³: ${ms.toFixed(3)} ms, ${tflops >= 0.1 ? `${tflops.toFixed(2)} TFLOP/s` : `${(tflops * 1000).toFixed(2)} GFLOP/s`}${target}`,
+  );
   a.dispose();
   b.dispose();
 }

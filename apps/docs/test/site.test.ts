@@ -1,0 +1,88 @@
+/** The built site: every page is there and not empty, the API covers every package, internal links resolve. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { brokenLinks } from '../scripts/check-links.mjs';
+import { distDir, docsDir, guidesDir, repoRoot } from '../scripts/paths.mjs';
+import { documentedPackages } from '../scripts/typedoc.mjs';
+
+const guides = readdirSync(guidesDir)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => f.slice(0, -3));
+
+/** Builds the site unless dist is newer than every guide and script (turbo builds before testing). */
+function ensureBuilt(): void {
+  const index = join(distDir, 'index.html');
+  const sources = [
+    ...guides.map((g) => join(guidesDir, `${g}.md`)),
+    ...readdirSync(join(docsDir, 'scripts')).map((f) => join(docsDir, 'scripts', f)),
+  ];
+  const fresh =
+    existsSync(index) &&
+    existsSync(join(distDir, 'api/index.html')) &&
+    sources.every((s) => statSync(s).mtimeMs <= statSync(index).mtimeMs);
+  if (fresh) return;
+  const r = spawnSync(process.execPath, [join(docsDir, 'scripts/build.mjs')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docs build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+const text = (html: string) =>
+  (/<main>([\s\S]*)<\/main>/.exec(html)?.[1] ?? html)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+beforeAll(ensureBuilt, 300_000);
+
+describe('the built site', () => {
+  it('has index.html, the stylesheet and one page per guide', () => {
+    expect(guides).toContain('index');
+    for (const f of ['index.html', 'style.css', ...guides.map((g) => `${g}.html`)]) {
+      expect(existsSync(join(distDir, f)), f).toBe(true);
+    }
+  });
+
+  it.each(guides)('%s.html has content and the sidebar', (guide) => {
+    const html = readFileSync(join(distDir, `${guide}.html`), 'utf8');
+    expect(text(html).length).toBeGreaterThan(300);
+    expect(html).toContain('<h1');
+    for (const g of guides) expect(html).toContain(`href="${g}.html"`);
+    expect(html).toContain('href="api/index.html"');
+    expect(html).not.toMatch(/<!--\s*@/); // every directive was expanded
+  });
+
+  it('has the API reference of every package whose src/index.ts exists', () => {
+    const api = readFileSync(join(distDir, 'api/index.html'), 'utf8');
+    expect(text(api).length).toBeGreaterThan(100);
+    const packages = documentedPackages();
+    expect(packages).toContain('core');
+    for (const p of packages) {
+      const page = join(distDir, `api/modules/_backprop_${p}.html`);
+      expect(existsSync(page), page).toBe(true);
+      expect(text(readFileSync(page, 'utf8')).length).toBeGreaterThan(100);
+    }
+  });
+
+  it('has no broken internal links, pictures or anchors', () => {
+    expect(brokenLinks(distDir)).toEqual([]);
+  });
+
+  it('copies the pictures the experiments page shows', () => {
+    const html = readFileSync(join(distDir, 'experiments.html'), 'utf8');
+    const pictures = [...html.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]);
+    if (existsSync(join(repoRoot, 'packages/optimizers/docs/optimizer-paths.svg'))) {
+      expect(pictures).toContain('img/optimizers/optimizer-paths.svg');
+    }
+    for (const p of pictures) expect(statSync(join(distDir, p)).size).toBeGreaterThan(0);
+  });
+
+  it('hosts the playground when apps/playground was built, and says so when not', () => {
+    const page = readFileSync(join(distDir, 'playground.html'), 'utf8');
+    if (existsSync(join(distDir, 'playground/index.html'))) {
+      expect(page).toContain('<iframe class="playground" src="playground/index.html"');
+    } else {
+      expect(page).toContain('The playground was not built');
+    }
+  });
+});
