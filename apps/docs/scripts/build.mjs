@@ -32,7 +32,10 @@ const names = readdirSync(guidesDir)
     return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib) || a.localeCompare(b);
   });
 const sources = names.map((name) => ({ name, markdown: readFileSync(join(guidesDir, `${name}.md`), 'utf8') }));
-const nav = sources.map(({ name, markdown }) => ({ name, title: name === 'index' ? 'Overview' : titleOf(markdown, name) }));
+const nav = sources.map(({ name, markdown }) => ({
+  name,
+  title: name === 'index' ? 'Overview' : titleOf(markdown, name),
+}));
 const context = { apiPackages: withApi ? documentedPackages() : [] };
 const md = createMarkdown();
 for (const { name, markdown } of sources) {

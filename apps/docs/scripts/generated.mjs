@@ -71,13 +71,19 @@ function bench() {
       );
     } else {
       const keys = Object.keys(b.rows[0] ?? {}).filter((k) => typeof b.rows[0][k] !== 'object');
-      parts.push(table(keys, b.rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? fixed(r[k], 2) : String(r[k]))))));
+      parts.push(
+        table(
+          keys,
+          b.rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? fixed(r[k], 2) : String(r[k])))),
+        ),
+      );
     }
     const summary = Array.isArray(b.summary) ? b.summary : b.summary ? [String(b.summary)] : [];
     if (summary.length) parts.push(summary.map((line) => `- ${line}`).join('\n'));
     for (const s of b.skipped ?? []) parts.push(`- skipped: ${s.system ?? ''} ${s.reason ?? JSON.stringify(s)}`);
   }
-  for (const u of results.unavailable ?? []) parts.push(`- unavailable: ${u.system ?? ''} ${u.reason ?? JSON.stringify(u)}`);
+  for (const u of results.unavailable ?? [])
+    parts.push(`- unavailable: ${u.system ?? ''} ${u.reason ?? JSON.stringify(u)}`);
   return parts.join('\n\n');
 }
 

@@ -26,7 +26,8 @@ export function createMarkdown() {
     });
   });
   // Links between guides are written as `other.md` (so they work on GitHub too) and served as `other.html`.
-  const link = md.renderer.rules.link_open ?? ((tokens, i, options, _env, self) => self.renderToken(tokens, i, options));
+  const link =
+    md.renderer.rules.link_open ?? ((tokens, i, options, _env, self) => self.renderToken(tokens, i, options));
   md.renderer.rules.link_open = (tokens, i, options, env, self) => {
     const href = tokens[i].attrGet('href') ?? '';
     if (!/^[a-z]+:/i.test(href)) tokens[i].attrSet('href', href.replace(/^([^#?]*)\.md(?=$|[#?])/, '$1.html'));
@@ -38,24 +39,29 @@ export function createMarkdown() {
     const [lang, ...flags] = tokens[i].info.trim().split(/\s+/);
     tokens[i].info = lang ?? '';
     const html = fence(tokens, i, options, env, self);
-    return flags.includes('run') ? `<div class="sample" title="compiled and run by the docs tests">${html}</div>` : html;
+    return flags.includes('run')
+      ? `<div class="sample" title="compiled and run by the docs tests">${html}</div>`
+      : html;
   };
   return md;
 }
 
-const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The HTML page around a rendered guide: head, sidebar with every guide, the API and the playground. */
 export function layout({ title, body, nav, current }) {
   const items = nav
-    .map((g) => `<li${g.name === current ? ' class="current"' : ''}><a href="${g.name}.html">${escape(g.title)}</a></li>`)
+    .map(
+      (g) =>
+        `<li${g.name === current ? ' class="current"' : ''}><a href="${g.name}.html">${escapeHtml(g.title)}</a></li>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} · Backprop</title>
+<title>${escapeHtml(title)} · Backprop</title>
 <link rel="stylesheet" href="style.css">
 </head>
 <body>

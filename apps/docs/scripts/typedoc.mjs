@@ -21,9 +21,9 @@ export function buildApi({ out = join(distDir, 'api') } = {}) {
     entryPoints: packages.map((p) => join(repoRoot, 'packages', p)),
     out,
     readme: 'none',
-    disableSources: true,
-    // The packages' own builds type-check them; skipping it here halves typedoc's time.
-    skipErrorChecking: true,
+    // Options for each package's own conversion (typedoc's packages mode does not inherit them):
+    // the packages' own builds type-check them, so a package mid-edit does not break the site.
+    packageOptions: { disableSources: true, skipErrorChecking: true },
     logLevel: 'Error',
     navigationLinks: { Guides: '../index.html' },
   };

@@ -12,7 +12,9 @@ describe('markdown rendering', () => {
   const md = createMarkdown();
 
   it('rewrites links between guides from .md to .html, keeping anchors and absolute links', () => {
-    const html = md.render('[a](backends.md) [b](lecture-map.md#optimizers) [c](https://x.org/a.md) [d](api/index.html)');
+    const html = md.render(
+      '[a](backends.md) [b](lecture-map.md#optimizers) [c](https://x.org/a.md) [d](api/index.html)',
+    );
     expect(html).toContain('href="backends.html"');
     expect(html).toContain('href="lecture-map.html#optimizers"');
     expect(html).toContain('href="https://x.org/a.md"');

@@ -84,7 +84,10 @@ export function compileSamples(samples: Sample[]): { status: number | null; outp
 }
 
 /** Runs one compiled sample with node; returns its exit status and output. */
-export function runSample(sample: Sample, timeoutMs = 30_000): { status: number | null; stdout: string; stderr: string } {
+export function runSample(
+  sample: Sample,
+  timeoutMs = 30_000,
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(samplesDir, 'out', `${sample.id}.mjs`)], {
     cwd: docsDir,
     encoding: 'utf8',

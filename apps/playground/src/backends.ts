@@ -8,7 +8,8 @@ import type { Settings } from './settings.js';
 export const backendFactories: Record<Settings['backend'], () => Promise<Backend>> = {
   cpu: async () => cpu(),
   webgpu: async () => {
-    throw new Error('webgpu: not available in this build');
+    const { webgpu } = await import('@backprop/backend-webgpu');
+    return webgpu();
   },
   onnx: async () => {
     throw new Error('onnx-web: not available in this build');

@@ -48,7 +48,9 @@ export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, dat
     for (let j = 1; j < k; j++) if (p[i * k + j] > p[i * k + best]) best = j;
     const a = 0.25 + 0.5 * (p[i * k + best] - 1 / k) * (k / (k - 1));
     const [r, gr, b] = COLORS[best % COLORS.length];
-    g.fillStyle = `rgba(${r},${gr},${b},${a.toFixed(3)})`;
+    // Opaque colours blended with white by hand: overlapping translucent cells would show seams.
+    const mix = (c: number) => Math.round(255 + (c - 255) * a);
+    g.fillStyle = `rgb(${mix(r)},${mix(gr)},${mix(b)})`;
     g.fillRect((i % cells) * cw, Math.floor(i / cells) * ch, cw + 1, ch + 1);
   }
   const { test } = data;

@@ -5,7 +5,9 @@
  */
 import {
   BackendError,
+  type CompiledGraph,
   type DType,
+  type Graph,
   type Handle,
   philoxUniform,
   type Shape,
@@ -13,11 +15,12 @@ import {
   sizeOf,
   type TensorInfo,
 } from '@backprop/core';
-import type { CompiledGraph, Graph } from './graph-types.js';
 import { OnnxHandle } from './handle.js';
 import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/index.js';
 import { encodeModel } from './proto/onnx.js';
 import type { Runtime } from './runtime.js';
+
+const ORT_TYPES = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
 
 /** What a compiled graph needs from its backend. */
 export interface GraphHost {
@@ -120,8 +123,16 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
       const st = state.map((t) => host.own('compiled run', t.handle));
       const held = [...ins, ...st];
       for (const h of held) h.users++;
-      const make = (r: { value: number; shape: Shape }) =>
-        host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
+      // A result that is an input or a state value passed through (an unchanged learning rate,
+      // a frozen buffer) shares that value's host tensor at once: it is known before the run, so
+      // code reading it synchronously between steps (an optimizer's loadStateDict) need not wait.
+      const make = (r: { value: number; shape: Shape }) => {
+        const h = host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
+        const src = r.value < held.length ? held[r.value].value : undefined;
+        if (src && src.location === 'cpu')
+          h.value = new host.runtime.ort.Tensor(ORT_TYPES[h.dtype], src.data as never, r.shape);
+        return h;
+      };
       const outputs = g.outputs.map(make);
       const next = g.stateOut.map(make);
       const results = [...outputs, ...next];
@@ -138,8 +149,8 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const s = await session;
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);
-            outputs.forEach((h, i) => h.settle(r[`o${i}`]));
-            next.forEach((h, i) => h.settle(r[`n${i}`]));
+            outputs.forEach((h, i) => h.value ?? h.settle(r[`o${i}`]));
+            next.forEach((h, i) => h.value ?? h.settle(r[`n${i}`]));
           } catch (e) {
             for (const h of results) h.error = e;
             throw e;

@@ -1,6 +1,5 @@
 /** `exportOnnx`: a trained model as a standard ONNX inference model. */
-import { dispose, type Module, ValueError, zeros } from '@backprop/core';
-import { captureForward } from './capture.js';
+import { dispose, type Module, type Tensor, tidy, trace, ValueError, zeros } from '@backprop/core';
 import { graphModel } from './compiled-graph.js';
 
 /** Options of {@link exportOnnx}. */
@@ -41,7 +40,10 @@ export async function exportOnnx(
   try {
     for (const n of TRY_BATCHES) {
       const x = zeros([n, ...inputShape]);
-      const { graph, constants } = captureForward((t) => model.forward(t), x);
+      // Core's trace: the weights become the graph's constants (`held` keeps them alive).
+      const { graph, held: constants, result } = trace((t: Tensor) => tidy(() => model.forward(t)), [x], []);
+      dispose(result);
+      if (graph.outputs.length !== 1) throw new ValueError('exportOnnx: forward must return one Tensor');
       try {
         const values = (await Promise.all(constants.map((c) => c.data()))) as (
           | Float32Array

@@ -1,5 +1,4 @@
 export { type GraphModelOptions, graphModel } from './compiled-graph.js';
 export { type ExportOptions, exportOnnx } from './export-onnx.js';
-export type { CompiledGraph, Graph, GraphNode, ValueRef } from './graph-types.js';
 export { type OnnxBackend, type OnnxOptions, onnx } from './onnx-backend.js';
 export type { OnnxProvider } from './provider.js';

@@ -2,7 +2,9 @@
 import {
   type Backend,
   BackendError,
+  type CompiledGraph,
   type DType,
+  type Graph,
   DTypeError,
   type Handle,
   type KernelName,
@@ -18,7 +20,6 @@ import {
 } from '@backprop/core';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { compileGraph } from './compiled-graph.js';
-import type { CompiledGraph, Graph } from './graph-types.js';
 import { OnnxHandle } from './handle.js';
 import { lowerings } from './lower/index.js';
 import { plan } from './plan.js';
@@ -194,6 +195,16 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       if (values.length !== sizeOf(shape))
         throw new BackendError(`onnx.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
       return track(leaf(values.slice(), shape, dtype));
+    },
+    // Values already on the host (written, or produced by a finished run) read synchronously;
+    // a pending value throws: it needs a run, and runs are asynchronous.
+    readSync(handle: Handle): TypedArray {
+      const h = own('onnx.readSync', handle);
+      if (h.value === undefined || h.value.location !== 'cpu')
+        throw new BackendError(
+          'onnx.readSync: backend "onnx" reads asynchronously and this value is not computed yet; use `await t.data()`',
+        );
+      return (h.value.data as TypedArray).slice();
     },
     async read(handle: Handle): Promise<TypedArray> {
       let h = own('onnx.read', handle);

@@ -30,11 +30,20 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
  */
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
-export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: SgdUpdateAttrs | AdamUpdateAttrs): Tensor[] | undefined {
+export function runFusedUpdate(
+  name: FusedUpdateName,
+  inputs: Tensor[],
+  attrs: SgdUpdateAttrs | AdamUpdateAttrs,
+): Tensor[] | undefined {
   if (!hasFusedUpdate(name)) return undefined;
   const outputs = fusedOutputCount(name, attrs);
   const out = { shape: inputs[0].shape, dtype: inputs[0].dtype };
-  return runKernelMulti(name, inputs, attrs as never, Array.from({ length: outputs }, () => out));
+  return runKernelMulti(
+    name,
+    inputs,
+    attrs as never,
+    Array.from({ length: outputs }, () => out),
+  );
 }
 
 function fusedOutputCount(name: FusedUpdateName, attrs: SgdUpdateAttrs | AdamUpdateAttrs): number {

@@ -8,8 +8,17 @@ export type TransformState = Readonly<Record<string, Tensor>>;
 export interface UpdateContext {
   /** The parameter's current value θ. */
   readonly param: Tensor;
-  /** The step number t, counted from 1 for this parameter. */
+  /**
+   * The step number t, counted from 1 for this parameter, as a host number. NOTE: reading it
+   * may read the step count from the backend, and a host number that changes every step makes
+   * `compile` fall back to eager; prefer {@link UpdateContext.stepTensor} where it exists.
+   */
   readonly step: number;
+  /**
+   * t as a float32 scalar tensor on the backend (the optimizer classes provide it): step-dependent
+   * factors computed from it (Adam's bias corrections) keep a traced step the same every call.
+   */
+  readonly stepTensor?: Tensor;
 }
 
 /**

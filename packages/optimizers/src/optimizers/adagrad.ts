@@ -48,7 +48,8 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
     return chain(
       addWeightDecay(h.weightDecay),
       scaleByAdagrad({ eps: h.eps, initialAccumulator: h.initialAccumulatorValue }),
-      scaleByLearningRate((t) => h.lr / (1 + (t - 1) * h.lrDecay)),
+      // Without decay the rate does not depend on t, so the step stays the same every call.
+      scaleByLearningRate(h.lrDecay === 0 ? h.lr : (t) => h.lr / (1 + (t - 1) * h.lrDecay)),
     );
   }
 }

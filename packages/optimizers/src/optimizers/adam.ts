@@ -1,9 +1,9 @@
 /** Adam and AMSGrad, with PyTorch's ε outside the root or the lecture's δ inside. */
 import type { Tensor } from '@backprop/core';
-import { runFusedUpdate } from '../fused.js';
+import { hasFusedUpdate, runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { chain, type GradientTransformation, type TransformState } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -33,10 +33,12 @@ export function fusedAdam(
   param: Tensor,
   grad: Tensor,
   state: TransformState,
-  step: number,
+  ctx: UpdateContext,
   h: AdamHyper,
   decoupled: boolean,
 ) {
+  // Checked first: reading ctx.step may read the step count from the backend.
+  if (!hasFusedUpdate('adamUpdate')) return undefined;
   const inputs = [param, grad, state.expAvg, state.expAvgSq, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
   const [beta1, beta2] = h.betas;
   const out = runFusedUpdate('adamUpdate', inputs, {
@@ -48,7 +50,7 @@ export function fusedAdam(
     decoupled,
     amsgrad: h.amsgrad,
     epsPlacement: h.epsPlacement,
-    step,
+    step: ctx.step,
   });
   if (!out) return undefined;
   return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };
@@ -83,7 +85,7 @@ export class Adam extends GradientOptimizer<AdamHyper> {
     return chain(addWeightDecay(h.weightDecay), scaleByAdam({ beta1, beta2, ...h }), scaleByLearningRate(h.lr));
   }
 
-  protected override fused(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper) {
-    return fusedAdam(param, grad, state, step, h, false);
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {
+    return fusedAdam(param, grad, state, ctx, h, false);
   }
 }

@@ -1,7 +1,7 @@
 /** AdamW: Adam with decoupled weight decay. */
 import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
-import { chain, type GradientTransformation, type TransformState } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addDecayedWeights } from '../transforms/weight-decay.js';
@@ -36,7 +36,7 @@ export class AdamW extends GradientOptimizer<AdamHyper> {
     return chain(scaleByAdam({ beta1, beta2, ...h }), addDecayedWeights(h.weightDecay), scaleByLearningRate(h.lr));
   }
 
-  protected override fused(param: Tensor, grad: Tensor, state: TransformState, step: number, h: AdamHyper) {
-    return fusedAdam(param, grad, state, step, h, true);
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {
+    return fusedAdam(param, grad, state, ctx, h, true);
   }
 }

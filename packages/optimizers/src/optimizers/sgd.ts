@@ -13,7 +13,7 @@ import {
 import { runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { chain, type GradientTransformation, type TransformState } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
 import { scale, scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -78,7 +78,7 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     param: Tensor,
     grad: Tensor,
     state: TransformState,
-    _step: number,
+    _ctx: UpdateContext,
     h: SGDHyper,
   ): { param: Tensor; state: TransformState } | undefined {
     if (h.form !== 'pytorch') return undefined;

@@ -1,6 +1,7 @@
 /** Adam's scaling: bias-corrected first and second moments, ε outside the root (PyTorch) or δ inside (the lecture). */
 import { add, div, maximum, mul, sqrt, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
+import { biasCorrection, sqrtOf } from './bias-correction.js';
 
 /** Where Adam's ε goes. */
 export type EpsPlacement = 'outside' | 'inside';
@@ -19,7 +20,9 @@ export interface ScaleByAdamOptions {
 /**
  * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; with t the step, the update is
  * (m/(1−β₁ᵗ)) / (√v/√(1−β₂ᵗ) + ε) (PyTorch) or (m/(1−β₁ᵗ)) / √(v/(1−β₂ᵗ) + δ) (the lecture).
- * `amsgrad` uses max(v_max, v) for v. State keys `expAvg`, `expAvgSq`, `maxExpAvgSq`.
+ * `amsgrad` uses max(v_max, v) for v. State keys `expAvg`, `expAvgSq`, `maxExpAvgSq`. The bias
+ * corrections come from the context's step tensor when it has one (see {@link biasCorrection}),
+ * so a compiled step replays the same graph every call.
  */
 export function scaleByAdam({
   beta1,
@@ -34,15 +37,15 @@ export function scaleByAdam({
       expAvgSq: zerosLike(param),
       ...(amsgrad ? { maxExpAvgSq: zerosLike(param) } : {}),
     }),
-    update(g, state, { step }) {
+    update(g, state, ctx) {
       const m = add(mul(state.expAvg, beta1), mul(g, 1 - beta1));
       const v = add(mul(state.expAvgSq, beta2), mul(mul(g, 1 - beta2), g));
       const vMax = amsgrad ? maximum(state.maxExpAvgSq, v) : v;
-      const bc1 = 1 - beta1 ** step;
-      const bc2 = 1 - beta2 ** step;
+      const bc1 = biasCorrection(beta1, ctx);
+      const bc2 = biasCorrection(beta2, ctx);
       const denom =
-        epsPlacement === 'outside' ? add(div(sqrt(vMax), Math.sqrt(bc2)), eps) : sqrt(add(div(vMax, bc2), eps));
-      const updates = div(mul(m, 1 / bc1), denom);
+        epsPlacement === 'outside' ? add(div(sqrt(vMax), sqrtOf(bc2)), eps) : sqrt(add(div(vMax, bc2), eps));
+      const updates = div(typeof bc1 === 'number' ? mul(m, 1 / bc1) : div(m, bc1), denom);
       return { updates, state: { expAvg: m, expAvgSq: v, ...(amsgrad ? { maxExpAvgSq: vMax } : {}) } };
     },
   };

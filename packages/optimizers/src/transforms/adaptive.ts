@@ -1,6 +1,7 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
 import { abs, add, div, full, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
+import { biasCorrection } from './bias-correction.js';
 
 /**
  * AdaGrad: G ← G + g²; the update is g/(√G + ε) (ε outside the root, as PyTorch and the
@@ -93,10 +94,12 @@ export function scaleByAdamax({
 }): GradientTransformation {
   return {
     init: (param) => ({ expAvg: zerosLike(param), expInf: zerosLike(param) }),
-    update(g, state, { step }) {
+    update(g, state, ctx) {
       const m = add(mul(state.expAvg, beta1), mul(g, 1 - beta1));
       const u = maximum(mul(state.expInf, beta2), add(abs(g), eps));
-      return { updates: div(mul(m, 1 / (1 - beta1 ** step)), u), state: { expAvg: m, expInf: u } };
+      const bc1 = biasCorrection(beta1, ctx);
+      const scaled = typeof bc1 === 'number' ? mul(m, 1 / bc1) : div(m, bc1);
+      return { updates: div(scaled, u), state: { expAvg: m, expInf: u } };
     },
   };
 }

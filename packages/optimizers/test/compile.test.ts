@@ -1,0 +1,96 @@
+// compile: a training step with the composed (non-fused) updates traces the same graph every call and replays the eager run exactly.
+
+import { cpu } from '@backprop/backend-cpu';
+import {
+  compileTrainStep,
+  dispose,
+  liveTensorCount,
+  losses,
+  memory,
+  nn,
+  type Optimizer,
+  setBackend,
+  type Tensor,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@backprop/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Adam, Adamax, AdamW, RMSprop, SGD, useFusedUpdates } from '../src/index.js';
+
+let was = true;
+beforeEach(async () => {
+  await setBackend(cpu());
+  was = useFusedUpdates(false);
+});
+afterEach(() => {
+  useFusedUpdates(was);
+});
+
+const batch = (k: number): [Tensor, Tensor] => [
+  tensor(Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.3 + k)), [5, 4]),
+  tensor(Int32Array.from({ length: 5 }, (_, i) => (i + k) % 3), [5], 'int32'),
+];
+
+/** Trains 8 steps eagerly or compiled; returns the losses, final weights, the step's mode and the optimizer state. */
+async function train(make: () => Optimizer, compiled: boolean) {
+  const model = tidy(() => nn.sequential(nn.dense(4, 6, { seed: 1 }), nn.tanh(), nn.dense(6, 3, { seed: 2 })));
+  const opt = make();
+  const loss = losses.softmaxCrossEntropy;
+  const params = model.parameters();
+  const step = compileTrainStep(model, { loss, optimizer: opt });
+  const eager = (x: Tensor, y: Tensor) =>
+    tidy(() => {
+      const { value, grads } = valueAndGrad(() => loss(model.forward(x), y))(...params.map((p) => p.value));
+      opt.step(params, grads);
+      return value;
+    });
+  const curve: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    const [x, y] = batch(k);
+    const l = compiled ? step(x, y) : eager(x, y);
+    curve.push(await l.item());
+    dispose([l, x, y]);
+  }
+  const weights = params.map((p) => Array.from(p.value.dataSync()));
+  const state = Object.fromEntries([...opt.stateDict()].map(([k, t]) => [k, Array.from(t.dataSync())]));
+  const mode = step.mode;
+  const reason = step.reason;
+  step.invalidate();
+  opt.dispose();
+  model.dispose();
+  return { curve, weights, state, mode, reason };
+}
+
+describe('compiled training steps with the composed updates (useFusedUpdates(false))', () => {
+  const makers: Record<string, () => Optimizer> = {
+    Adam: () => new Adam({ lr: 0.05 }),
+    'Adam amsgrad, lecture ε': () => new Adam({ lr: 0.05, amsgrad: true, epsPlacement: 'inside', weightDecay: 0.01 }),
+    AdamW: () => new AdamW({ lr: 0.05, weightDecay: 0.1 }),
+    Adamax: () => new Adamax({ lr: 0.05 }),
+    'SGD momentum': () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true }),
+    RMSprop: () => new RMSprop({ lr: 0.01, centered: true }),
+  };
+  for (const [name, make] of Object.entries(makers)) {
+    it(`${name}: reaches mode 'graph' and equals the eager run bit for bit`, async () => {
+      const live = liveTensorCount();
+      const handles = memory().handles;
+      const eager = await train(make, false);
+      const compiled = await train(make, true);
+      expect(compiled.reason).toBeUndefined();
+      expect(compiled.mode).toBe('graph');
+      expect(compiled.curve).toEqual(eager.curve);
+      expect(compiled.weights).toEqual(eager.weights);
+      expect(compiled.state).toEqual(eager.state);
+      const steps = Object.entries(compiled.state).filter(([k]) => k.endsWith('.step'));
+      expect(steps.map(([, v]) => v)).toEqual(steps.map(() => [8]));
+      expect([liveTensorCount(), memory().handles]).toEqual([live, handles]);
+    });
+  }
+
+  it('with the fused kernel the step count is a host attribute, so compile runs eagerly (and still correctly)', async () => {
+    useFusedUpdates(true); // backend-cpu has adamUpdate
+    const compiled = await train(() => new Adam({ lr: 0.05 }), true);
+    expect(compiled.mode).toBe('eager');
+  });
+});
