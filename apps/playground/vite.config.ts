@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   base: './',
-  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  // onnxruntime-node is the Node runtime of backend-onnx; the page passes onnxruntime-web instead.
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, rollupOptions: { external: ['onnxruntime-node'] } },
   worker: { format: 'es' },
 });

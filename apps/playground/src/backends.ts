@@ -12,6 +12,10 @@ export const backendFactories: Record<Settings['backend'], () => Promise<Backend
     return webgpu();
   },
   onnx: async () => {
-    throw new Error('onnx-web: not available in this build');
+    const ort = await import('onnxruntime-web');
+    // Vite bundles the runtime's .wasm beside the page (ort.bundle refers to it by URL); one thread.
+    ort.env.wasm.numThreads = 1;
+    const { onnx } = await import('@backprop/backend-onnx');
+    return onnx({ ort: ort as never, provider: 'cpu' });
   },
 };

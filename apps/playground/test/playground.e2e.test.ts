@@ -100,10 +100,18 @@ describe('playground', () => {
     await page.close();
   }, 120_000);
 
-  it('trains XOR on WebGPU (Chromium\'s software adapter)', async () => {
+  it("trains XOR on WebGPU (Chromium's software adapter)", async () => {
     const gpuBrowser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--enable-features=Vulkan',
+        '--use-angle=swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await gpuBrowser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -119,12 +127,29 @@ describe('playground', () => {
       const state = await trainUntil(page, 0.9, 150_000);
       expect(state.error).toBe('');
       expect(state.testAccuracy).toBeGreaterThanOrEqual(0.9);
-      expect(await page.evaluate(() => (globalThis as unknown as { playground: { backend: string } }).playground.backend)).toBe('webgpu');
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { playground: { backend: string } }).playground.backend),
+      ).toBe('webgpu');
       await page.screenshot({ path: `${shots}xor-webgpu.png`, fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await gpuBrowser.close();
     }
+  }, 180_000);
+
+  it('trains XOR on ONNX Runtime Web (WebAssembly)', async () => {
+    const { page, errors } = await open();
+    await page.selectOption('select[name=data]', 'xor');
+    await page.fill('input[name=noise]', '0');
+    await page.fill('input[name=lr]', '0.03');
+    await page.fill('input[name=batchSize]', '32');
+    await page.selectOption('select[name=backend]', 'onnx');
+    const state = await trainUntil(page, 0.9, 150_000);
+    expect(state.error).toBe('');
+    expect(state.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    await page.screenshot({ path: `${shots}xor-onnx.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
   }, 180_000);
 
   it('reports a bad setting instead of failing silently', async () => {

@@ -1,6 +1,7 @@
 /** The backend itself: provider errors, storage, and `fit` on the lazy graph (one run per step). */
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
+import { Adam } from '@backprop/optimizers';
 import { describe, expect, it } from 'vitest';
 import { PlainSGD } from '../bench/adam.mjs';
 import { onnx } from '../src/index.js';
@@ -60,6 +61,51 @@ describe('onnx backend', () => {
     got.forEach((l, i) => expect(l).toBeCloseTo(want[i], 5));
     expect(b.stats.runs - runs).toBeLessThanOrEqual(3 * 4 + 1);
     expect(b.memory().handles).toBe(leftover);
+    await b.destroy?.();
+  });
+
+  it("fit runs compiled steps by default here (core's fit uses compileGraph), with @backprop/optimizers' Adam", async () => {
+    const data = {
+      x: rand(48 * 4, 5),
+      xShape: [48, 4],
+      y: Int32Array.from({ length: 48 }, (_, k) => (k * 7) % 3),
+      yShape: [48],
+    };
+    const train = async (backend: bp.Backend, compile?: boolean) => {
+      await bp.setBackend(backend);
+      const model = bp.nn.sequential(bp.nn.dense(4, 16, { seed: 1 }), bp.nn.relu(), bp.nn.dense(16, 3, { seed: 2 }));
+      const optimizer = new Adam({ lr: 0.01 });
+      const h = await bp.fit(model, data, {
+        loss: bp.losses.softmaxCrossEntropy,
+        optimizer,
+        batchSize: 16,
+        epochs: 4,
+        verbose: false,
+        shuffle: false,
+        ...(compile === undefined ? {} : { compile }),
+      });
+      const weights = await Promise.all(model.parameters().map(async (p) => Array.from(await p.value.data())));
+      model.dispose();
+      optimizer.dispose();
+      return { losses: h.epochs.map((e) => e.loss), weights };
+    };
+    const want = await train(cpu()); // eager, backend-cpu's fused adamUpdate
+    const b = await onnx({ threads: 2 });
+    const original = b.compileGraph;
+    let graphs = 0;
+    b.compileGraph = (g) => {
+      graphs++;
+      return original(g);
+    };
+    const runs = b.stats.runs;
+    const got = await train(b);
+    expect(graphs).toBe(1); // one graph for the only batch shape, used from the third step on
+    expect(b.stats.runs - runs).toBeLessThanOrEqual(4 * 3 + 2);
+    got.losses.forEach((l, i) => expect(l).toBeCloseTo(want.losses[i], 5));
+    got.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(want.weights.flat()[i], 5));
+    await train(b, false);
+    expect(graphs).toBe(1); // compile: false never compiles
+    expect(b.memory().handles).toBe(0);
     await b.destroy?.();
   });
 });
