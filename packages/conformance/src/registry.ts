@@ -4,6 +4,7 @@ import type { ConformanceCase } from './case.js';
 import { activationCases } from './cases/activations.js';
 import { binaryCases } from './cases/binary.js';
 import { compareCases } from './cases/compare.js';
+import { compileCases } from './cases/compile.js';
 import { errorCases } from './cases/errors.js';
 import { goldenCases } from './cases/golden.js';
 import { gradientCases } from './cases/gradients.js';
@@ -40,6 +41,7 @@ export function allCases(): readonly ConformanceCase[] {
     ...goldenCases(),
     ...gradientCases,
     ...trainingCases,
+    ...compileCases,
   ];
   const seen = new Set<string>();
   for (const c of cases) {

@@ -37,7 +37,7 @@ export class SuiteAdam implements Optimizer {
   step(params: readonly Parameter[], grads: readonly Tensor[]): void {
     const { lr, beta1, beta2, eps } = this;
     const get = (k: string, like: Tensor) => this.#state.get(k) ?? core.zerosLike(like);
-    const t = core.add(get('t', core.scalar(0)), 1);
+    const t = core.add(this.#state.get('t') ?? core.scalar(0), 1);
     const bc1 = core.sub(1, core.pow(core.scalar(beta1), t));
     const bc2 = core.sqrt(core.sub(1, core.pow(core.scalar(beta2), t)));
     const next = new Map<string, Tensor>([['t', t]]);
