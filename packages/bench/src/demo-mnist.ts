@@ -7,7 +7,7 @@ import { trainMnist } from './demo/train-mnist.js';
 async function main(): Promise<void> {
   await setBackend(cpu());
   const { train, test } = await mnist.load({ trainSize: 8000, testSize: 2000 });
-  console.log(`MNIST: ${train.xShape[0]} training and ${test.xShape[0]} test digits; MLP 784-256-10 on backend-cpu`);
+  console.log(`MNIST: ${train.xShape[0]} training and ${test.xShape[0]} test digits; MLP 784-512-10 on backend-cpu`);
   const result = await trainMnist({ train, test });
   console.log(`optimizer: ${result.optimizer}; ${result.seconds.toFixed(1)} s`);
   console.log(`test accuracy: ${(result.accuracy * 100).toFixed(1)}%`);

@@ -39,6 +39,7 @@ export { type CheckpointInfo, type CheckpointOptions, checkpoint, resumeFrom } f
 export type { ArrayDataset } from './train/dataset.js';
 export { type EvaluateOptions, evaluate, predict } from './train/evaluate.js';
 export { type FitOptions, fit, type History } from './train/fit.js';
+export { type MeasureStepOptions, measureTrainingStep, type StepMemory } from './train/measure-step.js';
 export { accuracySum, type MetricFn, type MetricName, metrics, mseSum } from './train/metrics.js';
 export type { Optimizer, Penalty } from './train/optimizer.js';
 export { ProgressBar } from './train/progress.js';

@@ -34,3 +34,24 @@ describe('summary', () => {
     expect(nn.sequential(nn.relu()).summary({ inputShape: [3] }).layers[0].outputShape).toEqual([1, 3]);
   });
 });
+
+describe('measureTrainingStep', () => {
+  it('measures the peak memory of a step on the backend beside the estimate', async () => {
+    const { measureTrainingStep, losses } = await import('@backprop/core');
+    const model = nn.sequential(nn.dense(64, 128, { seed: 1 }), nn.relu(), nn.dense(128, 10, { seed: 2 }));
+    const sgd = {
+      lr: 0.1,
+      step(params: readonly import('@backprop/core').Parameter[], grads: readonly import('@backprop/core').Tensor[]) {
+        for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(0.1)));
+      },
+      stateDict: () => new Map(),
+      loadStateDict() {},
+      dispose() {},
+    };
+    const m = await measureTrainingStep(model, { batchSize: 32, loss: losses.softmaxCrossEntropy, optimizer: sgd });
+    const kept = m.estimate.bytes.activations + m.estimate.bytes.gradients;
+    expect(m.bytesBefore).toBeGreaterThanOrEqual(m.estimate.bytes.parameters);
+    expect(m.measuredStepBytes).toBeGreaterThan(0.5 * kept);
+    expect(m.measuredStepBytes).toBeLessThan(6 * kept);
+  });
+});

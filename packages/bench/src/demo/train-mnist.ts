@@ -1,5 +1,5 @@
 /** The MNIST demo's training function: an MLP on the `mnist` package's digits, trained with `fit` and scored with `evaluate`. */
-import { type ArrayDataset, evaluate, fit, type History, losses, nn, type Optimizer, tidy } from '@backprop/core';
+import { type ArrayDataset, evaluate, fit, type History, losses, nn, onEpochEnd, type Optimizer, tidy } from '@backprop/core';
 import { LocalSgd } from '../local-sgd.js';
 import { loadOptimizersPackage } from '../optimizer-choice.js';
 
@@ -7,9 +7,13 @@ import { loadOptimizersPackage } from '../optimizer-choice.js';
 export interface TrainMnistOptions {
   train: ArrayDataset;
   test: ArrayDataset;
-  /** Hidden units of the one hidden layer (default 256). */
+  /** Hidden units of the one hidden layer (default 512). */
   hidden?: number;
+  /** Passes over the data (default 15). */
   epochs?: number;
+  /** The last `fineTuneEpochs` epochs run at a tenth of the learning rate (default 3). */
+  fineTuneEpochs?: number;
+  /** Examples per step (default 64). */
   batchSize?: number;
   /** Learning rate; default depends on the optimizer found (Adam 1e-3, momentum SGD 0.05, plain SGD 0.1). */
   lr?: number;
@@ -46,8 +50,9 @@ export async function demoOptimizer(lr?: number): Promise<{ optimizer: Optimizer
 }
 
 /**
- * Trains `dense(784, hidden), relu, dense(hidden, 10)` on `train` with softmax cross-entropy and
- * returns its accuracy on `test`. Needs a backend set (`await setBackend(cpu())`).
+ * Trains `dense(784, hidden), relu, dense(hidden, 10)` on `train` with softmax cross-entropy
+ * (the last `fineTuneEpochs` epochs at lr/10) and returns its accuracy on `test`.
+ * Needs a backend set (`await setBackend(cpu())`).
  */
 export async function trainMnist({
   train,

@@ -179,7 +179,7 @@ export const compileCases: ConformanceCase[] = [
     kernels: ['mul'],
     run: async () => {
       let k = 0;
-      const f = core.compile((x: Tensor) => core.mul(x, ++k));
+      const f = core.compile((x: Tensor) => core.tidy(() => core.mul(x, ++k)));
       const x = core.tensor([1, -2]);
       try {
         for (let i = 1; i <= 5; i++)
