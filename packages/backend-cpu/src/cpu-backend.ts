@@ -2,14 +2,13 @@
 import {
   type Backend,
   BackendError,
+  checkWrite,
   type DType,
-  DTypeError,
+  FUSED_KERNEL_DTYPES,
   type Handle,
   type KernelTable,
-  type MemoryInfo,
-  matchesDType,
+  MemoryCounter,
   type Shape,
-  sizeOf,
   type TypedArray,
 } from '@backprop/core';
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
@@ -70,13 +69,11 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   const fast = createFastPaths(options);
   const selected = fast.engine && fast.runtime ? simdKernels(fast.engine, fast.runtime) : kernels;
   const owned = new WeakSet<CpuHandle>();
-  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+  const memory = new MemoryCounter();
 
   const track = (handle: CpuHandle): CpuHandle => {
     owned.add(handle);
-    memory.bytes += handle.values.byteLength;
-    memory.handles++;
-    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    memory.add(handle.values.byteLength);
     return handle;
   };
 
@@ -100,21 +97,9 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   return {
     name: 'cpu',
     kernels: table as unknown as KernelTable,
-    dtypes: {
-      softmax: ['float32'],
-      logSoftmax: ['float32'],
-      softmaxCrossEntropy: ['float32'],
-      dense: ['float32'],
-      sgdUpdate: ['float32'],
-      adamUpdate: ['float32'],
-    },
+    dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
-      if (!matchesDType(values, dtype)) {
-        throw new DTypeError(`cpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
-      }
-      if (values.length !== sizeOf(shape)) {
-        throw new BackendError(`cpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
-      }
+      checkWrite('cpu', values, shape, dtype);
       return track(new CpuHandle(values.slice()));
     },
     read: async (handle: Handle) => own('cpu.read', handle).slice(),
@@ -124,16 +109,13 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
         throw new BackendError('cpu.dispose: the handle does not belong to this backend');
       }
       if (handle.disposed) return;
-      memory.bytes -= handle.values.byteLength;
-      memory.handles--;
+      memory.remove(handle.values.byteLength);
       handle.disposed = true;
       recycle(handle.values);
       handle.values = new Uint8Array(0);
     },
-    memory: () => ({ ...memory }),
-    resetPeak(): void {
-      memory.peakBytes = memory.bytes;
-    },
+    memory: () => memory.info(),
+    resetPeak: () => memory.resetPeak(),
     sync: async () => {},
     paths: fast.paths,
     ready: fast.ready,

@@ -1,5 +1,6 @@
 /**
- * Benchmark (not a test): MLP 784-512-512-10, batch 128, Adam, one training step on the ONNX
+ * Benchmark (not a test): MLP 784-512-512-10, batch 128, Adam (@backprop/optimizers: its composed
+ * update keeps the step count in a tensor, so the step compiles), one training step on the ONNX
  * backend — compiled (one ONNX Runtime run per step) and eager (lazy graph, one run per loss
  * read) — beside PyTorch CPU in the same run, and ONNX Runtime's own MatMul GFLOP/s at 1024³.
  * Run after building: `node packages/backend-onnx/bench/step.mjs [threads]` (default 2).
@@ -7,11 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as bp from '@backprop/core';
+import { Adam } from '@backprop/optimizers';
 import ort from 'onnxruntime-node';
-import { compileTrainStep } from '../../core/dist/compile/index.js';
 import { onnx } from '../dist/index.js';
 import { encodeModel } from '../dist/proto/onnx.js';
-import { TensorAdam } from './adam.mjs';
 
 const threads = Number(process.argv[2] ?? 2);
 const STEPS = 40;
@@ -49,7 +49,7 @@ function setup() {
   const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 512), nn.relu(), nn.dense(512, 10));
   const x = bp.keep(bp.randomUniform([128, 784]));
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128]), 10), 'int32'));
-  return { model, x, y, optimizer: new TensorAdam({ lr: 1e-3 }) };
+  return { model, x, y, optimizer: new Adam({ lr: 1e-3 }) };
 }
 
 async function timeSteps(step) {
@@ -61,7 +61,7 @@ async function timeSteps(step) {
 
 async function compiledMs() {
   const { model, x, y, optimizer } = setup();
-  const step = compileTrainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer });
+  const step = bp.compileTrainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer });
   const ms = await timeSteps(async () => {
     const l = step(x, y);
     await l.data();

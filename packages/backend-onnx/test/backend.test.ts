@@ -3,9 +3,10 @@ import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { Adam } from '@backprop/optimizers';
 import { describe, expect, it } from 'vitest';
-import { PlainSGD } from '../bench/adam.mjs';
+
 import { onnx } from '../src/index.js';
 import { rand } from './compare.js';
+import { PlainSGD } from './plain-sgd.js';
 
 describe('onnx backend', () => {
   it('a missing CUDA provider is a BackendError that says how to install it', async () => {
@@ -43,7 +44,7 @@ describe('onnx backend', () => {
       const model = bp.nn.sequential(bp.nn.dense(4, 16, { seed: 1 }), bp.nn.relu(), bp.nn.dense(16, 3, { seed: 2 }));
       const h = await bp.fit(model, data, {
         loss: bp.losses.softmaxCrossEntropy,
-        optimizer: new PlainSGD({ lr: 0.2 }) as bp.Optimizer,
+        optimizer: new PlainSGD({ lr: 0.2 }),
         batchSize: 16,
         epochs: 3,
         verbose: false,

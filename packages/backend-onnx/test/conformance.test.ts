@@ -1,4 +1,4 @@
-/** @backprop/conformance on ONNX Runtime: the CPU provider always, WebGPU when an adapter exists (lavapipe in CI). */
+/** @backprop/conformance on ONNX Runtime's CPU provider: the whole suite, compiled mode included. */
 import { runConformance } from '@backprop/conformance';
 import { onnx } from '../src/index.js';
 

@@ -2,11 +2,11 @@
 import {
   type Backend,
   BackendError,
+  checkWrite,
   type DType,
-  DTypeError,
+  FUSED_KERNEL_DTYPES,
   type Handle,
-  type MemoryInfo,
-  matchesDType,
+  MemoryCounter,
   type OutputInfo,
   type Shape,
   sizeOf,
@@ -74,14 +74,12 @@ export async function webgpu({
   const gpu = new GpuContext(acquired.device, { batchSize, debug, maxPooledBytes });
   const owner = {};
   const live = new Set<GpuHandle>();
-  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+  const memory = new MemoryCounter();
 
   const track = (buffer: GPUBuffer, bytes: number): GpuHandle => {
     const handle = new GpuHandle(buffer, bytes, owner);
     live.add(handle);
-    memory.bytes += bytes;
-    memory.handles++;
-    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    memory.add(bytes);
     return handle;
   };
 
@@ -114,23 +112,10 @@ export async function webgpu({
     device: acquired.device,
     adapterDescription: acquired.description,
     kernels: bindKernels(context),
-    dtypes: {
-      softmax: ['float32'],
-      logSoftmax: ['float32'],
-      softmaxCrossEntropy: ['float32'],
-      dense: ['float32'],
-      sgdUpdate: ['float32'],
-      adamUpdate: ['float32'],
-    },
+    dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       gpu.check('webgpu.write');
-      if (!matchesDType(values, dtype)) {
-        throw new DTypeError(
-          `webgpu.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`,
-        );
-      }
-      if (values.length !== sizeOf(shape))
-        throw new BackendError(`webgpu.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      checkWrite('webgpu', values, shape, dtype);
       const bytes = values.length * 4;
       checkSize('webgpu.write', bytes);
       const buffer = gpu.pool.acquireForWrite(bytes);
@@ -152,14 +137,11 @@ export async function webgpu({
       if (handle.disposed) return;
       handle.disposed = true;
       live.delete(handle);
-      memory.bytes -= handle.bytes;
-      memory.handles--;
+      memory.remove(handle.bytes);
       gpu.pool.release(handle.buffer);
     },
-    memory: () => ({ ...memory }),
-    resetPeak(): void {
-      memory.peakBytes = memory.bytes;
-    },
+    memory: () => memory.info(),
+    resetPeak: () => memory.resetPeak(),
     sync: () => gpu.sync(),
     async destroy(): Promise<void> {
       await gpu.destroy();
@@ -168,8 +150,7 @@ export async function webgpu({
         h.buffer.destroy();
       }
       live.clear();
-      memory.bytes = 0;
-      memory.handles = 0;
+      memory.clear();
       if (acquired.owned) acquired.device.destroy();
       acquired.release();
     },

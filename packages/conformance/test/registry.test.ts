@@ -19,8 +19,35 @@ describe('the case registry', () => {
 
   it('has the families the design asks for', () => {
     const families = new Set(listCases().map((c) => c.id.split('/')[0]));
-    for (const f of ['exp', 'matmul', 'grad', 'golden', 'random', 'errors', 'memory', 'storage', 'optional', 'train'])
+    for (const f of [
+      'exp',
+      'matmul',
+      'grad',
+      'golden',
+      'random',
+      'errors',
+      'memory',
+      'storage',
+      'optional',
+      'train',
+      'compile',
+    ])
       expect(families).toContain(f);
+  });
+
+  it('covers compiled mode: compile(fn), compiled training steps, state, retracing, fallback and leaks', () => {
+    const ids = listCases()
+      .map((c) => c.id)
+      .filter((id) => id.startsWith('compile/'));
+    expect(ids).toEqual([
+      'compile/pure-function',
+      'compile/train-step-sgd',
+      'compile/train-step-adam',
+      'compile/state-roundtrip',
+      'compile/retrace-on-shape',
+      'compile/eager-fallback-reason',
+      'compile/no-leaks',
+    ]);
   });
 });
 

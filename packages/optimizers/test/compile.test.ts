@@ -28,8 +28,15 @@ afterEach(() => {
 });
 
 const batch = (k: number): [Tensor, Tensor] => [
-  tensor(Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.3 + k)), [5, 4]),
-  tensor(Int32Array.from({ length: 5 }, (_, i) => (i + k) % 3), [5], 'int32'),
+  tensor(
+    Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.3 + k)),
+    [5, 4],
+  ),
+  tensor(
+    Int32Array.from({ length: 5 }, (_, i) => (i + k) % 3),
+    [5],
+    'int32',
+  ),
 ];
 
 /** Trains 8 steps eagerly or compiled; returns the losses, final weights, the step's mode and the optimizer state. */

@@ -93,6 +93,21 @@ const cast: Lowering = (b, [x], _attrs, out) => {
   );
 };
 
+/**
+ * 1/(1 + e⁻ˣ), not ONNX Sigmoid: ONNX Runtime's CPU Sigmoid is an approximation that returns 0
+ * below x ≈ −18 (sigmoid(−20) = 2.06e-9 here, as in backend-cpu and PyTorch).
+ */
+export function sigmoidOf(b: GraphBuilder, x: string): string {
+  return b.op('Reciprocal', [b.op('Add', [b.scalar(1, 'float32'), b.op('Exp', [b.op('Neg', [x])])])]);
+}
+
+/** where: ONNX Runtime has no bool Where, so bool values are selected as int32 and cast back. */
+const where: Lowering = (b, [c, x, y], _attrs, out) => {
+  if (out.dtype !== 'bool') return select(b, c.name, x.name, y.name);
+  const wide = (v: string) => b.op('Cast', [v], { to: { i: 6 } });
+  return b.op('Cast', [select(b, c.name, wide(x.name), wide(y.name))], { to: { i: 9 } });
+};
+
 /** Elementwise lowerings by kernel name. */
 export const elementwise: Record<string, Lowering> = {
   neg: simple('Neg'),
@@ -103,7 +118,7 @@ export const elementwise: Record<string, Lowering> = {
   sqrt: simple('Sqrt'),
   reciprocal: simple('Reciprocal'),
   tanh: simple('Tanh'),
-  sigmoid: simple('Sigmoid'),
+  sigmoid: (b, [x]) => sigmoidOf(b, x.name),
   sin: simple('Sin'),
   cos: simple('Cos'),
   floor: simple('Floor'),
@@ -120,6 +135,6 @@ export const elementwise: Record<string, Lowering> = {
   greaterEqual: compare('GreaterOrEqual'),
   less: compare('Less'),
   lessEqual: compare('LessOrEqual'),
-  where: (b, [c, x, y]) => select(b, c.name, x.name, y.name),
+  where,
   cast,
 };

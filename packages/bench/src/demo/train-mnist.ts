@@ -1,5 +1,15 @@
 /** The MNIST demo's training function: an MLP on the `mnist` package's digits, trained with `fit` and scored with `evaluate`. */
-import { type ArrayDataset, evaluate, fit, type History, losses, nn, onEpochEnd, type Optimizer, tidy } from '@backprop/core';
+import {
+  type ArrayDataset,
+  evaluate,
+  fit,
+  type History,
+  losses,
+  nn,
+  type Optimizer,
+  onEpochEnd,
+  tidy,
+} from '@backprop/core';
 import { LocalSgd } from '../local-sgd.js';
 import { loadOptimizersPackage } from '../optimizer-choice.js';
 
@@ -57,8 +67,9 @@ export async function demoOptimizer(lr?: number): Promise<{ optimizer: Optimizer
 export async function trainMnist({
   train,
   test,
-  hidden = 256,
-  epochs = 8,
+  hidden = 512,
+  epochs = 15,
+  fineTuneEpochs = 3,
   batchSize = 64,
   lr,
   seed = 0,
@@ -70,6 +81,10 @@ export async function trainMnist({
     nn.sequential(nn.dense(784, hidden, { seed }), nn.relu(), nn.dense(hidden, 10, { seed: seed + 2 })),
   );
   const { optimizer, name } = await demoOptimizer(lr);
+  const base = optimizer.lr;
+  const fineTune = onEpochEnd((epoch) => {
+    optimizer.lr = epoch + 1 >= epochs - fineTuneEpochs ? base / 10 : base;
+  });
   try {
     const history = await fit(model, train, {
       loss: losses.softmaxCrossEntropy,
@@ -78,6 +93,7 @@ export async function trainMnist({
       epochs,
       seed,
       metrics: ['accuracy'],
+      callbacks: [fineTune],
       verbose,
     });
     const scores = await evaluate(model, test, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] });

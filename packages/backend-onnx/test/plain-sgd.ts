@@ -1,0 +1,18 @@
+/** Test helper: plain SGD, θ −= lr·g, with no state (a minimal third-party optimizer). */
+import { mul, type Optimizer, type Parameter, sub, type Tensor } from '@backprop/core';
+
+/** θ −= lr·g; no state. */
+export class PlainSGD implements Optimizer {
+  lr: number;
+  constructor({ lr = 0.1 }: { lr?: number } = {}) {
+    this.lr = lr;
+  }
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    params.forEach((p, i) => p.assign(sub(p.value, mul(grads[i], this.lr))));
+  }
+  stateDict(): Map<string, Tensor> {
+    return new Map();
+  }
+  loadStateDict(): void {}
+  dispose(): void {}
+}

@@ -1,0 +1,65 @@
+/** Pieces every backend needs, shared through core so backends do not repeat them. */
+import type { MemoryInfo } from './backend.js';
+import { type DType, matchesDType, type TypedArray } from './dtype.js';
+import { BackendError, DTypeError, formatShape } from './errors.js';
+import type { KernelName } from './kernels/spec.js';
+import { type Shape, sizeOf } from './shape.js';
+
+/** The fused optional kernels are float32-only; backends declare this as their `dtypes`. */
+export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> = {
+  softmax: ['float32'],
+  logSoftmax: ['float32'],
+  softmaxCrossEntropy: ['float32'],
+  dense: ['float32'],
+  sgdUpdate: ['float32'],
+  adamUpdate: ['float32'],
+};
+
+/** Throws unless `values` is the typed array of `dtype` and fills `shape` (for `Backend.write`). */
+export function checkWrite(backend: string, values: TypedArray, shape: Shape, dtype: DType): void {
+  if (!matchesDType(values, dtype)) {
+    throw new DTypeError(
+      `${backend}.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`,
+    );
+  }
+  if (values.length !== sizeOf(shape)) {
+    throw new BackendError(`${backend}.write: ${values.length} values do not fill shape ${formatShape(shape)}`);
+  }
+}
+
+/** Counts a backend's live handles and bytes, and the peak, for `Backend.memory()`. */
+export class MemoryCounter {
+  #bytes = 0;
+  #handles = 0;
+  #peak = 0;
+
+  /** A handle of `bytes` was made. */
+  add(bytes: number): void {
+    this.#bytes += bytes;
+    this.#handles++;
+    this.#peak = Math.max(this.#peak, this.#bytes);
+  }
+
+  /** A handle of `bytes` was freed. */
+  remove(bytes: number): void {
+    this.#bytes -= bytes;
+    this.#handles--;
+  }
+
+  /** What is held now. */
+  info(): Required<MemoryInfo> {
+    return { bytes: this.#bytes, handles: this.#handles, peakBytes: this.#peak };
+  }
+
+  /** Restarts the peak from the current bytes. */
+  resetPeak(): void {
+    this.#peak = this.#bytes;
+  }
+
+  /** Forgets everything (after the backend released all storage). */
+  clear(): void {
+    this.#bytes = 0;
+    this.#handles = 0;
+    this.#peak = 0;
+  }
+}
