@@ -3,14 +3,14 @@ import {
   type Backend,
   BackendError,
   type CompiledGraph,
+  checkWrite,
   type DType,
-  DTypeError,
+  FUSED_KERNEL_DTYPES,
   type Graph,
   type Handle,
   type KernelName,
   type KernelTable,
-  type MemoryInfo,
-  matchesDType,
+  MemoryCounter,
   type OutputInfo,
   philoxUniform,
   type Shape,
@@ -98,14 +98,12 @@ export async function onnx({
 function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   const owned = new WeakSet<OnnxHandle>();
   const livePending = new Set<OnnxHandle>();
-  const memory: Required<MemoryInfo> = { bytes: 0, handles: 0, peakBytes: 0 };
+  const memory = new MemoryCounter();
   let chain: Promise<void> = Promise.resolve();
 
   const track = (h: OnnxHandle): OnnxHandle => {
     owned.add(h);
-    memory.bytes += h.bytes;
-    memory.handles++;
-    memory.peakBytes = Math.max(memory.peakBytes, memory.bytes);
+    memory.add(h.bytes);
     if (h.pending) livePending.add(h);
     return h;
   };
@@ -181,19 +179,10 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     runtime,
     stats: runtime.stats,
     kernels: table as unknown as KernelTable,
-    dtypes: {
-      softmax: ['float32'],
-      logSoftmax: ['float32'],
-      softmaxCrossEntropy: ['float32'],
-      dense: ['float32'],
-      sin: ['float32'],
-      cos: ['float32'],
-    },
+    // ONNX Runtime's Sin and Cos take floats only.
+    dtypes: { ...FUSED_KERNEL_DTYPES, sin: ['float32'], cos: ['float32'] },
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
-      if (!matchesDType(values, dtype))
-        throw new DTypeError(`onnx.write: values must be the typed array of ${dtype}, got ${values.constructor.name}`);
-      if (values.length !== sizeOf(shape))
-        throw new BackendError(`onnx.write: ${values.length} values do not fill shape [${shape.join(',')}]`);
+      checkWrite('onnx', values, shape, dtype);
       return track(leaf(values.slice(), shape, dtype));
     },
     // Values already on the host (written, or produced by a finished run) read synchronously;
@@ -223,15 +212,12 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
         throw new BackendError('onnx.dispose: the handle does not belong to this backend');
       if (handle.disposed) return;
       handle.disposed = true;
-      memory.bytes -= handle.bytes;
-      memory.handles--;
+      memory.remove(handle.bytes);
       livePending.delete(handle);
       if (handle.users === 0) handle.release();
     },
-    memory: () => ({ ...memory }),
-    resetPeak(): void {
-      memory.peakBytes = memory.bytes;
-    },
+    memory: () => memory.info(),
+    resetPeak: () => memory.resetPeak(),
     sync: flush,
     flush,
     adopt: (value: OrtTensor, shape: Shape, dtype: DType) => {

@@ -34,6 +34,7 @@ export async function runBench({
   lr,
   log = (line) => process.stderr.write(`${line}\n`),
 }: RunBenchOptions): Promise<{ results: BenchResults; reports: BenchmarkReport[] }> {
+  const host = machine(); // before the run, so the load average is not our own
   const unknown = only.filter((id) => !systems.some((s) => s.id === id));
   if (unknown.length)
     throw new ValueError(`bench: unknown system ${unknown.join(', ')}; known: ${systems.map((s) => s.id).join(', ')}`);
@@ -67,7 +68,7 @@ export async function runBench({
   const results: BenchResults = {
     schema: 1,
     date: new Date().toISOString(),
-    machine: machine(),
+    machine: host,
     options: { quick, only: [...only], optimizer: spec },
     systems: described,
     benchmarks: reports.map(({ table: _table, ...rest }) => rest),

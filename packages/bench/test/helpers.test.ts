@@ -4,6 +4,7 @@ import { Parameter, setBackend, tensor } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli-options.js';
 import { LocalSgd } from '../src/local-sgd.js';
+import { toJsonText } from '../src/report/results-file.js';
 import { fmt, formatTable, ratio } from '../src/report/table.js';
 import { median, summarize } from '../src/timing.js';
 import { mlpStepFlops, mlpWorkload } from '../src/workload.js';
@@ -53,7 +54,7 @@ describe('tables', () => {
   });
   it('formats numbers', () => {
     expect(fmt(12345.6)).toBe('12,346');
-    expect(fmt(2.71828)).toBe('2.72');
+    expect(fmt(1.23456)).toBe('1.23');
     expect(fmt(undefined)).toBe('—');
     expect(ratio(3.456)).toBe('3.46×');
   });
@@ -95,5 +96,14 @@ describe('LocalSgd', () => {
     expect(() => sgd.step([p], [tensor([1, 2, 3])])).toThrow(/shape/);
     expect(Array.from(p.value.dataSync())).toEqual([0, 3]);
     expect(() => new LocalSgd({ lr: 0 })).toThrow(/lr/);
+  });
+});
+
+describe('toJsonText', () => {
+  it('puts short arrays of plain values on one line, as biome formats JSON', () => {
+    expect(toJsonText({ a: ['x', 'y'], b: { c: [1, 2] }, d: [] })).toBe(
+      '{\n  "a": ["x", "y"],\n  "b": {\n    "c": [1, 2]\n  },\n  "d": []\n}\n',
+    );
+    expect(toJsonText({ a: ['x'.repeat(70), 'y'.repeat(70)] })).toContain('[\n');
   });
 });

@@ -16,7 +16,7 @@ import {
   valueAndGrad,
 } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Adam, Adamax, AdamW, RMSprop, SGD, useFusedUpdates } from '../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, RMSprop, SGD, useFusedUpdates } from '../src/index.js';
 
 let was = true;
 beforeEach(async () => {
@@ -76,7 +76,10 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
     AdamW: () => new AdamW({ lr: 0.05, weightDecay: 0.1 }),
     Adamax: () => new Adamax({ lr: 0.05 }),
     'SGD momentum': () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true }),
+    'SGD lecture momentum': () => new SGD({ lr: 0.1, momentum: 0.5, form: 'lecture', weightDecay: 0.01 }),
     RMSprop: () => new RMSprop({ lr: 0.01, centered: true }),
+    Adagrad: () => new Adagrad({ lr: 0.1 }),
+    Adadelta: () => new Adadelta({ lr: 1 }),
   };
   for (const [name, make] of Object.entries(makers)) {
     it(`${name}: reaches mode 'graph' and equals the eager run bit for bit`, async () => {

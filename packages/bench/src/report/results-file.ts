@@ -1,6 +1,6 @@
 /** Writes the JSON results: bench-results/<date>.json and latest.json at the repository root, plus the committed copy for the docs. */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchmarkReport, Skip } from '../benchmark.js';
@@ -15,7 +15,15 @@ export const committedResults = fileURLToPath(new URL('../../results/latest.json
 export interface BenchResults {
   schema: 1;
   date: string;
-  machine: { cpu: string; cores: number; memoryGB: number; node: string; platform: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGB: number;
+    node: string;
+    platform: string;
+    /** The 1-minute load average when the run started: above the core count, other work competed for the CPU. */
+    loadAverage1m: number;
+  };
   options: { quick: boolean; only: string[]; optimizer: OptimizerSpec };
   systems: Record<string, Record<string, string | number | boolean>>;
   benchmarks: Omit<BenchmarkReport, 'table'>[];
@@ -30,7 +38,23 @@ export function machine(): BenchResults['machine'] {
     memoryGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
   };
+}
+
+/** JSON with 2-space indents and short arrays of plain values on one line, as the repository's formatter (biome) writes it. */
+export function toJsonText(value: unknown, lineWidth = 120): string {
+  const text = JSON.stringify(value, null, 2).replace(
+    /^( *)(.*)\[\n((?:\1 {2}[^\n[\]{}]*\n)+)\1\]/gm,
+    (whole, indent: string, head: string, body: string) => {
+      const line = `${indent}${head}[${body
+        .trim()
+        .split(/,?\n\s*/)
+        .join(', ')}]`;
+      return line.length <= lineWidth ? line : whole;
+    },
+  );
+  return `${text}\n`;
 }
 
 /**
@@ -46,7 +70,7 @@ export async function writeResults(
   const paths = [join(dir, `${stamp}.json`), join(dir, 'latest.json')];
   if (committed) paths.push(committedResults);
   if (extra) paths.push(resolve(extra));
-  const text = `${JSON.stringify(results, null, 2)}\n`;
+  const text = toJsonText(results);
   for (const p of paths) {
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, text);

@@ -65,6 +65,8 @@ export interface History {
   epochs: EpochLogs[];
   /** Why training stopped early, if it did. */
   stopReason?: string;
+  /** True when the steps ran as a compiled graph (see `FitOptions.compile`). */
+  compiled: boolean;
 }
 
 function batchTensors(ds: ArrayDataset): [Tensor, Tensor] {
@@ -119,7 +121,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
   if (n === 0) throw new ValueError('fit: the training set is empty');
   const batchSize = resolveBatchSize(options.batchSize ?? 32, n);
 
-  const history: History = { epochs: [] };
+  const history: History = { epochs: [], compiled: false };
   let stopRequested: string | undefined;
   const ctx: TrainingContext = {
     model,
@@ -178,6 +180,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     bar?.epochEnd(epoch, logs, seconds, n / Math.max(seconds, 1e-9));
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
+  history.compiled = runner.compiled && runner.mode() === 'graph';
   runner.dispose();
   if (stopRequested) history.stopReason = stopRequested;
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx);

@@ -16,7 +16,11 @@ export interface Optimizer {
    * than at θ (the lecture's Nesterov look-ahead at θ + αv). Optional.
    */
   beforeGradient?(params: readonly Parameter[]): void;
-  /** The optimizer's state (step count, moments) by name, for checkpoints. */
+  /**
+   * The optimizer's state (step count, moments) by name, for checkpoints and compiled steps.
+   * The tensors belong to the optimizer (as `Module.stateDict()`'s belong to the module): read
+   * them, do not dispose them.
+   */
   stateDict(): Map<string, Tensor>;
   /** Restores state saved by `stateDict`. */
   loadStateDict(state: ReadonlyMap<string, Tensor>): void;

@@ -30,6 +30,8 @@ export interface StepSetup {
 /** Runs steps; `run` returns [loss, ...metric sums] of the batch, or throws `onNonFinite`'s error. */
 export interface StepRunner {
   readonly compiled: boolean;
+  /** 'graph' once compiled steps run as a graph; 'eager' otherwise. */
+  mode(): 'graph' | 'eager' | 'tracing';
   run(x: Tensor, y: Tensor, onNonFinite: (loss: number) => Error): Promise<number[]>;
   /** Frees what the runner holds (compiled graphs and their constants). */
   dispose(): void;
@@ -56,6 +58,7 @@ async function read(ts: Tensor[]): Promise<number[]> {
 export function eagerStep(s: StepSetup): StepRunner {
   return {
     compiled: false,
+    mode: () => 'eager',
     async run(x, y, onNonFinite) {
       const step = tidy(() => forwardBackward(s, x, y));
       const values = await read([step.value, ...step.measured]);
@@ -88,6 +91,7 @@ export function compiledStep(s: StepSetup): StepRunner {
   let lr = s.optimizer.lr;
   return {
     compiled: true,
+    mode: () => fn.mode,
     async run(x, y, onNonFinite) {
       if (s.optimizer.lr !== lr) {
         fn.invalidate();
