@@ -3,45 +3,20 @@
  * update keeps the step count in a tensor, so the step compiles), one training step on the ONNX
  * backend — compiled (one ONNX Runtime run per step) and eager (lazy graph, one run per loss
  * read) — beside PyTorch CPU in the same run, and ONNX Runtime's own MatMul GFLOP/s at 1024³.
- * Run after building: `node packages/backend-onnx/bench/step.mjs [threads]` (default 2).
+ * Run after building (this package and packages/bench, which holds the matmul measurement):
+ * `node packages/backend-onnx/bench/step.mjs [threads]` (default 2). `pnpm bench` measures the
+ * same rows (backprop-onnx, backprop-onnx-eager, torch-cpu) on the bench's shared workload.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as bp from '@backprop/core';
 import { Adam } from '@backprop/optimizers';
-import ort from 'onnxruntime-node';
+// ONNX Runtime's own MatMul rate (a one-node model) is shared with `pnpm bench` (packages/bench).
+import { ortMatmulGflops } from '../../bench/dist/ort-matmul.js';
 import { onnx } from '../dist/index.js';
-import { encodeModel } from '../dist/proto/onnx.js';
 
 const threads = Number(process.argv[2] ?? 2);
 const STEPS = 40;
-
-async function matmulGflops() {
-  const n = 1024;
-  const v = { type: 1, dims: [n, n] };
-  const model = encodeModel({
-    name: 'mm',
-    nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
-    initializers: [],
-    inputs: [
-      { name: 'a', ...v },
-      { name: 'b', ...v },
-    ],
-    outputs: [{ name: 'c', ...v }],
-  });
-  const s = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const feeds = {
-    a: new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]),
-    b: new ort.Tensor('float32', new Float32Array(n * n).fill(0.25), [n, n]),
-  };
-  for (let i = 0; i < 3; i++) await s.run(feeds);
-  const reps = 20;
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) await s.run(feeds);
-  const ms = (performance.now() - t0) / reps;
-  await s.release();
-  return (2 * n ** 3) / (ms * 1e6);
-}
 
 function setup() {
   bp.manualSeed(0);
@@ -88,7 +63,7 @@ async function eagerMs() {
 }
 
 const backend = await bp.setBackend(onnx({ provider: 'cpu', threads }));
-const gflops = await matmulGflops();
+const { gflops } = await ortMatmulGflops({ n: 1024, threads });
 const compiled = await compiledMs();
 const eager = await eagerMs();
 let torch = { msPerStep: Number.NaN, torch: 'unavailable' };

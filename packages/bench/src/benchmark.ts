@@ -32,6 +32,8 @@ export interface BenchmarkReport {
   table: string;
   /** Lines printed under the table (targets, checks). */
   summary: string[];
+  /** Benchmark-specific JSON beside the rows (the MLP step's matmul limit). */
+  extra?: Record<string, unknown>;
 }
 
 /** A benchmark: add a file under src/benchmarks/ and list it in src/benchmarks/index.ts. */

@@ -8,7 +8,7 @@ export interface CliOptions {
   only: string[];
   /** An extra path to write the JSON results to. */
   json?: string;
-  /** Undefined: Adam when `@backprop/optimizers` provides it, else SGD. */
+  /** Undefined: Adam. */
   optimizer?: 'sgd' | 'adam';
   /** Undefined: 0.01 for SGD, 1e-3 for Adam. */
   lr?: number;
@@ -18,9 +18,10 @@ export interface CliOptions {
 /** The usage text. */
 export const usage = `usage: pnpm bench [-- options]
   --quick                 fewer, shorter timed runs
-  --only <id>[,<id>...]   run only these systems (backprop-cpu, tfjs-cpu, tfjs-wasm, torch-cpu)
+  --only <id>[,<id>...]   run only these systems: backprop-cpu, backprop-cpu-1t, backprop-onnx,
+                          backprop-onnx-eager, backprop-webgpu, tfjs-cpu, tfjs-wasm, torch-cpu
   --json <path>           also write the JSON results to <path>
-  --optimizer sgd|adam    the optimizer of the MLP step (default: adam once @backprop/optimizers has it, else sgd)
+  --optimizer sgd|adam    the optimizer of the MLP step (default adam)
   --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)`;
 
 /** Parses `argv` (without node and the script). @throws ValueError on an unknown flag or a bad value. */

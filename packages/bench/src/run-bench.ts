@@ -1,7 +1,6 @@
 /** Runs the selected benchmarks over the selected systems and collects the results. */
 import { ValueError } from '@backprop/core';
 import type { BenchContext, Benchmark, BenchmarkReport, Skip } from './benchmark.js';
-import { loadOptimizersPackage } from './optimizer-choice.js';
 import { type BenchResults, machine } from './report/results-file.js';
 import type { OptimizerSpec, System } from './system.js';
 import { timingPresets } from './timing.js';
@@ -18,10 +17,9 @@ export interface RunBenchOptions {
   log?: (line: string) => void;
 }
 
-/** Adam when `@backprop/optimizers` exports it, else SGD; lr 1e-3 for Adam, 0.01 for SGD unless given. */
-export async function defaultOptimizer(name?: 'sgd' | 'adam', lr?: number): Promise<OptimizerSpec> {
-  const chosen = name ?? (typeof (await loadOptimizersPackage())?.Adam === 'function' ? 'adam' : 'sgd');
-  return { name: chosen, lr: lr ?? (chosen === 'adam' ? 1e-3 : 0.01) };
+/** Adam unless told otherwise; lr 1e-3 for Adam, 0.01 for SGD unless given. */
+export function defaultOptimizer(name: 'sgd' | 'adam' = 'adam', lr?: number): OptimizerSpec {
+  return { name, lr: lr ?? (name === 'adam' ? 1e-3 : 0.01) };
 }
 
 /** Runs everything; returns the JSON results and the reports (with their printed tables). */
@@ -52,7 +50,7 @@ export async function runBench({
     ready.push(s);
     described[s.id] = { label: s.label, ...(await s.describe?.()) };
   }
-  const spec = await defaultOptimizer(optimizer, lr);
+  const spec = defaultOptimizer(optimizer, lr);
   const ctx: BenchContext = {
     quick,
     timing: quick ? timingPresets.quick : timingPresets.full,

@@ -34,6 +34,42 @@ export interface MatmulMeasurement {
   timing: Timing;
 }
 
+/** The memory of one training step: `summary`'s estimate beside the backend's measured peak. */
+export interface StepMemoryMeasurement {
+  /** `summary(model, { batchSize, optimizerSlots })` bytes, float32. */
+  estimate: { parameters: number; gradients: number; optimizerState: number; activations: number; total: number };
+  /** Bytes the backend held before the step (parameters and optimizer state). */
+  bytesBefore: number;
+  /** The backend's peak during the step above `bytesBefore`, where it tracks peaks. */
+  stepBytes?: number;
+}
+
+/** Time of one optimizer update, per optimizer ("Adam": ms). */
+export interface UpdatesMeasurement {
+  /** Milliseconds per update by optimizer name (`benchmarkUpdates`' names); fused kernels on where the system has them. */
+  msPerStep: Record<string, number>;
+  /** The same with fused update kernels off, for systems that have them. */
+  unfusedMsPerStep?: Record<string, number>;
+  /** Optimizers that use a fused kernel when it is on. */
+  fused?: string[];
+}
+
+/** Options of an optimizer-update measurement. */
+export interface UpdatesOptions {
+  /** Total parameters (10,000,000). */
+  params: number;
+  /** Timed updates per optimizer, after one warm-up. */
+  steps: number;
+}
+
+/** A library's own matmul rate: the ceiling its training step is compared with. */
+export interface MatmulLimit {
+  /** What was measured ("ONNX Runtime MatMul, one-node model, 2 threads"). */
+  source: string;
+  n: number;
+  gflops: number;
+}
+
 /**
  * A system under test. Each benchmark calls its own optional method; a system without it is
  * listed as not measured. To add a system, add a file under `src/systems/` and list it in
@@ -53,4 +89,14 @@ export interface System {
   mlpStep?(workload: MlpWorkload, ctx: RunContext): Promise<MlpMeasurement>;
   /** `C = A·B` for square float32 n×n matrices, result read back, timed with `ctx.timing`. */
   matmul?(n: number, ctx: RunContext): Promise<MatmulMeasurement>;
+  /** Timing overrides of the MLP step for a slow system (a software GPU). */
+  readonly timing?: Partial<TimingOptions>;
+  /** The matmul sizes this system runs (default: every size; a slow software device runs fewer). */
+  readonly matmulSizes?: readonly number[];
+  /** The library's own matmul rate at n³, for the step's implied limit (step FLOPs / rate). */
+  matmulLimit?(n: number, ctx: RunContext): Promise<MatmulLimit>;
+  /** Memory of one training step of the workload's MLP (estimate and measured peak). */
+  stepMemory?(workload: MlpWorkload, ctx: RunContext): Promise<StepMemoryMeasurement>;
+  /** Time of one update per optimizer over `options.params` parameters (fused kernels on, and off where the system has them). */
+  optimizerUpdates?(options: UpdatesOptions, ctx: RunContext): Promise<UpdatesMeasurement>;
 }

@@ -26,6 +26,10 @@ export function matmulBenchmark({ sizes = [256, 1024] }: { sizes?: readonly numb
         if (!s.matmul) continue;
         let last: { n: number; ms: number } | undefined;
         for (const n of sizes) {
+          if (s.matmulSizes && !s.matmulSizes.includes(n)) {
+            skipped.push({ system: s.id, reason: `${n}³ not run: the system runs ${s.matmulSizes.map((m) => `${m}³`).join(', ')} only` });
+            continue;
+          }
           const estimate = last ? (last.ms * (n / last.n) ** 3 * (timing.warmup + timing.minRuns)) / 1000 : 0;
           if (estimate > MATMUL_SKIP_SECONDS) {
             const reason = `${n}³ skipped: estimated ${estimate.toFixed(0)} s from ${last?.n}³ (> ${MATMUL_SKIP_SECONDS} s)`;

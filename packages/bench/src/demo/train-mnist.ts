@@ -10,8 +10,7 @@ import {
   onEpochEnd,
   tidy,
 } from '@backprop/core';
-import { LocalSgd } from '../local-sgd.js';
-import { loadOptimizersPackage } from '../optimizer-choice.js';
+import { Adam } from '@backprop/optimizers';
 
 /** Options of {@link trainMnist}. */
 export interface TrainMnistOptions {
@@ -25,7 +24,7 @@ export interface TrainMnistOptions {
   fineTuneEpochs?: number;
   /** Examples per step (default 64). */
   batchSize?: number;
-  /** Learning rate; default depends on the optimizer found (Adam 1e-3, momentum SGD 0.05, plain SGD 0.1). */
+  /** Adam's learning rate (default 1e-3). */
   lr?: number;
   /** Seed of the initial weights and of the shuffles. */
   seed?: number;
@@ -43,20 +42,9 @@ export interface TrainMnistResult {
   seconds: number;
 }
 
-type Ctor = new (o: { lr?: number; momentum?: number }) => Optimizer;
-
-/** Adam from `@backprop/optimizers` when built; else its SGD with momentum 0.9; else the bench-local plain SGD. */
-export async function demoOptimizer(lr?: number): Promise<{ optimizer: Optimizer; name: string }> {
-  const pkg = await loadOptimizersPackage();
-  if (typeof pkg?.Adam === 'function')
-    return { optimizer: new (pkg.Adam as Ctor)({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
-  if (typeof pkg?.SGD === 'function') {
-    return {
-      optimizer: new (pkg.SGD as Ctor)({ lr: lr ?? 0.05, momentum: 0.9 }),
-      name: 'SGD momentum 0.9 (@backprop/optimizers)',
-    };
-  }
-  return { optimizer: new LocalSgd({ lr: lr ?? 0.1 }), name: 'plain SGD (bench stand-in)' };
+/** Adam from `@backprop/optimizers` (lr 1e-3 unless given). */
+export function demoOptimizer(lr?: number): { optimizer: Optimizer; name: string } {
+  return { optimizer: new Adam({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
 }
 
 /**
@@ -80,7 +68,7 @@ export async function trainMnist({
   const model = tidy(() =>
     nn.sequential(nn.dense(784, hidden, { seed }), nn.relu(), nn.dense(hidden, 10, { seed: seed + 2 })),
   );
-  const { optimizer, name } = await demoOptimizer(lr);
+  const { optimizer, name } = demoOptimizer(lr);
   const base = optimizer.lr;
   const fineTune = onEpochEnd((epoch) => {
     optimizer.lr = epoch + 1 >= epochs - fineTuneEpochs ? base / 10 : base;

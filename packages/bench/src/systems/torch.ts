@@ -5,17 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { MatmulMeasurement, MlpMeasurement, System } from '../system.js';
+import type { MatmulMeasurement, MlpMeasurement, System, UpdatesMeasurement } from '../system.js';
 import type { TimingOptions } from '../timing.js';
 import type { MlpWorkload } from '../workload.js';
 
 const run = promisify(execFile);
 /** The interpreter that has torch here (the pyenv `python3` on PATH does not). */
 export const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('../../python/mlp_step.py', import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(`../../python/${name}`, import.meta.url));
+const SCRIPT = script('mlp_step.py');
 
-async function python(args: (string | number)[]): Promise<Record<string, any>> {
-  const { stdout } = await run(PYTHON, [SCRIPT, ...args.map(String)], { maxBuffer: 1 << 24 });
+async function python(args: (string | number)[], file = SCRIPT): Promise<Record<string, any>> {
+  const { stdout } = await run(PYTHON, [file, ...args.map(String)], { maxBuffer: 1 << 24 });
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
 }
@@ -80,5 +81,9 @@ export const torchCpu: System = {
   async matmul(n, { timing }): Promise<MatmulMeasurement> {
     const out = await python(['matmul', n, ...timingArgs(timing)]);
     return { timing: out.timing };
+  },
+  async optimizerUpdates({ params, steps }): Promise<UpdatesMeasurement> {
+    const out = await python([params, steps], script('optimizer_updates.py'));
+    return { msPerStep: out.msPerStep };
   },
 };
