@@ -31,6 +31,7 @@ export { dispose, type MemoryReport, memory, tidy } from './memory.js';
 export * as nn from './nn/index.js';
 export { Module, Parameter } from './nn/index.js';
 export * from './ops/index.js';
+export { defaultGenerator, Generator, type GeneratorState } from './random/generator.js';
 export * from './random/philox.js';
 export * from './shape.js';
 export { DataRef, liveTensorCount, Tensor, type TensorLike } from './tensor.js';

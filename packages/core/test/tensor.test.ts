@@ -115,6 +115,20 @@ describe('random', () => {
     expect(Array.from(b)).toEqual(Array.from(philoxUniform(keyFromSeed(7), 2, 3)));
   });
 
+  it('draws from a Generator that advances, independently of the global generator', async () => {
+    const { Generator } = await import('@backprop/core');
+    const g = new Generator(5);
+    const a = await randomUniform([6], { generator: g }).data();
+    const b = await bernoulli([3], 0.5, { generator: g, dtype: 'bool' }).data();
+    expect(Array.from(a)).toEqual(Array.from(philoxUniform(keyFromSeed(5), 0, 6)));
+    expect(Array.from(b)).toEqual(Array.from(philoxUniform(keyFromSeed(5), 2, 3), (u) => (u < 0.5 ? 1 : 0)));
+    expect(g.getState().offset).toBe(3);
+    manualSeed(7);
+    randomUniform([4], { generator: new Generator(1) });
+    expect(Array.from(await randomUniform([2]).data())).toEqual(Array.from(philoxUniform(keyFromSeed(7), 0, 2)));
+    expect(() => randomUniform([1], { seed: 1, generator: g })).toThrow(/a seed or a generator, not both/);
+  });
+
   it('has normal moments and Bernoulli rates', async () => {
     const z = await randomNormal([20000], { seed: 3, mean: 2, std: 3 }).data();
     const mean = Array.from(z).reduce((s, v) => s + v, 0) / z.length;

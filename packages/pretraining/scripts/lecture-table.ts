@@ -4,21 +4,21 @@
  * Run from packages/pretraining: `node scripts/../dist/scripts/lecture-table.js` after building
  * (`pnpm run experiment` does both). Writes docs/lecture-table.json and the pictures in docs/.
  */
+
 import { writeFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import { type ArrayDataset, evaluate, fit, losses, type Module, nn, setBackend, takeRows } from '@backprop/core';
-import { mnist } from '@backprop/datasets';
+import { fashionMnist, mnist } from '@backprop/datasets';
+import { SGD } from '@backprop/optimizers';
 import {
   type Encoder,
   gradientMagnitudes,
   hintonMomentum,
-  loadIdxDataset,
   pretrainAutoencoders,
   pretrainDbn,
   pretrainSupervised,
   type RBM,
   type Stack,
-  sgd,
   toMlp,
 } from '@backprop/pretraining';
 import { drawPictures, type Pictures } from './lib/pictures.js';
@@ -53,9 +53,7 @@ async function loadMnist(seed: number): Promise<Split> {
 }
 
 async function loadFashion(seed: number): Promise<Split> {
-  const dir = '/usr/share/datasets/fashion-mnist';
-  const all = await loadIdxDataset(`${dir}/train-images-idx3-ubyte.gz`, `${dir}/train-labels-idx1-ubyte.gz`);
-  const test = await loadIdxDataset(`${dir}/t10k-images-idx3-ubyte.gz`, `${dir}/t10k-labels-idx1-ubyte.gz`);
+  const { train: all, test } = await fashionMnist.load();
   const order = shuffled(all.xShape[0], seed);
   return {
     train: takeRows(all, order.subarray(0, TRAIN)),
@@ -90,7 +88,7 @@ async function errors(model: Module, data: Split): Promise<[number, number, numb
 async function finetune(model: Module, data: Split, seed: number, probe?: ReturnType<typeof gradientMagnitudes>) {
   await fit(model, data.train, {
     loss: losses.softmaxCrossEntropy,
-    optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
+    optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
     batchSize: 32,
     epochs: FINETUNE_EPOCHS,
     seed,
@@ -124,7 +122,7 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
         seed,
         log,
         train: { epochs: PRETRAIN_EPOCHS, batchSize: 20, onBatch: (e) => recon.ae.push(e) },
-        optimizer: () => sgd({ lr: 0.01, momentum: 0.9 }),
+        optimizer: () => new SGD({ lr: 0.01, momentum: 0.9 }),
       }),
     'supervised pretraining': () =>
       pretrainSupervised(data.train, {
@@ -134,7 +132,7 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
         log,
         epochs: PRETRAIN_EPOCHS,
         batchSize: 32,
-        optimizer: () => sgd({ lr: 0.05, momentum: 0.9 }),
+        optimizer: () => new SGD({ lr: 0.05, momentum: 0.9 }),
       }),
   };
   const result: Record<string, [number, number, number]> = {};

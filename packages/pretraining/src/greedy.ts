@@ -1,11 +1,12 @@
 /** Greedy layer-wise pretraining of a stack: a DBN of RBMs, stacked (denoising) autoencoders, or supervised layers. */
+
 import { type ArrayDataset, fit, losses, nn, type Optimizer, ShapeError } from '@backprop/core';
+import { SGD } from '@backprop/optimizers';
 import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
 import { encodeFeatures } from './encode-dataset.js';
 import type { ActivationName, Encoder } from './encoder.js';
 import type { EpochRecord, ProgressOptions } from './progress.js';
 import { RBM, type VisibleUnits } from './rbm.js';
-import { sgd } from './sgd.js';
 import { SupervisedLayer } from './supervised-layer.js';
 import { type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
 import { type TrainRbmOptions, trainRbm } from './train-rbm.js';
@@ -75,7 +76,7 @@ export async function pretrainAutoencoders(
     seed = 0,
     autoencoder = {},
     train = {},
-    optimizer = () => sgd({ lr: 0.1 }),
+    optimizer = () => new SGD({ lr: 0.1 }),
     corruption = [],
   } = options;
   prepare('pretrainAutoencoders', data, sizes);
@@ -126,7 +127,7 @@ export async function pretrainSupervised(
     activation = 'sigmoid',
     epochs = 5,
     batchSize = 32,
-    optimizer = () => sgd({ lr: 0.1 }),
+    optimizer = () => new SGD({ lr: 0.1 }),
   } = options;
   prepare('pretrainSupervised', data, sizes);
   if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {

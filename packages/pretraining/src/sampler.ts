@@ -1,5 +1,5 @@
 /** Samplers: where the RBM and corruption code take their random draws, so tests can replay fixed draws. */
-import { formatShape, randomNormal, randomUniform, type Tensor, tensor, ValueError } from '@backprop/core';
+import { formatShape, Generator, randomNormal, randomUniform, type Tensor, tensor, ValueError } from '@backprop/core';
 
 /**
  * A source of random tensors. Every random choice in this package (Gibbs sampling, persistent
@@ -14,19 +14,18 @@ export interface Sampler {
 }
 
 /**
- * A sampler on core's Philox generator. Without a seed it draws from the global generator
- * (`manualSeed` controls it); with a seed, call i draws from the stream of seed·2²⁰ + i, so a
- * seeded sampler repeats itself exactly and leaves the global generator alone.
+ * A sampler on core's Philox generator: without a seed it draws from the global generator
+ * (`manualSeed` controls it); with a seed it owns a core `Generator`, so a seeded sampler repeats
+ * itself exactly and leaves the global generator alone.
  */
 export function philoxSampler(seed?: number): Sampler {
-  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
-    throw new ValueError(`philoxSampler: seed must be an integer in [0, 2^32), got ${seed}`);
+  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
+    throw new ValueError(`philoxSampler: seed must be a non-negative integer, got ${seed}`);
   }
-  let calls = 0;
-  const next = () => (seed === undefined ? undefined : seed * 2 ** 20 + (calls++ % 2 ** 20));
+  const generator = seed === undefined ? undefined : new Generator(seed);
   return {
-    uniform: (shape) => randomUniform(shape, { seed: next() }),
-    normal: (shape) => randomNormal(shape, { seed: next() }),
+    uniform: (shape) => randomUniform(shape, { generator }),
+    normal: (shape) => randomNormal(shape, { generator }),
   };
 }
 

@@ -1,6 +1,8 @@
 /** Greedy stacks: shapes chain, conversion to a core MLP, fine-tuning, gradient magnitudes, IDX files, typed errors. */
+
 import { evaluate, fit, losses, nn, ShapeError, tensor, ValueError } from '@backprop/core';
 import { mnist } from '@backprop/datasets';
+import { SGD } from '@backprop/optimizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Autoencoder,
@@ -9,8 +11,6 @@ import {
   pretrainDbn,
   pretrainSupervised,
   RBM,
-  readIdx,
-  sgd,
   toMlp,
 } from '../src/index.js';
 import { maxDiff, rng, useCpu } from './setup.js';
@@ -80,7 +80,7 @@ describe('greedy layer-wise pretraining', () => {
     const w0 = layers[0].weight.value.dataSync().slice();
     await fit(model, data, {
       loss: losses.softmaxCrossEntropy,
-      optimizer: sgd({ lr: 0.5 }),
+      optimizer: new SGD({ lr: 0.5 }),
       epochs: 1,
       verbose: false,
     });
@@ -98,7 +98,7 @@ describe('greedy layer-wise pretraining', () => {
     const before = (await evaluate(model, test, { metrics: ['accuracy'] })).accuracy;
     await fit(model, train, {
       loss: losses.softmaxCrossEntropy,
-      optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
+      optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
       batchSize: 20,
       epochs: 4,
       verbose: false,
@@ -115,7 +115,7 @@ describe('gradientMagnitudes', () => {
     const probe = gradientMagnitudes(data, { batches: 4, every: 2 });
     await fit(model, data, {
       loss: losses.softmaxCrossEntropy,
-      optimizer: sgd({ lr: 0.1 }),
+      optimizer: new SGD({ lr: 0.1 }),
       batchSize: 5,
       epochs: 1,
       callbacks: [probe],
@@ -127,17 +127,6 @@ describe('gradientMagnitudes', () => {
       expect(l.meanAbs).toBeGreaterThan(0);
       expect(l.norm).toBeGreaterThanOrEqual(l.meanAbs);
     }
-  });
-});
-
-describe('IDX files', () => {
-  it('parses unsigned-byte and int32 arrays and rejects bad files', () => {
-    const bytes = Uint8Array.from([0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 255]);
-    expect(readIdx(bytes)).toEqual({ shape: [2, 3], data: Uint8Array.from([1, 2, 3, 4, 5, 255]) });
-    const ints = readIdx(Uint8Array.from([0, 0, 0x0c, 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xfe]));
-    expect(Array.from(ints.data)).toEqual([-2]);
-    expect(() => readIdx(bytes.subarray(0, 15))).toThrow(ValueError);
-    expect(() => readIdx(Uint8Array.from([1, 0, 8, 1]))).toThrow(ValueError);
   });
 });
 

@@ -1,12 +1,11 @@
 /** Dropout: inverted dropout as a layer and as a function; identity in evaluation. */
-import { bernoulli, cast, less, Module, mul, type Tensor, ValueError } from '@backprop/core';
+import { bernoulli, cast, Generator, less, Module, mul, randomUniform, type Tensor, ValueError } from '@backprop/core';
 import { seedOf } from './check.js';
 import { type DropoutRate, dropRateOf } from './dropout-rate.js';
-import { RandomStream } from './random-stream.js';
 
 /** Options of {@link dropout} and {@link Dropout} besides the rate. */
 export interface DropoutLayerOptions {
-  /** This layer's own Philox stream (default: core's global generator, set by `manualSeed`). */
+  /** Seed of this layer's own generator (default: core's global generator, set by `manualSeed`). */
   seed?: number;
 }
 
@@ -20,12 +19,13 @@ export interface DropoutLayerOptions {
 export class Dropout extends Module {
   /** Probability of dropping a unit, in [0, 1). */
   readonly drop: number;
-  readonly #stream: RandomStream;
+  readonly #generator: Generator | undefined;
 
   constructor(rate: DropoutRate, { seed }: DropoutLayerOptions = {}) {
     super();
     this.drop = dropRateOf('dropout', rate);
-    this.#stream = new RandomStream(seedOf('dropout', seed));
+    const s = seedOf('dropout', seed);
+    this.#generator = s === undefined ? undefined : new Generator(s);
   }
 
   /** Probability of keeping a unit (the lecture's p). */
@@ -35,7 +35,7 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.drop === 0) return x;
-    return applyMask(x, less(this.#stream.uniform(x.shape), this.keep), this.keep);
+    return applyMask(x, less(randomUniform(x.shape, { generator: this.#generator }), this.keep), this.keep);
   }
 }
 

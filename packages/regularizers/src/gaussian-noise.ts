@@ -1,13 +1,12 @@
 /** GaussianNoise: adds N(0, std²) noise to its input in training only. */
-import { add, Module, mul, type Tensor } from '@backprop/core';
+import { add, Generator, Module, mul, randomNormal, type Tensor } from '@backprop/core';
 import { nonNegative, seedOf } from './check.js';
-import { RandomStream } from './random-stream.js';
 
 /** Options of {@link gaussianNoise}. */
 export interface GaussianNoiseOptions {
   /** Standard deviation of the noise (required, ≥ 0). */
   std: number;
-  /** This layer's own Philox stream (default: core's global generator). */
+  /** Seed of this layer's own generator (default: core's global generator). */
   seed?: number;
 }
 
@@ -17,17 +16,18 @@ export interface GaussianNoiseOptions {
  */
 export class GaussianNoise extends Module {
   readonly std: number;
-  readonly #stream: RandomStream;
+  readonly #generator: Generator | undefined;
 
   constructor({ std, seed }: GaussianNoiseOptions) {
     super();
     this.std = nonNegative('gaussianNoise', 'std', std);
-    this.#stream = new RandomStream(seedOf('gaussianNoise', seed));
+    const s = seedOf('gaussianNoise', seed);
+    this.#generator = s === undefined ? undefined : new Generator(s);
   }
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.std === 0) return x;
-    return add(x, mul(this.#stream.normal(x.shape), this.std));
+    return add(x, mul(randomNormal(x.shape, { generator: this.#generator }), this.std));
   }
 }
 

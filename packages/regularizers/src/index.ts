@@ -16,5 +16,4 @@ export { l2 } from './l2.js';
 export { LayerNorm, type LayerNormOptions, layerNorm } from './layer-norm.js';
 export { applyMaxNorm, type MaxNormOptions, maxNorm } from './max-norm.js';
 export { isWeight, type ParameterFilter, selectParameters } from './parameter-filter.js';
-export { RandomStream } from './random-stream.js';
 export { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';

@@ -7,7 +7,8 @@ import type { DType } from '../dtype.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
-import { blocksFor, keyFromSeed } from '../random/philox.js';
+import { defaultGenerator, type Generator, type GeneratorState } from '../random/generator.js';
+import { keyFromSeed } from '../random/philox.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
@@ -17,58 +18,53 @@ import { reshape } from './reshape.js';
 import { slice } from './slice.js';
 import { cos, log, sqrt } from './unary.js';
 
-const generator = { key: keyFromSeed(0), offset: 0 };
-
 /** Resets the global generator to the start of `seed`'s stream. */
 export function manualSeed(seed: number): void {
-  generator.key = keyFromSeed(seed);
-  generator.offset = 0;
+  defaultGenerator.manualSeed(seed);
 }
 
 /** The global generator's state, for checkpoints. */
-export function getRandomState(): { key: [number, number]; offset: number } {
-  return { key: [...generator.key], offset: generator.offset };
+export function getRandomState(): GeneratorState {
+  return defaultGenerator.getState();
 }
 
 /** Restores the global generator's state. */
-export function setRandomState(state: { key: readonly [number, number]; offset: number }): void {
-  generator.key = [state.key[0], state.key[1]];
-  generator.offset = state.offset;
+export function setRandomState(state: GeneratorState): void {
+  defaultGenerator.setState({ key: [state.key[0], state.key[1]], offset: state.offset });
 }
 
 /** Options every random op takes. */
 export interface RandomOptions {
-  /** Draw from this seed's stream instead of the global generator. */
+  /** Draw from the start of this seed's stream (leaves every generator alone). */
   seed?: number;
+  /** Draw from this generator, advancing it (default: the global generator). */
+  generator?: Generator;
 }
 
-function uniformBits(op: string, shape: readonly number[], seed: number | undefined): Tensor {
+function uniformBits(op: string, shape: readonly number[], { seed, generator }: RandomOptions): Tensor {
   checkShape(op, shape);
-  const n = sizeOf(shape);
-  let key: [number, number];
-  let offset = 0;
-  if (seed === undefined) {
-    key = generator.key;
-    offset = generator.offset;
-    generator.offset += blocksFor(n);
-  } else {
+  if (seed !== undefined && generator !== undefined)
+    throw new ValueError(`${op}: pass a seed or a generator, not both`);
+  let draw: { key: [number, number]; offset: number };
+  if (seed === undefined) draw = (generator ?? defaultGenerator).next(sizeOf(shape));
+  else {
     if (!Number.isSafeInteger(seed) || seed < 0)
       throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
-    key = keyFromSeed(seed);
+    draw = { key: keyFromSeed(seed), offset: 0 };
   }
-  return runKernel('randomUniform', [], { key, offset }, { shape, dtype: 'float32' });
+  return runKernel('randomUniform', [], draw, { shape, dtype: 'float32' });
 }
 
 /** Uniform floats in [low, high). */
 export function randomUniform(
   shape: readonly number[],
-  { low = 0, high = 1, seed }: RandomOptions & { low?: number; high?: number } = {},
+  { low = 0, high = 1, ...from }: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
   if (!(high >= low) || !Number.isFinite(low) || !Number.isFinite(high)) {
     throw new ValueError(`randomUniform: need finite low ≤ high, got low ${low}, high ${high}`);
   }
   return tidy(() => {
-    const u = uniformBits('randomUniform', shape, seed);
+    const u = uniformBits('randomUniform', shape, from);
     return low === 0 && high === 1 ? u : add(mul(u, high - low), low);
   });
 }
@@ -76,14 +72,14 @@ export function randomUniform(
 /** Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws). */
 export function randomNormal(
   shape: readonly number[],
-  { mean = 0, std = 1, seed }: RandomOptions & { mean?: number; std?: number } = {},
+  { mean = 0, std = 1, ...from }: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
   if (!(std >= 0) || !Number.isFinite(mean))
     throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
   checkShape('randomNormal', shape);
   const n = sizeOf(shape);
   return tidy(() => {
-    const u = uniformBits('randomNormal', [2, n], seed);
+    const u = uniformBits('randomNormal', [2, n], from);
     const u1 = slice(u, [0, 0], [1, n]);
     const u2 = slice(u, [1, 0], [1, n]);
     const radius = sqrt(mul(log(sub(1, u1)), -2));
@@ -96,11 +92,11 @@ export function randomNormal(
 export function bernoulli(
   shape: readonly number[],
   p: number,
-  { seed, dtype = 'float32' }: RandomOptions & { dtype?: DType } = {},
+  { dtype = 'float32', ...from }: RandomOptions & { dtype?: DType } = {},
 ): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
   return tidy(() => {
-    const mask = less(uniformBits('bernoulli', shape, seed), p);
+    const mask = less(uniformBits('bernoulli', shape, from), p);
     return dtype === 'bool' ? mask : cast(mask, dtype);
   });
 }
