@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite: install, lint, build, typecheck, then every package's vitest run,
+// The whole test suite: system packages (as root with apt), install, lint, build, typecheck, then every package's vitest run,
 // closing with one line that counts the tests across packages ("tests: N passed, M failed").
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -39,6 +39,7 @@ function summarize() {
 }
 
 for (const dir of packageDirs) rmSync(join(dir, results), { force: true });
+step('system packages', spawnSync('bash', [join(root, 'scripts/system-deps.sh')], { stdio: 'inherit' }).status ?? 1);
 step('install', pnpm('install', '--frozen-lockfile'));
 step('lint', pnpm('exec', 'biome', 'check', '.'));
 step(
