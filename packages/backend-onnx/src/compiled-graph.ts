@@ -20,6 +20,9 @@ import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/ind
 import { encodeModel } from './proto/onnx.js';
 import type { Runtime } from './runtime.js';
 
+/** Constants up to this many elements are stored in the model when their value is known. */
+const BAKE_MAX = 4096;
+
 const ORT_TYPES = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
 
 /** What a compiled graph needs from its backend. */
@@ -35,14 +38,31 @@ export interface GraphHost {
 
 /** Options of {@link graphModel}. */
 export interface GraphModelOptions {
-  /** Values of the constants, to store them in the model instead of feeding them. */
-  constants?: readonly (Float32Array | Int32Array | Uint8Array)[];
+  /** Values of the constants, to store them in the model instead of feeding them (`undefined`: fed as `k<i>`). */
+  constants?: readonly (Float32Array | Int32Array | Uint8Array | undefined)[];
   /** Names of the inputs and outputs (default i0…, o0…). */
   inputNames?: readonly string[];
   outputNames?: readonly string[];
   /** A symbolic name for axis 0 of every input and output (a batch axis the graph does not depend on). */
   batchParam?: string;
   docString?: string;
+}
+
+/**
+ * Which nodes an output or new state value depends on. Core's trace keeps every node it saw
+ * (the gradient of a batch input, which nothing reads); ONNX Runtime would run them.
+ */
+function liveNodes(g: Graph): Uint8Array {
+  const first = g.inputs.length + g.state.length + g.constants.length;
+  const live = new Uint8Array(g.nodes.length);
+  const stack = [...g.outputs, ...g.stateOut].map((r) => r.value);
+  while (stack.length > 0) {
+    const j = stack.pop()! - first;
+    if (j < 0 || live[j]) continue;
+    live[j] = 1;
+    for (const r of g.nodes[j].inputs) stack.push(r.value);
+  }
+  return live;
 }
 
 /** The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*. */
@@ -57,9 +77,10 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
   const io = (shape: Shape): (number | string)[] => (o.batchParam ? [o.batchParam, ...shape.slice(1)] : [...shape]);
   g.inputs.forEach((t, i) => add(b.input(t.dtype, io(t.shape), o.inputNames?.[i] ?? `i${i}`), t));
   g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
-  g.constants.forEach((t, i) =>
-    add(o.constants ? b.tensor(o.constants[i], t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t),
-  );
+  g.constants.forEach((t, i) => {
+    const v = o.constants?.[i];
+    add(v ? b.tensor(v, t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t);
+  });
   const use = (value: number, shape: Shape): LowerInput => {
     const name = names[value];
     return {
@@ -68,8 +89,13 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
       dtype: types[value].dtype,
     };
   };
-  for (const n of g.nodes) {
+  const live = liveNodes(g);
+  for (const [j, n] of g.nodes.entries()) {
     const out = { shape: n.shape, dtype: n.dtype };
+    if (!live[j]) {
+      add('', out);
+      continue;
+    }
     let name: string;
     if (n.kernel === 'fill') {
       name = b.op('Expand', [b.scalar((n.attrs as { value: number }).value, n.dtype), b.ints(n.shape)]);
@@ -100,11 +126,16 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
 
 /** Compiles `g` for `host`: one session, one run per call. */
 export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
-  const session = host.runtime.ort.InferenceSession.create(graphModel(g), host.runtime.options);
-  session.catch(() => {});
-  host.runtime.stats.sessions++;
   const constants = g.constants.map((c) => host.own('compileGraph', c.handle));
   for (const c of constants) c.users++;
+  // Small constants already on the host (the scalars an optimizer or a loss writes) are stored
+  // in the model, so ONNX Runtime folds what depends only on them; the others are fed.
+  const baked = constants.map(({ value: v, shape }) =>
+    v?.location === 'cpu' && sizeOf(shape) <= BAKE_MAX ? (v.data as Float32Array | Int32Array | Uint8Array) : undefined,
+  );
+  const session = host.runtime.ort.InferenceSession.create(graphModel(g, { constants: baked }), host.runtime.options);
+  session.catch(() => {});
+  host.runtime.stats.sessions++;
   const typeOf = (v: number) => {
     const ni = g.inputs.length;
     const ns = g.state.length;
@@ -145,7 +176,9 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const feeds: Record<string, OnnxHandle['value']> = {};
             ins.forEach((h, i) => (feeds[`i${i}`] = h.value));
             st.forEach((h, i) => (feeds[`s${i}`] = h.value));
-            constants.forEach((h, i) => (feeds[`k${i}`] = h.value));
+            constants.forEach((h, i) => {
+              if (!baked[i]) feeds[`k${i}`] = h.value;
+            });
             const s = await session;
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);

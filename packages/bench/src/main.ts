@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const { results, reports } = await runBench({ systems, benchmarks, ...options });
   const m = results.machine;
   console.log(
-    `\nBackprop bench — ${results.date.slice(0, 10)} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.loadAverage1m}${options.quick ? ' (--quick)' : ''}`,
+    `\nBackprop bench — ${results.date.slice(0, 10)} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.loadAverage1m} at the start, ${m.loadAverageEnd1m} at the end${options.quick ? ' (--quick)' : ''}`,
   );
   for (const r of reports) {
     console.log(`\n${r.title}\n\n${r.table}`);

@@ -18,7 +18,16 @@ const str = (field: number, s: string) => bytes(field, [...new TextEncoder().enc
 /** ValueInfoProto of a float32 tensor: name 1, type 2 → TypeProto.tensor_type 1 → elem_type 1, shape 2 → dim 1 → dim_value 1. */
 const floatValue = (name: string, dims: readonly number[]) => [
   ...str(1, name),
-  ...bytes(2, bytes(1, [...int(1, 1), ...bytes(2, dims.flatMap((d) => bytes(1, int(1, d))))])),
+  ...bytes(
+    2,
+    bytes(1, [
+      ...int(1, 1),
+      ...bytes(
+        2,
+        dims.flatMap((d) => bytes(1, int(1, d))),
+      ),
+    ]),
+  ),
 ];
 
 /**
@@ -50,7 +59,12 @@ export interface OrtMatmulOptions {
 }
 
 /** GFLOP/s (2n³ / median time) of ONNX Runtime's CPU MatMul on constant n×n inputs, read back each run. */
-export async function ortMatmulGflops({ n = 1024, threads = 2, warmup = 3, reps = 20 }: OrtMatmulOptions = {}): Promise<{
+export async function ortMatmulGflops({
+  n = 1024,
+  threads = 2,
+  warmup = 3,
+  reps = 20,
+}: OrtMatmulOptions = {}): Promise<{
   gflops: number;
   ms: number;
 }> {

@@ -1,7 +1,7 @@
 /** Runs the selected benchmarks over the selected systems and collects the results. */
 import { ValueError } from '@backprop/core';
 import type { BenchContext, Benchmark, BenchmarkReport, Skip } from './benchmark.js';
-import { type BenchResults, machine } from './report/results-file.js';
+import { type BenchResults, loadAverage, machine } from './report/results-file.js';
 import type { OptimizerSpec, System } from './system.js';
 import { timingPresets } from './timing.js';
 
@@ -66,7 +66,7 @@ export async function runBench({
   const results: BenchResults = {
     schema: 1,
     date: new Date().toISOString(),
-    machine: host,
+    machine: { ...host, loadAverageEnd1m: loadAverage() },
     options: { quick, only: [...only], optimizer: spec },
     systems: described,
     benchmarks: reports.map(({ table: _table, ...rest }) => rest),

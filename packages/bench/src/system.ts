@@ -36,6 +36,8 @@ export interface MatmulMeasurement {
 
 /** The memory of one training step: `summary`'s estimate beside the backend's measured peak. */
 export interface StepMemoryMeasurement {
+  /** The backend's name ("cpu", "onnx", "webgpu"). */
+  backend: string;
   /** `summary(model, { batchSize, optimizerSlots })` bytes, float32. */
   estimate: { parameters: number; gradients: number; optimizerState: number; activations: number; total: number };
   /** Bytes the backend held before the step (parameters and optimizer state). */

@@ -1,9 +1,10 @@
-// The small pieces: flags, tables, the workload, timing summaries and the stand-in SGD.
-import { cpu } from '@backprop/backend-cpu';
-import { Parameter, setBackend, tensor } from '@backprop/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+// The small pieces: flags, tables, the workload, timing summaries, the optimizer choice and the ONNX matmul model.
+import { Adam, SGD } from '@backprop/optimizers';
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli-options.js';
-import { LocalSgd } from '../src/local-sgd.js';
+import { createOptimizer } from '../src/optimizer-choice.js';
+import { matmulModel, ortMatmulGflops } from '../src/ort-matmul.js';
 import { toJsonText } from '../src/report/results-file.js';
 import { fmt, formatTable, ratio } from '../src/report/table.js';
 import { median, summarize } from '../src/timing.js';
@@ -84,18 +85,30 @@ describe('timing', () => {
   });
 });
 
-describe('LocalSgd', () => {
-  beforeAll(async () => {
-    await setBackend(cpu());
+describe('createOptimizer', () => {
+  it('makes Adam or SGD from @backprop/optimizers with the given learning rate', () => {
+    const adam = createOptimizer({ name: 'adam', lr: 0.002 });
+    expect(adam.optimizer).toBeInstanceOf(Adam);
+    expect(adam.optimizer.lr).toBe(0.002);
+    expect(createOptimizer({ name: 'sgd', lr: 0.1 }).optimizer).toBeInstanceOf(SGD);
   });
-  it('applies θ − η·g and leaves everything unchanged on a bad call', () => {
-    const p = new Parameter('w', tensor([1, 2]));
-    const sgd = new LocalSgd({ lr: 0.5 });
-    sgd.step([p], [tensor([2, -2])]);
-    expect(Array.from(p.value.dataSync())).toEqual([0, 3]);
-    expect(() => sgd.step([p], [tensor([1, 2, 3])])).toThrow(/shape/);
-    expect(Array.from(p.value.dataSync())).toEqual([0, 3]);
-    expect(() => new LocalSgd({ lr: 0 })).toThrow(/lr/);
+});
+
+describe('matmulModel', () => {
+  it('is a valid one-node ONNX model that ONNX Runtime runs as C = A·B', async () => {
+    const session = await ort.InferenceSession.create(matmulModel(2, 3, 2));
+    expect(session.inputNames).toEqual(['a', 'b']);
+    const a = new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    const b = new ort.Tensor('float32', Float32Array.from([1, 0, 0, 1, 1, 1]), [3, 2]);
+    const { c } = await session.run({ a, b });
+    expect(c.dims).toEqual([2, 2]);
+    expect(Array.from(c.data as Float32Array)).toEqual([4, 5, 10, 11]);
+    await session.release();
+  });
+  it('gives a positive rate', async () => {
+    const { gflops, ms } = await ortMatmulGflops({ n: 32, threads: 1, warmup: 1, reps: 2 });
+    expect(gflops).toBeGreaterThan(0);
+    expect(ms).toBeGreaterThan(0);
   });
 });
 

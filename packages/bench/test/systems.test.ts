@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../src/system.js';
 import { backpropCpu } from '../src/systems/backprop-cpu.js';
+import { backpropOnnx, backpropOnnxEager } from '../src/systems/backprop-onnx.js';
 import { tfjsCpu, tfjsWasm } from '../src/systems/tfjs.js';
 import { mlpWorkload } from '../src/workload.js';
 
@@ -13,23 +14,39 @@ const ctx: RunContext = {
 const workload = mlpWorkload({ sizes: [20, 16, 12, 5], batchSize: 8, batchCount: 2, seed: 7 });
 
 describe('systems on a tiny MLP', () => {
-  it('backend-cpu, tfjs-cpu and tfjs-wasm report the same first loss', { timeout: 30_000 }, async () => {
+  it('backend-cpu, onnx (compiled, eager), tfjs-cpu and tfjs-wasm report the same first loss', {
+    timeout: 60_000,
+  }, async () => {
     const ours = await backpropCpu.mlpStep!(workload, ctx);
     expect(ours.timing.runs).toBe(2);
     expect(ours.peakBytes).toBeGreaterThan(0);
     expect(ours.firstLoss).toBeGreaterThan(1); // about ln 5 for small logits
-    for (const other of [tfjsCpu, tfjsWasm]) {
-      const m = await other.mlpStep!(workload, ctx);
-      expect(m.firstLoss).toBeCloseTo(ours.firstLoss, 5);
+    for (const other of [backpropOnnx, backpropOnnxEager, tfjsCpu, tfjsWasm]) {
+      const m = await other.mlpStep!(workload, { ...ctx, timing: { ...ctx.timing, minRuns: 4, maxRuns: 4 } });
+      expect(Math.abs(m.firstLoss - ours.firstLoss)).toBeLessThan(1e-5);
       expect(m.peakBytes).toBeGreaterThan(0);
     }
   });
 
-  it('matmul runs and reads back on backend-cpu and tfjs-cpu', async () => {
-    for (const s of [backpropCpu, tfjsCpu]) {
+  it('the onnx compiled step really compiles (one graph per step)', { timeout: 60_000 }, async () => {
+    const m = await backpropOnnx.mlpStep!(workload, { ...ctx, timing: { ...ctx.timing, minRuns: 4, maxRuns: 4 } });
+    expect(m.notes).toContain('compileTrainStep: graph');
+  });
+
+  it('matmul runs and reads back on backend-cpu, onnx and tfjs-cpu', async () => {
+    for (const s of [backpropCpu, backpropOnnx, tfjsCpu]) {
       const { timing } = await s.matmul!(16, ctx);
       expect(timing.runs).toBe(2);
       expect(timing.medianMs).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('step memory: the estimate and a measured peak on backend-cpu', async () => {
+    const m = await backpropCpu.stepMemory!(workload, { ...ctx, optimizer: { name: 'adam', lr: 1e-3 } });
+    const params = 20 * 16 + 16 + 16 * 12 + 12 + 12 * 5 + 5;
+    expect(m.estimate.parameters).toBe(params * 4);
+    expect(m.estimate.optimizerState).toBe(params * 8);
+    expect(m.bytesBefore).toBeGreaterThanOrEqual(params * 12); // parameters and Adam's two moments
+    expect(m.stepBytes).toBeGreaterThan(0);
   });
 });

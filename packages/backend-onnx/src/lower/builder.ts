@@ -23,6 +23,9 @@ export class GraphBuilder {
   readonly outputs: ValueSpec[] = [];
   #next = 0;
   readonly #consts = new Map<string, string>();
+  /** Values computed by a node of this graph that are not graph outputs yet. */
+  readonly #computed = new Set<string>();
+  readonly #renamed = new Map<string, string>();
 
   /** A fresh value name. */
   fresh(prefix = 'v'): string {
@@ -33,6 +36,7 @@ export class GraphBuilder {
   op(op: string, inputs: readonly string[], attrs?: Record<string, AttrValue>): string {
     const out = this.fresh();
     this.nodes.push({ op, inputs, outputs: [out], attrs });
+    this.#computed.add(out);
     return out;
   }
 
@@ -42,11 +46,24 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Declares `name` as a graph output (through an Identity when it is already an input or output). */
-  output(name: string, dtype: DType, dims: readonly (number | string)[], outName = this.fresh('out')): string {
-    this.nodes.push({ op: 'Identity', inputs: [name], outputs: [outName] });
+  /**
+   * Declares `name` as a graph output called `outName`. A value computed by a node is renamed
+   * (an Identity would copy it: ONNX Runtime's Identity copies into a graph output); an input,
+   * a constant or a value already output goes through an Identity.
+   */
+  output(value: string, dtype: DType, dims: readonly (number | string)[], outName = this.fresh('out')): string {
+    const name = this.#renamed.get(value) ?? value;
+    if (this.#computed.delete(name)) this.#rename(name, outName);
+    else this.nodes.push({ op: 'Identity', inputs: [name], outputs: [outName] });
     this.outputs.push({ name: outName, type: onnxType(dtype), dims });
     return outName;
+  }
+
+  #rename(from: string, to: string): void {
+    this.#renamed.set(from, to);
+    const swap = (names: readonly string[]) => (names.includes(from) ? names.map((n) => (n === from ? to : n)) : names);
+    for (const [i, n] of this.nodes.entries())
+      this.nodes[i] = { ...n, inputs: swap(n.inputs), outputs: swap(n.outputs) };
   }
 
   #constant(key: string, type: OnnxElemType, dims: readonly number[], raw: Uint8Array): string {

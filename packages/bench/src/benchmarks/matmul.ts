@@ -27,7 +27,10 @@ export function matmulBenchmark({ sizes = [256, 1024] }: { sizes?: readonly numb
         let last: { n: number; ms: number } | undefined;
         for (const n of sizes) {
           if (s.matmulSizes && !s.matmulSizes.includes(n)) {
-            skipped.push({ system: s.id, reason: `${n}³ not run: the system runs ${s.matmulSizes.map((m) => `${m}³`).join(', ')} only` });
+            skipped.push({
+              system: s.id,
+              reason: `${n}³ not run: the system runs ${s.matmulSizes.map((m) => `${m}³`).join(', ')} only`,
+            });
             continue;
           }
           const estimate = last ? (last.ms * (n / last.n) ** 3 * (timing.warmup + timing.minRuns)) / 1000 : 0;

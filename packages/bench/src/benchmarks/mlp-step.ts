@@ -102,7 +102,15 @@ export function mlpStepBenchmark({
         );
       }
       for (const r of rows) if (r.notes.length > 1) summary.push(`${r.system}: ${r.notes.slice(1).join('; ')}`);
-      return { id: 'mlp-step', title, rows, skipped, table, summary, ...(limit ? { extra: { matmulLimit: limit } } : {}) };
+      return {
+        id: 'mlp-step',
+        title,
+        rows,
+        skipped,
+        table,
+        summary,
+        ...(limit ? { extra: { matmulLimit: limit } } : {}),
+      };
     },
   };
 }

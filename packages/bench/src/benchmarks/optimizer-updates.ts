@@ -22,7 +22,11 @@ export function optimizerUpdatesBenchmark({
   params = 10_000_000,
   steps = 5,
   quickSteps = 2,
-}: { params?: number; steps?: number; quickSteps?: number } = {}): Benchmark {
+}: {
+  params?: number;
+  steps?: number;
+  quickSteps?: number;
+} = {}): Benchmark {
   const title = `optimizer updates, ${fmt(params / 1e6)}M parameters (ms per step)`;
   return {
     id: 'optimizer-updates',

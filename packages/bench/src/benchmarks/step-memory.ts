@@ -8,7 +8,10 @@ import { mlpWorkload } from '../workload.js';
 export function stepMemoryBenchmark({
   sizes = [784, 512, 512, 10],
   batchSize = 128,
-}: { sizes?: readonly number[]; batchSize?: number } = {}): Benchmark {
+}: {
+  sizes?: readonly number[];
+  batchSize?: number;
+} = {}): Benchmark {
   const title = `memory of one MLP ${sizes.join('-')} training step, batch ${batchSize} (MB = 10⁶ bytes)`;
   return {
     id: 'step-memory',
@@ -31,6 +34,7 @@ export function stepMemoryBenchmark({
       const rows = measured.map(({ id, label, m }) => ({
         system: id,
         label,
+        backend: m.backend,
         bytesBefore: m.bytesBefore,
         stepBytes: m.stepBytes ?? null,
         peakBytes: m.stepBytes === undefined ? null : m.bytesBefore + m.stepBytes,
@@ -44,7 +48,7 @@ export function stepMemoryBenchmark({
           ...(e
             ? [
                 [
-                  'summary estimate (params + optimizer state | grads + activations)',
+                  'summary estimate (params + optimizer state / grads + activations)',
                   mb(e.parameters + e.optimizerState),
                   mb(e.gradients + e.activations),
                   mb(e.total),
@@ -53,7 +57,7 @@ export function stepMemoryBenchmark({
               ]
             : []),
           ...rows.map((r) => [
-            `measured: ${r.label}`,
+            `measured: backend ${r.backend}${r.label.includes('no target') ? ' (software Vulkan)' : ''}`,
             mb(r.bytesBefore),
             mb(r.stepBytes ?? undefined),
             mb(r.peakBytes ?? undefined),
@@ -64,7 +68,7 @@ export function stepMemoryBenchmark({
       const summary = e
         ? [
             `estimate (summary(model, { batchSize: ${batchSize}, optimizerSlots: ${ctx.optimizer.name === 'adam' ? 2 : 0} })): parameters ${mb(e.parameters)}, gradients ${mb(e.gradients)}, optimizer state ${mb(e.optimizerState)}, activations ${mb(e.activations)}, total ${mb(e.total)} MB`,
-            'measured: measureTrainingStep on the second step (the first creates the optimizer state): bytes the backend held before it, and its peak above that',
+            'measured: measureTrainingStep (eager valueAndGrad + optimizer.step) on the second step (the first creates the optimizer state): bytes the backend held before it, and its peak above that',
           ]
         : [];
       return { id: 'step-memory', title, rows, skipped, table, summary };

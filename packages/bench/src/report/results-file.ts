@@ -23,12 +23,17 @@ export interface BenchResults {
     platform: string;
     /** The 1-minute load average when the run started: above the core count, other work competed for the CPU. */
     loadAverage1m: number;
+    /** The 1-minute load average when the run ended (the run's own load is at most about the core count). */
+    loadAverageEnd1m?: number;
   };
   options: { quick: boolean; only: string[]; optimizer: OptimizerSpec };
   systems: Record<string, Record<string, string | number | boolean>>;
   benchmarks: Omit<BenchmarkReport, 'table'>[];
   unavailable: Skip[];
 }
+
+/** The 1-minute load average, rounded to hundredths. */
+export const loadAverage = (): number => Math.round(loadavg()[0] * 100) / 100;
 
 /** The machine this runs on. */
 export function machine(): BenchResults['machine'] {
@@ -38,7 +43,7 @@ export function machine(): BenchResults['machine'] {
     memoryGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+    loadAverage1m: loadAverage(),
   };
 }
 

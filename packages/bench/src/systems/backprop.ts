@@ -166,7 +166,12 @@ export function backpropSystem({
         };
         await measureTrainingStep(model, options); // the first step creates the optimizer's state
         const m = await measureTrainingStep(model, options);
-        return { estimate: m.estimate.bytes, bytesBefore: m.bytesBefore, stepBytes: m.measuredStepBytes };
+        return {
+          backend: backend.name,
+          estimate: m.estimate.bytes,
+          bytesBefore: m.bytesBefore,
+          stepBytes: m.measuredStepBytes,
+        };
       } finally {
         optimizer.dispose();
         for (const p of model.parameters()) p.dispose();
