@@ -23,8 +23,10 @@ function expectClose(actual: number[], expected: number[]): void {
 }
 
 describe('adamUpdate', () => {
-  const cases: Partial<AdamUpdateAttrs>[] = [
+  const cases: (Partial<AdamUpdateAttrs> & { step?: number })[] = [
     {},
+    { step: 1 },
+    { step: 40 },
     { weightDecay: 0.1 },
     { weightDecay: 0.1, decoupled: true },
     { amsgrad: true },
@@ -32,6 +34,7 @@ describe('adamUpdate', () => {
   ];
   for (const c of cases) {
     it(JSON.stringify(c), () => {
+      const { step = 3, ...attrs } = c;
       const a: AdamUpdateAttrs = {
         lr: 0.01,
         beta1: 0.9,
@@ -41,14 +44,13 @@ describe('adamUpdate', () => {
         decoupled: false,
         amsgrad: false,
         epsPlacement: 'outside',
-        step: 3,
-        ...c,
+        ...attrs,
       };
       const vMax0 = [0.002, 0.001, 0.01, 0.5, 0.1];
-      const inputs = [t(theta), t(grad), t(m0), t(v0), ...(a.amsgrad ? [t(vMax0)] : [])];
+      const inputs = [t(theta), t(grad), t(m0), t(v0), t([step], [], 'int32'), ...(a.amsgrad ? [t(vMax0)] : [])];
       const out = runUpdate('adamUpdate', inputs, a, a.amsgrad ? 4 : 3);
-      const bc1 = 1 - a.beta1 ** a.step;
-      const bc2 = 1 - a.beta2 ** a.step;
+      const bc1 = 1 - a.beta1 ** step;
+      const bc2 = 1 - a.beta2 ** step;
       theta.forEach((th, i) => {
         const g = a.decoupled ? grad[i] : grad[i] + a.weightDecay * th;
         const m = a.beta1 * m0[i] + (1 - a.beta1) * g;

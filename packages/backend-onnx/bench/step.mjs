@@ -1,6 +1,6 @@
 /**
- * Benchmark (not a test): MLP 784-512-512-10, batch 128, Adam (@backprop/optimizers: its composed
- * update keeps the step count in a tensor, so the step compiles), one training step on the ONNX
+ * Benchmark (not a test): MLP 784-512-512-10, batch 128, Adam (@backprop/optimizers: its step
+ * count is a tensor, fed to the fused adamUpdate, so the step compiles), one training step on the ONNX
  * backend — compiled (one ONNX Runtime run per step) and eager (lazy graph, one run per loss
  * read) — beside two matmul references measured in the same process, interleaved with the steps
  * (the machine is shared, so only same-run ratios mean anything):
@@ -8,19 +8,23 @@
  * - the issue's **matmul limit**: the step's matmul FLOPs at ONNX Runtime's own 1024³ MatMul rate.
  * PyTorch CPU (bench/torch_step.py) runs once, after the repeats. Run after building this package
  * and @backprop/optimizers: `node packages/backend-onnx/bench/step.mjs [threads] [repeats]`
- * (defaults 2 and 3).
+ * (defaults 2 and 3). Adam uses the fused `adamUpdate` lowering; `BACKPROP_FUSED=0` runs its
+ * composed update instead (the comparison in the README).
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as bp from '@backprop/core';
-import { Adam } from '@backprop/optimizers';
+import { Adam, useFusedUpdates } from '@backprop/optimizers';
 import { onnx } from '../dist/index.js';
 import { matmulFlops, matmulSession, stepMatmuls } from './floor.mjs';
 
 const threads = Number(process.argv[2] ?? 2);
 const repeats = Number(process.argv[3] ?? 3);
 const STEPS = 30;
+// BACKPROP_FUSED=0: Adam's composed update (core ops) instead of the fused adamUpdate lowering.
+const fused = process.env.BACKPROP_FUSED !== '0';
+useFusedUpdates(fused);
 
 function setup() {
   bp.manualSeed(0);
@@ -94,7 +98,9 @@ compiled.check();
 for (let i = 0; i < 5; i++) await eager();
 
 const fmt = (x, d = 2) => x.toFixed(d).padStart(7);
-console.log(`MLP 784-512-512-10, batch 128, Adam, ${threads} threads (onnxruntime-node CPU provider)`);
+console.log(
+  `MLP 784-512-512-10, batch 128, Adam (${fused ? 'fused adamUpdate' : 'composed'}), ${threads} threads (onnxruntime-node CPU provider)`,
+);
 console.log(`matmul FLOPs per step (nine matmuls): ${(flopsPerStep / 1e9).toFixed(3)} GFLOP`);
 console.log(
   'run  load1  1024³GF/s  limit  floor  compiled  eager   c/limit  c/floor  eager/c   (ms/step unless noted)',

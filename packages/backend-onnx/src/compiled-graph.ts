@@ -106,10 +106,12 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
     } else {
       const lower = lowerings[n.kernel];
       if (!lower) throw new BackendError(`${n.kernel}: backend "onnx" cannot compile this kernel`);
+      // One output of a multi-output kernel is lowered as its own node (attrs.output = k).
+      const attrs = n.output === undefined ? n.attrs : { ...n.attrs, output: n.output };
       name = lower(
         b,
         n.inputs.map((r) => use(r.value, r.shape)),
-        n.attrs,
+        attrs,
         out,
       );
     }

@@ -143,6 +143,10 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   };
   const table: Record<string, unknown> = {};
   for (const name of Object.keys(lowerings) as KernelName[]) table[name] = node(name);
+  // Multi-output kernels (sgdUpdate, adamUpdate): one pending node per output, attrs.output = k.
+  for (const name of ['sgdUpdate', 'adamUpdate'] as const)
+    table[name] = (inputs: TensorInfo[], attrs: object, outs: OutputInfo[]) =>
+      outs.map((out, k) => node(name)(inputs, { ...attrs, output: k }, out));
   // fill: the value is fed as a scalar input, so one session serves every fill value.
   table.fill = (_inputs: TensorInfo[], { value }: { value: number }, out: OutputInfo) => {
     if (sizeOf(out.shape) === 0) return track(empty(out));

@@ -2,7 +2,7 @@
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { compile, compileTrainStep } from '@backprop/core';
-import { Adam, useFusedUpdates } from '@backprop/optimizers';
+import { Adam, AdamW, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type OnnxBackend, onnx } from '../src/index.js';
@@ -60,8 +60,8 @@ async function train(
 
 const optimizers = {
   sgd: () => new PlainSGD({ lr: 0.3 }),
-  // @backprop/optimizers' Adam: its composed update keeps the step count in a tensor. backend-cpu
-  // has a fused adamUpdate (step as a host attribute), switched off here so that it compiles too.
+  // @backprop/optimizers' Adam, composed of core ops here (fused updates off); the fused kernel
+  // is tested below.
   'optimizers Adam': () => new Adam({ lr: 0.05, amsgrad: true }),
 };
 
@@ -89,6 +89,34 @@ describe('compile', () => {
       compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
       compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
       expect(ort.stats.runs - runsBefore).toBeLessThan(20);
+    });
+  }
+
+  for (const [name, optimizer] of Object.entries({
+    'Adam amsgrad': () => new Adam({ lr: 0.05, amsgrad: true, weightDecay: 0.01 }),
+    'AdamW, lecture ε': () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' }),
+  })) {
+    it(`${name} with the fused adamUpdate (step count as a tensor input): the compiled graph uses the lowering`, async () => {
+      useFusedUpdates(true);
+      try {
+        const eager = await train(cpu(), { compiled: false, optimizer }); // backend-cpu's fused kernel
+        const kernels = new Set<string>();
+        const original = ort.compileGraph;
+        ort.compileGraph = (g) => {
+          for (const n of g.nodes) kernels.add(n.kernel);
+          return original(g);
+        };
+        const compiled = await train(ort, { compiled: true, optimizer });
+        ort.compileGraph = original;
+        expect(compiled.mode).toBe('graph');
+        expect(kernels.has('adamUpdate')).toBe(true);
+        compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
+        compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
+        const lazy = await train(ort, { compiled: false, optimizer }); // the lazy graph's adamUpdate nodes
+        lazy.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
+      } finally {
+        useFusedUpdates(false);
+      }
     });
   }
 

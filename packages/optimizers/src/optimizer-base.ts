@@ -60,6 +60,9 @@ class StepContext implements UpdateContext {
     if (!(t >= 0)) throw new ValueError(`${this.op}: the step count must be ≥ 0, got ${t}`);
     return t + 1;
   }
+  get stepCount(): Tensor {
+    return this.next;
+  }
   get stepTensor(): Tensor {
     this.#tensor ??= cast(this.next, 'float32');
     return this.#tensor;

@@ -19,6 +19,11 @@ export interface UpdateContext {
    * factors computed from it (Adam's bias corrections) keep a traced step the same every call.
    */
   readonly stepTensor?: Tensor;
+  /**
+   * t as an int32 scalar tensor (the optimizer classes provide it; the step count kept in the
+   * state, already incremented): the fused `adamUpdate` kernel reads t from it.
+   */
+  readonly stepCount?: Tensor;
 }
 
 /**

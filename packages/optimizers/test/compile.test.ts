@@ -1,4 +1,4 @@
-// compile: a training step with the composed (non-fused) updates traces the same graph every call and replays the eager run exactly.
+// compile: a training step with the composed or the fused updates traces the same graph every call and replays the eager run exactly.
 
 import { cpu } from '@backprop/backend-cpu';
 import {
@@ -98,9 +98,16 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
     });
   }
 
-  it('with the fused kernel the step count is a host attribute, so compile runs eagerly (and still correctly)', async () => {
+  it('with the fused kernel the step count is a tensor input, so compile reaches graph mode and equals eager', async () => {
     useFusedUpdates(true); // backend-cpu has adamUpdate
-    const compiled = await train(() => new Adam({ lr: 0.05 }), true);
-    expect(compiled.mode).toBe('eager');
+    for (const make of [() => new Adam({ lr: 0.05, amsgrad: true }), () => new AdamW({ lr: 0.05, weightDecay: 0.1 })]) {
+      const eager = await train(make, false);
+      const compiled = await train(make, true);
+      expect(compiled.reason).toBeUndefined();
+      expect(compiled.mode).toBe('graph');
+      expect(compiled.curve).toEqual(eager.curve);
+      expect(compiled.weights).toEqual(eager.weights);
+      expect(compiled.state).toEqual(eager.state);
+    }
   });
 });

@@ -34,11 +34,12 @@ export function cpuWithFused(
     calls.adamUpdate++;
     if (options.failOn !== undefined && calls.adamUpdate === options.failOn)
       throw new Error('adamUpdate: injected failure');
-    const [p, g, m, v, vMax] = inputs.map(read);
+    const [p, g, m, v, vMax] = [0, 1, 2, 3, 5].map((k) => (inputs[k] ? read(inputs[k]) : new Float32Array(0)));
+    const step = base.readSync?.(inputs[4].handle, [], 'int32')[0] as number;
     const n = p.length;
     const [np, nm, nv, nMax] = [0, 1, 2, 3].map(() => new Float32Array(n));
-    const bc1 = 1 - a.beta1 ** a.step;
-    const bc2 = 1 - a.beta2 ** a.step;
+    const bc1 = 1 - a.beta1 ** step;
+    const bc2 = 1 - a.beta2 ** step;
     for (let i = 0; i < n; i++) {
       const theta = a.decoupled ? p[i] * (1 - a.lr * a.weightDecay) : p[i];
       const gi = a.decoupled ? g[i] : g[i] + a.weightDecay * p[i];

@@ -98,6 +98,11 @@ export class GraphBuilder {
     return this.#constant(`${dtype}:${Object.is(value, -0) ? '-0' : value}`, onnxType(dtype), [], raw);
   }
 
+  /** A float64 scalar constant (for host-precision scalar arithmetic such as 1 − βᵗ). */
+  double(value: number): string {
+    return this.#constant(`f64:${value}`, OnnxType.double, [], new Uint8Array(new Float64Array([value]).buffer));
+  }
+
   /** A constant tensor with the given values. */
   tensor(values: Float32Array | Int32Array | Uint8Array, dtype: DType, dims: readonly number[]): string {
     const name = this.fresh('w');

@@ -5,9 +5,16 @@ import { fused } from './fused.js';
 import { layout } from './layout.js';
 import type { Lowering } from './lowering.js';
 import { reductions } from './reduce.js';
+import { updates } from './updates.js';
 
 /** Lowerings of every kernel this backend runs inside ONNX Runtime (randomUniform runs on the host). */
-export const lowerings: Partial<Record<KernelName, Lowering>> = { ...elementwise, ...reductions, ...layout, ...fused };
+export const lowerings: Partial<Record<KernelName, Lowering>> = {
+  ...elementwise,
+  ...reductions,
+  ...layout,
+  ...fused,
+  ...updates,
+};
 
 export { GraphBuilder, onnxType } from './builder.js';
 export { reshapeTo } from './layout.js';

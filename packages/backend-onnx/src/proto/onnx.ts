@@ -5,7 +5,16 @@
 import { ProtoWriter } from './writer.js';
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { float: 1, uint8: 2, int32: 6, int64: 7, bool: 9, uint32: 12, uint64: 13 } as const;
+export const OnnxType = {
+  float: 1,
+  uint8: 2,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  double: 11,
+  uint32: 12,
+  uint64: 13,
+} as const;
 /** An ONNX element type number. */
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];
 

@@ -4,17 +4,25 @@ import type { KernelContext } from '../kernel-context.js';
 import { runUpdate } from '../shaders/update.js';
 
 /**
+ * WGSL for 1 − βᵗ = −expm1(t·ln β) given x = t·ln β (≤ 0): a Taylor series for |x| < 0.5, where
+ * 1 − exp(x) would cancel, else 1 − exp(x); relative error ≲ 3e-7 in f32.
+ */
+const oneMinusPow = (x: string) =>
+  `select(1.0 - exp(${x}), -${x} * (1.0 + ${x} * (0.5 + ${x} * (1.0 / 6.0 + ${x} * (1.0 / 24.0 + ${x} * (1.0 / 120.0 + ${x} * (1.0 / 720.0 + ${x} / 5040.0)))))), abs(${x}) < 0.5)`;
+
+/**
  * With g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled, AdamW), m′ = β₁m + (1−β₁)g,
  * v′ = β₂v + (1−β₂)g², v̄ = max(v̄, v′) under amsgrad (else v′), bc₁ = 1−β₁ᵗ, bc₂ = 1−β₂ᵗ:
  * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (ε outside, PyTorch) or θ − γ·(m′/bc₁)/√(v̄/bc₂ + δ)
- * (inside, the lecture). Inputs [θ, g, m, v, v̄?] → outputs [θ′, m′, v′, v̄′?], in f32.
+ * (inside, the lecture). Inputs [θ, g, m, v, t (int32 scalar, bound as array<i32>), v̄?] →
+ * outputs [θ′, m′, v′, v̄′?], in f32; the bias corrections are computed in the shader from t.
  */
 export const adamUpdate =
   (k: KernelContext): MultiKernel<'adamUpdate'> =>
   (inputs, attrs, outs) => {
-    const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement, step } = attrs;
-    const bc1 = 1 - beta1 ** step;
-    const bc2 = 1 - beta2 ** step;
+    const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement } = attrs;
+    // ln β, clamped so β = 0 gives exp(t·ln β) = 0 without an infinity in the shader.
+    const lnBeta = (b: number) => Math.max(Math.log(b), -80);
     const params = [
       lr,
       beta1,
@@ -22,26 +30,31 @@ export const adamUpdate =
       eps,
       decoupled ? 0 : weightDecay,
       decoupled ? 1 - lr * weightDecay : 1,
-      bc1,
-      bc2,
-      Math.sqrt(bc2),
+      lnBeta(beta1),
+      lnBeta(beta2),
     ];
-    const denom = epsPlacement === 'outside' ? 'sqrt(vBar) / p(8u) + p(3u)' : 'sqrt(vBar / p(7u) + p(3u))';
-    const body = `  let theta = in0[i];
+    const denom = epsPlacement === 'outside' ? 'sqrt(vBar) / sqrt(bc2) + p(3u)' : 'sqrt(vBar / bc2 + p(3u))';
+    const body = `  let t = f32(in4[0]);
+  let x1 = t * p(6u);
+  let x2 = t * p(7u);
+  let bc1 = ${oneMinusPow('x1')};
+  let bc2 = ${oneMinusPow('x2')};
+  let theta = in0[i];
   let g = in1[i] + p(4u) * theta;
   let m = p(1u) * in2[i] + (1.0 - p(1u)) * g;
   let v = p(2u) * in3[i] + (1.0 - p(2u)) * g * g;
   o1[i] = m;
   o2[i] = v;
-  ${amsgrad ? 'let vBar = fmax(in4[i], v);\n  o3[i] = vBar;' : 'let vBar = v;'}
-  out[i] = theta * p(5u) - (p(0u) * (m / p(6u))) / (${denom});`;
+  ${amsgrad ? 'let vBar = fmax(in5[i], v);\n  o3[i] = vBar;' : 'let vBar = v;'}
+  out[i] = theta * p(5u) - (p(0u) * (m / bc1)) / (${denom});`;
     return runUpdate(
       k,
       'adamUpdate',
       `${amsgrad ? 'amsgrad' : 'adam'}|${epsPlacement}`,
       body,
-      inputs.slice(0, amsgrad ? 5 : 4),
+      inputs.slice(0, amsgrad ? 6 : 5),
       outs.slice(0, amsgrad ? 4 : 3),
       params,
+      [4],
     );
   };

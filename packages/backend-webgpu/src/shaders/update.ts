@@ -8,7 +8,8 @@ import { ELEMENT_MAIN, FLOAT_HELPERS, grid, WG } from './prelude.js';
 
 /**
  * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`)
- * once per element: inputs are f32 arrays, outputs are new handles for `outs`.
+ * once per element: inputs are f32 arrays (those whose index is in `intInputs`: i32), outputs
+ * are new handles for `outs`.
  */
 export function runUpdate(
   k: KernelContext,
@@ -18,6 +19,7 @@ export function runUpdate(
   inputs: readonly TensorInfo[],
   outs: readonly OutputInfo[],
   params: readonly number[],
+  intInputs: readonly number[] = [],
 ): Handle[] {
   const ys = outs.map((o) => k.output(o));
   const n = sizeOf(outs[0].shape);
@@ -28,7 +30,11 @@ export function runUpdate(
     '@group(0) @binding(0) var<storage, read> args: array<u32>;',
     '@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
   ];
-  inputs.forEach((_, i) => lines.push(`@group(0) @binding(${i + 2}) var<storage, read> in${i}: array<f32>;`));
+  inputs.forEach((_, i) =>
+    lines.push(
+      `@group(0) @binding(${i + 2}) var<storage, read> in${i}: array<${intInputs.includes(i) ? 'i32' : 'f32'}>;`,
+    ),
+  );
   ys.slice(1).forEach((_, j) =>
     lines.push(`@group(0) @binding(${inputs.length + 2 + j}) var<storage, read_write> o${j + 1}: array<f32>;`),
   );

@@ -2,7 +2,8 @@
  * The optional fused optimizer-update kernels (`sgdUpdate`, `adamUpdate`), called directly
  * through `backend.kernels` when the backend provides them, against float64 references of
  * PyTorch's SGD and Adam (and the lecture's δ-inside-the-root Adam). Multi-output kernels
- * receive one output description per output and return one handle each.
+ * receive one output description per output and return one handle each; Adam's step count t is
+ * an int32 scalar input.
  */
 import type { Backend, KernelName, TensorInfo } from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
@@ -11,23 +12,26 @@ import { uniformValues } from '../check/host.js';
 
 type MultiKernel = (inputs: TensorInfo[], attrs: object, outs: { shape: number[]; dtype: 'float32' }[]) => object[];
 
-/** Runs a multi-output kernel on host arrays of one shape; returns each output's values. */
+/**
+ * Runs a multi-output kernel on host arrays of one shape (a plain number is an int32 scalar
+ * input); returns each output's values.
+ */
 async function directMulti(
   backend: Backend,
   name: string,
-  inputs: number[][],
+  inputs: (number[] | number)[],
   attrs: object,
   outputs: number,
 ): Promise<number[][]> {
   const kernel = (backend.kernels as unknown as Record<string, MultiKernel | undefined>)[name];
   if (typeof kernel !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
-  const shape = [inputs[0].length];
-  const infos: TensorInfo[] = inputs.map((v) => ({
-    handle: backend.write(Float32Array.from(v), shape, 'float32'),
-    shape,
-    dtype: 'float32',
-  }));
+  const shape = [(inputs[0] as number[]).length];
+  const infos: TensorInfo[] = inputs.map((v) =>
+    typeof v === 'number'
+      ? { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' }
+      : { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' },
+  );
   try {
     const handles = kernel(
       infos,
@@ -78,6 +82,37 @@ const ADAM: [
 ];
 
 const TOL = { rtol: 1e-5, atol: 1e-6 };
+const ADAM_TOL = { rtol: 1e-5, atol: 1e-7 };
+
+type AdamVariant = Omit<(typeof ADAM)[number][1], 'step'>;
+
+/** Runs the backend's adamUpdate with lr 0.01, betas (0.9, 0.999), ε 1e-8 at step t. */
+function runAdam(backend: Backend, a: AdamVariant, step: number): Promise<number[][]> {
+  const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a };
+  const inputs = [theta, grad, m0, v0, step, ...(a.amsgrad ? [vMax0] : [])];
+  return directMulti(backend, 'adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
+}
+
+/** PyTorch's Adam / AdamW / AMSGrad (or the lecture's δ inside the root) in float64: [θ′, m′, v′, v̄′]. */
+function adamReference(a: AdamVariant, step: number): number[][] {
+  const [lr, beta1, beta2, eps] = [0.01, 0.9, 0.999, 1e-8];
+  const bc1 = 1 - beta1 ** step;
+  const bc2 = 1 - beta2 ** step;
+  const want: number[][] = [[], [], [], []];
+  theta.forEach((t, i) => {
+    const g = grad[i] + (a.decoupled ? 0 : a.weightDecay * t);
+    const m = beta1 * m0[i] + (1 - beta1) * g;
+    const v = beta2 * v0[i] + (1 - beta2) * g * g;
+    const vBar = a.amsgrad ? Math.max(vMax0[i], v) : v;
+    const denom = a.epsPlacement === 'outside' ? Math.sqrt(vBar) / Math.sqrt(bc2) + eps : Math.sqrt(vBar / bc2 + eps);
+    const shrunk = a.decoupled ? t * (1 - lr * a.weightDecay) : t;
+    want[0].push(shrunk - (lr * (m / bc1)) / denom);
+    want[1].push(m);
+    want[2].push(v);
+    want[3].push(vBar);
+  });
+  return want;
+}
 
 /** The fused-update cases. */
 export const updateCases: ConformanceCase[] = [
@@ -108,35 +143,29 @@ export const updateCases: ConformanceCase[] = [
     }),
   ),
   ...ADAM.map(
-    ([variant, a]): ConformanceCase => ({
+    ([variant, { step, ...a }]): ConformanceCase => ({
       id: `optional/adamUpdate/${variant}`,
       kernels: ['adamUpdate' as KernelName],
       run: async ({ backend }) => {
-        const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a };
-        const inputs = a.amsgrad ? [theta, grad, m0, v0, vMax0] : [theta, grad, m0, v0];
-        const got = await directMulti(backend, 'adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
-        const bc1 = 1 - attrs.beta1 ** a.step;
-        const bc2 = 1 - attrs.beta2 ** a.step;
-        const want: number[][] = [[], [], [], []];
-        theta.forEach((t, i) => {
-          const g = grad[i] + (a.decoupled ? 0 : a.weightDecay * t);
-          const m = attrs.beta1 * m0[i] + (1 - attrs.beta1) * g;
-          const v = attrs.beta2 * v0[i] + (1 - attrs.beta2) * g * g;
-          const vBar = a.amsgrad ? Math.max(vMax0[i], v) : v;
-          const denom =
-            a.epsPlacement === 'outside'
-              ? Math.sqrt(vBar) / Math.sqrt(bc2) + attrs.eps
-              : Math.sqrt(vBar / bc2 + attrs.eps);
-          const shrunk = a.decoupled ? t * (1 - attrs.lr * a.weightDecay) : t;
-          want[0].push(shrunk - (attrs.lr * (m / bc1)) / denom);
-          want[1].push(m);
-          want[2].push(v);
-          want[3].push(vBar);
-        });
+        const got = await runAdam(backend, a, step);
+        const want = adamReference(a, step);
         ['parameter', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'].slice(0, got.length).forEach((label, k) => {
-          assertClose(`optional/adamUpdate/${variant} (${label})`, got[k], f32(want[k]), { rtol: 1e-5, atol: 1e-7 });
+          assertClose(`optional/adamUpdate/${variant} (${label})`, got[k], f32(want[k]), ADAM_TOL);
         });
       },
     }),
   ),
+  {
+    id: 'optional/adamUpdate/step-input',
+    kernels: ['adamUpdate' as KernelName],
+    run: async ({ backend }) => {
+      // The bias corrections follow the step input: t = 1 and t = 40 give different parameters.
+      const a = ADAM[0][1];
+      const [early, late] = [await runAdam(backend, a, 1), await runAdam(backend, a, 40)];
+      assertClose('optional/adamUpdate/step-input (t = 1)', early[0], f32(adamReference(a, 1)[0]), ADAM_TOL);
+      assertClose('optional/adamUpdate/step-input (t = 40)', late[0], f32(adamReference(a, 40)[0]), ADAM_TOL);
+      if (early[0].every((x, i) => x === late[0][i]))
+        throw new Error('optional/adamUpdate/step-input: t = 1 and t = 40 gave the same parameters; t is ignored');
+    },
+  },
 ];

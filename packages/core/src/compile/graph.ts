@@ -13,13 +13,19 @@ export interface ValueRef {
   readonly shape: Shape;
 }
 
-/** One kernel dispatch of the traced function. */
+/**
+ * One kernel dispatch of the traced function. A multi-output kernel (`adamUpdate`) is one node
+ * per output, consecutive, with the same kernel, attrs and inputs and `output` 0, 1, …: the
+ * dispatch happens once, at output 0.
+ */
 export interface GraphNode {
   readonly kernel: KernelName;
   readonly attrs: object;
   readonly inputs: readonly ValueRef[];
   readonly shape: Shape;
   readonly dtype: DType;
+  /** Which output of a multi-output kernel this node's value is (absent for single-output kernels). */
+  readonly output?: number;
 }
 
 /** A value's type. */

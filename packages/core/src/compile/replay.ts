@@ -1,5 +1,5 @@
 /** Eager replay: runs a graph's kernels one by one on the current backend (for backends without `compileGraph`). */
-import { runKernel } from '../engine.js';
+import { runKernel, runKernelMulti } from '../engine.js';
 import { tidy } from '../memory.js';
 import { reshape } from '../ops/reshape.js';
 import { shapesEqual } from '../shape.js';
@@ -19,8 +19,19 @@ export function replay(
       const t = values[value];
       return shapesEqual(t.shape, shape) ? t : reshape(t, shape);
     };
-    for (const n of graph.nodes) {
-      values.push(runKernel(n.kernel, n.inputs.map(use), n.attrs as never, { shape: n.shape, dtype: n.dtype }));
+    const nodes = graph.nodes;
+    for (let j = 0; j < nodes.length; j++) {
+      const n = nodes[j];
+      if (n.output === undefined) {
+        values.push(runKernel(n.kernel, n.inputs.map(use), n.attrs as never, { shape: n.shape, dtype: n.dtype }));
+        continue;
+      }
+      // A multi-output kernel: nodes j… with output 0, 1, … are one dispatch.
+      let end = j + 1;
+      while (end < nodes.length && (nodes[end].output ?? 0) > 0) end++;
+      const outs = nodes.slice(j, end).map((o) => ({ shape: o.shape, dtype: o.dtype }));
+      values.push(...runKernelMulti(n.kernel, n.inputs.map(use), n.attrs as never, outs));
+      j = end - 1;
     }
     // An output that is an input or a state value is returned as a new view, so the caller owns every result.
     const own = (r: ValueRef) => reshape(use(r), r.shape);

@@ -79,12 +79,16 @@ export function trace(
     if (values.length <= 16) written.set(h, { values: values.slice(), dtype });
     return h;
   };
-  const stop = observeKernels((kernel, inputs, attrs, output) => {
+  const stop = observeKernels((kernel, inputs, attrs, output, allOutputs) => {
     const refs = inputs.map(refOf);
-    const id = ids.size;
-    ids.set(output.ref, id);
-    outputIds.push(id);
-    nodes.push({ kernel, attrs: structuredClone(attrs), inputs: refs, shape: output.shape, dtype: output.dtype });
+    const copy = structuredClone(attrs);
+    (allOutputs ?? [output]).forEach((o, k) => {
+      const id = ids.size;
+      ids.set(o.ref, id);
+      outputIds.push(id);
+      const which = allOutputs ? { output: k } : {};
+      nodes.push({ kernel, attrs: copy, inputs: refs, shape: o.shape, dtype: o.dtype, ...which });
+    });
   });
   let result: CompiledResult;
   try {
@@ -123,7 +127,7 @@ export function trace(
     graph.inputs,
     graph.state,
     constKeys,
-    graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype]),
+    graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype, n.output]),
     graph.outputs,
     graph.stateOut,
   ]);

@@ -115,7 +115,11 @@ export interface OptionalKernelSpec {
    * tensors; outputs [param′, momentumBuffer′ (when momentum > 0)].
    */
   sgdUpdate: { inputs: TensorInfo[]; attrs: SgdUpdateAttrs; outputs: 'many' };
-  /** One Adam / AdamW / AMSGrad step; outputs [param′, expAvg′, expAvgSq′, maxExpAvgSq′ (amsgrad)]. */
+  /**
+   * One Adam / AdamW / AMSGrad step; inputs [param, grad, expAvg, expAvgSq, step, maxExpAvgSq?]
+   * (step: the int32 scalar t of this update, from 1, read on the backend so a traced step does
+   * not freeze it); outputs [param′, expAvg′, expAvgSq′, maxExpAvgSq′ (amsgrad)].
+   */
   adamUpdate: { inputs: TensorInfo[]; attrs: AdamUpdateAttrs; outputs: 'many' };
 }
 
@@ -130,7 +134,10 @@ export interface SgdUpdateAttrs {
   firstStep: boolean;
 }
 
-/** Attributes of the fused `adamUpdate` kernel (inputs [param, grad, expAvg, expAvgSq, maxExpAvgSq?]). */
+/**
+ * Attributes of the fused `adamUpdate` kernel (inputs [param, grad, expAvg, expAvgSq, step,
+ * maxExpAvgSq?]; the step count t is the int32 scalar input, not an attribute).
+ */
 export interface AdamUpdateAttrs {
   lr: number;
   beta1: number;
@@ -142,8 +149,6 @@ export interface AdamUpdateAttrs {
   amsgrad: boolean;
   /** PyTorch's ε outside the root after bias correction, or the lecture's δ inside it. */
   epsPlacement: 'outside' | 'inside';
-  /** t, from 1. */
-  step: number;
 }
 
 /** Every kernel a backend can provide. */

@@ -1,5 +1,5 @@
 /** Adam and AMSGrad, with PyTorch's ε outside the root or the lecture's δ inside. */
-import type { Tensor } from '@backprop/core';
+import { scalar, type Tensor } from '@backprop/core';
 import { hasFusedUpdate, runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
@@ -28,7 +28,11 @@ export function validateAdam(op: string, h: AdamHyper): void {
   checkNonNegative(op, 'weightDecay', h.weightDecay);
 }
 
-/** The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. */
+/**
+ * The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. t
+ * goes in as the int32 step-count tensor of the state (`ctx.stepCount`), so a compiled step
+ * traces the same kernel call every step.
+ */
 export function fusedAdam(
   param: Tensor,
   grad: Tensor,
@@ -37,9 +41,10 @@ export function fusedAdam(
   h: AdamHyper,
   decoupled: boolean,
 ) {
-  // Checked first: reading ctx.step may read the step count from the backend.
   if (!hasFusedUpdate('adamUpdate')) return undefined;
-  const inputs = [param, grad, state.expAvg, state.expAvgSq, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
+  // Contexts without a step-count tensor (custom ones) pass the host t.
+  const step = ctx.stepCount ?? scalar(ctx.step, 'int32');
+  const inputs = [param, grad, state.expAvg, state.expAvgSq, step, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
   const [beta1, beta2] = h.betas;
   const out = runFusedUpdate('adamUpdate', inputs, {
     lr: h.lr,
@@ -50,7 +55,6 @@ export function fusedAdam(
     decoupled,
     amsgrad: h.amsgrad,
     epsPlacement: h.epsPlacement,
-    step: ctx.step,
   });
   if (!out) return undefined;
   return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };

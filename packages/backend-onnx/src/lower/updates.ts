@@ -1,0 +1,73 @@
+/**
+ * The fused optimizer updates (`sgdUpdate`, `adamUpdate`) as a few ONNX nodes per output: one
+ * bias-correction chain on the scalar step in float64, then shared-shape elementwise nodes.
+ */
+import type { AdamUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
+import type { GraphBuilder } from './builder.js';
+import type { Lowering } from './lowering.js';
+
+/**
+ * Which output of a multi-output kernel a node computes: each output is its own node here
+ * (the lazy graph and compiled graphs hold one value per node); the nodes the outputs share
+ * (m′, v′) are identical, and ONNX Runtime's common-subexpression elimination merges them.
+ */
+type Which = { output?: number };
+
+const FLOAT = { to: { i: 1 } };
+const mulBy = (b: GraphBuilder, x: string, c: number) => b.op('Mul', [x, b.scalar(c, 'float32')]);
+/** β·a + (1 − β)·c. */
+const ema = (b: GraphBuilder, a: string, c: string, beta: number) =>
+  b.op('Add', [mulBy(b, a, beta), mulBy(b, c, 1 - beta)]);
+
+/**
+ * PyTorch's Adam / AdamW / AMSGrad (or the lecture's δ inside the root). Inputs [θ, g, m, v,
+ * t (int32 scalar), v̄?]. The scalars come from t in float64 (1 − βᵗ = 1 − Pow(β, t)): with
+ * a = γ√bc₂/bc₁ and e = ε√bc₂, θ′ = θ − a·m′/(√v̄ + e), which equals PyTorch's
+ * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding; inside: θ − (γ/bc₁)·m′/√(v̄/bc₂ + δ).
+ */
+const adamUpdate: Lowering = (b, [p, g, m, v, t, vMax], attrs: AdamUpdateAttrs & Which) => {
+  const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement, output = 0 } = attrs;
+  const grad = !decoupled && weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
+  const m2 = ema(b, m.name, grad, beta1);
+  if (output === 1) return m2;
+  const v2 = ema(b, v.name, b.op('Mul', [grad, grad]), beta2);
+  if (output === 2) return v2;
+  const vBar = amsgrad ? b.op('Max', [vMax.name, v2]) : v2;
+  if (output === 3) return vBar;
+  const td = b.op('Cast', [t.name], { to: { i: 11 } });
+  const bc = (beta: number) => b.op('Sub', [b.double(1), b.op('Pow', [b.double(beta), td])]);
+  const bc1 = bc(beta1);
+  const bc2 = bc(beta2);
+  const theta = decoupled && weightDecay !== 0 ? mulBy(b, p.name, 1 - lr * weightDecay) : p.name;
+  let step: string;
+  if (epsPlacement === 'outside') {
+    const rootBc2 = b.op('Sqrt', [bc2]);
+    const a = b.op('Cast', [b.op('Div', [b.op('Mul', [b.double(lr), rootBc2]), bc1])], FLOAT);
+    const e = b.op('Cast', [b.op('Mul', [b.double(eps), rootBc2])], FLOAT);
+    step = b.op('Div', [b.op('Mul', [m2, a]), b.op('Add', [b.op('Sqrt', [vBar]), e])]);
+  } else {
+    const a = b.op('Cast', [b.op('Div', [b.double(lr), bc1])], FLOAT);
+    const inv = b.op('Cast', [b.op('Div', [b.double(1), bc2])], FLOAT);
+    const denom = b.op('Sqrt', [b.op('Add', [b.op('Mul', [vBar, inv]), b.scalar(eps, 'float32')])]);
+    step = b.op('Div', [b.op('Mul', [m2, a]), denom]);
+  }
+  return b.op('Sub', [theta, step]);
+};
+
+/**
+ * PyTorch's SGD: g ← g + λθ; b′ = g on the first step, else μb + (1 − τ)g; d = g + μb′
+ * (Nesterov) or b′; θ′ = θ − γd. Inputs [θ, g, b?] → outputs [θ′, b′ (momentum > 0)].
+ */
+const sgdUpdate: Lowering = (b, [p, g, buf], attrs: SgdUpdateAttrs & Which) => {
+  const { lr, momentum, dampening, nesterov, weightDecay, firstStep, output = 0 } = attrs;
+  let d = weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
+  if (momentum > 0) {
+    const b2 = firstStep ? d : b.op('Add', [mulBy(b, buf.name, momentum), mulBy(b, d, 1 - dampening)]);
+    if (output === 1) return firstStep ? b.op('Identity', [b2]) : b2;
+    d = nesterov ? b.op('Add', [d, mulBy(b, b2, momentum)]) : b2;
+  }
+  return b.op('Sub', [p.name, mulBy(b, d, lr)]);
+};
+
+/** Fused optimizer-update lowerings by kernel name (one node per output: `attrs.output`). */
+export const updates: Record<string, Lowering> = { adamUpdate, sgdUpdate };
