@@ -51,20 +51,7 @@ for (const provider of providers) {
   ];
 
   describe(`onnx ${provider}: elementwise`, () => {
-    const unary = [
-      'neg',
-      'abs',
-      'exp',
-      'log',
-      'log1p',
-      'sqrt',
-      'reciprocal',
-      'tanh',
-      'sigmoid',
-      'sin',
-      'cos',
-      'floor',
-    ] as const;
+    const unary = bp.UNARY_KERNELS;
     for (const name of unary) {
       test(name, () =>
         matchesCpu(backend, () => [

@@ -189,8 +189,8 @@ export type OptionalKernels = { [K in Exclude<OptionalKernelName, MultiOutputKer
 /** The kernel table of a backend. */
 export type KernelTable = RequiredKernels & OptionalKernels;
 
-/** The names of the required kernels, for capability checks and the conformance suite. */
-export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
+/** The elementwise unary float kernels, for backends' and tests' tables. */
+export const UNARY_KERNELS = [
   'neg',
   'abs',
   'exp',
@@ -203,6 +203,11 @@ export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
   'sin',
   'cos',
   'floor',
+] as const satisfies readonly RequiredKernelName[];
+
+/** The names of the required kernels, for capability checks and the conformance suite. */
+export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
+  ...UNARY_KERNELS,
   'add',
   'sub',
   'mul',
