@@ -14,6 +14,7 @@ import {
   shapesEqual,
   sizeOf,
   type TensorInfo,
+  valueDType,
 } from '@backprop/core';
 import { OnnxHandle } from './handle.js';
 import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/index.js';
@@ -138,15 +139,6 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
   const session = host.runtime.ort.InferenceSession.create(graphModel(g, { constants: baked }), host.runtime.options);
   session.catch(() => {});
   host.runtime.stats.sessions++;
-  const typeOf = (v: number) => {
-    const ni = g.inputs.length;
-    const ns = g.state.length;
-    const nc = g.constants.length;
-    if (v < ni) return g.inputs[v].dtype;
-    if (v < ni + ns) return g.state[v - ni].dtype;
-    if (v < ni + ns + nc) return g.constants[v - ni - ns].dtype;
-    return g.nodes[v - ni - ns - nc].dtype;
-  };
   const release = (hs: OnnxHandle[]) => {
     for (const h of hs) if (--h.users === 0 && h.disposed) h.release();
   };
@@ -160,7 +152,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
       // a frozen buffer) shares that value's host tensor at once: it is known before the run, so
       // code reading it synchronously between steps (an optimizer's loadStateDict) need not wait.
       const make = (r: { value: number; shape: Shape }) => {
-        const h = host.track(new OnnxHandle(null, {}, [], r.shape, typeOf(r.value)));
+        const h = host.track(new OnnxHandle(null, {}, [], r.shape, valueDType(g, r.value)));
         const src = r.value < held.length ? held[r.value].value : undefined;
         if (src && src.location === 'cpu')
           h.value = new host.runtime.ort.Tensor(ORT_TYPES[h.dtype], src.data as never, r.shape);

@@ -3,24 +3,12 @@ import * as core from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { valueCase } from '../check/evaluate.js';
 import { type Host, host, mapHost, toTensor, uniform } from '../check/host.js';
-import { reduceHost } from '../check/reduce-host.js';
+import { reduceHost, softmaxRows } from '../check/reduce-host.js';
 
 const NAN = Number.NaN;
 const INF = Number.POSITIVE_INFINITY;
 const X = [-3, -1, -0.25, 0, 0.5, 2];
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-
-function softmaxRows(x: Host, log: boolean): Host {
-  const [rows, cols] = x.shape;
-  const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = x.values.slice(r * cols, (r + 1) * cols);
-    const m = Math.max(...row);
-    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-    out.push(...row.map((v) => (log ? v - lse : Math.exp(v - lse))));
-  }
-  return host(out, x.shape);
-}
 
 const logits = uniform(700, [4, 7], -3, 3);
 const odd = uniform(701, [3, 129], -5, 5);

@@ -10,6 +10,7 @@ import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose, assertShape } from '../check/close.js';
 import { evaluate, type Read } from '../check/evaluate.js';
 import { broadcastHost, type Host, host, matmulHost, toTensor, uniform } from '../check/host.js';
+import { softmaxRows } from '../check/reduce-host.js';
 import { usingBackend, withoutKernels } from '../check/wrap-backend.js';
 
 const TOL = { rtol: 1e-5, atol: 1e-6 };
@@ -42,18 +43,6 @@ async function direct(
   } finally {
     for (const i of infos) backend.dispose(i.handle);
   }
-}
-
-function softmaxRows(x: Host, log: boolean): Host {
-  const [rows, cols] = x.shape;
-  const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = x.values.slice(r * cols, (r + 1) * cols);
-    const m = Math.max(...row);
-    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-    out.push(...row.map((v) => (log ? v - lse : Math.exp(v - lse))));
-  }
-  return host(out, x.shape);
 }
 
 const ACT: Record<FusedActivation, (x: number) => number> = {

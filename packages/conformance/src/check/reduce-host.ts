@@ -63,3 +63,16 @@ export function argHost(x: Host, axis: number, kind: 'max' | 'min'): Host {
   }
   return host(idx, best.shape, 'int32');
 }
+
+/** Row-wise softmax (or log-softmax, `log`) of a [rows, cols] host array, stable (subtracts the row max). */
+export function softmaxRows(x: Host, log: boolean): Host {
+  const [rows, cols] = x.shape;
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = x.values.slice(r * cols, (r + 1) * cols);
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    out.push(...row.map((v) => (log ? v - lse : Math.exp(v - lse))));
+  }
+  return host(out, x.shape);
+}

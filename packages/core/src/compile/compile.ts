@@ -10,7 +10,7 @@ import { getBackend, makeTensor } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import type { CompiledGraph, Graph, GraphCompiler } from './graph.js';
+import { type CompiledGraph, type Graph, type GraphCompiler, valueDType } from './graph.js';
 import { replay } from './replay.js';
 import type { CompiledState } from './state.js';
 import { type CompiledResult, type Trace, trace } from './trace.js';
@@ -90,8 +90,8 @@ export function compile<R extends CompiledResult>(
     if (e.compiled) {
       const info = (t: Tensor) => ({ handle: t.ref.handle, shape: t.shape, dtype: t.dtype });
       const r = e.compiled.run(args.map(info), flat.map(info));
-      outputs = r.outputs.map((h, i) => makeTensor(backend, h, g.outputs[i].shape, dtypeOf(g, g.outputs[i].value)));
-      next = r.state.map((h, i) => makeTensor(backend, h, g.stateOut[i].shape, dtypeOf(g, g.stateOut[i].value)));
+      outputs = r.outputs.map((h, i) => makeTensor(backend, h, g.outputs[i].shape, valueDType(g, g.outputs[i].value)));
+      next = r.state.map((h, i) => makeTensor(backend, h, g.stateOut[i].shape, valueDType(g, g.stateOut[i].value)));
     } else {
       ({ outputs, state: next } = replay(g, args, flat, e.held));
     }
@@ -152,14 +152,4 @@ export function compile<R extends CompiledResult>(
     latest = undefined;
   };
   return compiled;
-}
-
-function dtypeOf(g: Graph, value: number) {
-  const ni = g.inputs.length;
-  const ns = g.state.length;
-  const nc = g.constants.length;
-  if (value < ni) return g.inputs[value].dtype;
-  if (value < ni + ns) return g.state[value - ni].dtype;
-  if (value < ni + ns + nc) return g.constants[value - ni - ns].dtype;
-  return g.nodes[value - ni - ns - nc].dtype;
 }

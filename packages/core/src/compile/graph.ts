@@ -68,3 +68,14 @@ export interface GraphCompiler {
 export function valueCount(g: Graph): number {
   return g.inputs.length + g.state.length + g.constants.length + g.nodes.length;
 }
+
+/** The dtype of value `value` of a graph (numbered inputs, state, constants, then nodes). */
+export function valueDType(g: Graph, value: number): DType {
+  const ni = g.inputs.length;
+  const ns = g.state.length;
+  const nc = g.constants.length;
+  if (value < ni) return g.inputs[value].dtype;
+  if (value < ni + ns) return g.state[value - ni].dtype;
+  if (value < ni + ns + nc) return g.constants[value - ni - ns].dtype;
+  return g.nodes[value - ni - ns - nc].dtype;
+}

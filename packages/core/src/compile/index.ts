@@ -1,6 +1,7 @@
 /** Graph capture: `compile(fn)`, its graph and state, and eager replay. */
 export { type CompiledFunction, type CompiledMode, type CompileOptions, compile } from './compile.js';
 export type { CompiledGraph, Graph, GraphCompiler, GraphNode, ValueRef, ValueType } from './graph.js';
+export { valueCount, valueDType } from './graph.js';
 export { replay } from './replay.js';
 export { type CompiledState, type HasStateDict, parameterState, stateDictState } from './state.js';
 export { type CompiledResult, type Trace, trace } from './trace.js';
