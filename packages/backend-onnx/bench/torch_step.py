@@ -1,13 +1,21 @@
-"""PyTorch CPU peer for bench/step.mjs: MLP 784-512-512-10, batch 128, Adam, ms per step with 2 threads."""
+"""PyTorch peer for bench/step.mjs and bench/webgpu-step.mjs: MLP 784-512-512-10, Adam, ms per step.
+
+python3 torch_step.py [threads=2] [device=cpu|cuda] [batch=128]
+"""
 import json, sys, time
 import torch
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+device = sys.argv[2] if len(sys.argv) > 2 else "cpu"
+batch = int(sys.argv[3]) if len(sys.argv) > 3 else 128
+if device == "cuda" and not torch.cuda.is_available():
+    print(json.dumps({"torch": torch.__version__, "msPerStep": None, "device": "cuda unavailable"}))
+    sys.exit(0)
 torch.manual_seed(0)
-model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10)).to(device)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-x = torch.rand(128, 784)
-y = torch.randint(0, 10, (128,))
+x = torch.rand(batch, 784, device=device)
+y = torch.randint(0, 10, (batch,), device=device)
 loss_fn = torch.nn.CrossEntropyLoss()
 
 def step():
@@ -23,4 +31,4 @@ n = 50
 t0 = time.perf_counter()
 for _ in range(n):
     step()
-print(json.dumps({"torch": torch.__version__, "msPerStep": (time.perf_counter() - t0) * 1000 / n}))
+print(json.dumps({"torch": torch.__version__, "device": device, "batch": batch, "msPerStep": (time.perf_counter() - t0) * 1000 / n}))

@@ -136,7 +136,20 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
   const baked = constants.map(({ value: v, shape }) =>
     v?.location === 'cpu' && sizeOf(shape) <= BAKE_MAX ? (v.data as Float32Array | Int32Array | Uint8Array) : undefined,
   );
-  const session = host.runtime.ort.InferenceSession.create(graphModel(g, { constants: baked }), host.runtime.options);
+  // The new state stays where the runtime keeps state (on the GPU with WebGPU); outputs come to the host.
+  const { options, stateLocation } = host.runtime;
+  const session = host.runtime.ort.InferenceSession.create(
+    graphModel(g, { constants: baked }),
+    stateLocation === 'cpu'
+      ? options
+      : {
+          ...options,
+          preferredOutputLocation: Object.fromEntries([
+            ...g.outputs.map((_, i) => [`o${i}`, 'cpu'] as const),
+            ...g.stateOut.map((_, i) => [`n${i}`, stateLocation] as const),
+          ]),
+        },
+  );
   session.catch(() => {});
   host.runtime.stats.sessions++;
   const release = (hs: OnnxHandle[]) => {
@@ -176,8 +189,13 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const s = await session;
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);
-            outputs.forEach((h, i) => h.value ?? h.settle(r[`o${i}`]));
-            next.forEach((h, i) => h.value ?? h.settle(r[`n${i}`]));
+            // A result already known (passed through on the host) drops the run's device copy.
+            const take = (h: OnnxHandle, t: NonNullable<OnnxHandle['value']>) => {
+              if (h.value === undefined) h.settle(t);
+              else if (t.location !== 'cpu') t.dispose();
+            };
+            outputs.forEach((h, i) => take(h, r[`o${i}`]));
+            next.forEach((h, i) => take(h, r[`n${i}`]));
           } catch (e) {
             for (const h of results) h.error = e;
             throw e;

@@ -40,9 +40,10 @@ export interface OnnxOptions {
    */
   spinning?: boolean;
   /**
-   * WebGPU only, experimental: keep run outputs (parameters, optimizer state) in GPU buffers
-   * between runs (`preferredOutputLocation: 'gpu-buffer'`). Off by default: with
-   * onnxruntime-node 1.30 on lavapipe it aborted the process on the first run.
+   * WebGPU only: compiled graphs keep the new parameters and optimizer state in GPU buffers
+   * between runs (ONNX Runtime's `preferredOutputLocation: 'gpu-buffer'` for the state outputs);
+   * only the loss and metrics come to the host. Default true; false copies the state to the host
+   * after every run.
    */
   gpuOutputs?: boolean;
   /** The ONNX Runtime module; default `onnxruntime-node`. Pass `onnxruntime-web` in browsers. */
@@ -85,7 +86,7 @@ export async function onnx({
   threads,
   spinning = false,
   ort,
-  gpuOutputs = false,
+  gpuOutputs = true,
 }: OnnxOptions = {}): Promise<OnnxBackend> {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
@@ -99,8 +100,8 @@ export async function onnx({
     interOpNumThreads: 1,
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
     logSeverityLevel: 3,
-    ...(provider === 'webgpu' && gpuOutputs ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
   });
+  if (provider === 'webgpu' && gpuOutputs) runtime.stateLocation = 'gpu-buffer';
   return createBackend(runtime, provider);
 }
 
@@ -204,7 +205,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       const h = own('onnx.readSync', handle);
       if (h.value === undefined || h.value.location !== 'cpu')
         throw new BackendError(
-          'onnx.readSync: backend "onnx" reads asynchronously and this value is not computed yet; use `await t.data()`',
+          'onnx.readSync: backend "onnx" reads asynchronously and this value is not on the host yet; use `await t.data()`',
         );
       return (h.value.data as TypedArray).slice();
     },
@@ -217,8 +218,13 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
         throw new BackendError('onnx.read: the value was not computed');
       }
       const v = h.value;
-      const data = v.location === 'cpu' ? v.data : await v.getData();
-      return (data as TypedArray).slice();
+      if (v.location === 'cpu') return (v.data as TypedArray).slice();
+      // Device values are copied out by a run, queued after the runs already asked for.
+      let data: TypedArray | undefined;
+      await enqueue(async () => {
+        data = await runtime.download(v);
+      });
+      return data!;
     },
     dispose(handle: Handle): void {
       if (!(handle instanceof OnnxHandle) || !owned.has(handle))

@@ -1,7 +1,22 @@
 /** Runtime: ONNX Runtime sessions cached by plan key, and running a plan into its handles. */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { OnnxHandle } from './handle.js';
+import { GraphBuilder } from './lower/index.js';
 import { buildModel, type Plan } from './plan.js';
+import { encodeModel } from './proto/onnx.js';
+
+type HostData = Float32Array | Int32Array | Uint8Array;
+const DTYPES = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
+
+/** An Identity model over any shape of one rank, to copy a value out of ONNX Runtime. */
+function identityModel(dtype: keyof typeof DTYPES, rank: number): Uint8Array {
+  const b = new GraphBuilder();
+  const dims = Array.from({ length: rank }, (_, i) => `d${i}`);
+  const x = b.input(dtype, dims, 'x');
+  b.nodes.push({ op: 'Identity', inputs: [x], outputs: ['y'] });
+  b.outputs.push({ name: 'y', type: b.inputs[0].type, dims });
+  return encodeModel(b.graph());
+}
 
 /** The parts of `onnxruntime-node` / `onnxruntime-web` the backend uses. */
 export interface OrtModule {
@@ -23,6 +38,11 @@ export interface RuntimeStats {
 
 /** Caches one session per plan key (least recently used first out) and runs plans. */
 export class Runtime {
+  /**
+   * Where compiled graphs keep their new state: 'gpu-buffer' keeps parameters and optimizer
+   * state on the device between runs (WebGPU); run outputs and lazy-graph values come to the host.
+   */
+  stateLocation: 'cpu' | 'gpu-buffer' = 'cpu';
   readonly stats: RuntimeStats = { sessions: 0, runs: 0 };
   readonly #cache = new Map<string, Promise<InferenceSession>>();
 
@@ -52,11 +72,31 @@ export class Runtime {
     return s;
   }
 
-  /** Runs `feeds` through a session and returns the outputs in order `o0…`. */
-  async runSession(session: InferenceSession, feeds: Record<string, OrtTensor>, count: number): Promise<OrtTensor[]> {
+  /** Runs `feeds` through a session and returns the outputs in order `o0…` (or the one named `name`). */
+  async runSession(
+    session: InferenceSession,
+    feeds: Record<string, OrtTensor>,
+    count: number,
+    name?: string,
+  ): Promise<OrtTensor[]> {
     this.stats.runs++;
     const result = await session.run(feeds);
-    return Array.from({ length: count }, (_, i) => result[`o${i}`]);
+    return name ? [result[name]] : Array.from({ length: count }, (_, i) => result[`o${i}`]);
+  }
+
+  /**
+   * The values of a tensor that ONNX Runtime keeps on a device (`location` 'gpu-buffer'): an
+   * Identity run whose output goes to the host. (onnxruntime-node 1.30's `Tensor.getData()` on
+   * a WebGPU buffer aborts the process; feeding the buffer to a run works.)
+   */
+  async download(value: OrtTensor): Promise<HostData> {
+    if (value.location === 'cpu') return value.data as HostData;
+    const dtype = value.type as keyof typeof DTYPES;
+    const session = await this.session(`download|${dtype}|${value.dims.length}`, () =>
+      identityModel(dtype, value.dims.length),
+    );
+    const [out] = await this.runSession(session, { x: value }, 1, 'y');
+    return out.data as HostData;
   }
 
   /** Computes a plan's outputs and stores them in their handles. */

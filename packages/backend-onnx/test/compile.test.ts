@@ -151,3 +151,56 @@ describe('compile', () => {
     w.dispose();
   });
 });
+
+// WebGPU provider (lavapipe in CI): a compiled step's new state stays in GPU buffers.
+const webgpu = await onnx({ provider: 'webgpu' }).then(
+  async (b) => {
+    await b.destroy?.();
+    return true;
+  },
+  () => false,
+);
+describe.runIf(webgpu)('compile on the WebGPU provider', () => {
+  /** Where each parameter's value lives after `steps` compiled steps, and the trained weights. */
+  async function trainOnWebgpu(gpuOutputs: boolean) {
+    const backend = await onnx({ provider: 'webgpu', gpuOutputs });
+    const fused = useFusedUpdates(true);
+    try {
+      await bp.setBackend(backend);
+      const m = model();
+      const step = compileTrainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: new Adam({ lr: 0.05 }) });
+      const losses: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const [x, y] = batch(k);
+        const l = step(x, y);
+        losses.push(await l.item());
+        bp.dispose([l, x, y]);
+      }
+      await backend.flush();
+      const handle = (t: bp.Tensor) => backend.own('test', t.ref.handle as never);
+      const locations = m.parameters().map((p) => handle(p.value).value?.location);
+      const weights = await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())));
+      const mode = step.mode;
+      step.invalidate();
+      m.dispose();
+      return { losses, weights, locations, mode };
+    } finally {
+      useFusedUpdates(fused);
+      await backend.destroy?.();
+    }
+  }
+
+  it('parameters and optimizer state stay on the GPU between steps; reading them copies them out', async () => {
+    const fused = useFusedUpdates(true);
+    const eager = await train(cpu(), { compiled: false, optimizer: () => new Adam({ lr: 0.05 }), steps: 5 });
+    useFusedUpdates(fused);
+    const onGpu = await trainOnWebgpu(true);
+    expect(onGpu.mode).toBe('graph');
+    expect(onGpu.locations.every((l) => l === 'gpu-buffer')).toBe(true);
+    onGpu.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 4));
+    onGpu.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 4));
+    const onHost = await trainOnWebgpu(false);
+    expect(onHost.locations.every((l) => l === 'cpu')).toBe(true);
+    expect(onHost.weights).toEqual(onGpu.weights);
+  });
+});
