@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// Measures the WebGPU backend: matmul TFLOP/s at 1024³/2048³/4096³ and one Adam training step
-// of the MLP 784-512-512-10 at batch 128 and 1024. Run after `pnpm build`, with plain node:
-//   node packages/backend-webgpu/scripts/device-bench.mjs [--quick] [--json out.json]
-// On lavapipe (no GPU) it reports numbers without targets; on a GPU it prints the targets of the
-// issue (15 TFLOP/s at 4096³; ≤ 3.2 ms/step at batch 128; ≥ 25% of PyTorch CUDA at batch 1024).
+// Measures the WebGPU backend: matmul TFLOP/s at 1024³/2048³/4096³ and on skinny shapes (a GEMV
+// 1×4096·4096×4096 both ways round, and 64×16384·16384×64 for split-K), each line naming the
+// matmul variant that ran, and one Adam training step of the MLP 784-512-512-10 at batch 128
+// and 1024. Run after `pnpm build`, with plain node:
+//   node packages/backend-webgpu/scripts/device-bench.mjs [--quick] [--matmul-only] [--json out.json]
+// On lavapipe (no GPU) or with --quick the squares are 128³/256³/512³; it reports numbers without
+// targets there. On a GPU it prints the targets of the issue (15 TFLOP/s at 4096³; ≤ 3.2 ms/step
+// at batch 128; ≥ 25% of PyTorch CUDA at batch 1024).
 import { writeFileSync } from 'node:fs';
 import { losses, matmul, nn, randomUniform, setBackend, tensor, tidy, valueAndGrad } from '@backprop/core';
 import { webgpu } from '../dist/index.js';
+import { chooseMatmulVariant, planName } from '../dist/shaders/matmul-choose.js';
+import { matmulProblem } from '../dist/shaders/matmul-problem.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const matmulOnly = args.includes('--matmul-only');
 const jsonAt = args.indexOf('--json');
 const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 
@@ -17,6 +23,10 @@ const backend = await setBackend(webgpu());
 const software = /llvmpipe|lavapipe|swiftshader/i.test(backend.adapterDescription);
 console.log(`adapter: ${backend.adapterDescription}${software ? ' (software: no targets)' : ''}`);
 const results = { adapter: backend.adapterDescription, matmul: [], mlp: [] };
+const limits = {
+  maxBindingBytes: backend.device.limits.maxStorageBufferBindingSize,
+  maxWorkgroupsPerDimension: backend.device.limits.maxComputeWorkgroupsPerDimension,
+};
 
 async function timeIt(run, { warmup, iterations }) {
   for (let i = 0; i < warmup; i++) run();
@@ -27,19 +37,39 @@ async function timeIt(run, { warmup, iterations }) {
   return (performance.now() - start) / iterations;
 }
 
-for (const n of quick || software ? [128, 256] : [1024, 2048, 4096]) {
-  const a = randomUniform([n, n], { seed: 1 });
-  const b = randomUniform([n, n], { seed: 2 });
-  const iterations = software ? 2 : n >= 4096 ? 10 : 30;
+const rate = (perSecond, unit) =>
+  perSecond >= 1e12 ? `${(perSecond / 1e12).toFixed(2)} T${unit}` : `${(perSecond / 1e9).toFixed(2)} G${unit}`;
+const squares = quick || software ? [128, 256, 512] : [1024, 2048, 4096];
+const cases = [
+  ...squares.map((n) => ({ m: n, k: n, n })),
+  { m: 1, k: 4096, n: 4096 },
+  { m: 4096, k: 4096, n: 1 },
+  { m: 64, k: 16384, n: 64 },
+];
+for (const c of cases) {
+  const a = randomUniform([c.m, c.k], { seed: 1 });
+  const b = randomUniform([c.k, c.n], { seed: 2 });
+  const variant = planName(
+    chooseMatmulVariant(matmulProblem(a.shape, b.shape, [c.m, c.n], false, false), 'f32', limits),
+  );
+  const iterations = software ? 2 : c.m * c.n * c.k >= 4096 ** 3 ? 10 : 30;
   const ms = await timeIt(() => matmul(a, b).dispose(), { warmup: 2, iterations });
-  const tflops = (2 * n ** 3) / (ms * 1e-3) / 1e12;
-  results.matmul.push({ n, ms, tflops });
-  const target = !software && n === 4096 ? `  (target ≥ 15; PyTorch fp32 51)` : '';
+  const flops = (2 * c.m * c.n * c.k) / (ms * 1e-3);
+  const bytes = (4 * (c.m * c.k + c.k * c.n + c.m * c.n)) / (ms * 1e-3);
+  results.matmul.push({ ...c, variant, ms, tflops: flops / 1e12, gbps: bytes / 1e9 });
+  const shape = c.m === c.n && c.n === c.k ? `${c.m}³` : `${c.m}×${c.k}·${c.k}×${c.n}`;
+  const target = !software && c.m === 4096 && c.n === 4096 ? `  (target ≥ 15; PyTorch fp32 51)` : '';
   console.log(
-    `matmul ${n}³: ${ms.toFixed(3)} ms, ${tflops >= 0.1 ? `${tflops.toFixed(2)} TFLOP/s` : `${(tflops * 1000).toFixed(2)} GFLOP/s`}${target}`,
+    `matmul ${shape} [${variant}]: ${ms.toFixed(3)} ms, ${rate(flops, 'FLOP/s')}, ${rate(bytes, 'B/s')}${target}`,
   );
   a.dispose();
   b.dispose();
+}
+
+if (matmulOnly) {
+  if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  await backend.destroy();
+  process.exit(0);
 }
 
 let optimizers;

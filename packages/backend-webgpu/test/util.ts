@@ -79,6 +79,11 @@ async function runOn(
   return values;
 }
 
+/** Runs kernel `name` on backend-cpu (the reference) alone. */
+export function onCpu(name: KernelName, inputs: readonly Input[], attrs: object, out: OutputInfo): Promise<TypedArray> {
+  return runOn(reference, name, inputs, attrs, out);
+}
+
 /** Runs kernel `name` on backend-cpu and on WebGPU; returns both outputs. */
 export async function both(name: KernelName, inputs: readonly Input[], attrs: object, out: OutputInfo) {
   const gpu = await gpuBackend();

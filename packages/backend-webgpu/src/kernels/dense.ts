@@ -1,20 +1,15 @@
 /** The optional dense kernel: a fully connected layer's act(x·W + b) in one pass. */
-import { type FusedActivation, sizeOf } from '@backprop/core';
+import { sizeOf } from '@backprop/core';
 import { bufferOf } from '../handle.js';
 import type { KernelFactory } from '../kernel-context.js';
-import { RELU_WGSL, SIGMOID_WGSL, TANH_WGSL } from '../shaders/activations.js';
-import { type Epilogue, runMatmul } from '../shaders/matmul.js';
-
-const epilogues: Record<FusedActivation, Epilogue> = {
-  linear: { name: 'bias', helpers: '', expr: 'v + in2[c]' },
-  relu: { name: 'bias-relu', helpers: RELU_WGSL, expr: 'relu_f(v + in2[c])' },
-  sigmoid: { name: 'bias-sigmoid', helpers: SIGMOID_WGSL, expr: 'sigmoid_f(v + in2[c])' },
-  tanh: { name: 'bias-tanh', helpers: TANH_WGSL, expr: 'tanh_f(v + in2[c])' },
-};
+import { runMatmul } from '../shaders/matmul.js';
+import { denseEpilogue } from '../shaders/matmul-epilogue.js';
+import { denseProblem } from '../shaders/matmul-problem.js';
 
 /**
- * y = act(x·W + b) for x [N, I], W [I, O], b [O]: the tiled matmul with the bias and the
- * activation applied as each sum leaves the registers, so y is written once. relu(NaN) = NaN.
+ * y = act(x·W + b) for x [N, I], W [I, O], b [O]: the matmul (any variant) with the bias and
+ * the activation applied as each sum is written (split-K: in its reducing pass), so y is
+ * written once. relu(NaN) = NaN.
  */
 export const dense: KernelFactory<'dense'> =
   (k) =>
@@ -25,19 +20,10 @@ export const dense: KernelFactory<'dense'> =
       k,
       'dense',
       'f32',
-      {
-        m: x.shape[0],
-        n: w.shape[1],
-        k: x.shape[1],
-        transposeA: false,
-        transposeB: false,
-        batchShape: [],
-        aBatchStrides: [],
-        bBatchStrides: [],
-      },
+      denseProblem(x.shape, w.shape),
       [bufferOf(x), bufferOf(w), bufferOf(b)],
       y,
-      epilogues[activation],
+      denseEpilogue(activation),
     );
     return y;
   };

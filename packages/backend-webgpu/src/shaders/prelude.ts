@@ -9,7 +9,11 @@ export function wgslType(dtype: DType): 'f32' | 'i32' | 'u32' {
   return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
 }
 
-/** Binding 0 `args` (the metadata words), binding 1 `out`, bindings 2… `in0`, `in1`, … */
+/**
+ * Binding 0 `args` (the metadata words), binding 1 `out`, bindings 2… `in0`, `in1`, … as arrays
+ * of the given WGSL element types: scalars, or `vec4<f32>` for 16-byte loads and stores (the
+ * vec4 matmul binds A, B and its output so and indexes them by element offset / 4).
+ */
 export function bindings(outType: string, inputTypes: readonly string[]): string {
   const lines = [
     '@group(0) @binding(0) var<storage, read> args: array<u32>;',
