@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU measurements of issues 6 and 7 in one call on the device machine (H100), for a
 # session that is lent one. Here, first: `npm run build` (or `node scripts/pnpm.mjs run build`),
-# then `../shared/tools/device-pack`. Then the device tool's `run` with carry [".device"],
+# then `bash scripts/device-pack.sh` (41 MB; the shared device-pack packs ~140 MB, over the
+# 64 MiB limit). Then the device tool's `run` with carry [".device"],
 # timeout_s 420 and the command `bash scripts/device-check.sh`. Results come back in $OUT.
 set -u
 bash .device/setup.sh && export PATH=/tmp/node/bin:$PATH
