@@ -45,6 +45,8 @@ interface CachedPipeline {
  */
 export class GpuContext {
   readonly pool: BufferPool;
+  /** Dispatches recorded and command buffers submitted so far. */
+  readonly counts = { dispatches: 0, submits: 0 };
   private readonly pipelines = new Map<string, CachedPipeline>();
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
@@ -105,6 +107,7 @@ export class GpuContext {
     this.pass.setBindGroup(0, group);
     this.pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
     this.dispatches++;
+    this.counts.dispatches++;
     if (this.options.debug) {
       this.flush();
       this.popScopes();
@@ -118,6 +121,7 @@ export class GpuContext {
     this.pass = undefined;
     if (this.metaUsed > 0) this.device.queue.writeBuffer(this.metaArena, 0, this.metaHost.buffer, 0, this.metaUsed);
     this.device.queue.submit([this.encoder.finish()]);
+    this.counts.submits++;
     this.encoder = undefined;
     this.dispatches = 0;
     this.metaUsed = 0;

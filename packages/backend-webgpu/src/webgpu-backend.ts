@@ -41,6 +41,8 @@ export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
   /** The adapter's vendor, architecture and description, where the platform reports them. */
   readonly adapterDescription: string;
+  /** Compute dispatches recorded and command buffers submitted so far (for benchmarks and tests). */
+  readonly stats: { readonly dispatches: number; readonly submits: number };
   sync(): Promise<void>;
   /** Waits for the GPU, frees every buffer, destroys the device it created and lets go of Dawn. */
   destroy(): Promise<void>;
@@ -111,6 +113,7 @@ export async function webgpu({
     name: 'webgpu',
     device: acquired.device,
     adapterDescription: acquired.description,
+    stats: gpu.counts,
     kernels: bindKernels(context),
     dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {

@@ -217,3 +217,27 @@ describe.skipIf(skipGpu)('webgpu storage', () => {
     await gpu.sync();
   });
 });
+
+describe.skipIf(skipGpu)('webgpu stats', () => {
+  it('count one dispatch per kernel and the submits that carried them', async () => {
+    const b = await gpuBackend();
+    await b.sync();
+    const { dispatches, submits } = b.stats;
+    const out = { shape: [4, 4], dtype: 'float32' } as const;
+    const x = b.write(new Float32Array(16).fill(1), [4, 4], 'float32');
+    const y = b.kernels.matmul(
+      [
+        { handle: x, ...out },
+        { handle: x, ...out },
+      ],
+      { transposeA: false, transposeB: false },
+      out,
+    );
+    const z = b.kernels.exp([{ handle: y, ...out }], {}, out);
+    expect(b.stats.dispatches - dispatches).toBe(2);
+    expect(b.stats.submits).toBe(submits);
+    expect(Array.from(await b.read(z, [4, 4], 'float32'))[0]).toBeCloseTo(Math.exp(4), 3);
+    expect(b.stats.submits).toBe(submits + 1);
+    for (const h of [x, y, z]) b.dispose(h);
+  });
+});
