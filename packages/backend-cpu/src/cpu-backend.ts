@@ -84,7 +84,7 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   };
 
   // Every kernel's new handle is registered with this backend's memory accounting.
-  // Multi-output kernels (sgdUpdate, adamUpdate) return one handle per output.
+  // Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate) return one handle per output.
   const table: Record<string, (inputs: never, attrs: never, out: never) => Handle | Handle[]> = {};
   for (const [name, kernel] of Object.entries(selected)) {
     const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle | CpuHandle[];

@@ -144,8 +144,8 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   };
   const table: Record<string, unknown> = {};
   for (const name of Object.keys(lowerings) as KernelName[]) table[name] = node(name);
-  // Multi-output kernels (sgdUpdate, adamUpdate): one pending node per output, attrs.output = k.
-  for (const name of ['sgdUpdate', 'adamUpdate'] as const)
+  // Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate): one pending node per output, attrs.output = k.
+  for (const name of ['sgdUpdate', 'adamUpdate', 'rmspropUpdate'] as const)
     table[name] = (inputs: TensorInfo[], attrs: object, outs: OutputInfo[]) =>
       outs.map((out, k) => node(name)(inputs, { ...attrs, output: k }, out));
   // fill: the value is fed as a scalar input, so one session serves every fill value.

@@ -2,7 +2,7 @@
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { compile, compileTrainStep } from '@backprop/core';
-import { Adam, AdamW, useFusedUpdates } from '@backprop/optimizers';
+import { Adagrad, Adam, AdamW, RMSprop, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type OnnxBackend, onnx } from '../src/index.js';
@@ -92,11 +92,16 @@ describe('compile', () => {
     });
   }
 
-  for (const [name, optimizer] of Object.entries({
-    'Adam amsgrad': () => new Adam({ lr: 0.05, amsgrad: true, weightDecay: 0.01 }),
-    'AdamW, lecture ε': () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' }),
-  })) {
-    it(`${name} with the fused adamUpdate (step count as a tensor input): the compiled graph uses the lowering`, async () => {
+  for (const [name, [kernel, optimizer]] of Object.entries({
+    'Adam amsgrad': ['adamUpdate', () => new Adam({ lr: 0.05, amsgrad: true, weightDecay: 0.01 })],
+    'AdamW, lecture ε': ['adamUpdate', () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' })],
+    'RMSprop centered, momentum': [
+      'rmspropUpdate',
+      () => new RMSprop({ lr: 0.01, centered: true, momentum: 0.5, weightDecay: 0.01 }),
+    ],
+    Adagrad: ['rmspropUpdate', () => new Adagrad({ lr: 0.1, initialAccumulatorValue: 0.1 })],
+  } as Record<string, [string, () => bp.Optimizer]>)) {
+    it(`${name} with the fused ${kernel} (step count as a tensor input): the compiled graph uses the lowering`, async () => {
       useFusedUpdates(true);
       try {
         const eager = await train(cpu(), { compiled: false, optimizer }); // backend-cpu's fused kernel
@@ -109,7 +114,7 @@ describe('compile', () => {
         const compiled = await train(ort, { compiled: true, optimizer });
         ort.compileGraph = original;
         expect(compiled.mode).toBe('graph');
-        expect(kernels.has('adamUpdate')).toBe(true);
+        expect(kernels.has(kernel)).toBe(true);
         compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
         compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
         const lazy = await train(ort, { compiled: false, optimizer }); // the lazy graph's adamUpdate nodes

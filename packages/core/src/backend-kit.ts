@@ -13,6 +13,7 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
   dense: ['float32'],
   sgdUpdate: ['float32'],
   adamUpdate: ['float32'],
+  rmspropUpdate: ['float32'],
 };
 
 /** Throws unless `values` is the typed array of `dtype` and fills `shape` (for `Backend.write`). */

@@ -124,7 +124,7 @@ export function runKernel<K extends KernelName>(
 }
 
 /**
- * Runs a multi-output kernel (`sgdUpdate`, `adamUpdate`): one OutputInfo and one returned
+ * Runs a multi-output kernel (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`): one OutputInfo and one returned
  * handle per output. Observers see the first output, with all of them as `allOutputs`.
  */
 export function runKernelMulti<K extends KernelName>(

@@ -1,13 +1,22 @@
 /**
- * The indirection to optional fused update kernels (`sgdUpdate`, `adamUpdate`): used when the
- * current backend provides them, else the optimizers fall back to core ops.
+ * The indirection to optional fused update kernels (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`):
+ * used when the current backend provides them, else the optimizers fall back to core ops.
  */
-import { type AdamUpdateAttrs, getBackend, runKernelMulti, type SgdUpdateAttrs, type Tensor } from '@backprop/core';
+import {
+  type AdamUpdateAttrs,
+  getBackend,
+  type RmspropUpdateAttrs,
+  runKernelMulti,
+  type SgdUpdateAttrs,
+  type Tensor,
+} from '@backprop/core';
 
 /** Names of the fused optimizer kernels this package knows. */
-export type FusedUpdateName = 'sgdUpdate' | 'adamUpdate';
+export type FusedUpdateName = 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate';
 
-export type { AdamUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
+type FusedAttrs = SgdUpdateAttrs | AdamUpdateAttrs | RmspropUpdateAttrs;
+
+export type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
 
 let enabled = true;
 
@@ -31,10 +40,11 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(
-  name: FusedUpdateName,
+  name: 'rmspropUpdate',
   inputs: Tensor[],
-  attrs: SgdUpdateAttrs | AdamUpdateAttrs,
-): Tensor[] | undefined {
+  attrs: RmspropUpdateAttrs,
+): Tensor[] | undefined;
+export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): Tensor[] | undefined {
   if (!hasFusedUpdate(name)) return undefined;
   const outputs = fusedOutputCount(name, attrs);
   const out = { shape: inputs[0].shape, dtype: inputs[0].dtype };
@@ -46,7 +56,11 @@ export function runFusedUpdate(
   );
 }
 
-function fusedOutputCount(name: FusedUpdateName, attrs: SgdUpdateAttrs | AdamUpdateAttrs): number {
+function fusedOutputCount(name: FusedUpdateName, attrs: FusedAttrs): number {
   if (name === 'sgdUpdate') return (attrs as SgdUpdateAttrs).momentum > 0 ? 2 : 1;
+  if (name === 'rmspropUpdate') {
+    const { centered, momentum } = attrs as RmspropUpdateAttrs;
+    return 2 + Number(centered) + Number(momentum > 0);
+  }
   return (attrs as AdamUpdateAttrs).amsgrad ? 4 : 3;
 }

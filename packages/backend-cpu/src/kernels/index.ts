@@ -35,6 +35,7 @@ import { pad } from './pad.js';
 import { pow } from './pow.js';
 import { randomUniform } from './randomUniform.js';
 import { reciprocal } from './reciprocal.js';
+import { rmspropUpdate } from './rmspropUpdate.js';
 import { scatterAdd } from './scatterAdd.js';
 import { sgdUpdate } from './sgdUpdate.js';
 import { sigmoid } from './sigmoid.js';
@@ -99,4 +100,5 @@ export const kernels = {
   dense,
   sgdUpdate,
   adamUpdate,
+  rmspropUpdate,
 } satisfies KernelTable;

@@ -1,8 +1,9 @@
 /**
- * The fused optimizer updates (`sgdUpdate`, `adamUpdate`) as a few ONNX nodes per output: one
- * bias-correction chain on the scalar step in float64, then shared-shape elementwise nodes.
+ * The fused optimizer updates (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) as a few ONNX nodes
+ * per output: for Adam one bias-correction chain on the scalar step in float64, then
+ * shared-shape elementwise nodes.
  */
-import type { AdamUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
+import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
 import type { GraphBuilder } from './builder.js';
 import type { Lowering } from './lowering.js';
 
@@ -69,5 +70,29 @@ const sgdUpdate: Lowering = (b, [p, g, buf], attrs: SgdUpdateAttrs & Which) => {
   return b.op('Sub', [p.name, mulBy(b, d, lr)]);
 };
 
+/**
+ * PyTorch's RMSprop and Adagrad: g ← g + λθ; v′ = decay·v + scale·g²; ḡ′ = decay·ḡ + scale·g
+ * (centered); d = √(v′ − ḡ′²) + ε or √v′ + ε; b′ = μb + g/d (momentum) and θ′ = θ − γb′, else
+ * θ′ = θ − γ·g/d. Inputs [θ, g, v, ḡ?, b?] → outputs [θ′, v′, ḡ′?, b′?].
+ */
+const rmspropUpdate: Lowering = (b, [p, g, v, ...rest], attrs: RmspropUpdateAttrs & Which) => {
+  const { lr, decay, scale, eps, weightDecay, momentum, centered, output = 0 } = attrs;
+  const gAvg = centered ? rest.shift() : undefined;
+  const buf = momentum > 0 ? rest.shift() : undefined;
+  const grad = weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
+  /** decay·a + scale·c (Adagrad's 1·a + 1·c is one Add). */
+  const accumulate = (a: string, c: string) =>
+    decay === 1 && scale === 1 ? b.op('Add', [a, c]) : b.op('Add', [mulBy(b, a, decay), mulBy(b, c, scale)]);
+  const v2 = accumulate(v.name, b.op('Mul', [grad, grad]));
+  if (output === 1) return v2;
+  const gAvg2 = gAvg ? accumulate(gAvg.name, grad) : undefined;
+  if (gAvg2 && output === 2) return gAvg2;
+  const root = b.op('Sqrt', [gAvg2 ? b.op('Sub', [v2, b.op('Mul', [gAvg2, gAvg2])]) : v2]);
+  const step = b.op('Div', [grad, b.op('Add', [root, b.scalar(eps, 'float32')])]);
+  const buf2 = buf ? b.op('Add', [mulBy(b, buf.name, momentum), step]) : undefined;
+  if (buf2 && output === (gAvg2 ? 3 : 2)) return buf2;
+  return b.op('Sub', [p.name, mulBy(b, buf2 ?? step, lr)]);
+};
+
 /** Fused optimizer-update lowerings by kernel name (one node per output: `attrs.output`). */
-export const updates: Record<string, Lowering> = { adamUpdate, sgdUpdate };
+export const updates: Record<string, Lowering> = { adamUpdate, sgdUpdate, rmspropUpdate };

@@ -79,7 +79,7 @@ export function optimizerUpdatesBenchmark({
       );
       const summary = ours
         ? [
-            `fused kernels (sgdUpdate, adamUpdate) serve ${ours.m.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops`,
+            `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${ours.m.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops`,
             'one warm-up update, then the mean of the timed ones; gradients fixed; parameters shaped like an MLP (two weights, two biases)',
           ]
         : [];

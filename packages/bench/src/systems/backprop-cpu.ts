@@ -8,8 +8,8 @@ import { backpropSystem, type OwnedBackend } from './backprop.js';
 /** What the bench uses of a cpu backend beyond the contract. */
 type CpuLike = OwnedBackend & { ready?(): Promise<void>; paths?: { simd: boolean; threads: number } };
 
-/** Optimizers of `benchmarkUpdates` that have a fused kernel (`sgdUpdate`, `adamUpdate`) on backend-cpu. */
-export const FUSED_OPTIMIZERS: readonly string[] = ['SGD', 'SGD momentum', 'Adam', 'AdamW'];
+/** Optimizers of `benchmarkUpdates` that have a fused kernel (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) on backend-cpu. */
+export const FUSED_OPTIMIZERS: readonly string[] = ['SGD', 'SGD momentum', 'Adagrad', 'RMSprop', 'Adam', 'AdamW'];
 
 /** A Backprop core + backend-cpu system with `cpu(options)`, destroyed after each measurement (its worker threads end). */
 export function backpropCpuSystem({

@@ -1,7 +1,7 @@
 /**
- * The optional fused optimizer-update kernels (`sgdUpdate`, `adamUpdate`), called directly
- * through `backend.kernels` when the backend provides them, against float64 references of
- * PyTorch's SGD and Adam (and the lecture's δ-inside-the-root Adam). Multi-output kernels
+ * The optional fused optimizer-update kernels (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`), called
+ * directly through `backend.kernels` when the backend provides them, against float64 references of
+ * PyTorch's SGD, Adam (and the lecture's δ-inside-the-root Adam), RMSprop and Adagrad. Multi-output kernels
  * receive one output description per output and return one handle each; Adam's step count t is
  * an int32 scalar input.
  */
@@ -81,6 +81,19 @@ const ADAM: [
   ['lecture', { weightDecay: 0, decoupled: false, amsgrad: false, epsPlacement: 'inside', step: 2 }],
 ];
 
+const RMSPROP: [
+  string,
+  { decay: number; scale: number; weightDecay: number; momentum: number; centered: boolean; eps: number },
+][] = [
+  ['rmsprop', { decay: 0.99, scale: 0.01, weightDecay: 0, momentum: 0, centered: false, eps: 1e-8 }],
+  ['rmsprop/centered', { decay: 0.9, scale: 0.1, weightDecay: 0, momentum: 0, centered: true, eps: 1e-8 }],
+  ['rmsprop/momentum', { decay: 0.99, scale: 0.01, weightDecay: 0.05, momentum: 0.9, centered: false, eps: 1e-8 }],
+  ['rmsprop/centered-momentum', { decay: 0.9, scale: 0.1, weightDecay: 0, momentum: 0.5, centered: true, eps: 1e-6 }],
+  ['adagrad', { decay: 1, scale: 1, weightDecay: 0.1, momentum: 0, centered: false, eps: 1e-10 }],
+];
+// Centered RMSprop needs v ≥ ḡ² (else the root is NaN, as in PyTorch): ḡ small against √v.
+const gAvg0 = uniformValues(905, N, -0.01, 0.01);
+
 const TOL = { rtol: 1e-5, atol: 1e-6 };
 const ADAM_TOL = { rtol: 1e-5, atol: 1e-7 };
 
@@ -112,6 +125,25 @@ function adamReference(a: AdamVariant, step: number): number[][] {
     want[3].push(vBar);
   });
   return want;
+}
+
+type RmspropVariant = (typeof RMSPROP)[number][1];
+
+/** PyTorch's RMSprop / Adagrad step in float64: [θ′, v′, ḡ′, b′] (absent state left empty). */
+function rmspropReference(a: RmspropVariant, lr: number): number[][] {
+  const want: number[][] = [[], [], [], []];
+  theta.forEach((t, i) => {
+    const g = grad[i] + a.weightDecay * t;
+    const v = a.decay * v0[i] + a.scale * g * g;
+    const ga = a.decay * gAvg0[i] + a.scale * g;
+    const d = (a.centered ? Math.sqrt(v - ga * ga) : Math.sqrt(v)) + a.eps;
+    const b = a.momentum * buf[i] + g / d;
+    want[0].push(t - lr * (a.momentum > 0 ? b : g / d));
+    want[1].push(v);
+    if (a.centered) want[2].push(ga);
+    if (a.momentum > 0) want[3].push(b);
+  });
+  return want.filter((w) => w.length > 0);
 }
 
 /** The fused-update cases. */
@@ -151,6 +183,27 @@ export const updateCases: ConformanceCase[] = [
         const want = adamReference(a, step);
         ['parameter', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'].slice(0, got.length).forEach((label, k) => {
           assertClose(`optional/adamUpdate/${variant} (${label})`, got[k], f32(want[k]), ADAM_TOL);
+        });
+      },
+    }),
+  ),
+  ...RMSPROP.map(
+    ([variant, a]): ConformanceCase => ({
+      id: `optional/rmspropUpdate/${variant}`,
+      kernels: ['rmspropUpdate' as KernelName],
+      run: async ({ backend }) => {
+        const lr = 0.01;
+        const inputs = [theta, grad, v0, ...(a.centered ? [gAvg0] : []), ...(a.momentum > 0 ? [buf] : [])];
+        const got = await directMulti(backend, 'rmspropUpdate', inputs, { lr, ...a }, inputs.length - 2 + 1);
+        const want = rmspropReference(a, lr);
+        const labels = [
+          'parameter',
+          'square_avg',
+          ...(a.centered ? ['grad_avg'] : []),
+          ...(a.momentum > 0 ? ['momentum_buffer'] : []),
+        ];
+        labels.forEach((label, k) => {
+          assertClose(`optional/rmspropUpdate/${variant} (${label})`, got[k], f32(want[k]), TOL);
         });
       },
     }),

@@ -121,6 +121,12 @@ export interface OptionalKernelSpec {
    * not freeze it); outputs [param′, expAvg′, expAvgSq′, maxExpAvgSq′ (amsgrad)].
    */
   adamUpdate: { inputs: TensorInfo[]; attrs: AdamUpdateAttrs; outputs: 'many' };
+  /**
+   * One RMSProp or AdaGrad step (the squared-gradient accumulators): inputs [param, grad,
+   * squareAvg, gradAvg (centered), momentumBuffer (momentum > 0)]; outputs [param′, squareAvg′,
+   * gradAvg′ (centered), momentumBuffer′ (momentum > 0)].
+   */
+  rmspropUpdate: { inputs: TensorInfo[]; attrs: RmspropUpdateAttrs; outputs: 'many' };
 }
 
 /** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?]). */
@@ -149,6 +155,22 @@ export interface AdamUpdateAttrs {
   amsgrad: boolean;
   /** PyTorch's ε outside the root after bias correction, or the lecture's δ inside it. */
   epsPlacement: 'outside' | 'inside';
+}
+
+/**
+ * Attributes of the fused `rmspropUpdate` kernel, PyTorch's RMSprop and Adagrad: g ← g + λθ;
+ * v′ = decay·v + scale·g² (RMSprop: decay α, scale 1 − α; Adagrad: decay 1, scale 1);
+ * `centered`: ḡ′ = decay·ḡ + scale·g and d = √(v′ − ḡ′²) + ε, else d = √v′ + ε;
+ * `momentum` μ > 0: b′ = μb + g/d and θ′ = θ − γb′, else θ′ = θ − γg/d.
+ */
+export interface RmspropUpdateAttrs {
+  lr: number;
+  decay: number;
+  scale: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
 }
 
 /** Every kernel a backend can provide. */

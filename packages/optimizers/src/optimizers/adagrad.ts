@@ -1,11 +1,14 @@
 /** AdaGrad: per-coordinate rates from the sum of squared gradients. */
+import type { Tensor } from '@backprop/core';
+import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { chain, type GradientTransformation } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { scaleByAdagrad } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
 import { checkNonNegative } from '../validate.js';
+import { fusedRmsprop } from './rmsprop.js';
 
 /** AdaGrad's hyperparameters (per group). */
 export interface AdagradHyper extends BaseHyper {
@@ -51,5 +54,13 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
       // Without decay the rate does not depend on t, so the step stays the same every call.
       scaleByLearningRate(h.lrDecay === 0 ? h.lr : (t) => h.lr / (1 + (t - 1) * h.lrDecay)),
     );
+  }
+
+  /** The fused `rmspropUpdate` kernel with decay 1 and scale 1 (G ← G + g²). */
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdagradHyper) {
+    if (!hasFusedUpdate('rmspropUpdate')) return undefined;
+    const lr = h.lrDecay === 0 ? h.lr : h.lr / (1 + (ctx.step - 1) * h.lrDecay);
+    const attrs = { lr, decay: 1, scale: 1, eps: h.eps, weightDecay: h.weightDecay, momentum: 0, centered: false };
+    return fusedRmsprop(param, grad, state, attrs, 'sum');
   }
 }

@@ -1,7 +1,9 @@
 /** RMSProp: a decaying average of squared gradients, optionally centered, optionally with momentum. */
+import type { RmspropUpdateAttrs, Tensor } from '@backprop/core';
+import { runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
-import { chain, type GradientTransformation } from '../transform.js';
+import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { scaleByRms } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
@@ -14,6 +16,34 @@ export interface RMSpropHyper extends BaseHyper {
   eps: number;
   momentum: number;
   centered: boolean;
+}
+
+/**
+ * The fused `rmspropUpdate` kernel, when present: RMSprop's state keys `squareAvg`, `gradAvg`
+ * (centered) and `momentumBuffer` (momentum), or Adagrad's `sum` (decay 1, scale 1) as `squareAvg`.
+ */
+export function fusedRmsprop(
+  param: Tensor,
+  grad: Tensor,
+  state: TransformState,
+  attrs: RmspropUpdateAttrs,
+  squareKey = 'squareAvg',
+): { param: Tensor; state: TransformState } | undefined {
+  const { centered, momentum } = attrs;
+  const inputs = [
+    param,
+    grad,
+    state[squareKey],
+    ...(centered ? [state.gradAvg] : []),
+    ...(momentum > 0 ? [state.momentumBuffer] : []),
+  ];
+  const out = runFusedUpdate('rmspropUpdate', inputs, attrs);
+  if (!out) return undefined;
+  const [p, square, ...rest] = out;
+  const next: Record<string, Tensor> = { [squareKey]: square };
+  if (centered) next.gradAvg = rest.shift() as Tensor;
+  if (momentum > 0) next.momentumBuffer = rest.shift() as Tensor;
+  return { param: p, state: next };
 }
 
 /** Options of {@link RMSprop}. */
@@ -48,5 +78,11 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
 
   protected transform(h: RMSpropHyper): GradientTransformation {
     return chain(addWeightDecay(h.weightDecay), scaleByRms(h), scaleByLearningRate(h.lr));
+  }
+
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _ctx: UpdateContext, h: RMSpropHyper) {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = h;
+    const attrs = { lr, decay: alpha, scale: 1 - alpha, eps, weightDecay, momentum, centered };
+    return fusedRmsprop(param, grad, state, attrs);
   }
 }
