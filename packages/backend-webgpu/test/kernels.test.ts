@@ -1,6 +1,6 @@
-import { philoxUniform } from '@backprop/core';
+import { philoxUniform, type RmspropUpdateAttrs } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { both, expectClose, expectSame, f32, gpuBackend, input, skipGpu } from './util.js';
+import { both, expectClose, expectSame, expectSameMulti, f32, gpuBackend, type Input, input, skipGpu } from './util.js';
 
 const ints = (shape: number[], mod = 7) => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -174,6 +174,55 @@ describe.skipIf(skipGpu)('webgpu row kernels and random numbers', () => {
       expect(Array.from(actual)).toEqual(Array.from(philoxUniform(key, offset, n)));
       expect(Array.from(actual)).toEqual(Array.from(expected));
     }
+  });
+});
+
+describe.skipIf(skipGpu)('webgpu rmspropUpdate matches backend-cpu', () => {
+  // 1057 elements: several workgroups and a partial one.
+  const shape = [7, 151];
+  const state = (seed: number) => ({
+    theta: f32(shape, seed),
+    grad: f32(shape, seed + 1),
+    v: f32(shape, seed + 2, 0, 2),
+    // Centered needs v ≥ ḡ² (else the root is NaN, as in PyTorch): ḡ small against √v.
+    gAvg: f32(shape, seed + 3, -0.01, 0.01),
+    buf: f32(shape, seed + 4, -1, 1),
+  });
+  const run = (s: ReturnType<typeof state>, attrs: Omit<RmspropUpdateAttrs, 'lr'>) => {
+    const inputs: Input[] = [s.theta, s.grad, s.v];
+    if (attrs.centered) inputs.push(s.gAvg);
+    if (attrs.momentum > 0) inputs.push(s.buf);
+    const outs = inputs.slice(1).map(() => ({ shape, dtype: 'float32' as const }));
+    return expectSameMulti('rmspropUpdate', inputs, { lr: 0.01, ...attrs }, outs);
+  };
+  const combinations = [false, true].flatMap((centered) => [0, 0.9].map((momentum) => ({ centered, momentum })));
+  for (const { centered, momentum } of combinations) {
+    it(`${centered ? 'centered' : 'plain'} RMSprop ${momentum > 0 ? 'with' : 'without'} momentum, and Adagrad`, async () => {
+      const s = state(centered ? 40 : 30);
+      await run(s, { decay: 0.99, scale: 0.01, eps: 1e-8, weightDecay: 0, momentum, centered });
+      await run(s, { decay: 0.9, scale: 0.1, eps: 1e-6, weightDecay: 0.05, momentum, centered });
+      if (!centered) await run(s, { decay: 1, scale: 1, eps: 1e-10, weightDecay: 0.1, momentum, centered });
+    });
+  }
+  it('propagates a NaN gradient to every output, keeps an infinite θ without weight decay, handles empty tensors', async () => {
+    const s = state(50);
+    s.grad.values[3] = Number.NaN;
+    s.grad.values[700] = Number.NaN;
+    s.theta.values[10] = Number.POSITIVE_INFINITY;
+    for (const { centered, momentum } of combinations) {
+      for (const weightDecay of [0, 0.1]) {
+        const ys = await run(s, { decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay, momentum, centered });
+        for (const y of ys) expect([y[3], y[700]].every(Number.isNaN)).toBe(true);
+        if (weightDecay === 0) expect(ys[0][10]).toBe(Number.POSITIVE_INFINITY);
+      }
+    }
+    const empty = f32([0, 4], 1);
+    await expectSameMulti(
+      'rmspropUpdate',
+      [empty, empty, empty, empty, empty],
+      { lr: 0.01, decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0.9, centered: true },
+      [0, 1, 2, 3].map(() => ({ shape: [0, 4], dtype: 'float32' as const })),
+    );
   });
 });
 

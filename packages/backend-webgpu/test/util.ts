@@ -1,6 +1,15 @@
 /** Test helpers: a shared WebGPU backend, and running one kernel on it and on backend-cpu side by side. */
 import { cpu } from '@backprop/backend-cpu';
-import type { Backend, DType, KernelName, OutputInfo, Shape, TypedArray } from '@backprop/core';
+import type {
+  Backend,
+  DType,
+  Handle,
+  KernelName,
+  MultiOutputKernelName,
+  OutputInfo,
+  Shape,
+  TypedArray,
+} from '@backprop/core';
 import { afterAll, expect } from 'vitest';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
 
@@ -79,6 +88,28 @@ async function runOn(
   return values;
 }
 
+/** Runs multi-output kernel `name` on `backend` with one OutputInfo per output; reads every output. */
+async function runMultiOn(
+  backend: Backend,
+  name: MultiOutputKernelName,
+  inputs: readonly Input[],
+  attrs: object,
+  outs: readonly OutputInfo[],
+): Promise<TypedArray[]> {
+  const handles = inputs.map((i) => ({
+    handle: backend.write(i.values, i.shape, i.dtype),
+    shape: i.shape,
+    dtype: i.dtype,
+  }));
+  const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown) => Handle[];
+  const ys = kernel(handles, attrs, outs);
+  expect(ys).toHaveLength(outs.length);
+  const values = await Promise.all(ys.map((y, j) => backend.read(y, outs[j].shape, outs[j].dtype)));
+  for (const h of handles) backend.dispose(h.handle);
+  for (const y of ys) backend.dispose(y);
+  return values;
+}
+
 /** Runs kernel `name` on backend-cpu (the reference) alone. */
 export function onCpu(name: KernelName, inputs: readonly Input[], attrs: object, out: OutputInfo): Promise<TypedArray> {
   return runOn(reference, name, inputs, attrs, out);
@@ -130,4 +161,30 @@ export async function expectSame(
   const { expected, actual } = await both(name, inputs, attrs, out);
   expect(actual.constructor).toBe(expected.constructor);
   expectClose(actual, expected, rtol, atol);
+}
+
+/**
+ * Runs multi-output kernel `name` on both backends and expects every WebGPU output to match
+ * backend-cpu's; returns the WebGPU outputs.
+ */
+export async function expectSameMulti(
+  name: MultiOutputKernelName,
+  inputs: readonly Input[],
+  attrs: object,
+  outs: readonly OutputInfo[],
+  rtol = 1e-5,
+  atol = 1e-6,
+) {
+  const gpu = await gpuBackend();
+  const expected = await runMultiOn(reference, name, inputs, attrs, outs);
+  const actual = await runMultiOn(gpu, name, inputs, attrs, outs);
+  expected.forEach((e, j) => {
+    expect(actual[j].constructor).toBe(e.constructor);
+    try {
+      expectClose(actual[j], e, rtol, atol);
+    } catch (err) {
+      throw new Error(`${name} output ${j}: ${(err as Error).message}`);
+    }
+  });
+  return actual;
 }

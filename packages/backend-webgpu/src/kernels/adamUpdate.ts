@@ -1,7 +1,7 @@
 /** The optional fused adamUpdate kernel: one Adam / AdamW / AMSGrad step in a single pass over the arrays. */
 import type { MultiKernel } from '@backprop/core';
 import type { KernelContext } from '../kernel-context.js';
-import { runUpdate } from '../shaders/update.js';
+import { coupledGrad, runUpdate } from '../shaders/update.js';
 
 /**
  * WGSL for 1 − βᵗ = −expm1(t·ln β) given x = t·ln β (≤ 0): a Taylor series for |x| < 0.5, where
@@ -40,7 +40,7 @@ export const adamUpdate =
   let bc1 = ${oneMinusPow('x1')};
   let bc2 = ${oneMinusPow('x2')};
   let theta = in0[i];
-  let g = in1[i] + p(4u) * theta;
+  let g = ${coupledGrad(4)};
   let m = p(1u) * in2[i] + (1.0 - p(1u)) * g;
   let v = p(2u) * in3[i] + (1.0 - p(2u)) * g * g;
   o1[i] = m;

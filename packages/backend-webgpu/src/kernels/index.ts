@@ -42,6 +42,7 @@ import { pad } from './pad.js';
 import { pow } from './pow.js';
 import { randomUniform } from './randomUniform.js';
 import { reciprocal } from './reciprocal.js';
+import { rmspropUpdate } from './rmspropUpdate.js';
 import { scatterAdd } from './scatterAdd.js';
 import { sgdUpdate } from './sgdUpdate.js';
 import { sigmoid } from './sigmoid.js';
@@ -111,6 +112,7 @@ export const factories = {
   dense,
   sgdUpdate,
   adamUpdate,
+  rmspropUpdate,
 } satisfies Factories;
 
 /** The kernel table bound to one backend's context. */

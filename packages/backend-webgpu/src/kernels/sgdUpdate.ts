@@ -1,7 +1,7 @@
 /** The optional fused sgdUpdate kernel: one SGD step (momentum, dampening, Nesterov, weight decay) in a single pass. */
 import type { MultiKernel } from '@backprop/core';
 import type { KernelContext } from '../kernel-context.js';
-import { runUpdate } from '../shaders/update.js';
+import { coupledGrad, runUpdate } from '../shaders/update.js';
 
 /**
  * PyTorch's SGD: g ← g + λθ; with momentum μ > 0, b′ = g on the first step, else μb + (1−τ)g,
@@ -18,14 +18,14 @@ export const sgdUpdate =
         k,
         'sgdUpdate',
         'plain',
-        '  out[i] = in0[i] - p(0u) * (in1[i] + p(3u) * in0[i]);',
+        `  out[i] = in0[i] - p(0u) * (${coupledGrad(3)});`,
         inputs.slice(0, 2),
         outs.slice(0, 1),
         params,
       );
     }
     const first = firstStep || inputs.length < 3;
-    const body = `  let g = in1[i] + p(3u) * in0[i];
+    const body = `  let g = ${coupledGrad(3)};
   let b = ${first ? 'g' : 'p(1u) * in2[i] + (1.0 - p(2u)) * g'};
   o1[i] = b;
   out[i] = in0[i] - p(0u) * ${nesterov ? '(g + p(1u) * b)' : 'b'};`;

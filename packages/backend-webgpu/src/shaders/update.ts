@@ -7,6 +7,14 @@ import { Meta } from '../meta.js';
 import { ELEMENT_MAIN, FLOAT_HELPERS, grid, WG } from './prelude.js';
 
 /**
+ * WGSL for the gradient with coupled weight decay, g + λθ with λ = p(j) (`in1` is g, `in0` θ);
+ * just g when `j` is undefined, so that a zero λ turns no infinite θ into 0·∞ = NaN.
+ */
+export function coupledGrad(j?: number): string {
+  return j === undefined ? 'in1[i]' : `in1[i] + p(${j}u) * in0[i]`;
+}
+
+/**
  * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`)
  * once per element: inputs are f32 arrays (those whose index is in `intInputs`: i32), outputs
  * are new handles for `outs`.
