@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
 import { GraphBuilder, lowerings } from '../dist/lower/index.js';
 import { encodeModel } from '../dist/proto/onnx.js';
-import { matmulFlops, matmulSession, stepMatmuls } from './floor.mjs';
+import { matmulFlops, matmulSession, medianRunMs, stepMatmuls } from './floor.mjs';
 
 const threads = Number(process.argv[2] ?? 2);
 const repeats = Number(process.argv[3] ?? 3);
@@ -53,17 +53,7 @@ async function updateSession() {
   const session = await ort.InferenceSession.create(encodeModel(b.graph()), OPTIONS);
   return {
     nodes: b.nodes.length,
-    async time(reps = 30) {
-      for (let i = 0; i < 3; i++) await session.run(feeds);
-      const ts = [];
-      for (let i = 0; i < reps; i++) {
-        const t0 = performance.now();
-        await session.run(feeds);
-        ts.push(performance.now() - t0);
-      }
-      ts.sort((x, y) => x - y);
-      return ts[ts.length >> 1];
-    },
+    time: (reps = 30) => medianRunMs(session, feeds, reps),
   };
 }
 

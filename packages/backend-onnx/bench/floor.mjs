@@ -37,6 +37,19 @@ function model(mm) {
 
 const filled = (n) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
 
+/** Median ms of `reps` runs of `session` on `feeds`, after `warmup` runs. */
+export async function medianRunMs(session, feeds, reps, warmup = 3) {
+  for (let i = 0; i < warmup; i++) await session.run(feeds);
+  const ts = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((x, y) => x - y);
+  return ts[ts.length >> 1];
+}
+
 /** A session running the products; `time(reps)` gives ms per run (median of `reps`). */
 export async function matmulSession(mm, threads, extra = {}) {
   const session = await ort.InferenceSession.create(model(mm), {
@@ -51,17 +64,7 @@ export async function matmulSession(mm, threads, extra = {}) {
     feeds[`b${j}`] = new ort.Tensor('float32', filled(k * n), tb ? [n, k] : [k, n]);
   });
   return {
-    async time(reps = 20, warmup = 3) {
-      for (let i = 0; i < warmup; i++) await session.run(feeds);
-      const ts = [];
-      for (let i = 0; i < reps; i++) {
-        const t0 = performance.now();
-        await session.run(feeds);
-        ts.push(performance.now() - t0);
-      }
-      ts.sort((x, y) => x - y);
-      return ts[ts.length >> 1];
-    },
+    time: (reps = 20, warmup = 3) => medianRunMs(session, feeds, reps, warmup),
     release: () => session.release(),
   };
 }

@@ -1,4 +1,5 @@
 /** Runtime: ONNX Runtime sessions cached by plan key, and running a plan into its handles. */
+import type { DType } from '@backprop/core';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { OnnxHandle } from './handle.js';
 import { GraphBuilder } from './lower/index.js';
@@ -6,15 +7,12 @@ import { buildModel, type Plan } from './plan.js';
 import { encodeModel } from './proto/onnx.js';
 
 type HostData = Float32Array | Int32Array | Uint8Array;
-const DTYPES = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
 
-/** An Identity model over any shape of one rank, to copy a value out of ONNX Runtime. */
-function identityModel(dtype: keyof typeof DTYPES, rank: number): Uint8Array {
+/** An Identity model `x → o0` over any shape of one rank, to copy a value out of ONNX Runtime. */
+function identityModel(dtype: DType, rank: number): Uint8Array {
   const b = new GraphBuilder();
   const dims = Array.from({ length: rank }, (_, i) => `d${i}`);
-  const x = b.input(dtype, dims, 'x');
-  b.nodes.push({ op: 'Identity', inputs: [x], outputs: ['y'] });
-  b.outputs.push({ name: 'y', type: b.inputs[0].type, dims });
+  b.output(b.op('Identity', [b.input(dtype, dims, 'x')]), dtype, dims, 'o0');
   return encodeModel(b.graph());
 }
 
@@ -72,16 +70,11 @@ export class Runtime {
     return s;
   }
 
-  /** Runs `feeds` through a session and returns the outputs in order `o0…` (or the one named `name`). */
-  async runSession(
-    session: InferenceSession,
-    feeds: Record<string, OrtTensor>,
-    count: number,
-    name?: string,
-  ): Promise<OrtTensor[]> {
+  /** Runs `feeds` through a session and returns the outputs in order `o0…`. */
+  async runSession(session: InferenceSession, feeds: Record<string, OrtTensor>, count: number): Promise<OrtTensor[]> {
     this.stats.runs++;
     const result = await session.run(feeds);
-    return name ? [result[name]] : Array.from({ length: count }, (_, i) => result[`o${i}`]);
+    return Array.from({ length: count }, (_, i) => result[`o${i}`]);
   }
 
   /**
@@ -91,11 +84,11 @@ export class Runtime {
    */
   async download(value: OrtTensor): Promise<HostData> {
     if (value.location === 'cpu') return value.data as HostData;
-    const dtype = value.type as keyof typeof DTYPES;
+    const dtype = value.type as DType;
     const session = await this.session(`download|${dtype}|${value.dims.length}`, () =>
       identityModel(dtype, value.dims.length),
     );
-    const [out] = await this.runSession(session, { x: value }, 1, 'y');
+    const [out] = await this.runSession(session, { x: value }, 1);
     return out.data as HostData;
   }
 

@@ -28,7 +28,10 @@ const limits = {
   maxWorkgroupsPerDimension: backend.device.limits.maxComputeWorkgroupsPerDimension,
 };
 
-/** ms per call of `run` with the calls queued back to back; `recordMs` is the JavaScript time spent in them. */
+/**
+ * Per call of `run`, with the calls queued back to back: `ms` in all, `recordMs` of JavaScript
+ * spent in the calls, and the compute `dispatches` they recorded.
+ */
 async function timeIt(run, { warmup, iterations }) {
   for (let i = 0; i < warmup; i++) run();
   await backend.sync();
@@ -41,9 +44,11 @@ async function timeIt(run, { warmup, iterations }) {
     recordMs += performance.now() - t0;
   }
   await backend.sync();
-  const ms = (performance.now() - start) / iterations;
-  timeIt.last = { recordMs: recordMs / iterations, dispatches: (backend.stats.dispatches - dispatches) / iterations };
-  return ms;
+  return {
+    ms: (performance.now() - start) / iterations,
+    recordMs: recordMs / iterations,
+    dispatches: (backend.stats.dispatches - dispatches) / iterations,
+  };
 }
 
 const rate = (perSecond, unit) =>
@@ -62,7 +67,7 @@ for (const c of cases) {
     chooseMatmulVariant(matmulProblem(a.shape, b.shape, [c.m, c.n], false, false), 'f32', limits),
   );
   const iterations = software ? 2 : c.m * c.n * c.k >= 4096 ** 3 ? 10 : 30;
-  const ms = await timeIt(() => matmul(a, b).dispose(), { warmup: 2, iterations });
+  const { ms } = await timeIt(() => matmul(a, b).dispose(), { warmup: 2, iterations });
   const flops = (2 * c.m * c.n * c.k) / (ms * 1e-3);
   const bytes = (4 * (c.m * c.k + c.k * c.n + c.m * c.n)) / (ms * 1e-3);
   results.matmul.push({ ...c, variant, ms, tflops: flops / 1e12, gbps: bytes / 1e9 });
@@ -116,7 +121,7 @@ for (const batch of [128, 1024]) {
     for (const g of grads) g.dispose();
   };
   const iterations = software ? 2 : 100;
-  const ms = await timeIt(step, { warmup: 3, iterations });
+  const { ms, recordMs, dispatches } = await timeIt(step, { warmup: 3, iterations });
   const ratio = PYTORCH_CUDA_MS[batch] / ms;
   results.mlp.push({
     batch,
@@ -124,7 +129,8 @@ for (const batch of [128, 1024]) {
     samplesPerSecond: (batch / ms) * 1000,
     optimizer: optimizer ? 'Adam' : 'SGD',
     ratioToPytorchCuda: ratio,
-    ...timeIt.last,
+    recordMs,
+    dispatches,
   });
   const target = software
     ? ''
@@ -135,9 +141,7 @@ for (const batch of [128, 1024]) {
     `MLP 784-512-512-10 ${optimizer ? 'Adam' : 'SGD'} step, batch ${batch}: ${ms.toFixed(3)} ms, ${((batch / ms) * 1000).toFixed(0)} samples/s${target}`,
   );
   // Whether the step is bound by the CPU recording it or by the GPU running it.
-  console.log(
-    `  ${timeIt.last.dispatches} dispatches per step, ${timeIt.last.recordMs.toFixed(3)} ms of JavaScript recording them`,
-  );
+  console.log(`  ${dispatches} dispatches per step, ${recordMs.toFixed(3)} ms of JavaScript recording them`);
   x.dispose();
   labels.dispose();
   optimizer?.dispose();

@@ -3,7 +3,7 @@
  * into column or row blocks across the thread pool when the product is large enough, runs the
  * packed-panel kernel, and copies the result out (through dense's epilogue, if any).
  */
-import type { Epilogue, GemmEngine, MatrixView } from '../kernels/helpers/gemm.js';
+import type { GemmEngine } from '../kernels/helpers/gemm.js';
 import type { Job, ThreadPool } from '../threads/pool.js';
 import { ARENA_BASE, type WasmRuntime } from './runtime.js';
 
@@ -43,16 +43,7 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
 
 /** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
-  return (
-    a: MatrixView,
-    b: MatrixView,
-    c: Float32Array,
-    cOffset: number,
-    m: number,
-    n: number,
-    k: number,
-    epilogue?: Epilogue,
-  ) => {
+  return (a, b, c, cOffset, m, n, k, epilogue) => {
     if (m === 0 || n === 0) return;
     const pool = m * n * k >= PARALLEL_MIN_MACS ? getPool() : undefined;
     const threads = pool ? pool.size + 1 : 1;

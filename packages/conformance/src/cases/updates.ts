@@ -194,7 +194,8 @@ export const updateCases: ConformanceCase[] = [
       run: async ({ backend }) => {
         const lr = 0.01;
         const inputs = [theta, grad, v0, ...(a.centered ? [gAvg0] : []), ...(a.momentum > 0 ? [buf] : [])];
-        const got = await directMulti(backend, 'rmspropUpdate', inputs, { lr, ...a }, inputs.length - 2 + 1);
+        // Outputs: θ′ and one new value per state input.
+        const got = await directMulti(backend, 'rmspropUpdate', inputs, { lr, ...a }, inputs.length - 1);
         const want = rmspropReference(a, lr);
         const labels = [
           'parameter',

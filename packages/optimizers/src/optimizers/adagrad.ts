@@ -19,6 +19,9 @@ export interface AdagradHyper extends BaseHyper {
   eps: number;
 }
 
+/** γ_t = γ/(1 + (t−1)·lrDecay), AdaGrad's rate at step t. */
+const decayedRate = (h: AdagradHyper, t: number): number => h.lr / (1 + (t - 1) * h.lrDecay);
+
 /** Options of {@link Adagrad}. */
 export type AdagradOptions = Partial<AdagradHyper> & CommonOptions<AdagradHyper>;
 
@@ -52,14 +55,14 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
       addWeightDecay(h.weightDecay),
       scaleByAdagrad({ eps: h.eps, initialAccumulator: h.initialAccumulatorValue }),
       // Without decay the rate does not depend on t, so the step stays the same every call.
-      scaleByLearningRate(h.lrDecay === 0 ? h.lr : (t) => h.lr / (1 + (t - 1) * h.lrDecay)),
+      scaleByLearningRate(h.lrDecay === 0 ? h.lr : (t) => decayedRate(h, t)),
     );
   }
 
   /** The fused `rmspropUpdate` kernel with decay 1 and scale 1 (G ← G + g²). */
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdagradHyper) {
     if (!hasFusedUpdate('rmspropUpdate')) return undefined;
-    const lr = h.lrDecay === 0 ? h.lr : h.lr / (1 + (ctx.step - 1) * h.lrDecay);
+    const lr = h.lrDecay === 0 ? h.lr : decayedRate(h, ctx.step);
     const attrs = { lr, decay: 1, scale: 1, eps: h.eps, weightDecay: h.weightDecay, momentum: 0, centered: false };
     return fusedRmsprop(param, grad, state, attrs, 'sum');
   }
