@@ -4,11 +4,16 @@
  */
 import {
   type AdamUpdateAttrs,
+  DTypeError,
+  formatShape,
   getBackend,
   type RmspropUpdateAttrs,
   runKernelMulti,
   type SgdUpdateAttrs,
+  ShapeError,
+  shapesEqual,
   type Tensor,
+  ValueError,
 } from '@backprop/core';
 
 /** Names of the fused optimizer kernels this package knows. */
@@ -35,7 +40,9 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
 /**
  * Runs fused kernel `name` on same-shaped float32 `inputs`; the kernel returns one new handle
  * per output (the parameter first, then the new state, in input order), each of the
- * parameter's shape. Returns undefined when the kernel is absent or disabled.
+ * parameter's shape. Returns undefined when the kernel is absent or disabled. Throws a
+ * ValueError for the wrong number of inputs, a ShapeError or DTypeError for an input that is not
+ * a float32 tensor of the parameter's shape (Adam's step: an int32 scalar).
  */
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
@@ -46,6 +53,7 @@ export function runFusedUpdate(
 ): Tensor[] | undefined;
 export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): Tensor[] | undefined {
   if (!hasFusedUpdate(name)) return undefined;
+  checkInputs(name, inputs, attrs);
   const outputs = fusedOutputCount(name, attrs);
   const out = { shape: inputs[0].shape, dtype: inputs[0].dtype };
   return runKernelMulti(
@@ -54,6 +62,31 @@ export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: F
     attrs as never,
     Array.from({ length: outputs }, () => out),
   );
+}
+
+/** Inputs the kernel reads: the parameter, the gradient and the state the attributes call for. */
+function fusedInputCount(name: FusedUpdateName, attrs: FusedAttrs): number {
+  if (name === 'sgdUpdate') {
+    const { momentum, firstStep } = attrs as SgdUpdateAttrs;
+    return momentum > 0 && !firstStep ? 3 : 2;
+  }
+  // Adam's inputs are its outputs' plus the step count (θ, g, m, v, t, v̄?).
+  return name === 'adamUpdate' ? fusedOutputCount(name, attrs) + 2 : fusedOutputCount(name, attrs) + 1;
+}
+
+function checkInputs(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): void {
+  const op = `runFusedUpdate(${name})`;
+  const want = fusedInputCount(name, attrs);
+  if (inputs.length !== want)
+    throw new ValueError(`${op}: expected ${want} input tensors for these attributes, got ${inputs.length}`);
+  const shape = inputs[0].shape;
+  inputs.forEach((t, i) => {
+    const step = name === 'adamUpdate' && i === 4;
+    const [dtype, wantShape] = step ? (['int32', []] as const) : (['float32', shape] as const);
+    if (t.dtype !== dtype) throw new DTypeError(`${op}: input ${i} must be ${dtype}, got ${t.dtype}`);
+    if (!shapesEqual(t.shape, wantShape))
+      throw new ShapeError(`${op}: input ${i} must have shape ${formatShape(wantShape)}, got ${formatShape(t.shape)}`);
+  });
 }
 
 function fusedOutputCount(name: FusedUpdateName, attrs: FusedAttrs): number {

@@ -10,6 +10,7 @@ export {
   type AdamUpdateAttrs,
   type FusedUpdateName,
   hasFusedUpdate,
+  type RmspropUpdateAttrs,
   runFusedUpdate,
   type SgdUpdateAttrs,
   useFusedUpdates,

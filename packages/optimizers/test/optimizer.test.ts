@@ -16,7 +16,16 @@ import {
   ValueError,
 } from '@backprop/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Adam, AdamW, cosineAnnealing, RMSprop, SGD, scheduler, useFusedUpdates } from '../src/index.js';
+import {
+  Adam,
+  AdamW,
+  cosineAnnealing,
+  RMSprop,
+  runFusedUpdate,
+  SGD,
+  scheduler,
+  useFusedUpdates,
+} from '../src/index.js';
 import { cpuWithFused } from './fused-kernels.js';
 import { lossOf, makeParams, readGolden, valueAndGrad } from './problems.js';
 
@@ -200,5 +209,24 @@ describe('fused update kernels', () => {
     }
     expect(backend.calls.adamUpdate).toBe(10);
     expect(backend.calls.sgdUpdate).toBe(5);
+  });
+
+  it('runFusedUpdate rejects a wrong input count, shape or dtype with a typed error naming the kernel', async () => {
+    await setBackend(cpu());
+    const a = tensor([1, 2]);
+    const rms = { lr: 0.1, decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0, centered: true };
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a], rms)).toThrow(ValueError);
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a], rms)).toThrow(
+      'runFusedUpdate(rmspropUpdate): expected 4 input tensors for these attributes, got 3',
+    );
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2, 3]), a], rms)).toThrow(ShapeError);
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2], [2], 'int32'), a], rms)).toThrow(DTypeError);
+    const adam = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+    expect(() => runFusedUpdate('adamUpdate', [a, a, a, a, a], { ...adam, epsPlacement: 'outside' })).toThrow(
+      'runFusedUpdate(adamUpdate): input 4 must be int32, got float32',
+    );
+    const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
+    expect(() => runFusedUpdate('sgdUpdate', [a, a], sgd)).toThrow(ValueError);
+    expect(runFusedUpdate('sgdUpdate', [a, a], { ...sgd, firstStep: true })?.length).toBe(2);
   });
 });
