@@ -22,8 +22,14 @@ export {
   writeTensor,
 } from './engine.js';
 export * from './errors.js';
-export { loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
-export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
+export { CHECKPOINT_FORMAT, type LoadCheckpointOptions, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
+export {
+  type LoadSafetensorsOptions,
+  loadSafetensors,
+  parseSafetensors,
+  type SafetensorsEntry,
+  saveSafetensors,
+} from './io/safetensors.js';
 export * from './kernels/spec.js';
 export type { Loss } from './losses/index.js';
 export * as losses from './losses/index.js';
@@ -36,12 +42,34 @@ export * from './random/philox.js';
 export * from './shape.js';
 export { DataRef, liveTensorCount, Tensor, type TensorLike } from './tensor.js';
 export { checkDataset, permutation, sliceRows, takeRows } from './train/batches.js';
-export { type Callback, type EpochLogs, onEpochEnd, type TrainingContext } from './train/callbacks.js';
-export { type CheckpointInfo, type CheckpointOptions, checkpoint, resumeFrom } from './train/checkpoint-callback.js';
+export {
+  type Callback,
+  type CallbackState,
+  type EpochLogs,
+  onEpochEnd,
+  type StateValue,
+  type TrainingContext,
+} from './train/callbacks.js';
+export { type CheckpointInfo, type CheckpointOptions, checkpoint } from './train/checkpoint-callback.js';
 export type { ArrayDataset } from './train/dataset.js';
 export { type EvaluateOptions, evaluate, predict } from './train/evaluate.js';
 export { type FitOptions, fit, type History } from './train/fit.js';
 export { type MeasureStepOptions, measureTrainingStep, type StepMemory } from './train/measure-step.js';
 export { accuracySum, type MetricFn, type MetricName, metrics, mseSum } from './train/metrics.js';
-export type { Optimizer, Penalty } from './train/optimizer.js';
+export type {
+  Hyperparameters,
+  HyperValue,
+  Optimizer,
+  OptimizerState,
+  Penalty,
+  SlotState,
+} from './train/optimizer.js';
 export { ProgressBar } from './train/progress.js';
+export { type StepResult, type TrainStep, type TrainStepOptions, trainStep } from './train/train-step.js';
+export {
+  type EpochProgress,
+  type Position,
+  type StateSnapshot,
+  TrainingState,
+  type TrainingStateParts,
+} from './train/training-state.js';

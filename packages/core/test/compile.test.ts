@@ -6,27 +6,16 @@ import {
   losses,
   memory,
   nn,
-  type Optimizer,
-  type Parameter,
   type Tensor,
   tensor,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';
 
 beforeAll(useCpu);
 
-class SGD implements Optimizer {
-  constructor(public lr: number) {}
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
-    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
-  }
-  stateDict() {
-    return new Map<string, Tensor>();
-  }
-  loadStateDict() {}
-  dispose() {}
-}
+const SGD = PlainSGD;
 
 function data(): ArrayDataset {
   const n = 32;

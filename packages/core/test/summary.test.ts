@@ -44,8 +44,8 @@ describe('measureTrainingStep', () => {
       step(params: readonly import('@backprop/core').Parameter[], grads: readonly import('@backprop/core').Tensor[]) {
         for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(0.1)));
       },
-      stateDict: () => new Map(),
-      loadStateDict() {},
+      getState: () => ({ groups: [{ lr: 0.1 }], slots: new Map() }),
+      setState() {},
       dispose() {},
     };
     const m = await measureTrainingStep(model, { batchSize: 32, loss: losses.softmaxCrossEntropy, optimizer: sgd });

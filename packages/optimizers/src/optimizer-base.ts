@@ -3,12 +3,17 @@ import {
   add,
   cast,
   dispose,
+  DTypeError,
   formatShape,
+  type Hyperparameters,
+  type HyperValue,
   keep,
   type Optimizer,
+  type OptimizerState,
   type Parameter,
   ShapeError,
   scalar,
+  type SlotState,
   shapesEqual,
   stopGradient,
   type Tensor,
@@ -17,7 +22,6 @@ import {
   withoutRecording,
 } from '@backprop/core';
 import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
-import { decodeState, encodeNumber, encodeState, type Slot } from './state-dict.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
 import { checkNonNegative, checkPairs } from './validate.js';
@@ -88,8 +92,6 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   readonly clipGradValue?: number;
   #slots = new Map<Parameter, Slot>();
   #loaded = new Map<string, Slot>();
-  /** Each group's lr as the int32[2] tensor `stateDict` hands out, reused while the lr is unchanged. */
-  #lrTensors: ({ value: number; tensor: Tensor } | undefined)[] = [];
   /** θ saved by a look-ahead (`beforeGradient`), restored by the next step. */
   protected readonly origins = new Map<Parameter, Tensor>();
 
@@ -191,52 +193,67 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   }
 
   /**
-   * Step counts, state tensors (by parameter name) and group learning rates. The tensors are the
-   * optimizer's own, as with `Module.stateDict`: valid until its next step, load or dispose; do
-   * not dispose them (copy or save them to keep a snapshot). Reused tensors (the same lr, the
-   * same state) make a compiled training step trace the same graph every call.
+   * The state as typed records: each group's hyperparameters (host values, the default group
+   * last) and each parameter's slot by name. The tensors are the optimizer's own: valid until its
+   * next step, `setState` or `dispose`; do not dispose them.
    */
-  stateDict(): Map<string, Tensor> {
-    const slots = new Map<string, Slot>(this.#loaded);
+  getState(): OptimizerState {
+    const slots = new Map<string, SlotState>();
+    for (const [name, s] of this.#loaded) slots.set(name, { step: s.step, tensors: s.state });
     for (const [p, s] of this.#slots) {
       if (slots.has(p.name) && !this.#loaded.has(p.name))
-        throw new ValueError(`${this.name}.stateDict: two parameters are named "${p.name}"; names must be unique`);
-      slots.set(p.name, s);
+        throw new ValueError(`${this.name}.getState: two parameters are named "${p.name}"; names must be unique`);
+      slots.set(p.name, { step: s.step, tensors: s.state });
     }
-    return encodeState(
-      slots,
-      this.paramGroups.map((g, i) => this.#lrTensor(i, g.lr)),
-    );
-  }
-
-  #lrTensor(i: number, lr: number): Tensor {
-    const cached = this.#lrTensors[i];
-    if (cached && Object.is(cached.value, lr)) return cached.tensor;
-    cached?.tensor.dispose();
-    const tensor = keep(encodeNumber(lr));
-    this.#lrTensors[i] = { value: lr, tensor };
-    return tensor;
+    return { groups: this.paramGroups.map(hyperOf), slots };
   }
 
   /**
-   * Restores a {@link stateDict}; state attaches to parameters by name at their next step. The
-   * optimizer keeps views: the caller may free `state` afterwards.
+   * Restores a {@link getState} (from a checkpoint or a compiled step). Every group and slot is
+   * checked first — the same hyperparameter names and kinds, values the constructor would
+   * accept, int32 scalar step counts, float32 state — and nothing changes on an error. Slots
+   * attach to parameters by name at their next step; the optimizer keeps views, so the caller
+   * may free `state` afterwards. Step counts are not read (they may still be computing).
    */
-  loadStateDict(state: ReadonlyMap<string, Tensor>): void {
-    const known = new Map<object, number>();
-    for (const c of this.#lrTensors) if (c && !c.tensor.disposed) known.set(c.tensor.ref, c.value);
-    const { slots, lrs } = decodeState(
-      `${this.name}.loadStateDict`,
-      state,
-      this.paramGroups.length,
-      known,
-      (s, t) => new SlotImpl(s, undefined, t),
-    );
-    for (const lr of lrs) if (lr !== undefined) checkNonNegative(`${this.name}.loadStateDict`, 'lr', lr);
+  setState(state: OptimizerState): void {
+    const op = `${this.name}.setState`;
+    if (!state || !Array.isArray(state.groups) || !(state.slots instanceof Map))
+      throw new ValueError(`${op}: expected { groups: Hyperparameters[], slots: Map<string, SlotState> }`);
+    if (state.groups.length !== this.paramGroups.length)
+      throw new ValueError(`${op}: expected ${this.paramGroups.length} groups, got ${state.groups.length}`);
+    const groups = state.groups.map((g, i) => {
+      const own = hyperOf(this.paramGroups[i]);
+      for (const [k, v] of Object.entries(own)) {
+        if (!(k in g)) throw new ValueError(`${op}: group ${i} has no ${k}`);
+        if (!sameKind(v, g[k]))
+          throw new ValueError(`${op}: group ${i}'s ${k} must be a ${typeof v} like ${JSON.stringify(v)}, got ${JSON.stringify(g[k])}`);
+      }
+      const extra = Object.keys(g).filter((k) => !(k in own));
+      if (extra.length > 0) throw new ValueError(`${op}: group ${i} has unknown hyperparameters ${JSON.stringify(extra)}`);
+      const merged = { ...this.paramGroups[i], ...g } as ParamGroup<H>;
+      this.validate(merged);
+      return merged;
+    });
+    for (const [name, slot] of state.slots) {
+      if (!slot || typeof slot !== 'object') throw new ValueError(`${op}: the slot of "${name}" is not a record`);
+      slot.step.assertLive(`${op} (step count of ${name})`);
+      if (slot.step.dtype !== 'int32' || slot.step.size !== 1)
+        throw new DTypeError(`${op}: the step count of ${name} must be an int32 scalar, got ${slot.step.dtype}${formatShape(slot.step.shape)}`);
+      for (const [k, t] of Object.entries(slot.tensors) as [string, Tensor][]) {
+        t.assertLive(`${op} (state ${k} of ${name})`);
+        if (t.dtype !== 'float32') throw new DTypeError(`${op}: state ${k} of ${name} must be float32, got ${t.dtype}`);
+      }
+    }
+    const view = (t: Tensor) => keep(stopGradient(t));
+    const slots = new Map<string, Slot>();
+    for (const [name, slot] of state.slots) {
+      const tensors = Object.fromEntries(Object.entries(slot.tensors).map(([k, t]) => [k, view(t as Tensor)]));
+      slots.set(name, new SlotImpl(keep(slot.step.rank === 0 ? stopGradient(slot.step) : slot.step.reshape([])), undefined, tensors));
+    }
     this.#freeSlots();
     this.#loaded = slots;
-    lrs.forEach((lr, i) => {
-      if (lr !== undefined) this.paramGroups[i].lr = lr;
+    groups.forEach((g, i) => {
+      Object.assign(this.paramGroups[i], g);
     });
   }
 
@@ -248,12 +265,37 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     this.origins.clear();
   }
 
-  /** Frees every state tensor (step counts, moments, buffers, saved look-ahead origins, lr tensors). */
+  /** Frees every state tensor (step counts, moments, buffers, saved look-ahead origins). */
   dispose(): void {
     this.#freeSlots();
-    for (const c of this.#lrTensors) c?.tensor.dispose();
-    this.#lrTensors = [];
   }
+}
+
+/** A group's hyperparameters without its parameter selection. */
+function hyperOf(g: ParamGroup<BaseHyper>): Hyperparameters {
+  const out: Record<string, HyperValue> = {};
+  for (const [k, v] of Object.entries(g)) {
+    if (k === 'params' || k === 'match' || v === undefined) continue;
+    out[k] = Array.isArray(v) ? [...v] : (v as HyperValue);
+  }
+  return out;
+}
+
+function sameKind(a: HyperValue, b: unknown): boolean {
+  if (Array.isArray(a)) return Array.isArray(b) && b.length === a.length && b.every((x) => typeof x === 'number');
+  return typeof b === typeof a;
+}
+
+/** One parameter's optimizer state. */
+interface Slot {
+  /** Steps taken (t of the last update), an int32 scalar tensor the slot owns. */
+  readonly step: Tensor;
+  /** The same count as a host number when it is known without reading the tensor. */
+  readonly hostStep: number | undefined;
+  /** Named state tensors (moments, buffers). */
+  readonly state: Readonly<Record<string, Tensor>>;
+  /** Throws if a state tensor is disposed or does not fit `p`. */
+  check(op: string, p: Parameter): void;
 }
 
 class SlotImpl implements Slot {

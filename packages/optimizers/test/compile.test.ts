@@ -2,7 +2,6 @@
 
 import { cpu } from '@backprop/backend-cpu';
 import {
-  compileTrainStep,
   dispose,
   liveTensorCount,
   losses,
@@ -13,10 +12,11 @@ import {
   type Tensor,
   tensor,
   tidy,
-  valueAndGrad,
+  trainStep,
 } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Adadelta, Adagrad, Adam, Adamax, AdamW, RMSprop, SGD, useFusedUpdates } from '../src/index.js';
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RMSprop, SGD, useFusedUpdates } from '../src/index.js';
+import { stateValues } from './state.js';
 
 let was = true;
 beforeEach(async () => {
@@ -43,27 +43,19 @@ const batch = (k: number): [Tensor, Tensor] => [
 async function train(make: () => Optimizer, compiled: boolean) {
   const model = tidy(() => nn.sequential(nn.dense(4, 6, { seed: 1 }), nn.tanh(), nn.dense(6, 3, { seed: 2 })));
   const opt = make();
-  const loss = losses.softmaxCrossEntropy;
   const params = model.parameters();
-  const step = compileTrainStep(model, { loss, optimizer: opt });
-  const eager = (x: Tensor, y: Tensor) =>
-    tidy(() => {
-      const { value, grads } = valueAndGrad(() => loss(model.forward(x), y))(...params.map((p) => p.value));
-      opt.step(params, grads);
-      return value;
-    });
+  const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: opt, compile: compiled });
   const curve: number[] = [];
   for (let k = 0; k < 8; k++) {
     const [x, y] = batch(k);
-    const l = compiled ? step(x, y) : eager(x, y);
-    curve.push(await l.item());
-    dispose([l, x, y]);
+    curve.push((await step(x, y)).loss);
+    dispose([x, y]);
   }
   const weights = params.map((p) => Array.from(p.value.dataSync()));
-  const state = Object.fromEntries([...opt.stateDict()].map(([k, t]) => [k, Array.from(t.dataSync())]));
+  const state = stateValues(opt);
   const mode = step.mode;
   const reason = step.reason;
-  step.invalidate();
+  step.dispose();
   opt.dispose();
   model.dispose();
   return { curve, weights, state, mode, reason };
@@ -80,6 +72,8 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
     RMSprop: () => new RMSprop({ lr: 0.01, centered: true }),
     Adagrad: () => new Adagrad({ lr: 0.1 }),
     Adadelta: () => new Adadelta({ lr: 1 }),
+    'SGD, two groups with their own lr and decay': () =>
+      new SGD({ lr: 0.1, momentum: 0.9, groups: [{ match: (p) => p.name.endsWith('bias'), lr: 0.3, weightDecay: 0.05 }] }),
   };
   for (const [name, make] of Object.entries(makers)) {
     it(`${name}: reaches mode 'graph' and equals the eager run bit for bit`, async () => {
@@ -97,6 +91,23 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
       expect([liveTensorCount(), memory().handles]).toEqual([live, handles]);
     });
   }
+
+  it('NAdam (its μ product is a host number per step) falls back to eager steps with a reason, equal to eager', async () => {
+    const eager = await train(() => new NAdam({ lr: 0.05 }), false);
+    const compiled = await train(() => new NAdam({ lr: 0.05 }), true);
+    expect(compiled.mode).toBe('eager');
+    expect(compiled.reason).toMatch(/changed from call to call/);
+    expect(compiled.weights).toEqual(eager.weights);
+  });
+
+  it('the lecture Nesterov look-ahead runs eagerly with a reason, equal to eager', async () => {
+    const make = () => new SGD({ lr: 0.1, momentum: 0.5, form: 'lecture', nesterov: true });
+    const eager = await train(make, false);
+    const compiled = await train(make, true);
+    expect(compiled.mode).toBe('eager');
+    expect(compiled.reason).toMatch(/look-ahead/);
+    expect(compiled.weights).toEqual(eager.weights);
+  });
 
   it('with the fused kernel the step count is a tensor input, so compile reaches graph mode and equals eager', async () => {
     useFusedUpdates(true); // backend-cpu has adamUpdate

@@ -25,7 +25,7 @@ export class Dropout extends Module {
     super();
     this.drop = dropRateOf('dropout', rate);
     const s = seedOf('dropout', seed);
-    this.#generator = s === undefined ? undefined : new Generator(s);
+    this.#generator = s === undefined ? undefined : this.generator('generator', new Generator(s));
   }
 
   /** Probability of keeping a unit (the lecture's p). */

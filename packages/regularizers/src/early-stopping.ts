@@ -1,6 +1,7 @@
 /** EarlyStopping: a `fit` callback that stops training when a monitored metric stops improving, as Keras' EarlyStopping. */
 import {
   type Callback,
+  type CallbackState,
   dispose,
   type EpochLogs,
   keep,
@@ -65,6 +66,8 @@ export class EarlyStopping implements Callback {
   /** 0-based epoch at which training was stopped (−1 if it was not). */
   stoppedEpoch = -1;
   #snapshot: Map<string, Tensor> | undefined;
+  /** Its name in checkpoints. */
+  readonly stateName = 'earlyStopping';
 
   constructor({
     monitor = 'valLoss',
@@ -158,6 +161,31 @@ export class EarlyStopping implements Callback {
     ctx.stop(
       `earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`,
     );
+  }
+
+  /** wait, best, bestEpoch, stoppedEpoch and the best weights (with `restoreBest`), for checkpoints. */
+  getState(): CallbackState {
+    const { wait, best, bestEpoch, stoppedEpoch } = this;
+    return { values: { wait, best, bestEpoch, stoppedEpoch }, tensors: this.#snapshot ?? new Map() };
+  }
+
+  /** Restores a {@link getState}; checks every value first and keeps its own copies of the weights. */
+  setState(state: CallbackState): void {
+    const v = state?.values ?? {};
+    const int = (x: unknown, min: number) => Number.isSafeInteger(x) && (x as number) >= min;
+    if (!int(v.wait, 0) || typeof v.best !== 'number' || !int(v.bestEpoch, -1) || !int(v.stoppedEpoch, -1))
+      throw new ValueError(
+        `earlyStopping.setState: expected { wait: integer ≥ 0, best: number, bestEpoch, stoppedEpoch: integers ≥ −1 }, got ${JSON.stringify(v)}`,
+      );
+    const tensors = state.tensors ?? new Map<string, Tensor>();
+    for (const [k, t] of tensors) t.assertLive(`earlyStopping.setState (${k})`);
+    const copy = tensors.size > 0 ? tidy(() => new Map([...tensors].map(([k, t]) => [k, keep(t.add(0))]))) : undefined;
+    this.#dropSnapshot();
+    this.#snapshot = copy;
+    this.wait = v.wait as number;
+    this.best = v.best;
+    this.bestEpoch = v.bestEpoch as number;
+    this.stoppedEpoch = v.stoppedEpoch as number;
   }
 
   onTrainEnd(ctx: TrainingContext): void {

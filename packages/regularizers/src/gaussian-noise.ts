@@ -22,7 +22,7 @@ export class GaussianNoise extends Module {
     super();
     this.std = nonNegative('gaussianNoise', 'std', std);
     const s = seedOf('gaussianNoise', seed);
-    this.#generator = s === undefined ? undefined : new Generator(s);
+    this.#generator = s === undefined ? undefined : this.generator('generator', new Generator(s));
   }
 
   forward(x: Tensor): Tensor {

@@ -15,7 +15,7 @@ const create = () => onnx({ provider: 'cpu', threads: ONNX_THREADS });
 const describe = async () => ({ backend: 'onnx', provider: 'cpu', threads: ONNX_THREADS, onnxruntime: ortVersion() });
 
 /**
- * The compiled step: `compileTrainStep(model, { loss, optimizer })`, which after its traces runs
+ * The compiled step: `trainStep(model, { loss, optimizer, compile: true })`, which after its traces runs
  * every step (forward, backward, Adam) as one ONNX Runtime run; also backend matmul, step
  * memory, and ONNX Runtime's own MatMul rate (a one-node model) as the step's limit.
  */

@@ -1,7 +1,6 @@
 /** The shared Backprop system: core on any backend, its MLP step (eager or compiled), matmul and step memory. */
 import {
   type Backend,
-  compileTrainStep,
   getBackend,
   losses,
   matmul,
@@ -13,7 +12,7 @@ import {
   type Tensor,
   tensor,
   tidy,
-  valueAndGrad,
+  trainStep,
 } from '@backprop/core';
 import { measureTrainer } from '../measure.js';
 import { createOptimizer } from '../optimizer-choice.js';
@@ -46,7 +45,7 @@ export interface BackpropSystemOptions {
   label: string;
   /** Creates a fresh backend (a new one per measurement keeps the memory accounting clean). */
   create: () => Promise<OwnedBackend>;
-  /** Train through `compileTrainStep` (one compiled graph per step) instead of `valueAndGrad` + `optimizer.step`. */
+  /** Train with `trainStep(…, { compile: true })` (one compiled graph per step) instead of eager steps. */
   compiled?: boolean;
   /** Whether the system has `matmul` and `stepMemory` (a second system on the same backend need not repeat them). */
   matmul?: boolean;
@@ -54,9 +53,9 @@ export interface BackpropSystemOptions {
 }
 
 /**
- * A Backprop core system on the backend `create` makes. One eager step is exactly
- * `tidy(() => { const { value, grads } = valueAndGrad(() => softmaxCrossEntropy(model.forward(x), y))(...params); optimizer.step(params, grads); return value; })`,
- * the inputs made inside the step and the loss read back with `await loss.data()`.
+ * A Backprop core system on the backend `create` makes. One step is `fit`'s own step,
+ * `await trainStep(model, { loss: softmaxCrossEntropy, optimizer, compile })(x, y)` (forward,
+ * backward, the finiteness check and the update), the inputs made inside the step.
  */
 export function backpropSystem({
   id,
@@ -82,26 +81,13 @@ export function backpropSystem({
           const model = buildMlp(w);
           const params = model.parameters();
           const { optimizer, source } = createOptimizer(ctx.optimizer);
-          const eager = (x: Tensor, y: Tensor): Tensor =>
-            tidy(() => {
-              const { value, grads } = valueAndGrad(() => losses.softmaxCrossEntropy(model.forward(x), y))(
-                ...params.map((p) => p.value),
-              );
-              optimizer.step(params, grads);
-              return value;
-            });
-          const graph = compiled ? compileTrainStep(model, { loss: losses.softmaxCrossEntropy, optimizer }) : undefined;
+          const train = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer, compile: compiled });
           const step = async (index: number): Promise<number> => {
             const { x: xs, y: ys } = w.batches[index];
             const x = tensor(xs, [w.batchSize, w.sizes[0]]);
             const y = tensor(ys, [w.batchSize], 'int32');
             try {
-              const loss = graph ? graph(x, y) : eager(x, y);
-              try {
-                return (await loss.data())[0];
-              } finally {
-                loss.dispose();
-              }
+              return (await train(x, y)).loss;
             } finally {
               x.dispose();
               y.dispose();
@@ -115,15 +101,15 @@ export function backpropSystem({
               return memory().peakBytes;
             },
             async dispose() {
-              graph?.invalidate();
+              train.dispose();
               optimizer.dispose();
               for (const p of params) p.dispose();
               await backend?.destroy?.();
             },
             // Read after timing, so the compiled step's mode is final.
             get notes() {
-              if (!graph) return [source];
-              return [source, `compileTrainStep: ${graph.mode}${graph.reason ? ` (${graph.reason})` : ''}`];
+              if (!compiled) return [source];
+              return [source, `trainStep: ${train.mode}${train.reason ? ` (${train.reason})` : ''}`];
             },
           };
         },

@@ -13,8 +13,8 @@ import { SuiteAdam, SuiteSGD } from '../training/optimizers.js';
 
 /** Compiled vs eager on the same backend: a few float32 roundings apart at most. */
 const TOL = { rtol: 1e-5, atol: 1e-6 };
-const MLP_KERNELS = ['matmul', 'add', 'tanh', 'logSoftmax', 'sum', 'mul', 'sub'] as const;
-const ADAM_KERNELS = [...MLP_KERNELS, 'pow', 'sqrt', 'div'] as const;
+const MLP_KERNELS = ['matmul', 'add', 'tanh', 'logSoftmax', 'sum', 'mul', 'sub', 'concat'] as const;
+const ADAM_KERNELS = [...MLP_KERNELS, 'pow', 'sqrt', 'div', 'cast'] as const;
 
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed));
 
@@ -38,33 +38,27 @@ async function weightsOf(model: Module): Promise<number[]> {
   return (await readAll(model.parameters().map((p) => core.stopGradient(p.value)))).flatMap((r) => r.values);
 }
 
-/** Trains `steps` steps eagerly or with `compileTrainStep`; returns losses, weights, the step's mode and the state. */
+/** Trains `steps` steps with `trainStep`, compiled or not; returns losses, weights, the step's mode and the state. */
 async function trainSteps(makeOptimizer: () => Optimizer, compiled: boolean, steps = 6, rows = (_k: number) => 6) {
   const model = mlp();
   const optimizer = makeOptimizer();
-  const loss = core.losses.softmaxCrossEntropy;
-  const params = model.parameters();
-  const step = core.compileTrainStep(model, { loss, optimizer });
-  const eager = (x: Tensor, y: Tensor) =>
-    core.tidy(() => {
-      const { value, grads } = core.valueAndGrad(() => loss(model.forward(x), y))(...params.map((p) => p.value));
-      optimizer.step(params, grads);
-      return value;
-    });
+  const step = core.trainStep(model, { loss: core.losses.softmaxCrossEntropy, optimizer, compile: compiled });
   try {
     const losses: number[] = [];
     for (let k = 0; k < steps; k++) {
       const [x, y] = batch(k, rows(k));
-      const l = compiled ? step(x, y) : eager(x, y);
-      losses.push((await l.data())[0]);
-      core.dispose([l, x, y]);
+      losses.push((await step(x, y).finally(() => core.dispose([x, y]))).loss);
     }
-    const state = (await readAll([...optimizer.stateDict().values()].map((t) => core.stopGradient(t)))).flatMap(
-      (r) => r.values,
-    );
+    const slots = [...optimizer.getState().slots.values()].flatMap((s) => [
+      s.step,
+      ...Object.keys(s.tensors)
+        .sort()
+        .map((k) => s.tensors[k]),
+    ]);
+    const state = (await readAll(slots.map((t) => core.stopGradient(t)))).flatMap((r) => r.values);
     return { losses, weights: await weightsOf(model), state, mode: step.mode, reason: step.reason };
   } finally {
-    step.invalidate();
+    step.dispose();
     optimizer.dispose();
     model.dispose();
   }
@@ -158,6 +152,7 @@ export const compileCases: ConformanceCase[] = [
       assert(compiled.mode === 'graph', `compile/state-roundtrip: ran as '${compiled.mode}' (${compiled.reason})`);
       assertClose('compile/state-roundtrip: optimizer state (t, m, v)', compiled.state, eager.state, TOL);
       assert(compiled.state[0] === 7, `compile/state-roundtrip: step count t should be 7, got ${compiled.state[0]}`);
+      assert(compiled.state.length === eager.state.length && eager.state.length > 0, 'compile/state-roundtrip: no state');
     },
     timeout: 30_000,
   },
@@ -202,14 +197,12 @@ export const compileCases: ConformanceCase[] = [
       // In graph mode every call frees what the previous one replaced: the counts stay flat.
       const model = mlp();
       const optimizer = new SuiteAdam(0.05);
-      const step = core.compileTrainStep(model, { loss: core.losses.softmaxCrossEntropy, optimizer });
+      const step = core.trainStep(model, { loss: core.losses.softmaxCrossEntropy, optimizer, compile: true });
       const [x, y] = batch(0);
       const counts: number[][] = [];
       try {
         for (let i = 0; i < 8; i++) {
-          const l = step(x, y);
-          await l.data();
-          l.dispose();
+          await step(x, y);
           await core.getBackend().sync?.();
           counts.push([core.liveTensorCount(), core.memory().handles]);
         }
@@ -220,7 +213,7 @@ export const compileCases: ConformanceCase[] = [
           `compile/no-leaks: tensors/handles grew in graph mode: ${counts.map((c) => c.join('/')).join(', ')}`,
         );
       } finally {
-        step.invalidate();
+        step.dispose();
         optimizer.dispose();
         model.dispose();
         core.dispose([x, y]);

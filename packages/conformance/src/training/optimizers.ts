@@ -1,32 +1,32 @@
 /**
  * The suite's own minimal optimizers for the compiled-mode cases (the suite does not depend on
- * @backprop/optimizers): plain SGD, and Adam whose step count is a tensor, so that a traced
+ * @backprop/optimizers): plain SGD, and Adam whose step counts are tensors, so that a traced
  * training step is the same graph every call.
  */
-import type { Optimizer, Parameter, Tensor } from '@backprop/core';
+import type { Optimizer, OptimizerState, Parameter, SlotState, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
 
-/** θ ← θ − lr·g; no state. */
+/** θ ← θ − lr·g; no state besides the learning rate. */
 export class SuiteSGD implements Optimizer {
   constructor(public lr: number) {}
   step(params: readonly Parameter[], grads: readonly Tensor[]): void {
     params.forEach((p, i) => p.assign(core.sub(p.value, core.mul(grads[i], this.lr))));
   }
-  stateDict(): Map<string, Tensor> {
-    return new Map();
+  getState(): OptimizerState {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
   }
-  loadStateDict(): void {}
+  setState(state: OptimizerState): void {
+    this.lr = state.groups[0].lr as number;
+  }
   dispose(): void {}
 }
 
 /**
- * Adam (PyTorch's form, ε outside the root): θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε), with t
- * a float32 tensor in the state (`t`), so the bias corrections are computed on the backend.
- * `stateDict` returns the optimizer's own tensors (do not dispose them); `loadStateDict` keeps
- * the given ones.
+ * Adam (PyTorch's form, ε outside the root): θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε), with each
+ * parameter's t an int32 tensor in its slot, so the bias corrections are computed on the backend.
  */
 export class SuiteAdam implements Optimizer {
-  readonly #state = new Map<string, Tensor>();
+  readonly #slots = new Map<string, SlotState>();
   constructor(
     public lr: number,
     readonly beta1 = 0.9,
@@ -36,37 +36,39 @@ export class SuiteAdam implements Optimizer {
 
   step(params: readonly Parameter[], grads: readonly Tensor[]): void {
     const { lr, beta1, beta2, eps } = this;
-    const get = (k: string, like: Tensor) => this.#state.get(k) ?? core.zerosLike(like);
-    const t = core.add(this.#state.get('t') ?? core.scalar(0), 1);
-    const bc1 = core.sub(1, core.pow(core.scalar(beta1), t));
-    const bc2 = core.sqrt(core.sub(1, core.pow(core.scalar(beta2), t)));
-    const next = new Map<string, Tensor>([['t', t]]);
+    const next = new Map<string, SlotState>();
     params.forEach((p, i) => {
       const g = grads[i];
-      const m = core.add(core.mul(get(`m.${i}`, g), beta1), core.mul(g, 1 - beta1));
-      const v = core.add(core.mul(get(`v.${i}`, g), beta2), core.mul(core.mul(g, g), 1 - beta2));
+      const old = this.#slots.get(p.name);
+      const step = core.add(old?.step ?? core.scalar(0, 'int32'), 1);
+      const t = core.cast(step, 'float32');
+      const bc1 = core.sub(1, core.pow(core.scalar(beta1), t));
+      const bc2 = core.sqrt(core.sub(1, core.pow(core.scalar(beta2), t)));
+      const m = core.add(core.mul(old?.tensors.expAvg ?? core.zerosLike(g), beta1), core.mul(g, 1 - beta1));
+      const v = core.add(core.mul(old?.tensors.expAvgSq ?? core.zerosLike(g), beta2), core.mul(core.mul(g, g), 1 - beta2));
       const update = core.div(core.mul(m, core.div(lr, bc1)), core.add(core.div(core.sqrt(v), bc2), eps));
       p.assign(core.sub(p.value, update));
-      next.set(`m.${i}`, m);
-      next.set(`v.${i}`, v);
+      next.set(p.name, { step, tensors: { expAvg: m, expAvgSq: v } });
     });
-    this.loadStateDict(next);
+    this.setState({ groups: this.getState().groups, slots: next });
   }
 
-  stateDict(): Map<string, Tensor> {
-    return new Map(this.#state);
+  getState(): OptimizerState {
+    return { groups: [{ lr: this.lr }], slots: new Map(this.#slots) };
   }
 
-  loadStateDict(state: ReadonlyMap<string, Tensor>): void {
-    for (const [k, v] of state) {
-      const old = this.#state.get(k);
-      this.#state.set(k, core.keep(v));
-      if (old && old !== v) old.dispose();
-    }
+  setState(state: OptimizerState): void {
+    const own = (t: Tensor) => core.keep(core.stopGradient(t));
+    const slots = [...state.slots].map(
+      ([k, s]) => [k, { step: own(s.step), tensors: { expAvg: own(s.tensors.expAvg), expAvgSq: own(s.tensors.expAvgSq) } }] as const,
+    );
+    this.dispose();
+    for (const [k, s] of slots) this.#slots.set(k, s);
+    this.lr = state.groups[0].lr as number;
   }
 
   dispose(): void {
-    core.dispose([...this.#state.values()]);
-    this.#state.clear();
+    core.dispose([...this.#slots.values()].flatMap((s) => [s.step, ...Object.values(s.tensors)]));
+    this.#slots.clear();
   }
 }

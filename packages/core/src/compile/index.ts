@@ -3,6 +3,5 @@ export { type CompiledFunction, type CompiledMode, type CompileOptions, compile 
 export type { CompiledGraph, Graph, GraphCompiler, GraphNode, ValueRef, ValueType } from './graph.js';
 export { valueCount, valueDType } from './graph.js';
 export { replay } from './replay.js';
-export { type CompiledState, type HasStateDict, parameterState, stateDictState } from './state.js';
+export type { CompiledState } from './state.js';
 export { type CompiledResult, type Trace, trace } from './trace.js';
-export { compileTrainStep, type TrainStepOptions } from './train-step.js';

@@ -1,37 +1,313 @@
-/** Saving and loading a model's weights and an optimizer's state in one safetensors file. */
-import { ValueError } from '../errors.js';
+/**
+ * Checkpoints: a whole {@link TrainingState} in one safetensors file. Tensors are named as
+ * PyTorch names them (`model.0.weight`, `optimizer.0.weight.expAvg`), so other safetensors
+ * readers open the file; the rest of the state (hyperparameters, schedulers, generators, the
+ * position in the data) is JSON in the metadata. Loading validates the whole file, then
+ * applies everything or nothing.
+ */
+import type { DType, TypedArray } from '../dtype.js';
+import { CheckpointError, ValueError } from '../errors.js';
+import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
+import { tensor } from '../ops/creation.js';
+import type { GeneratorState } from '../random/generator.js';
+import { defaultGenerator } from '../random/generator.js';
+import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import type { Optimizer } from '../train/optimizer.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js';
+import type { HyperValue, Hyperparameters, Optimizer, SlotState } from '../train/optimizer.js';
+import { type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
+import { parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
+import { parseState, stringifyState } from './state-json.js';
 
-/** Serializes `model` (names prefixed `model.`) and optionally `optimizer` (`optimizer.`). */
-export async function saveCheckpoint(
-  model: Module,
-  optimizer?: Optimizer,
-  metadata: Record<string, string> = {},
-): Promise<Uint8Array> {
-  const all = new Map<string, Tensor>();
-  for (const [k, v] of model.stateDict()) all.set(`model.${k}`, v);
-  if (optimizer) for (const [k, v] of optimizer.stateDict()) all.set(`optimizer.${k}`, v);
-  return saveSafetensors(all, { format: 'backprop-checkpoint-1', ...metadata });
+/** The `format` metadata of checkpoints this version writes and reads. */
+export const CHECKPOINT_FORMAT = 'backprop-checkpoint-2';
+const STATE_KEY = 'backprop.state';
+
+/** Options of {@link loadCheckpoint} and `TrainingState.load`. */
+export interface LoadCheckpointOptions {
+  /**
+   * Check the data against the checksum recorded when the file was written (default true): a
+   * flipped bit in the weights is an error instead of a silently different model.
+   */
+  verifyChecksum?: boolean;
 }
 
-/** Restores what `saveCheckpoint` wrote; returns the metadata. Model shapes must match. */
-export function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: Optimizer): Record<string, string> {
-  const { tensors, metadata } = loadSafetensors(bytes);
-  const modelState = new Map<string, Tensor>();
-  const optimizerState = new Map<string, Tensor>();
-  for (const [k, v] of tensors) {
-    if (k.startsWith('model.')) modelState.set(k.slice(6), v);
-    else if (k.startsWith('optimizer.')) optimizerState.set(k.slice(10), v);
-    else throw new ValueError(`loadCheckpoint: unexpected entry "${k}"`);
+interface SavedSlots {
+  groups: Hyperparameters[];
+  slots: Record<string, string[]>;
+}
+interface SavedCallback {
+  name: string;
+  values: Record<string, StateValue>;
+  tensors: string[];
+}
+interface SavedState {
+  version: 2;
+  position: Position;
+  progress: EpochProgress;
+  history: EpochLogs[];
+  generators: { global: GeneratorState; modules: Record<string, GeneratorState> };
+  optimizer: SavedSlots | null;
+  callbacks: SavedCallback[];
+}
+
+/** Serializes `state` (and string `metadata` of your own) into checkpoint bytes. */
+export async function encodeCheckpoint(state: TrainingState, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+  for (const k of Object.keys(metadata))
+    if (k === 'format' || k.startsWith('backprop.'))
+      throw new ValueError(`saveCheckpoint: metadata key "${k}" is reserved; use another name`);
+  const tensors = new Map<string, Tensor>();
+  const put = (name: string, t: Tensor) => {
+    if (tensors.has(name)) throw new ValueError(`saveCheckpoint: two tensors would be named "${name}"; rename a parameter`);
+    tensors.set(name, t);
+  };
+  for (const [k, v] of state.model.stateDict()) put(`model.${k}`, v);
+  let optimizer: SavedSlots | null = null;
+  if (state.optimizer) {
+    const s = state.optimizer.getState();
+    const slots: Record<string, string[]> = {};
+    for (const [name, slot] of s.slots) {
+      const keys = Object.keys(slot.tensors).sort();
+      if (keys.includes('step')) throw new ValueError(`saveCheckpoint: optimizer state of ${name} has a tensor named "step"`);
+      slots[name] = keys;
+      put(`optimizer.${name}.step`, slot.step);
+      for (const k of keys) put(`optimizer.${name}.${k}`, slot.tensors[k]);
+    }
+    optimizer = { groups: s.groups.map((g) => ({ ...g })), slots };
   }
+  const callbacks = state.statefulCallbacks().map((c, i): SavedCallback => {
+    const s = c.getState?.() as CallbackState;
+    const names = [...(s.tensors?.keys() ?? [])];
+    for (const n of names) put(`callbacks.${i}.${n}`, s.tensors?.get(n) as Tensor);
+    return { name: c.stateName ?? '', values: { ...s.values }, tensors: names };
+  });
+  const body: SavedState = {
+    version: 2,
+    position: state.position,
+    progress: state.progress,
+    history: state.history,
+    generators: {
+      global: defaultGenerator.getState(),
+      modules: Object.fromEntries(state.model.namedGenerators().map(([k, g]) => [k, g.getState()])),
+    },
+    optimizer,
+    callbacks,
+  };
+  return saveSafetensors(tensors, { ...metadata, format: CHECKPOINT_FORMAT, [STATE_KEY]: stringifyState(body) });
+}
+
+const fail = (entry: string, rule: string, what: string, got: unknown): never => {
+  throw new CheckpointError(entry, rule, `loadCheckpoint: ${entry}: ${what}, got ${JSON.stringify(got) ?? String(got)}`);
+};
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+
+function checkKeys(entry: string, v: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (!isRecord(v)) return fail(entry, 'state', `expected an object with ${keys.join(', ')}`, v);
+  const got = Object.keys(v).sort();
+  if (got.join() !== [...keys].sort().join()) fail(entry, 'state', `expected exactly the keys ${keys.join(', ')}`, got);
+  return v;
+}
+
+function checkGenerator(entry: string, v: unknown): GeneratorState {
+  const g = checkKeys(entry, v, ['key', 'offset']);
+  if (!Array.isArray(g.key) || g.key.length !== 2 || !g.key.every(isU32))
+    fail(entry, 'generator', 'key must be two 32-bit unsigned integers', g.key);
+  if (!isCount(g.offset)) fail(entry, 'generator', 'offset must be an integer ≥ 0', g.offset);
+  return g as unknown as GeneratorState;
+}
+
+function sameKind(a: HyperValue, b: unknown): boolean {
+  if (Array.isArray(a))
+    return Array.isArray(b) && b.length === a.length && b.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (typeof a === 'number') return typeof b === 'number' && Number.isFinite(b);
+  return typeof b === typeof a;
+}
+
+function checkGroups(optimizer: Optimizer, v: unknown): Hyperparameters[] {
+  const current = optimizer.getState().groups;
+  if (!Array.isArray(v) || v.length !== current.length)
+    fail('optimizer.groups', 'groups', `expected ${current.length} parameter groups`, Array.isArray(v) ? v.length : v);
+  return (v as unknown[]).map((g, i) => {
+    const entry = `optimizer.groups.${i}`;
+    const want = current[i];
+    const rec = checkKeys(entry, g, Object.keys(want));
+    for (const [k, value] of Object.entries(rec))
+      if (!sameKind(want[k], value)) fail(`${entry}.${k}`, 'hyperparameter', `expected a finite ${typeof want[k]} like ${JSON.stringify(want[k])}`, value);
+    if ((rec.lr as number) < 0) fail(`${entry}.lr`, 'hyperparameter', 'the learning rate must be ≥ 0', rec.lr);
+    return rec as Hyperparameters;
+  });
+}
+
+function checkLogs(entry: string, v: unknown): EpochLogs {
+  if (!isRecord(v) || !Object.values(v).every((x) => typeof x === 'number'))
+    return fail(entry, 'state', 'expected an object of numbers', v);
+  return v as EpochLogs;
+}
+
+function valuesOf(e: SafetensorsEntry): TypedArray {
+  const copy = e.data.slice();
+  if (e.dtype === 'float32') return new Float32Array(copy.buffer);
+  if (e.dtype === 'int32') return new Int32Array(copy.buffer);
+  return copy;
+}
+
+/** The validated contents of a checkpoint, before anything is applied. */
+interface Plan {
+  model: [string, SafetensorsEntry][];
+  groups?: Hyperparameters[];
+  slots: [string, SafetensorsEntry, [string, SafetensorsEntry][]][];
+  callbacks: [Record<string, StateValue>, [string, SafetensorsEntry][]][];
+  body: SavedState;
+  metadata: Record<string, string>;
+}
+
+function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOptions): Plan {
+  const { entries, metadata } = parseSafetensors(bytes, options);
+  if (metadata.format !== CHECKPOINT_FORMAT)
+    fail('format', 'format', `expected a checkpoint of format "${CHECKPOINT_FORMAT}" (saveCheckpoint / TrainingState.save)`, metadata.format ?? null);
+  let raw: unknown;
   try {
-    model.loadStateDict(modelState);
-    if (optimizer) optimizer.loadStateDict(optimizerState);
-  } finally {
-    for (const t of tensors.values()) t.dispose();
+    raw = parseState(metadata[STATE_KEY] ?? '');
+  } catch (e) {
+    fail(STATE_KEY, 'state', `the training state is not valid JSON (${(e as Error).message})`, (metadata[STATE_KEY] ?? '').slice(0, 40));
   }
-  return metadata;
+  const body = checkKeys(STATE_KEY, raw, ['version', 'position', 'progress', 'history', 'generators', 'optimizer', 'callbacks']);
+  if (body.version !== 2) fail(`${STATE_KEY}.version`, 'state', 'expected version 2', body.version);
+  const position = checkKeys('position', body.position, ['epoch', 'batch']);
+  if (!isCount(position.epoch) || !isCount(position.batch)) fail('position', 'position', 'epoch and batch must be integers ≥ 0', position);
+  const progress = checkKeys('progress', body.progress, ['seen', 'lossSum', 'metricSums']);
+  if (!isCount(progress.seen) || typeof progress.lossSum !== 'number' || !Array.isArray(progress.metricSums) || !progress.metricSums.every((x) => typeof x === 'number'))
+    fail('progress', 'progress', 'expected { seen: integer ≥ 0, lossSum: number, metricSums: number[] }', progress);
+  if (!Array.isArray(body.history)) fail('history', 'state', 'expected an array of epoch logs', body.history);
+  (body.history as unknown[]).forEach((h, i) => checkLogs(`history.${i}`, h));
+  const gens = checkKeys('generators', body.generators, ['global', 'modules']);
+  checkGenerator('generators.global', gens.global);
+  const modules = isRecord(gens.modules) ? gens.modules : fail('generators.modules', 'generator', 'expected an object', gens.modules);
+  const paths = state.model.namedGenerators().map(([k]) => k);
+  if ([...Object.keys(modules)].sort().join('\n') !== [...paths].sort().join('\n'))
+    fail('generators.modules', 'generator', `expected the model's generators [${paths.join(', ')}]`, Object.keys(modules));
+  for (const p of paths) checkGenerator(`generators.modules.${p}`, modules[p]);
+
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const used = new Set<string>();
+  const take = (name: string, dtype?: DType, shape?: readonly number[]): SafetensorsEntry => {
+    const e = byName.get(name) ?? fail(name, 'missing-entry', 'the checkpoint has no such tensor', null);
+    if (dtype && e.dtype !== dtype) fail(name, 'dtype', `expected ${dtype}`, e.dtype);
+    if (shape && !shapesEqual(e.shape, shape)) fail(name, 'shape', `expected shape [${shape}]`, e.shape);
+    used.add(name);
+    return e;
+  };
+
+  const model = [...state.model.stateDict()].map(([k, t]): [string, SafetensorsEntry] => [k, take(`model.${k}`, t.dtype, t.shape)]);
+  const shapes = new Map(state.model.namedParameters().map(([k, p]) => [k, p.shape]));
+
+  const out: Plan = { model, slots: [], callbacks: [], body: body as unknown as SavedState, metadata: {} };
+  if (body.optimizer !== null) {
+    const opt = checkKeys('optimizer', body.optimizer, ['groups', 'slots']);
+    if (!isRecord(opt.slots)) fail('optimizer.slots', 'state', 'expected an object', opt.slots);
+    for (const [name, keys] of Object.entries(opt.slots as Record<string, unknown>)) {
+      const shape = shapes.get(name) ?? fail(`optimizer.${name}`, 'slot', 'state for a parameter the model does not have', name);
+      if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k !== 'step') || new Set(keys).size !== keys.length)
+        fail(`optimizer.${name}`, 'slot', 'expected a list of distinct tensor names', keys);
+      const step = take(`optimizer.${name}.step`, 'int32', []);
+      const t = new DataView(step.data.buffer, step.data.byteOffset, 4).getInt32(0, true);
+      if (t < 0) fail(`optimizer.${name}.step`, 'step-count', 'a step count must be ≥ 0', t);
+      const tensors = (keys as string[]).map((k): [string, SafetensorsEntry] => [k, take(`optimizer.${name}.${k}`, 'float32', shape)]);
+      out.slots.push([name, step, tensors]);
+    }
+    if (state.optimizer) out.groups = checkGroups(state.optimizer, opt.groups);
+  } else if (state.optimizer) fail('optimizer', 'state', 'the checkpoint holds no optimizer state; load it without an optimizer', null);
+
+  if (!Array.isArray(body.callbacks)) fail('callbacks', 'state', 'expected an array', body.callbacks);
+  const saved = body.callbacks as unknown[];
+  const stateful = state.statefulCallbacks();
+  if (stateful.length > 0 && saved.length !== stateful.length)
+    fail('callbacks', 'callbacks', `expected the state of ${stateful.length} stateful callbacks (${stateful.map((c) => c.stateName).join(', ')})`, saved.length);
+  saved.forEach((c, i) => {
+    const rec = checkKeys(`callbacks.${i}`, c, ['name', 'values', 'tensors']);
+    if (stateful.length > 0 && rec.name !== (stateful[i].stateName ?? ''))
+      fail(`callbacks.${i}`, 'callbacks', `expected the state of "${stateful[i].stateName ?? ''}"`, rec.name);
+    if (!isRecord(rec.values) || !Object.values(rec.values).every((x) => x === null || ['number', 'string', 'boolean'].includes(typeof x)))
+      fail(`callbacks.${i}.values`, 'state', 'expected an object of numbers, strings, flags or null', rec.values);
+    if (!Array.isArray(rec.tensors) || !rec.tensors.every((n) => typeof n === 'string'))
+      fail(`callbacks.${i}.tensors`, 'state', 'expected a list of tensor names', rec.tensors);
+    const tensors = (rec.tensors as string[]).map((n): [string, SafetensorsEntry] => [n, take(`callbacks.${i}.${n}`)]);
+    out.callbacks.push([rec.values as Record<string, StateValue>, tensors]);
+  });
+  for (const e of entries) if (!used.has(e.name)) fail(e.name, 'unexpected-entry', 'the checkpoint has a tensor nothing reads', e.name);
+  for (const [k, v] of Object.entries(metadata)) if (k !== 'format' && !k.startsWith('backprop.')) out.metadata[k] = v;
+  return out;
+}
+
+/**
+ * Restores a checkpoint into `state`: validates the whole file (format, checksum, every
+ * record against the model, optimizer and callbacks it is loaded into), then applies all of it
+ * or, on any error, none. Returns your metadata.
+ */
+export function decodeCheckpointInto(
+  state: TrainingState,
+  bytes: Uint8Array,
+  options: LoadCheckpointOptions = {},
+  { globalGenerator = true } = {},
+): Record<string, string> {
+  const p = plan(state, bytes, options);
+  const made: Tensor[] = [];
+  const make = (e: SafetensorsEntry): Tensor => {
+    const t = tensor(valuesOf(e), e.shape, e.dtype);
+    made.push(t);
+    return t;
+  };
+  try {
+    const model = new Map(p.model.map(([k, e]) => [k, make(e)]));
+    const slots = new Map<string, SlotState>(
+      p.slots.map(([name, step, ts]) => [name, { step: make(step), tensors: Object.fromEntries(ts.map(([k, e]) => [k, make(e)])) }]),
+    );
+    const callbacks: CallbackState[] = p.callbacks.map(([values, ts]) => ({ values, tensors: new Map(ts.map(([k, e]) => [k, make(e)])) }));
+    const snapshot = state.snapshot();
+    try {
+      state.model.loadStateDict(model);
+      if (state.optimizer && p.groups) state.optimizer.setState({ groups: p.groups, slots });
+      const stateful = state.statefulCallbacks();
+      stateful.forEach((c, i) => {
+        c.setState?.(callbacks[i]);
+      });
+      const gens = p.body.generators;
+      for (const [k, g] of state.model.namedGenerators()) g.setState(gens.modules[k]);
+      if (globalGenerator) defaultGenerator.setState(gens.global);
+      state.position = { ...p.body.position };
+      state.progress = { ...p.body.progress, metricSums: [...p.body.progress.metricSums] };
+      state.history = p.body.history.map((h) => ({ ...h }));
+    } catch (e) {
+      state.restore(snapshot);
+      throw e;
+    } finally {
+      snapshot.dispose();
+    }
+  } finally {
+    dispose(made);
+  }
+  return p.metadata;
+}
+
+/** Serializes `model` (and `optimizer`'s state) into checkpoint bytes; see `TrainingState.save` for a whole run. */
+export function saveCheckpoint(model: Module, optimizer?: Optimizer, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+  return encodeCheckpoint(new TrainingState({ model, optimizer }), metadata);
+}
+
+/**
+ * Restores `model` (its parameters, buffers and own generators) and `optimizer` from checkpoint
+ * bytes; returns your metadata. Everything is checked first; on any error nothing changes and
+ * the error names the entry and the rule. The global generator is left alone (use
+ * `TrainingState.load` to restore a whole run).
+ */
+export function loadCheckpoint(
+  bytes: Uint8Array,
+  model: Module,
+  optimizer?: Optimizer,
+  options: LoadCheckpointOptions = {},
+): Record<string, string> {
+  return decodeCheckpointInto(new TrainingState({ model, optimizer }), bytes, options, { globalGenerator: false });
 }

@@ -1,5 +1,6 @@
-/** Argument checks shared by the losses. */
-import { DTypeError, formatShape, ShapeError } from '../errors.js';
+/** Argument checks shared by the losses, and the host-side index check `gather`, `oneHot` and class labels use. */
+import type { TypedArray } from '../dtype.js';
+import { BackendError, DTypeError, formatShape, IndexError, ShapeError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -13,4 +14,58 @@ export function sameShapeFloat(op: string, prediction: Tensor, target: Tensor): 
       `${op}: prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)} differ`,
     );
   }
+}
+
+/**
+ * The values of `t` if they can be had without waiting: the backend reads synchronously and
+ * the value is already on the host. `undefined` on asynchronous backends (no `readSync`) and
+ * for a lazy backend's pending values (its `readSync` throws a BackendError), so the caller
+ * skips its check there rather than forcing a sync.
+ */
+function valuesIfHost(t: Tensor): TypedArray | undefined {
+  if (typeof t.ref.backend.readSync !== 'function') return undefined;
+  try {
+    return t.dataSync();
+  } catch (e) {
+    if (e instanceof BackendError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Throws an IndexError for the first element of int32 `indices` outside [0, `bound`), reading
+ * the values on the host (one pass) when that is possible without waiting; skips the check
+ * otherwise (see `valuesIfHost`). `label` words the message for class labels (`bound` classes).
+ * NOTE: a compiled graph runs this once, at trace time; its replays are not checked.
+ */
+export function checkIndexRange(op: string, indices: Tensor, bound: number, label = false): void {
+  if (indices.size === 0) return;
+  const values = valuesIfHost(indices);
+  if (!values) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= 0 && v < bound) continue;
+    throw new IndexError(
+      op,
+      v,
+      i,
+      bound,
+      label
+        ? `${op}: label ${v} at position ${i} is out of range [0, ${bound}) for ${bound} classes; labels must be class indices 0…${bound - 1}`
+        : undefined,
+    );
+  }
+}
+
+/**
+ * Checks class labels for `numClasses` classes: int32 (a float tensor of labels is a
+ * DTypeError naming `op`), each in [0, numClasses) (an IndexError, see `checkIndexRange`).
+ */
+export function checkClassLabels(op: string, labels: Tensor, numClasses: number): void {
+  if (labels.dtype !== 'int32') {
+    throw new DTypeError(
+      `${op}: class labels must be int32, got ${labels.dtype}${formatShape(labels.shape)}; cast them with \`labels.cast('int32')\``,
+    );
+  }
+  checkIndexRange(op, labels, numClasses, true);
 }

@@ -4,17 +4,32 @@ import { hasKernel, runKernel } from '../engine.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { logSoftmax } from '../ops/activations.js';
 import { div, mul } from '../ops/binary.js';
-import { oneHot } from '../ops/gather.js';
+import { cast } from '../ops/cast.js';
+import { equal } from '../ops/compare.js';
+import { arange } from '../ops/creation.js';
+import { expandDims } from '../ops/reshape.js';
 import { mean, sum } from '../ops/reduce.js';
 import { neg } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
+import { checkClassLabels } from './check.js';
 import { softmaxCrossEntropyGrad } from './softmax-grad.js';
+
+/** One-hot rows of int32 `labels` already checked to lie in [0, c) (so not checked again). */
+const oneHotOf = (labels: Tensor, c: number): Tensor =>
+  cast(equal(expandDims(labels, -1), arange(0, c, 1, 'int32')), 'float32');
 
 /**
  * Mean over the batch of −log softmax(z)[label] for logits [N, C] and int32 labels [N], or
  * of −Σ_c t_c log softmax(z)_c for float32 targets [N, C] (PyTorch's CrossEntropyLoss).
  * The gradient with respect to z is (softmax(z) − onehot)/N; a backend's fused
  * `softmaxCrossEntropy` kernel is used when it has one.
+ *
+ * Labels are checked before anything runs: float labels [N] (class indices stored as floats)
+ * are a DTypeError, and a label outside [0, C) an IndexError naming it, its position and C.
+ * A label is an index into the class axis, so it gets `gather`'s IndexError (same fields,
+ * one type to catch) rather than an error of its own. The range check reads the labels on
+ * the host under `gather`'s rule: where the backend cannot read them without waiting
+ * (asynchronous backends) it is skipped, and a bad label gives a NaN or wrong loss there.
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   if (logits.dtype !== 'float32' || logits.rank !== 2) {
@@ -27,18 +42,24 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
     if (labels.rank !== 1 || labels.shape[0] !== n) {
       throw new ShapeError(`softmaxCrossEntropy: expected int32 labels [${n}], got ${formatShape(labels.shape)}`);
     }
+    checkClassLabels('softmaxCrossEntropy', labels, c);
     if (hasKernel('softmaxCrossEntropy')) {
       return customOp(
         'softmaxCrossEntropy',
         [logits],
         () => mean(runKernel('softmaxCrossEntropy', [logits, labels], {}, { shape: [n], dtype: 'float32' })),
-        (dy) => [softmaxCrossEntropyGrad(logits, oneHot(labels, c), dy)],
+        (dy) => [softmaxCrossEntropyGrad(logits, oneHotOf(labels, c), dy)],
       );
     }
-    return neg(div(sum(mul(logSoftmax(logits), oneHot(labels, c))), Math.max(n, 1)));
+    return neg(div(sum(mul(logSoftmax(logits), oneHotOf(labels, c))), Math.max(n, 1)));
   }
   if (labels.dtype !== 'float32')
     throw new DTypeError(`softmaxCrossEntropy: labels must be int32 or float32, got ${labels.dtype}`);
+  if (labels.rank === 1) {
+    throw new DTypeError(
+      `softmaxCrossEntropy: class labels must be int32, got float32${formatShape(labels.shape)}; cast them with \`labels.cast('int32')\`, or pass float32 targets [${n}, ${c}]`,
+    );
+  }
   if (labels.rank !== 2 || labels.shape[0] !== n || labels.shape[1] !== c) {
     throw new ShapeError(
       `softmaxCrossEntropy: expected float32 targets [${n}, ${c}], got ${formatShape(labels.shape)}`,

@@ -1,6 +1,7 @@
 /** Module: a layer or model with named parameters, buffers, children and train / eval mode. */
 import { keep } from '../engine.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
+import type { Generator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Parameter } from './parameter.js';
@@ -17,6 +18,7 @@ export abstract class Module {
   readonly #params = new Map<string, Parameter>();
   readonly #buffers = new Map<string, Tensor>();
   readonly #children = new Map<string, Module>();
+  readonly #generators = new Map<string, Generator>();
 
   /** Computes the output for a batch `x`. */
   abstract forward(x: Tensor): Tensor;
@@ -42,6 +44,23 @@ export abstract class Module {
     const b = this.#buffers.get(name);
     if (!b) throw new ValueError(`Module.getBuffer: no buffer "${name}"`);
     return b;
+  }
+
+  /**
+   * Declares a random generator the module owns (a seeded dropout layer's): training state that
+   * checkpoints save and restore, so a resumed run draws the same masks.
+   */
+  protected generator(name: string, generator: Generator): Generator {
+    if (this.#generators.has(name)) throw new ValueError(`Module.generator: "${name}" is declared twice`);
+    this.#generators.set(name, generator);
+    return generator;
+  }
+
+  /** Every generator with its dotted path (recursively). */
+  namedGenerators(prefix = ''): [string, Generator][] {
+    const out: [string, Generator][] = [...this.#generators].map(([n, g]) => [prefix + n, g]);
+    for (const [n, c] of this.#children) out.push(...c.namedGenerators(`${prefix}${n}.`));
+    return out;
   }
 
   /** Declares a sub-module. */

@@ -2,6 +2,7 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
+import { checkIndexRange } from '../losses/check.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
@@ -10,12 +11,21 @@ import { arange } from './creation.js';
 import { operand, requireInt } from './operand.js';
 import { expandDims } from './reshape.js';
 
-/** Slices of `x` at int32 `indices` along `axis`; indices out of range give zeros on some backends, so keep them valid. */
+/**
+ * Slices of `x` at int32 `indices` along `axis`. An index outside [0, x.shape[axis]) (negative
+ * ones included: there is no wrap-around) is an IndexError naming it and its position, thrown
+ * before any kernel runs, as PyTorch raises. The check reads `indices` on the host, so it runs
+ * only where that needs no wait: on backends that read synchronously (the CPU backend; the
+ * ONNX backend for values already on the host). On asynchronous-only backends (WebGPU) and for
+ * values still pending on a device it is skipped, and an index out of range gives zeros there.
+ * In a compiled graph it runs once, when the graph is traced.
+ */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const t = operand('gather', x);
   const idx = operand('gather', indices);
   requireInt('gather', idx);
   const a = normalizeAxis('gather', axis, t.rank);
+  checkIndexRange('gather', idx, t.shape[a]);
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
   const y = runKernel('gather', [t, idx], { axis: a }, { shape, dtype: t.dtype });
   return record('gather', y, [t, idx], (dy) => [scatterAdd(dy, idx, a, t.shape), null]);
@@ -30,11 +40,16 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   return record('scatterAdd', y, [u, idx], (dy) => [gather(dy, idx, axis), null]);
 }
 
-/** One-hot float32 rows of length `depth` for int32 `indices` (a label outside [0, depth) gives a zero row). */
+/**
+ * One-hot float32 rows of length `depth` for int32 `indices`. An index outside [0, depth) is an
+ * IndexError (as PyTorch's `one_hot`), checked on the host under the same rule as `gather`:
+ * where the check is skipped (asynchronous backends), such an index gives a zero row.
+ */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   const idx = operand('oneHot', indices);
   requireInt('oneHot', idx);
   if (!Number.isInteger(depth) || depth < 1)
     throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+  checkIndexRange('oneHot', idx, depth);
   return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), 'float32');
 }

@@ -1,9 +1,20 @@
 /** Callbacks: hooks `fit` calls at the start and end of training, epochs and batches. */
 import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor.js';
 import type { Optimizer } from './optimizer.js';
+import type { TrainingState } from './training-state.js';
 
 /** Metric values of one epoch: `loss`, `accuracy`, `valLoss`, `valAccuracy`, ... */
 export type EpochLogs = Record<string, number>;
+
+/** A host value a stateful callback saves: numbers (±Infinity and NaN included), strings, flags, null. */
+export type StateValue = number | string | boolean | null;
+
+/** A callback's state in a checkpoint: host values, and tensors (early stopping's best weights). */
+export interface CallbackState {
+  readonly values: Readonly<Record<string, StateValue>>;
+  readonly tensors?: ReadonlyMap<string, Tensor>;
+}
 
 /** What callbacks can see and do. */
 export interface TrainingContext {
@@ -13,17 +24,38 @@ export interface TrainingContext {
   readonly history: readonly EpochLogs[];
   /** Number of epochs requested. */
   readonly epochs: number;
+  /** The whole training state (for checkpoints: `await ctx.state.save()`). */
+  readonly state: TrainingState;
   /** Asks `fit` to stop after the current epoch. */
   stop(reason?: string): void;
 }
 
-/** Hooks into the training loop; every hook is optional and may be async. */
+/**
+ * Hooks into the training loop; every hook is optional and may be async. A callback whose
+ * behaviour depends on what it saw (a scheduler's step count, early stopping's best value)
+ * names itself with `stateName` and implements `getState` / `setState`, so checkpoints save it
+ * and a resumed run continues exactly.
+ */
 export interface Callback {
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
   onEpochBegin?(epoch: number, ctx: TrainingContext): void | Promise<void>;
   onBatchEnd?(batch: number, logs: { loss: number; size: number }, ctx: TrainingContext): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainingContext): void | Promise<void>;
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
+  /**
+   * Run after every other callback at each hook (`fit` does this for checkpoints, so they save
+   * the state the others left: a scheduler already stepped, early stopping already updated).
+   */
+  readonly runsLast?: boolean;
+  /** A stable name checked when a checkpoint is restored ('scheduler', 'earlyStopping'). */
+  readonly stateName?: string;
+  /** The callback's state; its tensors stay the callback's own (do not dispose them). */
+  getState?(): CallbackState;
+  /**
+   * Restores a state from `getState`: checks it whole before changing anything, throws a typed
+   * error naming the bad value, and keeps its own references to the tensors.
+   */
+  setState?(state: CallbackState): void;
 }
 
 /** A callback from a function called at the end of every epoch. */

@@ -1,61 +1,83 @@
 /**
- * A callback that saves checkpoints: model, optimizer state, epoch and the random generator,
- * every N epochs and whenever a monitored metric improves. Resume with `resumeFrom`, then
- * `fit(..., { initialEpoch })`: the run continues exactly where it stopped.
+ * A callback that saves checkpoints of the whole training state — model, optimizer, stateful
+ * callbacks, generators and the position in the data — every N epochs, every N batches, and
+ * whenever a monitored metric improves. Resume with `fit(model, data, { ...options, resume: bytes })`.
  */
 import { ValueError } from '../errors.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import type { Module } from '../nn/module.js';
-import { getRandomState, setRandomState } from '../ops/random.js';
 import type { Callback, EpochLogs } from './callbacks.js';
-import type { Optimizer } from './optimizer.js';
 
 /** What a saved checkpoint is for. */
 export interface CheckpointInfo {
-  /** Epochs finished (resume with `initialEpoch: epoch`). */
+  /** Epochs finished. */
   epoch: number;
-  /** 'every' for the periodic save, 'best' when the monitored metric improved. */
-  reason: 'every' | 'best';
-  logs: EpochLogs;
+  /** Batches of the next epoch finished (0 at an epoch's end). */
+  batch: number;
+  /** 'every' for an epoch save, 'batch' for a save within an epoch, 'best' when the monitored metric improved. */
+  reason: 'every' | 'batch' | 'best';
+  /** The epoch's logs (undefined for a save within an epoch). */
+  logs: EpochLogs | undefined;
 }
 
 /** Options of {@link checkpoint}. */
 export interface CheckpointOptions {
   /** Receives the safetensors bytes (write them to a file, IndexedDB, ...). */
   save: (bytes: Uint8Array, info: CheckpointInfo) => void | Promise<void>;
-  /** Save every this many epochs (0: never periodically). Default 1. */
+  /** Save every this many epochs (0: never at epoch ends). Default 1. */
   every?: number;
+  /** Also save every this many batches within an epoch (default 0: never). */
+  everyBatches?: number;
   /** Also save when this metric improves (e.g. 'valLoss'). */
   monitor?: string;
   /** Whether smaller or larger is better for `monitor` (default: 'max' for names containing "acc", else 'min'). */
   mode?: 'min' | 'max';
 }
 
-/** Saves checkpoints during `fit`. */
-export function checkpoint({ save, every = 1, monitor, mode }: CheckpointOptions): Callback {
-  if (!Number.isInteger(every) || every < 0)
-    throw new ValueError(`checkpoint: every must be a non-negative integer, got ${every}`);
+const count = (name: string, v: number): number => {
+  if (!Number.isInteger(v) || v < 0) throw new ValueError(`checkpoint: ${name} must be an integer ≥ 0, got ${JSON.stringify(v)}`);
+  return v;
+};
+
+/**
+ * Saves checkpoints during `fit`. It runs after every other callback (`runsLast`), so the saved
+ * state already includes this epoch's scheduler step and early-stopping update, and its own
+ * best value is saved too: a resumed run saves exactly the checkpoints the straight run would.
+ */
+export function checkpoint({ save, every = 1, everyBatches = 0, monitor, mode }: CheckpointOptions): Callback {
+  if (typeof save !== 'function') throw new ValueError('checkpoint: save must be a function (bytes, info) => …');
+  count('every', every);
+  count('everyBatches', everyBatches);
   const better =
     (mode ?? (monitor && /acc/i.test(monitor) ? 'max' : 'min')) === 'max'
       ? (a: number, b: number) => a > b
       : (a: number, b: number) => a < b;
-  let best: number | undefined;
+  let best: number | null = null;
   return {
+    runsLast: true,
+    stateName: 'checkpoint',
+    getState: () => ({ values: { best } }),
+    setState({ values }) {
+      const b = values?.best;
+      if (b !== null && typeof b !== 'number')
+        throw new ValueError(`checkpoint.setState: best must be a number or null, got ${JSON.stringify(b)}`);
+      best = b;
+    },
+    onTrainBegin() {
+      best = null;
+    },
+    async onBatchEnd(_batch, _logs, ctx) {
+      const { epoch, batch } = ctx.state.position;
+      if (everyBatches > 0 && batch % everyBatches === 0 && ctx.state.progress.seen > 0)
+        await save(await ctx.state.save(), { epoch, batch, reason: 'batch', logs: undefined });
+    },
     async onEpochEnd(epoch, logs, ctx) {
       const done = epoch + 1;
-      const write = async (reason: CheckpointInfo['reason']) => {
-        const bytes = await saveCheckpoint(ctx.model, ctx.optimizer, {
-          epoch: String(done),
-          random: JSON.stringify(getRandomState()),
-          lr: String(ctx.optimizer.lr),
-        });
-        await save(bytes, { epoch: done, reason, logs });
-      };
+      const write = async (reason: CheckpointInfo['reason']) =>
+        save(await ctx.state.save(), { epoch: done, batch: 0, reason, logs });
       if (monitor !== undefined) {
         const value = logs[monitor];
         if (value === undefined)
           throw new ValueError(`checkpoint: metric "${monitor}" is not in the logs (${Object.keys(logs).join(', ')})`);
-        if (best === undefined || better(value, best)) {
+        if (best === null || better(value, best)) {
           best = value;
           await write('best');
         }
@@ -63,15 +85,4 @@ export function checkpoint({ save, every = 1, monitor, mode }: CheckpointOptions
       if (every > 0 && done % every === 0) await write('every');
     },
   };
-}
-
-/** Restores a checkpoint into `model` and `optimizer` and the random generator; returns the epoch to resume from. */
-export function resumeFrom(bytes: Uint8Array, model: Module, optimizer: Optimizer): number {
-  const meta = loadCheckpoint(bytes, model, optimizer);
-  if (meta.random) setRandomState(JSON.parse(meta.random));
-  if (meta.lr) optimizer.lr = Number(meta.lr);
-  const epoch = Number(meta.epoch);
-  if (!Number.isInteger(epoch) || epoch < 0)
-    throw new ValueError(`resumeFrom: the checkpoint has no epoch (metadata ${JSON.stringify(meta)})`);
-  return epoch;
 }

@@ -13,7 +13,7 @@ import { cast } from '../ops/cast.js';
 import { randomNormal, randomUniform } from '../ops/random.js';
 import { floor } from '../ops/unary.js';
 import type { Optimizer } from './optimizer.js';
-import { eagerStep } from './step-runner.js';
+import { trainStep } from './train-step.js';
 
 /** Options of {@link measureTrainingStep}. */
 export interface MeasureStepOptions {
@@ -49,13 +49,12 @@ export async function measureTrainingStep(
   const backend = getBackend();
   const x = randomNormal([batchSize, ...(inputShape ?? [firstInputs(model)])], { seed: 1 });
   const y = tidy(() => cast(floor(randomUniform([batchSize], { high: outputs, seed: 2 })), 'int32'));
-  const params = model.parameters().filter((p) => p.trainable);
-  const runner = eagerStep({ model, params, loss, optimizer, penalties: [], metrics: [] });
+  const step = trainStep(model, { loss, optimizer, compile: false });
   await backend.sync?.();
   const bytesBefore = backend.memory().bytes;
   backend.resetPeak?.();
   try {
-    await runner.run(x, y, (v) => new ValueError(`measureTrainingStep: the loss was ${v}`));
+    await step(x, y);
     await backend.sync?.();
   } finally {
     x.dispose();

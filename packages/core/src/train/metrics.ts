@@ -1,5 +1,6 @@
 /** Metrics: per-batch sums that `fit` and `evaluate` add up and divide by the sample count. */
 import { ValueError } from '../errors.js';
+import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
@@ -13,10 +14,17 @@ export type MetricFn = (prediction: Tensor, target: Tensor) => Tensor;
 /**
  * Number of correct predictions: argmax over classes against int32 labels, or for one
  * output column, prediction > 0.5 against 0/1 targets (pass probabilities, or logits with `threshold: 0`).
+ * Int32 labels are checked as `losses.softmaxCrossEntropy` checks them: a label outside
+ * [0, K) for K output columns is an IndexError, and float labels with one value per example
+ * where K > 1 (class indices stored as floats) a DTypeError.
  */
 export const accuracySum: MetricFn = (prediction, target) => {
-  if (target.dtype === 'int32') return sum(cast(equal(argmax(prediction, -1), reshape(target, [-1])), 'float32'));
-  if (prediction.shape[prediction.rank - 1] > 1 && target.rank === prediction.rank) {
+  const k = prediction.shape[prediction.rank - 1];
+  if (target.dtype === 'int32' || (prediction.rank >= 2 && k > 1 && target.rank === prediction.rank - 1)) {
+    checkClassLabels('accuracy', target, k);
+    return sum(cast(equal(argmax(prediction, -1), reshape(target, [-1])), 'float32'));
+  }
+  if (k > 1 && target.rank === prediction.rank) {
     return sum(cast(equal(argmax(prediction, -1), argmax(target, -1)), 'float32'));
   }
   return sum(cast(equal(greater(prediction, 0.5), greater(target, 0.5)), 'float32'));

@@ -2,6 +2,29 @@
 import type { Parameter } from '../nn/parameter.js';
 import type { Tensor } from '../tensor.js';
 
+/** A hyperparameter's value: a number, a flag, a name or a tuple such as Adam's betas. */
+export type HyperValue = number | boolean | string | readonly number[];
+
+/** One parameter group's hyperparameters (learning rate, weight decay, …) as host values. */
+export type Hyperparameters = Readonly<Record<string, HyperValue>>;
+
+/** One parameter's optimizer state: its step count and named tensors (moments, buffers). */
+export interface SlotState {
+  /** Updates applied so far (t of the last update), an int32 scalar. */
+  readonly step: Tensor;
+  /** Named float32 tensors of the parameter's shape (`expAvg`, `momentumBuffer`, …). */
+  readonly tensors: Readonly<Record<string, Tensor>>;
+}
+
+/**
+ * Everything an optimizer changes while training, as typed records: each group's
+ * hyperparameters (in group order) and each parameter's slot (by parameter name).
+ */
+export interface OptimizerState {
+  readonly groups: readonly Hyperparameters[];
+  readonly slots: ReadonlyMap<string, SlotState>;
+}
+
 /**
  * Updates parameters from their gradients. `step` is all-or-nothing: when it throws, no
  * parameter and no state has changed.
@@ -12,18 +35,28 @@ export interface Optimizer {
   /** Applies one update to `params` from `grads` (one gradient per parameter, same order). */
   step(params: readonly Parameter[], grads: readonly Tensor[]): void;
   /**
-   * Called by `fit` before the gradient is taken, for methods that evaluate it elsewhere
-   * than at θ (the lecture's Nesterov look-ahead at θ + αv). Optional.
+   * Called before the gradient is taken, for methods that evaluate it elsewhere than at θ
+   * (the lecture's Nesterov look-ahead at θ + αv). Optional.
    */
   beforeGradient?(params: readonly Parameter[]): void;
   /**
-   * The optimizer's state (step count, moments) by name, for checkpoints and compiled steps.
-   * The tensors belong to the optimizer (as `Module.stateDict()`'s belong to the module): read
-   * them, do not dispose them.
+   * Whether `beforeGradient` moves the parameters now (with the current hyperparameters). A
+   * look-ahead keeps θ outside the training state, so such steps run eagerly. Default: true
+   * when `beforeGradient` exists.
    */
-  stateDict(): Map<string, Tensor>;
-  /** Restores state saved by `stateDict`. */
-  loadStateDict(state: ReadonlyMap<string, Tensor>): void;
+  usesLookAhead?(): boolean;
+  /**
+   * The optimizer's state. The tensors belong to the optimizer (as a parameter's value belongs
+   * to the parameter): read them, do not dispose them; they stay valid until its next step,
+   * `setState` or `dispose`.
+   */
+  getState(): OptimizerState;
+  /**
+   * Replaces the state with `state` (from `getState`, a checkpoint or a compiled step). Checks
+   * everything before changing anything and throws a typed error naming the bad record; keeps
+   * its own references, so the caller may free what it passed.
+   */
+  setState(state: OptimizerState): void;
   /** Frees the optimizer's state. */
   dispose(): void;
 }

@@ -102,6 +102,11 @@ export class SGD extends GradientOptimizer<SGDHyper> {
    * The lecture's Nesterov look-ahead: moves θ to θ + ηλv before the gradient is taken;
    * the next `step` restores θ and applies the update there. A no-op for other settings.
    */
+  /** True when a group uses the lecture's Nesterov look-ahead (`form: 'lecture', nesterov: true`). */
+  usesLookAhead(): boolean {
+    return this.paramGroups.some((g) => g.form === 'lecture' && g.nesterov);
+  }
+
   beforeGradient(params: readonly Parameter[]): void {
     tidy(() =>
       withoutRecording(() => {

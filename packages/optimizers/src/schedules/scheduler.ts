@@ -1,5 +1,5 @@
 /** `scheduler`: a fit callback that sets an optimizer's learning rates from a schedule, per epoch or per step. */
-import { type Callback, type Optimizer, ValueError } from '@backprop/core';
+import { type Callback, type CallbackState, type Optimizer, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /** Options of {@link scheduler}. */
@@ -14,10 +14,10 @@ export interface Scheduler extends Callback {
   readonly k: number;
   /** Advances k by one and sets the rates (what the callback does; call it in hand-written loops). */
   step(): void;
-  /** k, for checkpoints. */
-  stateDict(): { k: number };
+  /** k, for checkpoints (`fit` saves it with the training state). */
+  getState(): CallbackState;
   /** Restores k and sets the rates for it. */
-  loadStateDict(state: { k: number }): void;
+  setState(state: CallbackState): void;
 }
 
 /** The learning rates of an optimizer's groups, or its single rate. */
@@ -69,12 +69,20 @@ export function scheduler(
       k++;
       apply();
     },
-    stateDict: () => ({ k }),
-    loadStateDict(state) {
-      if (!Number.isInteger(state?.k) || state.k < 0)
-        throw new ValueError(`scheduler.loadStateDict: k must be an integer ≥ 0, got ${state?.k}`);
-      k = state.k;
-      apply();
+    stateName: 'scheduler',
+    getState: () => ({ values: { k } }),
+    setState(state) {
+      const next = state?.values?.k;
+      if (!Number.isSafeInteger(next) || (next as number) < 0)
+        throw new ValueError(`scheduler.setState: k must be an integer ≥ 0, got ${JSON.stringify(next)}`);
+      const was = k;
+      k = next as number;
+      try {
+        apply();
+      } catch (e) {
+        k = was;
+        throw e;
+      }
     },
   };
   if (per === 'epoch') s.onEpochEnd = () => s.step();

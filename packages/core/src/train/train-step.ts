@@ -1,0 +1,175 @@
+/**
+ * `trainStep`: the one training step — forward, loss and penalties, backward, update, metrics —
+ * that `fit`, user loops and `compile` share. Compiled, it is this very function traced. A step
+ * whose loss or any gradient is non-finite changes nothing: it keeps references to the state it
+ * started from and puts them back, eager or compiled alike.
+ */
+import { valueAndGrad } from '../autograd/grad.js';
+import { withoutRecording } from '../autograd/tape.js';
+import { type CompiledFunction, type CompiledMode, compile } from '../compile/compile.js';
+import { getBackend, keep } from '../engine.js';
+import { NonFiniteLossError, ValueError } from '../errors.js';
+import type { Loss } from '../losses/index.js';
+import { dispose, tidy } from '../memory.js';
+import type { Module } from '../nn/module.js';
+import { add, mul } from '../ops/binary.js';
+import { concat } from '../ops/concat.js';
+import { sum } from '../ops/reduce.js';
+import { reshape } from '../ops/reshape.js';
+import { Tensor } from '../tensor.js';
+import { type MetricFn, resolveMetrics } from './metrics.js';
+import type { Optimizer, Penalty } from './optimizer.js';
+import { TrainingState } from './training-state.js';
+
+/** Options of {@link trainStep}. */
+export interface TrainStepOptions {
+  /** The loss to minimise, e.g. `losses.softmaxCrossEntropy`. */
+  loss: Loss;
+  /** Updates the parameters, e.g. `new Adam({ lr: 1e-3 })`. */
+  optimizer: Optimizer;
+  /** Terms added to the loss, e.g. `l2(1e-4)`. */
+  penalties?: readonly Penalty[];
+  /** Metrics measured on each batch ('accuracy', 'mse'): their per-batch sums are returned. */
+  metrics?: readonly string[];
+  /**
+   * Run as one compiled graph: `'auto'` (default) on backends that compile graphs (ONNX Runtime)
+   * unless the optimizer evaluates the gradient at a look-ahead point (`beforeGradient`); `true`
+   * also on other backends (they replay the graph); `false` never.
+   */
+  compile?: boolean | 'auto';
+  /** The training state to update (`fit` passes its own); default: a new one for the model and optimizer. */
+  state?: TrainingState;
+}
+
+/** What one step measured. */
+export interface StepResult {
+  /** The batch's total loss (loss plus penalties). */
+  loss: number;
+  /** Each metric's sum over the batch, in `metrics` order. */
+  metrics: number[];
+}
+
+/** A training step: `await step(x, y)`. */
+export interface TrainStep {
+  (x: Tensor, y: Tensor): Promise<StepResult>;
+  /** The state it updates (for checkpoints: `await step.state.save()`). */
+  readonly state: TrainingState;
+  /** 'eager', or the compiled function's mode ('tracing' until its graph is stable, then 'graph'). */
+  readonly mode: CompiledMode;
+  /** Why a compiled step runs eagerly, when it does. */
+  readonly reason: string | undefined;
+  /** Frees compiled graphs (not the model or optimizer). */
+  dispose(): void;
+}
+
+/**
+ * Makes the training step of `model`: `await step(x, y)` runs forward, loss (plus penalties),
+ * backward and the optimizer's update, advances `step.state.position.batch`, and returns the loss
+ * and metric sums. When the loss or a gradient is NaN or ±∞ it throws `NonFiniteLossError`
+ * (naming the epoch, batch and what was non-finite) and parameters, buffers, optimizer state and
+ * generators are exactly as before the step. Learning-rate or other hyperparameter changes
+ * (schedules, one group's `lr`) take effect at the next step, compiled or not.
+ *
+ * @example
+ * ```ts
+ * const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: new Adam() });
+ * for (const [x, y] of batches) console.log((await step(x, y)).loss);
+ * const bytes = await step.state.save();
+ * ```
+ */
+export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
+  const { loss, optimizer, penalties = [], compile: compileOption = 'auto' } = options;
+  if (typeof loss !== 'function')
+    throw new ValueError('trainStep: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
+  if (!optimizer || typeof optimizer.step !== 'function')
+    throw new ValueError('trainStep: options.optimizer must be an Optimizer, e.g. new Adam()');
+  if (![true, false, 'auto'].includes(compileOption))
+    throw new ValueError(`trainStep: compile must be true, false or 'auto', got ${JSON.stringify(compileOption)}`);
+  const metrics: [string, MetricFn][] = resolveMetrics('trainStep', options.metrics ?? []);
+  const state = options.state ?? new TrainingState({ model, optimizer });
+  if (state.model !== model || state.optimizer !== optimizer)
+    throw new ValueError('trainStep: options.state must hold the same model and optimizer');
+
+  const lookAhead = () => optimizer.usesLookAhead?.() ?? typeof optimizer.beforeGradient === 'function';
+  const wantCompile =
+    compileOption === true || (compileOption === 'auto' && typeof getBackend().compileGraph === 'function');
+  let eagerReason: string | undefined;
+
+  /** Forward, loss, backward, update; returns [loss, finite flags, ...metric sums]. */
+  const body = (x: Tensor, y: Tensor): Tensor[] =>
+    tidy(() => {
+      const params = model.parameters().filter((p) => p.trainable);
+      optimizer.beforeGradient?.(params);
+      let measured: Tensor[] = [];
+      const { value, grads } = valueAndGrad(() => {
+        const prediction = model.forward(x);
+        let total = loss(prediction, y);
+        for (const p of penalties) total = add(total, p.loss(params));
+        measured = withoutRecording(() => metrics.map(([, fn]) => keep(fn(prediction, y))));
+        return total;
+      })(...params.map((p) => p.value));
+      // x·0 is 0 for every finite x and NaN otherwise: each flag is 0 exactly when its tensor is finite.
+      const flags = concat([reshape(mul(value, 0), [1]), ...grads.map((g) => reshape(sum(mul(g, 0)), [1]))], 0);
+      optimizer.step(params, grads);
+      return [value, flags, ...measured];
+    });
+
+  let compiled: CompiledFunction<Tensor[]> | undefined;
+  let hyper = '';
+  const current = (): CompiledFunction<Tensor[]> | undefined => {
+    eagerReason = wantCompile && lookAhead() ? 'the optimizer takes the gradient at a look-ahead point (beforeGradient), which a graph cannot hold' : undefined;
+    if (!wantCompile || eagerReason) return undefined;
+    // A graph holds the hyperparameters it was traced with: a change (a schedule, one group's lr) retraces.
+    const now = JSON.stringify(optimizer.getState().groups);
+    if (compiled && now !== hyper) compiled.invalidate();
+    hyper = now;
+    compiled ??= compile(body, { state: [state.compiledState()] });
+    return compiled;
+  };
+
+  const step = (async (x: Tensor, y: Tensor): Promise<StepResult> => {
+    for (const [name, t] of [['x', x], ['y', y]] as const) {
+      if (!(t instanceof Tensor)) throw new ValueError(`trainStep: ${name} must be a Tensor, got ${typeof t}`);
+      t.assertLive(`trainStep (${name})`);
+    }
+    const fn = current();
+    const before = state.snapshot();
+    let outputs: Tensor[];
+    try {
+      outputs = fn ? fn(x, y) : body(x, y);
+    } catch (e) {
+      state.restore(before);
+      before.dispose();
+      throw e;
+    }
+    let read: number[][];
+    try {
+      read = await Promise.all(outputs.map(async (t) => Array.from(await t.data())));
+    } finally {
+      dispose(outputs);
+    }
+    const [[lossValue], flags, ...sums] = read;
+    const bad = flags.findIndex((f) => f !== 0);
+    if (bad >= 0) {
+      state.restore(before);
+      before.dispose();
+      const params = model.parameters().filter((p) => p.trainable);
+      const what = bad === 0 ? `the loss (${lossValue})` : `the gradient of ${params[bad - 1]?.name ?? `parameter ${bad - 1}`}`;
+      throw new NonFiniteLossError(state.position.epoch + 1, state.position.batch + 1, lossValue, what);
+    }
+    before.dispose();
+    state.position.batch++;
+    return { loss: lossValue, metrics: sums.map((s) => s[0]) };
+  }) as TrainStep;
+
+  Object.defineProperties(step, {
+    state: { value: state },
+    mode: { get: () => (compiled && !eagerReason ? compiled.mode : 'eager') },
+    reason: { get: () => eagerReason ?? compiled?.reason },
+  });
+  step.dispose = () => {
+    compiled?.invalidate();
+    compiled = undefined;
+  };
+  return step;
+}

@@ -1,0 +1,217 @@
+/**
+ * TrainingState: everything that changes while a model trains — parameters, buffers, the
+ * optimizer's slots and hyperparameters, stateful callbacks (schedulers, early stopping),
+ * every random generator, and the position in the data — in one object. Compiled steps take
+ * its tensors as graph inputs and return them as outputs; checkpoints save and restore exactly it.
+ */
+import type { CompiledState } from '../compile/state.js';
+import { decodeCheckpointInto, encodeCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
+import { keep } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { dispose } from '../memory.js';
+import type { Module } from '../nn/module.js';
+import type { Parameter } from '../nn/parameter.js';
+import { stopGradient } from '../ops/reshape.js';
+import { defaultGenerator, type GeneratorState } from '../random/generator.js';
+import type { Tensor } from '../tensor.js';
+import type { Callback, CallbackState, EpochLogs } from './callbacks.js';
+import type { Optimizer, OptimizerState, SlotState } from './optimizer.js';
+
+/** The next batch to run: `batch` batches of epoch `epoch` (both from 0) are done. */
+export interface Position {
+  epoch: number;
+  batch: number;
+}
+
+/** The current epoch's running sums, so a run resumed mid-epoch reports the same epoch logs. */
+export interface EpochProgress {
+  /** Examples seen this epoch. */
+  seen: number;
+  /** Σ batch loss × batch size. */
+  lossSum: number;
+  /** Σ of each metric's per-batch sums. */
+  metricSums: number[];
+}
+
+/** The parts a training state gathers. */
+export interface TrainingStateParts {
+  model: Module;
+  optimizer?: Optimizer;
+  /** Callbacks whose state is saved (those with `getState`); their order is part of the checkpoint. */
+  callbacks?: readonly Callback[];
+}
+
+/** A copy of every part's state, to put back when restoring a checkpoint fails halfway. */
+export interface StateSnapshot {
+  model: Map<string, Tensor>;
+  optimizer: OptimizerState | undefined;
+  callbacks: (CallbackState | undefined)[];
+  generators: GeneratorState[];
+  global: GeneratorState;
+  position: Position;
+  progress: EpochProgress;
+  history: EpochLogs[];
+  /** Frees the snapshot's tensor views. */
+  dispose(): void;
+}
+
+const view = (t: Tensor): Tensor => keep(stopGradient(t));
+
+/**
+ * One run's training state. `fit` makes one (see `FitOptions.resume`); user loops make their
+ * own with {@link trainStep} or `new TrainingState({ model, optimizer })`, then
+ * `await state.save()` and `state.load(bytes)` (see `saveCheckpoint` / `loadCheckpoint`).
+ */
+export class TrainingState {
+  readonly model: Module;
+  readonly optimizer: Optimizer | undefined;
+  readonly callbacks: readonly Callback[];
+  /** Where training is. */
+  position: Position = { epoch: 0, batch: 0 };
+  /** The current epoch's sums so far. */
+  progress: EpochProgress = { seen: 0, lossSum: 0, metricSums: [] };
+  /** Logs of finished epochs. */
+  history: EpochLogs[] = [];
+
+  constructor({ model, optimizer, callbacks = [] }: TrainingStateParts) {
+    if (!model || typeof model.stateDict !== 'function')
+      throw new ValueError('TrainingState: model must be a Module (nn.sequential(...) or a Module subclass)');
+    if (optimizer !== undefined && (typeof optimizer.getState !== 'function' || typeof optimizer.setState !== 'function'))
+      throw new ValueError('TrainingState: the optimizer must implement getState() and setState()');
+    this.model = model;
+    this.optimizer = optimizer;
+    this.callbacks = callbacks;
+  }
+
+  /** The whole state as checkpoint bytes (safetensors), with string `metadata` of your own. */
+  save(metadata: Record<string, string> = {}): Promise<Uint8Array> {
+    return encodeCheckpoint(this, metadata);
+  }
+
+  /**
+   * Restores checkpoint bytes written by {@link save} into this state: model, optimizer,
+   * stateful callbacks (same kinds, same order), generators (the global one too) and position.
+   * The file is validated whole first; on any error nothing changes. Returns your metadata.
+   */
+  load(bytes: Uint8Array, options: LoadCheckpointOptions = {}): Record<string, string> {
+    return decodeCheckpointInto(this, bytes, options);
+  }
+
+  /** The parameters, in declaration order. */
+  parameters(): Parameter[] {
+    return this.model.parameters();
+  }
+
+  /** The callbacks that keep state, in order. */
+  statefulCallbacks(): Callback[] {
+    return this.callbacks.filter((c) => typeof c.getState === 'function' && typeof c.setState === 'function');
+  }
+
+  /**
+   * The tensors a compiled step reads and replaces, in a fixed order: every parameter value,
+   * every buffer, then each optimizer slot (parameters in order, the step count, then its
+   * tensors by name). Writing hands each new tensor to its owner.
+   */
+  compiledState(): CompiledState {
+    let slotLayout: [string, string[]][] = [];
+    return {
+      read: () => {
+        const params = this.model.namedParameters();
+        const buffers = this.model.namedBuffers();
+        const out = [...params.map(([, p]) => p.value), ...buffers.map(([, b]) => b)];
+        slotLayout = [];
+        const slots = this.optimizer?.getState().slots;
+        if (slots) {
+          for (const [name] of params) {
+            const s = slots.get(name);
+            if (!s) continue;
+            const keys = Object.keys(s.tensors).sort();
+            slotLayout.push([name, keys]);
+            out.push(s.step, ...keys.map((k) => s.tensors[k]));
+          }
+        }
+        return out;
+      },
+      write: (values) => {
+        const params = this.model.parameters();
+        const buffers = this.model.namedBuffers();
+        params.forEach((p, i) => {
+          p.assign(values[i]);
+        });
+        let k = params.length;
+        if (buffers.length > 0) {
+          const next = buffers.map(([name], i) => [name, values[k + i]] as const);
+          this.model.loadStateDict(new Map(next), { strict: false });
+          dispose(next.map(([, t]) => t));
+        }
+        k += buffers.length;
+        if (!this.optimizer) return;
+        const slots = new Map<string, SlotState>();
+        for (const [name, keys] of slotLayout) {
+          const step = values[k++];
+          const tensors: Record<string, Tensor> = {};
+          for (const key of keys) tensors[key] = values[k++];
+          slots.set(name, { step, tensors });
+        }
+        const taken = values.slice(params.length + buffers.length);
+        this.optimizer.setState({ groups: this.optimizer.getState().groups, slots });
+        dispose(taken);
+      },
+    };
+  }
+
+  /** Copies every part's state (tensors as views), to restore with {@link restore}. */
+  snapshot(): StateSnapshot {
+    const model = new Map([...this.model.stateDict()].map(([k, t]) => [k, view(t)]));
+    const opt = this.optimizer?.getState();
+    const optimizer = opt && {
+      groups: opt.groups.map((g) => ({ ...g })),
+      slots: new Map(
+        [...opt.slots].map(([k, s]) => [
+          k,
+          {
+            step: view(s.step),
+            tensors: Object.fromEntries(Object.entries(s.tensors).map(([n, t]) => [n, view(t)])),
+          },
+        ]),
+      ),
+    };
+    const callbacks = this.statefulCallbacks().map((c) => {
+      const s = c.getState?.();
+      return s && { values: { ...s.values }, tensors: s.tensors && new Map([...s.tensors].map(([k, t]) => [k, view(t)])) };
+    });
+    const tensors = (): Tensor[] => [
+      ...model.values(),
+      ...[...(optimizer?.slots.values() ?? [])].flatMap((s) => [s.step, ...Object.values(s.tensors)]),
+      ...callbacks.flatMap((c) => [...(c?.tensors?.values() ?? [])]),
+    ];
+    return {
+      model,
+      optimizer,
+      callbacks,
+      generators: this.model.namedGenerators().map(([, g]) => g.getState()),
+      global: defaultGenerator.getState(),
+      position: { ...this.position },
+      progress: { ...this.progress, metricSums: [...this.progress.metricSums] },
+      history: this.history.map((h) => ({ ...h })),
+      dispose: () => dispose(tensors()),
+    };
+  }
+
+  /** Puts back a {@link snapshot} (the snapshot still owns its views: dispose it afterwards). */
+  restore(s: StateSnapshot): void {
+    this.model.loadStateDict(s.model);
+    if (this.optimizer && s.optimizer) this.optimizer.setState(s.optimizer);
+    this.statefulCallbacks().forEach((c, i) => {
+      const cs = s.callbacks[i];
+      if (cs) c.setState?.(cs);
+    });
+    this.model.namedGenerators().forEach(([, g], i) => {
+      g.setState(s.generators[i]);
+    });
+    defaultGenerator.setState(s.global);
+    this.position = { ...s.position };
+    this.progress = { ...s.progress, metricSums: [...s.progress.metricSums] };
+    this.history = s.history.map((h) => ({ ...h }));
+  }
+}

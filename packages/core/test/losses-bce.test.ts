@@ -1,0 +1,169 @@
+/** binaryCrossEntropy on probabilities: PyTorch's clamped loss and finite gradient, golden values, saturated training. */
+import { readFileSync } from 'node:fs';
+import {
+  type ArrayDataset,
+  fit,
+  losses,
+  NonFiniteLossError,
+  nn,
+  type Optimizer,
+  type Parameter,
+  predict,
+  type Tensor,
+  tensor,
+  vjp,
+} from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeAll(useCpu);
+
+/** A float32 value written by test/golden/bce.py; infinities are strings (JSON has none). */
+type Num = number | 'Infinity' | '-Infinity' | 'NaN';
+interface GoldenCase {
+  name: string;
+  shape: number[];
+  p: Num[];
+  y: Num[];
+  loss: Num;
+  gradP: Num[];
+  gradY: Num[];
+}
+const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
+const golden: { torch: string; cases: GoldenCase[] } = JSON.parse(
+  readFileSync(new URL('./golden/bce.json', import.meta.url), 'utf8'),
+);
+
+/** |a − e| / |e| (0 when both are 0); the golden values are float32, so ~1e-7 is one rounding. */
+const relErr = (a: number, e: number): number => (a === e ? 0 : Math.abs(a - e) / Math.max(Math.abs(e), 1e-30));
+
+function run(p: Tensor, y: Tensor): { loss: number; gradP: Float32Array; gradY: Float32Array } {
+  const { value, grads } = vjp(losses.binaryCrossEntropy, [p, y]);
+  const out = {
+    loss: value.dataSync()[0],
+    gradP: grads[0].dataSync() as Float32Array,
+    gradY: grads[1].dataSync() as Float32Array,
+  };
+  for (const t of [value, ...grads]) t.dispose();
+  return out;
+}
+
+describe('losses.binaryCrossEntropy', () => {
+  it('gives a finite gradient at p = 0 and 1 (it was NaN), as PyTorch: [1, 0, 0.5] vs [1, 0, 1]', () => {
+    const { loss, gradP } = run(tensor([1, 0, 0.5]), tensor([1, 0, 1]));
+    expect(loss).toBeCloseTo(Math.LN2 / 3, 6);
+    expect(gradP[0]).toBe(0);
+    expect(gradP[1]).toBe(0);
+    expect(gradP[2]).toBeCloseTo(-2 / 3, 6);
+  });
+
+  it(`matches PyTorch ${golden.torch} (test/golden/bce.json) to 1e-6 relative: loss and both gradients`, () => {
+    expect(golden.cases.length).toBeGreaterThan(20);
+    let worst = 0;
+    for (const c of golden.cases) {
+      const p = tensor(Float32Array.from(c.p.map(num)), c.shape);
+      const y = tensor(Float32Array.from(c.y.map(num)), c.shape);
+      const got = run(p, y);
+      p.dispose();
+      y.dispose();
+      const n = c.p.length;
+      const checks: [string, number, number][] = [['loss', got.loss, num(c.loss)]];
+      for (let i = 0; i < n; i++) {
+        checks.push([`gradP[${i}]`, got.gradP[i], num(c.gradP[i])]);
+        const gy = num(c.gradY[i]);
+        if (Number.isFinite(gy)) checks.push([`gradY[${i}]`, got.gradY[i], gy]);
+        else {
+          // PyTorch's ±∞ at p = 0 or 1 (unclamped logs): ours is the clamped loss's finite
+          // derivative, −(max(log p, −100) − max(log(1 − p), −100))/N, of the same sign.
+          const p0 = num(c.p[i]);
+          const logP = Math.max(Math.log(p0), -100);
+          const log1mP = Math.max(Math.log(Math.fround(1 - p0)), -100);
+          const expected = (log1mP - logP) / n;
+          expect(Number.isFinite(got.gradY[i]), `${c.name} gradY[${i}]`).toBe(true);
+          expect(Math.sign(got.gradY[i])).toBe(Math.sign(gy));
+          expect(relErr(got.gradY[i], expected), `${c.name} gradY[${i}]`).toBeLessThan(1e-6);
+        }
+      }
+      for (const [what, a, e] of checks) {
+        const r = relErr(a, e);
+        worst = Math.max(worst, r);
+        expect(r, `${c.name}: ${what} got ${a}, PyTorch ${e}`).toBeLessThan(1e-6);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+});
+
+/** Plain gradient descent θ ← θ − αg (the optimizers package is not a dependency of core). */
+class SGD implements Optimizer {
+  constructor(public lr: number) {}
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
+    this.lr *= Number(process.env.BCE_G ?? 1);
+  }
+  getState() {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
+  }
+  setState(state: { groups: readonly Readonly<Record<string, unknown>>[] }) {
+    this.lr = Number(state.groups[0]?.lr ?? this.lr);
+  }
+  stateDict() {
+    return new Map<string, Tensor>();
+  }
+  loadStateDict() {}
+  dispose() {}
+}
+
+describe('training a sigmoid-output classifier with binaryCrossEntropy', () => {
+  it('learns XOR through fit with a large learning rate, saturating σ to exactly 1 without a NaN', async () => {
+    const xor: ArrayDataset = {
+      x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]),
+      xShape: [4, 2],
+      y: new Float32Array([0, 1, 1, 0]),
+      yShape: [4, 1],
+    };
+    const model = nn.sequential(nn.dense(2, 8, { seed: Number(process.env.BCE_S ?? 1) }), nn.tanh(), nn.dense(8, 1, { seed: Number(process.env.BCE_S ?? 1) + 2 }), nn.sigmoid());
+    // Counts the training steps whose probabilities hit exactly 0 or 1 in float32, where the
+    // old composed gradient was 0/0 = NaN (and the next loss non-finite).
+    let saturatedSteps = 0;
+    const loss = (p: Tensor, y: Tensor): Tensor => {
+      const d = p.dataSync(); if (process.env.BCE_LOG) console.log(Array.from(d).map((v) => v.toPrecision(4)).join(' ')); if (d.some((v) => v === 0 || v === 1)) saturatedSteps++;
+      return losses.binaryCrossEntropy(p, y);
+    };
+    const history = await fit(model, xor, {
+      loss,
+      optimizer: new SGD(EPOCHS.lr),
+      batchSize: 'full',
+      epochs: EPOCHS.n,
+      metrics: ['accuracy'],
+      verbose: false,
+    }).catch((e: unknown) => {
+      expect(e).not.toBeInstanceOf(NonFiniteLossError);
+      throw e;
+    });
+    const phase1 = history.epochs.at(-1)!.accuracy;
+    const sat1 = saturatedSteps;
+    const h2 = await fit(model, xor, {
+      loss,
+      optimizer: new SGD(Number(process.env.BCE_L2 ?? 1000)),
+      batchSize: 'full',
+      epochs: Number(process.env.BCE_N2 ?? 50),
+      metrics: ['accuracy'],
+      verbose: false,
+    });
+    const last = h2.epochs.at(-1)!;
+    const pp = await predict(model, xor);
+    console.log('preds', Array.from(pp.dataSync()).join(' '));
+    console.log('phase1', phase1, sat1, h2.epochs.map((e) => e.accuracy).join(''));
+    console.log('sat', saturatedSteps, 'acc', last.accuracy, 'loss', last.loss, history.epochs.findIndex((e) => e.accuracy === 1));
+    expect(last.accuracy).toBe(1);
+    expect(Number.isFinite(last.loss)).toBe(true);
+    expect(saturatedSteps).toBeGreaterThan(0);
+    const p = await predict(model, xor);
+    const values = Array.from(await p.data());
+    p.dispose();
+    expect(values.map((v) => (v > 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
+  });
+});
+
+const EPOCHS = { n: Number(process.env.BCE_N ?? 200), lr: Number(process.env.BCE_LR ?? 5) };
