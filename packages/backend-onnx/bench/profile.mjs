@@ -33,18 +33,18 @@ const { nn } = bp;
 const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 512), nn.relu(), nn.dense(512, 10));
 const x = bp.keep(bp.randomUniform([128, 784]));
 const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128]), 10), 'int32'));
-const step = bp.compileTrainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer: new Adam({ lr: 1e-3 }) });
+const step = bp.trainStep(model, {
+  loss: bp.losses.softmaxCrossEntropy,
+  optimizer: new Adam({ lr: 1e-3 }),
+  compile: true,
+});
 for (let i = 0; i < 2; i++) {
-  const l = step(x, y);
-  await l.data();
-  l.dispose();
+  await step(x, y);
 }
 // The compiled session is created on the third call: profile it.
 Object.assign(backend.runtime.options, { enableProfiling: true, profileFilePrefix: join(tmpdir(), 'backprop-step') });
 for (let i = 0; i < RUNS; i++) {
-  const l = step(x, y);
-  await l.data();
-  l.dispose();
+  await step(x, y);
 }
 if (step.mode !== 'graph') throw new Error(`compiled step ran as ${step.mode}: ${step.reason}`);
 for (const s of sessions) s.endProfiling();

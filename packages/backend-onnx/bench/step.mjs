@@ -49,11 +49,9 @@ async function median(step, n = STEPS) {
 
 function compiledStep() {
   const { model, x, y, optimizer } = setup();
-  const step = bp.compileTrainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer });
+  const step = bp.trainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer, compile: true });
   const run = async () => {
-    const l = step(x, y);
-    await l.data();
-    l.dispose();
+    await step(x, y);
   };
   run.check = () => {
     if (step.mode !== 'graph') throw new Error(`compiled step ran as ${step.mode}: ${step.reason}`);
@@ -63,17 +61,9 @@ function compiledStep() {
 
 function eagerStep() {
   const { model, x, y, optimizer } = setup();
-  const params = model.parameters();
+  const step = bp.trainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer, compile: false });
   return async () => {
-    const l = bp.tidy(() => {
-      const { value, grads } = bp.valueAndGrad(() => bp.losses.softmaxCrossEntropy(model.forward(x), y))(
-        ...params.map((p) => p.value),
-      );
-      optimizer.step(params, grads);
-      return value;
-    });
-    await l.data();
-    l.dispose();
+    await step(x, y);
   };
 }
 

@@ -29,12 +29,14 @@ async function stepper(gpuOutputs) {
   const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 512), nn.relu(), nn.dense(512, 10));
   const x = bp.keep(bp.randomUniform([batch, 784]));
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([batch]), 10), 'int32'));
-  const step = bp.compileTrainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer: new Adam({ lr: 1e-3 }) });
+  const step = bp.trainStep(model, {
+  loss: bp.losses.softmaxCrossEntropy,
+  optimizer: new Adam({ lr: 1e-3 }),
+  compile: true,
+});
   const run = async () => {
     await bp.setBackend(backend);
-    const l = step(x, y);
-    await l.data();
-    l.dispose();
+    await step(x, y);
   };
   for (let i = 0; i < 4; i++) await run();
   if (step.mode !== 'graph') throw new Error(`compiled step ran as ${step.mode}: ${step.reason}`);

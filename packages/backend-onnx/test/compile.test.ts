@@ -1,7 +1,7 @@
 /** Graph capture: compiled training steps match eager ones on backend-cpu (replay) and on ONNX Runtime (one run per step). */
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
-import { compile, compileTrainStep } from '@backprop/core';
+import { compile } from '@backprop/core';
 import { Adagrad, Adam, AdamW, RMSprop, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,26 +33,16 @@ async function train(
   await bp.setBackend(backend);
   const m = model();
   const opt = optimizer();
-  const loss = bp.losses.softmaxCrossEntropy;
-  const compiledStep = compileTrainStep(m, { loss, optimizer: opt });
-  const eager = (x: bp.Tensor, y: bp.Tensor) => {
-    const params = m.parameters();
-    return bp.tidy(() => {
-      const { value, grads } = bp.valueAndGrad(() => loss(m.forward(x), y))(...params.map((p) => p.value));
-      opt.step(params, grads);
-      return value;
-    });
-  };
+  const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: compiled });
   const losses: number[] = [];
   for (let k = 0; k < steps; k++) {
     const [x, y] = batch(k);
-    const l = compiled ? compiledStep(x, y) : eager(x, y);
-    losses.push(await l.item());
-    bp.dispose([l, x, y]);
+    losses.push((await step(x, y)).loss);
+    bp.dispose([x, y]);
   }
   const weights = await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())));
-  const mode = compiledStep.mode;
-  compiledStep.invalidate();
+  const mode = step.mode;
+  step.dispose();
   m.dispose();
   opt.dispose();
   return { losses, weights, mode, live: bp.liveTensorCount() };
@@ -173,20 +163,23 @@ describe.runIf(webgpu)('compile on the WebGPU provider', () => {
     try {
       await bp.setBackend(backend);
       const m = model();
-      const step = compileTrainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: new Adam({ lr: 0.05 }) });
+      const step = bp.trainStep(m, {
+        loss: bp.losses.softmaxCrossEntropy,
+        optimizer: new Adam({ lr: 0.05 }),
+        compile: true,
+      });
       const losses: number[] = [];
       for (let k = 0; k < 5; k++) {
         const [x, y] = batch(k);
-        const l = step(x, y);
-        losses.push(await l.item());
-        bp.dispose([l, x, y]);
+        losses.push((await step(x, y)).loss);
+        bp.dispose([x, y]);
       }
       await backend.flush();
       const handle = (t: bp.Tensor) => backend.own('test', t.ref.handle as never);
       const locations = m.parameters().map((p) => handle(p.value).value?.location);
       const weights = await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())));
       const mode = step.mode;
-      step.invalidate();
+      step.dispose();
       m.dispose();
       return { losses, weights, locations, mode };
     } finally {

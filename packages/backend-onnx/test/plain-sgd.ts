@@ -1,5 +1,5 @@
 /** Test helper: plain SGD, θ −= lr·g, with no state (a minimal third-party optimizer). */
-import { mul, type Optimizer, type Parameter, sub, type Tensor } from '@backprop/core';
+import { mul, type Optimizer, type OptimizerState, type Parameter, sub, type Tensor } from '@backprop/core';
 
 /** θ −= lr·g; no state. */
 export class PlainSGD implements Optimizer {
@@ -10,9 +10,11 @@ export class PlainSGD implements Optimizer {
   step(params: readonly Parameter[], grads: readonly Tensor[]): void {
     params.forEach((p, i) => p.assign(sub(p.value, mul(grads[i], this.lr))));
   }
-  stateDict(): Map<string, Tensor> {
-    return new Map();
+  getState(): OptimizerState {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
   }
-  loadStateDict(): void {}
+  setState(state: OptimizerState): void {
+    this.lr = state.groups[0].lr as number;
+  }
   dispose(): void {}
 }

@@ -17,6 +17,7 @@ import {
   manualSeed,
   nn,
   type Optimizer,
+  type OptimizerState,
   type Parameter,
   type Penalty,
   setBackend,
@@ -55,10 +56,12 @@ class SGD implements Optimizer {
       p.assign(p.value.sub(b.mul(this.lr)));
     });
   }
-  stateDict(): Map<string, Tensor> {
-    return new Map();
+  getState(): OptimizerState {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
   }
-  loadStateDict(): void {}
+  setState(state: OptimizerState): void {
+    this.lr = state.groups[0].lr as number;
+  }
   dispose(): void {
     for (const b of this.#buffers.values()) b.dispose();
     this.#buffers.clear();

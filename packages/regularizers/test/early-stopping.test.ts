@@ -91,8 +91,8 @@ function scheduled(weights: number[]): Optimizer {
   return {
     lr: 0,
     step: (params) => params[0].assign(tensor([[weights[i++]]])),
-    stateDict: () => new Map(),
-    loadStateDict: () => {},
+    getState: () => ({ groups: [], slots: new Map() }),
+    setState: () => {},
     dispose: () => {},
   };
 }

@@ -46,8 +46,8 @@ describe('maxNorm', () => {
       step: (params, grads) => {
         for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(50)));
       },
-      stateDict: () => new Map(),
-      loadStateDict: () => {},
+      getState: () => ({ groups: [], slots: new Map() }),
+      setState: () => {},
       dispose: () => {},
     };
     const model = nn.sequential(nn.dense(3, 4, { seed: 1 }), nn.relu(), nn.dense(4, 1, { seed: 2 }));

@@ -86,8 +86,8 @@ describe('penalties in fit', () => {
       step: (_params, grads: readonly Tensor[]) => {
         seen.push(grads.map(values));
       },
-      stateDict: () => new Map(),
-      loadStateDict: () => {},
+      getState: () => ({ groups: [], slots: new Map() }),
+      setState: () => {},
       dispose: () => {},
     };
     const data = {

@@ -4,7 +4,7 @@
  * when a backend lacks a required kernel.
  */
 import * as core from '@backprop/core';
-import { BackendError, DisposedError, DTypeError, ShapeError, ValueError } from '@backprop/core';
+import { BackendError, DisposedError, DTypeError, IndexError, ShapeError, ValueError } from '@backprop/core';
 import type { ConformanceCase } from '../case.js';
 import { assert } from '../check/close.js';
 import { assertThrows, evaluate } from '../check/evaluate.js';
@@ -83,8 +83,32 @@ const ERRORS: [string, () => unknown, Ctor, string | RegExp][] = [
   ['random/bad-p', () => core.bernoulli([2], 1.5), ValueError, /^bernoulli: p must be in \[0, 1\]/],
 ];
 
+/**
+ * Indices and class labels out of range: core checks them on the host where the backend reads
+ * synchronously (a backend that reads only asynchronously skips the check, as documented).
+ */
+const INDEX_ERRORS: [string, () => unknown, string | RegExp][] = [
+  ['index/gather', () => core.gather(core.ones([5]), core.tensor(Int32Array.from([0, 4, 5]))), /^gather: index 5 at position 2 is out of range \[0, 5\)/],
+  ['index/gather-negative', () => core.gather(core.ones([5]), core.tensor(Int32Array.from([-1]))), /^gather: index -1 at position 0/],
+  ['index/oneHot', () => core.oneHot(core.tensor(Int32Array.from([2, 0, 5])), 3), /^oneHot: index 5 at position 2 is out of range \[0, 3\)/],
+  [
+    'index/softmaxCrossEntropy-label',
+    () => core.losses.softmaxCrossEntropy(core.ones([2, 3]), core.tensor(Int32Array.from([0, 7]))),
+    /^softmaxCrossEntropy: label 7 at position 1 is out of range \[0, 3\)/,
+  ],
+];
+
 /** The error cases. */
 export const errorCases: ConformanceCase[] = [
+  ...INDEX_ERRORS.map(
+    ([id, fn, message]): ConformanceCase => ({
+      id: `errors/${id}`,
+      kernels: [],
+      run: async () => {
+        if (typeof core.getBackend().readSync === 'function') assertThrows(`errors/${id}`, fn, IndexError, message);
+      },
+    }),
+  ),
   ...ERRORS.map(
     ([id, fn, type, message]): ConformanceCase => ({
       id: `errors/${id}`,

@@ -164,7 +164,7 @@ interface Plan {
   metadata: Record<string, string>;
 }
 
-function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOptions): Plan {
+function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOptions, wholeRun: boolean): Plan {
   const { entries, metadata } = parseSafetensors(bytes, options);
   if (metadata.format !== CHECKPOINT_FORMAT)
     fail('format', 'format', `expected a checkpoint of format "${CHECKPOINT_FORMAT}" (saveCheckpoint / TrainingState.save)`, metadata.format ?? null);
@@ -224,11 +224,13 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   if (!Array.isArray(body.callbacks)) fail('callbacks', 'state', 'expected an array', body.callbacks);
   const saved = body.callbacks as unknown[];
   const stateful = state.statefulCallbacks();
-  if (stateful.length > 0 && saved.length !== stateful.length)
+  // A whole run must be resumed with the same stateful callbacks: a forgotten scheduler would
+  // silently train with other learning rates.
+  if (wholeRun && saved.length !== stateful.length)
     fail('callbacks', 'callbacks', `expected the state of ${stateful.length} stateful callbacks (${stateful.map((c) => c.stateName).join(', ')})`, saved.length);
   saved.forEach((c, i) => {
     const rec = checkKeys(`callbacks.${i}`, c, ['name', 'values', 'tensors']);
-    if (stateful.length > 0 && rec.name !== (stateful[i].stateName ?? ''))
+    if (wholeRun && rec.name !== (stateful[i].stateName ?? ''))
       fail(`callbacks.${i}`, 'callbacks', `expected the state of "${stateful[i].stateName ?? ''}"`, rec.name);
     if (!isRecord(rec.values) || !Object.values(rec.values).every((x) => x === null || ['number', 'string', 'boolean'].includes(typeof x)))
       fail(`callbacks.${i}.values`, 'state', 'expected an object of numbers, strings, flags or null', rec.values);
@@ -251,9 +253,9 @@ export function decodeCheckpointInto(
   state: TrainingState,
   bytes: Uint8Array,
   options: LoadCheckpointOptions = {},
-  { globalGenerator = true } = {},
+  { wholeRun = true } = {},
 ): Record<string, string> {
-  const p = plan(state, bytes, options);
+  const p = plan(state, bytes, options, wholeRun);
   const made: Tensor[] = [];
   const make = (e: SafetensorsEntry): Tensor => {
     const t = tensor(valuesOf(e), e.shape, e.dtype);
@@ -270,13 +272,13 @@ export function decodeCheckpointInto(
     try {
       state.model.loadStateDict(model);
       if (state.optimizer && p.groups) state.optimizer.setState({ groups: p.groups, slots });
-      const stateful = state.statefulCallbacks();
-      stateful.forEach((c, i) => {
-        c.setState?.(callbacks[i]);
-      });
+      if (wholeRun)
+        state.statefulCallbacks().forEach((c, i) => {
+          c.setState?.(callbacks[i]);
+        });
       const gens = p.body.generators;
       for (const [k, g] of state.model.namedGenerators()) g.setState(gens.modules[k]);
-      if (globalGenerator) defaultGenerator.setState(gens.global);
+      if (wholeRun) defaultGenerator.setState(gens.global);
       state.position = { ...p.body.position };
       state.progress = { ...p.body.progress, metricSums: [...p.body.progress.metricSums] };
       state.history = p.body.history.map((h) => ({ ...h }));
@@ -300,8 +302,8 @@ export function saveCheckpoint(model: Module, optimizer?: Optimizer, metadata: R
 /**
  * Restores `model` (its parameters, buffers and own generators) and `optimizer` from checkpoint
  * bytes; returns your metadata. Everything is checked first; on any error nothing changes and
- * the error names the entry and the rule. The global generator is left alone (use
- * `TrainingState.load` to restore a whole run).
+ * the error names the entry and the rule. Callbacks' state and the global generator are left
+ * alone (use `TrainingState.load` or `fit`'s `resume` to restore a whole run).
  */
 export function loadCheckpoint(
   bytes: Uint8Array,
@@ -309,5 +311,5 @@ export function loadCheckpoint(
   optimizer?: Optimizer,
   options: LoadCheckpointOptions = {},
 ): Record<string, string> {
-  return decodeCheckpointInto(new TrainingState({ model, optimizer }), bytes, options, { globalGenerator: false });
+  return decodeCheckpointInto(new TrainingState({ model, optimizer }), bytes, options, { wholeRun: false });
 }

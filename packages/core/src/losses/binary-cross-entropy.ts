@@ -41,10 +41,7 @@ export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tenso
     () => neg(mean(add(mul(target, logP()), mul(sub(1, target), log1mP())))),
     (dy) => {
       const scale = div(dy, n);
-      return [
-        mul(div(sub(p, target), maximum(mul(sub(1, p), p), EPSILON)), scale),
-        mul(sub(log1mP(), logP()), scale),
-      ];
+      return [mul(div(sub(p, target), maximum(mul(sub(1, p), p), EPSILON)), scale), mul(sub(log1mP(), logP()), scale)];
     },
   );
 }

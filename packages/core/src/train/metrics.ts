@@ -20,6 +20,11 @@ export type MetricFn = (prediction: Tensor, target: Tensor) => Tensor;
  */
 export const accuracySum: MetricFn = (prediction, target) => {
   const k = prediction.shape[prediction.rank - 1];
+  if (k === 1 && target.size === prediction.size) {
+    // One output column: 0/1 targets (int32 or float) against a 0.5 threshold, shaped like the prediction.
+    const t = reshape(target.dtype === 'float32' ? target : cast(target, 'float32'), prediction.shape);
+    return sum(cast(equal(greater(prediction, 0.5), greater(t, 0.5)), 'float32'));
+  }
   if (target.dtype === 'int32' || (prediction.rank >= 2 && k > 1 && target.rank === prediction.rank - 1)) {
     checkClassLabels('accuracy', target, k);
     return sum(cast(equal(argmax(prediction, -1), reshape(target, [-1])), 'float32'));

@@ -16,7 +16,7 @@ export interface Scheduler extends Callback {
   step(): void;
   /** k, for checkpoints (`fit` saves it with the training state). */
   getState(): CallbackState;
-  /** Restores k and sets the rates for it. */
+  /** Restores k (the learning rates are restored with the optimizer's state). */
   setState(state: CallbackState): void;
 }
 
@@ -75,14 +75,9 @@ export function scheduler(
       const next = state?.values?.k;
       if (!Number.isSafeInteger(next) || (next as number) < 0)
         throw new ValueError(`scheduler.setState: k must be an integer ≥ 0, got ${JSON.stringify(next)}`);
-      const was = k;
+      // The rates themselves are the optimizer's state (restored with it): another callback, such
+      // as reduceOnPlateau, may have changed them since this scheduler last set them.
       k = next as number;
-      try {
-        apply();
-      } catch (e) {
-        k = was;
-        throw e;
-      }
     },
   };
   if (per === 'epoch') s.onEpochEnd = () => s.step();

@@ -1,0 +1,240 @@
+/** Indices and class labels checked before anything runs: gather, oneHot, softmaxCrossEntropy, accuracy. */
+import { cpu } from '@backprop/backend-cpu';
+import {
+  type ArrayDataset,
+  type Backend,
+  BackpropError,
+  DTypeError,
+  fit,
+  gather,
+  getBackend,
+  IndexError,
+  liveTensorCount,
+  losses,
+  metrics,
+  nn,
+  type Optimizer,
+  oneHot,
+  type Parameter,
+  setBackend,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from '@backprop/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useCpu } from './setup.js';
+
+beforeEach(useCpu);
+afterEach(useCpu);
+
+const ints = (values: number[], shape?: number[]) => tensor(Int32Array.from(values), shape, 'int32');
+
+/** Runs `f`, expecting an IndexError with these fields; checks that no tensor was left behind. */
+function expectIndexError(
+  f: () => unknown,
+  fields: { op: string; index: number; position: number; bound: number },
+  message: RegExp,
+): IndexError {
+  const live = liveTensorCount();
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(IndexError);
+  expect(caught).toBeInstanceOf(BackpropError);
+  const err = caught as IndexError;
+  expect({ op: err.op, index: err.index, position: err.position, bound: err.bound }).toEqual(fields);
+  expect(err.message).toMatch(message);
+  expect(err.name).toBe('IndexError');
+  expect(liveTensorCount()).toBe(live);
+  return err;
+}
+
+describe('gather', () => {
+  it('raises an IndexError naming the index, its position and the range', () => {
+    const x = tensor([10, 11, 12, 13, 14]);
+    const idx = ints([0, 4, 2, 10, 7]);
+    const err = expectIndexError(
+      () => gather(x, idx),
+      { op: 'gather', index: 10, position: 3, bound: 5 },
+      /^gather: index 10 at position 3 is out of range \[0, 5\)$/,
+    );
+    expect(err.message).toBe('gather: index 10 at position 3 is out of range [0, 5)');
+  });
+
+  it('rejects negative indices (no wrap-around)', () => {
+    const x = tensor([1, 2, 3]);
+    const idx = ints([1, -1]);
+    expectIndexError(() => gather(x, idx), { op: 'gather', index: -1, position: 1, bound: 3 }, /index -1/);
+  });
+
+  it('checks against the size of the gathered axis, with flat positions for index tensors of rank > 1', () => {
+    const x = tensor(new Float32Array(12), [4, 3]);
+    const idx = ints([0, 2, 1, 3], [2, 2]);
+    const four = ints([4]);
+    expectIndexError(
+      () => gather(x, idx, 1),
+      { op: 'gather', index: 3, position: 3, bound: 3 },
+      /position 3 is out of range \[0, 3\)/,
+    );
+    expectIndexError(() => gather(x, four, 0), { op: 'gather', index: 4, position: 0, bound: 4 }, /\[0, 4\)/);
+  });
+
+  it('still gathers at the boundary indices 0 and size − 1, and its gradient still scatters', () => {
+    const x = tensor([10, 11, 12, 13, 14]);
+    expect(Array.from(gather(x, ints([0, 4, 4])).dataSync())).toEqual([10, 14, 14]);
+    expect(gather(x, ints([])).shape).toEqual([0]);
+    const [g] = valueAndGrad((v: Tensor) => gather(v, ints([4, 0, 4])).sum())(x).grads;
+    expect(Array.from(g.dataSync())).toEqual([1, 0, 0, 0, 2]);
+  });
+
+  it('still raises a DTypeError for float indices', () => {
+    expect(() => gather(tensor([1, 2]), tensor([0, 1]))).toThrow(DTypeError);
+  });
+});
+
+describe('oneHot', () => {
+  it('raises an IndexError for an index ≥ depth or < 0 (it gave a zero row)', () => {
+    const [five, minus] = [ints([2, 0, 5]), ints([-1])];
+    expectIndexError(
+      () => oneHot(five, 3),
+      { op: 'oneHot', index: 5, position: 2, bound: 3 },
+      /^oneHot: index 5 at position 2 is out of range \[0, 3\)$/,
+    );
+    expectIndexError(() => oneHot(minus, 3), { op: 'oneHot', index: -1, position: 0, bound: 3 }, /index -1/);
+  });
+
+  it('still encodes 0 and depth − 1', () => {
+    expect(Array.from(oneHot(ints([2, 0]), 3).dataSync())).toEqual([0, 0, 1, 1, 0, 0]);
+  });
+});
+
+describe('losses.softmaxCrossEntropy class labels', () => {
+  const logits = () => tensor([1, 2, 3, 0, 0, 0, -1, 0, 1], [3, 3]);
+
+  /** The fused kernel (the CPU backend has it) and the composed fallback (a backend without it). */
+  const paths: [string, () => Promise<void>][] = [
+    ['fused kernel', useCpu],
+    [
+      'composed fallback',
+      async () => {
+        const b = cpu();
+        await setBackend({ ...b, kernels: { ...b.kernels, softmaxCrossEntropy: undefined } } as unknown as Backend);
+      },
+    ],
+  ];
+
+  for (const [path, use] of paths) {
+    it(`raises an IndexError naming the op, the label, its position and K, before computing (${path})`, async () => {
+      await use();
+      const [z, seven, minus] = [logits(), ints([0, 7, 1]), ints([0, 1, -1])];
+      expectIndexError(
+        () => losses.softmaxCrossEntropy(z, seven),
+        { op: 'softmaxCrossEntropy', index: 7, position: 1, bound: 3 },
+        /^softmaxCrossEntropy: label 7 at position 1 is out of range \[0, 3\) for 3 classes/,
+      );
+      expectIndexError(
+        () => losses.softmaxCrossEntropy(z, minus),
+        { op: 'softmaxCrossEntropy', index: -1, position: 2, bound: 3 },
+        /label -1 at position 2 .* for 3 classes/,
+      );
+    });
+
+    it(`still takes labels 0 and K − 1 with a finite gradient (${path})`, async () => {
+      await use();
+      const { value, grads } = valueAndGrad((z: Tensor) => losses.softmaxCrossEntropy(z, ints([2, 0, 2])))(logits());
+      const lse = (a: number[]) => Math.log(a.reduce((s, v) => s + Math.exp(v), 0));
+      const expected = (lse([1, 2, 3]) - 3 + lse([0, 0, 0]) + lse([-1, 0, 1]) - 1) / 3;
+      expect(value.dataSync()[0]).toBeCloseTo(expected, 5);
+      expect(Array.from(grads[0].dataSync()).every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('raises a DTypeError naming the op for float class labels [N] (it was a ShapeError)', () => {
+    const live = liveTensorCount();
+    const z = logits();
+    const y = tensor([0, 2, 1]);
+    expect(() => losses.softmaxCrossEntropy(z, y)).toThrow(DTypeError);
+    expect(() => losses.softmaxCrossEntropy(z, y)).toThrow(/^softmaxCrossEntropy: class labels must be int32/);
+    expect(liveTensorCount()).toBe(live + 2);
+  });
+
+  it('still takes float32 probability targets [N, K]', () => {
+    const t = tensor([0, 0, 1, 1, 0, 0, 0, 0, 1], [3, 3]);
+    expect(Number.isFinite(losses.softmaxCrossEntropy(logits(), t).dataSync()[0])).toBe(true);
+  });
+});
+
+describe('the accuracy metric', () => {
+  const probs = () => tensor([0.1, 0.7, 0.2, 0.8, 0.1, 0.1], [2, 3]);
+
+  it('raises an IndexError for a label outside [0, K) and a DTypeError for float labels [N]', () => {
+    const [p, three, floats] = [probs(), ints([1, 3]), tensor([1, 0])];
+    expectIndexError(
+      () => metrics.accuracy(p, three),
+      { op: 'accuracy', index: 3, position: 1, bound: 3 },
+      /^accuracy: label 3 at position 1 is out of range \[0, 3\) for 3 classes/,
+    );
+    expect(() => metrics.accuracy(p, floats)).toThrow(/^accuracy: class labels must be int32/);
+  });
+
+  it('still counts labels 0 and K − 1, one-hot targets, and 0/1 targets of one column', () => {
+    expect(metrics.accuracy(probs(), ints([1, 0])).dataSync()[0]).toBe(2);
+    expect(metrics.accuracy(probs(), ints([2, 0])).dataSync()[0]).toBe(1);
+    expect(metrics.accuracy(probs(), tensor([0, 1, 0, 1, 0, 0], [2, 3])).dataSync()[0]).toBe(2);
+    expect(metrics.accuracy(tensor([0.2, 0.9], [2, 1]), tensor([0, 1], [2, 1])).dataSync()[0]).toBe(2);
+  });
+});
+
+/** Plain gradient descent (the optimizers package is not a dependency of core). */
+class SGD implements Optimizer {
+  constructor(public lr: number) {}
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
+  }
+  getState() {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
+  }
+  setState(state: { groups: readonly Readonly<Record<string, unknown>>[] }) {
+    this.lr = Number(state.groups[0]?.lr ?? this.lr);
+  }
+  stateDict() {
+    return new Map<string, Tensor>();
+  }
+  loadStateDict() {}
+  dispose() {}
+}
+
+describe('fit with a bad class label', () => {
+  it('stops with the IndexError, not a NonFiniteLossError telling to lower the learning rate', async () => {
+    const data: ArrayDataset = {
+      x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]),
+      xShape: [4, 2],
+      y: new Int32Array([0, 1, 7, 0]),
+      yShape: [4],
+    };
+    const err = await fit(nn.dense(2, 3, { seed: 1 }), data, {
+      loss: losses.softmaxCrossEntropy,
+      optimizer: new SGD(0.1),
+      batchSize: 'full',
+      shuffle: false,
+      epochs: 1,
+      verbose: false,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexError);
+    expect((err as Error).message).toMatch(/^softmaxCrossEntropy: label 7 at position 2 .* for 3 classes/);
+  });
+});
+
+describe('on a backend that cannot read synchronously', () => {
+  it('skips the check (documented): an out-of-range gather index gives zeros there', async () => {
+    const b = cpu();
+    const { readSync: _, ...asyncOnly } = b;
+    await setBackend({ ...asyncOnly, name: 'cpu-async-only' } as Backend);
+    expect(getBackend().readSync).toBeUndefined();
+    const y = gather(tensor([1, 2, 3]), ints([0, 5]));
+    expect(Array.from(await y.data())).toEqual([1, 0]);
+  });
+});
