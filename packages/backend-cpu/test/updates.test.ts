@@ -35,8 +35,8 @@ describe('adamUpdate', () => {
   for (const c of cases) {
     it(JSON.stringify(c), () => {
       const { step = 3, ...attrs } = c;
+      const lr = Math.fround(0.01);
       const a: AdamUpdateAttrs = {
-        lr: 0.01,
         beta1: 0.9,
         beta2: 0.999,
         eps: 1e-8,
@@ -47,7 +47,7 @@ describe('adamUpdate', () => {
         ...attrs,
       };
       const vMax0 = [0.002, 0.001, 0.01, 0.5, 0.1];
-      const inputs = [t(theta), t(grad), t(m0), t(v0), t([step], [], 'int32'), ...(a.amsgrad ? [t(vMax0)] : [])];
+      const inputs = [t(theta), t(grad), t(m0), t(v0), t([step], [], 'int32'), ...(a.amsgrad ? [t(vMax0)] : []), t([lr], [])];
       const out = runUpdate('adamUpdate', inputs, a, a.amsgrad ? 4 : 3);
       const bc1 = 1 - a.beta1 ** step;
       const bc2 = 1 - a.beta2 ** step;
@@ -58,8 +58,8 @@ describe('adamUpdate', () => {
         const vBar = a.amsgrad ? Math.max(vMax0[i], v) : v;
         const denom =
           a.epsPlacement === 'outside' ? Math.sqrt(vBar) / Math.sqrt(bc2) + a.eps : Math.sqrt(vBar / bc2 + a.eps);
-        const decayed = a.decoupled ? th * (1 - a.lr * a.weightDecay) : th;
-        expectClose([out[0][i], out[1][i], out[2][i]], [decayed - (a.lr * m) / bc1 / denom, m, v]);
+        const decayed = a.decoupled ? th * (1 - lr * a.weightDecay) : th;
+        expectClose([out[0][i], out[1][i], out[2][i]], [decayed - (lr * m) / bc1 / denom, m, v]);
         if (a.amsgrad) expectClose([out[3][i]], [vBar]);
       });
       free(...inputs);
@@ -76,8 +76,8 @@ describe('sgdUpdate', () => {
   ];
   for (const c of cases) {
     it(JSON.stringify(c), () => {
+      const lr = Math.fround(0.1);
       const a: SgdUpdateAttrs = {
-        lr: 0.1,
         momentum: 0,
         dampening: 0,
         nesterov: false,
@@ -86,13 +86,13 @@ describe('sgdUpdate', () => {
         ...c,
       };
       const withBuffer = a.momentum > 0 && !a.firstStep;
-      const inputs = [t(theta), t(grad), ...(withBuffer ? [t(m0)] : [])];
+      const inputs = [t(theta), t(grad), ...(withBuffer ? [t(m0)] : []), t([lr], [])];
       const out = runUpdate('sgdUpdate', inputs, a, a.momentum > 0 ? 2 : 1);
       theta.forEach((th, i) => {
         const g = grad[i] + a.weightDecay * th;
-        if (a.momentum === 0) return expectClose([out[0][i]], [th - a.lr * g]);
+        if (a.momentum === 0) return expectClose([out[0][i]], [th - lr * g]);
         const b = withBuffer ? a.momentum * m0[i] + (1 - a.dampening) * g : g;
-        expectClose([out[0][i], out[1][i]], [th - a.lr * (a.nesterov ? g + a.momentum * b : b), b]);
+        expectClose([out[0][i], out[1][i]], [th - lr * (a.nesterov ? g + a.momentum * b : b), b]);
       });
       free(...inputs);
     });

@@ -188,12 +188,13 @@ describe.skipIf(skipGpu)('webgpu rmspropUpdate matches backend-cpu', () => {
     gAvg: f32(shape, seed + 3, -0.01, 0.01),
     buf: f32(shape, seed + 4, -1, 1),
   });
-  const run = (s: ReturnType<typeof state>, attrs: Omit<RmspropUpdateAttrs, 'lr'>) => {
+  const lr = input([0.01], [], 'float32');
+  const run = (s: ReturnType<typeof state>, attrs: RmspropUpdateAttrs) => {
     const inputs: Input[] = [s.theta, s.grad, s.v];
     if (attrs.centered) inputs.push(s.gAvg);
     if (attrs.momentum > 0) inputs.push(s.buf);
     const outs = inputs.slice(1).map(() => ({ shape, dtype: 'float32' as const }));
-    return expectSameMulti('rmspropUpdate', inputs, { lr: 0.01, ...attrs }, outs);
+    return expectSameMulti('rmspropUpdate', [...inputs, lr], attrs, outs);
   };
   const combinations = [false, true].flatMap((centered) => [0, 0.9].map((momentum) => ({ centered, momentum })));
   for (const { centered, momentum } of combinations) {
@@ -219,8 +220,8 @@ describe.skipIf(skipGpu)('webgpu rmspropUpdate matches backend-cpu', () => {
     const empty = f32([0, 4], 1);
     await expectSameMulti(
       'rmspropUpdate',
-      [empty, empty, empty, empty, empty],
-      { lr: 0.01, decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0.9, centered: true },
+      [empty, empty, empty, empty, empty, lr],
+      { decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0.9, centered: true },
       [0, 1, 2, 3].map(() => ({ shape: [0, 4], dtype: 'float32' as const })),
     );
   });

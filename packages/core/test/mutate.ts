@@ -230,6 +230,7 @@ export const CHECKPOINT_KINDS = [
   'entry-dtype',
   'entry-shape',
   'slot-rename',
+  'slot-tensor-rename',
   'metadata',
   'step-data',
   'data-bytes',
@@ -265,7 +266,10 @@ const tag = (n: string) => ({ $number: n });
  * tensor table) and re-serialize it with the header length recomputed; data mutants edit the
  * bytes of the tensors. Each comes stale (checksums as they were) and sealed (recomputed).
  */
-export function checkpointMutator(original: Uint8Array, rand: () => number): (kind: CheckpointKind) => CheckpointMutant {
+export function checkpointMutator(
+  original: Uint8Array,
+  rand: () => number,
+): (kind: CheckpointKind) => CheckpointMutant {
   const int = (n: number) => Math.floor(rand() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   const chance = (p: number) => rand() < p;
@@ -339,6 +343,10 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
         return `renamed ${k} to ${JSON.stringify(to)}`;
       }
       default: {
+        if (keys.length < 2) {
+          delete obj[k];
+          return `removed ${k}`;
+        }
         // One key naming all of them, comma-joined as the key check joins them.
         const all = [...keys].sort().join();
         for (const key of keys) delete obj[key];
@@ -346,6 +354,15 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
         return `one key ${JSON.stringify(all)}`;
       }
     }
+  };
+
+  /** A mutant whose edit breaks the keys of the object `of(state)` picks. */
+  const keysMutant = (what: string, allowed: string[], of: (s: any) => Record<string, unknown>) => {
+    let how = '';
+    const ps = withState((s) => {
+      how = keyEdit(of(s));
+    });
+    return finish(`${what}: ${how}`, ps, data, allowed);
   };
 
   const numberLike = (valid: unknown[], invalid: unknown[], rule: string): [unknown, (string | null)[]] => {
@@ -363,12 +380,14 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
       case 'state-position': {
         if (chance(0.3)) {
           let what = '';
-          return stateEdit('position keys', ['state', 'position'], (s) => {
+          const ps = withState((s) => {
             if (chance(0.2)) {
               s.position = pick([null, [], 'x', 0]);
-              what = 'position replaced';
+              what = `= ${JSON.stringify(s.position)}`;
             } else what = keyEdit(s.position);
           });
+          // The comma-joined key passes the key check, then fails the position rule.
+          return finish(`position ${what}`, ps, data, ['state', 'position']);
         }
         const field = pick(['epoch', 'batch']);
         const [value, allowed] = numberLike([0, 7, 2 ** 53 - 1], INVALID_COUNT, 'position');
@@ -377,10 +396,7 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
         });
       }
       case 'state-progress': {
-        if (chance(0.25))
-          return stateEdit('progress keys', ['state', 'progress'], (s) => {
-            keyEdit(s.progress);
-          });
+        if (chance(0.25)) return keysMutant('progress', ['state', 'progress'], (s) => s.progress);
         const field = pick(['seen', 'lossSum', 'metricSums']);
         const [value, allowed] =
           field === 'seen'
@@ -394,13 +410,8 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
       }
       case 'state-body': {
         switch (int(3)) {
-          case 0: {
-            let what = '';
-            const ps = withState((s) => {
-              what = keyEdit(s);
-            });
-            return finish(`state: ${what}`, ps, data, ['state']);
-          }
+          case 0:
+            return keysMutant('state', ['state'], (s) => s);
           case 1: {
             const v = pick([1, 3, '2', null, 2.5, tag('NaN'), [2]]);
             return stateEdit(`version = ${JSON.stringify(v)}`, ['state'], (s) => {
@@ -459,10 +470,11 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             });
           }
           default: {
+            // A comma-joined key passes the key check, then fails the generator rule.
             const which = pick(['generators', 'generators.global']);
-            return stateEdit(`${which} keys`, ['state'], (s) => {
-              keyEdit(which === 'generators' ? s.generators : s.generators.global);
-            });
+            return keysMutant(which, ['state', 'generator'], (s) =>
+              which === 'generators' ? s.generators : s.generators.global,
+            );
           }
         }
       }
@@ -481,9 +493,7 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             });
           }
           case 2:
-            return stateEdit('optimizer.groups.0 keys', ['state'], (s) => {
-              keyEdit(s.optimizer.groups[0]);
-            });
+            return keysMutant('optimizer.groups.0', ['state'], (s) => s.optimizer.groups[0]);
           default: {
             const [value, allowed] = numberLike(
               [0, 0.25, 1e-30, 1e300],
@@ -535,10 +545,14 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
           case 1: {
             // Renamed onto another parameter's slot: JSON.parse keeps the last, so one slot's tensors go unread.
             const other = pick(slotNames.filter((n) => n !== name));
-            return stateEdit(`optimizer.slots: ${name} renamed to ${other} (a duplicate key)`, ['unexpected-entry'], (s) => {
-              const text = JSON.stringify(s);
-              return text.replace(JSON.stringify(name), JSON.stringify(other));
-            });
+            return stateEdit(
+              `optimizer.slots: ${name} renamed to ${other} (a duplicate key)`,
+              ['unexpected-entry'],
+              (s) => {
+                const text = JSON.stringify(s);
+                return text.replace(JSON.stringify(name), JSON.stringify(other));
+              },
+            );
           }
           case 2:
             return stateEdit(`optimizer.slots: ${name} removed`, ['unexpected-entry'], (s) => {
@@ -575,10 +589,7 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             );
           }
           default: {
-            if (chance(0.4))
-              return stateEdit('optimizer keys', ['state'], (s) => {
-                keyEdit(s.optimizer);
-              });
+            if (chance(0.4)) return keysMutant('optimizer', ['state'], (s) => s.optimizer);
             const v = pick([null, 'x', [], 0]);
             return stateEdit(`optimizer = ${JSON.stringify(v)}`, ['state'], (s) => {
               s.optimizer = v;
@@ -611,7 +622,9 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             ]);
             const tail = pick([true, false]);
             const edited = tail ? text.replace(/}$/, `,${dup}}`) : text.replace(/^{/, `{${dup},`);
-            const allowed = tail ? [dup.startsWith('"version"') ? 'state' : dup.includes('-1') ? 'position' : 'state'] : [rule];
+            const allowed = tail
+              ? [dup.startsWith('"version"') ? 'state' : dup.includes('-1') ? 'position' : 'state']
+              : [rule];
             return stateEdit(`state with ${dup} ${tail ? 'last' : 'first'}`, allowed, () => edited);
           }
         }
@@ -689,8 +702,18 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
         return finish(`entry ${name} shaped ${JSON.stringify(e.shape)}`, ps, data, ['shape']);
       }
       case 'slot-rename': {
-        // A slot's parameter renamed everywhere (state and tensors) to one the model lacks.
         const name = pick(slotNames);
+        if (chance(0.3)) {
+          // Two slots' tensors swapped (the state unchanged): the velocities have other shapes.
+          const other = pick(slotNames.filter((n) => n !== name));
+          const rename = new Map<string, string>();
+          for (const n of tensorNames) {
+            if (n.startsWith(`optimizer.${name}.`)) rename.set(n, `optimizer.${other}.${n.slice(name.length + 11)}`);
+            if (n.startsWith(`optimizer.${other}.`)) rename.set(n, `optimizer.${name}.${n.slice(other.length + 11)}`);
+          }
+          return finish(`slot tensors of ${name} and ${other} swapped`, renamed(pairs, rename), data, ['shape']);
+        }
+        // A slot's parameter renamed everywhere (state and tensors) to one the model lacks.
         const to = pick(['0.weigh', '1.weight', '9.bias', 'weight', '0.weight.velocity']);
         const ps = withState((s) => {
           const slots = s.optimizer.slots;
@@ -703,6 +726,23 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             .map((n) => [n, `optimizer.${to}.${n.slice(`optimizer.${name}.`.length)}`]),
         );
         return finish(`slot ${name} renamed ${to} everywhere`, renamed(ps, rename), data, ['slot']);
+      }
+      case 'slot-tensor-rename': {
+        // A slot's tensor renamed everywhere (state and tensors): the checkpoint is consistent, so
+        // the optimizer's setState must refuse a name it does not know, changing nothing.
+        const name = pick(slotNames);
+        const from = pick(baseState.optimizer.slots[name] as string[]);
+        const to = pick(['momentum', 'expAvg', `${from}2`, `${from} `]);
+        const ps = withState((s) => {
+          const keys: string[] = s.optimizer.slots[name];
+          keys[keys.indexOf(from)] = to;
+        });
+        const tensorName = `optimizer.${name}.${from}`;
+        return finish(
+          `slot ${name}: tensor ${from} renamed ${JSON.stringify(to)} everywhere`,
+          renamed(ps, new Map([[tensorName, `optimizer.${name}.${to}`]])),
+          data,
+        );
       }
       case 'metadata': {
         const ps = structuredClone(pairs);
@@ -731,7 +771,13 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
             const op = int(3);
             if (op === 0) meta.note = pick(['y', '', 'x '.repeat(3)]);
             else if (op === 1) delete meta.note;
-            else meta[pick(['other', 'backprop.other', '__proto__'])] = 'z';
+            else
+              Object.defineProperty(meta, pick(['other', 'backprop.other', '__proto__']), {
+                value: 'z',
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
             return finish(`user metadata edit ${op}`, ps, data, [null]);
           }
         }
@@ -741,7 +787,7 @@ export function checkpointMutator(original: Uint8Array, rand: () => number): (ki
         const name = pick(stepNames);
         const [begin] = pairs.find(([k]) => k === name)![1].data_offsets as number[];
         const negative = chance(0.8);
-        const value = negative ? pick([-1, -2 ** 31, -7]) : pick([0, 2 ** 31 - 1, 100]);
+        const value = negative ? pick([-1, -(2 ** 31), -7]) : pick([0, 2 ** 31 - 1, 100]);
         const d = data.slice();
         new DataView(d.buffer).setInt32(begin, value, true);
         return finish(`${name} = ${value}`, pairs, d, [negative ? 'step-count' : null], false);

@@ -10,6 +10,7 @@ import {
   stopGradient,
   type Tensor,
   tidy,
+  ValueError,
 } from '@backprop/core';
 
 /** Plain gradient descent θ ← θ − αg, counting its steps; its only state is the learning rate. */
@@ -47,6 +48,11 @@ export class Momentum implements Optimizer {
     return { groups: [{ lr: this.lr }], slots: new Map(this.slots) };
   }
   setState(state: OptimizerState): void {
+    for (const [k, s] of state.slots) {
+      const names = Object.keys(s.tensors);
+      if (names.length !== 1 || names[0] !== 'velocity')
+        throw new ValueError(`Momentum.setState: the slot of ${k} must hold exactly a velocity, got ${JSON.stringify(names)}`);
+    }
     const own = (t: Tensor) => keep(stopGradient(t));
     const next = [...state.slots].map(([k, s]) => [k, { step: own(s.step), tensors: { velocity: own(s.tensors.velocity) } }] as const);
     this.dispose();

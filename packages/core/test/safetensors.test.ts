@@ -12,55 +12,31 @@ import {
   ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  crc32,
+  dataOf,
+  file,
+  headerLengthOf,
+  headerOf,
+  mulberry32,
+  rawFile,
+  SAFETENSORS_KINDS,
+  type SafetensorsKind,
+  safetensorsMutator,
+} from './mutate.js';
 import { useCpu } from './setup.js';
 
 beforeAll(useCpu);
 
 const enc = new TextEncoder();
 
-/** A file from raw header bytes and data bytes (no padding, as a hand-made file may be). */
-function rawFile(head: Uint8Array, data: ArrayLike<number> = [], headerLength = head.byteLength): Uint8Array {
-  const out = new Uint8Array(8 + head.byteLength + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
-  out.set(head, 8);
-  out.set(data, 8 + head.byteLength);
-  return out;
-}
-
-/** A file whose header is `header` (JSON text, or a value to stringify) followed by `data`. */
-function file(header: unknown, data: ArrayLike<number> = []): Uint8Array {
-  return rawFile(enc.encode(typeof header === 'string' ? header : JSON.stringify(header)), data);
-}
-
 function f32Bytes(...values: number[]): number[] {
   return Array.from(new Uint8Array(new Float32Array(values).buffer));
-}
-
-function headerLengthOf(bytes: Uint8Array): number {
-  return Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-}
-
-function headerOf(bytes: Uint8Array): Record<string, any> {
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLengthOf(bytes))));
-}
-
-function dataOf(bytes: Uint8Array): Uint8Array {
-  return bytes.subarray(8 + headerLengthOf(bytes));
 }
 
 /** A file with the same data as `bytes` and the header `header`. */
 function withHeader(bytes: Uint8Array, header: unknown): Uint8Array {
   return file(header, dataOf(bytes));
-}
-
-/** Bit-at-a-time CRC-32 (zlib's), independent of the table-driven one under test. */
-function crc32(bytes: Uint8Array): string {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Runs `fn`, expects a CheckpointError with `rule` and `entry`, and that no tensor leaked. */
@@ -483,32 +459,8 @@ describe('safetensors writer refusals', () => {
 // ---------------------------------------------------------------------------------------------
 // Seeded fuzz: mutants of a valid file either fail with a CheckpointError or load identically.
 
-/** mulberry32: a tiny deterministic generator of floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const KINDS = [
-  'flip-bit',
-  'overwrite-byte',
-  'truncate',
-  'extend',
-  'json-number',
-  'json-dtype',
-  'json-delete',
-  'json-add',
-  'json-junk',
-  'json-duplicate',
-  'header-length',
-] as const;
-type Kind = (typeof KINDS)[number];
+const KINDS = SAFETENSORS_KINDS;
+type Kind = SafetensorsKind;
 const MUTANTS_PER_KIND = 273;
 
 interface KindStats {
@@ -524,8 +476,6 @@ describe('safetensors fuzz', () => {
   it('every mutant is rejected with a CheckpointError or loads byte-identical, without leaks', async () => {
     const started = performance.now();
     const rand = mulberry32(0x5afe7e25);
-    const int = (n: number) => Math.floor(rand() * n);
-    const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
     const floats = (n: number) => Float32Array.from({ length: n }, () => rand() * 4 - 2);
     const input = new Map<string, Tensor>([
       ['dense1.weight', tensor(floats(32), [4, 8])],
@@ -542,110 +492,7 @@ describe('safetensors fuzz', () => {
     );
     disposeAll(input);
     const headerEnd = 8 + headerLengthOf(original);
-    const data = original.slice(headerEnd);
-    const pairs = Object.entries(headerOf(original));
-    const tensorNames = pairs.filter(([k]) => k !== '__metadata__').map(([k]) => k);
-
-    const junk = (): unknown =>
-      pick([null, 'x', '', [], [1, 2], [0, 0], 0, -1, 1.5, {}, true, '0', { dtype: 'F32' }, [[0]], 2 ** 60]);
-    const assemble = (ps: [string, unknown][]): Uint8Array => {
-      let text = `{${ps.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
-      text += ' '.repeat((8 - ((enc.encode(text).byteLength + 8) % 8)) % 8);
-      return file(text, data);
-    };
-    const clonePairs = (): [string, any][] => structuredClone(pairs);
-    const entryOf = (ps: [string, any][], name: string): any => ps.find(([k]) => k === name)![1];
-
-    const mutate = (kind: Kind): Uint8Array => {
-      const L = original.byteLength;
-      switch (kind) {
-        case 'flip-bit': {
-          const m = original.slice();
-          m[int(L)] ^= 1 << int(8);
-          return m;
-        }
-        case 'overwrite-byte': {
-          const m = original.slice();
-          m[int(L)] = int(256);
-          return m;
-        }
-        case 'truncate':
-          return original.slice(0, int(L));
-        case 'extend': {
-          const m = new Uint8Array(L + 1 + int(16));
-          m.set(original);
-          for (let i = L; i < m.length; i++) m[i] = int(256);
-          return m;
-        }
-        case 'json-number': {
-          const ps = clonePairs();
-          const entry = entryOf(ps, pick(tensorNames));
-          const field: number[] = entry.shape.length > 0 && rand() < 0.5 ? entry.shape : entry.data_offsets;
-          const i = int(field.length);
-          field[i] = rand() < 0.2 ? -(1 + int(8)) : field[i] + (rand() < 0.5 ? -1 : 1) * (1 + int(8));
-          return assemble(ps);
-        }
-        case 'json-dtype': {
-          const ps = clonePairs();
-          const a = entryOf(ps, pick(tensorNames));
-          if (rand() < 0.6) {
-            const b = entryOf(ps, pick(tensorNames));
-            [a.dtype, b.dtype] = [b.dtype, a.dtype];
-          } else a.dtype = pick(['F32', 'I32', 'BOOL', 'F16', 'BF16', 'F64', 'I64', 'U8', 'f32', '', 'I32 ']);
-          return assemble(ps);
-        }
-        case 'json-delete': {
-          const ps = clonePairs();
-          const i = int(ps.length);
-          if (rand() < 0.3) ps.splice(i, 1);
-          else {
-            const keys = Object.keys(ps[i][1]);
-            delete ps[i][1][pick(keys)];
-          }
-          return assemble(ps);
-        }
-        case 'json-add': {
-          const ps = clonePairs();
-          if (rand() < 0.4) {
-            const value = rand() < 0.5 ? { dtype: pick(['F32', 'BOOL']), shape: [0], data_offsets: [0, 0] } : junk();
-            ps.splice(int(ps.length + 1), 0, [pick(['extra', '__metadata', 'dense1.weight ', '__proto__']), value]);
-          } else {
-            const [k, v] = ps[int(ps.length)];
-            const key = pick(
-              k === '__metadata__' ? ['note', 'backprop.x', '__proto__'] : ['extra', 'dtype2', '__proto__'],
-            );
-            // defineProperty, so that "__proto__" becomes a key and not the prototype.
-            const value = k === '__metadata__' ? 'x' : junk();
-            Object.defineProperty(v, key, { value, enumerable: true, writable: true, configurable: true });
-          }
-          return assemble(ps);
-        }
-        case 'json-junk': {
-          const ps = clonePairs();
-          const i = int(ps.length);
-          if (rand() < 0.3) ps[i][1] = junk();
-          else {
-            const keys = Object.keys(ps[i][1]);
-            ps[i][1][pick(keys)] = junk();
-          }
-          return assemble(ps);
-        }
-        case 'json-duplicate': {
-          const ps = clonePairs();
-          const copy = structuredClone(ps[int(ps.length)]);
-          if (rand() < 0.5 && copy[1].data_offsets)
-            copy[1].data_offsets = [0, copy[1].data_offsets[1] - copy[1].data_offsets[0]];
-          ps.splice(int(ps.length + 1), 0, copy);
-          return assemble(ps);
-        }
-        case 'header-length': {
-          const m = original.slice();
-          const delta = (rand() < 0.5 ? -1 : 1) * (1 + int(7));
-          new DataView(m.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(headerEnd - 8 + delta)), true);
-          return m;
-        }
-      }
-    };
+    const mutate = safetensorsMutator(original, rand);
 
     const failures: string[] = [];
     const stats = Object.fromEntries(

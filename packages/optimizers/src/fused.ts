@@ -42,7 +42,8 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
  * per output (the parameter first, then the new state, in input order), each of the
  * parameter's shape. Returns undefined when the kernel is absent or disabled. Throws a
  * ValueError for the wrong number of inputs, a ShapeError or DTypeError for an input that is not
- * a float32 tensor of the parameter's shape (Adam's step: an int32 scalar).
+ * a float32 tensor of the parameter's shape (Adam's step: an int32 scalar; the last input, the
+ * learning rate γ: a float32 scalar).
  */
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
@@ -66,12 +67,13 @@ export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: F
 
 /** Inputs the kernel reads: the parameter, the gradient and the state the attributes call for. */
 function fusedInputCount(name: FusedUpdateName, attrs: FusedAttrs): number {
+  // Every kernel takes the learning rate γ last.
   if (name === 'sgdUpdate') {
     const { momentum, firstStep } = attrs as SgdUpdateAttrs;
-    return momentum > 0 && !firstStep ? 3 : 2;
+    return momentum > 0 && !firstStep ? 4 : 3;
   }
-  // Adam's inputs are its outputs' plus the step count (θ, g, m, v, t, v̄?).
-  return name === 'adamUpdate' ? fusedOutputCount(name, attrs) + 2 : fusedOutputCount(name, attrs) + 1;
+  // Adam's inputs are its outputs' plus the step count and γ (θ, g, m, v, t, v̄?, γ).
+  return name === 'adamUpdate' ? fusedOutputCount(name, attrs) + 3 : fusedOutputCount(name, attrs) + 2;
 }
 
 function checkInputs(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): void {
@@ -82,7 +84,8 @@ function checkInputs(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs)
   const shape = inputs[0].shape;
   inputs.forEach((t, i) => {
     const step = name === 'adamUpdate' && i === 4;
-    const [dtype, wantShape] = step ? (['int32', []] as const) : (['float32', shape] as const);
+    const lr = i === inputs.length - 1;
+    const [dtype, wantShape] = step ? (['int32', []] as const) : lr ? (['float32', []] as const) : (['float32', shape] as const);
     if (t.dtype !== dtype) throw new DTypeError(`${op}: input ${i} must be ${dtype}, got ${t.dtype}`);
     if (!shapesEqual(t.shape, wantShape))
       throw new ShapeError(`${op}: input ${i} must have shape ${formatShape(wantShape)}, got ${formatShape(t.shape)}`);

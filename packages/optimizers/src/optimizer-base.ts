@@ -49,6 +49,8 @@ class StepContext implements UpdateContext {
     readonly param: Tensor,
     private readonly prev: Slot | undefined,
     private readonly op: string,
+    /** The group's learning rate (float32 scalar). */
+    readonly lr: Tensor,
   ) {
     this.next = prev ? add(prev.step, 1) : scalar(1, 'int32');
   }
@@ -92,6 +94,8 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   readonly clipGradValue?: number;
   #slots = new Map<Parameter, Slot>();
   #loaded = new Map<string, Slot>();
+  /** Each group's learning rate as the float32 scalar the updates read, remade when the rate changes. */
+  #lrTensors: ({ value: number; tensor: Tensor } | undefined)[] = [];
   /** θ saved by a look-ahead (`beforeGradient`), restored by the next step. */
   protected readonly origins = new Map<Parameter, Tensor>();
 
@@ -110,8 +114,8 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
 
   /** Throws a typed error for a bad hyperparameter (checked at construction and every step). */
   protected abstract validate(h: H): void;
-  /** The update rule for a group's hyperparameters. */
-  protected abstract transform(h: H): GradientTransformation;
+  /** The update rule for a group's hyperparameters; `lr` is the group's rate as a float32 scalar tensor. */
+  protected abstract transform(h: H, lr: Tensor): GradientTransformation;
   /**
    * A fused backend update, when one applies; undefined falls back to {@link transform}. Read
    * `ctx.step` only once the kernel is known to exist: it may read the step count.
@@ -175,8 +179,9 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       const h = this.groupOf(p);
       const theta = this.origins.get(p) ?? p.value;
       const old = this.slotOf(p);
-      const ctx = new StepContext(theta, old, `${this.name}.step`);
-      const rule = this.transform(h);
+      const lr = this.#lrTensor(this.paramGroups.indexOf(h));
+      const ctx = new StepContext(theta, old, `${this.name}.step`, lr);
+      const rule = this.transform(h, lr);
       const state = old ? old.state : rule.init(theta);
       const fused = this.fused(theta, grads[i], state, ctx, h);
       const r = fused ? { value: fused.param, state: fused.state } : rule.update(grads[i], state, ctx);
@@ -205,7 +210,18 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
         throw new ValueError(`${this.name}.getState: two parameters are named "${p.name}"; names must be unique`);
       slots.set(p.name, { step: s.step, tensors: s.state });
     }
-    return { groups: this.paramGroups.map(hyperOf), slots };
+    return { groups: this.paramGroups.map(hyperOf), slots, lrTensors: this.paramGroups.map((_, i) => this.#lrTensor(i)) };
+  }
+
+  /** Group `i`'s learning rate as a kept float32 scalar, reused while the rate is unchanged. */
+  #lrTensor(i: number): Tensor {
+    const lr = this.paramGroups[i].lr;
+    const cached = this.#lrTensors[i];
+    if (cached && Object.is(cached.value, lr)) return cached.tensor;
+    cached?.tensor.dispose();
+    const tensor = keep(scalar(lr, 'float32'));
+    this.#lrTensors[i] = { value: lr, tensor };
+    return tensor;
   }
 
   /**
@@ -265,9 +281,11 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     this.origins.clear();
   }
 
-  /** Frees every state tensor (step counts, moments, buffers, saved look-ahead origins). */
+  /** Frees every state tensor (step counts, moments, buffers, saved look-ahead origins, learning-rate tensors). */
   dispose(): void {
     this.#freeSlots();
+    for (const c of this.#lrTensors) c?.tensor.dispose();
+    this.#lrTensors = [];
   }
 }
 

@@ -24,6 +24,11 @@ export interface UpdateContext {
    * state, already incremented): the fused `adamUpdate` kernel reads t from it.
    */
   readonly stepCount?: Tensor;
+  /**
+   * The group's learning rate γ as a float32 scalar tensor (the optimizer classes provide it):
+   * a compiled step reads it as an input, so a schedule changes it without a new graph.
+   */
+  readonly lr?: Tensor;
 }
 
 /**

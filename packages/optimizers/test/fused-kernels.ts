@@ -16,7 +16,8 @@ export function cpuWithFused(
   const write = (v: Float32Array, i: Info) => base.write(v, i.shape, 'float32');
   const sgdUpdate = (inputs: Info[], a: SgdUpdateAttrs) => {
     calls.sgdUpdate++;
-    const [p, g, b] = inputs.map(read);
+    const [p, g, b] = inputs.slice(0, -1).map(read);
+    const lr = read(inputs[inputs.length - 1])[0];
     const n = p.length;
     const np = new Float32Array(n);
     const nb = new Float32Array(n);
@@ -26,7 +27,7 @@ export function cpuWithFused(
         nb[i] = a.firstStep ? d : a.momentum * b[i] + (1 - a.dampening) * d;
         d = a.nesterov ? d + a.momentum * nb[i] : nb[i];
       }
-      np[i] = p[i] - a.lr * d;
+      np[i] = p[i] - lr * d;
     }
     return a.momentum > 0 ? [write(np, inputs[0]), write(nb, inputs[0])] : [write(np, inputs[0])];
   };
@@ -34,21 +35,23 @@ export function cpuWithFused(
     calls.adamUpdate++;
     if (options.failOn !== undefined && calls.adamUpdate === options.failOn)
       throw new Error('adamUpdate: injected failure');
-    const [p, g, m, v, vMax] = [0, 1, 2, 3, 5].map((k) => (inputs[k] ? read(inputs[k]) : new Float32Array(0)));
+    const [p, g, m, v] = [0, 1, 2, 3].map((k) => read(inputs[k]));
+    const vMax = a.amsgrad ? read(inputs[5]) : new Float32Array(0);
+    const lr = read(inputs[inputs.length - 1])[0];
     const step = base.readSync?.(inputs[4].handle, [], 'int32')[0] as number;
     const n = p.length;
     const [np, nm, nv, nMax] = [0, 1, 2, 3].map(() => new Float32Array(n));
     const bc1 = 1 - a.beta1 ** step;
     const bc2 = 1 - a.beta2 ** step;
     for (let i = 0; i < n; i++) {
-      const theta = a.decoupled ? p[i] * (1 - a.lr * a.weightDecay) : p[i];
+      const theta = a.decoupled ? p[i] * (1 - lr * a.weightDecay) : p[i];
       const gi = a.decoupled ? g[i] : g[i] + a.weightDecay * p[i];
       nm[i] = a.beta1 * m[i] + (1 - a.beta1) * gi;
       nv[i] = a.beta2 * v[i] + (1 - a.beta2) * gi * gi;
       nMax[i] = a.amsgrad ? Math.max(vMax[i], nv[i]) : nv[i];
       const denom =
         a.epsPlacement === 'outside' ? Math.sqrt(nMax[i]) / Math.sqrt(bc2) + a.eps : Math.sqrt(nMax[i] / bc2 + a.eps);
-      np[i] = theta - ((a.lr / bc1) * nm[i]) / denom;
+      np[i] = theta - ((lr / bc1) * nm[i]) / denom;
     }
     const out = [write(np, inputs[0]), write(nm, inputs[0]), write(nv, inputs[0])];
     return a.amsgrad ? [...out, write(nMax, inputs[0])] : out;

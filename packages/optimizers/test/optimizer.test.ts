@@ -228,19 +228,23 @@ describe('fused update kernels', () => {
   it('runFusedUpdate rejects a wrong input count, shape or dtype with a typed error naming the kernel', async () => {
     await setBackend(cpu());
     const a = tensor([1, 2]);
-    const rms = { lr: 0.1, decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0, centered: true };
-    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a], rms)).toThrow(ValueError);
-    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a], rms)).toThrow(
-      'runFusedUpdate(rmspropUpdate): expected 4 input tensors for these attributes, got 3',
+    const lr = scalar(0.1);
+    const rms = { decay: 0.9, scale: 0.1, eps: 1e-8, weightDecay: 0, momentum: 0, centered: true };
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a, lr], rms)).toThrow(ValueError);
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a, lr], rms)).toThrow(
+      'runFusedUpdate(rmspropUpdate): expected 5 input tensors for these attributes, got 4',
     );
-    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2, 3]), a], rms)).toThrow(ShapeError);
-    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2], [2], 'int32'), a], rms)).toThrow(DTypeError);
-    const adam = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
-    expect(() => runFusedUpdate('adamUpdate', [a, a, a, a, a], { ...adam, epsPlacement: 'outside' })).toThrow(
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2, 3]), a, lr], rms)).toThrow(ShapeError);
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2], [2], 'int32'), a, lr], rms)).toThrow(DTypeError);
+    expect(() => runFusedUpdate('rmspropUpdate', [a, a, a, a, a], rms)).toThrow(
+      'runFusedUpdate(rmspropUpdate): input 4 must have shape [], got [2]',
+    );
+    const adam = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+    expect(() => runFusedUpdate('adamUpdate', [a, a, a, a, a, lr], { ...adam, epsPlacement: 'outside' })).toThrow(
       'runFusedUpdate(adamUpdate): input 4 must be int32, got float32',
     );
-    const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
-    expect(() => runFusedUpdate('sgdUpdate', [a, a], sgd)).toThrow(ValueError);
-    expect(runFusedUpdate('sgdUpdate', [a, a], { ...sgd, firstStep: true })?.length).toBe(2);
+    const sgd = { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
+    expect(() => runFusedUpdate('sgdUpdate', [a, a, lr], sgd)).toThrow(ValueError);
+    expect(runFusedUpdate('sgdUpdate', [a, a, lr], { ...sgd, firstStep: true })?.length).toBe(2);
   });
 });

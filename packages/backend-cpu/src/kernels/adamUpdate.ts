@@ -7,13 +7,14 @@ import { allocateOut, output } from './helpers/output.js';
  * With g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled, AdamW), m′ = β₁m + (1−β₁)g,
  * v′ = β₂v + (1−β₂)g², v̄ = max(v̄, v′) under amsgrad (else v′), bc₁ = 1−β₁ᵗ, bc₂ = 1−β₂ᵗ:
  * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (ε outside, PyTorch) or θ − γ·(m′/bc₁)/√(v̄/bc₂ + δ)
- * (inside, the lecture). Inputs [θ, g, m, v, t (int32 scalar), v̄?] → outputs [θ′, m′, v′, v̄′?],
+ * (inside, the lecture). Inputs [θ, g, m, v, t (int32 scalar), v̄?, γ] → outputs [θ′, m′, v′, v̄′?],
  * computed in float64 per element and stored as float32.
  */
 export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
-  const [p, g, m, v, t, vMax] = inputs.map(valuesOf) as Float32Array[];
+  const [p, g, m, v, t, vMax] = inputs.slice(0, -1).map(valuesOf) as Float32Array[];
   const step = (t as unknown as Int32Array)[0];
-  const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement } = attrs;
+  const lr = valuesOf(inputs[inputs.length - 1])[0];
+  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement } = attrs;
   const p2 = allocateOut(outs[0], false) as Float32Array;
   const m2 = allocateOut(outs[1], false) as Float32Array;
   const v2 = allocateOut(outs[2], false) as Float32Array;

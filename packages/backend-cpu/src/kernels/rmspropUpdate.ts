@@ -6,11 +6,12 @@ import { allocateOut, output } from './helpers/output.js';
 /**
  * With g ← g + λθ, v′ = decay·v + scale·g², ḡ′ = decay·ḡ + scale·g (centered), d = √(v′ − ḡ′²) + ε
  * (centered) or √v′ + ε, b′ = μb + g/d (momentum): θ′ = θ − γb′ or θ − γg/d. Inputs [θ, g, v,
- * ḡ?, b?] → outputs [θ′, v′, ḡ′?, b′?], computed in float64 per element and stored as float32.
+ * ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?], computed in float64 per element and stored as float32.
  */
 export const rmspropUpdate: MultiKernel<'rmspropUpdate'> = (inputs, attrs, outs) => {
-  const { lr, decay, scale, eps, weightDecay, momentum, centered } = attrs;
-  const [p, g, v, ...rest] = inputs.map(valuesOf) as Float32Array[];
+  const { decay, scale, eps, weightDecay, momentum, centered } = attrs;
+  const [p, g, v, ...rest] = inputs.slice(0, -1).map(valuesOf) as Float32Array[];
+  const lr = valuesOf(inputs[inputs.length - 1])[0];
   const gAvg = centered ? rest.shift()! : undefined;
   const buf = momentum > 0 ? rest.shift()! : undefined;
   const [p2, v2, ...restOut] = outs.map((o) => allocateOut(o, false) as Float32Array);

@@ -6,11 +6,12 @@ import { allocateOut, output } from './helpers/output.js';
 /**
  * PyTorch's SGD: g ← g + λθ; with momentum μ > 0, b′ = g on the first step, else μb + (1−τ)g,
  * and the step direction is g + μb′ (Nesterov) or b′; θ′ = θ − γ·direction. Inputs
- * [θ, g, b?] → outputs [θ′, b′ (when μ > 0)]; float64 per element, stored as float32.
+ * [θ, g, b?, γ] → outputs [θ′, b′ (when μ > 0)]; float64 per element, stored as float32.
  */
 export const sgdUpdate: MultiKernel<'sgdUpdate'> = (inputs, attrs, outs) => {
-  const [p, g, buf] = inputs.map(valuesOf) as Float32Array[];
-  const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
+  const [p, g, buf] = inputs.slice(0, -1).map(valuesOf) as Float32Array[];
+  const lr = valuesOf(inputs[inputs.length - 1])[0];
+  const { momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
   const p2 = allocateOut(outs[0], false) as Float32Array;
   if (momentum === 0) {
     for (let i = 0; i < p.length; i++) p2[i] = p[i] - lr * (g[i] + weightDecay * p[i]);

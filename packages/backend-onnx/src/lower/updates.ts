@@ -22,12 +22,14 @@ const ema = (b: GraphBuilder, a: string, c: string, beta: number) =>
 
 /**
  * PyTorch's Adam / AdamW / AMSGrad (or the lecture's δ inside the root). Inputs [θ, g, m, v,
- * t (int32 scalar), v̄?]. The scalars come from t in float64 (1 − βᵗ = 1 − Pow(β, t)): with
+ * t (int32 scalar), v̄?, γ]. The scalars come from t and γ in float64 (1 − βᵗ = 1 − Pow(β, t)): with
  * a = γ√bc₂/bc₁ and e = ε√bc₂, θ′ = θ − a·m′/(√v̄ + e), which equals PyTorch's
  * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding; inside: θ − (γ/bc₁)·m′/√(v̄/bc₂ + δ).
  */
-const adamUpdate: Lowering = (b, [p, g, m, v, t, vMax], attrs: AdamUpdateAttrs & Which) => {
-  const { lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement, output = 0 } = attrs;
+const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
+  const [p, g, m, v, t, vMax] = inputs.slice(0, -1);
+  const lr = inputs[inputs.length - 1].name;
+  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement, output = 0 } = attrs;
   const grad = !decoupled && weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
   const m2 = ema(b, m.name, grad, beta1);
   if (output === 1) return m2;
@@ -39,15 +41,19 @@ const adamUpdate: Lowering = (b, [p, g, m, v, t, vMax], attrs: AdamUpdateAttrs &
   const bc = (beta: number) => b.op('Sub', [b.double(1), b.op('Pow', [b.double(beta), td])]);
   const bc1 = bc(beta1);
   const bc2 = bc(beta2);
-  const theta = decoupled && weightDecay !== 0 ? mulBy(b, p.name, 1 - lr * weightDecay) : p.name;
+  const lrD = b.op('Cast', [lr], { to: { i: 11 } });
+  const theta =
+    decoupled && weightDecay !== 0
+      ? b.op('Mul', [p.name, b.op('Cast', [b.op('Sub', [b.double(1), b.op('Mul', [lrD, b.double(weightDecay)])])], FLOAT)])
+      : p.name;
   let step: string;
   if (epsPlacement === 'outside') {
     const rootBc2 = b.op('Sqrt', [bc2]);
-    const a = b.op('Cast', [b.op('Div', [b.op('Mul', [b.double(lr), rootBc2]), bc1])], FLOAT);
+    const a = b.op('Cast', [b.op('Div', [b.op('Mul', [lrD, rootBc2]), bc1])], FLOAT);
     const e = b.op('Cast', [b.op('Mul', [b.double(eps), rootBc2])], FLOAT);
     step = b.op('Div', [b.op('Mul', [m2, a]), b.op('Add', [b.op('Sqrt', [vBar]), e])]);
   } else {
-    const a = b.op('Cast', [b.op('Div', [b.double(lr), bc1])], FLOAT);
+    const a = b.op('Cast', [b.op('Div', [lrD, bc1])], FLOAT);
     const inv = b.op('Cast', [b.op('Div', [b.double(1), bc2])], FLOAT);
     const denom = b.op('Sqrt', [b.op('Add', [b.op('Mul', [vBar, inv]), b.scalar(eps, 'float32')])]);
     step = b.op('Div', [b.op('Mul', [m2, a]), denom]);
@@ -57,26 +63,30 @@ const adamUpdate: Lowering = (b, [p, g, m, v, t, vMax], attrs: AdamUpdateAttrs &
 
 /**
  * PyTorch's SGD: g ← g + λθ; b′ = g on the first step, else μb + (1 − τ)g; d = g + μb′
- * (Nesterov) or b′; θ′ = θ − γd. Inputs [θ, g, b?] → outputs [θ′, b′ (momentum > 0)].
+ * (Nesterov) or b′; θ′ = θ − γd. Inputs [θ, g, b?, γ] → outputs [θ′, b′ (momentum > 0)].
  */
-const sgdUpdate: Lowering = (b, [p, g, buf], attrs: SgdUpdateAttrs & Which) => {
-  const { lr, momentum, dampening, nesterov, weightDecay, firstStep, output = 0 } = attrs;
+const sgdUpdate: Lowering = (b, inputs, attrs: SgdUpdateAttrs & Which) => {
+  const [p, g, buf] = inputs.slice(0, -1);
+  const lr = inputs[inputs.length - 1].name;
+  const { momentum, dampening, nesterov, weightDecay, firstStep, output = 0 } = attrs;
   let d = weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
   if (momentum > 0) {
     const b2 = firstStep ? d : b.op('Add', [mulBy(b, buf.name, momentum), mulBy(b, d, 1 - dampening)]);
     if (output === 1) return firstStep ? b.op('Identity', [b2]) : b2;
     d = nesterov ? b.op('Add', [d, mulBy(b, b2, momentum)]) : b2;
   }
-  return b.op('Sub', [p.name, mulBy(b, d, lr)]);
+  return b.op('Sub', [p.name, b.op('Mul', [d, lr])]);
 };
 
 /**
  * PyTorch's RMSprop and Adagrad: g ← g + λθ; v′ = decay·v + scale·g²; ḡ′ = decay·ḡ + scale·g
  * (centered); d = √(v′ − ḡ′²) + ε or √v′ + ε; b′ = μb + g/d (momentum) and θ′ = θ − γb′, else
- * θ′ = θ − γ·g/d. Inputs [θ, g, v, ḡ?, b?] → outputs [θ′, v′, ḡ′?, b′?].
+ * θ′ = θ − γ·g/d. Inputs [θ, g, v, ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?].
  */
-const rmspropUpdate: Lowering = (b, [p, g, v, ...rest], attrs: RmspropUpdateAttrs & Which) => {
-  const { lr, decay, scale, eps, weightDecay, momentum, centered, output = 0 } = attrs;
+const rmspropUpdate: Lowering = (b, inputs, attrs: RmspropUpdateAttrs & Which) => {
+  const [p, g, v, ...rest] = inputs.slice(0, -1);
+  const lr = inputs[inputs.length - 1].name;
+  const { decay, scale, eps, weightDecay, momentum, centered, output = 0 } = attrs;
   const gAvg = centered ? rest.shift() : undefined;
   const buf = momentum > 0 ? rest.shift() : undefined;
   const grad = weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
@@ -91,7 +101,7 @@ const rmspropUpdate: Lowering = (b, [p, g, v, ...rest], attrs: RmspropUpdateAttr
   const step = b.op('Div', [grad, b.op('Add', [root, b.scalar(eps, 'float32')])]);
   const buf2 = buf ? b.op('Add', [mulBy(b, buf.name, momentum), step]) : undefined;
   if (buf2 && output === (gAvg2 ? 3 : 2)) return buf2;
-  return b.op('Sub', [p.name, mulBy(b, buf2 ?? step, lr)]);
+  return b.op('Sub', [p.name, b.op('Mul', [buf2 ?? step, lr])]);
 };
 
 /** Fused optimizer-update lowerings by kernel name (one node per output: `attrs.output`). */

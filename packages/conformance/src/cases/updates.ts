@@ -19,7 +19,7 @@ type MultiKernel = (inputs: TensorInfo[], attrs: object, outs: { shape: number[]
 async function directMulti(
   backend: Backend,
   name: string,
-  inputs: (number[] | number)[],
+  inputs: (number[] | number | { lr: number })[],
   attrs: object,
   outputs: number,
 ): Promise<number[][]> {
@@ -27,11 +27,12 @@ async function directMulti(
   if (typeof kernel !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
   const shape = [(inputs[0] as number[]).length];
-  const infos: TensorInfo[] = inputs.map((v) =>
-    typeof v === 'number'
-      ? { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' }
-      : { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' },
-  );
+  // A number is an int32 scalar (Adam's step), { lr } the float32 scalar learning rate, an array a tensor.
+  const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
+    if (typeof v === 'number') return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
+    if (!Array.isArray(v)) return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
+    return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
+  });
   try {
     const handles = kernel(
       infos,
@@ -101,8 +102,8 @@ type AdamVariant = Omit<(typeof ADAM)[number][1], 'step'>;
 
 /** Runs the backend's adamUpdate with lr 0.01, betas (0.9, 0.999), ε 1e-8 at step t. */
 function runAdam(backend: Backend, a: AdamVariant, step: number): Promise<number[][]> {
-  const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a };
-  const inputs = [theta, grad, m0, v0, step, ...(a.amsgrad ? [vMax0] : [])];
+  const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a };
+  const inputs = [theta, grad, m0, v0, step, ...(a.amsgrad ? [vMax0] : []), { lr: 0.01 }];
   return directMulti(backend, 'adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
 }
 
@@ -153,9 +154,11 @@ export const updateCases: ConformanceCase[] = [
       id: `optional/sgdUpdate/${variant}`,
       kernels: ['sgdUpdate' as KernelName],
       run: async ({ backend }) => {
-        const attrs = { lr: 0.1, ...a };
+        const lr = 0.1;
         const withBuffer = a.momentum > 0;
-        const inputs = withBuffer && !a.firstStep ? [theta, grad, buf] : [theta, grad];
+        const state = withBuffer && !a.firstStep ? [theta, grad, buf] : [theta, grad];
+        const inputs = [...state, { lr }];
+        const attrs = a;
         const got = await directMulti(backend, 'sgdUpdate', inputs, attrs, withBuffer ? 2 : 1);
         // PyTorch: g ← g + λθ; b ← g (first step) or μb + (1 − τ)g; g ← g + μb (Nesterov) or b; θ ← θ − γg.
         const p2: number[] = [];
@@ -167,7 +170,7 @@ export const updateCases: ConformanceCase[] = [
             b2.push(b);
             g = a.nesterov ? g + a.momentum * b : b;
           }
-          p2.push(t - attrs.lr * g);
+          p2.push(t - lr * g);
         });
         assertClose(`optional/sgdUpdate/${variant} (parameter)`, got[0], f32(p2), TOL);
         if (withBuffer) assertClose(`optional/sgdUpdate/${variant} (momentum buffer)`, got[1], f32(b2), TOL);
@@ -193,9 +196,9 @@ export const updateCases: ConformanceCase[] = [
       kernels: ['rmspropUpdate' as KernelName],
       run: async ({ backend }) => {
         const lr = 0.01;
-        const inputs = [theta, grad, v0, ...(a.centered ? [gAvg0] : []), ...(a.momentum > 0 ? [buf] : [])];
+        const inputs = [theta, grad, v0, ...(a.centered ? [gAvg0] : []), ...(a.momentum > 0 ? [buf] : []), { lr }];
         // Outputs: θ′ and one new value per state input.
-        const got = await directMulti(backend, 'rmspropUpdate', inputs, { lr, ...a }, inputs.length - 1);
+        const got = await directMulti(backend, 'rmspropUpdate', inputs, a, inputs.length - 2);
         const want = rmspropReference(a, lr);
         const labels = [
           'parameter',
@@ -209,6 +212,24 @@ export const updateCases: ConformanceCase[] = [
       },
     }),
   ),
+  {
+    id: 'optional/adamUpdate/lr-input',
+    kernels: ['adamUpdate' as KernelName],
+    run: async ({ backend }) => {
+      // γ is read from its input: a different rate gives a different step, with the same kernel attributes.
+      const { step: _, ...variant } = ADAM[0][1];
+      const a = { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...variant };
+      const run = (lr: number) => directMulti(backend, 'adamUpdate', [theta, grad, m0, v0, 3, { lr }], a, 3);
+      const [slow, fast] = [await run(0.01), await run(0.05)];
+      assertClose('optional/adamUpdate/lr-input (γ = 0.01)', slow[0], f32(adamReference(ADAM[0][1], 3)[0]), ADAM_TOL);
+      const moved = (k: number, got: number[]) => got[k] - theta[k];
+      slow[0].forEach((_, k) => {
+        const ratio = moved(k, fast[0]) / moved(k, slow[0]);
+        if (Math.abs(moved(k, slow[0])) > 1e-4 && Math.abs(ratio - 5) > 0.01)
+          throw new Error(`optional/adamUpdate/lr-input: γ × 5 moved element ${k} by ×${ratio}, expected ×5`);
+      });
+    },
+  },
   {
     id: 'optional/adamUpdate/step-input',
     kernels: ['adamUpdate' as KernelName],

@@ -104,10 +104,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isU32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
+/** True when `a` and `b` hold the same names (compared as sets, not joined strings). */
+const sameNames = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && new Set(a).size === a.length && a.every((k) => b.includes(k));
+
 function checkKeys(entry: string, v: unknown, keys: readonly string[]): Record<string, unknown> {
   if (!isRecord(v)) return fail(entry, 'state', `expected an object with ${keys.join(', ')}`, v);
-  const got = Object.keys(v).sort();
-  if (got.join() !== [...keys].sort().join()) fail(entry, 'state', `expected exactly the keys ${keys.join(', ')}`, got);
+  const got = Object.keys(v);
+  if (!sameNames(got, keys)) fail(entry, 'state', `expected exactly the keys ${keys.join(', ')}`, got);
   return v;
 }
 
@@ -187,7 +191,7 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   checkGenerator('generators.global', gens.global);
   const modules = isRecord(gens.modules) ? gens.modules : fail('generators.modules', 'generator', 'expected an object', gens.modules);
   const paths = state.model.namedGenerators().map(([k]) => k);
-  if ([...Object.keys(modules)].sort().join('\n') !== [...paths].sort().join('\n'))
+  if (!sameNames(Object.keys(modules), paths))
     fail('generators.modules', 'generator', `expected the model's generators [${paths.join(', ')}]`, Object.keys(modules));
   for (const p of paths) checkGenerator(`generators.modules.${p}`, modules[p]);
 

@@ -112,26 +112,28 @@ export interface OptionalKernelSpec {
   };
   /**
    * One SGD step (momentum, dampening, Nesterov, coupled weight decay) on same-shaped float32
-   * tensors; outputs [param′, momentumBuffer′ (when momentum > 0)].
+   * tensors; inputs [param, grad, momentumBuffer?, lr] (lr: the float32 scalar γ, an input so a
+   * schedule changes it without changing a compiled graph); outputs [param′, momentumBuffer′
+   * (when momentum > 0)].
    */
   sgdUpdate: { inputs: TensorInfo[]; attrs: SgdUpdateAttrs; outputs: 'many' };
   /**
-   * One Adam / AdamW / AMSGrad step; inputs [param, grad, expAvg, expAvgSq, step, maxExpAvgSq?]
-   * (step: the int32 scalar t of this update, from 1, read on the backend so a traced step does
-   * not freeze it); outputs [param′, expAvg′, expAvgSq′, maxExpAvgSq′ (amsgrad)].
+   * One Adam / AdamW / AMSGrad step; inputs [param, grad, expAvg, expAvgSq, step, maxExpAvgSq?,
+   * lr] (step: the int32 scalar t of this update, from 1; lr: the float32 scalar γ — both read on
+   * the backend so a traced step freezes neither); outputs [param′, expAvg′, expAvgSq′,
+   * maxExpAvgSq′ (amsgrad)].
    */
   adamUpdate: { inputs: TensorInfo[]; attrs: AdamUpdateAttrs; outputs: 'many' };
   /**
    * One RMSProp or AdaGrad step (the squared-gradient accumulators): inputs [param, grad,
-   * squareAvg, gradAvg (centered), momentumBuffer (momentum > 0)]; outputs [param′, squareAvg′,
-   * gradAvg′ (centered), momentumBuffer′ (momentum > 0)].
+   * squareAvg, gradAvg (centered), momentumBuffer (momentum > 0), lr (float32 scalar γ)];
+   * outputs [param′, squareAvg′, gradAvg′ (centered), momentumBuffer′ (momentum > 0)].
    */
   rmspropUpdate: { inputs: TensorInfo[]; attrs: RmspropUpdateAttrs; outputs: 'many' };
 }
 
-/** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?]). */
+/** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?, lr]). */
 export interface SgdUpdateAttrs {
-  lr: number;
   momentum: number;
   dampening: number;
   nesterov: boolean;
@@ -142,10 +144,9 @@ export interface SgdUpdateAttrs {
 
 /**
  * Attributes of the fused `adamUpdate` kernel (inputs [param, grad, expAvg, expAvgSq, step,
- * maxExpAvgSq?]; the step count t is the int32 scalar input, not an attribute).
+ * maxExpAvgSq?, lr]; the step count t and the learning rate γ are inputs, not attributes).
  */
 export interface AdamUpdateAttrs {
-  lr: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -161,10 +162,9 @@ export interface AdamUpdateAttrs {
  * Attributes of the fused `rmspropUpdate` kernel, PyTorch's RMSprop and Adagrad: g ← g + λθ;
  * v′ = decay·v + scale·g² (RMSprop: decay α, scale 1 − α; Adagrad: decay 1, scale 1);
  * `centered`: ḡ′ = decay·ḡ + scale·g and d = √(v′ − ḡ′²) + ε, else d = √v′ + ε;
- * `momentum` μ > 0: b′ = μb + g/d and θ′ = θ − γb′, else θ′ = θ − γg/d.
+ * `momentum` μ > 0: b′ = μb + g/d and θ′ = θ − γb′, else θ′ = θ − γg/d. γ is the last input.
  */
 export interface RmspropUpdateAttrs {
-  lr: number;
   decay: number;
   scale: number;
   eps: number;

@@ -23,6 +23,13 @@ export interface SlotState {
 export interface OptimizerState {
   readonly groups: readonly Hyperparameters[];
   readonly slots: ReadonlyMap<string, SlotState>;
+  /**
+   * Each group's learning rate as the float32 scalar tensor its updates read, when the optimizer
+   * reads it from a tensor. A compiled step takes these as inputs, so a schedule or a changed
+   * group rate needs no new graph; without them a rate change retraces. Derived from `groups`:
+   * not saved, and ignored by `setState`.
+   */
+  readonly lrTensors?: readonly Tensor[];
 }
 
 /**

@@ -119,8 +119,10 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
   const current = (): CompiledFunction<Tensor[]> | undefined => {
     eagerReason = wantCompile && lookAhead() ? 'the optimizer takes the gradient at a look-ahead point (beforeGradient), which a graph cannot hold' : undefined;
     if (!wantCompile || eagerReason) return undefined;
-    // A graph holds the hyperparameters it was traced with: a change (a schedule, one group's lr) retraces.
-    const now = JSON.stringify(optimizer.getState().groups);
+    // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
+    // hands over as tensors (graph inputs): any other change retraces.
+    const { groups, lrTensors } = optimizer.getState();
+    const now = JSON.stringify(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups);
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });

@@ -109,18 +109,21 @@ export class TrainingState {
 
   /**
    * The tensors a compiled step reads and replaces, in a fixed order: every parameter value,
-   * every buffer, then each optimizer slot (parameters in order, the step count, then its
-   * tensors by name). Writing hands each new tensor to its owner.
+   * every buffer, each optimizer slot (parameters in order, the step count, then its tensors by
+   * name), then the optimizer's learning-rate tensors (inputs only: they come back unchanged).
+   * Writing hands each new tensor to its owner.
    */
   compiledState(): CompiledState {
     let slotLayout: [string, string[]][] = [];
+    let rates = 0;
     return {
       read: () => {
         const params = this.model.namedParameters();
         const buffers = this.model.namedBuffers();
         const out = [...params.map(([, p]) => p.value), ...buffers.map(([, b]) => b)];
         slotLayout = [];
-        const slots = this.optimizer?.getState().slots;
+        const opt = this.optimizer?.getState();
+        const slots = opt?.slots;
         if (slots) {
           for (const [name] of params) {
             const s = slots.get(name);
@@ -130,6 +133,8 @@ export class TrainingState {
             out.push(s.step, ...keys.map((k) => s.tensors[k]));
           }
         }
+        rates = opt?.lrTensors?.length ?? 0;
+        out.push(...(opt?.lrTensors ?? []));
         return out;
       },
       write: (values) => {
@@ -156,6 +161,7 @@ export class TrainingState {
         const taken = values.slice(params.length + buffers.length);
         this.optimizer.setState({ groups: this.optimizer.getState().groups, slots });
         dispose(taken);
+        if (k + rates !== values.length) throw new ValueError(`TrainingState: a compiled step returned ${values.length} state tensors, expected ${k + rates}`);
       },
     };
   }

@@ -1,4 +1,5 @@
 /** Adadelta: unit-corrected steps from running averages of squared gradients and squared steps. */
+import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation } from '../transform.js';
@@ -33,7 +34,7 @@ export class Adadelta extends GradientOptimizer<AdadeltaHyper> {
     checkNonNegative('Adadelta', 'weightDecay', h.weightDecay);
   }
 
-  protected transform(h: AdadeltaHyper): GradientTransformation {
-    return chain(addWeightDecay(h.weightDecay), scaleByAdadelta(h), scaleByLearningRate(h.lr));
+  protected transform(h: AdadeltaHyper, lr: Tensor): GradientTransformation {
+    return chain(addWeightDecay(h.weightDecay), scaleByAdadelta(h), scaleByLearningRate(lr));
   }
 }

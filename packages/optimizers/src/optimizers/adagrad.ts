@@ -1,5 +1,5 @@
 /** AdaGrad: per-coordinate rates from the sum of squared gradients. */
-import type { Tensor } from '@backprop/core';
+import { scalar, type Tensor } from '@backprop/core';
 import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
@@ -50,20 +50,20 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
     checkNonNegative('Adagrad', 'eps', h.eps);
   }
 
-  protected transform(h: AdagradHyper): GradientTransformation {
+  protected transform(h: AdagradHyper, lr: Tensor): GradientTransformation {
     return chain(
       addWeightDecay(h.weightDecay),
       scaleByAdagrad({ eps: h.eps, initialAccumulator: h.initialAccumulatorValue }),
       // Without decay the rate does not depend on t, so the step stays the same every call.
-      scaleByLearningRate(h.lrDecay === 0 ? h.lr : (t) => decayedRate(h, t)),
+      scaleByLearningRate(h.lrDecay === 0 ? lr : (t) => decayedRate(h, t)),
     );
   }
 
   /** The fused `rmspropUpdate` kernel with decay 1 and scale 1 (G ← G + g²). */
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdagradHyper) {
     if (!hasFusedUpdate('rmspropUpdate')) return undefined;
-    const lr = h.lrDecay === 0 ? h.lr : decayedRate(h, ctx.step);
-    const attrs = { lr, decay: 1, scale: 1, eps: h.eps, weightDecay: h.weightDecay, momentum: 0, centered: false };
-    return fusedRmsprop(param, grad, state, attrs, 'sum');
+    const lr = h.lrDecay === 0 ? (ctx.lr ?? scalar(h.lr)) : scalar(decayedRate(h, ctx.step));
+    const attrs = { decay: 1, scale: 1, eps: h.eps, weightDecay: h.weightDecay, momentum: 0, centered: false };
+    return fusedRmsprop(param, grad, state, attrs, lr, 'sum');
   }
 }

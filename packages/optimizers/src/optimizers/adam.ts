@@ -30,8 +30,8 @@ export function validateAdam(op: string, h: AdamHyper): void {
 
 /**
  * The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. t
- * goes in as the int32 step-count tensor of the state (`ctx.stepCount`), so a compiled step
- * traces the same kernel call every step.
+ * goes in as the int32 step-count tensor of the state (`ctx.stepCount`) and γ as the group's
+ * learning-rate tensor (`ctx.lr`), so a compiled step traces the same kernel call every step.
  */
 export function fusedAdam(
   param: Tensor,
@@ -44,10 +44,10 @@ export function fusedAdam(
   if (!hasFusedUpdate('adamUpdate')) return undefined;
   // Contexts without a step-count tensor (custom ones) pass the host t.
   const step = ctx.stepCount ?? scalar(ctx.step, 'int32');
-  const inputs = [param, grad, state.expAvg, state.expAvgSq, step, ...(h.amsgrad ? [state.maxExpAvgSq] : [])];
+  const lr = ctx.lr ?? scalar(h.lr);
+  const inputs = [param, grad, state.expAvg, state.expAvgSq, step, ...(h.amsgrad ? [state.maxExpAvgSq] : []), lr];
   const [beta1, beta2] = h.betas;
   const out = runFusedUpdate('adamUpdate', inputs, {
-    lr: h.lr,
     beta1,
     beta2,
     eps: h.eps,
@@ -84,9 +84,9 @@ export class Adam extends GradientOptimizer<AdamHyper> {
     validateAdam('Adam', h);
   }
 
-  protected transform(h: AdamHyper): GradientTransformation {
+  protected transform(h: AdamHyper, lr: Tensor): GradientTransformation {
     const [beta1, beta2] = h.betas;
-    return chain(addWeightDecay(h.weightDecay), scaleByAdam({ beta1, beta2, ...h }), scaleByLearningRate(h.lr));
+    return chain(addWeightDecay(h.weightDecay), scaleByAdam({ beta1, beta2, ...h }), scaleByLearningRate(lr));
   }
 
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {

@@ -1,4 +1,5 @@
 /** Adamax: Adam with the infinity norm in place of the second moment. */
+import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation } from '../transform.js';
@@ -33,8 +34,8 @@ export class Adamax extends GradientOptimizer<AdamaxHyper> {
     checkNonNegative('Adamax', 'weightDecay', h.weightDecay);
   }
 
-  protected transform(h: AdamaxHyper): GradientTransformation {
+  protected transform(h: AdamaxHyper, lr: Tensor): GradientTransformation {
     const [beta1, beta2] = h.betas;
-    return chain(addWeightDecay(h.weightDecay), scaleByAdamax({ beta1, beta2, eps: h.eps }), scaleByLearningRate(h.lr));
+    return chain(addWeightDecay(h.weightDecay), scaleByAdamax({ beta1, beta2, eps: h.eps }), scaleByLearningRate(lr));
   }
 }

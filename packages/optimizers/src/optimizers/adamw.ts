@@ -31,9 +31,9 @@ export class AdamW extends GradientOptimizer<AdamHyper> {
     validateAdam('AdamW', h);
   }
 
-  protected transform(h: AdamHyper): GradientTransformation {
+  protected transform(h: AdamHyper, lr: Tensor): GradientTransformation {
     const [beta1, beta2] = h.betas;
-    return chain(scaleByAdam({ beta1, beta2, ...h }), addDecayedWeights(h.weightDecay), scaleByLearningRate(h.lr));
+    return chain(scaleByAdam({ beta1, beta2, ...h }), addDecayedWeights(h.weightDecay), scaleByLearningRate(lr));
   }
 
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {

@@ -1,4 +1,5 @@
 /** NAdam: Adam with Nesterov momentum and Dozat's momentum schedule. */
+import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation } from '../transform.js';
@@ -46,8 +47,8 @@ export class NAdam extends GradientOptimizer<NAdamHyper> {
     checkNonNegative('NAdam', 'momentumDecay', h.momentumDecay);
   }
 
-  protected transform(h: NAdamHyper): GradientTransformation {
+  protected transform(h: NAdamHyper, lr: Tensor): GradientTransformation {
     const [beta1, beta2] = h.betas;
-    return chain(addWeightDecay(h.weightDecay), scaleByNadam({ beta1, beta2, ...h }), scaleByLearningRate(h.lr));
+    return chain(addWeightDecay(h.weightDecay), scaleByNadam({ beta1, beta2, ...h }), scaleByLearningRate(lr));
   }
 }

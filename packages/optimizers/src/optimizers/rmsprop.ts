@@ -1,5 +1,5 @@
 /** RMSProp: a decaying average of squared gradients, optionally centered, optionally with momentum. */
-import type { RmspropUpdateAttrs, Tensor } from '@backprop/core';
+import { type RmspropUpdateAttrs, scalar, type Tensor } from '@backprop/core';
 import { runFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
@@ -27,6 +27,7 @@ export function fusedRmsprop(
   grad: Tensor,
   state: TransformState,
   attrs: RmspropUpdateAttrs,
+  lr: Tensor,
   squareKey = 'squareAvg',
 ): { param: Tensor; state: TransformState } | undefined {
   const { centered, momentum } = attrs;
@@ -36,6 +37,7 @@ export function fusedRmsprop(
     state[squareKey],
     ...(centered ? [state.gradAvg] : []),
     ...(momentum > 0 ? [state.momentumBuffer] : []),
+    lr,
   ];
   const out = runFusedUpdate('rmspropUpdate', inputs, attrs);
   if (!out) return undefined;
@@ -76,13 +78,13 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
     checkNonNegative('RMSprop', 'momentum', h.momentum);
   }
 
-  protected transform(h: RMSpropHyper): GradientTransformation {
-    return chain(addWeightDecay(h.weightDecay), scaleByRms(h), scaleByLearningRate(h.lr));
+  protected transform(h: RMSpropHyper, lr: Tensor): GradientTransformation {
+    return chain(addWeightDecay(h.weightDecay), scaleByRms(h), scaleByLearningRate(lr));
   }
 
-  protected override fused(param: Tensor, grad: Tensor, state: TransformState, _ctx: UpdateContext, h: RMSpropHyper) {
-    const { lr, alpha, eps, weightDecay, momentum, centered } = h;
-    const attrs = { lr, decay: alpha, scale: 1 - alpha, eps, weightDecay, momentum, centered };
-    return fusedRmsprop(param, grad, state, attrs);
+  protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: RMSpropHyper) {
+    const { alpha, eps, weightDecay, momentum, centered } = h;
+    const attrs = { decay: alpha, scale: 1 - alpha, eps, weightDecay, momentum, centered };
+    return fusedRmsprop(param, grad, state, attrs, ctx.lr ?? scalar(h.lr));
   }
 }

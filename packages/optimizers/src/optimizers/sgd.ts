@@ -4,6 +4,7 @@ import {
   keep,
   mul,
   type Parameter,
+  scalar,
   stopGradient,
   type Tensor,
   tidy,
@@ -68,24 +69,24 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     }
   }
 
-  protected transform(h: SGDHyper): GradientTransformation {
-    if (h.form === 'lecture') return chain(addWeightDecay(h.weightDecay), lectureMomentum(h.momentum), scale(h.lr));
+  protected transform(h: SGDHyper, lr: Tensor): GradientTransformation {
+    if (h.form === 'lecture') return chain(addWeightDecay(h.weightDecay), lectureMomentum(h.momentum), scale(lr));
     const momentum = h.momentum > 0 ? [traceMomentum(h)] : [];
-    return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(h.lr));
+    return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(lr));
   }
 
   protected override fused(
     param: Tensor,
     grad: Tensor,
     state: TransformState,
-    _ctx: UpdateContext,
+    ctx: UpdateContext,
     h: SGDHyper,
   ): { param: Tensor; state: TransformState } | undefined {
     if (h.form !== 'pytorch') return undefined;
     const buf = state.momentumBuffer;
-    const inputs = h.momentum > 0 && buf ? [param, grad, buf] : [param, grad];
+    const lr = ctx.lr ?? scalar(h.lr);
+    const inputs = h.momentum > 0 && buf ? [param, grad, buf, lr] : [param, grad, lr];
     const attrs = {
-      lr: h.lr,
       momentum: h.momentum,
       dampening: h.dampening,
       nesterov: h.nesterov,

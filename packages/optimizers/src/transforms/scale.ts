@@ -1,16 +1,20 @@
 /** Scaling transformations: by a constant, and by the negated learning rate (the descent step). */
-import { mul } from '@backprop/core';
+import { mul, neg, type Tensor } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
 
-/** u ← c·u (c may depend on the step t). */
-export function scale(factor: number | ((step: number) => number)): GradientTransformation {
-  return stateless((u, { step }) => mul(u, typeof factor === 'number' ? factor : factor(step)));
+/** u ← c·u (c a number, a scalar tensor such as a learning rate read on the backend, or a function of the step t). */
+export function scale(factor: number | Tensor | ((step: number) => number)): GradientTransformation {
+  return stateless((u, { step }) => mul(u, typeof factor === 'function' ? factor(step) : factor));
 }
 
 /**
  * u ← −γ·u, the descent step; the last transform of every optimizer so that θ ← θ + u is
- * θ ← θ − γ·(direction). γ may depend on the step t (AdaGrad's lr decay).
+ * θ ← θ − γ·(direction). γ may be a scalar tensor (the optimizers pass each group's rate as one,
+ * so a compiled step reads it as an input) or depend on the step t (AdaGrad's lr decay).
  */
-export function scaleByLearningRate(lr: number | ((step: number) => number)): GradientTransformation {
-  return scale(typeof lr === 'number' ? -lr : (t) => -lr(t));
+export function scaleByLearningRate(lr: number | Tensor | ((step: number) => number)): GradientTransformation {
+  if (typeof lr === 'function') return scale((t) => -lr(t));
+  if (typeof lr === 'number') return scale(-lr);
+  // −γ exactly (negation is exact), so u·(−γ) equals the host form bit for bit.
+  return stateless((u) => mul(u, neg(lr)));
 }
