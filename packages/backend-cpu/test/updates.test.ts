@@ -47,7 +47,15 @@ describe('adamUpdate', () => {
         ...attrs,
       };
       const vMax0 = [0.002, 0.001, 0.01, 0.5, 0.1];
-      const inputs = [t(theta), t(grad), t(m0), t(v0), t([step], [], 'int32'), ...(a.amsgrad ? [t(vMax0)] : []), t([lr], [])];
+      const inputs = [
+        t(theta),
+        t(grad),
+        t(m0),
+        t(v0),
+        t([step], [], 'int32'),
+        ...(a.amsgrad ? [t(vMax0)] : []),
+        t([lr], []),
+      ];
       const out = runUpdate('adamUpdate', inputs, a, a.amsgrad ? 4 : 3);
       const bc1 = 1 - a.beta1 ** step;
       const bc2 = 1 - a.beta2 ** step;

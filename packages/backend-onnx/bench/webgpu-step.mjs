@@ -30,10 +30,10 @@ async function stepper(gpuOutputs) {
   const x = bp.keep(bp.randomUniform([batch, 784]));
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([batch]), 10), 'int32'));
   const step = bp.trainStep(model, {
-  loss: bp.losses.softmaxCrossEntropy,
-  optimizer: new Adam({ lr: 1e-3 }),
-  compile: true,
-});
+    loss: bp.losses.softmaxCrossEntropy,
+    optimizer: new Adam({ lr: 1e-3 }),
+    compile: true,
+  });
   const run = async () => {
     await bp.setBackend(backend);
     await step(x, y);

@@ -98,7 +98,10 @@ async function run(
   const out = {
     compiled: history.compiled,
     history: history.epochs,
-    state: await stateOf(model), lrs: optimizer.paramGroups.map((g) => g.lr), saved };
+    state: await stateOf(model),
+    lrs: optimizer.paramGroups.map((g) => g.lr),
+    saved,
+  };
   model.dispose();
   optimizer.dispose();
   return out;
@@ -142,7 +145,12 @@ describe.each(backends)('training state on %s', (_name, make) => {
     const before = await stateOf(model);
     const other = new SGD({ lr: 0.1 });
     await expect(
-      bp.fit(model, data, { loss: bp.losses.softmaxCrossEntropy, optimizer: other, verbose: false, resume: saved[0].bytes }),
+      bp.fit(model, data, {
+        loss: bp.losses.softmaxCrossEntropy,
+        optimizer: other,
+        verbose: false,
+        resume: saved[0].bytes,
+      }),
     ).rejects.toThrow(bp.CheckpointError);
     expect(await stateOf(model)).toEqual(before);
     expect(other.getState().slots.size).toBe(0);
@@ -151,7 +159,12 @@ describe.each(backends)('training state on %s', (_name, make) => {
 
   for (const compile of [false, 'auto', true] as const) {
     it(`a non-finite step throws and leaves every weight, buffer and slot as it was (compile: ${compile})`, async () => {
-      const model = bp.nn.sequential(bp.nn.dense(4, 8, { seed: 1 }), batchNorm1d(8), bp.nn.tanh(), bp.nn.dense(8, 3, { seed: 2 }));
+      const model = bp.nn.sequential(
+        bp.nn.dense(4, 8, { seed: 1 }),
+        batchNorm1d(8),
+        bp.nn.tanh(),
+        bp.nn.dense(8, 3, { seed: 2 }),
+      );
       const optimizer = new Adam({ lr: 1e38 });
       let last: (readonly [string, number[]])[] = [];
       const err = await bp
@@ -204,7 +217,9 @@ describe.each(backends)('training state on %s', (_name, make) => {
     });
     expect(h.compiled).toBe(true);
     expect(await weightsOf(model.parameters().slice(2))).toEqual(frozen);
-    expect(await weightsOf(model.parameters().slice(0, 1))).not.toEqual(await weightsOf(build().parameters().slice(0, 1)));
+    expect(await weightsOf(model.parameters().slice(0, 1))).not.toEqual(
+      await weightsOf(build().parameters().slice(0, 1)),
+    );
     model.dispose();
     optimizer.dispose();
   });

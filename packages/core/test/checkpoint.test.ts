@@ -4,16 +4,12 @@ import {
   bernoulli,
   checkpoint,
   fit,
-  keep,
   losses,
   manualSeed,
   mul,
   nn,
-  type Optimizer,
-  type Parameter,
   scalar,
   type Tensor,
-  tidy,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Momentum } from './optimizers.js';

@@ -1,14 +1,5 @@
 /** compile(fn): traced graphs replayed on backends without a graph compiler give exactly the eager results. */
-import {
-  type ArrayDataset,
-  compile,
-  fit,
-  losses,
-  memory,
-  nn,
-  type Tensor,
-  tensor,
-} from '@backprop/core';
+import { type ArrayDataset, compile, fit, losses, memory, nn, type Tensor, tensor } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';

@@ -7,10 +7,7 @@ import {
   memory,
   NonFiniteLossError,
   nn,
-  type Optimizer,
-  type Parameter,
   predict,
-  type Tensor,
   ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -145,7 +142,9 @@ describe('fit', () => {
           epochs: 3,
           verbose: false,
           compile,
-          callbacks: [{ onBatchEnd: () => void after.push([...model.weight.value.dataSync(), ...model.bias!.value.dataSync()]) }],
+          callbacks: [
+            { onBatchEnd: () => void after.push([...model.weight.value.dataSync(), ...model.bias!.value.dataSync()]) },
+          ],
         },
       ).catch((e) => e);
       expect(err).toBeInstanceOf(NonFiniteLossError);

@@ -64,12 +64,16 @@ describe('checkpoints', () => {
   it('restores model weights and optimizer state', async () => {
     const a = nn.sequential(nn.dense(3, 2, { seed: 1 }));
     const opt = new Momentum(0.1);
-    await fit(a, { x: new Float32Array(6).fill(1), xShape: [2, 3], y: new Float32Array(4), yShape: [2, 2] }, {
-      loss: losses.mse,
-      optimizer: opt,
-      batchSize: 1,
-      verbose: false,
-    });
+    await fit(
+      a,
+      { x: new Float32Array(6).fill(1), xShape: [2, 3], y: new Float32Array(4), yShape: [2, 2] },
+      {
+        loss: losses.mse,
+        optimizer: opt,
+        batchSize: 1,
+        verbose: false,
+      },
+    );
     const bytes = await saveCheckpoint(a, opt, { epoch: '4' });
     const b = nn.sequential(nn.dense(3, 2, { seed: 2 }));
     const opt2 = new Momentum(0.5);

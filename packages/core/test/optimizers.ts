@@ -51,10 +51,14 @@ export class Momentum implements Optimizer {
     for (const [k, s] of state.slots) {
       const names = Object.keys(s.tensors);
       if (names.length !== 1 || names[0] !== 'velocity')
-        throw new ValueError(`Momentum.setState: the slot of ${k} must hold exactly a velocity, got ${JSON.stringify(names)}`);
+        throw new ValueError(
+          `Momentum.setState: the slot of ${k} must hold exactly a velocity, got ${JSON.stringify(names)}`,
+        );
     }
     const own = (t: Tensor) => keep(stopGradient(t));
-    const next = [...state.slots].map(([k, s]) => [k, { step: own(s.step), tensors: { velocity: own(s.tensors.velocity) } }] as const);
+    const next = [...state.slots].map(
+      ([k, s]) => [k, { step: own(s.step), tensors: { velocity: own(s.tensors.velocity) } }] as const,
+    );
     this.dispose();
     for (const [k, s] of next) this.slots.set(k, s);
     this.lr = state.groups[0].lr as number;

@@ -85,7 +85,11 @@ function checkInputs(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs)
   inputs.forEach((t, i) => {
     const step = name === 'adamUpdate' && i === 4;
     const lr = i === inputs.length - 1;
-    const [dtype, wantShape] = step ? (['int32', []] as const) : lr ? (['float32', []] as const) : (['float32', shape] as const);
+    const [dtype, wantShape] = step
+      ? (['int32', []] as const)
+      : lr
+        ? (['float32', []] as const)
+        : (['float32', shape] as const);
     if (t.dtype !== dtype) throw new DTypeError(`${op}: input ${i} must be ${dtype}, got ${t.dtype}`);
     if (!shapesEqual(t.shape, wantShape))
       throw new ShapeError(`${op}: input ${i} must have shape ${formatShape(wantShape)}, got ${formatShape(t.shape)}`);

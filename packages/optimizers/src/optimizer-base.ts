@@ -2,8 +2,8 @@
 import {
   add,
   cast,
-  dispose,
   DTypeError,
+  dispose,
   formatShape,
   type Hyperparameters,
   type HyperValue,
@@ -12,8 +12,8 @@ import {
   type OptimizerState,
   type Parameter,
   ShapeError,
-  scalar,
   type SlotState,
+  scalar,
   shapesEqual,
   stopGradient,
   type Tensor,
@@ -210,7 +210,11 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
         throw new ValueError(`${this.name}.getState: two parameters are named "${p.name}"; names must be unique`);
       slots.set(p.name, { step: s.step, tensors: s.state });
     }
-    return { groups: this.paramGroups.map(hyperOf), slots, lrTensors: this.paramGroups.map((_, i) => this.#lrTensor(i)) };
+    return {
+      groups: this.paramGroups.map(hyperOf),
+      slots,
+      lrTensors: this.paramGroups.map((_, i) => this.#lrTensor(i)),
+    };
   }
 
   /** Group `i`'s learning rate as a kept float32 scalar, reused while the rate is unchanged. */
@@ -242,10 +246,13 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       for (const [k, v] of Object.entries(own)) {
         if (!(k in g)) throw new ValueError(`${op}: group ${i} has no ${k}`);
         if (!sameKind(v, g[k]))
-          throw new ValueError(`${op}: group ${i}'s ${k} must be a ${typeof v} like ${JSON.stringify(v)}, got ${JSON.stringify(g[k])}`);
+          throw new ValueError(
+            `${op}: group ${i}'s ${k} must be a ${typeof v} like ${JSON.stringify(v)}, got ${JSON.stringify(g[k])}`,
+          );
       }
       const extra = Object.keys(g).filter((k) => !(k in own));
-      if (extra.length > 0) throw new ValueError(`${op}: group ${i} has unknown hyperparameters ${JSON.stringify(extra)}`);
+      if (extra.length > 0)
+        throw new ValueError(`${op}: group ${i} has unknown hyperparameters ${JSON.stringify(extra)}`);
       const merged = { ...this.paramGroups[i], ...g } as ParamGroup<H>;
       this.validate(merged);
       return merged;
@@ -254,7 +261,9 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       if (!slot || typeof slot !== 'object') throw new ValueError(`${op}: the slot of "${name}" is not a record`);
       slot.step.assertLive(`${op} (step count of ${name})`);
       if (slot.step.dtype !== 'int32' || slot.step.size !== 1)
-        throw new DTypeError(`${op}: the step count of ${name} must be an int32 scalar, got ${slot.step.dtype}${formatShape(slot.step.shape)}`);
+        throw new DTypeError(
+          `${op}: the step count of ${name} must be an int32 scalar, got ${slot.step.dtype}${formatShape(slot.step.shape)}`,
+        );
       for (const [k, t] of Object.entries(slot.tensors) as [string, Tensor][]) {
         t.assertLive(`${op} (state ${k} of ${name})`);
         if (t.dtype !== 'float32') throw new DTypeError(`${op}: state ${k} of ${name} must be float32, got ${t.dtype}`);
@@ -264,7 +273,10 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     const slots = new Map<string, Slot>();
     for (const [name, slot] of state.slots) {
       const tensors = Object.fromEntries(Object.entries(slot.tensors).map(([k, t]) => [k, view(t as Tensor)]));
-      slots.set(name, new SlotImpl(keep(slot.step.rank === 0 ? stopGradient(slot.step) : slot.step.reshape([])), undefined, tensors));
+      slots.set(
+        name,
+        new SlotImpl(keep(slot.step.rank === 0 ? stopGradient(slot.step) : slot.step.reshape([])), undefined, tensors),
+      );
     }
     this.#freeSlots();
     this.#loaded = slots;

@@ -73,7 +73,11 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
     Adagrad: () => new Adagrad({ lr: 0.1 }),
     Adadelta: () => new Adadelta({ lr: 1 }),
     'SGD, two groups with their own lr and decay': () =>
-      new SGD({ lr: 0.1, momentum: 0.9, groups: [{ match: (p) => p.name.endsWith('bias'), lr: 0.3, weightDecay: 0.05 }] }),
+      new SGD({
+        lr: 0.1,
+        momentum: 0.9,
+        groups: [{ match: (p) => p.name.endsWith('bias'), lr: 0.3, weightDecay: 0.05 }],
+      }),
   };
   for (const [name, make] of Object.entries(makers)) {
     it(`${name}: reaches mode 'graph' and equals the eager run bit for bit`, async () => {

@@ -164,7 +164,10 @@ describe('state save and load', () => {
         slots: new Map(
           [...state.slots].map(([k, v]) => [
             k,
-            { step: copy(v.step), tensors: Object.fromEntries(Object.entries(v.tensors).map(([n, t]) => [n, copy(t)])) },
+            {
+              step: copy(v.step),
+              tensors: Object.fromEntries(Object.entries(v.tensors).map(([n, t]) => [n, copy(t)])),
+            },
           ]),
         ),
       };
@@ -188,13 +191,20 @@ describe('state save and load', () => {
     opt.step([p], [tensor([1])]);
     const before = snapshot(opt);
     const { groups } = opt.getState();
-    const slot = (step: Tensor, expAvg: Tensor) => ({ groups, slots: new Map([['w', { step, tensors: { expAvg, expAvgSq: tensor([1]) } }]]) });
+    const slot = (step: Tensor, expAvg: Tensor) => ({
+      groups,
+      slots: new Map([['w', { step, tensors: { expAvg, expAvgSq: tensor([1]) } }]]),
+    });
     expect(() => opt.setState({ groups: [], slots: new Map() })).toThrow(/expected 1 groups/);
     expect(() => opt.setState({ groups: [{ ...groups[0], lr: -1 }], slots: new Map() })).toThrow(ValueError);
     expect(() => opt.setState({ groups: [{ ...groups[0], betas: [0.9] }], slots: new Map() })).toThrow(/betas/);
-    expect(() => opt.setState({ groups: [{ ...groups[0], typo: 1 }], slots: new Map() })).toThrow(/unknown hyperparameters/);
+    expect(() => opt.setState({ groups: [{ ...groups[0], typo: 1 }], slots: new Map() })).toThrow(
+      /unknown hyperparameters/,
+    );
     expect(() => opt.setState(slot(tensor([1]), tensor([1])))).toThrow(/step count of w must be an int32 scalar/);
-    expect(() => opt.setState(slot(scalar(1, 'int32'), tensor([1], [1], 'int32')))).toThrow(/expAvg of w must be float32/);
+    expect(() => opt.setState(slot(scalar(1, 'int32'), tensor([1], [1], 'int32')))).toThrow(
+      /expAvg of w must be float32/,
+    );
     expect(snapshot(opt)).toEqual(before);
   });
 });

@@ -44,7 +44,10 @@ const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
   const lrD = b.op('Cast', [lr], { to: { i: 11 } });
   const theta =
     decoupled && weightDecay !== 0
-      ? b.op('Mul', [p.name, b.op('Cast', [b.op('Sub', [b.double(1), b.op('Mul', [lrD, b.double(weightDecay)])])], FLOAT)])
+      ? b.op('Mul', [
+          p.name,
+          b.op('Cast', [b.op('Sub', [b.double(1), b.op('Mul', [lrD, b.double(weightDecay)])])], FLOAT),
+        ])
       : p.name;
   let step: string;
   if (epsPlacement === 'outside') {

@@ -24,7 +24,16 @@ export const adamUpdate =
     // ln β, clamped so β = 0 gives exp(t·ln β) = 0 without an infinity in the shader.
     const lnBeta = (b: number) => Math.max(Math.log(b), -80);
     // γ is the last input (read by every invocation); p(0) is unused, p(5) is AdamW's decoupled λ.
-    const params = [0, beta1, beta2, eps, decoupled ? 0 : weightDecay, decoupled ? weightDecay : 0, lnBeta(beta1), lnBeta(beta2)];
+    const params = [
+      0,
+      beta1,
+      beta2,
+      eps,
+      decoupled ? 0 : weightDecay,
+      decoupled ? weightDecay : 0,
+      lnBeta(beta1),
+      lnBeta(beta2),
+    ];
     const state = inputs.slice(0, amsgrad ? 6 : 5);
     const denom = epsPlacement === 'outside' ? 'sqrt(vBar) / sqrt(bc2) + p(3u)' : 'sqrt(vBar / bc2 + p(3u))';
     const body = `  let lr = in${state.length}[0];

@@ -9,7 +9,6 @@ import {
   nn,
   randomUniform,
   setBackend,
-  type Tensor,
   tensor,
   tidy,
   trainStep,

@@ -152,7 +152,10 @@ export const compileCases: ConformanceCase[] = [
       assert(compiled.mode === 'graph', `compile/state-roundtrip: ran as '${compiled.mode}' (${compiled.reason})`);
       assertClose('compile/state-roundtrip: optimizer state (t, m, v)', compiled.state, eager.state, TOL);
       assert(compiled.state[0] === 7, `compile/state-roundtrip: step count t should be 7, got ${compiled.state[0]}`);
-      assert(compiled.state.length === eager.state.length && eager.state.length > 0, 'compile/state-roundtrip: no state');
+      assert(
+        compiled.state.length === eager.state.length && eager.state.length > 0,
+        'compile/state-roundtrip: no state',
+      );
     },
     timeout: 30_000,
   },

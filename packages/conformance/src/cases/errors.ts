@@ -88,9 +88,21 @@ const ERRORS: [string, () => unknown, Ctor, string | RegExp][] = [
  * synchronously (a backend that reads only asynchronously skips the check, as documented).
  */
 const INDEX_ERRORS: [string, () => unknown, string | RegExp][] = [
-  ['index/gather', () => core.gather(core.ones([5]), core.tensor(Int32Array.from([0, 4, 5]))), /^gather: index 5 at position 2 is out of range \[0, 5\)/],
-  ['index/gather-negative', () => core.gather(core.ones([5]), core.tensor(Int32Array.from([-1]))), /^gather: index -1 at position 0/],
-  ['index/oneHot', () => core.oneHot(core.tensor(Int32Array.from([2, 0, 5])), 3), /^oneHot: index 5 at position 2 is out of range \[0, 3\)/],
+  [
+    'index/gather',
+    () => core.gather(core.ones([5]), core.tensor(Int32Array.from([0, 4, 5]))),
+    /^gather: index 5 at position 2 is out of range \[0, 5\)/,
+  ],
+  [
+    'index/gather-negative',
+    () => core.gather(core.ones([5]), core.tensor(Int32Array.from([-1]))),
+    /^gather: index -1 at position 0/,
+  ],
+  [
+    'index/oneHot',
+    () => core.oneHot(core.tensor(Int32Array.from([2, 0, 5])), 3),
+    /^oneHot: index 5 at position 2 is out of range \[0, 3\)/,
+  ],
   [
     'index/softmaxCrossEntropy-label',
     () => core.losses.softmaxCrossEntropy(core.ones([2, 3]), core.tensor(Int32Array.from([0, 7]))),

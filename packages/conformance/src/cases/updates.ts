@@ -29,8 +29,10 @@ async function directMulti(
   const shape = [(inputs[0] as number[]).length];
   // A number is an int32 scalar (Adam's step), { lr } the float32 scalar learning rate, an array a tensor.
   const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
-    if (typeof v === 'number') return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
-    if (!Array.isArray(v)) return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
+    if (typeof v === 'number')
+      return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
+    if (!Array.isArray(v))
+      return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
     return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
   });
   try {

@@ -45,7 +45,10 @@ export class SuiteAdam implements Optimizer {
       const bc1 = core.sub(1, core.pow(core.scalar(beta1), t));
       const bc2 = core.sqrt(core.sub(1, core.pow(core.scalar(beta2), t)));
       const m = core.add(core.mul(old?.tensors.expAvg ?? core.zerosLike(g), beta1), core.mul(g, 1 - beta1));
-      const v = core.add(core.mul(old?.tensors.expAvgSq ?? core.zerosLike(g), beta2), core.mul(core.mul(g, g), 1 - beta2));
+      const v = core.add(
+        core.mul(old?.tensors.expAvgSq ?? core.zerosLike(g), beta2),
+        core.mul(core.mul(g, g), 1 - beta2),
+      );
       const update = core.div(core.mul(m, core.div(lr, bc1)), core.add(core.div(core.sqrt(v), bc2), eps));
       p.assign(core.sub(p.value, update));
       next.set(p.name, { step, tensors: { expAvg: m, expAvgSq: v } });
@@ -60,7 +63,11 @@ export class SuiteAdam implements Optimizer {
   setState(state: OptimizerState): void {
     const own = (t: Tensor) => core.keep(core.stopGradient(t));
     const slots = [...state.slots].map(
-      ([k, s]) => [k, { step: own(s.step), tensors: { expAvg: own(s.tensors.expAvg), expAvgSq: own(s.tensors.expAvgSq) } }] as const,
+      ([k, s]) =>
+        [
+          k,
+          { step: own(s.step), tensors: { expAvg: own(s.tensors.expAvg), expAvgSq: own(s.tensors.expAvgSq) } },
+        ] as const,
     );
     this.dispose();
     for (const [k, s] of slots) this.#slots.set(k, s);

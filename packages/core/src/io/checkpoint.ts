@@ -15,7 +15,7 @@ import { defaultGenerator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js';
-import type { HyperValue, Hyperparameters, Optimizer, SlotState } from '../train/optimizer.js';
+import type { Hyperparameters, HyperValue, Optimizer, SlotState } from '../train/optimizer.js';
 import { type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
 import { parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
 import { parseState, stringifyState } from './state-json.js';
@@ -53,13 +53,17 @@ interface SavedState {
 }
 
 /** Serializes `state` (and string `metadata` of your own) into checkpoint bytes. */
-export async function encodeCheckpoint(state: TrainingState, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+export async function encodeCheckpoint(
+  state: TrainingState,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
   for (const k of Object.keys(metadata))
     if (k === 'format' || k.startsWith('backprop.'))
       throw new ValueError(`saveCheckpoint: metadata key "${k}" is reserved; use another name`);
   const tensors = new Map<string, Tensor>();
   const put = (name: string, t: Tensor) => {
-    if (tensors.has(name)) throw new ValueError(`saveCheckpoint: two tensors would be named "${name}"; rename a parameter`);
+    if (tensors.has(name))
+      throw new ValueError(`saveCheckpoint: two tensors would be named "${name}"; rename a parameter`);
     tensors.set(name, t);
   };
   for (const [k, v] of state.model.stateDict()) put(`model.${k}`, v);
@@ -69,7 +73,8 @@ export async function encodeCheckpoint(state: TrainingState, metadata: Record<st
     const slots: Record<string, string[]> = {};
     for (const [name, slot] of s.slots) {
       const keys = Object.keys(slot.tensors).sort();
-      if (keys.includes('step')) throw new ValueError(`saveCheckpoint: optimizer state of ${name} has a tensor named "step"`);
+      if (keys.includes('step'))
+        throw new ValueError(`saveCheckpoint: optimizer state of ${name} has a tensor named "step"`);
       slots[name] = keys;
       put(`optimizer.${name}.step`, slot.step);
       for (const k of keys) put(`optimizer.${name}.${k}`, slot.tensors[k]);
@@ -98,7 +103,11 @@ export async function encodeCheckpoint(state: TrainingState, metadata: Record<st
 }
 
 const fail = (entry: string, rule: string, what: string, got: unknown): never => {
-  throw new CheckpointError(entry, rule, `loadCheckpoint: ${entry}: ${what}, got ${JSON.stringify(got) ?? String(got)}`);
+  throw new CheckpointError(
+    entry,
+    rule,
+    `loadCheckpoint: ${entry}: ${what}, got ${JSON.stringify(got) ?? String(got)}`,
+  );
 };
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -139,7 +148,13 @@ function checkGroups(optimizer: Optimizer, v: unknown): Hyperparameters[] {
     const want = current[i];
     const rec = checkKeys(entry, g, Object.keys(want));
     for (const [k, value] of Object.entries(rec))
-      if (!sameKind(want[k], value)) fail(`${entry}.${k}`, 'hyperparameter', `expected a finite ${typeof want[k]} like ${JSON.stringify(want[k])}`, value);
+      if (!sameKind(want[k], value))
+        fail(
+          `${entry}.${k}`,
+          'hyperparameter',
+          `expected a finite ${typeof want[k]} like ${JSON.stringify(want[k])}`,
+          value,
+        );
     if ((rec.lr as number) < 0) fail(`${entry}.lr`, 'hyperparameter', 'the learning rate must be ≥ 0', rec.lr);
     return rec as Hyperparameters;
   });
@@ -171,28 +186,59 @@ interface Plan {
 function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOptions, wholeRun: boolean): Plan {
   const { entries, metadata } = parseSafetensors(bytes, options);
   if (metadata.format !== CHECKPOINT_FORMAT)
-    fail('format', 'format', `expected a checkpoint of format "${CHECKPOINT_FORMAT}" (saveCheckpoint / TrainingState.save)`, metadata.format ?? null);
+    fail(
+      'format',
+      'format',
+      `expected a checkpoint of format "${CHECKPOINT_FORMAT}" (saveCheckpoint / TrainingState.save)`,
+      metadata.format ?? null,
+    );
   let raw: unknown;
   try {
     raw = parseState(metadata[STATE_KEY] ?? '');
   } catch (e) {
-    fail(STATE_KEY, 'state', `the training state is not valid JSON (${(e as Error).message})`, (metadata[STATE_KEY] ?? '').slice(0, 40));
+    fail(
+      STATE_KEY,
+      'state',
+      `the training state is not valid JSON (${(e as Error).message})`,
+      (metadata[STATE_KEY] ?? '').slice(0, 40),
+    );
   }
-  const body = checkKeys(STATE_KEY, raw, ['version', 'position', 'progress', 'history', 'generators', 'optimizer', 'callbacks']);
+  const body = checkKeys(STATE_KEY, raw, [
+    'version',
+    'position',
+    'progress',
+    'history',
+    'generators',
+    'optimizer',
+    'callbacks',
+  ]);
   if (body.version !== 2) fail(`${STATE_KEY}.version`, 'state', 'expected version 2', body.version);
   const position = checkKeys('position', body.position, ['epoch', 'batch']);
-  if (!isCount(position.epoch) || !isCount(position.batch)) fail('position', 'position', 'epoch and batch must be integers ≥ 0', position);
+  if (!isCount(position.epoch) || !isCount(position.batch))
+    fail('position', 'position', 'epoch and batch must be integers ≥ 0', position);
   const progress = checkKeys('progress', body.progress, ['seen', 'lossSum', 'metricSums']);
-  if (!isCount(progress.seen) || typeof progress.lossSum !== 'number' || !Array.isArray(progress.metricSums) || !progress.metricSums.every((x) => typeof x === 'number'))
+  if (
+    !isCount(progress.seen) ||
+    typeof progress.lossSum !== 'number' ||
+    !Array.isArray(progress.metricSums) ||
+    !progress.metricSums.every((x) => typeof x === 'number')
+  )
     fail('progress', 'progress', 'expected { seen: integer ≥ 0, lossSum: number, metricSums: number[] }', progress);
   if (!Array.isArray(body.history)) fail('history', 'state', 'expected an array of epoch logs', body.history);
   (body.history as unknown[]).forEach((h, i) => checkLogs(`history.${i}`, h));
   const gens = checkKeys('generators', body.generators, ['global', 'modules']);
   checkGenerator('generators.global', gens.global);
-  const modules = isRecord(gens.modules) ? gens.modules : fail('generators.modules', 'generator', 'expected an object', gens.modules);
+  const modules = isRecord(gens.modules)
+    ? gens.modules
+    : fail('generators.modules', 'generator', 'expected an object', gens.modules);
   const paths = state.model.namedGenerators().map(([k]) => k);
   if (!sameNames(Object.keys(modules), paths))
-    fail('generators.modules', 'generator', `expected the model's generators [${paths.join(', ')}]`, Object.keys(modules));
+    fail(
+      'generators.modules',
+      'generator',
+      `expected the model's generators [${paths.join(', ')}]`,
+      Object.keys(modules),
+    );
   for (const p of paths) checkGenerator(`generators.modules.${p}`, modules[p]);
 
   const byName = new Map(entries.map((e) => [e.name, e]));
@@ -205,7 +251,10 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
     return e;
   };
 
-  const model = [...state.model.stateDict()].map(([k, t]): [string, SafetensorsEntry] => [k, take(`model.${k}`, t.dtype, t.shape)]);
+  const model = [...state.model.stateDict()].map(([k, t]): [string, SafetensorsEntry] => [
+    k,
+    take(`model.${k}`, t.dtype, t.shape),
+  ]);
   const shapes = new Map(state.model.namedParameters().map(([k, p]) => [k, p.shape]));
 
   const out: Plan = { model, slots: [], callbacks: [], body: body as unknown as SavedState, metadata: {} };
@@ -213,17 +262,26 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
     const opt = checkKeys('optimizer', body.optimizer, ['groups', 'slots']);
     if (!isRecord(opt.slots)) fail('optimizer.slots', 'state', 'expected an object', opt.slots);
     for (const [name, keys] of Object.entries(opt.slots as Record<string, unknown>)) {
-      const shape = shapes.get(name) ?? fail(`optimizer.${name}`, 'slot', 'state for a parameter the model does not have', name);
-      if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k !== 'step') || new Set(keys).size !== keys.length)
+      const shape =
+        shapes.get(name) ?? fail(`optimizer.${name}`, 'slot', 'state for a parameter the model does not have', name);
+      if (
+        !Array.isArray(keys) ||
+        !keys.every((k) => typeof k === 'string' && k !== 'step') ||
+        new Set(keys).size !== keys.length
+      )
         fail(`optimizer.${name}`, 'slot', 'expected a list of distinct tensor names', keys);
       const step = take(`optimizer.${name}.step`, 'int32', []);
       const t = new DataView(step.data.buffer, step.data.byteOffset, 4).getInt32(0, true);
       if (t < 0) fail(`optimizer.${name}.step`, 'step-count', 'a step count must be ≥ 0', t);
-      const tensors = (keys as string[]).map((k): [string, SafetensorsEntry] => [k, take(`optimizer.${name}.${k}`, 'float32', shape)]);
+      const tensors = (keys as string[]).map((k): [string, SafetensorsEntry] => [
+        k,
+        take(`optimizer.${name}.${k}`, 'float32', shape),
+      ]);
       out.slots.push([name, step, tensors]);
     }
     if (state.optimizer) out.groups = checkGroups(state.optimizer, opt.groups);
-  } else if (state.optimizer) fail('optimizer', 'state', 'the checkpoint holds no optimizer state; load it without an optimizer', null);
+  } else if (state.optimizer)
+    fail('optimizer', 'state', 'the checkpoint holds no optimizer state; load it without an optimizer', null);
 
   if (!Array.isArray(body.callbacks)) fail('callbacks', 'state', 'expected an array', body.callbacks);
   const saved = body.callbacks as unknown[];
@@ -231,19 +289,28 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   // A whole run must be resumed with the same stateful callbacks: a forgotten scheduler would
   // silently train with other learning rates.
   if (wholeRun && saved.length !== stateful.length)
-    fail('callbacks', 'callbacks', `expected the state of ${stateful.length} stateful callbacks (${stateful.map((c) => c.stateName).join(', ')})`, saved.length);
+    fail(
+      'callbacks',
+      'callbacks',
+      `expected the state of ${stateful.length} stateful callbacks (${stateful.map((c) => c.stateName).join(', ')})`,
+      saved.length,
+    );
   saved.forEach((c, i) => {
     const rec = checkKeys(`callbacks.${i}`, c, ['name', 'values', 'tensors']);
     if (wholeRun && rec.name !== (stateful[i].stateName ?? ''))
       fail(`callbacks.${i}`, 'callbacks', `expected the state of "${stateful[i].stateName ?? ''}"`, rec.name);
-    if (!isRecord(rec.values) || !Object.values(rec.values).every((x) => x === null || ['number', 'string', 'boolean'].includes(typeof x)))
+    if (
+      !isRecord(rec.values) ||
+      !Object.values(rec.values).every((x) => x === null || ['number', 'string', 'boolean'].includes(typeof x))
+    )
       fail(`callbacks.${i}.values`, 'state', 'expected an object of numbers, strings, flags or null', rec.values);
     if (!Array.isArray(rec.tensors) || !rec.tensors.every((n) => typeof n === 'string'))
       fail(`callbacks.${i}.tensors`, 'state', 'expected a list of tensor names', rec.tensors);
     const tensors = (rec.tensors as string[]).map((n): [string, SafetensorsEntry] => [n, take(`callbacks.${i}.${n}`)]);
     out.callbacks.push([rec.values as Record<string, StateValue>, tensors]);
   });
-  for (const e of entries) if (!used.has(e.name)) fail(e.name, 'unexpected-entry', 'the checkpoint has a tensor nothing reads', e.name);
+  for (const e of entries)
+    if (!used.has(e.name)) fail(e.name, 'unexpected-entry', 'the checkpoint has a tensor nothing reads', e.name);
   for (const [k, v] of Object.entries(metadata)) if (k !== 'format' && !k.startsWith('backprop.')) out.metadata[k] = v;
   return out;
 }
@@ -269,9 +336,15 @@ export function decodeCheckpointInto(
   try {
     const model = new Map(p.model.map(([k, e]) => [k, make(e)]));
     const slots = new Map<string, SlotState>(
-      p.slots.map(([name, step, ts]) => [name, { step: make(step), tensors: Object.fromEntries(ts.map(([k, e]) => [k, make(e)])) }]),
+      p.slots.map(([name, step, ts]) => [
+        name,
+        { step: make(step), tensors: Object.fromEntries(ts.map(([k, e]) => [k, make(e)])) },
+      ]),
     );
-    const callbacks: CallbackState[] = p.callbacks.map(([values, ts]) => ({ values, tensors: new Map(ts.map(([k, e]) => [k, make(e)])) }));
+    const callbacks: CallbackState[] = p.callbacks.map(([values, ts]) => ({
+      values,
+      tensors: new Map(ts.map(([k, e]) => [k, make(e)])),
+    }));
     const snapshot = state.snapshot();
     try {
       state.model.loadStateDict(model);
@@ -299,7 +372,11 @@ export function decodeCheckpointInto(
 }
 
 /** Serializes `model` (and `optimizer`'s state) into checkpoint bytes; see `TrainingState.save` for a whole run. */
-export function saveCheckpoint(model: Module, optimizer?: Optimizer, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+export function saveCheckpoint(
+  model: Module,
+  optimizer?: Optimizer,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
   return encodeCheckpoint(new TrainingState({ model, optimizer }), metadata);
 }
 

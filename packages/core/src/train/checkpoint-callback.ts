@@ -33,7 +33,8 @@ export interface CheckpointOptions {
 }
 
 const count = (name: string, v: number): number => {
-  if (!Number.isInteger(v) || v < 0) throw new ValueError(`checkpoint: ${name} must be an integer ≥ 0, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new ValueError(`checkpoint: ${name} must be an integer ≥ 0, got ${JSON.stringify(v)}`);
   return v;
 };
 

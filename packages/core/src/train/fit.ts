@@ -155,7 +155,10 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     if (options.resume) {
       state.load(options.resume);
       const { epoch, batch } = state.position;
-      if (state.progress.seen !== Math.min(batch * batchSize, n) || (batch > 0 && state.progress.metricSums.length !== metricFns.length))
+      if (
+        state.progress.seen !== Math.min(batch * batchSize, n) ||
+        (batch > 0 && state.progress.metricSums.length !== metricFns.length)
+      )
         throw new ValueError(
           `fit: the checkpoint stopped at epoch ${epoch + 1} after ${batch} batches and ${state.progress.seen} examples, which does not fit ${n} examples in batches of ${batchSize}; resume with the data and options of the saved run`,
         );

@@ -117,7 +117,10 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
   let compiled: CompiledFunction<Tensor[]> | undefined;
   let hyper = '';
   const current = (): CompiledFunction<Tensor[]> | undefined => {
-    eagerReason = wantCompile && lookAhead() ? 'the optimizer takes the gradient at a look-ahead point (beforeGradient), which a graph cannot hold' : undefined;
+    eagerReason =
+      wantCompile && lookAhead()
+        ? 'the optimizer takes the gradient at a look-ahead point (beforeGradient), which a graph cannot hold'
+        : undefined;
     if (!wantCompile || eagerReason) return undefined;
     // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
     // hands over as tensors (graph inputs): any other change retraces.
@@ -130,7 +133,10 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
   };
 
   const step = (async (x: Tensor, y: Tensor): Promise<StepResult> => {
-    for (const [name, t] of [['x', x], ['y', y]] as const) {
+    for (const [name, t] of [
+      ['x', x],
+      ['y', y],
+    ] as const) {
       if (!(t instanceof Tensor)) throw new ValueError(`trainStep: ${name} must be a Tensor, got ${typeof t}`);
       t.assertLive(`trainStep (${name})`);
     }
@@ -156,7 +162,8 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
       state.restore(before);
       before.dispose();
       const params = model.parameters().filter((p) => p.trainable);
-      const what = bad === 0 ? `the loss (${lossValue})` : `the gradient of ${params[bad - 1]?.name ?? `parameter ${bad - 1}`}`;
+      const what =
+        bad === 0 ? `the loss (${lossValue})` : `the gradient of ${params[bad - 1]?.name ?? `parameter ${bad - 1}`}`;
       throw new NonFiniteLossError(state.position.epoch + 1, state.position.batch + 1, lossValue, what);
     }
     before.dispose();

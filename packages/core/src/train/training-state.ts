@@ -5,9 +5,9 @@
  * its tensors as graph inputs and return them as outputs; checkpoints save and restore exactly it.
  */
 import type { CompiledState } from '../compile/state.js';
-import { decodeCheckpointInto, encodeCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
 import { keep } from '../engine.js';
 import { ValueError } from '../errors.js';
+import { decodeCheckpointInto, encodeCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
@@ -76,7 +76,10 @@ export class TrainingState {
   constructor({ model, optimizer, callbacks = [] }: TrainingStateParts) {
     if (!model || typeof model.stateDict !== 'function')
       throw new ValueError('TrainingState: model must be a Module (nn.sequential(...) or a Module subclass)');
-    if (optimizer !== undefined && (typeof optimizer.getState !== 'function' || typeof optimizer.setState !== 'function'))
+    if (
+      optimizer !== undefined &&
+      (typeof optimizer.getState !== 'function' || typeof optimizer.setState !== 'function')
+    )
       throw new ValueError('TrainingState: the optimizer must implement getState() and setState()');
     this.model = model;
     this.optimizer = optimizer;
@@ -161,7 +164,10 @@ export class TrainingState {
         const taken = values.slice(params.length + buffers.length);
         this.optimizer.setState({ groups: this.optimizer.getState().groups, slots });
         dispose(taken);
-        if (k + rates !== values.length) throw new ValueError(`TrainingState: a compiled step returned ${values.length} state tensors, expected ${k + rates}`);
+        if (k + rates !== values.length)
+          throw new ValueError(
+            `TrainingState: a compiled step returned ${values.length} state tensors, expected ${k + rates}`,
+          );
       },
     };
   }
@@ -184,7 +190,9 @@ export class TrainingState {
     };
     const callbacks = this.statefulCallbacks().map((c) => {
       const s = c.getState?.();
-      return s && { values: { ...s.values }, tensors: s.tensors && new Map([...s.tensors].map(([k, t]) => [k, view(t)])) };
+      return (
+        s && { values: { ...s.values }, tensors: s.tensors && new Map([...s.tensors].map(([k, t]) => [k, view(t)])) }
+      );
     });
     const tensors = (): Tensor[] => [
       ...model.values(),

@@ -75,8 +75,16 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
     getState: () => ({ values: { best, bad, cooling } }),
     setState(state) {
       const v = state?.values ?? {};
-      if (typeof v.best !== 'number' || !Number.isSafeInteger(v.bad) || !Number.isSafeInteger(v.cooling) || (v.bad as number) < 0 || (v.cooling as number) < 0)
-        throw new ValueError(`reduceOnPlateau.setState: expected { best: number, bad: integer ≥ 0, cooling: integer ≥ 0 }, got ${JSON.stringify(v)}`);
+      if (
+        typeof v.best !== 'number' ||
+        !Number.isSafeInteger(v.bad) ||
+        !Number.isSafeInteger(v.cooling) ||
+        (v.bad as number) < 0 ||
+        (v.cooling as number) < 0
+      )
+        throw new ValueError(
+          `reduceOnPlateau.setState: expected { best: number, bad: integer ≥ 0, cooling: integer ≥ 0 }, got ${JSON.stringify(v)}`,
+        );
       best = v.best;
       bad = v.bad as number;
       cooling = v.cooling as number;
