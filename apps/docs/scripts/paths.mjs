@@ -15,6 +15,7 @@ export const guideOrder = [
   'index',
   'getting-started',
   'lecture-map',
+  'lecture-conventions',
   'backends',
   'performance',
   'experiments',

@@ -55,7 +55,16 @@ export type { ArrayDataset } from './train/dataset.js';
 export { type EvaluateOptions, evaluate, predict } from './train/evaluate.js';
 export { type FitOptions, fit, type History } from './train/fit.js';
 export { type MeasureStepOptions, measureTrainingStep, type StepMemory } from './train/measure-step.js';
-export { accuracySum, type MetricFn, type MetricName, metrics, mseSum } from './train/metrics.js';
+export {
+  accuracySum,
+  type BinaryAccuracyOptions,
+  binaryAccuracy,
+  type MetricFn,
+  type MetricName,
+  type MetricSpec,
+  metrics,
+  mseSum,
+} from './train/metrics.js';
 export type {
   Hyperparameters,
   HyperValue,

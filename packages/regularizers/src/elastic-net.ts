@@ -1,4 +1,4 @@
-/** The elastic-net penalty: an L1 and an L2 term together. */
+/** The elastic-net penalty: an L1 and an L2 term together, over the weight matrices. */
 import { add, sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
@@ -7,12 +7,14 @@ import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 export interface ElasticNetOptions extends PenaltyOptions {
   /** Coefficient of Σ|W| (default 0). */
   l1?: number;
-  /** Coefficient of ½ Σ W² (default 0), as in {@link l2}. */
+  /** Coefficient of ½ Σ W² (default 0), as in `l2`. */
   l2?: number;
 }
 
 /**
- * Elastic net `l1 · Σ|W| + l2/2 · Σ W²` over weights only by default. scikit-learn's
+ * Elastic net `l1 · Σ|W| + l2/2 · Σ W²` over the weight matrices only by default (parameters named
+ * `weight` of rank ≥ 2; biases and the γ of batch and layer normalization are excluded, as for
+ * `l2`; `filter: isWeight` adds γ, `filter: () => true` takes everything). scikit-learn's
  * `ElasticNet(alpha, l1_ratio)` penalty `α·ρ·‖w‖₁ + α(1−ρ)/2·‖w‖²` is `{ l1: αρ, l2: α(1−ρ) }`;
  * Keras' `L1L2(l1, l2)` (no ½) is `{ l1, l2: 2·l2 }`.
  *

@@ -1,11 +1,14 @@
-/** The L1 weight penalty λ Σ |W|. */
+/** The L1 weight penalty λ Σ |W| over the weight matrices. */
 import { sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 
 /**
- * L1 penalty `λ · Σ |W_ij|` over weights only by default. Its gradient is `λ·sign(W)`, with
- * sign(0) = 0 (core's `abs` rule, as PyTorch's). Same as Keras' `regularizers.L1(λ)`.
+ * L1 penalty `λ · Σ_l Σ_ij |W_ij^(l)|` over the weight matrices only by default (parameters named
+ * `weight` of rank ≥ 2; biases and the γ of batch and layer normalization are excluded, as for
+ * `l2`; `filter: isWeight` adds γ, `filter: () => true` takes everything). Its gradient is
+ * `λ·sign(W)`, with sign(0) = 0 (core's `abs` rule, as PyTorch's). Same as Keras' `regularizers.L1(λ)`
+ * as a `kernel_regularizer`.
  *
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.
  */

@@ -1,14 +1,21 @@
-/** The L2 weight penalty λ/2 Σ W², the lecture's weight decay. */
+/** The L2 weight penalty λ/2 Σ W², the lecture's weight decay, over the weight matrices. */
 import { sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 
 /**
- * L2 penalty `λ/2 · Σ_l Σ_ij (W_ij^(l))²` over weights only (biases excluded unless `filter` says
- * otherwise), exactly the lecture's. Its gradient is `λW`, so it equals PyTorch's coupled
- * `SGD(weight_decay=λ)` (which adds λθ to every parameter's gradient, biases included) restricted to
- * the weights. scikit-learn's MLP adds `α/2 · Σ‖W‖² / n_samples` (n = the batch size): use `l2(α / n)`.
- * Keras' `regularizers.L2(l)` is `l · Σ W²` without the ½: use `l2(2·l)`.
+ * L2 penalty `λ/2 · Σ_l Σ_ij (W_ij^(l))²`, exactly the lecture's, over the weight matrices only: by
+ * default the parameters named `weight` of rank ≥ 2 (dense weights). Biases are excluded, and so is the
+ * rank-1 scale γ of `batchNorm1d` and `layerNorm` even though PyTorch also names it `weight`: the
+ * lecture's sum runs over the connection weights W^(l), γ is not one of them, and shrinking γ towards 0
+ * fights the normalization rather than the model's capacity (Keras' `kernel_regularizer` leaves it alone
+ * too). Its gradient is `λW`.
+ *
+ * Other parameters on request with `filter`: `l2(λ, { filter: isWeight })` adds γ back (the default
+ * before weight matrices became the default), `l2(λ, { filter: () => true })` penalizes every parameter,
+ * biases included, which is the gradient of PyTorch's coupled `SGD(weight_decay=λ)`. scikit-learn's MLP
+ * adds `α/2 · Σ‖W‖² / n_samples` (n = the batch size; weights only): use `l2(α / n)`. Keras'
+ * `regularizers.L2(l)` is `l · Σ W²` without the ½: use `l2(2·l)`.
  *
  * @example fit(model, train, { ..., penalties: [l2(1e-4)] })
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.

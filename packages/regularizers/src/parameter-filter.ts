@@ -1,15 +1,27 @@
-/** Choosing which parameters a penalty or constraint applies to: weights only by default, or a predicate or name list. */
+/** Choosing which parameters a penalty or constraint applies to: weight matrices only by default, or a predicate or name list. */
 import { type Parameter, ValueError } from '@backprop/core';
 
 /**
  * Which parameters to act on: a predicate, or a list of exact dotted names (`'0.weight'`).
- * The default takes every parameter whose name ends in `weight` (weights, not biases, as the lecture's
- * `λ/2 Σ_l Σ_ij (W_ji^(l))²`); note batch normalization's γ is also named `weight`.
+ * The default takes the weight matrices — parameters named `weight` of rank ≥ 2, `(p) => isWeight(p) && p.value.rank >= 2` —
+ * as the lecture's `λ/2 Σ_l Σ_ij (W_ji^(l))²` (Keras' `kernel_regularizer`). Biases and the rank-1 γ of
+ * batch and layer normalization (also named `weight`, as in PyTorch) are left out.
  */
 export type ParameterFilter = ((p: Parameter) => boolean) | readonly string[];
 
-/** True for parameters whose dotted name ends in `weight` (`0.weight`, `weight`), false for biases. */
+/**
+ * True for parameters whose dotted name ends in `weight` (`0.weight`, `weight`), false for biases.
+ * This includes the rank-1 γ of `batchNorm1d` and `layerNorm`; as a penalty's `filter` it gives the
+ * penalties' default before weight matrices became the default (`l2(λ, { filter: isWeight })`).
+ */
 export const isWeight = (p: Parameter): boolean => p.name === 'weight' || p.name.endsWith('.weight');
+
+/**
+ * True for weight matrices: parameters named `weight` ({@link isWeight}) of rank ≥ 2 — dense
+ * `[inputs, units]` weights and the like — and false for biases and the rank-1 scale γ of batch and
+ * layer normalization. The default of the penalties (`l2`, `l1`, `elasticNet`) and of `maxNorm`.
+ */
+export const isWeightMatrix = (p: Parameter): boolean => isWeight(p) && p.value.rank >= 2;
 
 /** Throws a ValueError unless `filter` is undefined, a function or an array of strings. */
 export function checkFilter(op: string, filter: unknown): void {
@@ -26,7 +38,7 @@ export function checkFilter(op: string, filter: unknown): void {
 export function selectParameters(
   op: string,
   params: readonly Parameter[],
-  filter: ParameterFilter = isWeight,
+  filter: ParameterFilter = isWeightMatrix,
 ): Parameter[] {
   if (typeof filter === 'function') return params.filter(filter);
   const byName = new Map(params.map((p) => [p.name, p]));

@@ -4,12 +4,17 @@ import { checkFilter, type ParameterFilter, selectParameters } from './parameter
 
 /** Options every penalty takes. */
 export interface PenaltyOptions {
-  /** Which parameters are penalized (default: names ending in `weight`, i.e. not biases). */
+  /**
+   * Which parameters are penalized: a predicate or a list of exact dotted names. Default: the weight
+   * matrices (parameters named `weight` of rank ≥ 2), so biases and the γ of batch and layer
+   * normalization are not penalized. `isWeight` adds γ back (the default before), `() => true`
+   * penalizes every parameter, biases included (PyTorch's `weight_decay`).
+   */
   filter?: ParameterFilter;
 }
 
 /**
- * A penalty Σ_p term(W_p) over the selected parameters. Implements core's `Penalty`: `fit` adds
+ * A penalty Σ_p term(W_p) over the selected parameters (by default the weight matrices, see {@link PenaltyOptions.filter}). Implements core's `Penalty`: `fit` adds
  * `loss(params)` to the training loss (inside the gradient), and a custom loop may call it the same way.
  */
 export class WeightPenalty implements Penalty {

@@ -1,7 +1,8 @@
-/** Tests of the L2, L1 and elastic-net penalties: values, gradients against finite differences, filters, fit and errors. */
+/** Tests of the L2, L1 and elastic-net penalties: values, gradients against finite differences, filters, the weight-matrix default, fit and errors. */
 import {
   fit,
   losses,
+  manualSeed,
   nn,
   type Optimizer,
   Parameter,
@@ -12,7 +13,7 @@ import {
   valueAndGrad,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { elasticNet, l1, l2 } from '../src/index.js';
+import { batchNorm1d, elasticNet, isWeight, l1, l2, layerNorm } from '../src/index.js';
 import { expectClose, numericGrad, useCpu, values } from './util.js';
 
 useCpu();
@@ -48,6 +49,155 @@ describe('penalty values', () => {
 
   it('is 0 when nothing is selected', () => {
     expect(values(l2(1).loss([new Parameter('bias', tensor([1, 2]))]))).toEqual([0]);
+  });
+});
+
+describe('the default covers weight matrices only (not biases, not the γ of batch or layer norm)', () => {
+  /** dense(3, 4) → batchNorm1d(4) → dense(4, 2), with γ moved away from 1 so that including it would show. */
+  function bnModel() {
+    manualSeed(7);
+    const model = nn.sequential(nn.dense(3, 4), batchNorm1d(4), nn.dense(4, 2));
+    const gamma = model.parameters().find((p) => p.name === '1.weight')!;
+    gamma.assign(tensor([0.5, -1.5, 2, 3], [4]));
+    const byName = (name: string) => values(model.parameters().find((p) => p.name === name)!.value);
+    return { model, W1: byName('0.weight'), W2: byName('2.weight'), gamma: byName('1.weight'), byName };
+  }
+
+  it('the model has the parameters the test expects', () => {
+    const { model } = bnModel();
+    expect(model.parameters().map((p) => [p.name, p.shape])).toEqual([
+      ['0.weight', [3, 4]],
+      ['0.bias', [4]],
+      ['1.weight', [4]],
+      ['1.bias', [4]],
+      ['2.weight', [4, 2]],
+      ['2.bias', [2]],
+    ]);
+    model.dispose();
+  });
+
+  it('l2(λ) is λ/2·(‖W₁‖² + ‖W₂‖²), γ and the biases excluded', () => {
+    const { model, W1, W2 } = bnModel();
+    const params = model.parameters();
+    const lambda = 0.3;
+    const pen = l2(lambda);
+    expect(pen.select(params).map((p) => p.name)).toEqual(['0.weight', '2.weight']);
+    // By hand, in float64 from the float32 weights: the penalty sums in float32, so agree to float32 rounding.
+    expectClose(values(pen.loss(params)), [(lambda / 2) * (sumSq(W1) + sumSq(W2))], 0, 1e-6);
+    model.dispose();
+  });
+
+  it('its gradient is λW on both weight matrices and exactly 0 on γ, β and the biases', () => {
+    const { model, W1, W2 } = bnModel();
+    const params = model.parameters();
+    const { grads } = valueAndGrad(() => l2(0.3).loss(params))(...params.map((p) => p.value));
+    expectClose(
+      values(grads[0]),
+      W1.map((w) => 0.3 * w),
+      1e-7,
+    );
+    expectClose(
+      values(grads[4]),
+      W2.map((w) => 0.3 * w),
+      1e-7,
+    );
+    for (const i of [1, 2, 3, 5]) expect(values(grads[i]).every((g) => g === 0)).toBe(true);
+    model.dispose();
+  });
+
+  it('l1 and elasticNet have the same default', () => {
+    const { model, W1, W2 } = bnModel();
+    const params = model.parameters();
+    expect(
+      l1(1)
+        .select(params)
+        .map((p) => p.name),
+    ).toEqual(['0.weight', '2.weight']);
+    expectClose(values(l1(0.2).loss(params)), [0.2 * (sumAbs(W1) + sumAbs(W2))], 0, 1e-6);
+    expectClose(
+      values(elasticNet({ l1: 0.2, l2: 0.4 }).loss(params)),
+      [0.2 * (sumAbs(W1) + sumAbs(W2)) + 0.2 * (sumSq(W1) + sumSq(W2))],
+      0,
+      1e-6,
+    );
+    model.dispose();
+  });
+
+  it('filter opts γ back in: isWeight (the former default), () => true (everything), or a name list', () => {
+    const { model, W1, W2, gamma, byName } = bnModel();
+    const params = model.parameters();
+    const weights = sumSq(W1) + sumSq(W2);
+    expect(
+      l2(1, { filter: isWeight })
+        .select(params)
+        .map((p) => p.name),
+    ).toEqual(['0.weight', '1.weight', '2.weight']);
+    expectClose(values(l2(0.3, { filter: isWeight }).loss(params)), [0.15 * (weights + sumSq(gamma))], 0, 1e-6);
+    const biases = sumSq(byName('0.bias')) + sumSq(byName('1.bias')) + sumSq(byName('2.bias'));
+    expectClose(
+      values(l2(0.3, { filter: () => true }).loss(params)),
+      [0.15 * (weights + sumSq(gamma) + biases)],
+      0,
+      1e-6,
+    );
+    expectClose(
+      values(l2(0.3, { filter: ['0.weight', '1.weight', '2.weight'] }).loss(params)),
+      [0.15 * (weights + sumSq(gamma))],
+      0,
+      1e-6,
+    );
+    const { grads } = valueAndGrad(() => l2(0.3, { filter: isWeight }).loss(params))(params[2].value);
+    expectClose(
+      values(grads[0]),
+      gamma.map((g) => 0.3 * g),
+      1e-7,
+    );
+    model.dispose();
+  });
+
+  it("layerNorm's γ is excluded too", () => {
+    const model = nn.sequential(nn.dense(3, 4), layerNorm(4), nn.dense(4, 1));
+    expect(
+      l2(1)
+        .select(model.parameters())
+        .map((p) => p.name),
+    ).toEqual(['0.weight', '2.weight']);
+    model.dispose();
+  });
+
+  it('in fit, the penalty changes the gradients of W₁ and W₂ only', async () => {
+    const { model, W1, W2 } = bnModel();
+    const seen: number[][][] = [];
+    const recorder: Optimizer = {
+      lr: 0,
+      step: (_params, grads: readonly Tensor[]) => {
+        seen.push(grads.map(values));
+      },
+      getState: () => ({ groups: [], slots: new Map() }),
+      setState: () => {},
+      dispose: () => {},
+    };
+    const data = {
+      x: Float32Array.from([1, 2, -1, 0.5, 0, 3, -2, 1, 1, 0.25, -0.5, 2]),
+      xShape: [4, 3],
+      y: Float32Array.from([1, -1, 0.5, 0, 2, 1, -1, 0.5]),
+      yShape: [4, 2],
+    };
+    const opts = { loss: losses.mse, optimizer: recorder, batchSize: 'full' as const, shuffle: false, verbose: false };
+    await fit(model, data, opts);
+    await fit(model, data, { ...opts, penalties: [l2(0.25)] });
+    expectClose(
+      seen[1][0],
+      seen[0][0].map((g, i) => g + 0.25 * W1[i]),
+      1e-6,
+    );
+    expectClose(
+      seen[1][4],
+      seen[0][4].map((g, i) => g + 0.25 * W2[i]),
+      1e-6,
+    );
+    for (const i of [1, 2, 3, 5]) expect(seen[1][i]).toEqual(seen[0][i]);
+    model.dispose();
   });
 });
 

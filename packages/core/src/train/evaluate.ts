@@ -8,14 +8,14 @@ import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { ArrayDataset } from './dataset.js';
-import { resolveMetrics } from './metrics.js';
+import { type MetricSpec, resolveMetrics } from './metrics.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** Report this loss as `loss`. */
   loss?: Loss;
   /** Metrics: 'accuracy', 'mse'. */
-  metrics?: string[];
+  metrics?: readonly MetricSpec[];
   /** Examples per forward pass (default 256). */
   batchSize?: number;
 }

@@ -13,7 +13,7 @@ import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
-import { resolveMetrics } from './metrics.js';
+import { type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
 import { ProgressBar } from './progress.js';
 import { trainStep } from './train-step.js';
@@ -41,8 +41,8 @@ export interface FitOptions {
   seed?: number;
   /** A held-out fraction of the data (taken from the end, before shuffling) or a dataset. */
   validation?: number | ArrayDataset;
-  /** Metrics to report besides the loss: 'accuracy', 'mse'. */
-  metrics?: string[];
+  /** Metrics to report besides the loss: 'accuracy', 'logitAccuracy', 'mse', or `[name, fn]` pairs of your own. */
+  metrics?: readonly MetricSpec[];
   /** Terms added to the loss, e.g. `l2(1e-4)`. */
   penalties?: Penalty[];
   /** Hooks, e.g. early stopping. */
@@ -144,7 +144,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     loss,
     optimizer,
     penalties,
-    metrics: metricFns.map(([name]) => name),
+    metrics: metricFns,
     compile: options.compile ?? 'auto',
     state,
   });
@@ -198,7 +198,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
       if (val) {
         const v = await evaluate(model, val, {
           loss,
-          metrics: metricFns.map(([name]) => name),
+          metrics: metricFns,
           batchSize: Math.max(batchSize, 256),
         });
         for (const [k, value] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = value;

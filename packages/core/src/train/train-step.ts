@@ -17,7 +17,7 @@ import { concat } from '../ops/concat.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
-import { type MetricFn, resolveMetrics } from './metrics.js';
+import { type MetricFn, type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
 import { TrainingState } from './training-state.js';
 
@@ -29,8 +29,8 @@ export interface TrainStepOptions {
   optimizer: Optimizer;
   /** Terms added to the loss, e.g. `l2(1e-4)`. */
   penalties?: readonly Penalty[];
-  /** Metrics measured on each batch ('accuracy', 'mse'): their per-batch sums are returned. */
-  metrics?: readonly string[];
+  /** Metrics measured on each batch ('accuracy', 'mse', or `[name, fn]` pairs): their per-batch sums are returned. */
+  metrics?: readonly MetricSpec[];
   /**
    * Run as one compiled graph: `'auto'` (default) on backends that compile graphs (ONNX Runtime)
    * unless the optimizer evaluates the gradient at a look-ahead point (`beforeGradient`); `true`
