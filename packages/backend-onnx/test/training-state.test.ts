@@ -157,44 +157,51 @@ describe.each(backends)('training state on %s', (_name, make) => {
     model.dispose();
   });
 
-  for (const compile of [false, 'auto', true] as const) {
-    it(`a non-finite step throws and leaves every weight, buffer and slot as it was (compile: ${compile})`, async () => {
-      const model = bp.nn.sequential(
-        bp.nn.dense(4, 8, { seed: 1 }),
-        batchNorm1d(8),
-        bp.nn.tanh(),
-        bp.nn.dense(8, 3, { seed: 2 }),
-      );
-      const optimizer = new Adam({ lr: 1e38 });
-      let last: (readonly [string, number[]])[] = [];
-      const err = await bp
-        .fit(model, data, {
-          loss: bp.losses.softmaxCrossEntropy,
-          optimizer,
-          batchSize: 8,
-          epochs: 20,
-          verbose: false,
-          compile,
-          callbacks: [
-            {
-              onBatchEnd: async () => {
-                last = await stateOf(model);
+  // The MLP 4-8-3 with Adam lr 1e30 (weights overflow on the next forward), and one with BatchNorm
+  // (whose running statistics must not move either) at lr 1e38.
+  const diverging = {
+    'MLP 4-8-3, lr 1e30': () =>
+      [bp.nn.sequential(bp.nn.dense(4, 8, { seed: 1 }), bp.nn.relu(), bp.nn.dense(8, 3, { seed: 2 })), 1e30] as const,
+    'with BatchNorm, lr 1e38': () =>
+      [
+        bp.nn.sequential(bp.nn.dense(4, 8, { seed: 1 }), batchNorm1d(8), bp.nn.tanh(), bp.nn.dense(8, 3, { seed: 2 })),
+        1e38,
+      ] as const,
+  };
+  for (const [name, make] of Object.entries(diverging))
+    for (const compile of [false, 'auto', true] as const) {
+      it(`a non-finite step throws and leaves every weight, buffer and slot as it was (${name}, compile: ${compile})`, async () => {
+        const [model, lr] = make();
+        const optimizer = new Adam({ lr });
+        let last: (readonly [string, number[]])[] = [];
+        const err = await bp
+          .fit(model, data, {
+            loss: bp.losses.softmaxCrossEntropy,
+            optimizer,
+            batchSize: 8,
+            epochs: 20,
+            verbose: false,
+            compile,
+            callbacks: [
+              {
+                onBatchEnd: async () => {
+                  last = await stateOf(model);
+                },
               },
-            },
-          ],
-        })
-        .catch((e) => e);
-      expect(err).toBeInstanceOf(bp.NonFiniteLossError);
-      expect(err.message).toMatch(/nothing was updated/);
-      const now = await stateOf(model);
-      expect(now).toEqual(last);
-      expect(now.flatMap(([, v]) => v).every(Number.isFinite)).toBe(true);
-      const slots = [...optimizer.getState().slots.values()].flatMap((s) => Object.values(s.tensors));
-      expect((await Promise.all(slots.map(read))).flat().every(Number.isFinite)).toBe(true);
-      model.dispose();
-      optimizer.dispose();
-    });
-  }
+            ],
+          })
+          .catch((e) => e);
+        expect(err).toBeInstanceOf(bp.NonFiniteLossError);
+        expect(err.message).toMatch(/nothing was updated/);
+        const now = await stateOf(model);
+        expect(now).toEqual(last);
+        expect(now.flatMap(([, v]) => v).every(Number.isFinite)).toBe(true);
+        const slots = [...optimizer.getState().slots.values()].flatMap((s) => Object.values(s.tensors));
+        expect((await Promise.all(slots.map(read))).flat().every(Number.isFinite)).toBe(true);
+        model.dispose();
+        optimizer.dispose();
+      });
+    }
 
   it("a callback's change to one group's learning rate takes effect in compiled steps", async () => {
     const model = bp.nn.sequential(bp.nn.dense(4, 8, { seed: 1 }), bp.nn.tanh(), bp.nn.dense(8, 3, { seed: 2 }));
