@@ -11,6 +11,7 @@ import {
   type KernelName,
   type KernelTable,
   MemoryCounter,
+  MULTI_OUTPUT_KERNELS,
   type OutputInfo,
   philoxUniform,
   type Shape,
@@ -145,7 +146,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   const table: Record<string, unknown> = {};
   for (const name of Object.keys(lowerings) as KernelName[]) table[name] = node(name);
   // Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate): one pending node per output, attrs.output = k.
-  for (const name of ['sgdUpdate', 'adamUpdate', 'rmspropUpdate'] as const)
+  for (const name of MULTI_OUTPUT_KERNELS)
     table[name] = (inputs: TensorInfo[], attrs: object, outs: OutputInfo[]) =>
       outs.map((out, k) => node(name)(inputs, { ...attrs, output: k }, out));
   // fill: the value is fed as a scalar input, so one session serves every fill value.

@@ -15,7 +15,11 @@ export interface CaseContext {
 export interface ConformanceCase {
   /** Stable id, unique in the suite. */
   readonly id: string;
-  /** The kernels the case exercises (used for the coverage check and the docs). */
+  /**
+   * The kernels the case is about (for the docs and `listCases`). Coverage is not taken from
+   * this list but measured from the kernels the case dispatches, and the runner checks the
+   * list against them: a required kernel listed here that the case never dispatches fails.
+   */
   readonly kernels: readonly KernelName[];
   /** Runs the case: resolves when the backend conforms, throws a message naming the mismatch otherwise. */
   readonly run: (ctx: CaseContext) => Promise<void>;

@@ -1,5 +1,5 @@
 /** Every conformance case, in a fixed order, and the coverage of the kernel contract. */
-import { type KernelName, OPTIONAL_KERNELS, REQUIRED_KERNELS } from '@backprop/core';
+import type { KernelName } from '@backprop/core';
 import type { ConformanceCase } from './case.js';
 import { activationCases } from './cases/activations.js';
 import { binaryCases } from './cases/binary.js';
@@ -61,10 +61,4 @@ export interface CaseInfo {
 /** Lists every case id with the kernels it exercises, in suite order (for docs and skip lists). */
 export function listCases(): CaseInfo[] {
   return allCases().map(({ id, kernels }) => ({ id, kernels }));
-}
-
-/** Kernels of the contract (required and optional) that no case exercises; empty when the suite covers the contract. */
-export function uncoveredKernels(): KernelName[] {
-  const covered = new Set(allCases().flatMap((c) => c.kernels));
-  return [...REQUIRED_KERNELS, ...OPTIONAL_KERNELS].filter((k) => !covered.has(k));
 }

@@ -31,6 +31,7 @@ export {
   saveSafetensors,
 } from './io/safetensors.js';
 export * from './kernels/spec.js';
+export * from './kernels/update-reference.js';
 export type { Loss } from './losses/index.js';
 export * as losses from './losses/index.js';
 export { dispose, type MemoryReport, memory, tidy } from './memory.js';

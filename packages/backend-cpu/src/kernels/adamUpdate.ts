@@ -6,15 +6,14 @@ import { allocateOut, output } from './helpers/output.js';
 /**
  * With g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled, AdamW), m′ = β₁m + (1−β₁)g,
  * v′ = β₂v + (1−β₂)g², v̄ = max(v̄, v′) under amsgrad (else v′), bc₁ = 1−β₁ᵗ, bc₂ = 1−β₂ᵗ:
- * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (ε outside, PyTorch) or θ − γ·(m′/bc₁)/√(v̄/bc₂ + δ)
- * (inside, the lecture). Inputs [θ, g, m, v, t (int32 scalar), v̄?, γ] → outputs [θ′, m′, v′, v̄′?],
+ * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (PyTorch; see core's `adamUpdateReference`). Inputs [θ, g, m, v, t (int32 scalar), v̄?, γ] → outputs [θ′, m′, v′, v̄′?],
  * computed in float64 per element and stored as float32.
  */
 export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const [p, g, m, v, t, vMax] = inputs.slice(0, -1).map(valuesOf) as Float32Array[];
   const step = (t as unknown as Int32Array)[0];
   const lr = valuesOf(inputs[inputs.length - 1])[0];
-  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement } = attrs;
+  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad } = attrs;
   const p2 = allocateOut(outs[0], false) as Float32Array;
   const m2 = allocateOut(outs[1], false) as Float32Array;
   const v2 = allocateOut(outs[2], false) as Float32Array;
@@ -24,7 +23,6 @@ export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const rootBc2 = Math.sqrt(bc2);
   const shrink = decoupled ? 1 - lr * weightDecay : 1;
   const coupled = decoupled ? 0 : weightDecay;
-  const outside = epsPlacement === 'outside';
   for (let i = 0; i < p.length; i++) {
     const theta = p[i];
     const gi = coupled === 0 ? g[i] : g[i] + coupled * theta;
@@ -37,7 +35,7 @@ export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
       vBar = Math.max(vMax[i], vi);
       vMax2[i] = vBar;
     }
-    const denom = outside ? Math.sqrt(vBar) / rootBc2 + eps : Math.sqrt(vBar / bc2 + eps);
+    const denom = Math.sqrt(vBar) / rootBc2 + eps;
     p2[i] = theta * shrink - (lr * (mi / bc1)) / denom;
   }
   return amsgrad ? [output(p2), output(m2), output(v2), output(vMax2)] : [output(p2), output(m2), output(v2)];

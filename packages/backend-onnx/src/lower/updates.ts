@@ -21,15 +21,15 @@ const ema = (b: GraphBuilder, a: string, c: string, beta: number) =>
   b.op('Add', [mulBy(b, a, beta), mulBy(b, c, 1 - beta)]);
 
 /**
- * PyTorch's Adam / AdamW / AMSGrad (or the lecture's δ inside the root). Inputs [θ, g, m, v,
+ * PyTorch's Adam / AdamW / AMSGrad. Inputs [θ, g, m, v,
  * t (int32 scalar), v̄?, γ]. The scalars come from t and γ in float64 (1 − βᵗ = 1 − Pow(β, t)): with
  * a = γ√bc₂/bc₁ and e = ε√bc₂, θ′ = θ − a·m′/(√v̄ + e), which equals PyTorch's
- * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding; inside: θ − (γ/bc₁)·m′/√(v̄/bc₂ + δ).
+ * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding.
  */
 const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
   const [p, g, m, v, t, vMax] = inputs.slice(0, -1);
   const lr = inputs[inputs.length - 1].name;
-  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement, output = 0 } = attrs;
+  const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, output = 0 } = attrs;
   const grad = !decoupled && weightDecay !== 0 ? b.op('Add', [g.name, mulBy(b, p.name, weightDecay)]) : g.name;
   const m2 = ema(b, m.name, grad, beta1);
   if (output === 1) return m2;
@@ -49,18 +49,10 @@ const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
           b.op('Cast', [b.op('Sub', [b.double(1), b.op('Mul', [lrD, b.double(weightDecay)])])], FLOAT),
         ])
       : p.name;
-  let step: string;
-  if (epsPlacement === 'outside') {
-    const rootBc2 = b.op('Sqrt', [bc2]);
-    const a = b.op('Cast', [b.op('Div', [b.op('Mul', [lrD, rootBc2]), bc1])], FLOAT);
-    const e = b.op('Cast', [b.op('Mul', [b.double(eps), rootBc2])], FLOAT);
-    step = b.op('Div', [b.op('Mul', [m2, a]), b.op('Add', [b.op('Sqrt', [vBar]), e])]);
-  } else {
-    const a = b.op('Cast', [b.op('Div', [lrD, bc1])], FLOAT);
-    const inv = b.op('Cast', [b.op('Div', [b.double(1), bc2])], FLOAT);
-    const denom = b.op('Sqrt', [b.op('Add', [b.op('Mul', [vBar, inv]), b.scalar(eps, 'float32')])]);
-    step = b.op('Div', [b.op('Mul', [m2, a]), denom]);
-  }
+  const rootBc2 = b.op('Sqrt', [bc2]);
+  const a = b.op('Cast', [b.op('Div', [b.op('Mul', [lrD, rootBc2]), bc1])], FLOAT);
+  const e = b.op('Cast', [b.op('Mul', [b.double(eps), rootBc2])], FLOAT);
+  const step = b.op('Div', [b.op('Mul', [m2, a]), b.op('Add', [b.op('Sqrt', [vBar]), e])]);
   return b.op('Sub', [theta, step]);
 };
 

@@ -13,14 +13,13 @@ const oneMinusPow = (x: string) =>
 /**
  * With g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled, AdamW), m′ = β₁m + (1−β₁)g,
  * v′ = β₂v + (1−β₂)g², v̄ = max(v̄, v′) under amsgrad (else v′), bc₁ = 1−β₁ᵗ, bc₂ = 1−β₂ᵗ:
- * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (ε outside, PyTorch) or θ − γ·(m′/bc₁)/√(v̄/bc₂ + δ)
- * (inside, the lecture). Inputs [θ, g, m, v, t (int32 scalar, bound as array<i32>), v̄?, γ] →
+ * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (PyTorch; see core's `adamUpdateReference`). Inputs [θ, g, m, v, t (int32 scalar, bound as array<i32>), v̄?, γ] →
  * outputs [θ′, m′, v′, v̄′?], in f32; the bias corrections are computed in the shader from t.
  */
 export const adamUpdate =
   (k: KernelContext): MultiKernel<'adamUpdate'> =>
   (inputs, attrs, outs) => {
-    const { beta1, beta2, eps, weightDecay, decoupled, amsgrad, epsPlacement } = attrs;
+    const { beta1, beta2, eps, weightDecay, decoupled, amsgrad } = attrs;
     // ln β, clamped so β = 0 gives exp(t·ln β) = 0 without an infinity in the shader.
     const lnBeta = (b: number) => Math.max(Math.log(b), -80);
     // γ is the last input (read by every invocation); p(0) is unused, p(5) is AdamW's decoupled λ.
@@ -35,7 +34,6 @@ export const adamUpdate =
       lnBeta(beta2),
     ];
     const state = inputs.slice(0, amsgrad ? 6 : 5);
-    const denom = epsPlacement === 'outside' ? 'sqrt(vBar) / sqrt(bc2) + p(3u)' : 'sqrt(vBar / bc2 + p(3u))';
     const body = `  let lr = in${state.length}[0];
   let t = f32(in4[0]);
   let x1 = t * p(6u);
@@ -49,11 +47,11 @@ export const adamUpdate =
   o1[i] = m;
   o2[i] = v;
   ${amsgrad ? 'let vBar = fmax(in5[i], v);\n  o3[i] = vBar;' : 'let vBar = v;'}
-  out[i] = theta * (1.0 - lr * p(5u)) - (lr * (m / bc1)) / (${denom});`;
+  out[i] = theta * (1.0 - lr * p(5u)) - (lr * (m / bc1)) / (sqrt(vBar) / sqrt(bc2) + p(3u));`;
     return runUpdate(
       k,
       'adamUpdate',
-      `${amsgrad ? 'amsgrad' : 'adam'}|${epsPlacement}`,
+      amsgrad ? 'amsgrad' : 'adam',
       body,
       [...state, inputs[inputs.length - 1]],
       outs.slice(0, amsgrad ? 4 : 3),

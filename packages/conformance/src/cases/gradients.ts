@@ -197,7 +197,7 @@ export const gradientCases: ConformanceCase[] = [
   ),
   valueCase({
     id: 'grad/maximum/tie',
-    kernels: ['maximum', 'minimum', 'equal'],
+    kernels: ['maximum', 'max', 'equal'],
     f: () => [
       ...core.grad((a: Tensor, b: Tensor) => core.sum(core.maximum(a, b)))(
         core.tensor([1, 2, -1]),

@@ -114,7 +114,7 @@ export const indexingCases: ConformanceCase[] = [
   }),
   valueCase({
     id: 'creation/values',
-    kernels: ['fill'],
+    kernels: ['cast', 'equal'],
     f: () => [
       core.arange(5),
       core.arange(1, 2, 0.25),

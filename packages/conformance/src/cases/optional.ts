@@ -8,6 +8,7 @@ import type { Backend, FusedActivation, OptionalKernelName, Tensor, TensorInfo }
 import * as core from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose, assertShape } from '../check/close.js';
+import { recordDispatch } from '../check/dispatches.js';
 import { evaluate, type Read } from '../check/evaluate.js';
 import { broadcastHost, type Host, host, matmulHost, toTensor, uniform } from '../check/host.js';
 import { softmaxRows } from '../check/reduce-host.js';
@@ -28,6 +29,7 @@ async function direct(
     | undefined;
   if (typeof kernel !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
+  recordDispatch(name);
   const infos: TensorInfo[] = inputs.map((h) => {
     const dtype = h.dtype ?? 'float32';
     const values = dtype === 'int32' ? Int32Array.from(h.values) : Float32Array.from(h.values);

@@ -5,9 +5,17 @@
  * receive one output description per output and return one handle each; Adam's step count t is
  * an int32 scalar input.
  */
-import type { Backend, KernelName, TensorInfo } from '@backprop/core';
+import {
+  adamUpdateReference,
+  type Backend,
+  type KernelName,
+  rmspropUpdateReference,
+  sgdUpdateReference,
+  type TensorInfo,
+} from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose } from '../check/close.js';
+import { recordDispatch } from '../check/dispatches.js';
 import { uniformValues } from '../check/host.js';
 
 type MultiKernel = (inputs: TensorInfo[], attrs: object, outs: { shape: number[]; dtype: 'float32' }[]) => object[];
@@ -26,6 +34,7 @@ async function directMulti(
   const kernel = (backend.kernels as unknown as Record<string, MultiKernel | undefined>)[name];
   if (typeof kernel !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
+  recordDispatch(name as KernelName);
   const shape = [(inputs[0] as number[]).length];
   // A number is an int32 scalar (Adam's step), { lr } the float32 scalar learning rate, an array a tensor.
   const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
@@ -73,15 +82,11 @@ const SGD: [
   ['nesterov', { momentum: 0.8, dampening: 0, nesterov: true, weightDecay: 0.05, firstStep: false }],
 ];
 
-const ADAM: [
-  string,
-  { weightDecay: number; decoupled: boolean; amsgrad: boolean; epsPlacement: 'outside' | 'inside'; step: number },
-][] = [
-  ['adam', { weightDecay: 0, decoupled: false, amsgrad: false, epsPlacement: 'outside', step: 1 }],
-  ['adam/coupled-decay', { weightDecay: 0.1, decoupled: false, amsgrad: false, epsPlacement: 'outside', step: 5 }],
-  ['adamw', { weightDecay: 0.1, decoupled: true, amsgrad: false, epsPlacement: 'outside', step: 3 }],
-  ['amsgrad', { weightDecay: 0, decoupled: false, amsgrad: true, epsPlacement: 'outside', step: 7 }],
-  ['lecture', { weightDecay: 0, decoupled: false, amsgrad: false, epsPlacement: 'inside', step: 2 }],
+const ADAM: [string, { weightDecay: number; decoupled: boolean; amsgrad: boolean; step: number }][] = [
+  ['adam', { weightDecay: 0, decoupled: false, amsgrad: false, step: 1 }],
+  ['adam/coupled-decay', { weightDecay: 0.1, decoupled: false, amsgrad: false, step: 5 }],
+  ['adamw', { weightDecay: 0.1, decoupled: true, amsgrad: false, step: 3 }],
+  ['amsgrad', { weightDecay: 0, decoupled: false, amsgrad: true, step: 7 }],
 ];
 
 const RMSPROP: [
@@ -109,45 +114,15 @@ function runAdam(backend: Backend, a: AdamVariant, step: number): Promise<number
   return directMulti(backend, 'adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
 }
 
-/** PyTorch's Adam / AdamW / AMSGrad (or the lecture's δ inside the root) in float64: [θ′, m′, v′, v̄′]. */
-function adamReference(a: AdamVariant, step: number): number[][] {
-  const [lr, beta1, beta2, eps] = [0.01, 0.9, 0.999, 1e-8];
-  const bc1 = 1 - beta1 ** step;
-  const bc2 = 1 - beta2 ** step;
-  const want: number[][] = [[], [], [], []];
-  theta.forEach((t, i) => {
-    const g = grad[i] + (a.decoupled ? 0 : a.weightDecay * t);
-    const m = beta1 * m0[i] + (1 - beta1) * g;
-    const v = beta2 * v0[i] + (1 - beta2) * g * g;
-    const vBar = a.amsgrad ? Math.max(vMax0[i], v) : v;
-    const denom = a.epsPlacement === 'outside' ? Math.sqrt(vBar) / Math.sqrt(bc2) + eps : Math.sqrt(vBar / bc2 + eps);
-    const shrunk = a.decoupled ? t * (1 - lr * a.weightDecay) : t;
-    want[0].push(shrunk - (lr * (m / bc1)) / denom);
-    want[1].push(m);
-    want[2].push(v);
-    want[3].push(vBar);
-  });
-  return want;
-}
+/** Core's float64 reference of Adam / AdamW / AMSGrad at step t: [θ′, m′, v′, v̄′?]. */
+const adamReference = (a: AdamVariant, step: number): number[][] =>
+  adamUpdateReference([theta, grad, m0, v0, vMax0], step, 0.01, { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a });
 
 type RmspropVariant = (typeof RMSPROP)[number][1];
 
-/** PyTorch's RMSprop / Adagrad step in float64: [θ′, v′, ḡ′, b′] (absent state left empty). */
-function rmspropReference(a: RmspropVariant, lr: number): number[][] {
-  const want: number[][] = [[], [], [], []];
-  theta.forEach((t, i) => {
-    const g = grad[i] + a.weightDecay * t;
-    const v = a.decay * v0[i] + a.scale * g * g;
-    const ga = a.decay * gAvg0[i] + a.scale * g;
-    const d = (a.centered ? Math.sqrt(v - ga * ga) : Math.sqrt(v)) + a.eps;
-    const b = a.momentum * buf[i] + g / d;
-    want[0].push(t - lr * (a.momentum > 0 ? b : g / d));
-    want[1].push(v);
-    if (a.centered) want[2].push(ga);
-    if (a.momentum > 0) want[3].push(b);
-  });
-  return want.filter((w) => w.length > 0);
-}
+/** Core's float64 reference of RMSprop / Adagrad: [θ′, v′, ḡ′ (centered), b′ (momentum)]. */
+const rmspropReference = (a: RmspropVariant, lr: number): number[][] =>
+  rmspropUpdateReference(theta, grad, { squareAvg: v0, gradAvg: gAvg0, momentumBuffer: buf }, lr, a);
 
 /** The fused-update cases. */
 export const updateCases: ConformanceCase[] = [
@@ -162,18 +137,7 @@ export const updateCases: ConformanceCase[] = [
         const inputs = [...state, { lr }];
         const attrs = a;
         const got = await directMulti(backend, 'sgdUpdate', inputs, attrs, withBuffer ? 2 : 1);
-        // PyTorch: g ← g + λθ; b ← g (first step) or μb + (1 − τ)g; g ← g + μb (Nesterov) or b; θ ← θ − γg.
-        const p2: number[] = [];
-        const b2: number[] = [];
-        theta.forEach((t, i) => {
-          let g = grad[i] + a.weightDecay * t;
-          if (withBuffer) {
-            const b = a.firstStep ? g : a.momentum * buf[i] + (1 - a.dampening) * g;
-            b2.push(b);
-            g = a.nesterov ? g + a.momentum * b : b;
-          }
-          p2.push(t - lr * g);
-        });
+        const [p2, b2] = sgdUpdateReference(theta, grad, withBuffer && !a.firstStep ? buf : undefined, lr, a);
         assertClose(`optional/sgdUpdate/${variant} (parameter)`, got[0], f32(p2), TOL);
         if (withBuffer) assertClose(`optional/sgdUpdate/${variant} (momentum buffer)`, got[1], f32(b2), TOL);
       },

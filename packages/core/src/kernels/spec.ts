@@ -118,7 +118,8 @@ export interface OptionalKernelSpec {
    */
   sgdUpdate: { inputs: TensorInfo[]; attrs: SgdUpdateAttrs; outputs: 'many' };
   /**
-   * One Adam / AdamW / AMSGrad step; inputs [param, grad, expAvg, expAvgSq, step, maxExpAvgSq?,
+   * One Adam / AdamW / AMSGrad step, PyTorch's (ε outside the root; the lecture's δ inside is
+   * composed by the optimizers package); inputs [param, grad, expAvg, expAvgSq, step, maxExpAvgSq?,
    * lr] (step: the int32 scalar t of this update, from 1; lr: the float32 scalar γ — both read on
    * the backend so a traced step freezes neither); outputs [param′, expAvg′, expAvgSq′,
    * maxExpAvgSq′ (amsgrad)].
@@ -154,8 +155,6 @@ export interface AdamUpdateAttrs {
   /** AdamW's decoupled decay (θ ← θ − γλθ) instead of the coupled g + λθ. */
   decoupled: boolean;
   amsgrad: boolean;
-  /** PyTorch's ε outside the root after bias correction, or the lecture's δ inside it. */
-  epsPlacement: 'outside' | 'inside';
 }
 
 /**
@@ -211,61 +210,107 @@ export type OptionalKernels = { [K in Exclude<OptionalKernelName, MultiOutputKer
 /** The kernel table of a backend. */
 export type KernelTable = RequiredKernels & OptionalKernels;
 
+/** What the spec object says of one kernel. */
+export interface KernelInfo {
+  /** True for the kernels every backend must provide; false for optional fused ones. */
+  readonly required: boolean;
+  /** The family, for tables and tests: elementwise `unary` float kernels, `binary`, `compare`, … */
+  readonly family:
+    | 'unary'
+    | 'binary'
+    | 'compare'
+    | 'select'
+    | 'reduce'
+    | 'layout'
+    | 'index'
+    | 'create'
+    | 'linear'
+    | 'row'
+    | 'update';
+  /** `'many'` for kernels with several outputs (the fused optimizer updates). */
+  readonly outputs?: 'many';
+}
+
+/**
+ * Every kernel of the contract as data. The name lists below are derived from it, and a type
+ * check keeps it in step with {@link KernelSpec} (a kernel added to one and not the other, or
+ * required in one and optional in the other, fails to compile).
+ */
+export const KERNELS = {
+  neg: { required: true, family: 'unary' },
+  abs: { required: true, family: 'unary' },
+  exp: { required: true, family: 'unary' },
+  log: { required: true, family: 'unary' },
+  log1p: { required: true, family: 'unary' },
+  sqrt: { required: true, family: 'unary' },
+  reciprocal: { required: true, family: 'unary' },
+  tanh: { required: true, family: 'unary' },
+  sigmoid: { required: true, family: 'unary' },
+  sin: { required: true, family: 'unary' },
+  cos: { required: true, family: 'unary' },
+  floor: { required: true, family: 'unary' },
+  add: { required: true, family: 'binary' },
+  sub: { required: true, family: 'binary' },
+  mul: { required: true, family: 'binary' },
+  div: { required: true, family: 'binary' },
+  pow: { required: true, family: 'binary' },
+  maximum: { required: true, family: 'binary' },
+  minimum: { required: true, family: 'binary' },
+  equal: { required: true, family: 'compare' },
+  notEqual: { required: true, family: 'compare' },
+  greater: { required: true, family: 'compare' },
+  greaterEqual: { required: true, family: 'compare' },
+  less: { required: true, family: 'compare' },
+  lessEqual: { required: true, family: 'compare' },
+  where: { required: true, family: 'select' },
+  sum: { required: true, family: 'reduce' },
+  max: { required: true, family: 'reduce' },
+  min: { required: true, family: 'reduce' },
+  argmax: { required: true, family: 'reduce' },
+  argmin: { required: true, family: 'reduce' },
+  matmul: { required: true, family: 'linear' },
+  gather: { required: true, family: 'index' },
+  scatterAdd: { required: true, family: 'index' },
+  slice: { required: true, family: 'layout' },
+  concat: { required: true, family: 'layout' },
+  transpose: { required: true, family: 'layout' },
+  broadcastTo: { required: true, family: 'layout' },
+  pad: { required: true, family: 'layout' },
+  cast: { required: true, family: 'layout' },
+  fill: { required: true, family: 'create' },
+  randomUniform: { required: true, family: 'create' },
+  softmax: { required: false, family: 'row' },
+  logSoftmax: { required: false, family: 'row' },
+  softmaxCrossEntropy: { required: false, family: 'row' },
+  dense: { required: false, family: 'linear' },
+  sgdUpdate: { required: false, family: 'update', outputs: 'many' },
+  adamUpdate: { required: false, family: 'update', outputs: 'many' },
+  rmspropUpdate: { required: false, family: 'update', outputs: 'many' },
+} as const satisfies Record<KernelName, KernelInfo>;
+
+type Spec = typeof KERNELS;
+type NamesWhere<P> = { [K in keyof Spec]: Spec[K] extends P ? K : never }[keyof Spec];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Compile-time checks that the spec object and the KernelSpec interface agree.
+const specMatches: Same<keyof Spec, KernelName> &
+  Same<NamesWhere<{ required: true }>, RequiredKernelName> &
+  Same<NamesWhere<{ outputs: 'many' }>, MultiOutputKernelName> = true;
+void specMatches;
+
+/** Names of the elementwise unary float kernels. */
+export type UnaryKernelName = NamesWhere<{ family: 'unary' }>;
+
+const namesWhere = <K extends KernelName>(test: (info: KernelInfo) => boolean): readonly K[] =>
+  (Object.keys(KERNELS) as K[]).filter((k) => test(KERNELS[k]));
+
 /** The elementwise unary float kernels, for backends' and tests' tables. */
-export const UNARY_KERNELS = [
-  'neg',
-  'abs',
-  'exp',
-  'log',
-  'log1p',
-  'sqrt',
-  'reciprocal',
-  'tanh',
-  'sigmoid',
-  'sin',
-  'cos',
-  'floor',
-] as const satisfies readonly RequiredKernelName[];
+export const UNARY_KERNELS: readonly UnaryKernelName[] = namesWhere((i) => i.family === 'unary');
 
 /** The names of the required kernels, for capability checks and the conformance suite. */
-export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
-  ...UNARY_KERNELS,
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'equal',
-  'notEqual',
-  'greater',
-  'greaterEqual',
-  'less',
-  'lessEqual',
-  'where',
-  'sum',
-  'max',
-  'min',
-  'argmax',
-  'argmin',
-  'matmul',
-  'gather',
-  'scatterAdd',
-  'slice',
-  'concat',
-  'transpose',
-  'broadcastTo',
-  'pad',
-  'cast',
-  'fill',
-  'randomUniform',
-];
+export const REQUIRED_KERNELS: readonly RequiredKernelName[] = namesWhere((i) => i.required);
 
-/** The names of the optional kernels. */
-export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
-  'softmax',
-  'logSoftmax',
-  'softmaxCrossEntropy',
-  'dense',
-];
+/** The names of the optional kernels (fused: core has a composed fallback for each). */
+export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = namesWhere((i) => !i.required);
+
+/** The names of the kernels with several outputs. */
+export const MULTI_OUTPUT_KERNELS: readonly MultiOutputKernelName[] = namesWhere((i) => i.outputs === 'many');

@@ -18,3 +18,4 @@ export * from './to-backend.js';
 export * from './transpose.js';
 export * from './unary.js';
 export { unbroadcast } from './unbroadcast.js';
+export * from './updates.js';

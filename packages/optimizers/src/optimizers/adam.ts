@@ -1,6 +1,6 @@
 /** Adam and AMSGrad, with PyTorch's ε outside the root or the lecture's δ inside. */
-import { scalar, type Tensor } from '@backprop/core';
-import { hasFusedUpdate, runFusedUpdate } from '../fused.js';
+import { adamUpdate, scalar, type Tensor } from '@backprop/core';
+import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
@@ -41,22 +41,15 @@ export function fusedAdam(
   h: AdamHyper,
   decoupled: boolean,
 ) {
-  if (!hasFusedUpdate('adamUpdate')) return undefined;
+  // The lecture's δ inside the root is not fused: the composed update computes it.
+  if (h.epsPlacement !== 'outside' || !hasFusedUpdate('adamUpdate')) return undefined;
   // Contexts without a step-count tensor (custom ones) pass the host t.
   const step = ctx.stepCount ?? scalar(ctx.step, 'int32');
-  const lr = ctx.lr ?? scalar(h.lr);
-  const inputs = [param, grad, state.expAvg, state.expAvgSq, step, ...(h.amsgrad ? [state.maxExpAvgSq] : []), lr];
   const [beta1, beta2] = h.betas;
-  const out = runFusedUpdate('adamUpdate', inputs, {
-    beta1,
-    beta2,
-    eps: h.eps,
-    weightDecay: h.weightDecay,
-    decoupled,
-    amsgrad: h.amsgrad,
-    epsPlacement: h.epsPlacement,
-  });
-  if (!out) return undefined;
+  const { expAvg, expAvgSq, maxExpAvgSq } = state;
+  const attrs = { beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad };
+  const lr = ctx.lr ?? scalar(h.lr);
+  const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs);
   return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };
 }
 

@@ -1,6 +1,6 @@
 /** RMSProp: a decaying average of squared gradients, optionally centered, optionally with momentum. */
-import { type RmspropUpdateAttrs, scalar, type Tensor } from '@backprop/core';
-import { runFusedUpdate } from '../fused.js';
+import { type RmspropUpdateAttrs, rmspropUpdate, scalar, type Tensor } from '@backprop/core';
+import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
@@ -31,16 +31,11 @@ export function fusedRmsprop(
   squareKey = 'squareAvg',
 ): { param: Tensor; state: TransformState } | undefined {
   const { centered, momentum } = attrs;
-  const inputs = [
-    param,
-    grad,
-    state[squareKey],
-    ...(centered ? [state.gradAvg] : []),
-    ...(momentum > 0 ? [state.momentumBuffer] : []),
-    lr,
-  ];
-  const out = runFusedUpdate('rmspropUpdate', inputs, attrs);
-  if (!out) return undefined;
+  if (!hasFusedUpdate('rmspropUpdate')) return undefined;
+  const out = rmspropUpdate(
+    { param, grad, squareAvg: state[squareKey], gradAvg: state.gradAvg, momentumBuffer: state.momentumBuffer, lr },
+    attrs,
+  );
   const [p, square, ...rest] = out;
   const next: Record<string, Tensor> = { [squareKey]: square };
   if (centered) next.gradAvg = rest.shift() as Tensor;

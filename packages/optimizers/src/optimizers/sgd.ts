@@ -5,13 +5,14 @@ import {
   mul,
   type Parameter,
   scalar,
+  sgdUpdate,
   stopGradient,
   type Tensor,
   tidy,
   ValueError,
   withoutRecording,
 } from '@backprop/core';
-import { runFusedUpdate } from '../fused.js';
+import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
@@ -82,10 +83,9 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     ctx: UpdateContext,
     h: SGDHyper,
   ): { param: Tensor; state: TransformState } | undefined {
-    if (h.form !== 'pytorch') return undefined;
+    if (h.form !== 'pytorch' || !hasFusedUpdate('sgdUpdate')) return undefined;
     const buf = state.momentumBuffer;
     const lr = ctx.lr ?? scalar(h.lr);
-    const inputs = h.momentum > 0 && buf ? [param, grad, buf, lr] : [param, grad, lr];
     const attrs = {
       momentum: h.momentum,
       dampening: h.dampening,
@@ -93,8 +93,7 @@ export class SGD extends GradientOptimizer<SGDHyper> {
       weightDecay: h.weightDecay,
       firstStep: !buf,
     };
-    const out = runFusedUpdate('sgdUpdate', inputs, attrs);
-    if (!out) return undefined;
+    const out = sgdUpdate({ param, grad, momentumBuffer: h.momentum > 0 ? buf : undefined, lr }, attrs);
     const next: Record<string, Tensor> = h.momentum > 0 ? { momentumBuffer: out[1] } : {};
     return { param: out[0], state: next };
   }

@@ -7,9 +7,11 @@ const ms = (m: MeanStd | undefined, d = 2) => (m ? `${pc(m.mean, d)} ± ${pc(m.s
 const pp = (m: number) => `${m >= 0 ? '+' : '−'}${Math.abs(100 * m).toFixed(2)}`;
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 const pText = (p: number) => (Number.isNaN(p) ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
@@ -54,7 +56,15 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   out.push(
     table(
-      ['row', 'learning rate (per seed)', 'best epoch (per seed)', 'training error', 'validation error', 'test error', 'paper, test (full MNIST)'],
+      [
+        'row',
+        'learning rate (per seed)',
+        'best epoch (per seed)',
+        'training error',
+        'validation error',
+        'test error',
+        'paper, test (full MNIST)',
+      ],
       rows.map((r) => {
         const m = s.main[r];
         return [
@@ -77,7 +87,14 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   const cmpTable = (cs: Comparison[], what: 'test' | 'train' = 'test') =>
     table(
-      ['row', 'against', `mean difference of ${what} error ± std (points)`, 't (df)', 'p (two-sided)', 'seeds better / worse / tied'],
+      [
+        'row',
+        'against',
+        `mean difference of ${what} error ± std (points)`,
+        't (df)',
+        'p (two-sided)',
+        'seeds better / worse / tied',
+      ],
       cs.map((x) => [
         name(x.a),
         name(x.b),
@@ -89,7 +106,9 @@ export function renderResults(res: Results, files: Record<string, string>): stri
     );
   out.push('### Paired comparisons (same seed = same split, same shuffles, same output layer)');
   out.push('');
-  out.push('Differences are row − baseline in percentage points of test error; negative means the pretrained row is better.');
+  out.push(
+    'Differences are row − baseline in percentage points of test error; negative means the pretrained row is better.',
+  );
   out.push('');
   out.push(cmpTable(s.paired));
   out.push('');
@@ -104,7 +123,7 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   if (files.trainTest) out.push(`![test against training error](${files.trainTest})`);
   out.push('');
   out.push(
-    'Each dot is one seed\'s selected run, each diamond a row\'s mean (Erhan et al. 2010 plot the same two errors). Training errors per row (mean): ' +
+    "Each dot is one seed's selected run, each diamond a row's mean (Erhan et al. 2010 plot the same two errors). Training errors per row (mean): " +
       rows.map((r) => `${name(r)} ${pc(s.main[r].train.mean)}%`).join('; ') +
       '. Lowest running training error reached during fine-tuning (mean): ' +
       rows.map((r) => `${name(r)} ${pc(s.main[r].minRunningTrainError.mean)}%`).join('; ') +
@@ -123,7 +142,14 @@ export function renderResults(res: Results, files: Record<string, string>): stri
     out.push('');
     out.push(
       table(
-        ['row', 'learning rate (per seed)', 'best epoch (per seed)', 'training error', 'validation error', 'test error'],
+        [
+          'row',
+          'learning rate (per seed)',
+          'best epoch (per seed)',
+          'training error',
+          'validation error',
+          'test error',
+        ],
         fewRows.map((r) => {
           const m = s.few[r];
           return [name(r), m.lr.join(', '), m.epochs.join(', '), ms(m.train), ms(m.val), ms(m.test)];
@@ -140,17 +166,24 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   out.push(
     'Movement ‖W₁ − W₁⁽⁰⁾‖ / ‖W₁⁽⁰⁾‖ over fine-tuning (W₁⁽⁰⁾: the weights fine-tuning starts from — pretrained or initial), ' +
-      'and the mean |cos| between the incoming weight vectors of distinct first-layer units before and after fine-tuning ' +
+      'the mean |cos| between the incoming weight vectors of distinct first-layer units before and after fine-tuning, ' +
+      'and the same for the changes W₁ − W₁⁽⁰⁾ (near 1: every unit moved the same way) ' +
       '(about 0.03 for independent random vectors of 784 values; 1 if every unit points the same way). Selected runs, mean ± std over seeds.',
   );
   out.push('');
   out.push(
     table(
-      ['row', 'relative movement of W₁', 'mean \\|cos\\| at start', 'mean \\|cos\\| after fine-tuning'],
+      [
+        'row',
+        'relative movement of W₁',
+        'mean \\|cos\\| at start',
+        'mean \\|cos\\| after fine-tuning',
+        'mean \\|cos\\| of the changes W₁ − W₁⁽⁰⁾',
+      ],
       rows.map((r) => {
         const m = s.main[r];
         const f = (x: MeanStd) => `${x.mean.toFixed(3)} ± ${x.std.toFixed(3)}`;
-        return [name(r), f(m.w1Movement), f(m.w1MeanAbsCosStart), f(m.w1MeanAbsCosEnd)];
+        return [name(r), f(m.w1Movement), f(m.w1MeanAbsCosStart), f(m.w1MeanAbsCosEnd), f(m.w1MeanAbsCosOfChange)];
       }),
     ),
   );
@@ -170,16 +203,22 @@ export function renderResults(res: Results, files: Record<string, string>): stri
       if (s.main[a as RowId] && s.main[b as RowId])
         claims.push(`${name(a)} beats the ${name(b)}: ${verdict(find(s.paired, a, b), n)}.`);
   for (const a of ['dbn', 'ae'])
-    if (s.main[a as RowId] && s.main.shallow) claims.push(`${name(a)} beats the shallow net: ${verdict(find(s.paired, a, 'shallow'), n)}.`);
+    if (s.main[a as RowId] && s.main.shallow)
+      claims.push(`${name(a)} beats the shallow net: ${verdict(find(s.paired, a, 'shallow'), n)}.`);
   if (s.main.sup && s.main.shallow) {
     const x = find(s.paired, 'sup', 'shallow');
     claims.push(
       `Supervised greedy pretraining is about level with the shallow net (paper 2.0% vs 1.9%): difference ${x ? `${pp(x.mean)} ± ${pc(x.std)} points, p ${pText(x.p)}` : '—'}.`,
     );
   }
-  if (s.main.dbn && s.main.ae) claims.push(`DBN beats autoencoder pretraining (paper 1.2% vs 1.4%): ${verdict(find(s.pairedPretrained, 'dbn', 'ae'), n)}.`);
+  if (s.main.dbn && s.main.ae)
+    claims.push(
+      `DBN beats autoencoder pretraining (paper 1.2% vs 1.4%): ${verdict(find(s.pairedPretrained, 'dbn', 'ae'), n)}.`,
+    );
   if (s.main.ae && s.main.sup)
-    claims.push(`Autoencoder beats supervised greedy pretraining (paper 1.4% vs 2.0%): ${verdict(find(s.pairedPretrained, 'ae', 'sup'), n)}.`);
+    claims.push(
+      `Autoencoder beats supervised greedy pretraining (paper 1.4% vs 2.0%): ${verdict(find(s.pairedPretrained, 'ae', 'sup'), n)}.`,
+    );
   const deepVsShallow = s.pairedBaselines.find((x) => x.a === 'deepGlorot' && x.b === 'shallow')?.test;
   if (deepVsShallow)
     claims.push(
@@ -192,7 +231,9 @@ export function renderResults(res: Results, files: Record<string, string>): stri
       } (${pp(deepVsShallow.mean)} ± ${pc(deepVsShallow.std)} points, p ${pText(deepVsShallow.p)}).`,
     );
   const order = [...rows].sort((a, b) => s.main[a].test.mean - s.main[b].test.mean);
-  claims.push(`Order of mean test errors here: ${order.map((r) => `${name(r)} ${pc(s.main[r].test.mean)}%`).join(' < ')}.`);
+  claims.push(
+    `Order of mean test errors here: ${order.map((r) => `${name(r)} ${pc(s.main[r].test.mean)}%`).join(' < ')}.`,
+  );
   if (fewRows.length) {
     for (const a of ['dbn', 'ae'])
       for (const b of ['deepGlorot', 'shallow']) {
@@ -210,7 +251,13 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   out.push(
     table(
-      ['row', 'pretraining (s per seed)', 'fine-tuning, all learning rates (s per seed)', 's per fine-tuning epoch', 'epochs run (selected lr, per seed)'],
+      [
+        'row',
+        'pretraining (s per seed)',
+        'fine-tuning, all learning rates (s per seed)',
+        's per fine-tuning epoch',
+        'epochs run (selected lr, per seed)',
+      ],
       rows.map((r) => {
         const m = s.main[r];
         return [
@@ -226,7 +273,9 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   out.push(
     `Total ${minutes} minutes: ${n} seeds × ${rows.length} rows × ${c.lrs.length} learning rates` +
-      (fewRows.length ? `, plus the few-labels runs (${fewRows.length} rows × ${c.lrs.length} learning rates per seed)` : '') +
+      (fewRows.length
+        ? `, plus the few-labels runs (${fewRows.length} rows × ${c.lrs.length} learning rates per seed)`
+        : '') +
       '.',
   );
   return out.join('\n');

@@ -75,7 +75,10 @@ export function scatterPlot(
   const height = o.height ?? 460;
   const all = groups.flatMap((g) => g.points);
   const f = frame(
-    padded(all.map(([x]) => x), true),
+    padded(
+      all.map(([x]) => x),
+      true,
+    ),
     padded(all.map(([, y]) => y)),
     { ...o, width, height },
   );
@@ -83,7 +86,9 @@ export function scatterPlot(
   groups.forEach((g, i) => {
     const color = g.color ?? palette[i % palette.length];
     for (const [x, y] of g.points)
-      out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.55"/>`);
+      out.push(
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${color}" fill-opacity="0.55"/>`,
+      );
     if (g.points.length) {
       const mx = g.points.reduce((a, [x]) => a + x, 0) / g.points.length;
       const my = g.points.reduce((a, [, y]) => a + y, 0) / g.points.length;

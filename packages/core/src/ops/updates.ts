@@ -1,0 +1,128 @@
+/**
+ * The fused optimizer updates as core ops: `sgdUpdate`, `adamUpdate` and `rmspropUpdate` check
+ * every input (float32 tensors of the parameter's shape, an int32 scalar step, a float32 scalar
+ * learning rate, the state the attributes call for) and the attributes, then dispatch the
+ * backend's optional kernel. They record no gradient. The formulas are in
+ * `kernels/update-reference.ts`; optimizers use these ops when `hasKernel(name)` is true and
+ * their composed updates otherwise.
+ */
+import { runKernelMulti } from '../engine.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
+import type { AdamUpdateAttrs, KernelName, RmspropUpdateAttrs, SgdUpdateAttrs } from '../kernels/spec.js';
+import { shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+function check(op: string, name: string, t: Tensor | undefined, like: Tensor | 'step' | 'lr'): Tensor {
+  if (!(t instanceof Tensor))
+    throw new ValueError(`${op}: ${name} must be a Tensor, got ${t === undefined ? 'nothing' : typeof t}`);
+  t.assertLive(`${op} (${name})`);
+  const [dtype, shape] = like === 'step' ? ['int32', []] : like === 'lr' ? ['float32', []] : ['float32', like.shape];
+  if (t.dtype !== dtype) throw new DTypeError(`${op}: ${name} must be ${dtype}, got ${t.dtype}`);
+  if (!shapesEqual(t.shape, shape as readonly number[]))
+    throw new ShapeError(
+      `${op}: ${name} must have shape ${formatShape(shape as number[])}, got ${formatShape(t.shape)}`,
+    );
+  return t;
+}
+
+function checkNumbers(op: string, attrs: object, names: readonly string[]): void {
+  if (!attrs || typeof attrs !== 'object') throw new ValueError(`${op}: attributes must be an object`);
+  for (const n of names) {
+    const v = (attrs as Record<string, unknown>)[n];
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(`${op}: ${n} must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+  }
+}
+
+function run(op: KernelName, inputs: Tensor[], attrs: object, outputs: number): Tensor[] {
+  const out = { shape: inputs[0].shape, dtype: 'float32' as const };
+  return runKernelMulti(
+    op,
+    inputs,
+    attrs as never,
+    Array.from({ length: outputs }, () => out),
+  );
+}
+
+/** The tensors of one fused SGD update. */
+export interface SgdUpdateInputs {
+  param: Tensor;
+  grad: Tensor;
+  /** The momentum buffer (when momentum > 0 and not the first step). */
+  momentumBuffer?: Tensor;
+  /** γ, a float32 scalar. */
+  lr: Tensor;
+}
+
+/**
+ * One fused SGD step (see `sgdUpdateReference`): returns [θ′] or [θ′, b′] (momentum > 0).
+ * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
+ */
+export function sgdUpdate({ param, grad, momentumBuffer, lr }: SgdUpdateInputs, attrs: SgdUpdateAttrs): Tensor[] {
+  const op = 'sgdUpdate';
+  checkNumbers(op, attrs, ['momentum', 'dampening', 'weightDecay']);
+  const p = check(op, 'param', param, param);
+  const state = attrs.momentum > 0 && !attrs.firstStep ? [check(op, 'momentumBuffer', momentumBuffer, p)] : [];
+  const inputs = [p, check(op, 'grad', grad, p), ...state, check(op, 'lr', lr, 'lr')];
+  return run(op, inputs, attrs, attrs.momentum > 0 ? 2 : 1);
+}
+
+/** The tensors of one fused Adam update. */
+export interface AdamUpdateInputs {
+  param: Tensor;
+  grad: Tensor;
+  expAvg: Tensor;
+  expAvgSq: Tensor;
+  /** t of this update (from 1), an int32 scalar. */
+  step: Tensor;
+  /** The running max of v (amsgrad). */
+  maxExpAvgSq?: Tensor;
+  /** γ, a float32 scalar. */
+  lr: Tensor;
+}
+
+/**
+ * One fused Adam / AdamW / AMSGrad step, PyTorch's (see `adamUpdateReference`): returns
+ * [θ′, m′, v′] or [θ′, m′, v′, v̄′] (amsgrad). The lecture's δ inside the root is composed by
+ * the optimizers package, not fused.
+ * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
+ */
+export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs): Tensor[] {
+  const op = 'adamUpdate';
+  checkNumbers(op, attrs, ['beta1', 'beta2', 'eps', 'weightDecay']);
+  const p = check(op, 'param', inputs.param, inputs.param);
+  const like = (n: 'grad' | 'expAvg' | 'expAvgSq' | 'maxExpAvgSq') => check(op, n, inputs[n], p);
+  const list = [p, like('grad'), like('expAvg'), like('expAvgSq'), check(op, 'step', inputs.step, 'step')];
+  if (attrs.amsgrad) list.push(like('maxExpAvgSq'));
+  list.push(check(op, 'lr', inputs.lr, 'lr'));
+  return run(op, list, attrs, attrs.amsgrad ? 4 : 3);
+}
+
+/** The tensors of one fused RMSprop / Adagrad update. */
+export interface RmspropUpdateInputs {
+  param: Tensor;
+  grad: Tensor;
+  squareAvg: Tensor;
+  /** ḡ (centered). */
+  gradAvg?: Tensor;
+  /** The momentum buffer (momentum > 0). */
+  momentumBuffer?: Tensor;
+  /** γ, a float32 scalar. */
+  lr: Tensor;
+}
+
+/**
+ * One fused RMSprop or Adagrad step (see `rmspropUpdateReference`): returns [θ′, v′, ḡ′
+ * (centered), b′ (momentum > 0)].
+ * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
+ */
+export function rmspropUpdate(inputs: RmspropUpdateInputs, attrs: RmspropUpdateAttrs): Tensor[] {
+  const op = 'rmspropUpdate';
+  checkNumbers(op, attrs, ['decay', 'scale', 'eps', 'weightDecay', 'momentum']);
+  const p = check(op, 'param', inputs.param, inputs.param);
+  const list = [p, check(op, 'grad', inputs.grad, p), check(op, 'squareAvg', inputs.squareAvg, p)];
+  if (attrs.centered) list.push(check(op, 'gradAvg', inputs.gradAvg, p));
+  if (attrs.momentum > 0) list.push(check(op, 'momentumBuffer', inputs.momentumBuffer, p));
+  list.push(check(op, 'lr', inputs.lr, 'lr'));
+  return run(op, list, attrs, list.length - 2);
+}

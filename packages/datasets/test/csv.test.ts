@@ -1,0 +1,338 @@
+/** CSV: RFC 4180 parsing, one rule for numbers, class maps shared between files, safe target types, regression shapes. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cpu } from '@backprop/backend-cpu';
+import {
+  fit,
+  losses,
+  nn,
+  type Optimizer,
+  type OptimizerState,
+  type Parameter,
+  setBackend,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@backprop/core';
+import { describe, expect, it } from 'vitest';
+import { DataError, loadCsv, MissingFileError, parseCsv } from '../src/index.js';
+
+/** Runs `f`, expecting a DataError; returns it for field checks. */
+function dataError(f: () => unknown): DataError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    expect(e).toBeInstanceOf(ValueError);
+    return e as DataError;
+  }
+  return expect.fail('expected a DataError');
+}
+
+describe('CSV parsing (RFC 4180)', () => {
+  it('reads quoted fields holding the delimiter, line breaks and doubled quotes', () => {
+    const ds = parseCsv('"a,1",b,"say ""hi"""\n"1,5",2,x\n3,"4",y\n', { target: 'say "hi"', targetType: 'class' });
+    expect(ds.columns).toEqual(['a,1', 'b']);
+    expect(ds.targetColumns).toEqual(['say "hi"']);
+    expect(Array.from(ds.y)).toEqual([0, 1]);
+    const labels = parseCsv('x,label\n1,"two\nlines"\n2,"a ""quoted"", label"\n');
+    expect(labels.classes).toEqual(['a "quoted", label', 'two\nlines']);
+    expect(Array.from(labels.x)).toEqual([1, 2]);
+  });
+
+  it('reads a quoted number, and rejects "1,5" as a number (it is not decimal notation)', () => {
+    expect(Array.from(parseCsv('a,y\n"1.5",0.5\n').x)).toEqual([1.5]);
+    const e = dataError(() => parseCsv('a,y\n"1,5",0.5\n'));
+    expect(e.message).toContain('got "1,5"');
+  });
+
+  it('reads CRLF, LF and CR line ends, with or without a final line break, and skips blank lines and a BOM', () => {
+    const want = { x: [1, 2, 3, 4], y: [0.5, 1.5] };
+    for (const text of [
+      'a,b,y\r\n1,2,0.5\r\n3,4,1.5\r\n',
+      'a,b,y\n1,2,0.5\n3,4,1.5',
+      'a,b,y\r1,2,0.5\r3,4,1.5\r',
+      '\uFEFFa,b,y\n\n1,2,0.5\n   \n3,4,1.5\n\n',
+    ]) {
+      const ds = parseCsv(text, { targetType: 'regression' });
+      expect(ds.columns).toEqual(['a', 'b']);
+      expect({ x: Array.from(ds.x), y: Array.from(ds.y) }).toEqual(want);
+    }
+  });
+
+  it('counts lines inside quoted fields when naming a line', () => {
+    const e = dataError(() => parseCsv('a,b,label\n1,2,"multi\r\nline"\n3,oops,x\n'));
+    expect(e.line).toBe(4);
+    expect(e.message).toContain('row 1 (line 4)');
+  });
+
+  it('takes ; and tab as delimiters', () => {
+    for (const d of [';', '\t']) {
+      const ds = parseCsv(['a', 'b', 'y'].join(d) + '\n' + ['1.5', '2', 'cat'].join(d) + '\n', { delimiter: d });
+      expect([ds.columns, Array.from(ds.x), ds.classes]).toEqual([['a', 'b'], [1.5, 2], ['cat']]);
+    }
+    const euro = parseCsv('a;b;y\n"1,5";2;"x;y"\n', { delimiter: ';', target: 'b', targetType: 'regression' });
+    expect(euro.columns).toEqual(['a', 'y']);
+  });
+
+  it('refuses a file that has one field a line when another delimiter is in the text', () => {
+    const e = dataError(() => parseCsv('a;b;y\n1;2;3\n4;5;6\n'));
+    expect(e.message).toMatch(
+      /^parseCsv: every line has 1 field when split at ',', got "a;b;y" on line 1;.*pass delimiter: ';'$/,
+    );
+    expect(dataError(() => parseCsv('a\tb\n1\t2\n')).message).toContain("pass delimiter: '\\t'");
+    expect(dataError(() => parseCsv('a,b\n1,2\n', { delimiter: ';' })).message).toContain("pass delimiter: ','");
+    expect(dataError(() => parseCsv('y\n1\n2\n')).message).toContain('at least one feature column');
+  });
+
+  it('hints at the delimiter when a value holds another common delimiter', () => {
+    const e = dataError(() => parseCsv('a,b;c,y\n1,2;3,4\n'));
+    expect(e.message).toContain("pass delimiter: ';'");
+  });
+
+  it('names the line, the expected and the actual field count of a ragged row', () => {
+    const e = dataError(() => parseCsv('a,b,y\n1,2,3\n4,5\n6,7,8\n'));
+    expect(e.message).toMatch(/^parseCsv: line 3 must have 3 fields like the header, got 2; /);
+    expect(e.line).toBe(3);
+    expect(dataError(() => parseCsv('1,2,3\n4,5,6,7\n', { header: false })).message).toMatch(
+      /line 2 must have 3 fields like line 1, got 4/,
+    );
+  });
+
+  it('names the line where an unterminated quote opens', () => {
+    const e = dataError(() => parseCsv('a,b,y\n1,2,3\n4,"5,6\n7,8,9\n'));
+    expect(e.message).toMatch(/^parseCsv: line 3 opens a quoted field that is never closed, got "\\"5,6\\n7,8,9\\n"; /);
+    expect(e.line).toBe(3);
+    expect(dataError(() => parseCsv('a,b\n"1"2,3\n')).message).toMatch(/line 2 has text after a closing quote/);
+  });
+
+  it('refuses a header of numbers unless header is given, and reads files without a header', () => {
+    const e = dataError(() => parseCsv('1,2,0\n3,4,1\n'));
+    expect(e.message).toMatch(/the first line holds only numbers.*pass header: false/);
+    const plain = parseCsv('1,2,0\n3,4,1\n', { header: false });
+    expect([plain.xShape, plain.columns, plain.targetColumns]).toEqual([[2, 2], ['c0', 'c1'], ['c2']]);
+    expect(parseCsv('1,2,0\n3,4,1\n', { header: true }).columns).toEqual(['1', '2']);
+  });
+
+  it('refuses bad options and empty files', () => {
+    expect(() => parseCsv('a,y\n1,2\n', { sep: ';' } as never)).toThrow(/unknown option "sep"/);
+    expect(() => parseCsv('a,y\n1,2\n', { delimiter: ';;' })).toThrow(ValueError);
+    expect(() => parseCsv('a,y\n1,2\n', { targetType: 'numeric' as never })).toThrow(/targetType must be/);
+    expect(() => parseCsv('a,y\n1,2\n', { missing: 'zero' as never })).toThrow(/missing must be/);
+    expect(() => parseCsv('a,y\n1,2\n', { target: 'z' })).toThrow(/no single target column "z", got 0 matches/);
+    expect(() => parseCsv('a,y\n1,2\n', { target: 2 })).toThrow(/column index in \[-2, 2\), got 2/);
+    expect(dataError(() => parseCsv('')).message).toMatch(/no lines/);
+    expect(dataError(() => parseCsv('a,y\n')).message).toMatch(/no data rows/);
+  });
+});
+
+describe('CSV numbers', () => {
+  it('reads plain decimal and exponent notation, with spaces around', () => {
+    const ds = parseCsv('a,b,c,d,y\n-1.5e3, .5 ,+2,"  7.  ",1E-2\n', { targetType: 'regression' });
+    expect(Array.from(ds.x)).toEqual([-1500, 0.5, 2, 7]);
+    expect(ds.y[0]).toBeCloseTo(0.01, 8);
+  });
+
+  it.each([
+    ['NaN', /NaN marks a missing value; pass missing: 'nan'/],
+    ['Infinity', /only finite numbers/],
+    ['-Infinity', /only finite numbers/],
+    ['0x10', /hexadecimal, binary and octal/],
+    ['0b1', /hexadecimal, binary and octal/],
+    ['0o7', /hexadecimal, binary and octal/],
+    ['', /missing value.*missing: 'nan'/],
+    ['   ', /missing value/],
+    ['1e39', /overflows float32/],
+    ['1_000', /decimal notation/],
+  ])('refuses the feature %j, naming row, column, index and value', (value, hint) => {
+    const e = dataError(() => parseCsv(`a,b,y\n1,2,0.5\n3,${value},1.5\n`));
+    expect(
+      e.message.startsWith(
+        `parseCsv: row 1 (line 3), column "b" (index 1) is not a finite decimal number, got ${JSON.stringify(value)}; `,
+      ),
+    ).toBe(true);
+    expect(e.message).toMatch(hint);
+    expect([e.row, e.line, e.column, e.columnIndex, e.value]).toEqual([1, 3, 'b', 1, value]);
+  });
+
+  it('applies the same rule to numeric targets', () => {
+    for (const value of ['NaN', 'Infinity', '0x10', '']) {
+      const e = dataError(() => parseCsv(`a,y\n1,0.5\n2,${value}\n`, { targetType: 'regression' }));
+      expect([e.column, e.columnIndex, e.row]).toEqual(['y', 1, 1]);
+    }
+    // Under 'auto' too: a number-like slip in a numeric column is reported as a bad number.
+    expect(dataError(() => parseCsv('a,y\n1,0.5\n2,Infinity\n')).message).toMatch(
+      /column "y" \(index 1\).*only finite/,
+    );
+  });
+
+  it("reads empty fields and NaN as NaN with missing: 'nan', and still refuses Infinity", () => {
+    const ds = parseCsv('a,b,y\n1,,0.5\n NaN ,nan,\n', { missing: 'nan', targetType: 'regression' });
+    expect(Array.from(ds.x).map(Number.isNaN)).toEqual([false, true, true, true]);
+    expect(Number.isNaN(ds.y[1])).toBe(true);
+    expect(() => parseCsv('a,y\nInfinity,1.5\n', { missing: 'nan' })).toThrow(DataError);
+    // A class label can never be missing.
+    expect(dataError(() => parseCsv('a,y\n1,cat\n2,\n', { missing: 'nan' })).message).toMatch(/has no class label/);
+  });
+});
+
+describe('CSV class targets', () => {
+  it('numbers classes by sorted label (numbers by value, then text), not by first appearance', () => {
+    const ds = parseCsv('a,y\n1,10\n2,9\n3,7\n4,9\n');
+    expect(ds.targetType).toBe('class');
+    expect(ds.classes).toEqual(['7', '9', '10']);
+    expect(Array.from(ds.y)).toEqual([2, 1, 0, 1]);
+    expect(ds.yShape).toEqual([4]);
+    expect(ds.y).toBeInstanceOf(Int32Array);
+    const words = parseCsv('a,y\n1,dog\n2,Cat\n3,cat\n4,2\n', { targetType: 'class' });
+    expect(words.classes).toEqual(['2', 'Cat', 'cat', 'dog']);
+  });
+
+  it('maps the same label to the same index in a train and a test file whose labels appear in other orders', () => {
+    const train = parseCsv('a,digit\n0.1,3\n0.2,7\n0.3,5\n0.4,3\n');
+    const testAlone = parseCsv('a,digit\n0.5,7\n0.6,5\n0.7,3\n');
+    const test = parseCsv('a,digit\n0.5,7\n0.6,5\n0.7,3\n', { classes: train.classes });
+    expect(train.classes).toEqual(['3', '5', '7']);
+    expect(testAlone.classes).toEqual(train.classes);
+    const label = (ds: typeof train, i: number) => ds.classes![ds.y[i]];
+    expect([0, 1, 2].map((i) => label(test, i))).toEqual(['7', '5', '3']);
+    expect(Array.from(test.y)).toEqual([2, 1, 0]);
+    expect(Array.from(testAlone.y)).toEqual([2, 1, 0]);
+    // A test file holding only some of the classes still uses the training map.
+    const partial = parseCsv('a,digit\n1,7\n', { classes: train.classes });
+    expect([Array.from(partial.y), partial.classes]).toEqual([[2], ['3', '5', '7']]);
+  });
+
+  it('keeps the order of a given class list and reads 1.0 as the class 1', () => {
+    const ds = parseCsv('a,y\n1,no\n2,yes\n', { classes: ['yes', 'no'] });
+    expect([Array.from(ds.y), ds.classes]).toEqual([
+      [1, 0],
+      ['yes', 'no'],
+    ]);
+    expect(Array.from(parseCsv('a,y\n1,1.0\n2,0\n', { classes: ['0', '1'] }).y)).toEqual([1, 0]);
+  });
+
+  it('refuses a label outside the given classes, naming it, the row and the known classes', () => {
+    const e = dataError(() => parseCsv('a,y\n1,cat\n2,bird\n', { classes: ['cat', 'dog'] }));
+    expect(e.message).toBe(
+      'parseCsv: row 1 (line 3), target column "y" (index 1) holds a label outside the given classes, got "bird"; the known classes are ["cat","dog"] — load the training file first and pass its classes, including this label if it is real',
+    );
+    expect([e.row, e.line, e.value]).toEqual([1, 3, 'bird']);
+    expect(() => parseCsv('a,y\n1,cat\n', { classes: ['cat', 'cat'] })).toThrow(/distinct labels/);
+    expect(() => parseCsv('a,y\n1,2\n', { classes: ['2'], targetType: 'regression' })).toThrow(ValueError);
+  });
+});
+
+describe('CSV target types', () => {
+  const column = (values: (string | number)[]) => `a,y\n${values.map((v, i) => `${i},${v}`).join('\n')}\n`;
+
+  it("'auto' reads non-integer numbers as regression, float32 [N, 1]", () => {
+    const ds = parseCsv(column([0.5, 1, 2.25]));
+    expect([ds.targetType, ds.yShape, ds.classes]).toEqual(['regression', [3, 1], undefined]);
+    expect(ds.y).toBeInstanceOf(Float32Array);
+    expect(Array.from(ds.y)).toEqual([0.5, 1, 2.25]);
+  });
+
+  it("'auto' reads text labels and integers with at most 20 distinct values as classes", () => {
+    expect(parseCsv(column(['b', 'a'])).targetType).toBe('class');
+    const twenty = parseCsv(column(Array.from({ length: 40 }, (_, i) => i % 20)));
+    expect([twenty.targetType, twenty.classes!.length]).toEqual(['class', 20]);
+  });
+
+  it("'auto' refuses integers with many distinct values instead of making hundreds of classes", () => {
+    const values = Array.from({ length: 194 }, (_, i) => 1000 + 7 * i);
+    const e = dataError(() => parseCsv(column(values)));
+    expect(e.message).toMatch(
+      /^parseCsv: cannot tell whether target column "y" \(index 1\) holds classes or numbers, got 194 distinct integer values \(1000, 1007, 1014, 1021, 1028, …\); pass targetType: 'regression'/,
+    );
+    expect(parseCsv(column(values), { targetType: 'regression' }).yShape).toEqual([194, 1]);
+    expect(parseCsv(column(values), { targetType: 'class' }).classes!.length).toBe(194);
+  });
+
+  it("'auto' refuses a column mixing numbers and text", () => {
+    const e = dataError(() => parseCsv(column([1, 2, 'three'])));
+    expect(e.message).toMatch(
+      /mixes numbers and text, got "1" at line 2 and "three" at line 4; pass targetType: 'class'/,
+    );
+    expect(parseCsv(column([1, 2, 'three']), { targetType: 'class' }).classes).toEqual(['1', '2', 'three']);
+  });
+
+  it("reads several numeric targets as [N, k], and keeps 'number' as a name for 'regression'", () => {
+    const ds = parseCsv('a,y1,b,y2\n1,0.5,2,5\n3,1.5,4,6\n', { target: ['y1', -1] });
+    expect([ds.targetType, ds.yShape, ds.columns, ds.targetColumns]).toEqual([
+      'regression',
+      [2, 2],
+      ['a', 'b'],
+      ['y1', 'y2'],
+    ]);
+    expect([Array.from(ds.y), Array.from(ds.x)]).toEqual([
+      [0.5, 5, 1.5, 6],
+      [1, 2, 3, 4],
+    ]);
+    expect(parseCsv('a,y\n1,2\n', { targetType: 'number' }).yShape).toEqual([1, 1]);
+    expect(() => parseCsv('a,y1,y2\n1,2,3\n', { target: ['y1', 'y2'], targetType: 'class' })).toThrow(ValueError);
+  });
+});
+
+describe('CSV files', () => {
+  it('loads a path, a file: URL and bytes alike, and names the absolute path of a missing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
+    const file = join(dir, 'train.csv');
+    writeFileSync(file, 'a,b,y\n1,2,0.5\n3,4,1.5\n');
+    for (const source of [
+      file,
+      pathToFileURL(file),
+      pathToFileURL(file).href,
+      new TextEncoder().encode('a,b,y\n1,2,0.5\n3,4,1.5\n'),
+    ]) {
+      const ds = await loadCsv(source);
+      expect([ds.xShape, ds.yShape, ds.targetType]).toEqual([[2, 2], [2, 1], 'regression']);
+    }
+    const missing = join(dir, 'nope.csv');
+    const e = await loadCsv(missing).catch((err) => err);
+    expect(e).toBeInstanceOf(MissingFileError);
+    expect(e.paths).toEqual([missing]);
+    expect(e.message).toContain(`loadCsv: no file at ${missing}`);
+    await expect(loadCsv(new URL('https://example.com/a.csv'))).rejects.toThrow(/only file: URLs/);
+    await expect(loadCsv(new TextEncoder().encode('a;y\n1;2\n'))).rejects.toThrow(/^loadCsv: every line has 1 field/);
+  });
+});
+
+/** Plain gradient descent, enough for a smoke test (the datasets package does not depend on an optimizer package). */
+class PlainSGD implements Optimizer {
+  constructor(public lr: number) {}
+  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+    for (const [i, p] of params.entries()) p.assign(tidy(() => p.value.sub(grads[i].mul(this.lr))));
+  }
+  getState(): OptimizerState {
+    return { groups: [{ lr: this.lr }], slots: new Map() };
+  }
+  setState(state: OptimizerState): void {
+    this.lr = state.groups[0].lr as number;
+  }
+  dispose() {}
+}
+
+describe('CSV regression with fit', () => {
+  it('trains a dense model with losses.mse on a loaded regression CSV as returned', async () => {
+    const backend = cpu({ threads: 1 });
+    await setBackend(backend);
+    const lines = ['x1,x2,price'];
+    for (let i = 0; i < 24; i++)
+      lines.push(`${(i / 24).toFixed(3)},${((i * 7) % 5) / 5},${(2.5 * i + 0.25).toFixed(2)}`);
+    const ds = parseCsv(lines.join('\r\n'));
+    expect([ds.targetType, ds.yShape]).toEqual(['regression', [24, 1]]);
+    const model = nn.sequential(nn.dense(2, 4, { seed: 1 }), nn.tanh(), nn.dense(4, 1, { seed: 2 }));
+    const history = await fit(model, ds, {
+      loss: losses.mse,
+      optimizer: new PlainSGD(1e-3),
+      batchSize: 8,
+      epochs: 3,
+      verbose: false,
+    });
+    expect(history.epochs).toHaveLength(3);
+    for (const epoch of history.epochs) expect(Number.isFinite(epoch.loss)).toBe(true);
+  });
+});
