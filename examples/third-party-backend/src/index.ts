@@ -30,6 +30,8 @@ export function renamedCpu({ name = 'third-party', optionalKernels = true }: Ren
     write: (values, shape, dtype) => inner.write(values, shape, dtype),
     read: (handle, shape, dtype) => inner.read(handle, shape, dtype),
     dispose: (handle) => inner.dispose(handle),
+    // Kernel outputs join the inner backend's memory accounting (core calls this for every output).
+    registerOutput: (handle) => inner.registerOutput?.(handle),
     memory: () => inner.memory(),
     sync: async () => inner.sync?.(),
     destroy: async () => inner.destroy?.(),

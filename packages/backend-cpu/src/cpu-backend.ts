@@ -83,20 +83,15 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     return values;
   };
 
-  // Every kernel's new handle is registered with this backend's memory accounting.
-  // Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate) return one handle per output.
-  const table: Record<string, (inputs: never, attrs: never, out: never) => Handle | Handle[]> = {};
-  for (const [name, kernel] of Object.entries(selected)) {
-    const run = kernel as (inputs: never, attrs: never, out: never) => CpuHandle | CpuHandle[];
-    table[name] = (inputs, attrs, out) => {
-      const result = run(inputs, attrs, out);
-      return Array.isArray(result) ? result.map(track) : track(result);
-    };
-  }
-
   return {
     name: 'cpu',
-    kernels: table as unknown as KernelTable,
+    kernels: selected,
+    // Core hands every kernel output here: it joins this backend's memory accounting.
+    registerOutput(handle: Handle): void {
+      if (!(handle instanceof CpuHandle))
+        throw new BackendError('cpu: a kernel returned a handle that is not a CpuHandle');
+      track(handle);
+    },
     dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       checkWrite('cpu', values, shape, dtype);

@@ -33,8 +33,9 @@ function put(b: Backend, values: Float32Array, shape: Shape, dtype: DType = 'flo
 /** Runs `kernel` on `backend` with fresh copies of the inputs and returns the output values. */
 function runOn(b: Backend, kernel: 'matmul' | 'dense', inputs: [Float32Array, Shape][], attrs: object, shape: Shape) {
   const infos = inputs.map(([v, s]) => put(b, v, s));
-  const fn = b.kernels[kernel] as (i: TensorInfo[], a: object, o: { shape: Shape; dtype: DType }) => object;
-  const handle = fn(infos, attrs, { shape, dtype: 'float32' });
+  const fn = b.kernels[kernel] as (i: TensorInfo[], a: object, o: { shape: Shape; dtype: DType }, c: object) => object;
+  const handle = fn(infos, attrs, { shape, dtype: 'float32' }, { backend: b, name: kernel });
+  b.registerOutput?.(handle);
   const values = b.readSync!(handle, shape, 'float32');
   b.dispose(handle);
   for (const info of infos) b.dispose(info.handle);
@@ -167,8 +168,9 @@ describe('SIMD elementwise kernels agree with the scalar ones', () => {
   const simd = cpu({ simd: true, threads: 1 });
   const run = (b: Backend, name: string, inputs: [Float32Array, Shape][], shape: Shape) => {
     const infos = inputs.map(([v, s]) => put(b, v, s));
-    const fn = b.kernels[name as 'add'] as unknown as (i: TensorInfo[], a: object, o: object) => object;
-    const handle = fn(infos, {}, { shape, dtype: 'float32' });
+    const fn = b.kernels[name as 'add'] as unknown as (i: TensorInfo[], a: object, o: object, c: object) => object;
+    const handle = fn(infos, {}, { shape, dtype: 'float32' }, { backend: b, name });
+    b.registerOutput?.(handle);
     const values = Array.from(b.readSync!(handle, shape, 'float32'));
     b.dispose(handle);
     for (const info of infos) b.dispose(info.handle);
@@ -208,7 +210,8 @@ describe('SIMD elementwise kernels agree with the scalar ones', () => {
   }
   it('int32 and general broadcasting fall back to the scalar kernels', () => {
     const a = put(simd, Int32Array.from({ length: 600 }, (_, i) => i - 300) as unknown as Float32Array, [600], 'int32');
-    const h = simd.kernels.mul([a, a], {}, { shape: [600], dtype: 'int32' });
+    const h = simd.kernels.mul([a, a], {}, { shape: [600], dtype: 'int32' }, { backend: simd, name: 'mul' });
+    simd.registerOutput?.(h);
     expect(simd.readSync!(h, [600], 'int32')[0]).toBe(90000);
     simd.dispose(h);
     simd.dispose(a.handle);

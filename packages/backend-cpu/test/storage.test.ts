@@ -27,7 +27,13 @@ describe('cpu storage', () => {
     const x = b.write(new Float32Array(10), [10], 'float32');
     const m = b.write(new Uint8Array(3), [3], 'bool');
     expect(b.memory()).toEqual({ bytes: 43, handles: 2, peakBytes: 43 });
-    const y = b.kernels.exp([{ handle: x, shape: [10], dtype: 'float32' }], {}, { shape: [10], dtype: 'float32' });
+    const y = b.kernels.exp(
+      [{ handle: x, shape: [10], dtype: 'float32' }],
+      {},
+      { shape: [10], dtype: 'float32' },
+      { backend: b, name: 'exp' },
+    );
+    b.registerOutput?.(y); // as core does with every kernel output
     expect(b.memory()).toEqual({ bytes: 83, handles: 3, peakBytes: 83 });
     b.dispose(y);
     b.dispose(y); // disposing twice is a no-op
@@ -46,7 +52,9 @@ describe('cpu storage', () => {
     expect(() => b.readSync!(h, [1], 'float32')).toThrow(BackendError);
     await expect(b.read(h, [1], 'float32')).rejects.toThrow(BackendError);
     const x = { handle: h, shape: [1], dtype: 'float32' as const };
-    expect(() => b.kernels.neg([x], {}, { shape: [1], dtype: 'float32' })).toThrow(BackendError);
+    expect(() => b.kernels.neg([x], {}, { shape: [1], dtype: 'float32' }, { backend: b, name: 'neg' })).toThrow(
+      BackendError,
+    );
   });
 
   it('rejects handles of another backend and mismatched writes', () => {

@@ -17,8 +17,9 @@ const vMax0 = [0.002, 0.001, 0.01, 0.5, 0.1];
 
 function runUpdate(name: 'adamUpdate' | 'sgdUpdate', inputs: TensorInfo[], attrs: object, outputs: number): number[][] {
   const outs = Array.from({ length: outputs }, () => ({ shape: [5], dtype: 'float32' as const }));
-  const kernel = backend.kernels[name] as unknown as (i: TensorInfo[], a: object, o: object) => object[];
-  const handles = kernel(inputs, attrs, outs);
+  const kernel = backend.kernels[name] as unknown as (i: TensorInfo[], a: object, o: object, c: object) => object[];
+  const handles = kernel(inputs, attrs, outs, { backend, name });
+  for (const h of handles) backend.registerOutput?.(h);
   expect(handles.length).toBe(outputs);
   const values = handles.map((h) => Array.from(backend.readSync!(h, [5], 'float32')));
   for (const h of handles) backend.dispose(h);

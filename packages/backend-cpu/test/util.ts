@@ -26,7 +26,9 @@ export function run<K extends KernelName>(
 ): number[] {
   const kernel = backend.kernels[name] as Kernel<K> | undefined;
   if (!kernel) throw new Error(`no kernel ${name}`);
-  const handle = kernel(inputs, attrs, { shape, dtype } as Parameters<Kernel<K>>[2]) as object;
+  // As core dispatches: the call context in, the output registered with the backend.
+  const handle = kernel(inputs, attrs, { shape, dtype } as Parameters<Kernel<K>>[2], { backend, name }) as object;
+  backend.registerOutput?.(handle);
   const values = backend.readSync!(handle, shape, dtype);
   backend.dispose(handle);
   return Array.from(values);

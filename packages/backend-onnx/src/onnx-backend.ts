@@ -8,10 +8,10 @@ import {
   FUSED_KERNEL_DTYPES,
   type Graph,
   type Handle,
+  type KernelCall,
   type KernelName,
   type KernelTable,
   MemoryCounter,
-  MULTI_OUTPUT_KERNELS,
   type OutputInfo,
   philoxUniform,
   type Shape,
@@ -138,19 +138,17 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       out.dtype,
     );
 
-  const node = (name: KernelName) => (inputs: TensorInfo[], attrs: object, out: OutputInfo) => {
+  /** A pending node of kernel `name` (every lowered kernel is this one function; core passes the name). */
+  const node = (inputs: readonly TensorInfo[], attrs: object, out: OutputInfo, { name }: KernelCall): OnnxHandle => {
     if (sizeOf(out.shape) === 0) return track(empty(out));
     const ins = inputs.map((x) => ({ node: own(name, x.handle), shape: x.shape }));
     return track(new OnnxHandle(name, attrs, ins, out.shape, out.dtype));
   };
-  const table: Record<string, unknown> = {};
-  for (const name of Object.keys(lowerings) as KernelName[]) table[name] = node(name);
-  // Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate): one pending node per output, attrs.output = k.
-  for (const name of MULTI_OUTPUT_KERNELS)
-    table[name] = (inputs: TensorInfo[], attrs: object, outs: OutputInfo[]) =>
-      outs.map((out, k) => node(name)(inputs, { ...attrs, output: k }, out));
-  // fill: the value is fed as a scalar input, so one session serves every fill value.
-  table.fill = (_inputs: TensorInfo[], { value }: { value: number }, out: OutputInfo) => {
+  /** Multi-output kernels (sgdUpdate, adamUpdate, rmspropUpdate): one pending node per output, attrs.output = k. */
+  const nodes = (inputs: readonly TensorInfo[], attrs: object, outs: readonly OutputInfo[], call: KernelCall) =>
+    outs.map((out, k) => node(inputs, { ...attrs, output: k }, out, call));
+  /** fill: the value is fed as a scalar input, so one session serves every fill value. */
+  const fill = (_inputs: readonly TensorInfo[], { value }: { value: number }, out: OutputInfo): OnnxHandle => {
     if (sizeOf(out.shape) === 0) return track(empty(out));
     const v =
       out.dtype === 'float32'
@@ -160,12 +158,64 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
           : new Uint8Array([value ? 1 : 0]);
     return track(new OnnxHandle('fill', {}, [{ node: leaf(v, [], out.dtype), shape: [] }], out.shape, out.dtype));
   };
-  // randomUniform: the Philox stream is computed on the host (core's philoxUniform) and fed as an input.
-  table.randomUniform = (
-    _inputs: TensorInfo[],
+  /** randomUniform: the Philox stream is computed on the host (core's philoxUniform) and fed as an input. */
+  const randomUniform = (
+    _inputs: readonly TensorInfo[],
     { key, offset }: { key: readonly [number, number]; offset: number },
     out: OutputInfo,
-  ) => track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
+  ): OnnxHandle => track(leaf(philoxUniform(key, offset, sizeOf(out.shape)), out.shape, 'float32'));
+  // Every kernel of the contract: a missing one fails to compile (each lowered one needs a lowering, checked by the tests).
+  const kernels = {
+    neg: node,
+    abs: node,
+    exp: node,
+    log: node,
+    log1p: node,
+    sqrt: node,
+    reciprocal: node,
+    tanh: node,
+    sigmoid: node,
+    sin: node,
+    cos: node,
+    floor: node,
+    add: node,
+    sub: node,
+    mul: node,
+    div: node,
+    pow: node,
+    maximum: node,
+    minimum: node,
+    equal: node,
+    notEqual: node,
+    greater: node,
+    greaterEqual: node,
+    less: node,
+    lessEqual: node,
+    where: node,
+    sum: node,
+    max: node,
+    min: node,
+    argmax: node,
+    argmin: node,
+    matmul: node,
+    gather: node,
+    scatterAdd: node,
+    slice: node,
+    concat: node,
+    transpose: node,
+    broadcastTo: node,
+    pad: node,
+    cast: node,
+    fill,
+    randomUniform,
+    softmax: node,
+    logSoftmax: node,
+    softmaxCrossEntropy: node,
+    dense: node,
+    sgdUpdate: nodes,
+    adamUpdate: nodes,
+    rmspropUpdate: nodes,
+  } satisfies KernelTable;
 
   const enqueue = (job: () => Promise<void>): Promise<void> => {
     const next = chain.then(job);
@@ -193,7 +243,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     provider,
     runtime,
     stats: runtime.stats,
-    kernels: table as unknown as KernelTable,
+    kernels,
     // ONNX Runtime's Sin and Cos take floats only.
     dtypes: { ...FUSED_KERNEL_DTYPES, sin: ['float32'], cos: ['float32'] },
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {

@@ -25,7 +25,7 @@ export interface Dispatch {
 /** Tuning of a {@link GpuContext}. */
 export interface GpuContextOptions {
   /** Dispatches recorded before the batch is submitted. */
-  batchSize: number;
+  dispatchesPerSubmit: number;
   /** Submit after every dispatch inside validation and out-of-memory error scopes. */
   debug: boolean;
   /** Bytes of freed buffers the pool keeps for reuse. */
@@ -111,7 +111,7 @@ export class GpuContext {
     if (this.options.debug) {
       this.flush();
       this.popScopes();
-    } else if (this.dispatches >= this.options.batchSize) this.flush();
+    } else if (this.dispatches >= this.options.dispatchesPerSubmit) this.flush();
   }
 
   /** Submits the recorded batch (writing its metadata first); frees held back become reusable. */

@@ -27,7 +27,12 @@ export interface WebGpuOptions {
   adapter?: GPUAdapter;
   /** Passed to `requestAdapter` when neither a device nor an adapter is given. */
   powerPreference?: GPUPowerPreference;
-  /** Dispatches recorded before a batch is submitted (default 128). */
+  /** Dispatches recorded before they are submitted as one command buffer (default 128). */
+  dispatchesPerSubmit?: number;
+  /**
+   * Old name of {@link dispatchesPerSubmit} (it is not `fit`'s examples per step).
+   * @deprecated Use `dispatchesPerSubmit`; `batchSize` will be removed in the next minor version.
+   */
   batchSize?: number;
   /** Submit every dispatch inside error scopes and report validation errors at the next read or sync (slow). */
   debug?: boolean;
@@ -64,16 +69,24 @@ export async function webgpu({
   device,
   adapter,
   powerPreference,
-  batchSize = 128,
+  dispatchesPerSubmit: perSubmit,
+  batchSize,
   debug = false,
   maxPooledBytes = 256 * 2 ** 20,
 }: WebGpuOptions = {}): Promise<WebGpuBackend> {
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new ValueError(`webgpu: batchSize must be a positive integer, got ${batchSize}`);
+  if (perSubmit !== undefined && batchSize !== undefined && perSubmit !== batchSize)
+    throw new ValueError(
+      `webgpu: dispatchesPerSubmit ${perSubmit} and its deprecated alias batchSize ${batchSize} differ; pass dispatchesPerSubmit only`,
+    );
+  const dispatchesPerSubmit = perSubmit ?? batchSize ?? 128;
+  if (!Number.isInteger(dispatchesPerSubmit) || dispatchesPerSubmit < 1)
+    throw new ValueError(
+      `webgpu: dispatchesPerSubmit must be a positive integer, got ${dispatchesPerSubmit}${perSubmit === undefined && batchSize !== undefined ? ' (as batchSize)' : ''}`,
+    );
   if (!(maxPooledBytes >= 0))
     throw new ValueError(`webgpu: maxPooledBytes must be non-negative, got ${maxPooledBytes}`);
   const acquired = await acquireDevice({ device, adapter, powerPreference });
-  const gpu = new GpuContext(acquired.device, { batchSize, debug, maxPooledBytes });
+  const gpu = new GpuContext(acquired.device, { dispatchesPerSubmit, debug, maxPooledBytes });
   const owner = {};
   const live = new Set<GpuHandle>();
   const memory = new MemoryCounter();

@@ -1,5 +1,6 @@
-import { philoxUniform, type RmspropUpdateAttrs } from '@backprop/core';
+import { philoxUniform, type RmspropUpdateAttrs, ValueError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { webgpu } from '../src/index.js';
 import { both, expectClose, expectSame, expectSameMulti, f32, gpuBackend, type Input, input, skipGpu } from './util.js';
 
 const ints = (shape: number[], mod = 7) => {
@@ -289,5 +290,35 @@ describe.skipIf(skipGpu)('webgpu stats', () => {
     expect(Array.from(await b.read(z, [4, 4], 'float32'))[0]).toBeCloseTo(Math.exp(4), 3);
     expect(b.stats.submits).toBe(submits + 1);
     for (const h of [x, y, z]) b.dispose(h);
+  });
+});
+
+describe('webgpu options', () => {
+  it('rejects a bad dispatchesPerSubmit, and a deprecated batchSize that differs from it, before asking for a device', async () => {
+    await expect(webgpu({ dispatchesPerSubmit: 0 })).rejects.toThrow(ValueError);
+    await expect(webgpu({ batchSize: 1.5 })).rejects.toThrow(/dispatchesPerSubmit must be a positive integer/);
+    await expect(webgpu({ dispatchesPerSubmit: 16, batchSize: 32 })).rejects.toThrow(ValueError);
+  });
+});
+
+describe.skipIf(skipGpu)('webgpu dispatchesPerSubmit', () => {
+  it('submits after that many dispatches; the deprecated batchSize still sets it', async () => {
+    for (const options of [{ dispatchesPerSubmit: 2 }, { batchSize: 2 }, { dispatchesPerSubmit: 2, batchSize: 2 }]) {
+      const b = await webgpu(options);
+      try {
+        const out = { shape: [4], dtype: 'float32' } as const;
+        const x = b.write(new Float32Array(4).fill(1), [4], 'float32');
+        await b.sync();
+        const { submits } = b.stats;
+        const call = { backend: b, name: 'exp' } as const;
+        const y = b.kernels.exp([{ handle: x, ...out }], {}, out, call);
+        expect(b.stats.submits).toBe(submits);
+        const z = b.kernels.exp([{ handle: y, ...out }], {}, out, call);
+        expect(b.stats.submits).toBe(submits + 1);
+        for (const h of [x, y, z]) b.dispose(h);
+      } finally {
+        await b.destroy();
+      }
+    }
   });
 });

@@ -276,7 +276,11 @@ describe.skipIf(skipGpu)('each variant, forced, matches backend-cpu on the edge 
 
   /** Runs `kernel` on the WebGPU device as `force` says (a debug context: validation errors throw). */
   async function runForced(force: Force, kernel: 'matmul' | 'dense', inputs: Input[], attrs: any, out: Shape) {
-    context ??= new GpuContext((await gpuBackend()).device, { batchSize: 16, debug: true, maxPooledBytes: 0 });
+    context ??= new GpuContext((await gpuBackend()).device, {
+      dispatchesPerSubmit: 16,
+      debug: true,
+      maxPooledBytes: 0,
+    });
     const gpu = context;
     const p =
       kernel === 'matmul'

@@ -34,6 +34,11 @@ export interface Backend {
   readSync?(handle: Handle, shape: Shape, dtype: DType): TypedArray;
   /** Frees a handle's storage. */
   dispose(handle: Handle): void;
+  /**
+   * Called by core with every handle a kernel returns, before anything else uses it: a backend
+   * that counts its memory registers kernel outputs here instead of wrapping its kernel table.
+   */
+  registerOutput?(handle: Handle): void;
   /** What the backend holds now. */
   memory(): MemoryInfo;
   /** Resets `peakBytes` to the current `bytes`. */

@@ -1,9 +1,10 @@
-/** The engine: the current backend, kernel dispatch, scopes for memory, and gradient tapes. */
+/** The engine: the current backend, kernel dispatch, tensor creation and memory scopes (the tape is in autograd/tape.ts). */
 import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
 import { BackendError, DTypeError } from './errors.js';
 import {
+  type Handle,
   type KernelName,
   type KernelSpec,
   type OutputInfo,
@@ -104,7 +105,10 @@ function dispatch(
   if (allowed && data && !allowed.includes(data.dtype)) {
     throw new DTypeError(`${name}: backend "${backend.name}" supports ${allowed.join(', ')}, got ${data.dtype}`);
   }
-  return [backend, kernel(infos, attrs, out)];
+  const result = kernel(infos, attrs, out, { backend, name });
+  if (backend.registerOutput)
+    for (const h of Array.isArray(result) ? result : [result]) backend.registerOutput(h as Handle);
+  return [backend, result];
 }
 
 /**

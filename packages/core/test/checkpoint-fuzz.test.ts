@@ -31,11 +31,11 @@ import {
   headerCrc32,
   headerLengthOf,
   headerOf,
-  mulberry32,
   type Pairs,
   SAFETENSORS_KINDS,
   type SafetensorsKind,
   safetensorsMutator,
+  uniformStream,
 } from './mutate.js';
 import { Momentum } from './optimizers.js';
 import { useCpu } from './setup.js';
@@ -304,7 +304,7 @@ describe('checkpoint fuzz', () => {
     expectOriginal('original', 'original', original, 'none');
     expect(counts.original).toEqual({ 'accepted-identical': 1 });
 
-    const rand = mulberry32(0xc0ffee);
+    const rand = uniformStream(0xc0ffee);
     const generic = safetensorsMutator(original, rand);
     const structured = checkpointMutator(original, rand);
     const headerEnd = 8 + headerLengthOf(original);

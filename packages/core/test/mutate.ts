@@ -2,6 +2,7 @@
  * Seeded mutators of safetensors files and checkpoints, for the fuzz tests of their readers
  * (safetensors.test.ts, checkpoint-fuzz.test.ts), and the file helpers they share.
  */
+import { Generator, philoxUniform } from '@backprop/core';
 
 const enc = new TextEncoder();
 const DATA_CRC_KEY = 'backprop.crc32';
@@ -45,15 +46,12 @@ export function crc32(bytes: Uint8Array): string {
   return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
 }
 
-/** mulberry32: a tiny deterministic generator of floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
+/** A seeded stream of floats in [0, 1) on the host: core's Philox {@link Generator}, one value per call. */
+export function uniformStream(seed: number): () => number {
+  const generator = new Generator(seed);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const { key, offset } = generator.next(1);
+    return philoxUniform(key, offset, 1)[0];
   };
 }
 

@@ -18,11 +18,11 @@ import {
   file,
   headerLengthOf,
   headerOf,
-  mulberry32,
   rawFile,
   SAFETENSORS_KINDS,
   type SafetensorsKind,
   safetensorsMutator,
+  uniformStream,
 } from './mutate.js';
 import { useCpu } from './setup.js';
 
@@ -475,7 +475,7 @@ interface KindStats {
 describe('safetensors fuzz', () => {
   it('every mutant is rejected with a CheckpointError or loads byte-identical, without leaks', async () => {
     const started = performance.now();
-    const rand = mulberry32(0x5afe7e25);
+    const rand = uniformStream(0x5afe7e25);
     const floats = (n: number) => Float32Array.from({ length: n }, () => rand() * 4 - 2);
     const input = new Map<string, Tensor>([
       ['dense1.weight', tensor(floats(32), [4, 8])],

@@ -35,12 +35,16 @@ export interface CsvOptions {
    *   `'regression'` when any is not an integer, `'class'` for integers with at most 20 distinct
    *   values (as scikit-learn reads integer targets), and a DataError for integers with more
    *   (a count? an id? a price in cents?) asking to choose. Several target columns are regression.
+   *
+   * Load a test file with `targetType: train.targetType` (and `classes: train.classes`) so that
+   * it is read the way its training file was.
    */
   targetType?: CsvTargetType;
   /**
    * The class list, in index order, e.g. the `classes` of the training file's dataset, so that
-   * a test file maps every label to the same index. A label outside it is a DataError.
-   * Implies `targetType: 'class'` under `'auto'`.
+   * a test file maps every label to the same index. A label outside it is a DataError. Labels
+   * match after trimming spaces, numeric ones by value (`'1.0'` is `'1'`; the returned
+   * `classes` hold that canonical form). Implies `targetType: 'class'` under `'auto'`.
    */
   classes?: readonly string[];
   /** The field separator, one character: ',' (default), ';', '\t', '|', … */
@@ -218,6 +222,8 @@ function numberAt(
   else if (/^[+-]?inf(inity)?$/i.test(t)) hint = 'only finite numbers can be read';
   else if (/^[+-]?0[xbo]/i.test(t)) hint = 'hexadecimal, binary and octal literals are not read; write it in decimal';
   else if (DECIMAL.test(t)) hint = 'the value overflows float32 (|x| > 3.4e38)';
+  else if (/^[+-]?[\d,]*,\d+$/.test(t))
+    hint = 'numbers with commas (decimal commas, thousands separators) are not read: write 1.5, 1500';
   else {
     const other = COMMON_DELIMITERS.find((c) => c !== delimiter && t.includes(c));
     hint = other
@@ -367,13 +373,13 @@ function parse(op: string, text: string, options: CsvOptions): CsvDataset {
       other
         ? `${op}: every line has 1 field when split at ${showDelimiter(delimiter)}, got ${JSON.stringify(first[0].slice(0, 40))} on line ${recs[0].line}; the text contains ${showDelimiter(other)}: pass delimiter: ${showDelimiter(other)}`
         : `${op}: every line has 1 field when split at ${showDelimiter(delimiter)}, got ${JSON.stringify(first[0].slice(0, 40))} on line ${recs[0].line}; a dataset needs a target and at least one feature column (pass the right delimiter option)`,
-      { line: 1 },
+      { line: recs[0].line },
     );
   }
   if (options.header === undefined && first.every(isDecimal)) {
     throw new DataError(
       `${op}: the first line holds only numbers, so it does not look like a header, got ${JSON.stringify(first.join(delimiter).slice(0, 60))}; pass header: false if the file has no header line (the line would be lost as column names), or header: true to read it as names anyway`,
-      { line: 1 },
+      { line: recs[0].line },
     );
   }
   for (const rec of data) {
@@ -465,19 +471,19 @@ function parse(op: string, text: string, options: CsvOptions): CsvDataset {
     if (dup !== undefined) {
       throw new ValueError(`${op}: classes must be distinct labels, got ${show(classes)} where ${show(dup)} repeats`);
     }
-  } else list = [...new Set(labels.map(labelKey))].filter((l) => l !== '').sort(compareLabels);
+  } else list = [...new Set(labels.filter((l) => !isMissing(l)).map(labelKey))].sort(compareLabels);
   const index = new Map(list.map((c, i) => [c, i]));
   const y = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     const key = labelKey(labels[r]);
-    const i = index.get(key);
+    const i = isMissing(labels[r]) ? undefined : index.get(key);
     if (i !== undefined) {
       y[r] = i;
       continue;
     }
     const where = `row ${r} (line ${data[r].line}), target ${columnText(names[t], t)}`;
     const details = { row: r, line: data[r].line, column: names[t], columnIndex: t, value: labels[r] };
-    if (key === '') {
+    if (isMissing(labels[r])) {
       throw new DataError(
         `${op}: ${where} has no class label, got ${JSON.stringify(labels[r])}; every example needs a label: fill it in or drop the row`,
         details,

@@ -1,5 +1,5 @@
 /** CSV: RFC 4180 parsing, one rule for numbers, class maps shared between files, safe target types, regression shapes. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +16,19 @@ import {
   tidy,
   ValueError,
 } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, loadCsv, MissingFileError, parseCsv } from '../src/index.js';
+
+const tempDirs: string[] = [];
+/** A fresh temporary folder, removed after the tests. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs `f`, expecting a DataError; returns it for field checks. */
 function dataError(f: () => unknown): DataError {
@@ -33,7 +44,7 @@ function dataError(f: () => unknown): DataError {
 
 describe('CSV parsing (RFC 4180)', () => {
   it('reads quoted fields holding the delimiter, line breaks and doubled quotes', () => {
-    const ds = parseCsv('"a,1",b,"say ""hi"""\n"1,5",2,x\n3,"4",y\n', { target: 'say "hi"', targetType: 'class' });
+    const ds = parseCsv('"a,1",b,"say ""hi"""\n"1.5",2,x\n3,"4",y\n', { target: 'say "hi"', targetType: 'class' });
     expect(ds.columns).toEqual(['a,1', 'b']);
     expect(ds.targetColumns).toEqual(['say "hi"']);
     expect(Array.from(ds.y)).toEqual([0, 1]);
@@ -70,11 +81,14 @@ describe('CSV parsing (RFC 4180)', () => {
 
   it('takes ; and tab as delimiters', () => {
     for (const d of [';', '\t']) {
-      const ds = parseCsv(['a', 'b', 'y'].join(d) + '\n' + ['1.5', '2', 'cat'].join(d) + '\n', { delimiter: d });
+      const ds = parseCsv(`${['a', 'b', 'y'].join(d)}\n${['1.5', '2', 'cat'].join(d)}\n`, { delimiter: d });
       expect([ds.columns, Array.from(ds.x), ds.classes]).toEqual([['a', 'b'], [1.5, 2], ['cat']]);
     }
-    const euro = parseCsv('a;b;y\n"1,5";2;"x;y"\n', { delimiter: ';', target: 'b', targetType: 'regression' });
-    expect(euro.columns).toEqual(['a', 'y']);
+    expect(parseCsv('a;b;y\n1.5;2;"x;y"\n', { delimiter: ';' }).classes).toEqual(['x;y']);
+    const euro = dataError(() => parseCsv('a;b;y\n"1,5";2;x\n', { delimiter: ';' }));
+    expect(euro.message).toMatch(
+      /got "1,5"; numbers with commas \(decimal commas, thousands separators\) are not read/,
+    );
   });
 
   it('refuses a file that has one field a line when another delimiter is in the text', () => {
@@ -175,6 +189,9 @@ describe('CSV numbers', () => {
     expect(() => parseCsv('a,y\nInfinity,1.5\n', { missing: 'nan' })).toThrow(DataError);
     // A class label can never be missing.
     expect(dataError(() => parseCsv('a,y\n1,cat\n2,\n', { missing: 'nan' })).message).toMatch(/has no class label/);
+    expect(dataError(() => parseCsv('a,y\n1,cat\n2,NaN\n', { targetType: 'class' })).message).toMatch(
+      /^parseCsv: row 1 \(line 3\), target column "y" \(index 1\) has no class label, got "NaN"/,
+    );
   });
 });
 
@@ -278,7 +295,7 @@ describe('CSV target types', () => {
 
 describe('CSV files', () => {
   it('loads a path, a file: URL and bytes alike, and names the absolute path of a missing file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
+    const dir = tempDir('backprop-csv-');
     const file = join(dir, 'train.csv');
     writeFileSync(file, 'a,b,y\n1,2,0.5\n3,4,1.5\n');
     for (const source of [

@@ -1,6 +1,5 @@
 /** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
-import { dispose, manualSeed, Parameter, randomNormal } from '@backprop/core';
-import type { GradientOptimizer } from './optimizer-base.js';
+import { dispose, manualSeed, type Optimizer, Parameter, randomNormal } from '@backprop/core';
 import { Adadelta } from './optimizers/adadelta.js';
 import { Adagrad } from './optimizers/adagrad.js';
 import { Adam } from './optimizers/adam.js';
@@ -24,17 +23,17 @@ export interface BenchmarkUpdatesOptions {
   steps?: number;
 }
 
-const makers: [string, () => GradientOptimizer<never>][] = [
-  ['SGD', () => new SGD({ lr: 0.01 }) as never],
-  ['SGD momentum', () => new SGD({ lr: 0.01, momentum: 0.9 }) as never],
-  ['SGD lecture momentum', () => new SGD({ lr: 0.01, momentum: 0.9, form: 'lecture' }) as never],
-  ['Adagrad', () => new Adagrad() as never],
-  ['RMSprop', () => new RMSprop() as never],
-  ['Adam', () => new Adam() as never],
-  ['AdamW', () => new AdamW() as never],
-  ['Adamax', () => new Adamax() as never],
-  ['NAdam', () => new NAdam() as never],
-  ['Adadelta', () => new Adadelta() as never],
+const makers: [string, () => Optimizer][] = [
+  ['SGD', () => new SGD({ lr: 0.01 })],
+  ['SGD momentum', () => new SGD({ lr: 0.01, momentum: 0.9 })],
+  ['SGD lecture momentum', () => new SGD({ lr: 0.01, momentum: 0.9, form: 'lecture' })],
+  ['Adagrad', () => new Adagrad()],
+  ['RMSprop', () => new RMSprop()],
+  ['Adam', () => new Adam()],
+  ['AdamW', () => new AdamW()],
+  ['Adamax', () => new Adamax()],
+  ['NAdam', () => new NAdam()],
+  ['Adadelta', () => new Adadelta()],
 ];
 
 /**

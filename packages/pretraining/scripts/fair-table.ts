@@ -119,6 +119,7 @@ const { values: opt, positionals } = parseArgs({
     out: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'no-markdown': { type: 'boolean', default: false },
+    'from-json': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -137,7 +138,8 @@ const HELP = `node dist/scripts/fair-table.js [mnist|fashion-mnist|mnist-idx] [o
   --data-dir DIR              mnist-idx: folder with train-images-idx3-ubyte.gz etc. (fashion-mnist: default Debian's)
   --out DIR                   where JSON, SVGs and the Markdown go (default docs/; --quick: /tmp/fair-table-quick/)
   --quick                     smoke test: tiny data, 1 seed, 1-2 epochs (results are meaningless)
-  --no-markdown               do not update fair-table.md`;
+  --no-markdown               do not update fair-table.md
+  --from-json                 run nothing: redraw the SVGs and rewrite the Markdown from docs/fair-table-<dataset>.json (or --out's)`;
 if (opt.help) {
   console.log(HELP);
   process.exit(0);
@@ -696,7 +698,8 @@ function summarize(res: Results) {
 
 function pictures(res: Results): Record<string, string> {
   const files: Record<string, string> = {};
-  const name = `fair-table-${DATASET}`;
+  const dataset = res.config.dataset;
+  const name = `fair-table-${dataset}`;
   const groups = (Object.keys(res.main) as RowId[]).map((row) => ({
     name: ROWS[row].name,
     points: res.main[row]!.map((r) => [100 * r.selected.trainError, 100 * r.selected.testError] as [number, number]),
@@ -706,7 +709,7 @@ function pictures(res: Results): Record<string, string> {
     writeFileSync(
       new URL(files.trainTest, docsDir),
       scatterPlot(groups, {
-        title: `${DATASET}: test error against training error, selected runs`,
+        title: `${dataset}: test error against training error, selected runs`,
         xLabel: 'training error (%)',
         yLabel: 'test error (%)',
       }),
@@ -725,7 +728,11 @@ function pictures(res: Results): Record<string, string> {
             : `${ROWS[row].name.replace(', no pretraining', '')}, scratch`,
           values: seeds.map((s) => 100 * (res.few[row]!.find((r) => r.seed === s)?.selected.testError ?? Number.NaN)),
         })),
-        { title: `${DATASET}: ${cfg.fewLabels} labels — test error per seed`, yLabel: 'test error (%)', seeds },
+        {
+          title: `${dataset}: ${res.dataSizes.fewLabelled} labels — test error per seed`,
+          yLabel: 'test error (%)',
+          seeds,
+        },
       ),
     );
   }
@@ -739,7 +746,24 @@ function save(res: Results): void {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Draws the SVGs and writes the results section of fair-table.md from `res`. */
+function report(res: Results): void {
+  const files = pictures(res);
+  save(res);
+  if (!opt['no-markdown']) {
+    const md = new URL('fair-table.md', docsDir);
+    const section = renderResults(res, files);
+    writeFileSync(md, updateMarkdown(existsSync(md) ? readFileSync(md, 'utf8') : '', res.config.dataset, section));
+    console.log(`wrote ${md.pathname}`);
+  }
+}
+
 async function main() {
+  if (opt['from-json']) {
+    const res = JSON.parse(readFileSync(new URL(`fair-table-${DATASET}.json`, docsDir), 'utf8')) as Results;
+    report(res);
+    return;
+  }
   const t0 = performance.now();
   const backend = await useBackend();
   const res: Results = {
@@ -817,14 +841,7 @@ async function main() {
   res.complete = true;
   res.finished = new Date().toISOString();
   res.seconds = secs(t0);
-  const files = pictures(res);
-  save(res);
-  if (!opt['no-markdown']) {
-    const md = new URL('fair-table.md', docsDir);
-    const section = renderResults(res, files);
-    writeFileSync(md, updateMarkdown(existsSync(md) ? readFileSync(md, 'utf8') : '', DATASET, section));
-    console.log(`wrote ${md.pathname}`);
-  }
+  report(res);
   console.log(
     `done in ${res.seconds.toFixed(0)} s; results in ${new URL(`fair-table-${DATASET}.json`, docsDir).pathname}`,
   );

@@ -1,7 +1,7 @@
 /** Shared test setup: the CPU backend and small helpers. */
 
 import { cpu } from '@backprop/backend-cpu';
-import { setBackend } from '@backprop/core';
+import { Generator, philoxUniform, setBackend } from '@backprop/core';
 
 /** Installs the CPU backend (call from beforeAll). */
 export async function useCpu(): Promise<void> {
@@ -15,14 +15,11 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length === b.length ? m : Number.POSITIVE_INFINITY;
 }
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32) for test data. */
+/** A seeded generator of uniform numbers in [0, 1) for test data: core's Philox {@link Generator}, one value per call. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
+  const generator = new Generator(seed);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const { key, offset } = generator.next(1);
+    return philoxUniform(key, offset, 1)[0];
   };
 }

@@ -154,6 +154,7 @@ describe('BatchNorm1d memory and errors', () => {
         ),
       ),
       [-1, -1, 1, 1],
+      1e-5,
       1e-4,
     );
   });

@@ -83,7 +83,7 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     const pen = l2(lambda);
     expect(pen.select(params).map((p) => p.name)).toEqual(['0.weight', '2.weight']);
     // By hand, in float64 from the float32 weights: the penalty sums in float32, so agree to float32 rounding.
-    expectClose(values(pen.loss(params)), [(lambda / 2) * (sumSq(W1) + sumSq(W2))], 0, 1e-6);
+    expectClose(values(pen.loss(params)), [(lambda / 2) * (sumSq(W1) + sumSq(W2))], 1e-6, 0);
     model.dispose();
   });
 
@@ -94,11 +94,13 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     expectClose(
       values(grads[0]),
       W1.map((w) => 0.3 * w),
+      1e-5,
       1e-7,
     );
     expectClose(
       values(grads[4]),
       W2.map((w) => 0.3 * w),
+      1e-5,
       1e-7,
     );
     for (const i of [1, 2, 3, 5]) expect(values(grads[i]).every((g) => g === 0)).toBe(true);
@@ -113,12 +115,12 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
         .select(params)
         .map((p) => p.name),
     ).toEqual(['0.weight', '2.weight']);
-    expectClose(values(l1(0.2).loss(params)), [0.2 * (sumAbs(W1) + sumAbs(W2))], 0, 1e-6);
+    expectClose(values(l1(0.2).loss(params)), [0.2 * (sumAbs(W1) + sumAbs(W2))], 1e-6, 0);
     expectClose(
       values(elasticNet({ l1: 0.2, l2: 0.4 }).loss(params)),
       [0.2 * (sumAbs(W1) + sumAbs(W2)) + 0.2 * (sumSq(W1) + sumSq(W2))],
-      0,
       1e-6,
+      0,
     );
     model.dispose();
   });
@@ -132,24 +134,25 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
         .select(params)
         .map((p) => p.name),
     ).toEqual(['0.weight', '1.weight', '2.weight']);
-    expectClose(values(l2(0.3, { filter: isWeight }).loss(params)), [0.15 * (weights + sumSq(gamma))], 0, 1e-6);
+    expectClose(values(l2(0.3, { filter: isWeight }).loss(params)), [0.15 * (weights + sumSq(gamma))], 1e-6, 0);
     const biases = sumSq(byName('0.bias')) + sumSq(byName('1.bias')) + sumSq(byName('2.bias'));
     expectClose(
       values(l2(0.3, { filter: () => true }).loss(params)),
       [0.15 * (weights + sumSq(gamma) + biases)],
-      0,
       1e-6,
+      0,
     );
     expectClose(
       values(l2(0.3, { filter: ['0.weight', '1.weight', '2.weight'] }).loss(params)),
       [0.15 * (weights + sumSq(gamma))],
-      0,
       1e-6,
+      0,
     );
     const { grads } = valueAndGrad(() => l2(0.3, { filter: isWeight }).loss(params))(params[2].value);
     expectClose(
       values(grads[0]),
       gamma.map((g) => 0.3 * g),
+      1e-5,
       1e-7,
     );
     model.dispose();
@@ -189,11 +192,13 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     expectClose(
       seen[1][0],
       seen[0][0].map((g, i) => g + 0.25 * W1[i]),
+      1e-5,
       1e-6,
     );
     expectClose(
       seen[1][4],
       seen[0][4].map((g, i) => g + 0.25 * W2[i]),
+      1e-5,
       1e-6,
     );
     for (const i of [1, 2, 3, 5]) expect(seen[1][i]).toEqual(seen[0][i]);
@@ -223,6 +228,7 @@ describe('penalty gradients', () => {
     expectClose(
       values(grads[0]),
       W.map((w) => 0.5 * w),
+      1e-5,
       1e-7,
     );
   });
@@ -251,13 +257,14 @@ describe('penalties in fit', () => {
     const opts = { loss: losses.mse, optimizer: recorder, batchSize: 'full' as const, shuffle: false, verbose: false };
     const plain = await fit(model, data, opts);
     const penalized = await fit(model, data, { ...opts, penalties: [l2(0.25)] });
-    expectClose([penalized.epochs[0].loss - plain.epochs[0].loss], [0.125 * sumSq(weight)], 1e-6);
+    expectClose([penalized.epochs[0].loss - plain.epochs[0].loss], [0.125 * sumSq(weight)], 1e-5, 1e-6);
     expectClose(
       seen[1][0],
       seen[0][0].map((g, i) => g + 0.25 * weight[i]),
+      1e-5,
       1e-6,
     );
-    expectClose(seen[1][1], seen[0][1], 1e-7);
+    expectClose(seen[1][1], seen[0][1], 1e-5, 1e-7);
     model.dispose();
   });
 });

@@ -14,13 +14,15 @@ export function useCpu(): void {
 /** The values of `t` as a plain array. */
 export const values = (t: Tensor): number[] => Array.from(t.dataSync());
 
-/** Expects |a − b| ≤ atol + rtol·|b| elementwise. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-5, rtol = 1e-5): void {
+/** Expects |a − e| ≤ atol + rtol·|e| elementwise (the order of core's `expectClose`); NaN matches only NaN. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-5): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(expected[i]))) {
-      expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]} (|diff| ${err})`);
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
+    else if (a !== e && !(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      expect.fail(`element ${i}: got ${a}, expected ${e} (|diff| ${Math.abs(a - e)})`);
     }
   }
 }

@@ -27,14 +27,14 @@ export function simdBinary<K extends keyof typeof BINARY_OPS>(
   scalarKernel: Kernel<K>,
 ): Kernel<K> {
   const op = BINARY_OPS[name];
-  return ((inputs, attrs, out) => {
+  return ((inputs, attrs, out, call) => {
     const [a, b] = inputs as [TensorInfo, TensorInfo];
     const av = valuesOf(a) as Float32Array;
     const bv = valuesOf(b) as Float32Array;
     const n = Math.max(av.length, bv.length);
     const mode = av.length === bv.length ? 0 : bv.length === 1 ? 1 : av.length === 1 ? 2 : -1;
     if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(out as OutputInfo)) {
-      return scalarKernel(inputs, attrs, out);
+      return scalarKernel(inputs, attrs, out, call);
     }
     const aPtr = ARENA_BASE;
     const bPtr = aPtr + align(4 * av.length);
@@ -56,11 +56,12 @@ export function simdUnary<K extends keyof typeof UNARY_OPS>(
   scalarKernel: Kernel<K>,
 ): Kernel<K> {
   const op = UNARY_OPS[name];
-  return ((inputs, attrs, out) => {
+  return ((inputs, attrs, out, call) => {
     const [x] = inputs as [TensorInfo];
     const xv = valuesOf(x) as Float32Array;
     const n = xv.length;
-    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out as OutputInfo)) return scalarKernel(inputs, attrs, out);
+    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out as OutputInfo))
+      return scalarKernel(inputs, attrs, out, call);
     const xPtr = ARENA_BASE;
     const yPtr = xPtr + align(4 * n);
     const heap = runtime.floats(yPtr + 4 * n);

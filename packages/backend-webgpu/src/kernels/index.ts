@@ -1,12 +1,6 @@
 /** The WebGPU backend's kernel factories: one kernel per file, every required kernel and all optional ones. */
-import type {
-  KernelTable,
-  MultiKernel,
-  MultiOutputKernelName,
-  OptionalKernelName,
-  RequiredKernelName,
-} from '@backprop/core';
-import type { KernelContext, KernelFactory } from '../kernel-context.js';
+import type { KernelTable } from '@backprop/core';
+import type { KernelContext } from '../kernel-context.js';
 import { abs } from './abs.js';
 import { adamUpdate } from './adamUpdate.js';
 import { add } from './add.js';
@@ -57,67 +51,60 @@ import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
 import { where } from './where.js';
 
-/** A factory per kernel; fails to compile when a required kernel is missing. */
-type Factories = { [K in RequiredKernelName]: KernelFactory<K> } & {
-  [K in Exclude<OptionalKernelName, MultiOutputKernelName>]?: KernelFactory<K>;
-} & { [K in MultiOutputKernelName]?: (k: KernelContext) => MultiKernel<K> };
-
-/** Every kernel factory of the WebGPU backend. */
-export const factories = {
-  neg,
-  abs,
-  exp,
-  log,
-  log1p,
-  sqrt,
-  reciprocal,
-  tanh,
-  sigmoid,
-  sin,
-  cos,
-  floor,
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
-  equal,
-  notEqual,
-  greater,
-  greaterEqual,
-  less,
-  lessEqual,
-  where,
-  sum,
-  max,
-  min,
-  argmax,
-  argmin,
-  matmul,
-  gather,
-  scatterAdd,
-  slice,
-  concat,
-  transpose,
-  broadcastTo,
-  pad,
-  cast,
-  fill,
-  randomUniform,
-  softmax,
-  logSoftmax,
-  softmaxCrossEntropy,
-  dense,
-  sgdUpdate,
-  adamUpdate,
-  rmspropUpdate,
-} satisfies Factories;
-
-/** The kernel table bound to one backend's context. */
+/**
+ * The kernel table bound to one backend's context: each kernel file exports a factory taking the
+ * context; a required kernel missing here fails to compile.
+ */
 export function bindKernels(k: KernelContext): KernelTable {
-  const table: Record<string, unknown> = {};
-  for (const [name, factory] of Object.entries(factories)) table[name] = (factory as (k: KernelContext) => unknown)(k);
-  return table as unknown as KernelTable;
+  return {
+    neg: neg(k),
+    abs: abs(k),
+    exp: exp(k),
+    log: log(k),
+    log1p: log1p(k),
+    sqrt: sqrt(k),
+    reciprocal: reciprocal(k),
+    tanh: tanh(k),
+    sigmoid: sigmoid(k),
+    sin: sin(k),
+    cos: cos(k),
+    floor: floor(k),
+    add: add(k),
+    sub: sub(k),
+    mul: mul(k),
+    div: div(k),
+    pow: pow(k),
+    maximum: maximum(k),
+    minimum: minimum(k),
+    equal: equal(k),
+    notEqual: notEqual(k),
+    greater: greater(k),
+    greaterEqual: greaterEqual(k),
+    less: less(k),
+    lessEqual: lessEqual(k),
+    where: where(k),
+    sum: sum(k),
+    max: max(k),
+    min: min(k),
+    argmax: argmax(k),
+    argmin: argmin(k),
+    matmul: matmul(k),
+    gather: gather(k),
+    scatterAdd: scatterAdd(k),
+    slice: slice(k),
+    concat: concat(k),
+    transpose: transpose(k),
+    broadcastTo: broadcastTo(k),
+    pad: pad(k),
+    cast: cast(k),
+    fill: fill(k),
+    randomUniform: randomUniform(k),
+    softmax: softmax(k),
+    logSoftmax: logSoftmax(k),
+    softmaxCrossEntropy: softmaxCrossEntropy(k),
+    dense: dense(k),
+    sgdUpdate: sgdUpdate(k),
+    adamUpdate: adamUpdate(k),
+    rmspropUpdate: rmspropUpdate(k),
+  } satisfies KernelTable;
 }

@@ -4,7 +4,7 @@
  * present and removed — the fused result and core's fallback must agree, values and gradients.
  */
 
-import type { Backend, FusedActivation, OptionalKernelName, Tensor, TensorInfo } from '@backprop/core';
+import type { Backend, FusedActivation, KernelCall, OptionalKernelName, Tensor, TensorInfo } from '@backprop/core';
 import * as core from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose, assertShape } from '../check/close.js';
@@ -25,7 +25,7 @@ async function direct(
   out: Host,
 ): Promise<number[]> {
   const kernel = backend.kernels[name] as
-    | ((i: TensorInfo[], a: object, o: { shape: readonly number[]; dtype: string }) => object)
+    | ((i: TensorInfo[], a: object, o: { shape: readonly number[]; dtype: string }, c: KernelCall) => object)
     | undefined;
   if (typeof kernel !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
@@ -36,7 +36,9 @@ async function direct(
     return { handle: backend.write(values, h.shape, dtype), shape: h.shape, dtype };
   });
   try {
-    const handle = kernel(infos, attrs, { shape: out.shape, dtype: out.dtype ?? 'float32' });
+    // As core dispatches: the call context in, the output registered with the backend.
+    const handle = kernel(infos, attrs, { shape: out.shape, dtype: out.dtype ?? 'float32' }, { backend, name });
+    backend.registerOutput?.(handle);
     try {
       return Array.from(await backend.read(handle, out.shape, out.dtype ?? 'float32'));
     } finally {

@@ -18,7 +18,12 @@ import { assertClose } from '../check/close.js';
 import { recordDispatch } from '../check/dispatches.js';
 import { uniformValues } from '../check/host.js';
 
-type MultiKernel = (inputs: TensorInfo[], attrs: object, outs: { shape: number[]; dtype: 'float32' }[]) => object[];
+type MultiKernel = (
+  inputs: TensorInfo[],
+  attrs: object,
+  outs: { shape: number[]; dtype: 'float32' }[],
+  call: { backend: Backend; name: KernelName },
+) => object[];
 
 /**
  * Runs a multi-output kernel on host arrays of one shape (a plain number is an int32 scalar
@@ -49,7 +54,9 @@ async function directMulti(
       infos,
       attrs,
       Array.from({ length: outputs }, () => ({ shape, dtype: 'float32' as const })),
+      { backend, name: name as KernelName },
     );
+    for (const h of handles) backend.registerOutput?.(h);
     const out: number[][] = [];
     try {
       for (const h of handles) out.push(Array.from(await backend.read(h, shape, 'float32')));

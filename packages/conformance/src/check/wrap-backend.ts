@@ -13,6 +13,7 @@ export function withoutKernels(inner: Backend, without: readonly KernelName[], n
     read: (handle, shape, dtype) => inner.read(handle, shape, dtype),
     dispose: (handle) => inner.dispose(handle),
     memory: () => inner.memory(),
+    ...(inner.registerOutput ? { registerOutput: (handle) => inner.registerOutput?.(handle) } : {}),
   };
   return wrapped;
 }

@@ -57,16 +57,11 @@ export interface CompiledGraph {
 }
 
 /**
- * What a backend adds to run compiled graphs as one unit (proposed addition to `Backend`:
- * `compileGraph?(graph: Graph): CompiledGraph`). Backends without it replay graphs eagerly.
+ * What a backend adds to run compiled graphs as one unit: `Backend`'s optional
+ * `compileGraph?(graph: Graph): CompiledGraph`. Backends without it replay graphs eagerly.
  */
 export interface GraphCompiler {
   compileGraph(graph: Graph): CompiledGraph;
-}
-
-/** The id of value `i` of a graph: inputs, state, constants, then nodes. */
-export function valueCount(g: Graph): number {
-  return g.inputs.length + g.state.length + g.constants.length + g.nodes.length;
 }
 
 /** The dtype of value `value` of a graph (numbered inputs, state, constants, then nodes). */

@@ -6,6 +6,7 @@
  * shape and dtype, and returns a new handle. Broadcasting, reduced shapes and transposed
  * shapes are already resolved in `out.shape`.
  */
+import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
@@ -187,11 +188,22 @@ export type MultiOutputKernelName = {
   [K in KernelName]: KernelSpec[K] extends { outputs: 'many' } ? K : never;
 }[KernelName];
 
+/**
+ * What core tells a kernel about its call: the backend it runs on and the kernel's name, so one
+ * function can serve several kernels (a lazy graph records the name) and a kernel can reach its
+ * backend's services without the backend wrapping or re-typing its table.
+ */
+export interface KernelCall {
+  readonly backend: Backend;
+  readonly name: KernelName;
+}
+
 /** A single-output kernel: computes the values of `out` from its inputs and attributes, and returns a new handle. */
 export type Kernel<K extends KernelName> = (
   inputs: KernelSpec[K]['inputs'],
   attrs: KernelSpec[K]['attrs'],
   out: OutputInfo,
+  call: KernelCall,
 ) => Handle;
 
 /** A multi-output kernel: one OutputInfo per output in, one new handle per output back. */
@@ -199,6 +211,7 @@ export type MultiKernel<K extends MultiOutputKernelName> = (
   inputs: KernelSpec[K]['inputs'],
   attrs: KernelSpec[K]['attrs'],
   outs: readonly OutputInfo[],
+  call: KernelCall,
 ) => Handle[];
 
 /** A table of every required kernel; fails to compile when one is missing. */

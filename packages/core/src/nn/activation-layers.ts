@@ -1,7 +1,14 @@
 /** Activation layers: modules without parameters that apply one function. */
-import { elu, leakyRelu, logSoftmax, relu, softmax, softplus } from '../ops/activations.js';
+import {
+  elu as eluOp,
+  leakyRelu as leakyReluOp,
+  logSoftmax as logSoftmaxOp,
+  relu as reluOp,
+  softmax as softmaxOp,
+  softplus as softplusOp,
+} from '../ops/activations.js';
 import { flatten as flattenOp } from '../ops/reshape.js';
-import { sigmoid, tanh } from '../ops/unary.js';
+import { sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -19,32 +26,32 @@ export class Lambda extends Module {
 }
 
 /** ReLU layer. */
-export const relu_ = (): Lambda => new Lambda('relu', relu);
+export const relu = (): Lambda => new Lambda('relu', reluOp);
 /** Sigmoid layer. */
-export const sigmoid_ = (): Lambda => new Lambda('sigmoid', sigmoid);
+export const sigmoid = (): Lambda => new Lambda('sigmoid', sigmoidOp);
 /** Tanh layer. */
-export const tanh_ = (): Lambda => new Lambda('tanh', tanh);
+export const tanh = (): Lambda => new Lambda('tanh', tanhOp);
 /** Leaky ReLU layer. */
-export const leakyRelu_ = (alpha = 0.01): Lambda => new Lambda('leakyRelu', (x) => leakyRelu(x, alpha));
+export const leakyRelu = (alpha = 0.01): Lambda => new Lambda('leakyRelu', (x) => leakyReluOp(x, alpha));
 /** Softplus layer. */
-export const softplus_ = (): Lambda => new Lambda('softplus', softplus);
+export const softplus = (): Lambda => new Lambda('softplus', softplusOp);
 /** ELU layer. */
-export const elu_ = (alpha = 1): Lambda => new Lambda('elu', (x) => elu(x, alpha));
+export const elu = (alpha = 1): Lambda => new Lambda('elu', (x) => eluOp(x, alpha));
 /** Softmax layer (last axis). */
-export const softmax_ = (): Lambda => new Lambda('softmax', (x) => softmax(x));
+export const softmax = (): Lambda => new Lambda('softmax', (x) => softmaxOp(x));
 /** Log-softmax layer (last axis). */
-export const logSoftmax_ = (): Lambda => new Lambda('logSoftmax', (x) => logSoftmax(x));
+export const logSoftmax = (): Lambda => new Lambda('logSoftmax', (x) => logSoftmaxOp(x));
 /** Flattens all axes after the batch axis. */
-export const flatten_ = (): Lambda => new Lambda('flatten', (x) => flattenOp(x));
+export const flatten = (): Lambda => new Lambda('flatten', (x) => flattenOp(x));
 
 /** Activation layers by name, for configuration and hyperparameter search. */
 export const activations = {
-  relu: relu_,
-  sigmoid: sigmoid_,
-  tanh: tanh_,
-  leakyRelu: () => leakyRelu_(),
-  softplus: softplus_,
-  elu: () => elu_(),
+  relu,
+  sigmoid,
+  tanh,
+  leakyRelu: () => leakyRelu(),
+  softplus,
+  elu: () => elu(),
 } as const;
 
 /** The name of an activation layer. */

@@ -1,4 +1,4 @@
-/** Dense (fully connected) layer: y = act(x·W + b), W of shape [inputs, units]. */
+/** Dense (fully connected) layer: y = x·W + b (b optional, no activation), W of shape [inputs, units]. */
 
 import { customOp } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';

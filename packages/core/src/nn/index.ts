@@ -3,16 +3,16 @@
 export {
   type ActivationName,
   activations,
-  elu_ as elu,
-  flatten_ as flatten,
+  elu,
+  flatten,
   Lambda,
-  leakyRelu_ as leakyRelu,
-  logSoftmax_ as logSoftmax,
-  relu_ as relu,
-  sigmoid_ as sigmoid,
-  softmax_ as softmax,
-  softplus_ as softplus,
-  tanh_ as tanh,
+  leakyRelu,
+  logSoftmax,
+  relu,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
 } from './activation-layers.js';
 export { Dense, type DenseOptions, dense } from './dense.js';
 export * from './init.js';

@@ -22,10 +22,15 @@ export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads
 
 /** Clamps every element to [−v, v], as `torch.nn.utils.clip_grad_value_`. */
 export function clipGradValue(grads: readonly Tensor[], clipValue: number): Tensor[] {
-  return grads.map((g) => minimum(maximum(g, -clipValue), clipValue));
+  return grads.map((g) => clamp(g, clipValue));
 }
 
 /** {@link clipGradValue} as a per-parameter transformation: u ← clamp(u, −v, v). */
 export function clipByValue(clipValue: number): GradientTransformation {
-  return stateless((u) => minimum(maximum(u, -clipValue), clipValue));
+  return stateless((u) => clamp(u, clipValue));
+}
+
+/** clamp(x, −v, v) elementwise. */
+function clamp(x: Tensor, v: number): Tensor {
+  return minimum(maximum(x, -v), v);
 }

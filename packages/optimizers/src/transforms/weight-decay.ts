@@ -7,7 +7,7 @@ import { type GradientTransformation, stateless } from '../transform.js';
  * of the penalty (λ/2)‖θ‖². Put it first in a chain, before moments see the gradient.
  */
 export function addWeightDecay(weightDecay: number): GradientTransformation {
-  return stateless((g, { param }) => (weightDecay === 0 ? g : add(g, mul(param, weightDecay))));
+  return addScaledParam(weightDecay);
 }
 
 /**
@@ -15,5 +15,10 @@ export function addWeightDecay(weightDecay: number): GradientTransformation {
  * adaptive scaling, so that with the learning rate θ ← θ − γλθ − γ·u.
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation {
+  return addScaledParam(weightDecay);
+}
+
+/** u ← u + λθ: both decays add the same term, at different places in the chain. */
+function addScaledParam(weightDecay: number): GradientTransformation {
   return stateless((u, { param }) => (weightDecay === 0 ? u : add(u, mul(param, weightDecay))));
 }

@@ -21,7 +21,7 @@ function verdict(c: Paired | undefined, n: number): string {
   if (!c) return 'not run';
   const stat = `${pp(c.mean)} ± ${pc(c.std)} points, t = ${Number.isFinite(c.t) ? c.t.toFixed(2) : c.t}, p ${pText(c.p)}, better on ${c.wins}/${n} seeds`;
   if (c.mean < 0 && c.p < 0.05) return `**reproduces** (${stat})`;
-  if (c.mean < 0) return `**same direction, not significant** with ${n} seeds (${stat})`;
+  if (c.mean < 0) return `**same direction, not significant** with ${n} seed${n === 1 ? '' : 's'} (${stat})`;
   return `**does not reproduce** (${stat})`;
 }
 
@@ -166,9 +166,9 @@ export function renderResults(res: Results, files: Record<string, string>): stri
   out.push('');
   out.push(
     'Movement ‖W₁ − W₁⁽⁰⁾‖ / ‖W₁⁽⁰⁾‖ over fine-tuning (W₁⁽⁰⁾: the weights fine-tuning starts from — pretrained or initial), ' +
-      'the mean |cos| between the incoming weight vectors of distinct first-layer units before and after fine-tuning, ' +
-      'and the same for the changes W₁ − W₁⁽⁰⁾ (near 1: every unit moved the same way) ' +
-      '(about 0.03 for independent random vectors of 784 values; 1 if every unit points the same way). Selected runs, mean ± std over seeds.',
+      'the mean |cos| between the incoming weight vectors of distinct first-layer units before and after fine-tuning ' +
+      '(about 0.03 for independent random vectors of 784 values; 1 if every unit points the same way), ' +
+      'and the same for the changes W₁ − W₁⁽⁰⁾ (near 1: every unit moved the same way). Selected runs, mean ± std over seeds.',
   );
   out.push('');
   out.push(
