@@ -9,7 +9,6 @@ import {
   type Graph,
   type Handle,
   type KernelCall,
-  type KernelName,
   type KernelTable,
   MemoryCounter,
   type OutputInfo,
@@ -22,7 +21,6 @@ import {
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { compileGraph } from './compiled-graph.js';
 import { OnnxHandle } from './handle.js';
-import { lowerings } from './lower/index.js';
 import { plan } from './plan.js';
 import { checkProvider, type OnnxProvider } from './provider.js';
 import { type OrtModule, Runtime, type RuntimeStats } from './runtime.js';

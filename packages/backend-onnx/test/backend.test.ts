@@ -5,6 +5,7 @@ import { Adam } from '@backprop/optimizers';
 import { describe, expect, it } from 'vitest';
 
 import { onnx } from '../src/index.js';
+import { lowerings } from '../src/lower/index.js';
 import { rand } from './compare.js';
 import { PlainSGD } from './plain-sgd.js';
 
@@ -12,6 +13,14 @@ describe('onnx backend', () => {
   it('a missing CUDA provider is a BackendError that says how to install it', async () => {
     await expect(onnx({ provider: 'cuda' })).rejects.toThrow(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
     await expect(onnx({ provider: 'cuda' })).rejects.toBeInstanceOf(bp.BackendError);
+  });
+
+  it('every kernel of the table but fill and randomUniform (host-computed) has an ONNX lowering, and back', async () => {
+    const b = await onnx({ threads: 1 });
+    const graphKernels = Object.keys(b.kernels).filter((k) => k !== 'fill' && k !== 'randomUniform');
+    expect(graphKernels.filter((k) => !(k in lowerings))).toEqual([]);
+    expect(Object.keys(lowerings).filter((k) => !(k in b.kernels))).toEqual([]);
+    await b.destroy?.();
   });
 
   it('rejects bad options', async () => {

@@ -1,4 +1,4 @@
-/** The engine: the current backend, kernel dispatch, tensor creation and memory scopes (the tape is in autograd/tape.ts). */
+/** The engine: the current backend, kernel dispatch, tensor creation and memory scopes (tapes are in autograd/). */
 import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
