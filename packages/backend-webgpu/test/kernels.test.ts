@@ -256,7 +256,15 @@ describe.skipIf(skipGpu)('webgpu storage', () => {
       'float32',
     );
     for (let step = 0; step < 300; step++) {
-      const y = neg([{ handle: x, shape: [1000], dtype: 'float32' }], {}, { shape: [1000], dtype: 'float32' });
+      const y = neg(
+        [{ handle: x, shape: [1000], dtype: 'float32' }],
+        {},
+        { shape: [1000], dtype: 'float32' },
+        {
+          backend: gpu,
+          name: 'neg',
+        },
+      );
       gpu.dispose(x);
       const junk = gpu.write(new Float32Array(1000).fill(99), [1000], 'float32');
       gpu.dispose(junk);
@@ -283,8 +291,9 @@ describe.skipIf(skipGpu)('webgpu stats', () => {
       ],
       { transposeA: false, transposeB: false },
       out,
+      { backend: b, name: 'matmul' },
     );
-    const z = b.kernels.exp([{ handle: y, ...out }], {}, out);
+    const z = b.kernels.exp([{ handle: y, ...out }], {}, out, { backend: b, name: 'exp' });
     expect(b.stats.dispatches - dispatches).toBe(2);
     expect(b.stats.submits).toBe(submits);
     expect(Array.from(await b.read(z, [4, 4], 'float32'))[0]).toBeCloseTo(Math.exp(4), 3);

@@ -80,8 +80,10 @@ async function runOn(
     shape: i.shape,
     dtype: i.dtype,
   }));
-  const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown) => object;
-  const y = kernel(handles, attrs, out);
+  // As core dispatches: the call context in, the output registered with the backend.
+  const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown, c: unknown) => object;
+  const y = kernel(handles, attrs, out, { backend, name });
+  backend.registerOutput?.(y);
   const values = await backend.read(y, out.shape, out.dtype);
   for (const h of handles) backend.dispose(h.handle);
   backend.dispose(y);
@@ -101,8 +103,9 @@ async function runMultiOn(
     shape: i.shape,
     dtype: i.dtype,
   }));
-  const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown) => Handle[];
-  const ys = kernel(handles, attrs, outs);
+  const kernel = backend.kernels[name] as (i: unknown, a: unknown, o: unknown, c: unknown) => Handle[];
+  const ys = kernel(handles, attrs, outs, { backend, name });
+  for (const y of ys) backend.registerOutput?.(y);
   expect(ys).toHaveLength(outs.length);
   const values = await Promise.all(ys.map((y, j) => backend.read(y, outs[j].shape, outs[j].dtype)));
   for (const h of handles) backend.dispose(h.handle);

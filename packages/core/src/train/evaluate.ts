@@ -14,7 +14,7 @@ import { type MetricSpec, resolveMetrics } from './metrics.js';
 export interface EvaluateOptions {
   /** Report this loss as `loss`. */
   loss?: Loss;
-  /** Metrics: 'accuracy', 'mse'. */
+  /** Metrics besides the loss: 'accuracy', 'logitAccuracy', 'mse', or `[name, fn]` pairs of your own. */
   metrics?: readonly MetricSpec[];
   /** Examples per forward pass (default 256). */
   batchSize?: number;
