@@ -84,7 +84,7 @@ describe('compile', () => {
 
   for (const [name, [kernel, optimizer]] of Object.entries({
     'Adam amsgrad': ['adamUpdate', () => new Adam({ lr: 0.05, amsgrad: true, weightDecay: 0.01 })],
-    'AdamW, lecture ε': ['adamUpdate', () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' })],
+    AdamW: ['adamUpdate', () => new AdamW({ lr: 0.05, weightDecay: 0.1 })],
     'RMSprop centered, momentum': [
       'rmspropUpdate',
       () => new RMSprop({ lr: 0.01, centered: true, momentum: 0.5, weightDecay: 0.01 }),
@@ -114,6 +114,27 @@ describe('compile', () => {
       }
     });
   }
+
+  it("the lecture's δ inside the root is composed, not fused, and compiles to the same weights", async () => {
+    useFusedUpdates(true);
+    try {
+      const optimizer = () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' });
+      const eager = await train(cpu(), { compiled: false, optimizer });
+      const kernels = new Set<string>();
+      const original = ort.compileGraph;
+      ort.compileGraph = (g) => {
+        for (const n of g.nodes) kernels.add(n.kernel);
+        return original(g);
+      };
+      const compiled = await train(ort, { compiled: true, optimizer });
+      ort.compileGraph = original;
+      expect(compiled.mode).toBe('graph');
+      expect(kernels.has('adamUpdate')).toBe(false);
+      compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
+    } finally {
+      useFusedUpdates(false);
+    }
+  });
 
   it('a step whose host numbers change every call runs eagerly, with the reason', async () => {
     await bp.setBackend(cpu());
