@@ -83,3 +83,14 @@ export {
   TrainingState,
   type TrainingStateParts,
 } from './train/training-state.js';
+export {
+  finite,
+  formatValue,
+  inRange,
+  invalid,
+  nonNegative,
+  nonNegativeInt,
+  positive,
+  positiveInt,
+  seedOf,
+} from './validate.js';

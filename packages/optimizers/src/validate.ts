@@ -1,23 +1,34 @@
 /** Eager validation of hyperparameters and of the params/grads pairs a step receives. */
-import { DTypeError, formatShape, Parameter, ShapeError, shapesEqual, type Tensor, ValueError } from '@backprop/core';
+import {
+  DTypeError,
+  formatShape,
+  formatValue,
+  inRange,
+  nonNegative,
+  Parameter,
+  ShapeError,
+  shapesEqual,
+  type Tensor,
+  ValueError,
+} from '@backprop/core';
 
-/** Throws a ValueError unless `value` is a finite number ≥ 0 (NaN and ∞ included). */
-export function checkNonNegative(op: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${value}`);
-  }
-}
+/** Throws a ValueError unless `value` is a finite number ≥ 0 (core's `nonNegative`). */
+export const checkNonNegative: (op: string, name: string, value: unknown) => void = nonNegative;
 
-/** Throws a ValueError unless lo ≤ value < hi (or ≤ hi with `closed`). */
-export function checkInRange(op: string, name: string, value: number, lo: number, hi: number, closed = false): void {
-  const ok = typeof value === 'number' && value >= lo && (closed ? value <= hi : value < hi);
-  if (!ok) throw new ValueError(`${op}: ${name} must be in [${lo}, ${hi}${closed ? ']' : ')'}, got ${value}`);
-}
+/** Throws a ValueError unless lo ≤ value < hi (or ≤ hi with `closed`) (core's `inRange`). */
+export const checkInRange: (
+  op: string,
+  name: string,
+  value: unknown,
+  lo: number,
+  hi: number,
+  closed?: boolean,
+) => void = inRange;
 
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */
 export function checkBetas(op: string, betas: readonly [number, number]): void {
   if (!Array.isArray(betas) || betas.length !== 2)
-    throw new ValueError(`${op}: betas must be a pair [β₁, β₂], got ${String(betas)}`);
+    throw new ValueError(`${op}: betas must be a pair [β₁, β₂], got ${formatValue(betas)}`);
   checkInRange(op, 'betas[0]', betas[0], 0, 1);
   checkInRange(op, 'betas[1]', betas[1], 0, 1);
 }

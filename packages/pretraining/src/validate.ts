@@ -1,4 +1,4 @@
-/** Input checks shared by the package: positive sizes, chaining layer sizes, data ranges. */
+/** Input checks of the package: core's validators, plus chaining layer sizes and data ranges. */
 import { formatShape, ShapeError, ValueError } from '@backprop/core';
 
 /** A dataset's features: `x` row-major with shape [N, D]. */
@@ -7,16 +7,7 @@ export interface Features {
   readonly xShape: readonly number[];
 }
 
-/** Throws ValueError unless `v` is a positive integer. */
-export function positiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}`);
-}
-
-/** Throws ValueError unless `v` is a finite number ≥ 0. */
-export function nonNegative(op: string, name: string, v: number): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
-    throw new ValueError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
-}
+export { nonNegative, positiveInt } from '@backprop/core';
 
 /** Throws unless `data` is [N, D] with D = `width` (ShapeError) and N ≥ 1. Returns N. */
 export function checkFeatures(op: string, data: Features, width: number): number {
