@@ -1,6 +1,6 @@
 /** `exportOnnx`: a trained model as a standard ONNX inference model. */
 import { dispose, type Module, type Tensor, tidy, trace, ValueError, zeros } from '@backprop/core';
-import { graphModel } from './compiled-graph.js';
+import { graphModel } from './graph-model.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOptions {

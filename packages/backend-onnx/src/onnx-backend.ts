@@ -21,6 +21,7 @@ import {
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { compileGraph } from './compiled-graph.js';
 import { OnnxHandle } from './handle.js';
+import { ORT_DTYPE } from './lower/driver.js';
 import { plan } from './plan.js';
 import { checkProvider, type OnnxProvider } from './provider.js';
 import { type OrtModule, Runtime, type RuntimeStats } from './runtime.js';
@@ -66,8 +67,6 @@ export interface OnnxBackend extends Backend {
   /** Compiles a graph traced by core's `compile` into one ONNX model run once per call. */
   compileGraph(graph: Graph): CompiledGraph;
 }
-
-const ORT_DTYPE = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
 
 /**
  * Creates the ONNX Runtime backend. Kernels do not compute at once: each appends a node to a

@@ -2,9 +2,10 @@
  * Planning a run: the pending nodes that live tensors need, the leaves they read, a
  * structural key for the session cache, and the ONNX model that computes them.
  */
-import { BackendError, shapesEqual } from '@backprop/core';
+import { shapesEqual } from '@backprop/core';
 import type { OnnxHandle } from './handle.js';
-import { GraphBuilder, type LowerInput, lowerings, reshapeTo } from './lower/index.js';
+import { lowerNode } from './lower/driver.js';
+import { GraphBuilder, type LowerInput, reshapeTo } from './lower/index.js';
 import { encodeModel } from './proto/onnx.js';
 
 /** One run: nodes in topological order, the leaves fed as inputs and the nodes fetched as outputs. */
@@ -54,13 +55,12 @@ export function buildModel(p: Plan): Uint8Array {
   const names = new Map<OnnxHandle, string>();
   p.leaves.forEach((h, i) => names.set(h, b.input(h.dtype, h.shape, `i${i}`)));
   for (const h of p.nodes) {
-    const lower = lowerings[h.kernel!];
-    if (!lower) throw new BackendError(`${h.kernel}: backend "onnx" has no lowering for this kernel`);
     const inputs: LowerInput[] = h.inputs.map(({ node, shape }) => {
       const name = names.get(node)!;
       return { name: shapesEqual(shape, node.shape) ? name : reshapeTo(b, name, shape), shape, dtype: node.dtype };
     });
-    names.set(h, lower(b, inputs, h.attrs, { shape: h.shape, dtype: h.dtype }));
+    // The lazy graph keeps a multi-output kernel's output index in its attributes (attrs.output).
+    names.set(h, lowerNode(b, { kernel: h.kernel!, attrs: h.attrs }, inputs, { shape: h.shape, dtype: h.dtype }));
   }
   p.outputs.forEach((h, i) => b.output(names.get(h)!, h.dtype, h.shape, `o${i}`));
   return encodeModel(b.graph());

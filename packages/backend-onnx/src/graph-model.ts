@@ -1,0 +1,88 @@
+/**
+ * The ONNX model of a traced graph (core's `Graph`): what compiled steps run and what
+ * `exportOnnx` writes. Every kernel goes through the one lowering driver.
+ */
+import type { DType, Graph, Shape } from '@backprop/core';
+import { shapesEqual } from '@backprop/core';
+import { lowerNode } from './lower/driver.js';
+import { GraphBuilder, type LowerInput, reshapeTo } from './lower/index.js';
+import { encodeModel } from './proto/onnx.js';
+
+/** Options of {@link graphModel}. */
+export interface GraphModelOptions {
+  /** Values of the constants, to store them in the model instead of feeding them (`undefined`: fed as `k<i>`). */
+  constants?: readonly (Float32Array | Int32Array | Uint8Array | undefined)[];
+  /** Names of the inputs and outputs (default i0…, o0…). */
+  inputNames?: readonly string[];
+  outputNames?: readonly string[];
+  /** A symbolic name for axis 0 of every input and output (a batch axis the graph does not depend on). */
+  batchParam?: string;
+  docString?: string;
+}
+
+/**
+ * Which nodes an output or new state value depends on. Core's trace keeps every node it saw
+ * (the gradient of a batch input, which nothing reads); ONNX Runtime would run them.
+ */
+function liveNodes(g: Graph): Uint8Array {
+  const first = g.inputs.length + g.state.length + g.constants.length;
+  const live = new Uint8Array(g.nodes.length);
+  const stack = [...g.outputs, ...g.stateOut].map((r) => r.value);
+  while (stack.length > 0) {
+    const j = stack.pop()! - first;
+    if (j < 0 || live[j]) continue;
+    live[j] = 1;
+    for (const r of g.nodes[j].inputs) stack.push(r.value);
+  }
+  return live;
+}
+
+/** The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*. */
+export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
+  const b = new GraphBuilder();
+  const names: string[] = [];
+  const types: { shape: Shape; dtype: DType }[] = [];
+  const add = (name: string, t: { shape: Shape; dtype: DType }) => {
+    names.push(name);
+    types.push(t);
+  };
+  const io = (shape: Shape): (number | string)[] => (o.batchParam ? [o.batchParam, ...shape.slice(1)] : [...shape]);
+  g.inputs.forEach((t, i) => add(b.input(t.dtype, io(t.shape), o.inputNames?.[i] ?? `i${i}`), t));
+  g.state.forEach((t, i) => add(b.input(t.dtype, t.shape, `s${i}`), t));
+  g.constants.forEach((t, i) => {
+    const v = o.constants?.[i];
+    add(v ? b.tensor(v, t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t);
+  });
+  const use = (value: number, shape: Shape): LowerInput => {
+    const name = names[value];
+    return {
+      name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape),
+      shape,
+      dtype: types[value].dtype,
+    };
+  };
+  const live = liveNodes(g);
+  for (const [j, n] of g.nodes.entries()) {
+    const out = { shape: n.shape, dtype: n.dtype };
+    if (!live[j]) {
+      add('', out);
+      continue;
+    }
+    add(
+      lowerNode(
+        b,
+        n,
+        n.inputs.map((r) => use(r.value, r.shape)),
+        out,
+      ),
+      out,
+    );
+  }
+  const emit = (prefix: string, names?: readonly string[]) => (r: { value: number; shape: Shape }, i: number) => {
+    const t = use(r.value, r.shape);
+    b.output(t.name, t.dtype, prefix === 'o' ? io(r.shape) : r.shape, names?.[i] ?? `${prefix}${i}`);
+  };
+  g.outputs.forEach(emit('o', o.outputNames));
+  g.stateOut.forEach(emit('n'));
+  return encodeModel(b.graph(), { docString: o.docString });
+}
