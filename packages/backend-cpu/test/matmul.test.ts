@@ -1,4 +1,5 @@
 /** Kernel tests of matmul (all transpose cases, odd sizes, broadcast batches, int32) and the fused dense kernel. */
+import { expectClose } from '@backprop/testing';
 import { describe, expect, it } from 'vitest';
 import { backend, f32, free, run, t } from './util.js';
 
@@ -20,12 +21,6 @@ function naive(a: number[], b: number[], m: number, n: number, k: number, ta: bo
   return y;
 }
 
-function expectClose(actual: number[], expected: number[]): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++)
-    expect(Math.abs(actual[i] - expected[i])).toBeLessThan(1e-5 * (1 + Math.abs(expected[i])));
-}
-
 describe('matmul', () => {
   const sizes: [number, number, number][] = [
     [7, 13, 5],
@@ -45,6 +40,7 @@ describe('matmul', () => {
           expectClose(
             run('matmul', [a, b], { transposeA: ta, transposeB: tb }, [m, n]),
             naive(av, bv, m, n, k, ta, tb),
+            { atol: 1e-5 },
           );
           free(a, b);
         });
@@ -62,7 +58,9 @@ describe('matmul', () => {
       for (let j = 0; j < 3; j++)
         expected.push(...naive(av.slice(i * 12, i * 12 + 12), bv.slice(j * 20, j * 20 + 20), 3, 5, 4, false, false));
     }
-    expectClose(run('matmul', [a, b], { transposeA: false, transposeB: false }, [2, 3, 3, 5]), expected);
+    expectClose(run('matmul', [a, b], { transposeA: false, transposeB: false }, [2, 3, 3, 5]), expected, {
+      atol: 1e-5,
+    });
     free(a, b);
   });
 
@@ -73,7 +71,7 @@ describe('matmul', () => {
     const b = t(bv, [7, 5]);
     const expected: number[] = [];
     for (let i = 0; i < 3; i++) expected.push(...naive(av.slice(i * 30, i * 30 + 30), bv, 6, 7, 5, true, true));
-    expectClose(run('matmul', [a, b], { transposeA: true, transposeB: true }, [3, 6, 7]), expected);
+    expectClose(run('matmul', [a, b], { transposeA: true, transposeB: true }, [3, 6, 7]), expected, { atol: 1e-5 });
     free(a, b);
   });
 
@@ -125,7 +123,7 @@ describe('dense', () => {
     };
     for (const [activation, f] of Object.entries(acts)) {
       const got = run('dense', [x, w, b], { activation: activation as keyof typeof acts }, [n, o]);
-      expectClose(got, linear.map(f));
+      expectClose(got, linear.map(f), { atol: 1e-5 });
     }
     free(x, w, b);
   });

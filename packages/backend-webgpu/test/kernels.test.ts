@@ -1,7 +1,8 @@
 import { philoxUniform, type RmspropUpdateAttrs, ValueError } from '@backprop/core';
+import { expectClose } from '@backprop/testing';
 import { describe, expect, it } from 'vitest';
 import { webgpu } from '../src/index.js';
-import { both, expectClose, expectSame, expectSameMulti, f32, gpuBackend, type Input, input, skipGpu } from './util.js';
+import { both, expectSame, expectSameMulti, f32, gpuBackend, type Input, input, skipGpu } from './util.js';
 
 const ints = (shape: number[], mod = 7) => {
   const n = shape.reduce((a, b) => a * b, 1);

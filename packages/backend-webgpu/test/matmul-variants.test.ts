@@ -4,6 +4,7 @@
  * (transposes, broadcast batch, ragged edges, K = 0, NaN, the dense epilogues).
  */
 import { type Shape, sizeOf } from '@backprop/core';
+import { expectClose } from '@backprop/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GpuContext } from '../src/gpu-context.js';
 import { GpuHandle } from '../src/handle.js';
@@ -23,7 +24,7 @@ import {
 } from '../src/shaders/matmul-choose.js';
 import { denseEpilogue, NO_EPILOGUE } from '../src/shaders/matmul-epilogue.js';
 import { denseProblem, type MatmulProblem, matmulProblem } from '../src/shaders/matmul-problem.js';
-import { expectClose, expectSame, f32, gpuBackend, type Input, input, onCpu, skipGpu } from './util.js';
+import { expectSame, f32, gpuBackend, type Input, input, onCpu, skipGpu } from './util.js';
 
 const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
 const TRANSPOSES = [
@@ -305,7 +306,7 @@ describe.skipIf(skipGpu)('each variant, forced, matches backend-cpu on the edge 
     const actual = new Float32Array(await gpu.readBuffer(kernel, y.buffer, bytes));
     for (const buffer of [...buffers, y.buffer]) gpu.pool.release(buffer);
     const expected = await onCpu(kernel, inputs, attrs, { shape: out, dtype: 'float32' });
-    expectClose(actual, expected, 1e-4, tol(p.k));
+    expectClose(actual, expected, { rtol: 1e-4, atol: tol(p.k) });
   }
 
   for (const { name, plan, aligned } of FORCED) {

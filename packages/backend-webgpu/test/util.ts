@@ -10,6 +10,7 @@ import type {
   Shape,
   TypedArray,
 } from '@backprop/core';
+import { expectClose } from '@backprop/testing';
 import { afterAll, expect } from 'vitest';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
 
@@ -126,32 +127,6 @@ export async function both(name: KernelName, inputs: readonly Input[], attrs: ob
   return { expected, actual };
 }
 
-/** Index of the first element where `actual` and `expected` differ beyond tolerance (NaN matches NaN), or −1. */
-export function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): number {
-  if (actual.length !== expected.length) return 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) return i;
-      continue;
-    }
-    if (a === e) continue;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) return i;
-  }
-  return -1;
-}
-
-/** Throws a readable error unless the two arrays agree within tolerance. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): void {
-  const i = mismatch(actual, expected, rtol, atol);
-  if (i >= 0) {
-    throw new Error(
-      `mismatch at ${i}: got ${actual[i]}, expected ${expected[i]} (lengths ${actual.length}/${expected.length}); got [${Array.from(actual).slice(Math.max(0, i - 2), i + 3)}] expected [${Array.from(expected).slice(Math.max(0, i - 2), i + 3)}]`,
-    );
-  }
-}
-
 /** Runs `name` on both backends and expects the WebGPU output to match backend-cpu's. */
 export async function expectSame(
   name: KernelName,
@@ -163,7 +138,7 @@ export async function expectSame(
 ) {
   const { expected, actual } = await both(name, inputs, attrs, out);
   expect(actual.constructor).toBe(expected.constructor);
-  expectClose(actual, expected, rtol, atol);
+  expectClose(actual, expected, { rtol, atol });
 }
 
 /**
@@ -184,7 +159,7 @@ export async function expectSameMulti(
   expected.forEach((e, j) => {
     expect(actual[j].constructor).toBe(e.constructor);
     try {
-      expectClose(actual[j], e, rtol, atol);
+      expectClose(actual[j], e, { rtol, atol });
     } catch (err) {
       throw new Error(`${name} output ${j}: ${(err as Error).message}`);
     }

@@ -1,10 +1,11 @@
 /** Autoencoders: gradients by finite differences (tied and untied), denoising corruption statistics, training. */
+import { cpu } from '@backprop/backend-cpu';
 import { tensor, tidy, ValueError, valueAndGrad } from '@backprop/core';
+import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Autoencoder, type AutoencoderOptions, corrupt, philoxSampler, trainAutoencoder } from '../src/index.js';
-import { rng, useCpu } from './setup.js';
 
-beforeAll(useCpu);
+beforeAll(useBackend(cpu));
 
 const cases: [string, AutoencoderOptions][] = [
   ['tied, sigmoid, cross-entropy', { tied: true }],
@@ -20,7 +21,7 @@ describe('autoencoder gradients', () => {
   for (const [name, options] of cases) {
     it(`${name}: autograd matches central finite differences`, () => {
       const ae = new Autoencoder(6, 4, { ...options, seed: 3 });
-      const r = rng(1);
+      const r = seededStream(1);
       const x = tensor(
         Array.from({ length: 3 * 6 }, () => r()),
         [3, 6],
@@ -90,7 +91,7 @@ describe('denoising corruption', () => {
   });
 
   it('a denoising autoencoder trains and its loss falls', async () => {
-    const r = rng(7);
+    const r = seededStream(7);
     const protos = Array.from({ length: 4 }, () => Array.from({ length: 20 }, () => (r() < 0.5 ? 1 : 0)));
     const x = Float32Array.from(Array.from({ length: 80 }, (_, i) => protos[i % 4]).flat());
     const h = await trainAutoencoder(

@@ -1,9 +1,11 @@
 /** RBM updates, free energy and pseudo-likelihood against scikit-learn's BernoulliRBM (test/golden/rbm.json). */
 import { readFileSync } from 'node:fs';
+import { cpu } from '@backprop/backend-cpu';
 import { tensor, tidy } from '@backprop/core';
+import { useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdStep, disposeRbmState, pseudoLikelihood, RBM, type RbmTrainState, replaySampler } from '../src/index.js';
-import { maxDiff, useCpu } from './setup.js';
+import { maxDiff } from './setup.js';
 
 const golden = JSON.parse(readFileSync(new URL('./golden/rbm.json', import.meta.url), 'utf8'));
 const { features: d, hidden: h, batchSize, learningRate } = golden.config;
@@ -17,7 +19,7 @@ function fromGolden(): { rbm: RBM; state: RbmTrainState } {
   return { rbm, state: { chain: tensor(flat(golden.initial.chain), [batchSize, h]) } };
 }
 
-beforeAll(useCpu);
+beforeAll(useBackend(cpu));
 
 describe('RBM vs scikit-learn BernoulliRBM', () => {
   it('persistent CD-1 updates match _fit step by step given the same uniforms (to 1e-5)', () => {

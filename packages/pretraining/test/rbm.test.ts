@@ -1,5 +1,7 @@
 /** RBM behaviour: free energy against brute force, CD-k, persistent chains, learning, sampling, errors. */
+import { cpu } from '@backprop/backend-cpu';
 import { ShapeError, tensor, tidy, ValueError } from '@backprop/core';
+import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cdStep,
@@ -12,9 +14,9 @@ import {
   type Sampler,
   trainRbm,
 } from '../src/index.js';
-import { maxDiff, rng, useCpu } from './setup.js';
+import { maxDiff } from './setup.js';
 
-beforeAll(useCpu);
+beforeAll(useBackend(cpu));
 
 /** F(v) = −log Σ_h e^{−E(v,h)} by enumerating every hidden configuration, in float64. */
 function bruteFreeEnergy(rbm: RBM, v: number[]): number {
@@ -42,7 +44,7 @@ function bruteFreeEnergy(rbm: RBM, v: number[]): number {
 
 function randomRbm(visible: 'bernoulli' | 'gaussian', d = 5, h = 4, seed = 1): RBM {
   const rbm = new RBM(d, h, { visible, initStd: 0.5, seed });
-  const r = rng(seed);
+  const r = seededStream(seed);
   rbm.visibleBias.assign(tensor(Array.from({ length: d }, () => r() - 0.5)));
   rbm.hiddenBias.assign(tensor(Array.from({ length: h }, () => r() - 0.5)));
   return rbm;
@@ -70,7 +72,7 @@ describe('RBM free energy', () => {
   for (const visible of ['bernoulli', 'gaussian'] as const) {
     it(`matches −log Σ_h e^(−E) for ${visible} visible units`, () => {
       const rbm = randomRbm(visible);
-      const r = rng(9);
+      const r = seededStream(9);
       const rows = Array.from({ length: 3 }, () =>
         Array.from({ length: 5 }, () => (visible === 'bernoulli' ? (r() < 0.5 ? 1 : 0) : 2 * r() - 1)),
       );
@@ -127,7 +129,7 @@ describe('contrastive divergence', () => {
   });
 
   it('reconstruction error falls while learning a few binary prototypes (Bernoulli and Gaussian)', async () => {
-    const r = rng(3);
+    const r = seededStream(3);
     const protos = Array.from({ length: 3 }, () => Array.from({ length: 16 }, () => (r() < 0.5 ? 1 : 0)));
     const rows = Array.from({ length: 60 }, (_, i) => protos[i % 3].map((x) => (r() < 0.05 ? 1 - x : x)));
     const x = Float32Array.from(rows.flat());
@@ -147,7 +149,7 @@ describe('contrastive divergence', () => {
   });
 
   it('weight cost, momentum schedule and a sparsity target run and keep values finite', async () => {
-    const r = rng(4);
+    const r = seededStream(4);
     const x = Float32Array.from({ length: 40 * 10 }, () => (r() < 0.3 ? 1 : 0));
     const rbm = new RBM(10, 6, { seed: 2 });
     const lines: string[] = [];

@@ -1,8 +1,10 @@
 /** Greedy stacks: shapes chain, conversion to a core MLP, fine-tuning, gradient magnitudes, IDX files, typed errors. */
 
+import { cpu } from '@backprop/backend-cpu';
 import { evaluate, fit, losses, nn, ShapeError, tensor, ValueError } from '@backprop/core';
 import { mnist } from '@backprop/datasets';
 import { SGD } from '@backprop/optimizers';
+import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Autoencoder,
@@ -13,11 +15,11 @@ import {
   RBM,
   toMlp,
 } from '../src/index.js';
-import { maxDiff, rng, useCpu } from './setup.js';
+import { maxDiff } from './setup.js';
 
-beforeAll(useCpu);
+beforeAll(useBackend(cpu));
 
-const r = rng(11);
+const r = seededStream(11);
 const N = 40;
 const x = Float32Array.from({ length: N * 12 }, () => (r() < 0.4 ? 1 : 0));
 const y = Int32Array.from({ length: N }, (_, i) => i % 3);

@@ -1,4 +1,5 @@
 /** Tests of dropout: statistics and scaling, evaluation identity, seeded masks equal to core's Philox stream, gradients and errors. */
+import { cpu } from '@backprop/backend-cpu';
 import {
   bernoulli,
   blocksFor,
@@ -12,11 +13,12 @@ import {
   ValueError,
   valueAndGrad,
 } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { useBackend } from '@backprop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Dropout, dropout, dropoutFn } from '../src/index.js';
-import { useCpu, values } from './util.js';
+import { values } from './util.js';
 
-useCpu();
+beforeAll(useBackend(cpu));
 
 describe('dropout layer', () => {
   it('drops about `drop` of the units and scales the rest by 1/(1 − drop)', () => {

@@ -3,6 +3,7 @@
  * hand from Keras 3's EarlyStopping.on_epoch_end (and scikit-learn's _update_no_improvement_count for rule 'sklearn'),
  * then best-weight restoration inside a real `fit`.
  */
+import { cpu } from '@backprop/backend-cpu';
 import {
   type EpochLogs,
   fit,
@@ -15,11 +16,12 @@ import {
   tensor,
   ValueError,
 } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { useBackend } from '@backprop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNorm1d, type EarlyStoppingOptions, earlyStopping } from '../src/index.js';
-import { useCpu, values } from './util.js';
+import { values } from './util.js';
 
-useCpu();
+beforeAll(useBackend(cpu));
 
 /** Feeds `seq` as the monitored metric epoch by epoch; returns the 0-based epoch whose end stopped training, or −1. */
 function stopEpoch(options: EarlyStoppingOptions, seq: number[], key = options.monitor ?? 'valLoss'): number {

@@ -1,10 +1,12 @@
 /** Tests of the max-norm constraint (function and fit callback) and of the Gaussian-noise layer. */
+import { cpu } from '@backprop/backend-cpu';
 import { fit, losses, nn, type Optimizer, ones, Parameter, tensor, ValueError, zeros } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { expectClose, useBackend } from '@backprop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applyMaxNorm, gaussianNoise, maxNorm } from '../src/index.js';
-import { expectClose, useCpu, values } from './util.js';
+import { values } from './util.js';
 
-useCpu();
+beforeAll(useBackend(cpu));
 
 const columnNorms = (w: number[], rows: number, cols: number) =>
   Array.from({ length: cols }, (_, j) => Math.hypot(...Array.from({ length: rows }, (_, i) => w[i * cols + j])));
@@ -22,8 +24,8 @@ describe('maxNorm', () => {
     const b = new Parameter('0.bias', tensor([10, 10, 10]));
     applyMaxNorm([w, b], 2);
     const out = values(w.value);
-    expectClose(columnNorms(out, 2, 3), [2, 1, 2], 1e-5, 1e-6);
-    expectClose(out, [1.2, 1, Math.SQRT2, 1.6, 0, Math.SQRT2], 1e-5, 1e-6);
+    expectClose(columnNorms(out, 2, 3), [2, 1, 2], { rtol: 1e-5, atol: 1e-6 });
+    expectClose(out, [1.2, 1, Math.SQRT2, 1.6, 0, Math.SQRT2], { rtol: 1e-5, atol: 1e-6 });
     expect(out[1]).toBe(1);
     expect(values(b.value)).toEqual([10, 10, 10]);
   });
@@ -37,7 +39,7 @@ describe('maxNorm', () => {
       ]),
     );
     applyMaxNorm([w], 1, { axis: 1 });
-    expectClose(values(w.value), [0.6, 0.8, 0.5, 0], 1e-5, 1e-6);
+    expectClose(values(w.value), [0.6, 0.8, 0.5, 0], { rtol: 1e-5, atol: 1e-6 });
   });
 
   it('as a fit callback keeps every dense weight within the ball after each step', async () => {

@@ -1,4 +1,5 @@
 /** Tests of the L2, L1 and elastic-net penalties: values, gradients against finite differences, filters, the weight-matrix default, fit and errors. */
+import { cpu } from '@backprop/backend-cpu';
 import {
   fit,
   losses,
@@ -12,11 +13,12 @@ import {
   ValueError,
   valueAndGrad,
 } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
+import { expectClose, numericGrad, useBackend } from '@backprop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNorm1d, elasticNet, isWeight, l1, l2, layerNorm } from '../src/index.js';
-import { expectClose, numericGrad, useCpu, values } from './util.js';
+import { values } from './util.js';
 
-useCpu();
+beforeAll(useBackend(cpu));
 
 const W = [0.5, -1.25, 2, 0.75, -0.3, 1.1];
 const B = [0.4, -0.2];
@@ -31,20 +33,20 @@ const sumAbs = (a: number[]) => a.reduce((s, v) => s + Math.abs(v), 0);
 describe('penalty values', () => {
   it('l2 is λ/2 Σ W² over weights only', () => {
     const p = params();
-    expectClose(values(l2(0.1).loss(p)), [0.05 * sumSq(W)]);
+    expectClose(values(l2(0.1).loss(p)), [0.05 * sumSq(W)], { atol: 1e-5 });
   });
 
   it('l1 is λ Σ|W| and elastic net is the sum of both terms', () => {
     const p = params();
-    expectClose(values(l1(0.1).loss(p)), [0.1 * sumAbs(W)]);
-    expectClose(values(elasticNet({ l1: 0.1, l2: 0.3 }).loss(p)), [0.1 * sumAbs(W) + 0.15 * sumSq(W)]);
+    expectClose(values(l1(0.1).loss(p)), [0.1 * sumAbs(W)], { atol: 1e-5 });
+    expectClose(values(elasticNet({ l1: 0.1, l2: 0.3 }).loss(p)), [0.1 * sumAbs(W) + 0.15 * sumSq(W)], { atol: 1e-5 });
   });
 
   it('a name list or predicate chooses the parameters (biases included on request)', () => {
     const p = params();
-    expectClose(values(l2(2, { filter: ['0.weight', '0.bias'] }).loss(p)), [sumSq(W) + sumSq(B)]);
-    expectClose(values(l2(2, { filter: ['0.bias'] }).loss(p)), [sumSq(B)]);
-    expectClose(values(l1(1, { filter: (q) => q.name.endsWith('bias') }).loss(p)), [sumAbs(B)]);
+    expectClose(values(l2(2, { filter: ['0.weight', '0.bias'] }).loss(p)), [sumSq(W) + sumSq(B)], { atol: 1e-5 });
+    expectClose(values(l2(2, { filter: ['0.bias'] }).loss(p)), [sumSq(B)], { atol: 1e-5 });
+    expectClose(values(l1(1, { filter: (q) => q.name.endsWith('bias') }).loss(p)), [sumAbs(B)], { atol: 1e-5 });
   });
 
   it('is 0 when nothing is selected', () => {
@@ -83,7 +85,7 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     const pen = l2(lambda);
     expect(pen.select(params).map((p) => p.name)).toEqual(['0.weight', '2.weight']);
     // By hand, in float64 from the float32 weights: the penalty sums in float32, so agree to float32 rounding.
-    expectClose(values(pen.loss(params)), [(lambda / 2) * (sumSq(W1) + sumSq(W2))], 1e-6, 0);
+    expectClose(values(pen.loss(params)), [(lambda / 2) * (sumSq(W1) + sumSq(W2))], { rtol: 1e-6, atol: 0 });
     model.dispose();
   });
 
@@ -94,14 +96,12 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     expectClose(
       values(grads[0]),
       W1.map((w) => 0.3 * w),
-      1e-5,
-      1e-7,
+      { rtol: 1e-5, atol: 1e-7 },
     );
     expectClose(
       values(grads[4]),
       W2.map((w) => 0.3 * w),
-      1e-5,
-      1e-7,
+      { rtol: 1e-5, atol: 1e-7 },
     );
     for (const i of [1, 2, 3, 5]) expect(values(grads[i]).every((g) => g === 0)).toBe(true);
     model.dispose();
@@ -115,12 +115,11 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
         .select(params)
         .map((p) => p.name),
     ).toEqual(['0.weight', '2.weight']);
-    expectClose(values(l1(0.2).loss(params)), [0.2 * (sumAbs(W1) + sumAbs(W2))], 1e-6, 0);
+    expectClose(values(l1(0.2).loss(params)), [0.2 * (sumAbs(W1) + sumAbs(W2))], { rtol: 1e-6, atol: 0 });
     expectClose(
       values(elasticNet({ l1: 0.2, l2: 0.4 }).loss(params)),
       [0.2 * (sumAbs(W1) + sumAbs(W2)) + 0.2 * (sumSq(W1) + sumSq(W2))],
-      1e-6,
-      0,
+      { rtol: 1e-6, atol: 0 },
     );
     model.dispose();
   });
@@ -134,26 +133,25 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
         .select(params)
         .map((p) => p.name),
     ).toEqual(['0.weight', '1.weight', '2.weight']);
-    expectClose(values(l2(0.3, { filter: isWeight }).loss(params)), [0.15 * (weights + sumSq(gamma))], 1e-6, 0);
+    expectClose(values(l2(0.3, { filter: isWeight }).loss(params)), [0.15 * (weights + sumSq(gamma))], {
+      rtol: 1e-6,
+      atol: 0,
+    });
     const biases = sumSq(byName('0.bias')) + sumSq(byName('1.bias')) + sumSq(byName('2.bias'));
-    expectClose(
-      values(l2(0.3, { filter: () => true }).loss(params)),
-      [0.15 * (weights + sumSq(gamma) + biases)],
-      1e-6,
-      0,
-    );
+    expectClose(values(l2(0.3, { filter: () => true }).loss(params)), [0.15 * (weights + sumSq(gamma) + biases)], {
+      rtol: 1e-6,
+      atol: 0,
+    });
     expectClose(
       values(l2(0.3, { filter: ['0.weight', '1.weight', '2.weight'] }).loss(params)),
       [0.15 * (weights + sumSq(gamma))],
-      1e-6,
-      0,
+      { rtol: 1e-6, atol: 0 },
     );
     const { grads } = valueAndGrad(() => l2(0.3, { filter: isWeight }).loss(params))(params[2].value);
     expectClose(
       values(grads[0]),
       gamma.map((g) => 0.3 * g),
-      1e-5,
-      1e-7,
+      { rtol: 1e-5, atol: 1e-7 },
     );
     model.dispose();
   });
@@ -192,14 +190,12 @@ describe('the default covers weight matrices only (not biases, not the γ of bat
     expectClose(
       seen[1][0],
       seen[0][0].map((g, i) => g + 0.25 * W1[i]),
-      1e-5,
-      1e-6,
+      { rtol: 1e-5, atol: 1e-6 },
     );
     expectClose(
       seen[1][4],
       seen[0][4].map((g, i) => g + 0.25 * W2[i]),
-      1e-5,
-      1e-6,
+      { rtol: 1e-5, atol: 1e-6 },
     );
     for (const i of [1, 2, 3, 5]) expect(seen[1][i]).toEqual(seen[0][i]);
     model.dispose();
@@ -216,8 +212,10 @@ describe('penalty gradients', () => {
       const pen = make();
       const p = params();
       const { grads } = valueAndGrad(() => pen.loss(p))(p[0].value, p[1].value);
-      const numeric = numericGrad((w) => pen.loss([new Parameter('weight', w)]), W, [3, 2]);
-      expectClose(values(grads[0]), numeric, 2e-3, 2e-3);
+      const loss = (w: Float64Array) =>
+        tidy(() => pen.loss([new Parameter('weight', tensor(Float32Array.from(w), [3, 2]))]).dataSync()[0]);
+      const numeric = numericGrad(loss, W);
+      expectClose(values(grads[0]), numeric, { rtol: 2e-3, atol: 2e-3 });
       expect(values(grads[1])).toEqual([0, 0]);
     });
   }
@@ -228,8 +226,7 @@ describe('penalty gradients', () => {
     expectClose(
       values(grads[0]),
       W.map((w) => 0.5 * w),
-      1e-5,
-      1e-7,
+      { rtol: 1e-5, atol: 1e-7 },
     );
   });
 });
@@ -257,14 +254,13 @@ describe('penalties in fit', () => {
     const opts = { loss: losses.mse, optimizer: recorder, batchSize: 'full' as const, shuffle: false, verbose: false };
     const plain = await fit(model, data, opts);
     const penalized = await fit(model, data, { ...opts, penalties: [l2(0.25)] });
-    expectClose([penalized.epochs[0].loss - plain.epochs[0].loss], [0.125 * sumSq(weight)], 1e-5, 1e-6);
+    expectClose([penalized.epochs[0].loss - plain.epochs[0].loss], [0.125 * sumSq(weight)], { rtol: 1e-5, atol: 1e-6 });
     expectClose(
       seen[1][0],
       seen[0][0].map((g, i) => g + 0.25 * weight[i]),
-      1e-5,
-      1e-6,
+      { rtol: 1e-5, atol: 1e-6 },
     );
-    expectClose(seen[1][1], seen[0][1], 1e-5, 1e-7);
+    expectClose(seen[1][1], seen[0][1], { rtol: 1e-5, atol: 1e-7 });
     model.dispose();
   });
 });
