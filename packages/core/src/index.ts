@@ -8,6 +8,7 @@ export { customOp, isRecording, record, type Vjp, withoutRecording } from './aut
 export * from './backend.js';
 export { checkWrite, FUSED_KERNEL_DTYPES, MemoryCounter } from './backend-kit.js';
 export * from './compile/index.js';
+export { coreCopies, otherCopyHint } from './copies.js';
 export * from './dtype.js';
 export {
   getBackend,

@@ -1,5 +1,7 @@
 /** Tensor: an immutable, reference-counted handle to values on a backend, with chainable ops. */
+
 import type { Backend } from './backend.js';
+import { brandOf } from './copies.js';
 import type { DType, TypedArray } from './dtype.js';
 import { BackendError, DisposedError, formatShape } from './errors.js';
 import * as ops from './ops/index.js';
@@ -207,3 +209,6 @@ function nest(values: number[], shape: Shape): unknown {
   const inner = sizeOf(rest);
   return Array.from({ length: d }, (_, i) => nest(values.slice(i * inner, (i + 1) * inner), rest));
 }
+
+// The brand every copy of @backprop/core recognises (see copies.ts).
+Object.defineProperty(Tensor.prototype, brandOf('Tensor'), { value: true });

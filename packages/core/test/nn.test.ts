@@ -72,3 +72,18 @@ describe('nn', () => {
     expect(() => nn.dense(2, 2, { weightInit: 'nope' as 'zeros' })).toThrow(/unknown initializer "nope"/);
   });
 });
+
+describe('two copies of @backprop/core', () => {
+  it('an object of another copy is named as such, not just "not a Module" or "not a Tensor"', async () => {
+    const { coreCopies, exp, nn } = await import('@backprop/core');
+    // What another copy's objects look like from here: the shared brand, another prototype.
+    const foreignModule = { [Symbol.for('@backprop/core:Module')]: true, forward: (x: unknown) => x };
+    const foreignTensor = { [Symbol.for('@backprop/core:Tensor')]: true };
+    expect(() => nn.sequential(foreignModule as never)).toThrow(
+      /layer 0 is not a Module, got object; it is a Module of another copy of @backprop\/core/,
+    );
+    expect(() => exp(foreignTensor as never)).toThrow(/another copy of @backprop\/core \(\d+ copies are loaded\)/);
+    expect(() => nn.sequential({} as never)).toThrow(/is not a Module, got object$/);
+    expect(coreCopies()).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -5,6 +5,7 @@ import {
   formatValue,
   inRange,
   nonNegative,
+  otherCopyHint,
   Parameter,
   ShapeError,
   shapesEqual,
@@ -44,7 +45,8 @@ export function checkPairs(op: string, params: readonly Parameter[], grads: read
   }
   const seen = new Set<Parameter>();
   params.forEach((p, i) => {
-    if (!(p instanceof Parameter)) throw new ValueError(`${op}: params[${i}] is not a Parameter`);
+    if (!(p instanceof Parameter))
+      throw new ValueError(`${op}: params[${i}] is not a Parameter${otherCopyHint(p, 'Parameter')}`);
     if (seen.has(p)) throw new ValueError(`${op}: parameter ${p.name} appears twice in params`);
     seen.add(p);
     const g = grads[i];

@@ -38,6 +38,13 @@ const read = (p: Parameter) => Array.from(p.value.dataSync());
 const snapshot = stateValues;
 
 describe('validation', () => {
+  it('names a Parameter of another copy of @backprop/core instead of "not a Parameter"', () => {
+    const foreign = { [Symbol.for('@backprop/core:Parameter')]: true, name: 'w' };
+    expect(() => new SGD({ lr: 0.1 }).step([foreign as never], [tensor([1])])).toThrow(
+      /params\[0\] is not a Parameter; it is a Parameter of another copy of @backprop\/core/,
+    );
+  });
+
   it('rejects bad hyperparameters with ValueError', () => {
     expect(() => new SGD({ lr: -1 })).toThrow(ValueError);
     expect(() => new SGD({ lr: Number.NaN })).toThrow(ValueError);

@@ -1,4 +1,5 @@
 /** Module: a layer or model with named parameters, buffers, children and train / eval mode. */
+import { brandOf } from '../copies.js';
 import { keep } from '../engine.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import type { Generator } from '../random/generator.js';
@@ -157,3 +158,6 @@ export abstract class Module {
     for (const c of this.#children.values()) c.dispose();
   }
 }
+
+// The brand every copy of @backprop/core recognises (see copies.ts).
+Object.defineProperty(Module.prototype, brandOf('Module'), { value: true });

@@ -1,4 +1,5 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
+import { brandOf } from '../copies.js';
 import { keep } from '../engine.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
@@ -48,3 +49,6 @@ export class Parameter {
     this.#value.dispose();
   }
 }
+
+// The brand every copy of @backprop/core recognises (see copies.ts).
+Object.defineProperty(Parameter.prototype, brandOf('Parameter'), { value: true });

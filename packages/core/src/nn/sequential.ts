@@ -1,4 +1,5 @@
 /** Sequential: a chain of modules applied in order. */
+import { otherCopyHint } from '../copies.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -10,7 +11,8 @@ export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
     layers.forEach((l, i) => {
-      if (!(l instanceof Module)) throw new ValueError(`sequential: layer ${i} is not a Module, got ${typeof l}`);
+      if (!(l instanceof Module))
+        throw new ValueError(`sequential: layer ${i} is not a Module, got ${typeof l}${otherCopyHint(l, 'Module')}`);
       this.child(String(i), l);
     });
     this.layers = layers;

@@ -1,4 +1,5 @@
 /** Turning op arguments into tensors, and the dtype checks ops share. */
+import { otherCopyHint } from '../copies.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../dtype.js';
 import { writeTensor } from '../engine.js';
@@ -11,7 +12,8 @@ export function operand(op: string, x: TensorLike, dtype: DType = 'float32'): Te
     x.assertLive(op);
     return x;
   }
-  if (typeof x !== 'number') throw new ValueError(`${op}: expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== 'number')
+    throw new ValueError(`${op}: expected a Tensor or a number, got ${typeof x}${otherCopyHint(x, 'Tensor')}`);
   const values = allocate(dtype, 1);
   values[0] = x;
   return writeTensor(values, [], dtype);
