@@ -7,7 +7,9 @@
  */
 
 const REGISTRY = Symbol.for('@backprop/core:copies');
-const registry: object[] = ((globalThis as Record<symbol, object[]>)[REGISTRY] ??= []);
+const holder = globalThis as Record<symbol, object[] | undefined>;
+const registry: object[] = holder[REGISTRY] ?? [];
+holder[REGISTRY] = registry;
 registry.push({});
 
 /** The brand of a core class, shared by every copy of the package. */

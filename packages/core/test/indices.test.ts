@@ -13,15 +13,14 @@ import {
   losses,
   metrics,
   nn,
-  type Optimizer,
   oneHot,
-  type Parameter,
   setBackend,
   type Tensor,
   tensor,
   valueAndGrad,
 } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';
 
 beforeEach(useCpu);
@@ -188,24 +187,7 @@ describe('the accuracy metric', () => {
   });
 });
 
-/** Plain gradient descent (the optimizers package is not a dependency of core). */
-class SGD implements Optimizer {
-  constructor(public lr: number) {}
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
-    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
-  }
-  getState() {
-    return { groups: [{ lr: this.lr }], slots: new Map() };
-  }
-  setState(state: { groups: readonly Readonly<Record<string, unknown>>[] }) {
-    this.lr = Number(state.groups[0]?.lr ?? this.lr);
-  }
-  stateDict() {
-    return new Map<string, Tensor>();
-  }
-  loadStateDict() {}
-  dispose() {}
-}
+const SGD = PlainSGD;
 
 describe('fit with a bad class label', () => {
   it('stops with the IndexError, not a NonFiniteLossError telling to lower the learning rate', async () => {

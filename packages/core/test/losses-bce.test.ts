@@ -1,18 +1,8 @@
 /** binaryCrossEntropy on probabilities: PyTorch's clamped loss and finite gradient, golden values, saturated training. */
 import { readFileSync } from 'node:fs';
-import {
-  type ArrayDataset,
-  fit,
-  losses,
-  nn,
-  type Optimizer,
-  type Parameter,
-  predict,
-  type Tensor,
-  tensor,
-  vjp,
-} from '@backprop/core';
+import { type ArrayDataset, fit, losses, nn, predict, type Tensor, tensor, vjp } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';
 
 beforeAll(useCpu);
@@ -93,24 +83,7 @@ describe('losses.binaryCrossEntropy', () => {
   });
 });
 
-/** Plain gradient descent θ ← θ − αg (the optimizers package is not a dependency of core). */
-class SGD implements Optimizer {
-  constructor(public lr: number) {}
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
-    for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(this.lr)));
-  }
-  getState() {
-    return { groups: [{ lr: this.lr }], slots: new Map() };
-  }
-  setState(state: { groups: readonly Readonly<Record<string, unknown>>[] }) {
-    this.lr = Number(state.groups[0]?.lr ?? this.lr);
-  }
-  stateDict() {
-    return new Map<string, Tensor>();
-  }
-  loadStateDict() {}
-  dispose() {}
-}
+const SGD = PlainSGD;
 
 describe('training a sigmoid-output classifier with binaryCrossEntropy', () => {
   it('learns XOR through fit, then saturates σ to exactly 0 and 1 at a huge learning rate without a NaN', async () => {
