@@ -25,6 +25,21 @@ const batch = (k: number) => [
   bp.tensor(Int32Array.from([0, 2, 1, (k % 3) as number]), [4], 'int32'),
 ];
 
+/** Runs `fn` while recording the kernels of every graph ONNX Runtime compiles. */
+async function recordingCompiledKernels<T>(fn: () => Promise<T>): Promise<{ result: T; kernels: Set<string> }> {
+  const kernels = new Set<string>();
+  const original = ort.compileGraph;
+  ort.compileGraph = (g) => {
+    for (const n of g.nodes) kernels.add(n.kernel);
+    return original(g);
+  };
+  try {
+    return { result: await fn(), kernels };
+  } finally {
+    ort.compileGraph = original;
+  }
+}
+
 /** Trains for `steps` steps; returns the losses and the final weights. */
 async function train(
   backend: bp.Backend,
@@ -95,14 +110,9 @@ describe('compile', () => {
       useFusedUpdates(true);
       try {
         const eager = await train(cpu(), { compiled: false, optimizer }); // backend-cpu's fused kernel
-        const kernels = new Set<string>();
-        const original = ort.compileGraph;
-        ort.compileGraph = (g) => {
-          for (const n of g.nodes) kernels.add(n.kernel);
-          return original(g);
-        };
-        const compiled = await train(ort, { compiled: true, optimizer });
-        ort.compileGraph = original;
+        const { result: compiled, kernels } = await recordingCompiledKernels(() =>
+          train(ort, { compiled: true, optimizer }),
+        );
         expect(compiled.mode).toBe('graph');
         expect(kernels.has(kernel)).toBe(true);
         compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
@@ -120,14 +130,9 @@ describe('compile', () => {
     try {
       const optimizer = () => new AdamW({ lr: 0.05, weightDecay: 0.1, epsPlacement: 'inside' });
       const eager = await train(cpu(), { compiled: false, optimizer });
-      const kernels = new Set<string>();
-      const original = ort.compileGraph;
-      ort.compileGraph = (g) => {
-        for (const n of g.nodes) kernels.add(n.kernel);
-        return original(g);
-      };
-      const compiled = await train(ort, { compiled: true, optimizer });
-      ort.compileGraph = original;
+      const { result: compiled, kernels } = await recordingCompiledKernels(() =>
+        train(ort, { compiled: true, optimizer }),
+      );
       expect(compiled.mode).toBe('graph');
       expect(kernels.has('adamUpdate')).toBe(false);
       compiled.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
