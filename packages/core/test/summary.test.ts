@@ -55,3 +55,15 @@ describe('measureTrainingStep', () => {
     expect(m.measuredStepBytes).toBeLessThan(6 * kept);
   });
 });
+
+describe('summary without a batch size', () => {
+  it('prints the batch axis as N and says the counts are per example', () => {
+    const model = nn.sequential(nn.dense(3, 256, { seed: 1 }), nn.relu());
+    const text = model.summary().toString();
+    expect(text).toContain('[N, 256]');
+    expect(text).not.toContain('[1, 256]');
+    expect(text).toMatch(/N: batch size not given; activations are per example/);
+    expect(model.summary({ batchSize: 64 }).toString()).toContain('[64, 256]');
+    expect(model.summary().layers[0].outputShape).toEqual([1, 256]);
+  });
+});

@@ -13,7 +13,10 @@ import type { Module } from './module.js';
 
 /** Options of {@link summary}. */
 export interface SummaryOptions {
-  /** Examples per training step (default 1). */
+  /**
+   * Examples per training step. Without it the counts are for one example and the printed
+   * shapes show the batch axis as `N` (Keras prints `None`).
+   */
   batchSize?: number;
   /** Shape of one example (default: the first dense layer's input size). */
   inputShape?: readonly number[];
@@ -59,8 +62,9 @@ function firstInputSize(model: Module): number | undefined {
  */
 export function summary(
   model: Module,
-  { batchSize = 1, inputShape, optimizerSlots = 0 }: SummaryOptions = {},
+  { batchSize: givenBatch, inputShape, optimizerSlots = 0 }: SummaryOptions = {},
 ): ModelSummary {
+  const batchSize = givenBatch ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`summary: batchSize must be a positive integer, got ${batchSize}`);
   const shape = inputShape ?? [firstInputSize(model) ?? Number.NaN];
@@ -94,7 +98,10 @@ export function summary(
   const params = model.parameters();
   const parameters = params.reduce((s, p) => s + sizeOf(p.shape), 0);
   const trainableParameters = params.filter((p) => p.trainable).reduce((s, p) => s + sizeOf(p.shape), 0);
-  return memorySummary(rows, parameters, trainableParameters, optimizerSlots);
+  const result = memorySummary(rows, parameters, trainableParameters, optimizerSlots);
+  if (givenBatch === undefined)
+    result.toString = () => formatSummary(rows, parameters, result.activations, result.bytes, false);
+  return result;
 }
 
 /**
@@ -124,7 +131,7 @@ export function memorySummary(
     trainableParameters,
     activations,
     bytes,
-    toString: () => formatSummary(layers, parameters, activations, bytes),
+    toString: () => formatSummary(layers, parameters, activations, bytes, true),
   };
 }
 
@@ -137,12 +144,13 @@ function formatSummary(
   parameters: number,
   activations: number,
   bytes: ModelSummary['bytes'],
+  batchKnown: boolean,
 ): string {
   const head = ['layer', 'kind', 'output shape', 'parameters', 'activations'];
   const body = layers.map((l) => [
     l.name,
     l.kind,
-    `[${l.outputShape.join(', ')}]`,
+    `[${(batchKnown ? l.outputShape : ['N', ...l.outputShape.slice(1)]).join(', ')}]`,
     l.parameters.toLocaleString('en-US'),
     l.activations.toLocaleString('en-US'),
   ]);
@@ -156,5 +164,6 @@ function formatSummary(
     `parameters ${parameters.toLocaleString('en-US')} (${mb(bytes.parameters)}), gradients ${mb(bytes.gradients)}, optimizer state ${mb(bytes.optimizerState)}`,
     `activations kept for backward ${activations.toLocaleString('en-US')} (${mb(bytes.activations)})`,
     `total for one training step ${mb(bytes.total)} (float32)`,
+    ...(batchKnown ? [] : ['N: batch size not given; activations are per example (pass { batchSize })']),
   ].join('\n');
 }
