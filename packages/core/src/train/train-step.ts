@@ -141,7 +141,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
       t.assertLive(`trainStep (${name})`);
     }
     const fn = current();
-    const before = state.snapshot();
+    const before = state.snapshot({ scope: 'step' });
     let outputs: Tensor[];
     try {
       outputs = fn ? fn(x, y) : body(x, y);

@@ -41,8 +41,12 @@ export interface TrainingStateParts {
   callbacks?: readonly Callback[];
 }
 
-/** A copy of every part's state, to put back when restoring a checkpoint fails halfway. */
+/**
+ * A copy of the state, to put back when a step is non-finite (`scope: 'step'`: model, optimizer
+ * and generators) or when restoring a checkpoint fails halfway (`'run'`: everything).
+ */
 export interface StateSnapshot {
+  scope: 'step' | 'run';
   model: Map<string, Tensor>;
   optimizer: OptimizerState | undefined;
   callbacks: (CallbackState | undefined)[];
@@ -173,7 +177,7 @@ export class TrainingState {
   }
 
   /** Copies every part's state (tensors as views), to restore with {@link restore}. */
-  snapshot(): StateSnapshot {
+  snapshot({ scope = 'run' }: { scope?: 'step' | 'run' } = {}): StateSnapshot {
     const model = new Map([...this.model.stateDict()].map(([k, t]) => [k, view(t)]));
     const opt = this.optimizer?.getState();
     const optimizer = opt && {
@@ -188,7 +192,8 @@ export class TrainingState {
         ]),
       ),
     };
-    const callbacks = this.statefulCallbacks().map((c) => {
+    // A step changes no callback, position or history: its snapshot leaves them out (a hot path).
+    const callbacks = (scope === 'run' ? this.statefulCallbacks() : []).map((c) => {
       const s = c.getState?.();
       return (
         s && { values: { ...s.values }, tensors: s.tensors && new Map([...s.tensors].map(([k, t]) => [k, view(t)])) }
@@ -200,6 +205,7 @@ export class TrainingState {
       ...callbacks.flatMap((c) => [...(c?.tensors?.values() ?? [])]),
     ];
     return {
+      scope,
       model,
       optimizer,
       callbacks,
@@ -207,7 +213,7 @@ export class TrainingState {
       global: defaultGenerator.getState(),
       position: { ...this.position },
       progress: { ...this.progress, metricSums: [...this.progress.metricSums] },
-      history: this.history.map((h) => ({ ...h })),
+      history: scope === 'run' ? this.history.map((h) => ({ ...h })) : [],
       dispose: () => dispose(tensors()),
     };
   }
@@ -224,6 +230,7 @@ export class TrainingState {
       g.setState(s.generators[i]);
     });
     defaultGenerator.setState(s.global);
+    if (s.scope === 'step') return;
     this.position = { ...s.position };
     this.progress = { ...s.progress, metricSums: [...s.progress.metricSums] };
     this.history = s.history.map((h) => ({ ...h }));
