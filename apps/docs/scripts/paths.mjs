@@ -20,6 +20,7 @@ export const guideOrder = [
   'performance',
   'experiments',
   'playground',
+  'design-notes',
 ];
 
 /** The packages whose API reference the site holds, when their `src/index.ts` exists. */

@@ -1,6 +1,6 @@
 /** Builds the network, optimizer and penalties the settings describe. */
 import { type Module, nn, type Optimizer, type Penalty } from '@backprop/core';
-import { Adagrad, Adam, RMSprop, SGD } from '@backprop/optimizers';
+import { adagrad, adam, rmsprop, sgd } from '@backprop/optimizers';
 import { dropout, l2 } from '@backprop/regularizers';
 import type { Settings } from './settings.js';
 
@@ -25,17 +25,17 @@ export function buildOptimizer(s: Settings): Optimizer {
   const lr = s.lr;
   switch (s.optimizer) {
     case 'sgd':
-      return new SGD({ lr });
+      return sgd({ lr });
     case 'momentum':
-      return new SGD({ lr, momentum: 0.9 });
+      return sgd({ lr, momentum: 0.9 });
     case 'nesterov':
-      return new SGD({ lr, momentum: 0.9, nesterov: true });
+      return sgd({ lr, momentum: 0.9, nesterov: true });
     case 'adagrad':
-      return new Adagrad({ lr });
+      return adagrad({ lr });
     case 'rmsprop':
-      return new RMSprop({ lr });
+      return rmsprop({ lr });
     default:
-      return new Adam({ lr });
+      return adam({ lr });
   }
 }
 

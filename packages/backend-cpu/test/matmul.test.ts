@@ -106,7 +106,7 @@ describe('matmul', () => {
 });
 
 describe('dense', () => {
-  it('computes act(x·W + b) for every activation', () => {
+  it('computes x·W + b', () => {
     const [n, i, o] = [5, 6, 7];
     const xv = f32(values(n * i, 7));
     const wv = f32(values(i * o, 8));
@@ -115,16 +115,7 @@ describe('dense', () => {
     const w = t(wv, [i, o]);
     const b = t(bv, [o]);
     const linear = naive(xv, wv, n, o, i, false, false).map((v, j) => v + bv[j % o]);
-    const acts = {
-      linear: (v: number) => v,
-      relu: (v: number) => Math.max(v, 0),
-      sigmoid: (v: number) => 1 / (1 + Math.exp(-v)),
-      tanh: Math.tanh,
-    };
-    for (const [activation, f] of Object.entries(acts)) {
-      const got = run('dense', [x, w, b], { activation: activation as keyof typeof acts }, [n, o]);
-      expectClose(got, linear.map(f), { atol: 1e-5 });
-    }
+    expectClose(run('dense', [x, w, b], {}, [n, o]), linear, { atol: 1e-5 });
     free(x, w, b);
   });
 

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as bp from '@backprop/core';
-import { Adam } from '@backprop/optimizers';
+import { adam } from '@backprop/optimizers';
 import { onnx } from '../dist/index.js';
 
 const threads = Number(process.argv[2] ?? 2);
@@ -35,7 +35,7 @@ const x = bp.keep(bp.randomUniform([128, 784]));
 const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128]), 10), 'int32'));
 const step = bp.trainStep(model, {
   loss: bp.losses.softmaxCrossEntropy,
-  optimizer: new Adam({ lr: 1e-3 }),
+  optimizer: adam({ lr: 1e-3 }),
   compile: true,
 });
 for (let i = 0; i < 2; i++) {

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as bp from '@backprop/core';
-import { Adam, useFusedUpdates } from '@backprop/optimizers';
+import { adam, useFusedUpdates } from '@backprop/optimizers';
 import { onnx } from '../dist/index.js';
 import { matmulFlops, matmulSession, stepMatmuls } from './floor.mjs';
 
@@ -32,7 +32,7 @@ function setup() {
   const model = nn.sequential(nn.dense(784, 512), nn.relu(), nn.dense(512, 512), nn.relu(), nn.dense(512, 10));
   const x = bp.keep(bp.randomUniform([128, 784]));
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128]), 10), 'int32'));
-  return { model, x, y, optimizer: new Adam({ lr: 1e-3 }) };
+  return { model, x, y, optimizer: adam({ lr: 1e-3 }) };
 }
 
 /** Median ms of `STEPS` awaited calls. */

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as bp from '@backprop/core';
-import { Adam, useFusedUpdates } from '@backprop/optimizers';
+import { adam, useFusedUpdates } from '@backprop/optimizers';
 import { onnx } from '../dist/index.js';
 
 const args = process.argv.slice(2);
@@ -31,7 +31,7 @@ async function stepper(gpuOutputs) {
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([batch]), 10), 'int32'));
   const step = bp.trainStep(model, {
     loss: bp.losses.softmaxCrossEntropy,
-    optimizer: new Adam({ lr: 1e-3 }),
+    optimizer: adam({ lr: 1e-3 }),
     compile: true,
   });
   const run = async () => {

@@ -94,13 +94,11 @@ describe.skipIf(skipGpu)('webgpu matmul matches backend-cpu', () => {
       { shape: [2, 3, 5], dtype: 'int32' },
     );
   });
-  it('dense fuses bias and every activation', async () => {
-    for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
-      const x = f32([37, 50], 1);
-      const w = f32([50, 21], 2, -0.3, 0.3);
-      const bias = f32([21], 3);
-      await expectSame('dense', [x, w, bias], { activation }, { shape: [37, 21], dtype: 'float32' }, 1e-4, 1e-5);
-    }
+  it('dense fuses the bias', async () => {
+    const x = f32([37, 50], 1);
+    const w = f32([50, 21], 2, -0.3, 0.3);
+    const bias = f32([21], 3);
+    await expectSame('dense', [x, w, bias], {}, { shape: [37, 21], dtype: 'float32' }, 1e-4, 1e-5);
   });
 });
 

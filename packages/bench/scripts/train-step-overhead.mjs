@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
-import { Adam } from '@backprop/optimizers';
+import { adam } from '@backprop/optimizers';
 
 const [repeats = 3, steps = 30] = process.argv.slice(2).map(Number);
 await bp.setBackend(cpu());
@@ -24,7 +24,7 @@ const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int
 
 function bare() {
   const model = build();
-  const opt = new Adam({ lr: 1e-3 });
+  const opt = adam({ lr: 1e-3 });
   const params = model.parameters();
   return async () => {
     const loss = bp.tidy(() => {
@@ -42,7 +42,7 @@ function bare() {
 function guarded() {
   const step = bp.trainStep(build(), {
     loss: bp.losses.softmaxCrossEntropy,
-    optimizer: new Adam({ lr: 1e-3 }),
+    optimizer: adam({ lr: 1e-3 }),
     compile: false,
   });
   return () => step(x, y);

@@ -1,6 +1,6 @@
 /** Creates our side's optimizer for an `OptimizerSpec`: `SGD` or `Adam` from `@backprop/optimizers`. */
 import type { Optimizer } from '@backprop/core';
-import { Adam, SGD } from '@backprop/optimizers';
+import { adam, sgd } from '@backprop/optimizers';
 import type { OptimizerSpec } from './system.js';
 
 /** A chosen optimizer and where it came from. */
@@ -10,9 +10,9 @@ export interface ResolvedOptimizer {
   source: string;
 }
 
-/** `new Adam({ lr })` (β 0.9/0.999, ε 1e-8: PyTorch's defaults) or `new SGD({ lr })` from `@backprop/optimizers`. */
+/** `adam({ lr })` (β 0.9/0.999, ε 1e-8: PyTorch's defaults) or `sgd({ lr })` from `@backprop/optimizers`. */
 export function createOptimizer({ name, lr }: OptimizerSpec): ResolvedOptimizer {
   return name === 'adam'
-    ? { optimizer: new Adam({ lr }), source: '@backprop/optimizers Adam' }
-    : { optimizer: new SGD({ lr }), source: '@backprop/optimizers SGD' };
+    ? { optimizer: adam({ lr }), source: '@backprop/optimizers Adam' }
+    : { optimizer: sgd({ lr }), source: '@backprop/optimizers SGD' };
 }

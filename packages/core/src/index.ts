@@ -33,12 +33,14 @@ export {
 } from './io/safetensors.js';
 export * from './kernels/spec.js';
 export * from './kernels/update-reference.js';
+export * from './kernels/update-rules.js';
 export type { Loss } from './losses/index.js';
 export * as losses from './losses/index.js';
 export { dispose, type MemoryReport, memory, tidy } from './memory.js';
 export * as nn from './nn/index.js';
 export { Module, Parameter } from './nn/index.js';
 export * from './ops/index.js';
+export { tensorArithmetic } from './ops/tensor-arithmetic.js';
 export { defaultGenerator, Generator, type GeneratorState } from './random/generator.js';
 export * from './random/philox.js';
 export * from './shape.js';

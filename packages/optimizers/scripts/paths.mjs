@@ -3,24 +3,23 @@
 import { writeFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import { add, mul, Parameter, setBackend, sub, tensor, tidy, valueAndGrad } from '@backprop/core';
-import { Adagrad, Adam, RMSprop, SGD } from '../dist/index.js';
 
 await setBackend(cpu());
 const f = (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
 const STEPS = 500;
 const START = [-1.5, 2.2];
 const runs = [
-  ['SGD (γ = 5e-4)', '#7f7f7f', () => new SGD({ lr: 5e-4 })],
-  ['momentum, PyTorch (γ = 1e-3, μ = 0.9)', '#1f77b4', () => new SGD({ lr: 1e-3, momentum: 0.9 })],
-  ['momentum, lecture (η = 1e-2, λ = 0.9)', '#17becf', () => new SGD({ lr: 1e-2, momentum: 0.9, form: 'lecture' })],
+  ['SGD (γ = 5e-4)', '#7f7f7f', () => sgd({ lr: 5e-4 })],
+  ['momentum, PyTorch (γ = 1e-3, μ = 0.9)', '#1f77b4', () => sgd({ lr: 1e-3, momentum: 0.9 })],
+  ['momentum, lecture (η = 1e-2, λ = 0.9)', '#17becf', () => sgd({ lr: 1e-2, momentum: 0.9, form: 'lecture' })],
   [
     'Nesterov look-ahead, lecture (same)',
     '#9467bd',
-    () => new SGD({ lr: 1e-2, momentum: 0.9, nesterov: true, form: 'lecture' }),
+    () => sgd({ lr: 1e-2, momentum: 0.9, nesterov: true, form: 'lecture' }),
   ],
-  ['AdaGrad (γ = 0.2)', '#2ca02c', () => new Adagrad({ lr: 0.2 })],
-  ['RMSProp (γ = 1e-2)', '#ff7f0e', () => new RMSprop({ lr: 1e-2 })],
-  ['Adam (γ = 2e-2)', '#d62728', () => new Adam({ lr: 2e-2 })],
+  ['AdaGrad (γ = 0.2)', '#2ca02c', () => adagrad({ lr: 0.2 })],
+  ['RMSProp (γ = 1e-2)', '#ff7f0e', () => rmsprop({ lr: 1e-2 })],
+  ['Adam (γ = 2e-2)', '#d62728', () => adam({ lr: 2e-2 })],
 ];
 
 function path(make) {

@@ -1,13 +1,13 @@
 /** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
 import { dispose, manualSeed, type Optimizer, Parameter, randomNormal } from '@backprop/core';
-import { Adadelta } from './optimizers/adadelta.js';
-import { Adagrad } from './optimizers/adagrad.js';
-import { Adam } from './optimizers/adam.js';
-import { Adamax } from './optimizers/adamax.js';
-import { AdamW } from './optimizers/adamw.js';
-import { NAdam } from './optimizers/nadam.js';
-import { RMSprop } from './optimizers/rmsprop.js';
-import { SGD } from './optimizers/sgd.js';
+import { adadelta } from './optimizers/adadelta.js';
+import { adagrad } from './optimizers/adagrad.js';
+import { adam } from './optimizers/adam.js';
+import { adamax } from './optimizers/adamax.js';
+import { adamW } from './optimizers/adamw.js';
+import { nadam } from './optimizers/nadam.js';
+import { rmsprop } from './optimizers/rmsprop.js';
+import { sgd } from './optimizers/sgd.js';
 
 /** One row of {@link benchmarkUpdates}. */
 export interface UpdateTiming {
@@ -24,16 +24,16 @@ export interface BenchmarkUpdatesOptions {
 }
 
 const makers: [string, () => Optimizer][] = [
-  ['SGD', () => new SGD({ lr: 0.01 })],
-  ['SGD momentum', () => new SGD({ lr: 0.01, momentum: 0.9 })],
-  ['SGD lecture momentum', () => new SGD({ lr: 0.01, momentum: 0.9, form: 'lecture' })],
-  ['Adagrad', () => new Adagrad()],
-  ['RMSprop', () => new RMSprop()],
-  ['Adam', () => new Adam()],
-  ['AdamW', () => new AdamW()],
-  ['Adamax', () => new Adamax()],
-  ['NAdam', () => new NAdam()],
-  ['Adadelta', () => new Adadelta()],
+  ['SGD', () => sgd({ lr: 0.01 })],
+  ['SGD momentum', () => sgd({ lr: 0.01, momentum: 0.9 })],
+  ['SGD lecture momentum', () => sgd({ lr: 0.01, momentum: 0.9, form: 'lecture' })],
+  ['Adagrad', () => adagrad()],
+  ['RMSprop', () => rmsprop()],
+  ['Adam', () => adam()],
+  ['AdamW', () => adamW()],
+  ['Adamax', () => adamax()],
+  ['NAdam', () => nadam()],
+  ['Adadelta', () => adadelta()],
 ];
 
 /**

@@ -16,14 +16,14 @@ export {
   useFusedUpdates,
 } from './fused.js';
 export { type CommonOptions, GradientOptimizer } from './optimizer-base.js';
-export { Adadelta, type AdadeltaHyper, type AdadeltaOptions } from './optimizers/adadelta.js';
-export { Adagrad, type AdagradHyper, type AdagradOptions } from './optimizers/adagrad.js';
-export { Adam, type AdamHyper, type AdamOptions } from './optimizers/adam.js';
-export { Adamax, type AdamaxHyper, type AdamaxOptions } from './optimizers/adamax.js';
-export { AdamW, type AdamWOptions } from './optimizers/adamw.js';
-export { NAdam, type NAdamHyper, type NAdamOptions } from './optimizers/nadam.js';
-export { RMSprop, type RMSpropHyper, type RMSpropOptions } from './optimizers/rmsprop.js';
-export { SGD, type SGDHyper, type SGDOptions } from './optimizers/sgd.js';
+export { Adadelta, type AdadeltaHyper, type AdadeltaOptions, adadelta } from './optimizers/adadelta.js';
+export { Adagrad, type AdagradHyper, type AdagradOptions, adagrad } from './optimizers/adagrad.js';
+export { Adam, type AdamHyper, type AdamOptions, adam } from './optimizers/adam.js';
+export { Adamax, type AdamaxHyper, type AdamaxOptions, adamax } from './optimizers/adamax.js';
+export { AdamW, type AdamWOptions, adamW } from './optimizers/adamw.js';
+export { NAdam, type NAdamHyper, type NAdamOptions, nadam } from './optimizers/nadam.js';
+export { RMSprop, type RMSpropHyper, type RMSpropOptions, rmsprop } from './optimizers/rmsprop.js';
+export { SGD, type SGDHyper, type SGDOptions, sgd } from './optimizers/sgd.js';
 export type { BaseHyper, ParamGroup, ParamGroupSpec } from './param-groups.js';
 export { cosineAnnealing } from './schedules/cosine-annealing.js';
 export { exponentialDecay, inverseTimeDecay, stepDecay } from './schedules/decay.js';

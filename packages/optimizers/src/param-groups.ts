@@ -15,7 +15,7 @@ export interface BaseHyper {
  *
  * @example No weight decay on biases:
  * ```ts
- * new AdamW({ lr: 1e-3, groups: [{ match: (p) => p.name.endsWith('bias'), weightDecay: 0 }] });
+ * adamW({ lr: 1e-3, groups: [{ match: (p) => p.name.endsWith('bias'), weightDecay: 0 }] });
  * ```
  */
 export type ParamGroupSpec<H> = Partial<H> & {

@@ -37,7 +37,7 @@ import {
   tensor,
 } from '@backprop/core';
 import { fashionMnist, mnist } from '@backprop/datasets';
-import { SGD } from '@backprop/optimizers';
+import { sgd } from '@backprop/optimizers';
 import {
   Autoencoder,
   type Encoder,
@@ -480,7 +480,7 @@ async function finetune(
         );
     },
   };
-  const optimizer = new SGD({ lr, momentum: cfg.momentum });
+  const optimizer = sgd({ lr, momentum: cfg.momentum });
   try {
     const history = await fit(model, data.train, {
       loss: losses.softmaxCrossEntropy,
@@ -598,7 +598,7 @@ async function pretrain(row: RowId, data: Split, seed: number, tag: string): Pro
       seed,
       log,
       train: { epochs: E, batchSize: 20 },
-      optimizer: () => new SGD({ lr: 0.01, momentum: 0.9 }),
+      optimizer: () => sgd({ lr: 0.01, momentum: 0.9 }),
     });
   return pretrainSupervised(data.train, {
     sizes,
@@ -607,7 +607,7 @@ async function pretrain(row: RowId, data: Split, seed: number, tag: string): Pro
     log,
     epochs: E,
     batchSize: 32,
-    optimizer: () => new SGD({ lr: 0.05, momentum: 0.9 }),
+    optimizer: () => sgd({ lr: 0.05, momentum: 0.9 }),
   });
 }
 

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { fit, losses, type Module, matmul, nn, setBackend, takeRows, tensor } from '@backprop/core';
 import { mnist } from '@backprop/datasets';
-import { SGD } from '@backprop/optimizers';
+import { sgd } from '@backprop/optimizers';
 import { hintonMomentum, pretrainDbn, toMlp } from '@backprop/pretraining';
 import { loadOnnx } from './lib/siblings.js';
 
@@ -97,7 +97,7 @@ async function main() {
       const w0 = await firstLayer(model);
       await fit(model, data, {
         loss: losses.softmaxCrossEntropy,
-        optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+        optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
         batchSize: 32,
         epochs: 8,
         seed,

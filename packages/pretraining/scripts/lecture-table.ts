@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import { type ArrayDataset, evaluate, fit, losses, type Module, nn, setBackend, takeRows } from '@backprop/core';
 import { fashionMnist, mnist } from '@backprop/datasets';
-import { SGD } from '@backprop/optimizers';
+import { sgd } from '@backprop/optimizers';
 import {
   type Encoder,
   gradientMagnitudes,
@@ -88,7 +88,7 @@ async function errors(model: Module, data: Split): Promise<[number, number, numb
 async function finetune(model: Module, data: Split, seed: number, probe?: ReturnType<typeof gradientMagnitudes>) {
   await fit(model, data.train, {
     loss: losses.softmaxCrossEntropy,
-    optimizer: new SGD({ lr: 0.1, momentum: 0.9 }),
+    optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
     batchSize: 32,
     epochs: FINETUNE_EPOCHS,
     seed,
@@ -122,7 +122,7 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
         seed,
         log,
         train: { epochs: PRETRAIN_EPOCHS, batchSize: 20, onBatch: (e) => recon.ae.push(e) },
-        optimizer: () => new SGD({ lr: 0.01, momentum: 0.9 }),
+        optimizer: () => sgd({ lr: 0.01, momentum: 0.9 }),
       }),
     'supervised pretraining': () =>
       pretrainSupervised(data.train, {
@@ -132,7 +132,7 @@ async function runSeed(name: string, data: Split, seed: number, pics: Pictures |
         log,
         epochs: PRETRAIN_EPOCHS,
         batchSize: 32,
-        optimizer: () => new SGD({ lr: 0.05, momentum: 0.9 }),
+        optimizer: () => sgd({ lr: 0.05, momentum: 0.9 }),
       }),
   };
   const result: Record<string, [number, number, number]> = {};

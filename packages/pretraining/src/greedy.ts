@@ -1,7 +1,7 @@
 /** Greedy layer-wise pretraining of a stack: a DBN of RBMs, stacked (denoising) autoencoders, or supervised layers. */
 
 import { type ArrayDataset, fit, losses, nn, type Optimizer, ShapeError } from '@backprop/core';
-import { SGD } from '@backprop/optimizers';
+import { sgd } from '@backprop/optimizers';
 import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
 import { encodeFeatures } from './encode-dataset.js';
 import type { ActivationName, Encoder } from './encoder.js';
@@ -76,7 +76,7 @@ export async function pretrainAutoencoders(
     seed = 0,
     autoencoder = {},
     train = {},
-    optimizer = () => new SGD({ lr: 0.1 }),
+    optimizer = () => sgd({ lr: 0.1 }),
     corruption = [],
   } = options;
   prepare('pretrainAutoencoders', data, sizes);
@@ -127,7 +127,7 @@ export async function pretrainSupervised(
     activation = 'sigmoid',
     epochs = 5,
     batchSize = 32,
-    optimizer = () => new SGD({ lr: 0.1 }),
+    optimizer = () => sgd({ lr: 0.1 }),
   } = options;
   prepare('pretrainSupervised', data, sizes);
   if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {

@@ -1,7 +1,7 @@
 /** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
 
 import { dispose, type Optimizer, permutation, takeRows, tensor, tidy, ValueError, valueAndGrad } from '@backprop/core';
-import { SGD } from '@backprop/optimizers';
+import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
@@ -14,7 +14,7 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
   epochs?: number;
   /** Examples per update (default 20). */
   batchSize?: number;
-  /** Any core Optimizer (default `new SGD({ lr: 0.1 })` from `@backprop/optimizers`). */
+  /** Any core Optimizer (default `sgd({ lr: 0.1 })` from `@backprop/optimizers`). */
   optimizer?: Optimizer;
   /** Denoising: corrupt the input, reconstruct the clean target (default none). */
   corruption?: Corruption;
@@ -48,7 +48,7 @@ export async function trainAutoencoder(
     throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
   checkCorruption('trainAutoencoder', corruption);
   if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
-  const optimizer = options.optimizer ?? new SGD({ lr: 0.1 });
+  const optimizer = options.optimizer ?? sgd({ lr: 0.1 });
   const sampler = options.sampler ?? philoxSampler(seed);
   const params = ae.parameters();
   const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };

@@ -40,7 +40,7 @@ export interface FitTrialOptions {
   /** Number of outputs (classes). */
   outputs: number;
   loss: Loss;
-  /** Makes the optimizer from the configuration (e.g. `(c) => new Adam({ lr: c.lr })`). */
+  /** Makes the optimizer from the configuration (e.g. `(c) => adam({ lr: c.lr })`). */
   optimizer: (config: Config) => Optimizer;
   /** Metrics to compute (default ['accuracy']). */
   metrics?: string[];

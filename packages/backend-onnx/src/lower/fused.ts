@@ -1,14 +1,7 @@
 /** Optional kernels ONNX Runtime runs well: softmax, log-softmax, softmax cross-entropy and dense. */
-import { sigmoidOf } from './elementwise.js';
 import type { Lowering } from './lowering.js';
 
-const dense: Lowering = (b, [x, w, bias], { activation }: { activation: string }) => {
-  const y = b.op('Gemm', [x.name, w.name, bias.name]);
-  if (activation === 'relu') return b.op('Relu', [y]);
-  if (activation === 'sigmoid') return sigmoidOf(b, y);
-  if (activation === 'tanh') return b.op('Tanh', [y]);
-  return y;
-};
+const dense: Lowering = (b, [x, w, bias]) => b.op('Gemm', [x.name, w.name, bias.name]);
 
 /** −log softmax(logits)[label] per row. */
 const softmaxCrossEntropy: Lowering = (b, [logits, labels]) => {

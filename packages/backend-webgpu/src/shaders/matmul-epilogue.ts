@@ -1,6 +1,4 @@
-/** What a matmul computes beyond A·B as each sum is written: nothing, or the dense layer's bias + activation. */
-import type { FusedActivation } from '@backprop/core';
-import { RELU_WGSL, SIGMOID_WGSL, TANH_WGSL } from './activations.js';
+/** What a matmul computes beyond A·B as each sum is written: nothing, or the dense layer's bias. */
 
 /** An epilogue: WGSL applied to each finished sum `v` of output column `c` (bias value `b` when `bias`). */
 export interface Epilogue {
@@ -17,17 +15,8 @@ export interface Epilogue {
 /** Plain matmul: the sum itself. */
 export const NO_EPILOGUE: Epilogue = { name: 'none', bias: false, helpers: '', expr: 'v' };
 
-const DENSE: Record<FusedActivation, Epilogue> = {
-  linear: { name: 'bias', bias: true, helpers: '', expr: 'v + b' },
-  relu: { name: 'bias-relu', bias: true, helpers: RELU_WGSL, expr: 'relu_f(v + b)' },
-  sigmoid: { name: 'bias-sigmoid', bias: true, helpers: SIGMOID_WGSL, expr: 'sigmoid_f(v + b)' },
-  tanh: { name: 'bias-tanh', bias: true, helpers: TANH_WGSL, expr: 'tanh_f(v + b)' },
-};
-
-/** The fused dense epilogue act(v + bias[c]); relu(NaN) = NaN. */
-export function denseEpilogue(activation: FusedActivation): Epilogue {
-  return DENSE[activation];
-}
+/** The dense layer's epilogue: v + bias[c]. */
+export const DENSE_EPILOGUE: Epilogue = { name: 'bias', bias: true, helpers: '', expr: 'v + b' };
 
 /** WGSL `fn epilogue(v, c)` for element type `t`, reading the bias from the binding named `biasInput`. */
 export function epilogueWgsl(t: string, e: Epilogue, biasInput: string): string {

@@ -10,7 +10,7 @@ import {
   onEpochEnd,
   tidy,
 } from '@backprop/core';
-import { Adam } from '@backprop/optimizers';
+import { adam } from '@backprop/optimizers';
 
 /** Options of {@link trainMnist}. */
 export interface TrainMnistOptions {
@@ -44,7 +44,7 @@ export interface TrainMnistResult {
 
 /** Adam from `@backprop/optimizers` (lr 1e-3 unless given). */
 export function demoOptimizer(lr?: number): { optimizer: Optimizer; name: string } {
-  return { optimizer: new Adam({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
+  return { optimizer: adam({ lr: lr ?? 1e-3 }), name: 'Adam (@backprop/optimizers)' };
 }
 
 /**

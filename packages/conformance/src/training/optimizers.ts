@@ -1,7 +1,7 @@
 /**
  * The suite's own minimal optimizers for the compiled-mode cases (the suite does not depend on
- * @backprop/optimizers): plain SGD, and Adam whose step counts are tensors, so that a traced
- * training step is the same graph every call.
+ * @backprop/optimizers, whose tests run on backend-cpu, which runs this suite): plain SGD, and
+ * Adam on core's shared update rules with its step counts as tensors.
  */
 import type { Optimizer, OptimizerState, Parameter, SlotState, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
@@ -22,8 +22,9 @@ export class SuiteSGD implements Optimizer {
 }
 
 /**
- * Adam (PyTorch's form, ε outside the root): θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε), with each
- * parameter's t an int32 tensor in its slot, so the bias corrections are computed on the backend.
+ * Adam (PyTorch's form, core's `adamMomentsRule` and `adamDirectionRule`), with each parameter's t
+ * an int32 tensor in its slot, so the bias corrections are computed on the backend and a traced
+ * step is the same graph every call.
  */
 export class SuiteAdam implements Optimizer {
   readonly #slots = new Map<string, SlotState>();
@@ -43,14 +44,17 @@ export class SuiteAdam implements Optimizer {
       const step = core.add(old?.step ?? core.scalar(0, 'int32'), 1);
       const t = core.cast(step, 'float32');
       const bc1 = core.sub(1, core.pow(core.scalar(beta1), t));
-      const bc2 = core.sqrt(core.sub(1, core.pow(core.scalar(beta2), t)));
-      const m = core.add(core.mul(old?.tensors.expAvg ?? core.zerosLike(g), beta1), core.mul(g, 1 - beta1));
-      const v = core.add(
-        core.mul(old?.tensors.expAvgSq ?? core.zerosLike(g), beta2),
-        core.mul(core.mul(g, g), 1 - beta2),
+      const bc2 = core.sub(1, core.pow(core.scalar(beta2), t));
+      const A = core.tensorArithmetic;
+      const { m, v } = core.adamMomentsRule(
+        A,
+        g,
+        old?.tensors.expAvg ?? core.zerosLike(g),
+        old?.tensors.expAvgSq ?? core.zerosLike(g),
+        beta1,
+        beta2,
       );
-      const update = core.div(core.mul(m, core.div(lr, bc1)), core.add(core.div(core.sqrt(v), bc2), eps));
-      p.assign(core.sub(p.value, update));
+      p.assign(core.sub(p.value, core.mul(core.adamDirectionRule(A, m, v, bc1, bc2, eps), lr)));
       next.set(p.name, { step, tensors: { expAvg: m, expAvgSq: v } });
     });
     this.setState({ groups: this.getState().groups, slots: next });

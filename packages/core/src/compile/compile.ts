@@ -10,7 +10,7 @@ import { getBackend, makeTensor } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
 import { Tensor } from '../tensor.js';
-import { type CompiledGraph, type Graph, type GraphCompiler, valueDType } from './graph.js';
+import { type CompiledGraph, type Graph, valueDType } from './graph.js';
 import { replay } from './replay.js';
 import type { CompiledState } from './state.js';
 import { type CompiledResult, type Trace, trace } from './trace.js';
@@ -125,7 +125,7 @@ export function compile<R extends CompiledResult>(
       e.last = undefined;
       e.graph = t.graph;
       e.held = t.held;
-      const backend = getBackend() as Partial<GraphCompiler>;
+      const backend = getBackend();
       if (typeof backend.compileGraph === 'function') e.compiled = backend.compileGraph(t.graph);
     } else {
       if (e.last) dispose(e.last.held);

@@ -57,8 +57,9 @@ export interface CompiledGraph {
 }
 
 /**
- * What a backend adds to run compiled graphs as one unit: `Backend`'s optional
- * `compileGraph?(graph: Graph): CompiledGraph`. Backends without it replay graphs eagerly.
+ * A backend that runs compiled graphs as one unit.
+ * @deprecated `Backend.compileGraph?(graph)` is the one name for this hook (backends without it
+ * replay graphs eagerly); this alias goes away in the next minor version.
  */
 export interface GraphCompiler {
   compileGraph(graph: Graph): CompiledGraph;

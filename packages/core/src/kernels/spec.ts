@@ -95,7 +95,11 @@ export interface RequiredKernelSpec {
   randomUniform: { inputs: []; attrs: { key: readonly [number, number]; offset: number } };
 }
 
-/** Activations a fused dense kernel can apply. */
+/**
+ * Activations the fused dense kernel once took.
+ * @deprecated The `dense` kernel computes x·W + b only (layers never sent another activation);
+ * this type goes away in the next minor version.
+ */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
 /** Optional kernels a backend may add for speed. Core has a composed fallback for each. */
@@ -106,11 +110,8 @@ export interface OptionalKernelSpec {
   logSoftmax: Unary;
   /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → float32 [N]. */
   softmaxCrossEntropy: { inputs: [logits: TensorInfo, labels: TensorInfo]; attrs: Record<string, never> };
-  /** act(x·W + b) for x [N, I], W [I, O], b [O]. */
-  dense: {
-    inputs: [x: TensorInfo, w: TensorInfo, b: TensorInfo];
-    attrs: { activation: FusedActivation };
-  };
+  /** x·W + b for x [N, I], W [I, O], b [O] (a fully connected layer in one pass). */
+  dense: { inputs: [x: TensorInfo, w: TensorInfo, b: TensorInfo]; attrs: Record<string, never> };
   /**
    * One SGD step (momentum, dampening, Nesterov, coupled weight decay) on same-shaped float32
    * tensors; inputs [param, grad, momentumBuffer?, lr] (lr: the float32 scalar γ, an input so a

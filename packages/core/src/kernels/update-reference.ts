@@ -2,11 +2,21 @@
  * The fused optimizer updates written once in float64 on host arrays: the reference every
  * backend's `sgdUpdate`, `adamUpdate` and `rmspropUpdate` is checked against (conformance and
  * the package tests import it; no test writes the formulas again). Inputs are plain arrays;
- * outputs are float64 arrays in the kernel's output order.
+ * outputs are float64 arrays in the kernel's output order. The formulas themselves are the
+ * shared rules of `update-rules.ts` on host numbers.
  */
 import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from './spec.js';
+import {
+  adamDirectionRule,
+  adamMomentsRule,
+  coupledDecayRule,
+  hostArithmetic,
+  momentumRule,
+  rmsRule,
+} from './update-rules.js';
 
 type Values = ArrayLike<number>;
+const H = hostArithmetic;
 
 /**
  * PyTorch's SGD: g ← g + λθ; with μ > 0, b′ = g on the first step (or without a buffer), else
@@ -23,11 +33,15 @@ export function sgdUpdateReference(
   const p2: number[] = [];
   const b2: number[] = [];
   for (let i = 0; i < theta.length; i++) {
-    let d = grad[i] + a.weightDecay * theta[i];
+    let d = coupledDecayRule(H, grad[i], theta[i], a.weightDecay);
     if (a.momentum > 0) {
-      const b = a.firstStep || !buffer ? d : a.momentum * buffer[i] + (1 - a.dampening) * d;
-      b2.push(b);
-      d = a.nesterov ? d + a.momentum * b : b;
+      const m = momentumRule(H, d, a.firstStep || !buffer ? undefined : buffer[i], {
+        momentum: a.momentum,
+        dampening: a.dampening,
+        nesterov: a.nesterov,
+      });
+      b2.push(m.buffer);
+      d = m.direction;
     }
     p2.push(theta[i] - lr * d);
   }
@@ -49,14 +63,13 @@ export function adamUpdateReference(
   const bc2 = 1 - a.beta2 ** step;
   const out: number[][] = [[], [], [], []];
   for (let i = 0; i < theta.length; i++) {
-    const g = a.decoupled ? grad[i] : grad[i] + a.weightDecay * theta[i];
-    const mi = a.beta1 * m[i] + (1 - a.beta1) * g;
-    const vi = a.beta2 * v[i] + (1 - a.beta2) * g * g;
-    const vBar = a.amsgrad && vMax ? Math.max(vMax[i], vi) : vi;
+    const g = a.decoupled ? grad[i] : coupledDecayRule(H, grad[i], theta[i], a.weightDecay);
+    const next = adamMomentsRule(H, g, m[i], v[i], a.beta1, a.beta2);
+    const vBar = a.amsgrad && vMax ? Math.max(vMax[i], next.v) : next.v;
     const shrunk = a.decoupled ? theta[i] * (1 - lr * a.weightDecay) : theta[i];
-    out[0].push(shrunk - (lr * (mi / bc1)) / (Math.sqrt(vBar) / Math.sqrt(bc2) + a.eps));
-    out[1].push(mi);
-    out[2].push(vi);
+    out[0].push(shrunk - lr * adamDirectionRule(H, next.m, vBar, bc1, bc2, a.eps));
+    out[1].push(next.m);
+    out[2].push(next.v);
     out[3].push(vBar);
   }
   return a.amsgrad ? out : out.slice(0, 3);
@@ -76,15 +89,21 @@ export function rmspropUpdateReference(
 ): number[][] {
   const out: number[][] = [[], [], [], []];
   for (let i = 0; i < theta.length; i++) {
-    const g = grad[i] + a.weightDecay * theta[i];
-    const v = a.decay * state.squareAvg[i] + a.scale * g * g;
-    const ga = a.decay * (state.gradAvg?.[i] ?? 0) + a.scale * g;
-    const d = (a.centered ? Math.sqrt(v - ga * ga) : Math.sqrt(v)) + a.eps;
-    const b = a.momentum * (state.momentumBuffer?.[i] ?? 0) + g / d;
-    out[0].push(theta[i] - lr * (a.momentum > 0 ? b : g / d));
-    out[1].push(v);
-    if (a.centered) out[2].push(ga);
-    if (a.momentum > 0) out[3].push(b);
+    const g = coupledDecayRule(H, grad[i], theta[i], a.weightDecay);
+    const r = rmsRule(
+      H,
+      g,
+      {
+        squareAvg: state.squareAvg[i],
+        gradAvg: state.gradAvg?.[i] ?? 0,
+        momentumBuffer: state.momentumBuffer?.[i] ?? 0,
+      },
+      a,
+    );
+    out[0].push(theta[i] - lr * r.direction);
+    out[1].push(r.state.squareAvg);
+    if (a.centered) out[2].push(r.state.gradAvg as number);
+    if (a.momentum > 0) out[3].push(r.state.momentumBuffer as number);
   }
   return out.filter((o, k) => k < 2 || o.length > 0);
 }

@@ -62,8 +62,7 @@ export class Dense extends Module {
       return customOp(
         'dense',
         [x, w, b],
-        () =>
-          runKernel('dense', [x, w, b], { activation: 'linear' }, { shape: [x.shape[0], this.units], dtype: x.dtype }),
+        () => runKernel('dense', [x, w, b], {}, { shape: [x.shape[0], this.units], dtype: x.dtype }),
         (dy) => [matmul(dy, w, { transposeB: true }), matmul(x, dy, { transposeA: true }), sum(dy, 0)],
       );
     }

@@ -22,7 +22,7 @@ import { TrainingState } from './training-state.js';
 export interface FitOptions {
   /** The loss to minimise, e.g. `losses.softmaxCrossEntropy`. */
   loss: Loss;
-  /** Updates the parameters, e.g. `new SGD({ lr: 0.1 })`. */
+  /** Updates the parameters, e.g. `sgd({ lr: 0.1 })`. */
   optimizer: Optimizer;
   /** Examples per step; `'full'` (or N) is batch gradient descent, 1 is SGD. Default 32. */
   batchSize?: number | 'full';

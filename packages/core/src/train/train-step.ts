@@ -25,7 +25,7 @@ import { TrainingState } from './training-state.js';
 export interface TrainStepOptions {
   /** The loss to minimise, e.g. `losses.softmaxCrossEntropy`. */
   loss: Loss;
-  /** Updates the parameters, e.g. `new Adam({ lr: 1e-3 })`. */
+  /** Updates the parameters, e.g. `adam({ lr: 1e-3 })`. */
   optimizer: Optimizer;
   /** Terms added to the loss, e.g. `l2(1e-4)`. */
   penalties?: readonly Penalty[];
@@ -72,7 +72,7 @@ export interface TrainStep {
  *
  * @example
  * ```ts
- * const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: new Adam() });
+ * const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: adam() });
  * for (const [x, y] of batches) console.log((await step(x, y)).loss);
  * const bytes = await step.state.save();
  * ```
@@ -82,7 +82,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
   if (typeof loss !== 'function')
     throw new ValueError('trainStep: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
   if (!optimizer || typeof optimizer.step !== 'function')
-    throw new ValueError('trainStep: options.optimizer must be an Optimizer, e.g. new Adam()');
+    throw new ValueError('trainStep: options.optimizer must be an Optimizer, e.g. adam()');
   if (![true, false, 'auto'].includes(compileOption))
     throw new ValueError(`trainStep: compile must be true, false or 'auto', got ${JSON.stringify(compileOption)}`);
   const metrics: [string, MetricFn][] = resolveMetrics('trainStep', options.metrics ?? []);

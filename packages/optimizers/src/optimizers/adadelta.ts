@@ -38,3 +38,11 @@ export class Adadelta extends GradientOptimizer<AdadeltaHyper> {
     return chain(addWeightDecay(h.weightDecay), scaleByAdadelta(h), scaleByLearningRate(lr));
   }
 }
+
+/**
+ * Builds a {@link Adadelta}: `adadelta({ lr })` is `new Adadelta({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function adadelta(options?: AdadeltaOptions): Adadelta {
+  return new Adadelta(options);
+}

@@ -67,3 +67,11 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
     return fusedRmsprop(param, grad, state, attrs, lr, 'sum');
   }
 }
+
+/**
+ * Builds a {@link Adagrad}: `adagrad({ lr })` is `new Adagrad({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function adagrad(options?: AdagradOptions): Adagrad {
+  return new Adagrad(options);
+}

@@ -86,3 +86,11 @@ export class Adam extends GradientOptimizer<AdamHyper> {
     return fusedAdam(param, grad, state, ctx, h, false);
   }
 }
+
+/**
+ * Builds a {@link Adam}: `adam({ lr })` is `new Adam({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function adam(options?: AdamOptions): Adam {
+  return new Adam(options);
+}

@@ -39,3 +39,11 @@ export class Adamax extends GradientOptimizer<AdamaxHyper> {
     return chain(addWeightDecay(h.weightDecay), scaleByAdamax({ beta1, beta2, eps: h.eps }), scaleByLearningRate(lr));
   }
 }
+
+/**
+ * Builds a {@link Adamax}: `adamax({ lr })` is `new Adamax({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function adamax(options?: AdamaxOptions): Adamax {
+  return new Adamax(options);
+}

@@ -40,3 +40,11 @@ export class AdamW extends GradientOptimizer<AdamHyper> {
     return fusedAdam(param, grad, state, ctx, h, true);
   }
 }
+
+/**
+ * Builds a {@link AdamW}: `adamW({ lr })` is `new AdamW({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function adamW(options?: AdamWOptions): AdamW {
+  return new AdamW(options);
+}

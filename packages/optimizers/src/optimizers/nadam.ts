@@ -52,3 +52,11 @@ export class NAdam extends GradientOptimizer<NAdamHyper> {
     return chain(addWeightDecay(h.weightDecay), scaleByNadam({ beta1, beta2, ...h }), scaleByLearningRate(lr));
   }
 }
+
+/**
+ * Builds a {@link NAdam}: `nadam({ lr })` is `new NAdam({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function nadam(options?: NAdamOptions): NAdam {
+  return new NAdam(options);
+}

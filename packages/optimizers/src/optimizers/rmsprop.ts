@@ -83,3 +83,11 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
     return fusedRmsprop(param, grad, state, attrs, ctx.lr ?? scalar(h.lr));
   }
 }
+
+/**
+ * Builds a {@link RMSprop}: `rmsprop({ lr })` is `new RMSprop({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function rmsprop(options?: RMSpropOptions): RMSprop {
+  return new RMSprop(options);
+}

@@ -125,3 +125,11 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     );
   }
 }
+
+/**
+ * Builds a {@link SGD}: `sgd({ lr })` is `new SGD({ lr })`. Factories are how every
+ * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ */
+export function sgd(options?: SGDOptions): SGD {
+  return new SGD(options);
+}

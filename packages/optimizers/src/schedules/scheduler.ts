@@ -34,7 +34,7 @@ function groupsOf(optimizer: Optimizer): { lr: number }[] {
  *
  * @example
  * ```ts
- * const opt = new SGD({ lr: 0.1, momentum: 0.9 });
+ * const opt = sgd({ lr: 0.1, momentum: 0.9 });
  * await fit(model, data, { optimizer: opt, loss, epochs: 90, callbacks: [scheduler(opt, stepDecay({ stepSize: 30 }))] });
  * ```
  */

@@ -1,7 +1,7 @@
 /** Adam's scaling: bias-corrected first and second moments, ε outside the root (PyTorch) or δ inside (the lecture). */
-import { add, div, maximum, mul, sqrt, zerosLike } from '@backprop/core';
+import { adamDirectionRule, adamMomentsRule, maximum, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
-import { biasCorrection, sqrtOf } from './bias-correction.js';
+import { biasCorrection } from './bias-correction.js';
 
 /** Where Adam's ε goes. */
 export type EpsPlacement = 'outside' | 'inside';
@@ -38,14 +38,11 @@ export function scaleByAdam({
       ...(amsgrad ? { maxExpAvgSq: zerosLike(param) } : {}),
     }),
     update(g, state, ctx) {
-      const m = add(mul(state.expAvg, beta1), mul(g, 1 - beta1));
-      const v = add(mul(state.expAvgSq, beta2), mul(mul(g, 1 - beta2), g));
+      const { m, v } = adamMomentsRule(tensorArithmetic, g, state.expAvg, state.expAvgSq, beta1, beta2);
       const vMax = amsgrad ? maximum(state.maxExpAvgSq, v) : v;
       const bc1 = biasCorrection(beta1, ctx);
       const bc2 = biasCorrection(beta2, ctx);
-      const denom =
-        epsPlacement === 'outside' ? add(div(sqrt(vMax), sqrtOf(bc2)), eps) : sqrt(add(div(vMax, bc2), eps));
-      const updates = div(typeof bc1 === 'number' ? mul(m, 1 / bc1) : div(m, bc1), denom);
+      const updates = adamDirectionRule(tensorArithmetic, m, vMax, bc1, bc2, eps, epsPlacement);
       return { updates, state: { expAvg: m, expAvgSq: v, ...(amsgrad ? { maxExpAvgSq: vMax } : {}) } };
     },
   };

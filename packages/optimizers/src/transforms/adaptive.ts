@@ -1,5 +1,5 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
-import { abs, add, div, full, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
+import { abs, add, div, full, maximum, mul, rmsRule, sqrt, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
 import { biasCorrection } from './bias-correction.js';
 
@@ -17,8 +17,13 @@ export function scaleByAdagrad({
   return {
     init: (param) => ({ sum: full(param.shape, initialAccumulator) }),
     update(g, state) {
-      const s = add(state.sum, mul(g, g));
-      return { updates: div(g, add(sqrt(s), eps)), state: { sum: s } };
+      const r = rmsRule(
+        tensorArithmetic,
+        g,
+        { squareAvg: state.sum },
+        { decay: 1, scale: 1, eps, centered: false, momentum: 0 },
+      );
+      return { updates: r.direction, state: { sum: r.state.squareAvg } };
     },
   };
 }
@@ -44,21 +49,10 @@ export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: Scale
       ...(momentum > 0 ? { momentumBuffer: zerosLike(param) } : {}),
     }),
     update(g, state) {
-      const sq = add(mul(state.squareAvg, alpha), mul(mul(g, 1 - alpha), g));
-      const next: Record<string, Tensor> = { squareAvg: sq };
-      let avg = sqrt(sq);
-      if (centered) {
-        const ga = add(mul(state.gradAvg, alpha), mul(g, 1 - alpha));
-        next.gradAvg = ga;
-        avg = sqrt(sub(sq, mul(ga, ga)));
-      }
-      avg = add(avg, eps);
-      if (momentum > 0) {
-        const buf = add(mul(state.momentumBuffer, momentum), div(g, avg));
-        next.momentumBuffer = buf;
-        return { updates: buf, state: next };
-      }
-      return { updates: div(g, avg), state: next };
+      const options = { decay: alpha, scale: 1 - alpha, eps, centered, momentum };
+      const { squareAvg, gradAvg, momentumBuffer } = state;
+      const r = rmsRule(tensorArithmetic, g, { squareAvg, gradAvg, momentumBuffer }, options);
+      return { updates: r.direction, state: { ...r.state } };
     },
   };
 }

@@ -20,13 +20,3 @@ export function biasCorrection(beta: number, ctx: UpdateContext): Tensor | numbe
   const kahan = div(mul(um1, x), log(u));
   return neg(where(less(u, 0.5), um1, where(equal(u, scalar(1)), x, kahan)));
 }
-
-/** √c for a bias correction c (a tensor or a number). */
-export function sqrtOf(c: Tensor | number): Tensor | number {
-  return typeof c === 'number' ? Math.sqrt(c) : c.sqrt();
-}
-
-/** 1/c for a bias correction c (a tensor or a number). */
-export function reciprocalOf(c: Tensor | number): Tensor | number {
-  return typeof c === 'number' ? 1 / c : c.reciprocal();
-}

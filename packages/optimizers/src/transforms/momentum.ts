@@ -1,5 +1,5 @@
 /** Momentum in PyTorch's form (a trace with dampening, optional Nesterov) and in the lecture's (an EMA of −g). */
-import { add, mul, sub, zerosLike } from '@backprop/core';
+import { momentumRule, mul, sub, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
 
 /** Options of {@link traceMomentum}. */
@@ -24,9 +24,8 @@ export function traceMomentum({
   return {
     init: () => ({}),
     update(g, state) {
-      const prev = state.momentumBuffer;
-      const buf = prev ? add(mul(prev, momentum), mul(g, 1 - dampening)) : g;
-      return { updates: nesterov ? add(g, mul(buf, momentum)) : buf, state: { momentumBuffer: buf } };
+      const m = momentumRule(tensorArithmetic, g, state.momentumBuffer, { momentum, dampening, nesterov });
+      return { updates: m.direction, state: { momentumBuffer: m.buffer } };
     },
   };
 }

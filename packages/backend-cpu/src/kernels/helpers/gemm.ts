@@ -15,7 +15,7 @@ export interface MatrixView {
   readonly colStride: number;
 }
 
-/** Applied to each output value with its column, as it is stored (bias + activation for dense). */
+/** Applied to each output value with its column, as it is stored (the bias, for dense). */
 export type Epilogue = (value: number, column: number) => number;
 
 /**
