@@ -1,5 +1,6 @@
 /** Shape arithmetic: sizes, strides, broadcasting and axis normalization. */
 import { formatShape, ShapeError, ValueError } from './errors.js';
+import { formatValue } from './validate.js';
 
 /** A tensor's shape: one non-negative integer per axis; `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -49,7 +50,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 /** Resolves a possibly negative axis against `rank`; throws a ValueError naming `op` if out of range. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank}), got ${axis}`);
+    throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank}), got ${formatValue(axis)}`);
   }
   return axis < 0 ? axis + rank : axis;
 }

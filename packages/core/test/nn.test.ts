@@ -87,3 +87,35 @@ describe('two copies of @backprop/core', () => {
     expect(coreCopies()).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('errors inside a sequential model', () => {
+  it('name the layer (index and kind) and keep their class', () => {
+    const model = nn.sequential(nn.dense(4, 3), nn.relu(), nn.dense(5, 2));
+    const x = zeros([2, 4]);
+    let caught: unknown;
+    try {
+      model.forward(x);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ShapeError);
+    expect((caught as Error).message).toMatch(/^layer 2 \(Dense\): dense: /);
+    expect((caught as Error).stack).toMatch(/^ShapeError: layer 2 \(Dense\): dense: /);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('nested models give the path, outermost first; activations go by their name', () => {
+    const inner = nn.sequential(nn.relu(), nn.dense(3, 2));
+    const model = nn.sequential(nn.dense(2, 4), inner);
+    expect(() => model.forward(zeros([1, 2]))).toThrow(/^layer 1 \(Sequential\): layer 1 \(Dense\): dense: /);
+    model.dispose();
+  });
+});
+
+describe('values in error messages', () => {
+  it('print as JSON would: a string is quoted, NaN by name', () => {
+    expect(() => nn.dense('4' as never, 2)).toThrow(/must be a positive integer, got "4"/);
+    expect(() => nn.dense(2, Number.NaN)).toThrow(/units must be a positive integer, got NaN/);
+  });
+});

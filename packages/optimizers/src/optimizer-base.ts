@@ -1,26 +1,5 @@
 /** The class every optimizer extends: validation, groups, clipping, all-or-nothing steps and the memory it owns. */
-import {
-  add,
-  cast,
-  DTypeError,
-  dispose,
-  formatShape,
-  type Hyperparameters,
-  type HyperValue,
-  keep,
-  type Optimizer,
-  type OptimizerState,
-  type Parameter,
-  ShapeError,
-  type SlotState,
-  scalar,
-  shapesEqual,
-  stopGradient,
-  type Tensor,
-  tidy,
-  ValueError,
-  withoutRecording,
-} from '@backprop/core';
+import { add, cast, DTypeError, dispose, formatShape, type Hyperparameters, type HyperValue, keep, type Optimizer, type OptimizerState, type Parameter, ShapeError, type SlotState, scalar, shapesEqual, stopGradient, type Tensor, tidy, ValueError, withoutRecording, formatValue } from '@backprop/core';
 import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
@@ -63,7 +42,7 @@ class StepContext implements UpdateContext {
     const k = this.known;
     if (k !== undefined) return k;
     const t = (this.prev as Slot).step.dataSync()[0];
-    if (!(t >= 0)) throw new ValueError(`${this.op}: the step count must be ≥ 0, got ${t}`);
+    if (!(t >= 0)) throw new ValueError(`${this.op}: the step count must be ≥ 0, got ${formatValue(t)}`);
     return t + 1;
   }
   get stepCount(): Tensor {

@@ -1,5 +1,5 @@
 /** Samplers: where the RBM and corruption code take their random draws, so tests can replay fixed draws. */
-import { formatShape, Generator, randomNormal, randomUniform, type Tensor, tensor, ValueError } from '@backprop/core';
+import { formatShape, Generator, randomNormal, randomUniform, type Tensor, tensor, ValueError, formatValue } from '@backprop/core';
 
 /**
  * A source of random tensors. Every random choice in this package (Gibbs sampling, persistent
@@ -20,7 +20,7 @@ export interface Sampler {
  */
 export function philoxSampler(seed?: number): Sampler {
   if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
-    throw new ValueError(`philoxSampler: seed must be a non-negative integer, got ${seed}`);
+    throw new ValueError(`philoxSampler: seed must be a non-negative integer, got ${formatValue(seed)}`);
   }
   const generator = seed === undefined ? undefined : new Generator(seed);
   return {

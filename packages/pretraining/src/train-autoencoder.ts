@@ -1,6 +1,6 @@
 /** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
 
-import { dispose, type Optimizer, permutation, takeRows, tensor, tidy, ValueError, valueAndGrad } from '@backprop/core';
+import { dispose, type Optimizer, permutation, takeRows, tensor, tidy, ValueError, valueAndGrad, formatValue } from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
@@ -45,7 +45,7 @@ export async function trainAutoencoder(
   const n = checkFeatures('trainAutoencoder', data, ae.inputs);
   positiveInt('trainAutoencoder', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0)
-    throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${epochs}`);
+    throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${formatValue(epochs)}`);
   checkCorruption('trainAutoencoder', corruption);
   if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
   const optimizer = options.optimizer ?? sgd({ lr: 0.1 });

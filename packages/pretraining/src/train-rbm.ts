@@ -1,5 +1,5 @@
 /** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
-import { permutation, takeRows, tensor, tidy, ValueError } from '@backprop/core';
+import { permutation, takeRows, tensor, tidy, ValueError, formatValue } from '@backprop/core';
 import { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState } from './cd-step.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
 import type { RBM } from './rbm.js';
@@ -48,7 +48,7 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
   const n = checkFeatures('trainRbm', data, rbm.inputs);
   positiveInt('trainRbm', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0)
-    throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${epochs}`);
+    throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${formatValue(epochs)}`);
   if (rbm.visible === 'bernoulli') checkUnitInterval('trainRbm', data.x);
   const sampler = options.sampler ?? philoxSampler(seed);
   const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;

@@ -1,24 +1,5 @@
 /** BatchNorm1d: batch normalization of feature vectors with learnable γ, β and PyTorch's running statistics. */
-import {
-  add,
-  cast,
-  formatShape,
-  Module,
-  mean,
-  mul,
-  ones,
-  type Parameter,
-  reciprocal,
-  rsqrt,
-  ShapeError,
-  scalar,
-  square,
-  sub,
-  type Tensor,
-  ValueError,
-  withoutRecording,
-  zeros,
-} from '@backprop/core';
+import { add, cast, formatShape, Module, mean, mul, ones, type Parameter, reciprocal, rsqrt, ShapeError, scalar, square, sub, type Tensor, ValueError, withoutRecording, zeros, formatValue } from '@backprop/core';
 import { positive } from './check.js';
 
 /** Options of {@link BatchNorm1d}. */
@@ -54,7 +35,7 @@ export class BatchNorm1d extends Module {
   ) {
     super();
     if (!Number.isInteger(features) || features < 1)
-      throw new ValueError(`batchNorm1d: features must be a positive integer, got ${features}`);
+      throw new ValueError(`batchNorm1d: features must be a positive integer, got ${formatValue(features)}`);
     positive('batchNorm1d', 'eps', eps);
     if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
       throw new ValueError(`batchNorm1d: momentum must be in [0, 1] or null, got ${String(momentum)}`);

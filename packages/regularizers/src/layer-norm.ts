@@ -1,20 +1,5 @@
 /** LayerNorm: normalization of each example over its last axis, with elementwise γ and β. */
-import {
-  add,
-  formatShape,
-  Module,
-  mean,
-  mul,
-  ones,
-  type Parameter,
-  rsqrt,
-  ShapeError,
-  square,
-  sub,
-  type Tensor,
-  ValueError,
-  zeros,
-} from '@backprop/core';
+import { add, formatShape, Module, mean, mul, ones, type Parameter, rsqrt, ShapeError, square, sub, type Tensor, ValueError, zeros, formatValue } from '@backprop/core';
 import { positive } from './check.js';
 
 /** Options of {@link LayerNorm}. */
@@ -41,7 +26,7 @@ export class LayerNorm extends Module {
   ) {
     super();
     if (!Number.isInteger(features) || features < 1)
-      throw new ValueError(`layerNorm: features must be a positive integer, got ${features}`);
+      throw new ValueError(`layerNorm: features must be a positive integer, got ${formatValue(features)}`);
     this.eps = positive('layerNorm', 'eps', eps);
     if (elementwiseAffine) {
       this.weight = this.parameter('weight', ones([features]));

@@ -1,5 +1,5 @@
 /** Random search configurations: independent draws from the space, reproducible from a seed. */
-import { keyFromSeed, philoxUniform, ValueError } from '@backprop/core';
+import { keyFromSeed, philoxUniform, ValueError, formatValue } from '@backprop/core';
 import { type Config, isChoice, isDistribution, type SearchSpace } from './space.js';
 
 /**
@@ -9,7 +9,7 @@ import { type Config, isChoice, isDistribution, type SearchSpace } from './space
  */
 export function randomConfigs(space: SearchSpace, count: number, seed = 0): Config[] {
   if (!Number.isInteger(count) || count < 0)
-    throw new ValueError(`randomConfigs: count must be a non-negative integer, got ${count}`);
+    throw new ValueError(`randomConfigs: count must be a non-negative integer, got ${formatValue(count)}`);
   const names = Object.keys(space);
   const u = philoxUniform(keyFromSeed(seed), 0, count * Math.max(names.length, 1));
   return Array.from({ length: count }, (_, i) => {

@@ -1,5 +1,5 @@
 /** Running a search: trials in order or in parallel worker threads, resumable, with progress lines. */
-import { ValueError } from '@backprop/core';
+import { ValueError, formatValue } from '@backprop/core';
 import { type GridOptions, gridConfigs } from './grid.js';
 import { randomConfigs } from './random-configs.js';
 import { type Mode, resolveMode, SearchResults, type TrialResult } from './results.js';
@@ -55,7 +55,7 @@ export async function runSearch(
   if (typeof metric !== 'string' || metric === '')
     throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
   if (!Number.isInteger(parallel) || parallel < 1)
-    throw new ValueError(`search: parallel must be a positive integer, got ${parallel}`);
+    throw new ValueError(`search: parallel must be a positive integer, got ${formatValue(parallel)}`);
   if (parallel > 1 && !trialModule)
     throw new ValueError('search: parallel > 1 needs trialModule (a module exporting `trial`)');
   if (parallel === 1 && typeof trial !== 'function') throw new ValueError('search: expected a trial function');

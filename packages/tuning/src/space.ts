@@ -1,5 +1,5 @@
 /** Search spaces: each hyperparameter is a constant, a list of choices, or a distribution. */
-import { ValueError } from '@backprop/core';
+import { ValueError, formatValue } from '@backprop/core';
 
 /** A value a hyperparameter can take. */
 export type HyperValue = number | string | boolean | readonly (number | string | boolean)[];
@@ -32,7 +32,7 @@ export type Config = Record<string, HyperValue>;
 
 function checkRange(op: string, low: number, high: number): void {
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low <= high)) {
-    throw new ValueError(`${op}: need finite low ≤ high, got ${low}, ${high}`);
+    throw new ValueError(`${op}: need finite low ≤ high, got ${formatValue(low)}, ${formatValue(high)}`);
   }
 }
 
@@ -58,7 +58,7 @@ export function uniform(low: number, high: number): Distribution {
 /** Log-uniform on [low, high), for learning rates and penalties (Bergstra & Bengio 2012). */
 export function logUniform(low: number, high: number): Distribution {
   checkRange('logUniform', low, high);
-  if (low <= 0) throw new ValueError(`logUniform: low must be > 0, got ${low}`);
+  if (low <= 0) throw new ValueError(`logUniform: low must be > 0, got ${formatValue(low)}`);
   const [a, b] = [Math.log(low), Math.log(high)];
   return {
     kind: 'logUniform',
@@ -74,7 +74,7 @@ export function logUniform(low: number, high: number): Distribution {
 export function intUniform(low: number, high: number): Distribution {
   checkRange('intUniform', low, high);
   if (!Number.isInteger(low) || !Number.isInteger(high))
-    throw new ValueError(`intUniform: bounds must be integers, got ${low}, ${high}`);
+    throw new ValueError(`intUniform: bounds must be integers, got ${formatValue(low)}, ${formatValue(high)}`);
   return {
     kind: 'intUniform',
     low,

@@ -7,6 +7,7 @@ import { add } from '../ops/binary.js';
 import { matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 import { type InitializerLike, resolveInit } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -41,7 +42,8 @@ export class Dense extends Module {
       ['inputs', inputs],
       ['units', units],
     ] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ValueError(`dense: ${k} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new ValueError(`dense: ${k} must be a positive integer, got ${formatValue(v)}`);
     }
     const ctx = { fanIn: inputs, fanOut: units };
     this.weight = this.parameter('weight', resolveInit('dense', weightInit)([inputs, units], { ...ctx, seed }));

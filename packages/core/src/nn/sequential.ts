@@ -1,7 +1,8 @@
 /** Sequential: a chain of modules applied in order. */
 import { otherCopyHint } from '../copies.js';
-import { ValueError } from '../errors.js';
+import { BackpropError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { layerKind } from './layer-kind.js';
 import { Module } from './module.js';
 
 /** Applies its layers in order. Parameter names are `<index>.<name>` (e.g. `0.weight`). */
@@ -18,9 +19,25 @@ export class Sequential extends Module {
     this.layers = layers;
   }
 
+  /**
+   * Runs the layers in order. An error a layer throws on purpose (a `BackpropError`, e.g. a
+   * ShapeError) keeps its class and gains where it happened: `layer 2 (Dense): matmul: …`.
+   */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    this.layers.forEach((layer, i) => {
+      try {
+        y = layer.forward(y);
+      } catch (e) {
+        if (e instanceof BackpropError) {
+          const where = `layer ${i} (${layerKind(layer)})`;
+          const { stack } = e; // read first: V8 formats the stack lazily from the message
+          e.message = `${where}: ${e.message}`;
+          if (stack) e.stack = stack.replace(/^(\w*Error): /, `$1: ${where}: `);
+        }
+        throw e;
+      }
+    });
     return y;
   }
 }

@@ -4,11 +4,13 @@
  * step keeps for the backward pass (the lecture: "activations from a forward pass must be
  * retained until they can be used to calculate the error gradients").
  */
+
 import { bytesPerElement } from '../dtype.js';
 import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { sizeOf } from '../shape.js';
+import { layerKind } from './layer-kind.js';
 import type { Module } from './module.js';
 
 /** Options of {@link summary}. */
@@ -84,8 +86,7 @@ export function summary(
         const parameters = layer.parameters().reduce((s, p) => s + sizeOf(p.shape), 0);
         rows.push({
           name,
-          kind:
-            layer.constructor.name === 'Lambda' ? (layer as unknown as { kind: string }).kind : layer.constructor.name,
+          kind: layerKind(layer),
           outputShape: [...x.shape],
           parameters,
           activations: x.size,

@@ -1,5 +1,6 @@
 /** Activation functions: relu, leaky relu, softplus, elu, softmax and log-softmax. */
 import { customOp } from '../autograd/tape.js';
+import { formatValue } from '../validate.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
@@ -30,7 +31,7 @@ export function relu(x: Tensor): Tensor {
 /** x for x > 0, αx otherwise (α = 0.01 as PyTorch). */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   const t = floatOperand('leakyRelu', x);
-  if (!Number.isFinite(alpha)) throw new ValueError(`leakyRelu: alpha must be finite, got ${alpha}`);
+  if (!Number.isFinite(alpha)) throw new ValueError(`leakyRelu: alpha must be finite, got ${formatValue(alpha)}`);
   return customOp(
     'leakyRelu',
     [t],

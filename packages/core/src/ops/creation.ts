@@ -1,5 +1,6 @@
 /** Creating tensors: from arrays, filled, ranges and identity matrices. */
 import { allocate, type DType, matchesDType, type TypedArray } from '../dtype.js';
+import { formatValue } from '../validate.js';
 import { runKernel, writeTensor } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
@@ -93,7 +94,7 @@ export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0 || !Number.isFinite(step))
-    throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+    throw new ValueError(`arange: step must be finite and non-zero, got ${formatValue(step)}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const values = allocate(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;

@@ -1,5 +1,6 @@
 /** gather (take slices at indices) and oneHot. */
 import { record } from '../autograd/tape.js';
+import { formatValue } from '../validate.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { checkIndexRange } from '../losses/check.js';
@@ -49,7 +50,7 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   const idx = operand('oneHot', indices);
   requireInt('oneHot', idx);
   if (!Number.isInteger(depth) || depth < 1)
-    throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+    throw new ValueError(`oneHot: depth must be a positive integer, got ${formatValue(depth)}`);
   checkIndexRange('oneHot', idx, depth);
   return cast(equal(expandDims(idx, -1), arange(0, depth, 1, 'int32')), 'float32');
 }

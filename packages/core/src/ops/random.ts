@@ -4,6 +4,7 @@
  * from the start of that seed's stream and leaves the global generator alone.
  */
 import type { DType } from '../dtype.js';
+import { formatValue } from '../validate.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
@@ -49,7 +50,7 @@ function uniformBits(op: string, shape: readonly number[], { seed, generator }: 
   if (seed === undefined) draw = (generator ?? defaultGenerator).next(sizeOf(shape));
   else {
     if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
+      throw new ValueError(`${op}: seed must be a non-negative integer, got ${formatValue(seed)}`);
     draw = { key: keyFromSeed(seed), offset: 0 };
   }
   return runKernel('randomUniform', [], draw, { shape, dtype: 'float32' });
@@ -94,7 +95,7 @@ export function bernoulli(
   p: number,
   { dtype = 'float32', ...from }: RandomOptions & { dtype?: DType } = {},
 ): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${formatValue(p)}`);
   return tidy(() => {
     const mask = less(uniformBits('bernoulli', shape, from), p);
     return dtype === 'bool' ? mask : cast(mask, dtype);

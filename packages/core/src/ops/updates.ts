@@ -10,6 +10,7 @@ import { runKernelMulti } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import type { AdamUpdateAttrs, KernelName, RmspropUpdateAttrs, SgdUpdateAttrs } from '../kernels/spec.js';
 import { shapesEqual } from '../shape.js';
+import { formatValue } from '../validate.js';
 import { Tensor } from '../tensor.js';
 
 function check(op: string, name: string, t: Tensor | undefined, like: Tensor | 'step' | 'lr'): Tensor {
@@ -30,7 +31,7 @@ function checkNumbers(op: string, attrs: object, names: readonly string[]): void
   for (const n of names) {
     const v = (attrs as Record<string, unknown>)[n];
     if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new ValueError(`${op}: ${n} must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+      throw new ValueError(`${op}: ${n} must be a finite number, got ${formatValue(v)}`);
   }
 }
 

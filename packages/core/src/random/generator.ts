@@ -4,6 +4,7 @@
  * reproducible from its seed and independent of everything else.
  */
 import { ValueError } from '../errors.js';
+import { formatValue } from '../validate.js';
 import { blocksFor, keyFromSeed } from './philox.js';
 
 /** A generator's state: its key and the next block of its stream. */
@@ -57,7 +58,7 @@ export class Generator {
 
 function checkSeed(op: string, seed: number): number {
   if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new ValueError(`${op}: seed must be a non-negative integer, got ${seed}`);
+    throw new ValueError(`${op}: seed must be a non-negative integer, got ${formatValue(seed)}`);
   return seed;
 }
 

@@ -40,7 +40,7 @@ export function fusedAdam(
   ctx: UpdateContext,
   h: AdamHyper,
   decoupled: boolean,
-) {
+): { param: Tensor; state: TransformState } | undefined {
   // The lecture's δ inside the root is not fused: the composed update computes it.
   if (h.epsPlacement !== 'outside' || !hasFusedUpdate('adamUpdate')) return undefined;
   // Contexts without a step-count tensor (custom ones) pass the host t.
@@ -50,7 +50,8 @@ export function fusedAdam(
   const attrs = { beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad };
   const lr = ctx.lr ?? scalar(h.lr);
   const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs);
-  return { param: out[0], state: { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) } };
+  const state2: TransformState = { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) };
+  return { param: out[0], state: state2 };
 }
 
 /**

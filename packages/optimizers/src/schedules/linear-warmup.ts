@@ -1,5 +1,5 @@
 /** Linear warmup, optionally followed by another schedule. */
-import { ValueError } from '@backprop/core';
+import { ValueError, formatValue } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /** Options of {@link linearWarmup}. */
@@ -18,7 +18,7 @@ export interface LinearWarmupOptions {
  */
 export function linearWarmup({ steps, startFactor = 1 / 3, after }: LinearWarmupOptions): Schedule {
   if (!Number.isInteger(steps) || steps < 1)
-    throw new ValueError(`linearWarmup: steps must be a positive integer, got ${steps}`);
+    throw new ValueError(`linearWarmup: steps must be a positive integer, got ${formatValue(steps)}`);
   if (!(startFactor >= 0 && startFactor <= 1))
     throw new ValueError(`linearWarmup: startFactor must be in [0, 1], got ${startFactor}`);
   return (k, base) => {

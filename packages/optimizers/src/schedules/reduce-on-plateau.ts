@@ -1,5 +1,5 @@
 /** `reduceOnPlateau`: PyTorch's ReduceLROnPlateau as a fit callback reading a validation metric. */
-import { type Callback, type EpochLogs, type Optimizer, ValueError } from '@backprop/core';
+import { type Callback, type EpochLogs, type Optimizer, ValueError, formatValue } from '@backprop/core';
 
 /** Options of {@link reduceOnPlateau}; defaults are PyTorch's. */
 export interface ReduceOnPlateauOptions {
@@ -49,18 +49,18 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
     minLr = 0,
     eps = 1e-8,
   } = options;
-  if (!(factor < 1 && factor >= 0)) throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${factor}`);
+  if (!(factor < 1 && factor >= 0)) throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${formatValue(factor)}`);
   if (mode !== 'min' && mode !== 'max')
     throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
   if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
     throw new ValueError(`reduceOnPlateau: thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
   for (const [name, v] of Object.entries({ patience, cooldown })) {
     if (!Number.isInteger(v) || v < 0)
-      throw new ValueError(`reduceOnPlateau: ${name} must be an integer ≥ 0, got ${v}`);
+      throw new ValueError(`reduceOnPlateau: ${name} must be an integer ≥ 0, got ${formatValue(v)}`);
   }
   for (const [name, v] of Object.entries({ threshold, minLr, eps })) {
     if (!Number.isFinite(v) || v < 0)
-      throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${v}`);
+      throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${formatValue(v)}`);
   }
   const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? [optimizer];
   let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
