@@ -8,15 +8,17 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { brokenLinks } from './check-links.mjs';
 import { expandDirectives } from './generated.mjs';
+import { createHighlighter } from './highlight.mjs';
 import { distDir, docsDir, guideOrder, guidesDir, repoRoot } from './paths.mjs';
 import { createMarkdown, layout, titleOf } from './render.mjs';
+import { buildSearchIndex } from './search.mjs';
 import { buildApi, documentedPackages } from './typedoc.mjs';
 
 const started = Date.now();
 const withApi = !process.argv.includes('--no-api');
 rmSync(distDir, { recursive: true, force: true });
 mkdirSync(distDir, { recursive: true });
-cpSync(join(docsDir, 'scripts/style.css'), join(distDir, 'style.css'));
+for (const asset of ['style.css', 'search.js']) cpSync(join(docsDir, 'scripts', asset), join(distDir, asset));
 
 // The playground first, so its guide page can tell whether it is there.
 const playground = join(repoRoot, 'apps/playground/dist');
@@ -37,11 +39,16 @@ const nav = sources.map(({ name, markdown }) => ({
   title: name === 'index' ? 'Overview' : titleOf(markdown, name),
 }));
 const context = { apiPackages: withApi ? documentedPackages() : [] };
-const md = createMarkdown();
+const md = createMarkdown({ highlight: await createHighlighter() });
+const pages = [];
 for (const { name, markdown } of sources) {
   const body = md.render(expandDirectives(markdown, context));
-  writeFileSync(join(distDir, `${name}.html`), layout({ title: titleOf(markdown, name), body, nav, current: name }));
+  const title = titleOf(markdown, name);
+  writeFileSync(join(distDir, `${name}.html`), layout({ title, body, nav, current: name }));
+  pages.push({ page: `${name}.html`, title, html: body });
 }
+// The search box's data: one entry per section of every guide (see search.mjs and search.js).
+writeFileSync(join(distDir, 'search-index.json'), JSON.stringify(buildSearchIndex(pages)));
 
 if (withApi) buildApi();
 

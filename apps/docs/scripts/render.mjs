@@ -11,9 +11,12 @@ export function slug(text) {
     .replace(/\s+/g, '-');
 }
 
-/** The Markdown renderer used for every guide. */
-export function createMarkdown() {
-  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+/**
+ * The Markdown renderer used for every guide. `highlight(code, lang)` (from `createHighlighter`
+ * in highlight.mjs) colours fenced code; without it code blocks are plain.
+ */
+export function createMarkdown({ highlight } = {}) {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false, highlight });
   // Heading ids, so guides can link to sections (`lecture-map.md#optimizers`).
   md.core.ruler.push('heading-ids', (state) => {
     const seen = new Map();
@@ -48,7 +51,7 @@ export function createMarkdown() {
 
 const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The HTML page around a rendered guide: head, sidebar with every guide, the API and the playground. */
+/** The HTML page around a rendered guide: head, sidebar with the search box, every guide and the API. */
 export function layout({ title, body, nav, current }) {
   const items = nav
     .map(
@@ -67,6 +70,10 @@ export function layout({ title, body, nav, current }) {
 <body>
 <nav class="sidebar" aria-label="Site">
 <a class="brand" href="index.html">Backprop</a>
+<div class="search" role="search">
+<input type="search" id="search" placeholder="Search the guides" aria-label="Search the guides" autocomplete="off">
+<ul id="search-results"></ul>
+</div>
 <ul>
 ${items}
 <li><a href="api/index.html">API reference</a></li>
@@ -75,6 +82,7 @@ ${items}
 <main>
 ${body}
 </main>
+<script src="search.js" defer></script>
 </body>
 </html>
 `;

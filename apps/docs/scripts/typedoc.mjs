@@ -22,8 +22,11 @@ export function buildApi({ out = join(distDir, 'api') } = {}) {
     out,
     readme: 'none',
     // Options for each package's own conversion (typedoc's packages mode does not inherit them):
-    // the packages' own builds type-check them, so a package mid-edit does not break the site.
-    packageOptions: { disableSources: true, skipErrorChecking: true },
+    // the packages' own builds type-check them, so a package mid-edit does not break the site;
+    // `@internal` exports stay out of the reference.
+    packageOptions: { disableSources: true, skipErrorChecking: true, excludeInternal: true },
+    // Leaves out the untagged helpers listed in api-internals.mjs.
+    plugin: [join(docsDir, 'scripts/typedoc-internals.mjs')],
     logLevel: 'Error',
     navigationLinks: { Guides: '../index.html' },
   };

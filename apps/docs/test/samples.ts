@@ -55,12 +55,15 @@ export function allBlocks(): Sample[] {
     .flatMap((f) => codeBlocks(f.slice(0, -3), readFileSync(join(dir, f), 'utf8')));
 }
 
-/** Writes the samples as .mts files with a strict tsconfig and compiles them with tsc into out/. */
-export function compileSamples(samples: Sample[]): { status: number | null; output: string } {
-  rmSync(samplesDir, { recursive: true, force: true });
-  mkdirSync(samplesDir, { recursive: true });
+/**
+ * Writes the samples as .mts files with a strict tsconfig and compiles them with tsc into
+ * `<dir>/out/` (`dir` defaults to the guides' samples folder; each test file uses its own).
+ */
+export function compileSamples(samples: Sample[], dir = samplesDir): { status: number | null; output: string } {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   for (const s of samples) {
-    writeFileSync(join(samplesDir, `${s.id}.mts`), `// guides/${s.guide}.md:${s.line}\n${s.code}\n`);
+    writeFileSync(join(dir, `${s.id}.mts`), `// ${s.guide}.md:${s.line}\n${s.code}\n`);
   }
   const tsconfig = {
     extends: join(docsDir, '../../tsconfig.base.json'),
@@ -77,9 +80,9 @@ export function compileSamples(samples: Sample[]): { status: number | null; outp
     },
     files: samples.map((s) => `${s.id}.mts`),
   };
-  writeFileSync(join(samplesDir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   const tsc = join(docsDir, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', samplesDir], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

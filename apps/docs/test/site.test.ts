@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiInternals } from '../scripts/api-internals.mjs';
 import { brokenLinks } from '../scripts/check-links.mjs';
 import { distDir, docsDir, guidesDir, repoRoot } from '../scripts/paths.mjs';
 import { documentedPackages } from '../scripts/typedoc.mjs';
@@ -61,6 +62,53 @@ describe('the built site', () => {
       const page = join(distDir, `api/modules/_backprop_${p}.html`);
       expect(existsSync(page), page).toBe(true);
       expect(text(readFileSync(page, 'utf8')).length).toBeGreaterThan(100);
+    }
+  });
+
+  it('highlights code blocks: a page with TypeScript and shell has coloured token spans', () => {
+    const html = readFileSync(join(distDir, 'getting-started.html'), 'utf8');
+    const ts = /<code class="language-ts">([\s\S]*?)<\/code>/.exec(html)?.[1] ?? '';
+    expect(ts).toMatch(/<span class="tok" style="color:#[0-9a-f]{6}">import<\/span>/i);
+    const sh = /<code class="language-sh">([\s\S]*?)<\/code>/.exec(
+      readFileSync(join(distDir, 'backends.html'), 'utf8'),
+    );
+    if (sh) expect(sh[1]).toContain('<span class="tok"');
+  });
+
+  it('has a search index covering every guide, and the search box and script on every page', () => {
+    const index: { page: string; title: string; anchor: string; heading: string; text: string }[] = JSON.parse(
+      readFileSync(join(distDir, 'search-index.json'), 'utf8'),
+    );
+    expect(new Set(index.map((e) => e.page))).toEqual(new Set(guides.map((g) => `${g}.html`)));
+    for (const e of index) {
+      const page = readFileSync(join(distDir, e.page), 'utf8');
+      expect(page, `${e.page}#${e.anchor}`).toContain(` id="${e.anchor}"`);
+      expect(e.heading.length, `${e.page}#${e.anchor}`).toBeGreaterThan(0);
+    }
+    // Every guide's words are findable: the index holds each page's whole text.
+    for (const g of guides) {
+      const words = index.filter((e) => e.page === `${g}.html`).reduce((n, e) => n + e.text.length, 0);
+      expect(words, g).toBeGreaterThan(text(readFileSync(join(distDir, `${g}.html`), 'utf8')).length / 2);
+    }
+    expect(index.some((e) => e.page === 'backends.html' && e.text.includes('runConformance'))).toBe(true);
+    expect(statSync(join(distDir, 'search.js')).size).toBeGreaterThan(0);
+    for (const g of guides) {
+      const html = readFileSync(join(distDir, `${g}.html`), 'utf8');
+      expect(html).toContain('<input type="search" id="search"');
+      expect(html).toContain('<script src="search.js" defer></script>');
+    }
+  });
+
+  it('leaves internal helpers out of the API reference', () => {
+    const core = readFileSync(join(distDir, 'api/modules/_backprop_core.html'), 'utf8');
+    expect(core).toContain('>philoxUniform</a>');
+    for (const [pkg, names] of Object.entries(apiInternals)) {
+      const page = readFileSync(join(distDir, `api/modules/_backprop_${pkg}.html`), 'utf8');
+      for (const name of names) expect(page, `${pkg}: ${name}`).not.toContain(`>${name}</a>`);
+    }
+    for (const dir of ['functions', 'classes', 'interfaces', 'variables']) {
+      const files = existsSync(join(distDir, 'api', dir)) ? readdirSync(join(distDir, 'api', dir)) : [];
+      expect(files.filter((f) => /\.(mulhi32|blocksFor|checkWrite|MemoryCounter)\.html$/.test(f))).toEqual([]);
     }
   });
 
