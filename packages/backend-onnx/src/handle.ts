@@ -1,6 +1,6 @@
 /** OnnxHandle: the backend's storage handle — a value held by ONNX Runtime, or a pending node of the lazy graph. */
 import type { DType, KernelName, Shape } from '@backprop/core';
-import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-common';
 
 /** How a pending node reads one input: the producing handle, viewed with this shape (reshape is metadata in core). */
 export interface HandleInput {

@@ -18,7 +18,7 @@ import {
   type TensorInfo,
   type TypedArray,
 } from '@backprop/core';
-import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-common';
 import { compileGraph } from './compiled-graph.js';
 import { OnnxHandle } from './handle.js';
 import { ORT_DTYPE } from './lower/driver.js';
@@ -46,7 +46,10 @@ export interface OnnxOptions {
    * after every run.
    */
   gpuOutputs?: boolean;
-  /** The ONNX Runtime module; default `onnxruntime-node`. Pass `onnxruntime-web` in browsers. */
+  /**
+   * The ONNX Runtime module; default `onnxruntime-node` (an optional peer dependency, imported on
+   * first use). Pass `onnxruntime-web` in browsers.
+   */
   ort?: OrtModule;
 }
 
@@ -66,6 +69,29 @@ export interface OnnxBackend extends Backend {
   own(op: string, h: Handle): OnnxHandle;
   /** Compiles a graph traced by core's `compile` into one ONNX model run once per call. */
   compileGraph(graph: Graph): CompiledGraph;
+}
+
+/**
+ * Imports `onnxruntime-node` (an optional peer dependency) on first use. The specifier is a
+ * variable so that bundles (browsers pass `ort` from onnxruntime-web) neither include nor
+ * require it. A missing package is a BackendError saying how to install it.
+ */
+async function importOnnxRuntimeNode(): Promise<OrtModule> {
+  const specifier = 'onnxruntime-node';
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as OrtModule;
+  } catch (e) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    const text = typeof message === 'string' ? message : '';
+    const notFound =
+      code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(text);
+    if (notFound && (text.includes(`'${specifier}'`) || text.includes(`"${specifier}"`))) {
+      throw new BackendError(
+        `onnx: the "onnxruntime-node" package is not installed, got ${text.split('\n')[0]}; install it next to @backprop/backend-onnx (npm i onnxruntime-node), or pass \`ort\` from onnxruntime-web (browsers)`,
+      );
+    }
+    throw e;
+  }
 }
 
 /**
@@ -89,7 +115,7 @@ export async function onnx({
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
   }
-  const mod = ort ?? ((await import('onnxruntime-node')) as unknown as OrtModule);
+  const mod = ort ?? (await importOnnxRuntimeNode());
   await checkProvider(mod, provider);
   const runtime = new Runtime(mod, {
     executionProviders: [provider],

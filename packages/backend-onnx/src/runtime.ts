@@ -1,6 +1,6 @@
 /** Runtime: ONNX Runtime sessions cached by plan key, and running a plan into its handles. */
 import type { DType } from '@backprop/core';
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import type { OnnxHandle } from './handle.js';
 import { GraphBuilder } from './lower/index.js';
 import { buildModel, type Plan } from './plan.js';

@@ -36,14 +36,15 @@ interface DawnModule {
 }
 
 async function nodeGpu(): Promise<GPU> {
-  // NOTE: the specifier is a variable so that browser bundlers do not pull Dawn in.
+  // NOTE: the specifier is a variable so that browser bundlers do not pull Dawn in, and bundles
+  // do not require it: `webgpu` is an optional peer dependency, needed only in Node.
   const specifier = 'webgpu';
   let dawn: DawnModule;
   try {
-    dawn = (await import(/* @vite-ignore */ specifier)) as DawnModule;
+    dawn = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as DawnModule;
   } catch (e) {
     throw new BackendError(
-      `webgpu: navigator.gpu is missing and the "webgpu" package could not be loaded (${(e as Error).message}); install it, or run in a browser with WebGPU`,
+      `webgpu: navigator.gpu is missing and the "webgpu" package could not be loaded (${(e as Error).message}); install it (npm i webgpu, an optional peer dependency of @backprop/backend-webgpu), or run in a browser with WebGPU`,
     );
   }
   return dawn.create([]);

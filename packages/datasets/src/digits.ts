@@ -1,37 +1,69 @@
 /** scikit-learn's 8×8 digits (1,797 images, 10 classes), read from an installed scikit-learn when present. */
 import type { ArrayDataset } from '@backprop/core';
 import { loadCsvAs } from './csv.js';
-import { DataError } from './errors.js';
-import { exists, resolvePath, type Source } from './read-bytes.js';
+import { DataError, MissingFileError } from './errors.js';
+import { DATA_DIR_ENV, dataDir, exists, joinPath, resolvePath, type Source } from './read-bytes.js';
 
 /**
- * Where Debian's and Ubuntu's `python3-sklearn` package keeps the file. Other installs (pip,
- * conda, Windows, macOS) keep it under their own `sklearn/datasets/data/`: pass that path to
- * {@link load}.
+ * Where Debian's and Ubuntu's `python3-sklearn` package keeps the file: the last path
+ * {@link defaultPaths} tries. Other installs (pip, conda, Windows, macOS) keep it under their
+ * own `sklearn/datasets/data/`: copy it into the data folder or pass that path to {@link load}.
  */
 export const defaultPath = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz';
 
-const missingHint = `install Debian's python3-sklearn package (apt install python3-sklearn), which puts it at ${defaultPath}, or pass the path of digits.csv.gz from any scikit-learn install to digits.load(path) — python3 -c "import sklearn, os; print(os.path.join(os.path.dirname(sklearn.__file__), 'datasets', 'data', 'digits.csv.gz'))" prints it — or pass the file's bytes`;
+/**
+ * The paths {@link load} and {@link available} try, in order, when given no source:
+ * `digits/digits.csv.gz` in the data folder (`dataDir()`: `$BACKPROP_DATA_DIR`, else
+ * `~/.backprop/datasets`), then Debian's {@link defaultPath}. Node only.
+ */
+export function defaultPaths(): string[] {
+  return [joinPath('digits.defaultPaths', dataDir(), 'digits', 'digits.csv.gz'), defaultPath];
+}
 
-/** True when the file exists (Node); `path` may be a path or a `file:` URL. */
-export async function available(path: string | URL = defaultPath): Promise<boolean> {
+const whereToGetIt = `python3 -c "import sklearn, os; print(os.path.join(os.path.dirname(sklearn.__file__), 'datasets', 'data', 'digits.csv.gz'))" prints where any scikit-learn install (pip, conda) keeps it; on Debian and Ubuntu, apt install python3-sklearn puts it at ${defaultPath}`;
+
+const missingHint = `pass the path of digits.csv.gz to digits.load(path), or its bytes — ${whereToGetIt}`;
+
+/** True when the file exists (Node); `path` may be a path or a `file:` URL (default: any of {@link defaultPaths}). */
+export async function available(path?: string | URL): Promise<boolean> {
   try {
+    if (path === undefined) {
+      for (const p of defaultPaths()) if (await exists(p)) return true;
+      return false;
+    }
     return await exists(await resolvePath('digits.available', path));
   } catch {
     return false;
   }
 }
 
+/** The first of {@link defaultPaths} that exists; a MissingFileError saying where to put the file. */
+async function defaultSource(): Promise<string> {
+  const paths = defaultPaths();
+  for (const p of paths) if (await exists(p)) return p;
+  throw new MissingFileError(
+    `digits.load: digits.csv.gz is at none of the default paths, got no ${paths.join(' or ')}; copy it to ${paths[0]} (the data folder is $${DATA_DIR_ENV} when set, else ~/.backprop/datasets), or pass its path to digits.load(path), or its bytes — ${whereToGetIt}`,
+    paths,
+  );
+}
+
 /**
  * Loads the digits: x [1797, 64] scaled from 0..16 to [0, 1], int32 labels 0…9 [N].
- * `source` is the `digits.csv.gz` file as a path or `file:` URL (default: Debian's
- * {@link defaultPath}; a relative path is resolved against the current directory), or its bytes.
+ * `source` is the `digits.csv.gz` file as a path or `file:` URL (a relative path is resolved
+ * against the current directory), or its bytes (a Uint8Array, an ArrayBuffer, a Blob or a fetch
+ * Response). Default: the first of {@link defaultPaths} that exists (`digits/digits.csv.gz` in
+ * the data folder, then Debian's {@link defaultPath}).
  *
- * @throws MissingFileError when the file is not there, saying where it looked and how to get it.
+ * @throws MissingFileError when the file is not there, saying where it looked and where to put it.
  * @throws DataError when the file is not in scikit-learn's format (65 numbers a line, the last a digit).
  */
-export async function load(source: Source = defaultPath): Promise<ArrayDataset> {
-  const raw = await loadCsvAs('digits.load', source, { header: false, targetType: 'regression' }, missingHint);
+export async function load(source?: Source): Promise<ArrayDataset> {
+  const raw = await loadCsvAs(
+    'digits.load',
+    source ?? (await defaultSource()),
+    { header: false, targetType: 'regression' },
+    missingHint,
+  );
   const x = raw.x.map((v) => v / 16);
   const n = raw.xShape[0];
   const y = new Int32Array(n);

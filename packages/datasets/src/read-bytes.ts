@@ -1,59 +1,106 @@
-/** Reading bytes from a path or file: URL (Node) or a buffer, gunzipping when the bytes are gzip. */
+/**
+ * Reading bytes from a path or file: URL (Node), a buffer, a Blob or a fetch Response,
+ * gunzipping when the bytes are gzip; the data folder. Disk access goes through `#host`, which
+ * is Node's file system under the `node` condition and absent in browsers.
+ */
 import { ValueError } from '@backprop/core';
+import { host } from '#host';
 import { DataError, MissingFileError } from './errors.js';
+import type { HostFiles } from './host.js';
+
+/** Anything with `arrayBuffer()`: a fetch `Response`, a `Blob` or a `File`. */
+export interface ByteSource {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
 
 /**
- * A file path or `file:` URL (Node), or the file's bytes. A relative path is resolved against
- * the current directory, by `node:path` (so `\` and drive letters work on Windows, `/` everywhere).
+ * A file path or `file:` URL (Node), or the file's bytes: a `Uint8Array`, an `ArrayBuffer`, or
+ * anything with `arrayBuffer()` (a fetch `Response`, a `Blob`, a `File`; works everywhere). A
+ * relative path is resolved against the current directory, by `node:path` (so `\` and drive
+ * letters work on Windows, `/` everywhere).
  */
-export type Source = string | URL | Uint8Array | ArrayBuffer;
+export type Source = string | URL | Uint8Array | ArrayBuffer | ByteSource;
+
+/** The environment variable naming the data folder (see {@link dataDir}). */
+export const DATA_DIR_ENV = 'BACKPROP_DATA_DIR';
+
+/** Disk access, or a ValueError saying what to pass instead (browsers). */
+function files(fn: string): HostFiles {
+  if (!host.files) {
+    throw new ValueError(
+      `${fn}: paths and file: URLs can only be read in Node, got one in a runtime without a file system; pass the file's bytes instead (a Uint8Array, an ArrayBuffer, a Blob or a fetch Response)`,
+    );
+  }
+  return host.files;
+}
+
+/**
+ * The folder where loaders look for data files by default, the same way on every OS: the
+ * `BACKPROP_DATA_DIR` environment variable when set (relative to the current directory), else
+ * `.backprop/datasets` in the user's home folder (`os.homedir()`). Each dataset has its own
+ * sub-folder (`fashion-mnist/`, `digits/`). Node only: a ValueError in browsers.
+ */
+export function dataDir(): string {
+  const f = files('dataDir');
+  const fromEnv = f.env(DATA_DIR_ENV);
+  return fromEnv ? f.resolve(fromEnv) : f.join(f.homedir(), '.backprop', 'datasets');
+}
+
+/** Joins path segments with this OS's separator (Node). */
+export function joinPath(fn: string, ...parts: string[]): string {
+  return files(fn).join(...parts);
+}
 
 /**
  * The absolute path of this OS for a path or a `file:` URL (given as a URL or a string starting
- * with `file:`). Node only: `node:path` and `node:url` are imported on first use, so browsers
- * that only pass bytes never load them.
+ * with `file:`). Node only: browsers get a ValueError saying to pass bytes.
  */
 export async function resolvePath(fn: string, path: string | URL): Promise<string> {
   if (path instanceof URL || /^file:/i.test(path)) {
     const url = path instanceof URL ? path : new URL(path);
     if (url.protocol !== 'file:') {
       throw new ValueError(
-        `${fn}: only file: URLs can be read from disk, got ${JSON.stringify(url.href)}; fetch the bytes and pass them instead`,
+        `${fn}: only file: URLs can be read from disk, got ${JSON.stringify(url.href)}; fetch it and pass the Response (or its bytes) instead`,
       );
     }
-    const { fileURLToPath } = await import('node:url');
-    return fileURLToPath(url);
+    return files(fn).fileURLToPath(url);
   }
   if (typeof path !== 'string' || path === '') {
     throw new ValueError(`${fn}: a path must be a non-empty string or a file: URL, got ${JSON.stringify(path)}`);
   }
-  const { resolve } = await import('node:path');
-  return resolve(path);
+  return files(fn).resolve(path);
 }
 
 /** True when a file (or folder) exists at the absolute `path` (Node). */
 export async function exists(path: string): Promise<boolean> {
-  const fs = await import('node:fs/promises');
   try {
-    await fs.access(path);
+    await files('exists').access(path);
     return true;
   } catch {
     return false;
   }
 }
 
+function isByteSource(source: unknown): source is ByteSource {
+  return (
+    typeof source === 'object' &&
+    source !== null &&
+    typeof (source as { arrayBuffer?: unknown }).arrayBuffer === 'function'
+  );
+}
+
 /**
  * The bytes of `source`, decompressed if they start with the gzip magic number. A path that
  * does not exist is a MissingFileError naming the absolute path looked at; `missingHint` (what
- * to install or where to put the file) is appended to its message.
+ * to install or where to put the file) is appended to its message. A fetch Response that is not
+ * ok (a 404) is a MissingFileError naming its URL and status.
  */
 export async function readBytes(fn: string, source: Source, missingHint?: string): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (typeof source === 'string' || source instanceof URL) {
     const path = await resolvePath(fn, source);
-    const fs = await import('node:fs/promises');
     try {
-      bytes = new Uint8Array(await fs.readFile(path));
+      bytes = await files(fn).readFile(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -68,22 +115,35 @@ export async function readBytes(fn: string, source: Source, missingHint?: string
     }
   } else if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else {
+  else if (isByteSource(source)) {
+    const response = source as { ok?: unknown; status?: number; statusText?: string; url?: string };
+    if (response.ok === false) {
+      const url = response.url || '(unknown URL)';
+      throw new MissingFileError(
+        `${fn}: the response for ${url} is not ok, got ${response.status} ${response.statusText ?? ''}`.trimEnd() +
+          `; check the URL${missingHint ? `, or ${missingHint}` : ''}`,
+        [url],
+      );
+    }
+    bytes = new Uint8Array(await source.arrayBuffer());
+  } else {
     throw new ValueError(
-      `${fn}: the source must be a path, a file: URL, a Uint8Array or an ArrayBuffer, got ${
+      `${fn}: the source must be a path, a file: URL, a Uint8Array, an ArrayBuffer, a Blob or a fetch Response, got ${
         source === null ? 'null' : typeof source
       }`,
     );
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzip(bytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzip(fn, bytes);
   return bytes;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+async function gunzip(fn: string, bytes: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'function') {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
-  const zlib = await import('node:zlib');
-  return new Uint8Array(zlib.gunzipSync(bytes));
+  if (host.gunzipSync) return host.gunzipSync(bytes);
+  throw new DataError(
+    `${fn}: the data is gzip-compressed, got a runtime without DecompressionStream; decompress it first or use a runtime that has DecompressionStream`,
+  );
 }

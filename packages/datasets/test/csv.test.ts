@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { cpu } from '@backprop/backend-cpu';
 import {
   fit,
@@ -314,6 +315,24 @@ describe('CSV files', () => {
     expect(e.message).toContain(`loadCsv: no file at ${missing}`);
     await expect(loadCsv(new URL('https://example.com/a.csv'))).rejects.toThrow(/only file: URLs/);
     await expect(loadCsv(new TextEncoder().encode('a;y\n1;2\n'))).rejects.toThrow(/^loadCsv: every line has 1 field/);
+  });
+
+  it('loads an ArrayBuffer, a Blob and a fetch Response (browsers), gzipped or not', async () => {
+    const text = 'a,b,y\n1,2,cat\n3,4,dog\n';
+    const bytes = new TextEncoder().encode(text);
+    for (const source of [bytes.buffer, new Blob([text]), new Response(text), new Response(gzipSync(bytes))]) {
+      const ds = await loadCsv(source);
+      expect([ds.xShape, ds.classes, Array.from(ds.y)]).toEqual([
+        [2, 2],
+        ['cat', 'dog'],
+        [0, 1],
+      ]);
+    }
+    const notFound = new Response('<h1>Not found</h1>', { status: 404, statusText: 'Not Found' });
+    const e = await loadCsv(notFound).catch((err) => err);
+    expect(e).toBeInstanceOf(MissingFileError);
+    expect(e.message).toMatch(/^loadCsv: the response for .* is not ok, got 404 Not Found; check the URL/);
+    await expect(loadCsv(42 as never)).rejects.toThrow(/a Blob or a fetch Response, got number/);
   });
 });
 

