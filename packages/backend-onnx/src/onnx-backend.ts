@@ -18,7 +18,6 @@ import {
   type TensorInfo,
   type TypedArray,
 } from '@backprop/core';
-import type { Tensor as OrtTensor } from 'onnxruntime-common';
 import { compileGraph } from './compiled-graph.js';
 import { OnnxHandle } from './handle.js';
 import { ORT_DTYPE } from './lower/driver.js';
@@ -63,8 +62,6 @@ export interface OnnxBackend extends Backend {
   flush(): Promise<void>;
   /** @internal The ONNX Runtime module, tensors and runs, for compiled graphs and export. */
   readonly runtime: Runtime;
-  /** @internal Wraps an ONNX Runtime tensor as a handle this backend owns. */
-  adopt(value: OrtTensor, shape: Shape, dtype: DType): OnnxHandle;
   /** @internal The handle behind `h`, checked to be this backend's and live. */
   own(op: string, h: Handle): OnnxHandle;
   /** Compiles a graph traced by core's `compile` into one ONNX model run once per call. */
@@ -313,11 +310,6 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     resetPeak: () => memory.resetPeak(),
     sync: flush,
     flush,
-    adopt: (value: OrtTensor, shape: Shape, dtype: DType) => {
-      const h = new OnnxHandle(null, {}, [], shape, dtype);
-      h.value = value;
-      return track(h);
-    },
     own,
     compileGraph: (graph: Graph) => compileGraph(host, graph),
     async destroy(): Promise<void> {
