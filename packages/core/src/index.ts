@@ -55,16 +55,26 @@ export {
   type TrainingContext,
 } from './train/callbacks.js';
 export { type CheckpointInfo, type CheckpointOptions, checkpoint } from './train/checkpoint-callback.js';
-export type { ArrayDataset } from './train/dataset.js';
+export {
+  type Average,
+  type ClassificationMetricOptions,
+  f1,
+  precision,
+  recall,
+  topK,
+} from './train/classification-metrics.js';
+export type { ArrayDataset, Dataset, TensorDataset } from './train/dataset.js';
 export { type EvaluateOptions, evaluate, predict } from './train/evaluate.js';
 export { type FitOptions, fit, type History } from './train/fit.js';
+export { learningRates } from './train/learning-rate.js';
 export { type MeasureStepOptions, measureTrainingStep, type StepMemory } from './train/measure-step.js';
+export { isMetric, type Metric, type MetricFn } from './train/metric.js';
 export {
   accuracySum,
   type BinaryAccuracyOptions,
   binaryAccuracy,
-  type MetricFn,
   type MetricName,
+  type MetricNameOf,
   type MetricSpec,
   metrics,
   mseSum,
@@ -77,7 +87,8 @@ export type {
   Penalty,
   SlotState,
 } from './train/optimizer.js';
-export { ProgressBar } from './train/progress.js';
+export { ProgressBar, type ProgressOptions, type ProgressStream } from './train/progress.js';
+export { maeSum, r2Score } from './train/regression-metrics.js';
 export { type StepResult, type TrainStep, type TrainStepOptions, trainStep } from './train/train-step.js';
 export {
   type EpochProgress,

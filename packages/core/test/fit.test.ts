@@ -109,7 +109,8 @@ describe('fit', () => {
       metrics: ['mse'],
       verbose: false,
     });
-    expect(Object.keys(h.epochs[0]).sort()).toEqual(['loss', 'mse', 'valLoss', 'valMse']);
+    expect(Object.keys(h.epochs[0]).sort()).toEqual(['loss', 'lr', 'mse', 'valLoss', 'valMse']);
+    expect(h.epochs[0].lr).toBe(0.1);
   });
 
   it('stops when a callback asks', async () => {
@@ -159,7 +160,10 @@ describe('fit', () => {
     const opts = { loss: losses.squaredError, optimizer: new CountingSGD(0.1), verbose: false };
     await expect(fit(nn.dense(1, 1), line(4), { ...opts, batchSize: 0 })).rejects.toThrow(ValueError);
     await expect(fit(nn.dense(1, 1), line(4), { ...opts, validation: 1.5 })).rejects.toThrow(/validation fraction/);
-    await expect(fit(nn.dense(1, 1), line(4), { ...opts, metrics: ['f1'] })).rejects.toThrow(/unknown metric "f1"/);
+    // @ts-expect-error a misspelt metric name is a compile error, and a ValueError at run time
+    await expect(fit(nn.dense(1, 1), line(4), { ...opts, metrics: ['acurracy'] })).rejects.toThrow(
+      /unknown metric "acurracy"/,
+    );
     await expect(fit(nn.dense(1, 1), { ...line(4), yShape: [3, 1] }, opts)).rejects.toThrow(
       /arrays do not fill their shapes/,
     );

@@ -154,10 +154,11 @@ describe('resolveMetrics', () => {
   });
 
   it('rejects unknown names (prototype keys included), bad pairs, "loss" and duplicates', () => {
-    expect(() => resolveMetrics('fit', ['f1'])).toThrow(
-      /unknown metric "f1"; expected one of accuracy, logitAccuracy, mse/,
+    // @ts-expect-error a misspelt name does not compile
+    expect(() => resolveMetrics('fit', ['acurracy'])).toThrow(
+      /unknown metric "acurracy"; expected one of accuracy, logitAccuracy, mse, binaryAccuracy, mae, r2, precision, recall, f1/,
     );
-    expect(() => resolveMetrics('fit', ['toString'])).toThrow(ValueError);
+    expect(() => resolveMetrics('fit', ['toString' as never])).toThrow(ValueError);
     expect(() => resolveMetrics('fit', [['x', 1 as never]])).toThrow(/must be a function/);
     expect(() => resolveMetrics('fit', [['loss', binaryAccuracy()]])).toThrow(ValueError);
     expect(() => resolveMetrics('fit', [['', binaryAccuracy()]])).toThrow(ValueError);

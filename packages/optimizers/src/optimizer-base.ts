@@ -1,5 +1,27 @@
 /** The class every optimizer extends: validation, groups, clipping, all-or-nothing steps and the memory it owns. */
-import { add, cast, DTypeError, dispose, formatShape, type Hyperparameters, type HyperValue, keep, type Optimizer, type OptimizerState, type Parameter, ShapeError, type SlotState, scalar, shapesEqual, stopGradient, type Tensor, tidy, ValueError, withoutRecording, formatValue } from '@backprop/core';
+import {
+  add,
+  cast,
+  DTypeError,
+  dispose,
+  formatShape,
+  formatValue,
+  type Hyperparameters,
+  type HyperValue,
+  keep,
+  type Optimizer,
+  type OptimizerState,
+  type Parameter,
+  ShapeError,
+  type SlotState,
+  scalar,
+  shapesEqual,
+  stopGradient,
+  type Tensor,
+  tidy,
+  ValueError,
+  withoutRecording,
+} from '@backprop/core';
 import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';

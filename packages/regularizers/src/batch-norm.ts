@@ -1,5 +1,25 @@
 /** BatchNorm1d: batch normalization of feature vectors with learnable γ, β and PyTorch's running statistics. */
-import { add, cast, formatShape, Module, mean, mul, ones, type Parameter, reciprocal, rsqrt, ShapeError, scalar, square, sub, type Tensor, ValueError, withoutRecording, zeros, formatValue } from '@backprop/core';
+import {
+  add,
+  cast,
+  formatShape,
+  formatValue,
+  Module,
+  mean,
+  mul,
+  ones,
+  type Parameter,
+  reciprocal,
+  rsqrt,
+  ShapeError,
+  scalar,
+  square,
+  sub,
+  type Tensor,
+  ValueError,
+  withoutRecording,
+  zeros,
+} from '@backprop/core';
 import { positive } from './check.js';
 
 /** Options of {@link BatchNorm1d}. */

@@ -141,7 +141,7 @@ export class EarlyStopping implements Callback {
       if (this.baseline === undefined || this.#improves(current, this.baseline)) this.wait = 0;
       return;
     }
-    if (this.wait >= this.patience && epoch > 0) this.#stop(epoch, ctx);
+    if (this.wait >= this.patience && epoch > 0) this.#stop(epoch, ctx, current);
   }
 
   #sklearnStep(epoch: number, current: number, ctx: TrainingContext): void {
@@ -153,13 +153,13 @@ export class EarlyStopping implements Callback {
       this.bestEpoch = epoch;
       if (this.restoreBest) this.#save(ctx, epoch);
     }
-    if (this.wait > this.patience) this.#stop(epoch, ctx);
+    if (this.wait > this.patience) this.#stop(epoch, ctx, current);
   }
 
-  #stop(epoch: number, ctx: TrainingContext): void {
+  #stop(epoch: number, ctx: TrainingContext, current: number): void {
     this.stoppedEpoch = epoch;
     ctx.stop(
-      `earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch + 1})`,
+      `earlyStopping: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs (now ${current}, best ${this.best} at epoch ${this.bestEpoch + 1})`,
     );
   }
 
@@ -189,7 +189,10 @@ export class EarlyStopping implements Callback {
   }
 
   onTrainEnd(ctx: TrainingContext): void {
-    if (this.restoreBest && this.#snapshot) ctx.model.loadStateDict(this.#snapshot);
+    if (this.restoreBest && this.#snapshot) {
+      ctx.model.loadStateDict(this.#snapshot);
+      ctx.log?.(`earlyStopping: restored the weights of epoch ${this.bestEpoch + 1} (${this.monitor} ${this.best})`);
+    }
     this.#dropSnapshot();
   }
 

@@ -1,5 +1,21 @@
 /** LayerNorm: normalization of each example over its last axis, with elementwise γ and β. */
-import { add, formatShape, Module, mean, mul, ones, type Parameter, rsqrt, ShapeError, square, sub, type Tensor, ValueError, zeros, formatValue } from '@backprop/core';
+import {
+  add,
+  formatShape,
+  formatValue,
+  Module,
+  mean,
+  mul,
+  ones,
+  type Parameter,
+  rsqrt,
+  ShapeError,
+  square,
+  sub,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import { positive } from './check.js';
 
 /** Options of {@link LayerNorm}. */

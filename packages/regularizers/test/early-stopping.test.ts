@@ -172,7 +172,7 @@ describe('earlyStopping in fit', () => {
       callbacks: [earlyStopping()],
       verbose: false,
     });
-    await expect(fitted).rejects.toThrow(/no "valLoss", got \[loss\]/);
+    await expect(fitted).rejects.toThrow(/no "valLoss", got \[loss, lr\]/);
   });
 
   it('rejects bad options', () => {

@@ -1,10 +1,10 @@
 /** Activation functions: relu, leaky relu, softplus, elu, softmax and log-softmax. */
 import { customOp } from '../autograd/tape.js';
-import { formatValue } from '../validate.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 import { add, div, maximum, mul, sub } from './binary.js';
 import { greater, lessEqual, where } from './compare.js';
 import { operand, requireFloat } from './operand.js';

@@ -1,10 +1,10 @@
 /** Creating tensors: from arrays, filled, ranges and identity matrices. */
 import { allocate, type DType, matchesDType, type TypedArray } from '../dtype.js';
-import { formatValue } from '../validate.js';
 import { runKernel, writeTensor } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 
 /** Nested arrays of numbers or booleans. */
 export type NestedArray = number | boolean | readonly NestedArray[];

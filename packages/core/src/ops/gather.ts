@@ -1,11 +1,11 @@
 /** gather (take slices at indices) and oneHot. */
 import { record } from '../autograd/tape.js';
-import { formatValue } from '../validate.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { checkIndexRange } from '../losses/check.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 import { cast } from './cast.js';
 import { equal } from './compare.js';
 import { arange } from './creation.js';

@@ -4,7 +4,6 @@
  * from the start of that seed's stream and leaves the global generator alone.
  */
 import type { DType } from '../dtype.js';
-import { formatValue } from '../validate.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
@@ -12,6 +11,7 @@ import { defaultGenerator, type Generator, type GeneratorState } from '../random
 import { keyFromSeed } from '../random/philox.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 import { add, mul, sub } from './binary.js';
 import { cast } from './cast.js';
 import { less } from './compare.js';

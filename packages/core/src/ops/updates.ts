@@ -10,8 +10,8 @@ import { runKernelMulti } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import type { AdamUpdateAttrs, KernelName, RmspropUpdateAttrs, SgdUpdateAttrs } from '../kernels/spec.js';
 import { shapesEqual } from '../shape.js';
-import { formatValue } from '../validate.js';
 import { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 
 function check(op: string, name: string, t: Tensor | undefined, like: Tensor | 'step' | 'lr'): Tensor {
   if (!(t instanceof Tensor))

@@ -7,7 +7,9 @@ import type { ArrayDataset } from './dataset.js';
 /** Throws unless `ds` is an ArrayDataset whose arrays fill their shapes and agree on N. */
 export function checkDataset(op: string, ds: ArrayDataset): number {
   if (!ds || !(ds.x instanceof Float32Array) || !(ds.y instanceof Float32Array || ds.y instanceof Int32Array)) {
-    throw new ValueError(`${op}: expected a dataset { x: Float32Array, xShape, y: Float32Array | Int32Array, yShape }`);
+    throw new ValueError(
+      `${op}: expected a dataset { x: Float32Array, xShape, y: Float32Array | Int32Array, yShape } or { x: Tensor, y: Tensor }`,
+    );
   }
   if (sizeOf(ds.xShape) !== ds.x.length || sizeOf(ds.yShape) !== ds.y.length) {
     throw new ShapeError(

@@ -4,8 +4,19 @@ import type { Tensor } from '../tensor.js';
 import type { Optimizer } from './optimizer.js';
 import type { TrainingState } from './training-state.js';
 
-/** Metric values of one epoch: `loss`, `accuracy`, `valLoss`, `valAccuracy`, ... */
-export type EpochLogs = Record<string, number>;
+/**
+ * What one epoch measured, as Keras' epoch logs: the mean training `loss`, each metric under its
+ * name (`accuracy`, `top5Accuracy`, …), the same on the validation data `val`-prefixed
+ * (`valLoss`, `valAccuracy`, … with `validation`), and `lr`, the learning rate of the optimizer's
+ * first parameter group at the end of the epoch (when it has one). `Names` are the metric names
+ * (`fit` infers them from `metrics`); every other key reads as a number too.
+ */
+export type EpochLogs<Names extends string = string> = {
+  /** Mean training loss over the epoch's examples (penalties included). */
+  loss: number;
+  /** The learning rate of the first parameter group at the end of the epoch, when the optimizer has one. */
+  lr?: number;
+} & { [K in Names | `val${Capitalize<Names>}` | 'valLoss']: number } & Record<string, number>;
 
 /** A host value a stateful callback saves: numbers (±Infinity and NaN included), strings, flags, null. */
 export type StateValue = number | string | boolean | null;
@@ -26,8 +37,14 @@ export interface TrainingContext {
   readonly epochs: number;
   /** The whole training state (for checkpoints: `await ctx.state.save()`). */
   readonly state: TrainingState;
-  /** Asks `fit` to stop after the current epoch. */
+  /** Asks `fit` to stop after the current epoch; `fit` prints the reason (when verbose) and returns it as `stopReason`. */
   stop(reason?: string): void;
+  /**
+   * Prints a line through `fit`'s progress output (when `verbose`), prefixed with the epoch
+   * during one: say when a callback changes training — restores weights, changes a rate and why.
+   * Optional, so contexts made by hand need not have it: call it as `ctx.log?.(message)`.
+   */
+  log?(message: string): void;
 }
 
 /**

@@ -1,4 +1,5 @@
-/** Datasets held in host memory: features and targets as typed arrays with their shapes. */
+/** Datasets: features and targets as typed arrays with their shapes in host memory, or as tensors. */
+import type { Tensor } from '../tensor.js';
 
 /**
  * A dataset in host memory. Row i of `x` is `x[i·d … (i+1)·d)` with d = product of xShape[1:];
@@ -11,3 +12,16 @@ export interface ArrayDataset {
   readonly y: Float32Array | Int32Array;
   readonly yShape: readonly number[];
 }
+
+/**
+ * A dataset held in tensors, as TF.js users have it: `x` and `y` with N rows each. `fit` and
+ * `evaluate` copy them to the host once (they stay yours: nothing disposes them) and then batch
+ * as for an {@link ArrayDataset}. `y` is int32 class labels or float targets.
+ */
+export interface TensorDataset {
+  readonly x: Tensor;
+  readonly y: Tensor;
+}
+
+/** What `fit` and `evaluate` train and measure on: typed arrays with shapes, or tensors. */
+export type Dataset = ArrayDataset | TensorDataset;

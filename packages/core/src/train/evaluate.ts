@@ -1,22 +1,28 @@
 /** `evaluate` and `predict`: the model in evaluation mode over a dataset, batch by batch. */
 import { ValueError } from '../errors.js';
 import type { Loss } from '../losses/index.js';
-import { tidy } from '../memory.js';
+import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { checkDataset, sliceRows } from './batches.js';
-import type { ArrayDataset } from './dataset.js';
-import { type MetricSpec, resolveMetrics } from './metrics.js';
+import type { Dataset } from './dataset.js';
+import { batchSums } from './metric.js';
+import { MetricTotals } from './metric-totals.js';
+import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
+import { isTensorDataset, toArrayDataset } from './tensor-dataset.js';
 
 /** Options of {@link evaluate}. */
-export interface EvaluateOptions {
+export interface EvaluateOptions<M extends MetricSpec = MetricSpec> {
   /** Report this loss as `loss`. */
   loss?: Loss;
-  /** Metrics besides the loss: 'accuracy', 'logitAccuracy', 'mse', or `[name, fn]` pairs of your own. */
-  metrics?: readonly MetricSpec[];
-  /** Examples per forward pass (default 256). */
+  /**
+   * Metrics besides the loss: names ('accuracy', 'mae', 'r2', 'precision', 'f1', …), metrics such
+   * as `topK(5)` or `f1({ average: 'macro' })`, or `[name, fn]` pairs of your own.
+   */
+  metrics?: readonly M[];
+  /** Examples per forward pass (default 256); the results do not depend on it. */
   batchSize?: number;
 }
 
@@ -30,41 +36,53 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The loss and metrics of `model` on `data`, averaged over examples, in evaluation mode. */
-export async function evaluate(
+/**
+ * The loss and metrics of `model` on `data` in evaluation mode: the loss averaged over examples,
+ * each metric over the whole dataset (R², precision, … from sums over every batch, so the batch
+ * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed).
+ */
+export async function evaluate<const M extends MetricSpec = never>(
   model: Module,
-  data: ArrayDataset,
-  { loss, metrics = [], batchSize = 256 }: EvaluateOptions = {},
-): Promise<Record<string, number>> {
-  const n = checkDataset('evaluate', data);
+  data: Dataset,
+  { loss, metrics = [], batchSize = 256 }: EvaluateOptions<M> = {},
+): Promise<Record<MetricNameOf<M> | 'loss', number> & Record<string, number>> {
+  const host = await toArrayDataset('evaluate', data);
+  const n = checkDataset('evaluate', host);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
   const fns = resolveMetrics('evaluate', metrics);
   return inEvalMode(model, async () => {
-    const sums = new Map<string, number>();
+    const totals = new MetricTotals('evaluate', fns);
+    let lossSum = 0;
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
-      const b = sliceRows(data, start, end);
+      const b = sliceRows(host, start, end);
       const parts = tidy(() => {
         const x = tensor(b.x, b.xShape, 'float32');
         const y = tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32');
         const prediction = model.forward(x);
-        const out: [string, Tensor, number][] = fns.map(([name, fn]) => [name, fn(prediction, y), 1]);
-        if (loss) out.unshift(['loss', loss(prediction, y), end - start]);
+        const out = fns.map(([name, m]) => batchSums('evaluate', name, m, prediction, y));
+        if (loss) out.unshift(loss(prediction, y));
         return out;
       });
-      for (const [name, t, weight] of parts) {
-        sums.set(name, (sums.get(name) ?? 0) + (await t.data())[0] * weight);
-        t.dispose();
+      let read: number[][];
+      try {
+        read = await Promise.all(parts.map(async (t) => Array.from(await t.data())));
+      } finally {
+        dispose(parts);
       }
+      if (loss) lossSum += (read.shift() as number[])[0] * (end - start);
+      totals.add(read);
     }
-    return Object.fromEntries([...sums].map(([k, v]) => [k, v / Math.max(n, 1)]));
+    if (n === 0) return {} as Record<string, number>;
+    return { ...(loss ? { loss: lossSum / n } : {}), ...totals.values(n) } as Record<string, number>;
   });
 }
 
 /** The model's outputs for `x` (a tensor or a dataset's features), in evaluation mode, batch by batch. */
-export async function predict(model: Module, x: Tensor | ArrayDataset, { batchSize = 256 } = {}): Promise<Tensor> {
+export async function predict(model: Module, x: Tensor | Dataset, { batchSize = 256 } = {}): Promise<Tensor> {
   return inEvalMode(model, async () => {
+    if (isTensorDataset(x)) return tidy(() => model.forward(x.x));
     if (!('xShape' in x)) return tidy(() => model.forward(x));
     const n = x.xShape[0];
     const outs: Tensor[] = [];

@@ -8,18 +8,22 @@ import type { Loss } from '../losses/index.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
-import type { ArrayDataset } from './dataset.js';
+import type { ArrayDataset, Dataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
-import { type MetricSpec, resolveMetrics } from './metrics.js';
+import { describeRateChange, learningRates } from './learning-rate.js';
+import { MetricTotals } from './metric-totals.js';
+import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, type ProgressOptions } from './progress.js';
+import { toArrayDataset } from './tensor-dataset.js';
 import { trainStep } from './train-step.js';
 import { TrainingState } from './training-state.js';
-/** Options of {@link fit}. */
-export interface FitOptions {
+
+/** Options of {@link fit}; `M` are the metrics (inferred from `metrics`). */
+export interface FitOptions<M extends MetricSpec = MetricSpec> {
   /** The loss to minimise, e.g. `losses.softmaxCrossEntropy`. */
   loss: Loss;
   /** Updates the parameters, e.g. `sgd({ lr: 0.1 })`. */
@@ -39,15 +43,23 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffles (default 0). */
   seed?: number;
-  /** A held-out fraction of the data (taken from the end, before shuffling) or a dataset. */
-  validation?: number | ArrayDataset;
-  /** Metrics to report besides the loss: 'accuracy', 'logitAccuracy', 'mse', or `[name, fn]` pairs of your own. */
-  metrics?: readonly MetricSpec[];
+  /** A held-out fraction of the data (taken from the end, before shuffling) or a dataset (arrays or tensors). */
+  validation?: number | Dataset;
+  /**
+   * Metrics to report besides the loss, exact over each epoch: names ('accuracy', 'binaryAccuracy',
+   * 'logitAccuracy', 'mse', 'mae', 'r2', 'precision', 'recall', 'f1' — a typo is a compile error),
+   * metrics such as `topK(5)` or `precision({ threshold: 0 })`, or `[name, fn]` pairs of your own.
+   */
+  metrics?: readonly M[];
   /** Terms added to the loss, e.g. `l2(1e-4)`. */
   penalties?: Penalty[];
   /** Hooks, e.g. early stopping. */
   callbacks?: Callback[];
-  /** Show progress (default true); `false` is silent. */
+  /**
+   * Show progress as Keras does (default true): per epoch the steps, time, loss, every metric and
+   * the learning rate, plus a line when a callback stops training or a learning rate changes.
+   * Redrawn live on terminals, one line per epoch elsewhere. `false` is silent.
+   */
   verbose?: boolean;
   /**
    * Run each step as one compiled graph (see `trainStep`): `'auto'` (default) does so on backends
@@ -55,18 +67,25 @@ export interface FitOptions {
    * (`beforeGradient`); `true` forces it (other backends replay the graph), `false` never.
    */
   compile?: boolean | 'auto';
-  /** Where epoch lines go (default stderr, or the console in browsers). */
+  /** Where epoch lines and messages go (default stderr, or the console in browsers). */
   log?: (line: string) => void;
+  /** The live line's stream (default stderr) and clock, e.g. to test the output. */
+  progress?: Pick<ProgressOptions, 'stream' | 'now' | 'interval'>;
 }
 
-/** What `fit` returns. */
-export interface History {
-  /** One entry per finished epoch. */
-  epochs: EpochLogs[];
+/** What `fit` returns; `Names` are the metric names. */
+export interface History<Names extends string = string> {
+  /** One entry per finished epoch: `loss`, each metric, `val…` with validation, and `lr`. */
+  epochs: EpochLogs<Names>[];
   /** Why training stopped early, if it did. */
   stopReason?: string;
   /** True when the steps ran as a compiled graph (see `FitOptions.compile`). */
   compiled: boolean;
+  /**
+   * Wall-clock seconds of each epoch this call ran. Kept apart from `epochs` so that those stay
+   * identical across runs (eager or compiled, resumed or not); a resumed run lists only its own.
+   */
+  seconds: number[];
 }
 
 function batchTensors(ds: ArrayDataset): [Tensor, Tensor] {
@@ -91,11 +110,75 @@ function callbackOrder(callbacks: readonly Callback[]): Callback[] {
   return [...callbacks.filter((c) => !c.runsLast), ...callbacks.filter((c) => c.runsLast)];
 }
 
+/** What an argument is, for messages. */
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a Tensor ${v.dtype}[${v.shape.join(', ')}]`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} (typed arrays carry no shape)`;
+  if (Array.isArray(v)) return 'an array';
+  return v === null ? 'null' : typeof v;
+}
+
+/** The data and options of `fit(model, data, options)` or `fit(model, x, y, options)`. */
+function fitArguments(args: readonly unknown[]): [Dataset, FitOptions] {
+  let data: unknown;
+  let options: unknown;
+  if (args.length >= 3 || args[1] instanceof Tensor) {
+    const [x, y] = args;
+    if (!(x instanceof Tensor) || !(y instanceof Tensor))
+      throw new ValueError(
+        `fit: got 4 arguments (model, x, y, options), so x and y must be Tensors, got x ${describe(x)} and y ${describe(y)}; or pass the data as one dataset: fit(model, { x, xShape, y, yShape }, options)`,
+      );
+    if (args[2] === undefined)
+      throw new ValueError('fit: got (model, x, y) without options; pass fit(model, x, y, { loss, optimizer, … })');
+    data = { x, y };
+    options = args[2];
+  } else {
+    [data, options] = args;
+    if (data instanceof Tensor)
+      throw new ValueError(
+        `fit: got ${describe(data)} as the data and no targets; pass fit(model, x, y, options) or fit(model, { x, y }, options)`,
+      );
+  }
+  if (typeof options !== 'object' || options === null)
+    throw new ValueError(`fit: options must be an object { loss, optimizer, … }, got ${describe(options)}`);
+  return [data as Dataset, options as FitOptions];
+}
+
 /**
- * Trains `model` on `data`; returns the history of epoch logs. Each step is `trainStep`'s: a
- * step with a non-finite loss or gradient throws `NonFiniteLossError` and changes nothing.
+ * Trains `model` on `data` and returns the history of epoch logs, as Keras' `model.fit`: data
+ * is a dataset of host arrays or of tensors (`{ x, y }`), or `fit(model, x, y, options)` with
+ * tensors as in TF.js; tensors passed in stay yours (fit only reads them). Each step is
+ * `trainStep`'s: a step with a non-finite loss or gradient throws `NonFiniteLossError` and
+ * changes nothing. With `verbose` (the default) it prints Keras-style progress — see `FitOptions.verbose`.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, train, {
+ *   loss: losses.softmaxCrossEntropy,
+ *   optimizer: adam({ lr: 1e-3 }),
+ *   epochs: 10,
+ *   validation: 0.1,
+ *   metrics: ['accuracy', topK(3), f1({ average: 'macro' })],
+ * });
+ * history.epochs.at(-1)?.valTop3Accuracy;
+ * // Epoch 1/10  27/27 - 1s 21ms/step - loss: 1.2311 - accuracy: 0.5012 - top3Accuracy: 0.8850 - f1: 0.4771 - valLoss: … - lr: 0.0010
+ * ```
+ * @throws ValueError for bad options or arguments (x and y passed without a dataset must be Tensors).
  */
-export async function fit(model: Module, data: ArrayDataset, options: FitOptions): Promise<History> {
+export function fit<const M extends MetricSpec = never>(
+  model: Module,
+  data: Dataset,
+  options: FitOptions<M>,
+): Promise<History<MetricNameOf<M>>>;
+/** `fit(model, x, y, options)`, as TF.js: x and y are Tensors with N rows each (see the dataset form). */
+export function fit<const M extends MetricSpec = never>(
+  model: Module,
+  x: Tensor,
+  y: Tensor,
+  options: FitOptions<M>,
+): Promise<History<MetricNameOf<M>>>;
+export async function fit(model: Module, ...args: unknown[]): Promise<History> {
+  const [given, options] = fitArguments(args);
   const { loss, optimizer, epochs = 1, shuffle = true, seed = 0, penalties = [], verbose = true } = options;
   if (typeof loss !== 'function')
     throw new ValueError('fit: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
@@ -107,6 +190,7 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     throw new ValueError('fit: resume must be checkpoint bytes (a Uint8Array)');
   const callbacks = callbackOrder(options.callbacks ?? []);
   const metricFns = resolveMetrics('fit', options.metrics ?? []);
+  const data = await toArrayDataset('fit', given);
   let train = data;
   let val: ArrayDataset | undefined;
   const total = checkDataset('fit', data);
@@ -118,16 +202,35 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
       throw new ValueError(`fit: validation fraction ${f} leaves no training or no validation data`);
     [train, val] = [sliceRows(data, 0, cut), sliceRows(data, cut, total)];
   } else if (options.validation) {
-    val = options.validation;
+    val = await toArrayDataset('fit', options.validation);
     checkDataset('fit', val);
   }
   const n = train.xShape[0];
   if (n === 0) throw new ValueError('fit: the training set is empty');
   const batchSize = resolveBatchSize(options.batchSize ?? 32, n);
+  const steps = Math.ceil(n / batchSize);
 
   const state = new TrainingState({ model, optimizer, callbacks });
-  const history: History = { epochs: state.history, compiled: false };
+  const history: History = { epochs: state.history, compiled: false, seconds: [] };
+  const bar = verbose ? new ProgressBar({ ...options.progress, epochs, steps, log: options.log }) : undefined;
+  /** The epoch whose hooks run (its messages say so), or undefined at the start and end of training. */
+  let current: number | undefined;
+  const say = (message: string) => bar?.message(current === undefined ? message : `Epoch ${current + 1}: ${message}`);
   let stopRequested: string | undefined;
+  let stopSaid = false;
+  const sayStop = () => {
+    if (stopRequested === undefined || stopSaid) return;
+    stopSaid = true;
+    say(`training stopped — ${stopRequested}`);
+  };
+  let rates = learningRates(optimizer);
+  /** Reports a learning-rate change made by the callbacks that just ran. */
+  const noteRates = () => {
+    const now = learningRates(optimizer);
+    const change = describeRateChange(rates, now);
+    if (change) say(change);
+    rates = now;
+  };
   const ctx: TrainingContext = {
     model,
     optimizer,
@@ -139,6 +242,10 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     stop: (reason = 'stopped by a callback') => {
       stopRequested = reason;
     },
+    log: (message: string) => {
+      if (typeof message !== 'string') throw new ValueError(`fit: ctx.log takes a string, got ${describe(message)}`);
+      say(message);
+    },
   };
   const step = trainStep(model, {
     loss,
@@ -148,32 +255,52 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
     compile: options.compile ?? 'auto',
     state,
   });
-  const bar = verbose ? new ProgressBar(epochs, n, options.log) : undefined;
 
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    noteRates();
+    sayStop();
+    let totals = new MetricTotals('fit', metricFns);
     if (options.resume) {
       state.load(options.resume);
+      rates = learningRates(optimizer);
       const { epoch, batch } = state.position;
-      if (
-        state.progress.seen !== Math.min(batch * batchSize, n) ||
-        (batch > 0 && state.progress.metricSums.length !== metricFns.length)
-      )
-        throw new ValueError(
+      const misfit = () =>
+        new ValueError(
           `fit: the checkpoint stopped at epoch ${epoch + 1} after ${batch} batches and ${state.progress.seen} examples, which does not fit ${n} examples in batches of ${batchSize}; resume with the data and options of the saved run`,
         );
+      if (state.progress.seen !== Math.min(batch * batchSize, n)) throw misfit();
+      if (batch > 0) {
+        try {
+          totals = MetricTotals.fromArray('fit', metricFns, state.progress.metricSums);
+        } catch {
+          throw misfit();
+        }
+      }
     }
     while (state.position.epoch < epochs && !stopRequested) {
       const epoch = state.position.epoch;
+      current = epoch;
       if (state.position.batch === 0) {
-        state.progress = { seen: 0, lossSum: 0, metricSums: metricFns.map(() => 0) };
+        state.progress = { seen: 0, lossSum: 0, metricSums: [] };
+        totals = new MetricTotals('fit', metricFns);
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+        noteRates();
       }
       model.train();
       const order = shuffle ? permutation(n, seed, epoch) : undefined;
       const start = performance.now();
-      const startSeen = state.progress.seen;
       const progress = state.progress;
+      bar?.epochBegin(epoch, state.position.batch);
+      const running = (): Record<string, number> => {
+        const logs: Record<string, number> = {
+          loss: progress.lossSum / progress.seen,
+          ...totals.values(progress.seen),
+        };
+        const lr = learningRates(optimizer)[0];
+        if (lr !== undefined) logs.lr = lr;
+        return logs;
+      };
       while (progress.seen < n) {
         const begin = state.position.batch * batchSize;
         const end = Math.min(begin + batchSize, n);
@@ -182,19 +309,15 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
         const [x, y] = batchTensors(batch);
         const result = await step(x, y).finally(() => dispose([x, y]));
         progress.lossSum += result.loss * size;
-        result.metrics.forEach((v, i) => {
-          progress.metricSums[i] += v;
-        });
+        totals.add(result.metricSums);
+        progress.metricSums = totals.toArray();
         progress.seen = end;
-        const elapsed = performance.now() - start;
-        bar?.update(epoch, end, progress.lossSum / end, ((end - startSeen) / Math.max(elapsed, 1e-9)) * 1000);
+        bar?.update(state.position.batch, running);
         for (const cb of callbacks) await cb.onBatchEnd?.(state.position.batch - 1, { loss: result.loss, size }, ctx);
       }
-      const seconds = (performance.now() - start) / 1000;
-      const logs: EpochLogs = { loss: progress.lossSum / n };
-      metricFns.forEach(([name], i) => {
-        logs[name] = progress.metricSums[i] / n;
-      });
+      // Rates a per-step schedule moved during the epoch are shown in the epoch line, not announced.
+      rates = learningRates(optimizer);
+      const logs: EpochLogs = { loss: progress.lossSum / n, ...totals.values(n) };
       if (val) {
         const v = await evaluate(model, val, {
           loss,
@@ -203,12 +326,18 @@ export async function fit(model: Module, data: ArrayDataset, options: FitOptions
         });
         for (const [k, value] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = value;
       }
+      if (rates.length > 0) logs.lr = rates[0];
       state.history.push(logs);
       state.position = { epoch: epoch + 1, batch: 0 };
-      state.progress = { seen: 0, lossSum: 0, metricSums: metricFns.map(() => 0) };
-      bar?.epochEnd(epoch, logs, seconds, (n - startSeen) / Math.max(seconds, 1e-9));
+      state.progress = { seen: 0, lossSum: 0, metricSums: [] };
+      const seconds = (performance.now() - start) / 1000;
+      history.seconds.push(seconds);
+      bar?.epochEnd(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+      noteRates();
+      sayStop();
     }
+    current = undefined;
     history.epochs = state.history;
     history.compiled = step.mode === 'graph';
     if (stopRequested) history.stopReason = stopRequested;

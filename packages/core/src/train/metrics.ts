@@ -1,4 +1,7 @@
-/** Metrics: per-batch sums that `fit` and `evaluate` add up and divide by the sample count. */
+/**
+ * Metrics by name: per-batch sums (accuracy, MSE, MAE) and metrics kept as several running sums
+ * (R², precision, recall, F1) that `fit` and `evaluate` add up over the epoch or the dataset.
+ */
 import { ShapeError, ValueError } from '../errors.js';
 import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
@@ -6,10 +9,11 @@ import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
 import { argmax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
-import type { Tensor } from '../tensor.js';
+import { f1, precision, recall } from './classification-metrics.js';
+import { isMetric, type Metric, type MetricFn } from './metric.js';
+import { maeSum, r2Score, targetLike } from './regression-metrics.js';
 
-/** A metric as the sum of a per-example quantity over a batch (divided by N later). */
-export type MetricFn = (prediction: Tensor, target: Tensor) => Tensor;
+export type { Metric, MetricFn } from './metric.js';
 
 /**
  * Number of correct predictions: argmax over classes against int32 labels, or for one
@@ -78,55 +82,83 @@ export function binaryAccuracy({ threshold = 0.5 }: BinaryAccuracyOptions = {}):
 
 /** Sum over examples of the mean squared error across outputs. */
 export const mseSum: MetricFn = (prediction, target) => {
-  const d = sub(prediction, target);
+  // A target of shape [N] against a prediction [N, 1] is one target per output, not a broadcast.
+  const d = sub(prediction, target.size === prediction.size ? targetLike('mse', prediction, target) : target);
   const perExample = prediction.size / Math.max(prediction.shape[0] ?? 1, 1);
   return mul(sum(mul(d, d)), 1 / Math.max(perExample, 1));
 };
 
 /**
  * Built-in metrics by name: `accuracy` ({@link accuracySum}), `logitAccuracy` (one output column of
- * logits, positive above 0: {@link binaryAccuracy} with threshold 0) and `mse` ({@link mseSum}).
+ * logits, positive above 0: {@link binaryAccuracy} with threshold 0), `mse` ({@link mseSum}),
+ * `binaryAccuracy` (threshold 0.5), `mae` (`maeSum`), `r2` (`r2Score`), and binary `precision`,
+ * `recall` and `f1` at threshold 0.5 (`precision()`, …; call them for other thresholds or averages).
  */
 export const metrics = {
   accuracy: accuracySum,
   logitAccuracy: binaryAccuracy({ threshold: 0 }),
   mse: mseSum,
+  binaryAccuracy: binaryAccuracy(),
+  mae: maeSum,
+  r2: r2Score,
+  precision: precision(),
+  recall: recall(),
+  f1: f1(),
 } as const;
 
-/** A metric's name. */
+/** A built-in metric's name: a misspelt name in `metrics` is a compile error. */
 export type MetricName = keyof typeof metrics;
 
 /**
- * A metric to report: a built-in name, or a `[name, fn]` pair for your own function (the name is
- * its key in the logs, `val`-prefixed for validation), e.g. `['acc@0.7', binaryAccuracy({ threshold: 0.7 })]`.
+ * A metric to report: a built-in name, a {@link Metric} (logged under its own name, e.g.
+ * `precision({ threshold: 0 })`), or a `[name, fn]` pair for your own function or to rename a
+ * metric (the name is its key in the logs, `val`-prefixed for validation), e.g.
+ * `['acc@0.7', binaryAccuracy({ threshold: 0.7 })]` or `topK(5)`.
  */
-export type MetricSpec = string | readonly [name: string, fn: MetricFn];
+export type MetricSpec = MetricName | readonly [name: string, fn: MetricFn | Metric] | Metric;
+
+/** The log key a {@link MetricSpec} gets (`string` when it is not known at compile time). */
+export type MetricNameOf<S> = S extends string
+  ? S
+  : S extends readonly [infer N extends string, unknown]
+    ? N
+    : S extends Metric<infer N>
+      ? N
+      : never;
 
 /**
- * Resolves metric names and `[name, fn]` pairs, rejecting unknown names, names that are empty or
- * `'loss'`, functions that are not functions, and the same name twice.
+ * Resolves metric names, {@link Metric}s and `[name, fn]` pairs, rejecting unknown names, names
+ * that are empty, `'loss'` or `'lr'`, functions that are not functions, and the same name twice.
  */
-export function resolveMetrics(op: string, specs: readonly MetricSpec[]): [string, MetricFn][] {
+export function resolveMetrics(op: string, specs: readonly MetricSpec[]): [string, MetricFn | Metric][] {
+  if (!Array.isArray(specs))
+    throw new ValueError(`${op}: metrics must be an array of names or [name, fn] pairs, got ${String(specs)}`);
   const seen = new Set<string>();
-  return specs.map((spec) => {
+  return specs.map((spec: unknown) => {
     let name: string;
-    let fn: MetricFn | undefined;
+    let fn: MetricFn | Metric | undefined;
     if (typeof spec === 'string') {
       name = spec;
-      fn = Object.hasOwn(metrics, spec) ? (metrics as Record<string, MetricFn>)[spec] : undefined;
+      fn = Object.hasOwn(metrics, spec) ? (metrics as Record<string, MetricFn | Metric>)[spec] : undefined;
       if (!fn)
         throw new ValueError(
           `${op}: unknown metric "${spec}"; expected one of ${Object.keys(metrics).join(', ')}, or a [name, fn] pair`,
         );
     } else if (Array.isArray(spec) && spec.length === 2 && typeof spec[0] === 'string') {
-      [name, fn] = spec;
-      if (typeof fn !== 'function')
-        throw new ValueError(`${op}: metric "${name}" must be a function (prediction, target) => Tensor`);
+      [name, fn] = spec as [string, MetricFn | Metric];
+      if (typeof fn !== 'function' && !isMetric(fn))
+        throw new ValueError(
+          `${op}: metric "${name}" must be a function (prediction, target) => Tensor or a Metric { sums, result }`,
+        );
+    } else if (isMetric(spec) && typeof spec.name === 'string') {
+      [name, fn] = [spec.name, spec];
     } else {
-      throw new ValueError(`${op}: a metric is a name or a [name, fn] pair, got ${String(spec)}`);
+      throw new ValueError(`${op}: a metric is a name, a Metric or a [name, fn] pair, got ${String(spec)}`);
     }
-    if (name === '' || name === 'loss')
-      throw new ValueError(`${op}: a metric cannot be named "${name}" (the loss is always reported as "loss")`);
+    if (name === '' || name === 'loss' || name === 'lr')
+      throw new ValueError(
+        `${op}: a metric cannot be named "${name}" ("loss" and "lr" are always reported under those names)`,
+      );
     if (seen.has(name)) throw new ValueError(`${op}: metric "${name}" is given twice`);
     seen.add(name);
     return [name, fn];

@@ -17,7 +17,8 @@ import { concat } from '../ops/concat.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
-import { type MetricFn, type MetricSpec, resolveMetrics } from './metrics.js';
+import { batchSums, isMetric, type Metric, type MetricFn, metricResult } from './metric.js';
+import { type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
 import { TrainingState } from './training-state.js';
 
@@ -29,7 +30,7 @@ export interface TrainStepOptions {
   optimizer: Optimizer;
   /** Terms added to the loss, e.g. `l2(1e-4)`. */
   penalties?: readonly Penalty[];
-  /** Metrics measured on each batch ('accuracy', 'mse', or `[name, fn]` pairs): their per-batch sums are returned. */
+  /** Metrics measured on each batch ('accuracy', 'mse', `topK(5)`, `[name, fn]` pairs…): their per-batch sums are returned. */
   metrics?: readonly MetricSpec[];
   /**
    * Run as one compiled graph: `'auto'` (default) on backends that compile graphs (ONNX Runtime)
@@ -45,8 +46,13 @@ export interface TrainStepOptions {
 export interface StepResult {
   /** The batch's total loss (loss plus penalties). */
   loss: number;
-  /** Each metric's sum over the batch, in `metrics` order. */
+  /**
+   * Each metric on the batch, in `metrics` order: a plain function's sum (divide by the batch size
+   * for the mean), a {@link Metric}'s value (R², precision, … on this batch alone).
+   */
   metrics: number[];
+  /** Each metric's sums on the batch, in `metrics` order (one for a plain function): add them over batches for exact epoch values. */
+  metricSums: number[][];
 }
 
 /** A training step: `await step(x, y)`. */
@@ -85,7 +91,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     throw new ValueError('trainStep: options.optimizer must be an Optimizer, e.g. adam()');
   if (![true, false, 'auto'].includes(compileOption))
     throw new ValueError(`trainStep: compile must be true, false or 'auto', got ${JSON.stringify(compileOption)}`);
-  const metrics: [string, MetricFn][] = resolveMetrics('trainStep', options.metrics ?? []);
+  const metrics: [string, MetricFn | Metric][] = resolveMetrics('trainStep', options.metrics ?? []);
   const state = options.state ?? new TrainingState({ model, optimizer });
   if (state.model !== model || state.optimizer !== optimizer)
     throw new ValueError('trainStep: options.state must hold the same model and optimizer');
@@ -105,7 +111,9 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
         const prediction = model.forward(x);
         let total = loss(prediction, y);
         for (const p of penalties) total = add(total, p.loss(params));
-        measured = withoutRecording(() => metrics.map(([, fn]) => keep(fn(prediction, y))));
+        measured = withoutRecording(() =>
+          metrics.map(([name, m]) => keep(batchSums('trainStep', name, m, prediction, y))),
+        );
         return total;
       })(...params.map((p) => p.value));
       // x·0 is 0 for every finite x and NaN otherwise: each flag is 0 exactly when its tensor is finite.
@@ -168,7 +176,12 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     }
     before.dispose();
     state.position.batch++;
-    return { loss: lossValue, metrics: sums.map((s) => s[0]) };
+    const size = x.rank === 0 ? 1 : x.shape[0];
+    return {
+      loss: lossValue,
+      metrics: sums.map((s, i) => (isMetric(metrics[i][1]) ? metricResult(metrics[i][1], s, size) : s[0])),
+      metricSums: sums,
+    };
   }) as TrainStep;
 
   Object.defineProperties(step, {

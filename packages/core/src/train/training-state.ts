@@ -29,7 +29,10 @@ export interface EpochProgress {
   seen: number;
   /** Σ batch loss × batch size. */
   lossSum: number;
-  /** Σ of each metric's per-batch sums. */
+  /**
+   * The metrics' running sums: each metric's number of sums, then the sums in metric order (a
+   * plain metric has one, R² or precision several); empty before the epoch's first batch.
+   */
   metricSums: number[];
 }
 

@@ -1,5 +1,5 @@
 /** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
-import { ValueError, formatValue } from '@backprop/core';
+import { formatValue, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -16,7 +16,8 @@ export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: n
     throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
   const memo = new Map<number, number[]>();
   return (k, base) => {
-    if (!Number.isInteger(k) || k < 0) throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${formatValue(k)}`);
+    if (!Number.isInteger(k) || k < 0)
+      throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${formatValue(k)}`);
     let values = memo.get(base);
     if (!values) {
       values = [base];

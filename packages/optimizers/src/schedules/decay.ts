@@ -1,10 +1,12 @@
 /** Step, exponential and inverse-time decay. */
-import { ValueError, formatValue } from '@backprop/core';
+import { formatValue, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 function check(op: string, name: string, value: number, positive = true): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive ? value <= 0 : value < 0)) {
-    throw new ValueError(`${op}: ${name} must be a finite number ${positive ? '> 0' : '≥ 0'}, got ${formatValue(value)}`);
+    throw new ValueError(
+      `${op}: ${name} must be a finite number ${positive ? '> 0' : '≥ 0'}, got ${formatValue(value)}`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 /** Linear warmup, optionally followed by another schedule. */
-import { ValueError, formatValue } from '@backprop/core';
+import { formatValue, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /** Options of {@link linearWarmup}. */

@@ -1,5 +1,12 @@
 /** `reduceOnPlateau`: PyTorch's ReduceLROnPlateau as a fit callback reading a validation metric. */
-import { type Callback, type EpochLogs, type Optimizer, ValueError, formatValue } from '@backprop/core';
+import {
+  type Callback,
+  type EpochLogs,
+  formatValue,
+  type Optimizer,
+  type TrainingContext,
+  ValueError,
+} from '@backprop/core';
 
 /** Options of {@link reduceOnPlateau}; defaults are PyTorch's. */
 export interface ReduceOnPlateauOptions {
@@ -49,7 +56,8 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
     minLr = 0,
     eps = 1e-8,
   } = options;
-  if (!(factor < 1 && factor >= 0)) throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${formatValue(factor)}`);
+  if (!(factor < 1 && factor >= 0))
+    throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${formatValue(factor)}`);
   if (mode !== 'min' && mode !== 'max')
     throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
   if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
@@ -66,6 +74,7 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
   let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   let bad = 0;
   let cooling = 0;
+  let why: string | undefined;
   const isBetter = (a: number): boolean => {
     if (mode === 'min') return thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
     return thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
@@ -109,13 +118,16 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
       if (bad > patience) {
         for (const g of groups) {
           const next = Math.max(g.lr * factor, minLr);
-          if (g.lr - next > eps) g.lr = next;
+          if (g.lr - next > eps) {
+            why = `reduceOnPlateau: ${monitor} has not improved on ${best} for ${bad} epochs`;
+            g.lr = next;
+          }
         }
         cooling = cooldown;
         bad = 0;
       }
     },
-    onEpochEnd(_epoch: number, logs: EpochLogs) {
+    onEpochEnd(_epoch: number, logs: EpochLogs, ctx?: TrainingContext) {
       const v = logs[monitor];
       if (v === undefined) {
         throw new ValueError(
@@ -123,6 +135,8 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
         );
       }
       s.step(v);
+      if (why) ctx?.log?.(why);
+      why = undefined;
     },
   };
   return s;
