@@ -1,11 +1,22 @@
-"""PyTorch side of `pnpm bench`: times the MLP training step and square matmuls on the CPU.
+"""PyTorch side of `pnpm bench`: times the MLP training step, square matmuls and optimizer updates on the CPU.
 
-Run by packages/bench/src/systems/torch.ts with /usr/bin/python3; prints one JSON object on
-the last line of stdout. Usage:
-  mlp_step.py mlp <workload-dir> <sgd|adam> <lr> <warmup> <min_seconds> <min_runs> <max_runs>
-  mlp_step.py matmul <n> <warmup> <min_seconds> <min_runs> <max_runs>
-The workload directory holds the bench's exact initial weights and batches (meta.json and raw
-little-endian float32 / int32 files), so the first loss matches the other systems.
+Run by packages/bench/src/systems/torch.ts with /usr/bin/python3, once per thread count, in
+`serve` mode: the process stays alive for the whole run and answers one JSON command per stdin
+line with one JSON line on stdout, so Python's start, `import torch` and the model's setup
+happen once per system, outside every timed part, and the bench can interleave rounds.
+  mlp_step.py <threads> serve
+    {"cmd": "info"}
+    {"cmd": "mlp", "dir": <workload-dir>, "opt": "sgd"|"adam", "lr": <lr>, "timing": [warmup, min_seconds, min_runs, max_runs]}
+        (the first call for a workload builds the model and takes the first step: its loss is firstLoss;
+        later calls only time further steps of the same model)
+    {"cmd": "matmul", "n": <n>, "timing": [...]}
+    {"cmd": "updates", "params": <params>, "steps": <steps>}
+  mlp_step.py <threads> info
+  mlp_step.py <threads> mlp <workload-dir> <sgd|adam> <lr> <warmup> <min_seconds> <min_runs> <max_runs>
+  mlp_step.py <threads> matmul <n> <warmup> <min_seconds> <min_runs> <max_runs>
+The one-shot forms print one JSON object on the last line of stdout. The workload directory
+holds the bench's exact initial weights and batches (meta.json and raw little-endian float32 /
+int32 files), so the first loss matches the other systems.
 """
 
 import json
@@ -18,8 +29,8 @@ import time
 import numpy as np
 import torch
 
-THREADS = 2
-torch.set_num_threads(THREADS)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from optimizer_updates import updates  # noqa: E402
 
 
 def time_runs(run, warmup, min_seconds, min_runs, max_runs):
@@ -38,7 +49,8 @@ def rss_max_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
-def mlp(directory, opt_name, lr, timing):
+def build_mlp(directory, opt_name, lr):
+    """The model, optimizer and a step function on the workload in `directory`; takes the first step."""
     meta = json.load(open(os.path.join(directory, "meta.json")))
     sizes, batch = meta["sizes"], meta["batchSize"]
     rss0 = rss_max_bytes()
@@ -76,30 +88,76 @@ def mlp(directory, opt_name, lr, timing):
         return loss.item()
 
     first_loss = step()
-    result = time_runs(step, *timing)
-    return {"timing": result, "firstLoss": first_loss, "rssDeltaBytes": rss_max_bytes() - rss0}
+    return {"step": step, "firstLoss": first_loss, "rss0": rss0}
+
+
+def mlp(directory, opt_name, lr, timing, cache=None):
+    key = (directory, opt_name, lr)
+    built = cache.get(key) if cache is not None else None
+    if built is None:
+        built = build_mlp(directory, opt_name, lr)
+        if cache is not None:
+            cache[key] = built
+    result = time_runs(built["step"], *timing)
+    return {"timing": result, "firstLoss": built["firstLoss"], "rssDeltaBytes": rss_max_bytes() - built["rss0"]}
+
+
+_matrices = {}
 
 
 def matmul(n, timing):
-    g = torch.Generator().manual_seed(1)
-    a = torch.rand(n, n, generator=g)
-    b = torch.rand(n, n, generator=g)
+    if n not in _matrices:
+        g = torch.Generator().manual_seed(1)
+        _matrices[n] = (torch.rand(n, n, generator=g), torch.rand(n, n, generator=g))
+    a, b = _matrices[n]
     return {"timing": time_runs(lambda: torch.mm(a, b).numpy(), *timing)}
 
 
+def info():
+    return {"version": torch.__version__, "threads": torch.get_num_threads()}
+
+
+def serve():
+    models = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            c = json.loads(line)
+            if c["cmd"] == "info":
+                out = info()
+            elif c["cmd"] == "mlp":
+                out = mlp(c["dir"], c["opt"], float(c["lr"]), tuple(c["timing"]), models)
+            elif c["cmd"] == "matmul":
+                out = matmul(int(c["n"]), tuple(c["timing"]))
+            elif c["cmd"] == "updates":
+                out = {"msPerStep": updates(int(c["params"]), int(c["steps"]))}
+            else:
+                out = {"error": f"unknown command {c['cmd']}"}
+        except Exception as e:  # reported to the bench, which skips the measurement
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
 def main(argv):
-    info = {"version": torch.__version__, "threads": torch.get_num_threads()}
-    if argv[0] == "mlp":
-        timing = (int(argv[4]), float(argv[5]), int(argv[6]), int(argv[7]))
-        out = mlp(argv[1], argv[2], float(argv[3]), timing)
-    elif argv[0] == "matmul":
-        timing = (int(argv[2]), float(argv[3]), int(argv[4]), int(argv[5]))
-        out = matmul(int(argv[1]), timing)
-    elif argv[0] == "info":
+    threads = int(argv[0])
+    torch.set_num_threads(threads)
+    task = argv[1]
+    if task == "serve":
+        serve()
+        return
+    if task == "mlp":
+        timing = (int(argv[5]), float(argv[6]), int(argv[7]), int(argv[8]))
+        out = mlp(argv[2], argv[3], float(argv[4]), timing)
+    elif task == "matmul":
+        timing = (int(argv[3]), float(argv[4]), int(argv[5]), int(argv[6]))
+        out = matmul(int(argv[2]), timing)
+    elif task == "info":
         out = {}
     else:
-        raise SystemExit(f"unknown task {argv[0]}")
-    print(json.dumps({**info, **out}))
+        raise SystemExit(f"unknown task {task}")
+    print(json.dumps({**info(), **out}))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 /** The `Benchmark` interface: one measurement run over every selected system, reported as rows, a table and summary lines. */
+import type { RoundLoad } from './rounds.js';
 import type { OptimizerSpec, System } from './system.js';
 import type { TimingOptions } from './timing.js';
 
@@ -6,8 +7,10 @@ import type { TimingOptions } from './timing.js';
 export interface BenchContext {
   /** Fewer and shorter timed runs. */
   quick: boolean;
-  /** Default timing of in-process steps (the preset of `quick`). */
+  /** Timing of one system's run within one round (`roundTimingPresets` of `quick`). */
   timing: TimingOptions;
+  /** Interleaved rounds: every system runs once per round, in rotated order (`ROUNDS`). */
+  rounds: number;
   optimizer: OptimizerSpec;
   /** Progress lines (stderr). */
   log: (line: string) => void;
@@ -32,8 +35,12 @@ export interface BenchmarkReport {
   table: string;
   /** Lines printed under the table (targets, checks). */
   summary: string[];
-  /** Benchmark-specific JSON beside the rows (the MLP step's matmul limit). */
+  /** Benchmark-specific JSON beside the rows (the MLP step's matmul limits). */
   extra?: Record<string, unknown>;
+  /** What the targets read (`Measures` in targets.ts: "step-ms:torch-cpu-1t" → ms, ...). */
+  measures?: Record<string, number>;
+  /** The load average around each round. */
+  loads?: RoundLoad[];
 }
 
 /** A benchmark: add a file under src/benchmarks/ and list it in src/benchmarks/index.ts. */

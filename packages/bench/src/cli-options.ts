@@ -1,9 +1,11 @@
-/** Command-line flags of `pnpm bench`: --quick, --only <system>, --json <path>, --optimizer sgd|adam, --lr <number>. */
+/** Command-line flags of `pnpm bench`: --quick, --rounds <n>, --only <system>, --json <path>, --optimizer sgd|adam, --lr <number>. */
 import { ValueError } from '@backprop/core';
 
 /** Parsed flags. */
 export interface CliOptions {
   quick: boolean;
+  /** Interleaved rounds per benchmark; undefined: 5, or 3 with `--quick`. */
+  rounds?: number;
   /** System ids to run (all when empty). */
   only: string[];
   /** An extra path to write the JSON results to. */
@@ -17,9 +19,11 @@ export interface CliOptions {
 
 /** The usage text. */
 export const usage = `usage: pnpm bench [-- options]
-  --quick                 fewer, shorter timed runs
+  --quick                 fewer, shorter timed runs (3 rounds instead of 5)
+  --rounds <n>            interleaved rounds per benchmark (default 5, --quick 3)
   --only <id>[,<id>...]   run only these systems: backprop-cpu, backprop-cpu-1t, backprop-onnx,
-                          backprop-onnx-eager, backprop-webgpu, tfjs-cpu, tfjs-wasm, torch-cpu
+                          backprop-onnx-1t, backprop-onnx-eager, backprop-webgpu, tfjs-cpu,
+                          tfjs-wasm, torch-cpu-1t, torch-cpu-2t
   --json <path>           also write the JSON results to <path>
   --optimizer sgd|adam    the optimizer of the MLP step (default adam)
   --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)`;
@@ -39,7 +43,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (flag === '--help' || flag === '-h') options.help = true;
     else if (flag === '--only') options.only.push(...value(i++, flag).split(',').filter(Boolean));
     else if (flag === '--json') options.json = value(i++, flag);
-    else if (flag === '--optimizer') {
+    else if (flag === '--rounds') {
+      const v = Number(value(i++, flag));
+      if (!(Number.isInteger(v) && v >= 1))
+        throw new ValueError(`bench: --rounds must be an integer ≥ 1, got ${argv[i]}`);
+      options.rounds = v;
+    } else if (flag === '--optimizer') {
       const v = value(i++, flag);
       if (v !== 'sgd' && v !== 'adam') throw new ValueError(`bench: --optimizer must be sgd or adam, got ${v}`);
       options.optimizer = v;

@@ -1,19 +1,26 @@
-/** Runs the selected benchmarks over the selected systems and collects the results. */
+/** Runs the selected benchmarks over the selected systems (each in interleaved rounds), collects the results and evaluates the targets. */
 import { ValueError } from '@backprop/core';
 import type { BenchContext, Benchmark, BenchmarkReport, Skip } from './benchmark.js';
 import { type BenchResults, loadAverage, machine } from './report/results-file.js';
+import { formatTable } from './report/table.js';
+import { ROUNDS } from './rounds.js';
 import type { OptimizerSpec, System } from './system.js';
-import { timingPresets } from './timing.js';
+import { evaluateTargets, TARGETS, type Target, targetRows } from './targets.js';
+import { roundTimingPresets } from './timing.js';
 
 /** Options of {@link runBench}. */
 export interface RunBenchOptions {
   systems: readonly System[];
   benchmarks: readonly Benchmark[];
   quick?: boolean;
+  /** Interleaved rounds per benchmark (default `ROUNDS`: 5, `--quick` 3). */
+  rounds?: number;
   /** System ids to run (all when empty). */
   only?: readonly string[];
   optimizer?: 'sgd' | 'adam';
   lr?: number;
+  /** The targets evaluated at the end (default `TARGETS`). */
+  targets?: readonly Target[];
   log?: (line: string) => void;
 }
 
@@ -22,16 +29,18 @@ export function defaultOptimizer(name: 'sgd' | 'adam' = 'adam', lr?: number): Op
   return { name, lr: lr ?? (name === 'adam' ? 1e-3 : 0.01) };
 }
 
-/** Runs everything; returns the JSON results and the reports (with their printed tables). */
+/** Runs everything; returns the JSON results, the reports (with their printed tables) and the printed targets table. */
 export async function runBench({
   systems,
   benchmarks,
   quick = false,
+  rounds = quick ? ROUNDS.quick : ROUNDS.full,
   only = [],
   optimizer,
   lr,
+  targets = TARGETS,
   log = (line) => process.stderr.write(`${line}\n`),
-}: RunBenchOptions): Promise<{ results: BenchResults; reports: BenchmarkReport[] }> {
+}: RunBenchOptions): Promise<{ results: BenchResults; reports: BenchmarkReport[]; targetsTable: string }> {
   const host = machine(); // before the run, so the load average is not our own
   const unknown = only.filter((id) => !systems.some((s) => s.id === id));
   if (unknown.length)
@@ -40,37 +49,48 @@ export async function runBench({
   const unavailable: Skip[] = [];
   const ready: System[] = [];
   const described: BenchResults['systems'] = {};
-  for (const s of chosen) {
-    const reason = await s.unavailable?.();
-    if (reason) {
-      unavailable.push({ system: s.id, reason });
-      log(`${s.label}: ${reason}`);
-      continue;
-    }
-    ready.push(s);
-    described[s.id] = { label: s.label, ...(await s.describe?.()) };
-  }
-  const spec = defaultOptimizer(optimizer, lr);
-  const ctx: BenchContext = {
-    quick,
-    timing: quick ? timingPresets.quick : timingPresets.full,
-    optimizer: spec,
-    log,
-    baseline: systems[0].id,
-  };
   const reports: BenchmarkReport[] = [];
-  for (const b of benchmarks) {
-    log(`== ${b.title}`);
-    reports.push(await b.run(ready, ctx));
+  const spec = defaultOptimizer(optimizer, lr);
+  try {
+    for (const s of chosen) {
+      const reason = await s.unavailable?.();
+      if (reason) {
+        unavailable.push({ system: s.id, reason });
+        log(`${s.label}: ${reason}`);
+        continue;
+      }
+      ready.push(s);
+      described[s.id] = { label: s.label, ...(s.threads ? { threads: s.threads } : {}), ...(await s.describe?.()) };
+    }
+    const ctx: BenchContext = {
+      quick,
+      timing: quick ? roundTimingPresets.quick : roundTimingPresets.full,
+      rounds,
+      optimizer: spec,
+      log,
+      baseline: systems[0].id,
+    };
+    for (const b of benchmarks) {
+      log(`== ${b.title}`);
+      reports.push(await b.run(ready, ctx));
+    }
+  } finally {
+    for (const s of chosen) await s.close?.();
   }
+  const measures = Object.assign({}, ...reports.map((r) => r.measures ?? {})) as Record<string, number>;
+  const evaluated = evaluateTargets(measures, targets);
   const results: BenchResults = {
     schema: 1,
     date: new Date().toISOString(),
     machine: { ...host, loadAverageEnd1m: loadAverage() },
-    options: { quick, only: [...only], optimizer: spec },
+    options: { quick, rounds, only: [...only], optimizer: spec },
     systems: described,
     benchmarks: reports.map(({ table: _table, ...rest }) => rest),
+    targets: evaluated,
     unavailable,
   };
-  return { results, reports };
+  const targetsTable = formatTable(['area', 'target', 'this run', 'numbers', 'met?'], targetRows(evaluated), {
+    left: 2,
+  });
+  return { results, reports, targetsTable };
 }

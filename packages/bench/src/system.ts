@@ -73,8 +73,9 @@ export interface MatmulLimit {
 }
 
 /**
- * A system under test. Each benchmark calls its own optional method; a system without it is
- * listed as not measured. To add a system, add a file under `src/systems/` and list it in
+ * A system under test. Each benchmark calls its own optional method once per round (interleaved
+ * with the other systems), so a method keeps its setup outside its timed part, and may keep it
+ * between rounds (PyTorch keeps its process); a system without the method is listed as not measured. To add a system, add a file under `src/systems/` and list it in
  * `src/systems/index.ts`; to add a benchmark, add an optional method here and a file under
  * `src/benchmarks/`.
  */
@@ -83,6 +84,8 @@ export interface System {
   readonly id: string;
   /** Row label in the tables. */
   readonly label: string;
+  /** Its thread setting, where it has one (PyTorch, ONNX Runtime, backend-cpu). */
+  readonly threads?: number;
   /** Resolves to why the system cannot run here, or undefined when it can. */
   unavailable?(): Promise<string | undefined>;
   /** Versions and settings for the JSON (library version, threads, SIMD, ...). */
@@ -101,4 +104,9 @@ export interface System {
   stepMemory?(workload: MlpWorkload, ctx: RunContext): Promise<StepMemoryMeasurement>;
   /** Time of one update per optimizer over `options.params` parameters (fused kernels on, and off where the system has them). */
   optimizerUpdates?(options: UpdatesOptions, ctx: RunContext): Promise<UpdatesMeasurement>;
+  /**
+   * Releases what the system kept between rounds (PyTorch: its Python process and workload files);
+   * called once at the end of a run.
+   */
+  close?(): Promise<void>;
 }

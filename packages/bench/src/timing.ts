@@ -18,6 +18,16 @@ export const timingPresets = {
   quick: { warmup: 1, minSeconds: 0.5, minRuns: 3, maxRuns: 200 },
 } as const satisfies Record<string, TimingOptions>;
 
+/**
+ * One system's timed run within one round (a run is split into interleaved rounds, `ROUNDS` in
+ * rounds.ts): full, 5 rounds of 2 warm-up runs then ≥ 0.5 s and ≥ 3 runs (about 2.5 s per system in
+ * all, as the single full run used to be); `--quick`, 3 rounds of 1 warm-up then ≥ 0.2 s and ≥ 3 runs.
+ */
+export const roundTimingPresets = {
+  full: { warmup: 2, minSeconds: 0.5, minRuns: 3, maxRuns: 500 },
+  quick: { warmup: 1, minSeconds: 0.2, minRuns: 3, maxRuns: 100 },
+} as const satisfies Record<string, TimingOptions>;
+
 /** Summary of timed runs, in milliseconds. */
 export interface Timing {
   runs: number;

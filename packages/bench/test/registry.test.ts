@@ -1,4 +1,5 @@
-// The benchmark runner over fake systems: selection, ratios, targets, skips and the JSON shape, without timing anything real.
+// The benchmark runner over fake systems: selection, interleaved rounds, ratios (to backend-cpu and to
+// PyTorch at its best), targets, skips and the JSON shape, without timing anything real.
 import { describe, expect, it } from 'vitest';
 import { matmulBenchmark } from '../src/benchmarks/matmul.js';
 import { mlpStepBenchmark } from '../src/benchmarks/mlp-step.js';
@@ -9,25 +10,33 @@ import type { System } from '../src/system.js';
 import { mlpStepFlops, mlpWorkload } from '../src/workload.js';
 
 const timing = (ms: number) => ({ runs: 3, medianMs: ms, meanMs: ms, minMs: ms });
-const fake = (id: string, stepMs: number, matmulMsAt256: number, extra: Partial<System> = {}): System => ({
-  id,
-  label: id,
-  async mlpStep() {
-    return { timing: timing(stepMs), firstLoss: 2.3, peakBytes: 1e6, notes: [] };
-  },
-  async matmul(n) {
-    return { timing: timing(matmulMsAt256 * (n / 256) ** 3) };
-  },
-  ...extra,
-});
+/** A fake whose step takes `stepMs[round]` (cycling), so the median over rounds is visible. */
+const fake = (id: string, stepMs: number | number[], matmulMsAt256: number, extra: Partial<System> = {}): System => {
+  let call = 0;
+  const steps = Array.isArray(stepMs) ? stepMs : [stepMs];
+  return {
+    id,
+    label: id,
+    async mlpStep() {
+      return { timing: timing(steps[call++ % steps.length]), firstLoss: 2.3, peakBytes: 1e6, notes: [] };
+    },
+    async matmul(n) {
+      return { timing: timing(matmulMsAt256 * (n / 256) ** 3) };
+    },
+    ...extra,
+  };
+};
 const estimate = { parameters: 4e6, gradients: 4e6, optimizerState: 8e6, activations: 1e6, total: 17e6 };
-const systems: System[] = [
+const order: string[] = [];
+let closed = 0;
+const makeSystems = (): System[] => [
   fake('backprop-cpu', 10, 5, {
     async optimizerUpdates() {
+      order.push('backprop-cpu');
       return { msPerStep: { SGD: 2, Adam: 8 }, unfusedMsPerStep: { SGD: 3, Adam: 20 }, fused: ['SGD', 'Adam'] };
     },
     async stepMemory() {
-      return { backend: 'cpu', estimate, bytesBefore: 12e6, stepBytes: 22e6 };
+      return { backend: 'cpu', estimate, bytesBefore: 12e6, stepBytes: 10e6 };
     },
   }),
   fake('backprop-onnx', 6, 5, {
@@ -38,9 +47,22 @@ const systems: System[] = [
   }),
   fake('backprop-onnx-eager', 9, 5),
   fake('tfjs-cpu', 40, 2000),
-  fake('torch-cpu', 5, 1, {
+  fake('torch-cpu-1t', [5, 4, 60], 1, {
     async optimizerUpdates() {
+      order.push('torch-cpu-1t');
       return { msPerStep: { SGD: 1, Adam: 4 } };
+    },
+    async close() {
+      closed++;
+    },
+  }),
+  fake('torch-cpu-2t', 12, 2, {
+    async optimizerUpdates() {
+      order.push('torch-cpu-2t');
+      return { msPerStep: { SGD: 0.5, Adam: 5 } };
+    },
+    async close() {
+      closed++;
     },
   }),
   { id: 'absent', label: 'absent', unavailable: async () => 'not installed' },
@@ -54,20 +76,32 @@ const benchmarks = [
 ];
 
 describe('runBench', () => {
-  it('computes ratios to the baseline, checks the targets and skips slow or unavailable systems', async () => {
-    const { results, reports } = await runBench({ systems, benchmarks, quick: true, optimizer: 'sgd', log: () => {} });
+  it('interleaves rounds, takes ratios to the baseline and to PyTorch at its best, and evaluates the targets', async () => {
+    order.length = 0;
+    closed = 0;
+    const { results, reports, targetsTable } = await runBench({
+      systems: makeSystems(),
+      benchmarks,
+      quick: true,
+      optimizer: 'sgd',
+      log: () => {},
+    });
+    expect(results.options.rounds).toBe(3);
+    expect(closed).toBe(2);
     const mlp = results.benchmarks[0];
-    expect(mlp.rows.map((r) => r.ratio)).toEqual([1, 0.6, 0.9, 4, 0.5]);
+    // torch-cpu-1t: rounds 5, 4, 60 → median 5 (the slow round does not count); PyTorch best = 5 ms.
+    expect(mlp.rows.map((r) => r.msPerStep)).toEqual([10, 6, 9, 40, 5, 12]);
+    expect(mlp.rows.find((r) => r.system === 'torch-cpu-1t')?.roundMsPerStep).toEqual([5, 4, 60]);
+    expect(mlp.rows.map((r) => r.ratio)).toEqual([1, 0.6, 0.9, 4, 0.5, 1.2]);
+    expect(mlp.rows.map((r) => r.vsPytorchBest)).toEqual([2, 1.2, 1.8, 8, 1, 2.4]);
     expect(mlp.rows[0].samplesPerSec).toBe(200);
-    expect(mlp.summary.some((l) => l.includes('4.00× (met)'))).toBe(true);
-    // ONNX targets: compiled 6 ms vs PyTorch 5 ms, vs the limit (FLOPs / 100 GFLOP/s), eager 9 / 6.
+    expect(mlp.loads?.map((l) => l.order[0])).toEqual(['backprop-cpu', 'backprop-onnx', 'backprop-onnx-eager']);
+    expect(mlp.summary.some((l) => l.startsWith('load average (1 min) before → after each round'))).toBe(true);
+    expect(reports[0].table).toContain('time ÷ PyTorch best');
+    expect(reports[0].table).toContain('5 / 4 / 60 (spread 1120%)');
     const limitMs = mlpStepFlops(mlpWorkload({ sizes, batchSize: 2 })) / 1e8;
-    expect(mlp.extra).toEqual({ matmulLimit: { source: 'fake ORT', n: 1024, gflops: 100 } });
-    expect(mlp.summary).toContain(
-      'target: onnx compiled ÷ PyTorch cpu (2 threads) ≤ 1×: 1.20× (6.00 vs 5.00 ms) (NOT met)',
-    );
-    expect(mlp.summary.some((l) => l.includes(`≤ 1.5×: ${(6 / limitMs).toFixed(2)}×`))).toBe(true);
-    expect(mlp.summary).toContain('target: onnx eager ÷ compiled ≤ 3×: 1.50× (9.00 vs 6.00 ms) (met)');
+    expect(mlp.extra).toEqual({ matmulLimits: { 'backprop-onnx': { source: 'fake ORT', n: 1024, gflops: 100 } } });
+    expect(mlp.measures?.['floor-gflops:backprop-onnx']).toBe(100);
     const mm = results.benchmarks[1];
     expect(mm.rows.map((r) => `${r.system}@${r.n}`)).toEqual([
       'backprop-cpu@256',
@@ -76,20 +110,29 @@ describe('runBench', () => {
       'backprop-onnx-eager@256',
       'backprop-onnx-eager@1024',
       'tfjs-cpu@256',
-      'torch-cpu@256',
-      'torch-cpu@1024',
+      'torch-cpu-1t@256',
+      'torch-cpu-1t@1024',
+      'torch-cpu-2t@256',
+      'torch-cpu-2t@1024',
     ]);
+    expect(mm.rows.find((r) => r.system === 'backprop-cpu' && r.n === 256)?.vsPytorchBest).toBe(5);
     expect(mm.skipped.map((s) => s.system)).toEqual(['backprop-onnx', 'tfjs-cpu']);
     const updates = results.benchmarks[2];
+    expect(order).toEqual([
+      ...['backprop-cpu', 'torch-cpu-1t', 'torch-cpu-2t'],
+      ...['torch-cpu-1t', 'torch-cpu-2t', 'backprop-cpu'],
+      ...['torch-cpu-2t', 'backprop-cpu', 'torch-cpu-1t'],
+    ]);
     const adam = updates.rows.find((r) => r.optimizer === 'Adam');
-    expect(adam).toEqual({
+    expect(adam).toMatchObject({
       optimizer: 'Adam',
-      msPerStep: { 'backprop-cpu': 8, 'torch-cpu': 4 },
+      msPerStep: { 'backprop-cpu': 8, 'torch-cpu-1t': 4, 'torch-cpu-2t': 5 },
       fused: true,
       unfusedMsPerStep: 20,
+      vsPytorchBest: { 'backprop-cpu': 2 },
     });
-    expect(reports[2].table).toContain('| Adam ');
-    expect(reports[2].table).toMatch(/\|\s+2\.50× \|\s+4 \|\s+2\.00× \|/);
+    expect(updates.rows.find((r) => r.optimizer === 'SGD')?.vsPytorchBest).toEqual({ 'backprop-cpu': 4 });
+    expect(reports[2].table).toMatch(/\| Adam +\|\s+8 \|\s+20 \|\s+2\.50× \|\s+4 \|\s+5 \|\s+2\.00× \|/);
     const memory = results.benchmarks[3];
     expect(memory.rows).toEqual([
       {
@@ -97,25 +140,45 @@ describe('runBench', () => {
         label: 'backprop-cpu',
         backend: 'cpu',
         bytesBefore: 12e6,
-        stepBytes: 22e6,
-        peakBytes: 34e6,
-        ratio: 2,
+        stepBytes: 10e6,
+        peakBytes: 22e6,
+        ratio: 22 / 17,
         estimate,
       },
     ]);
-    expect(reports[3].table.split('\n')).toHaveLength(4);
+    const targets = Object.fromEntries((results.targets ?? []).map((t) => [t.id, t]));
+    expect(targets['onnx-vs-pytorch']).toMatchObject({ status: 'met', value: 6, over: 5 });
+    expect(targets['onnx-vs-floor:backprop-onnx']).toMatchObject({ status: 'not met' });
+    expect(targets['onnx-vs-floor:backprop-onnx'].ratio).toBeCloseTo(6 / limitMs);
+    expect(targets['onnx-vs-eager-vs-compiled']).toBeUndefined();
+    expect(targets['onnx-eager-vs-compiled']).toMatchObject({ status: 'met', ratio: 1.5 });
+    expect(targets['cpu-vs-pytorch']).toMatchObject({ status: 'met', ratio: 2 });
+    expect(targets['cpu-threads'].status).toBe('not measured');
+    expect(targets['update:Adam']).toMatchObject({ status: 'met', ratio: 2 });
+    expect(targets['update:SGD']).toMatchObject({ status: 'not met', ratio: 4 });
+    expect(targets['memory:backprop-cpu']).toMatchObject({ status: 'met' });
+    expect(targetsTable).toMatch(/ met\? \|\n/);
+    expect(targetsTable).toContain('| backend-onnx | MLP step (compiled, best thread count) ≤ 1.3× PyTorch');
     expect(results.unavailable).toEqual([{ system: 'absent', reason: 'not installed' }]);
     expect(results.options.optimizer).toEqual({ name: 'sgd', lr: 0.01 });
-    expect(reports[0].table.split('\n')).toHaveLength(7);
+    expect(reports[0].table.split('\n')).toHaveLength(8);
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
   });
 
-  it('runs only the chosen systems and rejects unknown ids', async () => {
-    const { results } = await runBench({ systems, benchmarks, only: ['tfjs-cpu'], optimizer: 'sgd', log: () => {} });
+  it('runs only the chosen systems, honours --rounds and rejects unknown ids', async () => {
+    const { results } = await runBench({
+      systems: makeSystems(),
+      benchmarks,
+      only: ['tfjs-cpu'],
+      rounds: 2,
+      optimizer: 'sgd',
+      log: () => {},
+    });
     expect(results.benchmarks[0].rows.map((r) => r.system)).toEqual(['tfjs-cpu']);
     expect(results.benchmarks[0].rows[0].ratio).toBeNull();
-    expect(results.options.optimizer).toEqual({ name: 'sgd', lr: 0.01 });
-    await expect(runBench({ systems, benchmarks, only: ['nope'], log: () => {} })).rejects.toThrow(
+    expect(results.benchmarks[0].rows[0].roundMsPerStep).toEqual([40, 40]);
+    expect(results.options).toMatchObject({ rounds: 2, optimizer: { name: 'sgd', lr: 0.01 } });
+    await expect(runBench({ systems: makeSystems(), benchmarks, only: ['nope'], log: () => {} })).rejects.toThrow(
       /unknown system nope/,
     );
   });

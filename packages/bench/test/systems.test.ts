@@ -1,9 +1,11 @@
 // Every in-process system trains the same workload from the same start: the first-step losses agree.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../src/system.js';
 import { backpropCpu } from '../src/systems/backprop-cpu.js';
 import { backpropOnnx, backpropOnnxEager } from '../src/systems/backprop-onnx.js';
 import { tfjsCpu, tfjsWasm } from '../src/systems/tfjs.js';
+import { PYTHON, PythonServer, torchSystem } from '../src/systems/torch.js';
 import { mlpWorkload } from '../src/workload.js';
 
 const ctx: RunContext = {
@@ -48,5 +50,56 @@ describe('systems on a tiny MLP', () => {
     expect(m.estimate.optimizerState).toBe(params * 8);
     expect(m.bytesBefore).toBeGreaterThanOrEqual(params * 12); // parameters and Adam's two moments
     expect(m.stepBytes).toBeGreaterThan(0);
+  });
+});
+
+const hasTorch = (() => {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasTorch)('PyTorch in one long-lived process per thread count', () => {
+  it('answers commands in order, reports its thread count, rejects bad commands and ends on close', {
+    timeout: 60_000,
+  }, async () => {
+    const server = new PythonServer(1);
+    try {
+      const [info, mm] = await Promise.all([
+        server.call({ cmd: 'info' }),
+        server.call({ cmd: 'matmul', n: 8, timing: [0, 0, 2, 2] }),
+      ]);
+      expect(info.threads).toBe(1);
+      expect(mm.timing.runs).toBe(2);
+      await expect(server.call({ cmd: 'nope' })).rejects.toThrow(/unknown command nope/);
+      expect((await server.call({ cmd: 'info' })).threads).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('torch-cpu-2t trains the same first loss as backend-cpu and keeps its model between rounds', {
+    timeout: 60_000,
+  }, async () => {
+    const torch = torchSystem(2);
+    try {
+      expect(torch.id).toBe('torch-cpu-2t');
+      expect(await torch.describe?.()).toMatchObject({ threads: 2 });
+      const ours = await backpropCpu.mlpStep!(workload, ctx);
+      const first = await torch.mlpStep!(workload, ctx);
+      const second = await torch.mlpStep!(workload, ctx);
+      expect(Math.abs(first.firstLoss - ours.firstLoss)).toBeLessThan(1e-5);
+      expect(second.firstLoss).toBe(first.firstLoss); // the same model, built once, outside the timed runs
+      expect(second.timing.runs).toBe(2);
+      const updates = await torch.optimizerUpdates!({ params: 5000, steps: 1 }, ctx);
+      expect(Object.keys(updates.msPerStep)).toEqual(
+        expect.arrayContaining(['SGD', 'SGD momentum', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']),
+      );
+    } finally {
+      await torch.close?.();
+    }
   });
 });

@@ -14,7 +14,6 @@ export const benchmarks: readonly Benchmark[] = [
 ];
 
 export { MATMUL_SKIP_SECONDS, matmulBenchmark } from './matmul.js';
-export { type MlpStepOptions, mlpStepBenchmark, TARGET_VS_TFJS_CPU } from './mlp-step.js';
-export { ONNX_TARGETS, onnxTargetLines } from './onnx-targets.js';
+export { type MlpStepOptions, mlpStepBenchmark } from './mlp-step.js';
 export { optimizerUpdatesBenchmark, UPDATE_OPTIMIZERS } from './optimizer-updates.js';
 export { stepMemoryBenchmark } from './step-memory.js';

@@ -1,12 +1,10 @@
 /** Benchmark: one training step of an MLP 784-512-512-10 at batch 128, the same optimizer, weights and data on every system. */
 import type { Benchmark, BenchmarkReport, Skip } from '../benchmark.js';
+import { bestOf, FAMILIES, ratioToBest } from '../peers.js';
 import { fmt, formatTable, mb, ratio } from '../report/table.js';
-import type { MatmulLimit, MlpMeasurement } from '../system.js';
+import { aggregateRounds, coreCount, formatRounds, loadLines, runRounds } from '../rounds.js';
+import type { MatmulLimit, MlpMeasurement, System } from '../system.js';
 import { mlpStepFlops, mlpWorkload } from '../workload.js';
-import { onnxTargetLines } from './onnx-targets.js';
-
-/** The issue's target: backend-cpu's step at least this many times faster than tfjs-backend-cpu's. */
-export const TARGET_VS_TFJS_CPU = 3;
 
 /** Options of {@link mlpStepBenchmark}. */
 export interface MlpStepOptions {
@@ -17,7 +15,11 @@ export interface MlpStepOptions {
   limitN?: number;
 }
 
-/** The MLP training-step benchmark (ms/step, samples/s, peak MB, ratio to the baseline). */
+/**
+ * The MLP training-step benchmark, in interleaved rounds: ms/step (median of the per-round
+ * medians), the per-round values, samples/s, peak MB, and ratios to backend-cpu and to PyTorch at
+ * its best thread count; systems with `matmulLimit` also measure their matmul floor each round.
+ */
 export function mlpStepBenchmark({
   sizes = [784, 512, 512, 10],
   batchSize = 128,
@@ -31,69 +33,120 @@ export function mlpStepBenchmark({
     async run(systems, ctx): Promise<BenchmarkReport> {
       const workload = mlpWorkload({ sizes, batchSize, seed });
       const flops = mlpStepFlops(workload);
-      const measured: { id: string; label: string; m: MlpMeasurement }[] = [];
+      const subjects = systems.filter((s) => s.mlpStep);
+      const measured = new Map<string, MlpMeasurement[]>();
+      const limits = new Map<string, MatmulLimit[]>();
       const skipped: Skip[] = [];
-      let limit: MatmulLimit | undefined;
-      for (const s of systems) {
-        if (!s.mlpStep) continue;
-        ctx.log(`mlp-step: ${s.label} ...`);
-        try {
-          const m = await s.mlpStep(workload, { ...ctx, timing: { ...ctx.timing, ...s.timing } });
-          measured.push({ id: s.id, label: s.label, m });
-          ctx.log(
-            `mlp-step: ${s.label}: ${fmt(m.timing.medianMs)} ms/step over ${m.timing.runs} steps, first loss ${m.firstLoss.toFixed(5)}`,
-          );
-        } catch (e) {
-          skipped.push({ system: s.id, reason: (e as Error).message });
-          ctx.log(`mlp-step: ${s.label}: failed: ${(e as Error).message}`);
-        }
-        if (s.matmulLimit && !limit) {
+      const failed = new Set<string>();
+      const loads = await runRounds({
+        items: subjects,
+        rounds: ctx.rounds,
+        id: (s: System) => s.id,
+        async measure(s, round) {
+          if (failed.has(s.id)) return;
           try {
-            limit = await s.matmulLimit(limitN, ctx);
+            const m = await (s.mlpStep as NonNullable<System['mlpStep']>)(workload, {
+              ...ctx,
+              timing: { ...ctx.timing, ...s.timing },
+            });
+            measured.set(s.id, [...(measured.get(s.id) ?? []), m]);
+            ctx.log(
+              `mlp-step round ${round + 1}/${ctx.rounds}: ${s.label}: ${fmt(m.timing.medianMs)} ms/step over ${m.timing.runs} steps, first loss ${m.firstLoss.toFixed(5)}`,
+            );
           } catch (e) {
-            skipped.push({ system: s.id, reason: `matmul limit failed: ${(e as Error).message}` });
+            failed.add(s.id);
+            skipped.push({ system: s.id, reason: (e as Error).message.split('\n')[0] });
+            ctx.log(`mlp-step: ${s.label}: failed: ${(e as Error).message}`);
+            return;
           }
-        }
+          if (s.matmulLimit && !failed.has(`${s.id}:limit`)) {
+            try {
+              const limit = await s.matmulLimit(limitN, ctx);
+              limits.set(s.id, [...(limits.get(s.id) ?? []), limit]);
+            } catch (e) {
+              failed.add(`${s.id}:limit`);
+              skipped.push({ system: s.id, reason: `matmul floor failed: ${(e as Error).message}` });
+            }
+          }
+        },
+      });
+      const stats = (id: string) => aggregateRounds((measured.get(id) ?? []).map((m) => m.timing.medianMs));
+      const msById: Record<string, number> = {};
+      for (const s of subjects) {
+        const st = stats(s.id);
+        if (st) msById[s.id] = st.median;
       }
-      const base = measured.find((r) => r.id === ctx.baseline)?.m.timing.medianMs;
-      const rows = measured.map(({ id, label, m }) => ({
-        system: id,
-        label,
-        msPerStep: m.timing.medianMs,
-        meanMsPerStep: m.timing.meanMs,
-        minMsPerStep: m.timing.minMs,
-        steps: m.timing.runs,
-        samplesPerSec: (batchSize * 1000) / m.timing.medianMs,
-        gflops: flops / (m.timing.medianMs * 1e6),
-        peakBytes: m.peakBytes ?? null,
-        rssDeltaBytes: m.rssDeltaBytes ?? null,
-        ratio: base === undefined ? null : m.timing.medianMs / base,
-        firstLoss: m.firstLoss,
-        notes: m.notes,
-      }));
+      const base = msById[ctx.baseline];
+      const rows = subjects
+        .filter((s) => msById[s.id] !== undefined)
+        .map((s) => {
+          const ms = measured.get(s.id) as MlpMeasurement[];
+          const st = stats(s.id) as NonNullable<ReturnType<typeof stats>>;
+          const peaks = ms.map((m) => m.peakBytes).filter((v): v is number => v !== undefined);
+          const rss = ms.map((m) => m.rssDeltaBytes).filter((v): v is number => v !== undefined);
+          const floor = aggregateRounds((limits.get(s.id) ?? []).map((l) => l.gflops));
+          return {
+            system: s.id,
+            label: s.label,
+            threads: s.threads ?? null,
+            msPerStep: st.median,
+            roundMsPerStep: st.values,
+            roundSpread: st.spread,
+            meanMsPerStep: ms.reduce((a, m) => a + m.timing.meanMs, 0) / ms.length,
+            minMsPerStep: Math.min(...ms.map((m) => m.timing.minMs)),
+            steps: ms.reduce((a, m) => a + m.timing.runs, 0),
+            samplesPerSec: (batchSize * 1000) / st.median,
+            gflops: flops / (st.median * 1e6),
+            peakBytes: peaks.length ? Math.max(...peaks) : null,
+            rssDeltaBytes: rss.length ? Math.max(...rss) : null,
+            ratio: base === undefined ? null : st.median / base,
+            vsPytorchBest: ratioToBest(st.median, msById, FAMILIES.pytorch) ?? null,
+            floorGflops: floor?.median ?? null,
+            floorSource: limits.get(s.id)?.[0]?.source ?? null,
+            firstLoss: ms[0].firstLoss,
+            notes: ms[ms.length - 1].notes,
+          };
+        });
       const table = formatTable(
-        ['system', 'ms/step', 'samples/s', 'peak MB', 'RSS Δ MB', 'GFLOP/s', 'time ÷ backend-cpu'],
+        [
+          'system',
+          'ms/step',
+          'per-round ms/step',
+          'samples/s',
+          'peak MB',
+          'RSS Δ MB',
+          'GFLOP/s',
+          'time ÷ backend-cpu',
+          'time ÷ PyTorch best',
+        ],
         rows.map((r) => [
           r.label,
           fmt(r.msPerStep),
+          formatRounds(aggregateRounds(r.roundMsPerStep), (v) => fmt(v)),
           fmt(r.samplesPerSec),
           mb(r.peakBytes ?? undefined),
           mb(r.rssDeltaBytes ?? undefined),
           fmt(r.gflops),
           ratio(r.ratio ?? undefined),
+          ratio(r.vsPytorchBest ?? undefined),
         ]),
       );
+      const torchBest = bestOf(msById, FAMILIES.pytorch.systems);
       const summary: string[] = [
-        `optimizer: ${ctx.optimizer.name} lr ${ctx.optimizer.lr}; ours: ${measured.find((r) => r.id === ctx.baseline)?.m.notes.join(', ') ?? '—'}`,
+        `optimizer: ${ctx.optimizer.name} lr ${ctx.optimizer.lr}; ours: ${rows.find((r) => r.system === ctx.baseline)?.notes.join(', ') ?? '—'}`,
+        `${ctx.rounds} interleaved rounds (order rotated each round); ms/step = median of the per-round medians; ${
+          torchBest
+            ? `PyTorch best = ${torchBest.system} (${fmt(torchBest.value)} ms) of ${FAMILIES.pytorch.systems.join(', ')}`
+            : 'PyTorch not measured'
+        }`,
       ];
-      const tfjsCpu = rows.find((r) => r.system === 'tfjs-cpu');
-      if (base !== undefined && tfjsCpu) {
-        const speedup = tfjsCpu.msPerStep / base;
+      for (const r of rows) {
+        if (r.floorGflops === null) continue;
+        const floorMs = flops / (r.floorGflops * 1e6);
         summary.push(
-          `target: backend-cpu ≥ ${TARGET_VS_TFJS_CPU}× faster than tfjs-cpu per step: ${speedup.toFixed(2)}× (${speedup >= TARGET_VS_TFJS_CPU ? 'met' : 'NOT met'})`,
+          `${r.floorSource}: ${fmt(r.floorGflops)} GFLOP/s at ${limitN}³ (median of ${limits.get(r.system)?.length} rounds) → step floor ${floorMs.toFixed(2)} ms (${(flops / 1e9).toFixed(2)} GFLOP/step); ${r.system} ${r.msPerStep.toFixed(2)} ms = ${(r.msPerStep / floorMs).toFixed(2)}× the floor`,
         );
       }
-      summary.push(...onnxTargetLines(new Map(rows.map((r) => [r.system, r.msPerStep])), limit, flops));
       if (rows.length > 1) {
         const losses = rows.map((r) => r.firstLoss);
         const spread = Math.max(...losses) - Math.min(...losses);
@@ -102,6 +155,17 @@ export function mlpStepBenchmark({
         );
       }
       for (const r of rows) if (r.notes.length > 1) summary.push(`${r.system}: ${r.notes.slice(1).join('; ')}`);
+      summary.push(...loadLines(loads, coreCount()));
+      const measures: Record<string, number> = { 'step-flops': flops };
+      for (const r of rows) {
+        measures[`step-ms:${r.system}`] = r.msPerStep;
+        if (r.floorGflops !== null) measures[`floor-gflops:${r.system}`] = r.floorGflops;
+      }
+      const matmulLimits = Object.fromEntries(
+        rows
+          .filter((r) => r.floorGflops !== null)
+          .map((r) => [r.system, { source: r.floorSource, n: limitN, gflops: r.floorGflops }]),
+      );
       return {
         id: 'mlp-step',
         title,
@@ -109,7 +173,9 @@ export function mlpStepBenchmark({
         skipped,
         table,
         summary,
-        ...(limit ? { extra: { matmulLimit: limit } } : {}),
+        measures,
+        loads,
+        ...(Object.keys(matmulLimits).length ? { extra: { matmulLimits } } : {}),
       };
     },
   };

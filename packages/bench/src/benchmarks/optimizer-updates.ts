@@ -1,7 +1,9 @@
-/** Benchmark: time of one optimizer update over 10M parameters, per optimizer (`benchmarkUpdates`), fused kernels on and off, beside PyTorch. */
+/** Benchmark: time of one optimizer update over 10M parameters, per optimizer (`benchmarkUpdates`), fused kernels on and off, beside PyTorch at 1 and 2 threads. */
 import type { Benchmark, BenchmarkReport, Skip } from '../benchmark.js';
+import { FAMILIES, ratioToBest } from '../peers.js';
 import { fmt, formatTable, ratio } from '../report/table.js';
-import type { UpdatesMeasurement } from '../system.js';
+import { aggregateRounds, coreCount, loadLines, runRounds } from '../rounds.js';
+import type { System, UpdatesMeasurement } from '../system.js';
 
 /** The optimizers in table order: `benchmarkUpdates`' names. */
 export const UPDATE_OPTIMIZERS = [
@@ -17,10 +19,12 @@ export const UPDATE_OPTIMIZERS = [
   'Adadelta',
 ] as const;
 
-/** The optimizer-update benchmark over `params` parameters, `steps` timed updates (`--quick`: `quickSteps`). */
+const isPytorch = (id: string) => (FAMILIES.pytorch.systems as readonly string[]).includes(id);
+
+/** The optimizer-update benchmark over `params` parameters, `steps` timed updates per round (`--quick`: `quickSteps`). */
 export function optimizerUpdatesBenchmark({
   params = 10_000_000,
-  steps = 5,
+  steps = 3,
   quickSteps = 2,
 }: {
   params?: number;
@@ -32,58 +36,93 @@ export function optimizerUpdatesBenchmark({
     id: 'optimizer-updates',
     title,
     async run(systems, ctx): Promise<BenchmarkReport> {
-      const measured: { id: string; label: string; m: UpdatesMeasurement }[] = [];
+      const subjects = systems.filter((s) => s.optimizerUpdates);
+      const perRound = new Map<string, UpdatesMeasurement[]>();
       const skipped: Skip[] = [];
-      for (const s of systems) {
-        if (!s.optimizerUpdates) continue;
-        ctx.log(`optimizer-updates: ${s.label} ...`);
-        try {
-          const m = await s.optimizerUpdates({ params, steps: ctx.quick ? quickSteps : steps }, ctx);
-          measured.push({ id: s.id, label: s.label, m });
-          ctx.log(`optimizer-updates: ${s.label}: Adam ${fmt(m.msPerStep.Adam)} ms`);
-        } catch (e) {
-          skipped.push({ system: s.id, reason: (e as Error).message.split('\n')[0] });
-        }
-      }
-      const [ours, ...peers] = measured;
-      const rows = UPDATE_OPTIMIZERS.map((optimizer: string) => {
-        const msPerStep = Object.fromEntries(measured.map(({ id, m }) => [id, m.msPerStep[optimizer] ?? null]));
-        const fused = ours?.m.fused?.includes(optimizer) ?? false;
-        const unfused = fused ? ours.m.unfusedMsPerStep?.[optimizer] : undefined;
-        return { optimizer, msPerStep, fused, unfusedMsPerStep: unfused ?? null };
+      const failed = new Set<string>();
+      const loads = await runRounds({
+        items: subjects,
+        rounds: ctx.rounds,
+        id: (s: System) => s.id,
+        async measure(s, round) {
+          if (failed.has(s.id)) return;
+          try {
+            const update = s.optimizerUpdates as NonNullable<System['optimizerUpdates']>;
+            const m = await update({ params, steps: ctx.quick ? quickSteps : steps }, ctx);
+            perRound.set(s.id, [...(perRound.get(s.id) ?? []), m]);
+            ctx.log(`optimizer-updates round ${round + 1}/${ctx.rounds}: ${s.label}: Adam ${fmt(m.msPerStep.Adam)} ms`);
+          } catch (e) {
+            failed.add(s.id);
+            skipped.push({ system: s.id, reason: (e as Error).message.split('\n')[0] });
+          }
+        },
       });
+      const measured = subjects.filter((s) => perRound.has(s.id));
+      const ours = measured.filter((s) => !isPytorch(s.id));
+      const torch = measured.filter((s) => isPytorch(s.id));
+      const agg = (id: string, optimizer: string, unfused = false) =>
+        aggregateRounds(
+          (perRound.get(id) ?? [])
+            .map((m) => (unfused ? m.unfusedMsPerStep : m.msPerStep)?.[optimizer])
+            .filter((v): v is number => v !== undefined),
+        );
+      const rows = UPDATE_OPTIMIZERS.map((optimizer: string) => {
+        const stats = Object.fromEntries(measured.map((s) => [s.id, agg(s.id, optimizer)]));
+        const msPerStep = Object.fromEntries(measured.map((s) => [s.id, stats[s.id]?.median ?? null]));
+        const first = ours[0];
+        const fused = first ? (perRound.get(first.id)?.[0]?.fused?.includes(optimizer) ?? false) : false;
+        const unfused = first && fused ? agg(first.id, optimizer, true)?.median : undefined;
+        return {
+          optimizer,
+          msPerStep,
+          roundSpread: Object.fromEntries(measured.map((s) => [s.id, stats[s.id]?.spread ?? null])),
+          fused,
+          unfusedMsPerStep: unfused ?? null,
+          vsPytorchBest: Object.fromEntries(
+            ours.map((s) => [s.id, ratioToBest(msPerStep[s.id], msPerStep, FAMILIES.pytorch) ?? null]),
+          ),
+        };
+      });
+      const withUnfused = (s: System) => perRound.get(s.id)?.[0]?.unfusedMsPerStep !== undefined && s === ours[0];
       const headers = ['optimizer'];
-      if (ours) {
-        headers.push(`${ours.label} ms`);
-        if (ours.m.unfusedMsPerStep) headers.push('fused off ms', 'fused speed-up');
+      for (const s of ours) {
+        headers.push(`${s.label} ms`);
+        if (withUnfused(s)) headers.push('fused off ms', 'fused speed-up');
       }
-      for (const p of peers) headers.push(`${p.label} ms`, `time ÷ ${p.label}`);
+      for (const s of torch) headers.push(`${s.label} ms`);
+      if (torch.length) for (const s of ours) headers.push(`${s.id} ÷ PyTorch best`);
       const table = formatTable(
         headers,
         rows.map((r) => {
-          const mine = ours ? (r.msPerStep[ours.id] ?? undefined) : undefined;
           const cells: string[] = [r.optimizer];
-          if (ours) {
+          for (const s of ours) {
+            const mine = r.msPerStep[s.id] ?? undefined;
             cells.push(fmt(mine));
-            if (ours.m.unfusedMsPerStep) {
+            if (withUnfused(s)) {
               const off = r.unfusedMsPerStep ?? undefined;
               cells.push(fmt(off), ratio(off !== undefined && mine ? off / mine : undefined));
             }
           }
-          for (const p of peers) {
-            const theirs = r.msPerStep[p.id] ?? undefined;
-            cells.push(fmt(theirs), ratio(mine !== undefined && theirs ? mine / theirs : undefined));
-          }
+          for (const s of torch) cells.push(fmt(r.msPerStep[s.id] ?? undefined));
+          if (torch.length) for (const s of ours) cells.push(ratio(r.vsPytorchBest[s.id] ?? undefined));
           return cells;
         }),
       );
-      const summary = ours
+      const worstSpread = (id: string) =>
+        Math.max(0, ...rows.map((r) => r.roundSpread[id]).filter((v): v is number => v !== null));
+      const summary = measured.length
         ? [
-            `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${ours.m.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops`,
-            'one warm-up update, then the mean of the timed ones; gradients fixed; parameters shaped like an MLP (two weights, two biases)',
+            `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${perRound.get(ours[0]?.id ?? '')?.[0]?.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops`,
+            `${ctx.rounds} interleaved rounds, each: one warm-up update per optimizer, then the mean of ${ctx.quick ? quickSteps : steps} timed ones; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
+            `largest per-round spread over the optimizers: ${measured.map((s) => `${s.id} ${(worstSpread(s.id) * 100).toFixed(0)}%`).join(', ')}`,
+            ...loadLines(loads, coreCount()),
           ]
         : [];
-      return { id: 'optimizer-updates', title, rows, skipped, table, summary };
+      const measures: Record<string, number> = {};
+      for (const r of rows)
+        for (const [id, ms] of Object.entries(r.msPerStep))
+          if (ms !== null) measures[`update-ms:${id}:${r.optimizer}`] = ms;
+      return { id: 'optimizer-updates', title, rows, skipped, table, summary, measures, loads };
     },
   };
 }

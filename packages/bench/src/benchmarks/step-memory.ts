@@ -1,4 +1,4 @@
-/** Benchmark: memory of one MLP training step, `summary`'s estimate beside each backend's measured peak (`measureTrainingStep`). */
+/** Benchmark: memory of one MLP training step, `summary`'s estimate beside each backend's measured peak (`measureTrainingStep`); bytes, not times, so one pass, no rounds. */
 import type { Benchmark, BenchmarkReport, Skip } from '../benchmark.js';
 import { formatTable, mb, ratio } from '../report/table.js';
 import type { StepMemoryMeasurement } from '../system.js';
@@ -71,7 +71,12 @@ export function stepMemoryBenchmark({
             'measured: measureTrainingStep (eager valueAndGrad + optimizer.step) on the second step (the first creates the optimizer state): bytes the backend held before it, and its peak above that',
           ]
         : [];
-      return { id: 'step-memory', title, rows, skipped, table, summary };
+      const measures: Record<string, number> = {};
+      for (const r of rows) {
+        measures[`memory-estimate:${r.system}`] = r.estimate.total;
+        if (r.peakBytes !== null) measures[`memory-peak:${r.system}`] = r.peakBytes;
+      }
+      return { id: 'step-memory', title, rows, skipped, table, summary, measures };
     },
   };
 }

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchmarkReport, Skip } from '../benchmark.js';
 import type { OptimizerSpec } from '../system.js';
+import type { TargetResult } from '../targets.js';
 
 /** The repository root (dist/report/ → ../../../..). */
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -26,9 +27,11 @@ export interface BenchResults {
     /** The 1-minute load average when the run ended (the run's own load is at most about the core count). */
     loadAverageEnd1m?: number;
   };
-  options: { quick: boolean; only: string[]; optimizer: OptimizerSpec };
+  options: { quick: boolean; rounds?: number; only: string[]; optimizer: OptimizerSpec };
   systems: Record<string, Record<string, string | number | boolean>>;
   benchmarks: Omit<BenchmarkReport, 'table'>[];
+  /** Every target, met / not met / not measured (targets.ts). */
+  targets?: TargetResult[];
   unavailable: Skip[];
 }
 

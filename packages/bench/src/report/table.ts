@@ -1,11 +1,18 @@
 /** Plain-text tables for the console and the README (Markdown pipe syntax, padded to line up). */
 
-/** Formats `rows` under `headers` as an aligned Markdown table; columns after the first are right-aligned. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Formats `rows` under `headers` as an aligned Markdown table; the first `left` columns (default 1)
+ * are left-aligned, the others right-aligned.
+ */
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  { left = 1 }: { left?: number } = {},
+): string {
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, c) => (c === 0 ? (cell ?? '').padEnd(widths[c]) : (cell ?? '').padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+    `| ${cells.map((cell, c) => (c < left ? (cell ?? '').padEnd(widths[c]) : (cell ?? '').padStart(widths[c]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (c < left ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 

@@ -1,4 +1,5 @@
 /** Systems: Backprop's core on `@backprop/backend-cpu` (every core, and 1 thread), plus optimizer update times. */
+import { availableParallelism } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import { setBackend } from '@backprop/core';
 import { benchmarkUpdates, useFusedUpdates } from '@backprop/optimizers';
@@ -17,6 +18,7 @@ export function backpropCpuSystem({
   label,
   options,
   updates = false,
+  unfused = updates,
   stepMemory = true,
 }: {
   id: string;
@@ -24,6 +26,8 @@ export function backpropCpuSystem({
   options?: Parameters<typeof cpu>[0];
   /** Also measure optimizer updates (`benchmarkUpdates`), with fused kernels on and off. */
   updates?: boolean;
+  /** Also time the update sweep with fused kernels off (default: when `updates`). */
+  unfused?: boolean;
   /** Measure the step's memory (the 1-thread row would repeat the same numbers). */
   stepMemory?: boolean;
 }): System {
@@ -33,6 +37,8 @@ export function backpropCpuSystem({
     return backend;
   };
   const system = backpropSystem({ id, label, create, stepMemory });
+  const threads = options?.threads;
+  if (typeof threads === 'number') Object.assign(system, { threads });
   system.describe = async () => {
     const backend = await create();
     backend.destroy?.();
@@ -50,6 +56,7 @@ export function backpropCpuSystem({
         // (measured: SGD 63 ms in a first sweep, 29 ms in a later one), which would favour "fused off".
         await benchmarkUpdates({ params, steps: 1 });
         const msPerStep = table(await benchmarkUpdates({ params, steps }));
+        if (!unfused) return { msPerStep, fused: [...FUSED_OPTIMIZERS] };
         useFusedUpdates(false);
         const unfusedMsPerStep = table(await benchmarkUpdates({ params, steps }));
         return { msPerStep, unfusedMsPerStep, fused: [...FUSED_OPTIMIZERS] };
@@ -62,16 +69,23 @@ export function backpropCpuSystem({
   return system;
 }
 
-/** backend-cpu with its defaults (WebAssembly SIMD and every core where available): the baseline of every ratio. */
-export const backpropCpu: System = backpropCpuSystem({
-  id: 'backprop-cpu',
-  label: 'backprop backend-cpu',
-  updates: true,
-});
-/** backend-cpu on the calling thread only, for a like-for-like comparison with single-threaded tfjs-wasm. */
+const cores = availableParallelism();
+
+/** backend-cpu with its defaults (WebAssembly SIMD and every core where available): the baseline of the "÷ backend-cpu" columns. */
+export const backpropCpu: System = {
+  ...backpropCpuSystem({
+    id: 'backprop-cpu',
+    label: `backprop backend-cpu, ${cores} threads (default: every core)`,
+    updates: true,
+  }),
+  threads: cores,
+};
+/** backend-cpu on the calling thread only: its 1-thread configuration (and like for like with tfjs-wasm). */
 export const backpropCpu1t: System = backpropCpuSystem({
   id: 'backprop-cpu-1t',
   label: 'backprop backend-cpu, 1 thread',
   options: { threads: 1 },
+  updates: true,
+  unfused: false,
   stepMemory: false,
 });

@@ -49,7 +49,9 @@ export function tfjsOptimizer({ name, lr }: OptimizerSpec): tf.Optimizer {
 export function tfjsSystem(backend: 'cpu' | 'wasm'): System {
   return {
     id: `tfjs-${backend}`,
-    label: `tfjs ${tf.version.tfjs} ${backend}`,
+    // Single-threaded in Node: tfjs-cpu is plain JavaScript; tfjs-wasm's threaded build needs cross-origin isolation.
+    label: `tfjs ${tf.version.tfjs} ${backend}, 1 thread (single-threaded in Node)`,
+    threads: 1,
     async describe() {
       await useBackend(backend);
       const info: Record<string, string | number | boolean> = { version: tf.version.tfjs, backend };
