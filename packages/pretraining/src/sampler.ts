@@ -1,5 +1,14 @@
 /** Samplers: where the RBM and corruption code take their random draws, so tests can replay fixed draws. */
-import { formatShape, Generator, randomNormal, randomUniform, type Tensor, tensor, ValueError, formatValue } from '@backprop/core';
+import {
+  formatShape,
+  formatValue,
+  Generator,
+  randomNormal,
+  randomUniform,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@backprop/core';
 
 /**
  * A source of random tensors. Every random choice in this package (Gibbs sampling, persistent

@@ -1,6 +1,16 @@
 /** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
 
-import { dispose, type Optimizer, permutation, takeRows, tensor, tidy, ValueError, valueAndGrad, formatValue } from '@backprop/core';
+import {
+  dispose,
+  formatValue,
+  type Optimizer,
+  permutation,
+  takeRows,
+  tensor,
+  tidy,
+  ValueError,
+  valueAndGrad,
+} from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';

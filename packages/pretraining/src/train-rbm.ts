@@ -1,5 +1,5 @@
 /** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
-import { permutation, takeRows, tensor, tidy, ValueError, formatValue } from '@backprop/core';
+import { formatValue, permutation, takeRows, tensor, tidy, ValueError } from '@backprop/core';
 import { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState } from './cd-step.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
 import type { RBM } from './rbm.js';
