@@ -20,6 +20,7 @@ export const guideOrder = [
   'performance',
   'experiments',
   'playground',
+  'playground-pages',
   'design-notes',
 ];
 

@@ -13,19 +13,19 @@ export interface PlaygroundData {
   planar: boolean;
 }
 
-async function mnistSubset(): Promise<ArrayDataset> {
-  const bytes = new Uint8Array(await (await fetch(new URL('./mnist-2000.bin', document.baseURI))).arrayBuffer());
+async function mnistSubset(url: string): Promise<ArrayDataset> {
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const n = 2000;
   const x = new Float32Array(n * 784);
   for (let i = 0; i < x.length; i++) x[i] = bytes[i] / 255;
   return { x, xShape: [n, 784], y: Int32Array.from(bytes.subarray(n * 784)), yShape: [n] };
 }
 
-/** Loads the set the settings name, split 80/20 with a fixed seed. */
-export async function loadData(s: Settings): Promise<PlaygroundData> {
+/** Loads the set the settings name, split 80/20 with a fixed seed; `mnistUrl` locates the digits' file. */
+export async function loadData(s: Settings, mnistUrl: string): Promise<PlaygroundData> {
   const seed = 1;
   if (s.data === 'mnist') {
-    const { train, test } = split(await mnistSubset(), 0.2, seed);
+    const { train, test } = split(await mnistSubset(mnistUrl), 0.2, seed);
     return { train, test, inputs: 784, classes: 10, planar: false };
   }
   const make = { xor, circles, moons, spirals }[s.data];

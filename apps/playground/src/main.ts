@@ -1,20 +1,24 @@
-/** The playground page: wires the form to data, model, backend and the live views. */
-import { setBackend } from '@backprop/core';
-import { backendFactories } from './backends.js';
+/**
+ * The training page: wires the form to the training worker (backend, data, model and loop run
+ * there, see training-worker.ts) and draws the live views from the numbers it posts.
+ */
 import { drawChart } from './chart.js';
-import { loadData, type PlaygroundData } from './data.js';
-import { buildModel, buildOptimizer, buildPenalties } from './model.js';
-import { drawBoundary, drawWeights } from './pictures.js';
+import type { Picture } from './picture-data.js';
+import { paintPicture } from './pictures.js';
 import { readSettings } from './settings.js';
-import { type EpochPoint, Trainer } from './trainer.js';
+import { restoreForm, saveForm } from './shared/url-state.js';
+import type { EpochPoint } from './trainer.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('controls');
 const status = $('status');
-let trainer: Trainer | undefined;
-let data: PlaygroundData | undefined;
+const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker) => worker.postMessage(m);
 let history: EpochPoint[] = [];
-let backendName = '';
+let picture: Picture | undefined;
+/** Counts resets; epochs of an earlier session are dropped. */
+let session = 0;
 
 /** State the end-to-end tests read. */
 const state = { epoch: 0, loss: Number.NaN, accuracy: 0, testAccuracy: 0, running: false, backend: '', error: '' };
@@ -45,61 +49,65 @@ async function render(): Promise<void> {
     ],
     { unit: true },
   );
-  if (trainer && data) {
-    $('pictureCaption').textContent = data.planar ? 'decision boundary (test points)' : 'first-layer weights';
-    await (data.planar ? drawBoundary($('picture'), trainer.model, data) : drawWeights($('picture'), trainer.model));
+  if (picture) {
+    $('pictureCaption').textContent =
+      picture.kind === 'boundary' ? 'decision boundary (test points)' : 'first-layer weights';
+    await paintPicture($('picture'), picture);
   }
 }
 
-async function setup(): Promise<Trainer> {
-  const s = readSettings(form);
-  if (backendName !== s.backend) {
-    show(`starting ${s.backend}…`);
-    await setBackend(await backendFactories[s.backend]());
-    backendName = s.backend;
-    state.backend = s.backend;
-  }
-  data = await loadData(s);
-  history = [];
-  const model = buildModel(s, data.inputs, data.classes);
-  return new Trainer(model, buildOptimizer(s), buildPenalties(s), data, s.batchSize, (p) => {
-    history.push(p);
+worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  if (m.type === 'status') {
+    show(m.text);
+    if (m.backend) state.backend = m.backend;
+  } else if (m.type === 'epoch') {
+    if (m.session !== session) return;
+    history.push(m.point);
+    picture = m.picture;
+    const p = m.point;
     Object.assign(state, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.testAccuracy });
     void render();
-  });
-}
-
-async function start(): Promise<void> {
-  if (trainer?.running) return;
-  try {
-    trainer ??= await setup();
-    show(`training on ${backendName}`);
-    state.running = true;
-    await trainer.run();
+  } else if (m.type === 'stopped') {
+    if (m.session !== session) return;
+    state.running = false;
     show('paused');
+  } else {
+    state.running = false;
+    show(m.message, true);
+  }
+});
+worker.addEventListener('error', (e) => show(`the training worker failed: ${e.message}`, true));
+
+function start(): void {
+  if (state.running) return;
+  try {
+    const settings = readSettings(form);
+    state.running = true;
+    send({ type: 'start', settings, mnistUrl: new URL('./mnist-2000.bin', document.baseURI).href, session });
   } catch (e) {
     show((e as Error).message, true);
-    console.warn(e);
-  } finally {
-    state.running = false;
   }
 }
 
 function reset(): void {
-  trainer?.pause();
-  trainer?.model.dispose();
-  trainer?.optimizer.dispose();
-  trainer = undefined;
+  send({ type: 'reset' });
+  session++;
   history = [];
-  Object.assign(state, { epoch: 0, loss: Number.NaN, accuracy: 0, testAccuracy: 0, error: '' });
+  picture = undefined;
+  const g = $<HTMLCanvasElement>('picture').getContext('2d');
+  g?.clearRect(0, 0, 420, 420);
+  Object.assign(state, { epoch: 0, loss: Number.NaN, accuracy: 0, testAccuracy: 0, running: false, error: '' });
   void render();
   show('ready');
 }
 
-$('start').addEventListener('click', () => void start());
-$('pause').addEventListener('click', () => trainer?.pause());
+$('start').addEventListener('click', start);
+$('pause').addEventListener('click', () => send({ type: 'pause' }));
 $('reset').addEventListener('click', reset);
 form.addEventListener('change', () => {
-  if (!trainer?.running) reset();
+  saveForm(form);
+  if (!state.running) reset();
 });
+restoreForm(form);
 void render();

@@ -1,6 +1,5 @@
-/** The picture view: the decision boundary over the plane for 2-D data, first-layer weights as images for MNIST. */
-import { type Module, predict, softmax, type Tensor, tensor, tidy } from '@backprop/core';
-import type { PlaygroundData } from './data.js';
+/** Paints the picture view from a worker's {@link Picture}: the decision boundary for 2-D data, first-layer weights as images for MNIST. */
+import type { BoundaryPicture, Picture, WeightsPicture } from './picture-data.js';
 
 const COLORS = [
   [66, 133, 244],
@@ -10,37 +9,12 @@ const COLORS = [
   [155, 81, 224],
 ];
 
-/** Shades each pixel by the predicted class and its probability, then draws the test points. */
-export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, data: PlaygroundData): Promise<void> {
+/** Shades each cell by the predicted class and its probability, then draws the test points. */
+function paintBoundary(canvas: HTMLCanvasElement, pic: BoundaryPicture): void {
   const g = canvas.getContext('2d');
   if (!g) return;
-  const cells = 60;
-  const { train } = data;
-  let [x0, x1, y0, y1] = [
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-  ];
-  for (let i = 0; i < train.x.length; i += 2) {
-    [x0, x1] = [Math.min(x0, train.x[i]), Math.max(x1, train.x[i])];
-    [y0, y1] = [Math.min(y0, train.x[i + 1]), Math.max(y1, train.x[i + 1])];
-  }
-  const [mx, my] = [(x1 - x0) * 0.1, (y1 - y0) * 0.1];
-  [x0, x1, y0, y1] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
-  const grid = new Float32Array(cells * cells * 2);
-  for (let r = 0; r < cells; r++) {
-    for (let c = 0; c < cells; c++) {
-      grid[2 * (r * cells + c)] = x0 + ((c + 0.5) / cells) * (x1 - x0);
-      grid[2 * (r * cells + c) + 1] = y1 - ((r + 0.5) / cells) * (y1 - y0);
-    }
-  }
-  const logits = await predict(model, tensor(grid, [cells * cells, 2]));
-  const probs = tidy(() => softmax(logits));
-  const p = await probs.data();
-  const k = data.classes;
-  logits.dispose();
-  probs.dispose();
+  const { cells, classes: k, probs: p } = pic;
+  const [x0, x1, y0, y1] = pic.bounds;
   const cw = canvas.width / cells;
   const ch = canvas.height / cells;
   for (let i = 0; i < cells * cells; i++) {
@@ -53,15 +27,14 @@ export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, dat
     g.fillStyle = `rgb(${mix(r)},${mix(gr)},${mix(b)})`;
     g.fillRect((i % cells) * cw, Math.floor(i / cells) * ch, cw + 1, ch + 1);
   }
-  const { test } = data;
-  for (let i = 0; i < test.yShape[0]; i++) {
-    const [r, gr, b] = COLORS[test.y[i] % COLORS.length];
+  for (let i = 0; i < pic.testY.length; i++) {
+    const [r, gr, b] = COLORS[pic.testY[i] % COLORS.length];
     g.fillStyle = `rgb(${r},${gr},${b})`;
     g.strokeStyle = '#fff';
     g.beginPath();
     g.arc(
-      ((test.x[2 * i] - x0) / (x1 - x0)) * canvas.width,
-      ((y1 - test.x[2 * i + 1]) / (y1 - y0)) * canvas.height,
+      ((pic.testX[2 * i] - x0) / (x1 - x0)) * canvas.width,
+      ((y1 - pic.testX[2 * i + 1]) / (y1 - y0)) * canvas.height,
       3.5,
       0,
       2 * Math.PI,
@@ -72,25 +45,33 @@ export async function drawBoundary(canvas: HTMLCanvasElement, model: Module, dat
 }
 
 /** Draws the first 36 hidden units' incoming weights as 28×28 images (blue negative, red positive). */
-export async function drawWeights(canvas: HTMLCanvasElement, model: Module): Promise<void> {
+async function paintWeights(canvas: HTMLCanvasElement, pic: WeightsPicture): Promise<void> {
   const g = canvas.getContext('2d');
-  const w: Tensor | undefined = model.parameters()[0]?.value;
-  if (!g || !w || w.shape[0] !== 784) return;
-  const values = await w.data();
-  const units = Math.min(36, w.shape[1]);
+  if (!g) return;
+  const { values, units: cols } = pic;
+  const units = Math.min(36, cols);
   const side = Math.ceil(Math.sqrt(units));
   const tile = Math.floor(canvas.width / side);
   const img = g.createImageData(28, 28);
   g.clearRect(0, 0, canvas.width, canvas.height);
   for (let u = 0; u < units; u++) {
     let m = 1e-9;
-    for (let p = 0; p < 784; p++) m = Math.max(m, Math.abs(values[p * w.shape[1] + u]));
+    for (let p = 0; p < 784; p++) m = Math.max(m, Math.abs(values[p * cols + u]));
     for (let p = 0; p < 784; p++) {
-      const v = values[p * w.shape[1] + u] / m;
+      const v = values[p * cols + u] / m;
       img.data.set([v > 0 ? 255 : 255 * (1 + v), 255 * (1 - Math.abs(v)), v < 0 ? 255 : 255 * (1 - v), 255], 4 * p);
     }
     const bitmap = await createImageBitmap(img);
     g.imageSmoothingEnabled = false;
     g.drawImage(bitmap, (u % side) * tile, Math.floor(u / side) * tile, tile - 2, tile - 2);
   }
+}
+
+/** Paints either picture. */
+export function paintPicture(canvas: HTMLCanvasElement, pic: Picture): Promise<void> {
+  if (pic.kind === 'boundary') {
+    paintBoundary(canvas, pic);
+    return Promise.resolve();
+  }
+  return paintWeights(canvas, pic);
 }

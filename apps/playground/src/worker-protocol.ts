@@ -1,0 +1,21 @@
+/** The messages between the training page and its training worker. */
+import type { Picture } from './picture-data.js';
+import type { Settings } from './settings.js';
+import type { EpochPoint } from './trainer.js';
+
+/**
+ * Page → worker. `start` sets up (backend, data, model) on first use, then trains until `pause`;
+ * `session` counts the page's resets, and the worker tags each epoch with the session that set
+ * up its model, so the page can drop an epoch that was in flight when it reset.
+ */
+export type ToWorker =
+  | { type: 'start'; settings: Settings; mnistUrl: string; session: number }
+  | { type: 'pause' }
+  | { type: 'reset' };
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'status'; text: string; backend?: string }
+  | { type: 'epoch'; session: number; point: EpochPoint; picture: Picture }
+  | { type: 'stopped'; session: number }
+  | { type: 'error'; message: string };
