@@ -19,6 +19,7 @@ export const guideOrder = [
   'backends',
   'performance',
   'experiments',
+  'distributed-search',
   'playground',
   'playground-pages',
   'design-notes',

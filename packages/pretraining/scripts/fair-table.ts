@@ -558,7 +558,7 @@ async function select(
     { metric: 'valError', mode: 'min', verbose: false },
   );
   const ok = results.rows.filter((r: TrialResult) => !r.error && Number.isFinite(r.metrics.valError));
-  for (const r of results.rows) if (r.error) console.log(`${label} lr ${r.config.lr}: FAILED ${r.error}`);
+  for (const r of results.rows) if (r.error) console.log(`${label} lr ${r.config.lr}: FAILED ${r.error.message}`);
   if (ok.length === 0) throw new Error(`${label}: every learning rate failed`);
   const best = [...ok].sort(
     (a, b) => a.metrics.valError - b.metrics.valError || a.metrics.valLoss - b.metrics.valLoss || a.index - b.index,
@@ -572,8 +572,8 @@ async function select(
     selected: best.metrics,
     trials: results.rows.map((r: TrialResult) => ({
       lr: Number(r.config.lr),
-      ...(r.error ? { error: r.error } : {}),
-      metrics: r.metrics,
+      ...(r.error ? { error: `${r.error.kind}: ${r.error.message}` } : {}),
+      metrics: r.metrics as Metrics,
     })),
   };
 }

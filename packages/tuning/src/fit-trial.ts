@@ -3,7 +3,17 @@
  * units, activation, initialization, dropout), trains it with `fit` on a validation split,
  * optionally with early stopping, and reports the validation metrics.
  */
-import { type ArrayDataset, fit, type Loss, type Module, nn, type Optimizer, ValueError } from '@backprop/core';
+import {
+  type ArrayDataset,
+  type Callback,
+  type EpochLogs,
+  fit,
+  type Loss,
+  type Module,
+  nn,
+  type Optimizer,
+  ValueError,
+} from '@backprop/core';
 import { dropout, earlyStopping } from '@backprop/regularizers';
 import type { Config } from './space.js';
 
@@ -46,6 +56,20 @@ export interface FitTrialOptions {
   metrics?: string[];
   /** Stop a trial early when `monitor` (default valLoss) has not improved for `patience` epochs. */
   earlyStopping?: { patience: number; monitor?: string; restoreBest?: boolean };
+  /**
+   * Called after each epoch with the epoch number (from 1) and its logs (`valLoss`,
+   * `valAccuracy`, …); returning (or resolving to) true stops training after this epoch. Pass
+   * the search's `report` here to let a pruner stop the trial:
+   * `onEpoch: (epoch, logs) => report(epoch, logs.valAccuracy)`.
+   */
+  onEpoch?: (epoch: number, logs: EpochLogs) => unknown;
+  /**
+   * Stops training at the next batch when aborted (pass the trial context's `signal`, which aborts
+   * when the trial runs past `trialTimeoutMs` or the search is cancelled); the trial then rejects
+   * with the signal's reason. With it, training pauses for a moment after each epoch so that
+   * timers can run (a time limit in this thread is checked only then).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -59,10 +83,32 @@ export async function fitTrial(config: Config, seed: number, o: FitTrialOptions)
     config,
     seed,
   );
-  const callbacks = o.earlyStopping
+  const callbacks: Callback[] = o.earlyStopping
     ? [earlyStopping({ monitor: 'valLoss', restoreBest: true, ...o.earlyStopping })]
     : [];
+  const { onEpoch, signal } = o;
+  if (onEpoch) {
+    callbacks.push({
+      async onEpochEnd(epoch, logs, ctx) {
+        if ((await onEpoch(epoch + 1, logs)) === true) ctx.stop('stopped by onEpoch (pruned)');
+      },
+    });
+  }
+  if (signal) {
+    callbacks.push({
+      onBatchEnd() {
+        signal.throwIfAborted();
+      },
+      // Training on backend-cpu never leaves the microtask queue; a pause after each epoch lets
+      // the search's timer (trialTimeoutMs) fire and abort the signal.
+      async onEpochEnd() {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        signal.throwIfAborted();
+      },
+    });
+  }
   try {
+    signal?.throwIfAborted();
     const history = await fit(model, o.train, {
       loss: o.loss,
       optimizer: o.optimizer(config),
@@ -70,7 +116,8 @@ export async function fitTrial(config: Config, seed: number, o: FitTrialOptions)
       batchSize: Number(config.batchSize ?? 32),
       seed,
       validation: o.validation,
-      metrics: o.metrics ?? ['accuracy'],
+      // Metric names as strings: the names fit accepts are checked by fit itself at run time.
+      metrics: (o.metrics ?? ['accuracy']) as never,
       callbacks,
       verbose: false,
     });

@@ -1,5 +1,5 @@
 /** Random search configurations: independent draws from the space, reproducible from a seed. */
-import { keyFromSeed, philoxUniform, ValueError, formatValue } from '@backprop/core';
+import { formatValue, keyFromSeed, philoxUniform, ValueError } from '@backprop/core';
 import { type Config, isChoice, isDistribution, type SearchSpace } from './space.js';
 
 /**

@@ -2,16 +2,45 @@
 import { ValueError } from '@backprop/core';
 import type { Config } from './space.js';
 
-/** One finished trial. */
+/**
+ * How a trial ended: `ok` ran to the end; `pruned` was stopped early by the pruner (its metrics
+ * are those of the epoch it stopped at); `failed` threw, crashed or ran out of time (see
+ * `error`); `cancelled` was running when the search was aborted.
+ */
+export type TrialStatus = 'ok' | 'pruned' | 'failed' | 'cancelled';
+
+/**
+ * Why a trial failed: `threw` — the trial threw or rejected (any value; non-Errors are
+ * formatted); `uncaught` — an exception escaped the trial (e.g. thrown from a timer) and killed
+ * its worker; `worker-exit` — its worker exited (`process.exit`, out of memory); `timeout` — it
+ * ran past `trialTimeoutMs`; `lease-expired` — (distributed search) the worker holding it
+ * stopped sending heartbeats and the retries ran out.
+ */
+export type FailureKind = 'threw' | 'uncaught' | 'worker-exit' | 'timeout' | 'lease-expired';
+
+/** The reason of a failed trial. */
+export interface TrialError {
+  kind: FailureKind;
+  message: string;
+}
+
+/** One trial of a search. */
 export interface TrialResult {
   /** Position in the search (0-based). */
   index: number;
   config: Config;
-  /** What the trial returned (e.g. valLoss, valAccuracy, epochs). */
+  status: TrialStatus;
+  /** What the trial returned (e.g. valLoss, valAccuracy, epochs); empty when it failed. */
   metrics: Record<string, number>;
   seconds: number;
-  /** Set when the trial threw; its metrics are empty. */
-  error?: string;
+  /** Set when `status` is 'failed'. */
+  error?: TrialError;
+  /** Set when `status` is 'pruned': the last epoch it reported before it was stopped. */
+  stoppedEpoch?: number;
+  /** Runs of this trial (more than 1 when `retries` re-ran it after a crash or timeout). */
+  attempts?: number;
+  /** The intermediate values it reported, `[epoch, value]` (kept so a resumed search prunes the same way). */
+  curve?: [number, number][];
 }
 
 /** Whether smaller or larger is better; 'auto' is max for names containing "acc", else min (Keras' rule). */
@@ -22,30 +51,54 @@ export function resolveMode(metric: string, mode: Mode = 'auto'): 'min' | 'max' 
   return mode === 'auto' ? (/acc/i.test(metric) ? 'max' : 'min') : mode;
 }
 
+const statusOrder: Record<TrialStatus, number> = { ok: 0, pruned: 1, failed: 2, cancelled: 3 };
+
+/** Reads a row written by an older version (`error` as a string, no `status`). */
+function normalizeRow(
+  r: TrialResult | (Omit<TrialResult, 'status' | 'error'> & { status?: TrialStatus; error?: unknown }),
+): TrialResult {
+  if (r.status && (r.error === undefined || typeof r.error === 'object')) return r as TrialResult;
+  const error = typeof r.error === 'string' ? { kind: 'threw' as const, message: r.error } : (r.error as TrialError);
+  const row: TrialResult = { ...r, status: r.status ?? (error ? 'failed' : 'ok'), error };
+  if (!row.error) delete row.error;
+  return row;
+}
+
 /** The results of a search. */
 export class SearchResults {
+  readonly rows: readonly TrialResult[];
+
   constructor(
-    readonly rows: readonly TrialResult[],
+    rows: readonly TrialResult[],
     readonly metric: string,
     readonly mode: 'min' | 'max',
-  ) {}
+  ) {
+    this.rows = rows.map(normalizeRow);
+  }
 
-  /** Rows sorted by `metric` (default: the search's), best first; failed trials last. */
+  /** Rows by status (ok, pruned, failed, cancelled), each group sorted by `metric` (default: the search's), best first. */
   sorted(metric = this.metric, mode: Mode = metric === this.metric ? this.mode : 'auto'): TrialResult[] {
     const m = resolveMode(metric, mode);
     const value = (r: TrialResult) => r.metrics[metric] ?? Number.NaN;
     return [...this.rows].sort((a, b) => {
+      const s = statusOrder[a.status] - statusOrder[b.status];
+      if (s !== 0) return s;
       const [x, y] = [value(a), value(b)];
       if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
       return m === 'min' ? x - y : y - x;
     });
   }
 
-  /** The best successful trial by the search's metric. */
+  /** Rows with the given status. */
+  withStatus(status: TrialStatus): TrialResult[] {
+    return this.rows.filter((r) => r.status === status);
+  }
+
+  /** The best trial that ran to the end (pruned, failed and cancelled trials are not candidates). */
   get best(): TrialResult {
     const best = this.sorted()[0];
-    if (!best || best.error || !Number.isFinite(best.metrics[this.metric])) {
-      throw new ValueError(`SearchResults.best: no trial reported a finite "${this.metric}"`);
+    if (best?.status !== 'ok' || !Number.isFinite(best.metrics[this.metric])) {
+      throw new ValueError(`SearchResults.best: no completed trial reported a finite "${this.metric}"`);
     }
     return best;
   }
@@ -56,16 +109,24 @@ export class SearchResults {
     return [hypers, metrics];
   }
 
-  /** CSV with a header: trial, each hyperparameter, each metric, seconds, error. */
+  /** CSV with a header: trial, each hyperparameter, each metric, seconds, status, stoppedEpoch, error. */
   toCSV(rows: readonly TrialResult[] = this.sorted()): string {
     const [hypers, metrics] = this.columns();
     const cell = (v: unknown) => {
       const s = v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
       return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
     };
-    const head = ['trial', ...hypers, ...metrics, 'seconds', 'error'];
+    const head = ['trial', ...hypers, ...metrics, 'seconds', 'status', 'stoppedEpoch', 'error'];
     const body = rows.map((r) =>
-      [r.index, ...hypers.map((h) => r.config[h]), ...metrics.map((m) => r.metrics[m]), r.seconds.toFixed(2), r.error]
+      [
+        r.index,
+        ...hypers.map((h) => r.config[h]),
+        ...metrics.map((m) => r.metrics[m]),
+        r.seconds.toFixed(2),
+        r.status,
+        r.stoppedEpoch,
+        r.error ? `${r.error.kind}: ${r.error.message}` : undefined,
+      ]
         .map(cell)
         .join(','),
     );
@@ -77,7 +138,7 @@ export class SearchResults {
     return { metric: this.metric, mode: this.mode, rows: this.rows };
   }
 
-  /** Reads what `toJSON` wrote. */
+  /** Reads what `toJSON` wrote (also files of earlier versions, whose `error` was a string). */
   static fromJSON(json: string | { metric: string; mode: 'min' | 'max'; rows: TrialResult[] }): SearchResults {
     const o = typeof json === 'string' ? JSON.parse(json) : json;
     if (!o || !Array.isArray(o.rows) || typeof o.metric !== 'string')
@@ -85,17 +146,24 @@ export class SearchResults {
     return new SearchResults(o.rows, o.metric, o.mode === 'max' ? 'max' : 'min');
   }
 
-  /** An aligned text table, best first. */
+  /** An aligned text table, best first; the last column is the seconds, or the status with the reason. */
   toString(): string {
     const [hypers, metrics] = this.columns();
     const fmt = (v: unknown) =>
       typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v === undefined ? '' : String(v);
-    const head = ['#', ...hypers, ...metrics, 's'];
+    const head = ['#', ...hypers, ...metrics, 's', 'status'];
+    const status = (r: TrialResult) =>
+      r.status === 'pruned'
+        ? `pruned@${r.stoppedEpoch}`
+        : r.status === 'failed'
+          ? `failed (${r.error?.kind ?? '?'})`
+          : r.status;
     const body = this.sorted().map((r) => [
       String(r.index),
       ...hypers.map((h) => fmt(r.config[h])),
       ...metrics.map((m) => fmt(r.metrics[m])),
-      r.error ? 'error' : r.seconds.toFixed(1),
+      r.seconds.toFixed(1),
+      status(r),
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     return [head, ...body].map((row) => row.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');

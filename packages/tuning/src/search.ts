@@ -1,16 +1,28 @@
-/** Running a search: trials in order or in parallel worker threads, resumable, with progress lines. */
-import { ValueError, formatValue } from '@backprop/core';
+/**
+ * Running a search: trials in order or in parallel worker threads, with time limits, retries of
+ * crashed trials, pruning from intermediate values, cancellation, resume files and progress lines.
+ */
+import { BackpropError, formatValue, ValueError } from '@backprop/core';
 import { type GridOptions, gridConfigs } from './grid.js';
+import type { Pruner, PrunerState } from './pruners.js';
 import { randomConfigs } from './random-configs.js';
-import { type Mode, resolveMode, SearchResults, type TrialResult } from './results.js';
+import { type Mode, resolveMode, SearchResults, type TrialResult, type TrialStatus } from './results.js';
 import { type Config, configKey, type SearchSpace } from './space.js';
-import { runInWorkers } from './worker-pool.js';
+import { type Executor, inThreadExecutor, type Job, type Outcome, workerExecutors } from './worker-pool.js';
 
 /** What a trial gets besides its configuration. */
 export interface TrialContext {
   /** Seed for this trial's initialization and shuffling: the search's seed + the trial index. */
   seed: number;
   index: number;
+  /** Aborted when the trial runs past `trialTimeoutMs` or the search is cancelled (in-thread trials). */
+  signal: AbortSignal;
+  /**
+   * Reports the search's metric after `epoch` (from 1) for the pruner; resolves to true when the
+   * pruner says to stop. The trial should then return its metrics so far (it is recorded as
+   * `pruned` either way). Without a pruner it always resolves to false.
+   */
+  report(epoch: number, value: number): Promise<boolean>;
 }
 
 /** Trains and validates one configuration; returns its metrics (e.g. `{ valLoss, valAccuracy }`). */
@@ -25,18 +37,53 @@ export interface SearchOptions {
   /** Base seed (default 0). */
   seed?: number;
   /**
-   * Worker threads to run trials in parallel (Node only; default 1 = in this thread). Needs
-   * `trialModule`, since a function cannot cross threads.
+   * Worker threads to run trials in parallel (Node only; default 1). Needs `trialModule`, since
+   * a function cannot cross threads.
    */
   parallel?: number;
-  /** A module whose `trial` (or default) export is the trial, for `parallel` > 1. */
+  /**
+   * A module whose `trial` (or default) export is the trial. With it (and no trial function),
+   * trials run in worker threads even when `parallel` is 1, so a crash, an uncaught exception or
+   * a hang in one trial cannot take the search down.
+   */
   trialModule?: string | URL;
-  /** Finished trials from an earlier run: configurations already done are not run again. */
+  /**
+   * Time limit of one trial in milliseconds. A worker past it is stopped and replaced; a trial
+   * in this thread is abandoned (its `signal` aborts). Recorded as failed, kind 'timeout'.
+   */
+  trialTimeoutMs?: number;
+  /** Times to re-run a trial whose worker crashed or exited, or that timed out (default 0). Trials that throw are not re-run. */
+  retries?: number;
+  /** Cancels the search: running trials stop (recorded as cancelled) and the search rejects with {@link SearchAbortedError}. */
+  signal?: AbortSignal;
+  /** Stops unpromising trials from what they `report` each epoch (see `successiveHalving`, `hyperband`, `medianStopping`). */
+  pruner?: Pruner;
+  /** Finished trials from an earlier run: configurations already done (or pruned) are not run again. */
   resume?: SearchResults | readonly TrialResult[];
+  /**
+   * A JSON file (Node): read as `resume` when it exists, rewritten after every trial and when the
+   * search ends or is cancelled. Rerun the same search with the same file to continue it.
+   */
+  resumeFile?: string;
   /** Called after each trial (e.g. to save partial results). */
   onTrial?: (result: TrialResult, done: number, total: number) => void | Promise<void>;
   /** Print one line per trial (default true). */
   verbose?: boolean;
+}
+
+/**
+ * The search was cancelled through `options.signal`. `results` holds every trial that ended
+ * (cancelled ones included); the name is 'AbortError', as for an aborted `fetch`.
+ */
+export class SearchAbortedError extends BackpropError {
+  constructor(
+    readonly results: SearchResults,
+    readonly reason: unknown,
+  ) {
+    const done = results.rows.filter((r) => r.status === 'ok' || r.status === 'pruned').length;
+    super(`search: cancelled after ${done} finished trial(s); error.results holds them`);
+    this.name = 'AbortError';
+  }
 }
 
 function describe(config: Config): string {
@@ -45,81 +92,235 @@ function describe(config: Config): string {
     .join(' ');
 }
 
+function checkOptions(o: SearchOptions): void {
+  const { metric, parallel = 1, trialTimeoutMs, retries = 0, pruner, signal } = o;
+  if (typeof metric !== 'string' || metric === '')
+    throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new ValueError(`search: parallel must be a positive integer, got ${formatValue(parallel)}`);
+  if (
+    trialTimeoutMs !== undefined &&
+    !(typeof trialTimeoutMs === 'number' && trialTimeoutMs > 0 && trialTimeoutMs < 2 ** 31)
+  )
+    throw new ValueError(
+      `search: trialTimeoutMs must be a positive number of milliseconds, got ${formatValue(trialTimeoutMs)}`,
+    );
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new ValueError(`search: retries must be a non-negative integer, got ${formatValue(retries)}`);
+  if (pruner !== undefined && typeof pruner?.create !== 'function')
+    throw new ValueError('search: pruner must be made by successiveHalving, hyperband or medianStopping');
+  if (signal !== undefined && typeof signal?.addEventListener !== 'function')
+    throw new ValueError('search: signal must be an AbortSignal');
+}
+
+/** Rows a search keeps from an earlier run: those that ran to the end or were pruned. */
+export function finishedRows(rows: readonly TrialResult[]): TrialResult[] {
+  return rows.filter((r) => r.status === 'ok' || r.status === 'pruned');
+}
+
+/** Decides on a trial's intermediate values: a pruner's state, or (distributed) one kept elsewhere. */
+export interface PruneHooks {
+  /** True stops the trial. */
+  report(index: number, epoch: number, value: number): boolean | Promise<boolean>;
+  finish(index: number, status: TrialStatus): void | Promise<void>;
+}
+
+/** Runs `job` with retries, asking `prune` about its reports; returns its row. */
+export async function runJob(
+  executor: Executor,
+  job: Job,
+  o: { prune?: PruneHooks; timeoutMs?: number; retries: number; signal?: AbortSignal },
+): Promise<TrialResult> {
+  const curve = new Map<number, number>();
+  let prunedAt: number | undefined;
+  const report = async (epoch: number, value: number) => {
+    if (prunedAt !== undefined) return true;
+    if (curve.has(epoch)) return false; // a retry repeating an epoch the pruner already saw
+    curve.set(epoch, value);
+    if (o.prune && (await o.prune.report(job.index, epoch, value))) prunedAt ??= epoch;
+    return prunedAt !== undefined;
+  };
+  let attempts = 0;
+  let out: Outcome;
+  for (;;) {
+    attempts++;
+    out = await executor.run(job, { report, timeoutMs: o.timeoutMs, signal: o.signal });
+    const crashed = out.kind === 'failed' && out.error.kind !== 'threw';
+    if (!(crashed && attempts <= o.retries && !o.signal?.aborted)) break;
+  }
+  const status: TrialStatus =
+    out.kind === 'cancelled'
+      ? 'cancelled'
+      : out.kind === 'failed'
+        ? 'failed'
+        : prunedAt !== undefined
+          ? 'pruned'
+          : 'ok';
+  const row: TrialResult = {
+    index: job.index,
+    config: job.config,
+    status,
+    metrics: out.kind === 'done' ? out.metrics : {},
+    seconds: out.seconds,
+  };
+  if (out.kind === 'failed') row.error = out.error;
+  if (status === 'pruned') row.stoppedEpoch = prunedAt;
+  if (attempts > 1) row.attempts = attempts;
+  if (curve.size) row.curve = [...curve].sort((a, b) => a[0] - b[0]);
+  await o.prune?.finish(job.index, status);
+  return row;
+}
+
+/** Replays finished rows into a fresh pruner state, in index order, so a resumed search prunes as before. */
+export function replayIntoPruner(state: PrunerState, rows: readonly TrialResult[]): void {
+  for (const r of [...rows].sort((a, b) => a.index - b.index)) {
+    for (const [epoch, value] of r.curve ?? []) state.report(r.index, epoch, value);
+    state.finish(r.index, r.status);
+  }
+}
+
+/** The line printed for a finished trial. */
+export function trialLine(r: TrialResult, total?: number, metric?: string): string {
+  const value = metric === undefined ? undefined : r.metrics[metric];
+  const m =
+    r.status === 'failed'
+      ? `failed (${r.error?.kind}): ${r.error?.message}`
+      : r.status === 'cancelled'
+        ? 'cancelled'
+        : `${metric === undefined ? JSON.stringify(r.metrics) : `${metric} ${value === undefined ? '-' : value.toPrecision(4)}`}${r.status === 'pruned' ? `  pruned at epoch ${r.stoppedEpoch}` : ''}`;
+  return `trial ${r.index + 1}${total === undefined ? '' : `/${total}`}  ${describe(r.config)}  ${m}  (${r.seconds.toFixed(1)}s)`;
+}
+
+async function readResumeFile(file: string): Promise<TrialResult[]> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return [...SearchResults.fromJSON(text).rows];
+}
+
+async function writeResumeFile(file: string, results: SearchResults): Promise<void> {
+  const { rename, writeFile } = await import('node:fs/promises');
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(results, null, 1));
+  await rename(tmp, file);
+}
+
 /** Runs `trial` on each configuration; see {@link gridSearch} and {@link randomSearch}. */
 export async function runSearch(
   configs: readonly Config[],
   trial: Trial | undefined,
   options: SearchOptions,
 ): Promise<SearchResults> {
-  const { metric, seed = 0, parallel = 1, trialModule, onTrial, verbose = true } = options;
-  if (typeof metric !== 'string' || metric === '')
-    throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
-  if (!Number.isInteger(parallel) || parallel < 1)
-    throw new ValueError(`search: parallel must be a positive integer, got ${formatValue(parallel)}`);
+  checkOptions(options);
+  const { metric, seed = 0, parallel = 1, trialModule, onTrial, verbose = true, retries = 0, resumeFile } = options;
+  const useWorkers = parallel > 1 || (typeof trial !== 'function' && trialModule !== undefined);
   if (parallel > 1 && !trialModule)
     throw new ValueError('search: parallel > 1 needs trialModule (a module exporting `trial`)');
-  if (parallel === 1 && typeof trial !== 'function') throw new ValueError('search: expected a trial function');
+  if (!useWorkers && typeof trial !== 'function') throw new ValueError('search: expected a trial function');
   const mode = resolveMode(metric, options.mode);
-  const previous = options.resume instanceof SearchResults ? options.resume.rows : (options.resume ?? []);
-  const done = new Map(previous.filter((r) => !r.error).map((r) => [`${r.index}|${configKey(r.config)}`, r]));
+  const previous = [
+    ...(resumeFile ? await readResumeFile(resumeFile) : []),
+    ...(options.resume instanceof SearchResults
+      ? options.resume.rows
+      : new SearchResults(options.resume ?? [], metric, mode).rows),
+  ];
+  const done = new Map(finishedRows(previous).map((r) => [`${r.index}|${configKey(r.config)}`, r]));
   const rows: TrialResult[] = [];
-  const todo: { index: number; config: Config }[] = [];
+  const todo: Job[] = [];
   configs.forEach((config, index) => {
     const finished = done.get(`${index}|${configKey(config)}`);
     if (finished) rows.push(finished);
-    else todo.push({ index, config });
+    else todo.push({ index, config, seed: seed + index });
   });
+  const prunerState = options.pruner?.create(mode);
+  if (prunerState) replayIntoPruner(prunerState, rows);
   const total = configs.length;
+  const snapshot = () =>
+    new SearchResults(
+      [...rows].sort((a, b) => a.index - b.index),
+      metric,
+      mode,
+    );
+  let saving = Promise.resolve();
+  const save = () => {
+    if (resumeFile) saving = saving.then(() => writeResumeFile(resumeFile, snapshot()));
+    return saving;
+  };
   const record = async (r: TrialResult) => {
     rows.push(r);
-    if (verbose) {
-      const m = r.error ? `failed: ${r.error}` : `${metric} ${r.metrics[metric]?.toPrecision(4)}`;
-      console.log(`trial ${r.index + 1}/${total}  ${describe(r.config)}  ${m}  (${r.seconds.toFixed(1)}s)`);
-    }
+    if (verbose) console.log(trialLine(r, total, metric));
+    await save();
     await onTrial?.(r, rows.length, total);
   };
-  if (parallel > 1) {
-    await runInWorkers(
-      String(trialModule),
-      todo.map((t) => ({ ...t, seed: seed + t.index })),
-      parallel,
-      record,
-    );
-  } else {
-    for (const { index, config } of todo) {
-      const start = performance.now();
-      try {
-        const metrics = await trial!(config, { seed: seed + index, index });
-        await record({ index, config, metrics, seconds: (performance.now() - start) / 1000 });
-      } catch (e) {
-        await record({
-          index,
-          config,
-          metrics: {},
-          seconds: (performance.now() - start) / 1000,
-          error: (e as Error).message,
+
+  // One controller stops every lane: the user's signal, or a lane whose onTrial threw.
+  const stop = new AbortController();
+  const onUserAbort = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) stop.abort(options.signal.reason);
+  else options.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const makeExecutor = useWorkers ? await workerExecutors(String(trialModule)) : () => inThreadExecutor(trial!);
+  const queue = [...todo];
+  const lanes = Array.from({ length: Math.min(useWorkers ? parallel : 1, queue.length) }, async () => {
+    const executor = makeExecutor();
+    try {
+      for (let job = queue.shift(); job && !stop.signal.aborted; job = queue.shift()) {
+        const row = await runJob(executor, job, {
+          prune: prunerState,
+          timeoutMs: options.trialTimeoutMs,
+          retries,
+          signal: stop.signal,
         });
+        await record(row);
       }
+    } catch (e) {
+      stop.abort(e);
+      throw e;
+    } finally {
+      await executor.close();
     }
-  }
-  rows.sort((a, b) => a.index - b.index);
-  return new SearchResults(rows, metric, mode);
+  });
+  const settled = await Promise.allSettled(lanes);
+  options.signal?.removeEventListener('abort', onUserAbort);
+  await save();
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  const results = snapshot();
+  if (options.signal?.aborted) throw new SearchAbortedError(results, options.signal.reason);
+  return results;
+}
+
+function checkSpace(op: string, space: SearchSpace): void {
+  if (space === null || typeof space !== 'object' || Array.isArray(space))
+    throw new ValueError(`${op}: the search space must be an object of hyperparameters, got ${formatValue(space)}`);
+  if (Object.keys(space).length === 0)
+    throw new ValueError(
+      `${op}: the search space is empty; name at least one hyperparameter, e.g. { lr: logUniform(1e-4, 1e-1) }`,
+    );
 }
 
 /** Grid search (the lecture's tuning slide): every combination of the space's values. */
-export function gridSearch(
+export async function gridSearch(
   space: SearchSpace,
   trial: Trial | undefined,
   options: SearchOptions & GridOptions,
 ): Promise<SearchResults> {
+  checkSpace('gridSearch', space);
   return runSearch(gridConfigs(space, options), trial, options);
 }
 
 /** Random search (Bergstra & Bengio 2012): `trials` independent draws from the space. */
-export function randomSearch(
+export async function randomSearch(
   space: SearchSpace,
   trial: Trial | undefined,
   options: SearchOptions & { trials: number },
 ): Promise<SearchResults> {
+  checkSpace('randomSearch', space);
+  if (!Number.isInteger(options?.trials) || options.trials < 1)
+    throw new ValueError(`randomSearch: trials must be a positive integer, got ${formatValue(options?.trials)}`);
   return runSearch(randomConfigs(space, options.trials, options.seed ?? 0), trial, options);
 }

@@ -1,5 +1,5 @@
 /** Search spaces: each hyperparameter is a constant, a list of choices, or a distribution. */
-import { ValueError, formatValue } from '@backprop/core';
+import { formatValue, ValueError } from '@backprop/core';
 
 /** A value a hyperparameter can take. */
 export type HyperValue = number | string | boolean | readonly (number | string | boolean)[];

@@ -80,7 +80,8 @@ describe('search', () => {
       },
       { metric: 'valLoss', verbose: false },
     );
-    expect(r.rows.map((row) => row.error)).toEqual(['diverged', undefined]);
+    expect(r.rows.map((row) => row.error)).toEqual([{ kind: 'threw', message: 'diverged' }, undefined]);
+    expect(r.rows.map((row) => row.status)).toEqual(['failed', 'ok']);
     expect(r.best.config.x).toBe(2);
   });
 
@@ -93,7 +94,7 @@ describe('search', () => {
     const space = { x: logUniform(0.01, 1), tag: ['a,b', 'c'] };
     const partial = await randomSearch(space, trial, { metric: 'valLoss', trials: 3, seed: 5, verbose: false });
     const csv = partial.toCSV();
-    expect(csv.split('\n')[0]).toBe('trial,x,tag,valLoss,seconds,error');
+    expect(csv.split('\n')[0]).toBe('trial,x,tag,valLoss,seconds,status,stoppedEpoch,error');
     expect(csv).toContain('"a,b"');
     const saved = SearchResults.fromJSON(JSON.stringify(partial));
     calls.length = 0;
