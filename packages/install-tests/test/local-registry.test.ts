@@ -5,7 +5,8 @@
  * 1. core + backend-cpu only;
  * 2. the README's set (core, backend-cpu, optimizers, regularizers, datasets);
  * 3. backend-onnx with ONNX Runtime, installed with the documented CPU-only setting;
- * 4. an esbuild browser bundle of core + backend-cpu + datasets, run in headless Chromium.
+ * 4. backend-onnx without ONNX Runtime, for `exportOnnx` only;
+ * 5. an esbuild browser bundle of core + backend-cpu + datasets, run in headless Chromium.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -111,6 +112,31 @@ console.log(JSON.stringify({ accuracy: scores.accuracy }));
     );
     expect(r.last).toBeLessThan(0.1 * (r.first ?? 0));
   }, 900_000);
+
+  it('exportOnnx needs no ONNX Runtime: backend-onnx without onnxruntime-node exports a model, and onnx() says what to install', () => {
+    const dir = join(work, 'onnx-export-only');
+    freshProject(registry, dir, ['@backprop/core', '@backprop/backend-cpu', '@backprop/backend-onnx']);
+    expect(existsSync(join(dir, 'node_modules/onnxruntime-node'))).toBe(false);
+    const r = runScript(
+      dir,
+      `
+import { nn, setBackend } from '@backprop/core';
+import { cpu } from '@backprop/backend-cpu';
+import { exportOnnx, onnx } from '@backprop/backend-onnx';
+await setBackend(cpu());
+const bytes = await exportOnnx(nn.sequential(nn.dense(2, 4), nn.relu(), nn.dense(4, 1)), { inputShape: [2] });
+let missing = 0;
+try {
+  await setBackend(onnx());
+} catch (e) {
+  missing = /npm i onnxruntime-node/.test(String(e.message)) ? 1 : 0;
+}
+console.log(JSON.stringify({ bytes: bytes.length, missing }));
+`,
+    );
+    expect(r.bytes).toBeGreaterThan(100);
+    expect(r.missing).toBe(1);
+  }, 600_000);
 
   it('an esbuild browser bundle of core + backend-cpu + datasets trains XOR in Chromium', async () => {
     const dir = join(work, 'browser');
