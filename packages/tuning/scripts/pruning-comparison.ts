@@ -7,6 +7,7 @@
  * Options: `--trials N` (default 16), `--epochs N` (default 9), `--train N` (default 8000),
  * `--val N` (default 2000), `--quick` (a smoke test of the script: 4 trials, 2 epochs, 500 digits).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import { losses, setBackend } from '@backprop/core';
 import { mnist } from '@backprop/datasets';
@@ -17,6 +18,7 @@ import {
   type Pruner,
   randomSearch,
   type SearchResults,
+  searchPlot,
   successiveHalving,
   type Trial,
 } from '@backprop/tuning';
@@ -92,3 +94,16 @@ console.log('');
 console.log(
   `wall time saved by pruning: ${(full.seconds - pruned.seconds).toFixed(1)} s (${((100 * (full.seconds - pruned.seconds)) / full.seconds).toFixed(0)}%)`,
 );
+if (!QUICK) {
+  // The picture of each search: valAccuracy against every hyperparameter, pruned trials hollow.
+  const docs = new URL('../../docs/', import.meta.url);
+  mkdirSync(docs, { recursive: true });
+  for (const [name, { label, results }] of [
+    ['search-full.svg', full],
+    ['search-pruned.svg', pruned],
+  ] as const) {
+    const title = `MNIST random search, ${label}: validation accuracy per hyperparameter`;
+    writeFileSync(new URL(name, docs), searchPlot(results, { metric: 'valAccuracy', title }));
+  }
+  console.log(`pictures: ${new URL('search-full.svg', docs).pathname}, search-pruned.svg`);
+}

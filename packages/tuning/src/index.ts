@@ -8,6 +8,7 @@
 
 export { type FitTrialOptions, fitTrial, mlpFromConfig } from './fit-trial.js';
 export { type GridOptions, gridConfigs } from './grid.js';
+export { type SearchPlotOptions, searchPlot } from './plot.js';
 export {
   type HyperbandOptions,
   hyperband,
