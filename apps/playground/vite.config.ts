@@ -1,6 +1,7 @@
 /**
  * Vite builds the playground as a static multi-page site with relative paths, so the docs site
- * can host it in a sub-folder: training (index.html), backprop on the graph, the optimizer race.
+ * can host it in a sub-folder: training (index.html), backprop on the graph, the optimizer race,
+ * pretraining live.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -16,7 +17,12 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: {
       external: ['onnxruntime-node'],
-      input: { index: page('index.html'), graph: page('graph.html'), race: page('race.html') },
+      input: {
+        index: page('index.html'),
+        graph: page('graph.html'),
+        race: page('race.html'),
+        pretrain: page('pretrain.html'),
+      },
     },
   },
   worker: { format: 'es' },

@@ -3,15 +3,20 @@
  * there, see training-worker.ts) and draws the live views from the numbers it posts.
  */
 import { drawChart } from './chart.js';
+import type { NetworkPicture } from './network/activations.js';
+import { NetworkView } from './network/view.js';
 import type { Picture } from './picture-data.js';
 import { paintPicture } from './pictures.js';
 import { readSettings } from './settings.js';
-import { restoreForm, saveForm } from './shared/url-state.js';
+import { formQuery, restoreForm, saveForm } from './shared/url-state.js';
 import type { EpochPoint } from './trainer.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('controls');
+/** The network view's form (features, train share, L1); saved in the URL with the main form. */
+const networkForm = $<HTMLFormElement>('network-controls');
+const networkView = new NetworkView($('network'), $('networkCaption'));
 const status = $('status');
 const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker) => worker.postMessage(m);
@@ -21,7 +26,17 @@ let picture: Picture | undefined;
 let session = 0;
 
 /** State the end-to-end tests read. */
-const state = { epoch: 0, loss: Number.NaN, accuracy: 0, testAccuracy: 0, running: false, backend: '', error: '' };
+const state = {
+  epoch: 0,
+  loss: Number.NaN,
+  accuracy: 0,
+  testAccuracy: 0,
+  running: false,
+  backend: '',
+  error: '',
+  /** The network view's last picture: its epoch and layer sizes (inputs, hidden…, classes). */
+  network: undefined as { epoch: number; sizes: number[] } | undefined,
+};
 (globalThis as { playground?: typeof state }).playground = state;
 
 function show(text: string, isError = false): void {
@@ -56,9 +71,16 @@ async function render(): Promise<void> {
   }
 }
 
+function drawNetwork(n: NetworkPicture): void {
+  networkView.draw(n);
+  state.network = { epoch: n.epoch, sizes: n.sizes };
+}
+
 worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
   const m = e.data;
-  if (m.type === 'status') {
+  if (m.type === 'network') {
+    if (m.session === session) drawNetwork(m.network);
+  } else if (m.type === 'status') {
     show(m.text);
     if (m.backend) state.backend = m.backend;
   } else if (m.type === 'epoch') {
@@ -67,6 +89,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     picture = m.picture;
     const p = m.point;
     Object.assign(state, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.testAccuracy });
+    if (m.network) drawNetwork(m.network);
     void render();
   } else if (m.type === 'stopped') {
     if (m.session !== session) return;
@@ -79,15 +102,42 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
 });
 worker.addEventListener('error', (e) => show(`the training worker failed: ${e.message}`, true));
 
-function start(): void {
+const mnistUrl = () => new URL('./mnist-2000.bin', document.baseURI).href;
+
+/** Trains until paused, or `epochs` epochs (the Step button: one). */
+function start(epochs?: number): void {
   if (state.running) return;
   try {
-    const settings = readSettings(form);
+    const settings = readSettings(form, networkForm);
     state.running = true;
-    send({ type: 'start', settings, mnistUrl: new URL('./mnist-2000.bin', document.baseURI).href, session });
+    send({ type: 'start', settings, mnistUrl: mnistUrl(), session, epochs });
   } catch (e) {
     show((e as Error).message, true);
   }
+}
+
+/** Sets up the model without training, so the network view shows it untrained (2-D sets on CPU). */
+function preview(): void {
+  try {
+    const settings = readSettings(form, networkForm);
+    if (settings.data === 'mnist') networkView.clear('network view: for the 2-D sets (MNIST has 784 inputs)');
+    else if (settings.backend === 'cpu') send({ type: 'init', settings, mnistUrl: mnistUrl(), session });
+  } catch (e) {
+    show((e as Error).message, true);
+  }
+}
+
+/** Shows each slider's value beside it. */
+function showSliders(): void {
+  document.querySelectorAll<HTMLOutputElement>('output[data-for]').forEach((out) => {
+    const input = document.querySelector<HTMLInputElement>(`input[name="${out.dataset.for}"]`);
+    if (input) out.value = input.value;
+  });
+}
+
+/** Writes both forms into the address bar. */
+function save(): void {
+  saveForm(form, Object.fromEntries(formQuery(networkForm)));
 }
 
 function reset(): void {
@@ -97,17 +147,33 @@ function reset(): void {
   picture = undefined;
   const g = $<HTMLCanvasElement>('picture').getContext('2d');
   g?.clearRect(0, 0, 420, 420);
-  Object.assign(state, { epoch: 0, loss: Number.NaN, accuracy: 0, testAccuracy: 0, running: false, error: '' });
+  Object.assign(state, {
+    epoch: 0,
+    loss: Number.NaN,
+    accuracy: 0,
+    testAccuracy: 0,
+    running: false,
+    error: '',
+    network: undefined,
+  });
   void render();
   show('ready');
+  preview();
 }
 
-$('start').addEventListener('click', start);
+$('start').addEventListener('click', () => start());
+$('step').addEventListener('click', () => start(1));
 $('pause').addEventListener('click', () => send({ type: 'pause' }));
 $('reset').addEventListener('click', reset);
-form.addEventListener('change', () => {
-  saveForm(form);
-  if (!state.running) reset();
-});
-restoreForm(form);
+for (const f of [form, networkForm]) {
+  f.addEventListener('input', showSliders);
+  f.addEventListener('submit', (e) => e.preventDefault());
+  f.addEventListener('change', () => {
+    save();
+    if (!state.running) reset();
+  });
+  restoreForm(f);
+}
+showSliders();
 void render();
+preview();

@@ -1,7 +1,7 @@
 /** Builds the network, optimizer and penalties the settings describe. */
 import { type Module, nn, type Optimizer, type Penalty } from '@backprop/core';
 import { adagrad, adam, rmsprop, sgd } from '@backprop/optimizers';
-import { dropout, l2 } from '@backprop/regularizers';
+import { dropout, l1, l2 } from '@backprop/regularizers';
 import type { Settings } from './settings.js';
 
 /** An MLP: the hidden layers with the chosen activation (and dropout), then a linear output layer. */
@@ -39,7 +39,7 @@ export function buildOptimizer(s: Settings): Optimizer {
   }
 }
 
-/** The L2 penalty λ/2 Σ W² over weights (none when λ = 0). */
+/** The L2 penalty λ/2 Σ W² and the L1 penalty λ Σ |W| over weights (each left out when its λ = 0). */
 export function buildPenalties(s: Settings): Penalty[] {
-  return s.l2 > 0 ? [l2(s.l2)] : [];
+  return [...(s.l2 > 0 ? [l2(s.l2)] : []), ...(s.l1 > 0 ? [l1(s.l1)] : [])];
 }

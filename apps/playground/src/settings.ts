@@ -1,5 +1,7 @@
 /** The playground's settings, read from the form. */
 
+import { FEATURES, type FeatureName } from './network/features.js';
+
 /** Everything the user chooses. */
 export interface Settings {
   data: 'xor' | 'circles' | 'moons' | 'spirals' | 'mnist';
@@ -12,11 +14,21 @@ export interface Settings {
   l2: number;
   dropout: number;
   backend: 'cpu' | 'webgpu' | 'onnx';
+  /** Input features computed from (x₁, x₂) for the 2-D sets (ignored for MNIST). */
+  features: FeatureName[];
+  /** Share of the points used for training, in [0.1, 0.9]; the rest is the test set. */
+  trainRatio: number;
+  /** L1 λ (λ Σ |W| over weights). */
+  l1: number;
 }
 
-/** Reads and validates the form; throws with a message naming the field. */
-export function readSettings(form: HTMLFormElement): Settings {
+/**
+ * Reads and validates the form and the network view's form (features, split, L1); throws with a
+ * message naming the field.
+ */
+export function readSettings(form: HTMLFormElement, networkForm?: HTMLFormElement): Settings {
   const f = new FormData(form);
+  if (networkForm) new FormData(networkForm).forEach((v, k) => f.append(k, v));
   const num = (name: string, min: number, max = Number.POSITIVE_INFINITY) => {
     const v = Number(f.get(name));
     if (!Number.isFinite(v) || v < min || v > max)
@@ -41,5 +53,15 @@ export function readSettings(form: HTMLFormElement): Settings {
     l2: num('l2', 0),
     dropout: num('dropout', 0, 0.95),
     backend: String(f.get('backend')) as Settings['backend'],
+    features: networkForm ? readFeatures(f) : ['x1', 'x2'],
+    trainRatio: f.has('trainRatio') ? num('trainRatio', 0.1, 0.9) : 0.8,
+    l1: f.has('l1') ? num('l1', 0) : 0,
   };
+}
+
+/** The checked feature boxes (named `feature.<name>`), at least one. */
+function readFeatures(f: FormData): FeatureName[] {
+  const on = (Object.keys(FEATURES) as FeatureName[]).filter((name) => f.has(`feature.${name}`));
+  if (on.length === 0) throw new Error('features: choose at least one input feature');
+  return on;
 }

@@ -86,13 +86,14 @@ export class Trainer {
     return loss;
   }
 
-  /** Runs epochs until `pause()`. */
-  async run(): Promise<void> {
+  /** Runs epochs until `pause()`, or `epochs` of them (the Step button runs one). */
+  async run(epochs = Number.POSITIVE_INFINITY): Promise<void> {
     this.running = true;
     this.stopRequested = false;
     const { train, test } = this.data;
     const n = train.xShape[0];
-    while (!this.stopRequested) {
+    const last = this.epoch + epochs;
+    while (!this.stopRequested && this.epoch < last) {
       const order = permutation(n, 1, this.epoch);
       const start = performance.now();
       this.model.train();

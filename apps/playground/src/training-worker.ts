@@ -7,6 +7,7 @@ import { setBackend } from '@backprop/core';
 import { backendFactories } from './backends.js';
 import { loadData } from './data.js';
 import { buildModel, buildOptimizer, buildPenalties } from './model.js';
+import { networkPicture } from './network/activations.js';
 import { boundaryPicture, weightsPicture } from './picture-data.js';
 import type { Settings } from './settings.js';
 import { Trainer } from './trainer.js';
@@ -33,18 +34,35 @@ async function setup(s: Settings, mnistUrl: string, session: number): Promise<Tr
   const model = buildModel(s, data.inputs, data.classes);
   return new Trainer(model, buildOptimizer(s), buildPenalties(s), data, s.batchSize, (point) => {
     const picture = data.planar ? boundaryPicture(model, data) : weightsPicture(model);
-    void picture.then((p) => p && post({ type: 'epoch', session, point, picture: p }));
+    const network = data.planar ? networkPicture(model, data, point.epoch) : Promise.resolve(undefined);
+    void Promise.all([picture, network]).then(
+      ([p, n]) => p && post({ type: 'epoch', session, point, picture: p, network: n }),
+    );
   });
 }
 
+/** Sets up (backend, data, model) without training and posts the untrained network. */
+async function init(s: Settings, mnistUrl: string, session: number): Promise<void> {
+  if (trainer) return;
+  try {
+    trainer = await setup(s, mnistUrl, session);
+    post({ type: 'status', text: 'ready', backend: backendName });
+    const network = await networkPicture(trainer.model, trainer.data, 0);
+    if (network) post({ type: 'network', session, network });
+  } catch (e) {
+    console.warn(e);
+    post({ type: 'error', message: (e as Error).message });
+  }
+}
+
 /** Sets up if needed, then starts the loop without waiting for it (a pause must get through). */
-async function start(s: Settings, mnistUrl: string, session: number): Promise<void> {
+async function start(s: Settings, mnistUrl: string, session: number, epochs?: number): Promise<void> {
   if (trainer?.running) return;
   try {
     trainer ??= await setup(s, mnistUrl, session);
     post({ type: 'status', text: `training on ${backendName}`, backend: backendName });
     const t = trainer;
-    run = t.run().then(
+    run = t.run(epochs).then(
       () => post({ type: 'stopped', session }),
       (e: Error) => {
         console.warn(e);
@@ -68,7 +86,8 @@ async function reset(): Promise<void> {
 
 self.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   const m = e.data;
-  if (m.type === 'start') enqueue(() => start(m.settings, m.mnistUrl, m.session));
+  if (m.type === 'start') enqueue(() => start(m.settings, m.mnistUrl, m.session, m.epochs));
+  else if (m.type === 'init') enqueue(() => init(m.settings, m.mnistUrl, m.session));
   else if (m.type === 'pause') trainer?.pause();
   else enqueue(reset);
 });

@@ -21,7 +21,7 @@ export interface Site {
 
 /** Serves dist/ and launches Chromium headless. */
 export async function startSite(): Promise<Site> {
-  for (const page of ['index.html', 'graph.html', 'race.html'])
+  for (const page of ['index.html', 'graph.html', 'race.html', 'pretrain.html'])
     if (!existsSync(`${dist}${page}`))
       throw new Error(`apps/playground/dist/${page} is missing: run \`vite build\` first`);
   if (!existsSync(executablePath))

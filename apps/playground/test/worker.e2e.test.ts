@@ -46,8 +46,10 @@ describe('training in a worker', () => {
     await page.click('#pause');
     expect(result.running).toBe(true);
     expect(result.epochs).toBeGreaterThanOrEqual(1);
-    expect(result.frames).toBeGreaterThanOrEqual(40); // ~120 at 60 Hz; the training thread does not block them
-    expect(result.longestGapMs).toBeLessThan(250);
+    // ~120 frames at 60 Hz when idle. Training on the page's own thread would leave one gap as long as the
+    // whole 2 s; the bounds are loose so a busy 2-core machine does not make the test flaky.
+    expect(result.frames).toBeGreaterThanOrEqual(20);
+    expect(result.longestGapMs).toBeLessThan(1000);
     expect(await page.evaluate(() => (globalThis as unknown as { playground: Playground }).playground.error)).toBe('');
     expect(errors).toEqual([]);
     await page.close();
