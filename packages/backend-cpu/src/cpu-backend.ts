@@ -61,8 +61,11 @@ function simdKernels(engine: GemmEngine, rt: WasmRuntime): KernelTable {
  *
  * @example
  * ```ts
- * await setBackend(cpu());                          // fastest paths available
- * await setBackend(cpu({ simd: false }));           // the scalar reference kernels only
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu()); // the fastest paths available
+ * await setBackend(cpu({ simd: false })); // the scalar reference kernels only
  * ```
  */
 export function cpu(options: CpuOptions = {}): CpuBackend {

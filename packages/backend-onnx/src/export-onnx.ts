@@ -22,7 +22,14 @@ const TRY_BATCHES = [1, 2];
  *
  * @example
  * ```ts
- * writeFileSync('mlp.onnx', await exportOnnx(model, { inputShape: [784] }));
+ * import { writeFile } from 'node:fs/promises';
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { exportOnnx } from '@backprop/backend-onnx';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(784, 128), nn.relu(), nn.dense(128, 10));
+ * await writeFile('mlp.onnx', await exportOnnx(model, { inputShape: [784] }));
  * ```
  */
 export async function exportOnnx(

@@ -37,7 +37,20 @@ function liveNodes(g: Graph): Uint8Array {
   return live;
 }
 
-/** The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*. */
+/**
+ * The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { graphModel } from '@backprop/backend-onnx';
+ * import { add, mul, setBackend, tensor, trace } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const { graph } = trace((x) => add(mul(x, 2), 1), [tensor([1, 2])], []);
+ * const bytes = graphModel(graph); // an ONNX ModelProto: input i0, output o0
+ * ```
+ */
 export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
   const b = new GraphBuilder();
   const names: string[] = [];

@@ -99,7 +99,12 @@ async function importOnnxRuntimeNode(): Promise<OrtModule> {
  *
  * @example
  * ```ts
- * await setBackend(onnx({ provider: 'cpu', threads: 2 }));
+ * import { onnx } from '@backprop/backend-onnx';
+ * import { setBackend, tensor } from '@backprop/core';
+ *
+ * const backend = await setBackend(onnx({ provider: 'cpu', threads: 2 }));
+ * console.log(tensor([1, 2]).shape); // [2]
+ * await backend.destroy?.();
  * ```
  */
 export async function onnx({

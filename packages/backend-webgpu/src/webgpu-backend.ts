@@ -60,9 +60,12 @@ export interface WebGpuBackend extends Backend {
  *
  * @example
  * ```ts
+ * import { webgpu } from '@backprop/backend-webgpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ *
  * const backend = await setBackend(webgpu());
- * // … train …
- * await backend.destroy?.();
+ * console.log(await tensor([1, 2]).add(1).data()); // Float32Array [2, 3]
+ * await backend.destroy?.(); // so Node can exit
  * ```
  */
 export async function webgpu({

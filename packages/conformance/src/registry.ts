@@ -58,7 +58,16 @@ export interface CaseInfo {
   kernels: readonly KernelName[];
 }
 
-/** Lists every case id with the kernels it exercises, in suite order (for docs and skip lists). */
+/**
+ * Lists every case id with the kernels it exercises, in suite order (for docs and skip lists).
+ *
+ * @example
+ * ```ts
+ * import { listCases } from '@backprop/conformance';
+ *
+ * for (const { id, kernels } of listCases()) console.log(id, kernels.join(', '));
+ * ```
+ */
 export function listCases(): CaseInfo[] {
   return allCases().map(({ id, kernels }) => ({ id, kernels }));
 }

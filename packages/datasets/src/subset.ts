@@ -47,10 +47,15 @@ export function gatherRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayD
  * A new dataset holding copies of the rows `indices` of `ds`, in that order (repeats allowed).
  * The label dtype and the trailing shapes are kept.
  *
+ * @example
+ * ```ts
+ * import { moons, subset } from '@backprop/datasets';
+ *
+ * const first10 = subset(moons({ n: 500 }), Array.from({ length: 10 }, (_, i) => i));
+ * console.log(first10.xShape); // [10, 2]
+ * ```
  * @throws ValueError when an index is not an integer in [0, N).
  * @throws ShapeError when the dataset's arrays disagree with its shapes.
- * @example
- * const firstTen = subset(train, Array.from({ length: 10 }, (_, i) => i));
  */
 export function subset(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDataset {
   const n = rowCount('subset', ds);

@@ -40,6 +40,16 @@ const makers: [string, () => Optimizer][] = [
  * Times `optimizer.step` on the current backend for each optimizer, over parameters of
  * `params` elements in total (shapes of an MLP: one large weight, a second, and biases).
  * Reads one value back after each step so asynchronous backends are measured to completion.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { benchmarkUpdates } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * for (const { optimizer, msPerStep } of await benchmarkUpdates({ params: 10_000, steps: 5 })) console.log(optimizer, msPerStep);
+ * ```
  */
 export async function benchmarkUpdates({
   params = 10_000_000,

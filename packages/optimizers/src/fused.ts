@@ -22,14 +22,36 @@ export type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from '@backp
 
 let enabled = true;
 
-/** Turns the fused path on or off (benchmarks and tests compare both); returns the previous setting. */
+/**
+ * Turns the fused path on or off (benchmarks and tests compare both); returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * import { useFusedUpdates } from '@backprop/optimizers';
+ *
+ * const was = useFusedUpdates(false); // the composed updates, e.g. to compare against the fused kernels
+ * useFusedUpdates(was);
+ * ```
+ */
 export function useFusedUpdates(on: boolean): boolean {
   const was = enabled;
   enabled = on;
   return was;
 }
 
-/** True when fused updates are enabled and the current backend has kernel `name`. */
+/**
+ * True when fused updates are enabled and the current backend has kernel `name`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { hasFusedUpdate } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * console.log(hasFusedUpdate('adamUpdate')); // whether Adam steps run as one kernel here
+ * ```
+ */
 export function hasFusedUpdate(name: FusedUpdateName): boolean {
   return enabled && typeof (getBackend().kernels as Partial<Record<FusedUpdateName, unknown>>)[name] === 'function';
 }
@@ -38,6 +60,17 @@ export function hasFusedUpdate(name: FusedUpdateName): boolean {
  * Runs fused kernel `name` on positional inputs (the kernel's input order: the parameter, the
  * gradient, the state the attributes call for, and γ last); undefined when the kernel is absent
  * or fused updates are off.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { scalar, setBackend, tensor } from '@backprop/core';
+ * import { runFusedUpdate } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * const out = runFusedUpdate('sgdUpdate', [tensor([1, 2]), tensor([10, 10]), scalar(0.1)], attrs); // deprecated: use core's sgdUpdate
+ * ```
  * @deprecated Call core's `sgdUpdate`, `adamUpdate` or `rmspropUpdate` ops (named inputs, the same
  * validation); this wrapper goes away in the next minor version.
  */

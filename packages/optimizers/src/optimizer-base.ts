@@ -87,6 +87,18 @@ interface Pending {
  * Base of every optimizer: each parameter's update is the group's {@link GradientTransformation}
  * (or a fused backend kernel), and θ ← θ + u. `step` validates everything, computes every new
  * value inside `tidy`, and only then assigns, so a throw leaves parameters and state unchanged.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { adam, GradientOptimizer } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 2));
+ * const optimizer = adam({ lr: 1e-3, groups: [{ match: (p) => p.name.endsWith('bias'), lr: 1e-2 }] });
+ * console.log(optimizer instanceof GradientOptimizer, optimizer.paramGroups.map((g) => g.lr)); // true [0.01, 0.001]
+ * ```
  */
 export abstract class GradientOptimizer<H extends BaseHyper> implements Optimizer {
   /** The groups; the last is the default group. Change `lr` or other hyperparameters here. */

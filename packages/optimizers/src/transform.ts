@@ -44,7 +44,21 @@ export interface GradientTransformation {
   update(updates: Tensor, state: TransformState, ctx: UpdateContext): { updates: Tensor; state: TransformState };
 }
 
-/** Applies transformations in order, each to the previous one's updates; state keys are merged. */
+/**
+ * Applies transformations in order, each to the previous one's updates; state keys are merged.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { chain, clipByValue, scaleByAdam, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const rule = chain(clipByValue(1), scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLearningRate(1e-3));
+ * const param = tensor([1, 2]);
+ * const { updates } = rule.update(tensor([0.5, -3]), rule.init(param), { param, step: 1 }); // θ ← θ + updates
+ * ```
+ */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation {
   return {
     init(param) {
@@ -63,7 +77,22 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
   };
 }
 
-/** A transformation without state from a function of the updates. */
+/**
+ * A transformation without state from a function of the updates.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { mul, setBackend, tensor } from '@backprop/core';
+ * import { stateless } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const halve = stateless((updates) => mul(updates, 0.5));
+ * const param = tensor([0, 0]);
+ * const { updates } = halve.update(tensor([2, 4]), halve.init(param), { param, step: 1 });
+ * console.log(await updates.data()); // Float32Array [1, 2]
+ * ```
+ */
 export function stateless(fn: (updates: Tensor, ctx: UpdateContext) => Tensor): GradientTransformation {
   return { init: () => ({}), update: (u, _s, ctx) => ({ updates: fn(u, ctx), state: {} }) };
 }

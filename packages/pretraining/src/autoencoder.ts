@@ -37,6 +37,17 @@ export interface AutoencoderOptions {
  * times 4 for sigmoid units (the Theano tutorial's dA); biases at 0.
  * Loss per batch, averaged over examples and summed over inputs:
  * cross-entropy −Σᵢ[xᵢ log x̂ᵢ + (1−xᵢ) log(1−x̂ᵢ)] (computed from logits), or squared error ½‖x̂ − x‖².
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, zeros } from '@backprop/core';
+ * import { Autoencoder } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const ae = new Autoencoder(16, 4, { activation: 'tanh', outputActivation: 'linear', loss: 'squaredError' });
+ * console.log(ae.encode(zeros([2, 16])).shape, ae.reconstruct(zeros([2, 16])).shape); // [2, 4] [2, 16]
+ * ```
  */
 export class Autoencoder extends Module implements Encoder {
   readonly weight: Parameter;
@@ -119,6 +130,20 @@ export class Autoencoder extends Module implements Encoder {
   }
 }
 
-/** Kept for symmetry with core's layer factories: `autoencoder(784, 500, { tied: false })`. */
+/**
+ * Kept for symmetry with core's layer factories: `autoencoder(784, 500, { tied: false })`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { autoencoder, trainAutoencoder } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 16 }, () => Math.random()), xShape: [64, 16] };
+ * const ae = autoencoder(16, 4, { tied: true, loss: 'crossEntropy' });
+ * await trainAutoencoder(ae, data, { epochs: 5, corruption: { kind: 'masking', fraction: 0.25 }, silent: true });
+ * ```
+ */
 export const autoencoder = (inputs: number, units: number, options?: AutoencoderOptions): Autoencoder =>
   new Autoencoder(inputs, units, options);

@@ -55,7 +55,22 @@ export interface RbmTrainState {
   q?: Tensor;
 }
 
-/** Frees the tensors held by a train state. */
+/**
+ * Frees the tensors held by a train state.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { cdStep, disposeRbmState, philoxSampler, RBM, type RbmTrainState } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const rbm = new RBM(2, 2);
+ * const state: RbmTrainState = {};
+ * cdStep(rbm, tensor([[1, 0]]), state, philoxSampler(1), { momentum: 0.5 });
+ * disposeRbmState(state); // after the last step
+ * ```
+ */
 export function disposeRbmState(state: RbmTrainState): void {
   dispose([state.velocity, state.chain, state.q]);
   state.velocity = undefined;
@@ -72,6 +87,19 @@ export function disposeRbmState(state: RbmTrainState): void {
  * CD only: h₀ ~ p(h | v) [N, units]; then per Gibbs step: v⁻ ~ p(v | h) [chains, inputs],
  * h ~ p(h | v⁻) [chains, units] except after the last step; PCD only: the new chain state
  * h ~ p(h | v⁻) last. PCD's chain starts at zeros with N rows, as scikit-learn's `h_samples_`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { cdStep, disposeRbmState, philoxSampler, RBM, type RbmTrainState } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const rbm = new RBM(4, 2, { seed: 0 });
+ * const state: RbmTrainState = {};
+ * const error = cdStep(rbm, tensor([[1, 0, 1, 0], [0, 1, 0, 1]]), state, philoxSampler(0), { k: 1, lr: 0.1, persistent: true });
+ * disposeRbmState(state); // frees the velocity and the persistent chain
+ * ```
  */
 export function cdStep(
   rbm: RBM,

@@ -22,6 +22,16 @@ export function checkCorruption(op: string, c: Corruption | undefined): void {
  * Corrupts `x`. Masking (Vincent et al. 2008): each input is zeroed independently with
  * probability `fraction` (one uniform draw of x's shape; kept where u ≥ fraction), not
  * rescaled. Gaussian: x + std·ε, ε ~ N(0, 1) (one normal draw).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { ones, setBackend } from '@backprop/core';
+ * import { corrupt, philoxSampler } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const noisy = corrupt(ones([2, 8]), { kind: 'masking', fraction: 0.25 }, philoxSampler(0)); // a quarter of the inputs zeroed
+ * ```
  */
 export function corrupt(x: Tensor, corruption: Corruption, sampler: Sampler): Tensor {
   checkCorruption('corrupt', corruption);

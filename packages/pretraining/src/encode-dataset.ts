@@ -6,6 +6,19 @@ import type { Features } from './validate.js';
  * The layer's output for every row of `data`, as features [N, units] in host memory: the
  * next layer's training set in greedy layer-wise training (probabilities for an RBM, as in
  * Hinton, Osindero & Teh 2006).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { encodeFeatures, RBM } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const rbm = new RBM(16, 8);
+ * const data = { x: new Float32Array(100 * 16), xShape: [100, 16] };
+ * const hidden = await encodeFeatures((x) => rbm.encode(x), data, { batchSize: 50 });
+ * console.log(hidden.xShape); // [100, 8]
+ * ```
  */
 export async function encodeFeatures(
   encode: (x: Tensor) => Tensor,

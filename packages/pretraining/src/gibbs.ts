@@ -16,6 +16,17 @@ export interface GibbsOptions {
  * Runs `steps` alternating Gibbs steps from the visible states `start` [chains, inputs] and
  * returns E[v | h] of the last step (the usual picture of an RBM sample: means, not binary
  * draws). Each step draws h ~ p(h | v) then v ~ p(v | h) (Gaussian visible units keep the mean, no noise).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, zeros } from '@backprop/core';
+ * import { gibbsSample, philoxSampler, RBM } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const rbm = new RBM(16, 8, { seed: 0 });
+ * const fantasies = gibbsSample(rbm, zeros([4, 16]), { steps: 100, sampler: philoxSampler(1) }); // [4, 16] samples
+ * ```
  */
 export function gibbsSample(
   rbm: RBM,

@@ -24,6 +24,18 @@ export interface LayerGradient {
 /**
  * ∂J/∂W for every weight matrix (rank-2 parameter) of `model` on the batch (x, y), in
  * declaration order — the first entry is the lowest layer. The model's parameters are unchanged.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { spirals } from '@backprop/datasets';
+ * import { layerGradients } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 16), nn.sigmoid(), nn.dense(16, 16), nn.sigmoid(), nn.dense(16, 3));
+ * for (const { name, meanAbs } of await layerGradients(model, spirals({ n: 60 }))) console.log(name, meanAbs); // lower layers: smaller
+ * ```
  */
 export async function layerGradients(
   model: Module,
@@ -59,6 +71,21 @@ export interface GradientRecord {
  * start of training and after each of the first `batches` batches (`fit` does not hand its
  * gradients to callbacks, so the probe batch is differentiated again). Read `records` after fit.
  * Used to show the lecture's claim that without pretraining the gradient is diluted in the lower layers.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend } from '@backprop/core';
+ * import { spirals } from '@backprop/datasets';
+ * import { sgd } from '@backprop/optimizers';
+ * import { gradientMagnitudes } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 16), nn.sigmoid(), nn.dense(16, 3));
+ * const probe = gradientMagnitudes(spirals({ n: 30 }), { batches: 20 });
+ * await fit(model, spirals({ n: 300 }), { loss: losses.softmaxCrossEntropy, optimizer: sgd({ lr: 0.1 }), epochs: 3, callbacks: [probe], verbose: false });
+ * console.log(probe.records.length); // 21: at initialisation, then after each of the first 20 batches
+ * ```
  */
 export function gradientMagnitudes(
   probe: ArrayDataset,

@@ -35,6 +35,17 @@ function prepare(op: string, data: Features, sizes: readonly number[]): void {
  * A deep belief net trained greedily (Hinton, Osindero & Teh 2006): RBM 1 on the data, RBM i+1
  * on the hidden probabilities of RBM i. Only the first RBM may have Gaussian visible units.
  *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { pretrainDbn, toMlp } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 16 }, () => Math.round(Math.random())), xShape: [64, 16] };
+ * const { layers } = await pretrainDbn(data, { sizes: [16, 12, 8], rbm: { epochs: 3 }, silent: true });
+ * const model = toMlp(layers, { outputs: 10 }); // 16 → 12 → 8 → 10, ready to fine-tune with fit
+ * ```
  * @throws ShapeError when `sizes` is malformed or does not start with the data width;
  *   ValueError for Bernoulli input units given data outside [0, 1] — before any training.
  */
@@ -61,6 +72,18 @@ export async function pretrainDbn(
  * Stacked (denoising) autoencoders (Bengio et al. 2007; Vincent et al. 2008): autoencoder i+1
  * learns to reconstruct the codes of autoencoder i. `corruption` may differ per layer
  * (the Theano SdA tutorial uses masking 0.1, 0.2, 0.3).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ * import { pretrainAutoencoders } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 16 }, () => Math.random()), xShape: [64, 16] };
+ * const { layers, history } = await pretrainAutoencoders(data, { sizes: [16, 8, 4], optimizer: () => adam(), train: { epochs: 3 }, silent: true });
+ * ```
  */
 export async function pretrainAutoencoders(
   data: Features,
@@ -109,6 +132,18 @@ export async function pretrainAutoencoders(
  * layer i is trained with core `fit` as a one-hidden-layer net act(xW + c) → fresh softmax
  * output on the labels, with the layers below frozen (their outputs precomputed); the
  * temporary output layer is then dropped. `data.y` holds int32 labels [N].
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { spirals } from '@backprop/datasets';
+ * import { pretrainSupervised, toMlp } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const { layers } = await pretrainSupervised(spirals({ n: 90 }), { sizes: [2, 16, 16], classes: 3, epochs: 5, silent: true });
+ * const model = toMlp(layers, { outputs: 3 });
+ * ```
  */
 export async function pretrainSupervised(
   data: ArrayDataset,

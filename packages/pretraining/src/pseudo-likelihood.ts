@@ -29,6 +29,17 @@ export interface PseudoLikelihoodOptions {
  * Stochastic pseudo-likelihood per example, [N]: D · log σ(F(ṽ) − F(v)), where ṽ is v with
  * one bit i flipped (vᵢ → 1 − vᵢ) and D the number of visible units — scikit-learn's
  * `BernoulliRBM.score_samples`, which draws i with `rng.randint(0, D, N)`. Meant for binary v.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { pseudoLikelihood, RBM } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const rbm = new RBM(4, 2, { seed: 0 });
+ * const pl = pseudoLikelihood(rbm, tensor([[1, 0, 1, 0], [0, 1, 1, 0]]), { flip: [0, 3] }); // per example, as scikit-learn's score_samples
+ * ```
  */
 export function pseudoLikelihood(rbm: RBM, v: Tensor, { flip, sampler }: PseudoLikelihoodOptions = {}): Tensor {
   const [n, d] = v.shape;

@@ -42,6 +42,18 @@ export interface RBMOptions {
  * - p(hⱼ = 1 | v) = σ(cⱼ + v·W₍:,ⱼ₎)
  * - Bernoulli visible: p(vᵢ = 1 | h) = σ(bᵢ + W₍ᵢ,:₎·h); Gaussian visible: v | h ~ N(b + Wh, 1)
  * - free energy F(v) = −v·b − Σⱼ softplus(vW + c)ⱼ (Bernoulli) or ½‖v − b‖² − Σⱼ softplus(vW + c)ⱼ (Gaussian)
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { RBM, trainRbm } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 16 }, () => Math.round(Math.random())), xShape: [64, 16] };
+ * const rbm = new RBM(16, 8, { seed: 0 });
+ * await trainRbm(rbm, data, { epochs: 5, silent: true });
+ * ```
  */
 export class RBM extends Module implements Encoder {
   readonly weight: Parameter;

@@ -26,6 +26,18 @@ export interface Sampler {
  * A sampler on core's Philox generator: without a seed it draws from the global generator
  * (`manualSeed` controls it); with a seed it owns a core `Generator`, so a seeded sampler repeats
  * itself exactly and leaves the global generator alone.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { philoxSampler } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const sampler = philoxSampler(42); // its own generator: the same draws every run
+ * const u = sampler.uniform([2, 3]);
+ * const z = sampler.normal([4]);
+ * ```
  */
 export function philoxSampler(seed?: number): Sampler {
   if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) {
@@ -42,6 +54,17 @@ export function philoxSampler(seed?: number): Sampler {
  * Replays recorded draws in order: each `uniform` / `normal` call takes the next array, which
  * must have exactly as many values as the requested shape. Used to reproduce scikit-learn's
  * `RandomState` draws bit for bit in the golden tests.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { replaySampler } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const sampler = replaySampler([[0.1, 0.9], [0.5]]); // hands out these draws in order (to match another implementation)
+ * console.log(await sampler.uniform([2]).data(), sampler.remaining); // Float32Array [0.1, 0.9] 1
+ * ```
  */
 export function replaySampler(draws: readonly ArrayLike<number>[]): Sampler & { readonly remaining: number } {
   let i = 0;

@@ -4,7 +4,21 @@ import { activationFn } from './activation.js';
 import type { ActivationName, Encoder } from './encoder.js';
 import { positiveInt } from './validate.js';
 
-/** A hidden layer h = act(xW + c), W [inputs, units], initialised as core Dense (U(±1/√inputs)). */
+/**
+ * A hidden layer h = act(xW + c), W [inputs, units], initialised as core Dense (U(±1/√inputs)).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, zeros } from '@backprop/core';
+ * import { SupervisedLayer, toMlp } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const layer = new SupervisedLayer(2, 16, 'tanh', { seed: 0 });
+ * console.log(layer.encode(zeros([5, 2])).shape); // [5, 16]
+ * const model = toMlp([layer], { outputs: 3 });
+ * ```
+ */
 export class SupervisedLayer extends Module implements Encoder {
   readonly weight: Parameter;
   readonly hiddenBias: Parameter;

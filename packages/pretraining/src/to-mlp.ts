@@ -18,6 +18,16 @@ export interface ToMlpOptions {
  * logits (pair with `losses.softmaxCrossEntropy`). Visible biases and decoders are dropped.
  * Fine-tune it with core's `fit` and any Optimizer and penalties.
  *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { RBM, toMlp } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const model = toMlp([new RBM(784, 500), new RBM(500, 250)], { outputs: 10, output: { seed: 0 } });
+ * console.log(model.layers.length); // 5: dense, sigmoid, dense, sigmoid, dense
+ * ```
  * @throws ShapeError when the layers' sizes do not chain; ValueError for an empty stack.
  */
 export function toMlp(layers: readonly Encoder[], { outputs, output = {} }: ToMlpOptions): nn.Sequential {

@@ -43,6 +43,17 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
  * (see {@link Autoencoder}), its gradient goes to `optimizer.step`. Returns one record per epoch
  * with the mean training reconstruction loss; prints `layer i/n epoch e/E recon x` unless silent.
  *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ * import { autoencoder, trainAutoencoder } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 8 }, () => Math.random()), xShape: [64, 8] };
+ * const history = await trainAutoencoder(autoencoder(8, 3), data, { epochs: 10, batchSize: 16, optimizer: adam(), silent: true });
+ * ```
  * @throws ShapeError when the data width is not `ae.inputs`; ValueError for cross-entropy given
  *   data outside [0, 1] or bad options — before any update.
  */

@@ -26,7 +26,17 @@ export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, Progre
   onBatch?: (error: number) => void;
 }
 
-/** Hinton's momentum schedule: 0.5 for the first `switchEpoch` epochs, then 0.9. */
+/**
+ * Hinton's momentum schedule: 0.5 for the first `switchEpoch` epochs, then 0.9.
+ *
+ * @example
+ * ```ts
+ * import { hintonMomentum } from '@backprop/pretraining';
+ *
+ * const momentum = hintonMomentum(5); // pass as trainRbm's `momentum`
+ * console.log(momentum(0), momentum(5)); // 0.5 0.9
+ * ```
+ */
 export const hintonMomentum =
   (switchEpoch = 5, initial = 0.5, final = 0.9) =>
   (epoch: number): number =>
@@ -40,6 +50,17 @@ export const hintonMomentum =
  * scikit-learn's `BernoulliRBM(learning_rate, batch_size, n_iter)` is
  * `{ lr, batchSize, epochs, persistent: true, shuffle: false }`.
  *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend } from '@backprop/core';
+ * import { hintonMomentum, RBM, trainRbm } from '@backprop/pretraining';
+ *
+ * await setBackend(cpu());
+ * const data = { x: Float32Array.from({ length: 64 * 16 }, () => Math.round(Math.random())), xShape: [64, 16] };
+ * const records = await trainRbm(new RBM(16, 8), data, { epochs: 10, lr: 0.1, momentum: hintonMomentum(), silent: true });
+ * console.log(records.at(-1)?.loss); // the last epoch's mean reconstruction error
+ * ```
  * @throws ShapeError when the data width is not `rbm.inputs`; ValueError for Bernoulli
  *   visible units given data outside [0, 1] or bad hyperparameters — before any update.
  */

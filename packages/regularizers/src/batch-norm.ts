@@ -42,6 +42,17 @@ export interface BatchNormOptions {
  * `r ← (1 − m)·r + m·s` with the *unbiased* variance `σ²_B·N/(N−1)` (Keras stores the biased one).
  * In evaluation the running mean and variance replace the batch's. Buffers: `runningMean` (0),
  * `runningVar` (1), `numBatchesTracked` (int32). A training batch of one example is a ShapeError.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { BatchNorm1d } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const bn = new BatchNorm1d(2, { momentum: 0.1, eps: 1e-5 });
+ * const y = bn.forward(tensor([[1, 10], [3, 30]])); // each column normalized over the batch: [[-1, -1], [1, 1]] (≈)
+ * ```
  */
 export class BatchNorm1d extends Module {
   readonly weight?: Parameter;
@@ -121,6 +132,18 @@ export class BatchNorm1d extends Module {
   }
 }
 
-/** A batch-normalization layer for `[N, features]` inputs: `batchNorm1d(256)`. */
+/**
+ * A batch-normalization layer for `[N, features]` inputs: `batchNorm1d(256)`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { batchNorm1d } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(20, 64, { bias: false }), batchNorm1d(64), nn.relu(), nn.dense(64, 2));
+ * ```
+ */
 export const batchNorm1d = (features: number, options?: BatchNormOptions): BatchNorm1d =>
   new BatchNorm1d(features, options);

@@ -15,6 +15,18 @@ export interface DropoutLayerOptions {
  * `1/keep`, so the expected activation is unchanged and evaluation is the identity (the lecture's
  * "multiply the weights by p at test time" is folded into training). Masks come from core's Philox
  * generator, so a seed gives the same mask on every backend.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { ones, setBackend } from '@backprop/core';
+ * import { Dropout } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const layer = new Dropout(0.5, { seed: 0 });
+ * console.log(await layer.forward(ones([6])).data()); // each value 0 or 2 (kept values scaled by 1/(1 − 0.5))
+ * console.log(await layer.eval().forward(ones([6])).data()); // all ones: the identity in evaluation
+ * ```
  */
 export class Dropout extends Module {
   /** Probability of dropping a unit, in [0, 1). */
@@ -47,6 +59,17 @@ function applyMask(x: Tensor, mask: Tensor, keep: number): Tensor {
 /**
  * A dropout layer for `nn.sequential`: `dropout(0.2)` or `dropout({ drop: 0.2 })` drops 20% of units
  * (PyTorch's `p`), `dropout({ keep: 0.8 })` keeps 80% (the lecture's `p`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { dropout } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * // Drops half the hidden units in training; `fit` turns it off for validation and `predict`.
+ * const model = nn.sequential(nn.dense(784, 256), nn.relu(), dropout(0.5, { seed: 1 }), nn.dense(256, 10));
+ * ```
  * @throws ValueError when the drop rate is outside [0, 1) (keep outside (0, 1]) or both or neither are given.
  */
 export const dropout = (rate: DropoutRate, options?: DropoutLayerOptions): Dropout => new Dropout(rate, options);
@@ -63,6 +86,16 @@ export type DropoutFnOptions = ({ drop: number; keep?: never } | { keep: number;
  * Inverted dropout of `x` as a function, for custom loops: `dropoutFn(h, { drop: 0.5, training })`.
  * With `seed`, the mask is `bernoulli(x.shape, keep, { seed })` (the same each call); without, it
  * advances core's global generator.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { ones, setBackend } from '@backprop/core';
+ * import { dropoutFn } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const y = dropoutFn(ones([4, 4]), { keep: 0.8, seed: 3 }); // kept values become 1/0.8 = 1.25, the rest 0
+ * ```
  */
 export function dropoutFn(x: Tensor, options: DropoutFnOptions): Tensor {
   if (!options || typeof options !== 'object')

@@ -47,6 +47,15 @@ export interface EarlyStoppingOptions {
  *
  * scikit-learn's MLP (`early_stopping=True, n_iter_no_change=10, tol=1e-4`, best weights restored) is
  * `earlyStopping({ rule: 'sklearn', monitor: 'valAccuracy', patience: 10, minDelta: 1e-4, restoreBest: true })`.
+ *
+ * @example
+ * ```ts
+ * import { EarlyStopping } from '@backprop/regularizers';
+ *
+ * // scikit-learn's MLP early stopping (n_iter_no_change=10, tol=1e-4), for fit's callbacks:
+ * const stop = new EarlyStopping({ rule: 'sklearn', monitor: 'valAccuracy', patience: 10, minDelta: 1e-4, restoreBest: true });
+ * console.log(stop.mode); // 'max', from the monitored name
+ * ```
  */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
@@ -212,6 +221,19 @@ export class EarlyStopping implements Callback {
 
 /**
  * Early stopping for `fit`: `callbacks: [earlyStopping({ patience: 5, restoreBest: true })]`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ * import { earlyStopping } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const callbacks = [earlyStopping({ monitor: 'loss', patience: 5, restoreBest: true })];
+ * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: adam(), epochs: 500, callbacks, verbose: false });
+ * ```
  * @throws ValueError for an unknown mode or rule, a non-finite minDelta, or a patience or startEpoch that is not an integer ≥ 0.
  */
 export const earlyStopping = (options?: EarlyStoppingOptions): EarlyStopping => new EarlyStopping(options);

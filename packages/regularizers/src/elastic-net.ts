@@ -18,6 +18,12 @@ export interface ElasticNetOptions extends PenaltyOptions {
  * `ElasticNet(alpha, l1_ratio)` penalty `α·ρ·‖w‖₁ + α(1−ρ)/2·‖w‖²` is `{ l1: αρ, l2: α(1−ρ) }`;
  * Keras' `L1L2(l1, l2)` (no ½) is `{ l1, l2: 2·l2 }`.
  *
+ * @example
+ * ```ts
+ * import { elasticNet } from '@backprop/regularizers';
+ *
+ * const penalty = elasticNet({ l1: 1e-5, l2: 1e-4 }); // pass in fit's or trainStep's `penalties`
+ * ```
  * @throws ValueError when a coefficient is not a finite number ≥ 0 or the filter is malformed.
  */
 export function elasticNet({ l1 = 0, l2 = 0, filter }: ElasticNetOptions = {}): WeightPenalty {

@@ -13,6 +13,16 @@ export interface GaussianNoiseOptions {
 /**
  * Additive zero-mean Gaussian noise, `y = x + std·z` with z ~ N(0, 1), in training; the identity
  * in evaluation. Same as Keras' `GaussianNoise(stddev)`; a regularizer akin to data augmentation.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, zeros } from '@backprop/core';
+ * import { GaussianNoise } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const noisy = new GaussianNoise({ std: 0.5 }).forward(zeros([3])); // N(0, 0.25) draws in training mode
+ * ```
  */
 export class GaussianNoise extends Module {
   readonly std: number;
@@ -31,6 +41,18 @@ export class GaussianNoise extends Module {
   }
 }
 
-/** A Gaussian-noise layer: `gaussianNoise({ std: 0.1 })`. */
+/**
+ * A Gaussian-noise layer: `gaussianNoise({ std: 0.1 })`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { gaussianNoise } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(gaussianNoise({ std: 0.1, seed: 0 }), nn.dense(2, 16), nn.relu(), nn.dense(16, 2));
+ * ```
+ */
 export const gaussianNoise = (options: GaussianNoiseOptions): GaussianNoise =>
   new GaussianNoise(options ?? ({} as GaussianNoiseOptions));

@@ -10,6 +10,16 @@ import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
  * `λ·sign(W)`, with sign(0) = 0 (core's `abs` rule, as PyTorch's). Same as Keras' `regularizers.L1(λ)`
  * as a `kernel_regularizer`.
  *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { l1 } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(3, 1));
+ * const penalty = l1(0.01).loss(model.parameters()); // 0.01·Σ|w| over the weights, a scalar tensor
+ * ```
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.
  */
 export function l1(lambda: number, { filter }: PenaltyOptions = {}): WeightPenalty {

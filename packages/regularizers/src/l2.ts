@@ -17,7 +17,18 @@ import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
  * adds `α/2 · Σ‖W‖² / n_samples` (n = the batch size; weights only): use `l2(α / n)`. Keras'
  * `regularizers.L2(l)` is `l · Σ W²` without the ½: use `l2(2·l)`.
  *
- * @example fit(model, train, { ..., penalties: [l2(1e-4)] })
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { sgd } from '@backprop/optimizers';
+ * import { l2 } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * // Adds 1e-4·Σw² over the weights (not the biases) to the loss.
+ * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer: sgd(), penalties: [l2(1e-4)], verbose: false });
+ * ```
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.
  */
 export function l2(lambda: number, { filter }: PenaltyOptions = {}): WeightPenalty {

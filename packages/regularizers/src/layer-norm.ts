@@ -30,6 +30,17 @@ export interface LayerNormOptions {
  * Layer normalization (Ba, Kiros & Hinton 2016), as PyTorch's `LayerNorm(d)`: each row along the
  * last axis is normalized with its own mean and biased variance, `y = γ·(x − μ)/√(σ² + ε) + β`, the
  * same in training and evaluation (no running statistics). Input `[..., d]`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { LayerNorm } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const ln = new LayerNorm(3, { elementwiseAffine: false });
+ * console.log(await ln.forward(tensor([[1, 2, 3]])).data()); // ≈ [-1.2247, 0, 1.2247]: each row to mean 0, variance 1
+ * ```
  */
 export class LayerNorm extends Module {
   readonly weight?: Parameter;
@@ -60,5 +71,17 @@ export class LayerNorm extends Module {
   }
 }
 
-/** A layer-normalization layer over the last axis: `layerNorm(256)`. */
+/**
+ * A layer-normalization layer over the last axis: `layerNorm(256)`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { layerNorm } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(32, 64), layerNorm(64), nn.relu(), nn.dense(64, 1));
+ * ```
+ */
 export const layerNorm = (features: number, options?: LayerNormOptions): LayerNorm => new LayerNorm(features, options);

@@ -33,6 +33,17 @@ const defaultFilter = (p: Parameter) => isWeight(p) && p.value.rank >= 2;
  * exactly `c` (`w ← w·c/‖w‖`); slices within the ball are left bit-for-bit unchanged. Keras' `MaxNorm`
  * instead multiplies every slice by `min(‖w‖, c)/(‖w‖ + 1e-7)`, which differs by about 1e-7 relative.
  * For custom loops: call after `optimizer.step`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { applyMaxNorm } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 8, { weightInit: nn.constantInit(10) }));
+ * applyMaxNorm(model.parameters(), 2); // each column of the weight now has norm 2
+ * ```
  * @throws ValueError when c is not > 0, an axis is out of range, or a name in the filter is unknown.
  */
 export function applyMaxNorm(
@@ -64,6 +75,14 @@ export function applyMaxNorm(
  * The max-norm constraint as a `fit` callback: after every batch (after the optimizer step) each
  * selected weight's units are projected onto the ball of radius `c` (Srivastava et al. 2014 use c ≈ 3–4
  * together with dropout). `maxNorm(3)` for dense layers; see {@link applyMaxNorm}.
+ *
+ * @example
+ * ```ts
+ * import { maxNorm } from '@backprop/regularizers';
+ *
+ * // After every step, rescale each unit's incoming weights to an L2 norm of at most 3 (Srivastava et al.).
+ * const callbacks = [maxNorm(3)];
+ * ```
  */
 export function maxNorm(c: number, options: MaxNormOptions = {}): Callback {
   positive('maxNorm', 'c', c);

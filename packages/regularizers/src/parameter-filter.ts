@@ -13,6 +13,18 @@ export type ParameterFilter = ((p: Parameter) => boolean) | readonly string[];
  * True for parameters whose dotted name ends in `weight` (`0.weight`, `weight`), false for biases.
  * This includes the rank-1 γ of `batchNorm1d` and `layerNorm`; as a penalty's `filter` it gives the
  * penalties' default before weight matrices became the default (`l2(λ, { filter: isWeight })`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { isWeight, l2 } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 2));
+ * console.log(model.namedParameters().map(([name, p]) => [name, isWeight(p)])); // [['0.weight', true], ['0.bias', false]]
+ * const penalty = l2(1e-4, { filter: isWeight }); // every weight, matrices or not
+ * ```
  */
 export const isWeight = (p: Parameter): boolean => p.name === 'weight' || p.name.endsWith('.weight');
 
@@ -34,6 +46,17 @@ export function checkFilter(op: string, filter: unknown): void {
 /**
  * The parameters of `params` that `filter` selects. A name list must name existing parameters only:
  * an unknown name is a ValueError listing the names there are (a frozen parameter is not passed by `fit`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ * import { selectParameters } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const params = nn.sequential(nn.dense(2, 2)).parameters();
+ * const weights = selectParameters('myPenalty', params); // by default: the weight matrices
+ * ```
  */
 export function selectParameters(
   op: string,

@@ -16,6 +16,17 @@ export interface PenaltyOptions {
 /**
  * A penalty Σ_p term(W_p) over the selected parameters (by default the weight matrices, see {@link PenaltyOptions.filter}). Implements core's `Penalty`: `fit` adds
  * `loss(params)` to the training loss (inside the gradient), and a custom loop may call it the same way.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { abs, max, nn, setBackend } from '@backprop/core';
+ * import { isWeight, WeightPenalty } from '@backprop/regularizers';
+ *
+ * await setBackend(cpu());
+ * const maxAbs = new WeightPenalty('maxAbs', (w) => max(abs(w)), isWeight); // a custom penalty, summed over weights
+ * const value = maxAbs.loss(nn.sequential(nn.dense(2, 2)).parameters());
+ * ```
  */
 export class WeightPenalty implements Penalty {
   readonly #filter: ParameterFilter | undefined;

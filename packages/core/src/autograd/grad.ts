@@ -25,6 +25,16 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
 /**
  * Vector–Jacobian product: runs `f(...args)` and returns its output `y` and, for each
  * argument, the gradient of Σ(y · dy) (dy defaults to ones).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { mul, setBackend, tensor, vjp } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const { value, grads } = vjp((x) => mul(x, x), [tensor([1, 2])], tensor([1, 10]));
+ * console.log(await value.data(), await grads[0].data()); // Float32Array [1, 4] Float32Array [2, 40]
+ * ```
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
   checkArgs('vjp', args);
@@ -51,7 +61,20 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
   return { value, grads };
 }
 
-/** Returns a function computing `f`'s scalar value and its gradient with respect to each argument. */
+/**
+ * Returns a function computing `f`'s scalar value and its gradient with respect to each argument.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, sum, square, tensor, valueAndGrad } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const f = valueAndGrad((x) => sum(square(x)));
+ * const { value, grads } = f(tensor([1, 2, 3]));
+ * console.log(await value.item(), await grads[0].data()); // 14 Float32Array [2, 4, 6]
+ * ```
+ */
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad {
   return (...args) => {
     const result = vjp(f, args);
@@ -64,7 +87,19 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor
   };
 }
 
-/** Returns a function computing the gradient of scalar `f` with respect to each argument. */
+/**
+ * Returns a function computing the gradient of scalar `f` with respect to each argument.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, mul, setBackend, sum, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const [dx, dy] = grad((x, y) => sum(mul(x, y)))(tensor([1, 2]), tensor([3, 4]));
+ * console.log(await dx.data(), await dy.data()); // Float32Array [3, 4] Float32Array [1, 2]
+ * ```
+ */
 export function grad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
   const vg = valueAndGrad(f);
   return (...args) => {

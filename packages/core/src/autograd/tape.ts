@@ -24,7 +24,19 @@ export class Tape {
 
 const tapes: Tape[] = [];
 
-/** True while any tape is recording. */
+/**
+ * True while any tape is recording.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, isRecording, setBackend, sum, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(isRecording()); // false
+ * grad((x) => (console.log(isRecording()), sum(x)))(tensor([1])); // true inside a gradient
+ * ```
+ */
 export function isRecording(): boolean {
   return tapes.length > 0;
 }
@@ -46,6 +58,16 @@ export function closeTape(tape: Tape): void {
 /**
  * Records `out = op(inputs)` with its vector–Jacobian product on every open tape that
  * watches one of the inputs. Returns `out`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { exp, grad, mul, record, setBackend, sum, tensor, withoutRecording, type Tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const myExp = (x: Tensor) => record('myExp', withoutRecording(() => exp(x)), [x], (dy) => [mul(dy, exp(x))]);
+ * console.log(await grad((x) => sum(myExp(x)))(tensor([0]))[0].data()); // Float32Array [1]
+ * ```
  */
 export function record(op: string, out: Tensor, inputs: readonly Tensor[], vjp: Vjp): Tensor {
   for (const tape of tapes) {
@@ -104,7 +126,19 @@ export function backward(
   return grads;
 }
 
-/** Runs `fn` with every tape paused: nothing it computes is recorded. */
+/**
+ * Runs `fn` with every tape paused: nothing it computes is recorded.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, mul, setBackend, sum, tensor, withoutRecording } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const [g] = grad((x) => sum(mul(x, withoutRecording(() => mul(x, 1)))))(tensor([3]));
+ * console.log(await g.data()); // Float32Array [3]: the inner product is a constant
+ * ```
+ */
 export function withoutRecording<T>(fn: () => T): T {
   const saved = tapes.splice(0, tapes.length);
   try {
@@ -117,6 +151,17 @@ export function withoutRecording<T>(fn: () => T): T {
 /**
  * Defines a composite op with its own gradient: `forward` runs unrecorded, then one node
  * with `vjp` is recorded. Use where the composed gradient would be slower or less exact.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { customOp, grad, maximum, minimum, mul, setBackend, sum, tensor, type Tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * // The identity, with its incoming gradient clipped to [-1, 1]: a custom vjp.
+ * const clipGrad = (x: Tensor) => customOp('clipGrad', [x], () => mul(x, 1), (dy) => [minimum(maximum(dy, -1), 1)]);
+ * console.log(await grad((x) => sum(mul(clipGrad(x), 5)))(tensor([1]))[0].data()); // Float32Array [1]: 5, clipped
+ * ```
  */
 export function customOp(
   op: string,

@@ -59,8 +59,13 @@ interface Entry {
  *
  * @example
  * ```ts
- * const step = compile((x, y) => trainStep(x, y), { state: [parameterState(params)] });
- * const loss = step(x, y);
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, compile, mul, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const affine = compile((x, w) => add(mul(x, w), 1));
+ * for (let i = 0; i < 4; i++) affine(tensor([1, 2]), tensor([3, 4])); // traces twice, then replays the graph
+ * console.log(affine.mode, await affine(tensor([1, 2]), tensor([3, 4])).data()); // 'graph' Float32Array [4, 9]
  * ```
  */
 export function compile<R extends CompiledResult>(

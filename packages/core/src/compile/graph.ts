@@ -65,7 +65,19 @@ export interface GraphCompiler {
   compileGraph(graph: Graph): CompiledGraph;
 }
 
-/** The dtype of value `value` of a graph (numbered inputs, state, constants, then nodes). */
+/**
+ * The dtype of value `value` of a graph (numbered inputs, state, constants, then nodes).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { cast, setBackend, tensor, trace, valueDType } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const { graph } = trace((x) => cast(x, 'int32'), [tensor([1.5])], []);
+ * console.log(valueDType(graph, graph.outputs[0].value)); // 'int32'
+ * ```
+ */
 export function valueDType(g: Graph, value: number): DType {
   const ni = g.inputs.length;
   const ns = g.state.length;

@@ -6,7 +6,20 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { Graph, ValueRef } from './graph.js';
 
-/** Runs `graph` on `inputs`, `state` and its `constants` (as tensors); returns new outputs and state. */
+/**
+ * Runs `graph` on `inputs`, `state` and its `constants` (as tensors); returns new outputs and state.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, mul, replay, setBackend, tensor, trace } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const t = trace((x) => add(mul(x, 2), 1), [tensor([1, 2])], []);
+ * const { outputs } = replay(t.graph, [tensor([5, 6])], [], t.held);
+ * console.log(await outputs[0].data()); // Float32Array [11, 13]
+ * ```
+ */
 export function replay(
   graph: Graph,
   inputs: readonly Tensor[],

@@ -32,7 +32,19 @@ let nextExternal = 0;
 
 const typeOf = (t: Tensor): ValueType => ({ shape: t.shape, dtype: t.dtype });
 
-/** Runs `fn(...args)` with `state` and records its graph. */
+/**
+ * Runs `fn(...args)` with `state` and records its graph.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, mul, setBackend, tensor, trace } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const t = trace((x) => add(mul(x, 2), 1), [tensor([1, 2])], []);
+ * console.log(t.graph.nodes.map((n) => n.kernel)); // ['mul', 'add']
+ * ```
+ */
 export function trace(
   fn: (...args: Tensor[]) => CompiledResult,
   args: readonly Tensor[],

@@ -371,7 +371,22 @@ export function decodeCheckpointInto(
   return p.metadata;
 }
 
-/** Serializes `model` (and `optimizer`'s state) into checkpoint bytes; see `TrainingState.save` for a whole run. */
+/**
+ * Serializes `model` (and `optimizer`'s state) into checkpoint bytes; see `TrainingState.save` for a whole run.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { loadCheckpoint, nn, saveCheckpoint, setBackend } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 2));
+ * const optimizer = adam();
+ * const bytes = await saveCheckpoint(model, optimizer, { epoch: '3' });
+ * loadCheckpoint(bytes, model, optimizer); // { epoch: '3' }
+ * ```
+ */
 export function saveCheckpoint(
   model: Module,
   optimizer?: Optimizer,
@@ -385,6 +400,18 @@ export function saveCheckpoint(
  * bytes; returns your metadata. Everything is checked first; on any error nothing changes and
  * the error names the entry and the rule. Callbacks' state and the global generator are left
  * alone (use `TrainingState.load` or `fit`'s `resume` to restore a whole run).
+ *
+ * @example
+ * ```ts
+ * import { writeFile, readFile } from 'node:fs/promises';
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { loadCheckpoint, nn, saveCheckpoint, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 2));
+ * await writeFile('model.ckpt', await saveCheckpoint(model));
+ * const metadata = loadCheckpoint(await readFile('model.ckpt'), model); // {}
+ * ```
  */
 export function loadCheckpoint(
   bytes: Uint8Array,

@@ -57,6 +57,16 @@ const SKIP_HINT = 'load with { verifyChecksum: false } to skip the check';
  * Refuses (CheckpointError, before reading any tensor) what the reader would refuse: a dtype
  * other than float32/int32/bool, an empty name or `__metadata__`, a disposed tensor, a
  * non-string metadata value, or a caller-supplied `backprop.crc32`/`backprop.header-crc32` key.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, saveSafetensors, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 2));
+ * const bytes = await saveSafetensors(model.stateDict(), { framework: 'backprop' });
+ * ```
  */
 export async function saveSafetensors(
   tensors: ReadonlyMap<string, Tensor>,
@@ -135,6 +145,17 @@ export async function saveSafetensors(
  * tensors tile the data section exactly (no overlap, gap or trailing bytes), BOOL bytes, and the
  * checksums when present. Throws a CheckpointError naming the entry and the rule on any problem.
  * The metadata returned leaves out Backprop's checksum keys.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { parseSafetensors, saveSafetensors, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const bytes = await saveSafetensors(new Map([['w', tensor([1, 2, 3])]]));
+ * const { entries } = parseSafetensors(bytes); // validates; creates no tensor
+ * console.log(entries[0].name, entries[0].shape); // 'w' [3]
+ * ```
  */
 export function parseSafetensors(
   bytes: Uint8Array,
@@ -328,6 +349,18 @@ export function parseSafetensors(
  * Backprop's checksum keys). The file is validated completely first (see `parseSafetensors`), so
  * a bad file throws a CheckpointError and creates nothing; the tensors copy their values and do
  * not share memory with `bytes`. The caller owns (and disposes) the tensors.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { loadSafetensors, nn, saveSafetensors, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 2));
+ * const bytes = await saveSafetensors(model.stateDict());
+ * const { tensors, metadata } = loadSafetensors(bytes);
+ * model.loadStateDict(tensors); // tensors.keys(): '0.weight', '0.bias'
+ * ```
  */
 export function loadSafetensors(
   bytes: Uint8Array,

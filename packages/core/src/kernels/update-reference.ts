@@ -22,6 +22,14 @@ const H = hostArithmetic;
  * PyTorch's SGD: g ← g + λθ; with μ > 0, b′ = g on the first step (or without a buffer), else
  * μb + (1 − τ)g, and the direction is g + μb′ (Nesterov) or b′; θ′ = θ − γ·direction.
  * Returns [θ′] or [θ′, b′].
+ *
+ * @example
+ * ```ts
+ * import { sgdUpdateReference } from '@backprop/core';
+ *
+ * const attrs = { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * console.log(sgdUpdateReference([1, 2], [10, 10], undefined, 0.1, attrs)); // [[0, 1], [10, 10]]: θ′ and the buffer
+ * ```
  */
 export function sgdUpdateReference(
   theta: Values,
@@ -52,6 +60,14 @@ export function sgdUpdateReference(
  * PyTorch's Adam / AdamW / AMSGrad at step t: g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled),
  * m′ = β₁m + (1−β₁)g, v′ = β₂v + (1−β₂)g², v̄′ = max(v̄, v′) (amsgrad), bc₁ = 1 − β₁ᵗ,
  * bc₂ = 1 − β₂ᵗ, θ′ = θ − γ·(m′/bc₁)/(√v̄′/√bc₂ + ε). Returns [θ′, m′, v′] or [θ′, m′, v′, v̄′].
+ *
+ * @example
+ * ```ts
+ * import { adamUpdateReference } from '@backprop/core';
+ *
+ * const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+ * const [theta, m, v] = adamUpdateReference([[1], [1], [0], [0]], 1, 0.1, attrs); // θ′ ≈ [0.9], m [0.1], v [0.001]
+ * ```
  */
 export function adamUpdateReference(
   [theta, grad, m, v, vMax]: [Values, Values, Values, Values, Values?],
@@ -79,6 +95,14 @@ export function adamUpdateReference(
  * PyTorch's RMSprop and Adagrad: g ← g + λθ; v′ = decay·v + scale·g²; ḡ′ = decay·ḡ + scale·g
  * (centered) and d = √(v′ − ḡ′²) + ε, else d = √v′ + ε; b′ = μb + g/d and θ′ = θ − γb′ (μ > 0),
  * else θ′ = θ − γg/d. Returns [θ′, v′, ḡ′ (centered), b′ (μ > 0)].
+ *
+ * @example
+ * ```ts
+ * import { rmspropUpdateReference } from '@backprop/core';
+ *
+ * const attrs = { decay: 0.99, scale: 0.01, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
+ * const [theta, squareAvg] = rmspropUpdateReference([1], [1], { squareAvg: [0] }, 0.01, attrs); // θ′ ≈ [0.9], squareAvg [0.01]
+ * ```
  */
 export function rmspropUpdateReference(
   theta: Values,

@@ -28,6 +28,16 @@ const EPSILON = 1e-12;
  * checking would read the tensor on the host, and this loss stays traceable into a graph
  * without a host read. Such values give NaN (log of a negative number), which `fit` reports
  * as a NonFiniteLossError; NaN inputs likewise.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const loss = losses.binaryCrossEntropy(tensor([[0.9], [0.2]]), tensor([[1], [0]]));
+ * console.log(await loss.item()); // ≈ 0.1643
+ * ```
  */
 export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tensor {
   sameShapeFloat('binaryCrossEntropy', probabilities, target);
@@ -51,6 +61,16 @@ export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tenso
  * (PyTorch's BCEWithLogitsLoss). The recommended binary loss: it takes the logits z (no final
  * sigmoid layer) and is exact and smooth for every finite z, where {@link binaryCrossEntropy}
  * on σ(z) saturates once σ(z) rounds to 0 or 1.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const loss = losses.binaryCrossEntropyWithLogits(tensor([[0], [0]]), tensor([[1], [0]]));
+ * console.log(await loss.item()); // ≈ 0.6931 (ln 2)
+ * ```
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor): Tensor {
   sameShapeFloat('binaryCrossEntropyWithLogits', logits, target);

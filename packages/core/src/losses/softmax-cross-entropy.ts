@@ -30,6 +30,17 @@ const oneHotOf = (labels: Tensor, c: number): Tensor =>
  * one type to catch) rather than an error of its own. The range check reads the labels on
  * the host under `gather`'s rule: where the backend cannot read them without waiting
  * (asynchronous backends) it is skipped, and a bad label gives a NaN or wrong loss there.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const logits = tensor([[2, 0, 0], [0, 0, 0]]);
+ * const labels = tensor([0, 2], [2], 'int32');
+ * console.log(await losses.softmaxCrossEntropy(logits, labels).item()); // ≈ 0.6691, the mean over the batch
+ * ```
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   if (logits.dtype !== 'float32' || logits.rank !== 2) {

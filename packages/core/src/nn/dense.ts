@@ -27,6 +27,16 @@ export interface DenseOptions {
 /**
  * A fully connected layer, y = x·W + b with W of shape [inputs, units] (the transpose of
  * PyTorch's Linear.weight). Uses the backend's fused `dense` kernel when it has one.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = new nn.Dense(784, 10, { bias: false });
+ * console.log(layer.weight.shape); // [784, 10]
+ * ```
  */
 export class Dense extends Module {
   readonly weight: Parameter;
@@ -73,6 +83,18 @@ export class Dense extends Module {
   }
 }
 
-/** A dense layer: `dense(784, 256)`. */
+/**
+ * A dense layer: `dense(784, 256)`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(3, 2, { weightInit: 'glorotUniform', biasInit: 'zeros', seed: 0 });
+ * console.log(layer.forward(zeros([5, 3])).shape); // [5, 2]
+ * ```
+ */
 export const dense = (inputs: number, units: number, options?: DenseOptions): Dense =>
   new Dense(inputs, units, options);

@@ -18,40 +18,139 @@ export interface InitContext {
 /** Makes a tensor of `shape`. */
 export type Initializer = (shape: readonly number[], context: InitContext) => Tensor;
 
-/** All zeros. */
+/**
+ * All zeros.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.zerosInit }); // or by name: 'zeros'
+ * ```
+ */
 export const zerosInit: Initializer = (shape) => zeros(shape);
-/** A constant. */
+/**
+ * A constant.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.normalInit(0.02), biasInit: nn.constantInit(0.1) });
+ * ```
+ */
 export const constantInit =
   (value: number): Initializer =>
   (shape) =>
     full(shape, value);
-/** U(low, high). */
+/**
+ * U(low, high).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.normalInit(0.02), biasInit: nn.uniformInit(-0.1, 0.1) });
+ * ```
+ */
 export const uniformInit =
   (low = -0.05, high = 0.05): Initializer =>
   (shape, { seed }) =>
     randomUniform(shape, { low, high, seed });
-/** N(0, std²). */
+/**
+ * N(0, std²).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.normalInit(0.02) }); // N(0, 0.02²)
+ * ```
+ */
 export const normalInit =
   (std = 0.01): Initializer =>
   (shape, { seed }) =>
     randomNormal(shape, { std, seed });
-/** Glorot (Xavier) uniform: U(±√(6/(fan_in + fan_out))). */
+/**
+ * Glorot (Xavier) uniform: U(±√(6/(fan_in + fan_out))).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.glorotUniform }); // or by name: 'glorotUniform'
+ * ```
+ */
 export const glorotUniform: Initializer = (shape, { fanIn, fanOut, seed }) => {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   return randomUniform(shape, { low: -limit, high: limit, seed });
 };
-/** Glorot (Xavier) normal: N(0, 2/(fan_in + fan_out)). */
+/**
+ * Glorot (Xavier) normal: N(0, 2/(fan_in + fan_out)).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.glorotNormal }); // or by name: 'glorotNormal'
+ * ```
+ */
 export const glorotNormal: Initializer = (shape, { fanIn, fanOut, seed }) =>
   randomNormal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), seed });
-/** He (Kaiming) normal: N(0, 2/fan_in). */
+/**
+ * He (Kaiming) normal: N(0, 2/fan_in).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.heNormal }); // or by name: 'heNormal'
+ * ```
+ */
 export const heNormal: Initializer = (shape, { fanIn, seed }) =>
   randomNormal(shape, { std: Math.sqrt(2 / fanIn), seed });
-/** He (Kaiming) uniform: U(±√(6/fan_in)). */
+/**
+ * He (Kaiming) uniform: U(±√(6/fan_in)).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.heUniform }); // or by name: 'heUniform'
+ * ```
+ */
 export const heUniform: Initializer = (shape, { fanIn, seed }) => {
   const limit = Math.sqrt(6 / fanIn);
   return randomUniform(shape, { low: -limit, high: limit, seed });
 };
-/** PyTorch's Linear default: U(±1/√fan_in), for weights and biases alike. */
+/**
+ * PyTorch's Linear default: U(±1/√fan_in), for weights and biases alike.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const layer = nn.dense(256, 128, { weightInit: nn.torchDefault }); // or by name: 'torchDefault'
+ * ```
+ */
 export const torchDefault: Initializer = (shape, { fanIn, seed }) => {
   const limit = 1 / Math.sqrt(Math.max(fanIn, 1));
   return randomUniform(shape, { low: -limit, high: limit, seed });
@@ -70,7 +169,19 @@ export const initializers = {
 /** An initializer or its name. */
 export type InitializerLike = Initializer | keyof typeof initializers;
 
-/** Resolves an initializer given by name. */
+/**
+ * Resolves an initializer given by name.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const init = nn.resolveInit('myLayer', 'heNormal'); // a name or a function → the initializer
+ * const w = init([64, 32], { fanIn: 64, fanOut: 32, seed: 1 });
+ * ```
+ */
 export function resolveInit(op: string, init: InitializerLike): Initializer {
   if (typeof init === 'function') return init;
   const found = initializers[init];

@@ -12,6 +12,19 @@ import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
  * Base class of layers and models. Declare parameters with `parameter()`, state that is not
  * trained (running statistics) with `buffer()`, and sub-layers with `child()`; their order
  * is declaration order, which checkpoints, optimizers and ONNX export rely on.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, Module, nn, setBackend, type Tensor } from '@backprop/core';
+ *
+ * class Residual extends Module {
+ *   inner = this.child('inner', nn.dense(8, 8)); // declared, so its parameters are the model's
+ *   forward(x: Tensor): Tensor { return add(x, this.inner.forward(x)); }
+ * }
+ * await setBackend(cpu());
+ * console.log(new Residual().namedParameters().map(([name]) => name)); // ['inner.weight', 'inner.bias']
+ * ```
  */
 export abstract class Module {
   /** True in training mode (dropout active, batch statistics used). */

@@ -5,7 +5,20 @@ import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-/** A trainable value. Tensors are immutable, so an update assigns a new tensor. */
+/**
+ * A trainable value. Tensors are immutable, so an update assigns a new tensor.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { Parameter, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const w = new Parameter('w', tensor([1, 2]));
+ * w.assign(tensor([3, 4])); // the old value is disposed
+ * console.log(await w.value.data()); // Float32Array [3, 4]
+ * ```
+ */
 export class Parameter {
   #value: Tensor;
   /** False to freeze it: optimizers skip it and `fit` takes no gradient for it. */

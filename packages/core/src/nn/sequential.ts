@@ -5,7 +5,19 @@ import type { Tensor } from '../tensor.js';
 import { layerKind } from './layer-kind.js';
 import { Module } from './module.js';
 
-/** Applies its layers in order. Parameter names are `<index>.<name>` (e.g. `0.weight`). */
+/**
+ * Applies its layers in order. Parameter names are `<index>.<name>` (e.g. `0.weight`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = new nn.Sequential(nn.dense(2, 4), nn.tanh(), nn.dense(4, 1));
+ * console.log(model.parameters().length); // 4: two weights, two biases
+ * ```
+ */
 export class Sequential extends Module {
   readonly layers: readonly Module[];
 
@@ -42,5 +54,17 @@ export class Sequential extends Module {
   }
 }
 
-/** Chains layers: `sequential(dense(784, 256), relu(), dense(256, 10))`. */
+/**
+ * Chains layers: `sequential(dense(784, 256), relu(), dense(256, 10))`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(784, 128), nn.relu(), nn.dense(128, 10));
+ * console.log(model.forward(zeros([32, 784])).shape); // [32, 10]
+ * ```
+ */
 export const sequential = (...layers: Module[]): Sequential => new Sequential(...layers);

@@ -61,6 +61,17 @@ function firstInputSize(model: Module): number | undefined {
  * Summarizes `model` for a training step of `batchSize` examples: it runs one forward pass on
  * zeros to find the output shapes, and counts each layer's output as an activation kept for
  * the backward pass (an upper bound: fused kernels may keep less).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(784, 128), nn.relu(), nn.dense(128, 10));
+ * const s = nn.summary(model, { batchSize: 32, optimizerSlots: 2 }); // 2 slots: Adam's moments
+ * console.log(s.parameters, String(s)); // 101770 and a table of the layers
+ * ```
  */
 export function summary(
   model: Module,
@@ -109,6 +120,15 @@ export function summary(
  * The memory arithmetic on its own: float32 bytes of parameters, their gradients, optimizer
  * state and activations. The lecture's 50-layer example: 26M weights and 16M activations
  * are (26M + 16M) × 4 B = 168 MB, before gradients and optimizer state.
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@backprop/core';
+ *
+ * // The lecture's 50-layer example: 26M weights and 16M activations.
+ * const s = nn.memorySummary([{ name: 'all', kind: 'net', outputShape: [16e6], parameters: 26e6, activations: 16e6 }], 26e6);
+ * console.log(s.bytes.parameters + s.bytes.activations); // 168000000
+ * ```
  */
 export function memorySummary(
   layers: LayerSummary[],

@@ -17,7 +17,18 @@ function floatOperand(op: string, x: Tensor): Tensor {
   return t;
 }
 
-/** max(x, 0). NOTE: relu′(0) = 0, and relu(NaN) = NaN (x ≤ 0 is false for NaN), as PyTorch. */
+/**
+ * max(x, 0). NOTE: relu′(0) = 0, and relu(NaN) = NaN (x ≤ 0 is false for NaN), as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { relu, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await relu(tensor([-1, 2])).data()); // Float32Array [0, 2]
+ * ```
+ */
 export function relu(x: Tensor): Tensor {
   const t = floatOperand('relu', x);
   return customOp(
@@ -28,7 +39,18 @@ export function relu(x: Tensor): Tensor {
   );
 }
 
-/** x for x > 0, αx otherwise (α = 0.01 as PyTorch). */
+/**
+ * x for x > 0, αx otherwise (α = 0.01 as PyTorch).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { leakyRelu, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await leakyRelu(tensor([-1, 2]), 0.1).data()); // Float32Array [-0.1, 2]
+ * ```
+ */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   const t = floatOperand('leakyRelu', x);
   if (!Number.isFinite(alpha)) throw new ValueError(`leakyRelu: alpha must be finite, got ${formatValue(alpha)}`);
@@ -40,7 +62,18 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   );
 }
 
-/** ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|); softplus′ = σ(x). */
+/**
+ * ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|); softplus′ = σ(x).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, softplus, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await softplus(tensor([0])).data()); // Float32Array [0.6931472] (ln 2)
+ * ```
+ */
 export function softplus(x: Tensor): Tensor {
   const t = floatOperand('softplus', x);
   return customOp(
@@ -51,7 +84,18 @@ export function softplus(x: Tensor): Tensor {
   );
 }
 
-/** x for x > 0, α(eˣ − 1) otherwise. */
+/**
+ * x for x > 0, α(eˣ − 1) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { elu, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await elu(tensor([-1, 2])).data()); // Float32Array [-0.6321206, 2] (e⁻¹ − 1 for x < 0)
+ * ```
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
   const t = floatOperand('elu', x);
   return customOp(
@@ -66,7 +110,18 @@ function isLastAxis(t: Tensor, axis: number): boolean {
   return normalizeAxis('softmax', axis, t.rank) === t.rank - 1;
 }
 
-/** e^{xᵢ} / Σⱼ e^{xⱼ} along `axis` (last by default), stable; uses the backend's fused kernel when it has one. */
+/**
+ * e^{xᵢ} / Σⱼ e^{xⱼ} along `axis` (last by default), stable; uses the backend's fused kernel when it has one.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, softmax, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await softmax(tensor([[1, 1], [0, Math.log(3)]])).data()); // Float32Array [0.5, 0.5, 0.25, 0.75]
+ * ```
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const t = floatOperand('softmax', x);
   const a = normalizeAxis('softmax', axis, t.rank);
@@ -79,7 +134,18 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return customOp('softmax', [t], forward, (dy, y) => [mul(y, sub(dy, sum(mul(dy, y), a, true)))]);
 }
 
-/** xᵢ − log Σⱼ e^{xⱼ} along `axis`, stable; uses the backend's fused kernel when it has one. */
+/**
+ * xᵢ − log Σⱼ e^{xⱼ} along `axis`, stable; uses the backend's fused kernel when it has one.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { logSoftmax, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await logSoftmax(tensor([0, 0])).data()); // Float32Array [-0.6931472, -0.6931472]
+ * ```
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const t = floatOperand('logSoftmax', x);
   const a = normalizeAxis('logSoftmax', axis, t.rank);

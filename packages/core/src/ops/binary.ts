@@ -26,31 +26,106 @@ function binary(
   });
 }
 
-/** a + b */
+/**
+ * a + b
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { add, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await add(tensor([1, 2]), 3).data()); // Float32Array [4, 5]
+ * ```
+ */
 export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b, (dy) => [dy, dy]);
-/** a − b */
+/**
+ * a − b
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, sub, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await sub(tensor([5, 7]), tensor([1, 2])).data()); // Float32Array [4, 5]
+ * ```
+ */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b, (dy) => [dy, neg(dy)]);
-/** a · b */
+/**
+ * a · b
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { mul, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])).data()); // Float32Array [10, 200, 30, 400] (broadcast over rows)
+ * ```
+ */
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (dy, x, z) => [mul(dy, z), mul(dy, x)]);
-/** a / b (int32: truncated toward zero) */
+/**
+ * a / b (int32: truncated toward zero)
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { div, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await div(tensor([1, 2]), 4).data()); // Float32Array [0.25, 0.5]
+ * ```
+ */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
   binary('div', a, b, (dy, x, z) => [div(dy, z), neg(div(mul(dy, x), mul(z, z)))]);
 /**
  * aᵇ. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·ln a, taken as 0 where a = 0 (PyTorch's convention).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { pow, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await pow(tensor([2, 3]), 2).data()); // Float32Array [4, 9]
+ * ```
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   binary('pow', a, b, (dy, x, z, y) => [
     mul(dy, mul(z, pow(x, sub(z, 1)))),
     mul(dy, where(equal(x, 0), 0, mul(y, log(x)))),
   ]);
-/** max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch. */
+/**
+ * max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { maximum, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await maximum(tensor([1, 5]), tensor([3, 2])).data()); // Float32Array [3, 5]
+ * ```
+ */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('maximum', a, b, (dy, x, z) => {
     const share = where(greater(x, z), 1, where(equal(x, z), 0.5, 0));
     return [mul(dy, share), sub(dy, mul(dy, share))];
   });
-/** min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch. */
+/**
+ * min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { minimum, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await minimum(tensor([1, 5]), 2).data()); // Float32Array [1, 2]
+ * ```
+ */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('minimum', a, b, (dy, x, z) => {
     const share = where(greater(z, x), 1, where(equal(x, z), 0.5, 0));

@@ -7,7 +7,18 @@ import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
 import { unbroadcast } from './unbroadcast.js';
 
-/** Repeats `x` to `shape` by NumPy broadcasting rules. */
+/**
+ * Repeats `x` to `shape` by NumPy broadcasting rules.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { broadcastTo, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await broadcastTo(tensor([1, 2]), [2, 2]).data()); // Float32Array [1, 2, 1, 2]
+ * ```
+ */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const t = operand('broadcastTo', x);
   checkShape('broadcastTo', shape);

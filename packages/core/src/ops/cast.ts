@@ -9,6 +9,15 @@ import { operand } from './operand.js';
 /**
  * Converts to `dtype`: float → int32 truncates toward zero; anything → bool is x ≠ 0.
  * Gradients flow only from float32 to float32.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { cast, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await cast(tensor([1.7, -1.7]), 'int32').data()); // Int32Array [1, -1] (truncated toward zero)
+ * ```
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const t = operand('cast', x);

@@ -18,20 +18,97 @@ function compare(name: CompareName, a: TensorLike, b: TensorLike): Tensor {
   return runKernel(name, [ta, tb], {}, { shape: broadcastShapes(name, ta.shape, tb.shape), dtype: 'bool' });
 }
 
-/** a = b → bool */
+/**
+ * a = b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { equal, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await equal(tensor([1, 2]), tensor([1, 3])).data()); // Uint8Array [1, 0] (bool)
+ * ```
+ */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
-/** a ≠ b → bool */
+/**
+ * a ≠ b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { notEqual, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await notEqual(tensor([1, 2]), 2).data()); // Uint8Array [1, 0]
+ * ```
+ */
 export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b);
-/** a > b → bool */
+/**
+ * a > b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { greater, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await greater(tensor([1, 2, 3]), 2).data()); // Uint8Array [0, 0, 1]
+ * ```
+ */
 export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b);
-/** a ≥ b → bool */
+/**
+ * a ≥ b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { greaterEqual, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await greaterEqual(tensor([1, 2, 3]), 2).data()); // Uint8Array [0, 1, 1]
+ * ```
+ */
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare('greaterEqual', a, b);
-/** a < b → bool */
+/**
+ * a < b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { less, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await less(tensor([1, 2, 3]), 2).data()); // Uint8Array [1, 0, 0]
+ * ```
+ */
 export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b);
-/** a ≤ b → bool */
+/**
+ * a ≤ b → bool
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { lessEqual, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await lessEqual(tensor([1, 2, 3]), 2).data()); // Uint8Array [1, 1, 0]
+ * ```
+ */
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b);
 
-/** Elementwise `cond ? a : b`, broadcasting all three; `cond` must be bool. */
+/**
+ * Elementwise `cond ? a : b`, broadcasting all three; `cond` must be bool.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { greater, setBackend, tensor, where } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await where(greater(tensor([-1, 2]), 0), 1, -1).data()); // Float32Array [-1, 1]
+ * ```
+ */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const c = operand('where', cond);
   if (c.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${c.dtype}${formatShape(c.shape)}`);
@@ -44,12 +121,34 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** True where x is neither NaN nor ±∞ (always true for int32). */
+/**
+ * True where x is neither NaN nor ±∞ (always true for int32).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { isfinite, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await isfinite(tensor([1, Infinity, NaN])).data()); // Uint8Array [1, 0, 0]
+ * ```
+ */
 export function isfinite(x: Tensor): Tensor {
   const t = operand('isFinite', x);
   if (t.dtype !== 'float32') return equal(t, t);
   return less(runKernel('abs', [t], {}, { shape: t.shape, dtype: t.dtype }), Number.POSITIVE_INFINITY);
 }
 
-/** True where x is NaN. */
+/**
+ * True where x is NaN.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { isnan, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await isnan(tensor([1, NaN])).data()); // Uint8Array [0, 1]
+ * ```
+ */
 export const isnan = (x: Tensor): Tensor => notEqual(x, x);

@@ -7,7 +7,18 @@ import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
 import { slice } from './slice.js';
 
-/** Joins `xs` along `axis`; all other axes must agree. */
+/**
+ * Joins `xs` along `axis`; all other axes must agree.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { concat, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await concat([tensor([[1, 2]]), tensor([[3, 4]])], 0).data()); // Float32Array [1, 2, 3, 4], shape [2, 2]
+ * ```
+ */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ValueError('concat: expected at least one tensor, got none');
   const ts = xs.map((x) => operand('concat', x));

@@ -34,6 +34,17 @@ function flattenInto(values: NestedArray, shape: readonly number[], depth: numbe
 /**
  * A tensor from nested arrays, a flat array or a typed array. The shape defaults to the
  * nesting (or the flat length); the dtype to the typed array's, else float32.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const x = tensor([[1, 2], [3, 4]]);
+ * console.log(x.shape, x.dtype, await x.data()); // [2, 2] 'float32' Float32Array [1, 2, 3, 4]
+ * console.log(tensor([1, 0], [2], 'int32').dtype); // 'int32'
+ * ```
  */
 export function tensor(values: NestedArray | TypedArray, shape?: readonly number[], dtype?: DType): Tensor {
   let flat: ArrayLike<number>;
@@ -69,10 +80,32 @@ function copyInto(values: ArrayLike<number>, dtype: DType): TypedArray {
   return out;
 }
 
-/** A scalar (shape []). */
+/**
+ * A scalar (shape []).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { scalar, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await scalar(3).item()); // 3 (shape [])
+ * ```
+ */
 export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full([], value, dtype);
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { full, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await full([2], 7, 'int32').data()); // Int32Array [7, 7]
+ * ```
+ */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', shape);
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
@@ -81,16 +114,71 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   return runKernel('fill', [], { value }, { shape, dtype });
 }
 
-/** Zeros of `shape`. */
+/**
+ * Zeros of `shape`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await zeros([2, 2]).data()); // Float32Array [0, 0, 0, 0]
+ * ```
+ */
 export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
-/** Ones of `shape`. */
+/**
+ * Ones of `shape`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { ones, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await ones([3]).data()); // Float32Array [1, 1, 1]
+ * ```
+ */
 export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
-/** Zeros with the shape and dtype of `x`. */
+/**
+ * Zeros with the shape and dtype of `x`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor, zerosLike } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await zerosLike(tensor([5, 6])).data()); // Float32Array [0, 0]
+ * ```
+ */
 export const zerosLike = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
-/** Ones with the shape and dtype of `x`. */
+/**
+ * Ones with the shape and dtype of `x`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { onesLike, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await onesLike(tensor([5, 6])).data()); // Float32Array [1, 1]
+ * ```
+ */
 export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
 
-/** Values start, start + step, … below stop (above, for a negative step). */
+/**
+ * Values start, start + step, … below stop (above, for a negative step).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { arange, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await arange(0, 1, 0.25).data()); // Float32Array [0, 0.25, 0.5, 0.75]
+ * ```
+ */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0 || !Number.isFinite(step))
@@ -101,7 +189,18 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
   return writeTensor(values, [n], dtype);
 }
 
-/** The n×n identity (or n×m with ones on the main diagonal). */
+/**
+ * The n×n identity (or n×m with ones on the main diagonal).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { eye, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await eye(2).data()); // Float32Array [1, 0, 0, 1]
+ * ```
+ */
 export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
   checkShape('eye', [n, m]);
   const values = allocate(dtype, n * m);

@@ -20,6 +20,15 @@ import { expandDims } from './reshape.js';
  * ONNX backend for values already on the host). On asynchronous-only backends (WebGPU) and for
  * values still pending on a device it is skipped, and an index out of range gives zeros there.
  * In a compiled graph it runs once, when the graph is traced.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { gather, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await gather(tensor([10, 20, 30]), tensor([2, 0], [2], 'int32')).data()); // Float32Array [30, 10]
+ * ```
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const t = operand('gather', x);
@@ -32,7 +41,18 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   return record('gather', y, [t, idx], (dy) => [scatterAdd(dy, idx, a, t.shape), null]);
 }
 
-/** The adjoint of gather: zeros of `shape` with `updates` added at `indices` along `axis`. */
+/**
+ * The adjoint of gather: zeros of `shape` with `updates` added at `indices` along `axis`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { scatterAdd, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await scatterAdd(tensor([1, 2, 3]), tensor([0, 2, 0], [3], 'int32'), 0, [3]).data()); // Float32Array [4, 0, 2]
+ * ```
+ */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
   const u = operand('scatterAdd', updates);
   const idx = operand('scatterAdd', indices);
@@ -45,6 +65,15 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
  * One-hot float32 rows of length `depth` for int32 `indices`. An index outside [0, depth) is an
  * IndexError (as PyTorch's `one_hot`), checked on the host under the same rule as `gather`:
  * where the check is skipped (asynchronous backends), such an index gives a zero row.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { oneHot, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await oneHot(tensor([0, 2], [2], 'int32'), 3).data()); // Float32Array [1, 0, 0, 0, 0, 1]
+ * ```
  */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   const idx = operand('oneHot', indices);

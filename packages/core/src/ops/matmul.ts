@@ -16,6 +16,15 @@ export interface MatmulOptions {
 /**
  * C = op(A)·op(B) over the last two axes, op = transpose when its flag is set; leading
  * (batch) axes broadcast. Both operands need rank ≥ 2.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { matmul, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).data()); // Float32Array [17, 39], shape [2, 1]
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = false }: MatmulOptions = {}): Tensor {
   const [ta, tb] = operands('matmul', a, b);

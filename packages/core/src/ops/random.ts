@@ -19,17 +19,59 @@ import { reshape } from './reshape.js';
 import { slice } from './slice.js';
 import { cos, log, sqrt } from './unary.js';
 
-/** Resets the global generator to the start of `seed`'s stream. */
+/**
+ * Resets the global generator to the start of `seed`'s stream.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { manualSeed, randomUniform, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * manualSeed(42);
+ * const a = await randomUniform([3]).data();
+ * manualSeed(42);
+ * const b = await randomUniform([3]).data(); // the same three numbers as a
+ * ```
+ */
 export function manualSeed(seed: number): void {
   defaultGenerator.manualSeed(seed);
 }
 
-/** The global generator's state, for checkpoints. */
+/**
+ * The global generator's state, for checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { getRandomState, randomNormal, setBackend, setRandomState } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const saved = getRandomState();
+ * const a = randomNormal([2]);
+ * setRandomState(saved);
+ * const b = randomNormal([2]); // equal to a
+ * ```
+ */
 export function getRandomState(): GeneratorState {
   return defaultGenerator.getState();
 }
 
-/** Restores the global generator's state. */
+/**
+ * Restores the global generator's state.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { bernoulli, getRandomState, setBackend, setRandomState } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const saved = getRandomState();
+ * const first = bernoulli([4], 0.5);
+ * setRandomState(saved); // rewinds the global generator
+ * const again = bernoulli([4], 0.5); // the same draws as first
+ * ```
+ */
 export function setRandomState(state: GeneratorState): void {
   defaultGenerator.setState({ key: [state.key[0], state.key[1]], offset: state.offset });
 }
@@ -56,7 +98,19 @@ function uniformBits(op: string, shape: readonly number[], { seed, generator }: 
   return runKernel('randomUniform', [], draw, { shape, dtype: 'float32' });
 }
 
-/** Uniform floats in [low, high). */
+/**
+ * Uniform floats in [low, high).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { manualSeed, randomUniform, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * manualSeed(0);
+ * const u = randomUniform([2, 3], { low: -1, high: 1 }); // float32 [2, 3] in [-1, 1)
+ * ```
+ */
 export function randomUniform(
   shape: readonly number[],
   { low = 0, high = 1, ...from }: RandomOptions & { low?: number; high?: number } = {},
@@ -70,7 +124,18 @@ export function randomUniform(
   });
 }
 
-/** Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws). */
+/**
+ * Normal floats with mean and standard deviation `std` (Box–Muller on two uniform draws).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { randomNormal, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const z = randomNormal([1000], { mean: 5, std: 2 }); // mean ≈ 5, std ≈ 2
+ * ```
+ */
 export function randomNormal(
   shape: readonly number[],
   { mean = 0, std = 1, ...from }: RandomOptions & { mean?: number; std?: number } = {},
@@ -89,7 +154,18 @@ export function randomNormal(
   });
 }
 
-/** Bernoulli draws: 1 with probability `p`, else 0 (float32 by default, or bool). */
+/**
+ * Bernoulli draws: 1 with probability `p`, else 0 (float32 by default, or bool).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { bernoulli, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const mask = bernoulli([2, 4], 0.25, { dtype: 'bool' }); // true with probability 0.25
+ * ```
+ */
 export function bernoulli(
   shape: readonly number[],
   p: number,

@@ -34,14 +34,36 @@ function reduce(
   return { y, t, ax };
 }
 
-/** Σ over `axes` (all by default). */
+/**
+ * Σ over `axes` (all by default).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, sum, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await sum(tensor([[1, 2], [3, 4]]), 0).data()); // Float32Array [4, 6] (all axes when none given)
+ * ```
+ */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const { y, t, ax } = reduce('sum', x, axes, keepDims);
   if (ax.length === 0) return y;
   return record('sum', y, [t], (dy) => [broadcastTo(reshape(dy, keptShape(t.shape, ax)), t.shape)]);
 }
 
-/** Arithmetic mean over `axes` (float32 only). */
+/**
+ * Arithmetic mean over `axes` (float32 only).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { mean, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await mean(tensor([[1, 2], [3, 4]]), 1, true).data()); // Float32Array [1.5, 3.5], shape [2, 1]
+ * ```
+ */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const t = operand('mean', x);
   if (t.dtype !== 'float32') throw new DTypeError(`mean: expected float32, got ${t.dtype}; cast it first`);
@@ -61,9 +83,31 @@ function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean)
   });
 }
 
-/** Maximum over `axes`; NaN propagates. */
+/**
+ * Maximum over `axes`; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { max, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await max(tensor([[1, 5], [3, 4]]), 1).data()); // Float32Array [5, 4]
+ * ```
+ */
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('max', x, axes, keepDims);
-/** Minimum over `axes`; NaN propagates. */
+/**
+ * Minimum over `axes`; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { min, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await min(tensor([[1, 5], [3, 4]])).data()); // Float32Array [1]
+ * ```
+ */
 export const min = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('min', x, axes, keepDims);
 
 function argExtremum(name: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor {
@@ -73,12 +117,45 @@ function argExtremum(name: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor
   return runKernel(name, [t], { axis: a }, { shape: t.shape.filter((_, i) => i !== a), dtype: 'int32' });
 }
 
-/** Index of the first maximum along `axis` (int32). */
+/**
+ * Index of the first maximum along `axis` (int32).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { argmax, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await argmax(tensor([[1, 5], [3, 4]])).data()); // Int32Array [1, 1] (last axis by default)
+ * ```
+ */
 export const argmax = (x: Tensor, axis = -1): Tensor => argExtremum('argmax', x, axis);
-/** Index of the first minimum along `axis` (int32). */
+/**
+ * Index of the first minimum along `axis` (int32).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { argmin, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await argmin(tensor([[1, 5], [3, 4]]), 0).data()); // Int32Array [0, 1]
+ * ```
+ */
 export const argmin = (x: Tensor, axis = -1): Tensor => argExtremum('argmin', x, axis);
 
-/** log Σ eˣ over `axes`, computed stably by subtracting the maximum. */
+/**
+ * log Σ eˣ over `axes`, computed stably by subtracting the maximum.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { logSumExp, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await logSumExp(tensor([0, 0])).data()); // Float32Array [0.6931472] (ln 2, computed stably)
+ * ```
+ */
 export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const t = operand('logSumExp', x);
   const ax = normalizeAxes('logSumExp', axes, t.rank);

@@ -5,7 +5,18 @@ import { formatShape, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
 
-/** The box starting at `begin` with extent `size` (−1: to the end). */
+/**
+ * The box starting at `begin` with extent `size` (−1: to the end).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, slice, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).data()); // Float32Array [2, 3, 5, 6]
+ * ```
+ */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = operand('slice', x);
   if (begin.length !== t.rank || (size && size.length !== t.rank)) {
@@ -30,7 +41,18 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   ]);
 }
 
-/** Pads each axis by [before, after] elements of `value` (default 0). */
+/**
+ * Pads each axis by [before, after] elements of `value` (default 0).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { pad, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await pad(tensor([1, 2]), [[1, 2]]).data()); // Float32Array [0, 1, 2, 0, 0]
+ * ```
+ */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   const t = operand('pad', x);
   if (

@@ -5,7 +5,18 @@ import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { operand } from './operand.js';
 
-/** Permutes axes: out.shape[i] = x.shape[perm[i]]; default reverses them. */
+/**
+ * Permutes axes: out.shape[i] = x.shape[perm[i]]; default reverses them.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor, transpose } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await transpose(tensor([[1, 2, 3], [4, 5, 6]])).data()); // Float32Array [1, 4, 2, 5, 3, 6], shape [3, 2]
+ * ```
+ */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const t = operand('transpose', x);
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);

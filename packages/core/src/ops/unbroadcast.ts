@@ -4,7 +4,18 @@ import type { Tensor } from '../tensor.js';
 import { sum } from './reduce.js';
 import { reshape } from './reshape.js';
 
-/** Sums `dy` over the axes that broadcasting stretched, and reshapes it to `shape`. */
+/**
+ * Sums `dy` over the axes that broadcasting stretched, and reshapes it to `shape`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { ones, setBackend, tensor, unbroadcast } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await unbroadcast(ones([2, 3]), [3]).data()); // Float32Array [2, 2, 2]: summed over the broadcast axis
+ * ```
+ */
 export function unbroadcast(dy: Tensor, shape: Shape): Tensor {
   if (shapesEqual(dy.shape, shape)) return dy;
   const lead = dy.rank - shape.length;

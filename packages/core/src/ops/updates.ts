@@ -57,6 +57,19 @@ export interface SgdUpdateInputs {
 
 /**
  * One fused SGD step (see `sgdUpdateReference`): returns [θ′] or [θ′, b′] (momentum > 0).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { hasKernel, scalar, setBackend, sgdUpdate, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * if (hasKernel('sgdUpdate')) {
+ *   const [param] = sgdUpdate({ param: tensor([1, 2]), grad: tensor([10, 10]), lr: scalar(0.1) }, attrs);
+ *   console.log(await param.data()); // Float32Array [≈0, 1]
+ * }
+ * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
 export function sgdUpdate({ param, grad, momentumBuffer, lr }: SgdUpdateInputs, attrs: SgdUpdateAttrs): Tensor[] {
@@ -86,6 +99,17 @@ export interface AdamUpdateInputs {
  * One fused Adam / AdamW / AMSGrad step, PyTorch's (see `adamUpdateReference`): returns
  * [θ′, m′, v′] or [θ′, m′, v′, v̄′] (amsgrad). The lecture's δ inside the root is composed by
  * the optimizers package, not fused.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { adamUpdate, hasKernel, scalar, setBackend, tensor, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+ * const inputs = { param: tensor([1, 2]), grad: tensor([1, -1]), expAvg: zeros([2]), expAvgSq: zeros([2]), step: scalar(1, 'int32'), lr: scalar(0.1) };
+ * if (hasKernel('adamUpdate')) console.log(await adamUpdate(inputs, attrs)[0].data()); // Float32Array [0.9, 2.1] (≈)
+ * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
 export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs): Tensor[] {
@@ -115,6 +139,18 @@ export interface RmspropUpdateInputs {
 /**
  * One fused RMSprop or Adagrad step (see `rmspropUpdateReference`): returns [θ′, v′, ḡ′
  * (centered), b′ (momentum > 0)].
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { hasKernel, rmspropUpdate, scalar, setBackend, tensor, zeros } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const attrs = { decay: 0.99, scale: 0.01, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
+ * if (hasKernel('rmspropUpdate')) {
+ *   const [param, squareAvg] = rmspropUpdate({ param: tensor([1]), grad: tensor([1]), squareAvg: zeros([1]), lr: scalar(0.01) }, attrs);
+ * }
+ * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
 export function rmspropUpdate(inputs: RmspropUpdateInputs, attrs: RmspropUpdateAttrs): Tensor[] {

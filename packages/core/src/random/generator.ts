@@ -13,7 +13,21 @@ export interface GeneratorState {
   offset: number;
 }
 
-/** A seeded Philox-4x32-10 stream whose draws continue where the previous draw stopped. */
+/**
+ * A seeded Philox-4x32-10 stream whose draws continue where the previous draw stopped.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { Generator, randomUniform, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const generator = new Generator(7); // its own stream; the global one is untouched
+ * const a = randomUniform([2], { generator });
+ * generator.manualSeed(7);
+ * const b = randomUniform([2], { generator }); // the same values as a
+ * ```
+ */
 export class Generator {
   #key: [number, number];
   #offset = 0;

@@ -61,6 +61,13 @@ export function uint32ToUnit(word: number): number {
 /**
  * `count` uniform floats in [0, 1): element i is word i mod 4 of the block with counter
  * (offset + ⌊i/4⌋, 0, 0, 0) — the split of a counter above 2³² carries into the second word.
+ *
+ * @example
+ * ```ts
+ * import { philoxUniform } from '@backprop/core';
+ *
+ * const u = philoxUniform([0, 0], 0, 8); // 8 floats in [0, 1) from key 0, counter 0: what every backend must draw
+ * ```
  */
 export function philoxUniform(
   key: readonly [number, number],

@@ -4,7 +4,16 @@ import { keyFromSeed, philoxUniform } from '../random/philox.js';
 import { sizeOf } from '../shape.js';
 import type { ArrayDataset } from './dataset.js';
 
-/** Throws unless `ds` is an ArrayDataset whose arrays fill their shapes and agree on N. */
+/**
+ * Throws unless `ds` is an ArrayDataset whose arrays fill their shapes and agree on N.
+ *
+ * @example
+ * ```ts
+ * import { checkDataset } from '@backprop/core';
+ *
+ * const n = checkDataset('myLoop', { x: new Float32Array(6), xShape: [3, 2], y: new Int32Array(3), yShape: [3] }); // 3
+ * ```
+ */
 export function checkDataset(op: string, ds: ArrayDataset): number {
   if (!ds || !(ds.x instanceof Float32Array) || !(ds.y instanceof Float32Array || ds.y instanceof Int32Array)) {
     throw new ValueError(
@@ -22,7 +31,17 @@ export function checkDataset(op: string, ds: ArrayDataset): number {
   return ds.xShape[0];
 }
 
-/** Copies rows `indices` of `ds` into a new dataset. */
+/**
+ * Copies rows `indices` of `ds` into a new dataset.
+ *
+ * @example
+ * ```ts
+ * import { takeRows } from '@backprop/core';
+ *
+ * const ds = { x: Float32Array.of(1, 2, 3, 4, 5, 6), xShape: [3, 2], y: Int32Array.of(0, 1, 2), yShape: [3] };
+ * console.log(takeRows(ds, [2, 0]).x); // Float32Array [5, 6, 1, 2]
+ * ```
+ */
 export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDataset {
   const xRow = sizeOf(ds.xShape.slice(1));
   const yRow = sizeOf(ds.yShape.slice(1));
@@ -37,7 +56,17 @@ export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDat
   return { x, xShape: [indices.length, ...ds.xShape.slice(1)], y, yShape: [indices.length, ...ds.yShape.slice(1)] };
 }
 
-/** Rows [start, end) as a dataset sharing memory with `ds`. */
+/**
+ * Rows [start, end) as a dataset sharing memory with `ds`.
+ *
+ * @example
+ * ```ts
+ * import { sliceRows } from '@backprop/core';
+ *
+ * const ds = { x: Float32Array.of(1, 2, 3, 4, 5, 6), xShape: [3, 2], y: Int32Array.of(0, 1, 2), yShape: [3] };
+ * console.log(sliceRows(ds, 1, 3).y); // Int32Array [1, 2], sharing memory with ds
+ * ```
+ */
 export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDataset {
   const xRow = sizeOf(ds.xShape.slice(1));
   const yRow = sizeOf(ds.yShape.slice(1));
@@ -49,7 +78,16 @@ export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDa
   };
 }
 
-/** A permutation of 0..n−1 from Philox under `seed`, stream `epoch` (Fisher–Yates). */
+/**
+ * A permutation of 0..n−1 from Philox under `seed`, stream `epoch` (Fisher–Yates).
+ *
+ * @example
+ * ```ts
+ * import { permutation } from '@backprop/core';
+ *
+ * console.log(permutation(5, 0, 1)); // the shuffle fit uses for seed 0, epoch 1: a permutation of 0..4
+ * ```
+ */
 export function permutation(n: number, seed: number, epoch: number): Int32Array {
   const u = philoxUniform(keyFromSeed(seed), epoch * 2 ** 24, n);
   const p = new Int32Array(n);

@@ -75,7 +75,21 @@ export interface Callback {
   setState?(state: CallbackState): void;
 }
 
-/** A callback from a function called at the end of every epoch. */
+/**
+ * A callback from a function called at the end of every epoch.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, onEpochEnd, setBackend, tensor } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const log = onEpochEnd((epoch, logs) => console.log(epoch, logs.loss)); // epochs count from 0
+ * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer: adam(), epochs: 3, callbacks: [log], verbose: false });
+ * ```
+ */
 export function onEpochEnd(
   fn: (epoch: number, logs: EpochLogs, ctx: TrainingContext) => void | Promise<void>,
 ): Callback {

@@ -42,6 +42,19 @@ const count = (name: string, v: number): number => {
  * Saves checkpoints during `fit`. It runs after every other callback (`runsLast`), so the saved
  * state already includes this epoch's scheduler step and early-stopping update, and its own
  * best value is saved too: a resumed run saves exactly the checkpoints the straight run would.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { checkpoint, fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const save = checkpoint({ save: (bytes, info) => writeFile(`run-${info.epoch}.ckpt`, bytes), monitor: 'loss' });
+ * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer: adam(), epochs: 3, callbacks: [save], verbose: false });
+ * ```
  */
 export function checkpoint({ save, every = 1, everyBatches = 0, monitor, mode }: CheckpointOptions): Callback {
   if (typeof save !== 'function') throw new ValueError('checkpoint: save must be a function (bytes, info) => …');

@@ -43,7 +43,13 @@ function trueClasses(op: string, prediction: Tensor, target: Tensor, k: number):
  *
  * @example
  * ```ts
- * await fit(model, data, { loss, optimizer, metrics: ['accuracy', topK(5)] }); // logs top5Accuracy
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { evaluate, nn, setBackend, tensor, topK } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 10));
+ * const data = { x: tensor([[1, 2], [3, 4]]), y: tensor([3, 7], [2], 'int32') };
+ * const { top3Accuracy } = await evaluate(model, data, { metrics: [topK(3)] });
  * ```
  * @throws ValueError unless k is a positive integer; the metric throws a ShapeError for a
  *   prediction with one column.
@@ -163,20 +169,51 @@ function classificationMetric<N extends Kind>(kind: N, options: ClassificationMe
  *
  * @example
  * ```ts
- * metrics: [precision({ threshold: 0 }), recall({ threshold: 0 })] // one column of logits
- * metrics: [['macroF1', f1({ average: 'macro' })]]                 // K classes, renamed
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { evaluate, nn, precision, recall, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 1)); // one column of logits
+ * const data = { x: tensor([[1, 2], [3, 4], [0, 1]]), y: tensor([[1], [0], [1]]) };
+ * const logs = await evaluate(model, data, { metrics: [precision({ threshold: 0 }), recall({ threshold: 0 })] });
+ * console.log(logs.precision, logs.recall);
  * ```
  * @throws ValueError for a threshold that is not finite or an unknown average.
  */
 export const precision = (options: ClassificationMetricOptions = {}): Metric<'precision'> =>
   classificationMetric('precision', options);
 
-/** Recall, tp / (tp + fn), as scikit-learn's `recall_score` (see {@link precision}). Logged as `recall`. */
+/**
+ * Recall, tp / (tp + fn), as scikit-learn's `recall_score` (see {@link precision}). Logged as `recall`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { evaluate, nn, recall, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 3)); // 3 classes
+ * const data = { x: tensor([[1, 2], [3, 4]]), y: tensor([0, 2], [2], 'int32') };
+ * const { recall: r } = await evaluate(model, data, { metrics: [recall({ average: 'macro' })] });
+ * ```
+ */
 export const recall = (options: ClassificationMetricOptions = {}): Metric<'recall'> =>
   classificationMetric('recall', options);
 
 /**
  * F1, the harmonic mean of precision and recall, 2tp / (2tp + fp + fn), as scikit-learn's
  * `f1_score` (for `'macro'`, the mean of each class's F1). Logged as `f1` (see {@link precision}).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { evaluate, f1, nn, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 3));
+ * const data = { x: tensor([[1, 2], [3, 4]]), y: tensor([0, 2], [2], 'int32') };
+ * const logs = await evaluate(model, data, { metrics: [['macroF1', f1({ average: 'macro' })]] });
+ * console.log(logs.macroF1);
+ * ```
  */
 export const f1 = (options: ClassificationMetricOptions = {}): Metric<'f1'> => classificationMetric('f1', options);

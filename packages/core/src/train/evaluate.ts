@@ -40,6 +40,18 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
  * The loss and metrics of `model` on `data` in evaluation mode: the loss averaged over examples,
  * each metric over the whole dataset (R², precision, … from sums over every batch, so the batch
  * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { evaluate, losses, nn, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(4, 3));
+ * const data = { x: tensor([[1, 2, 3, 4], [4, 3, 2, 1]]), y: tensor([0, 2], [2], 'int32') };
+ * const logs = await evaluate(model, data, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] });
+ * console.log(logs.loss, logs.accuracy);
+ * ```
  */
 export async function evaluate<const M extends MetricSpec = never>(
   model: Module,
@@ -79,7 +91,20 @@ export async function evaluate<const M extends MetricSpec = never>(
   });
 }
 
-/** The model's outputs for `x` (a tensor or a dataset's features), in evaluation mode, batch by batch. */
+/**
+ * The model's outputs for `x` (a tensor or a dataset's features), in evaluation mode, batch by batch.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, predict, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 1));
+ * const out = await predict(model, tensor([[1, 2], [3, 4]]));
+ * console.log(out.shape); // [2, 1]
+ * ```
+ */
 export async function predict(model: Module, x: Tensor | Dataset, { batchSize = 256 } = {}): Promise<Tensor> {
   return inEvalMode(model, async () => {
     if (isTensorDataset(x)) return tidy(() => model.forward(x.x));

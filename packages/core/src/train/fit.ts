@@ -153,15 +153,16 @@ function fitArguments(args: readonly unknown[]): [Dataset, FitOptions] {
  *
  * @example
  * ```ts
- * const history = await fit(model, train, {
- *   loss: losses.softmaxCrossEntropy,
- *   optimizer: adam({ lr: 1e-3 }),
- *   epochs: 10,
- *   validation: 0.1,
- *   metrics: ['accuracy', topK(3), f1({ average: 'macro' })],
- * });
- * history.epochs.at(-1)?.valTop3Accuracy;
- * // Epoch 1/10  27/27 - 1s 21ms/step - loss: 1.2311 - accuracy: 0.5012 - top3Accuracy: 0.8850 - f1: 0.4771 - valLoss: … - lr: 0.0010
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 8), nn.tanh(), nn.dense(8, 1));
+ * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+ * const y = tensor([[0], [1], [1], [0]]);
+ * const history = await fit(model, x, y, { loss: losses.mse, optimizer: adam({ lr: 0.05 }), epochs: 200, verbose: false });
+ * console.log(history.epochs.at(-1)?.loss); // close to 0
  * ```
  * @throws ValueError for bad options or arguments (x and y passed without a dataset must be Tensors).
  */

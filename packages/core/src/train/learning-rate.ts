@@ -7,6 +7,14 @@ const isRate = (v: unknown): v is number => typeof v === 'number' && Number.isFi
  * Each parameter group's learning rate: the `paramGroups` of `@backprop/optimizers` when present
  * (read without touching tensors), else the groups of `getState()`, else `optimizer.lr`; empty
  * when the optimizer exposes none.
+ *
+ * @example
+ * ```ts
+ * import { learningRates } from '@backprop/core';
+ * import { sgd } from '@backprop/optimizers';
+ *
+ * console.log(learningRates(sgd({ lr: 0.1 }))); // [0.1]: one per parameter group
+ * ```
  */
 export function learningRates(optimizer: Optimizer): number[] {
   const groups = (optimizer as { paramGroups?: unknown }).paramGroups;

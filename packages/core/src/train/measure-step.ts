@@ -38,6 +38,18 @@ export interface StepMemory {
 /**
  * Runs one training step on random data (int32 class labels for the model's output width) and
  * reports the backend's peak memory beside the `summary` estimate. The step updates the model.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, measureTrainingStep, nn, setBackend } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(784, 128), nn.relu(), nn.dense(128, 10));
+ * const m = await measureTrainingStep(model, { batchSize: 32, loss: losses.softmaxCrossEntropy, optimizer: adam(), optimizerSlots: 2 });
+ * console.log(m.estimate.bytes.total, m.measuredStepBytes); // the estimate and what the backend reported
+ * ```
  */
 export async function measureTrainingStep(
   model: Module,

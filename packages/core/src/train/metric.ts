@@ -36,7 +36,16 @@ export interface Metric<Name extends string = string> {
   result(totals: readonly number[], count: number): number;
 }
 
-/** True for a {@link Metric} object (as opposed to a plain {@link MetricFn}). */
+/**
+ * True for a {@link Metric} object (as opposed to a plain {@link MetricFn}).
+ *
+ * @example
+ * ```ts
+ * import { f1, isMetric, topK } from '@backprop/core';
+ *
+ * console.log(isMetric(f1()), isMetric(topK(3))); // true false: topK is a [name, fn] pair
+ * ```
+ */
 export function isMetric(m: unknown): m is Metric {
   return (
     typeof m === 'object' &&

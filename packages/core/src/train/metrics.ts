@@ -22,6 +22,16 @@ export type { Metric, MetricFn } from './metric.js';
  * Int32 labels are checked as `losses.softmaxCrossEntropy` checks them: a label outside
  * [0, K) for K output columns is an IndexError, and float labels with one value per example
  * where K > 1 (class indices stored as floats) a DTypeError.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { accuracySum, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const correct = accuracySum(tensor([[2, 1], [0, 3]]), tensor([0, 0], [2], 'int32'));
+ * console.log(await correct.item()); // 1: the number of rows whose argmax is the label
+ * ```
  */
 export const accuracySum: MetricFn = (prediction, target) => {
   const k = prediction.shape[prediction.rank - 1];
@@ -58,8 +68,13 @@ export interface BinaryAccuracyOptions {
  *
  * @example
  * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { binaryAccuracy, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
  * const logitAccuracy = binaryAccuracy({ threshold: 0 });
- * const correct = await logitAccuracy(model.forward(x), y).item(); // divide by N for the fraction
+ * const correct = logitAccuracy(tensor([[2], [-1], [0.5]]), tensor([[1], [1], [1]]));
+ * console.log(await correct.item()); // 2: the number right (divide by N for the fraction)
  * ```
  * @throws ValueError when the threshold is not a finite number; the metric throws a ShapeError when
  *   the target does not have one value per output (class labels need `accuracy`).
@@ -80,7 +95,18 @@ export function binaryAccuracy({ threshold = 0.5 }: BinaryAccuracyOptions = {}):
   };
 }
 
-/** Sum over examples of the mean squared error across outputs. */
+/**
+ * Sum over examples of the mean squared error across outputs.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { mseSum, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await mseSum(tensor([1, 2]), tensor([1, 4])).item()); // 4: Σ(p − y)², averaged over the epoch by fit
+ * ```
+ */
 export const mseSum: MetricFn = (prediction, target) => {
   // A target of shape [N] against a prediction [N, 1] is one target per output, not a broadcast.
   const d = sub(prediction, target.size === prediction.size ? targetLike('mse', prediction, target) : target);

@@ -79,6 +79,16 @@ function bar(step: number, steps: number): string {
  * `Epoch 2/10  12/40 [=======>......] - 1s - ETA: 3s - loss: 0.6931 - accuracy: 0.5000 - lr: 0.0100`;
  * when the epoch ends it becomes `Epoch 2/10  40/40 [==========] - 4s 98ms/step - loss: … - valLoss: …`.
  * Elsewhere (a file, CI) only that last line is written, without the bar.
+ *
+ * @example
+ * ```ts
+ * import { ProgressBar } from '@backprop/core';
+ *
+ * const bar = new ProgressBar({ epochs: 2, steps: 10, log: console.log });
+ * bar.epochBegin(0); // epochs count from 0
+ * for (let step = 1; step <= 10; step++) bar.update(step, { loss: 1 / step });
+ * bar.epochEnd({ loss: 0.1 }); // Epoch 1/2  10/10 - … - loss: 0.1000
+ * ```
  */
 export class ProgressBar {
   private readonly epochs: number;

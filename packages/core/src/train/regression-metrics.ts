@@ -27,6 +27,15 @@ export function targetLike(op: string, prediction: Tensor, target: Tensor): Tens
 /**
  * Sum over examples of the mean absolute error across outputs: `mae` in the logs is scikit-learn's
  * `mean_absolute_error` (the mean over every output of every example).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { maeSum, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * console.log(await maeSum(tensor([1, 2]), tensor([2, 4])).item()); // 3: Σ|p − y|
+ * ```
  */
 export const maeSum: MetricFn = (prediction, target) => {
   const d = abs(sub(prediction, targetLike('mae', prediction, target)));

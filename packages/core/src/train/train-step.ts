@@ -78,9 +78,15 @@ export interface TrainStep {
  *
  * @example
  * ```ts
- * const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: adam() });
- * for (const [x, y] of batches) console.log((await step(x, y)).loss);
- * const bytes = await step.state.save();
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, nn, setBackend, tensor, trainStep } from '@backprop/core';
+ * import { sgd } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const step = trainStep(model, { loss: losses.mse, optimizer: sgd({ lr: 0.1 }) });
+ * const { loss } = await step(tensor([[1], [2]]), tensor([[2], [4]]));
+ * console.log(loss); // the batch's mean loss before the update
  * ```
  */
 export function trainStep(model: Module, options: TrainStepOptions): TrainStep {

@@ -68,6 +68,19 @@ const view = (t: Tensor): Tensor => keep(stopGradient(t));
  * One run's training state. `fit` makes one (see `FitOptions.resume`); user loops make their
  * own with {@link trainStep} or `new TrainingState({ model, optimizer })`, then
  * `await state.save()` and `state.load(bytes)` (see `saveCheckpoint` / `loadCheckpoint`).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { nn, setBackend, TrainingState } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(2, 2));
+ * const state = new TrainingState({ model, optimizer: adam() });
+ * const bytes = await state.save({ note: 'epoch 3' }); // model, optimizer, callbacks, generators, position
+ * state.load(bytes);
+ * ```
  */
 export class TrainingState {
   readonly model: Module;

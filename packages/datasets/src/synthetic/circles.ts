@@ -16,11 +16,16 @@ export interface CirclesOptions extends SyntheticOptions {
  * `make_circles`; rows are shuffled and Gaussian `noise` is added to every coordinate.
  * Returns x float32 [n, 2] and labels int32 [n].
  *
+ * @example
+ * ```ts
+ * import { circles } from '@backprop/datasets';
+ *
+ * const data = circles({ n: 300, factor: 0.5, noise: 0.05 });
+ * console.log(data.xShape); // [300, 2]; labels 0 (outer) and 1 (inner)
+ * ```
  * @param options - `n` (default 200), `noise` (default 0), `factor` (default 0.5), `seed` (default 0).
  * @throws ValueError when `n` is not a positive integer, `noise` < 0, `factor` is outside [0, 1)
  *   or the seed is not a safe integer.
- * @example
- * const ds = circles({ n: 500, noise: 0.05, factor: 0.4 });
  */
 export function circles(options: CirclesOptions = {}): ArrayDataset {
   const { n, noise, seed } = checkCommon('circles', options, { n: 200, noise: 0 });

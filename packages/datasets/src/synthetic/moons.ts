@@ -9,10 +9,15 @@ import { checkCommon, finishClassification, type SyntheticOptions } from './opti
  * (label 1, ⌈n/2⌉ points), with t evenly spaced over [0, π]; rows are shuffled and Gaussian
  * `noise` is added to every coordinate. Returns x float32 [n, 2] and labels int32 [n].
  *
+ * @example
+ * ```ts
+ * import { moons } from '@backprop/datasets';
+ *
+ * const data = moons({ n: 200, noise: 0.1, seed: 1 });
+ * console.log(data.xShape, data.yShape); // [200, 2] [200]
+ * ```
  * @param options - `n` (default 200), `noise` (default 0), `seed` (default 0).
  * @throws ValueError when `n` is not a positive integer, `noise` < 0 or the seed is not a safe integer.
- * @example
- * const ds = moons({ n: 500, noise: 0.1, seed: 3 });
  */
 export function moons(options: SyntheticOptions = {}): ArrayDataset {
   const { n, noise, seed } = checkCommon('moons', options, { n: 200, noise: 0 });

@@ -11,18 +11,33 @@ export interface RegressionCurveOptions extends SyntheticOptions {
   fn?: (x: number) => number;
 }
 
-/** The default curve: one period of a sine over [0, 1]. */
+/**
+ * The default curve: one period of a sine over [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { regressionCurve, sineCurve } from '@backprop/datasets';
+ *
+ * console.log(sineCurve(0.25)); // 1
+ * const data = regressionCurve({ fn: sineCurve }); // the default curve
+ * ```
+ */
 export const sineCurve = (x: number): number => Math.sin(2 * Math.PI * x);
 
 /**
  * A regression set: inputs x drawn uniformly from [0, 1) (float32 [n, 1]) and targets
  * `fn(x) + N(0, noise²)` (float32 [n, 1]).
  *
+ * @example
+ * ```ts
+ * import { regressionCurve } from '@backprop/datasets';
+ *
+ * const data = regressionCurve({ n: 50, noise: 0.1, fn: (x) => x * x });
+ * console.log(data.xShape, data.yShape); // [50, 1] [50, 1]
+ * ```
  * @param options - `n` (default 100), `noise` (default 0.1), `seed` (default 0), `fn` (default {@link sineCurve}).
  * @throws ValueError when `n` is not a positive integer, `noise` < 0, the seed is not a safe integer,
  *   `fn` is not a function or returns a non-finite value.
- * @example
- * const ds = regressionCurve({ n: 256, noise: 0.05, fn: (x) => x * x });
  */
 export function regressionCurve(options: RegressionCurveOptions = {}): ArrayDataset {
   const { n, noise, seed } = checkCommon('regressionCurve', options, { n: 100, noise: 0.1 });

@@ -19,11 +19,16 @@ export interface SpiralsOptions extends SyntheticOptions {
  * Gaussian `noise` is added to every coordinate. Returns x float32 [n, 2] and labels int32 [n] in
  * 0 … classes−1.
  *
+ * @example
+ * ```ts
+ * import { spirals } from '@backprop/datasets';
+ *
+ * const data = spirals({ n: 300, classes: 3, turns: 1.5 });
+ * console.log(data.xShape, new Set(data.y).size); // [300, 2] 3
+ * ```
  * @param options - `n` (default 300), `classes` (default 2), `noise` (default 0), `turns` (default 1), `seed` (default 0).
  * @throws ValueError when `n` or `classes` is not a positive integer (classes ≥ 2, n ≥ classes),
  *   `noise` < 0, `turns` is not a positive finite number or the seed is not a safe integer.
- * @example
- * const ds = spirals({ n: 600, classes: 3, noise: 0.02 });
  */
 export function spirals(options: SpiralsOptions = {}): ArrayDataset {
   const { n, noise, seed } = checkCommon('spirals', options, { n: 300, noise: 0 });

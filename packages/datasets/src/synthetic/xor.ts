@@ -9,10 +9,15 @@ import { checkCommon, finishClassification, type SyntheticOptions } from './opti
  * Returns x float32 [n, 2] and labels int32 [n]. Not linearly separable: a single-layer model fails,
  * one hidden layer succeeds.
  *
+ * @example
+ * ```ts
+ * import { xor } from '@backprop/datasets';
+ *
+ * const data = xor({ n: 100, noise: 0.1 });
+ * console.log(data.xShape); // [100, 2]
+ * ```
  * @param options - `n` (default 200), `noise` (default 0), `seed` (default 0).
  * @throws ValueError when `n` is not a positive integer, `noise` < 0 or the seed is not a safe integer.
- * @example
- * const ds = xor({ n: 400, noise: 0.05, seed: 1 });
  */
 export function xor(options: SyntheticOptions = {}): ArrayDataset {
   const { n, noise, seed } = checkCommon('xor', options, { n: 200, noise: 0 });

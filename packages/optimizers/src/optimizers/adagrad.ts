@@ -29,6 +29,19 @@ export type AdagradOptions = Partial<AdagradHyper> & CommonOptions<AdagradHyper>
  * AdaGrad (Duchi et al.), the lecture's and PyTorch's form alike: g ← g + λθ; G ← G + g²;
  * θ ← θ − γ_t·g/(√G + ε) with γ_t = γ/(1 + (t−1)·lrDecay), G₀ = `initialAccumulatorValue`
  * (δ outside the root). Defaults lr 1e-2, eps 1e-10, G₀ 0. Keras starts G at 0.1.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, Parameter, setBackend, square, sum, tensor } from '@backprop/core';
+ * import { Adagrad } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const w = new Parameter('w', tensor([1, 2]));
+ * const optimizer = new Adagrad({ lr: 0.01 }); // the same as adagrad(…)
+ * const [g] = grad((v) => sum(square(v)))(w.value);
+ * optimizer.step([w], [g]); // one update by hand: w moves against the gradient
+ * ```
  */
 export class Adagrad extends GradientOptimizer<AdagradHyper> {
   constructor({
@@ -71,6 +84,17 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
 /**
  * Builds a {@link Adagrad}: `adagrad({ lr })` is `new Adagrad({ lr })`. Factories are how every
  * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adagrad } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: adagrad({ lr: 0.01 }), epochs: 5, verbose: false });
+ * ```
  */
 export function adagrad(options?: AdagradOptions): Adagrad {
   return new Adagrad(options);

@@ -60,6 +60,19 @@ export function fusedAdam(
  * - PyTorch (`epsPlacement: 'outside'`, default): θ ← θ − (γ/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε).
  * - The lecture (`'inside'`): ŝ = m/(1−β₁ᵗ), r̂ = v/(1−β₂ᵗ), θ ← θ − ε_lr·ŝ/√(r̂ + δ), δ = `eps`.
  * `amsgrad` uses the running max of v. Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, Parameter, setBackend, square, sum, tensor } from '@backprop/core';
+ * import { Adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const w = new Parameter('w', tensor([1, 2]));
+ * const optimizer = new Adam({ lr: 1e-3, betas: [0.9, 0.999] }); // the same as adam(…)
+ * const [g] = grad((v) => sum(square(v)))(w.value);
+ * optimizer.step([w], [g]); // one update by hand: w moves against the gradient
+ * ```
  */
 export class Adam extends GradientOptimizer<AdamHyper> {
   constructor({
@@ -91,6 +104,17 @@ export class Adam extends GradientOptimizer<AdamHyper> {
 /**
  * Builds a {@link Adam}: `adam({ lr })` is `new Adam({ lr })`. Factories are how every
  * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adam } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: adam({ lr: 1e-3, betas: [0.9, 0.999] }), epochs: 5, verbose: false });
+ * ```
  */
 export function adam(options?: AdamOptions): Adam {
   return new Adam(options);

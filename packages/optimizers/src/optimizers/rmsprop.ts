@@ -51,6 +51,19 @@ export type RMSpropOptions = Partial<RMSpropHyper> & CommonOptions<RMSpropHyper>
  * g ← g + λθ; v ← αv + (1−α)g²; `centered`: ḡ ← αḡ + (1−α)g and v − ḡ² in the root;
  * d = g/(√v + ε); `momentum`: b ← μb + d, d = b; θ ← θ − γd.
  * Defaults lr 1e-2, alpha 0.99, eps 1e-8 (Keras: ρ 0.9, ε inside the root).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, Parameter, setBackend, square, sum, tensor } from '@backprop/core';
+ * import { RMSprop } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const w = new Parameter('w', tensor([1, 2]));
+ * const optimizer = new RMSprop({ lr: 0.01, alpha: 0.99 }); // the same as rmsprop(…)
+ * const [g] = grad((v) => sum(square(v)))(w.value);
+ * optimizer.step([w], [g]); // one update by hand: w moves against the gradient
+ * ```
  */
 export class RMSprop extends GradientOptimizer<RMSpropHyper> {
   constructor({
@@ -87,6 +100,17 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
 /**
  * Builds a {@link RMSprop}: `rmsprop({ lr })` is `new RMSprop({ lr })`. Factories are how every
  * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { rmsprop } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: rmsprop({ lr: 0.01, alpha: 0.99 }), epochs: 5, verbose: false });
+ * ```
  */
 export function rmsprop(options?: RMSpropOptions): RMSprop {
   return new RMSprop(options);

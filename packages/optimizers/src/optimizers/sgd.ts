@@ -41,6 +41,20 @@ export type SGDOptions = Partial<SGDHyper> & CommonOptions<SGDHyper>;
  *   `nesterov` is the look-ahead form: the gradient is taken at θ + ηλv, the point momentum
  *   alone would reach (Goodfellow's θ + αv with v absorbing the rate); `fit` arranges this
  *   through `beforeGradient`; by hand call `beforeGradient(params)` before taking gradients.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { grad, Parameter, setBackend, square, sum, tensor } from '@backprop/core';
+ * import { SGD } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const w = new Parameter('w', tensor([1, 2]));
+ * const optimizer = new SGD({ lr: 0.1 }); // the same as sgd(…)
+ * const [g] = grad((v) => sum(square(v)))(w.value);
+ * optimizer.step([w], [g]); // one update by hand: w moves against the gradient
+ * console.log(await w.value.data()); // Float32Array [0.8, 1.6]
+ * ```
  */
 export class SGD extends GradientOptimizer<SGDHyper> {
   constructor({
@@ -129,6 +143,17 @@ export class SGD extends GradientOptimizer<SGDHyper> {
 /**
  * Builds a {@link SGD}: `sgd({ lr })` is `new SGD({ lr })`. Factories are how every
  * Backprop object is built; the class stays exported for `instanceof` and for subclassing.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { sgd } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: sgd({ lr: 0.1 }), epochs: 5, verbose: false });
+ * ```
  */
 export function sgd(options?: SGDOptions): SGD {
   return new SGD(options);

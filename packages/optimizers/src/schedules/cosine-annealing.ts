@@ -8,6 +8,14 @@ import type { Schedule } from './schedule.js';
  * γ_k = γ_{k−1} + (γ₀ − η_min)(1 − cos(π/T))/2 when (k − 1 − T) mod 2T = 0. Equal to
  * η_min + (γ₀ − η_min)(1 + cos(πk/T))/2 up to rounding, so past T it rises again (it does
  * not restart; that is SGDR). Values are memoized, so stepping k by one is O(1).
+ *
+ * @example
+ * ```ts
+ * import { cosineAnnealing } from '@backprop/optimizers';
+ *
+ * const schedule = cosineAnnealing({ tMax: 100, etaMin: 1e-5 });
+ * console.log(schedule(0, 0.1), schedule(100, 0.1)); // 0.1 1e-5
+ * ```
  */
 export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: number }): Schedule {
   if (!Number.isInteger(tMax) || tMax < 1)

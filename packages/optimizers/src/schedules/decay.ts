@@ -10,7 +10,17 @@ function check(op: string, name: string, value: number, positive = true): void {
   }
 }
 
-/** γ_k = γ₀·γ^⌊k/s⌋, PyTorch's StepLR (`stepSize` s, `gamma` default 0.1). */
+/**
+ * γ_k = γ₀·γ^⌊k/s⌋, PyTorch's StepLR (`stepSize` s, `gamma` default 0.1).
+ *
+ * @example
+ * ```ts
+ * import { stepDecay } from '@backprop/optimizers';
+ *
+ * const schedule = stepDecay({ stepSize: 30, gamma: 0.1 });
+ * console.log(schedule(0, 0.1), schedule(30, 0.1), schedule(60, 0.1)); // 0.1 0.01 0.001 (up to rounding)
+ * ```
+ */
 export function stepDecay({ stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }): Schedule {
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
@@ -18,7 +28,17 @@ export function stepDecay({ stepSize, gamma = 0.1 }: { stepSize: number; gamma?:
   return (k, base) => base * gamma ** Math.floor(k / stepSize);
 }
 
-/** γ_k = γ₀·γᵏ, PyTorch's ExponentialLR. */
+/**
+ * γ_k = γ₀·γᵏ, PyTorch's ExponentialLR.
+ *
+ * @example
+ * ```ts
+ * import { exponentialDecay } from '@backprop/optimizers';
+ *
+ * const schedule = exponentialDecay({ gamma: 0.5 });
+ * console.log(schedule(0, 1), schedule(1, 1), schedule(2, 1)); // 1 0.5 0.25
+ * ```
+ */
 export function exponentialDecay({ gamma }: { gamma: number }): Schedule {
   check('exponentialDecay', 'gamma', gamma, false);
   return (k, base) => base * gamma ** k;
@@ -27,6 +47,14 @@ export function exponentialDecay({ gamma }: { gamma: number }): Schedule {
 /**
  * γ_k = γ₀/(1 + k/τ): the lecture's condition for SGD to converge, Σγ_k = ∞ and Σγ_k² < ∞,
  * holds. (Keras' InverseTimeDecay with decay_rate 1 and decay_steps τ.)
+ *
+ * @example
+ * ```ts
+ * import { inverseTimeDecay, scheduler, sgd } from '@backprop/optimizers';
+ *
+ * const optimizer = sgd({ lr: 0.1 });
+ * const callback = scheduler(optimizer, inverseTimeDecay({ tau: 10 })); // pass it in fit's callbacks
+ * ```
  */
 export function inverseTimeDecay({ tau }: { tau: number }): Schedule {
   check('inverseTimeDecay', 'tau', tau);

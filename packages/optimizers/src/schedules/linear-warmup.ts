@@ -15,6 +15,15 @@ export interface LinearWarmupOptions {
 /**
  * γ_k = γ₀·(s + (1 − s)·k/n) for k < n, then `after(k − n, γ₀)`. Without `after` it is PyTorch's
  * LinearLR(start_factor=s, end_factor=1, total_iters=n).
+ *
+ * @example
+ * ```ts
+ * import { cosineAnnealing, linearWarmup, scheduler, adamW } from '@backprop/optimizers';
+ *
+ * const optimizer = adamW({ lr: 1e-3 });
+ * const schedule = linearWarmup({ steps: 500, after: cosineAnnealing({ tMax: 9500 }) });
+ * const callback = scheduler(optimizer, schedule, { per: 'step' }); // for fit's callbacks
+ * ```
  */
 export function linearWarmup({ steps, startFactor = 1 / 3, after }: LinearWarmupOptions): Schedule {
   if (!Number.isInteger(steps) || steps < 1)

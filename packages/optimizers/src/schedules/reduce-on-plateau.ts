@@ -43,6 +43,19 @@ export interface PlateauScheduler extends Callback {
  * for more than `patience` epochs, exactly as PyTorch's ReduceLROnPlateau: each group's rate
  * becomes max(lr·factor, minLr) if that lowers it by more than `eps`; then `cooldown` epochs
  * are not counted. Needs `fit`'s `validation` for `valLoss`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { adam, reduceOnPlateau } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const optimizer = adam({ lr: 1e-2 });
+ * const plateau = reduceOnPlateau(optimizer, { monitor: 'loss', factor: 0.5, patience: 3 });
+ * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer, epochs: 20, callbacks: [plateau], verbose: false });
+ * ```
  */
 export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOptions = {}): PlateauScheduler {
   const {

@@ -6,5 +6,14 @@
  */
 export type Schedule = (k: number, baseLr: number) => number;
 
-/** γ_k = γ₀. */
+/**
+ * γ_k = γ₀.
+ *
+ * @example
+ * ```ts
+ * import { constant } from '@backprop/optimizers';
+ *
+ * console.log(constant()(10, 0.01)); // 0.01: the base rate at every step
+ * ```
+ */
 export const constant = (): Schedule => (_k, base) => base;

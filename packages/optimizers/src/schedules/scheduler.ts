@@ -34,8 +34,15 @@ function groupsOf(optimizer: Optimizer): { lr: number }[] {
  *
  * @example
  * ```ts
- * const opt = sgd({ lr: 0.1, momentum: 0.9 });
- * await fit(model, data, { optimizer: opt, loss, epochs: 90, callbacks: [scheduler(opt, stepDecay({ stepSize: 30 }))] });
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { fit, losses, nn, setBackend, tensor } from '@backprop/core';
+ * import { scheduler, sgd, stepDecay } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const model = nn.sequential(nn.dense(1, 1));
+ * const optimizer = sgd({ lr: 0.1, momentum: 0.9 });
+ * const callbacks = [scheduler(optimizer, stepDecay({ stepSize: 30 }))]; // lr 0.1, then 0.01 from epoch 30, …
+ * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer, epochs: 90, callbacks, verbose: false });
  * ```
  */
 export function scheduler(

@@ -23,6 +23,13 @@ export interface ScaleByAdamOptions {
  * `amsgrad` uses max(v_max, v) for v. State keys `expAvg`, `expAvgSq`, `maxExpAvgSq`. The bias
  * corrections come from the context's step tensor when it has one (see {@link biasCorrection}),
  * so a compiled step replays the same graph every call.
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByAdam, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * const adam = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLearningRate(1e-3));
+ * ```
  */
 export function scaleByAdam({
   beta1,

@@ -6,6 +6,13 @@ import { biasCorrection } from './bias-correction.js';
 /**
  * AdaGrad: G ← G + g²; the update is g/(√G + ε) (ε outside the root, as PyTorch and the
  * lecture). G starts at `initialAccumulator`. State key `sum`.
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByAdagrad, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * const adagrad = chain(scaleByAdagrad({ eps: 1e-10 }), scaleByLearningRate(0.01));
+ * ```
  */
 export function scaleByAdagrad({
   eps,
@@ -40,6 +47,13 @@ export interface ScaleByRmsOptions {
  * RMSProp: v ← αv + (1−α)g²; centered also tracks ḡ ← αḡ + (1−α)g and uses v − ḡ²;
  * the direction is g/(√v + ε), or with momentum b ← μb + g/(√v + ε). State keys
  * `squareAvg`, `gradAvg`, `momentumBuffer`.
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByLearningRate, scaleByRms } from '@backprop/optimizers';
+ *
+ * const centeredRms = chain(scaleByRms({ alpha: 0.99, eps: 1e-8, centered: true }), scaleByLearningRate(0.01));
+ * ```
  */
 export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: ScaleByRmsOptions): GradientTransformation {
   return {
@@ -60,6 +74,13 @@ export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: Scale
 /**
  * Adadelta: v ← ρv + (1−ρ)g²; Δ = √(u + ε)/√(v + ε)·g; u ← ρu + (1−ρ)Δ²; the direction is
  * Δ (ε inside both roots). State keys `squareAvg`, `accDelta`.
+ *
+ * @example
+ * ```ts
+ * import { chain, scale, scaleByAdadelta } from '@backprop/optimizers';
+ *
+ * const adadelta = chain(scaleByAdadelta({ rho: 0.9, eps: 1e-6 }), scale(-1));
+ * ```
  */
 export function scaleByAdadelta({ rho, eps }: { rho: number; eps: number }): GradientTransformation {
   return {
@@ -76,6 +97,13 @@ export function scaleByAdadelta({ rho, eps }: { rho: number; eps: number }): Gra
 /**
  * Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g| + ε); the direction is m/((1−β₁ᵗ)u).
  * State keys `expAvg`, `expInf`.
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByAdamax, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * const adamax = chain(scaleByAdamax({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLearningRate(2e-3));
+ * ```
  */
 export function scaleByAdamax({
   beta1,
@@ -103,7 +131,16 @@ const muProducts = new Map<string, number[]>();
 /** μ_t = β₁(1 − ½·0.96^{tψ}). */
 const nadamMu = (beta1: number, psi: number, t: number): number => beta1 * (1 - 0.5 * 0.96 ** (t * psi));
 
-/** Π_{i≤t} μ_i, rounded to float32 at every product as PyTorch keeps it (a float32 tensor); cached. */
+/**
+ * Π_{i≤t} μ_i, rounded to float32 at every product as PyTorch keeps it (a float32 tensor); cached.
+ *
+ * @example
+ * ```ts
+ * import { nadamMuProduct } from '@backprop/optimizers';
+ *
+ * console.log(nadamMuProduct(0.9, 4e-3, 2)); // μ₁·μ₂ ≈ 0.2026, where μ_t = 0.9·(1 − ½·0.96^(0.004t))
+ * ```
+ */
 export function nadamMuProduct(beta1: number, psi: number, t: number): number {
   const key = `${beta1},${psi}`;
   let list = muProducts.get(key);
@@ -131,6 +168,13 @@ export interface ScaleByNadamOptions {
  * d = √(v/(1−β₂ᵗ)) + ε, the direction is (1−μ_t)/(1−Πμ)·g/d + μ_{t+1}/(1−Πμ·μ_{t+1})·m/d,
  * with Πμ = μ₁⋯μ_t.
  * State keys `expAvg`, `expAvgSq`.
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByLearningRate, scaleByNadam } from '@backprop/optimizers';
+ *
+ * const nadam = chain(scaleByNadam({ beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 }), scaleByLearningRate(2e-3));
+ * ```
  */
 export function scaleByNadam({
   beta1,

@@ -6,6 +6,17 @@ import { type GradientTransformation, stateless } from '../transform.js';
  * Rescales a list of gradients so their joint L2 norm is at most `maxNorm`, as
  * `torch.nn.utils.clip_grad_norm_`: c = min(maxNorm/(‖g‖ + 10⁻⁶), 1), g ← c·g. Returns the
  * new gradients and the total norm before clipping (a scalar tensor).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { clipGradNorm } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const { grads, totalNorm } = clipGradNorm([tensor([3, 4])], 1);
+ * console.log(await totalNorm.item(), await grads[0].data()); // 5 Float32Array [0.6, 0.8]
+ * ```
  */
 export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads: Tensor[]; totalNorm: Tensor } {
   let squared: Tensor | undefined;
@@ -20,12 +31,34 @@ export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads
   return { grads: grads.map((g) => mul(g, coef)), totalNorm };
 }
 
-/** Clamps every element to [−v, v], as `torch.nn.utils.clip_grad_value_`. */
+/**
+ * Clamps every element to [−v, v], as `torch.nn.utils.clip_grad_value_`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, tensor } from '@backprop/core';
+ * import { clipGradValue } from '@backprop/optimizers';
+ *
+ * await setBackend(cpu());
+ * const [g] = clipGradValue([tensor([-3, 0.5, 2])], 1);
+ * console.log(await g.data()); // Float32Array [-1, 0.5, 1]
+ * ```
+ */
 export function clipGradValue(grads: readonly Tensor[], clipValue: number): Tensor[] {
   return grads.map((g) => clamp(g, clipValue));
 }
 
-/** {@link clipGradValue} as a per-parameter transformation: u ← clamp(u, −v, v). */
+/**
+ * {@link clipGradValue} as a per-parameter transformation: u ← clamp(u, −v, v).
+ *
+ * @example
+ * ```ts
+ * import { chain, clipByValue, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * const clippedSgd = chain(clipByValue(1), scaleByLearningRate(0.1)); // clip each gradient to [-1, 1], then −0.1·g
+ * ```
+ */
 export function clipByValue(clipValue: number): GradientTransformation {
   return stateless((u) => clamp(u, clipValue));
 }

@@ -15,6 +15,13 @@ export interface TraceMomentumOptions {
 /**
  * PyTorch's SGD momentum: b₁ = g, b_t = μb_{t−1} + (1−τ)g; the update is b_t, or g + μb_t
  * with `nesterov`. The buffer is created from the first gradient (state key `momentumBuffer`).
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByLearningRate, traceMomentum } from '@backprop/optimizers';
+ *
+ * const nesterovSgd = chain(traceMomentum({ momentum: 0.9, nesterov: true }), scaleByLearningRate(0.1));
+ * ```
  */
 export function traceMomentum({
   momentum,
@@ -33,6 +40,13 @@ export function traceMomentum({
 /**
  * The lecture's momentum: v ← λv − (1−λ)g with v₀ = 0; the update is v, so that with
  * {@link scale}(η) the step is θ ← θ + ηv. State key `velocity`.
+ *
+ * @example
+ * ```ts
+ * import { chain, lectureMomentum, scale } from '@backprop/optimizers';
+ *
+ * const momentum = chain(lectureMomentum(0.9), scale(0.1)); // v ← λv − (1−λ)g, θ ← θ + ηv
+ * ```
  */
 export function lectureMomentum(lambda: number): GradientTransformation {
   return {

@@ -2,7 +2,16 @@
 import { mul, neg, type Tensor } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
 
-/** u ← c·u (c a number, a scalar tensor such as a learning rate read on the backend, or a function of the step t). */
+/**
+ * u ← c·u (c a number, a scalar tensor such as a learning rate read on the backend, or a function of the step t).
+ *
+ * @example
+ * ```ts
+ * import { chain, scale, traceMomentum } from '@backprop/optimizers';
+ *
+ * const sgdMomentum = chain(traceMomentum({ momentum: 0.9 }), scale(-0.01)); // u = −0.01·(momentum trace)
+ * ```
+ */
 export function scale(factor: number | Tensor | ((step: number) => number)): GradientTransformation {
   return stateless((u, { step }) => mul(u, typeof factor === 'function' ? factor(step) : factor));
 }
@@ -11,6 +20,13 @@ export function scale(factor: number | Tensor | ((step: number) => number)): Gra
  * u ← −γ·u, the descent step; the last transform of every optimizer so that θ ← θ + u is
  * θ ← θ − γ·(direction). γ may be a scalar tensor (the optimizers pass each group's rate as one,
  * so a compiled step reads it as an input) or depend on the step t (AdaGrad's lr decay).
+ *
+ * @example
+ * ```ts
+ * import { chain, scaleByLearningRate, scaleByRms } from '@backprop/optimizers';
+ *
+ * const rmsprop = chain(scaleByRms({ alpha: 0.99, eps: 1e-8 }), scaleByLearningRate((step) => 0.01 / Math.sqrt(step)));
+ * ```
  */
 export function scaleByLearningRate(lr: number | Tensor | ((step: number) => number)): GradientTransformation {
   if (typeof lr === 'function') return scale((t) => -lr(t));

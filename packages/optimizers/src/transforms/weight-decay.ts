@@ -5,6 +5,14 @@ import { type GradientTransformation, stateless } from '../transform.js';
 /**
  * Coupled weight decay, PyTorch's `weight_decay` of SGD/Adam/...: g ← g + λθ, the gradient
  * of the penalty (λ/2)‖θ‖². Put it first in a chain, before moments see the gradient.
+ *
+ * @example
+ * ```ts
+ * import { addWeightDecay, chain, scaleByAdam, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * // Adam with L2 in the gradient (PyTorch's Adam weight_decay): g + λθ before the moments.
+ * const adamL2 = chain(addWeightDecay(1e-4), scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), scaleByLearningRate(1e-3));
+ * ```
  */
 export function addWeightDecay(weightDecay: number): GradientTransformation {
   return addScaledParam(weightDecay);
@@ -13,6 +21,14 @@ export function addWeightDecay(weightDecay: number): GradientTransformation {
 /**
  * Decoupled weight decay (Loshchilov & Hutter; PyTorch's AdamW): u ← u + λθ after the
  * adaptive scaling, so that with the learning rate θ ← θ − γλθ − γ·u.
+ *
+ * @example
+ * ```ts
+ * import { addDecayedWeights, chain, scaleByAdam, scaleByLearningRate } from '@backprop/optimizers';
+ *
+ * // AdamW: the decay is added after Adam's scaling, decoupled from the moments.
+ * const adamW = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }), addDecayedWeights(0.01), scaleByLearningRate(1e-3));
+ * ```
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation {
   return addScaledParam(weightDecay);
