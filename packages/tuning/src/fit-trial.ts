@@ -17,7 +17,24 @@ import {
 import { dropout, earlyStopping } from '@backprop/regularizers';
 import type { Config } from './space.js';
 
-/** Builds the MLP of `config`: `layers` hidden layers of `units`, `activation`, `init`, `dropout` (drop rate). */
+/**
+ * Builds the MLP of `config`: `layers` hidden layers (default 1) of `units` (default 64), each a
+ * dense layer initialized with `init` (default 'torchDefault'), then `activation` (default 'relu'),
+ * then dropout at rate `dropout` when it is above 0; a dense output layer of `outputs` last.
+ * `seed` fixes the initial weights.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { setBackend, zeros } from '@backprop/core';
+ * import { mlpFromConfig } from '@backprop/tuning';
+ *
+ * await setBackend(cpu());
+ * const model = mlpFromConfig(2, 3, { layers: 2, units: 16, activation: 'tanh', init: 'glorotUniform', dropout: 0.2 });
+ * console.log(model.parameters().length); // 6: three weights, three biases
+ * console.log(model.forward(zeros([4, 2])).shape); // [4, 3]
+ * ```
+ */
 export function mlpFromConfig(inputs: number, outputs: number, config: Config, seed = 0): Module {
   const layers = Number(config.layers ?? 1);
   const units = Number(config.units ?? 64);
@@ -75,6 +92,26 @@ export interface FitTrialOptions {
 /**
  * Trains the MLP `config` describes (`epochs`, `batchSize` from the config) and returns the
  * last epoch's validation metrics, the best value of each, and the epochs run.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, setBackend } from '@backprop/core';
+ * import { moons } from '@backprop/datasets';
+ * import { adam } from '@backprop/optimizers';
+ * import { fitTrial } from '@backprop/tuning';
+ *
+ * await setBackend(cpu());
+ * const metrics = await fitTrial({ lr: 0.05, layers: 1, units: 16, epochs: 5, batchSize: 32 }, 0, {
+ *   train: moons({ n: 200, noise: 0.1 }),
+ *   validation: 0.2,
+ *   outputs: 2,
+ *   loss: losses.softmaxCrossEntropy,
+ *   optimizer: (c) => adam({ lr: Number(c.lr) }),
+ *   earlyStopping: { patience: 2 },
+ * });
+ * console.log(metrics.valAccuracy, metrics.bestValAccuracy, metrics.epochs); // e.g. 0.925 0.925 5
+ * ```
  */
 export async function fitTrial(config: Config, seed: number, o: FitTrialOptions): Promise<Record<string, number>> {
   const model = mlpFromConfig(

@@ -12,6 +12,16 @@ export interface GridOptions {
  * Every combination of the space's values, in order (the last hyperparameter varies fastest).
  * Lists and `choice` contribute their values, distributions `pointsPerDistribution` points,
  * constants themselves.
+ *
+ * @example
+ * ```ts
+ * import { gridConfigs, logUniform } from '@backprop/tuning';
+ *
+ * console.log(gridConfigs({ layers: [1, 2], activation: ['relu', 'tanh'], epochs: 10 }));
+ * // [{ layers: 1, activation: 'relu', epochs: 10 }, { layers: 1, activation: 'tanh', epochs: 10 },
+ * //  { layers: 2, activation: 'relu', epochs: 10 }, { layers: 2, activation: 'tanh', epochs: 10 }]
+ * console.log(gridConfigs({ lr: logUniform(1e-3, 1e-1) }).length); // 3: 0.001, ≈0.01, 0.1
+ * ```
  */
 export function gridConfigs(space: SearchSpace, { pointsPerDistribution = 3 }: GridOptions = {}): Config[] {
   if (!Number.isInteger(pointsPerDistribution) || pointsPerDistribution < 1) {

@@ -54,6 +54,19 @@ function axisOf(values: readonly HyperValue[]): { at(v: HyperValue): number; tic
 /**
  * The search as an SVG document (a string to write to a `.svg` file or put in a page):
  * `writeFileSync('search.svg', searchPlot(results))`.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { choice, gridSearch, searchPlot } from '@backprop/tuning';
+ *
+ * const results = await gridSearch(
+ *   { lr: [0.001, 0.01, 0.1], units: choice([16, 64]) },
+ *   async (config) => ({ valLoss: Math.abs(Math.log10(Number(config.lr)) + 2) + 16 / Number(config.units) }),
+ *   { metric: 'valLoss', verbose: false },
+ * );
+ * writeFileSync('search.svg', searchPlot(results, { title: 'valLoss by hyperparameter' })); // two panels: lr, units
+ * ```
  * @throws ValueError when no trial has the metric.
  */
 export function searchPlot(results: SearchResults, options: SearchPlotOptions = {}): string {
@@ -80,6 +93,7 @@ export function searchPlot(results: SearchResults, options: SearchPlotOptions = 
   const best = results.sorted(metric).find((r) => r.status === 'ok' && Number.isFinite(r.metrics[metric]));
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(options.title ?? `${metric} per hyperparameter`)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
   ];
   if (options.title)

@@ -118,6 +118,25 @@ function checkHalving(op: string, o: SuccessiveHalvingOptions) {
  * Asynchronous successive halving (ASHA): rungs at r·η^(s+k) epochs; a trial reaching a rung goes
  * on only if its value there is among the best ⌊n/η⌋ of the n trials that reached that rung so far
  * (the best one while n < η). Trials are never paused, so it works with any number of workers.
+ *
+ * @example
+ * ```ts
+ * import { logUniform, randomSearch, successiveHalving } from '@backprop/tuning';
+ *
+ * const results = await randomSearch(
+ *   { lr: logUniform(1e-3, 1) },
+ *   async (config, { report }) => {
+ *     let loss = 1;
+ *     for (let epoch = 1; epoch <= 9; epoch++) {
+ *       loss *= 1 - Number(config.lr) / 2; // stands for one epoch of training
+ *       if (await report(epoch, loss)) break; // the pruner stopped this trial
+ *     }
+ *     return { loss };
+ *   },
+ *   { metric: 'loss', trials: 9, pruner: successiveHalving({ minResource: 1, maxResource: 9, reductionFactor: 3 }), verbose: false },
+ * );
+ * console.log(results.withStatus('pruned').length); // 6 of the 9 trials
+ * ```
  */
 export function successiveHalving(options: SuccessiveHalvingOptions = {}): Pruner {
   const o = checkHalving('successiveHalving', options);
@@ -143,6 +162,26 @@ export interface HyperbandOptions {
  * r·η^s epochs (the last bracket never prunes), so a search hedges between stopping early and
  * letting trials run. Trial i goes to bracket i mod (number of brackets); trials compete only
  * within their bracket.
+ *
+ * @example
+ * ```ts
+ * import { hyperband, logUniform, randomSearch } from '@backprop/tuning';
+ *
+ * const pruner = hyperband({ minResource: 1, maxResource: 9, reductionFactor: 3 }); // 3 brackets
+ * const results = await randomSearch(
+ *   { lr: logUniform(1e-3, 1) },
+ *   async (config, { report }) => {
+ *     let loss = 1;
+ *     for (let epoch = 1; epoch <= 9; epoch++) {
+ *       loss *= 1 - Number(config.lr) / 2;
+ *       if (await report(epoch, loss)) break;
+ *     }
+ *     return { loss };
+ *   },
+ *   { metric: 'loss', trials: 12, pruner, verbose: false },
+ * );
+ * console.log(results.best.status); // 'ok': pruned trials are never the best
+ * ```
  */
 export function hyperband(options: HyperbandOptions): Pruner {
   const o = checkHalving('hyperband', options);
@@ -180,6 +219,25 @@ function median(values: number[]): number {
 /**
  * The median stopping rule: after the warm-up, stop a trial whose best value so far is worse than
  * the median of the values that completed trials reported at the same epoch.
+ *
+ * @example
+ * ```ts
+ * import { medianStopping, randomSearch, uniform } from '@backprop/tuning';
+ *
+ * const results = await randomSearch(
+ *   { rate: uniform(0.05, 0.5) },
+ *   async (config, { report }) => {
+ *     let valLoss = 1;
+ *     for (let epoch = 1; epoch <= 10; epoch++) {
+ *       valLoss *= 1 - Number(config.rate);
+ *       if (await report(epoch, valLoss)) break;
+ *     }
+ *     return { valLoss };
+ *   },
+ *   { metric: 'valLoss', trials: 10, pruner: medianStopping({ warmupEpochs: 2, startupTrials: 3 }), verbose: false },
+ * );
+ * console.log(results.withStatus('pruned').map((r) => r.stoppedEpoch)); // the epochs the slow trials stopped at
+ * ```
  */
 export function medianStopping(options: MedianStoppingOptions = {}): Pruner {
   const warmupEpochs = nonNegativeInt('medianStopping', 'warmupEpochs', options.warmupEpochs ?? 0);

@@ -6,6 +6,16 @@ import { type Config, isChoice, isDistribution, type SearchSpace } from './space
  * `count` configurations drawn from `space` with the Philox stream of `seed`: trial i always
  * gets the same configuration, so a resumed search continues with the configurations it would
  * have drawn. Lists and `choice` are sampled uniformly; constants are copied.
+ *
+ * @example
+ * ```ts
+ * import { choice, configKey, logUniform, randomConfigs } from '@backprop/tuning';
+ *
+ * const space = { lr: logUniform(1e-4, 1e-1), units: choice([16, 32, 64]), epochs: 10 };
+ * const configs = randomConfigs(space, 5, 42); // 5 configurations, each with lr, units and epochs: 10
+ * const again = randomConfigs(space, 5, 42);
+ * console.log(configKey(configs[3]) === configKey(again[3])); // true: the same seed draws the same
+ * ```
  */
 export function randomConfigs(space: SearchSpace, count: number, seed = 0): Config[] {
   if (!Number.isInteger(count) || count < 0)

@@ -46,7 +46,19 @@ export interface TrialResult {
 /** Whether smaller or larger is better; 'auto' is max for names containing "acc", else min (Keras' rule). */
 export type Mode = 'min' | 'max' | 'auto';
 
-/** Resolves 'auto' for a metric name. */
+/**
+ * Resolves 'auto' for a metric name: 'max' when the name contains "acc" (any case), else 'min';
+ * 'min' and 'max' are returned as given.
+ *
+ * @example
+ * ```ts
+ * import { resolveMode } from '@backprop/tuning';
+ *
+ * console.log(resolveMode('valAccuracy')); // 'max'
+ * console.log(resolveMode('valLoss')); // 'min'
+ * console.log(resolveMode('valLoss', 'max')); // 'max'
+ * ```
+ */
 export function resolveMode(metric: string, mode: Mode = 'auto'): 'min' | 'max' {
   return mode === 'auto' ? (/acc/i.test(metric) ? 'max' : 'min') : mode;
 }
@@ -64,7 +76,26 @@ function normalizeRow(
   return row;
 }
 
-/** The results of a search. */
+/**
+ * The results of a search: one row per trial, with the metric that selects the best and whether
+ * smaller or larger is better. Sort them, take the `best`, print them as a table (`String(results)`),
+ * export them as CSV, or save them as JSON to `resume` the search later.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { gridSearch, SearchResults } from '@backprop/tuning';
+ *
+ * const results = await gridSearch({ lr: [0.3, 0.1, 0.03] }, async (config) => ({ valLoss: Math.abs(Number(config.lr) - 0.1) }), {
+ *   metric: 'valLoss',
+ *   verbose: false,
+ * });
+ * console.log(results.best.config); // { lr: 0.1 }
+ * console.log(results.sorted().map((r) => r.index)); // [1, 2, 0]
+ * writeFileSync('search.csv', results.toCSV());
+ * const restored = SearchResults.fromJSON(JSON.stringify(results)); // the same rows, metric and mode
+ * ```
+ */
 export class SearchResults {
   readonly rows: readonly TrialResult[];
 

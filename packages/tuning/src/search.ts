@@ -74,6 +74,26 @@ export interface SearchOptions {
 /**
  * The search was cancelled through `options.signal`. `results` holds every trial that ended
  * (cancelled ones included); the name is 'AbortError', as for an aborted `fetch`.
+ *
+ * @example
+ * ```ts
+ * import { gridSearch, SearchAbortedError } from '@backprop/tuning';
+ *
+ * const controller = new AbortController();
+ * try {
+ *   await gridSearch({ units: [16, 32, 64, 128] }, async (config) => ({ valLoss: 1 / Number(config.units) }), {
+ *     metric: 'valLoss',
+ *     signal: controller.signal,
+ *     onTrial: (_result, done) => {
+ *       if (done === 2) controller.abort(); // stop after two trials
+ *     },
+ *     verbose: false,
+ *   });
+ * } catch (e) {
+ *   if (!(e instanceof SearchAbortedError)) throw e;
+ *   console.log(e.results.rows.length); // 2: the trials that ended before the abort
+ * }
+ * ```
  */
 export class SearchAbortedError extends BackpropError {
   constructor(
@@ -210,7 +230,24 @@ async function writeResumeFile(file: string, results: SearchResults): Promise<vo
   await rename(tmp, file);
 }
 
-/** Runs `trial` on each configuration; see {@link gridSearch} and {@link randomSearch}. */
+/**
+ * Runs `trial` on each configuration of a list you made yourself (in this thread, or in worker
+ * threads with `trialModule`); {@link gridSearch} and {@link randomSearch} make the list from a
+ * search space and call it.
+ *
+ * @example
+ * ```ts
+ * import { runSearch } from '@backprop/tuning';
+ *
+ * const configs = [{ lr: 0.1 }, { lr: 0.01 }, { lr: 0.001 }];
+ * const results = await runSearch(configs, async (config, { seed }) => ({ loss: Number(config.lr) * (seed + 1) }), {
+ *   metric: 'loss',
+ *   seed: 1,
+ *   verbose: false,
+ * });
+ * console.log(results.best.config); // { lr: 0.001 }: loss 0.001 × 4
+ * ```
+ */
 export async function runSearch(
   configs: readonly Config[],
   trial: Trial | undefined,
@@ -303,7 +340,36 @@ function checkSpace(op: string, space: SearchSpace): void {
     );
 }
 
-/** Grid search (the lecture's tuning slide): every combination of the space's values. */
+/**
+ * Grid search (the lecture's tuning slide): every combination of the space's values (see
+ * {@link gridConfigs}), each trained and validated by `trial`; the best is selected on `metric`.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { losses, setBackend } from '@backprop/core';
+ * import { moons } from '@backprop/datasets';
+ * import { adam } from '@backprop/optimizers';
+ * import { fitTrial, gridSearch } from '@backprop/tuning';
+ *
+ * await setBackend(cpu());
+ * const train = moons({ n: 200, noise: 0.1 });
+ * const results = await gridSearch(
+ *   { lr: [0.01, 0.05], units: [8, 16], epochs: 3 },
+ *   (config, { seed }) =>
+ *     fitTrial(config, seed, {
+ *       train,
+ *       validation: 0.2,
+ *       outputs: 2,
+ *       loss: losses.softmaxCrossEntropy,
+ *       optimizer: (c) => adam({ lr: Number(c.lr) }),
+ *     }),
+ *   { metric: 'valAccuracy', verbose: false },
+ * );
+ * console.log(results.rows.length); // 4
+ * console.log(results.best.config); // the configuration with the highest valAccuracy
+ * ```
+ */
 export async function gridSearch(
   space: SearchSpace,
   trial: Trial | undefined,
@@ -313,7 +379,24 @@ export async function gridSearch(
   return runSearch(gridConfigs(space, options), trial, options);
 }
 
-/** Random search (Bergstra & Bengio 2012): `trials` independent draws from the space. */
+/**
+ * Random search (Bergstra & Bengio 2012): `trials` independent draws from the space (see
+ * {@link randomConfigs}), reproducible from `seed`; usually finds good configurations in far fewer
+ * trials than a grid when only some hyperparameters matter.
+ *
+ * @example
+ * ```ts
+ * import { intUniform, logUniform, randomSearch } from '@backprop/tuning';
+ *
+ * const results = await randomSearch(
+ *   { lr: logUniform(1e-4, 1), layers: intUniform(1, 3) },
+ *   async (config) => ({ valLoss: (Math.log10(Number(config.lr)) + 2) ** 2 + Number(config.layers) }),
+ *   { metric: 'valLoss', trials: 20, seed: 1, verbose: false },
+ * );
+ * console.log(String(results)); // a table of the 20 trials, best first
+ * console.log(results.best.config.layers); // 1
+ * ```
+ */
 export async function randomSearch(
   space: SearchSpace,
   trial: Trial | undefined,

@@ -36,14 +36,36 @@ function checkRange(op: string, low: number, high: number): void {
   }
 }
 
-/** One of `values`. */
+/**
+ * A hyperparameter that takes one of `values`: grid search tries each, random search draws one
+ * uniformly. A plain array in a search space means the same.
+ *
+ * @example
+ * ```ts
+ * import { choice, gridConfigs } from '@backprop/tuning';
+ *
+ * const space = { units: choice([16, 32, 64]), activation: ['relu', 'tanh'] };
+ * console.log(gridConfigs(space).length); // 6
+ * ```
+ */
 export function choice(values: readonly HyperValue[]): Choice {
   if (!Array.isArray(values) || values.length === 0)
     throw new ValueError('choice: expected a non-empty list of values');
   return { kind: 'choice', values };
 }
 
-/** Uniform on [low, high). */
+/**
+ * Uniform on [low, high): random search samples it, grid search takes evenly spaced points.
+ *
+ * @example
+ * ```ts
+ * import { randomConfigs, uniform } from '@backprop/tuning';
+ *
+ * const dropout = uniform(0, 0.5);
+ * console.log(dropout.grid(3)); // [0, 0.25, 0.5]
+ * const [config] = randomConfigs({ dropout }, 1, 7); // config.dropout in [0, 0.5)
+ * ```
+ */
 export function uniform(low: number, high: number): Distribution {
   checkRange('uniform', low, high);
   return {
@@ -55,7 +77,24 @@ export function uniform(low: number, high: number): Distribution {
   };
 }
 
-/** Log-uniform on [low, high), for learning rates and penalties (Bergstra & Bengio 2012). */
+/**
+ * Log-uniform on [low, high), for learning rates and penalties (Bergstra & Bengio 2012): each
+ * decade is as likely as the next. Its grid points are log-spaced.
+ *
+ * @example
+ * ```ts
+ * import { logUniform, randomSearch } from '@backprop/tuning';
+ *
+ * const lr = logUniform(1e-4, 1e-1);
+ * console.log(lr.grid(4)); // ≈ [0.0001, 0.001, 0.01, 0.1]
+ * const results = await randomSearch({ lr }, async (config) => ({ loss: (Math.log10(Number(config.lr)) + 2) ** 2 }), {
+ *   metric: 'loss',
+ *   trials: 8,
+ *   verbose: false,
+ * });
+ * console.log(results.best.config.lr); // the draw closest to 0.01
+ * ```
+ */
 export function logUniform(low: number, high: number): Distribution {
   checkRange('logUniform', low, high);
   if (low <= 0) throw new ValueError(`logUniform: low must be > 0, got ${formatValue(low)}`);
@@ -70,7 +109,18 @@ export function logUniform(low: number, high: number): Distribution {
   };
 }
 
-/** Uniform over the integers low..high inclusive. */
+/**
+ * Uniform over the integers low..high inclusive (e.g. a number of layers or units).
+ *
+ * @example
+ * ```ts
+ * import { gridConfigs, intUniform } from '@backprop/tuning';
+ *
+ * const layers = intUniform(1, 5);
+ * console.log(layers.grid(3)); // [1, 3, 5]
+ * console.log(gridConfigs({ layers }, { pointsPerDistribution: 5 }).length); // 5
+ * ```
+ */
 export function intUniform(low: number, high: number): Distribution {
   checkRange('intUniform', low, high);
   if (!Number.isInteger(low) || !Number.isInteger(high))
@@ -96,7 +146,18 @@ export function isDistribution(h: Hyper): h is Distribution {
   return typeof h === 'object' && !Array.isArray(h) && typeof (h as Distribution).sample === 'function';
 }
 
-/** A stable key for a configuration (sorted names), used to recognise finished trials. */
+/**
+ * A stable key for a configuration (sorted names), used to recognise finished trials: the order
+ * the hyperparameters were written in does not matter.
+ *
+ * @example
+ * ```ts
+ * import { configKey } from '@backprop/tuning';
+ *
+ * console.log(configKey({ units: 32, lr: 0.1 })); // [["lr",0.1],["units",32]]
+ * console.log(configKey({ lr: 0.1, units: 32 }) === configKey({ units: 32, lr: 0.1 })); // true
+ * ```
+ */
 export function configKey(config: Config): string {
   return JSON.stringify(
     Object.keys(config)
