@@ -77,9 +77,15 @@ export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions)
     ? Promise.all([loadWorkerFactory(), threads === 'auto' ? coreCount() : threads]).then(([f, count]) => {
         factory = f;
         paths.threads = f ? Math.min(count, 17) : 1;
+        // A browser worker's nested workers cannot start while it blocks in Atomics.wait, so there the
+        // pool starts now and `ready()` resolves once its workers are up (yielding, not blocking).
+        if (!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node)
+          return getPool()
+            ?.whenReady()
+            .then(() => undefined);
       })
     : Promise.resolve();
-  // The pool starts on the first product large enough to split, not before.
+  // In Node the pool starts on the first product large enough to split, not before.
   const getPool = (): ThreadPool | undefined => {
     if (!pool && factory && paths.threads > 1 && !destroyed) {
       pool = new ThreadPool(paths.threads - 1, runtime.module, runtime.memory, factory);

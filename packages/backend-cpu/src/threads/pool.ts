@@ -43,6 +43,19 @@ export class ThreadPool {
   }
 
   /**
+   * Resolves true once every worker is instantiated, without blocking the thread (a browser
+   * worker's own workers only start while it yields to its event loop); false after `timeoutMs`.
+   */
+  async whenReady(timeoutMs = START_WAIT_MS): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.started && Atomics.load(this.control, READY) < this.size) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.started;
+  }
+
+  /**
    * Runs `jobs[w]` on worker w (an undefined job leaves it idle) and `own` on the calling thread,
    * and returns when all are done. The first call blocks until the workers are instantiated.
    * Returns false, running nothing, when they do not start within 10 s (the pool is then marked
