@@ -1,6 +1,6 @@
 /**
  * Backprop as a user installs it: every published package packed, served from a local registry
- * (Verdaccio on 127.0.0.1, other packages proxied from npmjs.org) and installed with plain npm
+ * (Verdaccio on 127.0.0.1, for the @backprop scope; npm fetches other packages from npmjs.org) and installed with plain npm
  * into fresh projects, each of which trains a small network:
  * 1. core + backend-cpu only;
  * 2. the README's set (core, backend-cpu, optimizers, regularizers, datasets);
@@ -68,6 +68,11 @@ describe('installed from a registry with plain npm', () => {
     freshProject(registry, dir, ['@backprop/core', '@backprop/backend-cpu']);
     const r = runScript(dir, manualLoop("import { cpu } from '@backprop/backend-cpu';", 'cpu()'));
     expect(r.last).toBeLessThan(0.1 * (r.first ?? 0));
+    // Our packages came from the local registry (npm's hidden lockfile records where from).
+    const hidden = JSON.parse(readFileSync(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string }>;
+    };
+    expect(hidden.packages['node_modules/@backprop/core']?.resolved).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     // One copy of core, no native runtime pulled in.
     expect(existsSync(join(dir, 'node_modules/onnxruntime-node'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules/webgpu'))).toBe(false);

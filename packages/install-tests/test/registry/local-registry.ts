@@ -1,8 +1,8 @@
 /**
  * A local npm registry for the install tests: Verdaccio on 127.0.0.1, serving the repository's
- * packages as `pnpm pack` makes them (workspace ranges replaced by versions) and proxying
- * everything else to registry.npmjs.org, with its cache kept between runs so third-party
- * tarballs are downloaded once per machine.
+ * packages as `pnpm pack` makes them (workspace ranges replaced by versions). npm is pointed at it
+ * for the `@backprop` scope only and fetches every other package from registry.npmjs.org itself,
+ * as a user's npm does (with its retries, and its cache kept between runs).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 /** The repository root. */
 export const repoRoot = new URL('../../../../', import.meta.url).pathname;
 const here = new URL('../../', import.meta.url).pathname;
-/** Kept between runs: Verdaccio's cache of third-party packages. */
+/** Verdaccio's storage (only the repository's packages; emptied each run) and, beside it, npm's cache. */
 const storage = join(here, 'node_modules/.cache/verdaccio-storage');
 
 /** A publishable package of the repository. */
@@ -106,10 +106,8 @@ export async function startRegistry(dir: string): Promise<Registry> {
     [
       `storage: ${storage}`,
       'auth: { htpasswd: { file: ./htpasswd, max_users: -1 } }',
-      'uplinks: { npmjs: { url: https://registry.npmjs.org/, timeout: 120s, maxage: 30d } }',
       'packages:',
       "  '@backprop/*': { access: $all, publish: $all, unpublish: $all }",
-      "  '**': { access: $all, publish: $authenticated, proxy: npmjs }",
       'server: { keepAliveTimeout: 60 }',
       'log: { type: stdout, format: pretty, level: warn }',
       '',
@@ -146,8 +144,11 @@ export async function startRegistry(dir: string): Promise<Registry> {
   writeFileSync(
     npmrc,
     [
-      `registry=${url}/`,
+      'registry=https://registry.npmjs.org/',
+      `@backprop:registry=${url}/`,
       `//127.0.0.1:${port}/:_authToken=local-install-test`,
+      'fetch-retries=5',
+      'fetch-retry-mintimeout=2000',
       'audit=false',
       'fund=false',
       'update-notifier=false',
