@@ -144,6 +144,8 @@ export async function startRegistry(dir: string): Promise<Registry> {
   writeFileSync(
     npmrc,
     [
+      // The network settings of the user's own npm (a company CA, a proxy) still apply.
+      ...networkSettings(),
       'registry=https://registry.npmjs.org/',
       `@backprop:registry=${url}/`,
       `//127.0.0.1:${port}/:_authToken=local-install-test`,
@@ -171,6 +173,18 @@ export async function startRegistry(dir: string): Promise<Registry> {
 function userEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return { ...env, ...extra };
+}
+
+/** The user's npm settings that reach npmjs.org (CA file, proxies, strict-ssl), as npmrc lines. */
+function networkSettings(): string[] {
+  const out: string[] = [];
+  for (const key of ['cafile', 'proxy', 'https-proxy', 'noproxy', 'strict-ssl']) {
+    const r = spawnSync('npm', ['config', 'get', key], { encoding: 'utf8', env: userEnv({}) });
+    const value = r.status === 0 ? r.stdout.trim() : '';
+    if (value && value !== 'null' && value !== 'undefined' && !(key === 'strict-ssl' && value === 'true'))
+      out.push(`${key}=${value}`);
+  }
+  return out;
 }
 
 /** `npm` with the registry's npmrc and no user or global config. */
