@@ -73,19 +73,19 @@ export async function networkPicture(
   const bounds = planeBounds(data.plane.train);
   const dense = denseLayers(model);
   const sizes = [data.inputs, ...dense.map((d) => d.units)];
+  const picture: NetworkPicture = {
+    kind: 'network',
+    epoch,
+    cells,
+    bounds,
+    features: data.features,
+    sizes,
+    activations: [],
+    weights: [],
+    biases: [],
+  };
   // Too wide to draw: only the sizes, so the page can say so.
-  if (sizes.some((u) => u > maxUnits))
-    return {
-      kind: 'network',
-      epoch,
-      cells,
-      bounds,
-      features: data.features,
-      sizes,
-      activations: [],
-      weights: [],
-      biases: [],
-    };
+  if (sizes.some((u) => u > maxUnits)) return picture;
   const inputs = expandFeatures(planeGrid(bounds, cells), data.features);
   const x = tensor(inputs, [cells * cells, data.inputs]);
   // Values are read synchronously after the forward pass: the training loop may step between awaits.
@@ -100,17 +100,7 @@ export async function networkPicture(
       Promise.all(weightTensors.map(read)),
       Promise.all(biasTensors.map(read)),
     ]);
-    return {
-      kind: 'network',
-      epoch,
-      cells,
-      bounds,
-      features: data.features,
-      sizes,
-      activations: [inputs, ...activations],
-      weights,
-      biases,
-    };
+    return { ...picture, activations: [inputs, ...activations], weights, biases };
   } finally {
     x.dispose();
     for (const t of [...outs, ...weightTensors, ...biasTensors]) t?.dispose();

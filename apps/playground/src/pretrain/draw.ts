@@ -53,14 +53,14 @@ export function drawTiles(
   return count;
 }
 
+/** A canvas's RGBA bytes. */
+function pixelsOf(canvas: HTMLCanvasElement): Uint8ClampedArray {
+  return (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height).data;
+}
+
 /** A checksum of a canvas's pixels (the tests compare it between epochs). */
 export function pixelChecksum(canvas: HTMLCanvasElement): number {
-  const data = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
-    0,
-    0,
-    canvas.width,
-    canvas.height,
-  ).data;
+  const data = pixelsOf(canvas);
   let sum = 0;
   for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 2147483647;
   return sum;
@@ -68,12 +68,7 @@ export function pixelChecksum(canvas: HTMLCanvasElement): number {
 
 /** Pixels of a canvas darker than white (the tests check that something was drawn). */
 export function inkedPixels(canvas: HTMLCanvasElement): number {
-  const data = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
-    0,
-    0,
-    canvas.width,
-    canvas.height,
-  ).data;
+  const data = pixelsOf(canvas);
   let n = 0;
   for (let i = 0; i < data.length; i += 4) if (data[i] < 250) n++;
   return n;
