@@ -6,6 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { headersFile } from '../../playground/isolation.mjs';
 import { brokenLinks } from './check-links.mjs';
 import { expandDirectives } from './generated.mjs';
 import { createHighlighter } from './highlight.mjs';
@@ -49,6 +50,8 @@ for (const { name, markdown } of sources) {
 }
 // The search box's data: one entry per section of every guide (see search.mjs and search.js).
 writeFileSync(join(distDir, 'search-index.json'), JSON.stringify(buildSearchIndex(pages)));
+// Cross-origin isolation on static hosts that read `_headers`, so the playground's threads run here too.
+writeFileSync(join(distDir, '_headers'), headersFile());
 
 if (withApi) buildApi();
 

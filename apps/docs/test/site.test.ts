@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { preview } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiInternals } from '../scripts/api-internals.mjs';
 import { brokenLinks } from '../scripts/check-links.mjs';
@@ -131,6 +132,30 @@ describe('the built site', () => {
       expect(page).toContain('<iframe class="playground" src="playground/index.html"');
     } else {
       expect(page).toContain('The playground was not built');
+    }
+  });
+
+  it('is served cross-origin isolated: _headers for static hosts, and the preview server sends the headers', async () => {
+    const headers = readFileSync(join(distDir, '_headers'), 'utf8');
+    expect(headers).toMatch(/^\/\*\n/);
+    expect(headers).toContain('Cross-Origin-Opener-Policy: same-origin');
+    expect(headers).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    const server = await preview({
+      root: docsDir,
+      configFile: join(docsDir, 'vite.config.mjs'),
+      logLevel: 'silent',
+      build: { outDir: 'dist' },
+      preview: { port: 0, host: '127.0.0.1' },
+    });
+    try {
+      const url = server.resolvedUrls?.local[0];
+      if (!url) throw new Error('vite preview did not report its address');
+      const res = await fetch(new URL('index.html', url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    } finally {
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     }
   });
 });

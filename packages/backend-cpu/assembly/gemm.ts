@@ -88,6 +88,15 @@ function storeRow(p: usize, lo: v128, hi: v128, w: i32, add: bool): void {
   }
 }
 
+/**
+ * c + a·b per lane: one fused multiply-add in the relaxed-SIMD build (an FMA instruction where
+ * the CPU has one; one rounding), a multiply then an add elsewhere.
+ */
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** The MR×8 tile over kc steps of a packed A panel (pa) and a packed B panel (pb); stores h rows, w columns. */
 function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i32, add: bool): void {
   let c00 = f32x4.splat(0),
@@ -102,17 +111,17 @@ function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
   }
   storeRow(pc, c00, c01, w, add);
   if (h > 1) storeRow(pc + ldc, c10, c11, w, add);
@@ -124,6 +133,7 @@ function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i
  * C[i, j] = Σₖ A[i, k]·B[k, j] for i in [i0, i1), j in [j0, j1), with A[i, k] at a + 4(i·aRs + k·aCs),
  * B[k, j] at b + 4(k·bRs + j·bCs) and C row-major with leading dimension ldc. `pack` is this thread's
  * scratch of KC·(⌈(j1−j0)/NR⌉·NR + NR + MC) floats. j0 must be a multiple of NR. Accumulates in float32.
+ * With `accumulate` ≠ 0 the products are added to what C holds (dense pre-fills C with its bias).
  */
 export function gemm(
   a: usize,
@@ -140,9 +150,11 @@ export function gemm(
   j0: i32,
   j1: i32,
   pack: usize,
+  accumulate: i32,
 ): void {
   const ldcb = (<usize>ldc) << 2;
   if (k === 0) {
+    if (accumulate) return;
     for (let i = i0; i < i1; i++) memory.fill(c + <usize>i * ldcb + ((<usize>j0) << 2), 0, (<usize>(j1 - j0)) << 2);
     return;
   }
@@ -150,7 +162,7 @@ export function gemm(
   const packedA = pack + ((<usize>KC * <usize>(j1 - j0 + NR)) << 2);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
-    const add = k0 > 0;
+    const add = k0 > 0 || accumulate !== 0;
     packB(b, bRs, bCs, k0, kc, j0, j1, packedB);
     for (let ib = i0; ib < i1; ib += MC) {
       const ie = min(MC, i1 - ib) + ib;

@@ -12,19 +12,31 @@ import {
   type TypedArray,
 } from '@backprop/core';
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
-import { CpuHandle, valuesOfHandle } from './handle.js';
+import { allocateHandle, CpuHandle, freeHandle, liveHandle } from './handle.js';
 import { denseWith } from './kernels/dense.js';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
-import { recycle } from './kernels/helpers/output.js';
+import { HeapRunError, runOnHeap } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
-import type { WasmRuntime } from './wasm/runtime.js';
+import type { Heap } from './memory/heap.js';
+import { PARALLEL_MIN_ELEMENTS, type SimdContext } from './wasm/parallel.js';
+import { simdCompare, simdWhere } from './wasm/wasmCompare.js';
 import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
+import { simdGather, simdScatterAdd } from './wasm/wasmGather.js';
+import { simdMath } from './wasm/wasmMath.js';
+import { simdMax, simdSum } from './wasm/wasmReduce.js';
+import { simdCrossEntropy, simdSoftmax } from './wasm/wasmRows.js';
+import { simdAdamUpdate, simdRmspropUpdate, simdSgdUpdate } from './wasm/wasmUpdates.js';
 
 /** The CPU backend: a Backend plus the code paths it chose. */
 export interface CpuBackend extends Backend {
   /** Which paths the kernels run (scalar or SIMD, how many threads). */
   readonly paths: CpuPaths;
+  /**
+   * The WebAssembly memory every tensor of this backend lives in, with its allocator. Your own
+   * WebAssembly module can import `heap.memory` and work on tensors in place.
+   */
+  readonly heap: Heap;
   /**
    * Resolves once the thread count is known and workers can start (immediately without threads).
    * Kernels called earlier run on the calling thread; awaiting it makes forced threads certain.
@@ -35,7 +47,7 @@ export interface CpuBackend extends Backend {
 }
 
 /** The kernel table with the SIMD kernels in place of their scalar versions (each falls back to it where it must). */
-function simdKernels(engine: GemmEngine, rt: WasmRuntime): KernelTable {
+function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
   return {
     ...kernels,
     matmul: matmulWith(engine),
@@ -51,13 +63,69 @@ function simdKernels(engine: GemmEngine, rt: WasmRuntime): KernelTable {
     sqrt: simdUnary(rt, 'sqrt', kernels.sqrt),
     floor: simdUnary(rt, 'floor', kernels.floor),
     reciprocal: simdUnary(rt, 'reciprocal', kernels.reciprocal),
+    exp: simdMath(rt, 'exp', kernels.exp),
+    log: simdMath(rt, 'log', kernels.log),
+    log1p: simdMath(rt, 'log1p', kernels.log1p),
+    tanh: simdMath(rt, 'tanh', kernels.tanh),
+    sigmoid: simdMath(rt, 'sigmoid', kernels.sigmoid),
+    sum: simdSum(rt, kernels.sum),
+    max: simdMax(rt, kernels.max),
+    softmax: simdSoftmax(rt, 'softmax', kernels.softmax),
+    logSoftmax: simdSoftmax(rt, 'logSoftmax', kernels.logSoftmax),
+    softmaxCrossEntropy: simdCrossEntropy(rt, kernels.softmaxCrossEntropy),
+    equal: simdCompare(rt, 'equal', kernels.equal),
+    notEqual: simdCompare(rt, 'notEqual', kernels.notEqual),
+    greater: simdCompare(rt, 'greater', kernels.greater),
+    greaterEqual: simdCompare(rt, 'greaterEqual', kernels.greaterEqual),
+    less: simdCompare(rt, 'less', kernels.less),
+    lessEqual: simdCompare(rt, 'lessEqual', kernels.lessEqual),
+    where: simdWhere(rt, kernels.where),
+    gather: simdGather(rt),
+    scatterAdd: simdScatterAdd(rt, kernels.scatterAdd),
+    sgdUpdate: simdSgdUpdate(rt, kernels.sgdUpdate),
+    adamUpdate: simdAdamUpdate(rt, kernels.adamUpdate),
+    rmspropUpdate: simdRmspropUpdate(rt, kernels.rmspropUpdate),
   };
 }
 
+/** Runs of a kernel during which the memory grew before the backend gives up (memory only grows, so a run soon finds room). */
+const MAX_RUNS = 8;
+
 /**
- * Creates the CPU backend: every kernel in TypeScript on typed arrays, in Node and browsers,
- * with matmul and dense on WebAssembly SIMD kernels and worker threads where available (see
- * {@link CpuOptions}). Each call returns an independent backend with its own memory accounting.
+ * `table` with every kernel run on `heap`: outputs are allocated there, and on an unshared
+ * memory a kernel during which the memory grew is run again, its first outputs freed (growth
+ * detaches the typed-array views it held, so its first result or exception cannot be trusted;
+ * a later run finds the room it needs in the free lists).
+ */
+function onHeap(table: KernelTable, heap: Heap): KernelTable {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, kernel] of Object.entries(table)) {
+    const run = kernel as (...args: unknown[]) => unknown;
+    wrapped[name] = (...args: unknown[]) => {
+      for (let attempt = 1; ; attempt++) {
+        const before = heap.memory.buffer;
+        try {
+          const { result, allocated } = runOnHeap(heap, () => run(...args));
+          if (heap.shared || heap.memory.buffer === before) return result;
+          for (const h of allocated) freeHandle(h);
+        } catch (e) {
+          if (!(e instanceof HeapRunError)) throw e;
+          for (const h of e.allocated) freeHandle(h);
+          if (heap.shared || heap.memory.buffer === before) throw e.error;
+        }
+        if (attempt === MAX_RUNS)
+          throw new BackendError(`${name}: the WebAssembly heap grew during each of ${MAX_RUNS} runs of the kernel`);
+      }
+    };
+  }
+  return wrapped as KernelTable;
+}
+
+/**
+ * Creates the CPU backend: every tensor in one WebAssembly memory, every kernel in TypeScript,
+ * and the hot ones on WebAssembly SIMD kernels and worker threads where available (see
+ * {@link CpuOptions}). Each call returns an independent backend with its own heap and memory
+ * accounting.
  *
  * @example
  * ```ts
@@ -70,20 +138,19 @@ function simdKernels(engine: GemmEngine, rt: WasmRuntime): KernelTable {
  */
 export function cpu(options: CpuOptions = {}): CpuBackend {
   const fast = createFastPaths(options);
-  const selected = fast.engine && fast.runtime ? simdKernels(fast.engine, fast.runtime) : kernels;
-  const owned = new WeakSet<CpuHandle>();
+  const { heap } = fast;
+  const simd: SimdContext | undefined = fast.runtime && {
+    runtime: fast.runtime,
+    pool: fast.pool,
+    minElements: options.parallelMinElements ?? PARALLEL_MIN_ELEMENTS,
+  };
+  const selected = onHeap(fast.engine && simd ? simdKernels(fast.engine, simd) : kernels, heap);
   const memory = new MemoryCounter();
 
-  const track = (handle: CpuHandle): CpuHandle => {
-    owned.add(handle);
-    memory.add(handle.values.byteLength);
-    return handle;
-  };
-
-  const own = (op: string, handle: Handle): TypedArray => {
-    const values = valuesOfHandle(op, handle);
-    if (!owned.has(handle as CpuHandle)) throw new BackendError(`${op}: the handle belongs to another cpu backend`);
-    return values;
+  const own = (op: string, handle: Handle): CpuHandle => {
+    const live = liveHandle(op, handle);
+    if (live.heap !== heap) throw new BackendError(`${op}: the handle belongs to another cpu backend`);
+    return live;
   };
 
   return {
@@ -91,31 +158,33 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     kernels: selected,
     // Core hands every kernel output here: it joins this backend's memory accounting.
     registerOutput(handle: Handle): void {
-      if (!(handle instanceof CpuHandle))
-        throw new BackendError('cpu: a kernel returned a handle that is not a CpuHandle');
-      track(handle);
+      if (!(handle instanceof CpuHandle) || handle.heap !== heap)
+        throw new BackendError('cpu: a kernel returned a handle that is not a CpuHandle of this backend');
+      memory.add(handle.byteLength);
     },
     dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       checkWrite('cpu', values, shape, dtype);
-      return track(new CpuHandle(values.slice()));
+      const handle = allocateHandle(heap, values.length, dtype);
+      handle.values.set(values);
+      memory.add(handle.byteLength);
+      return handle;
     },
-    read: async (handle: Handle) => own('cpu.read', handle).slice(),
-    readSync: (handle: Handle) => own('cpu.readSync', handle).slice(),
+    read: async (handle: Handle) => own('cpu.read', handle).values.slice(),
+    readSync: (handle: Handle) => own('cpu.readSync', handle).values.slice(),
     dispose(handle: Handle): void {
-      if (!(handle instanceof CpuHandle) || !owned.has(handle)) {
+      if (!(handle instanceof CpuHandle) || handle.heap !== heap) {
         throw new BackendError('cpu.dispose: the handle does not belong to this backend');
       }
       if (handle.disposed) return;
-      memory.remove(handle.values.byteLength);
-      handle.disposed = true;
-      recycle(handle.values);
-      handle.values = new Uint8Array(0);
+      memory.remove(handle.byteLength);
+      freeHandle(handle);
     },
-    memory: () => memory.info(),
+    memory: () => ({ ...memory.info(), reservedBytes: heap.reservedBytes }),
     resetPeak: () => memory.resetPeak(),
     sync: async () => {},
     paths: fast.paths,
+    heap,
     ready: fast.ready,
     destroy: fast.destroy,
   };

@@ -1,9 +1,10 @@
 /** Chooses the CPU backend's code paths (scalar TypeScript, WebAssembly SIMD, threads) from its options. */
 import { BackendError, ValueError } from '@backprop/core';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
+import { Heap } from './memory/heap.js';
 import { ThreadPool } from './threads/pool.js';
 import { canBlock, coreCount, loadWorkerFactory, type WorkerFactory } from './threads/workers.js';
-import { sharedMemoryAvailable, simdAvailable, WasmRuntime } from './wasm/runtime.js';
+import { relaxedSimdAvailable, sharedMemoryAvailable, simdAvailable, WasmRuntime } from './wasm/runtime.js';
 import { wasmGemm } from './wasm/wasmGemm.js';
 
 /** Options of {@link cpu}. */
@@ -21,6 +22,19 @@ export interface CpuOptions {
    * threads cannot run). Threads only serve the SIMD kernels, so `simd: false` needs `threads` 1 or 'auto'.
    */
   threads?: 'auto' | number;
+  /**
+   * Elementwise kernels and optimizer updates split across threads only when each thread gets
+   * at least this many elements (default 32768, the crossover measured by
+   * `scripts/thread-threshold.mjs` on a 2-core machine; a positive integer).
+   */
+  parallelMinElements?: number;
+  /**
+   * Relaxed-SIMD fused multiply-adds in matmul and dense (one rounding per multiply-add, about
+   * twice the multiply-add rate): `'auto'` (default) uses them where the engine runs relaxed SIMD
+   * (Chrome and Edge ≥ 114, Node ≥ 22, Node 20 with `--experimental-wasm-relaxed-simd`), `true` requires
+   * them (BackendError elsewhere), `false` keeps separate multiplies and adds.
+   */
+  relaxedSimd?: 'auto' | boolean;
 }
 
 /** The code paths a backend runs, as chosen from its options and the engine. */
@@ -29,11 +43,17 @@ export interface CpuPaths {
   readonly simd: boolean;
   /** Threads those kernels use (1 = the calling thread only); known once `ready()` resolved under 'auto'. */
   readonly threads: number;
+  /** True when matmul and dense run relaxed-SIMD fused multiply-adds. */
+  readonly relaxedSimd: boolean;
 }
 
-/** The chosen paths, the SIMD engine if any, and the lifecycle of the lazy thread pool. */
+/** The chosen paths, the heap tensors live on, the SIMD engine if any, and the lifecycle of the lazy thread pool. */
 export interface FastPaths {
   readonly paths: CpuPaths;
+  /** The WebAssembly memory every tensor of the backend lives in (shared when threads may run). */
+  readonly heap: Heap;
+  /** The thread pool, started on first use (undefined on one thread). */
+  readonly pool: () => ThreadPool | undefined;
   readonly engine?: GemmEngine;
   /** The SIMD module instance (undefined on the scalar path). */
   readonly runtime?: WasmRuntime;
@@ -42,7 +62,18 @@ export interface FastPaths {
 }
 
 /** Resolves `options` into code paths; validation happens before anything starts. */
-export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions): FastPaths {
+export function createFastPaths({
+  simd = 'auto',
+  threads = 'auto',
+  parallelMinElements,
+  relaxedSimd = 'auto',
+}: CpuOptions): FastPaths {
+  if (relaxedSimd !== 'auto' && typeof relaxedSimd !== 'boolean') {
+    throw new ValueError(`cpu: relaxedSimd must be 'auto', true or false, got ${String(relaxedSimd)}`);
+  }
+  if (parallelMinElements !== undefined && !(Number.isInteger(parallelMinElements) && parallelMinElements >= 1)) {
+    throw new ValueError(`cpu: parallelMinElements must be a positive integer, got ${String(parallelMinElements)}`);
+  }
   if (simd !== 'auto' && typeof simd !== 'boolean') {
     throw new ValueError(`cpu: simd must be 'auto', true or false, got ${String(simd)}`);
   }
@@ -65,11 +96,20 @@ export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions)
       `cpu: threads ${threads} was asked, but shared memory or blocking waits are unavailable here (a browser page must be cross-origin isolated and run the backend in a worker); use threads auto`,
     );
   }
-  const paths = { simd: useSimd, threads: 1 };
-  if (!useSimd) return { paths, ready: async () => {}, destroy: () => {} };
-
+  if (relaxedSimd === true && !(useSimd && relaxedSimdAvailable())) {
+    throw new BackendError(
+      useSimd
+        ? 'cpu: relaxedSimd true was asked, but this engine does not run relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use relaxedSimd auto'
+        : 'cpu: relaxedSimd true needs the SIMD kernels, got simd false',
+    );
+  }
+  const useRelaxed = useSimd && relaxedSimd !== false && relaxedSimdAvailable();
+  const paths = { simd: useSimd, threads: 1, relaxedSimd: useRelaxed };
   const wantThreads = threadable && threads !== 1;
-  const runtime = new WasmRuntime(wantThreads);
+  const heap = new Heap({ shared: wantThreads });
+  if (!useSimd) return { paths, heap, pool: () => undefined, ready: async () => {}, destroy: () => {} };
+
+  const runtime = new WasmRuntime(heap, useRelaxed);
   let factory: WorkerFactory | undefined;
   let pool: ThreadPool | undefined;
   let destroyed = false;
@@ -94,6 +134,8 @@ export function createFastPaths({ simd = 'auto', threads = 'auto' }: CpuOptions)
   };
   return {
     paths,
+    heap,
+    pool: getPool,
     engine: wasmGemm(runtime, getPool),
     runtime,
     ready: () => loading,

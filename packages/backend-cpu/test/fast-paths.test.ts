@@ -1,11 +1,14 @@
 /** The SIMD and threaded paths against the scalar path: matmul (all transpose cases, odd and blocked sizes) and dense. */
 import type { Backend, DType, FusedActivation, Shape, TensorInfo } from '@backprop/core';
+import { BackendError } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CpuBackend, cpu } from '../src/index.js';
+import { relaxedSimdAvailable } from '../src/wasm/runtime.js';
 
 const scalar = cpu({ simd: false, threads: 1 });
 const paths: [string, CpuBackend][] = [
   ['simd, 1 thread', cpu({ simd: true, threads: 1 })],
+  ['simd without relaxed SIMD, 1 thread', cpu({ simd: true, threads: 1, relaxedSimd: false })],
   ['simd, 2 threads', cpu({ simd: true, threads: 2 })],
   ['auto', cpu()],
 ];
@@ -141,13 +144,23 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
 
 describe('options', () => {
   it('simd false runs the scalar path on one thread', () => {
-    expect(scalar.paths).toEqual({ simd: false, threads: 1 });
+    expect(scalar.paths).toEqual({ simd: false, threads: 1, relaxedSimd: false });
+  });
+  it('uses relaxed SIMD exactly where the engine runs it (the relaxed-simd test project requires it)', () => {
+    if (process.env.BACKPROP_EXPECT_RELAXED_SIMD) expect(relaxedSimdAvailable()).toBe(true);
+    expect(cpu({ simd: true, threads: 1 }).paths.relaxedSimd).toBe(relaxedSimdAvailable());
+    expect(cpu({ simd: true, threads: 1, relaxedSimd: false }).paths.relaxedSimd).toBe(false);
+    if (relaxedSimdAvailable()) expect(cpu({ relaxedSimd: true, threads: 1 }).paths.relaxedSimd).toBe(true);
+    else expect(() => cpu({ relaxedSimd: true })).toThrow(BackendError);
   });
   it('rejects invalid options before starting anything', () => {
     expect(() => cpu({ threads: 0 })).toThrow(/threads must be/);
     expect(() => cpu({ threads: 2.5 })).toThrow(/threads must be/);
     expect(() => cpu({ simd: false, threads: 2 })).toThrow(/threads only serve the SIMD kernels/);
     expect(() => cpu({ simd: 'yes' as unknown as boolean })).toThrow(/simd must be/);
+    expect(() => cpu({ relaxedSimd: 'yes' as unknown as boolean })).toThrow(/relaxedSimd must be/);
+    expect(() => cpu({ simd: false, relaxedSimd: true })).toThrow(/needs the SIMD kernels/);
+    expect(() => cpu({ parallelMinElements: 0 })).toThrow(/parallelMinElements must be/);
   });
   it('destroy is idempotent and the backend keeps computing on one thread', async () => {
     const b = cpu({ simd: true, threads: 2 });

@@ -26,7 +26,9 @@ describe('cpu storage', () => {
     const b = cpu();
     const x = b.write(new Float32Array(10), [10], 'float32');
     const m = b.write(new Uint8Array(3), [3], 'bool');
-    expect(b.memory()).toEqual({ bytes: 43, handles: 2, peakBytes: 43 });
+    const reservedBytes = b.memory().reservedBytes;
+    expect(reservedBytes).toBe(b.heap.reservedBytes);
+    expect(b.memory()).toEqual({ bytes: 43, handles: 2, peakBytes: 43, reservedBytes });
     const y = b.kernels.exp(
       [{ handle: x, shape: [10], dtype: 'float32' }],
       {},
@@ -34,15 +36,15 @@ describe('cpu storage', () => {
       { backend: b, name: 'exp' },
     );
     b.registerOutput?.(y); // as core does with every kernel output
-    expect(b.memory()).toEqual({ bytes: 83, handles: 3, peakBytes: 83 });
+    expect(b.memory()).toEqual({ bytes: 83, handles: 3, peakBytes: 83, reservedBytes });
     b.dispose(y);
     b.dispose(y); // disposing twice is a no-op
-    expect(b.memory()).toEqual({ bytes: 43, handles: 2, peakBytes: 83 });
+    expect(b.memory()).toEqual({ bytes: 43, handles: 2, peakBytes: 83, reservedBytes });
     b.resetPeak!();
     expect(b.memory().peakBytes).toBe(43);
     b.dispose(x);
     b.dispose(m);
-    expect(b.memory()).toEqual({ bytes: 0, handles: 0, peakBytes: 43 });
+    expect(b.memory()).toEqual({ bytes: 0, handles: 0, peakBytes: 43, reservedBytes });
   });
 
   it('throws BackendError when reading or computing with a disposed handle', async () => {

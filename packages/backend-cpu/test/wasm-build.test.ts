@@ -1,14 +1,17 @@
 /** The embedded WebAssembly binaries are exactly what scripts/build-wasm.mjs compiles from assembly/ with the pinned AssemblyScript. */
 import { describe, expect, it } from 'vitest';
-import { WASM_PLAIN_BASE64, WASM_SHARED_BASE64 } from '../src/wasm/binary.js';
+import * as embedded from '../src/wasm/binary.js';
 
 describe('wasm build', () => {
-  it('src/wasm/binary.ts is reproducible from assembly/', async () => {
+  it('src/wasm/binary.ts is reproducible from assembly/ (all four builds)', async () => {
     // @ts-expect-error: a plain .mjs build script without types
-    const { compile } = await import('../scripts/build-wasm.mjs');
-    const shared = await compile(true);
-    const plain = await compile(false);
-    expect(Buffer.from(shared.binary).toString('base64')).toBe(WASM_SHARED_BASE64);
-    expect(Buffer.from(plain.binary).toString('base64')).toBe(WASM_PLAIN_BASE64);
-  }, 60_000);
+    const { compileAll } = await import('../scripts/build-wasm.mjs');
+    const builds = await compileAll();
+    const base64 = (name: string) => Buffer.from(builds[name].binary).toString('base64');
+    expect(base64('shared')).toBe(embedded.WASM_SHARED_BASE64);
+    expect(base64('plain')).toBe(embedded.WASM_PLAIN_BASE64);
+    expect(base64('sharedRelaxed')).toBe(embedded.WASM_SHARED_RELAXED_BASE64);
+    expect(base64('plainRelaxed')).toBe(embedded.WASM_PLAIN_RELAXED_BASE64);
+    expect(base64('sharedRelaxed')).not.toBe(base64('shared')); // the relaxed builds do differ
+  }, 120_000);
 });

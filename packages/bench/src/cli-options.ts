@@ -26,7 +26,9 @@ export const usage = `usage: pnpm bench [-- options]
                           tfjs-wasm, torch-cpu-1t, torch-cpu-2t
   --json <path>           also write the JSON results to <path>
   --optimizer sgd|adam    the optimizer of the MLP step (default adam)
-  --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)`;
+  --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)
+  --no-relaxed-simd       do not re-run Node 20 with --experimental-wasm-relaxed-simd (backend-cpu's
+                          fused multiply-adds; later Node and Chrome ship relaxed SIMD)`;
 
 /** Parses `argv` (without node and the script). @throws ValueError on an unknown flag or a bad value. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -40,6 +42,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     const flag = argv[i];
     if (flag === '--') continue;
     if (flag === '--quick') options.quick = true;
+    else if (flag === '--no-relaxed-simd')
+      continue; // read by engine-flags.ts before the bench starts
     else if (flag === '--help' || flag === '-h') options.help = true;
     else if (flag === '--only') options.only.push(...value(i++, flag).split(',').filter(Boolean));
     else if (flag === '--json') options.json = value(i++, flag);

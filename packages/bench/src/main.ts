@@ -1,11 +1,17 @@
 /** CLI entry of `pnpm bench`: runs every benchmark on every system, prints the tables, writes the JSON. */
 import { benchmarks } from './benchmarks/index.js';
 import { parseArgs, usage } from './cli-options.js';
+import { rerunWithRelaxedSimd } from './engine-flags.js';
 import { writeResults } from './report/results-file.js';
 import { runBench } from './run-bench.js';
 import { systems } from './systems/index.js';
 
 async function main(): Promise<void> {
+  const rerun = rerunWithRelaxedSimd(process.argv.slice(1));
+  if (rerun !== undefined) {
+    process.exitCode = rerun;
+    return;
+  }
   const options = parseArgs(process.argv.slice(2));
   if (options.help) {
     console.log(usage);

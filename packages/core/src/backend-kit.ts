@@ -48,7 +48,7 @@ export class MemoryCounter {
   }
 
   /** What is held now. */
-  info(): Required<MemoryInfo> {
+  info(): Required<Omit<MemoryInfo, 'reservedBytes'>> {
     return { bytes: this.#bytes, handles: this.#handles, peakBytes: this.#peak };
   }
 

@@ -13,6 +13,11 @@ export interface MemoryInfo {
   handles: number;
   /** Highest `bytes` since creation or the last `resetPeak()`, where the backend tracks it. */
   peakBytes?: number;
+  /**
+   * Bytes the backend holds from its host for storage, where it manages its own (backend-cpu:
+   * the WebAssembly heap: live handles, freed blocks kept for reuse, and room not yet used).
+   */
+  reservedBytes?: number;
 }
 
 /**

@@ -84,6 +84,7 @@ export type {
   HyperValue,
   Optimizer,
   OptimizerState,
+  OptimizerStepOptions,
   Penalty,
   SlotState,
 } from './train/optimizer.js';

@@ -75,6 +75,8 @@ export interface MemoryReport {
   handles: number;
   bytes: number;
   peakBytes?: number;
+  /** Bytes the backend holds from its host for storage, where it reports it (see `MemoryInfo.reservedBytes`). */
+  reservedBytes?: number;
   backend: string;
 }
 
@@ -94,7 +96,10 @@ export interface MemoryReport {
 export function memory(): MemoryReport {
   const b = getBackend();
   const m = b.memory();
-  return { tensors: liveTensorCount(), handles: m.handles, bytes: m.bytes, peakBytes: m.peakBytes, backend: b.name };
+  const report: MemoryReport = { tensors: liveTensorCount(), handles: m.handles, bytes: m.bytes, backend: b.name };
+  if (m.peakBytes !== undefined) report.peakBytes = m.peakBytes;
+  if (m.reservedBytes !== undefined) report.reservedBytes = m.reservedBytes;
+  return report;
 }
 
 export { keep };

@@ -11,6 +11,7 @@ import {
   keep,
   type Optimizer,
   type OptimizerState,
+  type OptimizerStepOptions,
   type Parameter,
   ShapeError,
   type SlotState,
@@ -162,13 +163,19 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     return this.#slots.get(p) ?? this.#loaded.get(p.name);
   }
 
-  /** Applies one update; all-or-nothing. Frozen parameters (`trainable = false`) are skipped. */
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
+  /**
+   * Applies one update; all-or-nothing. Frozen parameters (`trainable = false`) are skipped.
+   * Every new value is computed before any is assigned, so the old and new parameters and
+   * state are both held at the end of the update (what makes a throw harmless). With
+   * `releaseGradients`, each gradient is freed once its parameter's update is computed.
+   */
+  step(params: readonly Parameter[], grads: readonly Tensor[], options: OptimizerStepOptions = {}): void {
     checkPairs(`${this.name}.step`, params, grads);
     for (const g of this.paramGroups) this.validate(g);
     const live = params.map((p, i) => [p, grads[i]] as const).filter(([p]) => p.trainable);
     for (const [p] of live) this.slotOf(p)?.check(`${this.name}.step`, p);
-    const pending = tidy(() => withoutRecording(() => this.compute(live)));
+    const release = options.releaseGradients === true ? grads : undefined;
+    const pending = tidy(() => withoutRecording(() => this.compute(live, release)));
     for (const { param, value, slot } of pending) {
       const old = this.slotOf(param);
       const origin = this.origins.get(param);
@@ -184,10 +191,22 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     }
   }
 
-  private compute(live: readonly (readonly [Parameter, Tensor])[]): Pending[] {
+  private compute(live: readonly (readonly [Parameter, Tensor])[], release?: readonly Tensor[]): Pending[] {
     let grads = live.map(([, g]) => g);
     if (this.clipGradNorm !== undefined) grads = clipGradNorm(grads, this.clipGradNorm).grads;
     if (this.clipGradValue !== undefined) grads = clipGradValue(grads, this.clipGradValue);
+    // Gradients to free as they are consumed: the caller's (every one, frozen parameters' too) and
+    // the clipped ones, each once no later update reads it (one tensor may serve two parameters).
+    const readers = new Map<Tensor, number>();
+    if (release) {
+      for (const g of grads) readers.set(g, (readers.get(g) ?? 0) + 1);
+      for (const g of release) if (!readers.has(g)) g.dispose(); // a frozen parameter's, or clipped away
+    }
+    const consumed = (g: Tensor) => {
+      const n = (readers.get(g) ?? 1) - 1;
+      readers.set(g, n);
+      if (n === 0) g.dispose();
+    };
     const out = live.map(([p], i) => {
       const h = this.groupOf(p);
       const theta = this.origins.get(p) ?? p.value;
@@ -199,11 +218,17 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       const fused = this.fused(theta, grads[i], state, ctx, h);
       const r = fused ? { value: fused.param, state: fused.state } : rule.update(grads[i], state, ctx);
       const value = fused ? fused.param : add(theta, (r as { updates: Tensor }).updates);
-      return { param: p, value, state: r.state, ctx, old, inputs: [theta, grads[i]] };
+      // Results that alias an input become views now, so the gradient can be freed at once.
+      const inputs = [theta, grads[i]];
+      const alias = (t: Tensor): Tensor => (inputs.includes(t) ? stopGradient(t) : t);
+      const next: Record<string, Tensor> = {};
+      for (const [k, t] of Object.entries(r.state)) next[k] = old?.state[k] === t ? t : alias(t);
+      if (release) consumed(grads[i]);
+      return { param: p, value: alias(value), state: next, ctx, old };
     });
     // Only now, with every value computed, take ownership: inputs are aliased, not shared.
-    return out.map(({ param, value, state, ctx, old, inputs }) => {
-      const own = (t: Tensor): Tensor => keep(inputs.includes(t) || t.kept ? stopGradient(t) : t);
+    return out.map(({ param, value, state, ctx, old }) => {
+      const own = (t: Tensor): Tensor => keep(t.kept ? stopGradient(t) : t);
       const next: Record<string, Tensor> = {};
       for (const [k, t] of Object.entries(state)) next[k] = old?.state[k] === t ? t : own(t);
       return { param, value: own(value), slot: new SlotImpl(keep(ctx.next), ctx.known, next) };

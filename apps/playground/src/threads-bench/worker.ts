@@ -92,6 +92,6 @@ async function bench(r: BenchRequest): Promise<BenchResult> {
 self.onmessage = (e: MessageEvent<BenchRequest>) => {
   bench(e.data).then(
     (result) => postMessage(result),
-    (error: Error) => postMessage({ ok: false, threads: e.data.threads, error: String(error?.message ?? error) }),
+    (error: Error) => postMessage({ ok: false, threads: e.data.threads, error: String(error?.stack ?? error) }),
   );
 };

@@ -2,20 +2,18 @@
 import type { Kernel } from '@backprop/core';
 import { valuesOf } from '../handle.js';
 import { matrixView } from './helpers/batched.js';
-import { type Epilogue, type GemmEngine, gemmFloat } from './helpers/gemm.js';
-import { allocateOut, output } from './helpers/output.js';
+import { type GemmEngine, gemmFloat } from './helpers/gemm.js';
+import { allocateOutHandle } from './helpers/output.js';
 
 /** The dense kernel running its product on `engine` (the scalar one, or the SIMD one). */
 export function denseWith(engine: GemmEngine): Kernel<'dense'> {
   return ([x, w, b], _attrs, out) => {
+    const y = allocateOutHandle(out);
     const bv = valuesOf(b);
-    const y = allocateOut(out, false) as Float32Array;
     const [n, inputs] = x.shape;
     const units = w.shape[1];
-    const epilogue: Epilogue = (v, j) => v + bv[j];
-    const xv = matrixView(valuesOf(x), 0, inputs, false);
-    engine(xv, matrixView(valuesOf(w), 0, units, false), y, 0, n, units, inputs, epilogue);
-    return output(y);
+    engine(matrixView(x, 0, inputs, false), matrixView(w, 0, units, false), y, 0, n, units, inputs, bv);
+    return y;
   };
 }
 

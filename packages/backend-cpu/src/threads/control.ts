@@ -13,6 +13,23 @@ export const SLOT = 16;
 /** Index of worker w's slot. */
 export const slotOf = (w: number): number => 4 + w * SLOT;
 /** Names of the exports a job can call; a job's function id is its index here plus one. */
-export const JOB_FUNCTIONS = ['gemm'] as const;
+export const JOB_FUNCTIONS = [
+  'gemm',
+  'binary',
+  'unary',
+  'unaryMath',
+  'compare',
+  'select',
+  'sumRows',
+  'sumColumns',
+  'maxRows',
+  'softmaxRows',
+  'crossEntropyRows',
+  'gatherRows',
+  'scatterAddRows',
+  'sgdStep',
+  'adamStep',
+  'rmspropStep',
+] as const;
 /** A function a job can call. */
 export type JobFunction = (typeof JOB_FUNCTIONS)[number];

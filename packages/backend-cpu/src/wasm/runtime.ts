@@ -1,5 +1,11 @@
-/** The WebAssembly SIMD kernels: feature detection, instantiation, and the memory they work in. */
-import { WASM_PLAIN_BASE64, WASM_SHARED_BASE64 } from './binary.js';
+/** The WebAssembly SIMD kernels: feature detection and instantiation on the backend's heap. */
+import type { Heap } from '../memory/heap.js';
+import {
+  WASM_PLAIN_BASE64,
+  WASM_PLAIN_RELAXED_BASE64,
+  WASM_SHARED_BASE64,
+  WASM_SHARED_RELAXED_BASE64,
+} from './binary.js';
 
 /** The exported kernels of the module (pointers are byte offsets, strides are in floats). */
 export interface WasmExports {
@@ -18,16 +24,43 @@ export interface WasmExports {
     j0: number,
     j1: number,
     pack: number,
+    accumulate: number,
   ): void;
   binary(op: number, a: number, b: number, y: number, n: number, mode: number): void;
   unary(op: number, x: number, y: number, n: number): void;
+  unaryMath(op: number, x: number, y: number, i0: number, i1: number): void;
+  compare(op: number, a: number, b: number, y: number, i0: number, i1: number, mode: number): void;
+  select(c: number, a: number, b: number, y: number, i0: number, i1: number, mode: number): void;
+  sumRows(x: number, y: number, cols: number, r0: number, r1: number): void;
+  sumColumns(x: number, y: number, rows: number, cols: number, c0: number, c1: number): void;
+  maxRows(x: number, y: number, cols: number, r0: number, r1: number): void;
+  softmaxRows(x: number, y: number, cols: number, r0: number, r1: number, log: number): void;
+  crossEntropyRows(logits: number, labels: number, y: number, cols: number, r0: number, r1: number): void;
+  gatherRows(
+    x: number,
+    indices: number,
+    y: number,
+    m: number,
+    n: number,
+    rowBytes: number,
+    p0: number,
+    p1: number,
+  ): void;
+  scatterAddRows(
+    updates: number,
+    indices: number,
+    acc: number,
+    y: number,
+    m: number,
+    n: number,
+    inner: number,
+    p0: number,
+    p1: number,
+  ): void;
+  sgdStep(args: number, i0: number, i1: number): void;
+  adamStep(args: number, i0: number, i1: number): void;
+  rmspropStep(args: number, i0: number, i1: number): void;
 }
-
-/** Bytes at the start of memory left unused (the module has no static data; this keeps address 0 invalid). */
-export const ARENA_BASE = 65536;
-const PAGE = 65536;
-/** The module's declared maximum memory: 32768 pages = 2 GiB. */
-const MAX_PAGES = 32768;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -45,6 +78,26 @@ export function simdAvailable(): boolean {
   }
 }
 
+/**
+ * True when this engine runs relaxed SIMD (Chrome and Edge ≥ 114, Node ≥ 22; Node 20 with
+ * `--experimental-wasm-relaxed-simd`), checked by validating our relaxed build.
+ *
+ * @example
+ * ```ts
+ * import { cpu, relaxedSimdAvailable } from '@backprop/backend-cpu';
+ *
+ * console.log(relaxedSimdAvailable()); // false on Node 20 without the flag
+ * console.log(cpu().paths.relaxedSimd === relaxedSimdAvailable()); // true: 'auto' uses it where it runs
+ * ```
+ */
+export function relaxedSimdAvailable(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(decode(WASM_PLAIN_RELAXED_BASE64));
+  } catch {
+    return false;
+  }
+}
+
 /** True when shared WebAssembly memory works here (Node, or a cross-origin-isolated page or worker). */
 export function sharedMemoryAvailable(): boolean {
   try {
@@ -56,33 +109,33 @@ export function sharedMemoryAvailable(): boolean {
   }
 }
 
-/** One instance of the SIMD module with its memory, which operands are copied into per call. */
+/** One instance of the SIMD module on the backend's heap, where every tensor lives. */
 export class WasmRuntime {
   readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
   readonly exports: WasmExports;
-  private view: Float32Array;
 
-  /** Instantiates the module; `shared` picks the shared-memory build (needed for threads). */
-  constructor(shared: boolean) {
-    this.module = new WebAssembly.Module(decode(shared ? WASM_SHARED_BASE64 : WASM_PLAIN_BASE64));
-    this.memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared });
-    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+  /**
+   * Instantiates the module on `heap`'s memory: the shared-memory build when the heap is shared,
+   * the relaxed-SIMD build (fused multiply-adds in matmul) when `relaxed`.
+   */
+  constructor(
+    readonly heap: Heap,
+    readonly relaxed = false,
+  ) {
+    const binary = heap.shared
+      ? relaxed
+        ? WASM_SHARED_RELAXED_BASE64
+        : WASM_SHARED_BASE64
+      : relaxed
+        ? WASM_PLAIN_RELAXED_BASE64
+        : WASM_PLAIN_BASE64;
+    this.module = new WebAssembly.Module(decode(binary));
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: heap.memory } });
     this.exports = instance.exports as unknown as WasmExports;
-    this.view = new Float32Array(this.memory.buffer);
   }
 
-  /** Grows the memory so that bytes [0, end) exist, and returns the float view of all of it. */
-  floats(end = 0): Float32Array {
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new RangeError(`cpu: the SIMD arena cannot grow to ${end} bytes`);
-      this.memory.grow(pages);
-    }
-    if (this.view.buffer !== this.memory.buffer || this.view.byteLength !== this.memory.buffer.byteLength) {
-      this.view = new Float32Array(this.memory.buffer);
-    }
-    return this.view;
+  /** The memory the kernels run on. */
+  get memory(): WebAssembly.Memory {
+    return this.heap.memory;
   }
 }

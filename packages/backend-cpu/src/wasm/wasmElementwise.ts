@@ -1,74 +1,69 @@
 /**
- * SIMD versions of the float32 elementwise kernels. Operands live in the JS heap, so each call
- * copies its inputs into the WebAssembly arena and the result out (three memcpys, about as
- * fast as the SIMD loop itself); this still beats the scalar kernels' per-element callback
- * several times. Other dtypes, general broadcasting and small tensors use the scalar kernel.
+ * SIMD versions of the float32 elementwise kernels. Tensors live in the WebAssembly heap, so the
+ * kernels run on them where they are: no copies in or out. Other dtypes, general broadcasting
+ * and small tensors use the scalar kernel.
  */
 import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
-import { valuesOf } from '../handle.js';
-import { allocateOut, output } from '../kernels/helpers/output.js';
-import { ARENA_BASE, type WasmRuntime } from './runtime.js';
+import { liveHandle } from '../handle.js';
+import { allocateOutHandle } from '../kernels/helpers/output.js';
+import { runSplit, type SimdContext } from './parallel.js';
 
 /** Binary op codes of assembly/elementwise.ts. */
 export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
 /** Unary op codes of assembly/elementwise.ts. */
 export const UNARY_OPS = { neg: 0, abs: 1, sqrt: 2, floor: 3, reciprocal: 4 } as const;
 
-/** Smaller outputs stay on the scalar kernel (the call and copies cost more than they save). */
-export const ELEMENTWISE_MIN_SIZE = 512;
+/** Smaller outputs stay on the scalar kernel (the call costs more than it saves). */
+export const ELEMENTWISE_MIN_SIZE = 64;
 
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 const isFloat = (x: TensorInfo | OutputInfo): boolean => x.dtype === 'float32';
+
+/**
+ * How two operands of n₁ and n₂ elements combine for the SIMD loops: 0 both full size, 1 the
+ * second is one value, 2 the first is one value, −1 anything else (general broadcasting).
+ */
+export function pairMode(n1: number, n2: number): number {
+  return n1 === n2 ? 0 : n2 === 1 ? 1 : n1 === 1 ? 2 : -1;
+}
 
 /** `scalarKernel` with its float32 same-shape and one-value-broadcast cases on SIMD. */
 export function simdBinary<K extends keyof typeof BINARY_OPS>(
-  runtime: WasmRuntime,
+  ctx: SimdContext,
   name: K,
   scalarKernel: Kernel<K>,
 ): Kernel<K> {
   const op = BINARY_OPS[name];
   return ((inputs, attrs, out, call) => {
     const [a, b] = inputs as [TensorInfo, TensorInfo];
-    const av = valuesOf(a) as Float32Array;
-    const bv = valuesOf(b) as Float32Array;
-    const n = Math.max(av.length, bv.length);
-    const mode = av.length === bv.length ? 0 : bv.length === 1 ? 1 : av.length === 1 ? 2 : -1;
+    const ha = liveHandle(name, a.handle);
+    const hb = liveHandle(name, b.handle);
+    const n = Math.max(ha.length, hb.length);
+    const mode = pairMode(ha.length, hb.length);
     if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(out as OutputInfo)) {
       return scalarKernel(inputs, attrs, out, call);
     }
-    const aPtr = ARENA_BASE;
-    const bPtr = aPtr + align(4 * av.length);
-    const yPtr = bPtr + align(4 * bv.length);
-    const heap = runtime.floats(yPtr + 4 * n);
-    heap.set(av, aPtr >> 2);
-    heap.set(bv, bPtr >> 2);
-    runtime.exports.binary(op, aPtr, bPtr, yPtr, n, mode);
-    const y = allocateOut(out as OutputInfo, false);
-    y.set(heap.subarray(yPtr >> 2, (yPtr >> 2) + n));
-    return output(y);
+    const y = allocateOutHandle(out as OutputInfo);
+    const da = mode === 2 ? 0 : 4;
+    const db = mode === 1 ? 0 : 4;
+    runSplit(ctx, 'binary', n, (i0, i1) => [op, ha.ptr + da * i0, hb.ptr + db * i0, y.ptr + 4 * i0, i1 - i0, mode]);
+    return y;
   }) as Kernel<K>;
 }
 
 /** `scalarKernel` with its float32 case on SIMD. */
 export function simdUnary<K extends keyof typeof UNARY_OPS>(
-  runtime: WasmRuntime,
+  ctx: SimdContext,
   name: K,
   scalarKernel: Kernel<K>,
 ): Kernel<K> {
   const op = UNARY_OPS[name];
   return ((inputs, attrs, out, call) => {
     const [x] = inputs as [TensorInfo];
-    const xv = valuesOf(x) as Float32Array;
-    const n = xv.length;
-    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out as OutputInfo))
+    const hx = liveHandle(name, x.handle);
+    if (hx.length < ELEMENTWISE_MIN_SIZE || !isFloat(x) || !isFloat(out as OutputInfo))
       return scalarKernel(inputs, attrs, out, call);
-    const xPtr = ARENA_BASE;
-    const yPtr = xPtr + align(4 * n);
-    const heap = runtime.floats(yPtr + 4 * n);
-    heap.set(xv, xPtr >> 2);
-    runtime.exports.unary(op, xPtr, yPtr, n);
-    const y = allocateOut(out as OutputInfo, false);
-    y.set(heap.subarray(yPtr >> 2, (yPtr >> 2) + n));
-    return output(y);
+    const y = allocateOutHandle(out as OutputInfo);
+    runSplit(ctx, 'unary', hx.length, (i0, i1) => [op, hx.ptr + 4 * i0, y.ptr + 4 * i0, i1 - i0]);
+    return y;
   }) as Kernel<K>;
 }

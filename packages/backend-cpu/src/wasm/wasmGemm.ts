@@ -1,11 +1,11 @@
 /**
- * The SIMD matmul engine: copies the operands into the WebAssembly arena, splits the output
- * into column or row blocks across the thread pool when the product is large enough, runs the
- * packed-panel kernel, and copies the result out (through dense's epilogue, if any).
+ * The SIMD matmul engine: runs the packed-panel kernel on the operands where they live in the
+ * heap, writing C in place, split into column or row blocks across the thread pool when the
+ * product is large enough. Dense's bias is written into C first and the products added to it.
  */
 import type { GemmEngine } from '../kernels/helpers/gemm.js';
 import type { Job, ThreadPool } from '../threads/pool.js';
-import { ARENA_BASE, type WasmRuntime } from './runtime.js';
+import type { WasmRuntime } from './runtime.js';
 
 /** Depth of a packed block and rows of packed A, as in assembly/gemm.ts. */
 const KC = 256;
@@ -17,8 +17,6 @@ const MR = 4;
 
 /** Products of fewer multiply-adds than this run on one thread (waking a worker costs ~10–50 µs). */
 export const PARALLEL_MIN_MACS = 1 << 20;
-
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** One thread's share of the output: rows [i0, i1), columns [j0, j1). */
 interface Block {
@@ -43,19 +41,25 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
 
 /** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
-  return (a, b, c, cOffset, m, n, k, epilogue) => {
+  return (a, b, c, cOffset, m, n, k, bias) => {
     if (m === 0 || n === 0) return;
     const pool = m * n * k >= PARALLEL_MIN_MACS ? getPool() : undefined;
     const threads = pool ? pool.size + 1 : 1;
     const blocks = splitOutput(m, n, threads);
-    const aPtr = ARENA_BASE;
-    const bPtr = aPtr + align(4 * m * k);
-    const cPtr = bPtr + align(4 * k * n);
-    const packBytes = align(4 * KC * (Math.ceil(Math.max(...blocks.map((q) => q.j1 - q.j0)) / NR) * NR + NR + MC));
-    const packPtr = cPtr + align(4 * m * n);
-    const heap = runtime.floats(packPtr + blocks.length * packBytes);
-    heap.set((a.data as Float32Array).subarray(a.offset, a.offset + m * k), aPtr >> 2);
-    heap.set((b.data as Float32Array).subarray(b.offset, b.offset + k * n), bPtr >> 2);
+    const packBytes = 4 * KC * (Math.ceil(Math.max(...blocks.map((q) => q.j1 - q.j0)) / NR) * NR + NR + MC);
+    const heap = runtime.heap;
+    // Scratch first: growing the heap detaches views, never pointers, so pointers are taken after.
+    const packPtr = heap.allocate(blocks.length * packBytes);
+    const aPtr = a.base + 4 * a.offset;
+    const bPtr = b.base + 4 * b.offset;
+    const cPtr = c.ptr + 4 * cOffset;
+    if (bias) {
+      // C starts as the bias in every row; the kernel adds the products to it.
+      const y = c.values as Float32Array;
+      const row =
+        bias instanceof Float32Array ? bias.subarray(0, n) : Float32Array.from({ length: n }, (_, j) => bias[j]);
+      for (let i = 0; i < m; i++) y.set(row, cOffset + i * n);
+    }
     const args = (q: Block, t: number): number[] => [
       aPtr,
       a.rowStride,
@@ -71,16 +75,17 @@ export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undef
       q.j0,
       q.j1,
       packPtr + t * packBytes,
+      bias ? 1 : 0,
     ];
     const gemm = runtime.exports.gemm;
     const own = () => gemm(...(args(blocks[0], 0) as Parameters<typeof gemm>));
     const jobs: (Job | undefined)[] = blocks.slice(1).map((q, t) => ({ fn: 'gemm', args: args(q, t + 1) }));
-    if (blocks.length === 1 || !pool?.run(jobs, own)) {
-      for (let t = 0; t < blocks.length; t++) gemm(...(args(blocks[t], t) as Parameters<typeof gemm>));
-    }
-    c.set(heap.subarray(cPtr >> 2, (cPtr >> 2) + m * n), cOffset);
-    if (epilogue) {
-      for (let i = 0, p = cOffset; i < m; i++) for (let j = 0; j < n; j++, p++) c[p] = epilogue(c[p], j);
+    try {
+      if (blocks.length === 1 || !pool?.run(jobs, own)) {
+        for (let t = 0; t < blocks.length; t++) gemm(...(args(blocks[t], t) as Parameters<typeof gemm>));
+      }
+    } finally {
+      heap.release(packPtr, blocks.length * packBytes);
     }
   };
 }

@@ -7,7 +7,10 @@ import type { System, UpdatesMeasurement } from '../system.js';
 import { backpropSystem, type OwnedBackend } from './backprop.js';
 
 /** What the bench uses of a cpu backend beyond the contract. */
-type CpuLike = OwnedBackend & { ready?(): Promise<void>; paths?: { simd: boolean; threads: number } };
+type CpuLike = OwnedBackend & {
+  ready?(): Promise<void>;
+  paths?: { simd: boolean; threads: number; relaxedSimd?: boolean };
+};
 
 /** Optimizers of `benchmarkUpdates` that have a fused kernel (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) on backend-cpu. */
 export const FUSED_OPTIMIZERS: readonly string[] = ['SGD', 'SGD momentum', 'Adagrad', 'RMSprop', 'Adam', 'AdamW'];
@@ -42,7 +45,12 @@ export function backpropCpuSystem({
   system.describe = async () => {
     const backend = await create();
     backend.destroy?.();
-    return { backend: backend.name, simd: backend.paths?.simd ?? false, threads: backend.paths?.threads ?? 1 };
+    return {
+      backend: backend.name,
+      simd: backend.paths?.simd ?? false,
+      relaxedSimd: backend.paths?.relaxedSimd ?? false,
+      threads: backend.paths?.threads ?? 1,
+    };
   };
   if (updates) {
     system.optimizerUpdates = async ({ params, steps }): Promise<UpdatesMeasurement> => {

@@ -1,13 +1,15 @@
 /**
  * Reverse-mode differentiation: `valueAndGrad`, `grad` and `vjp`. Intermediates of the
- * function are freed when the gradients are computed; only the value and gradients remain.
+ * function are freed while the gradients are computed — each intermediate gradient once
+ * consumed, each op's output once the backward pass has read it for the last time — and the
+ * rest when they are done; only the value and gradients remain.
  */
 import { endScope, startScope } from '../engine.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
-import { backward, closeTape, isRecording, openTape } from './tape.js';
+import { backward, closeTape, isRecording, openTape, type Release } from './tape.js';
 
 /** The loss and one gradient per argument. */
 export interface ValueAndGrad {
@@ -38,7 +40,7 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
   checkArgs('vjp', args);
-  startScope();
+  const scope = startScope();
   const tape = openTape(args);
   let value: Tensor;
   let grads: Tensor[];
@@ -50,7 +52,14 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
     if (dy && formatShape(dy.shape) !== formatShape(value.shape)) {
       throw new ShapeError(`vjp: dy has shape ${formatShape(dy.shape)} but the output has ${formatShape(value.shape)}`);
     }
-    const all = backward(tape, value, seed, add);
+    // Free early only what this call owns and would free at its end anyway: tensors made in its
+    // scope, not kept, not the value. Inside another gradient (higher order) nothing is freed:
+    // the outer tape records the backward pass and reads its intermediates.
+    const forward = new Set(scope);
+    const release: Release | undefined = isRecording()
+      ? undefined
+      : (t, kind) => t !== value && !t.kept && scope.has(t) && (kind === 'output' ? forward.has(t) : !forward.has(t));
+    const all = backward(tape, value, seed, add, release);
     grads = args.map((a) => all.get(a.id) ?? zerosLike(a));
   } catch (e) {
     closeTape(tape);

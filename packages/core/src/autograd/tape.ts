@@ -3,6 +3,7 @@
  * watched tensor records a node (its inputs and its vector–Jacobian product). Backward is a
  * topological sort with an explicit stack and one loop, as in micrograd.
  */
+import { endScope, startScope } from '../engine.js';
 import { BackpropError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
@@ -57,7 +58,10 @@ export function closeTape(tape: Tape): void {
 
 /**
  * Records `out = op(inputs)` with its vector–Jacobian product on every open tape that
- * watches one of the inputs. Returns `out`.
+ * watches one of the inputs. Returns `out`. The vjp may read `inputs`, `out` and tensors made
+ * outside the gradient call; the backward pass frees other ops' outputs as soon as their own
+ * rules and their consumers' have run, so a vjp that captured one of those finds it disposed
+ * (a typed error): list such a tensor among `inputs`.
  *
  * @example
  * ```ts
@@ -80,14 +84,27 @@ export function record(op: string, out: Tensor, inputs: readonly Tensor[], vjp: 
 }
 
 /**
+ * What {@link backward} may free early, asked once per tensor: `'gradient'`, a gradient it made
+ * that it has consumed; `'output'`, an op's output (a saved activation) once that op's
+ * gradient rule and every consumer's have run. Return true only for tensors no one else holds.
+ */
+export type Release = (t: Tensor, kind: 'gradient' | 'output') => boolean;
+
+/**
  * Propagates `dy` from `y` back through `tape`; returns the accumulated gradient of every
  * tensor on the tape by id. `add` sums two gradients (passed in to avoid an import cycle).
+ * With `release`, each gradient rule's temporaries are freed when it returns, each intermediate
+ * gradient as soon as its op's rule has consumed it (and partial sums once added), and each op's output once nothing later in the
+ * pass reads it, where `release` allows: the peak is then the forward's activations plus the
+ * gradients in flight, not every gradient of the pass. Freed tensors leave the returned map;
+ * the sources' gradients stay.
  */
 export function backward(
   tape: Tape,
   y: Tensor,
   dy: Tensor,
   add: (a: Tensor, b: Tensor) => Tensor,
+  release?: Release,
 ): Map<number, Tensor> {
   const order: Tensor[] = [];
   const visited = new Set<number>();
@@ -105,25 +122,68 @@ export function backward(
     if (node) for (const x of node.inputs) if (tape.live.has(x.id) && !visited.has(x.id)) stack.push([x, false]);
   }
   const grads = new Map<number, Tensor>([[y.id, dy]]);
+  // How many entries of `grads` hold each tensor (a rule may return one tensor for two inputs).
+  const holders = new Map<Tensor, number>([[dy, 1]]);
+  const hold = (g: Tensor, n: number) => {
+    const k = (holders.get(g) ?? 0) + n;
+    if (k > 0) holders.set(g, k);
+    else holders.delete(g);
+  };
+  const free = (t: Tensor, kind: 'gradient' | 'output') => {
+    if (!t.disposed && !holders.has(t) && release?.(t, kind)) t.dispose();
+  };
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i];
     const node = tape.nodes.get(t.id);
     const g = grads.get(t.id);
     if (!node || !g) continue;
-    const inputGrads = node.vjp(g);
+    const inputGrads = release ? scoped(() => node.vjp(g)) : node.vjp(g);
     if (inputGrads.length !== node.inputs.length) {
       throw new BackpropError(
         `${node.op}: gradient rule returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`,
       );
     }
+    const spent: Tensor[] = [];
     node.inputs.forEach((x, k) => {
       const gx = inputGrads[k];
-      if (!gx || !tape.live.has(x.id)) return;
+      if (!gx) return;
+      if (!tape.live.has(x.id)) {
+        spent.push(gx);
+        return;
+      }
       const prev = grads.get(x.id);
-      grads.set(x.id, prev ? add(prev, gx) : gx);
+      const next = prev ? add(prev, gx) : gx;
+      grads.set(x.id, next);
+      hold(next, 1);
+      if (prev) {
+        hold(prev, -1);
+        spent.push(prev, gx);
+      }
     });
+    if (!release) continue;
+    // t's gradient is complete and consumed; t itself was read by its consumers' rules (run
+    // before this one, in reverse topological order) and by its own.
+    grads.delete(t.id);
+    hold(g, -1);
+    spent.push(g);
+    for (const s of spent) free(s, 'gradient');
+    if (t !== y) free(t, 'output');
   }
   return grads;
+}
+
+/** Runs a gradient rule in its own scope: its temporaries are freed at once, its gradients kept. */
+function scoped(vjp: () => readonly (Tensor | null)[]): readonly (Tensor | null)[] {
+  startScope();
+  let out: readonly (Tensor | null)[];
+  try {
+    out = vjp();
+  } catch (e) {
+    endScope(new Set());
+    throw e;
+  }
+  endScope(new Set(Array.isArray(out) ? out.filter((t): t is Tensor => t !== null && typeof t === 'object') : []));
+  return out;
 }
 
 /**

@@ -73,8 +73,8 @@ export function philoxUniform(
   key: readonly [number, number],
   offset: number,
   count: number,
-  out = new Float32Array(count),
-): Float32Array {
+  out: Float32Array<ArrayBufferLike> = new Float32Array(count),
+): Float32Array<ArrayBufferLike> {
   const words = new Uint32Array(4);
   const counter = [0, 0, 0, 0];
   for (let i = 0; i < count; i += 4) {

@@ -32,6 +32,12 @@ export interface OptimizerState {
   readonly lrTensors?: readonly Tensor[];
 }
 
+/** Options of {@link Optimizer.step}. */
+export interface OptimizerStepOptions {
+  /** The caller will not read `grads` again: free each as soon as its update is computed (`trainStep` does this). */
+  releaseGradients?: boolean;
+}
+
 /**
  * Updates parameters from their gradients. `step` is all-or-nothing: when it throws, no
  * parameter and no state has changed.
@@ -39,8 +45,13 @@ export interface OptimizerState {
 export interface Optimizer {
   /** The current learning rate (schedules change it). */
   lr: number;
-  /** Applies one update to `params` from `grads` (one gradient per parameter, same order). */
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void;
+  /**
+   * Applies one update to `params` from `grads` (one gradient per parameter, same order). With
+   * `options.releaseGradients` the caller hands the gradients over: the optimizer may free each
+   * once it no longer needs it (whether or not the step then succeeds), so they do not stay
+   * alongside the new values. Optimizers that ignore the option leave them to the caller.
+   */
+  step(params: readonly Parameter[], grads: readonly Tensor[], options?: OptimizerStepOptions): void;
   /**
    * Called before the gradient is taken, for methods that evaluate it elsewhere than at θ
    * (the lecture's Nesterov look-ahead at θ + αv). Optional.

@@ -122,9 +122,16 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
         );
         return total;
       })(...params.map((p) => p.value));
-      // x·0 is 0 for every finite x and NaN otherwise: each flag is 0 exactly when its tensor is finite.
-      const flags = concat([reshape(mul(value, 0), [1]), ...grads.map((g) => reshape(sum(mul(g, 0)), [1]))], 0);
-      optimizer.step(params, grads);
+      // x·0 is 0 for every finite x and NaN otherwise: each flag is 0 exactly when its tensor is
+      // finite. Each gradient's x·0 is freed as soon as it is summed (one gradient-sized
+      // temporary at a time, not a second copy of all of them).
+      const flags = concat(
+        [reshape(mul(value, 0), [1]), ...grads.map((g) => tidy(() => reshape(sum(mul(g, 0)), [1])))],
+        0,
+      );
+      // The gradients are read by nothing after the update: the optimizer frees each once its
+      // parameter's new value is computed, so they are not all held beside the new values.
+      optimizer.step(params, grads, { releaseGradients: true });
       return [value, flags, ...measured];
     });
 

@@ -1,11 +1,15 @@
 /** Batched matrix products: batch-axis broadcasting and strided views of the last two axes. */
-import { type OutputInfo, type Shape, sizeOf, type TensorInfo, type TypedArray } from '@backprop/core';
+import { type OutputInfo, type Shape, sizeOf, type TensorInfo } from '@backprop/core';
+import { liveHandle } from '../../handle.js';
 import type { MatrixView } from './gemm.js';
 import { broadcastStrides, forEachRow, innerStride } from './iterate.js';
 
-/** The M×K view of a row-major [..., rows, cols] matrix at `offset`, transposed when asked. */
-export function matrixView(data: TypedArray, offset: number, cols: number, transposed: boolean): MatrixView {
-  return transposed ? { data, offset, rowStride: 1, colStride: cols } : { data, offset, rowStride: cols, colStride: 1 };
+/** The M×K view of a row-major [..., rows, cols] matrix at `offset` of `x`'s values, transposed when asked. */
+export function matrixView(x: TensorInfo, offset: number, cols: number, transposed: boolean): MatrixView {
+  const { ptr: base, values: data } = liveHandle('cpu kernel', x.handle);
+  return transposed
+    ? { data, base, offset, rowStride: 1, colStride: cols }
+    : { data, base, offset, rowStride: cols, colStride: 1 };
 }
 
 /** Calls `body(aOffset, bOffset, outOffset)` once per output matrix, broadcasting the batch axes of a and b. */

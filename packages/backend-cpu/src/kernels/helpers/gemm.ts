@@ -6,31 +6,34 @@
  * whole K loop with 16 float64 accumulators, so each output is rounded to float32 once.
  * Packing reads A and B through their strides, which makes all four transpose cases the same.
  */
+import type { CpuHandle } from '../../handle.js';
 
-/** A strided matrix view: element (r, c) is `data[offset + r·rowStride + c·colStride]`. */
+/**
+ * A strided matrix view: element (r, c) is `data[offset + r·rowStride + c·colStride]`; `data`
+ * starts at byte `base` of the backend's heap (what the SIMD engine reads through).
+ */
 export interface MatrixView {
   readonly data: ArrayLike<number>;
+  readonly base: number;
   readonly offset: number;
   readonly rowStride: number;
   readonly colStride: number;
 }
 
-/** Applied to each output value with its column, as it is stored (the bias, for dense). */
-export type Epilogue = (value: number, column: number) => number;
-
 /**
- * A float32 matrix-multiply engine: C[cOffset + i·n + j] = epilogue(Σₖ A[i,k]·B[k,j], j) for an
- * M×K A and a K×N B (float32 data), C row-major and contiguous. `gemmFloat` is the scalar one.
+ * A float32 matrix-multiply engine: C[cOffset + i·n + j] = Σₖ A[i,k]·B[k,j] + bias[j] (bias: dense's) for an
+ * M×K A and a K×N B (float32 data), C (a float32 handle) row-major and contiguous. `gemmFloat`
+ * is the scalar one.
  */
 export type GemmEngine = (
   a: MatrixView,
   b: MatrixView,
-  c: Float32Array,
+  c: CpuHandle,
   cOffset: number,
   m: number,
   n: number,
   k: number,
-  epilogue?: Epilogue,
+  bias?: ArrayLike<number>,
 ) => void;
 
 const MR = 4;
@@ -73,20 +76,21 @@ function packColumns(b: MatrixView, k: number, n: number, dst: Float64Array): vo
 }
 
 /**
- * C[cOffset + i·n + j] = epilogue(Σₖ A[i,k]·B[k,j], j) for an M×K A and a K×N B, with C
- * row-major and contiguous. Accumulates in float64.
+ * C[cOffset + i·n + j] = Σₖ A[i,k]·B[k,j] + bias[j] for an M×K A and a K×N B, with C
+ * row-major and contiguous. Accumulates in float64; the bias is added to the float64 sum.
  */
 export function gemmFloat(
   a: MatrixView,
   b: MatrixView,
-  c: Float32Array,
+  out: CpuHandle,
   cOffset: number,
   m: number,
   n: number,
   k: number,
-  epilogue?: Epilogue,
+  bias?: ArrayLike<number>,
 ): void {
   if (m === 0 || n === 0) return;
+  const c = out.values as Float32Array;
   const nPanels = Math.ceil(n / NR);
   packB = scratch(packB, nPanels * NR * k);
   packColumns(b, k, n, packB);
@@ -102,7 +106,7 @@ export function gemmFloat(
       const bBase = jp * NR * k;
       for (let ip = 0; ip < rows; ip += MR) {
         microKernel(ap, ip * k, bp, bBase, k, tile);
-        storeTile(tile, c, cOffset, i0 + ip, j0, m, n, epilogue);
+        storeTile(tile, c, cOffset, i0 + ip, j0, m, n, bias);
       }
     }
   }
@@ -129,7 +133,7 @@ function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: number,
   tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
 }
 
-/** Stores the in-bounds part of a 4×4 tile at (i0, j0), through the epilogue if any. */
+/** Stores the in-bounds part of a 4×4 tile at (i0, j0), adding the bias if any. */
 function storeTile(
   tile: Float64Array,
   c: Float32Array,
@@ -138,7 +142,7 @@ function storeTile(
   j0: number,
   m: number,
   n: number,
-  epilogue?: Epilogue,
+  bias?: ArrayLike<number>,
 ): void {
   const h = Math.min(MR, m - i0);
   const w = Math.min(NR, n - j0);
@@ -146,7 +150,7 @@ function storeTile(
     const row = cOffset + (i0 + r) * n + j0;
     for (let q = 0; q < w; q++) {
       const v = tile[r * NR + q];
-      c[row + q] = epilogue ? epilogue(v, j0 + q) : v;
+      c[row + q] = bias ? v + bias[j0 + q] : v;
     }
   }
 }

@@ -1,46 +1,79 @@
 /**
- * Allocation of kernel outputs, with reuse of freed arrays. A large new typed array costs page
- * faults and zeroing (about as much as a whole elementwise kernel), so arrays of disposed
- * handles of at least 64 KiB are kept, up to 64 MiB in all, and handed to the next output of
- * the same dtype and length.
+ * Allocation of kernel outputs on the heap of the backend running the kernel. The backend sets
+ * that heap around every kernel call (`runOnHeap`); kernels ask for a typed array with
+ * `allocateOut`, fill it, and hand it back through `output`, which finds its handle.
  */
-import { allocate, type DType, type OutputInfo, sizeOf, type TypedArray } from '@backprop/core';
-import { CpuHandle } from '../../handle.js';
+import { BackendError, type OutputInfo, sizeOf, type TypedArray } from '@backprop/core';
+import { allocateHandle, type CpuHandle } from '../../handle.js';
+import type { Heap } from '../../memory/heap.js';
 
-/** Arrays smaller than this are left to the garbage collector (young-generation allocation is cheap). */
-const MIN_POOLED_BYTES = 65536;
-/** The most bytes of freed arrays kept for reuse. */
-const MAX_POOLED_BYTES = 64 * 1024 * 1024;
+let active: Heap | undefined;
+let made: CpuHandle[] = [];
+const handles = new WeakMap<TypedArray, CpuHandle>();
 
-const pool = new Map<string, TypedArray[]>();
-let pooledBytes = 0;
-const keyOf = (dtype: DType | string, length: number) => `${dtype}:${length}`;
+/**
+ * Runs `body` with `heap` as the heap kernel outputs are allocated on; returns its result and
+ * every handle it allocated (its outputs, and any it dropped).
+ */
+export function runOnHeap<T>(heap: Heap, body: () => T): { result: T; allocated: CpuHandle[] } {
+  const previous = [active, made] as const;
+  active = heap;
+  made = [];
+  try {
+    return { result: body(), allocated: made };
+  } catch (error) {
+    throw Object.assign(new HeapRunError(error), { allocated: made });
+  } finally {
+    [active, made] = previous;
+  }
+}
 
-/** Keeps the array of a disposed handle for reuse, if it is large and the pool has room. */
-export function recycle(values: TypedArray): void {
-  if (values.byteLength < MIN_POOLED_BYTES || pooledBytes + values.byteLength > MAX_POOLED_BYTES) return;
-  const dtype = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
-  const key = keyOf(dtype, values.length);
-  const list = pool.get(key);
-  if (list) list.push(values);
-  else pool.set(key, [values]);
-  pooledBytes += values.byteLength;
+/** A kernel's exception, with the handles the kernel had allocated before it threw. */
+export class HeapRunError extends Error {
+  allocated: CpuHandle[] = [];
+  constructor(readonly error: unknown) {
+    super('a kernel threw');
+  }
+}
+
+/** The heap of the kernel running now. */
+export function activeHeap(): Heap {
+  if (!active) throw new BackendError('cpu: a kernel ran outside its backend (no heap to allocate its output on)');
+  return active;
+}
+
+/** A new handle for `out` on the active heap, contents unspecified (for kernels that write every element). */
+export function allocateOutHandle(out: OutputInfo): CpuHandle {
+  const handle = allocateHandle(activeHeap(), sizeOf(out.shape), out.dtype);
+  made.push(handle);
+  return handle;
 }
 
 /**
- * A typed array for `out`'s shape and dtype: a recycled one when available, zero-filled unless
- * `zeroed` is false (for kernels that write every element).
+ * A typed array for `out`'s shape and dtype, in the active heap: zero-filled unless `zeroed` is
+ * false (for kernels that write every element). Pass it to `output` when filled.
  */
 export function allocateOut(out: OutputInfo, zeroed = true): TypedArray {
-  const length = sizeOf(out.shape);
-  const reused = pool.get(keyOf(out.dtype, length))?.pop();
-  if (!reused) return allocate(out.dtype, length);
-  pooledBytes -= reused.byteLength;
-  if (zeroed) reused.fill(0);
-  return reused;
+  const handle = allocateOutHandle(out);
+  const values = handle.values;
+  if (zeroed) values.fill(0);
+  handles.set(values, handle);
+  return values;
 }
 
-/** Wraps computed values as a new handle (the backend registers it for memory accounting). */
+/**
+ * The handle of values from `allocateOut` (the backend registers it for memory accounting).
+ * Values made elsewhere are copied into a new block of the heap.
+ */
 export function output(values: TypedArray): CpuHandle {
-  return new CpuHandle(values);
+  const handle = handles.get(values);
+  if (handle) {
+    handles.delete(values);
+    return handle;
+  }
+  const dtype = values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool';
+  const copy = allocateHandle(activeHeap(), values.length, dtype);
+  made.push(copy);
+  copy.values.set(values);
+  return copy;
 }

@@ -1,5 +1,5 @@
 /** Reductions over a set of axes, and arg-reductions along one axis. */
-import { type OutputInfo, stridesOf, type TensorInfo } from '@backprop/core';
+import { type OutputInfo, sizeOf, stridesOf, type TensorInfo } from '@backprop/core';
 import type { CpuHandle } from '../../handle.js';
 import { valuesOf } from '../../handle.js';
 import { forEachRow, innerStride } from './iterate.js';
@@ -21,7 +21,7 @@ export function reduce(
   combine: Combine,
 ): CpuHandle {
   const xv = valuesOf(x);
-  const acc = new Float64Array(allocateOut(out).length).fill(init);
+  const acc = new Float64Array(sizeOf(out.shape)).fill(init);
   const reduced = new Set(axes);
   const outStrides = new Array<number>(x.shape.length).fill(0);
   let s = 1;

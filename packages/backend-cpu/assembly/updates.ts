@@ -1,0 +1,415 @@
+// Fused optimizer steps (SGD, Adam/AdamW/AMSGrad, RMSProp/AdaGrad) over float32 arrays, computed in f64x2 with the
+// same operation order as the scalar TypeScript kernels (src/kernels/{sgd,adam,rmsprop}Update.ts), so the results are
+// bit-identical to them: every float32 operand is promoted to float64, each element is computed in float64, and each
+// output is rounded to float32 once at its store.
+//
+// Every kernel takes `(args: usize, i0: i32, i1: i32)` and updates elements [i0, i1), so worker threads can split one
+// array between them. `args` is the byte offset of an argument block of float64 values (8 bytes each, 8-byte aligned):
+// pointers (byte offsets of the float32 arrays, stored as exact float64 integers; 0 = absent), constants and flags
+// (0 = false, anything else = true). Layouts (slot: meaning):
+//
+// sgdStep (11 slots):
+//   0 p, 1 g, 2 buf (0 = absent), 3 p2, 4 b2 (unused when momentum = 0),
+//   5 lr, 6 momentum, 7 dampening, 8 weightDecay, 9 nesterov, 10 firstStep
+// adamStep (18 slots):
+//   0 p, 1 g, 2 m, 3 v, 4 vMax (amsgrad only), 5 p2, 6 m2, 7 v2, 8 vMax2 (amsgrad only),
+//   9 beta1, 10 beta2, 11 eps, 12 lr, 13 bc1 = 1 − β₁ᵗ, 14 rootBc2 = √(1 − β₂ᵗ),
+//   15 shrink (1 − lr·λ when decoupled, else 1), 16 coupled (λ when coupled, else 0), 17 amsgrad
+// rmspropStep (16 slots):
+//   0 p, 1 g, 2 v, 3 gAvg (centered only), 4 buf (momentum > 0 only), 5 p2, 6 v2, 7 gAvg2 (centered only),
+//   8 buf2 (momentum > 0 only), 9 lr, 10 decay, 11 scale, 12 eps, 13 weightDecay, 14 momentum, 15 centered
+//
+// Outputs may be the same arrays as their inputs (p2 = p, m2 = m, …, an in-place update): each element's inputs are
+// all loaded before any of its outputs is stored. Arrays that overlap at different offsets are not supported.
+
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript inlines `@inline` static methods; biome rejects decorators on plain functions
+class K {
+  /** Loads two floats at `p` (one into lane 0 when `one`) promoted to f64x2. */
+  @inline static ld(p: usize, one: bool): v128 {
+    return f64x2.promote_low_f32x4(one ? v128.load32_zero(p) : v128.load64_zero(p));
+  }
+
+  /** Rounds the f64x2 `x` to float32 and stores its two lanes (lane 0 only when `one`) at `p`. */
+  @inline static st(p: usize, x: v128, one: bool): void {
+    const y = f32x4.demote_f64x2_zero(x);
+    if (one) v128.store32_lane(p, y, 0);
+    else v128.store64_lane(p, y, 0);
+  }
+
+  /** Slot `k` of the argument block. */
+  @inline static arg(args: usize, k: i32): f64 {
+    return load<f64>(args + ((<usize>k) << 3));
+  }
+
+  /** Slot `k` of the argument block as a pointer. */
+  @inline static ptr(args: usize, k: i32): usize {
+    return <usize>load<f64>(args + ((<usize>k) << 3));
+  }
+
+  /** One or two elements of SGD at byte offset `o`. */
+  @inline static sgdAt(
+    o: usize,
+    one: bool,
+    p: usize,
+    g: usize,
+    buf: usize,
+    p2: usize,
+    b2: usize,
+    lr: v128,
+    mom: v128,
+    nd: v128,
+    wd: v128,
+    hasMom: bool,
+    nesterov: bool,
+    first: bool,
+  ): void {
+    const theta = K.ld(p + o, one);
+    const gi = f64x2.add(K.ld(g + o, one), f64x2.mul(wd, theta));
+    if (!hasMom) {
+      K.st(p2 + o, f64x2.sub(theta, f64x2.mul(lr, gi)), one);
+      return;
+    }
+    const bi = first ? gi : f64x2.add(f64x2.mul(mom, K.ld(buf + o, one)), f64x2.mul(nd, gi));
+    const dir = nesterov ? f64x2.add(gi, f64x2.mul(mom, bi)) : bi;
+    K.st(b2 + o, bi, one);
+    K.st(p2 + o, f64x2.sub(theta, f64x2.mul(lr, dir)), one);
+  }
+
+  @inline static sgdRange(args: usize, i0: i32, i1: i32, hasMom: bool, nesterov: bool, first: bool): void {
+    const p = K.ptr(args, 0);
+    const g = K.ptr(args, 1);
+    const buf = K.ptr(args, 2);
+    const p2 = K.ptr(args, 3);
+    const b2 = K.ptr(args, 4);
+    const lr = f64x2.splat(K.arg(args, 5));
+    const mom = f64x2.splat(K.arg(args, 6));
+    const nd = f64x2.splat(1.0 - K.arg(args, 7));
+    const wd = f64x2.splat(K.arg(args, 8));
+    let o: usize = (<usize>i0) << 2;
+    const end4 = o + ((<usize>((i1 - i0) & ~3)) << 2);
+    const end = (<usize>i1) << 2;
+    for (; o < end4; o += 16) {
+      K.sgdAt(o, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
+      K.sgdAt(o + 8, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
+    }
+    for (; o < end; o += 4) K.sgdAt(o, true, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
+  }
+
+  /** One or two elements of Adam at byte offset `o`. */
+  @inline static adamAt(
+    o: usize,
+    one: bool,
+    p: usize,
+    g: usize,
+    m: usize,
+    v: usize,
+    vm: usize,
+    p2: usize,
+    m2: usize,
+    v2: usize,
+    vm2: usize,
+    b1: v128,
+    nb1: v128,
+    b2: v128,
+    nb2: v128,
+    eps: v128,
+    lr: v128,
+    bc1: v128,
+    rootBc2: v128,
+    shrink: v128,
+    coupled: v128,
+    isCoupled: bool,
+    ams: bool,
+  ): void {
+    const theta = K.ld(p + o, one);
+    const gi = isCoupled ? f64x2.add(K.ld(g + o, one), f64x2.mul(coupled, theta)) : K.ld(g + o, one);
+    const mi = f64x2.add(f64x2.mul(b1, K.ld(m + o, one)), f64x2.mul(nb1, gi));
+    const vi = f64x2.add(f64x2.mul(b2, K.ld(v + o, one)), f64x2.mul(f64x2.mul(nb2, gi), gi));
+    const vBar = ams ? f64x2.max(K.ld(vm + o, one), vi) : vi;
+    K.st(m2 + o, mi, one);
+    K.st(v2 + o, vi, one);
+    if (ams) K.st(vm2 + o, vBar, one);
+    const denom = f64x2.add(f64x2.div(f64x2.sqrt(vBar), rootBc2), eps);
+    K.st(p2 + o, f64x2.sub(f64x2.mul(theta, shrink), f64x2.div(f64x2.mul(lr, f64x2.div(mi, bc1)), denom)), one);
+  }
+
+  @inline static adamRange(args: usize, i0: i32, i1: i32, isCoupled: bool, ams: bool): void {
+    const p = K.ptr(args, 0);
+    const g = K.ptr(args, 1);
+    const m = K.ptr(args, 2);
+    const v = K.ptr(args, 3);
+    const vm = K.ptr(args, 4);
+    const p2 = K.ptr(args, 5);
+    const m2 = K.ptr(args, 6);
+    const v2 = K.ptr(args, 7);
+    const vm2 = K.ptr(args, 8);
+    const beta1 = K.arg(args, 9);
+    const beta2 = K.arg(args, 10);
+    const b1 = f64x2.splat(beta1);
+    const nb1 = f64x2.splat(1.0 - beta1);
+    const b2 = f64x2.splat(beta2);
+    const nb2 = f64x2.splat(1.0 - beta2);
+    const eps = f64x2.splat(K.arg(args, 11));
+    const lr = f64x2.splat(K.arg(args, 12));
+    const bc1 = f64x2.splat(K.arg(args, 13));
+    const rootBc2 = f64x2.splat(K.arg(args, 14));
+    const shrink = f64x2.splat(K.arg(args, 15));
+    const coupled = f64x2.splat(K.arg(args, 16));
+    let o: usize = (<usize>i0) << 2;
+    const end4 = o + ((<usize>((i1 - i0) & ~3)) << 2);
+    const end = (<usize>i1) << 2;
+    for (; o < end4; o += 16) {
+      K.adamAt(
+        o,
+        false,
+        p,
+        g,
+        m,
+        v,
+        vm,
+        p2,
+        m2,
+        v2,
+        vm2,
+        b1,
+        nb1,
+        b2,
+        nb2,
+        eps,
+        lr,
+        bc1,
+        rootBc2,
+        shrink,
+        coupled,
+        isCoupled,
+        ams,
+      );
+      K.adamAt(
+        o + 8,
+        false,
+        p,
+        g,
+        m,
+        v,
+        vm,
+        p2,
+        m2,
+        v2,
+        vm2,
+        b1,
+        nb1,
+        b2,
+        nb2,
+        eps,
+        lr,
+        bc1,
+        rootBc2,
+        shrink,
+        coupled,
+        isCoupled,
+        ams,
+      );
+    }
+    for (; o < end; o += 4) {
+      K.adamAt(
+        o,
+        true,
+        p,
+        g,
+        m,
+        v,
+        vm,
+        p2,
+        m2,
+        v2,
+        vm2,
+        b1,
+        nb1,
+        b2,
+        nb2,
+        eps,
+        lr,
+        bc1,
+        rootBc2,
+        shrink,
+        coupled,
+        isCoupled,
+        ams,
+      );
+    }
+  }
+
+  /** One or two elements of RMSProp at byte offset `o`. */
+  @inline static rmsAt(
+    o: usize,
+    one: bool,
+    p: usize,
+    g: usize,
+    v: usize,
+    ga: usize,
+    buf: usize,
+    p2: usize,
+    v2: usize,
+    ga2: usize,
+    buf2: usize,
+    lr: v128,
+    decay: v128,
+    scale: v128,
+    eps: v128,
+    wd: v128,
+    mom: v128,
+    hasWd: bool,
+    centered: bool,
+    hasMom: bool,
+  ): void {
+    const theta = K.ld(p + o, one);
+    const gi = hasWd ? f64x2.add(K.ld(g + o, one), f64x2.mul(wd, theta)) : K.ld(g + o, one);
+    const vi = f64x2.add(f64x2.mul(decay, K.ld(v + o, one)), f64x2.mul(f64x2.mul(scale, gi), gi));
+    const gaOld = centered ? K.ld(ga + o, one) : vi;
+    const bOld = hasMom ? K.ld(buf + o, one) : vi;
+    K.st(v2 + o, vi, one);
+    let d: v128;
+    if (centered) {
+      const gai = f64x2.add(f64x2.mul(decay, gaOld), f64x2.mul(scale, gi));
+      K.st(ga2 + o, gai, one);
+      d = f64x2.add(f64x2.sqrt(f64x2.sub(vi, f64x2.mul(gai, gai))), eps);
+    } else d = f64x2.add(f64x2.sqrt(vi), eps);
+    if (hasMom) {
+      const b = f64x2.add(f64x2.mul(mom, bOld), f64x2.div(gi, d));
+      K.st(buf2 + o, b, one);
+      K.st(p2 + o, f64x2.sub(theta, f64x2.mul(lr, b)), one);
+    } else K.st(p2 + o, f64x2.sub(theta, f64x2.div(f64x2.mul(lr, gi), d)), one);
+  }
+
+  @inline static rmsRange(args: usize, i0: i32, i1: i32, hasWd: bool, centered: bool, hasMom: bool): void {
+    const p = K.ptr(args, 0);
+    const g = K.ptr(args, 1);
+    const v = K.ptr(args, 2);
+    const ga = K.ptr(args, 3);
+    const buf = K.ptr(args, 4);
+    const p2 = K.ptr(args, 5);
+    const v2 = K.ptr(args, 6);
+    const ga2 = K.ptr(args, 7);
+    const buf2 = K.ptr(args, 8);
+    const lr = f64x2.splat(K.arg(args, 9));
+    const decay = f64x2.splat(K.arg(args, 10));
+    const scale = f64x2.splat(K.arg(args, 11));
+    const eps = f64x2.splat(K.arg(args, 12));
+    const wd = f64x2.splat(K.arg(args, 13));
+    const mom = f64x2.splat(K.arg(args, 14));
+    let o: usize = (<usize>i0) << 2;
+    const end4 = o + ((<usize>((i1 - i0) & ~3)) << 2);
+    const end = (<usize>i1) << 2;
+    for (; o < end4; o += 16) {
+      K.rmsAt(o, false, p, g, v, ga, buf, p2, v2, ga2, buf2, lr, decay, scale, eps, wd, mom, hasWd, centered, hasMom);
+      K.rmsAt(
+        o + 8,
+        false,
+        p,
+        g,
+        v,
+        ga,
+        buf,
+        p2,
+        v2,
+        ga2,
+        buf2,
+        lr,
+        decay,
+        scale,
+        eps,
+        wd,
+        mom,
+        hasWd,
+        centered,
+        hasMom,
+      );
+    }
+    for (; o < end; o += 4) {
+      K.rmsAt(o, true, p, g, v, ga, buf, p2, v2, ga2, buf2, lr, decay, scale, eps, wd, mom, hasWd, centered, hasMom);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SGD
+
+/**
+ * PyTorch's SGD step on elements [i0, i1), exactly as src/kernels/sgdUpdate.ts: g ← g + λθ; momentum μ = 0:
+ * θ′ = θ − γg; else b′ = g on the first step (or without buf), μb + (1 − τ)g otherwise, θ′ = θ − γ(g + μb′) (Nesterov)
+ * or θ − γb′. Argument block (float64 slots): 0 p, 1 g, 2 buf (0 = absent), 3 p2, 4 b2, 5 lr, 6 momentum,
+ * 7 dampening, 8 weightDecay, 9 nesterov, 10 firstStep.
+ */
+export function sgdStep(args: usize, i0: i32, i1: i32): void {
+  if (i1 <= i0) return;
+  const momentum = K.arg(args, 6);
+  if (momentum === 0) {
+    K.sgdRange(args, i0, i1, false, false, false);
+    return;
+  }
+  const nesterov = K.arg(args, 9) !== 0;
+  const first = K.arg(args, 10) !== 0 || K.ptr(args, 2) === 0;
+  if (first) {
+    if (nesterov) K.sgdRange(args, i0, i1, true, true, true);
+    else K.sgdRange(args, i0, i1, true, false, true);
+  } else {
+    if (nesterov) K.sgdRange(args, i0, i1, true, true, false);
+    else K.sgdRange(args, i0, i1, true, false, false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adam
+
+/**
+ * One Adam / AdamW / AMSGrad step on elements [i0, i1), exactly as src/kernels/adamUpdate.ts: g ← g + cθ (c = coupled,
+ * skipped when 0), m′ = β₁m + (1 − β₁)g, v′ = β₂v + (1 − β₂)g·g, v̄ = max(v̄, v′) under amsgrad (else v′),
+ * θ′ = θ·shrink − (γ(m′/bc₁))/(√v̄/rootBc2 + ε). Argument block (float64 slots): 0 p, 1 g, 2 m, 3 v, 4 vMax, 5 p2,
+ * 6 m2, 7 v2, 8 vMax2, 9 beta1, 10 beta2, 11 eps, 12 lr, 13 bc1, 14 rootBc2, 15 shrink, 16 coupled, 17 amsgrad.
+ */
+export function adamStep(args: usize, i0: i32, i1: i32): void {
+  if (i1 <= i0) return;
+  const isCoupled = K.arg(args, 16) !== 0;
+  const ams = K.arg(args, 17) !== 0;
+  if (isCoupled) {
+    if (ams) K.adamRange(args, i0, i1, true, true);
+    else K.adamRange(args, i0, i1, true, false);
+  } else {
+    if (ams) K.adamRange(args, i0, i1, false, true);
+    else K.adamRange(args, i0, i1, false, false);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// RMSProp / AdaGrad
+
+/**
+ * One RMSProp (or AdaGrad: decay 1, scale 1) step on elements [i0, i1), exactly as src/kernels/rmspropUpdate.ts:
+ * g ← g + λθ (skipped when λ = 0), v′ = decay·v + scale·g·g, ḡ′ = decay·ḡ + scale·g and d = √(v′ − ḡ′ḡ′) + ε
+ * (centered) or d = √v′ + ε, then b′ = μb + g/d and θ′ = θ − γb′ (momentum μ > 0) or θ′ = θ − (γg)/d. Argument block
+ * (float64 slots): 0 p, 1 g, 2 v, 3 gAvg, 4 buf, 5 p2, 6 v2, 7 gAvg2, 8 buf2, 9 lr, 10 decay, 11 scale, 12 eps,
+ * 13 weightDecay, 14 momentum, 15 centered.
+ */
+export function rmspropStep(args: usize, i0: i32, i1: i32): void {
+  if (i1 <= i0) return;
+  const hasWd = K.arg(args, 13) !== 0;
+  const hasMom = K.arg(args, 14) > 0;
+  const centered = K.arg(args, 15) !== 0;
+  if (hasWd) {
+    if (centered) {
+      if (hasMom) K.rmsRange(args, i0, i1, true, true, true);
+      else K.rmsRange(args, i0, i1, true, true, false);
+    } else {
+      if (hasMom) K.rmsRange(args, i0, i1, true, false, true);
+      else K.rmsRange(args, i0, i1, true, false, false);
+    }
+  } else {
+    if (centered) {
+      if (hasMom) K.rmsRange(args, i0, i1, false, true, true);
+      else K.rmsRange(args, i0, i1, false, true, false);
+    } else {
+      if (hasMom) K.rmsRange(args, i0, i1, false, false, true);
+      else K.rmsRange(args, i0, i1, false, false, false);
+    }
+  }
+}

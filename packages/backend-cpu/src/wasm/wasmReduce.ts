@@ -1,0 +1,59 @@
+/**
+ * SIMD versions of `sum` and `max` over float32 when the reduced axes are the trailing ones
+ * (rows: the row sums of a [rows, cols] view) or, for `sum`, the leading ones (columns: the
+ * bias-gradient pattern). Sums accumulate in float64 like the scalar kernel (in lane order, so
+ * the last bits can differ from its sequential order). Anything else runs the scalar kernel.
+ */
+import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { liveHandle } from '../handle.js';
+import { allocateOutHandle } from '../kernels/helpers/output.js';
+import { runSplit, type SimdContext } from './parallel.js';
+import { ELEMENTWISE_MIN_SIZE } from './wasmElementwise.js';
+
+/** How `axes` of `shape` reduce: the trailing d axes (rows) or the leading d (columns), as a [rows, cols] view. */
+export function reductionLayout(
+  shape: readonly number[],
+  axes: readonly number[],
+): { kind: 'rows' | 'columns'; rows: number; cols: number } | undefined {
+  const reduced = new Set(axes);
+  const rank = shape.length;
+  const count = reduced.size;
+  const product = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  const isRange = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => from + i).every((d) => reduced.has(d));
+  if (isRange(rank - count, rank))
+    return { kind: 'rows', rows: product(0, rank - count), cols: product(rank - count, rank) };
+  if (isRange(0, count)) return { kind: 'columns', rows: product(0, count), cols: product(count, rank) };
+  return undefined;
+}
+
+/** The sum kernel with its float32 trailing- and leading-axes cases on SIMD. */
+export function simdSum(ctx: SimdContext, scalarKernel: Kernel<'sum'>): Kernel<'sum'> {
+  return (inputs, attrs, out, call) => {
+    const [x] = inputs as [TensorInfo];
+    const layout = reductionLayout(x.shape, attrs.axes);
+    const hx = liveHandle('sum', x.handle);
+    if (!layout || hx.length < ELEMENTWISE_MIN_SIZE || x.dtype !== 'float32' || out.dtype !== 'float32')
+      return scalarKernel(inputs, attrs, out, call);
+    const { rows, cols } = layout;
+    const y = allocateOutHandle(out as OutputInfo);
+    if (layout.kind === 'rows') runSplit(ctx, 'sumRows', rows, (r0, r1) => [hx.ptr, y.ptr, cols, r0, r1], cols);
+    else runSplit(ctx, 'sumColumns', cols, (c0, c1) => [hx.ptr, y.ptr, rows, cols, c0, c1], rows);
+    return y;
+  };
+}
+
+/** The max kernel with its float32 trailing-axes case on SIMD. */
+export function simdMax(ctx: SimdContext, scalarKernel: Kernel<'max'>): Kernel<'max'> {
+  return (inputs, attrs, out, call) => {
+    const [x] = inputs as [TensorInfo];
+    const layout = reductionLayout(x.shape, attrs.axes);
+    const hx = liveHandle('max', x.handle);
+    if (layout?.kind !== 'rows' || hx.length < ELEMENTWISE_MIN_SIZE || x.dtype !== 'float32' || out.dtype !== 'float32')
+      return scalarKernel(inputs, attrs, out, call);
+    const { cols } = layout;
+    const y = allocateOutHandle(out as OutputInfo);
+    runSplit(ctx, 'maxRows', layout.rows, (r0, r1) => [hx.ptr, y.ptr, cols, r0, r1], cols);
+    return y;
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * SIMD versions of the fused optimizer updates (assembly/updates.ts): one pass over the arrays
+ * where they live, in float64 lanes with the scalar kernels' operation order, so the results are
+ * bit-identical to them (test/wasm-updates.test.ts). The constants and pointers go to the
+ * kernel in a block of float64 slots in the heap, which worker threads read too; large
+ * parameters are split across threads.
+ */
+import type { MultiKernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { type CpuHandle, liveHandle } from '../handle.js';
+import { allocateOutHandle } from '../kernels/helpers/output.js';
+import { runSplit, type SimdContext } from './parallel.js';
+
+/** Updates of fewer parameters stay on the scalar kernels. */
+const UPDATE_MIN_SIZE = 64;
+
+type StepFunction = 'sgdStep' | 'adamStep' | 'rmspropStep';
+
+/** Writes `slots` into a float64 argument block in the heap, runs `fn` over n elements, frees the block. */
+function runStep(ctx: SimdContext, fn: StepFunction, n: number, slots: readonly number[]): void {
+  const heap = ctx.runtime.heap;
+  const args = heap.allocate(8 * slots.length);
+  try {
+    new Float64Array(heap.memory.buffer, args, slots.length).set(slots);
+    runSplit(ctx, fn, n, (i0, i1) => [args, i0, i1]);
+  } finally {
+    heap.release(args, 8 * slots.length);
+  }
+}
+
+/** The live handles of a kernel's inputs, and the float32 value of the last one (γ). */
+function handlesAndLr(name: string, inputs: readonly TensorInfo[]): [CpuHandle[], number] {
+  const handles = inputs.map((x) => liveHandle(name, x.handle));
+  return [handles, handles[handles.length - 1].values[0]];
+}
+
+const flag = (b: boolean) => (b ? 1 : 0);
+const useScalar = (inputs: readonly TensorInfo[]) => liveHandle('update', inputs[0].handle).length < UPDATE_MIN_SIZE;
+
+/** sgdUpdate on SIMD (the scalar kernel for tiny parameters). */
+export function simdSgdUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'sgdUpdate'>): MultiKernel<'sgdUpdate'> {
+  return (inputs, attrs, outs, call) => {
+    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+    const { momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
+    const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
+    const [h, lr] = handlesAndLr('sgdUpdate', inputs);
+    const buf = momentum > 0 && !firstStep ? h[2].ptr : 0;
+    const b2 = momentum > 0 ? y[1].ptr : 0;
+    runStep(ctx, 'sgdStep', h[0].length, [
+      h[0].ptr,
+      h[1].ptr,
+      buf,
+      y[0].ptr,
+      b2,
+      lr,
+      momentum,
+      dampening,
+      weightDecay,
+      flag(nesterov),
+      flag(firstStep),
+    ]);
+    return y;
+  };
+}
+
+/** adamUpdate on SIMD: t is read from its int32 input, the bias corrections computed here in float64 as the scalar kernel does. */
+export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adamUpdate'>): MultiKernel<'adamUpdate'> {
+  return (inputs, attrs, outs, call) => {
+    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+    const { beta1, beta2, eps, weightDecay, decoupled, amsgrad } = attrs;
+    const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
+    const [h, lr] = handlesAndLr('adamUpdate', inputs);
+    const step = h[4].values[0];
+    const vMax = amsgrad ? h[5].ptr : 0;
+    const vMax2 = amsgrad ? y[3].ptr : 0;
+    runStep(ctx, 'adamStep', h[0].length, [
+      h[0].ptr,
+      h[1].ptr,
+      h[2].ptr,
+      h[3].ptr,
+      vMax,
+      y[0].ptr,
+      y[1].ptr,
+      y[2].ptr,
+      vMax2,
+      beta1,
+      beta2,
+      eps,
+      lr,
+      1 - beta1 ** step,
+      Math.sqrt(1 - beta2 ** step),
+      decoupled ? 1 - lr * weightDecay : 1,
+      decoupled ? 0 : weightDecay,
+      flag(amsgrad),
+    ]);
+    return y;
+  };
+}
+
+/** rmspropUpdate (RMSprop, centered, with momentum; Adagrad as decay 1, scale 1) on SIMD. */
+export function simdRmspropUpdate(
+  ctx: SimdContext,
+  scalarKernel: MultiKernel<'rmspropUpdate'>,
+): MultiKernel<'rmspropUpdate'> {
+  return (inputs, attrs, outs, call) => {
+    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+    const { decay, scale, eps, weightDecay, momentum, centered } = attrs;
+    const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
+    const [h, lr] = handlesAndLr('rmspropUpdate', inputs);
+    // Inputs [θ, g, v, ḡ?, b?, γ] and outputs [θ′, v′, ḡ′?, b′?]: the optional ones in that order.
+    const gAvg = centered ? 3 : 0;
+    const buf = momentum > 0 ? (centered ? 4 : 3) : 0;
+    const at = (list: CpuHandle[], k: number) => (k > 0 ? list[k].ptr : 0);
+    runStep(ctx, 'rmspropStep', h[0].length, [
+      h[0].ptr,
+      h[1].ptr,
+      h[2].ptr,
+      at(h, gAvg),
+      at(h, buf),
+      y[0].ptr,
+      y[1].ptr,
+      at(y, gAvg === 0 ? 0 : 2),
+      at(y, buf === 0 ? 0 : centered ? 3 : 2),
+      lr,
+      decay,
+      scale,
+      eps,
+      weightDecay,
+      momentum,
+      flag(centered),
+    ]);
+    return y;
+  };
+}
