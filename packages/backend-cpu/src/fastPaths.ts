@@ -23,9 +23,10 @@ export interface CpuOptions {
    */
   threads?: 'auto' | number;
   /**
-   * Elementwise kernels and optimizer updates split across threads only when each thread gets
-   * at least this many elements (default 32768, the crossover measured by
-   * `scripts/thread-threshold.mjs` on a 2-core machine; a positive integer).
+   * SIMD kernels other than matmul split across threads only when each thread gets at least
+   * this many elements (four times as many for kernels bound by memory bandwidth: arithmetic,
+   * comparisons, copies, sums). Default 131072, the crossover measured by
+   * `scripts/thread-threshold.mjs` on a 2-core machine; a positive integer.
    */
   parallelMinElements?: number;
   /**

@@ -8,6 +8,7 @@
 import type { Backend, DType, Shape, TensorInfo } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CpuBackend, cpu } from '../src/index.js';
+import { ulps } from './wasm-direct.js';
 
 const scalar = cpu({ simd: false, threads: 1 });
 const paths: [string, CpuBackend][] = [
@@ -66,16 +67,6 @@ function run(b: Backend, name: string, inputs: Input[], attrs: object, outs: { s
   for (const info of infos) b.dispose(info.handle);
   expect((b as CpuBackend).heap.liveBlocks).toBe(b.memory().handles);
   return values;
-}
-
-/** Float32 ulps between a and b (NaN equals only NaN, ±∞ only themselves). */
-function ulps(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Number.POSITIVE_INFINITY;
-  if (a === b) return 0;
-  const f = new Float32Array([a, b]);
-  const i = new Int32Array(f.buffer);
-  const key = (x: number) => (x < 0 ? -2147483648 - x : x);
-  return Math.abs(key(i[0]) - key(i[1]));
 }
 
 function expectUlps(actual: number[][], expected: number[][], max: number, atol = 0): void {

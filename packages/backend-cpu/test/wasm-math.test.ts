@@ -4,7 +4,7 @@
  * exact on specials, and correct on split ranges and odd lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { instantiateMath, ulpDistance as ulps, uniformF32 as uniform } from './wasm-math-util.js';
+import { instantiate, type MathExports, ulps, uniform } from './wasm-direct.js';
 
 const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 /** op code → float64 reference, as the scalar kernels compute it. */
@@ -17,7 +17,7 @@ const OPS: [string, number, (v: number) => number][] = [
 ];
 
 const N = 1 << 20;
-const wasm = instantiateMath(2 + Math.ceil((2 * N * 4 + 4096) / 65536));
+const wasm = instantiate<MathExports>(2 + Math.ceil((2 * N * 4 + 4096) / 65536));
 
 /** 2²⁰ float32 spread log-uniformly over every finite magnitude (2⁻¹⁴⁹ … 2¹²⁸), alternating signs. */
 function sweep(): Float32Array {

@@ -4,9 +4,9 @@
  * softmaxCrossEntropy.ts): odd sizes, split ranges, NaN and ±∞ rows, invalid labels.
  */
 import { describe, expect, it } from 'vitest';
-import { instantiateMath, ulpDistance as ulps, uniformF32 as uniform } from './wasm-math-util.js';
+import { instantiate, type MathExports, ulps, uniform } from './wasm-direct.js';
 
-const wasm = instantiateMath(256);
+const wasm = instantiate<MathExports>(256);
 const { exports: k } = wasm;
 const SENTINEL = 12345;
 
