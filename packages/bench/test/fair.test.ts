@@ -181,3 +181,13 @@ describe('parseArgs --rounds', () => {
     expect(() => parseArgs(['--rounds'])).toThrow(/needs a value/);
   });
 });
+
+describe('relaxed SIMD for backend-cpu at its best', () => {
+  it('accepts --no-relaxed-simd, and does not re-run when asked not to or when the engine has it', async () => {
+    const { relaxedSimdAvailable } = await import('@backprop/backend-cpu');
+    const { rerunWithRelaxedSimd } = await import('../src/engine-flags.js');
+    expect(parseArgs(['--quick', '--no-relaxed-simd'])).toMatchObject({ quick: true });
+    expect(rerunWithRelaxedSimd(['main.js', '--no-relaxed-simd'])).toBeUndefined();
+    if (relaxedSimdAvailable()) expect(rerunWithRelaxedSimd(['main.js'])).toBeUndefined();
+  });
+});
