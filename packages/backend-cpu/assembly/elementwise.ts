@@ -55,6 +55,22 @@ export function binary(op: i32, a: usize, b: usize, y: usize, n: i32, mode: i32)
   }
 }
 
+/**
+ * `binary` over rows r in [r0, r1) of `cols` floats, one operand broadcast along the rows: mode 3, b is one row
+ * repeated (a [rows, cols] + b [cols]); 4, a is one row; 5, b holds one value per row (b [rows, 1]); 6, a does.
+ */
+export function binaryRows(op: i32, a: usize, b: usize, y: usize, cols: i32, r0: i32, r1: i32, mode: i32): void {
+  const row = (<usize>cols) << 2;
+  for (let r = r0; r < r1; r++) {
+    const off = <usize>r * row;
+    const one = (<usize>r) << 2;
+    if (mode === 3) binary(op, a + off, b, y + off, cols, 0);
+    else if (mode === 4) binary(op, a, b + off, y + off, cols, 0);
+    else if (mode === 5) binary(op, a + off, b + one, y + off, cols, 1);
+    else binary(op, a + one, b + off, y + off, cols, 2);
+  }
+}
+
 /** Unary op codes. */
 const NEG = 0;
 const ABS = 1;

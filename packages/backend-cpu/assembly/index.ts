@@ -1,9 +1,9 @@
 // Entry of the WebAssembly kernels: re-exports every kernel compiled into the module.
 
 export { compare, select } from './compare';
-export { binary, unary } from './elementwise';
+export { binary, binaryRows, unary } from './elementwise';
 export { gatherRows, scatterAddRows } from './gather';
 export { gemm } from './gemm';
 export { unaryMath } from './math';
-export { crossEntropyRows, maxRows, softmaxRows, sumColumns, sumRows } from './reduce';
+export { crossEntropyRows, maxRows, minRows, softmaxRows, sumColumns, sumRows } from './reduce';
 export { adamStep, rmspropStep, sgdStep } from './updates';

@@ -35,15 +35,21 @@ class ReduceK {
 
   /** The maximum of the n float32 values at p (−∞ when n = 0; NaN if any is NaN). */
   @inline static maxRow(p: usize, n: i32): f32 {
-    let m = f32x4.splat(-Infinity);
+    return ReduceK.extremeRow(p, n, false);
+  }
+
+  /** The largest (or, when `lowest`, smallest) of the n float32 values at p; NaN if any is NaN; ∓∞ for n = 0. */
+  @inline static extremeRow(p: usize, n: i32, lowest: bool): f32 {
+    let m = f32x4.splat(lowest ? Infinity : -Infinity);
     const end4 = p + ((<usize>(n & ~3)) << 2);
-    for (; p < end4; p += 16) m = f32x4.max(m, v128.load(p));
-    let s = max<f32>(
-      max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
-      max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
-    );
+    for (; p < end4; p += 16) m = lowest ? f32x4.min(m, v128.load(p)) : f32x4.max(m, v128.load(p));
+    const l0 = f32x4.extract_lane(m, 0);
+    const l1 = f32x4.extract_lane(m, 1);
+    const l2 = f32x4.extract_lane(m, 2);
+    const l3 = f32x4.extract_lane(m, 3);
+    let s = lowest ? min<f32>(min<f32>(l0, l1), min<f32>(l2, l3)) : max<f32>(max<f32>(l0, l1), max<f32>(l2, l3));
     const tail = p + ((<usize>(n & 3)) << 2);
-    for (; p < tail; p += 4) s = max<f32>(s, load<f32>(p));
+    for (; p < tail; p += 4) s = lowest ? min<f32>(s, load<f32>(p)) : max<f32>(s, load<f32>(p));
     return s;
   }
 
@@ -153,6 +159,14 @@ export function sumColumns(x: usize, y: usize, rows: i32, cols: i32, c0: i32, c1
 export function maxRows(x: usize, y: usize, cols: i32, r0: i32, r1: i32): void {
   const stride = (<usize>cols) << 2;
   for (let r = r0; r < r1; r++) store<f32>(y + ((<usize>r) << 2), ReduceK.maxRow(x + <usize>r * stride, cols));
+}
+
+/** y[r] = min over row r for rows r ∈ [r0, r1); NaN if the row holds one; +∞ for cols = 0. */
+export function minRows(x: usize, y: usize, cols: i32, r0: i32, r1: i32): void {
+  const stride = (<usize>cols) << 2;
+  for (let r = r0; r < r1; r++) {
+    store<f32>(y + ((<usize>r) << 2), ReduceK.extremeRow(x + <usize>r * stride, cols, true));
+  }
 }
 
 /**

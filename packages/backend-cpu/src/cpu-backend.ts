@@ -24,7 +24,7 @@ import { simdCompare, simdWhere } from './wasm/wasmCompare.js';
 import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 import { simdGather, simdScatterAdd } from './wasm/wasmGather.js';
 import { simdMath } from './wasm/wasmMath.js';
-import { simdMax, simdSum } from './wasm/wasmReduce.js';
+import { simdExtreme, simdSum } from './wasm/wasmReduce.js';
 import { simdCrossEntropy, simdSoftmax } from './wasm/wasmRows.js';
 import { simdAdamUpdate, simdRmspropUpdate, simdSgdUpdate } from './wasm/wasmUpdates.js';
 
@@ -69,7 +69,8 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     tanh: simdMath(rt, 'tanh', kernels.tanh),
     sigmoid: simdMath(rt, 'sigmoid', kernels.sigmoid),
     sum: simdSum(rt, kernels.sum),
-    max: simdMax(rt, kernels.max),
+    max: simdExtreme(rt, 'max', kernels.max),
+    min: simdExtreme(rt, 'min', kernels.min),
     softmax: simdSoftmax(rt, 'softmax', kernels.softmax),
     logSoftmax: simdSoftmax(rt, 'logSoftmax', kernels.logSoftmax),
     softmaxCrossEntropy: simdCrossEntropy(rt, kernels.softmaxCrossEntropy),

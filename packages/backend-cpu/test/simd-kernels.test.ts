@@ -107,13 +107,14 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
     [[2000], [0]],
   ];
   for (const [shape, axes] of reductions) {
-    it(`sum and max of ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, () => {
+    it(`sum, max and min of ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, () => {
       const n = shape.reduce((p, d) => p * d, 1);
-      const x: Input = [random(n, 11, -2, 3), shape];
+      const x: Input = [random(n, 11, -2, 3, true), shape];
       const outShape = shape.filter((_, d) => !axes.includes(d));
       const outs = [{ shape: outShape, dtype: 'float32' as DType }];
       expectUlps(run(fast, 'sum', [x], { axes }, outs), run(scalar, 'sum', [x], { axes }, outs), 1);
       expectUlps(run(fast, 'max', [x], { axes }, outs), run(scalar, 'max', [x], { axes }, outs), 0);
+      expectUlps(run(fast, 'min', [x], { axes }, outs), run(scalar, 'min', [x], { axes }, outs), 0);
     });
   }
 
@@ -264,6 +265,47 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
       const got = run(fast, 'scatterAdd', [updates, indices], { axis }, out);
       const want = run(scalar, 'scatterAdd', [updates, indices], { axis }, out);
       expect(got[0].every((v, i) => Object.is(v, want[0][i]))).toBe(true);
+    }
+  });
+
+  it('binary ops with one operand repeated along rows or holding one value per row: exact', () => {
+    const shapes: [Shape, Shape, Shape][] = [
+      [[130, 77], [77], [130, 77]],
+      [[77], [130, 77], [130, 77]],
+      [
+        [130, 77],
+        [130, 1],
+        [130, 77],
+      ],
+      [
+        [130, 1],
+        [130, 77],
+        [130, 77],
+      ],
+      [
+        [3, 40, 7],
+        [40, 7],
+        [3, 40, 7],
+      ],
+      [
+        [3, 40, 7],
+        [1, 1, 7],
+        [3, 40, 7],
+      ],
+    ];
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']) {
+      for (const [sa, sb, so] of shapes) {
+        const size = (s: Shape) => s.reduce((p, d) => p * d, 1);
+        const a: Input = [random(size(sa), 31, -3, 3, true), sa];
+        const b: Input = [random(size(sb), 32, -3, 3), sb];
+        const out = [{ shape: so, dtype: 'float32' as DType }];
+        const got = run(fast, op, [a, b], {}, out)[0];
+        const want = run(scalar, op, [a, b], {}, out)[0];
+        expect(
+          got.every((v, i) => Object.is(v, want[i])),
+          `${op} ${JSON.stringify([sa, sb])}`,
+        ).toBe(true);
+      }
     }
   });
 });

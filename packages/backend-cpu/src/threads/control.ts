@@ -16,6 +16,7 @@ export const slotOf = (w: number): number => 4 + w * SLOT;
 export const JOB_FUNCTIONS = [
   'gemm',
   'binary',
+  'binaryRows',
   'unary',
   'unaryMath',
   'compare',
@@ -23,6 +24,7 @@ export const JOB_FUNCTIONS = [
   'sumRows',
   'sumColumns',
   'maxRows',
+  'minRows',
   'softmaxRows',
   'crossEntropyRows',
   'gatherRows',

@@ -25,6 +25,7 @@ export const MEMORY_BOUND_FACTOR = 4;
 /** The exports whose work per element is a copy, a compare or one arithmetic op. */
 const MEMORY_BOUND: ReadonlySet<JobFunction> = new Set<JobFunction>([
   'binary',
+  'binaryRows',
   'unary',
   'compare',
   'select',
@@ -32,6 +33,7 @@ const MEMORY_BOUND: ReadonlySet<JobFunction> = new Set<JobFunction>([
   'sumRows',
   'sumColumns',
   'maxRows',
+  'minRows',
 ]);
 
 /** What a SIMD kernel needs to run: the module instance, the pool (started on first use), the split threshold. */

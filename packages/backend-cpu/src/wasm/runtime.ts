@@ -27,6 +27,7 @@ export interface WasmExports {
     accumulate: number,
   ): void;
   binary(op: number, a: number, b: number, y: number, n: number, mode: number): void;
+  binaryRows(op: number, a: number, b: number, y: number, cols: number, r0: number, r1: number, mode: number): void;
   unary(op: number, x: number, y: number, n: number): void;
   unaryMath(op: number, x: number, y: number, i0: number, i1: number): void;
   compare(op: number, a: number, b: number, y: number, i0: number, i1: number, mode: number): void;
@@ -34,6 +35,7 @@ export interface WasmExports {
   sumRows(x: number, y: number, cols: number, r0: number, r1: number): void;
   sumColumns(x: number, y: number, rows: number, cols: number, c0: number, c1: number): void;
   maxRows(x: number, y: number, cols: number, r0: number, r1: number): void;
+  minRows(x: number, y: number, cols: number, r0: number, r1: number): void;
   softmaxRows(x: number, y: number, cols: number, r0: number, r1: number, log: number): void;
   crossEntropyRows(logits: number, labels: number, y: number, cols: number, r0: number, r1: number): void;
   gatherRows(

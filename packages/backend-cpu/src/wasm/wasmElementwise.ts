@@ -26,7 +26,36 @@ export function pairMode(n1: number, n2: number): number {
   return n1 === n2 ? 0 : n2 === 1 ? 1 : n1 === 1 ? 2 : -1;
 }
 
-/** `scalarKernel` with its float32 same-shape and one-value-broadcast cases on SIMD. */
+/**
+ * How a binary op's smaller operand repeats over the output, when it does so along whole rows:
+ * mode 3/4 (b/a is one row repeated: its shape, without leading 1s, is the output's trailing
+ * axes) or 5/6 (b/a holds one value per row: the output's leading axes, then 1s), with the rows
+ * and columns of that view. Undefined for any other broadcast.
+ */
+export function rowBroadcast(
+  a: readonly number[],
+  b: readonly number[],
+  out: readonly number[],
+): { mode: number; rows: number; cols: number } | undefined {
+  const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+  const n = size(out);
+  const [small, bSmall] = size(a) === n ? [b, true] : size(b) === n ? [a, false] : [undefined, false];
+  if (!small || size(small) === 0 || size(small) === n) return undefined;
+  const padded = [...new Array<number>(out.length - small.length).fill(1), ...small];
+  const lead = padded.findIndex((d) => d !== 1);
+  if (padded.slice(lead).every((d, i) => d === out[lead + i])) {
+    const cols = size(out.slice(lead));
+    return { mode: bSmall ? 3 : 4, rows: n / cols, cols };
+  }
+  const tail = padded.length - [...padded].reverse().findIndex((d) => d !== 1);
+  if (padded.slice(0, tail).every((d, i) => d === out[i])) {
+    const rows = size(out.slice(0, tail));
+    return { mode: bSmall ? 5 : 6, rows, cols: n / rows };
+  }
+  return undefined;
+}
+
+/** `scalarKernel` with its float32 same-shape, one-value and row-broadcast cases on SIMD. */
 export function simdBinary<K extends keyof typeof BINARY_OPS>(
   ctx: SimdContext,
   name: K,
@@ -39,10 +68,18 @@ export function simdBinary<K extends keyof typeof BINARY_OPS>(
     const hb = liveHandle(name, b.handle);
     const n = Math.max(ha.length, hb.length);
     const mode = pairMode(ha.length, hb.length);
-    if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(out as OutputInfo)) {
+    const o = out as OutputInfo;
+    if (n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(o))
       return scalarKernel(inputs, attrs, out, call);
+    if (mode < 0) {
+      const rows = rowBroadcast(a.shape, b.shape, o.shape);
+      if (!rows || rows.cols < 4) return scalarKernel(inputs, attrs, out, call);
+      const y = allocateOutHandle(o);
+      const { cols } = rows;
+      runSplit(ctx, 'binaryRows', rows.rows, (r0, r1) => [op, ha.ptr, hb.ptr, y.ptr, cols, r0, r1, rows.mode], cols);
+      return y;
     }
-    const y = allocateOutHandle(out as OutputInfo);
+    const y = allocateOutHandle(o);
     const da = mode === 2 ? 0 : 4;
     const db = mode === 1 ? 0 : 4;
     runSplit(ctx, 'binary', n, (i0, i1) => [op, ha.ptr + da * i0, hb.ptr + db * i0, y.ptr + 4 * i0, i1 - i0, mode]);

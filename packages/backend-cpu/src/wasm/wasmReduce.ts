@@ -1,5 +1,5 @@
 /**
- * SIMD versions of `sum` and `max` over float32 when the reduced axes are the trailing ones
+ * SIMD versions of `sum`, `max` and `min` over float32 when the reduced axes are the trailing ones
  * (rows: the row sums of a [rows, cols] view) or, for `sum`, the leading ones (columns: the
  * bias-gradient pattern). Sums accumulate in float64 like the scalar kernel (in lane order, so
  * the last bits can differ from its sequential order). Anything else runs the scalar kernel.
@@ -43,17 +43,18 @@ export function simdSum(ctx: SimdContext, scalarKernel: Kernel<'sum'>): Kernel<'
   };
 }
 
-/** The max kernel with its float32 trailing-axes case on SIMD. */
-export function simdMax(ctx: SimdContext, scalarKernel: Kernel<'max'>): Kernel<'max'> {
-  return (inputs, attrs, out, call) => {
+/** The max or min kernel with its float32 trailing-axes case on SIMD. */
+export function simdExtreme<K extends 'max' | 'min'>(ctx: SimdContext, name: K, scalarKernel: Kernel<K>): Kernel<K> {
+  const fn = name === 'max' ? 'maxRows' : 'minRows';
+  return ((inputs, attrs, out, call) => {
     const [x] = inputs as [TensorInfo];
-    const layout = reductionLayout(x.shape, attrs.axes);
-    const hx = liveHandle('max', x.handle);
+    const layout = reductionLayout(x.shape, (attrs as { axes: readonly number[] }).axes);
+    const hx = liveHandle(name, x.handle);
     if (layout?.kind !== 'rows' || hx.length < ELEMENTWISE_MIN_SIZE || x.dtype !== 'float32' || out.dtype !== 'float32')
       return scalarKernel(inputs, attrs, out, call);
     const { cols } = layout;
     const y = allocateOutHandle(out as OutputInfo);
-    runSplit(ctx, 'maxRows', layout.rows, (r0, r1) => [hx.ptr, y.ptr, cols, r0, r1], cols);
+    runSplit(ctx, fn, layout.rows, (r0, r1) => [hx.ptr, y.ptr, cols, r0, r1], cols);
     return y;
-  };
+  }) as Kernel<K>;
 }
