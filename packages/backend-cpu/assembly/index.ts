@@ -1,6 +1,7 @@
 // Entry of the WebAssembly kernels: re-exports every kernel compiled into the module.
 
 export { compare, select } from './compare';
+export { argRows, castValues } from './convert';
 export { binary, binaryRows, unary } from './elementwise';
 export { gatherRows, scatterAddRows } from './gather';
 export { gemm } from './gemm';

@@ -21,6 +21,7 @@ import { matmulWith } from './kernels/matmul.js';
 import type { Heap } from './memory/heap.js';
 import { PARALLEL_MIN_ELEMENTS, type SimdContext } from './wasm/parallel.js';
 import { simdCompare, simdWhere } from './wasm/wasmCompare.js';
+import { simdArg, simdCast } from './wasm/wasmConvert.js';
 import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 import { simdGather, simdScatterAdd } from './wasm/wasmGather.js';
 import { simdMath } from './wasm/wasmMath.js';
@@ -82,6 +83,9 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     lessEqual: simdCompare(rt, 'lessEqual', kernels.lessEqual),
     where: simdWhere(rt, kernels.where),
     gather: simdGather(rt),
+    cast: simdCast(rt, kernels.cast),
+    argmax: simdArg(rt, 'argmax', kernels.argmax),
+    argmin: simdArg(rt, 'argmin', kernels.argmin),
     scatterAdd: simdScatterAdd(rt, kernels.scatterAdd),
     sgdUpdate: simdSgdUpdate(rt, kernels.sgdUpdate),
     adamUpdate: simdAdamUpdate(rt, kernels.adamUpdate),

@@ -308,4 +308,45 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
       }
     }
   });
+
+  it('cast between float32, int32 and bool: exact (truncation, saturation, NaN → 0, x ≠ 0 → true)', () => {
+    const floats = random(1037, 41, -3e9, 3e9, true);
+    floats[5] = 2.9;
+    floats[6] = -2.9;
+    floats[7] = 0;
+    const ints = Int32Array.from({ length: 1037 }, (_, i) => (i % 7 === 0 ? 0 : (i * 2654435761) | 0));
+    const bools = Uint8Array.from({ length: 1037 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const sources: [Float32Array | Int32Array | Uint8Array, DType][] = [
+      [floats, 'float32'],
+      [ints, 'int32'],
+      [bools, 'bool'],
+    ];
+    for (const [values, from] of sources) {
+      for (const to of ['float32', 'int32', 'bool'] as DType[]) {
+        const out = [{ shape: [1037], dtype: to }];
+        const got = run(fast, 'cast', [[values, [1037], from]], {}, out)[0];
+        const want = run(scalar, 'cast', [[values, [1037], from]], {}, out)[0];
+        expect(
+          got.every((v, i) => Object.is(v, want[i])),
+          `${from} → ${to}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('argmax and argmin along the last axis: the first extreme, the first NaN, exact', () => {
+    for (const [rows, cols] of [
+      [130, 10],
+      [7, 300],
+      [100, 1],
+    ]) {
+      const values = random(rows * cols, 43, -1, 1);
+      values[cols + 2] = Number.NaN;
+      values[2 * cols] = values[2 * cols + Math.min(3, cols - 1)]; // a tie: the first wins
+      const x: Input = [values, [rows, cols]];
+      const out = [{ shape: [rows], dtype: 'int32' as DType }];
+      for (const op of ['argmax', 'argmin'])
+        expect(run(fast, op, [x], { axis: 1 }, out), op).toEqual(run(scalar, op, [x], { axis: 1 }, out));
+    }
+  });
 });

@@ -28,6 +28,8 @@ export const JOB_FUNCTIONS = [
   'softmaxRows',
   'crossEntropyRows',
   'gatherRows',
+  'castValues',
+  'argRows',
   'scatterAddRows',
   'sgdStep',
   'adamStep',

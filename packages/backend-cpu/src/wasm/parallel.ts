@@ -30,6 +30,7 @@ const MEMORY_BOUND: ReadonlySet<JobFunction> = new Set<JobFunction>([
   'compare',
   'select',
   'gatherRows',
+  'castValues',
   'sumRows',
   'sumColumns',
   'maxRows',

@@ -59,6 +59,8 @@ export interface WasmExports {
     p0: number,
     p1: number,
   ): void;
+  castValues(kind: number, x: number, y: number, i0: number, i1: number): void;
+  argRows(x: number, y: number, cols: number, r0: number, r1: number, lowest: number): void;
   sgdStep(args: number, i0: number, i1: number): void;
   adamStep(args: number, i0: number, i1: number): void;
   rmspropStep(args: number, i0: number, i1: number): void;
