@@ -1,9 +1,11 @@
 /**
  * The SIMD optimizer steps (assembly/updates.ts: sgdStep, adamStep, rmspropStep) on the module instantiated directly,
- * bit-exact against float64 replicas of the scalar kernels' loops (src/kernels/{sgd,adam,rmsprop}Update.ts), on an odd
- * length split into thread-like ranges, out of place and in place.
+ * bit-exact against the scalar kernels themselves (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend), on
+ * an odd length split into thread-like ranges, out of place and in place.
  */
+import type { TensorInfo } from '@backprop/core';
 import { describe, it } from 'vitest';
+import { cpu } from '../src/index.js';
 import { expectSame, instantiate, mulberry32, ranges } from './wasm-direct.js';
 
 const N = 1003;
@@ -57,6 +59,36 @@ function call(name: string, args: number, cuts: number[]): void {
 
 const read = (ptr: number) => wasm.f32(ptr, N).slice();
 
+/** The scalar reference backend the module's results must match bit for bit. */
+const scalar = cpu({ simd: false, threads: 1 });
+
+/**
+ * Runs the scalar kernel `name` on `inputs` (float32 arrays of N values, an int32 step, and the
+ * learning rate as a number: a float32 scalar tensor) and returns its `outputs` arrays.
+ */
+function scalarUpdate(name: string, inputs: (Float32Array | Int32Array | number)[], attrs: object, outputs: number) {
+  const infos: TensorInfo[] = inputs.map((v) => {
+    const [values, shape, dtype] =
+      typeof v === 'number'
+        ? [new Float32Array([v]), [], 'float32' as const]
+        : v instanceof Int32Array
+          ? [v, [], 'int32' as const]
+          : [v, [N], 'float32' as const];
+    return { handle: scalar.write(values, shape, dtype), shape, dtype };
+  });
+  const outs = Array.from({ length: outputs }, () => ({ shape: [N], dtype: 'float32' as const }));
+  const kernel = scalar.kernels[name as 'sgdUpdate'] as unknown as (...a: unknown[]) => object[];
+  const handles = kernel(infos, attrs, outs, { backend: scalar, name });
+  const values = handles.map((h) => {
+    scalar.registerOutput?.(h);
+    const v = scalar.readSync!(h, [N], 'float32') as Float32Array;
+    scalar.dispose(h);
+    return v;
+  });
+  for (const info of infos) scalar.dispose(info.handle);
+  return values;
+}
+
 // --- SGD ---------------------------------------------------------------------------------------------------------
 
 interface Sgd {
@@ -68,22 +100,18 @@ interface Sgd {
   firstStep: boolean;
 }
 
-/** src/kernels/sgdUpdate.ts's loop. */
+/** The scalar kernel (src/kernels/sgdUpdate.ts); an absent buffer is a first step, as the module reads slot 2 = 0. */
 function sgdRef(p: Float32Array, g: Float32Array, buf: Float32Array | undefined, a: Sgd) {
-  const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = a;
-  const p2 = new Float32Array(N);
-  if (momentum === 0) {
-    for (let i = 0; i < p.length; i++) p2[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
-    return { p2 };
-  }
-  const b2 = new Float32Array(N);
-  for (let i = 0; i < p.length; i++) {
-    const gi = g[i] + weightDecay * p[i];
-    const bi = firstStep || !buf ? gi : momentum * buf[i] + (1 - dampening) * gi;
-    b2[i] = bi;
-    p2[i] = p[i] - lr * (nesterov ? gi + momentum * bi : bi);
-  }
-  return { p2, b2 };
+  const { lr, ...attrs } = a;
+  const firstStep = attrs.firstStep || !buf;
+  const withBuf = attrs.momentum > 0 && !firstStep;
+  const [p2, b2] = scalarUpdate(
+    'sgdUpdate',
+    [p, g, ...(withBuf && buf ? [buf] : []), lr],
+    { ...attrs, firstStep },
+    attrs.momentum > 0 ? 2 : 1,
+  );
+  return attrs.momentum > 0 ? { p2, b2 } : { p2 };
 }
 
 function sgdWasm(
@@ -148,31 +176,12 @@ function adamConstants(a: Adam, step: number) {
   };
 }
 
-/** src/kernels/adamUpdate.ts's loop. */
+/** The scalar kernel (src/kernels/adamUpdate.ts). */
 function adamRef(s: AdamState, g: Float32Array, a: Adam, step: number): AdamState {
-  const { p, m, v, vMax } = s;
-  const { beta1, beta2, eps, lr, amsgrad } = a;
-  const { bc1, rootBc2, shrink, coupled } = adamConstants(a, step);
-  const p2 = new Float32Array(N);
-  const m2 = new Float32Array(N);
-  const v2 = new Float32Array(N);
-  const vMax2 = amsgrad ? new Float32Array(N) : v2;
-  for (let i = 0; i < p.length; i++) {
-    const theta = p[i];
-    const gi = coupled === 0 ? g[i] : g[i] + coupled * theta;
-    const mi = beta1 * m[i] + (1 - beta1) * gi;
-    const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-    m2[i] = mi;
-    v2[i] = vi;
-    let vBar = vi;
-    if (amsgrad && vMax) {
-      vBar = Math.max(vMax[i], vi);
-      vMax2[i] = vBar;
-    }
-    const denom = Math.sqrt(vBar) / rootBc2 + eps;
-    p2[i] = theta * shrink - (lr * (mi / bc1)) / denom;
-  }
-  return { p: p2, m: m2, v: v2, vMax: amsgrad ? vMax2 : undefined };
+  const { lr, ...attrs } = a;
+  const inputs = [s.p, g, s.m, s.v, new Int32Array([step]), ...(a.amsgrad && s.vMax ? [s.vMax] : []), lr];
+  const [p, m, v, vMax] = scalarUpdate('adamUpdate', inputs, attrs, a.amsgrad ? 4 : 3);
+  return { p, m, v, vMax };
 }
 
 function adamWasm(s: AdamState, g: Float32Array, a: Adam, step: number, inPlace: boolean, cuts: number[]): AdamState {
@@ -223,32 +232,24 @@ interface RmsState {
   buf?: Float32Array;
 }
 
-/** src/kernels/rmspropUpdate.ts's loop. */
+/** The scalar kernel (src/kernels/rmspropUpdate.ts). */
 function rmsRef(s: RmsState, g: Float32Array, a: Rms): RmsState {
-  const { decay, scale, eps, weightDecay, momentum, centered, lr } = a;
-  const { p, v, gAvg, buf } = s;
-  const p2 = new Float32Array(N);
-  const v2 = new Float32Array(N);
-  const gAvg2 = centered ? new Float32Array(N) : undefined;
-  const buf2 = momentum > 0 ? new Float32Array(N) : undefined;
-  for (let i = 0; i < p.length; i++) {
-    const theta = p[i];
-    const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * theta;
-    const vi = decay * v[i] + scale * gi * gi;
-    v2[i] = vi;
-    let d: number;
-    if (gAvg && gAvg2) {
-      const ga = decay * gAvg[i] + scale * gi;
-      gAvg2[i] = ga;
-      d = Math.sqrt(vi - ga * ga) + eps;
-    } else d = Math.sqrt(vi) + eps;
-    if (buf && buf2) {
-      const b = momentum * buf[i] + gi / d;
-      buf2[i] = b;
-      p2[i] = theta - lr * b;
-    } else p2[i] = theta - (lr * gi) / d;
-  }
-  return { p: p2, v: v2, gAvg: gAvg2, buf: buf2 };
+  const { lr, ...attrs } = a;
+  const inputs = [
+    s.p,
+    g,
+    s.v,
+    ...(a.centered && s.gAvg ? [s.gAvg] : []),
+    ...(a.momentum > 0 && s.buf ? [s.buf] : []),
+    lr,
+  ];
+  const [p, v, ...rest] = scalarUpdate(
+    'rmspropUpdate',
+    inputs,
+    attrs,
+    2 + (a.centered ? 1 : 0) + (a.momentum > 0 ? 1 : 0),
+  );
+  return { p, v, gAvg: a.centered ? rest.shift() : undefined, buf: a.momentum > 0 ? rest.shift() : undefined };
 }
 
 function rmsWasm(s: RmsState, g: Float32Array, a: Rms, inPlace: boolean, cuts: number[]): RmsState {
@@ -386,7 +387,14 @@ describe('wasm rmspropStep', () => {
 
 describe('wasm update ranges', () => {
   it('write exactly [i0, i1) and nothing for an empty range', () => {
-    const a: Sgd = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0, firstStep: false };
+    const a: Sgd = {
+      lr: Math.fround(0.1),
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: true,
+      weightDecay: 0,
+      firstStep: false,
+    };
     const p = data(31, -1, 1);
     const g = data(32, -1, 1);
     const buf = data(33, -1, 1);
