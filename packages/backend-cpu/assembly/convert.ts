@@ -27,10 +27,10 @@ export function castValues(kind: i32, x: usize, y: usize, i0: i32, i1: i32): voi
     if (kind === F32_I32)
       store<i32>(y + p, i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(load<f32>(x + p))), 0));
     else if (kind === I32_F32) store<f32>(y + p, <f32>load<i32>(x + p));
-    else if (kind === F32_BOOL) store<u8>(y + <usize>i, load<f32>(x + p) != 0 ? 1 : 0);
-    else if (kind === I32_BOOL) store<u8>(y + <usize>i, load<i32>(x + p) != 0 ? 1 : 0);
-    else if (kind === BOOL_F32) store<f32>(y + p, load<u8>(x + <usize>i) != 0 ? 1 : 0);
-    else if (kind === BOOL_I32) store<i32>(y + p, load<u8>(x + <usize>i) != 0 ? 1 : 0);
+    else if (kind === F32_BOOL) store<u8>(y + <usize>i, load<f32>(x + p) !== 0 ? 1 : 0);
+    else if (kind === I32_BOOL) store<u8>(y + <usize>i, load<i32>(x + p) !== 0 ? 1 : 0);
+    else if (kind === BOOL_F32) store<f32>(y + p, load<u8>(x + <usize>i) !== 0 ? 1 : 0);
+    else if (kind === BOOL_I32) store<i32>(y + p, load<u8>(x + <usize>i) !== 0 ? 1 : 0);
   }
 }
 
@@ -43,9 +43,9 @@ export function argRows(x: usize, y: usize, cols: i32, r0: i32, r1: i32, lowest:
     const row = x + ((<usize>r * <usize>cols) << 2);
     let at = cols === 0 ? -1 : 0;
     let best = cols === 0 ? <f32>0 : load<f32>(row);
-    for (let k = 1; k < cols && best == best; k++) {
+    for (let k = 1; k < cols && !isNaN(best); k++) {
       const v = load<f32>(row + ((<usize>k) << 2));
-      if (v != v || (lowest ? v < best : v > best)) {
+      if (isNaN(v) || (lowest ? v < best : v > best)) {
         best = v;
         at = k;
       }
