@@ -5,7 +5,7 @@
  * really start a kernel worker and give the same losses; the samples/s are printed, not asserted
  * (timing targets belong in benchmarks).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchRequest, BenchResult } from '../src/threads-bench/protocol.js';
@@ -24,6 +24,13 @@ afterAll(async () => {
 type Bench = { run: (r: Partial<BenchRequest> & { threads: number }) => Promise<BenchResult>; isolated: boolean };
 
 describe('backend-cpu threads in Chromium', () => {
+  it('the built site asks static hosts for the isolation headers (_headers)', () => {
+    const headers = readFileSync(fileURLToPath(new URL('../dist/_headers', import.meta.url)), 'utf8');
+    expect(headers).toContain('/*\n');
+    expect(headers).toContain('Cross-Origin-Opener-Policy: same-origin');
+    expect(headers).toContain('Cross-Origin-Embedder-Policy: require-corp');
+  });
+
   it('trains the same MLP on 1 and 2 threads to the same loss, the second on a kernel worker', async () => {
     const { page, errors } = await site.open('threads.html');
     await page.waitForFunction(() => 'threadsBench' in globalThis);
