@@ -10,9 +10,10 @@ import { wasmGemm } from './wasm/wasmGemm.js';
 /** Options of {@link cpu}. */
 export interface CpuOptions {
   /**
-   * WebAssembly SIMD kernels for matmul and dense: `'auto'` (default) uses them where the engine
-   * validates the module, `true` requires them (BackendError where unavailable), `false` keeps
-   * every kernel in plain TypeScript.
+   * WebAssembly SIMD kernels (matmul, dense, elementwise, rows, reductions, the fused updates):
+   * `'auto'` (default) uses them where the engine validates the module, `true` requires them
+   * (BackendError where unavailable), `false` keeps every kernel in plain TypeScript (tensors
+   * still live in the WebAssembly heap).
    */
   simd?: 'auto' | boolean;
   /**
@@ -40,7 +41,7 @@ export interface CpuOptions {
 
 /** The code paths a backend runs, as chosen from its options and the engine. */
 export interface CpuPaths {
-  /** True when matmul and dense run the WebAssembly SIMD kernels. */
+  /** True when the WebAssembly SIMD kernels run (matmul, dense, elementwise, rows, updates). */
   readonly simd: boolean;
   /** Threads those kernels use (1 = the calling thread only); known once `ready()` resolved under 'auto'. */
   readonly threads: number;

@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
- * The CPU backend of Backprop: every kernel in TypeScript on typed arrays, with WebAssembly SIMD
- * and worker threads for matmul and dense where the engine allows.
+ * The CPU backend of Backprop: tensors in one WebAssembly memory, every kernel in TypeScript,
+ * and the hot ones (matmul, elementwise, row and reduction kernels, the fused optimizer updates)
+ * in WebAssembly SIMD on worker threads where the engine allows.
  */
 export { type CpuBackend, cpu } from './cpu-backend.js';
 export type { CpuOptions, CpuPaths } from './fastPaths.js';
