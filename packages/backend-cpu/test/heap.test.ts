@@ -130,3 +130,40 @@ describe('kernels while the heap grows', () => {
     });
   }
 });
+
+describe('a training loop', () => {
+  it('stops growing the heap after its first steps: every later step reuses the blocks the last one freed', async () => {
+    const b = cpu({ threads: 1 });
+    made.push(b);
+    await bp.setBackend(b);
+    const x = bp.keep(bp.randomUniform([64, 100], { seed: 1 }));
+    const labels = bp.tidy(() => bp.keep(bp.cast(bp.mul(bp.randomUniform([64], { seed: 2 }), 10), 'int32')));
+    let params = bp.tidy(() =>
+      [bp.randomUniform([100, 256], { seed: 3 }), bp.zeros([256]), bp.randomUniform([256, 10], { seed: 4 })].map((t) =>
+        bp.keep(bp.sub(t, 0.5)),
+      ),
+    );
+    const lr = bp.keep(bp.scalar(0.05));
+    const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+    const loss = (w1: bp.Tensor, b1: bp.Tensor, w2: bp.Tensor) =>
+      bp.losses.softmaxCrossEntropy(bp.matmul(bp.relu(bp.add(bp.matmul(x, w1), b1)), w2), labels);
+    const reserved: number[] = [];
+    const losses: number[] = [];
+    for (let step = 0; step < 30; step++) {
+      const next = bp.tidy(() => {
+        const { value, grads } = bp.valueAndGrad(loss)(...params);
+        losses.push(value.dataSync()[0]);
+        return params.map((p, k) => bp.keep(bp.sgdUpdate({ param: p, grad: grads[k], lr }, attrs)[0]));
+      });
+      bp.dispose(params);
+      params = next;
+      reserved.push(b.memory().reservedBytes ?? 0);
+      expect(b.heap.liveBlocks).toBe(b.memory().handles);
+    }
+    expect(losses[29]).toBeLessThan(losses[0]);
+    expect(new Set(reserved.slice(3)).size).toBe(1); // no growth after the third step
+    bp.dispose([...params, x, labels, lr]);
+    expect(b.memory().handles).toBe(0);
+    expect(b.heap.liveBlocks).toBe(0);
+  });
+});
