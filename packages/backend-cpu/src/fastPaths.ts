@@ -2,7 +2,7 @@
 import { BackendError, ValueError } from '@backprop/core';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
 import { Heap } from './memory/heap.js';
-import { ThreadPool } from './threads/pool.js';
+import { DEFAULT_SPIN_MS, ThreadPool } from './threads/pool.js';
 import { canBlock, coreCount, loadWorkerFactory, type WorkerFactory } from './threads/workers.js';
 import { relaxedSimdAvailable, sharedMemoryAvailable, simdAvailable, WasmRuntime } from './wasm/runtime.js';
 import { wasmGemm } from './wasm/wasmGemm.js';
@@ -37,6 +37,13 @@ export interface CpuOptions {
    * them (BackendError elsewhere), `false` keeps separate multiplies and adds.
    */
   relaxedSimd?: 'auto' | boolean;
+  /**
+   * How long idle threads poll for the next kernel before they sleep, in ms (default 0.5; 0
+   * sleeps at once). Waking a sleeping thread costs tens to hundreds of microseconds, so polling
+   * briefly lets the kernels of a step follow each other at once; a larger value trades idle
+   * CPU for fewer wake-ups.
+   */
+  spinMs?: number;
 }
 
 /** The code paths a backend runs, as chosen from its options and the engine. */
@@ -69,7 +76,11 @@ export function createFastPaths({
   threads = 'auto',
   parallelMinElements,
   relaxedSimd = 'auto',
+  spinMs = DEFAULT_SPIN_MS,
 }: CpuOptions): FastPaths {
+  if (typeof spinMs !== 'number' || !(spinMs >= 0 && spinMs <= 1000)) {
+    throw new ValueError(`cpu: spinMs must be a number of milliseconds in [0, 1000], got ${String(spinMs)}`);
+  }
   if (relaxedSimd !== 'auto' && typeof relaxedSimd !== 'boolean') {
     throw new ValueError(`cpu: relaxedSimd must be 'auto', true or false, got ${String(relaxedSimd)}`);
   }
@@ -130,7 +141,7 @@ export function createFastPaths({
   // In Node the pool starts on the first product large enough to split, not before.
   const getPool = (): ThreadPool | undefined => {
     if (!pool && factory && paths.threads > 1 && !destroyed) {
-      pool = new ThreadPool(paths.threads - 1, runtime.module, runtime.memory, factory);
+      pool = new ThreadPool(paths.threads - 1, runtime.module, runtime.memory, factory, spinMs);
     }
     return pool;
   };

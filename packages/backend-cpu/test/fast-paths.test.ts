@@ -161,6 +161,8 @@ describe('options', () => {
     expect(() => cpu({ relaxedSimd: 'yes' as unknown as boolean })).toThrow(/relaxedSimd must be/);
     expect(() => cpu({ simd: false, relaxedSimd: true })).toThrow(/needs the SIMD kernels/);
     expect(() => cpu({ parallelMinElements: 0 })).toThrow(/parallelMinElements must be/);
+    expect(() => cpu({ spinMs: -1 })).toThrow(/spinMs must be/);
+    expect(() => cpu({ spinMs: Number.NaN })).toThrow(/spinMs must be/);
   });
   it('destroy is idempotent and the backend keeps computing on one thread', async () => {
     const b = cpu({ simd: true, threads: 2 });

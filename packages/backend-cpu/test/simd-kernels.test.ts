@@ -14,6 +14,10 @@ const scalar = cpu({ simd: false, threads: 1 });
 const paths: [string, CpuBackend][] = [
   ['simd, 1 thread', cpu({ simd: true, threads: 1 })],
   ['simd, 2 threads, split from 64 elements', cpu({ simd: true, threads: 2, parallelMinElements: 64 })],
+  [
+    'simd, 2 threads, split from 64 elements, workers sleep at once',
+    cpu({ threads: 2, parallelMinElements: 64, spinMs: 0 }),
+  ],
 ];
 beforeAll(async () => {
   for (const [, b] of paths) await b.ready();

@@ -8,10 +8,12 @@ export const DONE = 1;
 export const READY = 2;
 /** Index of the exit flag; set before the last notify, the workers return. */
 export const EXIT = 3;
+/** Index of how long idle workers poll for the next job before sleeping, in microseconds. */
+export const SPIN_US = 4;
 /** Int32 slots per worker: [function id (0 = none, −1 = failed), up to 15 i32 arguments]. */
 export const SLOT = 16;
 /** Index of worker w's slot. */
-export const slotOf = (w: number): number => 4 + w * SLOT;
+export const slotOf = (w: number): number => 5 + w * SLOT;
 /** Names of the exports a job can call; a job's function id is its index here plus one. */
 export const JOB_FUNCTIONS = [
   'gemm',

@@ -1,10 +1,10 @@
 /** The source of a kernel worker, as text so that it needs no file of its own in Node or browsers. */
-import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, READY, SLOT, slotOf } from './control.js';
+import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, READY, SLOT, SPIN_US, slotOf } from './control.js';
 
 /**
  * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
- * module on the shared memory, report ready, then block in Atomics.wait until the generation
- * changes, run its slot's job, count itself done, and wait again.
+ * module on the shared memory, report ready, then wait until the generation changes (polling for
+ * the control block's SPIN_US microseconds, then blocking in Atomics.wait), run its slot's job, count itself done, and wait again.
  */
 const body = `
 function start(init) {
@@ -16,6 +16,8 @@ function start(init) {
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   for (;;) {
+    const until = performance.now() + Atomics.load(ctl, ${SPIN_US}) / 1000;
+    while (Atomics.load(ctl, ${GENERATION}) === generation && performance.now() < until) {}
     Atomics.wait(ctl, ${GENERATION}, generation);
     generation = Atomics.load(ctl, ${GENERATION});
     if (Atomics.load(ctl, ${EXIT}) !== 0) return;
