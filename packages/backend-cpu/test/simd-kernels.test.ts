@@ -15,8 +15,8 @@ const paths: [string, CpuBackend][] = [
   ['simd, 1 thread', cpu({ simd: true, threads: 1 })],
   ['simd, 2 threads, split from 64 elements', cpu({ simd: true, threads: 2, parallelMinElements: 64 })],
   [
-    'simd, 2 threads, split from 64 elements, workers sleep at once',
-    cpu({ threads: 2, parallelMinElements: 64, spinMs: 0 }),
+    'simd, 2 threads, split from 64 elements, idle threads polling 0.5 ms',
+    cpu({ threads: 2, parallelMinElements: 64, spinMs: 0.5 }),
   ],
 ];
 beforeAll(async () => {

@@ -16,11 +16,12 @@ export interface Job {
 
 /**
  * How long idle threads poll for the next job (workers) or for the workers to finish (the calling
- * thread) before sleeping in Atomics.wait, by default (ms). The kernels of a training step come in
- * bursts, and waking a sleeping thread costs 80–100 µs on a 2-core VM, as much as a mid-sized
- * kernel; polling for a moment, as OpenMP runtimes do, lets a burst's later kernels start at once.
+ * thread) before sleeping in Atomics.wait, by default (ms): not at all. Polling lets a burst of
+ * kernels start without wake-ups (80–100 µs each on a 2-core VM), but a thread that polls
+ * between kernels never yields its core: on 2 cores a training worker and its polling kernel
+ * worker left a browser page unable to handle a click for 30 s, so polling is opt-in.
  */
-export const DEFAULT_SPIN_MS = 0.5;
+export const DEFAULT_SPIN_MS = 0;
 
 /** How long the first threaded kernel waits for workers that are still starting (ms). */
 const START_WAIT_MS = 10_000;
