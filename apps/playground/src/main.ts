@@ -71,6 +71,27 @@ async function render(): Promise<void> {
   }
 }
 
+/** True when a picture arrived that the worker waits to hear was drawn. */
+let pictureToAck = false;
+let renderQueued = false;
+
+/**
+ * Renders once per animation frame however many epochs arrived, then tells the worker the
+ * picture is drawn (it sends the next one only then), so the page keeps up with any model.
+ */
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    const ack = pictureToAck;
+    pictureToAck = false;
+    void render().finally(() => {
+      if (ack) send({ type: 'drawn' });
+    });
+  });
+}
+
 function drawNetwork(n: NetworkPicture): void {
   networkView.draw(n);
   state.network = { epoch: n.epoch, sizes: n.sizes };
@@ -84,13 +105,19 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
     show(m.text);
     if (m.backend) state.backend = m.backend;
   } else if (m.type === 'epoch') {
-    if (m.session !== session) return;
+    if (m.session !== session) {
+      if (m.picture) send({ type: 'drawn' }); // dropped, but the worker waits to hear it is handled
+      return;
+    }
     history.push(m.point);
-    picture = m.picture;
     const p = m.point;
     Object.assign(state, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: p.testAccuracy });
+    if (m.picture) {
+      picture = m.picture;
+      pictureToAck = true;
+    }
     if (m.network) drawNetwork(m.network);
-    void render();
+    scheduleRender();
   } else if (m.type === 'stopped') {
     if (m.session !== session) return;
     state.running = false;

@@ -14,6 +14,8 @@ import { Trainer } from './trainer.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+/** True from sending a picture until the page says it drew it. */
+let awaitingDraw = false;
 let trainer: Trainer | undefined;
 /** The current run of the loop (resolves when it stops). */
 let run: Promise<void> = Promise.resolve();
@@ -32,12 +34,20 @@ async function setup(s: Settings, mnistUrl: string, session: number): Promise<Tr
   }
   const data = await loadData(s, mnistUrl);
   const model = buildModel(s, data.inputs, data.classes);
+  awaitingDraw = false;
   return new Trainer(model, buildOptimizer(s), buildPenalties(s), data, s.batchSize, (point) => {
+    // Pictures only once the page has drawn the last one; every epoch's numbers go at once.
+    if (awaitingDraw) {
+      post({ type: 'epoch', session, point });
+      return;
+    }
+    awaitingDraw = true;
     const picture = data.planar ? boundaryPicture(model, data) : weightsPicture(model);
     const network = data.planar ? networkPicture(model, data, point.epoch) : Promise.resolve(undefined);
-    void Promise.all([picture, network]).then(
-      ([p, n]) => p && post({ type: 'epoch', session, point, picture: p, network: n }),
-    );
+    void Promise.all([picture, network]).then(([p, n]) => {
+      if (p) post({ type: 'epoch', session, point, picture: p, network: n });
+      else awaitingDraw = false;
+    });
   });
 }
 
@@ -86,7 +96,8 @@ async function reset(): Promise<void> {
 
 self.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   const m = e.data;
-  if (m.type === 'start') enqueue(() => start(m.settings, m.mnistUrl, m.session, m.epochs));
+  if (m.type === 'drawn') awaitingDraw = false;
+  else if (m.type === 'start') enqueue(() => start(m.settings, m.mnistUrl, m.session, m.epochs));
   else if (m.type === 'init') enqueue(() => init(m.settings, m.mnistUrl, m.session));
   else if (m.type === 'pause') trainer?.pause();
   else enqueue(reset);
