@@ -1,9 +1,6 @@
 /** The CPU backend's storage handle: one block of the backend's WebAssembly heap. */
-import { BackendError, type DType, type TensorInfo, type TypedArray } from '@backprop/core';
+import { BackendError, bytesPerElement, type DType, type TensorInfo, type TypedArray } from '@backprop/core';
 import type { Heap } from './memory/heap.js';
-
-/** Bytes per element of each dtype. */
-const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
 
 /** Storage of one tensor: `length` values of `dtype` at byte offset `ptr` of `heap`, until disposed. */
 export class CpuHandle {
@@ -22,7 +19,7 @@ export class CpuHandle {
 
   /** Bytes of the values (the block may be larger: it is rounded up to its size class). */
   get byteLength(): number {
-    return this.length * BYTES[this.dtype];
+    return this.length * bytesPerElement(this.dtype);
   }
 
   /**
@@ -44,7 +41,7 @@ export class CpuHandle {
 
 /** A new handle for `length` values of `dtype` on `heap` (contents unspecified). */
 export function allocateHandle(heap: Heap, length: number, dtype: DType): CpuHandle {
-  return new CpuHandle(heap, heap.allocate(length * BYTES[dtype]), length, dtype);
+  return new CpuHandle(heap, heap.allocate(length * bytesPerElement(dtype)), length, dtype);
 }
 
 /** Returns the handle's block to its heap; reading or using the handle afterwards throws. */

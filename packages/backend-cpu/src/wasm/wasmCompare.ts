@@ -3,7 +3,7 @@
  * condition (assembly/compare.ts); exact, with IEEE NaN and ±0 rules. Other dtypes and general
  * broadcasting run the scalar kernels.
  */
-import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { type Kernel, type OutputInfo, sizeOf, type TensorInfo } from '@backprop/core';
 import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
@@ -42,7 +42,7 @@ export function simdWhere(ctx: SimdContext, scalarKernel: Kernel<'where'>): Kern
     const fits = (len: number) => len === n || len === 1;
     if (
       n < ELEMENTWISE_MIN_SIZE ||
-      liveHandle('where', cond.handle).length !== out.shape.reduce((p, d) => p * d, 1) ||
+      n !== sizeOf(out.shape) ||
       !fits(ha.length) ||
       !fits(hb.length) ||
       a.dtype !== 'float32' ||

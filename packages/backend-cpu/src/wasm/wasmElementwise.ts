@@ -3,7 +3,7 @@
  * kernels run on them where they are: no copies in or out. Other dtypes, general broadcasting
  * and small tensors use the scalar kernel.
  */
-import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { type Kernel, type OutputInfo, sizeOf, type TensorInfo } from '@backprop/core';
 import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
@@ -37,19 +37,18 @@ export function rowBroadcast(
   b: readonly number[],
   out: readonly number[],
 ): { mode: number; rows: number; cols: number } | undefined {
-  const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-  const n = size(out);
-  const [small, bSmall] = size(a) === n ? [b, true] : size(b) === n ? [a, false] : [undefined, false];
-  if (!small || size(small) === 0 || size(small) === n) return undefined;
+  const n = sizeOf(out);
+  const [small, bSmall] = sizeOf(a) === n ? [b, true] : sizeOf(b) === n ? [a, false] : [undefined, false];
+  if (!small || sizeOf(small) === 0 || sizeOf(small) === n) return undefined;
   const padded = [...new Array<number>(out.length - small.length).fill(1), ...small];
   const lead = padded.findIndex((d) => d !== 1);
   if (padded.slice(lead).every((d, i) => d === out[lead + i])) {
-    const cols = size(out.slice(lead));
+    const cols = sizeOf(out.slice(lead));
     return { mode: bSmall ? 3 : 4, rows: n / cols, cols };
   }
   const tail = padded.length - [...padded].reverse().findIndex((d) => d !== 1);
   if (padded.slice(0, tail).every((d, i) => d === out[i])) {
-    const rows = size(out.slice(0, tail));
+    const rows = sizeOf(out.slice(0, tail));
     return { mode: bSmall ? 5 : 6, rows, cols: n / rows };
   }
   return undefined;

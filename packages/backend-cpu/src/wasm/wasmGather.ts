@@ -3,13 +3,11 @@
  * scatterAdd (summed in a float64 accumulator in the scalar kernel's order, so bit-identical to
  * it), on a [outer, n, inner] view along the axis (assembly/gather.ts).
  */
-import { type Kernel, sizeOf } from '@backprop/core';
+import { bytesPerElement, type Kernel, sizeOf } from '@backprop/core';
 import { liveHandle } from '../handle.js';
 import { splitAt } from '../kernels/helpers/axis.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
-
-const BYTES = { float32: 4, int32: 4, bool: 1 } as const;
 
 /** gather on the module: one memory.copy per row of the slice (or a row of zeros for an index outside the axis). */
 export function simdGather(ctx: SimdContext): Kernel<'gather'> {
@@ -19,7 +17,7 @@ export function simdGather(ctx: SimdContext): Kernel<'gather'> {
     const y = allocateOutHandle(out);
     const { outer, inner } = splitAt(x.shape, axis);
     const m = sizeOf(indices.shape);
-    const rowBytes = inner * BYTES[x.dtype];
+    const rowBytes = inner * bytesPerElement(x.dtype);
     runSplit(
       ctx,
       'gatherRows',

@@ -4,7 +4,7 @@
  * bias-gradient pattern). Sums accumulate in float64 like the scalar kernel (in lane order, so
  * the last bits can differ from its sequential order). Anything else runs the scalar kernel.
  */
-import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { type Kernel, type OutputInfo, sizeOf, type TensorInfo } from '@backprop/core';
 import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
@@ -18,7 +18,7 @@ export function reductionLayout(
   const reduced = new Set(axes);
   const rank = shape.length;
   const count = reduced.size;
-  const product = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  const product = (from: number, to: number) => sizeOf(shape.slice(from, to));
   const isRange = (from: number, to: number) =>
     Array.from({ length: to - from }, (_, i) => from + i).every((d) => reduced.has(d));
   if (isRange(rank - count, rank))
