@@ -1,6 +1,6 @@
 /** The WebAssembly heap tensors live in: size classes, reuse, growth, and kernels that ran while it grew. */
 import * as bp from '@backprop/core';
-import { BackendError } from '@backprop/core';
+import { BackendError, ValueError } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CpuBackend, type CpuOptions, cpu } from '../src/index.js';
 import { Heap, sizeClass } from '../src/memory/heap.js';
@@ -34,6 +34,20 @@ describe('Heap', () => {
     expect(heap.allocate(100)).not.toBe(a);
   });
 
+  it('rejects garbage sizes and blocks it did not hand out with a ValueError, changing nothing', () => {
+    const heap = new Heap({ shared: false, initialPages: 2 });
+    const a = heap.allocate(100);
+    const before = [heap.liveBlocks, heap.freeListBytes, heap.unusedTopBytes];
+    for (const bytes of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => heap.allocate(bytes)).toThrow(ValueError);
+    expect(() => heap.release(a + 64, 100)).toThrow(/not a live block/);
+    expect(() => heap.release(a, 5000)).toThrow(ValueError);
+    expect([heap.liveBlocks, heap.freeListBytes, heap.unusedTopBytes]).toEqual(before);
+    heap.release(a, 100);
+    expect(() => heap.release(a, 100)).toThrow(/released already/);
+    expect(heap.liveBlocks).toBe(0);
+  });
+
   it('grows by at least half its size, and throws a BackendError naming the size when it cannot', () => {
     const heap = new Heap({ shared: false, initialPages: 2 });
     const before = heap.reservedBytes;
@@ -57,9 +71,9 @@ const fillerBlocks = (heap: Heap) => fillers.get(heap) ?? 0;
  * test's backend) and cuts the rest of the memory into blocks.
  */
 function fillTop(heap: Heap): void {
-  const internals = heap as unknown as { free: Map<number, number[]>; blocks: number; freeBytes: number };
-  for (const list of internals.free.values()) {
-    internals.blocks += list.length;
+  const internals = heap as unknown as { free: Map<number, number[]>; live: Map<number, number>; freeBytes: number };
+  for (const [size, list] of internals.free) {
+    for (const ptr of list) internals.live.set(ptr, size);
     fillers.set(heap, fillerBlocks(heap) + list.length);
   }
   internals.free.clear();

@@ -6,7 +6,7 @@
  * memory when needed. A training loop allocates the same sizes every step, so after the first
  * step it reuses hot memory and never grows.
  */
-import { BackendError } from '@backprop/core';
+import { BackendError, ValueError } from '@backprop/core';
 
 const PAGE = 65536;
 /** Bytes below this offset are never handed out (address 0 stays invalid; the first page is free for scratch). */
@@ -31,7 +31,8 @@ export class Heap {
   private top = HEAP_BASE;
   private readonly free = new Map<number, number[]>();
   private freeBytes = 0;
-  private blocks = 0;
+  /** Size class of every block handed out and not yet released, by address. */
+  private readonly live = new Map<number, number>();
   private readonly maxPages: number;
 
   /**
@@ -60,7 +61,7 @@ export class Heap {
 
   /** Blocks handed out and not yet released (between kernels: one per live handle). */
   get liveBlocks(): number {
-    return this.blocks;
+    return this.live.size;
   }
 
   /** Bytes of freed blocks kept on the free lists. */
@@ -74,29 +75,35 @@ export class Heap {
    * grow that far.
    */
   allocate(bytes: number): number {
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw new ValueError(`heap.allocate: bytes must be a non-negative integer, got ${String(bytes)}`);
     const size = sizeClass(bytes);
     const reused = this.free.get(size)?.pop();
     if (reused !== undefined) {
       this.freeBytes -= size;
-      this.blocks++;
+      this.live.set(reused, size);
       return reused;
     }
     const end = this.top + size;
     this.ensure(end, bytes);
     const ptr = this.top;
     this.top = end;
-    this.blocks++;
+    this.live.set(ptr, size);
     return ptr;
   }
 
   /** Returns the block at `ptr` (allocated for `bytes` bytes) to its free list. */
   release(ptr: number, bytes: number): void {
-    const size = sizeClass(bytes);
+    const size = this.live.get(ptr);
+    if (size === undefined || size !== sizeClass(bytes))
+      throw new ValueError(
+        `heap.release: ${String(ptr)} is not a live block of ${String(bytes)} bytes (never allocated, or released already)`,
+      );
+    this.live.delete(ptr);
     const list = this.free.get(size);
     if (list) list.push(ptr);
     else this.free.set(size, [ptr]);
     this.freeBytes += size;
-    this.blocks--;
   }
 
   /** Grows the memory ahead of time so that `bytes` more can be cut from the top without growing. */
