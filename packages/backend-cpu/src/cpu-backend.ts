@@ -19,6 +19,7 @@ import { HeapRunError, runOnHeap } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
 import type { Heap } from './memory/heap.js';
+import { updateInPlaceWith } from './update-in-place.js';
 import { PARALLEL_MIN_ELEMENTS, type SimdContext } from './wasm/parallel.js';
 import { simdCompare, simdWhere } from './wasm/wasmCompare.js';
 import { simdArg, simdCast } from './wasm/wasmConvert.js';
@@ -149,7 +150,8 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     pool: fast.pool,
     minElements: options.parallelMinElements ?? PARALLEL_MIN_ELEMENTS,
   };
-  const selected = onHeap(fast.engine && simd ? simdKernels(fast.engine, simd) : kernels, heap);
+  const table = fast.engine && simd ? simdKernels(fast.engine, simd) : kernels;
+  const selected = onHeap(table, heap);
   const memory = new MemoryCounter();
 
   const own = (op: string, handle: Handle): CpuHandle => {
@@ -158,7 +160,7 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     return live;
   };
 
-  return {
+  const backend: CpuBackend = {
     name: 'cpu',
     kernels: selected,
     // Core hands every kernel output here: it joins this backend's memory accounting.
@@ -185,6 +187,8 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
       memory.remove(handle.byteLength);
       freeHandle(handle);
     },
+    // The fused updates writing into the parameter and state blocks (see update-in-place.ts).
+    updateInPlace: updateInPlaceWith(() => backend, table, heap, own),
     memory: () => ({ ...memory.info(), reservedBytes: heap.reservedBytes }),
     resetPeak: () => memory.resetPeak(),
     sync: async () => {},
@@ -193,4 +197,5 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     ready: fast.ready,
     destroy: fast.destroy,
   };
+  return backend;
 }

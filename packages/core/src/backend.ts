@@ -2,7 +2,14 @@
 
 import type { CompiledGraph, Graph } from './compile/graph.js';
 import type { DType, TypedArray } from './dtype.js';
-import type { Handle, KernelName, KernelTable } from './kernels/spec.js';
+import type {
+  Handle,
+  KernelName,
+  KernelTable,
+  TensorInfo,
+  UpdateKernelAttrs,
+  UpdateKernelName,
+} from './kernels/spec.js';
 import type { Shape } from './shape.js';
 
 /** What a backend holds now. */
@@ -44,6 +51,21 @@ export interface Backend {
    * that counts its memory registers kernel outputs here instead of wrapping its kernel table.
    */
   registerOutput?(handle: Handle): void;
+  /**
+   * Runs fused update kernel `name` writing its outputs into its inputs: θ′ into the parameter
+   * (`inputs[0]`) and each new state tensor into the state input it replaces (the inputs other
+   * than the gradient, the step count and γ, in output order). With `guard` (a float32 scalar)
+   * holding anything but 0 (NaN included) it writes nothing. Core calls it only with validated
+   * inputs whose storage nothing else shares, after every fallible part of a step is done: it
+   * must not fail then (no allocation that can run out), so a step's updates all happen or none.
+   * Optional: without it updates allocate new tensors.
+   */
+  updateInPlace?<K extends UpdateKernelName>(
+    name: K,
+    inputs: TensorInfo[],
+    attrs: UpdateKernelAttrs[K],
+    guard?: TensorInfo,
+  ): void;
   /** What the backend holds now. */
   memory(): MemoryInfo;
   /** Resets `peakBytes` to the current `bytes`. */

@@ -85,6 +85,11 @@ export function observeKernels(observer: KernelObserver): () => void {
   return () => observers.delete(observer);
 }
 
+/** @internal True while any observer (a trace, a profiler) watches kernel dispatches. */
+export function kernelsObserved(): boolean {
+  return observers.size > 0;
+}
+
 /**
  * Wraps a backend handle in a tensor tracked by the innermost scope.
  *

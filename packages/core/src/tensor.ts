@@ -26,6 +26,13 @@ let liveTensors = 0;
  */
 export class DataRef {
   refs = 0;
+  /**
+   * @internal Views held only by a training step's snapshot, which restores them exactly when
+   * the step's guard trips (the one case in which guarded in-place updates write nothing).
+   */
+  guardedViews = 0;
+  /** @internal True while an in-place update of this storage is queued and not yet committed. */
+  pendingUpdate = false;
   constructor(
     readonly backend: Backend,
     readonly handle: object,
@@ -103,15 +110,24 @@ export class Tensor {
     if (this.disposed) throw new DisposedError(`${op}: tensor #${this.id} ${formatShape(this.shape)} was disposed`);
   }
 
+  /** Throws if disposed, or if an in-place update of its storage is queued (its values are about to change). */
+  private assertReadable(op: string): void {
+    this.assertLive(op);
+    if (this.ref.pendingUpdate)
+      throw new BackendError(
+        `${op}: tensor #${this.id} ${formatShape(this.shape)} has an in-place update queued; read it after the updates commit`,
+      );
+  }
+
   /** Reads the values (a fresh copy). */
   async data(): Promise<TypedArray> {
-    this.assertLive('data');
+    this.assertReadable('data');
     return this.ref.backend.read(this.ref.handle, this.shape, this.dtype);
   }
 
   /** Reads the values synchronously; throws where the backend can only read asynchronously. */
   dataSync(): TypedArray {
-    this.assertLive('dataSync');
+    this.assertReadable('dataSync');
     const b = this.ref.backend;
     if (!b.readSync)
       throw new BackendError(`dataSync: backend "${b.name}" reads asynchronously; use \`await t.data()\``);

@@ -8,6 +8,7 @@ import {
   formatValue,
   type Hyperparameters,
   type HyperValue,
+  InPlaceUpdates,
   keep,
   type Optimizer,
   type OptimizerState,
@@ -53,6 +54,8 @@ class StepContext implements UpdateContext {
     private readonly op: string,
     /** The group's learning rate (float32 scalar). */
     readonly lr: Tensor,
+    /** The batch a fused update may queue itself in, to be written in place. */
+    readonly inPlace?: InPlaceUpdates,
   ) {
     this.next = prev ? add(prev.step, 1) : scalar(1, 'int32');
   }
@@ -167,7 +170,10 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
    * Applies one update; all-or-nothing. Frozen parameters (`trainable = false`) are skipped.
    * Every new value is computed before any is assigned, so the old and new parameters and
    * state are both held at the end of the update (what makes a throw harmless). With
-   * `releaseGradients`, each gradient is freed once its parameter's update is computed.
+   * `releaseGradients`, each gradient is freed once its parameter's update is computed. With
+   * `inPlace`, fused updates whose tensors nothing else shares are queued instead and written
+   * into the parameter and state by one pass once every other value is computed (guarded by
+   * `guard`): no second copy, and still nothing changes when anything before that pass throws.
    */
   step(params: readonly Parameter[], grads: readonly Tensor[], options: OptimizerStepOptions = {}): void {
     checkPairs(`${this.name}.step`, params, grads);
@@ -175,7 +181,8 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     const live = params.map((p, i) => [p, grads[i]] as const).filter(([p]) => p.trainable);
     for (const [p] of live) this.slotOf(p)?.check(`${this.name}.step`, p);
     const release = options.releaseGradients === true ? grads : undefined;
-    const pending = tidy(() => withoutRecording(() => this.compute(live, release)));
+    const batch = options.inPlace === true ? new InPlaceUpdates({ guard: options.guard }) : undefined;
+    const pending = tidy(() => withoutRecording(() => this.compute(live, release, batch)));
     for (const { param, value, slot } of pending) {
       const old = this.slotOf(param);
       const origin = this.origins.get(param);
@@ -191,7 +198,23 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     }
   }
 
-  private compute(live: readonly (readonly [Parameter, Tensor])[], release?: readonly Tensor[]): Pending[] {
+  private compute(
+    live: readonly (readonly [Parameter, Tensor])[],
+    release?: readonly Tensor[],
+    batch?: InPlaceUpdates,
+  ): Pending[] {
+    try {
+      return this.computeInto(live, release, batch);
+    } finally {
+      batch?.discard(); // after a commit: nothing left; after a throw: the queued writes never happen
+    }
+  }
+
+  private computeInto(
+    live: readonly (readonly [Parameter, Tensor])[],
+    release: readonly Tensor[] | undefined,
+    batch: InPlaceUpdates | undefined,
+  ): Pending[] {
     let grads = live.map(([, g]) => g);
     if (this.clipGradNorm !== undefined) grads = clipGradNorm(grads, this.clipGradNorm).grads;
     if (this.clipGradValue !== undefined) grads = clipGradValue(grads, this.clipGradValue);
@@ -207,31 +230,41 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       readers.set(g, n);
       if (n === 0) g.dispose();
     };
+    const queuedGrads: Tensor[] = [];
     const out = live.map(([p], i) => {
       const h = this.groupOf(p);
-      const theta = this.origins.get(p) ?? p.value;
+      const origin = this.origins.get(p);
+      const theta = origin ?? p.value;
       const old = this.slotOf(p);
       const lr = this.#lrTensor(this.paramGroups.indexOf(h));
-      const ctx = new StepContext(theta, old, `${this.name}.step`, lr);
+      // A look-ahead's θ is not the parameter's tensor: that update stays out of place.
+      const ctx = new StepContext(theta, old, `${this.name}.step`, lr, origin ? undefined : batch);
       const rule = this.transform(h, lr);
       const state = old ? old.state : rule.init(theta);
       const fused = this.fused(theta, grads[i], state, ctx, h);
       const r = fused ? { value: fused.param, state: fused.state } : rule.update(grads[i], state, ctx);
       const value = fused ? fused.param : add(theta, (r as { updates: Tensor }).updates);
+      // A fused update queued in place returns θ and the state tensors themselves (no other
+      // update returns θ): they are already the parameter's and the slot's own.
+      const inPlace = value === theta;
       // Results that alias an input become views now, so the gradient can be freed at once.
       const inputs = [theta, grads[i]];
       const alias = (t: Tensor): Tensor => (inputs.includes(t) ? stopGradient(t) : t);
       const next: Record<string, Tensor> = {};
-      for (const [k, t] of Object.entries(r.state)) next[k] = old?.state[k] === t ? t : alias(t);
-      if (release) consumed(grads[i]);
-      return { param: p, value: alias(value), state: next, ctx, old };
+      for (const [k, t] of Object.entries(r.state)) next[k] = old?.state[k] === t || inPlace ? t : alias(t);
+      if (release && inPlace) queuedGrads.push(grads[i]);
+      else if (release) consumed(grads[i]);
+      return { param: p, value: inPlace ? value : alias(value), inPlace, state: next, ctx, old };
     });
+    // Every value is computed: the queued updates cannot fail now; write them all.
+    batch?.commit();
+    for (const g of queuedGrads) consumed(g);
     // Only now, with every value computed, take ownership: inputs are aliased, not shared.
-    return out.map(({ param, value, state, ctx, old }) => {
+    return out.map(({ param, value, inPlace, state, ctx, old }) => {
       const own = (t: Tensor): Tensor => keep(t.kept ? stopGradient(t) : t);
       const next: Record<string, Tensor> = {};
       for (const [k, t] of Object.entries(state)) next[k] = old?.state[k] === t ? t : own(t);
-      return { param, value: own(value), slot: new SlotImpl(keep(ctx.next), ctx.known, next) };
+      return { param, value: inPlace ? value : own(value), slot: new SlotImpl(keep(ctx.next), ctx.known, next) };
     });
   }
 

@@ -1,5 +1,5 @@
 /** The Optax-style core: a gradient transformation is `init` + `update` over explicit per-parameter state. */
-import type { Tensor } from '@backprop/core';
+import type { InPlaceUpdates, Tensor } from '@backprop/core';
 
 /** Named state tensors a transformation keeps for one parameter (moments, buffers). */
 export type TransformState = Readonly<Record<string, Tensor>>;
@@ -29,6 +29,12 @@ export interface UpdateContext {
    * a compiled step reads it as an input, so a schedule changes it without a new graph.
    */
   readonly lr?: Tensor;
+  /**
+   * Where a fused update may queue itself to be written into θ and the state at the end of the
+   * step instead of into new tensors (the optimizer classes set it when the caller allows
+   * in-place updates); pass it to the fused op as `{ inPlace }`.
+   */
+  readonly inPlace?: InPlaceUpdates;
 }
 
 /**

@@ -11,6 +11,13 @@ import { BackendError, ValueError } from '@backprop/core';
 const PAGE = 65536;
 /** Bytes below this offset are never handed out (address 0 stays invalid; the first page is free for scratch). */
 export const HEAP_BASE = PAGE;
+/**
+ * A fixed block in the first page for a kernel's float64 argument slots (the updates'): kernels
+ * on one heap run one at a time, so they can share it, and using it allocates nothing.
+ */
+export const ARGS_BLOCK = 1024;
+/** Bytes of {@link ARGS_BLOCK}. */
+export const ARGS_BLOCK_BYTES = 1024;
 /** 65536 pages = 4 GiB, the most a 32-bit WebAssembly memory can address. */
 export const MAX_PAGES = 65536;
 /** Every block starts on a 64-byte boundary (a cache line; any typed-array or v128 access is aligned). */

@@ -2,12 +2,13 @@
  * SIMD versions of the fused optimizer updates (assembly/updates.ts): one pass over the arrays
  * where they live, in float64 lanes with the scalar kernels' operation order, so the results are
  * bit-identical to them (test/wasm-updates.test.ts). The constants and pointers go to the
- * kernel in a block of float64 slots in the heap, which worker threads read too; large
- * parameters are split across threads.
+ * kernel in the heap's fixed block of float64 slots, which worker threads read too; large
+ * parameters are split across threads. Outputs may be the inputs themselves (in-place updates).
  */
 import type { MultiKernel, OutputInfo, TensorInfo } from '@backprop/core';
 import { type CpuHandle, liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
+import { ARGS_BLOCK, ARGS_BLOCK_BYTES } from '../memory/heap.js';
 import { runSplit, type SimdContext } from './parallel.js';
 
 /** Updates of fewer parameters stay on the scalar kernels. */
@@ -15,16 +16,10 @@ const UPDATE_MIN_SIZE = 64;
 
 type StepFunction = 'sgdStep' | 'adamStep' | 'rmspropStep';
 
-/** Writes `slots` into a float64 argument block in the heap, runs `fn` over n elements, frees the block. */
+/** Writes `slots` into the heap's fixed argument block and runs `fn` over n elements (allocates nothing). */
 function runStep(ctx: SimdContext, fn: StepFunction, n: number, slots: readonly number[]): void {
-  const heap = ctx.runtime.heap;
-  const args = heap.allocate(8 * slots.length);
-  try {
-    new Float64Array(heap.memory.buffer, args, slots.length).set(slots);
-    runSplit(ctx, fn, n, (i0, i1) => [args, i0, i1]);
-  } finally {
-    heap.release(args, 8 * slots.length);
-  }
+  new Float64Array(ctx.runtime.heap.memory.buffer, ARGS_BLOCK, ARGS_BLOCK_BYTES / 8).set(slots);
+  runSplit(ctx, fn, n, (i0, i1) => [ARGS_BLOCK, i0, i1]);
 }
 
 /** The live handles of a kernel's inputs, and the float32 value of the last one (γ). */

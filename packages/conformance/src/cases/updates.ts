@@ -12,6 +12,7 @@ import {
   rmspropUpdateReference,
   sgdUpdateReference,
   type TensorInfo,
+  type UpdateKernelName,
 } from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose } from '../check/close.js';
@@ -68,6 +69,58 @@ async function directMulti(
   } finally {
     for (const i of infos) backend.dispose(i.handle);
   }
+}
+
+/** The input positions an update writes in place (its outputs, in order): all but the gradient, Adam's step and γ. */
+const writtenInputs = (name: string, count: number): number[] =>
+  Array.from({ length: count }, (_, i) => i).filter(
+    (i) => i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4),
+  );
+
+/**
+ * Runs `backend.updateInPlace(name, …)` on host arrays (as `directMulti`), with a float32 scalar
+ * guard when given; returns every input's values afterwards and the written ones in output order.
+ */
+async function directInPlace(
+  backend: Backend,
+  name: UpdateKernelName,
+  inputs: (number[] | number | { lr: number })[],
+  attrs: object,
+  guard?: number,
+): Promise<{ all: number[][]; written: number[][] }> {
+  if (typeof backend.updateInPlace !== 'function')
+    throw new NotApplicable(`backend "${backend.name}" has no updateInPlace`);
+  recordDispatch(name as KernelName);
+  const shape = [(inputs[0] as number[]).length];
+  const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
+    if (typeof v === 'number')
+      return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
+    if (!Array.isArray(v))
+      return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
+    return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
+  });
+  const g: TensorInfo | undefined =
+    guard === undefined
+      ? undefined
+      : { handle: backend.write(Float32Array.of(guard), [], 'float32'), shape: [], dtype: 'float32' };
+  try {
+    backend.updateInPlace(name, infos, attrs as never, g);
+    await backend.sync?.();
+    const all: number[][] = [];
+    for (const i of infos) all.push(Array.from(await backend.read(i.handle, i.shape, i.dtype)));
+    return { all, written: writtenInputs(name, infos.length).map((k) => all[k]) };
+  } finally {
+    for (const i of [...infos, ...(g ? [g] : [])]) backend.dispose(i.handle);
+  }
+}
+
+/** Exact equality of two runs (the guard must leave every input exactly as it was). */
+function assertSame(what: string, got: number[][], want: number[][]): void {
+  got.forEach((xs, k) =>
+    xs.forEach((x, i) => {
+      if (!Object.is(x, want[k][i])) throw new Error(`${what}: input ${k}[${i}] is ${x}, expected ${want[k][i]}`);
+    }),
+  );
 }
 
 const N = 37;
@@ -185,6 +238,7 @@ export const updateCases: ConformanceCase[] = [
       },
     }),
   ),
+  ...inPlaceCases(),
   {
     id: 'optional/adamUpdate/lr-input',
     kernels: ['adamUpdate' as KernelName],
@@ -217,3 +271,74 @@ export const updateCases: ConformanceCase[] = [
     },
   },
 ];
+
+/**
+ * `updateInPlace`, where a backend has it: every update variant written into its inputs matches
+ * the same reference as the kernel's outputs, and a guard of 1 or NaN leaves every input as it was.
+ */
+function inPlaceCases(): ConformanceCase[] {
+  type Variant = {
+    name: UpdateKernelName;
+    variant: string;
+    inputs: (number[] | number | { lr: number })[];
+    attrs: object;
+    want: number[][];
+    tol: typeof TOL;
+  };
+  const variants: Variant[] = [
+    ...SGD.filter(([, a]) => !(a.momentum > 0 && a.firstStep)).map(([variant, a]): Variant => {
+      const withBuffer = a.momentum > 0;
+      const want = sgdUpdateReference(theta, grad, withBuffer ? buf : undefined, 0.1, a).slice(0, withBuffer ? 2 : 1);
+      return {
+        name: 'sgdUpdate',
+        variant,
+        inputs: [theta, grad, ...(withBuffer ? [buf] : []), { lr: 0.1 }],
+        attrs: a,
+        want,
+        tol: TOL,
+      };
+    }),
+    ...ADAM.map(
+      ([variant, { step, ...a }]): Variant => ({
+        name: 'adamUpdate',
+        variant,
+        inputs: [theta, grad, m0, v0, step, ...(a.amsgrad ? [vMax0] : []), { lr: 0.01 }],
+        attrs: { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...a },
+        want: adamReference(a, step).slice(0, a.amsgrad ? 4 : 3),
+        tol: ADAM_TOL,
+      }),
+    ),
+    ...RMSPROP.map(
+      ([variant, a]): Variant => ({
+        name: 'rmspropUpdate',
+        variant,
+        inputs: [theta, grad, v0, ...(a.centered ? [gAvg0] : []), ...(a.momentum > 0 ? [buf] : []), { lr: 0.01 }],
+        attrs: a,
+        want: rmspropReference(a, 0.01)
+          .filter((w) => w !== undefined)
+          .slice(0, 2 + Number(a.centered) + Number(a.momentum > 0)),
+        tol: TOL,
+      }),
+    ),
+  ];
+  return variants.map(({ name, variant, inputs, attrs, want, tol }) => ({
+    id: `optional/updateInPlace/${name}/${variant}`,
+    kernels: [name as KernelName],
+    run: async ({ backend }) => {
+      const id = `optional/updateInPlace/${name}/${variant}`;
+      const { written } = await directInPlace(backend, name, inputs, attrs);
+      if (written.length !== want.length)
+        throw new Error(`${id}: ${written.length} inputs written, expected ${want.length}`);
+      written.forEach((got, k) => assertClose(`${id} (written input ${k})`, got, f32(want[k]), tol));
+      const untouched = await directInPlace(backend, name, inputs, attrs, Number.POSITIVE_INFINITY);
+      const fresh = inputs.map((v) => (Array.isArray(v) ? f32(v) : typeof v === 'number' ? [v] : [Math.fround(v.lr)]));
+      for (const guard of [1, Number.NaN, -2]) {
+        const { all } = await directInPlace(backend, name, inputs, attrs, guard);
+        assertSame(`${id} (guard ${guard} must write nothing)`, all, fresh);
+      }
+      assertSame(`${id} (guard ∞ must write nothing)`, untouched.all, fresh);
+      const guarded = await directInPlace(backend, name, inputs, attrs, 0);
+      written.forEach((got, k) => assertSame(`${id} (guard 0 writes as no guard)`, [guarded.written[k]], [got]));
+    },
+  }));
+}

@@ -10,8 +10,10 @@
  * `backprop.header-crc32` of the tensor table and the other metadata (see `headerChecksum`).
  */
 import { bytesPerElement, type DType } from '../dtype.js';
+import { keep } from '../engine.js';
 import { CheckpointError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
+import { stopGradient } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
 
 /** One tensor of a safetensors file, as `parseSafetensors` found it. */
@@ -93,7 +95,25 @@ export async function saveSafetensors(
     }
     list.push({ name, t, format });
   }
+  // Views, read one after another across awaits: a training step meanwhile cannot change what is
+  // saved (a tensor with a view is never updated in place) or free it.
+  const views = list.map((e) => keep(stopGradient(e.t)));
+  try {
+    return await encode(
+      list.map((e, i) => ({ ...e, t: views[i] })),
+      meta,
+      op,
+    );
+  } finally {
+    for (const v of views) v.dispose();
+  }
+}
 
+async function encode(
+  list: readonly { name: string; t: Tensor; format: string }[],
+  meta: Record<string, string>,
+  op: string,
+): Promise<Uint8Array> {
   const header: Record<string, unknown> = Object.create(null);
   const table: TableRow[] = [];
   const chunks: Uint8Array[] = [];

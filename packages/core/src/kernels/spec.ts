@@ -174,6 +174,16 @@ export interface RmspropUpdateAttrs {
   centered: boolean;
 }
 
+/** The fused optimizer-update kernels, which a backend may also run in place (`Backend.updateInPlace`). */
+export type UpdateKernelName = 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate';
+
+/** Each fused update kernel's attributes. */
+export interface UpdateKernelAttrs {
+  sgdUpdate: SgdUpdateAttrs;
+  adamUpdate: AdamUpdateAttrs;
+  rmspropUpdate: RmspropUpdateAttrs;
+}
+
 /** Every kernel a backend can provide. */
 export interface KernelSpec extends RequiredKernelSpec, OptionalKernelSpec {}
 

@@ -6,7 +6,11 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /**
- * A trainable value. Tensors are immutable, so an update assigns a new tensor.
+ * A trainable value. Tensors are immutable to their readers, so an update assigns a new tensor,
+ * or, in a training step on a backend that updates in place (backend-cpu), writes the new values
+ * into the parameter's own tensor when nothing else shares its storage. To keep the values of a
+ * moment, hold a view (`stopGradient(p.value)`, `p.value.reshape(...)`): a parameter with a view
+ * is always updated out of place, so the view keeps what it saw.
  *
  * @example
  * ```ts
@@ -32,7 +36,10 @@ export class Parameter {
     this.#value = keep(value);
   }
 
-  /** The current value (kept alive by the parameter; do not dispose it). */
+  /**
+   * The current value (kept alive by the parameter; do not dispose it). After a training step it
+   * may be the same tensor holding the new values; hold a view to keep the old ones.
+   */
   get value(): Tensor {
     return this.#value;
   }

@@ -9,6 +9,7 @@ export { isfinite as isFinite, isnan as isNaN } from './compare.js';
 export * from './concat.js';
 export * from './creation.js';
 export * from './gather.js';
+export { InPlaceUpdates, type InPlaceUpdatesOptions } from './in-place-updates.js';
 export * from './matmul.js';
 export * from './random.js';
 export * from './reduce.js';

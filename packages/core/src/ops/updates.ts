@@ -4,14 +4,17 @@
  * learning rate, the state the attributes call for) and the attributes, then dispatch the
  * backend's optional kernel. They record no gradient. The formulas are in
  * `kernels/update-reference.ts`; optimizers use these ops when `hasKernel(name)` is true and
- * their composed updates otherwise.
+ * their composed updates otherwise. Given `{ inPlace: batch }` (an {@link InPlaceUpdates}) they
+ * queue the update to write into the parameter and state tensors themselves where the backend
+ * can, and return those tensors.
  */
 import { runKernelMulti } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
-import type { AdamUpdateAttrs, KernelName, RmspropUpdateAttrs, SgdUpdateAttrs } from '../kernels/spec.js';
+import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from '../kernels/spec.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
+import type { InPlaceUpdates } from './in-place-updates.js';
 
 function check(op: string, name: string, t: Tensor | undefined, like: Tensor | 'step' | 'lr'): Tensor {
   if (!(t instanceof Tensor))
@@ -35,7 +38,32 @@ function checkNumbers(op: string, attrs: object, names: readonly string[]): void
   }
 }
 
-function run(op: KernelName, inputs: Tensor[], attrs: object, outputs: number): Tensor[] {
+/** Options of the fused update ops. */
+export interface UpdateOptions {
+  /**
+   * Queue the update in this batch, writing θ′ and the new state into the input tensors, when
+   * the backend can and nothing else shares their storage; the op then returns those tensors,
+   * which hold the new values once the batch commits.
+   */
+  inPlace?: InPlaceUpdates;
+}
+
+/**
+ * Runs update `op` out of place, or queues it in `options.inPlace` when every output has a state
+ * input to write (`targets`: the parameter and those inputs, in output order).
+ */
+function run(
+  op: UpdateKernelName,
+  inputs: Tensor[],
+  attrs: object,
+  outputs: number,
+  targets: Tensor[],
+  options: UpdateOptions | undefined,
+): Tensor[] {
+  if (options?.inPlace !== undefined && targets.length === outputs) {
+    const queued = options.inPlace.queue(op, inputs, attrs, targets);
+    if (queued) return queued;
+  }
   const out = { shape: inputs[0].shape, dtype: 'float32' as const };
   return runKernelMulti(
     op,
@@ -72,13 +100,17 @@ export interface SgdUpdateInputs {
  * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
-export function sgdUpdate({ param, grad, momentumBuffer, lr }: SgdUpdateInputs, attrs: SgdUpdateAttrs): Tensor[] {
+export function sgdUpdate(
+  { param, grad, momentumBuffer, lr }: SgdUpdateInputs,
+  attrs: SgdUpdateAttrs,
+  options?: UpdateOptions,
+): Tensor[] {
   const op = 'sgdUpdate';
   checkNumbers(op, attrs, ['momentum', 'dampening', 'weightDecay']);
   const p = check(op, 'param', param, param);
   const state = attrs.momentum > 0 && !attrs.firstStep ? [check(op, 'momentumBuffer', momentumBuffer, p)] : [];
   const inputs = [p, check(op, 'grad', grad, p), ...state, check(op, 'lr', lr, 'lr')];
-  return run(op, inputs, attrs, attrs.momentum > 0 ? 2 : 1);
+  return run(op, inputs, attrs, attrs.momentum > 0 ? 2 : 1, [p, ...state], options);
 }
 
 /** The tensors of one fused Adam update. */
@@ -112,7 +144,7 @@ export interface AdamUpdateInputs {
  * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
-export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs): Tensor[] {
+export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs, options?: UpdateOptions): Tensor[] {
   const op = 'adamUpdate';
   checkNumbers(op, attrs, ['beta1', 'beta2', 'eps', 'weightDecay']);
   const p = check(op, 'param', inputs.param, inputs.param);
@@ -120,7 +152,8 @@ export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs): Te
   const list = [p, like('grad'), like('expAvg'), like('expAvgSq'), check(op, 'step', inputs.step, 'step')];
   if (attrs.amsgrad) list.push(like('maxExpAvgSq'));
   list.push(check(op, 'lr', inputs.lr, 'lr'));
-  return run(op, list, attrs, attrs.amsgrad ? 4 : 3);
+  const targets = [p, list[2], list[3], ...(attrs.amsgrad ? [list[5]] : [])];
+  return run(op, list, attrs, attrs.amsgrad ? 4 : 3, targets, options);
 }
 
 /** The tensors of one fused RMSprop / Adagrad update. */
@@ -153,7 +186,11 @@ export interface RmspropUpdateInputs {
  * ```
  * @throws ShapeError, DTypeError or ValueError for a bad input or attribute, before dispatch.
  */
-export function rmspropUpdate(inputs: RmspropUpdateInputs, attrs: RmspropUpdateAttrs): Tensor[] {
+export function rmspropUpdate(
+  inputs: RmspropUpdateInputs,
+  attrs: RmspropUpdateAttrs,
+  options?: UpdateOptions,
+): Tensor[] {
   const op = 'rmspropUpdate';
   checkNumbers(op, attrs, ['decay', 'scale', 'eps', 'weightDecay', 'momentum']);
   const p = check(op, 'param', inputs.param, inputs.param);
@@ -161,5 +198,5 @@ export function rmspropUpdate(inputs: RmspropUpdateInputs, attrs: RmspropUpdateA
   if (attrs.centered) list.push(check(op, 'gradAvg', inputs.gradAvg, p));
   if (attrs.momentum > 0) list.push(check(op, 'momentumBuffer', inputs.momentumBuffer, p));
   list.push(check(op, 'lr', inputs.lr, 'lr'));
-  return run(op, list, attrs, list.length - 2);
+  return run(op, list, attrs, list.length - 2, [p, ...list.slice(2, -1)], options);
 }

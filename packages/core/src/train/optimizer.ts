@@ -36,6 +36,19 @@ export interface OptimizerState {
 export interface OptimizerStepOptions {
   /** The caller will not read `grads` again: free each as soon as its update is computed (`trainStep` does this). */
   releaseGradients?: boolean;
+  /**
+   * The caller does not keep the parameters' and state's current tensors as old values: the
+   * optimizer may write the new values into them (fused updates on a backend with
+   * `updateInPlace`, where nothing else shares their storage), once everything that can fail is
+   * done, instead of holding old and new side by side (`trainStep` does this).
+   */
+  inPlace?: boolean;
+  /**
+   * With `inPlace`: a float32 scalar; the in-place writes happen only when it holds 0. `trainStep`
+   * passes the sum of its finiteness flags, and restores everything else from its snapshot when
+   * the step is rejected.
+   */
+  guard?: Tensor;
 }
 
 /**

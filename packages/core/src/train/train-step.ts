@@ -20,7 +20,7 @@ import { Tensor } from '../tensor.js';
 import { batchSums, isMetric, type Metric, type MetricFn, metricResult } from './metric.js';
 import { type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
-import { TrainingState } from './training-state.js';
+import { type StateSnapshot, TrainingState } from './training-state.js';
 
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
@@ -130,8 +130,12 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
         0,
       );
       // The gradients are read by nothing after the update: the optimizer frees each once its
-      // parameter's new value is computed, so they are not all held beside the new values.
-      optimizer.step(params, grads, { releaseGradients: true });
+      // parameter's new value is computed, so they are not all held beside the new values. It
+      // may also write the new values into the parameters and state themselves (no second
+      // copy), guarded by the flags: a step they reject writes nothing in place, and the
+      // snapshot puts back everything else.
+      const guard = sum(flags);
+      optimizer.step(params, grads, { releaseGradients: true, inPlace: true, guard });
       return [value, flags, ...measured];
     });
 
@@ -164,13 +168,16 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     const fn = current();
     const before = state.snapshot({ scope: 'step' });
     let outputs: Tensor[];
+    lendToGuard(before, 1);
     try {
       outputs = fn ? fn(x, y) : body(x, y);
     } catch (e) {
+      lendToGuard(before, -1);
       state.restore(before);
       before.dispose();
       throw e;
     }
+    lendToGuard(before, -1);
     let read: number[][];
     try {
       read = await Promise.all(outputs.map(async (t) => Array.from(await t.data())));
@@ -207,4 +214,15 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     compiled = undefined;
   };
   return step;
+}
+
+/**
+ * Counts (`by` 1) or uncounts (−1) the snapshot's views of parameters and optimizer state as
+ * guarded: the step restores them exactly when its guard trips, which is exactly when guarded
+ * in-place updates write nothing, so they do not stop an update from writing in place.
+ */
+function lendToGuard(snapshot: StateSnapshot, by: 1 | -1): void {
+  for (const t of snapshot.model.values()) t.ref.guardedViews += by;
+  for (const slot of snapshot.optimizer?.slots.values() ?? [])
+    for (const t of Object.values(slot.tensors)) t.ref.guardedViews += by;
 }

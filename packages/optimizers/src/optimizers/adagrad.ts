@@ -77,7 +77,7 @@ export class Adagrad extends GradientOptimizer<AdagradHyper> {
     if (!hasFusedUpdate('rmspropUpdate')) return undefined;
     const lr = h.lrDecay === 0 ? (ctx.lr ?? scalar(h.lr)) : scalar(decayedRate(h, ctx.step));
     const attrs = { decay: 1, scale: 1, eps: h.eps, weightDecay: h.weightDecay, momentum: 0, centered: false };
-    return fusedRmsprop(param, grad, state, attrs, lr, 'sum');
+    return fusedRmsprop(param, grad, state, attrs, lr, 'sum', ctx.inPlace);
   }
 }
 

@@ -49,7 +49,7 @@ export function fusedAdam(
   const { expAvg, expAvgSq, maxExpAvgSq } = state;
   const attrs = { beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad };
   const lr = ctx.lr ?? scalar(h.lr);
-  const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs);
+  const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs, { inPlace: ctx.inPlace });
   const state2: TransformState = { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) };
   return { param: out[0], state: state2 };
 }

@@ -1,5 +1,5 @@
 /** RMSProp: a decaying average of squared gradients, optionally centered, optionally with momentum. */
-import { type RmspropUpdateAttrs, rmspropUpdate, scalar, type Tensor } from '@backprop/core';
+import { type InPlaceUpdates, type RmspropUpdateAttrs, rmspropUpdate, scalar, type Tensor } from '@backprop/core';
 import { hasFusedUpdate } from '../fused.js';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
 import type { BaseHyper } from '../param-groups.js';
@@ -29,12 +29,14 @@ export function fusedRmsprop(
   attrs: RmspropUpdateAttrs,
   lr: Tensor,
   squareKey = 'squareAvg',
+  inPlace?: InPlaceUpdates,
 ): { param: Tensor; state: TransformState } | undefined {
   const { centered, momentum } = attrs;
   if (!hasFusedUpdate('rmspropUpdate')) return undefined;
   const out = rmspropUpdate(
     { param, grad, squareAvg: state[squareKey], gradAvg: state.gradAvg, momentumBuffer: state.momentumBuffer, lr },
     attrs,
+    { inPlace },
   );
   const [p, square, ...rest] = out;
   const next: Record<string, Tensor> = { [squareKey]: square };
@@ -93,7 +95,7 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: RMSpropHyper) {
     const { alpha, eps, weightDecay, momentum, centered } = h;
     const attrs = { decay: alpha, scale: 1 - alpha, eps, weightDecay, momentum, centered };
-    return fusedRmsprop(param, grad, state, attrs, ctx.lr ?? scalar(h.lr));
+    return fusedRmsprop(param, grad, state, attrs, ctx.lr ?? scalar(h.lr), 'squareAvg', ctx.inPlace);
   }
 }
 

@@ -107,7 +107,9 @@ export class SGD extends GradientOptimizer<SGDHyper> {
       weightDecay: h.weightDecay,
       firstStep: !buf,
     };
-    const out = sgdUpdate({ param, grad, momentumBuffer: h.momentum > 0 ? buf : undefined, lr }, attrs);
+    const out = sgdUpdate({ param, grad, momentumBuffer: h.momentum > 0 ? buf : undefined, lr }, attrs, {
+      inPlace: ctx.inPlace,
+    });
     const next: Record<string, Tensor> = h.momentum > 0 ? { momentumBuffer: out[1] } : {};
     return { param: out[0], state: next };
   }

@@ -9,6 +9,8 @@ import type { Heap } from '../../memory/heap.js';
 
 let active: Heap | undefined;
 let made: CpuHandle[] = [];
+/** Where outputs go instead of new blocks, while `runInto` runs a kernel. */
+let into: CpuHandle[] | undefined;
 const handles = new WeakMap<TypedArray, CpuHandle>();
 
 /**
@@ -16,15 +18,16 @@ const handles = new WeakMap<TypedArray, CpuHandle>();
  * every handle it allocated (its outputs, and any it dropped).
  */
 export function runOnHeap<T>(heap: Heap, body: () => T): { result: T; allocated: CpuHandle[] } {
-  const previous = [active, made] as const;
+  const previous = [active, made, into] as const;
   active = heap;
   made = [];
+  into = undefined;
   try {
     return { result: body(), allocated: made };
   } catch (error) {
     throw Object.assign(new HeapRunError(error), { allocated: made });
   } finally {
-    [active, made] = previous;
+    [active, made, into] = previous;
   }
 }
 
@@ -42,8 +45,34 @@ export function activeHeap(): Heap {
   return active;
 }
 
+/**
+ * Runs `body` (a kernel) with its outputs going to `destinations`, in order, instead of new
+ * blocks: an in-place update writes its results into its inputs' storage and allocates nothing.
+ */
+export function runInto<T>(heap: Heap, destinations: readonly CpuHandle[], body: () => T): T {
+  const previous = [active, into] as const;
+  active = heap;
+  into = [...destinations];
+  try {
+    const result = body();
+    if (into.length > 0)
+      throw new BackendError(
+        `cpu: a kernel wrote ${destinations.length - into.length} outputs, expected ${destinations.length}`,
+      );
+    return result;
+  } finally {
+    [active, into] = previous;
+  }
+}
+
 /** A new handle for `out` on the active heap, contents unspecified (for kernels that write every element). */
 export function allocateOutHandle(out: OutputInfo): CpuHandle {
+  if (into) {
+    const next = into.shift();
+    if (!next || next.length !== sizeOf(out.shape) || next.dtype !== out.dtype)
+      throw new BackendError('cpu: an in-place kernel asked for an output its destinations do not match');
+    return next;
+  }
   const handle = allocateHandle(activeHeap(), sizeOf(out.shape), out.dtype);
   made.push(handle);
   return handle;
@@ -54,6 +83,7 @@ export function allocateOutHandle(out: OutputInfo): CpuHandle {
  * false (for kernels that write every element). Pass it to `output` when filled.
  */
 export function allocateOut(out: OutputInfo, zeroed = true): TypedArray {
+  if (into && zeroed) throw new BackendError('cpu: an in-place kernel asked for a zeroed output');
   const handle = allocateOutHandle(out);
   const values = handle.values;
   if (zeroed) values.fill(0);
