@@ -45,8 +45,15 @@ async function updateSession() {
     });
     const t = b.input('int32', [], `x_t${j}`);
     feeds[t] = new ort.Tensor('int32', Int32Array.of(5), []);
+    const lr = b.input('float32', [], `x_lr${j}`);
+    feeds[lr] = new ort.Tensor('float32', Float32Array.of(ADAM.lr), []);
+    // The kernel's inputs [θ, g, m, v, t, γ]: t and γ are tensors, as a compiled step passes them.
+    const scalars = [
+      { name: t, shape: [], dtype: 'int32' },
+      { name: lr, shape: [], dtype: 'float32' },
+    ];
     for (const output of [0, 1, 2]) {
-      const y = lowerings.adamUpdate(b, [...ins, { name: t, shape: [], dtype: 'int32' }], { ...ADAM, output }, {});
+      const y = lowerings.adamUpdate(b, [...ins, ...scalars], { ...ADAM, output }, {});
       b.output(y, 'float32', shape, `y${output}_${j}`);
     }
   });
