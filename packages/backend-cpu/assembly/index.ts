@@ -6,5 +6,5 @@ export { binary, binaryRows, unary } from './elementwise';
 export { gatherRows, scatterAddRows } from './gather';
 export { gemm } from './gemm';
 export { unaryMath } from './math';
-export { crossEntropyRows, maxRows, minRows, softmaxRows, sumColumns, sumRows } from './reduce';
+export { crossEntropyRows, finiteFlag, maxRows, minRows, softmaxRows, sumColumns, sumRows } from './reduce';
 export { adamStep, rmspropStep, sgdStep } from './updates';

@@ -220,3 +220,24 @@ export function crossEntropyRows(logits: usize, labels: usize, y: usize, cols: i
     store<f32>(y + ((<usize>r) << 2), <f32>v);
   }
 }
+
+/**
+ * 0 when each of the n float32 values at x is finite, NaN otherwise: Σ x·0 over f32x4 lanes (x·0 is
+ * ±0 for finite x and NaN for NaN or ±∞, and a sum of zeros is exactly 0), one read, no writes.
+ */
+export function finiteFlag(x: usize, n: i32): f32 {
+  const zero = f32x4.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  const end8 = x + ((<usize>(n & ~7)) << 2);
+  let p = x;
+  for (; p < end8; p += 32) {
+    a0 = f32x4.add(a0, f32x4.mul(v128.load(p), zero));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), zero));
+  }
+  const a = f32x4.add(a0, a1);
+  let s = f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3);
+  const tail = x + ((<usize>n) << 2);
+  for (; p < tail; p += 4) s += load<f32>(p) * 0;
+  return s === 0 ? 0 : NaN;
+}

@@ -26,7 +26,7 @@ import { simdArg, simdCast } from './wasm/wasmConvert.js';
 import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 import { simdGather, simdScatterAdd } from './wasm/wasmGather.js';
 import { simdMath } from './wasm/wasmMath.js';
-import { simdExtreme, simdSum } from './wasm/wasmReduce.js';
+import { simdExtreme, simdFiniteFlags, simdSum } from './wasm/wasmReduce.js';
 import { simdCrossEntropy, simdSoftmax } from './wasm/wasmRows.js';
 import { simdAdamUpdate, simdRmspropUpdate, simdSgdUpdate } from './wasm/wasmUpdates.js';
 
@@ -91,6 +91,7 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     sgdUpdate: simdSgdUpdate(rt, kernels.sgdUpdate),
     adamUpdate: simdAdamUpdate(rt, kernels.adamUpdate),
     rmspropUpdate: simdRmspropUpdate(rt, kernels.rmspropUpdate),
+    finiteFlags: simdFiniteFlags(rt, kernels.finiteFlags),
   };
 }
 

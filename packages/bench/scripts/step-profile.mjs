@@ -1,7 +1,7 @@
 // Benchmark aid (not a test): where one MLP 784-512-512-10 training step (batch 128, Adam) spends its time on
 // backend-cpu, kernel by kernel. Wraps every kernel of the backend's table with a timer, runs warm-up steps, then
 // prints milliseconds per step for each kernel (calls, total, share), the step's matmul FLOPs, and the time outside
-// kernels (core's bookkeeping). `node packages/bench/scripts/step-profile.mjs [--threads 1|2] [--simd false] [--steps 20]`
+// kernels (core's bookkeeping); updates written in place (`updateInPlace`) are timed too. `node packages/bench/scripts/step-profile.mjs [--threads 1|2] [--simd false] [--steps 20]`
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { adam } from '@backprop/optimizers';
@@ -30,6 +30,17 @@ for (const [name, kernel] of Object.entries(backend.kernels)) {
     return r;
   };
 }
+// Updates written in place go through backend.updateInPlace, not the kernel table: timed as `name (in place)`.
+const inPlace = backend.updateInPlace;
+backend.updateInPlace = (name, ...args) => {
+  const t0 = performance.now();
+  inPlace(name, ...args);
+  const key = `${name} (in place)`;
+  const e = times.get(key) ?? { calls: 0, ms: 0 };
+  e.calls++;
+  e.ms += performance.now() - t0;
+  times.set(key, e);
+};
 const model = nn.sequential(
   nn.dense(784, 512, { seed: 1 }),
   nn.relu(),

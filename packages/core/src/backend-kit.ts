@@ -14,6 +14,7 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
   sgdUpdate: ['float32'],
   adamUpdate: ['float32'],
   rmspropUpdate: ['float32'],
+  finiteFlags: ['float32'],
 };
 
 /** Throws unless `values` is the typed array of `dtype` and fills `shape` (for `Backend.write`). */

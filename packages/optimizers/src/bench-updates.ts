@@ -21,6 +21,11 @@ export interface BenchmarkUpdatesOptions {
   params?: number;
   /** Timed steps per optimizer, after one warm-up step (default 5). */
   steps?: number;
+  /**
+   * Let the updates write into the parameters and state, as a training step does (on a backend
+   * with `updateInPlace`; elsewhere they run out of place either way). Default true.
+   */
+  inPlace?: boolean;
 }
 
 const makers: [string, () => Optimizer][] = [
@@ -38,7 +43,8 @@ const makers: [string, () => Optimizer][] = [
 
 /**
  * Times `optimizer.step` on the current backend for each optimizer, over parameters of
- * `params` elements in total (shapes of an MLP: one large weight, a second, and biases).
+ * `params` elements in total (shapes of an MLP: one large weight, a second, and biases), with
+ * the updates written in place where the backend can, as in a training step.
  * Reads one value back after each step so asynchronous backends are measured to completion.
  *
  * @example
@@ -54,6 +60,7 @@ const makers: [string, () => Optimizer][] = [
 export async function benchmarkUpdates({
   params = 10_000_000,
   steps = 5,
+  inPlace = true,
 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
   manualSeed(0);
   const cols = 1000;
@@ -65,11 +72,11 @@ export async function benchmarkUpdates({
   const rows: UpdateTiming[] = [];
   for (const [name, make] of makers) {
     const opt = make();
-    opt.step(ps, gs);
+    opt.step(ps, gs, { inPlace });
     await ps[0].value.data();
     const start = performance.now();
     for (let i = 0; i < steps; i++) {
-      opt.step(ps, gs);
+      opt.step(ps, gs, { inPlace });
       await ps[3].value.data();
     }
     rows.push({ optimizer: name, msPerStep: (performance.now() - start) / steps });

@@ -14,6 +14,7 @@ import { div } from './div.js';
 import { equal } from './equal.js';
 import { exp } from './exp.js';
 import { fill } from './fill.js';
+import { finiteFlags } from './finiteFlags.js';
 import { floor } from './floor.js';
 import { gather } from './gather.js';
 import { greater } from './greater.js';
@@ -101,4 +102,5 @@ export const kernels = {
   sgdUpdate,
   adamUpdate,
   rmspropUpdate,
+  finiteFlags,
 } satisfies KernelTable;

@@ -36,6 +36,7 @@ export interface WasmExports {
   sumColumns(x: number, y: number, rows: number, cols: number, c0: number, c1: number): void;
   maxRows(x: number, y: number, cols: number, r0: number, r1: number): void;
   minRows(x: number, y: number, cols: number, r0: number, r1: number): void;
+  finiteFlag(x: number, n: number): number;
   softmaxRows(x: number, y: number, cols: number, r0: number, r1: number, log: number): void;
   crossEntropyRows(logits: number, labels: number, y: number, cols: number, r0: number, r1: number): void;
   gatherRows(

@@ -58,3 +58,30 @@ export function simdExtreme<K extends 'max' | 'min'>(ctx: SimdContext, name: K, 
     return y;
   }) as Kernel<K>;
 }
+
+/**
+ * finiteFlags on SIMD: each float32 input of at least the elementwise threshold is read once by
+ * `finiteFlag` (Σ x·0 in f32x4 lanes); smaller ones run the scalar loop. Memory-bound and read
+ * only, so it stays on the calling thread.
+ */
+export function simdFiniteFlags(ctx: SimdContext, scalarKernel: Kernel<'finiteFlags'>): Kernel<'finiteFlags'> {
+  return (inputs, attrs, out, call) => {
+    const handles = inputs.map((x) => liveHandle('finiteFlags', x.handle));
+    if (handles.every((h) => h.length < ELEMENTWISE_MIN_SIZE)) return scalarKernel(inputs, attrs, out, call);
+    const flags = allocateOutHandle(out as OutputInfo);
+    const values = flags.values as Float32Array;
+    handles.forEach((h, k) => {
+      values[k] =
+        h.length < ELEMENTWISE_MIN_SIZE
+          ? finiteOf(h.values as Float32Array)
+          : ctx.runtime.exports.finiteFlag(h.ptr, h.length);
+    });
+    return flags;
+  };
+}
+
+/** The scalar flag of one small input. */
+function finiteOf(v: Float32Array): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return Number.NaN;
+  return 0;
+}

@@ -112,7 +112,7 @@ export function optimizerUpdatesBenchmark({
         Math.max(0, ...rows.map((r) => r.roundSpread[id]).filter((v): v is number => v !== null));
       const summary = measured.length
         ? [
-            `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${perRound.get(ours[0]?.id ?? '')?.[0]?.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops`,
+            `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${perRound.get(ours[0]?.id ?? '')?.[0]?.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops; backprop's updates write into the parameters and state as a training step does (updateInPlace), PyTorch's are in place too`,
             `${ctx.rounds} interleaved rounds, each: one warm-up update per optimizer, then the mean of ${ctx.quick ? quickSteps : steps} timed ones; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
             `largest per-round spread over the optimizers: ${measured.map((s) => `${s.id} ${(worstSpread(s.id) * 100).toFixed(0)}%`).join(', ')}`,
             ...loadLines(loads, coreCount()),

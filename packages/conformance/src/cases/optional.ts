@@ -10,7 +10,7 @@ import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose, assertShape } from '../check/close.js';
 import { recordDispatch } from '../check/dispatches.js';
 import { evaluate, type Read } from '../check/evaluate.js';
-import { broadcastHost, type Host, host, matmulHost, toTensor, uniform } from '../check/host.js';
+import { broadcastHost, type Host, host, matmulHost, toTensor, uniform, uniformValues } from '../check/host.js';
 import { softmaxRows } from '../check/reduce-host.js';
 import { usingBackend, withoutKernels } from '../check/wrap-backend.js';
 
@@ -169,4 +169,69 @@ export const optionalCases: ConformanceCase[] = [
       );
     },
   },
+  ...finiteFlagCases(),
 ];
+
+/**
+ * `finiteFlags`: per input 0 when every value is finite, NaN at any NaN or ±∞ wherever it sits
+ * (first, in the middle, in a vector body or its tail), never a false alarm for values whose sum
+ * would overflow, −0 or subnormals; and core's fallback agrees.
+ */
+function finiteFlagCases(): ConformanceCase[] {
+  const at = (n: number, i: number, v: number) => host(uniformValues(n, n).map((x, k) => (k === i ? v : x)));
+  const sets: [string, Host[]][] = [
+    ['finite', [host([0]), uniform(1, [7]), uniform(2, [64]), uniform(3, [1001])]],
+    ['huge', [host(Array.from({ length: 515 }, (_, i) => (i % 2 ? 3.4e38 : -3.4e38)))]],
+    ['zeros-subnormals', [host([-0, 0, 1e-45, -1e-45, 1.1e-38]), host(Array.from({ length: 130 }, () => -0))]],
+    ...[1, 7, 64, 1001].map((n): [string, Host[]] => [
+      `nan/${n}`,
+      [at(n, 0, Number.NaN), at(n, n - 1, Number.NaN), at(n, n >> 1, Number.NaN), uniform(n, [n])],
+    ]),
+    ...[7, 1001].map((n): [string, Host[]] => [
+      `infinity/${n}`,
+      [at(n, n - 1, Number.POSITIVE_INFINITY), at(n, 3 % n, Number.NEGATIVE_INFINITY), uniform(n + 1, [n])],
+    ]),
+  ];
+  const expected = (inputs: Host[]) => inputs.map((h) => (h.values.every(Number.isFinite) ? 0 : Number.NaN));
+  return sets.map(([variant, inputs]) => ({
+    id: `optional/finiteFlags/${variant}`,
+    kernels: ['finiteFlags'],
+    run: async ({ backend }) => {
+      const id = `optional/finiteFlags/${variant}`;
+      const want = expected(inputs);
+      const got = await direct(backend, 'finiteFlags', inputs, {}, host(want));
+      got.forEach((g, k) => {
+        if (!Object.is(g === 0 ? 0 : g, want[k]))
+          throw new Error(`${id}: input ${k}'s flag is ${g}, expected ${want[k]}`);
+      });
+      const viaOp = async (b: Backend) =>
+        usingBackend(b, backend, async () => {
+          const ts = inputs.map(toTensor);
+          try {
+            return Array.from(await evaluateFlags(ts));
+          } finally {
+            core.dispose(ts);
+          }
+        });
+      const [withKernel, fallback] = [await viaOp(backend), await viaOp(withoutKernels(backend, ['finiteFlags']))];
+      for (const [what, flags] of [
+        ['through core', withKernel],
+        ['core fallback', fallback],
+      ] as const)
+        flags.forEach((g, k) => {
+          if (!Object.is(g === 0 ? 0 : g, want[k]))
+            throw new Error(`${id} (${what}): input ${k}'s flag is ${g}, expected ${want[k]}`);
+        });
+    },
+  }));
+}
+
+/** The flags of `ts` through core's op, the result freed once read. */
+async function evaluateFlags(ts: Tensor[]): Promise<ArrayLike<number>> {
+  const flags = core.finiteFlags(ts);
+  try {
+    return await flags.data();
+  } finally {
+    flags.dispose();
+  }
+}

@@ -133,6 +133,12 @@ export interface OptionalKernelSpec {
    * outputs [param′, squareAvg′, gradAvg′ (centered), momentumBuffer′ (momentum > 0)].
    */
   rmspropUpdate: { inputs: TensorInfo[]; attrs: RmspropUpdateAttrs; outputs: 'many' };
+  /**
+   * One float32 flag per float32 input, of any shape: 0 when every element of that input is
+   * finite, NaN otherwise; output [inputs.length]. A training step checks its loss and every
+   * gradient with it: one dispatch, one read of each.
+   */
+  finiteFlags: { inputs: TensorInfo[]; attrs: Record<string, never> };
 }
 
 /** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?, lr]). */
@@ -310,6 +316,7 @@ export const KERNELS = {
   sgdUpdate: { required: false, family: 'update', outputs: 'many' },
   adamUpdate: { required: false, family: 'update', outputs: 'many' },
   rmspropUpdate: { required: false, family: 'update', outputs: 'many' },
+  finiteFlags: { required: false, family: 'reduce' },
 } as const satisfies Record<KernelName, KernelInfo>;
 
 type Spec = typeof KERNELS;

@@ -12,10 +12,9 @@ import { NonFiniteLossError, ValueError } from '../errors.js';
 import type { Loss } from '../losses/index.js';
 import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
-import { add, mul } from '../ops/binary.js';
-import { concat } from '../ops/concat.js';
+import { add } from '../ops/binary.js';
+import { finiteFlags } from '../ops/finite-flags.js';
 import { sum } from '../ops/reduce.js';
-import { reshape } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
 import { batchSums, isMetric, type Metric, type MetricFn, metricResult } from './metric.js';
 import { type MetricSpec, resolveMetrics } from './metrics.js';
@@ -122,13 +121,9 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
         );
         return total;
       })(...params.map((p) => p.value));
-      // x·0 is 0 for every finite x and NaN otherwise: each flag is 0 exactly when its tensor is
-      // finite. Each gradient's x·0 is freed as soon as it is summed (one gradient-sized
-      // temporary at a time, not a second copy of all of them).
-      const flags = concat(
-        [reshape(mul(value, 0), [1]), ...grads.map((g) => tidy(() => reshape(sum(mul(g, 0)), [1])))],
-        0,
-      );
+      // One flag per tensor, 0 exactly when it is finite (the backend's one-pass kernel, or Σ x·0
+      // with one gradient-sized temporary at a time).
+      const flags = finiteFlags([value, ...grads]);
       // The gradients are read by nothing after the update: the optimizer frees each once its
       // parameter's new value is computed, so they are not all held beside the new values. It
       // may also write the new values into the parameters and state themselves (no second
