@@ -26,6 +26,18 @@ type MultiKernel = (
   call: { backend: Backend; name: KernelName },
 ) => object[];
 
+/** Writes an update's inputs: a number is an int32 scalar (Adam's step), { lr } the float32 scalar γ, an array a tensor. */
+function writeInputs(backend: Backend, inputs: readonly (number[] | number | { lr: number })[]): TensorInfo[] {
+  const shape = [(inputs[0] as number[]).length];
+  return inputs.map((v): TensorInfo => {
+    if (typeof v === 'number')
+      return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
+    if (!Array.isArray(v))
+      return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
+    return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
+  });
+}
+
 /**
  * Runs a multi-output kernel on host arrays of one shape (a plain number is an int32 scalar
  * input); returns each output's values.
@@ -42,14 +54,7 @@ async function directMulti(
     throw new NotApplicable(`backend "${backend.name}" has no optional kernel "${name}"`);
   recordDispatch(name as KernelName);
   const shape = [(inputs[0] as number[]).length];
-  // A number is an int32 scalar (Adam's step), { lr } the float32 scalar learning rate, an array a tensor.
-  const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
-    if (typeof v === 'number')
-      return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
-    if (!Array.isArray(v))
-      return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
-    return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
-  });
+  const infos = writeInputs(backend, inputs);
   try {
     const handles = kernel(
       infos,
@@ -91,14 +96,7 @@ async function directInPlace(
   if (typeof backend.updateInPlace !== 'function')
     throw new NotApplicable(`backend "${backend.name}" has no updateInPlace`);
   recordDispatch(name as KernelName);
-  const shape = [(inputs[0] as number[]).length];
-  const infos: TensorInfo[] = inputs.map((v): TensorInfo => {
-    if (typeof v === 'number')
-      return { handle: backend.write(Int32Array.of(v), [], 'int32'), shape: [], dtype: 'int32' };
-    if (!Array.isArray(v))
-      return { handle: backend.write(Float32Array.of(v.lr), [], 'float32'), shape: [], dtype: 'float32' };
-    return { handle: backend.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' };
-  });
+  const infos = writeInputs(backend, inputs);
   const g: TensorInfo | undefined =
     guard === undefined
       ? undefined
