@@ -180,14 +180,19 @@ describe('the old values stay exact for whoever still holds them', () => {
     await step(...batch(2)); // and the next step runs normally
   });
 
-  it('a non-finite step leaves parameters and state bit-identical, for a non-fused optimizer group too', async () => {
+  it('a non-finite step leaves everything bit-identical with fused and composed groups in one step', async () => {
     await backend(true);
     const m = model();
-    const optimizer = new Adagrad({ lr: 0.05, lrDecay: 0.01 });
+    // Biases take the lecture's δ-inside-the-root Adam (composed, out of place), weights the fused one (in place).
+    const optimizer = adam({ lr: 1e-2, groups: [{ match: (p) => p.name.endsWith('bias'), epsPlacement: 'inside' }] });
     const step = trainStep(m, { loss: losses.softmaxCrossEntropy, optimizer });
     await step(...batch(1));
+    const [weight, bias] = m.parameters().map((p) => p.value);
+    await step(...batch(2));
+    expect(m.parameters()[0].value).toBe(weight); // fused: written in place
+    expect(m.parameters()[1].value).not.toBe(bias); // composed: a new tensor
     const before = await stateBits(m, step);
-    await expect(step(...batch(2, true))).rejects.toThrow(NonFiniteLossError);
+    await expect(step(...batch(3, true))).rejects.toThrow(NonFiniteLossError);
     expect(await stateBits(m, step)).toEqual(before);
   });
 });
