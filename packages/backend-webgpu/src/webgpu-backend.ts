@@ -18,6 +18,7 @@ import { GpuHandle } from './handle.js';
 import type { KernelContext } from './kernel-context.js';
 import { bindKernels } from './kernels/index.js';
 import { acquireDevice } from './request-device.js';
+import { updateInPlaceWith } from './update-in-place.js';
 
 /** Options of {@link webgpu}. */
 export interface WebGpuOptions {
@@ -125,12 +126,15 @@ export async function webgpu({
     return handle;
   };
 
-  return {
+  const kernels = bindKernels(context);
+  const backend: WebGpuBackend = {
     name: 'webgpu',
     device: acquired.device,
     adapterDescription: acquired.description,
     stats: gpu.counts,
-    kernels: bindKernels(context),
+    kernels,
+    // The fused updates writing into the parameter and state buffers (see update-in-place.ts).
+    updateInPlace: updateInPlaceWith(() => backend, kernels, own),
     dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       gpu.check('webgpu.write');
@@ -174,4 +178,5 @@ export async function webgpu({
       acquired.release();
     },
   };
+  return backend;
 }
