@@ -10,6 +10,7 @@ import {
   MemoryCounter,
   type Shape,
   type TypedArray,
+  updateInPlaceFromKernels,
 } from '@backprop/core';
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
 import { allocateHandle, CpuHandle, freeHandle, liveHandle } from './handle.js';
@@ -19,7 +20,7 @@ import { HeapRunError, runOnHeap } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
 import type { Heap } from './memory/heap.js';
-import { updateInPlaceWith } from './update-in-place.js';
+import { cpuUpdateInto } from './update-in-place.js';
 import { PARALLEL_MIN_ELEMENTS, type SimdContext } from './wasm/parallel.js';
 import { simdCompare, simdWhere } from './wasm/wasmCompare.js';
 import { simdArg, simdCast } from './wasm/wasmConvert.js';
@@ -189,7 +190,7 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
       freeHandle(handle);
     },
     // The fused updates writing into the parameter and state blocks (see update-in-place.ts).
-    updateInPlace: updateInPlaceWith(() => backend, table, heap, own),
+    updateInPlace: updateInPlaceFromKernels(() => backend, table, cpuUpdateInto(heap, own)),
     memory: () => ({ ...memory.info(), reservedBytes: heap.reservedBytes }),
     resetPeak: () => memory.resetPeak(),
     sync: async () => {},

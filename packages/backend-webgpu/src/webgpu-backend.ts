@@ -11,6 +11,7 @@ import {
   type Shape,
   sizeOf,
   type TypedArray,
+  updateInPlaceFromKernels,
   ValueError,
 } from '@backprop/core';
 import { GpuContext } from './gpu-context.js';
@@ -18,7 +19,7 @@ import { GpuHandle } from './handle.js';
 import type { KernelContext } from './kernel-context.js';
 import { bindKernels } from './kernels/index.js';
 import { acquireDevice } from './request-device.js';
-import { updateInPlaceWith } from './update-in-place.js';
+import { webgpuUpdateInto } from './update-in-place.js';
 
 /** Options of {@link webgpu}. */
 export interface WebGpuOptions {
@@ -134,7 +135,7 @@ export async function webgpu({
     stats: gpu.counts,
     kernels,
     // The fused updates writing into the parameter and state buffers (see update-in-place.ts).
-    updateInPlace: updateInPlaceWith(() => backend, kernels, own),
+    updateInPlace: updateInPlaceFromKernels(() => backend, kernels, webgpuUpdateInto(own)),
     dtypes: FUSED_KERNEL_DTYPES,
     write(values: TypedArray, shape: Shape, dtype: DType): Handle {
       gpu.check('webgpu.write');

@@ -1,8 +1,14 @@
 /** Pieces every backend needs, shared through core so backends do not repeat them. */
-import type { MemoryInfo } from './backend.js';
+import type { Backend, MemoryInfo } from './backend.js';
 import { type DType, matchesDType, type TypedArray } from './dtype.js';
 import { BackendError, DTypeError, formatShape } from './errors.js';
-import type { KernelName } from './kernels/spec.js';
+import {
+  type KernelName,
+  type KernelTable,
+  type TensorInfo,
+  type UpdateKernelName,
+  updateWrittenInputs,
+} from './kernels/spec.js';
 import { type Shape, sizeOf } from './shape.js';
 
 /** The fused optional kernels are float32-only; backends declare this as their `dtypes`. */
@@ -64,4 +70,51 @@ export class MemoryCounter {
     this.#handles = 0;
     this.#peak = 0;
   }
+}
+
+/**
+ * Where a backend sends one in-place update: checks the handles, returns early when `guard` says
+ * the step is rejected (or passes it on), and calls `run` — the backend's own update kernel with
+ * one output description per written input — with its outputs directed into those inputs.
+ */
+export type UpdateInto = (
+  op: string,
+  name: UpdateKernelName,
+  inputs: TensorInfo[],
+  guard: TensorInfo | undefined,
+  run: () => void,
+) => void;
+
+/**
+ * `Backend.updateInPlace` from a backend's own fused update kernels in `table` and `into`, which
+ * directs their outputs into the inputs they replace (backend-cpu: the same heap blocks;
+ * backend-webgpu: the buffers bound read-write).
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { updateInPlaceFromKernels } from '@backprop/core';
+ *
+ * const backend = cpu();
+ * // How a backend builds its updateInPlace (`into` is where it sends the outputs):
+ * const updateInPlace = updateInPlaceFromKernels(() => backend, backend.kernels, (_op, _name, _inputs, _guard, run) => run());
+ * ```
+ */
+export function updateInPlaceFromKernels(
+  backend: () => Backend,
+  table: KernelTable,
+  into: UpdateInto,
+): NonNullable<Backend['updateInPlace']> {
+  return (name, inputs, attrs, guard) => {
+    const op = `${backend().name}.updateInPlace(${name})`;
+    const kernel = table[name] as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof kernel !== 'function') throw new BackendError(`${op}: the backend has no ${name} kernel`);
+    const outs = updateWrittenInputs(name, inputs.length).map(() => ({
+      shape: inputs[0].shape,
+      dtype: 'float32' as const,
+    }));
+    into(op, name, inputs, guard, () => {
+      kernel(inputs, attrs, outs, { backend: backend(), name });
+    });
+  };
 }

@@ -6,7 +6,13 @@
 export { grad, type ValueAndGrad, valueAndGrad, vjp } from './autograd/grad.js';
 export { customOp, isRecording, record, type Vjp, withoutRecording } from './autograd/tape.js';
 export * from './backend.js';
-export { checkWrite, FUSED_KERNEL_DTYPES, MemoryCounter } from './backend-kit.js';
+export {
+  checkWrite,
+  FUSED_KERNEL_DTYPES,
+  MemoryCounter,
+  type UpdateInto,
+  updateInPlaceFromKernels,
+} from './backend-kit.js';
 export * from './compile/index.js';
 export { coreCopies, otherCopyHint } from './copies.js';
 export * from './dtype.js';

@@ -1,6 +1,6 @@
 /** The fused optimizer-update shader: one pass over θ, g and the state arrays, several outputs. */
 import type { Handle, OutputInfo, TensorInfo } from '@backprop/core';
-import { BackendError, sizeOf } from '@backprop/core';
+import { BackendError, sizeOf, type UpdateKernelName, updateWrittenInputs } from '@backprop/core';
 import { bufferOf } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
@@ -33,13 +33,6 @@ export function runUpdateInPlace(guard: TensorInfo | undefined, kernel: () => un
   }
 }
 
-/** The inputs an update writes, in output order: all but the gradient (1), Adam's step count (4) and γ (last). */
-function writtenInputs(op: string, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => i).filter(
-    (i) => i !== 1 && i !== count - 1 && !(op === 'adamUpdate' && i === 4),
-  );
-}
-
 /**
  * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`)
  * once per element: inputs are f32 arrays (those whose index is in `intInputs`: i32), outputs
@@ -59,38 +52,8 @@ export function runUpdate(
   const ys = outs.map((o) => k.output(o));
   const n = sizeOf(outs[0].shape);
   if (n === 0) return ys;
-  const meta = new Meta().u(n);
-  for (const v of params) meta.f(v);
-  const lines = [
-    '@group(0) @binding(0) var<storage, read> args: array<u32>;',
-    '@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
-  ];
-  inputs.forEach((_, i) =>
-    lines.push(
-      `@group(0) @binding(${i + 2}) var<storage, read> in${i}: array<${intInputs.includes(i) ? 'i32' : 'f32'}>;`,
-    ),
-  );
-  ys.slice(1).forEach((_, j) =>
-    lines.push(`@group(0) @binding(${inputs.length + 2 + j}) var<storage, read_write> o${j + 1}: array<f32>;`),
-  );
-  k.gpu.run({
-    op,
-    key: `${op}|${key}`,
-    code: () =>
-      [
-        ...lines,
-        FLOAT_HELPERS,
-        'fn p(j: u32) -> f32 { return bitcast<f32>(args[1u + j]); }',
-        ELEMENT_MAIN,
-        body,
-        '}',
-      ].join('\n'),
-    output: ys[0].buffer,
-    inputs: inputs.map(bufferOf),
-    outputs: ys.slice(1).map((y) => y.buffer),
-    meta: meta.build(),
-    workgroups: grid(Math.ceil(n / WG)),
-  });
+  const read = inputs.map((x, i) => ({ buffer: bufferOf(x), type: intInputs.includes(i) ? 'i32' : 'f32' }) as const);
+  dispatchUpdate(k, op, `${op}|${key}`, n, params, { read, written: ys.map((y) => y.buffer) }, body);
   return ys;
 }
 
@@ -110,53 +73,79 @@ function runInPlace(
   intInputs: readonly number[],
   guard: TensorInfo | undefined,
 ): Handle[] {
-  const written = writtenInputs(op, inputs.length);
+  const written = updateWrittenInputs(op as UpdateKernelName, inputs.length);
   if (written.length !== outs.length)
     throw new BackendError(`${op}: ${outs.length} outputs but ${written.length} inputs to write them into`);
   const n = sizeOf(outs[0].shape);
   if (n === 0) return written.map((i) => inputs[i].handle);
-  const read = inputs.map((_, i) => i).filter((i) => !written.includes(i));
+  const others = inputs.map((_, i) => i).filter((i) => !written.includes(i));
   const names = new Map<number, string>([
     ...written.map((i, j): [number, string] => [i, j === 0 ? 'out' : `o${j}`]),
-    ...read.map((i, j): [number, string] => [i, `in${j}`]),
+    ...others.map((i, j): [number, string] => [i, `in${j}`]),
   ]);
   const renamed = body.replace(/\bin(\d+)\[/g, (_, d: string) => `${names.get(Number(d))}[`);
+  const read: ReadBinding[] = others.map((i) => ({
+    buffer: bufferOf(inputs[i]),
+    type: intInputs.includes(i) ? 'i32' : 'f32',
+  }));
+  // ±0 writes; any other bit pattern (NaN included) leaves every input as it was.
+  const check = guard ? `  if ((in${read.length}[0] & 0x7fffffffu) != 0u) { return; }\n` : '';
+  if (guard) read.push({ buffer: bufferOf(guard), type: 'u32' });
+  const target = written.map((i) => bufferOf(inputs[i]));
+  dispatchUpdate(
+    k,
+    op,
+    `${op}|${key}|in-place${guard ? '|guarded' : ''}`,
+    n,
+    params,
+    { read, written: target },
+    check + renamed,
+  );
+  return written.map((i) => inputs[i].handle);
+}
+
+/** A buffer an update shader reads, as an array of `type`. */
+interface ReadBinding {
+  buffer: GPUBuffer;
+  type: 'f32' | 'i32' | 'u32';
+}
+
+/** One update dispatch over n elements: `read` bound as `in0…`, `written` as `out`, `o1…`, the float parameters in `args`. */
+function dispatchUpdate(
+  k: KernelContext,
+  op: string,
+  key: string,
+  n: number,
+  params: readonly number[],
+  { read, written }: { read: readonly ReadBinding[]; written: readonly GPUBuffer[] },
+  body: string,
+): void {
   const meta = new Meta().u(n);
   for (const v of params) meta.f(v);
   const lines = [
     '@group(0) @binding(0) var<storage, read> args: array<u32>;',
     '@group(0) @binding(1) var<storage, read_write> out: array<f32>;',
+    ...read.map(({ type }, j) => `@group(0) @binding(${j + 2}) var<storage, read> in${j}: array<${type}>;`),
+    ...written
+      .slice(1)
+      .map((_, j) => `@group(0) @binding(${read.length + 2 + j}) var<storage, read_write> o${j + 1}: array<f32>;`),
   ];
-  read.forEach((i, j) =>
-    lines.push(
-      `@group(0) @binding(${j + 2}) var<storage, read> in${j}: array<${intInputs.includes(i) ? 'i32' : 'f32'}>;`,
-    ),
-  );
-  const guardName = `in${read.length}`;
-  if (guard) lines.push(`@group(0) @binding(${read.length + 2}) var<storage, read> ${guardName}: array<u32>;`);
-  const first = read.length + 2 + (guard ? 1 : 0);
-  written
-    .slice(1)
-    .forEach((_, j) => lines.push(`@group(0) @binding(${first + j}) var<storage, read_write> o${j + 1}: array<f32>;`));
-  // ±0 writes; any other bit pattern (NaN included) leaves every input as it was.
-  const check = guard ? `  if ((${guardName}[0] & 0x7fffffffu) != 0u) { return; }\n` : '';
   k.gpu.run({
     op,
-    key: `${op}|${key}|in-place${guard ? '|guarded' : ''}`,
+    key,
     code: () =>
       [
         ...lines,
         FLOAT_HELPERS,
         'fn p(j: u32) -> f32 { return bitcast<f32>(args[1u + j]); }',
         ELEMENT_MAIN,
-        check + renamed,
+        body,
         '}',
       ].join('\n'),
-    output: bufferOf(inputs[written[0]]),
-    inputs: [...read.map((i) => bufferOf(inputs[i])), ...(guard ? [bufferOf(guard)] : [])],
-    outputs: written.slice(1).map((i) => bufferOf(inputs[i])),
+    output: written[0],
+    inputs: read.map((r) => r.buffer),
+    outputs: written.slice(1),
     meta: meta.build(),
     workgroups: grid(Math.ceil(n / WG)),
   });
-  return written.map((i) => inputs[i].handle);
 }

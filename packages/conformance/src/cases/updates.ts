@@ -13,6 +13,7 @@ import {
   sgdUpdateReference,
   type TensorInfo,
   type UpdateKernelName,
+  updateWrittenInputs,
 } from '@backprop/core';
 import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assertClose } from '../check/close.js';
@@ -76,12 +77,6 @@ async function directMulti(
   }
 }
 
-/** The input positions an update writes in place (its outputs, in order): all but the gradient, Adam's step and γ. */
-const writtenInputs = (name: string, count: number): number[] =>
-  Array.from({ length: count }, (_, i) => i).filter(
-    (i) => i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4),
-  );
-
 /**
  * Runs `backend.updateInPlace(name, …)` on host arrays (as `directMulti`), with a float32 scalar
  * guard when given; returns every input's values afterwards and the written ones in output order.
@@ -106,7 +101,7 @@ async function directInPlace(
     await backend.sync?.();
     const all: number[][] = [];
     for (const i of infos) all.push(Array.from(await backend.read(i.handle, i.shape, i.dtype)));
-    return { all, written: writtenInputs(name, infos.length).map((k) => all[k]) };
+    return { all, written: updateWrittenInputs(name, infos.length).map((k) => all[k]) };
   } finally {
     for (const i of [...infos, ...(g ? [g] : [])]) backend.dispose(i.handle);
   }

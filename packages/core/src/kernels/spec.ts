@@ -183,6 +183,23 @@ export interface RmspropUpdateAttrs {
 /** The fused optimizer-update kernels, which a backend may also run in place (`Backend.updateInPlace`). */
 export type UpdateKernelName = 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate';
 
+/**
+ * The input positions a fused update writes when it runs in place, in output order: θ and each
+ * state input, i.e. every input but the gradient (1), Adam's step count (4) and γ (the last).
+ *
+ * @example
+ * ```ts
+ * import { updateWrittenInputs } from '@backprop/core';
+ *
+ * console.log(updateWrittenInputs('adamUpdate', 6)); // [0, 2, 3]: θ, m, v of [θ, g, m, v, t, γ]
+ * ```
+ */
+export function updateWrittenInputs(name: UpdateKernelName, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i).filter(
+    (i) => i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4),
+  );
+}
+
 /** Each fused update kernel's attributes. */
 export interface UpdateKernelAttrs {
   sgdUpdate: SgdUpdateAttrs;
