@@ -182,7 +182,12 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     for (const [p] of live) this.slotOf(p)?.check(`${this.name}.step`, p);
     const release = options.releaseGradients === true ? grads : undefined;
     const batch = options.inPlace === true ? new InPlaceUpdates({ guard: options.guard }) : undefined;
-    const pending = tidy(() => withoutRecording(() => this.compute(live, release, batch)));
+    let pending: Pending[];
+    try {
+      pending = tidy(() => withoutRecording(() => this.compute(live, release, batch)));
+    } finally {
+      batch?.discard(); // after a commit: nothing left; after a throw: the queued writes never happen
+    }
     for (const { param, value, slot } of pending) {
       const old = this.slotOf(param);
       const origin = this.origins.get(param);
@@ -199,18 +204,6 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   }
 
   private compute(
-    live: readonly (readonly [Parameter, Tensor])[],
-    release?: readonly Tensor[],
-    batch?: InPlaceUpdates,
-  ): Pending[] {
-    try {
-      return this.computeInto(live, release, batch);
-    } finally {
-      batch?.discard(); // after a commit: nothing left; after a throw: the queued writes never happen
-    }
-  }
-
-  private computeInto(
     live: readonly (readonly [Parameter, Tensor])[],
     release: readonly Tensor[] | undefined,
     batch: InPlaceUpdates | undefined,

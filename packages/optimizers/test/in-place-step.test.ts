@@ -23,7 +23,7 @@ import {
   ValueError,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, adagrad, adam, adamW, rmsprop, sgd } from '../src/index.js';
+import { Adam, adagrad, adam, adamW, rmsprop, sgd } from '../src/index.js';
 import type { TransformState, UpdateContext } from '../src/transform.js';
 
 const bits = (t: Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));

@@ -3,19 +3,17 @@ import type { Kernel } from '@backprop/core';
 import { valuesOf } from '../handle.js';
 import { allocateOut, output } from './helpers/output.js';
 
-/** One float32 flag per float32 input: 0, or NaN at its first NaN or ±∞ (the scan stops there). */
+/** 0 when every value is finite, NaN at the first NaN or ±∞ (the scan stops there). */
+export function finiteFlagOf(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return Number.NaN;
+  return 0;
+}
+
+/** One float32 flag per float32 input: {@link finiteFlagOf} of each. */
 export const finiteFlags: Kernel<'finiteFlags'> = (inputs, _attrs, out) => {
   const flags = allocateOut(out, false) as Float32Array;
   inputs.forEach((x, k) => {
-    const v = valuesOf(x);
-    let flag = 0;
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) {
-        flag = Number.NaN;
-        break;
-      }
-    }
-    flags[k] = flag;
+    flags[k] = finiteFlagOf(valuesOf(x));
   });
   return output(flags);
 };

@@ -6,6 +6,7 @@
  */
 import { type Kernel, type OutputInfo, sizeOf, type TensorInfo } from '@backprop/core';
 import { liveHandle } from '../handle.js';
+import { finiteFlagOf } from '../kernels/finiteFlags.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
 import { ELEMENTWISE_MIN_SIZE } from './wasmElementwise.js';
@@ -72,16 +73,8 @@ export function simdFiniteFlags(ctx: SimdContext, scalarKernel: Kernel<'finiteFl
     const values = flags.values as Float32Array;
     handles.forEach((h, k) => {
       values[k] =
-        h.length < ELEMENTWISE_MIN_SIZE
-          ? finiteOf(h.values as Float32Array)
-          : ctx.runtime.exports.finiteFlag(h.ptr, h.length);
+        h.length < ELEMENTWISE_MIN_SIZE ? finiteFlagOf(h.values) : ctx.runtime.exports.finiteFlag(h.ptr, h.length);
     });
     return flags;
   };
-}
-
-/** The scalar flag of one small input. */
-function finiteOf(v: Float32Array): number {
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return Number.NaN;
-  return 0;
 }

@@ -48,60 +48,52 @@ export function runUpdate(
   params: readonly number[],
   intInputs: readonly number[] = [],
 ): Handle[] {
-  if (inPlace) return runInPlace(k, op, key, body, inputs, outs, params, intInputs, inPlace.guard);
-  const ys = outs.map((o) => k.output(o));
+  const typeOf = (i: number) => (intInputs.includes(i) ? 'i32' : 'f32');
+  const plan = inPlace
+    ? inPlacePlan(op, body, inputs, outs.length, typeOf, inPlace.guard)
+    : (() => {
+        const ys = outs.map((o) => k.output(o));
+        const read = inputs.map((x, i): ReadBinding => ({ buffer: bufferOf(x), type: typeOf(i) }));
+        return { handles: ys as Handle[], read, written: ys.map((y) => y.buffer), body, variant: '' };
+      })();
   const n = sizeOf(outs[0].shape);
-  if (n === 0) return ys;
-  const read = inputs.map((x, i) => ({ buffer: bufferOf(x), type: intInputs.includes(i) ? 'i32' : 'f32' }) as const);
-  dispatchUpdate(k, op, `${op}|${key}`, n, params, { read, written: ys.map((y) => y.buffer) }, body);
-  return ys;
+  if (n > 0) dispatchUpdate(k, op, `${op}|${key}${plan.variant}`, n, params, plan, plan.body);
+  return plan.handles;
 }
 
 /**
- * `runUpdate` writing into its inputs: the written inputs are bound read-write as `out`, `o1`, …
+ * How an update writes into its inputs: the written inputs are bound read-write as `out`, `o1`, …
  * (each element's inputs are read before its outputs are written, so the body is unchanged but
  * for the names), the others as `in0`, `in1`, … and the guard after them.
  */
-function runInPlace(
-  k: KernelContext,
+function inPlacePlan(
   op: string,
-  key: string,
   body: string,
   inputs: readonly TensorInfo[],
-  outs: readonly OutputInfo[],
-  params: readonly number[],
-  intInputs: readonly number[],
+  outputs: number,
+  typeOf: (i: number) => ReadBinding['type'],
   guard: TensorInfo | undefined,
-): Handle[] {
+) {
   const written = updateWrittenInputs(op as UpdateKernelName, inputs.length);
-  if (written.length !== outs.length)
-    throw new BackendError(`${op}: ${outs.length} outputs but ${written.length} inputs to write them into`);
-  const n = sizeOf(outs[0].shape);
-  if (n === 0) return written.map((i) => inputs[i].handle);
+  if (written.length !== outputs)
+    throw new BackendError(`${op}: ${outputs} outputs but ${written.length} inputs to write them into`);
   const others = inputs.map((_, i) => i).filter((i) => !written.includes(i));
   const names = new Map<number, string>([
     ...written.map((i, j): [number, string] => [i, j === 0 ? 'out' : `o${j}`]),
     ...others.map((i, j): [number, string] => [i, `in${j}`]),
   ]);
   const renamed = body.replace(/\bin(\d+)\[/g, (_, d: string) => `${names.get(Number(d))}[`);
-  const read: ReadBinding[] = others.map((i) => ({
-    buffer: bufferOf(inputs[i]),
-    type: intInputs.includes(i) ? 'i32' : 'f32',
-  }));
+  const read = others.map((i): ReadBinding => ({ buffer: bufferOf(inputs[i]), type: typeOf(i) }));
   // ±0 writes; any other bit pattern (NaN included) leaves every input as it was.
   const check = guard ? `  if ((in${read.length}[0] & 0x7fffffffu) != 0u) { return; }\n` : '';
   if (guard) read.push({ buffer: bufferOf(guard), type: 'u32' });
-  const target = written.map((i) => bufferOf(inputs[i]));
-  dispatchUpdate(
-    k,
-    op,
-    `${op}|${key}|in-place${guard ? '|guarded' : ''}`,
-    n,
-    params,
-    { read, written: target },
-    check + renamed,
-  );
-  return written.map((i) => inputs[i].handle);
+  return {
+    handles: written.map((i) => inputs[i].handle),
+    read,
+    written: written.map((i) => bufferOf(inputs[i])),
+    body: check + renamed,
+    variant: `|in-place${guard ? '|guarded' : ''}`,
+  };
 }
 
 /** A buffer an update shader reads, as an array of `type`. */

@@ -10,7 +10,13 @@
  */
 import { runKernelMulti } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
-import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from '../kernels/spec.js';
+import {
+  type AdamUpdateAttrs,
+  type RmspropUpdateAttrs,
+  type SgdUpdateAttrs,
+  type UpdateKernelName,
+  updateWrittenInputs,
+} from '../kernels/spec.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
@@ -49,17 +55,17 @@ export interface UpdateOptions {
 }
 
 /**
- * Runs update `op` out of place, or queues it in `options.inPlace` when every output has a state
- * input to write (`targets`: the parameter and those inputs, in output order).
+ * Runs update `op` out of place, or queues it in `options.inPlace` when every output has an input
+ * to write (`updateWrittenInputs`: the parameter and the state inputs, in output order).
  */
 function run(
   op: UpdateKernelName,
   inputs: Tensor[],
   attrs: object,
   outputs: number,
-  targets: Tensor[],
-  options: UpdateOptions | undefined,
+  options?: UpdateOptions,
 ): Tensor[] {
+  const targets = updateWrittenInputs(op, inputs.length).map((i) => inputs[i]);
   if (options?.inPlace !== undefined && targets.length === outputs) {
     const queued = options.inPlace.queue(op, inputs, attrs, targets);
     if (queued) return queued;
@@ -110,7 +116,7 @@ export function sgdUpdate(
   const p = check(op, 'param', param, param);
   const state = attrs.momentum > 0 && !attrs.firstStep ? [check(op, 'momentumBuffer', momentumBuffer, p)] : [];
   const inputs = [p, check(op, 'grad', grad, p), ...state, check(op, 'lr', lr, 'lr')];
-  return run(op, inputs, attrs, attrs.momentum > 0 ? 2 : 1, [p, ...state], options);
+  return run(op, inputs, attrs, attrs.momentum > 0 ? 2 : 1, options);
 }
 
 /** The tensors of one fused Adam update. */
@@ -152,8 +158,7 @@ export function adamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs, opt
   const list = [p, like('grad'), like('expAvg'), like('expAvgSq'), check(op, 'step', inputs.step, 'step')];
   if (attrs.amsgrad) list.push(like('maxExpAvgSq'));
   list.push(check(op, 'lr', inputs.lr, 'lr'));
-  const targets = [p, list[2], list[3], ...(attrs.amsgrad ? [list[5]] : [])];
-  return run(op, list, attrs, attrs.amsgrad ? 4 : 3, targets, options);
+  return run(op, list, attrs, attrs.amsgrad ? 4 : 3, options);
 }
 
 /** The tensors of one fused RMSprop / Adagrad update. */
@@ -198,5 +203,5 @@ export function rmspropUpdate(
   if (attrs.centered) list.push(check(op, 'gradAvg', inputs.gradAvg, p));
   if (attrs.momentum > 0) list.push(check(op, 'momentumBuffer', inputs.momentumBuffer, p));
   list.push(check(op, 'lr', inputs.lr, 'lr'));
-  return run(op, list, attrs, list.length - 2, [p, ...list.slice(2, -1)], options);
+  return run(op, list, attrs, list.length - 2, options);
 }

@@ -167,12 +167,12 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     try {
       outputs = fn ? fn(x, y) : body(x, y);
     } catch (e) {
-      lendToGuard(before, -1);
       state.restore(before);
       before.dispose();
       throw e;
+    } finally {
+      lendToGuard(before, -1);
     }
-    lendToGuard(before, -1);
     let read: number[][];
     try {
       read = await Promise.all(outputs.map(async (t) => Array.from(await t.data())));
