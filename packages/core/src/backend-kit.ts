@@ -1,7 +1,7 @@
 /** Pieces every backend needs, shared through core so backends do not repeat them. */
 import type { Backend, MemoryInfo } from './backend.js';
 import { type DType, matchesDType, type TypedArray } from './dtype.js';
-import { BackendError, DTypeError, formatShape } from './errors.js';
+import { BackendError, DTypeError, formatShape, ValueError } from './errors.js';
 import {
   type KernelName,
   type KernelTable,
@@ -105,6 +105,10 @@ export function updateInPlaceFromKernels(
   table: KernelTable,
   into: UpdateInto,
 ): NonNullable<Backend['updateInPlace']> {
+  const op = 'updateInPlaceFromKernels';
+  if (typeof backend !== 'function') throw new ValueError(`${op}: backend must be a function returning the backend`);
+  if (!table || typeof table !== 'object') throw new ValueError(`${op}: kernels must be a kernel table`);
+  if (typeof into !== 'function') throw new ValueError(`${op}: into must be a function`);
   return (name, inputs, attrs, guard) => {
     const op = `${backend().name}.updateInPlace(${name})`;
     const kernel = table[name] as ((...a: unknown[]) => unknown) | undefined;

@@ -21,6 +21,8 @@ import {
   stopGradient,
   type Tensor,
   tensor,
+  updateInPlaceFromKernels,
+  updateWrittenInputs,
   ValueError,
 } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,5 +251,25 @@ describe('commit and discard', () => {
     const after = getBackend().memory();
     expect(after.bytes).toBe(before.bytes);
     expect(after.peakBytes).toBe(before.bytes);
+  });
+});
+
+describe('the in-place contract helpers', () => {
+  it('updateWrittenInputs names the parameter and state inputs, and rejects garbage with a ValueError', () => {
+    expect(updateWrittenInputs('sgdUpdate', 3)).toEqual([0]);
+    expect(updateWrittenInputs('sgdUpdate', 4)).toEqual([0, 2]);
+    expect(updateWrittenInputs('adamUpdate', 7)).toEqual([0, 2, 3, 5]);
+    expect(updateWrittenInputs('rmspropUpdate', 6)).toEqual([0, 2, 3, 4]);
+    expect(() => updateWrittenInputs('add' as never, 4)).toThrow(/updateWrittenInputs: name must be .* got add/);
+    for (const count of [Number.NaN, -1, 2.5, 5])
+      expect(() => updateWrittenInputs('adamUpdate', count)).toThrow(ValueError);
+  });
+
+  it('updateInPlaceFromKernels rejects what is not a backend, a table or a function', () => {
+    const b = getBackend();
+    const into = () => {};
+    expect(() => updateInPlaceFromKernels(b as never, b.kernels, into)).toThrow(/updateInPlaceFromKernels: backend/);
+    expect(() => updateInPlaceFromKernels(() => b, null as never, into)).toThrow(/kernels must be a kernel table/);
+    expect(() => updateInPlaceFromKernels(() => b, b.kernels, 'x' as never)).toThrow(/into must be a function/);
   });
 });

@@ -27,7 +27,7 @@ import {
 import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
-import { checkNonNegative, checkPairs } from './validate.js';
+import { checkNonNegative, checkPairs, checkStepOptions } from './validate.js';
 
 /** Options every optimizer accepts besides its hyperparameters. */
 export interface CommonOptions<H> {
@@ -177,6 +177,7 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
    */
   step(params: readonly Parameter[], grads: readonly Tensor[], options: OptimizerStepOptions = {}): void {
     checkPairs(`${this.name}.step`, params, grads);
+    checkStepOptions(`${this.name}.step`, options);
     for (const g of this.paramGroups) this.validate(g);
     const live = params.map((p, i) => [p, grads[i]] as const).filter(([p]) => p.trainable);
     for (const [p] of live) this.slotOf(p)?.check(`${this.name}.step`, p);

@@ -64,3 +64,22 @@ export function checkPairs(op: string, params: readonly Parameter[], grads: read
     }
   });
 }
+
+/**
+ * Checks `Optimizer.step`'s options: flags that are booleans, and a guard only together with
+ * `inPlace` (on its own it would guard nothing). The guard's dtype and shape are checked where it
+ * is used (`InPlaceUpdates`).
+ */
+export function checkStepOptions(op: string, options: unknown): void {
+  if (options === null || typeof options !== 'object')
+    throw new ValueError(`${op}: options must be an object, got ${formatValue(options)}`);
+  const { releaseGradients, inPlace, guard } = options as Record<string, unknown>;
+  for (const [name, v] of [
+    ['releaseGradients', releaseGradients],
+    ['inPlace', inPlace],
+  ] as const)
+    if (v !== undefined && typeof v !== 'boolean')
+      throw new ValueError(`${op}: options.${name} must be true or false, got ${formatValue(v)}`);
+  if (guard !== undefined && inPlace !== true)
+    throw new ValueError(`${op}: options.guard applies to in-place updates only; pass inPlace: true with it`);
+}

@@ -8,6 +8,7 @@
 import { type CpuBackend, cpu } from '@backprop/backend-cpu';
 import {
   defaultGenerator,
+  liveTensorCount,
   losses,
   measureTrainingStep,
   NonFiniteLossError,
@@ -194,5 +195,37 @@ describe('the old values stay exact for whoever still holds them', () => {
     const before = await stateBits(m, step);
     await expect(step(...batch(3, true))).rejects.toThrow(NonFiniteLossError);
     expect(await stateBits(m, step)).toEqual(before);
+  });
+});
+
+describe('step options', () => {
+  it('garbage options are a ValueError naming the optimizer and the option, with nothing changed', async () => {
+    await backend(true);
+    const m = model();
+    const optimizer = adam({ lr: 1e-2 });
+    const step = trainStep(m, { loss: losses.softmaxCrossEntropy, optimizer });
+    await step(...batch(1));
+    const params = m.parameters();
+    const grads = params.map((p) => p.value.mul(0.1));
+    const before = await stateBits(m, step);
+    for (const [options, message] of [
+      [{ inPlace: 'yes' }, /Adam\.step: options\.inPlace must be true or false, got/],
+      [{ releaseGradients: 1 }, /Adam\.step: options\.releaseGradients must be true or false/],
+      [{ guard: tensor(0) }, /Adam\.step: options\.guard applies to in-place updates only/],
+      [null, /Adam\.step: options must be an object/],
+    ] as const) {
+      const live = liveTensorCount();
+      expect(() => optimizer.step(params, grads, options as never)).toThrow(message);
+      expect(liveTensorCount()).toBe(live);
+      expect(await stateBits(m, step)).toEqual(before);
+    }
+    const badGuard = tensor([0, 0]);
+    const live = liveTensorCount();
+    expect(() => optimizer.step(params, grads, { inPlace: true, guard: badGuard })).toThrow(
+      /InPlaceUpdates: guard must be a float32 scalar/,
+    );
+    expect(liveTensorCount()).toBe(live);
+    expect(await stateBits(m, step)).toEqual(before);
+    for (const g of [...grads, badGuard]) g.dispose();
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { Backend } from '../backend.js';
 import type { DType } from '../dtype.js';
+import { ValueError } from '../errors.js';
 import type { Shape } from '../shape.js';
 
 /** An opaque reference to storage owned by a backend. */
@@ -195,6 +196,13 @@ export type UpdateKernelName = 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate';
  * ```
  */
 export function updateWrittenInputs(name: UpdateKernelName, count: number): number[] {
+  const least = { sgdUpdate: 3, adamUpdate: 6, rmspropUpdate: 4 }[name];
+  if (least === undefined)
+    throw new ValueError(
+      `updateWrittenInputs: name must be sgdUpdate, adamUpdate or rmspropUpdate, got ${String(name)}`,
+    );
+  if (!Number.isSafeInteger(count) || count < least)
+    throw new ValueError(`updateWrittenInputs: ${name} takes at least ${least} inputs, got ${String(count)}`);
   return Array.from({ length: count }, (_, i) => i).filter(
     (i) => i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4),
   );
