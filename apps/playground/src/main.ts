@@ -102,8 +102,10 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
   if (m.type === 'network') {
     if (m.session === session) drawNetwork(m.network);
   } else if (m.type === 'status') {
-    show(m.text);
     if (m.backend) state.backend = m.backend;
+    // A late status from an earlier request (the first preview's "ready") must not hide an error
+    // the page is showing; starting or resetting clears the error.
+    if (!state.error) show(m.text);
   } else if (m.type === 'epoch') {
     if (m.session !== session) {
       if (m.picture) send({ type: 'drawn' }); // dropped, but the worker waits to hear it is handled
@@ -136,6 +138,7 @@ function start(epochs?: number): void {
   if (state.running) return;
   try {
     const settings = readSettings(form, networkForm);
+    state.error = '';
     state.running = true;
     send({ type: 'start', settings, mnistUrl: mnistUrl(), session, epochs });
   } catch (e) {

@@ -159,6 +159,10 @@ describe('playground', () => {
     await page.waitForFunction(
       () => (globalThis as unknown as { playground: { error: string } }).playground.error !== '',
     );
+    // The first preview's "ready" from the worker may arrive after the error: it must not hide it.
+    await page.waitForFunction(
+      () => (globalThis as unknown as { playground: { backend: string } }).playground.backend !== '',
+    );
     expect(await page.textContent('#status')).toMatch(/hidden units must be positive integers/);
     await page.close();
   });
