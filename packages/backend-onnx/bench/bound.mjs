@@ -1,6 +1,6 @@
 /**
  * Benchmark (not a test): a lower bound for bench/step.mjs's compiled step on the CPU provider,
- * from two graphs ONNX Runtime runs on its own, against the issue's limit (the step's nine
+ * from two graphs ONNX Runtime runs on its own, against the issue's limit (the step's eight
  * matmuls at ONNX Runtime's one-node 1024³ MatMul rate):
  * - the **matmul floor**: only the step's matmuls (bench/floor.mjs);
  * - the **update floor**: only the Adam update of the MLP's 669k parameters, as this backend

@@ -1,19 +1,20 @@
 /**
- * The matmul floor of bench/step.mjs: ONNX Runtime running a graph of just the MLP step's nine
- * matmuls (forward, and the input and weight gradients of each layer) with the step's shapes, as
+ * The matmul floor of bench/step.mjs: ONNX Runtime running a graph of just the MLP step's eight
+ * matmuls (forward and weight gradient of each layer, input gradient of all but the first, whose
+ * input is data) with the step's shapes, as
  * Gemm nodes with the transpose flags the step's lowering uses; and the one-node MatMul rate at n³.
  */
 import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../dist/lower/index.js';
 import { encodeModel } from '../dist/proto/onnx.js';
 
-/** [m, k, n, transA, transB] of the nine products for layer sizes `sizes` and batch `batch`. */
+/** [m, k, n, transA, transB] of the step's products for layer sizes `sizes` and batch `batch`. */
 export function stepMatmuls(sizes, batch) {
   const mm = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const [i, o] = [sizes[l], sizes[l + 1]];
     mm.push([batch, i, o, false, false]); // forward x·W
-    mm.push([batch, o, i, false, true]); // input gradient δ·Wᵀ
+    if (l > 0) mm.push([batch, o, i, false, true]); // input gradient δ·Wᵀ (none for the data)
     mm.push([i, batch, o, true, false]); // weight gradient xᵀ·δ
   }
   return mm;

@@ -4,7 +4,7 @@
  * backend — compiled (one ONNX Runtime run per step) and eager (lazy graph, one run per loss
  * read) — beside two matmul references measured in the same process, interleaved with the steps
  * (the machine is shared, so only same-run ratios mean anything):
- * - the **matmul floor**: ONNX Runtime running a graph of just the step's nine matmuls (bench/floor.mjs);
+ * - the **matmul floor**: ONNX Runtime running a graph of just the step's eight matmuls (bench/floor.mjs);
  * - the issue's **matmul limit**: the step's matmul FLOPs at ONNX Runtime's own 1024³ MatMul rate.
  * PyTorch CPU (bench/torch_step.py) runs once, after the repeats. Run after building this package
  * and @backprop/optimizers: `node packages/backend-onnx/bench/step.mjs [threads] [repeats]`
@@ -91,7 +91,7 @@ const fmt = (x, d = 2) => x.toFixed(d).padStart(7);
 console.log(
   `MLP 784-512-512-10, batch 128, Adam (${fused ? 'fused adamUpdate' : 'composed'}), ${threads} threads (onnxruntime-node CPU provider)`,
 );
-console.log(`matmul FLOPs per step (nine matmuls): ${(flopsPerStep / 1e9).toFixed(3)} GFLOP`);
+console.log(`matmul FLOPs per step (eight matmuls): ${(flopsPerStep / 1e9).toFixed(3)} GFLOP`);
 console.log(
   'run  load1  1024³GF/s  limit  floor  compiled  eager   c/limit  c/floor  eager/c   (ms/step unless noted)',
 );

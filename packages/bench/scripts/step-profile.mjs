@@ -64,7 +64,8 @@ const rows = [...times]
   .map(([name, e]) => ({ name, calls: e.calls / steps, ms: e.ms / steps }))
   .sort((a, b) => b.ms - a.ms);
 const inKernels = rows.reduce((s, r) => s + r.ms, 0);
-const flops = 3 * 2 * 128 * (784 * 512 + 512 * 512 + 512 * 10);
+// Forward and weight gradient of each layer, input gradient of all but the first (its input is data).
+const flops = 2 * 128 * (2 * 784 * 512 + 3 * 512 * 512 + 3 * 512 * 10);
 console.log(
   `backend-cpu, simd ${backend.paths.simd}, ${backend.paths.threads} thread(s): ${total.toFixed(2)} ms/step over ${steps} steps`,
 );

@@ -59,9 +59,13 @@ export function mlpWorkload({
   return { sizes, batchSize, layers, batches, classes };
 }
 
-/** FLOPs of one training step (forward, both backward matmuls), counting matmuls only: 6·B·Σ in·out. */
+/**
+ * Matmul FLOPs of one training step, what the step must compute: each layer's forward and weight
+ * gradient, and the input gradient of every layer but the first (its input is data, which needs
+ * no gradient — PyTorch and backprop both skip it): 2·B·(2·Σ in·out + Σ_{l>1} in·out).
+ */
 export function mlpStepFlops(w: MlpWorkload): number {
   let macs = 0;
-  for (let i = 1; i < w.sizes.length; i++) macs += w.sizes[i - 1] * w.sizes[i];
-  return 6 * w.batchSize * macs;
+  for (let i = 1; i < w.sizes.length; i++) macs += (i === 1 ? 2 : 3) * w.sizes[i - 1] * w.sizes[i];
+  return 2 * w.batchSize * macs;
 }

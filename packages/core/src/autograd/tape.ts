@@ -7,8 +7,12 @@ import { endScope, startScope } from '../engine.js';
 import { BackpropError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
-/** A vector–Jacobian product: the gradient of each input given the output's gradient (null: none). */
-export type Vjp = (dy: Tensor) => readonly (Tensor | null)[];
+/**
+ * A vector–Jacobian product: the gradient of each input given the output's gradient (null: none).
+ * `needs[i]` says whether the backward pass uses input i's gradient (false for a constant, data or
+ * labels): a rule may return null there instead of computing it, as PyTorch's `needs_input_grad`.
+ */
+export type Vjp = (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
 interface Node {
   readonly op: string;
@@ -137,7 +141,10 @@ export function backward(
     const node = tape.nodes.get(t.id);
     const g = grads.get(t.id);
     if (!node || !g) continue;
-    const inputGrads = release ? scoped(() => node.vjp(g)) : node.vjp(g);
+    // Only inputs on the tape get a gradient: rules skip the rest (a layer's input gradient when
+    // the input is data — a fifth of an MLP step's matmul work).
+    const needs = node.inputs.map((x) => tape.live.has(x.id));
+    const inputGrads = release ? scoped(() => node.vjp(g, needs)) : node.vjp(g, needs);
     if (inputGrads.length !== node.inputs.length) {
       throw new BackpropError(
         `${node.op}: gradient rule returned ${inputGrads.length} gradients for ${node.inputs.length} inputs`,
@@ -210,7 +217,8 @@ export function withoutRecording<T>(fn: () => T): T {
 
 /**
  * Defines a composite op with its own gradient: `forward` runs unrecorded, then one node
- * with `vjp` is recorded. Use where the composed gradient would be slower or less exact.
+ * with `vjp` is recorded. Use where the composed gradient would be slower or less exact. `vjp`'s
+ * `needs[i]` is false when input i's gradient goes unused (return null there to skip its work).
  *
  * @example
  * ```ts
@@ -227,8 +235,8 @@ export function customOp(
   op: string,
   inputs: readonly Tensor[],
   forward: () => Tensor,
-  vjp: (dy: Tensor, y: Tensor) => readonly (Tensor | null)[],
+  vjp: (dy: Tensor, y: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[],
 ): Tensor {
   const y = withoutRecording(forward);
-  return record(op, y, inputs, (dy) => vjp(dy, y));
+  return record(op, y, inputs, (dy, needs) => vjp(dy, y, needs));
 }

@@ -75,7 +75,11 @@ export class Dense extends Module {
         'dense',
         [x, w, b],
         () => runKernel('dense', [x, w, b], {}, { shape: [x.shape[0], this.units], dtype: x.dtype }),
-        (dy) => [matmul(dy, w, { transposeB: true }), matmul(x, dy, { transposeA: true }), sum(dy, 0)],
+        (dy, _, [needX, needW, needB]) => [
+          needX ? matmul(dy, w, { transposeB: true }) : null,
+          needW ? matmul(x, dy, { transposeA: true }) : null,
+          needB ? sum(dy, 0) : null,
+        ],
       );
     }
     const y = matmul(x, w);

@@ -14,15 +14,15 @@ function binary(
   name: BinaryName,
   a: TensorLike,
   b: TensorLike,
-  vjp: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null],
+  vjp: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null],
 ): Tensor {
   const [ta, tb] = operands(name, a, b);
   requireNumeric(name, ta);
   const shape = broadcastShapes(name, ta.shape, tb.shape);
   const y = runKernel(name, [ta, tb], {}, { shape, dtype: ta.dtype });
-  return record(name, y, [ta, tb], (dy) => {
-    const [ga, gb] = vjp(dy, ta, tb, y);
-    return [ga && unbroadcast(ga, ta.shape), gb && unbroadcast(gb, tb.shape)];
+  return record(name, y, [ta, tb], (dy, needs) => {
+    const [ga, gb] = vjp(dy, ta, tb, y, needs);
+    return [ga && needs[0] ? unbroadcast(ga, ta.shape) : null, gb && needs[1] ? unbroadcast(gb, tb.shape) : null];
   });
 }
 
@@ -51,7 +51,8 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b,
  * console.log(await sub(tensor([5, 7]), tensor([1, 2])).data()); // Float32Array [4, 5]
  * ```
  */
-export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b, (dy) => [dy, neg(dy)]);
+export const sub = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('sub', a, b, (dy, _x, _z, _y, [, nb]) => [dy, nb ? neg(dy) : null]);
 /**
  * a · b
  *
@@ -65,7 +66,7 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => binary('sub', a, b,
  * ```
  */
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('mul', a, b, (dy, x, z) => [mul(dy, z), mul(dy, x)]);
+  binary('mul', a, b, (dy, x, z, _y, [na, nb]) => [na ? mul(dy, z) : null, nb ? mul(dy, x) : null]);
 /**
  * a / b (int32: truncated toward zero)
  *
@@ -79,7 +80,10 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('div', a, b, (dy, x, z) => [div(dy, z), neg(div(mul(dy, x), mul(z, z)))]);
+  binary('div', a, b, (dy, x, z, _y, [na, nb]) => [
+    na ? div(dy, z) : null,
+    nb ? neg(div(mul(dy, x), mul(z, z))) : null,
+  ]);
 /**
  * aᵇ. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·ln a, taken as 0 where a = 0 (PyTorch's convention).
  *
@@ -93,9 +97,9 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('pow', a, b, (dy, x, z, y) => [
-    mul(dy, mul(z, pow(x, sub(z, 1)))),
-    mul(dy, where(equal(x, 0), 0, mul(y, log(x)))),
+  binary('pow', a, b, (dy, x, z, y, [na, nb]) => [
+    na ? mul(dy, mul(z, pow(x, sub(z, 1)))) : null,
+    nb ? mul(dy, where(equal(x, 0), 0, mul(y, log(x)))) : null,
   ]);
 /**
  * max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
@@ -110,9 +114,9 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('maximum', a, b, (dy, x, z) => {
+  binary('maximum', a, b, (dy, x, z, _y, [na, nb]) => {
     const share = where(greater(x, z), 1, where(equal(x, z), 0.5, 0));
-    return [mul(dy, share), sub(dy, mul(dy, share))];
+    return [na ? mul(dy, share) : null, nb ? sub(dy, mul(dy, share)) : null];
   });
 /**
  * min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
@@ -127,7 +131,7 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('minimum', a, b, (dy, x, z) => {
+  binary('minimum', a, b, (dy, x, z, _y, [na, nb]) => {
     const share = where(greater(z, x), 1, where(equal(x, z), 0.5, 0));
-    return [mul(dy, share), sub(dy, mul(dy, share))];
+    return [na ? mul(dy, share) : null, nb ? sub(dy, mul(dy, share)) : null];
   });

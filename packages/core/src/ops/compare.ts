@@ -115,9 +115,13 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = operands('where', a, b);
   const shape = broadcastShapes('where', c.shape, broadcastShapes('where', ta.shape, tb.shape));
   const y = runKernel('where', [c, ta, tb], {}, { shape, dtype: ta.dtype });
-  return record('where', y, [c, ta, tb], (dy) => {
+  return record('where', y, [c, ta, tb], (dy, [, na, nb]) => {
     const zero = zerosLike(dy);
-    return [null, unbroadcast(where(c, dy, zero), ta.shape), unbroadcast(where(c, zero, dy), tb.shape)];
+    return [
+      null,
+      na ? unbroadcast(where(c, dy, zero), ta.shape) : null,
+      nb ? unbroadcast(where(c, zero, dy), tb.shape) : null,
+    ];
   });
 }
 

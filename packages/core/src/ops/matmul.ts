@@ -47,15 +47,20 @@ export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = 
   }
   const batch = broadcastShapes('matmul', ta.shape.slice(0, -2), tb.shape.slice(0, -2));
   const y = runKernel('matmul', [ta, tb], { transposeA, transposeB }, { shape: [...batch, m, n], dtype: ta.dtype });
-  return record('matmul', y, [ta, tb], (dy) => {
-    const [da, db] = matmulGrads(dy, ta, tb, transposeA, transposeB);
-    return [unbroadcast(da, ta.shape), unbroadcast(db, tb.shape)];
-  });
+  return record('matmul', y, [ta, tb], (dy, [needA, needB]) => [
+    needA ? unbroadcast(gradOfA(dy, tb, transposeA, transposeB), ta.shape) : null,
+    needB ? unbroadcast(gradOfB(dy, ta, transposeA, transposeB), tb.shape) : null,
+  ]);
 }
 
-function matmulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [Tensor, Tensor] {
-  if (!tA && !tB) return [matmul(dy, b, { transposeB: true }), matmul(a, dy, { transposeA: true })];
-  if (!tA && tB) return [matmul(dy, b), matmul(dy, a, { transposeA: true })];
-  if (tA && !tB) return [matmul(b, dy, { transposeB: true }), matmul(a, dy)];
-  return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
+/** ∂/∂a of Σ(dy · matmul(a, b)) for the four transpose cases. */
+function gradOfA(dy: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
+  if (!tA) return matmul(dy, b, { transposeB: !tB });
+  return matmul(b, dy, { transposeA: tB, transposeB: true });
+}
+
+/** ∂/∂b of Σ(dy · matmul(a, b)) for the four transpose cases. */
+function gradOfB(dy: Tensor, a: Tensor, tA: boolean, tB: boolean): Tensor {
+  if (!tB) return matmul(a, dy, { transposeA: !tA });
+  return matmul(dy, a, { transposeA: true, transposeB: tA });
 }
