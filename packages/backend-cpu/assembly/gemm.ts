@@ -7,9 +7,12 @@
 const MR = 4;
 /** Columns of the register tile: two f32x4 vectors. */
 const NR = 8;
-/** Depth of a packed block of B (kc × NR floats per panel: 8 KiB stays in L1). */
-const KC = 256;
-/** Rows of A packed per block (MC × KC floats: 128 KiB stays in L2). */
+/**
+ * Most depth of a packed block of B (kc × NR floats per panel: 16 KiB stays in L1). A depth k is cut into
+ * ⌈k/KC⌉ equal blocks (784 → 2 × 392, not 512 + 272), so C is reloaded as few times as possible.
+ */
+const KC = 512;
+/** Rows of A packed per block (MC × KC floats: 256 KiB stays in L2). */
 const MC = 128;
 
 /**
@@ -26,6 +29,19 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
       }
+    } else if (bRs === 1 && w === NR) {
+      // Bᵀ stored row-major (δ·Wᵀ): each column is a run of floats; 4 steps of 8 columns are
+      // read as eight vectors and transposed in registers, four columns at a time.
+      const cs = (<usize>bCs) << 2;
+      let kk = 0;
+      for (; kk + 4 <= kc; kk += 4, src += 16, dst += NR << 4) {
+        transposeInto(dst, src, cs);
+        transposeInto(dst + 16, src + 4 * cs, cs);
+      }
+      for (; kk < kc; kk++, src += 4) {
+        let s = src;
+        for (let c = 0; c < NR; c++, s += cs, dst += 4) store<f32>(dst, load<f32>(s));
+      }
     } else {
       const cs = (<usize>bCs) << 2;
       for (let kk = 0; kk < kc; kk++, src += step) {
@@ -36,6 +52,25 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
   }
 }
 
+/**
+ * Writes 4 steps × 4 columns into a packed B panel at dst (row stride NR floats): column c's 4 steps are the 4 floats
+ * at src + c·cs. Two rounds of lane shuffles turn the four column vectors into four step vectors.
+ */
+function transposeInto(dst: usize, src: usize, cs: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + cs);
+  const r2 = v128.load(src + 2 * cs);
+  const r3 = v128.load(src + 3 * cs);
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), NR << 2);
+  v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), NR << 3);
+  v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), (NR << 3) + (NR << 2));
+}
+
 /** Packs rows [i0, i1) × steps [k0, k0+kc) of A into panels of MR rows (MR floats per step, zero-padded). */
 function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32, dst: usize): void {
   const ars = (<usize>aRs) << 2;
@@ -43,7 +78,10 @@ function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32,
   for (let p = i0; p < i1; p += MR) {
     const h = min(MR, i1 - p);
     let src = a + <usize>p * ars + <usize>k0 * acs;
-    if (h === MR) {
+    if (h === MR && aRs === 1) {
+      // Aᵀ stored row-major (a weight gradient's Xᵀ): a step's MR rows are adjacent floats.
+      for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) v128.store(dst, v128.load(src));
+    } else if (h === MR) {
       for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) {
         store<f32>(dst, load<f32>(src));
         store<f32>(dst, load<f32>(src + ars), 4);
@@ -123,6 +161,28 @@ function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
   }
+  if (h === MR && w === NR) {
+    // The whole tile (all but the edges): stored here, not through storeRow's lane checks.
+    if (add) {
+      c00 = f32x4.add(c00, v128.load(pc));
+      c01 = f32x4.add(c01, v128.load(pc, 16));
+      c10 = f32x4.add(c10, v128.load(pc + ldc));
+      c11 = f32x4.add(c11, v128.load(pc + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(pc + 2 * ldc));
+      c21 = f32x4.add(c21, v128.load(pc + 2 * ldc, 16));
+      c30 = f32x4.add(c30, v128.load(pc + 3 * ldc));
+      c31 = f32x4.add(c31, v128.load(pc + 3 * ldc, 16));
+    }
+    v128.store(pc, c00);
+    v128.store(pc, c01, 16);
+    v128.store(pc + ldc, c10);
+    v128.store(pc + ldc, c11, 16);
+    v128.store(pc + 2 * ldc, c20);
+    v128.store(pc + 2 * ldc, c21, 16);
+    v128.store(pc + 3 * ldc, c30);
+    v128.store(pc + 3 * ldc, c31, 16);
+    return;
+  }
   storeRow(pc, c00, c01, w, add);
   if (h > 1) storeRow(pc + ldc, c10, c11, w, add);
   if (h > 2) storeRow(pc + 2 * ldc, c20, c21, w, add);
@@ -160,8 +220,10 @@ export function gemm(
   }
   const packedB = pack;
   const packedA = pack + ((<usize>KC * <usize>(j1 - j0 + NR)) << 2);
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = min(KC, k - k0);
+  const blocks = (k + KC - 1) / KC;
+  const depth = (k + blocks - 1) / blocks;
+  for (let k0 = 0; k0 < k; k0 += depth) {
+    const kc = min(depth, k - k0);
     const add = k0 > 0 || accumulate !== 0;
     packB(b, bRs, bCs, k0, kc, j0, j1, packedB);
     for (let ib = i0; ib < i1; ib += MC) {

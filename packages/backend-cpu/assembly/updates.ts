@@ -11,10 +11,10 @@
 // sgdStep (11 slots):
 //   0 p, 1 g, 2 buf (0 = absent), 3 p2, 4 b2 (unused when momentum = 0),
 //   5 lr, 6 momentum, 7 dampening, 8 weightDecay, 9 nesterov, 10 firstStep
-// adamStep (18 slots):
+// adamStep (16 slots):
 //   0 p, 1 g, 2 m, 3 v, 4 vMax (amsgrad only), 5 p2, 6 m2, 7 v2, 8 vMax2 (amsgrad only),
-//   9 beta1, 10 beta2, 11 eps, 12 lr, 13 bc1 = 1 − β₁ᵗ, 14 rootBc2 = √(1 − β₂ᵗ),
-//   15 shrink (1 − lr·λ when decoupled, else 1), 16 coupled (λ when coupled, else 0), 17 amsgrad
+//   9 beta1, 10 beta2, 11 epsRoot = ε√bc₂, 12 stepSize = γ√bc₂/bc₁ (bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ),
+//   13 shrink (1 − lr·λ when decoupled, else 1), 14 coupled (λ when coupled, else 0), 15 amsgrad
 // rmspropStep (16 slots):
 //   0 p, 1 g, 2 v, 3 gAvg (centered only), 4 buf (momentum > 0 only), 5 p2, 6 v2, 7 gAvg2 (centered only),
 //   8 buf2 (momentum > 0 only), 9 lr, 10 decay, 11 scale, 12 eps, 13 weightDecay, 14 momentum, 15 centered
@@ -112,10 +112,8 @@ class K {
     nb1: v128,
     b2: v128,
     nb2: v128,
-    eps: v128,
-    lr: v128,
-    bc1: v128,
-    rootBc2: v128,
+    epsRoot: v128,
+    stepSize: v128,
     shrink: v128,
     coupled: v128,
     isCoupled: bool,
@@ -129,8 +127,8 @@ class K {
     K.st(m2 + o, mi, one);
     K.st(v2 + o, vi, one);
     if (ams) K.st(vm2 + o, vBar, one);
-    const denom = f64x2.add(f64x2.div(f64x2.sqrt(vBar), rootBc2), eps);
-    K.st(p2 + o, f64x2.sub(f64x2.mul(theta, shrink), f64x2.div(f64x2.mul(lr, f64x2.div(mi, bc1)), denom)), one);
+    const denom = f64x2.add(f64x2.sqrt(vBar), epsRoot);
+    K.st(p2 + o, f64x2.sub(f64x2.mul(theta, shrink), f64x2.div(f64x2.mul(stepSize, mi), denom)), one);
   }
 
   @inline static adamRange(args: usize, i0: i32, i1: i32, isCoupled: bool, ams: bool): void {
@@ -149,12 +147,10 @@ class K {
     const nb1 = f64x2.splat(1.0 - beta1);
     const b2 = f64x2.splat(beta2);
     const nb2 = f64x2.splat(1.0 - beta2);
-    const eps = f64x2.splat(K.arg(args, 11));
-    const lr = f64x2.splat(K.arg(args, 12));
-    const bc1 = f64x2.splat(K.arg(args, 13));
-    const rootBc2 = f64x2.splat(K.arg(args, 14));
-    const shrink = f64x2.splat(K.arg(args, 15));
-    const coupled = f64x2.splat(K.arg(args, 16));
+    const epsRoot = f64x2.splat(K.arg(args, 11));
+    const stepSize = f64x2.splat(K.arg(args, 12));
+    const shrink = f64x2.splat(K.arg(args, 13));
+    const coupled = f64x2.splat(K.arg(args, 14));
     let o: usize = (<usize>i0) << 2;
     const end4 = o + ((<usize>((i1 - i0) & ~3)) << 2);
     const end = (<usize>i1) << 2;
@@ -175,10 +171,8 @@ class K {
         nb1,
         b2,
         nb2,
-        eps,
-        lr,
-        bc1,
-        rootBc2,
+        epsRoot,
+        stepSize,
         shrink,
         coupled,
         isCoupled,
@@ -200,10 +194,8 @@ class K {
         nb1,
         b2,
         nb2,
-        eps,
-        lr,
-        bc1,
-        rootBc2,
+        epsRoot,
+        stepSize,
         shrink,
         coupled,
         isCoupled,
@@ -227,10 +219,8 @@ class K {
         nb1,
         b2,
         nb2,
-        eps,
-        lr,
-        bc1,
-        rootBc2,
+        epsRoot,
+        stepSize,
         shrink,
         coupled,
         isCoupled,
@@ -364,13 +354,14 @@ export function sgdStep(args: usize, i0: i32, i1: i32): void {
 /**
  * One Adam / AdamW / AMSGrad step on elements [i0, i1), exactly as src/kernels/adamUpdate.ts: g ← g + cθ (c = coupled,
  * skipped when 0), m′ = β₁m + (1 − β₁)g, v′ = β₂v + (1 − β₂)g·g, v̄ = max(v̄, v′) under amsgrad (else v′),
- * θ′ = θ·shrink − (γ(m′/bc₁))/(√v̄/rootBc2 + ε). Argument block (float64 slots): 0 p, 1 g, 2 m, 3 v, 4 vMax, 5 p2,
- * 6 m2, 7 v2, 8 vMax2, 9 beta1, 10 beta2, 11 eps, 12 lr, 13 bc1, 14 rootBc2, 15 shrink, 16 coupled, 17 amsgrad.
+ * θ′ = θ·shrink − (stepSize·m′)/(√v̄ + epsRoot) with stepSize = γ√bc₂/bc₁ and epsRoot = ε√bc₂ (PyTorch's
+ * γ(m′/bc₁)/(√v̄/√bc₂ + ε) with one division, not three). Argument block (float64 slots): 0 p, 1 g, 2 m, 3 v, 4 vMax,
+ * 5 p2, 6 m2, 7 v2, 8 vMax2, 9 beta1, 10 beta2, 11 epsRoot, 12 stepSize, 13 shrink, 14 coupled, 15 amsgrad.
  */
 export function adamStep(args: usize, i0: i32, i1: i32): void {
   if (i1 <= i0) return;
-  const isCoupled = K.arg(args, 16) !== 0;
-  const ams = K.arg(args, 17) !== 0;
+  const isCoupled = K.arg(args, 14) !== 0;
+  const ams = K.arg(args, 15) !== 0;
   if (isCoupled) {
     if (ams) K.adamRange(args, i0, i1, true, true);
     else K.adamRange(args, i0, i1, true, false);

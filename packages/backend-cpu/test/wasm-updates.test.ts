@@ -6,6 +6,7 @@
 import type { TensorInfo } from '@backprop/core';
 import { describe, it } from 'vitest';
 import { cpu } from '../src/index.js';
+import { adamCoefficients } from '../src/kernels/adamUpdate.js';
 import { expectSame, instantiate, mulberry32, ranges } from './wasm-direct.js';
 
 const N = 1003;
@@ -164,18 +165,6 @@ interface AdamState {
   vMax?: Float32Array;
 }
 
-/** The constants src/kernels/adamUpdate.ts computes in JS before its loop. */
-function adamConstants(a: Adam, step: number) {
-  const bc1 = 1 - a.beta1 ** step;
-  const bc2 = 1 - a.beta2 ** step;
-  return {
-    bc1,
-    rootBc2: Math.sqrt(bc2),
-    shrink: a.decoupled ? 1 - a.lr * a.weightDecay : 1,
-    coupled: a.decoupled ? 0 : a.weightDecay,
-  };
-}
-
 /** The scalar kernel (src/kernels/adamUpdate.ts). */
 function adamRef(s: AdamState, g: Float32Array, a: Adam, step: number): AdamState {
   const { lr, ...attrs } = a;
@@ -188,7 +177,8 @@ function adamWasm(s: AdamState, g: Float32Array, a: Adam, step: number, inPlace:
   wasm.reset();
   const [pp, gp, mp, vp, vmp] = [s.p, g, s.m, s.v, a.amsgrad ? s.vMax : undefined].map(place);
   const [p2, m2, v2, vm2] = inPlace ? [pp, mp, vp, vmp] : [fresh(), fresh(), fresh(), a.amsgrad ? fresh() : 0];
-  const c = adamConstants(a, step);
+  const { lr, ...attrs } = a;
+  const c = adamCoefficients(attrs, step, lr);
   const args = argBlock([
     pp,
     gp,
@@ -201,10 +191,8 @@ function adamWasm(s: AdamState, g: Float32Array, a: Adam, step: number, inPlace:
     vm2,
     a.beta1,
     a.beta2,
-    a.eps,
-    a.lr,
-    c.bc1,
-    c.rootBc2,
+    c.epsRoot,
+    c.stepSize,
     c.shrink,
     c.coupled,
     a.amsgrad ? 1 : 0,

@@ -8,7 +8,7 @@ import type { Job, ThreadPool } from '../threads/pool.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Depth of a packed block and rows of packed A, as in assembly/gemm.ts. */
-const KC = 256;
+const KC = 512;
 const MC = 128;
 /** Columns of a packed B panel; column blocks given to threads start at multiples of it. */
 const NR = 8;

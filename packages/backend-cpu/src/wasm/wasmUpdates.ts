@@ -7,6 +7,7 @@
  */
 import type { MultiKernel, OutputInfo, TensorInfo } from '@backprop/core';
 import { type CpuHandle, liveHandle } from '../handle.js';
+import { adamCoefficients } from '../kernels/adamUpdate.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { ARGS_BLOCK, ARGS_BLOCK_BYTES } from '../memory/heap.js';
 import { runSplit, type SimdContext } from './parallel.js';
@@ -57,14 +58,14 @@ export function simdSgdUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'sgdUp
   };
 }
 
-/** adamUpdate on SIMD: t is read from its int32 input, the bias corrections computed here in float64 as the scalar kernel does. */
+/** adamUpdate on SIMD: t is read from its int32 input, the per-step constants computed here as the scalar kernel does. */
 export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adamUpdate'>): MultiKernel<'adamUpdate'> {
   return (inputs, attrs, outs, call) => {
     if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
-    const { beta1, beta2, eps, weightDecay, decoupled, amsgrad } = attrs;
+    const { beta1, beta2, amsgrad } = attrs;
     const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
     const [h, lr] = handlesAndLr('adamUpdate', inputs);
-    const step = h[4].values[0];
+    const { stepSize, epsRoot, shrink, coupled } = adamCoefficients(attrs, h[4].values[0], lr);
     const vMax = amsgrad ? h[5].ptr : 0;
     const vMax2 = amsgrad ? y[3].ptr : 0;
     runStep(ctx, 'adamStep', h[0].length, [
@@ -79,12 +80,10 @@ export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adam
       vMax2,
       beta1,
       beta2,
-      eps,
-      lr,
-      1 - beta1 ** step,
-      Math.sqrt(1 - beta2 ** step),
-      decoupled ? 1 - lr * weightDecay : 1,
-      decoupled ? 0 : weightDecay,
+      epsRoot,
+      stepSize,
+      shrink,
+      coupled,
       flag(amsgrad),
     ]);
     return y;
