@@ -135,58 +135,65 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** The MR×8 tile over kc steps of a packed A panel (pa) and a packed B panel (pb); stores h rows, w columns. */
-function tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i32, add: bool): void {
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0),
-    c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0);
-  for (let kk = 0; kk < kc; kk++, pa += MR << 2, pb += NR << 2) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-  }
-  if (h === MR && w === NR) {
-    // The whole tile (all but the edges): stored here, not through storeRow's lane checks.
-    if (add) {
-      c00 = f32x4.add(c00, v128.load(pc));
-      c01 = f32x4.add(c01, v128.load(pc, 16));
-      c10 = f32x4.add(c10, v128.load(pc + ldc));
-      c11 = f32x4.add(c11, v128.load(pc + ldc, 16));
-      c20 = f32x4.add(c20, v128.load(pc + 2 * ldc));
-      c21 = f32x4.add(c21, v128.load(pc + 2 * ldc, 16));
-      c30 = f32x4.add(c30, v128.load(pc + 3 * ldc));
-      c31 = f32x4.add(c31, v128.load(pc + 3 * ldc, 16));
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript inlines `@inline` static methods; biome rejects decorators on plain functions
+class GemmK {
+  /**
+   * The MR×8 tile over kc steps of a packed A panel (pa) and a packed B panel (pb); stores h rows, w columns. Inlined into
+   * gemm's loop: as a function of its own the engine recomputes the four row pointers every step (a third more
+   * instructions per multiply-add, which costs most when a hyperthread sibling is busy).
+   */
+  @inline static tile(pa: usize, pb: usize, kc: i32, pc: usize, ldc: usize, h: i32, w: i32, add: bool): void {
+    let c00 = f32x4.splat(0),
+      c01 = f32x4.splat(0);
+    let c10 = f32x4.splat(0),
+      c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0),
+      c21 = f32x4.splat(0);
+    let c30 = f32x4.splat(0),
+      c31 = f32x4.splat(0);
+    for (let kk = 0; kk < kc; kk++, pa += MR << 2, pb += NR << 2) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
+      c00 = madd(a, b0, c00);
+      c01 = madd(a, b1, c01);
+      a = v128.load32_splat(pa, 4);
+      c10 = madd(a, b0, c10);
+      c11 = madd(a, b1, c11);
+      a = v128.load32_splat(pa, 8);
+      c20 = madd(a, b0, c20);
+      c21 = madd(a, b1, c21);
+      a = v128.load32_splat(pa, 12);
+      c30 = madd(a, b0, c30);
+      c31 = madd(a, b1, c31);
     }
-    v128.store(pc, c00);
-    v128.store(pc, c01, 16);
-    v128.store(pc + ldc, c10);
-    v128.store(pc + ldc, c11, 16);
-    v128.store(pc + 2 * ldc, c20);
-    v128.store(pc + 2 * ldc, c21, 16);
-    v128.store(pc + 3 * ldc, c30);
-    v128.store(pc + 3 * ldc, c31, 16);
-    return;
+    if (h === MR && w === NR) {
+      // The whole tile (all but the edges): stored here, not through storeRow's lane checks.
+      if (add) {
+        c00 = f32x4.add(c00, v128.load(pc));
+        c01 = f32x4.add(c01, v128.load(pc, 16));
+        c10 = f32x4.add(c10, v128.load(pc + ldc));
+        c11 = f32x4.add(c11, v128.load(pc + ldc, 16));
+        c20 = f32x4.add(c20, v128.load(pc + 2 * ldc));
+        c21 = f32x4.add(c21, v128.load(pc + 2 * ldc, 16));
+        c30 = f32x4.add(c30, v128.load(pc + 3 * ldc));
+        c31 = f32x4.add(c31, v128.load(pc + 3 * ldc, 16));
+      }
+      v128.store(pc, c00);
+      v128.store(pc, c01, 16);
+      v128.store(pc + ldc, c10);
+      v128.store(pc + ldc, c11, 16);
+      v128.store(pc + 2 * ldc, c20);
+      v128.store(pc + 2 * ldc, c21, 16);
+      v128.store(pc + 3 * ldc, c30);
+      v128.store(pc + 3 * ldc, c31, 16);
+      return;
+    }
+    storeRow(pc, c00, c01, w, add);
+    if (h > 1) storeRow(pc + ldc, c10, c11, w, add);
+    if (h > 2) storeRow(pc + 2 * ldc, c20, c21, w, add);
+    if (h > 3) storeRow(pc + 3 * ldc, c30, c31, w, add);
   }
-  storeRow(pc, c00, c01, w, add);
-  if (h > 1) storeRow(pc + ldc, c10, c11, w, add);
-  if (h > 2) storeRow(pc + 2 * ldc, c20, c21, w, add);
-  if (h > 3) storeRow(pc + 3 * ldc, c30, c31, w, add);
 }
 
 /**
@@ -234,7 +241,7 @@ export function gemm(
         const pb = packedB + ((<usize>(j - j0) * kc) << 2);
         for (let i = ib; i < ie; i += MR) {
           const pa = packedA + ((<usize>(i - ib) * kc) << 2);
-          tile(pa, pb, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(MR, ie - i), w, add);
+          GemmK.tile(pa, pb, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(MR, ie - i), w, add);
         }
       }
     }
