@@ -15,6 +15,7 @@ import { div } from './div.js';
 import { equal } from './equal.js';
 import { exp } from './exp.js';
 import { fill } from './fill.js';
+import { finiteFlags } from './finiteFlags.js';
 import { floor } from './floor.js';
 import { gather } from './gather.js';
 import { greater } from './greater.js';
@@ -106,5 +107,6 @@ export function bindKernels(k: KernelContext): KernelTable {
     sgdUpdate: sgdUpdate(k),
     adamUpdate: adamUpdate(k),
     rmspropUpdate: rmspropUpdate(k),
+    finiteFlags: finiteFlags(k),
   } satisfies KernelTable;
 }
