@@ -143,7 +143,14 @@ export function createFastPaths({
   // In Node the pool starts on the first product large enough to split, not before.
   const getPool = (): ThreadPool | undefined => {
     if (!pool && factory && paths.threads > 1 && !destroyed) {
-      pool = new ThreadPool(paths.threads - 1, runtime.module, runtime.memory, factory, spinMs);
+      pool = new ThreadPool(
+        paths.threads - 1,
+        runtime.module,
+        runtime.memory,
+        factory,
+        spinMs,
+        runtime.exports as unknown as Record<string, unknown>,
+      );
     }
     return pool;
   };

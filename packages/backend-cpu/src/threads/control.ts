@@ -14,6 +14,19 @@ export const SPIN_US = 4;
 export const SLOT = 16;
 /** Index of worker w's slot. */
 export const slotOf = (w: number): number => 5 + w * SLOT;
+/**
+ * Index of worker w's claim word for the current round: whichever of the worker and the calling
+ * thread takes the job first (compare-exchange from {@link CLAIM_OPEN}) runs it.
+ */
+export const claimOf = (w: number): number => slotOf(SLOT) + w;
+/** A job no thread has taken yet. */
+export const CLAIM_OPEN = 0;
+/** A job its worker took. */
+export const CLAIM_WORKER = 1;
+/** A job the calling thread took, because its worker had not started it. */
+export const CLAIM_CALLER = 2;
+/** Int32 words of the control block: the header, a slot and a claim word per worker (at most SLOT workers). */
+export const CONTROL_WORDS = claimOf(SLOT);
 /** Names of the exports a job can call; a job's function id is its index here plus one. */
 export const JOB_FUNCTIONS = [
   'gemm',

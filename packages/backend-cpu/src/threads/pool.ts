@@ -5,7 +5,21 @@
  * thread and in workers, not on a browser page's main thread (there the pool is never made).
  */
 import { BackendError } from '@backprop/core';
-import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, type JobFunction, READY, SLOT, SPIN_US, slotOf } from './control.js';
+import {
+  CLAIM_CALLER,
+  CLAIM_OPEN,
+  CONTROL_WORDS,
+  claimOf,
+  DONE,
+  EXIT,
+  GENERATION,
+  JOB_FUNCTIONS,
+  type JobFunction,
+  READY,
+  SLOT,
+  SPIN_US,
+  slotOf,
+} from './control.js';
 import type { AnyWorker, WorkerFactory } from './workers.js';
 
 /** One worker's job: an export of the module and its i32 arguments. */
@@ -28,7 +42,7 @@ const START_WAIT_MS = 10_000;
 
 /** Workers that run kernel jobs on a shared WebAssembly memory. */
 export class ThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * slotOf(SLOT)));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   private readonly workers: AnyWorker[] = [];
   private destroyed = false;
   private broken = false;
@@ -43,6 +57,8 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     start: WorkerFactory,
     private readonly spinMs = DEFAULT_SPIN_MS,
+    /** The module's exports on this thread, to run a job whose worker has not started it. */
+    private readonly exports?: Record<string, unknown>,
   ) {
     if (size < 1 || size > SLOT) throw new BackendError(`cpu: 1 to ${SLOT} worker threads, got ${size}`);
     Atomics.store(this.control, SPIN_US, Math.round(spinMs * 1000));
@@ -71,9 +87,12 @@ export class ThreadPool {
 
   /**
    * Runs `jobs[w]` on worker w (an undefined job leaves it idle) and `own` on the calling thread,
-   * and returns when all are done. The first call blocks until the workers are instantiated.
-   * Returns false, running nothing, when they do not start within 10 s (the pool is then marked
-   * broken and the caller runs everything itself, now and later).
+   * and returns when all are done. A job whose worker has not started it by the time `own`
+   * returns (a worker woken late because its core is busy) runs on the calling thread instead, so
+   * a slow wake-up costs at most the job's own time, never a wait on top of it. The first call
+   * blocks until the workers are instantiated. Returns false, running nothing, when they do not
+   * start within 10 s (the pool is then marked broken and the caller runs everything itself, now
+   * and later).
    */
   run(jobs: readonly (Job | undefined)[], own: () => void): boolean {
     if (!this.started) return false;
@@ -93,6 +112,8 @@ export class ThreadPool {
       if (job) for (let i = 0; i < job.args.length; i++) ctl[slot + 1 + i] = job.args[i];
     }
     Atomics.store(ctl, DONE, 0);
+    // Opening the claims publishes the slots: a worker reads its job only after claiming it.
+    for (let w = 0; w < this.size; w++) Atomics.store(ctl, claimOf(w), CLAIM_OPEN);
     Atomics.add(ctl, GENERATION, 1);
     Atomics.notify(ctl, GENERATION);
     let failure: unknown;
@@ -101,15 +122,32 @@ export class ThreadPool {
     } catch (error) {
       failure = error;
     }
+    // Jobs no worker has started run here; the rest are waited for.
+    let started = 0;
+    for (let w = 0; w < this.size; w++) {
+      const job = jobs[w];
+      if (!job) continue;
+      if (!this.exports || Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
+        started++;
+        continue;
+      }
+      if (failure) continue;
+      try {
+        (this.exports[job.fn] as (...args: number[]) => void)(...job.args);
+      } catch (error) {
+        failure = error;
+      }
+    }
     // The workers usually finish about when this thread does: poll for a moment before sleeping.
     const until = performance.now() + this.spinMs;
-    while (Atomics.load(ctl, DONE) < this.size && performance.now() < until) {}
-    for (let done = Atomics.load(ctl, DONE); done < this.size; done = Atomics.load(ctl, DONE)) {
+    while (Atomics.load(ctl, DONE) < started && performance.now() < until) {}
+    for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
     if (failure) throw failure;
     for (let w = 0; w < this.size; w++) {
-      if (ctl[slotOf(w)] === -1) throw new BackendError(`cpu: a worker thread failed running ${jobs[w]?.fn}`);
+      if (jobs[w] && ctl[slotOf(w)] === -1)
+        throw new BackendError(`cpu: a worker thread failed running ${jobs[w]?.fn}`);
     }
     return true;
   }

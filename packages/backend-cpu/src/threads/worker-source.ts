@@ -1,10 +1,24 @@
 /** The source of a kernel worker, as text so that it needs no file of its own in Node or browsers. */
-import { DONE, EXIT, GENERATION, JOB_FUNCTIONS, READY, SLOT, SPIN_US, slotOf } from './control.js';
+import {
+  CLAIM_OPEN,
+  CLAIM_WORKER,
+  claimOf,
+  DONE,
+  EXIT,
+  GENERATION,
+  JOB_FUNCTIONS,
+  READY,
+  SLOT,
+  SPIN_US,
+  slotOf,
+} from './control.js';
 
 /**
  * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
  * module on the shared memory, report ready, then wait until the generation changes (polling for
- * the control block's SPIN_US microseconds, then blocking in Atomics.wait), run its slot's job, count itself done, and wait again.
+ * the control block's SPIN_US microseconds, then blocking in Atomics.wait), take its slot's job
+ * unless the calling thread already did (its claim word), run it, count itself done, and wait again.
+ * The job is read only after the claim succeeds: a worker that woke late may find the next round's.
  */
 const body = `
 function start(init) {
@@ -12,6 +26,7 @@ function start(init) {
   const fns = ${JSON.stringify(JOB_FUNCTIONS)}.map((name) => exports[name]);
   const ctl = new Int32Array(init.control);
   const slot = ${slotOf(0)} + init.id * ${SLOT};
+  const claim = ${claimOf(0)} + init.id;
   let generation = Atomics.load(ctl, ${GENERATION});
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
@@ -21,14 +36,13 @@ function start(init) {
     Atomics.wait(ctl, ${GENERATION}, generation);
     generation = Atomics.load(ctl, ${GENERATION});
     if (Atomics.load(ctl, ${EXIT}) !== 0) return;
+    if (ctl[slot] <= 0 || Atomics.compareExchange(ctl, claim, ${CLAIM_OPEN}, ${CLAIM_WORKER}) !== ${CLAIM_OPEN}) continue;
     const fn = ctl[slot];
-    if (fn > 0) {
-      try {
-        fns[fn - 1](...ctl.subarray(slot + 1, slot + ${SLOT}));
-        ctl[slot] = 0;
-      } catch {
-        ctl[slot] = -1;
-      }
+    try {
+      fns[fn - 1](...ctl.subarray(slot + 1, slot + ${SLOT}));
+      ctl[slot] = 0;
+    } catch {
+      ctl[slot] = -1;
     }
     Atomics.add(ctl, ${DONE}, 1);
     Atomics.notify(ctl, ${DONE});

@@ -1,0 +1,123 @@
+/**
+ * The thread pool's hand-off: a job whose worker has not started it when the calling thread is
+ * done with its own share runs on the calling thread (a worker woken late, its core busy, costs no
+ * wait), exactly once, and real workers still take theirs.
+ */
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { CLAIM_CALLER, CLAIM_OPEN, CLAIM_WORKER, claimOf, DONE, READY } from '../src/threads/control.js';
+import { type Job, ThreadPool } from '../src/threads/pool.js';
+import { loadWorkerFactory, type WorkerFactory } from '../src/threads/workers.js';
+import { WASM_SHARED_BASE64 } from '../src/wasm/binary.js';
+
+const module = new WebAssembly.Module(Buffer.from(WASM_SHARED_BASE64, 'base64'));
+
+/** A shared memory with the kernels instantiated on it for this thread. */
+function sharedKernels() {
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, unknown>;
+  return { memory, exports };
+}
+
+/**
+ * Workers that report ready, then sleep for 3 s before looking at their job (a worker whose core
+ * is busy): one that finds its job still open takes it and counts itself done without computing
+ * anything, so a pool that waited for it returns after 3 s with that range unwritten, not never.
+ */
+const late: WorkerFactory = (init) => {
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    const ctl = new Int32Array(workerData.control);
+    Atomics.add(ctl, ${READY}, 1);
+    Atomics.notify(ctl, ${READY});
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+    if (Atomics.compareExchange(ctl, ${claimOf(0)} + workerData.id, ${CLAIM_OPEN}, ${CLAIM_WORKER}) === ${CLAIM_OPEN}) {
+      Atomics.add(ctl, ${DONE}, 1);
+      Atomics.notify(ctl, ${DONE});
+    }`;
+  const worker = new Worker(source, { eval: true, workerData: init });
+  worker.unref();
+  return worker;
+};
+
+/** `binary` (op 0, add) jobs over [i0, i1) of x + y → z, one per range. */
+function addJobs(x: number, y: number, z: number, ranges: [number, number][]): Job[] {
+  return ranges.map(([i0, i1]) => ({ fn: 'binary', args: [0, x + 4 * i0, y + 4 * i0, z + 4 * i0, i1 - i0, 0] }));
+}
+
+describe('ThreadPool', () => {
+  it('runs a job its worker never started on the calling thread, once, and returns without waiting', () => {
+    const { memory, exports } = sharedKernels();
+    const pool = new ThreadPool(3, module, memory, late, 0, exports);
+    const n = 4000;
+    const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
+    const f = new Float32Array(memory.buffer);
+    for (let i = 0; i < n; i++) {
+      f[x / 4 + i] = i;
+      f[y / 4 + i] = 2 * i;
+      f[z / 4 + i] = -1;
+    }
+    const [own, ...rest] = addJobs(x, y, z, [
+      [0, 1000],
+      [1000, 2000],
+      [2000, 3000],
+      [3000, 4000],
+    ]);
+    const t0 = performance.now();
+    const ran = pool.run([rest[0], undefined, rest[2]], () =>
+      (exports.binary as (...a: number[]) => void)(...own.args),
+    );
+    expect(ran).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    // Ranges 0, 1 and 3 computed; range 2 had no job.
+    for (let i = 0; i < n; i++) expect(f[z / 4 + i]).toBe(i >= 2000 && i < 3000 ? -1 : 3 * i);
+    const ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
+    expect([claimOf(0), claimOf(1), claimOf(2)].map((k) => ctl[k])).toEqual([CLAIM_CALLER, CLAIM_OPEN, CLAIM_CALLER]);
+    expect(ctl[DONE]).toBe(0);
+    pool.destroy();
+  });
+
+  it('rethrows a failing job run on the calling thread after the round', () => {
+    const { memory, exports } = sharedKernels();
+    const pool = new ThreadPool(1, module, memory, late, 0, {
+      ...exports,
+      binary: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(() => pool.run([{ fn: 'binary', args: [] }], () => undefined)).toThrow('boom');
+    pool.destroy();
+  });
+
+  it('real workers take the jobs they reach first; every range is computed exactly once', async () => {
+    const factory = await loadWorkerFactory();
+    expect(factory).toBeDefined();
+    const { memory, exports } = sharedKernels();
+    const pool = new ThreadPool(1, module, memory, factory as WorkerFactory, 0, exports);
+    expect(await pool.whenReady()).toBe(true);
+    const n = 1 << 16;
+    const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
+    const f = new Float32Array(memory.buffer);
+    let workerRuns = 0;
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < n; i++) {
+        f[x / 4 + i] = i + round;
+        f[y / 4 + i] = 1;
+        f[z / 4 + i] = Number.NaN;
+      }
+      const [own, other] = addJobs(x, y, z, [
+        [0, n / 2],
+        [n / 2, n],
+      ]);
+      // Every few rounds this thread's share is empty, so it usually reaches the worker's job first.
+      const mine = round % 4 === 0 ? () => undefined : () => (exports.binary as (...a: number[]) => void)(...own.args);
+      expect(pool.run([other], mine)).toBe(true);
+      const ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
+      if (ctl[claimOf(0)] === CLAIM_WORKER) workerRuns++;
+      for (let i = n / 2; i < n; i++) if (f[z / 4 + i] !== i + round + 1) expect.fail(`round ${round}, index ${i}`);
+    }
+    // Both paths happen on any machine: the worker takes most jobs.
+    expect(workerRuns).toBeGreaterThan(0);
+    pool.destroy();
+  });
+});
