@@ -147,9 +147,9 @@ export function createFastPaths({
         paths.threads - 1,
         runtime.module,
         runtime.memory,
+        runtime.exports as unknown as Record<string, unknown>,
         factory,
         spinMs,
-        runtime.exports as unknown as Record<string, unknown>,
       );
     }
     return pool;

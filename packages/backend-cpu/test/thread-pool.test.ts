@@ -48,7 +48,7 @@ function addJobs(x: number, y: number, z: number, ranges: [number, number][]): J
 describe('ThreadPool', () => {
   it('runs a job its worker never started on the calling thread, once, and returns without waiting', () => {
     const { memory, exports } = sharedKernels();
-    const pool = new ThreadPool(3, module, memory, late, 0, exports);
+    const pool = new ThreadPool(3, module, memory, exports, late, 0);
     const n = 4000;
     const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
     const f = new Float32Array(memory.buffer);
@@ -79,12 +79,13 @@ describe('ThreadPool', () => {
 
   it('rethrows a failing job run on the calling thread after the round', () => {
     const { memory, exports } = sharedKernels();
-    const pool = new ThreadPool(1, module, memory, late, 0, {
+    const failing = {
       ...exports,
       binary: () => {
         throw new Error('boom');
       },
-    });
+    };
+    const pool = new ThreadPool(1, module, memory, failing, late, 0);
     expect(() => pool.run([{ fn: 'binary', args: [] }], () => undefined)).toThrow('boom');
     pool.destroy();
   });
@@ -93,7 +94,7 @@ describe('ThreadPool', () => {
     const factory = await loadWorkerFactory();
     expect(factory).toBeDefined();
     const { memory, exports } = sharedKernels();
-    const pool = new ThreadPool(1, module, memory, factory as WorkerFactory, 0, exports);
+    const pool = new ThreadPool(1, module, memory, exports, factory as WorkerFactory, 0);
     expect(await pool.whenReady()).toBe(true);
     const n = 1 << 16;
     const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];

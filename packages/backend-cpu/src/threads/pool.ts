@@ -49,16 +49,16 @@ export class ThreadPool {
 
   /**
    * Starts `size` workers (the calling thread is one more) on `module` over the shared `memory`;
+   * `exports` is the module's instance on the calling thread (it runs jobs no worker started);
    * idle threads poll for `spinMs` before sleeping.
    */
   constructor(
     readonly size: number,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
+    private readonly exports: Record<string, unknown>,
     start: WorkerFactory,
     private readonly spinMs = DEFAULT_SPIN_MS,
-    /** The module's exports on this thread, to run a job whose worker has not started it. */
-    private readonly exports?: Record<string, unknown>,
   ) {
     if (size < 1 || size > SLOT) throw new BackendError(`cpu: 1 to ${SLOT} worker threads, got ${size}`);
     Atomics.store(this.control, SPIN_US, Math.round(spinMs * 1000));
@@ -127,7 +127,7 @@ export class ThreadPool {
     for (let w = 0; w < this.size; w++) {
       const job = jobs[w];
       if (!job) continue;
-      if (!this.exports || Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
+      if (Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
         started++;
         continue;
       }

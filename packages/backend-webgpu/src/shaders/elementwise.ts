@@ -1,14 +1,13 @@
 /** The elementwise shader: out[i] = f(inputs at i) with NumPy broadcasting of every input to out.shape. */
 import {
   BackendError,
-  type Handle,
   type OutputInfo,
   type Shape,
   sizeOf,
   stridesOf,
   type TensorInfo,
 } from '@backprop/core';
-import { bufferOf } from '../handle.js';
+import { bufferOf, type GpuHandle } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
 import { bindings, ELEMENT_MAIN, FLOAT_HELPERS, grid, STRIDED_OFFSET, WG, wgslType } from './prelude.js';
@@ -57,7 +56,7 @@ export function mapElementwise(
   spec: ElementwiseSpec,
   inputs: readonly TensorInfo[],
   out: OutputInfo,
-): Handle {
+): GpuHandle {
   const y = k.output(out);
   const n = sizeOf(out.shape);
   if (n === 0) return y;

@@ -6,7 +6,7 @@ import { sizeOf, type TensorInfo } from '@backprop/core';
 import { bufferOf } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
-import { bindings, ELEMENT_MAIN, grid, WG } from './prelude.js';
+import { bindings, grid, WG } from './prelude.js';
 
 /** Elements each thread reads (strided by the workgroup size, so neighbouring threads read neighbouring words). */
 const PER_THREAD = 16;
@@ -23,24 +23,6 @@ const OTHER_BINDINGS = 2;
  */
 export function finiteScanSlots(device: GPUDevice): number {
   return Math.max(1, Math.min(device.limits.maxStorageBuffersPerShaderStage - OTHER_BINDINGS, MAX_SLOTS));
-}
-
-const clearCode = () => `${bindings('u32', [])}
-${ELEMENT_MAIN}
-  out[i] = 0u;
-}`;
-
-/** Sets the first `count` 32-bit words of `buffer` to 0 (+0.0 as f32), ordered after what was recorded before. */
-export function clearWords(k: KernelContext, op: string, buffer: GPUBuffer, count: number): void {
-  k.gpu.run({
-    op,
-    key: 'clear-words',
-    code: clearCode,
-    output: buffer,
-    inputs: [],
-    meta: new Meta().u(count).build(),
-    workgroups: grid(Math.ceil(count / WG)),
-  });
 }
 
 // args: [workgroups, first flag, then per slot: its workgroups' end (cumulative), its length].
