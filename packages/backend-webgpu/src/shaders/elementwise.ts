@@ -1,12 +1,5 @@
 /** The elementwise shader: out[i] = f(inputs at i) with NumPy broadcasting of every input to out.shape. */
-import {
-  BackendError,
-  type OutputInfo,
-  type Shape,
-  sizeOf,
-  stridesOf,
-  type TensorInfo,
-} from '@backprop/core';
+import { BackendError, type OutputInfo, type Shape, sizeOf, stridesOf, type TensorInfo } from '@backprop/core';
 import { bufferOf, type GpuHandle } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
