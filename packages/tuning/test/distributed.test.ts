@@ -4,6 +4,9 @@
  * same results; a restarted collector resumes. Skipped only when no postgres binary exists.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +55,10 @@ const exited = (w: ChildProcess) =>
 const strip = (rows: readonly TrialResult[]) =>
   rows.map((r) => ({ index: r.index, config: r.config, status: r.status, valLoss: r.metrics.valLoss }));
 
+/** The same trials in this process (one process: nothing to meet). */
 async function sequential(configs: Config[]) {
-  return runSearch(configs, trial, { metric: 'valLoss', seed: 7, verbose: false });
+  const alone = (c: Config, context: { seed: number; index: number }) => trial({ ...c, meet: undefined }, context);
+  return runSearch(configs, alone, { metric: 'valLoss', seed: 7, verbose: false });
 }
 
 describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres binary found: skipped'})`, () => {
@@ -71,7 +76,10 @@ describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres b
   });
 
   it('two worker processes give the results of a sequential run', async () => {
-    const configs = Array.from({ length: 8 }, (_, x) => ({ x, ms: 150 }));
+    // Trials 0 and 1 wait for each other in two processes: while one worker holds trial 0 the
+    // other must take trial 1, so both workers run trials however slowly either one starts.
+    const meet = mkdtempSync(join(tmpdir(), 'tuning-meet-'));
+    const configs = Array.from({ length: 8 }, (_, x): Config => (x < 2 ? { x, ms: 150, meet } : { x, ms: 150 }));
     const a = startWorker(server.url, 'A');
     const b = startWorker(server.url, 'B');
     const start = performance.now();
@@ -92,6 +100,7 @@ describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres b
     expect(ms).toBeLessThan(15_000);
     await Promise.all([exited(a), exited(b)]);
     expect(a.exitCode).toBe(0);
+    rmSync(meet, { recursive: true, force: true });
   }, 40_000);
 
   it('re-runs the trial of a worker killed mid-trial once its lease expires, with the same results', async () => {
