@@ -162,6 +162,8 @@ describe('IDX', () => {
       ]);
       expect(new Set(test.y).size).toBe(10);
     },
+    // Reads and unzips 30 MB: about 2 s here, more on a slower machine.
+    60_000,
   );
 });
 

@@ -30,7 +30,7 @@ describe('faults in worker threads', () => {
       kind: 'worker-exit',
       message: 'its worker thread exited with code 1 during the trial',
     });
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000);
   }, 20_000);
 
   it('records an exception thrown from a timer as failed (uncaught) while the other worker keeps going', async () => {
@@ -39,7 +39,7 @@ describe('faults in worker threads', () => {
     );
     expect(r.rows.map((row) => row.status)).toEqual(['failed', 'ok', 'ok', 'ok']);
     expect(r.rows[0].error).toEqual({ kind: 'uncaught', message: 'boom in a timer' });
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000);
   }, 20_000);
 
   it('stops a trial past trialTimeoutMs (timeout), in a worker even when parallel is 1', async () => {
@@ -48,7 +48,7 @@ describe('faults in worker threads', () => {
     expect(r.rows[0].error?.kind).toBe('timeout');
     expect(r.rows[0].error?.message).toMatch(/trialTimeoutMs = 300 ms; its worker was stopped/);
     expect(r.rows[0].seconds).toBeGreaterThanOrEqual(0.29);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000);
   }, 20_000);
 
   it('re-runs a crashed trial once with retries: 1, in a fresh worker', async () => {
@@ -63,7 +63,7 @@ describe('faults in worker threads', () => {
     // A hang is retried too, and fails again: two attempts of 200 ms.
     const hang = await gridSearch({ do: 'hang' }, undefined, { ...base, retries: 1, trialTimeoutMs: 200 });
     expect(hang.rows[0]).toMatchObject({ status: 'failed', attempts: 2, error: { kind: 'timeout' } });
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000);
   }, 20_000);
 
   it('records every trial as failed (uncaught) when the trial module does not load, and settles', async () => {
@@ -74,7 +74,7 @@ describe('faults in worker threads', () => {
     expect(r.rows.map((row) => [row.status, row.error?.kind, row.error?.message, row.attempts])).toEqual(
       Array(3).fill(['failed', 'uncaught', 'cannot load the data', 2]),
     );
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000);
   }, 20_000);
 
   it('formats a non-Error thrown in a worker', async () => {
@@ -125,7 +125,7 @@ describe('faults in this thread', () => {
       ['ok', undefined],
     ]);
     expect(aborted).toBe(true);
-    expect(ms).toBeLessThan(2_000);
+    expect(ms).toBeLessThan(5_000);
   }, 10_000);
 
   it('rejects an empty space, a bad trial count and bad options before running anything', async () => {
@@ -147,8 +147,9 @@ describe('faults in this thread', () => {
 describe('cancellation', () => {
   it('terminates workers, records running trials as cancelled, saves the finished ones and rejects with them', async () => {
     const resumeFile = join(dir, 'search.json');
-    // Trial 0 is quick, trial 1 slow: cancelling when trial 0 is recorded catches trial 1 running.
-    const space = { do: 'slow', ms: [50, 5_000, 60, 70] };
+    // Trial 0 is quick, trial 1 slow (30 s): cancelling when trial 0 is recorded catches trial 1
+    // running, and the search rejects long before trial 1 could have finished.
+    const space = { do: 'slow', ms: [50, 30_000, 60, 70] };
     const controller = new AbortController();
     const start = performance.now();
     const error = await gridSearch(space, undefined, {
@@ -169,7 +170,7 @@ describe('cancellation', () => {
       [1, 'cancelled'],
     ]);
     const ok = rows.filter((r) => r.status === 'ok');
-    expect(ms).toBeLessThan(3_000);
+    expect(ms).toBeLessThan(10_000);
     const saved = SearchResults.fromJSON(readFileSync(resumeFile, 'utf8'));
     expect(saved.rows).toEqual(rows);
     // Rerunning with the same file runs only what was not finished.
