@@ -5,6 +5,7 @@ import { rerunWithRelaxedSimd } from './engine-flags.js';
 import { writeResults } from './report/results-file.js';
 import { runBench } from './run-bench.js';
 import { systems } from './systems/index.js';
+import { targetTally } from './targets.js';
 
 async function main(): Promise<void> {
   const rerun = rerunWithRelaxedSimd(process.argv.slice(1));
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
     for (const line of r.summary) console.log(`  ${line}`);
     for (const s of r.skipped) console.log(`  not measured: ${s.system}: ${s.reason}`);
   }
-  console.log(`\nTargets (evaluated on this run's numbers)\n\n${targetsTable}`);
+  console.log(
+    `\nTargets (evaluated on this run's numbers)\n\n${targetsTable}\n  ${targetTally(results.targets ?? [])}`,
+  );
   for (const u of results.unavailable) console.log(`  not run: ${u.system}: ${u.reason}`);
   const committed = !options.quick && options.only.length === 0;
   const paths = await writeResults(results, { committed, extra: options.json });

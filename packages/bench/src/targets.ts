@@ -191,6 +191,12 @@ export function evaluateTargets(measures: Measures, targets: readonly Target[] =
   });
 }
 
+/** One line counting the results, e.g. "12 of 17 targets met (5 not met, 0 not measured)". */
+export function targetTally(results: readonly TargetResult[]): string {
+  const count = (status: TargetResult['status']) => results.filter((r) => r.status === status).length;
+  return `${count('met')} of ${results.length} targets met (${count('not met')} not met, ${count('not measured')} not measured)`;
+}
+
 /** The results as table rows: area, target, ratio, numbers, met / not met / not measured. */
 export function targetRows(results: readonly TargetResult[]): string[][] {
   return results.map((r) => [

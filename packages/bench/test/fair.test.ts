@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli-options.js';
 import { bestOf, FAMILIES, ratioToBest } from '../src/peers.js';
 import { aggregateRounds, formatRounds, loadLines, roundOrder, runRounds } from '../src/rounds.js';
-import { evaluateTargets, resolveQuantity, TARGETS, type Target } from '../src/targets.js';
+import { evaluateTargets, resolveQuantity, TARGETS, type Target, targetTally } from '../src/targets.js';
 
 describe('roundOrder', () => {
   it('rotates the order by one each round, so every system takes every position', () => {
@@ -161,6 +161,20 @@ describe('targets', () => {
     expect(none.every((r) => r.status === 'not measured' && r.ratio === undefined)).toBe(true);
     const half = evaluateTargets({ 'step-ms:torch-cpu-2t': 10 }).find((r) => r.id === 'onnx-vs-pytorch');
     expect(half?.detail).toBe('missing step-ms:backprop-onnx, step-ms:backprop-onnx-1t');
+  });
+
+  it('counts met, not met and not measured in one line', () => {
+    const results = evaluateTargets(measures);
+    const met = results.filter((r) => r.status === 'met').length;
+    const notMet = results.filter((r) => r.status === 'not met').length;
+    expect(met).toBeGreaterThan(0);
+    expect(notMet).toBeGreaterThan(0);
+    expect(targetTally(results)).toBe(
+      `${met} of ${TARGETS.length} targets met (${notMet} not met, ${TARGETS.length - met - notMet} not measured)`,
+    );
+    expect(targetTally(evaluateTargets({}))).toBe(
+      `0 of ${TARGETS.length} targets met (0 not met, ${TARGETS.length} not measured)`,
+    );
   });
 
   it('evaluates a custom list and resolves quantities', () => {
