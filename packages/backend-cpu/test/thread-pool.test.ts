@@ -101,6 +101,20 @@ describe('ThreadPool', () => {
     const n = 1 << 16;
     const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
     const f = new Float32Array(memory.buffer);
+    const ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
+    const [own, other] = addJobs(x, y, z, [
+      [0, n / 2],
+      [n / 2, n],
+    ]);
+    const runOwn = () => (exports.binary as (...a: number[]) => void)(...own.args);
+    // Every fourth round this thread's share is empty, so it usually reaches the worker's job
+    // first; every fourth it waits (up to 2 s) for the worker to claim its job before its own
+    // share, so the worker's path runs however slowly the machine wakes a thread.
+    const waitForWorker = () => {
+      const until = performance.now() + 2000;
+      while (Atomics.load(ctl, claimOf(0)) === CLAIM_OPEN && performance.now() < until);
+      runOwn();
+    };
     let workerRuns = 0;
     for (let round = 0; round < 200; round++) {
       for (let i = 0; i < n; i++) {
@@ -108,20 +122,6 @@ describe('ThreadPool', () => {
         f[y / 4 + i] = 1;
         f[z / 4 + i] = Number.NaN;
       }
-      const [own, other] = addJobs(x, y, z, [
-        [0, n / 2],
-        [n / 2, n],
-      ]);
-      const ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
-      const runOwn = () => (exports.binary as (...a: number[]) => void)(...own.args);
-      // Every fourth round this thread's share is empty, so it usually reaches the worker's job
-      // first; every fourth it waits (up to 2 s) for the worker to claim its job before its own
-      // share, so the worker's path runs however slowly the machine wakes a thread.
-      const waitForWorker = () => {
-        const until = performance.now() + 2000;
-        while (Atomics.load(ctl, claimOf(0)) === CLAIM_OPEN && performance.now() < until);
-        runOwn();
-      };
       const mine = round % 4 === 0 ? () => undefined : round % 4 === 1 ? waitForWorker : runOwn;
       expect(pool.run([other], mine)).toBe(true);
       if (ctl[claimOf(0)] === CLAIM_WORKER) workerRuns++;

@@ -28,6 +28,8 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 let server: TestPostgres;
 const workers: ChildProcess[] = [];
+/** Directories tests made, removed after each test whether it passed or not. */
+const dirs: string[] = [];
 
 function startWorker(url: string, id: string, idleSeconds = 3): ChildProcess & { output: string } {
   const w = spawn(
@@ -73,12 +75,14 @@ describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres b
       if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
       await exited(w);
     }
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
   it('two worker processes give the results of a sequential run', async () => {
     // Trials 0 and 1 wait for each other in two processes: while one worker holds trial 0 the
     // other must take trial 1, so both workers run trials however slowly either one starts.
     const meet = mkdtempSync(join(tmpdir(), 'tuning-meet-'));
+    dirs.push(meet);
     const configs = Array.from({ length: 8 }, (_, x): Config => (x < 2 ? { x, ms: 150, meet } : { x, ms: 150 }));
     const a = startWorker(server.url, 'A');
     const b = startWorker(server.url, 'B');
@@ -100,7 +104,6 @@ describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres b
     expect(ms).toBeLessThan(15_000);
     await Promise.all([exited(a), exited(b)]);
     expect(a.exitCode).toBe(0);
-    rmSync(meet, { recursive: true, force: true });
   }, 40_000);
 
   it('re-runs the trial of a worker killed mid-trial once its lease expires, with the same results', async () => {
