@@ -70,9 +70,14 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
       // code reading it synchronously between steps (an optimizer's loadStateDict) need not wait.
       const make = (r: { value: number; shape: Shape }) => {
         const h = host.track(new OnnxHandle(null, {}, [], r.shape, valueDType(g, r.value)));
-        const src = r.value < held.length ? held[r.value].value : undefined;
-        if (src && src.location === 'cpu')
+        const from = r.value < held.length ? held[r.value] : undefined;
+        const src = from?.value;
+        // (Not while an update is still to write into it in place: the result is then the run's copy.)
+        if (from && src && src.location === 'cpu' && from.writes === 0) {
           h.value = new host.runtime.ort.Tensor(ORT_DTYPE[h.dtype], src.data as never, r.shape);
+          // Both now hold one host array: an update in place copies it before writing.
+          h.sharesData = from.sharesData = true;
+        }
         return h;
       };
       const outputs = g.outputs.map(make);

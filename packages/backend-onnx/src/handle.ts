@@ -26,6 +26,10 @@ export class OnnxHandle {
   error: unknown;
   /** Pending nodes that still read this handle; its value is kept until they are computed. */
   users = 0;
+  /** Updates queued to write into this value in place and not yet written (reads wait for them). */
+  writes = 0;
+  /** True when another handle may hold the same host array (an update in place copies it first). */
+  sharesData = false;
 
   constructor(
     /** The kernel that computes this node; null for leaves. */

@@ -24,6 +24,7 @@ import { ORT_DTYPE } from './lower/driver.js';
 import { plan } from './plan.js';
 import { checkProvider, type OnnxProvider } from './provider.js';
 import { type OrtModule, Runtime, type RuntimeStats } from './runtime.js';
+import { InPlaceWrites } from './update-in-place.js';
 
 /** Options of {@link onnx}. */
 export interface OnnxOptions {
@@ -136,12 +137,19 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   const livePending = new Set<OnnxHandle>();
   const memory = new MemoryCounter();
   let chain: Promise<void> = Promise.resolve();
+  // Updates in place need host arrays: the CPU provider's values (WebGPU keeps state on the device).
+  let inPlace: InPlaceWrites | undefined;
 
-  const track = (h: OnnxHandle): OnnxHandle => {
+  const trackInternal = (h: OnnxHandle): OnnxHandle => {
     owned.add(h);
     memory.add(h.bytes);
     if (h.pending) livePending.add(h);
     return h;
+  };
+  /** Accounts for a new handle; a new node ends the open batch of in-place updates (it runs after them). */
+  const track = (h: OnnxHandle): OnnxHandle => {
+    if (h.pending) inPlace?.close();
+    return trackInternal(h);
   };
   const own = (op: string, handle: Handle): OnnxHandle => {
     if (!(handle instanceof OnnxHandle) || !owned.has(handle))
@@ -243,6 +251,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
   } satisfies KernelTable;
 
   const enqueue = (job: () => Promise<void>): Promise<void> => {
+    inPlace?.close();
     const next = chain.then(job);
     chain = next.catch(() => {});
     return next;
@@ -262,6 +271,26 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     });
   };
   const host = { runtime, own, track, enqueue, compute };
+  const dispose = (handle: Handle): void => {
+    if (!(handle instanceof OnnxHandle) || !owned.has(handle))
+      throw new BackendError('onnx.dispose: the handle does not belong to this backend');
+    if (handle.disposed) return;
+    handle.disposed = true;
+    memory.remove(handle.bytes);
+    livePending.delete(handle);
+    if (handle.users === 0) handle.release();
+  };
+  if (provider === 'cpu')
+    inPlace = new InPlaceWrites({
+      own,
+      trackInternal,
+      livePending: () => [...livePending],
+      enqueue,
+      compute,
+      dispose,
+      forget: (h) => livePending.delete(h),
+      tensor: (values, dims) => new runtime.ort.Tensor('float32', values, dims),
+    });
 
   return {
     name: 'onnx',
@@ -279,7 +308,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     // a pending value throws: it needs a run, and runs are asynchronous.
     readSync(handle: Handle): TypedArray {
       const h = own('onnx.readSync', handle);
-      if (h.value === undefined || h.value.location !== 'cpu')
+      if (h.value === undefined || h.value.location !== 'cpu' || h.writes > 0)
         throw new BackendError(
           'onnx.readSync: backend "onnx" reads asynchronously and this value is not on the host yet; use `await t.data()`',
         );
@@ -287,7 +316,8 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     },
     async read(handle: Handle): Promise<TypedArray> {
       let h = own('onnx.read', handle);
-      if (h.value === undefined) await flush();
+      // A value an update is still to write in place is read after the write.
+      if (h.value === undefined || h.writes > 0) await flush();
       h = own('onnx.read', handle);
       if (h.value === undefined) {
         if (h.error !== undefined) throw h.error;
@@ -302,15 +332,10 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       });
       return data!;
     },
-    dispose(handle: Handle): void {
-      if (!(handle instanceof OnnxHandle) || !owned.has(handle))
-        throw new BackendError('onnx.dispose: the handle does not belong to this backend');
-      if (handle.disposed) return;
-      handle.disposed = true;
-      memory.remove(handle.bytes);
-      livePending.delete(handle);
-      if (handle.users === 0) handle.release();
-    },
+    dispose,
+    ...(inPlace && {
+      updateInPlace: inPlace.queue.bind(inPlace) as NonNullable<Backend['updateInPlace']>,
+    }),
     memory: () => memory.info(),
     resetPeak: () => memory.resetPeak(),
     sync: flush,

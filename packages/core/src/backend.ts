@@ -58,6 +58,8 @@ export interface Backend {
    * holding anything but 0 (NaN included) it writes nothing. Core calls it only with validated
    * inputs whose storage nothing else shares, after every fallible part of a step is done: it
    * must not fail then (no allocation that can run out), so a step's updates all happen or none.
+   * A lazy backend may write later (backend-onnx: after the run computing the inputs), provided
+   * every read of the written tensors, and all work queued after this call, sees the new values.
    * Optional: without it updates allocate new tensors.
    */
   updateInPlace?<K extends UpdateKernelName>(

@@ -1,0 +1,163 @@
+/**
+ * backend-onnx's `updateInPlace` (CPU provider): a fused update writes its results into the
+ * parameter's and state's own host arrays, so a training step does not hold old and new values
+ * side by side. The backend is lazy and ONNX Runtime runs asynchronously, so a queued update is
+ * written after the run that computes its inputs: the updates a step commits together form one
+ * batch, run after every value live when they were queued (one ONNX Runtime run with the rest
+ * of the step: loss, gradients, Adam's coefficients), then written on the host in float32
+ * exactly as the ONNX nodes would compute them (`host-update.ts`). Until then, reading a target
+ * waits for the write; anything computed later reads the new values.
+ */
+import type { KernelName, TensorInfo, UpdateKernelAttrs, UpdateKernelName } from '@backprop/core';
+import { updateWrittenInputs } from '@backprop/core';
+import { OnnxHandle } from './handle.js';
+import { type HostUpdate, runHostUpdate } from './host-update.js';
+
+/** What the in-place writer needs from its backend. */
+export interface InPlaceHost {
+  own(op: string, handle: TensorInfo['handle']): OnnxHandle;
+  /** Adds a node made here to the backend's accounting, without closing the open batch. */
+  trackInternal(h: OnnxHandle): OnnxHandle;
+  /** The pending handles live tensors hold now. */
+  livePending(): OnnxHandle[];
+  /** Runs `job` after every job already queued. */
+  enqueue(job: () => Promise<void>): Promise<void>;
+  /** Computes the given pending handles (inside a queued job). */
+  compute(handles: OnnxHandle[]): Promise<void>;
+  /** Frees a handle this module made. */
+  dispose(h: OnnxHandle): void;
+  /** Forgets that a pending handle is live (it failed and will not be computed). */
+  forget(h: OnnxHandle): void;
+  /** A host float32 tensor of ONNX Runtime holding `values`. */
+  tensor(values: Float32Array, dims: readonly number[]): NonNullable<OnnxHandle['value']>;
+}
+
+interface Job {
+  name: UpdateKernelName;
+  attrs: object;
+  inputs: OnnxHandle[];
+  targets: OnnxHandle[];
+  guard: OnnxHandle | undefined;
+  /** Adam's [a, e, decay?] as scalar nodes of the run. */
+  coefficients: OnnxHandle[];
+}
+
+interface Batch {
+  jobs: Job[];
+  /** The live pending values when the last job was queued: all of them run before any write. */
+  roots: OnnxHandle[];
+}
+
+/** The queue of in-place updates of one backend. */
+export class InPlaceWrites {
+  #open: Batch | undefined;
+
+  constructor(readonly host: InPlaceHost) {}
+
+  /**
+   * Ends the open batch: called when anything else is queued or a node is made, so a value
+   * computed after these updates in program order never runs before they are written.
+   */
+  close(): void {
+    this.#open = undefined;
+  }
+
+  /** Queues update `name` to write into its parameter and state inputs (after the guard, when given, reads 0). */
+  queue<K extends UpdateKernelName>(
+    name: K,
+    inputs: TensorInfo[],
+    attrs: UpdateKernelAttrs[K],
+    guard?: TensorInfo,
+  ): void {
+    const op = `onnx.updateInPlace(${name})`;
+    const ins = inputs.map((x) => this.host.own(op, x.handle));
+    const g = guard && this.host.own(op, guard.handle);
+    const targets = updateWrittenInputs(name, ins.length).map((i) => ins[i]);
+    const coefficients =
+      name === 'adamUpdate'
+        ? [0, 1, ...((attrs as UpdateKernelAttrs['adamUpdate']).decoupled ? [2] : [])]
+            .filter((k) => k < 2 || (attrs as UpdateKernelAttrs['adamUpdate']).weightDecay !== 0)
+            .map((k) =>
+              this.host.trackInternal(
+                new OnnxHandle(
+                  'adamUpdate' as KernelName,
+                  { ...attrs, coefficient: k },
+                  [
+                    { node: ins[4], shape: inputs[4].shape },
+                    { node: ins[ins.length - 1], shape: inputs[ins.length - 1].shape },
+                  ],
+                  [],
+                  'float32',
+                ),
+              ),
+            )
+        : [];
+    const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, coefficients };
+    for (const h of [...ins, ...(g ? [g] : [])]) h.users++;
+    for (const h of targets) h.writes++;
+    let batch = this.#open;
+    if (!batch) {
+      const opened: Batch = { jobs: [], roots: [] };
+      void this.host.enqueue(() => this.#run(opened)).catch(() => {});
+      batch = this.#open = opened;
+    }
+    batch.jobs.push(job);
+    batch.roots = this.host.livePending();
+  }
+
+  /** Computes what the batch reads in one run, then writes every update whose guard reads 0. */
+  async #run(batch: Batch): Promise<void> {
+    if (this.#open === batch) this.#open = undefined;
+    const need = new Set(batch.roots.filter((h) => !h.disposed && h.pending));
+    for (const j of batch.jobs)
+      for (const h of [...j.inputs, ...j.coefficients, ...(j.guard ? [j.guard] : [])]) if (h.pending) need.add(h);
+    try {
+      if (need.size > 0) await this.host.compute([...need]);
+      // Every update's arrays are found before the first is written: all are written, or none.
+      const updates = batch.jobs.map((j) => this.#prepare(j));
+      for (const u of updates) if (u) runHostUpdate(u);
+    } catch (e) {
+      // Nothing was written; what was to be computed fails when read, rather than being
+      // computed again later without its updates.
+      for (const h of need)
+        if (h.pending) {
+          h.error = e;
+          this.host.forget(h);
+        }
+      throw e;
+    } finally {
+      for (const j of batch.jobs) {
+        for (const h of j.targets) h.writes--;
+        for (const h of [...j.inputs, ...(j.guard ? [j.guard] : [])]) if (--h.users === 0 && h.disposed) h.release();
+        for (const h of j.coefficients) this.host.dispose(h);
+      }
+    }
+  }
+
+  /** One update's host arrays, or undefined when its guard holds anything but 0 (NaN too): it writes nothing. */
+  #prepare(j: Job): HostUpdate | undefined {
+    if (j.guard && data(j.guard)[0] !== 0) return undefined;
+    const inputs = j.inputs.map(data);
+    for (const t of j.targets) {
+      // Another handle may read this array (a compiled step's pass-through result): copy it first.
+      if (t.sharesData) {
+        t.value = this.host.tensor((t.value!.data as Float32Array).slice(), t.value!.dims);
+        t.sharesData = false;
+      }
+    }
+    return {
+      name: j.name,
+      attrs: j.attrs,
+      inputs,
+      coefficients: j.coefficients.map((h) => data(h)[0]),
+      targets: j.targets.map((h) => data(h) as Float32Array),
+    };
+  }
+}
+
+/** Host values of a computed handle. */
+function data(h: OnnxHandle): Float32Array | Int32Array {
+  if (h.value === undefined || h.value.location !== 'cpu')
+    throw h.error ?? new Error('onnx.updateInPlace: an input is not a computed host value');
+  return h.value.data as Float32Array | Int32Array;
+}
