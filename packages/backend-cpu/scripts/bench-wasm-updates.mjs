@@ -148,6 +148,10 @@ const row = (name, wasmMs, jsMs) =>
   });
 const lr = Math.fround(1e-3);
 
+// The f32x4 variant's arguments: pointers, then β₁, β₂, ε, γ, bc₁, √bc₂ and the decay factor.
+setArgs([P.ptr, G.ptr, M.ptr, V.ptr, 0, P.ptr, M.ptr, V.ptr, 0, 0.9, 0.999, 1e-8, lr, 0.1, 0.0316, 1 - lr * 0.01, 0]);
+const adam32 = time(() => f32k.adamStepF32(args, 0, N), 9);
+// adamStep's (src/wasm/wasmUpdates.ts): θ, g, m, v, v̄, θ′, m′, v′, v̄′, β₁, β₂, ε√bc₂, γ√bc₂/bc₁, decay factor, coupled λ, amsgrad.
 setArgs([
   P.ptr,
   G.ptr,
@@ -160,15 +164,12 @@ setArgs([
   0,
   0.9,
   0.999,
-  1e-8,
-  lr,
-  0.1,
-  0.0316,
+  1e-8 * 0.0316,
+  (lr * 0.0316) / 0.1,
   1 - lr * 0.01,
   0,
   0,
 ]);
-const adam32 = time(() => f32k.adamStepF32(args, 0, N), 9);
 const adam64 = time(() => k.adamStep(args, 0, N), 9);
 row(
   'adam (AdamW, f64x2)',
