@@ -148,6 +148,24 @@ describe('reads and guards around a write in place', () => {
     bp.dispose([...xs, guard]);
   });
 
+  it('a failed run writes nothing, and what it was to compute fails when read', async () => {
+    const xs = inputs();
+    const run = ort.runtime.run;
+    ort.runtime.run = async () => {
+      throw new Error('run failed (test)');
+    };
+    try {
+      ort.updateInPlace!('adamUpdate', xs.map(info), attrs);
+      await ort.sync?.().catch(() => {});
+    } finally {
+      ort.runtime.run = run;
+    }
+    expect(Array.from(await xs[0].data())).toEqual([1, 2, 3]);
+    expect(Array.from(await xs[2].data())).toEqual([0, 0, 0]);
+    await expect(xs[1].data()).rejects.toThrow('run failed (test)');
+    bp.dispose(xs);
+  });
+
   it('copies an array another handle shares before writing into it', async () => {
     const xs = inputs();
     const twin = bp.tensor([0, 0, 0]);
