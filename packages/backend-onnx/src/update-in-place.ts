@@ -8,7 +8,7 @@
  * exactly as the ONNX nodes would compute them (`host-update.ts`). Until then, reading a target
  * waits for the write; anything computed later reads the new values.
  */
-import type { KernelName, TensorInfo, UpdateKernelAttrs, UpdateKernelName } from '@backprop/core';
+import type { AdamUpdateAttrs, TensorInfo, UpdateKernelAttrs, UpdateKernelName } from '@backprop/core';
 import { updateWrittenInputs } from '@backprop/core';
 import { OnnxHandle } from './handle.js';
 import { type HostUpdate, runHostUpdate } from './host-update.js';
@@ -73,25 +73,7 @@ export class InPlaceWrites {
     const ins = inputs.map((x) => this.host.own(op, x.handle));
     const g = guard && this.host.own(op, guard.handle);
     const targets = updateWrittenInputs(name, ins.length).map((i) => ins[i]);
-    const coefficients =
-      name === 'adamUpdate'
-        ? [0, 1, ...((attrs as UpdateKernelAttrs['adamUpdate']).decoupled ? [2] : [])]
-            .filter((k) => k < 2 || (attrs as UpdateKernelAttrs['adamUpdate']).weightDecay !== 0)
-            .map((k) =>
-              this.host.trackInternal(
-                new OnnxHandle(
-                  'adamUpdate' as KernelName,
-                  { ...attrs, coefficient: k },
-                  [
-                    { node: ins[4], shape: inputs[4].shape },
-                    { node: ins[ins.length - 1], shape: inputs[ins.length - 1].shape },
-                  ],
-                  [],
-                  'float32',
-                ),
-              ),
-            )
-        : [];
+    const coefficients = name === 'adamUpdate' ? this.#adamCoefficients(attrs as AdamUpdateAttrs, inputs, ins) : [];
     const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, coefficients };
     for (const h of [...ins, ...(g ? [g] : [])]) h.users++;
     for (const h of targets) h.writes++;
@@ -103,6 +85,31 @@ export class InPlaceWrites {
     }
     batch.jobs.push(job);
     batch.roots = this.host.livePending();
+  }
+
+  /**
+   * Nodes computing Adam's float32 coefficients a, e (and AdamW's decay factor) from its step
+   * count t and γ, in the same run as the step: the host update reads them, so its scalars are
+   * ONNX Runtime's float64 chain, bit for bit (JavaScript's Math.pow differs from ONNX Runtime's
+   * Pow in the last bit for 10 % of the step counts 1–200,000 with β = 0.999, 0.3 % with 0.9).
+   */
+  #adamCoefficients(attrs: AdamUpdateAttrs, inputs: TensorInfo[], ins: OnnxHandle[]): OnnxHandle[] {
+    const count = attrs.decoupled && attrs.weightDecay !== 0 ? 3 : 2;
+    const last = ins.length - 1;
+    return Array.from({ length: count }, (_, k) =>
+      this.host.trackInternal(
+        new OnnxHandle(
+          'adamUpdate',
+          { ...attrs, coefficient: k },
+          [
+            { node: ins[4], shape: inputs[4].shape },
+            { node: ins[last], shape: inputs[last].shape },
+          ],
+          [],
+          'float32',
+        ),
+      ),
+    );
   }
 
   /** Computes what the batch reads in one run, then writes every update whose guard reads 0. */
