@@ -68,7 +68,7 @@ class WasmMath implements UpdateMath<number> {
   readonly prologue: number[] = [];
   readonly body: number[] = [];
   locals = 0;
-  readonly #constants = new Map<number, number>();
+  readonly #constants = new Map<string, number>();
 
   local(): number {
     return FIRST_VECTOR + this.locals++;
@@ -103,7 +103,7 @@ class WasmMath implements UpdateMath<number> {
   sqrt = (a: number) => this.#op(OP.sqrt, [a]);
   constant = (c: number): number => {
     const f = Math.fround(c);
-    const key = Object.is(f, -0) ? Number.NaN : f;
+    const key = Object.is(f, -0) ? '-0' : String(f); // (+0 and −0 are different constants)
     let l = this.#constants.get(key);
     if (l === undefined) {
       l = this.local();
