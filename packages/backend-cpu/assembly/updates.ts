@@ -62,9 +62,10 @@ class K {
     hasMom: bool,
     nesterov: bool,
     first: bool,
+    hasWd: bool,
   ): void {
     const theta = K.ld(p + o, one);
-    const gi = f64x2.add(K.ld(g + o, one), f64x2.mul(wd, theta));
+    const gi = hasWd ? f64x2.add(K.ld(g + o, one), f64x2.mul(wd, theta)) : K.ld(g + o, one);
     if (!hasMom) {
       K.st(p2 + o, f64x2.sub(theta, f64x2.mul(lr, gi)), one);
       return;
@@ -75,7 +76,7 @@ class K {
     K.st(p2 + o, f64x2.sub(theta, f64x2.mul(lr, dir)), one);
   }
 
-  @inline static sgdRange(args: usize, i0: i32, i1: i32, hasMom: bool, nesterov: bool, first: bool): void {
+  @inline static sgdRange(args: usize, i0: i32, i1: i32, hasMom: bool, nesterov: bool, first: bool, hasWd: bool): void {
     const p = K.ptr(args, 0);
     const g = K.ptr(args, 1);
     const buf = K.ptr(args, 2);
@@ -89,10 +90,10 @@ class K {
     const end4 = o + ((<usize>((i1 - i0) & ~3)) << 2);
     const end = (<usize>i1) << 2;
     for (; o < end4; o += 16) {
-      K.sgdAt(o, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
-      K.sgdAt(o + 8, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
+      K.sgdAt(o, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first, hasWd);
+      K.sgdAt(o + 8, false, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first, hasWd);
     }
-    for (; o < end; o += 4) K.sgdAt(o, true, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first);
+    for (; o < end; o += 4) K.sgdAt(o, true, p, g, buf, p2, b2, lr, mom, nd, wd, hasMom, nesterov, first, hasWd);
   }
 
   /** One or two elements of Adam at byte offset `o`. */
@@ -325,26 +326,36 @@ class K {
 // SGD
 
 /**
- * PyTorch's SGD step on elements [i0, i1), exactly as src/kernels/sgdUpdate.ts: g ← g + λθ; momentum μ = 0:
+ * PyTorch's SGD step on elements [i0, i1), exactly as src/kernels/sgdUpdate.ts: g ← g + λθ (skipped when λ = 0,
+ * as PyTorch does, so an infinite θ stays infinite rather than turning 0·∞ into NaN); momentum μ = 0:
  * θ′ = θ − γg; else b′ = g on the first step (or without buf), μb + (1 − τ)g otherwise, θ′ = θ − γ(g + μb′) (Nesterov)
  * or θ − γb′. Argument block (float64 slots): 0 p, 1 g, 2 buf (0 = absent), 3 p2, 4 b2, 5 lr, 6 momentum,
  * 7 dampening, 8 weightDecay, 9 nesterov, 10 firstStep.
  */
 export function sgdStep(args: usize, i0: i32, i1: i32): void {
   if (i1 <= i0) return;
-  const momentum = K.arg(args, 6);
-  if (momentum === 0) {
-    K.sgdRange(args, i0, i1, false, false, false);
-    return;
-  }
-  const nesterov = K.arg(args, 9) !== 0;
-  const first = K.arg(args, 10) !== 0 || K.ptr(args, 2) === 0;
-  if (first) {
-    if (nesterov) K.sgdRange(args, i0, i1, true, true, true);
-    else K.sgdRange(args, i0, i1, true, false, true);
-  } else {
-    if (nesterov) K.sgdRange(args, i0, i1, true, true, false);
-    else K.sgdRange(args, i0, i1, true, false, false);
+  if (K.arg(args, 8) === 0) SgdK.step(args, i0, i1, false);
+  else SgdK.step(args, i0, i1, true);
+}
+
+// biome-ignore lint/complexity/noStaticOnlyClass: AssemblyScript inlines `@inline` static methods; biome rejects decorators on plain functions
+class SgdK {
+  /** sgdStep's dispatch on momentum, Nesterov and the first step, for weight decay present (`hasWd`) or 0 (g as is). */
+  @inline static step(args: usize, i0: i32, i1: i32, hasWd: bool): void {
+    const momentum = K.arg(args, 6);
+    if (momentum === 0) {
+      K.sgdRange(args, i0, i1, false, false, false, hasWd);
+      return;
+    }
+    const nesterov = K.arg(args, 9) !== 0;
+    const first = K.arg(args, 10) !== 0 || K.ptr(args, 2) === 0;
+    if (first) {
+      if (nesterov) K.sgdRange(args, i0, i1, true, true, true, hasWd);
+      else K.sgdRange(args, i0, i1, true, false, true, hasWd);
+    } else {
+      if (nesterov) K.sgdRange(args, i0, i1, true, true, false, hasWd);
+      else K.sgdRange(args, i0, i1, true, false, false, hasWd);
+    }
   }
 }
 

@@ -201,6 +201,22 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
     });
   }
 
+  it('sgdUpdate without weight decay leaves an infinite parameter infinite (as PyTorch), bit-identical to scalar', () => {
+    const special: Input = [random(n, 21, -2, 2, true), [n]];
+    for (const momentum of [0, 0.9]) {
+      for (const weightDecay of [0, 1e-2]) {
+        const attrs = { momentum, dampening: 0, nesterov: false, weightDecay, firstStep: true };
+        const outs = f32(momentum > 0 ? 2 : 1);
+        const got = run(fast, 'sgdUpdate', [special, grad, lr], attrs, outs);
+        bitExact(got, run(scalar, 'sgdUpdate', [special, grad, lr], attrs, outs));
+        // θ = +∞ at 17, −∞ at 29: g + 0·θ would be NaN; PyTorch adds no decay term when λ = 0.
+        expect([got[0][17], got[0][29]]).toEqual(
+          weightDecay === 0 ? [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY] : [Number.NaN, Number.NaN],
+        );
+      }
+    }
+  });
+
   for (const attrs of [
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false },
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, decoupled: false, amsgrad: false },

@@ -14,12 +14,13 @@ export const sgdUpdate: MultiKernel<'sgdUpdate'> = (inputs, attrs, outs) => {
   const { momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
   const p2 = allocateOut(outs[0], false) as Float32Array;
   if (momentum === 0) {
-    for (let i = 0; i < p.length; i++) p2[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
+    if (weightDecay === 0) for (let i = 0; i < p.length; i++) p2[i] = p[i] - lr * g[i];
+    else for (let i = 0; i < p.length; i++) p2[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
     return [output(p2)];
   }
   const b2 = allocateOut(outs[1], false) as Float32Array;
   for (let i = 0; i < p.length; i++) {
-    const gi = g[i] + weightDecay * p[i];
+    const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * p[i];
     const bi = firstStep || !buf ? gi : momentum * buf[i] + (1 - dampening) * gi;
     b2[i] = bi;
     p2[i] = p[i] - lr * (nesterov ? gi + momentum * bi : bi);
