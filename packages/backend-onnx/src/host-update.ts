@@ -115,15 +115,22 @@ export interface HostUpdate {
   targets: readonly Float32Array[];
 }
 
+/** One update over host arrays, as both engines (WebAssembly, JavaScript blocks) take it. */
+export interface UpdateArrays {
+  name: UpdateKernelName;
+  attrs: object;
+  /** The elementwise inputs (the kernel's inputs but γ), undefined for Adam's step count t. */
+  arrays: readonly (Float32Array | undefined)[];
+  /** Where each output goes. */
+  targets: readonly Float32Array[];
+  /** γ, a float32 value. */
+  lr: number;
+  /** Adam's coefficients [a, e, decay?], float32 values. */
+  coefficients: readonly number[];
+}
+
 /** Runs one update block by block through {@link BlockMath}. */
-function runBlocks(
-  name: UpdateKernelName,
-  attrs: object,
-  arrays: readonly (Float32Array | undefined)[],
-  targets: readonly Float32Array[],
-  lr: number,
-  coefficients: readonly number[],
-): void {
+function runBlocks({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): void {
   const size = targets[0]?.length ?? 0;
   const M = new BlockMath();
   const out: Float32Array[] = [];
@@ -148,13 +155,16 @@ function runBlocks(
  * the JavaScript path; both write the same bits).
  */
 export function runHostUpdate(u: HostUpdate, { path = 'wasm' }: { path?: 'wasm' | 'blocks' } = {}): void {
-  const { name, inputs, targets } = u;
-  const coefficients = (u.coefficients ?? []).map(Math.fround);
-  const lr = (inputs[inputs.length - 1] as Float32Array)[0];
-  // The elementwise inputs (Adam's t is read by the coefficients only).
-  const arrays = inputs
-    .slice(0, -1)
-    .map((x, i) => (name === 'adamUpdate' && i === 4 ? undefined : (x as Float32Array)));
-  if (path === 'wasm' && runWasmUpdate(name, u.attrs, arrays, targets, lr, coefficients)) return;
-  runBlocks(name, u.attrs, arrays, targets, lr, coefficients);
+  const { name, inputs } = u;
+  const update: UpdateArrays = {
+    name,
+    attrs: u.attrs,
+    // (Adam's t is read by the coefficients only.)
+    arrays: inputs.slice(0, -1).map((x, i) => (name === 'adamUpdate' && i === 4 ? undefined : (x as Float32Array))),
+    targets: u.targets,
+    lr: (inputs[inputs.length - 1] as Float32Array)[0],
+    coefficients: (u.coefficients ?? []).map(Math.fround),
+  };
+  if (path === 'wasm' && runWasmUpdate(update)) return;
+  runBlocks(update);
 }

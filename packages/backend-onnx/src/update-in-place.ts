@@ -44,7 +44,10 @@ interface Job {
 
 interface Batch {
   jobs: Job[];
-  /** The live pending values when the last job was queued: all of them run before any write. */
+  /**
+   * The live pending values when the batch closed (before the next node or queued work, or when it
+   * runs): all of them run before any write.
+   */
   roots: OnnxHandle[];
 }
 
@@ -59,6 +62,9 @@ export class InPlaceWrites {
    * computed after these updates in program order never runs before they are written.
    */
   close(): void {
+    const batch = this.#open;
+    if (!batch) return;
+    batch.roots = this.host.livePending();
     this.#open = undefined;
   }
 
@@ -84,7 +90,6 @@ export class InPlaceWrites {
       batch = this.#open = opened;
     }
     batch.jobs.push(job);
-    batch.roots = this.host.livePending();
   }
 
   /**
@@ -114,7 +119,7 @@ export class InPlaceWrites {
 
   /** Computes what the batch reads in one run, then writes every update whose guard reads 0. */
   async #run(batch: Batch): Promise<void> {
-    if (this.#open === batch) this.#open = undefined;
+    if (this.#open === batch) this.close();
     const need = new Set(batch.roots.filter((h) => !h.disposed && h.pending));
     for (const j of batch.jobs)
       for (const h of [...j.inputs, ...j.coefficients, ...(j.guard ? [j.guard] : [])]) if (h.pending) need.add(h);

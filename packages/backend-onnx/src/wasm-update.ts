@@ -6,6 +6,7 @@
  * in place, and the copies stay in the caches.
  */
 import type { UpdateKernelName } from '@backprop/core';
+import type { UpdateArrays } from './host-update.js';
 import { type UpdateMath, updateRule } from './lower/update-rules.js';
 
 /** Elements per block (16 KiB per array). */
@@ -121,7 +122,6 @@ interface Compiled {
   memory: Float32Array;
   run: (endBytes: number, lr: number, c0: number, c1: number, c2: number) => void;
   inputs: number;
-  outputs: number;
 }
 
 /** The module of one update: inputs at blocks 0…, outputs after them. */
@@ -175,7 +175,7 @@ function compile(name: UpdateKernelName, attrs: object, present: readonly boolea
   ]);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const exports = instance.exports as { run: Compiled['run']; memory: WebAssembly.Memory };
-  return { memory: new Float32Array(exports.memory.buffer), run: exports.run, inputs: present.length, outputs };
+  return { memory: new Float32Array(exports.memory.buffer), run: exports.run, inputs: present.length };
 }
 
 /** Compiled updates by kernel, attributes and inputs present; null where WebAssembly SIMD is unavailable. */
@@ -206,14 +206,7 @@ function compiledUpdate(
  * inputs (undefined for Adam's t), `targets` receive its outputs. Returns false, having done
  * nothing, when the engine cannot compile it.
  */
-export function runWasmUpdate(
-  name: UpdateKernelName,
-  attrs: object,
-  arrays: readonly (Float32Array | undefined)[],
-  targets: readonly Float32Array[],
-  lr: number,
-  coefficients: readonly number[],
-): boolean {
+export function runWasmUpdate({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): boolean {
   const c = compiledUpdate(
     name,
     attrs,
