@@ -166,6 +166,31 @@ describe('reads and guards around a write in place', () => {
     bp.dispose(xs);
   });
 
+  it("rejects another backend's or a disposed handle with a BackendError, queuing nothing", async () => {
+    const other = await onnx({ provider: 'cpu', threads: 1 });
+    try {
+      const xs = inputs();
+      const foreign = { handle: other.write(Float32Array.of(0), [], 'float32'), shape: [], dtype: 'float32' as const };
+      expect(() => ort.updateInPlace!('adamUpdate', xs.map(info), attrs, foreign)).toThrow(
+        /updateInPlace\(adamUpdate\): the handle does not belong to this onnx backend/,
+      );
+      const gone = bp.tensor([0, 0, 0]);
+      const stale = info(gone);
+      gone.dispose();
+      const withStale = xs.map(info);
+      withStale[3] = stale;
+      expect(() => ort.updateInPlace!('adamUpdate', withStale, attrs)).toThrow(bp.BackendError);
+      expect(() => ort.updateInPlace!('adamUpdate', withStale, attrs)).toThrow(/was disposed/);
+      // Nothing was queued: the parameter reads synchronously and holds its old values.
+      await ort.sync?.();
+      expect(Array.from(xs[0].dataSync())).toEqual([1, 2, 3]);
+      expect(Array.from(await xs[2].data())).toEqual([0, 0, 0]);
+      bp.dispose(xs);
+    } finally {
+      await other.destroy?.();
+    }
+  });
+
   it('copies an array another handle shares before writing into it', async () => {
     const xs = inputs();
     const twin = bp.tensor([0, 0, 0]);
