@@ -1,10 +1,13 @@
 /**
  * Compiled graphs on ONNX Runtime: a traced function (a whole training step) becomes one ONNX
  * model; each call is one `run` fed the batch and the state, and the new state stays in
- * ONNX Runtime's tensors (on the GPU with the WebGPU provider) as the next call's input.
+ * ONNX Runtime's tensors (on the GPU with the WebGPU provider) as the next call's input. With
+ * the CPU provider, the optimizer updates a step asks to write in place are written into the
+ * state's own host arrays after the run (`compiled-updates.ts`) when the caller allows it.
  */
 import {
   type CompiledGraph,
+  type CompiledRunOptions,
   type Graph,
   type Handle,
   type Shape,
@@ -12,10 +15,13 @@ import {
   type TensorInfo,
   valueDType,
 } from '@backprop/core';
+import { hostUpdates, type InPlaceVariant, inPlaceCandidates, inPlaceVariant } from './compiled-updates.js';
 import { graphModel } from './graph-model.js';
 import { OnnxHandle } from './handle.js';
+import { runHostUpdate } from './host-update.js';
 import { ORT_DTYPE } from './lower/driver.js';
 import type { Runtime } from './runtime.js';
+import { hostData, unshared } from './update-in-place.js';
 
 /** Constants up to this many elements are stored in the model when their value is known. */
 const BAKE_MAX = 4096;
@@ -29,6 +35,8 @@ export interface GraphHost {
   enqueue(job: () => Promise<void>): Promise<void>;
   /** Computes the given pending handles now (inside a queued job). */
   compute(handles: OnnxHandle[]): Promise<void>;
+  /** True when updates may be written into host arrays (the CPU provider). */
+  readonly writesInPlace: boolean;
 }
 
 /** Compiles `g` for `host`: one session, one run per call. */
@@ -42,29 +50,52 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
   );
   // The new state stays where the runtime keeps state (on the GPU with WebGPU); outputs come to the host.
   const { options, stateLocation } = host.runtime;
-  const session = host.runtime.ort.InferenceSession.create(
-    graphModel(g, { constants: baked }),
-    stateLocation === 'cpu'
-      ? options
-      : {
-          ...options,
-          preferredOutputLocation: Object.fromEntries([
-            ...g.outputs.map((_, i) => [`o${i}`, 'cpu'] as const),
-            ...g.stateOut.map((_, i) => [`n${i}`, stateLocation] as const),
-          ]),
-        },
-  );
-  session.catch(() => {});
-  host.runtime.stats.sessions++;
+  const start = (graph: Graph) => {
+    const session = host.runtime.ort.InferenceSession.create(
+      graphModel(graph, { constants: baked }),
+      stateLocation === 'cpu'
+        ? options
+        : {
+            ...options,
+            preferredOutputLocation: Object.fromEntries([
+              ...graph.outputs.map((_, i) => [`o${i}`, 'cpu'] as const),
+              ...graph.stateOut.map((_, i) => [`n${i}`, stateLocation] as const),
+            ]),
+          },
+    );
+    session.catch(() => {});
+    host.runtime.stats.sessions++;
+    return session;
+  };
+  const session = start(g);
+  const candidates = host.writesInPlace && stateLocation === 'cpu' ? inPlaceCandidates(g) : [];
+  /** Models that write some updates on the host, by which candidates they write (made on first use). */
+  const variants = new Map<string, { variant: InPlaceVariant; session: ReturnType<typeof start> }>();
+  const variantFor = (writable: readonly boolean[] | undefined) => {
+    const chosen = candidates.filter((u) => u.state.every((s) => writable?.[s] === true));
+    if (chosen.length === 0) return undefined;
+    const key = chosen.map((u) => u.node).join(',');
+    let v = variants.get(key);
+    if (!v) {
+      const variant = inPlaceVariant(g, chosen);
+      v = { variant, session: start(variant.graph) };
+      variants.set(key, v);
+    }
+    return v;
+  };
   const release = (hs: OnnxHandle[]) => {
     for (const h of hs) if (--h.users === 0 && h.disposed) h.release();
   };
   return {
-    run(inputs: readonly TensorInfo[], state: readonly TensorInfo[]) {
+    run(inputs: readonly TensorInfo[], state: readonly TensorInfo[], runOptions?: CompiledRunOptions) {
       const ins = inputs.map((t) => host.own('compiled run', t.handle));
       const st = state.map((t) => host.own('compiled run', t.handle));
       const held = [...ins, ...st];
       for (const h of held) h.users++;
+      const inPlace = variantFor(runOptions?.writable);
+      const written = new Set(inPlace?.variant.updates.flatMap((u) => u.targets));
+      // Reads of a state value written in place wait for the write.
+      for (const s of written) st[s].writes++;
       // A result that is an input or a state value passed through (an unchanged learning rate,
       // a frozen buffer) shares that value's host tensor at once: it is known before the run, so
       // code reading it synchronously between steps (an optimizer's loadStateDict) need not wait.
@@ -81,8 +112,9 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
         return h;
       };
       const outputs = g.outputs.map(make);
-      const next = g.stateOut.map(make);
-      const results = [...outputs, ...next];
+      // A state value written in place is its own new value.
+      const next = g.stateOut.map((r, s) => (written.has(s) ? st[s] : make(r)));
+      const results = [...outputs, ...next.filter((_, s) => !written.has(s))];
       void host
         .enqueue(async () => {
           try {
@@ -95,7 +127,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             constants.forEach((h, i) => {
               if (!baked[i]) feeds[`k${i}`] = h.value;
             });
-            const s = await session;
+            const s = await (inPlace?.session ?? session);
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);
             // A result already known (passed through on the host) drops the run's device copy.
@@ -104,11 +136,28 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
               else if (t.location !== 'cpu') t.dispose();
             };
             outputs.forEach((h, i) => take(h, r[`o${i}`]));
-            next.forEach((h, i) => take(h, r[`n${i}`]));
+            if (!inPlace) {
+              next.forEach((h, i) => take(h, r[`n${i}`]));
+              return;
+            }
+            const { stateOutput, updates } = inPlace.variant;
+            next.forEach((h, i) => {
+              const name = stateOutput[i];
+              if (name !== undefined) take(h, r[name]);
+            });
+            // Every update's arrays are found before the first is written: all are written, or none.
+            const writes = hostUpdates(
+              updates,
+              (name) => r[name].data as Float32Array | Int32Array,
+              (i) => hostData(st[i]) as Float32Array,
+              (i) => unshared(st[i], (values, dims) => new host.runtime.ort.Tensor('float32', values, dims)),
+            );
+            for (const u of writes) runHostUpdate(u);
           } catch (e) {
             for (const h of results) h.error = e;
             throw e;
           } finally {
+            for (const i of written) st[i].writes--;
             release(held);
           }
         })
@@ -117,7 +166,8 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
     },
     dispose() {
       release(constants);
-      void session.then((s) => s.release()).catch(() => {});
+      for (const p of [session, ...[...variants.values()].map((v) => v.session)])
+        void p.then((s) => s.release()).catch(() => {});
     },
   };
 }

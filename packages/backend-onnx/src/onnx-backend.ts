@@ -270,7 +270,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       if (live.length > 0) await compute(live);
     });
   };
-  const host = { runtime, own, track, enqueue, compute };
+  const host = { runtime, own, track, enqueue, compute, writesInPlace: provider === 'cpu' };
   const dispose = (handle: Handle): void => {
     if (!(handle instanceof OnnxHandle) || !owned.has(handle))
       throw new BackendError('onnx.dispose: the handle does not belong to this backend');

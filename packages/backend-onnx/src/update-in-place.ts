@@ -148,28 +148,33 @@ export class InPlaceWrites {
 
   /** One update's host arrays, or undefined when its guard holds anything but 0 (NaN too): it writes nothing. */
   #prepare(j: Job): HostUpdate | undefined {
-    if (j.guard && data(j.guard)[0] !== 0) return undefined;
-    const inputs = j.inputs.map(data);
-    for (const t of j.targets) {
-      // Another handle may read this array (a compiled step's pass-through result): copy it first.
-      if (t.sharesData) {
-        t.value = this.host.tensor((t.value!.data as Float32Array).slice(), t.value!.dims);
-        t.sharesData = false;
-      }
-    }
+    if (j.guard && hostData(j.guard)[0] !== 0) return undefined;
+    const inputs = j.inputs.map(hostData);
     return {
       name: j.name,
       attrs: j.attrs,
       inputs,
-      coefficients: j.coefficients.map((h) => data(h)[0]),
-      targets: j.targets.map((h) => data(h) as Float32Array),
+      coefficients: j.coefficients.map((h) => hostData(h)[0]),
+      targets: j.targets.map((h) => unshared(h, this.host.tensor)),
     };
   }
 }
 
 /** Host values of a computed handle. */
-function data(h: OnnxHandle): Float32Array | Int32Array {
+export function hostData(h: OnnxHandle): Float32Array | Int32Array {
   if (h.value === undefined || h.value.location !== 'cpu')
     throw h.error ?? new Error('onnx.updateInPlace: an input is not a computed host value');
   return h.value.data as Float32Array | Int32Array;
+}
+
+/**
+ * The host array of `h` to write into: when another handle may read the same array (a compiled
+ * step's pass-through result), `h` first gets a copy of its own, made with `tensor`.
+ */
+export function unshared(h: OnnxHandle, tensor: InPlaceHost['tensor']): Float32Array {
+  if (h.sharesData) {
+    h.value = tensor((hostData(h) as Float32Array).slice(), h.value!.dims);
+    h.sharesData = false;
+  }
+  return hostData(h) as Float32Array;
 }

@@ -1,8 +1,9 @@
 /**
- * Updates written in place on the CPU provider: eager steps write the fused updates into the
- * parameters' and state's own arrays after the run, bit for bit what the compiled graph's ONNX
- * nodes compute, in one run per step, holding no second copy of the state; reads wait for the
- * write; a rejected step writes nothing; an array another handle shares is copied first.
+ * Updates written in place on the CPU provider: eager and compiled steps write the fused updates
+ * into the parameters' and state's own arrays after the run, bit for bit what the graph's ONNX
+ * nodes compute out of place, in one run per step, holding no second copy of the state; reads
+ * wait for the write; a rejected or failed step writes nothing; a tensor something else views is
+ * updated out of place; an array another handle shares is copied first.
  */
 import * as bp from '@backprop/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/optimizers';
@@ -42,11 +43,17 @@ const optimizers: Record<string, () => bp.Optimizer> = {
   Adagrad: () => new Adagrad({ lr: 0.1, initialAccumulatorValue: 0.1 }),
 };
 
-/** Trains 6 steps; the losses, final weights, in-place updates made and runs per step. */
-async function train(compile: boolean, optimizer: () => bp.Optimizer) {
+/**
+ * Trains 6 steps; the losses, final weights, eager in-place updates made, runs per step, and
+ * whether every parameter kept its tensor (written in place). With `viewed`, a view of every
+ * parameter is held through each step, so no update may write into them (out of place).
+ */
+async function train(compile: boolean, optimizer: () => bp.Optimizer, { viewed = false } = {}) {
   const m = model();
   const opt = optimizer();
   const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile });
+  let third: bp.Tensor[] = [];
+  let kept = true;
   let inPlace = 0;
   const original = ort.updateInPlace!;
   ort.updateInPlace = (...args) => {
@@ -58,8 +65,13 @@ async function train(compile: boolean, optimizer: () => bp.Optimizer) {
   try {
     for (let k = 0; k < 6; k++) {
       const [x, y] = batch(k);
+      const views = viewed ? m.parameters().map((p) => bp.keep(p.value.reshape(p.value.shape))) : [];
       losses.push((await step(x, y)).loss);
-      bp.dispose([x, y]);
+      bp.dispose([x, y, ...views]);
+      // From the third step on (a compiled step traces its first two, out of place; SGD's first
+      // momentum step makes its buffers), a parameter written in place keeps its tensor.
+      if (k === 2) third = m.parameters().map((p) => p.value);
+      if (k > 2) kept &&= m.parameters().every((p, i) => p.value === third[i]);
     }
   } finally {
     ort.updateInPlace = original;
@@ -70,20 +82,27 @@ async function train(compile: boolean, optimizer: () => bp.Optimizer) {
   step.dispose();
   m.dispose();
   opt.dispose();
-  return { losses, weights, inPlace, runsPerStep, mode };
+  return { losses, weights, inPlace, runsPerStep, mode, kept };
 }
 
-describe('eager steps write the fused updates in place', () => {
-  it.each(Object.keys(optimizers))('%s: bit for bit the compiled graph, one run per step', async (name) => {
-    const eager = await train(false, optimizers[name]);
+describe('eager and compiled steps write the fused updates in place', () => {
+  it.each(Object.keys(optimizers))('%s: bit for bit the ONNX nodes out of place, one run per step', async (name) => {
+    const outOfPlace = await train(true, optimizers[name], { viewed: true });
     const compiled = await train(true, optimizers[name]);
-    expect(compiled.mode).toBe('graph');
+    const eager = await train(false, optimizers[name]);
+    for (const r of [outOfPlace, compiled]) {
+      expect(r.mode).toBe('graph');
+      expect(r.inPlace).toBe(0); // a compiled step writes in its own run, not through updateInPlace
+      expect(r.runsPerStep).toBe(1);
+    }
     // Four parameters, six steps (SGD's first momentum step makes its buffers out of place).
     expect(eager.inPlace).toBe(name.startsWith('SGD momentum') ? 5 * 4 : 6 * 4);
-    expect(compiled.inPlace).toBe(0); // a traced step updates out of place
     expect(eager.runsPerStep).toBe(1);
-    expect(eager.losses).toEqual(compiled.losses);
-    expect(eager.weights).toEqual(compiled.weights);
+    expect([compiled.kept, eager.kept, outOfPlace.kept]).toEqual([true, true, false]);
+    expect(compiled.losses).toEqual(outOfPlace.losses);
+    expect(compiled.weights).toEqual(outOfPlace.weights);
+    expect(eager.losses).toEqual(outOfPlace.losses);
+    expect(eager.weights).toEqual(outOfPlace.weights);
   });
 
   it('hold no second copy of the parameters and state (measureTrainingStep)', async () => {
@@ -103,6 +122,139 @@ describe('eager steps write the fused updates in place', () => {
     // the parameters and their two moments (here 158 kB above; out of place 273 kB, new values beside the old).
     expect(r.measuredStepBytes).toBeLessThan(gradients + activations + parameters);
     expect(r.bytesBefore).toBeGreaterThanOrEqual(parameters + optimizerState);
+    m.dispose();
+    opt.dispose();
+  });
+});
+
+describe('compiled steps written in place', () => {
+  /** A compiled Adam step on the small model, traced (two steps) and running as a graph. */
+  async function graphStep() {
+    const m = model();
+    const opt = new Adam({ lr: 0.05 });
+    const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: true });
+    for (let k = 0; k < 3; k++) {
+      const [x, y] = batch(k);
+      await step(x, y);
+      bp.dispose([x, y]);
+    }
+    expect(step.mode).toBe('graph');
+    return { m, opt, step };
+  }
+  /** Every parameter's and optimizer tensor's values, and the step counts. */
+  const stateOf = async (m: bp.Module, opt: bp.Optimizer) => {
+    const slots = [...opt.getState().slots.values()].flatMap((s) => [s.step, ...Object.values(s.tensors)]);
+    return Promise.all([...m.parameters().map((p) => p.value), ...slots].map(async (t) => Array.from(await t.data())));
+  };
+  const done = ({ m, opt, step }: Awaited<ReturnType<typeof graphStep>>) => {
+    step.dispose();
+    m.dispose();
+    opt.dispose();
+  };
+
+  it('a rejected step (non-finite loss) writes nothing and keeps the storage', async () => {
+    const run = await graphStep();
+    const { m, opt, step } = run;
+    // (Putting the state back hands each parameter a new tensor on the same storage.)
+    const storage = () => m.parameters().map((p) => p.value.ref);
+    const refs = storage();
+    const before = await stateOf(m, opt);
+    const x = bp.tensor(
+      rand(24, 99).map((v, i) => (i === 5 ? Number.NaN : v)),
+      [4, 6],
+    );
+    const y = bp.tensor(Int32Array.from([0, 1, 2, 0]), [4], 'int32');
+    await expect(step(x, y)).rejects.toThrow(bp.NonFiniteLossError);
+    expect(storage().every((r, i) => r === refs[i])).toBe(true);
+    expect(await stateOf(m, opt)).toEqual(before);
+    // The next step trains from the same state, as graph, in place.
+    const [x2, y2] = batch(3);
+    await step(x2, y2);
+    expect(step.mode).toBe('graph');
+    expect(storage().every((r, i) => r === refs[i])).toBe(true);
+    expect(await stateOf(m, opt)).not.toEqual(before);
+    bp.dispose([x, y, x2, y2]);
+    done(run);
+  });
+
+  it('a failed run writes nothing: the step throws, the state is as before and trains on', async () => {
+    const run = await graphStep();
+    const { m, opt, step } = run;
+    const before = await stateOf(m, opt);
+    const proto = (ort.runtime.ort.InferenceSession as unknown as { prototype: { run: () => Promise<unknown> } })
+      .prototype;
+    const original = proto.run;
+    proto.run = async () => {
+      throw new Error('run failed (test)');
+    };
+    const [x, y] = batch(3);
+    try {
+      await expect(step(x, y)).rejects.toThrow('run failed (test)');
+    } finally {
+      proto.run = original;
+    }
+    expect(await stateOf(m, opt)).toEqual(before);
+    expect(step.state.position.batch).toBe(3);
+    // Trained on from there, it ends where steps without the failure end.
+    for (let k = 3; k < 6; k++) {
+      const [xk, yk] = batch(k);
+      await step(xk, yk);
+      bp.dispose([xk, yk]);
+    }
+    const plain = await train(false, optimizers.Adam);
+    expect(await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())))).toEqual(plain.weights);
+    bp.dispose([x, y]);
+    done(run);
+  });
+
+  it('a tensor someone else views is updated out of place, and the view keeps the old values', async () => {
+    const run = await graphStep();
+    const { m, step } = run;
+    const [w, ...rest] = m.parameters().map((p) => p.value);
+    const view = bp.keep(w.reshape(w.shape));
+    const old = Array.from(await view.data());
+    const [x, y] = batch(3);
+    await step(x, y);
+    expect(Array.from(await view.data())).toEqual(old);
+    expect(m.parameters()[0].value).not.toBe(w); // a new tensor for the viewed parameter…
+    expect(
+      m
+        .parameters()
+        .slice(1)
+        .map((p) => p.value),
+    ).toEqual(rest); // …the others written in place
+    for (let k = 4; k < 6; k++) {
+      const [xk, yk] = batch(k);
+      await step(xk, yk);
+      bp.dispose([xk, yk]);
+    }
+    const plain = await train(false, optimizers.Adam);
+    expect(await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())))).toEqual(plain.weights);
+    bp.dispose([x, y, view]);
+    done(run);
+  });
+
+  it('hold no second copy of the parameters and state', async () => {
+    const m = bp.nn.sequential(bp.nn.dense(64, 256, { seed: 1 }), bp.nn.relu(), bp.nn.dense(256, 10, { seed: 2 }));
+    const opt = new Adam({ lr: 1e-3 });
+    const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: true });
+    const x = bp.tensor(rand(32 * 64, 5), [32, 64]);
+    const y = bp.tensor(
+      Int32Array.from({ length: 32 }, (_, i) => i % 10),
+      [32],
+      'int32',
+    );
+    for (let k = 0; k < 3; k++) await step(x, y);
+    const held = ort.memory().bytes;
+    ort.resetPeak?.();
+    await step(x, y);
+    const parameters = m.parameters().reduce((n, p) => n + 4 * p.value.size, 0);
+    // The state (parameters and two moments, 3 × 68 kB) is written where it is; a step out of
+    // place would hold its new values beside the old ones (3 × 68 kB above what it held).
+    expect(ort.memory().peakBytes! - held).toBeLessThan(parameters);
+    expect(ort.memory().bytes).toBe(held);
+    bp.dispose([x, y]);
+    step.dispose();
     m.dispose();
     opt.dispose();
   });

@@ -1,5 +1,23 @@
 /** compile(fn): traced graphs replayed on backends without a graph compiler give exactly the eager results. */
-import { type ArrayDataset, compile, fit, losses, memory, nn, type Tensor, tensor } from '@backprop/core';
+import {
+  type AdamUpdateAttrs,
+  type ArrayDataset,
+  adamUpdate,
+  compile,
+  dispose,
+  fit,
+  InPlaceUpdates,
+  keep,
+  losses,
+  memory,
+  mul,
+  nn,
+  scalar,
+  sum,
+  type Tensor,
+  tensor,
+  trace,
+} from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';
@@ -59,5 +77,47 @@ describe('compile', () => {
     expect(memory().handles).toBe(before);
     expect(compiled.weights).toEqual(eager.weights);
     expect(compiled.history).toEqual(eager.history);
+  });
+
+  it('records the fused updates a traced function asks to write in place, with their guard', () => {
+    const attrs: AdamUpdateAttrs = {
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      decoupled: false,
+      amsgrad: false,
+    };
+    const lr = keep(scalar(0.1));
+    const t = keep(tensor(1, [], 'int32'));
+    let state: Tensor[] = [tensor([1, 2]), tensor([0, 0]), tensor([0, 0])].map(keep);
+    const held = { read: () => state, write: (v: readonly Tensor[]) => (state = [...v]) };
+    const step = (g: Tensor, other: Tensor) => {
+      const guard = sum(mul(g, 0));
+      const batch = new InPlaceUpdates({ guard });
+      const [p, m, v] = adamUpdate(
+        { param: state[0], grad: g, expAvg: state[1], expAvgSq: state[2], step: t, lr },
+        attrs,
+        { inPlace: batch },
+      );
+      // An update of a tensor that is not state is not recorded.
+      const zeros = tensor([0, 0]);
+      adamUpdate({ param: other, grad: g, expAvg: zeros, expAvgSq: zeros, step: t, lr }, attrs, { inPlace: batch });
+      batch.commit();
+      state = [p, m, v].map(keep);
+      return guard;
+    };
+    const { graph, held: constants } = trace(step, [tensor([0.5, -0.5]), tensor([3, 4])], [held]);
+    const firstNode = graph.inputs.length + graph.state.length + graph.constants.length;
+    expect(graph.inPlace).toHaveLength(1);
+    const u = graph.inPlace![0];
+    expect(graph.nodes[u.node]).toMatchObject({ kernel: 'adamUpdate', output: 0 });
+    expect(u.state).toEqual([0, 1, 2]);
+    expect(graph.stateOut.map((r) => r.value)).toEqual([0, 1, 2].map((k) => firstNode + u.node + k));
+    expect(u.guard?.value).toBe(graph.outputs[0].value);
+    // Without the request, the same update is not marked.
+    const plain = trace((g) => sum(g), [tensor([1])], []);
+    expect(plain.graph.inPlace).toBeUndefined();
+    dispose([...state, ...constants, ...plain.held, lr, t]);
   });
 });

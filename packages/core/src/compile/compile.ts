@@ -94,9 +94,15 @@ export function compile<R extends CompiledResult>(
     let next: Tensor[];
     if (e.compiled) {
       const info = (t: Tensor) => ({ handle: t.ref.handle, shape: t.shape, dtype: t.dtype });
-      const r = e.compiled.run(args.map(info), flat.map(info));
+      const writable = g.inPlace && writableState(g, flat, backend);
+      const r = e.compiled.run(args.map(info), flat.map(info), writable ? { writable } : undefined);
       outputs = r.outputs.map((h, i) => makeTensor(backend, h, g.outputs[i].shape, valueDType(g, g.outputs[i].value)));
-      next = r.state.map((h, i) => makeTensor(backend, h, g.stateOut[i].shape, valueDType(g, g.stateOut[i].value)));
+      // A state value written in place comes back as its own handle: it stays the same tensor.
+      next = r.state.map((h, i) =>
+        writable?.[i] && h === flat[i].ref.handle
+          ? flat[i]
+          : makeTensor(backend, h, g.stateOut[i].shape, valueDType(g, g.stateOut[i].value)),
+      );
     } else {
       ({ outputs, state: next } = replay(g, args, flat, e.held));
     }
@@ -157,4 +163,19 @@ export function compile<R extends CompiledResult>(
     latest = undefined;
   };
   return compiled;
+}
+
+/**
+ * Which state tensors a call may overwrite: those an in-place update of the graph replaces whose
+ * storage no other tensor shares. Views a training step keeps to restore a rejected step
+ * (`guardedViews`) do not count when the update is guarded: it then writes nothing.
+ */
+function writableState(g: Graph, state: readonly Tensor[], backend: object): boolean[] {
+  const writable = state.map(() => false);
+  for (const u of g.inPlace ?? [])
+    for (const i of u.state) {
+      const ref = state[i]?.ref;
+      writable[i] = ref !== undefined && ref.backend === backend && ref.refs - (u.guard ? ref.guardedViews : 0) === 1;
+    }
+  return writable;
 }

@@ -35,9 +35,29 @@ export interface ValueType {
 }
 
 /**
+ * A fused update (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) the traced function asked to write
+ * in place (an `InPlaceUpdates` batch): each of its outputs is the new value of one state value,
+ * and it reads the old one as its written input (`updateWrittenInputs`). A backend may write the
+ * outputs into the state values' own storage instead of new storage, when the caller says that
+ * storage is the call's to overwrite (`CompiledRunOptions.writable`).
+ */
+export interface GraphInPlaceUpdate {
+  /** Index in `nodes` of the update's output 0 (output k is node `node + k`). */
+  readonly node: number;
+  /** For each output k, the index in `state` (and `stateOut`) of the value it replaces. */
+  readonly state: readonly number[];
+  /**
+   * A float32 scalar: when given, the update writes only when it holds 0 (a training step's
+   * finiteness flags summed; a step they reject changes nothing).
+   */
+  readonly guard?: ValueRef;
+}
+
+/**
  * A traced function: `inputs` are fed each call (the batch), `state` is read at the start of a
  * call and replaced by `stateOut` at its end (parameters, optimizer moments), `constants` are
- * tensors captured at trace time, and `outputs` are returned.
+ * tensors captured at trace time, and `outputs` are returned. `inPlace` lists the updates that may
+ * write into the state they replace.
  */
 export interface Graph {
   readonly inputs: readonly ValueType[];
@@ -46,12 +66,31 @@ export interface Graph {
   readonly nodes: readonly GraphNode[];
   readonly outputs: readonly ValueRef[];
   readonly stateOut: readonly ValueRef[];
+  readonly inPlace?: readonly GraphInPlaceUpdate[];
+}
+
+/** Options of {@link CompiledGraph.run}. */
+export interface CompiledRunOptions {
+  /**
+   * For each state value, true when nothing but the caller holds its storage (no other tensor
+   * views it): an update of `Graph.inPlace` whose state values are all writable may be written
+   * into them, and `run` then returns those very handles as their new state.
+   */
+  readonly writable?: readonly boolean[];
 }
 
 /** A graph a backend compiled: one call computes the outputs and the new state. */
 export interface CompiledGraph {
-  /** Runs the graph; returns new handles (the caller owns them) for the outputs and the new state. */
-  run(inputs: readonly TensorInfo[], state: readonly TensorInfo[]): { outputs: Handle[]; state: Handle[] };
+  /**
+   * Runs the graph; returns handles for the outputs and the new state. Every handle is new (the
+   * caller owns it) except a new state value written in place into a writable state value: that
+   * one is the state's own handle, holding the new values once the run is done (reads wait).
+   */
+  run(
+    inputs: readonly TensorInfo[],
+    state: readonly TensorInfo[],
+    options?: CompiledRunOptions,
+  ): { outputs: Handle[]; state: Handle[] };
   /** Frees what the backend holds for this graph. */
   dispose?(): void;
 }

@@ -7,9 +7,11 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, keep, observeKernels } from '../engine.js';
 import { ValueError } from '../errors.js';
+import { updateWrittenInputs } from '../kernels/spec.js';
+import { observeInPlaceRequests } from '../ops/in-place-updates.js';
 import { stopGradient } from '../ops/reshape.js';
 import { type DataRef, Tensor } from '../tensor.js';
-import type { Graph, GraphNode, ValueRef, ValueType } from './graph.js';
+import type { Graph, GraphInPlaceUpdate, GraphNode, ValueRef, ValueType } from './graph.js';
 import type { CompiledState } from './state.js';
 
 /** What a compiled function may return. */
@@ -26,6 +28,8 @@ export interface Trace {
   /** Why this trace cannot be replayed, if it cannot. */
   readonly unstable?: string;
 }
+
+const UPDATE_KERNELS: ReadonlySet<string> = new Set(['sgdUpdate', 'adamUpdate', 'rmspropUpdate']);
 
 const externalIds = new WeakMap<DataRef, number>();
 let nextExternal = 0;
@@ -91,6 +95,16 @@ export function trace(
     if (values.length <= 16) written.set(h, { values: values.slice(), dtype });
     return h;
   };
+  // Updates asked to write in place (they run out of place while traced): value ids of their
+  // results and of the tensors they replace, and their guard.
+  const requests: { results: (number | undefined)[]; targets: (number | undefined)[]; guard?: ValueRef }[] = [];
+  const stopRequests = observeInPlaceRequests(({ targets, results, guard }) => {
+    requests.push({
+      results: results.map((t) => ids.get(t.ref)),
+      targets: targets.map((t) => ids.get(t.ref)),
+      guard: guard && refOf(guard),
+    });
+  });
   const stop = observeKernels((kernel, inputs, attrs, output, allOutputs) => {
     const refs = inputs.map(refOf);
     const copy = structuredClone(attrs);
@@ -107,6 +121,7 @@ export function trace(
     result = fn(...args);
   } finally {
     stop();
+    stopRequests();
     backend.write = write;
   }
   const results = Array.isArray(result) ? result : [result];
@@ -131,6 +146,8 @@ export function trace(
     outputs: outRefs.map(re),
     stateOut: stateRefs.map(re),
   };
+  const inPlace = inPlaceUpdates(graph, requests, remap);
+  if (inPlace.length > 0) (graph as { inPlace?: GraphInPlaceUpdate[] }).inPlace = inPlace;
   const unstable =
     stateAfter.length !== stateIn.length
       ? `state changed size (${stateIn.length} → ${stateAfter.length} tensors)`
@@ -142,6 +159,48 @@ export function trace(
     graph.nodes.map((n) => [n.kernel, n.attrs, n.inputs, n.shape, n.dtype, n.output]),
     graph.outputs,
     graph.stateOut,
+    graph.inPlace,
   ]);
   return { graph, key, result, held, unstable };
+}
+
+/**
+ * The requests that a backend can honour: an update whose outputs are, in order, the new values
+ * of the state values it reads as written inputs, each state value replaced by one update only.
+ * Others (an update of a tensor that is not state, a result also read elsewhere as new state)
+ * stay out of place.
+ */
+function inPlaceUpdates(
+  g: Graph,
+  requests: readonly { results: (number | undefined)[]; targets: (number | undefined)[]; guard?: ValueRef }[],
+  remap: ReadonlyMap<number, number>,
+): GraphInPlaceUpdate[] {
+  const firstState = g.inputs.length;
+  const firstNode = firstState + g.state.length + g.constants.length;
+  const taken = new Set<number>();
+  const out: GraphInPlaceUpdate[] = [];
+  for (const r of requests) {
+    const values = r.results.map((v) => (v === undefined ? undefined : remap.get(v)));
+    const node = (values[0] ?? -1) - firstNode;
+    const n = g.nodes[node];
+    if (n?.output !== 0 || !UPDATE_KERNELS.has(n.kernel)) continue;
+    const written = updateWrittenInputs(n.kernel as never, n.inputs.length);
+    if (written.length !== values.length) continue;
+    const state = r.targets.map((v) => (v === undefined ? -1 : (remap.get(v) ?? -1) - firstState));
+    const ok = values.every(
+      (v, k) =>
+        v === firstNode + node + k &&
+        g.nodes[node + k]?.output === k &&
+        state[k] >= 0 &&
+        state[k] < g.state.length &&
+        !taken.has(state[k]) &&
+        n.inputs[written[k]].value === firstState + state[k] &&
+        g.stateOut[state[k]].value === v,
+    );
+    if (!ok || new Set(state).size !== state.length) continue;
+    for (const s of state) taken.add(s);
+    const guard = r.guard && { value: remap.get(r.guard.value)!, shape: r.guard.shape };
+    out.push({ node, state, ...(guard ? { guard } : {}) });
+  }
+  return out;
 }

@@ -11,6 +11,24 @@ import type { TensorInfo, UpdateKernelAttrs, UpdateKernelName } from '../kernels
 import { shapesEqual } from '../shape.js';
 import { type DataRef, Tensor } from '../tensor.js';
 
+/**
+ * @internal An update a batch was asked to write in place while a trace watched kernels: it ran
+ * out of place, and the trace records it so a compiled graph may write it in place.
+ */
+export interface TracedInPlaceRequest {
+  readonly targets: readonly Tensor[];
+  readonly results: readonly Tensor[];
+  readonly guard: Tensor | undefined;
+}
+
+const requestObservers = new Set<(request: TracedInPlaceRequest) => void>();
+
+/** @internal Calls `observer` for each in-place request made while kernels are observed; returns the stop function. */
+export function observeInPlaceRequests(observer: (request: TracedInPlaceRequest) => void): () => void {
+  requestObservers.add(observer);
+  return () => requestObservers.delete(observer);
+}
+
 interface Job {
   name: UpdateKernelName;
   inputs: readonly Tensor[];
@@ -106,6 +124,15 @@ export class InPlaceUpdates {
     for (const r of reads) this.#reads.add(r);
     this.#jobs.push({ name, inputs: [...inputs], attrs: { ...attrs } });
     return [...targets];
+  }
+
+  /**
+   * @internal Tells a watching trace that the update writing `targets` ran out of place into
+   * `results` because kernels are observed (nothing happens otherwise).
+   */
+  traced(targets: readonly Tensor[], results: readonly Tensor[]): void {
+    if (!kernelsObserved()) return;
+    for (const o of requestObservers) o({ targets, results, guard: this.guard });
   }
 
   /**

@@ -66,17 +66,21 @@ function run(
   options?: UpdateOptions,
 ): Tensor[] {
   const targets = updateWrittenInputs(op, inputs.length).map((i) => inputs[i]);
-  if (options?.inPlace !== undefined && targets.length === outputs) {
-    const queued = options.inPlace.queue(op, inputs, attrs, targets);
+  const inPlace = options?.inPlace !== undefined && targets.length === outputs ? options.inPlace : undefined;
+  if (inPlace) {
+    const queued = inPlace.queue(op, inputs, attrs, targets);
     if (queued) return queued;
   }
   const out = { shape: inputs[0].shape, dtype: 'float32' as const };
-  return runKernelMulti(
+  const results = runKernelMulti(
     op,
     inputs,
     attrs as never,
     Array.from({ length: outputs }, () => out),
   );
+  // Traced (a compiled step): the graph records the request, so the backend may write in place.
+  inPlace?.traced(targets, results);
+  return results;
 }
 
 /** The tensors of one fused SGD update. */

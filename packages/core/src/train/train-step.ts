@@ -176,6 +176,12 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     let read: number[][];
     try {
       read = await Promise.all(outputs.map(async (t) => Array.from(await t.data())));
+    } catch (e) {
+      // The backend failed computing the step (an asynchronous backend's run): it wrote nothing,
+      // and the state goes back to the step's start rather than holding values that cannot be read.
+      state.restore(before);
+      before.dispose();
+      throw e;
     } finally {
       dispose(outputs);
     }
