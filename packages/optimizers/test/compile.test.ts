@@ -46,10 +46,15 @@ async function train(make: () => Optimizer, compiled: boolean) {
   const params = model.parameters();
   const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: opt, compile: compiled });
   const curve: number[] = [];
+  // The parameters' storage from the third step on (compiled: the first graph step).
+  let storage: unknown[] = [];
+  let kept = true;
   for (let k = 0; k < 8; k++) {
     const [x, y] = batch(k);
     curve.push((await step(x, y)).loss);
     dispose([x, y]);
+    if (k === 2) storage = params.map((p) => p.value.ref);
+    if (k > 2) kept &&= params.every((p, i) => p.value.ref === storage[i]);
   }
   const weights = params.map((p) => Array.from(p.value.dataSync()));
   const state = stateValues(opt);
@@ -58,7 +63,7 @@ async function train(make: () => Optimizer, compiled: boolean) {
   step.dispose();
   opt.dispose();
   model.dispose();
-  return { curve, weights, state, mode, reason };
+  return { curve, weights, state, mode, reason, kept };
 }
 
 describe('compiled training steps with the composed updates (useFusedUpdates(false))', () => {
@@ -123,6 +128,8 @@ describe('compiled training steps with the composed updates (useFusedUpdates(fal
       expect(compiled.curve).toEqual(eager.curve);
       expect(compiled.weights).toEqual(eager.weights);
       expect(compiled.state).toEqual(eager.state);
+      // Replayed, the fused updates are written into the parameters and state, as eager steps do.
+      expect([compiled.kept, eager.kept]).toEqual([true, true]);
     }
   });
 });
