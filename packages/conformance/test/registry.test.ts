@@ -43,7 +43,7 @@ describe('the case registry', () => {
       expect(families).toContain(f);
   });
 
-  it('covers compiled mode: compile(fn), compiled training steps, state, retracing, fallback and leaks', () => {
+  it('covers compiled mode: compile(fn), compiled training steps, state, retracing, fallback, leaks, fused updates in place', () => {
     const ids = listCases()
       .map((c) => c.id)
       .filter((id) => id.startsWith('compile/'));
@@ -55,6 +55,7 @@ describe('the case registry', () => {
       'compile/retrace-on-shape',
       'compile/eager-fallback-reason',
       'compile/no-leaks',
+      'compile/fused-update-in-place',
     ]);
   });
 });

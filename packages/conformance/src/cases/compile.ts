@@ -6,7 +6,7 @@
  */
 import type { Module, Optimizer, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
-import type { ConformanceCase } from '../case.js';
+import { type ConformanceCase, NotApplicable } from '../case.js';
 import { assert, assertClose } from '../check/close.js';
 import { evaluate, readAll } from '../check/evaluate.js';
 import { SuiteAdam, SuiteSGD } from '../training/optimizers.js';
@@ -99,6 +99,63 @@ async function checkTraining(id: string, makeOptimizer: () => Optimizer): Promis
   const [off, on] = [await fitWith(false), await fitWith(true)];
   assertClose(`${id}: fit losses, compile true vs false`, on.losses, off.losses, TOL);
   assertClose(`${id}: fit weights, compile true vs false`, on.weights, off.weights, TOL);
+}
+
+/**
+ * A function of (gradient, guard) over state [θ, m, v, t] running one fused Adam update that asks
+ * to write in place; `run(compiled, viewAt)` calls it 6 times (compiled or not), holding a view of θ
+ * through call `viewAt`, and returns θ, m, v after, the view's values and θ's values before that call.
+ */
+async function fusedInPlaceRun(compiled: boolean, viewAt: number) {
+  const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+  const lr = core.keep(core.scalar(0.1));
+  let state: Tensor[] = [
+    core.tensor([1, -2, 3, 0.5]),
+    core.tensor([0, 0, 0, 0]),
+    core.tensor([0, 0, 0, 0]),
+    core.tensor(0, [], 'int32'),
+  ].map(core.keep);
+  const held: core.CompiledState = {
+    read: () => state,
+    write: (next) => {
+      state.forEach((t, i) => {
+        if (t !== next[i]) t.dispose();
+      });
+      state = next.map(core.keep);
+    },
+  };
+  const step = (g: Tensor, guard: Tensor): Tensor =>
+    core.tidy(() => {
+      const [theta, m, v, t] = state;
+      const t2 = core.add(t, 1);
+      const batch = new core.InPlaceUpdates({ guard });
+      const out = core.adamUpdate({ param: theta, grad: g, expAvg: m, expAvgSq: v, step: t2, lr }, attrs, {
+        inPlace: batch,
+      });
+      batch.commit();
+      held.write([...out, t2]);
+      return core.sum(g);
+    });
+  const f = compiled ? core.compile(step, { state: [held] }) : step;
+  let view: Tensor | undefined;
+  let before: number[] = [];
+  try {
+    for (let k = 0; k < 6; k++) {
+      const g = core.tensor(values(4, k));
+      const guard = core.scalar(0);
+      if (k === viewAt) {
+        view = core.keep(state[0].reshape([4]));
+        before = (await readAll([core.stopGradient(view)]))[0].values;
+      }
+      core.dispose([f(g, guard) as Tensor, g, guard]);
+    }
+    const after = (await readAll(state.slice(0, 3).map((t) => core.stopGradient(t)))).flatMap((r) => r.values);
+    const viewed = view ? (await readAll([core.stopGradient(view)]))[0].values : [];
+    return { after, viewed, before, mode: compiled ? (f as core.CompiledFunction<Tensor>).mode : 'eager' };
+  } finally {
+    if (compiled) (f as core.CompiledFunction<Tensor>).invalidate();
+    core.dispose([...state, lr, ...(view ? [view] : [])]);
+  }
 }
 
 /** The compiled-mode cases. */
@@ -221,6 +278,42 @@ export const compileCases: ConformanceCase[] = [
         model.dispose();
         core.dispose([x, y]);
       }
+    },
+    timeout: 30_000,
+  },
+  {
+    id: 'compile/fused-update-in-place',
+    kernels: ['adamUpdate', 'add', 'sum'],
+    run: async ({ backend }) => {
+      if (typeof backend.kernels.adamUpdate !== 'function')
+        throw new NotApplicable(`backend "${backend.name}" has no optional kernel "adamUpdate"`);
+      // A compiled function whose fused update asks to write in place: graph calls equal eager
+      // ones, and a view held of the parameter (storage someone else shares) keeps its old values.
+      const id = 'compile/fused-update-in-place';
+      const eager = await fusedInPlaceRun(false, -1);
+      const compiled = await fusedInPlaceRun(true, 4);
+      assert(compiled.mode === 'graph', `${id}: ran as '${compiled.mode}'`);
+      assertClose(`${id}: θ, m, v after 6 calls, compiled vs eager`, compiled.after, eager.after, TOL);
+      assertClose(
+        `${id}: a view of θ held through a graph call keeps θ's old values`,
+        compiled.viewed,
+        compiled.before,
+        {
+          rtol: 0,
+          atol: 0,
+        },
+      );
+      const eagerViewed = await fusedInPlaceRun(false, 4);
+      assertClose(
+        `${id}: a view held through an eager call keeps the old values`,
+        eagerViewed.viewed,
+        eagerViewed.before,
+        {
+          rtol: 0,
+          atol: 0,
+        },
+      );
+      assertClose(`${id}: θ, m, v with a view held, eager`, eagerViewed.after, eager.after, TOL);
     },
     timeout: 30_000,
   },
