@@ -39,7 +39,10 @@ export interface GraphHost {
   readonly writesInPlace: boolean;
 }
 
-/** Compiles `g` for `host`: one session, one run per call. */
+/**
+ * Compiles `g` for `host`: one run per call, of the graph's session or, when the call writes
+ * updates in place, of a session without them (each made on first use).
+ */
 export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
   const constants = g.constants.map((c) => host.own('compileGraph', c.handle));
   for (const c of constants) c.users++;
@@ -67,7 +70,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
     host.runtime.stats.sessions++;
     return session;
   };
-  const session = start(g);
+  let session: ReturnType<typeof start> | undefined;
   const candidates = host.writesInPlace && stateLocation === 'cpu' ? inPlaceCandidates(g) : [];
   /** Models that write some updates on the host, by which candidates they write (made on first use). */
   const variants = new Map<string, { variant: InPlaceVariant; session: ReturnType<typeof start> }>();
@@ -127,7 +130,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             constants.forEach((h, i) => {
               if (!baked[i]) feeds[`k${i}`] = h.value;
             });
-            const s = await (inPlace?.session ?? session);
+            const s = await (inPlace?.session ?? (session ??= start(g)));
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);
             // A result already known (passed through on the host) drops the run's device copy.
@@ -167,7 +170,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
     dispose() {
       release(constants);
       for (const p of [session, ...[...variants.values()].map((v) => v.session)])
-        void p.then((s) => s.release()).catch(() => {});
+        void p?.then((s) => s.release()).catch(() => {});
     },
   };
 }
