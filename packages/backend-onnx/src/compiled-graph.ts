@@ -130,7 +130,8 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             constants.forEach((h, i) => {
               if (!baked[i]) feeds[`k${i}`] = h.value;
             });
-            const s = await (inPlace?.session ?? (session ??= start(g)));
+            if (!inPlace && !session) session = start(g);
+            const s = await (inPlace?.session ?? session!);
             host.runtime.stats.runs++;
             const r = await s.run(feeds as never);
             // A result already known (passed through on the host) drops the run's device copy.

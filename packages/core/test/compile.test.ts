@@ -1,8 +1,11 @@
 /** compile(fn): traced graphs replayed on backends without a graph compiler give exactly the eager results. */
+
+import { cpu } from '@backprop/backend-cpu';
 import {
   type AdamUpdateAttrs,
   type ArrayDataset,
   adamUpdate,
+  BackendError,
   compile,
   dispose,
   fit,
@@ -13,6 +16,7 @@ import {
   mul,
   nn,
   scalar,
+  setBackend,
   sum,
   type Tensor,
   tensor,
@@ -119,5 +123,24 @@ describe('compile', () => {
     const plain = trace((g) => sum(g), [tensor([1])], []);
     expect(plain.graph.inPlace).toBeUndefined();
     dispose([...state, ...constants, ...plain.held, lr, t]);
+  });
+
+  it("rejects a compiled run that hands back an input's handle (it would be owned twice)", async () => {
+    const backend = cpu();
+    // A broken graph compiler: its run returns the first input's own handle as the output.
+    backend.compileGraph = () => ({ run: (inputs) => ({ outputs: [inputs[0].handle], state: [] }) });
+    await setBackend(backend);
+    try {
+      const f = compile((x: Tensor) => mul(x, 2));
+      const x = tensor([1, 2]);
+      for (let i = 0; i < 2; i++) (f(x) as Tensor).dispose();
+      expect(f.mode).toBe('graph');
+      expect(() => f(x)).toThrow(BackendError);
+      expect(() => f(x)).toThrow(/returned an input's handle as an output/);
+      expect(Array.from(await x.data())).toEqual([1, 2]);
+      x.dispose();
+    } finally {
+      await useCpu();
+    }
   });
 });

@@ -7,7 +7,7 @@
 
 import { withoutRecording } from '../autograd/tape.js';
 import { getBackend, makeTensor } from '../engine.js';
-import { ValueError } from '../errors.js';
+import { BackendError, ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { type CompiledGraph, type Graph, valueDType } from './graph.js';
@@ -96,6 +96,7 @@ export function compile<R extends CompiledResult>(
       const info = (t: Tensor) => ({ handle: t.ref.handle, shape: t.shape, dtype: t.dtype });
       const writable = g.inPlace && writableState(g, flat, backend);
       const r = e.compiled.run(args.map(info), flat.map(info), writable ? { writable } : undefined);
+      checkHandles(r, args, flat, writable);
       outputs = r.outputs.map((h, i) => makeTensor(backend, h, g.outputs[i].shape, valueDType(g, g.outputs[i].value)));
       // A state value written in place comes back as its own handle: it stays the same tensor.
       next = r.state.map((h, i) =>
@@ -178,4 +179,24 @@ function writableState(g: Graph, state: readonly Tensor[], backend: object): boo
       writable[i] = ref !== undefined && ref.backend === backend && ref.refs - (u.guard ? ref.guardedViews : 0) === 1;
     }
   return writable;
+}
+
+/**
+ * A compiled run hands back new handles, except a writable state value's own handle as its new
+ * value: any other input handle coming back would be owned twice (freed twice).
+ */
+function checkHandles(
+  r: { outputs: readonly object[]; state: readonly object[] },
+  args: readonly Tensor[],
+  state: readonly Tensor[],
+  writable: readonly boolean[] | undefined,
+): void {
+  const inputs = new Map<object, number>([...args, ...state].map((t, i) => [t.ref.handle, i]));
+  const bad = [...r.outputs.map((h) => [h, -1] as const), ...r.state.map((h, i) => [h, i] as const)].find(
+    ([h, i]) => inputs.has(h) && !(i >= 0 && writable?.[i] && inputs.get(h) === args.length + i),
+  );
+  if (bad)
+    throw new BackendError(
+      `compile: the backend's compiled run returned an input's handle as ${bad[1] < 0 ? 'an output' : `new state ${bad[1]}`}; only a writable state value may come back as its own new value`,
+    );
 }
