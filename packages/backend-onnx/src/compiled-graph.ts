@@ -23,6 +23,9 @@ import { ORT_DTYPE } from './lower/driver.js';
 import type { Runtime } from './runtime.js';
 import { hostData, unshared } from './update-in-place.js';
 
+/** Most sessions that write updates in place, per compiled graph (one per set of writable updates met). */
+const MAX_VARIANTS = 4;
+
 /** Constants up to this many elements are stored in the model when their value is known. */
 const BAKE_MAX = 4096;
 
@@ -79,6 +82,9 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
     if (chosen.length === 0) return undefined;
     const key = chosen.map((u) => u.node).join(',');
     let v = variants.get(key);
+    // Each set of updates written in place is a session of its own: past a few, a call whose
+    // set is new runs out of place rather than building another.
+    if (!v && variants.size >= MAX_VARIANTS) return undefined;
     if (!v) {
       const variant = inPlaceVariant(g, chosen);
       v = { variant, session: start(variant.graph) };

@@ -128,7 +128,7 @@ describe('eager and compiled steps write the fused updates in place', () => {
 });
 
 describe('compiled steps written in place', () => {
-  /** A compiled Adam step on the small model, traced (two steps) and running as a graph. */
+  /** A compiled Adam step on the small model, traced (three steps); the next runs as a graph. */
   async function graphStep() {
     const m = model();
     const opt = new Adam({ lr: 0.05 });
@@ -145,6 +145,16 @@ describe('compiled steps written in place', () => {
   const stateOf = async (m: bp.Module, opt: bp.Optimizer) => {
     const slots = [...opt.getState().slots.values()].flatMap((s) => [s.step, ...Object.values(s.tensors)]);
     return Promise.all([...m.parameters().map((p) => p.value), ...slots].map(async (t) => Array.from(await t.data())));
+  };
+  /** Trains batches `from`…5 and expects the weights of 6 eager Adam steps. */
+  const endsAsEager = async ({ m, step }: Awaited<ReturnType<typeof graphStep>>, from: number) => {
+    for (let k = from; k < 6; k++) {
+      const [x, y] = batch(k);
+      await step(x, y);
+      bp.dispose([x, y]);
+    }
+    const plain = await train(false, optimizers.Adam);
+    expect(await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())))).toEqual(plain.weights);
   };
   const done = ({ m, opt, step }: Awaited<ReturnType<typeof graphStep>>) => {
     step.dispose();
@@ -196,13 +206,7 @@ describe('compiled steps written in place', () => {
     expect(await stateOf(m, opt)).toEqual(before);
     expect(step.state.position.batch).toBe(3);
     // Trained on from there, it ends where steps without the failure end.
-    for (let k = 3; k < 6; k++) {
-      const [xk, yk] = batch(k);
-      await step(xk, yk);
-      bp.dispose([xk, yk]);
-    }
-    const plain = await train(false, optimizers.Adam);
-    expect(await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())))).toEqual(plain.weights);
+    await endsAsEager(run, 3);
     bp.dispose([x, y]);
     done(run);
   });
@@ -223,14 +227,46 @@ describe('compiled steps written in place', () => {
         .slice(1)
         .map((p) => p.value),
     ).toEqual(rest); // …the others written in place
-    for (let k = 4; k < 6; k++) {
-      const [xk, yk] = batch(k);
-      await step(xk, yk);
-      bp.dispose([xk, yk]);
-    }
-    const plain = await train(false, optimizers.Adam);
-    expect(await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())))).toEqual(plain.weights);
+    await endsAsEager(run, 4);
     bp.dispose([x, y, view]);
+    done(run);
+  });
+
+  it('at most four in-place sessions per graph: a fifth set of writable updates runs out of place, same bits', async () => {
+    const run = await graphStep(); // traced three times (the optimizer's state appears at the first step)
+    const { m, step } = run;
+    const sessions = ort.stats.sessions;
+    // Holding a view of parameter j makes its update out of place: each j (or none: 4) is a new set.
+    const viewed = [3, 4, 0, 1, 2, 3];
+    const moved: boolean[] = [];
+    for (const [i, j] of viewed.entries()) {
+      const k = 3 + i;
+      const views = m.parameters().flatMap((p, n) => (n === j ? [bp.keep(p.value.reshape([p.value.size]))] : []));
+      const other = m.parameters()[(j + 1) % 4]; // a parameter nobody views this step
+      const first = other.value.ref;
+      const [x, y] = batch(k);
+      await step(x, y);
+      moved.push(other.value.ref !== first);
+      bp.dispose([x, y, ...views]);
+    }
+    // The first four sets made four sessions; the set without parameter 2 then ran out of place
+    // (the graph's own session, made on first use), moving the unviewed parameter to new storage
+    // in that step only; the set without 3 had its session again.
+    expect(ort.stats.sessions - sessions).toBe(4 + 1);
+    expect(moved).toEqual([false, false, false, false, true, false]);
+    const eagerModel = model();
+    const opt = new Adam({ lr: 0.05 });
+    const eager = bp.trainStep(eagerModel, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: false });
+    for (let k = 0; k < 3 + viewed.length; k++) {
+      const [x, y] = batch(k);
+      await eager(x, y);
+      bp.dispose([x, y]);
+    }
+    const weights = (mm: bp.Module) => Promise.all(mm.parameters().map(async (p) => Array.from(await p.value.data())));
+    expect(await weights(m)).toEqual(await weights(eagerModel));
+    eager.dispose();
+    eagerModel.dispose();
+    opt.dispose();
     done(run);
   });
 
