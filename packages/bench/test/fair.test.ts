@@ -144,6 +144,18 @@ describe('targets', () => {
     expect(
       evaluateTargets({ ...measures, 'step-ms:backprop-cpu-1t': 25 }).find((r) => r.id === 'cpu-threads'),
     ).toMatchObject({ status: 'not met', ratio: 1.25 });
+    // Beside the thread target: how much a second thread gave the matmuls this run (ours always;
+    // PyTorch's once measured).
+    expect(byId['cpu-threads'].detail).toBe(
+      "36.00 ms (backprop-cpu-1t) vs 20.00 ms (backprop-cpu); backend-cpu's 1024³ matmul, 2 threads ÷ 1 thread: 1.36×",
+    );
+    const withTorch = evaluateTargets({
+      ...measures,
+      'matmul-gflops:torch-cpu-1t:1024': 32,
+      'matmul-gflops:torch-cpu-2t:1024': 33.6,
+    }).find((r) => r.id === 'cpu-threads');
+    expect(withTorch?.detail).toMatch(/; PyTorch's 1024³ matmul, 2 threads ÷ 1 thread: 1\.05×; backend-cpu's/);
+    expect(withTorch?.status).toBe('met');
   });
 
   it('optimizer updates: ours at best vs PyTorch at best; memory in MB', () => {
