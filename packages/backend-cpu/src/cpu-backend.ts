@@ -13,6 +13,7 @@ import {
   updateInPlaceFromKernels,
 } from '@backprop/core';
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
+import type { ThreadStats } from './threads/pool.js';
 import { allocateHandle, CpuHandle, freeHandle, liveHandle } from './handle.js';
 import { denseWith } from './kernels/dense.js';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
@@ -45,6 +46,13 @@ export interface CpuBackend extends Backend {
    * Kernels called earlier run on the calling thread; awaiting it makes forced threads certain.
    */
   ready(): Promise<void>;
+  /**
+   * What splitting kernels across threads cost the calling thread so far (a copy), or undefined
+   * before any kernel was split. On a machine with two free cores, the calling thread's own share
+   * of a split takes about half of what the whole kernel takes on one thread and it rarely waits;
+   * when its share takes as long as the whole kernel alone, the threads are sharing one core.
+   */
+  threadStats(): ThreadStats | undefined;
   /** Terminates the worker threads, if any started. Storage keeps working, on one thread. */
   destroy(): void;
 }
@@ -196,6 +204,7 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
     sync: async () => {},
     paths: fast.paths,
     heap,
+    threadStats: fast.threadStats,
     ready: fast.ready,
     destroy: fast.destroy,
   };

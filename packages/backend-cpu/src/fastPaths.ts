@@ -2,7 +2,7 @@
 import { BackendError, ValueError } from '@backprop/core';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
 import { Heap } from './memory/heap.js';
-import { DEFAULT_SPIN_MS, ThreadPool } from './threads/pool.js';
+import { DEFAULT_SPIN_MS, ThreadPool, type ThreadStats } from './threads/pool.js';
 import { canBlock, coreCount, loadWorkerFactory, type WorkerFactory } from './threads/workers.js';
 import { relaxedSimdAvailable, sharedMemoryAvailable, simdAvailable, WasmRuntime } from './wasm/runtime.js';
 import { wasmGemm } from './wasm/wasmGemm.js';
@@ -65,6 +65,8 @@ export interface FastPaths {
   readonly heap: Heap;
   /** The thread pool, started on first use (undefined on one thread). */
   readonly pool: () => ThreadPool | undefined;
+  /** The pool's statistics, once it started (without starting it). */
+  readonly threadStats: () => ThreadStats | undefined;
   readonly engine?: GemmEngine;
   /** The SIMD module instance (undefined on the scalar path). */
   readonly runtime?: WasmRuntime;
@@ -122,7 +124,15 @@ export function createFastPaths({
   const paths = { simd: useSimd, threads: 1, relaxedSimd: useRelaxed };
   const wantThreads = threadable && threads !== 1;
   const heap = new Heap({ shared: wantThreads });
-  if (!useSimd) return { paths, heap, pool: () => undefined, ready: async () => {}, destroy: () => {} };
+  if (!useSimd)
+    return {
+      paths,
+      heap,
+      pool: () => undefined,
+      threadStats: () => undefined,
+      ready: async () => {},
+      destroy: () => {},
+    };
 
   const runtime = new WasmRuntime(heap, useRelaxed);
   let factory: WorkerFactory | undefined;
@@ -158,6 +168,7 @@ export function createFastPaths({
     paths,
     heap,
     pool: getPool,
+    threadStats: () => pool && { ...pool.stats },
     engine: wasmGemm(runtime, getPool),
     runtime,
     ready: () => loading,

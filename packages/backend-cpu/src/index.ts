@@ -7,4 +7,5 @@
 export { type CpuBackend, cpu } from './cpu-backend.js';
 export type { CpuOptions, CpuPaths } from './fastPaths.js';
 export type { Heap } from './memory/heap.js';
+export type { ThreadStats } from './threads/pool.js';
 export { relaxedSimdAvailable } from './wasm/runtime.js';

@@ -63,6 +63,18 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
     if (_name === 'simd, 2 threads') expect(fast.paths.threads).toBe(2);
   });
 
+  it('counts what split kernels cost the calling thread (threadStats), and nothing on one thread', () => {
+    const before = fast.threadStats();
+    runOn(fast, 'matmul', [[random(128 * 784, 1), [128, 784]], [random(784 * 512, 2), [784, 512]]], {}, [128, 512]);
+    const after = fast.threadStats();
+    if (fast.paths.threads === 1) {
+      expect(after).toBeUndefined();
+      return;
+    }
+    expect(after?.runs).toBe((before?.runs ?? 0) + 1);
+    expect(after?.ownMs).toBeGreaterThan(before?.ownMs ?? 0);
+  });
+
   // [m, k, n]: odd sizes, sizes past the k block (256) and the row block (128), and ones large
   // enough (≥ 2^20 multiply-adds) to be split across threads by rows and by columns.
   const sizes: [number, number, number][] = [

@@ -76,6 +76,10 @@ describe('ThreadPool', () => {
     const ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
     expect([claimOf(0), claimOf(1), claimOf(2)].map((k) => ctl[k])).toEqual([CLAIM_CALLER, CLAIM_OPEN, CLAIM_CALLER]);
     expect(ctl[DONE]).toBe(0);
+    // The statistics count the round and the two jobs taken over.
+    expect(pool.stats).toMatchObject({ runs: 1, takenOver: 2 });
+    expect(pool.stats.ownMs).toBeGreaterThanOrEqual(0);
+    expect(pool.stats.waitMs).toBeGreaterThanOrEqual(0);
     pool.destroy();
   });
 
@@ -129,6 +133,9 @@ describe('ThreadPool', () => {
     }
     // The worker's path ran (at least in the rounds that waited for it).
     expect(workerRuns).toBeGreaterThanOrEqual(50);
+    // Every round counted; the jobs no worker ran were taken over by this thread.
+    expect(pool.stats.runs).toBe(200);
+    expect(pool.stats.takenOver).toBe(200 - workerRuns);
     pool.destroy();
   });
 });

@@ -40,8 +40,25 @@ export const DEFAULT_SPIN_MS = 0;
 /** How long the first threaded kernel waits for workers that are still starting (ms). */
 const START_WAIT_MS = 10_000;
 
+/**
+ * What the pool's split kernels cost the calling thread, summed since the pool started: how two
+ * threads share the work on this machine, measured from inside rather than by a timer around it.
+ */
+export interface ThreadStats {
+  /** Kernels split across the threads. */
+  runs: number;
+  /** Jobs the calling thread ran itself because no worker had started them when its own share was done. */
+  takenOver: number;
+  /** Milliseconds the calling thread spent on its own share (the first part of each split). */
+  ownMs: number;
+  /** Milliseconds it then spent on jobs it took over and waiting for the workers to finish. */
+  waitMs: number;
+}
+
 /** Workers that run kernel jobs on a shared WebAssembly memory. */
 export class ThreadPool {
+  /** What the split kernels cost the calling thread so far. */
+  readonly stats: ThreadStats = { runs: 0, takenOver: 0, ownMs: 0, waitMs: 0 };
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   private readonly workers: AnyWorker[] = [];
   private destroyed = false;
@@ -117,11 +134,13 @@ export class ThreadPool {
     Atomics.add(ctl, GENERATION, 1);
     Atomics.notify(ctl, GENERATION);
     let failure: unknown;
+    const start = performance.now();
     try {
       own();
     } catch (error) {
       failure = error;
     }
+    const ownDone = performance.now();
     // Jobs no worker has started run here; the rest are waited for.
     let started = 0;
     for (let w = 0; w < this.size; w++) {
@@ -132,6 +151,7 @@ export class ThreadPool {
         continue;
       }
       if (failure) continue;
+      this.stats.takenOver++;
       try {
         (this.exports[job.fn] as (...args: number[]) => void)(...job.args);
       } catch (error) {
@@ -144,6 +164,9 @@ export class ThreadPool {
     for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
+    this.stats.runs++;
+    this.stats.ownMs += ownDone - start;
+    this.stats.waitMs += performance.now() - ownDone;
     if (failure) throw failure;
     for (let w = 0; w < this.size; w++) {
       if (jobs[w] && ctl[slotOf(w)] === -1)
