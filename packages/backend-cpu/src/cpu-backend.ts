@@ -13,7 +13,6 @@ import {
   updateInPlaceFromKernels,
 } from '@backprop/core';
 import { type CpuOptions, type CpuPaths, createFastPaths } from './fastPaths.js';
-import type { ThreadStats } from './threads/pool.js';
 import { allocateHandle, CpuHandle, freeHandle, liveHandle } from './handle.js';
 import { denseWith } from './kernels/dense.js';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
@@ -21,6 +20,7 @@ import { HeapRunError, runOnHeap } from './kernels/helpers/output.js';
 import { kernels } from './kernels/index.js';
 import { matmulWith } from './kernels/matmul.js';
 import type { Heap } from './memory/heap.js';
+import type { ThreadStats } from './threads/pool.js';
 import { cpuUpdateInto } from './update-in-place.js';
 import { PARALLEL_MIN_ELEMENTS, type SimdContext } from './wasm/parallel.js';
 import { simdCompare, simdWhere } from './wasm/wasmCompare.js';

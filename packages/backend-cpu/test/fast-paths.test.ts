@@ -65,7 +65,16 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
 
   it('counts what split kernels cost the calling thread (threadStats), and nothing on one thread', () => {
     const before = fast.threadStats();
-    runOn(fast, 'matmul', [[random(128 * 784, 1), [128, 784]], [random(784 * 512, 2), [784, 512]]], {}, [128, 512]);
+    runOn(
+      fast,
+      'matmul',
+      [
+        [random(128 * 784, 1), [128, 784]],
+        [random(784 * 512, 2), [784, 512]],
+      ],
+      {},
+      [128, 512],
+    );
     const after = fast.threadStats();
     if (fast.paths.threads === 1) {
       expect(after).toBeUndefined();
