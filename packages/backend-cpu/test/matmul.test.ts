@@ -1,7 +1,6 @@
 /** Kernel tests of matmul (all transpose cases, odd sizes, broadcast batches, int32) and the fused dense kernel. */
 import { expectClose } from '@backprop/testing';
 import { describe, expect, it } from 'vitest';
-import { halveBlock } from '../src/wasm/wasmGemm.js';
 import { backend, f32, free, run, t } from './util.js';
 
 /** Deterministic values in [-1, 1). */
@@ -127,28 +126,5 @@ describe('dense', () => {
 
   it('leaves no handles behind', () => {
     expect(backend.memory().handles).toBe(0);
-  });
-});
-
-describe('halveBlock (a late worker’s gemm job cut in two)', () => {
-  it('cuts along the dimension with more register tiles, at multiples of 8 columns or 4 rows', () => {
-    // 128 rows × 256 columns: 32 row tiles, 32 column panels → columns.
-    expect(halveBlock({ i0: 0, i1: 128, j0: 256, j1: 512 }, 784)).toEqual([
-      { i0: 0, i1: 128, j0: 256, j1: 384 },
-      { i0: 0, i1: 128, j0: 384, j1: 512 },
-    ]);
-    // 392 rows × 512 columns: 98 row tiles, 64 panels → rows, 49 tiles each.
-    expect(halveBlock({ i0: 392, i1: 784, j0: 0, j1: 512 }, 128)).toEqual([
-      { i0: 392, i1: 588, j0: 0, j1: 512 },
-      { i0: 588, i1: 784, j0: 0, j1: 512 },
-    ]);
-    // 100 columns (13 panels, the last partial): the first half ends on a panel boundary.
-    const [a, b] = halveBlock({ i0: 0, i1: 8, j0: 0, j1: 100 }, 4096) ?? [];
-    expect([a?.j1, b?.j0, b?.j1]).toEqual([56, 56, 100]);
-  });
-
-  it('does not cut a block under the threshold of a split, nor a single tile', () => {
-    expect(halveBlock({ i0: 0, i1: 64, j0: 0, j1: 64 }, 64)).toBeUndefined(); // 2^18 multiply-adds
-    expect(halveBlock({ i0: 0, i1: 4, j0: 0, j1: 8 }, 1 << 16)).toBeUndefined(); // one tile
   });
 });

@@ -5,18 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import {
-  CLAIM_CALLER,
-  CLAIM_OPEN,
-  CLAIM_WORKER,
-  claimOf,
-  DONE,
-  EXIT,
-  GENERATION,
-  READY,
-} from '../src/threads/control.js';
+import { CLAIM_CALLER, CLAIM_OPEN, CLAIM_WORKER, claimOf, DONE, READY } from '../src/threads/control.js';
 import { type Job, ThreadPool } from '../src/threads/pool.js';
-import { NODE_WORKER_SOURCE } from '../src/threads/worker-source.js';
 import { loadWorkerFactory, type WorkerFactory } from '../src/threads/workers.js';
 import { WASM_SHARED_BASE64 } from '../src/wasm/binary.js';
 
@@ -55,57 +45,7 @@ function addJobs(x: number, y: number, z: number, ranges: [number, number][]): J
   return ranges.map(([i0, i1]) => ({ fn: 'binary', args: [0, x + 4 * i0, y + 4 * i0, z + 4 * i0, i1 - i0, 0] }));
 }
 
-/** One add job over [i0, i1) that cuts itself in halves down to `least` elements. */
-function cuttable(x: number, y: number, z: number, i0: number, i1: number, least: number): Job {
-  const [job] = addJobs(x, y, z, [[i0, i1]]);
-  const mid = i0 + Math.floor((i1 - i0) / 2);
-  return {
-    ...job,
-    split: () =>
-      i1 - i0 < 2 * least ? undefined : [addJobs(x, y, z, [[i0, mid]])[0], cuttable(x, y, z, mid, i1, least)],
-  };
-}
-
-/** Writes x[i] = xOf(i), y[i] = yOf(i) and z[i] = fill for n floats at byte offsets x, y, z of `memory`. */
-function fillXyz(
-  memory: WebAssembly.Memory,
-  [x, y, z]: number[],
-  n: number,
-  xOf: (i: number) => number,
-  yOf: (i: number) => number,
-  fill: number,
-): Float32Array {
-  const f = new Float32Array(memory.buffer);
-  for (let i = 0; i < n; i++) {
-    f[x / 4 + i] = xOf(i);
-    f[y / 4 + i] = yOf(i);
-    f[z / 4 + i] = fill;
-  }
-  return f;
-}
-
 describe('ThreadPool', () => {
-  it('cuts a job its worker has not started: this thread runs a part, the rest is offered again', async () => {
-    const { memory, exports } = sharedKernels();
-    const pool = new ThreadPool(1, module, memory, exports, late, 0);
-    expect(await pool.whenReady()).toBe(true);
-    const n = 4096;
-    const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
-    const f = fillXyz(
-      memory,
-      [x, y, z],
-      n,
-      (i) => i,
-      () => 1,
-      Number.NaN,
-    );
-    // The worker never looks in time: the calling thread runs 2048, 1024, …, 256, then the last 256.
-    expect(pool.run([cuttable(x, y, z, 0, n, 256)], () => undefined)).toBe(true);
-    for (let i = 0; i < n; i++) if (f[z / 4 + i] !== i + 1) expect.fail(`index ${i}: ${f[z / 4 + i]}`);
-    expect(pool.stats).toMatchObject({ runs: 1, takenOver: 5 });
-    pool.destroy();
-  });
-
   it('runs a job its worker never started on the calling thread, once, and returns without waiting', async () => {
     const { memory, exports } = sharedKernels();
     const pool = new ThreadPool(3, module, memory, exports, late, 0);
@@ -113,14 +53,12 @@ describe('ThreadPool', () => {
     expect(await pool.whenReady()).toBe(true);
     const n = 4000;
     const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
-    const f = fillXyz(
-      memory,
-      [x, y, z],
-      n,
-      (i) => i,
-      (i) => 2 * i,
-      -1,
-    );
+    const f = new Float32Array(memory.buffer);
+    for (let i = 0; i < n; i++) {
+      f[x / 4 + i] = i;
+      f[y / 4 + i] = 2 * i;
+      f[z / 4 + i] = -1;
+    }
     const [own, ...rest] = addJobs(x, y, z, [
       [0, 1000],
       [1000, 2000],
@@ -155,54 +93,6 @@ describe('ThreadPool', () => {
     };
     const pool = new ThreadPool(1, module, memory, failing, late, 0);
     expect(() => pool.run([{ fn: 'binary', args: [] }], () => undefined)).toThrow('boom');
-    pool.destroy();
-  });
-
-  it('a worker that wakes late takes the part offered after a cut; every element is computed exactly once', async () => {
-    // The real worker, except that it sleeps 20 ms after each wake-up before claiming: the calling
-    // thread (its own share empty) always reaches the job first, cuts it and offers the rest.
-    const wake = `generation = Atomics.load(ctl, ${GENERATION});\n    if (Atomics.load(ctl, ${EXIT})`;
-    const source = NODE_WORKER_SOURCE.replace(
-      wake,
-      wake.replace('\n', ' Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);\n'),
-    );
-    expect(source).not.toBe(NODE_WORKER_SOURCE);
-    const slow: WorkerFactory = (init) => {
-      const worker = new Worker(source, { eval: true, workerData: init });
-      worker.unref();
-      return worker;
-    };
-    const { memory, exports } = sharedKernels();
-    const words: { ctl?: Int32Array } = {};
-    // The part this thread keeps waits (up to 2 s) for the worker to claim the offered rest.
-    const patient = {
-      ...exports,
-      binary: (...a: number[]) => {
-        const until = performance.now() + 2000;
-        while (Atomics.load(words.ctl as Int32Array, claimOf(0)) === CLAIM_OPEN && performance.now() < until);
-        (exports.binary as (...b: number[]) => void)(...a);
-      },
-    };
-    const pool = new ThreadPool(1, module, memory, patient, slow, 0);
-    words.ctl = new Int32Array((pool as unknown as { control: Int32Array }).control.buffer);
-    expect(await pool.whenReady()).toBe(true);
-    const n = 1 << 14;
-    const [x, y, z] = [65536, 65536 + 4 * n, 65536 + 8 * n];
-    const f = new Float32Array(memory.buffer);
-    for (let round = 0; round < 10; round++) {
-      // (The worker's sleep after its last wake-up of the previous round ends first.)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      for (let i = 0; i < n; i++) {
-        f[x / 4 + i] = i - round;
-        f[y / 4 + i] = 2;
-        f[z / 4 + i] = Number.NaN;
-      }
-      expect(pool.run([cuttable(x, y, z, 0, n, 1024)], () => undefined)).toBe(true);
-      // Cut once: this thread ran [0, n/2), the worker took [n/2, n).
-      expect(words.ctl[claimOf(0)]).toBe(CLAIM_WORKER);
-      for (let i = 0; i < n; i++) if (f[z / 4 + i] !== i - round + 2) expect.fail(`round ${round}, index ${i}`);
-    }
-    expect(pool.stats).toMatchObject({ runs: 10, takenOver: 10 });
     pool.destroy();
   });
 
@@ -246,7 +136,6 @@ describe('ThreadPool', () => {
     // Every round counted; the jobs no worker ran were taken over by this thread.
     expect(pool.stats.runs).toBe(200);
     expect(pool.stats.takenOver).toBe(200 - workerRuns);
-
     pool.destroy();
   });
 });

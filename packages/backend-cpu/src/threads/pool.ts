@@ -26,12 +26,6 @@ import type { AnyWorker, WorkerFactory } from './workers.js';
 export interface Job {
   readonly fn: JobFunction;
   readonly args: readonly number[];
-  /**
-   * Cuts the job in two, [a part for the calling thread, the rest for the worker], or returns
-   * undefined when it is too small to be worth it. The calling thread's part must use only the
-   * calling thread's scratch (its own share is done when this is called); the rest keeps the job's.
-   */
-  readonly split?: () => readonly [Job, Job] | undefined;
 }
 
 /**
@@ -128,7 +122,12 @@ export class ThreadPool {
       }
       Atomics.wait(ctl, READY, ready, 50);
     }
-    for (let w = 0; w < this.size; w++) this.#write(w, jobs[w]);
+    for (let w = 0; w < this.size; w++) {
+      const job = jobs[w];
+      const slot = slotOf(w);
+      ctl[slot] = job ? JOB_FUNCTIONS.indexOf(job.fn) + 1 : 0;
+      if (job) for (let i = 0; i < job.args.length; i++) ctl[slot + 1 + i] = job.args[i];
+    }
     Atomics.store(ctl, DONE, 0);
     // Opening the claims publishes the slots: a worker reads its job only after claiming it.
     for (let w = 0; w < this.size; w++) Atomics.store(ctl, claimOf(w), CLAIM_OPEN);
@@ -142,30 +141,21 @@ export class ThreadPool {
       failure = error;
     }
     const ownDone = performance.now();
-    // Jobs no worker has started run here; the rest are waited for. A job that can be cut is cut
-    // instead: this thread runs one part and offers the rest to the worker again (a new round
-    // wakes it), so a worker woken late still takes part of its job rather than none of it.
+    // Jobs no worker has started run here; the rest are waited for.
     let started = 0;
     for (let w = 0; w < this.size; w++) {
-      let job = jobs[w];
-      while (job) {
-        if (Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
-          started++;
-          break;
-        }
-        if (failure) break;
-        this.stats.takenOver++;
-        const parts = job.split?.();
-        const mine = parts ? parts[0] : job;
-        if (parts) {
-          job = parts[1];
-          this.#offer(w, job);
-        } else job = undefined;
-        try {
-          (this.exports[mine.fn] as (...args: number[]) => void)(...mine.args);
-        } catch (error) {
-          failure = error;
-        }
+      const job = jobs[w];
+      if (!job) continue;
+      if (Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
+        started++;
+        continue;
+      }
+      if (failure) continue;
+      this.stats.takenOver++;
+      try {
+        (this.exports[job.fn] as (...args: number[]) => void)(...job.args);
+      } catch (error) {
+        failure = error;
       }
     }
     // The workers usually finish about when this thread does: poll for a moment before sleeping.
@@ -183,23 +173,6 @@ export class ThreadPool {
         throw new BackendError(`cpu: a worker thread failed running ${jobs[w]?.fn}`);
     }
     return true;
-  }
-
-  /** Writes `job` (or none) into worker w's slot; its claim word publishes it. */
-  #write(w: number, job: Job | undefined): void {
-    const ctl = this.control;
-    const slot = slotOf(w);
-    ctl[slot] = job ? JOB_FUNCTIONS.indexOf(job.fn) + 1 : 0;
-    if (job) for (let i = 0; i < job.args.length; i++) ctl[slot + 1 + i] = job.args[i];
-  }
-
-  /** Offers worker w a new job within the current run: its slot, its claim reopened, and a new round to wake it. */
-  #offer(w: number, job: Job): void {
-    const ctl = this.control;
-    this.#write(w, job);
-    Atomics.store(ctl, claimOf(w), CLAIM_OPEN);
-    Atomics.add(ctl, GENERATION, 1);
-    Atomics.notify(ctl, GENERATION);
   }
 
   /** Stops the workers; the pool cannot be used afterwards. */

@@ -4,7 +4,7 @@
  * of the others, on the same shared memory.
  */
 import type { JobFunction } from '../threads/control.js';
-import type { Job, ThreadPool } from '../threads/pool.js';
+import type { ThreadPool } from '../threads/pool.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -74,21 +74,7 @@ export function runSplit(
     return;
   }
   const parts = Math.min(pool.size + 1, Math.floor(elements / minElements), n);
-  const align = unitSize === 1 ? 16 : 1;
-  const ranges = splitRange(n, parts, align);
-  // A range whose worker starts late is cut in two (each part at least the threshold): the calling
-  // thread runs one, the worker is offered the other.
-  const job = (i0: number, i1: number): Job => ({
-    fn,
-    args: args(i0, i1),
-    split: () => {
-      if ((i1 - i0) * unitSize < 2 * minElements) return undefined;
-      const halves = splitRange(i1 - i0, 2, align);
-      if (halves.length !== 2) return undefined;
-      const [[a0, a1], [b0, b1]] = halves;
-      return [{ fn, args: args(i0 + a0, i0 + a1) }, job(i0 + b0, i0 + b1)];
-    },
-  });
-  const jobs = ranges.slice(1).map(([i0, i1]) => job(i0, i1));
+  const ranges = splitRange(n, parts, unitSize === 1 ? 16 : 1);
+  const jobs = ranges.slice(1).map(([i0, i1]) => ({ fn, args: args(i0, i1) }));
   if (!pool.run(jobs, () => run(...args(ranges[0][0], ranges[0][1])))) run(...args(0, n));
 }

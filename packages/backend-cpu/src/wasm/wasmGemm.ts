@@ -19,7 +19,7 @@ const MR = 4;
 export const PARALLEL_MIN_MACS = 1 << 20;
 
 /** One thread's share of the output: rows [i0, i1), columns [j0, j1). */
-export interface Block {
+interface Block {
   i0: number;
   i1: number;
   j0: number;
@@ -37,30 +37,6 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
     for (let i0 = 0; i0 < m; i0 += per) blocks.push({ i0, i1: Math.min(m, i0 + per), j0: 0, j1: n });
   }
   return blocks;
-}
-
-/**
- * Cuts a block in two along the dimension with more register tiles (columns at multiples of NR,
- * rows at multiples of MR), or undefined when each half would be under half the threshold of a
- * split (waking a worker for less does not pay).
- */
-export function halveBlock(q: Block, k: number): [Block, Block] | undefined {
-  if ((q.i1 - q.i0) * (q.j1 - q.j0) * k < PARALLEL_MIN_MACS) return undefined;
-  const panels = Math.ceil((q.j1 - q.j0) / NR);
-  const tiles = Math.ceil((q.i1 - q.i0) / MR);
-  if (panels >= tiles && panels >= 2) {
-    const mid = q.j0 + Math.ceil(panels / 2) * NR;
-    return [
-      { ...q, j1: mid },
-      { ...q, j0: mid },
-    ];
-  }
-  if (tiles < 2) return undefined;
-  const mid = q.i0 + Math.ceil(tiles / 2) * MR;
-  return [
-    { ...q, i1: mid },
-    { ...q, i0: mid },
-  ];
 }
 
 /** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
@@ -103,17 +79,7 @@ export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undef
     ];
     const gemm = runtime.exports.gemm;
     const own = () => gemm(...(args(blocks[0], 0) as Parameters<typeof gemm>));
-    // Thread t's job on block q; cut in two when its worker starts late, the calling thread's part
-    // packing into the calling thread's scratch (slot 0).
-    const job = (q: Block, t: number): Job => ({
-      fn: 'gemm',
-      args: args(q, t),
-      split: () => {
-        const halves = halveBlock(q, k);
-        return halves && [{ fn: 'gemm', args: args(halves[0], 0) }, job(halves[1], t)];
-      },
-    });
-    const jobs: (Job | undefined)[] = blocks.slice(1).map((q, t) => job(q, t + 1));
+    const jobs: (Job | undefined)[] = blocks.slice(1).map((q, t) => ({ fn: 'gemm', args: args(q, t + 1) }));
     try {
       if (blocks.length === 1 || !pool?.run(jobs, own)) {
         for (let t = 0; t < blocks.length; t++) gemm(...(args(blocks[t], t) as Parameters<typeof gemm>));
