@@ -2,8 +2,9 @@
 // (batch 128, Adam) and for one 128×784·784×512 matmul, it compares the time on one thread with what the calling thread
 // spends on its own share of the split kernels on two (`threadStats()`), and how long it then waits for the worker.
 // With two free cores the calling thread's share of a split matmul takes about half the one-thread time; when it takes
-// about all of it, the two threads are sharing one core (a VM whose vCPUs land on one physical core, or a busy host) and
-// no 2-thread timing from that moment says anything about the code. Rounds alternate 1 and 2 threads. After `pnpm build`:
+// about all of it, the two threads are sharing one core (a VM whose vCPUs land on one physical core, or a busy host); when
+// it takes half but then waits as long, the worker barely ran. In either case no 2-thread timing from that moment says
+// anything about the code. Rounds alternate 1 and 2 threads. After `pnpm build`:
 // `node --experimental-wasm-relaxed-simd packages/bench/scripts/thread-share.mjs [rounds=5]`
 import { loadavg } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
@@ -91,8 +92,9 @@ console.log(
 const share = median('mOwn') / median('m1');
 console.log(
   `matmul 128×784·784×512: 1 thread ${median('m1').toFixed(3)} ms, 2 threads ${median('m2').toFixed(3)} ms; the calling thread's ` +
-    `half took ${median('mOwn').toFixed(3)} ms = ${share.toFixed(2)} of the 1-thread time (about 0.5 with two free cores; ` +
-    `near 1: the threads share a core), then waited ${median('mWait').toFixed(3)} ms`,
+    `half took ${median('mOwn').toFixed(3)} ms = ${share.toFixed(2)} of the 1-thread time, then waited ${median('mWait').toFixed(3)} ms ` +
+    `(two free cores: about 0.5 and a short wait; near 1: the threads share one core; about 0.5 but a wait as long: ` +
+    `the worker barely ran, its vCPU busy with something else, and this thread took its jobs over)`,
 );
 one.destroy();
 two.destroy();
