@@ -10,6 +10,7 @@ import {
   type Graph,
   type GraphInPlaceUpdate,
   type GraphNode,
+  KERNELS,
   type UpdateKernelName,
   updateWrittenInputs,
   type ValueRef,
@@ -39,8 +40,6 @@ export interface InPlaceVariant {
   readonly updates: readonly PlannedUpdate[];
 }
 
-const UPDATES: ReadonlySet<string> = new Set(['sgdUpdate', 'adamUpdate', 'rmspropUpdate']);
-
 /**
  * The updates of `g.inPlace` that can be written on the host: well formed (each output is the
  * new value of the state value it reads as a written input), their outputs read by nothing but
@@ -56,7 +55,7 @@ export function inPlaceCandidates(g: Graph): GraphInPlaceUpdate[] {
   const seen = new Set<number>();
   const valid = (g.inPlace ?? []).filter((u) => {
     const n = g.nodes[u.node];
-    if (!n || !UPDATES.has(n.kernel) || n.output !== 0 || n.dtype !== 'float32') return false;
+    if (!n || KERNELS[n.kernel]?.family !== 'update' || n.output !== 0 || n.dtype !== 'float32') return false;
     const written = updateWrittenInputs(n.kernel as UpdateKernelName, n.inputs.length);
     if (written.length !== u.state.length || new Set(u.state).size !== u.state.length) return false;
     const ok = u.state.every((s, k) => {

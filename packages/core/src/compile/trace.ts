@@ -7,7 +7,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, keep, observeKernels } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { updateWrittenInputs } from '../kernels/spec.js';
+import { KERNELS, updateWrittenInputs } from '../kernels/spec.js';
 import { observeInPlaceRequests } from '../ops/in-place-updates.js';
 import { stopGradient } from '../ops/reshape.js';
 import { type DataRef, Tensor } from '../tensor.js';
@@ -28,8 +28,6 @@ export interface Trace {
   /** Why this trace cannot be replayed, if it cannot. */
   readonly unstable?: string;
 }
-
-const UPDATE_KERNELS: ReadonlySet<string> = new Set(['sgdUpdate', 'adamUpdate', 'rmspropUpdate']);
 
 const externalIds = new WeakMap<DataRef, number>();
 let nextExternal = 0;
@@ -167,8 +165,7 @@ export function trace(
 /**
  * The requests that a backend can honour: an update whose outputs are, in order, the new values
  * of the state values it reads as written inputs, each state value replaced by one update only.
- * Others (an update of a tensor that is not state, a result also read elsewhere as new state)
- * stay out of place.
+ * Others (an update of a tensor that is not state) stay out of place.
  */
 function inPlaceUpdates(
   g: Graph,
@@ -183,7 +180,7 @@ function inPlaceUpdates(
     const values = r.results.map((v) => (v === undefined ? undefined : remap.get(v)));
     const node = (values[0] ?? -1) - firstNode;
     const n = g.nodes[node];
-    if (n?.output !== 0 || !UPDATE_KERNELS.has(n.kernel)) continue;
+    if (n?.output !== 0 || KERNELS[n.kernel]?.family !== 'update') continue;
     const written = updateWrittenInputs(n.kernel as never, n.inputs.length);
     if (written.length !== values.length) continue;
     const state = r.targets.map((v) => (v === undefined ? -1 : (remap.get(v) ?? -1) - firstState));
