@@ -9,6 +9,7 @@ import * as bp from '@backprop/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { inPlaceCandidates } from '../src/compiled-updates.js';
 import { runHostUpdate } from '../src/host-update.js';
 import { type OnnxBackend, onnx } from '../src/index.js';
 import { rand } from './compare.js';
@@ -293,6 +294,44 @@ describe('compiled steps written in place', () => {
     step.dispose();
     m.dispose();
     opt.dispose();
+  });
+});
+
+describe('the in-place records of a graph', () => {
+  it('are checked before use: a malformed one is ignored (its update runs out of place)', () => {
+    const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+    const lr = bp.keep(bp.scalar(0.1));
+    const t = bp.keep(bp.tensor(1, [], 'int32'));
+    let state = [bp.tensor([1, 2]), bp.tensor([0, 0]), bp.tensor([0, 0])].map(bp.keep);
+    const held = { read: () => state, write: (v: readonly bp.Tensor[]) => (state = [...v]) };
+    const step = (g: bp.Tensor) => {
+      const guard = bp.sum(bp.mul(g, 0));
+      const batch = new bp.InPlaceUpdates({ guard });
+      const out = bp.adamUpdate(
+        { param: state[0], grad: g, expAvg: state[1], expAvgSq: state[2], step: t, lr },
+        attrs,
+        { inPlace: batch },
+      );
+      batch.commit();
+      state = out.map(bp.keep);
+      return guard;
+    };
+    const { graph, held: constants } = bp.trace(step, [bp.tensor([0.5, -0.5])], [held]);
+    const [u] = graph.inPlace ?? [];
+    expect(inPlaceCandidates(graph)).toEqual([u]);
+    const malformed = [
+      { ...u, node: u.node + 1 }, // not the update's first output
+      { ...u, node: 9999 }, // no such node
+      { ...u, state: [0, 1] }, // fewer outputs than the update has
+      { ...u, state: [1, 0, 2] }, // outputs paired with the wrong state
+      { ...u, state: [0, 1, 7] }, // no such state value
+      { ...u, state: [0, 0.5, 2] }, // not an index
+      { ...u, state: [0, 1, 1] }, // one state value twice
+    ];
+    for (const bad of malformed) expect(inPlaceCandidates({ ...graph, inPlace: [bad] })).toEqual([]);
+    // The same state claimed by two records: the first only.
+    expect(inPlaceCandidates({ ...graph, inPlace: [u, u] })).toEqual([u]);
+    bp.dispose([...state, ...constants, lr, t]);
   });
 });
 
