@@ -4,7 +4,8 @@
 // kernels (core's bookkeeping); updates written in place (`updateInPlace`) are timed too. Each kernel's rate shows the
 // bound it runs into: GFLOP/s for matmul and dense (beside the 1024³ rate), GB/s of its inputs read and outputs written
 // for the rest (beside a streaming copy measured here, which bounds any pass over arrays larger than the caches).
-// `node packages/bench/scripts/step-profile.mjs [--threads 1|2] [--simd false] [--steps 20]`
+// Warm-up steps first (default 300: V8 compiles the step's JavaScript in the background for its first few hundred steps,
+// see jit-warmup.mjs). `node packages/bench/scripts/step-profile.mjs [--threads 1|2] [--simd false] [--steps 20] [--warmup 300]`
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { adam } from '@backprop/optimizers';
@@ -16,6 +17,7 @@ const arg = (name, fallback) => {
 const threads = Number(arg('threads', 1));
 const simd = arg('simd', 'true') !== 'false';
 const steps = Number(arg('steps', 20));
+const warmupSteps = Number(arg('warmup', 300));
 const backend = cpu({ threads, simd });
 await bp.setBackend(backend);
 await backend.ready();
@@ -98,7 +100,7 @@ const step = bp.trainStep(model, {
   optimizer: adam({ lr: 1e-3 }),
   compile: false,
 });
-for (let i = 0; i < 5; i++) await step(x, y);
+for (let i = 0; i < warmupSteps; i++) await step(x, y);
 const gemmRate = matmulRate();
 const streamRate = copyRate();
 times.clear();

@@ -5,7 +5,8 @@
 // about all of it, the two threads are sharing one core (a VM whose vCPUs land on one physical core, or a busy host); when
 // it takes half but then waits as long, the worker barely ran. In either case no 2-thread timing from that moment says
 // anything about the code. Rounds alternate 1 and 2 threads. After `pnpm build`:
-// `node --experimental-wasm-relaxed-simd packages/bench/scripts/thread-share.mjs [rounds=5]`
+// Each trainer takes 300 warm-up steps first (V8's background compilation competes for the second core before; see
+// jit-warmup.mjs). `node --experimental-wasm-relaxed-simd packages/bench/scripts/thread-share.mjs [rounds=5]`
 import { loadavg } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
@@ -30,7 +31,7 @@ async function stepper(backend) {
   const x = bp.keep(bp.randomUniform([128, 784], { seed: 1 }));
   const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int32'));
   const train = bp.trainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer: adam({ lr: 1e-3 }) });
-  for (let i = 0; i < 5; i++) await train(x, y);
+  for (let i = 0; i < 300; i++) await train(x, y);
   return async (n) => {
     await bp.setBackend(backend);
     const t0 = performance.now();

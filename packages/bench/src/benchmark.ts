@@ -9,6 +9,11 @@ export interface BenchContext {
   quick: boolean;
   /** Timing of one system's run within one round (`roundTimingPresets` of `quick`). */
   timing: TimingOptions;
+  /**
+   * Timing of the untimed warm-up round that comes before the MLP step's timed rounds
+   * (`warmupRoundPresets`); absent or `minSeconds` 0: no warm-up round.
+   */
+  warmup?: TimingOptions;
   /** Interleaved rounds: every system runs once per round, in rotated order (`ROUNDS`). */
   rounds: number;
   optimizer: OptimizerSpec;

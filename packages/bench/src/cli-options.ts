@@ -1,4 +1,4 @@
-/** Command-line flags of `pnpm bench`: --quick, --rounds <n>, --only <system>, --json <path>, --optimizer sgd|adam, --lr <number>. */
+/** Command-line flags of `pnpm bench`: --quick, --rounds <n>, --only <system>, --json <path>, --optimizer sgd|adam, --lr <number>, --warmup <seconds>. */
 import { ValueError } from '@backprop/core';
 
 /** Parsed flags. */
@@ -14,6 +14,8 @@ export interface CliOptions {
   optimizer?: 'sgd' | 'adam';
   /** Undefined: 0.01 for SGD, 1e-3 for Adam. */
   lr?: number;
+  /** Seconds of the untimed warm-up round per system; undefined: 4, or 1.5 with `--quick`; 0: none. */
+  warmupSeconds?: number;
   help: boolean;
 }
 
@@ -27,6 +29,8 @@ export const usage = `usage: pnpm bench [-- options]
   --json <path>           also write the JSON results to <path>
   --optimizer sgd|adam    the optimizer of the MLP step (default adam)
   --lr <number>           its learning rate (default 0.01 for sgd, 0.001 for adam)
+  --warmup <seconds>      how long each system trains, untimed, before the MLP step's rounds
+                          (default 4, --quick 1.5; 0 times the first steps, JIT compilation and all)
   --no-relaxed-simd       do not re-run Node 20 with --experimental-wasm-relaxed-simd (backend-cpu's
                           fused multiply-adds; later Node and Chrome ship relaxed SIMD)`;
 
@@ -60,6 +64,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const v = Number(value(i++, flag));
       if (!(v > 0)) throw new ValueError(`bench: --lr must be a positive number, got ${argv[i]}`);
       options.lr = v;
+    } else if (flag === '--warmup') {
+      const v = Number(value(i++, flag));
+      if (!(Number.isFinite(v) && v >= 0))
+        throw new ValueError(`bench: --warmup must be a number of seconds ≥ 0, got ${argv[i]}`);
+      options.warmupSeconds = v;
     } else throw new ValueError(`bench: unknown flag ${flag}\n${usage}`);
   }
   return options;

@@ -56,19 +56,23 @@ export interface RunRoundsOptions<T> {
   id: (item: T) => string;
   /** Measures one item in one round (its setup is its own business, outside its timed part). */
   measure: (item: T, round: number) => Promise<void>;
+  /** Runs once per item, in `items` order, before the first round (an untimed warm-up round). */
+  warmup?: (item: T) => Promise<void>;
   /** Reads the load average (injectable for tests). */
   loadAverage?: () => number[];
 }
 
-/** Runs `rounds` rounds over `items` in rotated order; returns the load recorded around each. */
+/** Runs the warm-up, then `rounds` rounds over `items` in rotated order; returns the load recorded around each round. */
 export async function runRounds<T>({
   items,
   rounds,
   id,
   measure,
+  warmup,
   loadAverage = load,
 }: RunRoundsOptions<T>): Promise<RoundLoad[]> {
   const loads: RoundLoad[] = [];
+  if (warmup) for (const item of items) await warmup(item);
   for (let r = 0; r < rounds; r++) {
     const order = roundOrder(items, r);
     const before = loadAverage();

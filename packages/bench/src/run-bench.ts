@@ -6,7 +6,8 @@ import { formatTable } from './report/table.js';
 import { ROUNDS } from './rounds.js';
 import type { OptimizerSpec, System } from './system.js';
 import { evaluateTargets, TARGETS, type Target, targetRows } from './targets.js';
-import { roundTimingPresets } from './timing.js';
+import type { TimingOptions } from './timing.js';
+import { roundTimingPresets, warmupRoundPresets } from './timing.js';
 
 /** Options of {@link runBench}. */
 export interface RunBenchOptions {
@@ -19,6 +20,8 @@ export interface RunBenchOptions {
   only?: readonly string[];
   optimizer?: 'sgd' | 'adam';
   lr?: number;
+  /** Seconds each system trains in the untimed warm-up round before the MLP step's rounds (default `warmupRoundPresets`: 4, `--quick` 1.5; 0: none). */
+  warmupSeconds?: number;
   /** The targets evaluated at the end (default `TARGETS`). */
   targets?: readonly Target[];
   log?: (line: string) => void;
@@ -27,6 +30,13 @@ export interface RunBenchOptions {
 /** Adam unless told otherwise; lr 1e-3 for Adam, 0.01 for SGD unless given. */
 export function defaultOptimizer(name: 'sgd' | 'adam' = 'adam', lr?: number): OptimizerSpec {
   return { name, lr: lr ?? (name === 'adam' ? 1e-3 : 0.01) };
+}
+
+/** The warm-up round's timing: the preset, its seconds replaced by `seconds` when given; none for 0. */
+function warmupTiming(quick: boolean, seconds?: number): { warmup?: TimingOptions } {
+  const preset = quick ? warmupRoundPresets.quick : warmupRoundPresets.full;
+  const minSeconds = seconds ?? preset.minSeconds;
+  return minSeconds > 0 ? { warmup: { ...preset, minSeconds } } : {};
 }
 
 /** Runs everything; returns the JSON results, the reports (with their printed tables) and the printed targets table. */
@@ -38,6 +48,7 @@ export async function runBench({
   only = [],
   optimizer,
   lr,
+  warmupSeconds,
   targets = TARGETS,
   log = (line) => process.stderr.write(`${line}\n`),
 }: RunBenchOptions): Promise<{ results: BenchResults; reports: BenchmarkReport[]; targetsTable: string }> {
@@ -51,6 +62,7 @@ export async function runBench({
   const described: BenchResults['systems'] = {};
   const reports: BenchmarkReport[] = [];
   const spec = defaultOptimizer(optimizer, lr);
+  const warmup = warmupTiming(quick, warmupSeconds);
   try {
     for (const s of chosen) {
       const reason = await s.unavailable?.();
@@ -65,6 +77,7 @@ export async function runBench({
     const ctx: BenchContext = {
       quick,
       timing: quick ? roundTimingPresets.quick : roundTimingPresets.full,
+      ...warmup,
       rounds,
       optimizer: spec,
       log,
@@ -83,7 +96,7 @@ export async function runBench({
     schema: 1,
     date: new Date().toISOString(),
     machine: { ...host, loadAverageEnd1m: loadAverage() },
-    options: { quick, rounds, only: [...only], optimizer: spec },
+    options: { quick, rounds, only: [...only], optimizer: spec, warmupSeconds: warmup.warmup?.minSeconds ?? 0 },
     systems: described,
     benchmarks: reports.map(({ table: _table, ...rest }) => rest),
     targets: evaluated,

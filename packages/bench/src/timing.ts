@@ -28,6 +28,19 @@ export const roundTimingPresets = {
   quick: { warmup: 1, minSeconds: 0.2, minRuns: 3, maxRuns: 100 },
 } as const satisfies Record<string, TimingOptions>;
 
+/**
+ * The untimed warm-up round before the MLP step's timed rounds: each system trains for this long
+ * first, so that every round times the steady state a long training run sees. V8 keeps compiling a
+ * training step's JavaScript on background threads for its first few hundred steps (measured on a
+ * 2-core VM: 3 ms of compiler time per step over the first 50 steps, under 0.2 ms after 500), and
+ * those threads compete with the second thread of a two-thread backend;
+ * `packages/bench/scripts/jit-warmup.mjs` shows it. `--warmup <seconds>` changes it, 0 skips it.
+ */
+export const warmupRoundPresets = {
+  full: { warmup: 0, minSeconds: 4, minRuns: 3, maxRuns: 5000 },
+  quick: { warmup: 0, minSeconds: 1.5, minRuns: 2, maxRuns: 2000 },
+} as const satisfies Record<string, TimingOptions>;
+
 /** Summary of timed runs, in milliseconds. */
 export interface Timing {
   runs: number;

@@ -35,6 +35,25 @@ describe('roundOrder', () => {
   });
 });
 
+describe('runRounds warm-up', () => {
+  it('runs the warm-up once per item, in registry order, before the first round', async () => {
+    const calls: string[] = [];
+    await runRounds({
+      items: ['x', 'y'],
+      rounds: 2,
+      id: (s) => s,
+      warmup: async (s) => {
+        calls.push(`w${s}`);
+      },
+      measure: async (s, r) => {
+        calls.push(`${r}${s}`);
+      },
+      loadAverage: () => [0, 0, 0],
+    });
+    expect(calls).toEqual(['wx', 'wy', '0x', '0y', '1y', '1x']);
+  });
+});
+
 describe('aggregateRounds', () => {
   it('takes the median of the per-round medians, with the spread', () => {
     expect(aggregateRounds([7, 5, 6])).toEqual({ median: 6, min: 5, max: 7, spread: 2 / 6, values: [7, 5, 6] });
@@ -195,6 +214,17 @@ describe('targets', () => {
     expect(evaluateTargets({ a: 5, b: 2 }, [t])[0].status).toBe('not met');
     expect(resolveQuantity({ floor: { flops: 'f', gflops: 'g' } }, { f: 2e9, g: 0 })).toEqual({ missing: ['g'] });
     expect(resolveQuantity({ best: ['p', 'q'] }, { p: 3, q: 2 })).toEqual({ value: 2, from: 'q' });
+  });
+});
+
+describe('parseArgs --warmup', () => {
+  it('reads seconds ≥ 0 and rejects anything else', () => {
+    expect(parseArgs(['--warmup', '0'])).toMatchObject({ warmupSeconds: 0 });
+    expect(parseArgs(['--quick', '--warmup', '2.5'])).toMatchObject({ quick: true, warmupSeconds: 2.5 });
+    expect(parseArgs([]).warmupSeconds).toBeUndefined();
+    expect(() => parseArgs(['--warmup', '-1'])).toThrow(/seconds ≥ 0/);
+    expect(() => parseArgs(['--warmup', 'soon'])).toThrow(/seconds ≥ 0/);
+    expect(() => parseArgs(['--warmup'])).toThrow(/needs a value/);
   });
 });
 

@@ -7,17 +7,21 @@ import { optimizerUpdatesBenchmark } from '../src/benchmarks/optimizer-updates.j
 import { stepMemoryBenchmark } from '../src/benchmarks/step-memory.js';
 import { runBench } from '../src/run-bench.js';
 import type { System } from '../src/system.js';
+import type { TimingOptions } from '../src/timing.js';
 import { mlpStepFlops, mlpWorkload } from '../src/workload.js';
 
 const timing = (ms: number) => ({ runs: 3, medianMs: ms, meanMs: ms, minMs: ms });
-/** A fake whose step takes `stepMs[round]` (cycling), so the median over rounds is visible. */
+/** The timing each fake's mlpStep was called with, in call order, by system id. */
+const stepTimings = new Map<string, TimingOptions[]>();
+/** A fake whose step takes `stepMs[call]` (cycling), so the median over rounds is visible. */
 const fake = (id: string, stepMs: number | number[], matmulMsAt256: number, extra: Partial<System> = {}): System => {
   let call = 0;
   const steps = Array.isArray(stepMs) ? stepMs : [stepMs];
   return {
     id,
     label: id,
-    async mlpStep() {
+    async mlpStep(_w, ctx) {
+      stepTimings.set(id, [...(stepTimings.get(id) ?? []), ctx.timing]);
       return { timing: timing(steps[call++ % steps.length]), firstLoss: 2.3, peakBytes: 1e6, notes: [] };
     },
     async matmul(n) {
@@ -79,6 +83,7 @@ describe('runBench', () => {
   it('interleaves rounds, takes ratios to the baseline and to PyTorch at its best, and evaluates the targets', async () => {
     order.length = 0;
     closed = 0;
+    stepTimings.clear();
     const { results, reports, targetsTable } = await runBench({
       systems: makeSystems(),
       benchmarks,
@@ -89,18 +94,40 @@ describe('runBench', () => {
     expect(results.options.rounds).toBe(3);
     expect(closed).toBe(2);
     const mlp = results.benchmarks[0];
-    // torch-cpu-1t: rounds 5, 4, 60 → median 5 (the slow round does not count); PyTorch best = 5 ms.
+    // An untimed warm-up round first (--quick: 1.5 s per system), then the rounds with the round timing.
+    expect(results.options.warmupSeconds).toBe(1.5);
+    expect(stepTimings.get('backprop-cpu')?.map((t) => [t.warmup, t.minSeconds])).toEqual([
+      [0, 1.5],
+      [1, 0.2],
+      [1, 0.2],
+      [1, 0.2],
+    ]);
+    // torch-cpu-1t: the warm-up took its 5 ms, the rounds 4, 60, 5 → median 5 (the slow round does not
+    // count); PyTorch best = 5 ms.
     expect(mlp.rows.map((r) => r.msPerStep)).toEqual([10, 6, 9, 40, 5, 12]);
-    expect(mlp.rows.find((r) => r.system === 'torch-cpu-1t')?.roundMsPerStep).toEqual([5, 4, 60]);
+    expect(mlp.rows.find((r) => r.system === 'torch-cpu-1t')?.roundMsPerStep).toEqual([4, 60, 5]);
     expect(mlp.rows.map((r) => r.ratio)).toEqual([1, 0.6, 0.9, 4, 0.5, 1.2]);
     expect(mlp.rows.map((r) => r.vsPytorchBest)).toEqual([2, 1.2, 1.8, 8, 1, 2.4]);
     expect(mlp.rows[0].samplesPerSec).toBe(200);
     expect(mlp.loads?.map((l) => l.order[0])).toEqual(['backprop-cpu', 'backprop-onnx', 'backprop-onnx-eager']);
     expect(mlp.summary.some((l) => l.startsWith('load average (1 min) before → after each round'))).toBe(true);
     expect(reports[0].table).toContain('time ÷ PyTorch best');
-    expect(reports[0].table).toContain('5 / 4 / 60 (spread 1120%)');
+    expect(reports[0].table).toContain('4 / 60 / 5 (spread 1120%)');
     const limitMs = mlpStepFlops(mlpWorkload({ sizes, batchSize: 2 })) / 1e8;
-    expect(mlp.extra).toEqual({ matmulLimits: { 'backprop-onnx': { source: 'fake ORT', n: 1024, gflops: 100 } } });
+    expect(mlp.extra).toEqual({
+      matmulLimits: { 'backprop-onnx': { source: 'fake ORT', n: 1024, gflops: 100 } },
+      warmup: {
+        'backprop-cpu': { meanMsPerStep: 10, steps: 3 },
+        'backprop-onnx': { meanMsPerStep: 6, steps: 3 },
+        'backprop-onnx-eager': { meanMsPerStep: 9, steps: 3 },
+        'tfjs-cpu': { meanMsPerStep: 40, steps: 3 },
+        'torch-cpu-1t': { meanMsPerStep: 5, steps: 3 },
+        'torch-cpu-2t': { meanMsPerStep: 12, steps: 3 },
+      },
+    });
+    expect(mlp.summary).toContain(
+      "before the rounds, each system trained 1.5 s untimed (V8 compiles a step's JavaScript on background threads for its first few hundred steps); mean ms/step then: backprop-cpu 10 (3 steps), backprop-onnx 6 (3 steps), backprop-onnx-eager 9 (3 steps), tfjs-cpu 40 (3 steps), torch-cpu-1t 5 (3 steps), torch-cpu-2t 12 (3 steps)",
+    );
     expect(mlp.measures?.['floor-gflops:backprop-onnx']).toBe(100);
     const mm = results.benchmarks[1];
     expect(mm.rows.map((r) => `${r.system}@${r.n}`)).toEqual([
@@ -181,5 +208,53 @@ describe('runBench', () => {
     await expect(runBench({ systems: makeSystems(), benchmarks, only: ['nope'], log: () => {} })).rejects.toThrow(
       /unknown system nope/,
     );
+  });
+
+  it('skips the warm-up round with warmupSeconds 0 and stretches it with more', async () => {
+    stepTimings.clear();
+    const none = await runBench({
+      systems: makeSystems(),
+      benchmarks: [mlpStepBenchmark({ sizes, batchSize: 2 })],
+      quick: true,
+      only: ['torch-cpu-1t'],
+      warmupSeconds: 0,
+      log: () => {},
+    });
+    const mlp = none.results.benchmarks[0];
+    expect(mlp.rows[0].roundMsPerStep).toEqual([5, 4, 60]);
+    expect(mlp.extra).toEqual({});
+    expect(mlp.summary.some((l) => l.startsWith('before the rounds'))).toBe(false);
+    expect(none.results.options.warmupSeconds).toBe(0);
+    stepTimings.clear();
+    const longer = await runBench({
+      systems: makeSystems(),
+      benchmarks: [mlpStepBenchmark({ sizes, batchSize: 2 })],
+      only: ['torch-cpu-1t'],
+      rounds: 1,
+      warmupSeconds: 9,
+      log: () => {},
+    });
+    expect(longer.results.options.warmupSeconds).toBe(9);
+    expect(stepTimings.get('torch-cpu-1t')?.map((t) => t.minSeconds)).toEqual([9, 0.5]);
+  });
+
+  it('reports a system whose warm-up fails as not measured when its rounds fail too', async () => {
+    let calls = 0;
+    const broken = fake('backprop-cpu', 10, 5, {
+      async mlpStep() {
+        calls++;
+        throw new Error('no backend here');
+      },
+    });
+    const lines: string[] = [];
+    const { results } = await runBench({
+      systems: [broken],
+      benchmarks: [mlpStepBenchmark({ sizes, batchSize: 2 })],
+      quick: true,
+      log: (l) => lines.push(l),
+    });
+    expect(calls).toBe(2);
+    expect(lines).toContain('mlp-step warm-up: backprop-cpu: failed: no backend here');
+    expect(results.benchmarks[0].skipped).toEqual([{ system: 'backprop-cpu', reason: 'no backend here' }]);
   });
 });

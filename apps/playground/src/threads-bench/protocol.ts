@@ -6,7 +6,12 @@ export interface BenchRequest {
   /** Hidden layer widths. */
   hidden: number[];
   batchSize: number;
-  /** Epochs timed after one untimed warm-up epoch. */
+  /**
+   * Untimed epochs first: the browser's JavaScript engine compiles the training step in the
+   * background for its first few hundred steps, on threads that compete with the kernel worker.
+   */
+  warmupEpochs: number;
+  /** Epochs timed after the warm-up. */
   epochs: number;
   mnistUrl: string;
 }
@@ -34,6 +39,8 @@ export type BenchResult =
       poolStartMs: number;
       /** Training samples per second over the timed epochs. */
       samplesPerSecond: number;
+      /** The same over the warm-up epochs (the cold start). */
+      warmupSamplesPerSecond: number;
       /** The train-set loss after each epoch, the warm-up included. */
       losses: number[];
       hardwareConcurrency: number;

@@ -66,10 +66,11 @@ async function bench(r: BenchRequest): Promise<BenchResult> {
     losses.push(p.loss);
     rates.push(p.samplesPerSecond);
   });
-  await trainer.run(1 + r.epochs);
-  // Samples over seconds across the timed epochs (each epoch has the same number of samples).
-  const timed = rates.slice(1);
-  const samplesPerSecond = timed.length / timed.reduce((s, v) => s + 1 / v, 0);
+  await trainer.run(r.warmupEpochs + r.epochs);
+  // Samples over seconds across epochs (each epoch has the same number of samples).
+  const rate = (epochs: number[]) => epochs.length / epochs.reduce((s, v) => s + 1 / v, 0);
+  const samplesPerSecond = rate(rates.slice(r.warmupEpochs));
+  const warmupSamplesPerSecond = rate(rates.slice(0, r.warmupEpochs));
   const result: BenchResult = {
     ok: true,
     threads: r.threads,
@@ -82,6 +83,7 @@ async function bench(r: BenchRequest): Promise<BenchResult> {
     threadedRounds: control ? Atomics.load(control, GENERATION) : 0,
     poolStartMs,
     samplesPerSecond,
+    warmupSamplesPerSecond,
     losses,
     hardwareConcurrency: navigator.hardwareConcurrency,
   };

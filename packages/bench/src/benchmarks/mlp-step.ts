@@ -38,10 +38,30 @@ export function mlpStepBenchmark({
       const limits = new Map<string, MatmulLimit[]>();
       const skipped: Skip[] = [];
       const failed = new Set<string>();
+      const warmups = new Map<string, MlpMeasurement>();
+      const warmupTiming = ctx.warmup;
       const loads = await runRounds({
         items: subjects,
         rounds: ctx.rounds,
         id: (s: System) => s.id,
+        // Untimed for the results: trains each system until V8 (and any peer's allocator) has settled.
+        warmup: warmupTiming
+          ? async (s) => {
+              try {
+                const m = await (s.mlpStep as NonNullable<System['mlpStep']>)(workload, {
+                  ...ctx,
+                  timing: { ...warmupTiming, ...s.timing },
+                });
+                warmups.set(s.id, m);
+                ctx.log(
+                  `mlp-step warm-up (not counted): ${s.label}: ${fmt(m.timing.meanMs)} ms/step over ${m.timing.runs} steps`,
+                );
+              } catch (e) {
+                // The rounds report the failure; the warm-up only logs it.
+                ctx.log(`mlp-step warm-up: ${s.label}: failed: ${(e as Error).message}`);
+              }
+            }
+          : undefined,
         async measure(s, round) {
           if (failed.has(s.id)) return;
           try {
@@ -140,6 +160,16 @@ export function mlpStepBenchmark({
             : 'PyTorch not measured'
         }`,
       ];
+      if (warmupTiming && warmups.size)
+        summary.push(
+          `before the rounds, each system trained ${warmupTiming.minSeconds} s untimed (V8 compiles a step's JavaScript on background threads for its first few hundred steps); mean ms/step then: ${subjects
+            .filter((s) => warmups.has(s.id))
+            .map((s) => {
+              const t = (warmups.get(s.id) as MlpMeasurement).timing;
+              return `${s.id} ${fmt(t.meanMs)} (${t.runs} steps)`;
+            })
+            .join(', ')}`,
+        );
       for (const r of rows) {
         if (r.floorGflops === null) continue;
         const floorMs = flops / (r.floorGflops * 1e6);
@@ -175,7 +205,16 @@ export function mlpStepBenchmark({
         summary,
         measures,
         loads,
-        ...(Object.keys(matmulLimits).length ? { extra: { matmulLimits } } : {}),
+        extra: {
+          ...(Object.keys(matmulLimits).length ? { matmulLimits } : {}),
+          ...(warmups.size
+            ? {
+                warmup: Object.fromEntries(
+                  [...warmups].map(([id, m]) => [id, { meanMsPerStep: m.timing.meanMs, steps: m.timing.runs }]),
+                ),
+              }
+            : {}),
+        },
       };
     },
   };

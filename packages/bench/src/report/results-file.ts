@@ -27,7 +27,14 @@ export interface BenchResults {
     /** The 1-minute load average when the run ended (the run's own load is at most about the core count). */
     loadAverageEnd1m?: number;
   };
-  options: { quick: boolean; rounds?: number; only: string[]; optimizer: OptimizerSpec };
+  options: {
+    quick: boolean;
+    rounds?: number;
+    only: string[];
+    optimizer: OptimizerSpec;
+    /** Seconds of the untimed warm-up round per system before the MLP step's rounds (0: none). */
+    warmupSeconds?: number;
+  };
   systems: Record<string, Record<string, string | number | boolean>>;
   benchmarks: Omit<BenchmarkReport, 'table'>[];
   /** Every target, met / not met / not measured (targets.ts). */

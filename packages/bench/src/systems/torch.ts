@@ -15,6 +15,16 @@ import type { MatmulMeasurement, MlpMeasurement, System, UpdatesMeasurement } fr
 import type { TimingOptions } from '../timing.js';
 import type { MlpWorkload } from '../workload.js';
 
+/**
+ * What the report says of the BLAS PyTorch's matmuls ran on: Debian's torch takes whichever
+ * `libblas.so.3` the system's alternatives point to, and the reference BLAS (package libblas3)
+ * runs a 1024³ matmul ~10× slower than OpenBLAS: PyTorch is not at its best on it.
+ */
+export function blasNote(blas: string): string {
+  if (/openblas|mkl|blis/i.test(blas)) return `BLAS ${blas}`;
+  return `BLAS ${blas} — not PyTorch at its best: install libopenblas0-pthread (Debian) and run again`;
+}
+
 /** The interpreter that has torch here (the pyenv `python3` on PATH does not). */
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../python/mlp_step.py', import.meta.url));
@@ -30,8 +40,9 @@ export class PythonServer {
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
     const n = String(this.threads);
-    // The OpenMP/MKL variables as well as torch.set_num_threads, so no pool starts wider.
-    const env = { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+    // The OpenMP/MKL/OpenBLAS variables as well as torch.set_num_threads, so no pool starts wider
+    // (OpenBLAS's own threads ignore torch.set_num_threads: without its variable, "1 thread" ran two).
+    const env = { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n };
     const child = spawn(PYTHON, [SCRIPT, n, 'serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -139,8 +150,8 @@ export function torchSystem(threads: number): System {
       }
     },
     async describe() {
-      const { version, threads: t } = await torchInfo();
-      return { version, threads: t, python: PYTHON };
+      const { version, threads: t, blas } = await torchInfo();
+      return { version, threads: t, python: PYTHON, blas };
     },
     async mlpStep(w, { optimizer, timing }): Promise<MlpMeasurement> {
       const dir = await workloadDir(w);
@@ -155,7 +166,7 @@ export function torchSystem(threads: number): System {
         timing: out.timing,
         firstLoss: out.firstLoss,
         rssDeltaBytes: out.rssDeltaBytes,
-        notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`],
+        notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`, blasNote((await torchInfo()).blas)],
       };
     },
     async matmul(n, { timing }): Promise<MatmulMeasurement> {
