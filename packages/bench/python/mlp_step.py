@@ -117,8 +117,11 @@ def blas():
     """The BLAS library torch's matmuls run on, read from this process's mapped files after one matmul
     (Debian's alternatives decide it: the reference BLAS is ~10x slower than OpenBLAS)."""
     torch.mm(torch.ones(64, 64), torch.ones(64, 64))
-    with open("/proc/self/maps") as maps:
-        paths = {line.split()[-1] for line in maps if "/" in line}
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "/" in line}
+    except OSError:  # not Linux
+        return "unknown"
     for path in sorted(paths):
         name = path.rsplit("/", 1)[-1]
         if name.startswith(("libopenblas", "libmkl", "libblis")):
@@ -127,7 +130,12 @@ def blas():
 
 
 def info():
-    return {"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas()}
+    return {
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "blas": blas(),
+        "blasThreads": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
+    }
 
 
 def serve():

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/cli-options.js';
 import { bestOf, FAMILIES, ratioToBest } from '../src/peers.js';
 import { aggregateRounds, formatRounds, loadLines, roundOrder, runRounds } from '../src/rounds.js';
+import { blasNote } from '../src/systems/torch.js';
 import { evaluateTargets, resolveQuantity, TARGETS, type Target, targetTally } from '../src/targets.js';
 
 describe('roundOrder', () => {
@@ -32,6 +33,17 @@ describe('roundOrder', () => {
       ['yzx', 2, 3],
       ['zxy', 4, 5],
     ]);
+  });
+});
+
+describe('blasNote', () => {
+  it("names PyTorch's BLAS and warns when it is the reference one", () => {
+    expect(blasNote('libopenblasp-r0.3.21.so')).toBe('BLAS libopenblasp-r0.3.21.so');
+    expect(blasNote('libmkl_rt.so.2')).toBe('BLAS libmkl_rt.so.2');
+    expect(blasNote('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3')).toMatch(
+      /^BLAS \/usr\/lib\/x86_64-linux-gnu\/blas\/libblas\.so\.3 — not PyTorch at its best: install libopenblas0-pthread/,
+    );
+    expect(blasNote('unknown')).toMatch(/not PyTorch at its best/);
   });
 });
 

@@ -73,6 +73,10 @@ describe.skipIf(!hasTorch)('PyTorch in one long-lived process per thread count',
         server.call({ cmd: 'matmul', n: 8, timing: [0, 0, 2, 2] }),
       ]);
       expect(info.threads).toBe(1);
+      // OpenBLAS's own thread count follows the system's, and the BLAS torch loaded is named.
+      expect(info.blasThreads).toBe('1');
+      expect(typeof info.blas).toBe('string');
+      expect(info.blas.length).toBeGreaterThan(0);
       expect(mm.timing.runs).toBe(2);
       await expect(server.call({ cmd: 'nope' })).rejects.toThrow(/unknown command nope/);
       expect((await server.call({ cmd: 'info' })).threads).toBe(1);
@@ -87,7 +91,7 @@ describe.skipIf(!hasTorch)('PyTorch in one long-lived process per thread count',
     const torch = torchSystem(2);
     try {
       expect(torch.id).toBe('torch-cpu-2t');
-      expect(await torch.describe?.()).toMatchObject({ threads: 2 });
+      expect(await torch.describe?.()).toMatchObject({ threads: 2, blasThreads: '2' });
       const ours = await backpropCpu.mlpStep!(workload, ctx);
       const first = await torch.mlpStep!(workload, ctx);
       const second = await torch.mlpStep!(workload, ctx);

@@ -150,8 +150,8 @@ export function torchSystem(threads: number): System {
       }
     },
     async describe() {
-      const { version, threads: t, blas } = await torchInfo();
-      return { version, threads: t, python: PYTHON, blas };
+      const { version, threads: t, blas, blasThreads } = await torchInfo();
+      return { version, threads: t, python: PYTHON, blas, blasThreads };
     },
     async mlpStep(w, { optimizer, timing }): Promise<MlpMeasurement> {
       const dir = await workloadDir(w);
