@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
-import { adam } from '@backprop/optimizers';
+import { mlpTrainer } from './mlp-setup.mjs';
 
 const rounds = Number(process.argv[2] ?? 16);
 const steps = Number(process.argv[3] ?? 50);
@@ -29,17 +29,7 @@ function threadCpuMs() {
 async function stepper(backend) {
   await bp.setBackend(backend);
   await backend.ready();
-  const { nn } = bp;
-  const model = nn.sequential(
-    nn.dense(784, 512, { seed: 1 }),
-    nn.relu(),
-    nn.dense(512, 512, { seed: 2 }),
-    nn.relu(),
-    nn.dense(512, 10, { seed: 3 }),
-  );
-  const x = bp.keep(bp.randomUniform([128, 784], { seed: 1 }));
-  const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int32'));
-  const train = bp.trainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer: adam({ lr: 1e-3 }) });
+  const { x, y, train } = mlpTrainer();
   return async (n) => {
     await bp.setBackend(backend);
     const t0 = performance.now();

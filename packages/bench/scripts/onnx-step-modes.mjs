@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { onnx } from '@backprop/backend-onnx';
 import * as bp from '@backprop/core';
 import { adam } from '@backprop/optimizers';
+import { buildMlp, mlpBatch } from './mlp-setup.mjs';
 
 const [threads = 2, rounds = 5, steps = 20] = process.argv.slice(2).map(Number);
 const backend = await onnx({ provider: 'cpu', threads });
@@ -21,14 +22,8 @@ const modes = ['compiled, in place', 'compiled, out of place', 'eager'];
 
 /** A warmed-up step of `mode` on an MLP of `size`; returns a function timing `steps` steps (ms per step). */
 async function runner(size, mode) {
-  const layers = [];
-  for (let i = 0; i + 1 < size.length; i++) {
-    layers.push(bp.nn.dense(size[i], size[i + 1], { seed: i + 1 }));
-    if (i + 2 < size.length) layers.push(bp.nn.relu());
-  }
-  const model = bp.nn.sequential(...layers);
-  const x = bp.keep(bp.randomUniform([128, size[0]], { seed: 1 }));
-  const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), size.at(-1)), 'int32'));
+  const model = buildMlp(size);
+  const { x, y } = mlpBatch(size);
   const step = bp.trainStep(model, {
     loss: bp.losses.softmaxCrossEntropy,
     optimizer: adam({ lr: 1e-3 }),

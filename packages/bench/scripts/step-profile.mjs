@@ -8,7 +8,7 @@
 // see jit-warmup.mjs). `node packages/bench/scripts/step-profile.mjs [--threads 1|2] [--simd false] [--steps 20] [--warmup 300]`
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
-import { adam } from '@backprop/optimizers';
+import { mlpTrainer } from './mlp-setup.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +21,6 @@ const warmupSteps = Number(arg('warmup', 300));
 const backend = cpu({ threads, simd });
 await bp.setBackend(backend);
 await backend.ready();
-const { nn } = bp;
 const times = new Map();
 const BYTES = { float32: 4, int32: 4, bool: 1 };
 const bytesOf = (t) => t.shape.reduce((a, b) => a * b, 1) * BYTES[t.dtype];
@@ -86,20 +85,7 @@ function matmulRate() {
   a.dispose();
   return (2 * 1024 ** 3) / best / 1e6;
 }
-const model = nn.sequential(
-  nn.dense(784, 512, { seed: 1 }),
-  nn.relu(),
-  nn.dense(512, 512, { seed: 2 }),
-  nn.relu(),
-  nn.dense(512, 10, { seed: 3 }),
-);
-const x = bp.keep(bp.randomUniform([128, 784], { seed: 1 }));
-const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int32'));
-const step = bp.trainStep(model, {
-  loss: bp.losses.softmaxCrossEntropy,
-  optimizer: adam({ lr: 1e-3 }),
-  compile: false,
-});
+const { x, y, train: step } = mlpTrainer({ compile: false });
 for (let i = 0; i < warmupSteps; i++) await step(x, y);
 const gemmRate = matmulRate();
 const streamRate = copyRate();

@@ -10,7 +10,7 @@
 import { loadavg } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
-import { adam } from '@backprop/optimizers';
+import { mlpTrainer } from './mlp-setup.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const one = cpu({ threads: 1 });
@@ -20,17 +20,7 @@ await Promise.all([one.ready(), two.ready()]);
 /** A warmed-up MLP step on `backend`; returns a function timing `n` steps (ms per step). */
 async function stepper(backend) {
   await bp.setBackend(backend);
-  const { nn } = bp;
-  const model = nn.sequential(
-    nn.dense(784, 512, { seed: 1 }),
-    nn.relu(),
-    nn.dense(512, 512, { seed: 2 }),
-    nn.relu(),
-    nn.dense(512, 10, { seed: 3 }),
-  );
-  const x = bp.keep(bp.randomUniform([128, 784], { seed: 1 }));
-  const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int32'));
-  const train = bp.trainStep(model, { loss: bp.losses.softmaxCrossEntropy, optimizer: adam({ lr: 1e-3 }) });
+  const { x, y, train } = mlpTrainer();
   for (let i = 0; i < 300; i++) await train(x, y);
   return async (n) => {
     await bp.setBackend(backend);

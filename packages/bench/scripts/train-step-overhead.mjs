@@ -7,20 +7,12 @@ import { loadavg } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { adam } from '@backprop/optimizers';
+import { buildMlp, mlpBatch } from './mlp-setup.mjs';
 
 const [repeats = 3, steps = 30] = process.argv.slice(2).map(Number);
 await bp.setBackend(cpu());
-const { nn } = bp;
-const build = () =>
-  nn.sequential(
-    nn.dense(784, 512, { seed: 1 }),
-    nn.relu(),
-    nn.dense(512, 512, { seed: 2 }),
-    nn.relu(),
-    nn.dense(512, 10, { seed: 3 }),
-  );
-const x = bp.keep(bp.randomUniform([128, 784], { seed: 1 }));
-const y = bp.keep(bp.cast(bp.mul(bp.randomUniform([128], { seed: 2 }), 10), 'int32'));
+const build = () => buildMlp();
+const { x, y } = mlpBatch();
 
 function bare() {
   const model = build();
