@@ -238,6 +238,24 @@ describe('runBench', () => {
     expect(stepTimings.get('torch-cpu-1t')?.map((t) => t.minSeconds)).toEqual([9, 0.5]);
   });
 
+  it("gives the warm-up a slow system's own timing overrides", async () => {
+    stepTimings.clear();
+    const slow = fake('backprop-webgpu', 500, 5, { timing: { warmup: 1, minSeconds: 0, minRuns: 2, maxRuns: 2 } });
+    await runBench({
+      systems: [slow],
+      benchmarks: [mlpStepBenchmark({ sizes, batchSize: 2 })],
+      quick: true,
+      log: () => {},
+    });
+    // Warm-up, then three rounds: every call with the system's own 2 steps, none waiting 1.5 s.
+    expect(stepTimings.get('backprop-webgpu')).toEqual([
+      { warmup: 1, minSeconds: 0, minRuns: 2, maxRuns: 2 },
+      { warmup: 1, minSeconds: 0, minRuns: 2, maxRuns: 2 },
+      { warmup: 1, minSeconds: 0, minRuns: 2, maxRuns: 2 },
+      { warmup: 1, minSeconds: 0, minRuns: 2, maxRuns: 2 },
+    ]);
+  });
+
   it('reports a system whose warm-up fails as not measured when its rounds fail too', async () => {
     let calls = 0;
     const broken = fake('backprop-cpu', 10, 5, {
