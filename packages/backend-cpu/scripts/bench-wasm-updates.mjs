@@ -1,67 +1,15 @@
 // Measures the SIMD optimizer steps (assembly/updates.ts) and the comparison / selection kernels (assembly/compare.ts)
 // on one thread against the scalar JS loops of src/kernels/*: `node scripts/bench-wasm-updates.mjs [nParams]`.
-// Also times an f32x4-arithmetic Adam (not shipped: compiled here from a string) to price the f64x2 exactness.
-import asc from 'assemblyscript/asc';
 import { compile } from './build-wasm.mjs';
 
 const N = Number(process.argv[2] ?? 10_000_000);
 const SMALL = 65536;
-
-/** The f32x4 Adam (decoupled / no coupled decay, no amsgrad; args as adamStep's) for the price comparison. */
-const ADAM_F32 = `
-export function adamStepF32(args: usize, i0: i32, i1: i32): void {
-  const p = <usize>load<f64>(args);
-  const g = <usize>load<f64>(args, 8);
-  const m = <usize>load<f64>(args, 16);
-  const v = <usize>load<f64>(args, 24);
-  const p2 = <usize>load<f64>(args, 40);
-  const m2 = <usize>load<f64>(args, 48);
-  const v2 = <usize>load<f64>(args, 56);
-  const beta1 = load<f64>(args, 72);
-  const beta2 = load<f64>(args, 80);
-  const b1 = f32x4.splat(<f32>beta1);
-  const nb1 = f32x4.splat(<f32>(1 - beta1));
-  const b2 = f32x4.splat(<f32>beta2);
-  const nb2 = f32x4.splat(<f32>(1 - beta2));
-  const eps = f32x4.splat(<f32>load<f64>(args, 88));
-  const lr = f32x4.splat(<f32>load<f64>(args, 96));
-  const bc1 = f32x4.splat(<f32>load<f64>(args, 104));
-  const rbc2 = f32x4.splat(<f32>load<f64>(args, 112));
-  const shrink = f32x4.splat(<f32>load<f64>(args, 120));
-  let o: usize = (<usize>i0) << 2;
-  const end = (<usize>i1) << 2;
-  for (; o < end; o += 16) {
-    const theta = v128.load(p + o);
-    const gi = v128.load(g + o);
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(nb1, gi));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(f32x4.mul(nb2, gi), gi));
-    v128.store(m2 + o, mi);
-    v128.store(v2 + o, vi);
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), rbc2), eps);
-    v128.store(p2 + o, f32x4.sub(f32x4.mul(theta, shrink), f32x4.div(f32x4.mul(lr, f32x4.div(mi, bc1)), denom)));
-  }
-}
-`;
-
-async function compileF32() {
-  let binary;
-  const flags = ['adam.ts', '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory'];
-  const { error, stderr } = await asc.main([...flags, '--maximumMemory', '65536', '--outFile', 'adam.wasm'], {
-    readFile: (name) => (name === 'adam.ts' ? ADAM_F32 : null),
-    writeFile: (name, contents) => {
-      if (name.endsWith('.wasm')) binary = contents;
-    },
-  });
-  if (error) throw new Error(stderr.toString());
-  return binary;
-}
 
 const arrays = 9;
 const pages = Math.ceil((65536 + arrays * (N * 4 + 64) + 4096) / 65536);
 const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
 const { binary } = await compile(false);
 const k = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports;
-const f32k = new WebAssembly.Instance(new WebAssembly.Module(await compileF32()), { env: { memory } }).exports;
 
 let top = 65536;
 function alloc(bytes) {
@@ -148,10 +96,7 @@ const row = (name, wasmMs, jsMs) =>
   });
 const lr = Math.fround(1e-3);
 
-// The f32x4 variant's arguments: pointers, then β₁, β₂, ε, γ, bc₁, √bc₂ and the decay factor.
-setArgs([P.ptr, G.ptr, M.ptr, V.ptr, 0, P.ptr, M.ptr, V.ptr, 0, 0.9, 0.999, 1e-8, lr, 0.1, 0.0316, 1 - lr * 0.01, 0]);
-const adam32 = time(() => f32k.adamStepF32(args, 0, N), 9);
-// adamStep's (src/wasm/wasmUpdates.ts): θ, g, m, v, v̄, θ′, m′, v′, v̄′, β₁, β₂, ε√bc₂, γ√bc₂/bc₁, decay factor, coupled λ, amsgrad.
+// adamStep's (src/wasm/wasmUpdates.ts): θ, g, m, v, v̄, θ′, m′, v′, v̄′, β₁, β₂, e = ε√bc₂, a = γ√bc₂/bc₁, decay factor, coupled λ, amsgrad.
 setArgs([
   P.ptr,
   G.ptr,
@@ -170,10 +115,10 @@ setArgs([
   0,
   0,
 ]);
-const adam64 = time(() => k.adamStep(args, 0, N), 9);
+const adam = time(() => k.adamStep(args, 0, N), 9);
 row(
-  'adam (AdamW, f64x2)',
-  adam64,
+  'adam (AdamW)',
+  adam,
   time(() => adamJs(P.view, G.view, M.view, V.view, 0.9, 0.999, 1e-8, lr, 0.1, 0.0316, 1 - lr * 0.01, 0)),
 );
 
@@ -205,9 +150,6 @@ row(
 
 console.log(`optimizer steps on ${N} float32 parameters, in place, one thread (median of 5, ms):`);
 console.table(rows);
-console.log(
-  `adam f64x2 (shipped): ${adam64.toFixed(2)} ms; f32x4 arithmetic: ${adam32.toFixed(2)} ms; ratio ${(adam64 / adam32).toFixed(2)}`,
-);
 
 // compare / select on 65536 floats, µs per call (median of 5 runs of 200 calls)
 const a = new Float32Array(memory.buffer, P.ptr, SMALL);

@@ -3,7 +3,7 @@ import type { AdamUpdateAttrs, MultiKernel } from '@backprop/core';
 import { valuesOf } from '../handle.js';
 import { allocateOut, output } from './helpers/output.js';
 
-/** The per-step constants of an Adam update, in float64: what both the scalar and the SIMD kernel use. */
+/** The per-step constants of an Adam update, in float64 (each rounded to float32 once, by both the scalar and the SIMD kernel). */
 export interface AdamCoefficients {
   /** γ√bc₂/bc₁. */
   readonly stepSize: number;
@@ -31,11 +31,12 @@ export function adamCoefficients(attrs: AdamUpdateAttrs, step: number, lr: numbe
 }
 
 /**
- * With g ← g + λθ (coupled) or θ ← θ(1 − γλ) (decoupled, AdamW), m′ = β₁m + (1−β₁)g,
- * v′ = β₂v + (1−β₂)g², v̄ = max(v̄, v′) under amsgrad (else v′), bc₁ = 1−β₁ᵗ, bc₂ = 1−β₂ᵗ:
- * θ′ = θ − γ·(m′/bc₁)/(√v̄/√bc₂ + ε) (PyTorch; see core's `adamUpdateReference`), computed as
- * θ − (γ√bc₂/bc₁)·m′/(√v̄ + ε√bc₂) ({@link adamCoefficients}). Inputs [θ, g, m, v, t (int32 scalar), v̄?, γ] →
- * outputs [θ′, m′, v′, v̄′?], computed in float64 per element and stored as float32.
+ * With g ← g + θλ (coupled) or θ ← θ·decay (decoupled, AdamW; decay = 1 − γλ), m′ = mβ₁ + g(1−β₁),
+ * v′ = vβ₂ + g²(1−β₂), v̄ = max(v̄, v′) under amsgrad (else v′): θ′ = θ − m′a/(√v̄ + e) with
+ * a = γ√bc₂/bc₁ and e = ε√bc₂ ({@link adamCoefficients}; PyTorch's γ·(m′/bc₁)/(√v̄/√bc₂ + ε), see
+ * core's `adamUpdateReference`). Every operation is rounded to float32 (PyTorch's arithmetic, and
+ * backend-onnx's `update-rules.ts` operation for operation); the coefficients are computed in
+ * float64 and rounded once. Inputs [θ, g, m, v, t (int32 scalar), v̄?, γ] → outputs [θ′, m′, v′, v̄′?].
  */
 export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const [p, g, m, v, t, vMax] = inputs.slice(0, -1).map(valuesOf) as Float32Array[];
@@ -46,12 +47,15 @@ export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const m2 = allocateOut(outs[1], false) as Float32Array;
   const v2 = allocateOut(outs[2], false) as Float32Array;
   const vMax2 = amsgrad ? (allocateOut(outs[3], false) as Float32Array) : v2;
-  const { stepSize, epsRoot, shrink, coupled } = adamCoefficients(attrs, step, lr);
+  const f = Math.fround;
+  const c = adamCoefficients(attrs, step, lr);
+  const [a, e, shrink, coupled] = [f(c.stepSize), f(c.epsRoot), f(c.shrink), f(c.coupled)];
+  const [b1, nb1, b2, nb2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
   for (let i = 0; i < p.length; i++) {
     const theta = p[i];
-    const gi = coupled === 0 ? g[i] : g[i] + coupled * theta;
-    const mi = beta1 * m[i] + (1 - beta1) * gi;
-    const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+    const gi = c.coupled === 0 ? g[i] : f(g[i] + f(theta * coupled));
+    const mi = f(f(m[i] * b1) + f(gi * nb1));
+    const vi = f(f(v[i] * b2) + f(f(gi * gi) * nb2));
     m2[i] = mi;
     v2[i] = vi;
     let vBar = vi;
@@ -59,7 +63,7 @@ export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
       vBar = Math.max(vMax[i], vi);
       vMax2[i] = vBar;
     }
-    p2[i] = theta * shrink - (stepSize * mi) / (Math.sqrt(vBar) + epsRoot);
+    p2[i] = f(theta * shrink) - f(f(mi * a) / f(f(Math.sqrt(vBar)) + e));
   }
   return amsgrad ? [output(p2), output(m2), output(v2), output(vMax2)] : [output(p2), output(m2), output(v2)];
 };

@@ -4,9 +4,10 @@ import { valuesOf } from '../handle.js';
 import { allocateOut, output } from './helpers/output.js';
 
 /**
- * With g ← g + λθ, v′ = decay·v + scale·g², ḡ′ = decay·ḡ + scale·g (centered), d = √(v′ − ḡ′²) + ε
- * (centered) or √v′ + ε, b′ = μb + g/d (momentum): θ′ = θ − γb′ or θ − γg/d. Inputs [θ, g, v,
- * ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?], computed in float64 per element and stored as float32.
+ * Each operation rounded to float32 (PyTorch's arithmetic, and backend-onnx's `update-rules.ts`
+ * operation for operation): g ← g + θλ, v′ = v·decay + g²·scale, ḡ′ = ḡ·decay + g·scale (centered),
+ * d = √(v′ − ḡ′²) + ε (centered) or √v′ + ε, b′ = bμ + g/d (momentum): θ′ = θ − b′γ or θ − (g/d)γ.
+ * Inputs [θ, g, v, ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?].
  */
 export const rmspropUpdate: MultiKernel<'rmspropUpdate'> = (inputs, attrs, outs) => {
   const { decay, scale, eps, weightDecay, momentum, centered } = attrs;
@@ -17,22 +18,25 @@ export const rmspropUpdate: MultiKernel<'rmspropUpdate'> = (inputs, attrs, outs)
   const [p2, v2, ...restOut] = outs.map((o) => allocateOut(o, false) as Float32Array);
   const gAvg2 = centered ? restOut.shift()! : undefined;
   const buf2 = momentum > 0 ? restOut.shift()! : undefined;
+  const f = Math.fround;
+  const [dc, sc, ep, wd, mom] = [f(decay), f(scale), f(eps), f(weightDecay), f(momentum)];
   for (let i = 0; i < p.length; i++) {
     const theta = p[i];
-    const gi = weightDecay === 0 ? g[i] : g[i] + weightDecay * theta;
-    const vi = decay * v[i] + scale * gi * gi;
+    const gi = weightDecay === 0 ? g[i] : f(g[i] + f(theta * wd));
+    const vi = f(f(v[i] * dc) + f(f(gi * gi) * sc));
     v2[i] = vi;
     let d: number;
     if (gAvg && gAvg2) {
-      const ga = decay * gAvg[i] + scale * gi;
+      const ga = f(f(gAvg[i] * dc) + f(gi * sc));
       gAvg2[i] = ga;
-      d = Math.sqrt(vi - ga * ga) + eps;
-    } else d = Math.sqrt(vi) + eps;
+      d = f(f(Math.sqrt(f(vi - f(ga * ga)))) + ep);
+    } else d = f(f(Math.sqrt(vi)) + ep);
+    const step = f(gi / d);
     if (buf && buf2) {
-      const b = momentum * buf[i] + gi / d;
+      const b = f(f(buf[i] * mom) + step);
       buf2[i] = b;
-      p2[i] = theta - lr * b;
-    } else p2[i] = theta - (lr * gi) / d;
+      p2[i] = theta - f(b * lr);
+    } else p2[i] = theta - f(step * lr);
   }
   return [p2, v2, gAvg2, buf2].filter((a) => a !== undefined).map(output);
 };

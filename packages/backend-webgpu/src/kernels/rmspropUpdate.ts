@@ -7,7 +7,7 @@ import { coupledGrad, runUpdate } from '../shaders/update.js';
  * PyTorch's RMSprop / Adagrad: g ← g + λθ (skipped when λ = 0), v′ = decay·v + scale·g²,
  * ḡ′ = decay·ḡ + scale·g and d = √(v′ − ḡ′²) + ε (centered) or d = √v′ + ε, b′ = μb + g/d
  * (μ > 0): θ′ = θ − γb′ or θ − γg/d. Inputs [θ, g, v, ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?],
- * in f32 (backend-cpu uses float64 per element); a NaN gradient reaches every output.
+ * in f32, as backend-cpu and backend-onnx compute it too; a NaN gradient reaches every output.
  */
 export const rmspropUpdate =
   (k: KernelContext): MultiKernel<'rmspropUpdate'> =>

@@ -6,7 +6,7 @@ import { coupledGrad, runUpdate } from '../shaders/update.js';
 /**
  * PyTorch's SGD: g ← g + λθ; with momentum μ > 0, b′ = g on the first step, else μb + (1−τ)g,
  * and the direction is g + μb′ (Nesterov) or b′; θ′ = θ − γ·direction. Inputs [θ, g, b?] →
- * outputs [θ′, b′ (when μ > 0)], in f32 (backend-cpu uses float64 per element); γ is the last input.
+ * outputs [θ′, b′ (when μ > 0)], in f32, as backend-cpu and backend-onnx compute it too; γ is the last input.
  */
 export const sgdUpdate =
   (k: KernelContext): MultiKernel<'sgdUpdate'> =>
