@@ -74,7 +74,14 @@ describe('fused updates: backend-cpu and backend-onnx give the same bits', () =>
   ];
   for (const n of sizes)
     for (const c of sgdCases) {
-      const attrs: SgdUpdateAttrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false, ...c };
+      const attrs: SgdUpdateAttrs = {
+        momentum: 0,
+        dampening: 0,
+        nesterov: false,
+        weightDecay: 0,
+        firstStep: false,
+        ...c,
+      };
       it(`sgdUpdate ${JSON.stringify(c)} on ${n}`, async () => {
         await agree(() => {
           const [grad, buf] = arrays(n, [0.5, 0.1]);
