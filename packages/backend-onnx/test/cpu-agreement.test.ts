@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnx } from '../src/index.js';
 import { rand } from './compare.js';
 
-let ort: Backend & { destroy?(): Promise<void> };
+let ort: Awaited<ReturnType<typeof onnx>>;
 const host = cpu();
 beforeAll(async () => {
   ort = await onnx({ provider: 'cpu', threads: 1 });
