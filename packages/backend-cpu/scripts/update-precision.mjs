@@ -1,10 +1,9 @@
-// Measures what computing the fused optimizer updates in float32 lanes instead of float64 ones would
-// change, for a decision not yet taken: speed (ns per parameter, one thread, interleaved, median of
-// rounds) and results (how many elements of one Adam / SGD step differ from the float64 computation,
-// and by how many float32 units in the last place). The kernels are in update-precision/kernels.ts
-// (AssemblyScript, compiled here; not part of the module). The float64 loops are the backend's
-// (assembly/updates.ts, stripped of the options); the float32 ones follow PyTorch's single-tensor
-// Adam and SGD operation order, four lanes at a time.
+// Prices the fused optimizer updates' arithmetic: float32 lanes (what backend-cpu ships since 2026-12-04) against
+// float64 ones (what it shipped before): speed (ns per parameter, one thread, interleaved, median of rounds) and
+// results (how many elements of one Adam / SGD step differ from the float64 computation, and by how many float32
+// units in the last place). The kernels are in update-precision/kernels.ts (AssemblyScript, compiled here; not part
+// of the module): the float64 loops are the backend's earlier ones, stripped of the options; the float32 ones follow
+// PyTorch's single-tensor Adam and SGD, four lanes at a time.
 // `node packages/backend-cpu/scripts/update-precision.mjs [rounds=7]`
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -32,11 +32,11 @@ export function defaultOptimizer(name: 'sgd' | 'adam' = 'adam', lr?: number): Op
   return { name, lr: lr ?? (name === 'adam' ? 1e-3 : 0.01) };
 }
 
-/** The warm-up round's timing: the preset, its seconds replaced by `seconds` when given; none for 0. */
-function warmupTiming(quick: boolean, seconds?: number): { warmup?: TimingOptions } {
+/** The warm-up round's timing: the preset, its seconds replaced by `seconds` when given; undefined for 0. */
+function warmupTiming(quick: boolean, seconds?: number): TimingOptions | undefined {
   const preset = quick ? warmupRoundPresets.quick : warmupRoundPresets.full;
   const minSeconds = seconds ?? preset.minSeconds;
-  return minSeconds > 0 ? { warmup: { ...preset, minSeconds } } : {};
+  return minSeconds > 0 ? { ...preset, minSeconds } : undefined;
 }
 
 /** Runs everything; returns the JSON results, the reports (with their printed tables) and the printed targets table. */
@@ -77,7 +77,7 @@ export async function runBench({
     const ctx: BenchContext = {
       quick,
       timing: quick ? roundTimingPresets.quick : roundTimingPresets.full,
-      ...warmup,
+      warmup,
       rounds,
       optimizer: spec,
       log,
@@ -96,7 +96,7 @@ export async function runBench({
     schema: 1,
     date: new Date().toISOString(),
     machine: { ...host, loadAverageEnd1m: loadAverage() },
-    options: { quick, rounds, only: [...only], optimizer: spec, warmupSeconds: warmup.warmup?.minSeconds ?? 0 },
+    options: { quick, rounds, only: [...only], optimizer: spec, warmupSeconds: warmup?.minSeconds ?? 0 },
     systems: described,
     benchmarks: reports.map(({ table: _table, ...rest }) => rest),
     targets: evaluated,

@@ -1,6 +1,6 @@
 // An experiment, not part of the module: Adam and SGD over float32 arrays computed two ways, for
 // update-precision.mjs. `*64` promote every operand to float64 and round each output once, as the
-// backend's fused updates do (assembly/updates.ts); `*32` compute in float32 lanes, four at a time,
+// backend's fused updates did until 2026-12-04; `*32` compute in float32 lanes, four at a time,
 // in the operation order of PyTorch's single-tensor Adam and SGD. Pointers are byte offsets; n is
 // a multiple of 4.
 

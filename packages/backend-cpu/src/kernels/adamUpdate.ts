@@ -53,6 +53,7 @@ export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const [b1, nb1, b2, nb2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
   for (let i = 0; i < p.length; i++) {
     const theta = p[i];
+    // Skipped when λ itself is 0 (not its float32 rounding), as the SIMD kernel tests its float64 slot.
     const gi = c.coupled === 0 ? g[i] : f(g[i] + f(theta * coupled));
     const mi = f(f(m[i] * b1) + f(gi * nb1));
     const vi = f(f(v[i] * b2) + f(f(gi * gi) * nb2));

@@ -1,8 +1,9 @@
 /**
  * SIMD versions of the fused optimizer updates (assembly/updates.ts): one pass over the arrays
  * where they live, four float32 lanes at a time with the scalar kernels' operation order (each
- * operation rounded to float32), so the results are bit-identical to them (test/wasm-updates.test.ts). The constants and pointers go to the
- * kernel in the heap's fixed block of float64 slots, which worker threads read too; large
+ * operation rounded to float32), so the results are bit-identical to them
+ * (test/wasm-updates.test.ts). The constants and pointers go to the kernel in the heap's fixed
+ * block of float64 slots, which worker threads read too; large
  * parameters are split across threads. Outputs may be the inputs themselves (in-place updates).
  */
 import type { MultiKernel, OutputInfo, TensorInfo } from '@backprop/core';
