@@ -43,5 +43,11 @@ export const apiInternals = {
     'RmsRuleOptions',
     'RmsRuleState',
     'rmsRule',
+    // kernels/fused-update-rules.ts: the fused kernels' float32 rules one by one, for backend-onnx's
+    // graph lowering (updateKernelRule, runUpdateLoop and runUpdateBlocks stay documented)
+    'UpdateOutputs',
+    'adamUpdateRule',
+    'sgdUpdateRule',
+    'rmspropUpdateRule',
   ],
 };

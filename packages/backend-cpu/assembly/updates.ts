@@ -1,9 +1,9 @@
-// Fused optimizer steps (SGD, Adam/AdamW/AMSGrad, RMSProp/AdaGrad) over float32 arrays, four lanes at a time, every
-// operation rounded to float32 as PyTorch computes them and in the order of backend-onnx's update rules
-// (packages/backend-onnx/src/lower/update-rules.ts); the scalar TypeScript kernels (src/kernels/{sgd,adam,rmsprop}Update.ts)
-// compute the same operations with Math.fround, so the results are bit-identical to them. Constants arrive as float64
-// and are rounded to float32 once (1 − β included, computed in float64 first, as PyTorch's Python scalars are). No
-// fused multiply-add: each product is rounded before it is added.
+// Fused optimizer steps (SGD, Adam/AdamW/AMSGrad, RMSProp/AdaGrad) over float32 arrays, four lanes at a time: core's
+// fused update rules (packages/core/src/kernels/fused-update-rules.ts) written in AssemblyScript, operation for operation,
+// every operation rounded to float32 as PyTorch computes them. The scalar kernels (src/kernels/{sgd,adam,rmsprop}Update.ts)
+// evaluate those rules themselves, and test/wasm-updates.test.ts holds these loops to them bit for bit. Constants arrive
+// as float64 and are rounded to float32 once (1 − β included, computed in float64 first, as PyTorch's Python scalars
+// are). No fused multiply-add: each product is rounded before it is added.
 //
 // Every kernel takes `(args: usize, i0: i32, i1: i32)` and updates elements [i0, i1), so worker threads can split one
 // array between them. `args` is the byte offset of an argument block of float64 values (8 bytes each, 8-byte aligned):

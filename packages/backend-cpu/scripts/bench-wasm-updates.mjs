@@ -1,5 +1,7 @@
-// Measures the SIMD optimizer steps (assembly/updates.ts) and the comparison / selection kernels (assembly/compare.ts)
-// on one thread against the scalar JS loops of src/kernels/*: `node scripts/bench-wasm-updates.mjs [nParams]`.
+// Measures the SIMD optimizer steps (assembly/updates.ts) on one thread against the scalar kernels' path (core's
+// fused update rules compiled into a JavaScript loop, `runUpdateLoop`), and the comparison / selection kernels
+// (assembly/compare.ts) against plain JS loops: `node scripts/bench-wasm-updates.mjs [nParams]` (after `pnpm build`).
+import { adamStepCoefficients, runUpdateLoop } from '@backprop/core';
 import { compile } from './build-wasm.mjs';
 
 const N = Number(process.argv[2] ?? 10_000_000);
@@ -51,40 +53,11 @@ function time(fn, reps = 5) {
   return ts[Math.floor(reps / 2)];
 }
 
-// The scalar loops of src/kernels/*Update.ts, in place (p2 = p, …).
-function sgdJs(p, g, buf, lr, momentum, dampening, nesterov, weightDecay) {
-  if (momentum === 0) {
-    for (let i = 0; i < p.length; i++) p[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
-    return;
-  }
-  for (let i = 0; i < p.length; i++) {
-    const gi = g[i] + weightDecay * p[i];
-    const bi = momentum * buf[i] + (1 - dampening) * gi;
-    buf[i] = bi;
-    p[i] = p[i] - lr * (nesterov ? gi + momentum * bi : bi);
-  }
-}
-function adamJs(p, g, m, v, beta1, beta2, eps, lr, bc1, rootBc2, shrink, coupled) {
-  for (let i = 0; i < p.length; i++) {
-    const theta = p[i];
-    const gi = coupled === 0 ? g[i] : g[i] + coupled * theta;
-    const mi = beta1 * m[i] + (1 - beta1) * gi;
-    const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    const denom = Math.sqrt(vi) / rootBc2 + eps;
-    p[i] = theta * shrink - (lr * (mi / bc1)) / denom;
-  }
-}
-function rmsJs(p, g, v, decay, scale, eps, lr) {
-  for (let i = 0; i < p.length; i++) {
-    const theta = p[i];
-    const gi = g[i];
-    const vi = decay * v[i] + scale * gi * gi;
-    v[i] = vi;
-    p[i] = theta - (lr * gi) / (Math.sqrt(vi) + eps);
-  }
-}
+/** The scalar kernels' path for update `name`, in place: each output written over the input it replaces. */
+const loop =
+  (name, attrs, arrays, coefficients = []) =>
+  () =>
+    runUpdateLoop({ name, attrs, arrays, targets: arrays.filter((x, i) => x && i !== 1), lr, coefficients });
 
 const rows = [];
 const row = (name, wasmMs, jsMs) =>
@@ -95,6 +68,10 @@ const row = (name, wasmMs, jsMs) =>
     speedup: +(jsMs / wasmMs).toFixed(2),
   });
 const lr = Math.fround(1e-3);
+const adamW = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false };
+const adamC = adamStepCoefficients(adamW, 1, lr);
+const sgdAttrs = (momentum) => ({ momentum, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false });
+const rmsAttrs = (decay, scale, eps) => ({ decay, scale, eps, weightDecay: 0, momentum: 0, centered: false });
 
 // adamStep's (src/wasm/wasmUpdates.ts): θ, g, m, v, v̄, θ′, m′, v′, v̄′, β₁, β₂, e = ε√bc₂, a = γ√bc₂/bc₁, decay factor, coupled λ, amsgrad.
 setArgs([
@@ -107,11 +84,11 @@ setArgs([
   M.ptr,
   V.ptr,
   0,
-  0.9,
-  0.999,
-  1e-8 * 0.0316,
-  (lr * 0.0316) / 0.1,
-  1 - lr * 0.01,
+  adamW.beta1,
+  adamW.beta2,
+  adamC.e,
+  adamC.a,
+  adamC.decay,
   0,
   0,
 ]);
@@ -119,33 +96,40 @@ const adam = time(() => k.adamStep(args, 0, N), 9);
 row(
   'adam (AdamW)',
   adam,
-  time(() => adamJs(P.view, G.view, M.view, V.view, 0.9, 0.999, 1e-8, lr, 0.1, 0.0316, 1 - lr * 0.01, 0)),
+  time(
+    loop(
+      'adamUpdate',
+      adamW,
+      [P.view, G.view, M.view, V.view, undefined],
+      [adamC.a, adamC.e, adamC.decay].map(Math.fround),
+    ),
+  ),
 );
 
 setArgs([P.ptr, G.ptr, 0, P.ptr, 0, lr, 0, 0, 0, 0, 0]);
 row(
   'sgd',
   time(() => k.sgdStep(args, 0, N)),
-  time(() => sgdJs(P.view, G.view, null, lr, 0, 0, false, 0)),
+  time(loop('sgdUpdate', sgdAttrs(0), [P.view, G.view])),
 );
 setArgs([P.ptr, G.ptr, B.ptr, P.ptr, B.ptr, lr, 0.9, 0, 0, 0, 0]);
 row(
   'sgd momentum',
   time(() => k.sgdStep(args, 0, N)),
-  time(() => sgdJs(P.view, G.view, B.view, lr, 0.9, 0, false, 0)),
+  time(loop('sgdUpdate', sgdAttrs(0.9), [P.view, G.view, B.view])),
 );
 
 setArgs([P.ptr, G.ptr, V.ptr, 0, 0, P.ptr, V.ptr, 0, 0, lr, 0.99, 0.01, 1e-8, 0, 0, 0]);
 row(
   'rmsprop',
   time(() => k.rmspropStep(args, 0, N)),
-  time(() => rmsJs(P.view, G.view, V.view, 0.99, 0.01, 1e-8, lr)),
+  time(loop('rmspropUpdate', rmsAttrs(0.99, 0.01, 1e-8), [P.view, G.view, V.view])),
 );
 setArgs([P.ptr, G.ptr, A.ptr, 0, 0, P.ptr, A.ptr, 0, 0, lr, 1, 1, 1e-10, 0, 0, 0]);
 row(
   'adagrad',
   time(() => k.rmspropStep(args, 0, N)),
-  time(() => rmsJs(P.view, G.view, A.view, 1, 1, 1e-10, lr)),
+  time(loop('rmspropUpdate', rmsAttrs(1, 1, 1e-10), [P.view, G.view, A.view])),
 );
 
 console.log(`optimizer steps on ${N} float32 parameters, in place, one thread (median of 5, ms):`);

@@ -1,12 +1,12 @@
 /**
  * The SIMD optimizer steps (assembly/updates.ts: sgdStep, adamStep, rmspropStep) on the module instantiated directly,
- * bit-exact against the scalar kernels themselves (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend), on
- * an odd length split into thread-like ranges, out of place and in place.
+ * bit-exact against the scalar kernels themselves (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend:
+ * core's fused update rules evaluated block by block), on an odd length split into thread-like ranges, out of place and
+ * in place.
  */
-import type { TensorInfo } from '@backprop/core';
+import { adamStepCoefficients, type TensorInfo } from '@backprop/core';
 import { describe, it } from 'vitest';
 import { cpu } from '../src/index.js';
-import { adamCoefficients } from '../src/kernels/adamUpdate.js';
 import { expectSame, instantiate, mulberry32, ranges } from './wasm-direct.js';
 
 const N = 1003;
@@ -178,7 +178,7 @@ function adamWasm(s: AdamState, g: Float32Array, a: Adam, step: number, inPlace:
   const [pp, gp, mp, vp, vmp] = [s.p, g, s.m, s.v, a.amsgrad ? s.vMax : undefined].map(place);
   const [p2, m2, v2, vm2] = inPlace ? [pp, mp, vp, vmp] : [fresh(), fresh(), fresh(), a.amsgrad ? fresh() : 0];
   const { lr, ...attrs } = a;
-  const c = adamCoefficients(attrs, step, lr);
+  const c = adamStepCoefficients(attrs, step, lr);
   const args = argBlock([
     pp,
     gp,
@@ -191,10 +191,10 @@ function adamWasm(s: AdamState, g: Float32Array, a: Adam, step: number, inPlace:
     vm2,
     a.beta1,
     a.beta2,
-    c.epsRoot,
-    c.stepSize,
-    c.shrink,
-    c.coupled,
+    c.e,
+    c.a,
+    c.decay ?? 1,
+    a.decoupled ? 0 : a.weightDecay,
     a.amsgrad ? 1 : 0,
   ]);
   call('adamStep', args, cuts);

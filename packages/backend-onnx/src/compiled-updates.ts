@@ -3,7 +3,7 @@
  * the fused updates a step asked to write in place (`Graph.inPlace`); when the caller says the
  * state they replace is the call's to overwrite, the run's model leaves those updates out and
  * returns what they read instead (gradients, step counts, the guard, Adam's coefficients), and
- * the host writes them into the state's own arrays with the formulas of `update-rules.ts` — the
+ * the host writes them into the state's own arrays with core's fused update rules — the
  * same bits the ONNX nodes compute, without a second copy of the parameters and moments.
  */
 import {

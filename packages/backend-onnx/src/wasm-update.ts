@@ -1,13 +1,11 @@
 /**
- * An update's rule (`lower/update-rules.ts`) compiled into a WebAssembly SIMD function: four
+ * An update's rule (core's fused update rules, `updateKernelRule`) compiled into a WebAssembly SIMD function: four
  * float32 lanes per instruction, each operation IEEE float32 (no fused multiply-add), so it writes
  * the same bits as ONNX Runtime's float32 nodes. Blocks of the host arrays are copied into the
  * module's memory, computed and copied back: each array is read and written once, as by a loop
  * in place, and the copies stay in the caches.
  */
-import type { UpdateKernelName } from '@backprop/core';
-import type { UpdateArrays } from './host-update.js';
-import { type UpdateMath, updateRule } from './lower/update-rules.js';
+import { type UpdateArrays, type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
 
 /** Elements per block (16 KiB per array). */
 const BLOCK = 4096;
@@ -130,7 +128,7 @@ function compile(name: UpdateKernelName, attrs: object, present: readonly boolea
   const lr = M.splat(1);
   const coefficients = [M.splat(2), M.splat(3), M.splat(4)];
   const xs = present.map((p, k) => (p ? M.load(k * BYTES) : M.constant(0)));
-  const rule = updateRule(M, name, attrs, xs, lr, coefficients);
+  const rule = updateKernelRule(M, name, attrs, xs, lr, coefficients);
   const outs = Array.from({ length: outputs }, (_, k) => rule(k));
   outs.forEach((v, k) => M.store(v, (present.length + k) * BYTES));
   const code = [

@@ -1,6 +1,6 @@
 /**
  * backend-cpu and backend-onnx compute the fused optimizer updates the same way — every operation
- * rounded to float32, in the order of `src/lower/update-rules.ts` — so one update gives the same
+ * rounded to float32, in the order of core's fused update rules (`updateKernelRule`) — so one update gives the same
  * bits on both: backend-cpu's SIMD kernel (with its one-element tail) and its scalar kernel
  * (under 64 elements) against this backend's ONNX Runtime nodes, for every option of every update.
  */

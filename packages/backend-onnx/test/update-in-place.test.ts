@@ -484,23 +484,24 @@ describe('the host update: one fused loop, or block by block', () => {
     ],
   ];
   it.each(cases)(
-    "%s: both paths write the same bits as ONNX Runtime's nodes",
+    "%s: all three paths write the same bits as ONNX Runtime's nodes",
     async (_, name, attrs, arity, coefficients) => {
       const xs = Array.from({ length: arity }, (_, i) => values(50 + i, i >= 2 ? 0 : -1, 1));
       const t = Int32Array.of(3);
       const lr = Float32Array.of(0.01);
       const inputs = name === 'adamUpdate' ? [...xs.slice(0, 4), t, ...xs.slice(4), lr] : [...xs, lr];
       const written = bp.updateWrittenInputs(name, inputs.length);
-      const run = (fusedLoop: boolean) => {
+      const run = (path: 'wasm' | 'loop' | 'blocks') => {
         const copies = inputs.map((x) => x.slice());
         runHostUpdate(
           { name, attrs, inputs: copies, coefficients, targets: written.map((i) => copies[i] as Float32Array) },
-          { path: fusedLoop ? 'wasm' : 'blocks' },
+          { path },
         );
         return written.map((i) => Array.from(copies[i]));
       };
-      const loop = run(true);
-      expect(run(false)).toEqual(loop);
+      const loop = run('wasm');
+      expect(run('loop')).toEqual(loop);
+      expect(run('blocks')).toEqual(loop);
       // Adam's coefficients come from a run (its bits against the nodes: the training tests above).
       if (name === 'adamUpdate') return;
       // The out-of-place kernel on ONNX Runtime.

@@ -37,6 +37,9 @@ export {
   type SafetensorsEntry,
   saveSafetensors,
 } from './io/safetensors.js';
+export * from './kernels/fused-update-blocks.js';
+export * from './kernels/fused-update-loop.js';
+export * from './kernels/fused-update-rules.js';
 export * from './kernels/spec.js';
 export * from './kernels/update-reference.js';
 export * from './kernels/update-rules.js';

@@ -6,9 +6,8 @@
  * block of float64 slots, which worker threads read too; large
  * parameters are split across threads. Outputs may be the inputs themselves (in-place updates).
  */
-import type { MultiKernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { adamStepCoefficients, type MultiKernel, type OutputInfo, type TensorInfo } from '@backprop/core';
 import { type CpuHandle, liveHandle } from '../handle.js';
-import { adamCoefficients } from '../kernels/adamUpdate.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { ARGS_BLOCK, ARGS_BLOCK_BYTES } from '../memory/heap.js';
 import { runSplit, type SimdContext } from './parallel.js';
@@ -59,14 +58,14 @@ export function simdSgdUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'sgdUp
   };
 }
 
-/** adamUpdate on SIMD: t is read from its int32 input, the per-step constants computed here as the scalar kernel does. */
+/** adamUpdate on SIMD: t is read from its int32 input, the per-step constants are core's `adamStepCoefficients`. */
 export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adamUpdate'>): MultiKernel<'adamUpdate'> {
   return (inputs, attrs, outs, call) => {
     if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
-    const { beta1, beta2, amsgrad } = attrs;
+    const { beta1, beta2, amsgrad, decoupled, weightDecay } = attrs;
     const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
     const [h, lr] = handlesAndLr('adamUpdate', inputs);
-    const { stepSize, epsRoot, shrink, coupled } = adamCoefficients(attrs, h[4].values[0], lr);
+    const { a, e, decay = 1 } = adamStepCoefficients(attrs, h[4].values[0], lr);
     const vMax = amsgrad ? h[5].ptr : 0;
     const vMax2 = amsgrad ? y[3].ptr : 0;
     runStep(ctx, 'adamStep', h[0].length, [
@@ -81,10 +80,10 @@ export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adam
       vMax2,
       beta1,
       beta2,
-      epsRoot,
-      stepSize,
-      shrink,
-      coupled,
+      e,
+      a,
+      decay,
+      decoupled ? 0 : weightDecay,
       flag(amsgrad),
     ]);
     return y;

@@ -1,12 +1,35 @@
 /**
- * The fused optimizer updates (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) as ONNX nodes: the
- * elementwise formulas of `update-rules.ts` on graph values, and for Adam one bias-correction
- * chain on the scalar step in float64.
+ * The fused optimizer updates (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`) as ONNX nodes: core's
+ * fused update rules on graph values, and for Adam one bias-correction chain on the scalar step
+ * in float64 (core's `adamStepCoefficients` as nodes).
  */
-import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs } from '@backprop/core';
+import {
+  type AdamCoefficients,
+  type AdamUpdateAttrs,
+  adamUpdateRule,
+  type RmspropUpdateAttrs,
+  rmspropUpdateRule,
+  type SgdUpdateAttrs,
+  sgdUpdateRule,
+  type UpdateMath,
+} from '@backprop/core';
 import type { GraphBuilder } from './builder.js';
 import type { Lowering } from './lowering.js';
-import { type AdamCoefficients, adamRule, graphMath, rmspropRule, sgdRule } from './update-rules.js';
+
+/** Float32 arithmetic as ONNX nodes of `b`: values are value names. */
+function graphMath(b: GraphBuilder): UpdateMath<string> {
+  const op = (name: string) => (x: string, y: string) => b.op(name, [x, y]);
+  return {
+    add: op('Add'),
+    sub: op('Sub'),
+    mul: op('Mul'),
+    div: op('Div'),
+    max: op('Max'),
+    sqrt: (x) => b.op('Sqrt', [x]),
+    constant: (c) => b.scalar(c, 'float32'),
+    identity: (x) => b.op('Identity', [x]),
+  };
+}
 
 /**
  * Which output of a multi-output kernel a node computes: each output is its own node here
@@ -56,20 +79,20 @@ const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
     return value;
   }
   const [p, g, m, v, t, vMax] = inputs.slice(0, -1).map((x) => x.name);
-  const rule = adamRule(graphMath(b), [p, g, m, v, vMax], () => adamCoefficients(b, t, lr, attrs), attrs);
+  const rule = adamUpdateRule(graphMath(b), [p, g, m, v, vMax], () => adamCoefficients(b, t, lr, attrs), attrs);
   return rule(attrs.output ?? 0);
 };
 
 /** PyTorch's SGD. Inputs [θ, g, b?, γ] → outputs [θ′, b′ (momentum > 0)]. */
 const sgdUpdate: Lowering = (b, inputs, attrs: SgdUpdateAttrs & Which) => {
   const names = inputs.map((x) => x.name);
-  return sgdRule(graphMath(b), names.slice(0, -1), names[names.length - 1], attrs)(attrs.output ?? 0);
+  return sgdUpdateRule(graphMath(b), names.slice(0, -1), names[names.length - 1], attrs)(attrs.output ?? 0);
 };
 
 /** PyTorch's RMSprop and Adagrad. Inputs [θ, g, v, ḡ?, b?, γ] → outputs [θ′, v′, ḡ′?, b′?]. */
 const rmspropUpdate: Lowering = (b, inputs, attrs: RmspropUpdateAttrs & Which) => {
   const names = inputs.map((x) => x.name);
-  return rmspropRule(graphMath(b), names.slice(0, -1), names[names.length - 1], attrs)(attrs.output ?? 0);
+  return rmspropUpdateRule(graphMath(b), names.slice(0, -1), names[names.length - 1], attrs)(attrs.output ?? 0);
 };
 
 /** Fused optimizer-update lowerings by kernel name (one node per output: `attrs.output`). */

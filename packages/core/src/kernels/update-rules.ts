@@ -1,8 +1,8 @@
 /**
  * The optimizer update rules, written once over an {@link Arithmetic}: on host numbers they are
  * the float64 reference (`update-reference.ts`), on tensors they are the composed updates of
- * `@backprop/optimizers`. A backend that fuses an update writes the formula again in its own
- * language; nothing else does. The operation order here is the composed updates' float32 order.
+ * `@backprop/optimizers`. The operation order here is the composed updates' float32 order. The
+ * fused kernels' float32 rules, which every fusing backend evaluates, are `fused-update-rules.ts`.
  */
 
 /** The arithmetic a rule is written in: host numbers (`hostArithmetic`) or tensors (`tensorArithmetic`). */

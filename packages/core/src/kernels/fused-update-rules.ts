@@ -1,12 +1,19 @@
 /**
- * The fused optimizer updates' elementwise formulas, written once over {@link UpdateMath}: as
- * ONNX nodes in every graph (`graphMath`), and as float32 loops over host blocks when an update
- * is written in place (`hostMath` in `host-update.ts`). Each operation rounds to float32 in both,
- * so the two agree bit for bit; the float64 scalars Adam needs (bias corrections) are always
- * computed by ONNX Runtime (`adamCoefficients`).
+ * The fused optimizer updates' elementwise formulas (`sgdUpdate`, `adamUpdate`, `rmspropUpdate`),
+ * written once over {@link UpdateMath} in float32. Every backend that fuses an update evaluates
+ * these rules: backend-onnx as ONNX nodes and as WebAssembly compiled at run time; backend-cpu's
+ * scalar kernels and backend-onnx's host fallback as a compiled JavaScript loop (`runUpdateLoop`)
+ * or block by block (`runUpdateBlocks`). So each operation rounds to float32 in the same order
+ * everywhere and the backends agree bit for bit. (backend-cpu's SIMD kernels are AssemblyScript
+ * written in this order, held to these rules bit for bit by its tests.) The float64 constants
+ * Adam needs per step are {@link adamStepCoefficients}.
+ *
+ * They differ from the composed rules of `update-rules.ts` in two ways only: Adam folds its bias
+ * corrections into two constants per step (one division per element instead of three), and g is
+ * squared before it is scaled ((g·g)·(1 − β₂), not (g·(1 − β₂))·g); the two agree to float32
+ * rounding, not bit for bit.
  */
-import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from '@backprop/core';
-import type { GraphBuilder } from './builder.js';
+import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from './spec.js';
 
 /** Float32 arithmetic on values of type T (tensors or blocks; a scalar broadcasts). */
 export interface UpdateMath<T> {
@@ -20,21 +27,6 @@ export interface UpdateMath<T> {
   constant(c: number): T;
   /** The same values as a value of its own (a graph output distinct from an input). */
   identity(a: T): T;
-}
-
-/** The arithmetic as ONNX nodes of `b`: values are value names. */
-export function graphMath(b: GraphBuilder): UpdateMath<string> {
-  const op = (name: string) => (x: string, y: string) => b.op(name, [x, y]);
-  return {
-    add: op('Add'),
-    sub: op('Sub'),
-    mul: op('Mul'),
-    div: op('Div'),
-    max: op('Max'),
-    sqrt: (x) => b.op('Sqrt', [x]),
-    constant: (c) => b.scalar(c, 'float32'),
-    identity: (x) => b.op('Identity', [x]),
-  };
 }
 
 /** One output of an update, by index in the kernel's output order; computed on first use. */
@@ -53,11 +45,40 @@ function once<T>(f: () => T): () => T {
   };
 }
 
-/** Adam's float32 coefficients: a = γ√bc₂/bc₁, e = ε√bc₂ and AdamW's decay factor 1 − γλ. */
+/** Adam's per-step coefficients: a = γ√bc₂/bc₁, e = ε√bc₂ and AdamW's decay factor 1 − γλ. */
 export interface AdamCoefficients<T> {
   a: T;
   e: T;
+  /** Present under decoupled decay (AdamW) with λ ≠ 0. */
   decay?: T;
+}
+
+/**
+ * Adam's coefficients at step t, in float64 (bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ): PyTorch's
+ * γ·(m′/bc₁)/(√v̄/√bc₂ + ε) equals a·m′/(√v̄ + e), one division per element instead of three.
+ * A backend rounds each to float32 once. (backend-onnx computes the same float64 chain as ONNX
+ * nodes, from its int32 step tensor.)
+ *
+ * @example
+ * ```ts
+ * import { adamStepCoefficients } from '@backprop/core';
+ *
+ * const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+ * const { a, e } = adamStepCoefficients(attrs, 1, 0.001);
+ * console.log(a, e); // ≈ 3.16e-4 and 3.16e-10: γ√(1 − β₂)/(1 − β₁) and ε√(1 − β₂) at t = 1
+ * ```
+ */
+export function adamStepCoefficients(
+  { beta1, beta2, eps, weightDecay, decoupled }: AdamUpdateAttrs,
+  step: number,
+  lr: number,
+): AdamCoefficients<number> {
+  const rootBc2 = Math.sqrt(1 - beta2 ** step);
+  return {
+    a: (lr * rootBc2) / (1 - beta1 ** step),
+    e: eps * rootBc2,
+    decay: decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : undefined,
+  };
 }
 
 /**
@@ -65,7 +86,7 @@ export interface AdamCoefficients<T> {
  * v̄′ = max(v̄, v′), θ′ = θ − a·m′/(√v̄′ + e) with θ first scaled by 1 − γλ (AdamW) or g ← g + λθ
  * (Adam's coupled decay). Outputs [θ′, m′, v′, v̄′].
  */
-export function adamRule<T>(
+export function adamUpdateRule<T>(
   M: UpdateMath<T>,
   [p, g, m, v, vMax]: readonly T[],
   coefficients: () => AdamCoefficients<T>,
@@ -89,7 +110,7 @@ export function adamRule<T>(
  * PyTorch's SGD on [θ, g, b?] with γ: g ← g + λθ; b′ = g on the first step, else μb + (1 − τ)g;
  * d = g + μb′ (Nesterov) or b′; θ′ = θ − γd. Outputs [θ′, b′ (momentum > 0)].
  */
-export function sgdRule<T>(
+export function sgdUpdateRule<T>(
   M: UpdateMath<T>,
   [p, g, buf]: readonly T[],
   lr: T,
@@ -110,7 +131,7 @@ export function sgdRule<T>(
  * ḡ′ = decay·ḡ + scale·g (centered); d = √(v′ − ḡ′²) + ε or √v′ + ε; b′ = μb + g/d and θ′ = θ − γb′
  * (momentum), else θ′ = θ − γ·g/d. Outputs [θ′, v′, ḡ′?, b′?].
  */
-export function rmspropRule<T>(
+export function rmspropUpdateRule<T>(
   M: UpdateMath<T>,
   [p, g, v, ...rest]: readonly T[],
   lr: T,
@@ -139,8 +160,29 @@ export function rmspropRule<T>(
 /**
  * Update `name`'s rule over `M` on its elementwise inputs `xs` (the kernel's inputs but γ; Adam's
  * t, at index 4, is not read), with γ and Adam's coefficients [a, e, decay?] as values of `M`.
+ *
+ * @example
+ * ```ts
+ * import { type UpdateMath, updateKernelRule } from '@backprop/core';
+ *
+ * // Host numbers, each result rounded to float32: one element of an update.
+ * const f = Math.fround;
+ * const float32: UpdateMath<number> = {
+ *   add: (a, b) => f(a + b),
+ *   sub: (a, b) => f(a - b),
+ *   mul: (a, b) => f(a * b),
+ *   div: (a, b) => f(a / b),
+ *   sqrt: (a) => f(Math.sqrt(a)),
+ *   max: Math.max,
+ *   constant: f,
+ *   identity: (a) => a,
+ * };
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * const outputs = updateKernelRule(float32, 'sgdUpdate', attrs, [1, 10], 0.5, []);
+ * console.log(outputs(0)); // -4: θ′ = θ − γg
+ * ```
  */
-export function updateRule<T>(
+export function updateKernelRule<T>(
   M: UpdateMath<T>,
   name: UpdateKernelName,
   attrs: object,
@@ -150,8 +192,8 @@ export function updateRule<T>(
 ): UpdateOutputs<T> {
   const [a, e, decay] = coefficients;
   return name === 'adamUpdate'
-    ? adamRule(M, [...xs.slice(0, 4), xs[5]], () => ({ a, e, decay }), attrs as AdamUpdateAttrs)
+    ? adamUpdateRule(M, [...xs.slice(0, 4), xs[5]], () => ({ a, e, decay }), attrs as AdamUpdateAttrs)
     : name === 'sgdUpdate'
-      ? sgdRule(M, xs, lr, attrs as SgdUpdateAttrs)
-      : rmspropRule(M, xs, lr, attrs as RmspropUpdateAttrs);
+      ? sgdUpdateRule(M, xs, lr, attrs as SgdUpdateAttrs)
+      : rmspropUpdateRule(M, xs, lr, attrs as RmspropUpdateAttrs);
 }

@@ -1,0 +1,150 @@
+/**
+ * The fused updates' rules (`fused-update-rules.ts`) evaluated on host arrays block by block in
+ * JavaScript: every result is stored in a Float32Array, so each operation rounds to float32
+ * exactly as a float32 kernel does, and a block's outputs are all computed before any is written,
+ * so outputs may be the inputs themselves (an update in place). `runUpdateLoop` runs it where the
+ * engine refuses to compile code; it is the same bits, about three times slower.
+ */
+import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
+import type { UpdateKernelName } from './spec.js';
+
+/** A host value: a block of float32 values, or a float32 scalar that broadcasts. */
+type Value = Float32Array | number;
+
+/** Elements per block: a dozen scratch blocks of 8 KiB stay in the L2 cache. */
+const BLOCK = 2048;
+
+/** Float32 arithmetic on blocks of `n` elements, results in scratch blocks reused from block to block. */
+class BlockMath implements UpdateMath<Value> {
+  #pool: Float32Array[] = [];
+  #used = 0;
+  n = 0;
+
+  /** Starts a block of n elements: every scratch block is free again. */
+  reset(n: number): void {
+    this.n = n;
+    this.#used = 0;
+  }
+
+  #out(): Float32Array {
+    if (this.#used === this.#pool.length) this.#pool.push(new Float32Array(BLOCK));
+    const full = this.#pool[this.#used++];
+    return this.n === BLOCK ? full : full.subarray(0, this.n);
+  }
+
+  add(a: Value, b: Value): Value {
+    if (typeof a === 'number' && typeof b === 'number') return Math.fround(a + b);
+    const y = this.#out();
+    const n = y.length;
+    if (typeof a === 'number') for (let i = 0; i < n; i++) y[i] = a + (b as Float32Array)[i];
+    else if (typeof b === 'number') for (let i = 0; i < n; i++) y[i] = a[i] + b;
+    else for (let i = 0; i < n; i++) y[i] = a[i] + b[i];
+    return y;
+  }
+
+  sub(a: Value, b: Value): Value {
+    if (typeof a === 'number' && typeof b === 'number') return Math.fround(a - b);
+    const y = this.#out();
+    const n = y.length;
+    if (typeof a === 'number') for (let i = 0; i < n; i++) y[i] = a - (b as Float32Array)[i];
+    else if (typeof b === 'number') for (let i = 0; i < n; i++) y[i] = a[i] - b;
+    else for (let i = 0; i < n; i++) y[i] = a[i] - b[i];
+    return y;
+  }
+
+  mul(a: Value, b: Value): Value {
+    if (typeof a === 'number' && typeof b === 'number') return Math.fround(a * b);
+    const y = this.#out();
+    const n = y.length;
+    if (typeof a === 'number') for (let i = 0; i < n; i++) y[i] = a * (b as Float32Array)[i];
+    else if (typeof b === 'number') for (let i = 0; i < n; i++) y[i] = a[i] * b;
+    else for (let i = 0; i < n; i++) y[i] = a[i] * b[i];
+    return y;
+  }
+
+  div(a: Value, b: Value): Value {
+    if (typeof a === 'number' && typeof b === 'number') return Math.fround(a / b);
+    const y = this.#out();
+    const n = y.length;
+    if (typeof a === 'number') for (let i = 0; i < n; i++) y[i] = a / (b as Float32Array)[i];
+    else if (typeof b === 'number') for (let i = 0; i < n; i++) y[i] = a[i] / b;
+    else for (let i = 0; i < n; i++) y[i] = a[i] / b[i];
+    return y;
+  }
+
+  max(a: Value, b: Value): Value {
+    if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
+    const y = this.#out();
+    const n = y.length;
+    if (typeof a === 'number') for (let i = 0; i < n; i++) y[i] = Math.max(a, (b as Float32Array)[i]);
+    else if (typeof b === 'number') for (let i = 0; i < n; i++) y[i] = Math.max(a[i], b);
+    else for (let i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]);
+    return y;
+  }
+
+  sqrt(a: Value): Value {
+    if (typeof a === 'number') return Math.fround(Math.sqrt(a));
+    const y = this.#out();
+    const n = y.length;
+    for (let i = 0; i < n; i++) y[i] = Math.sqrt(a[i]);
+    return y;
+  }
+
+  constant(c: number): Value {
+    return Math.fround(c);
+  }
+
+  identity(a: Value): Value {
+    if (typeof a === 'number') return a;
+    const y = this.#out();
+    y.set(a);
+    return y;
+  }
+}
+
+/** One fused update over host arrays. */
+export interface UpdateArrays {
+  name: UpdateKernelName;
+  attrs: object;
+  /** The elementwise inputs (the kernel's inputs but γ), undefined for Adam's step count t. */
+  arrays: readonly (Float32Array | undefined)[];
+  /** Where each output goes. */
+  targets: readonly Float32Array[];
+  /** γ, a float32 value. */
+  lr: number;
+  /** Adam's coefficients [a, e, decay?] as float32 values (`adamStepCoefficients`, each rounded once); [] otherwise. */
+  coefficients: readonly number[];
+}
+
+/**
+ * Runs update `name`'s rule over every element of `targets`, block by block, and writes its
+ * outputs there (`targets` in the kernel's output order; they may be the input arrays).
+ *
+ * @example
+ * ```ts
+ * import { runUpdateBlocks } from '@backprop/core';
+ *
+ * const theta = new Float32Array([1, 2]);
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * runUpdateBlocks({ name: 'sgdUpdate', attrs, arrays: [theta, new Float32Array([10, 10])], targets: [theta], lr: 0.5, coefficients: [] });
+ * console.log(theta); // Float32Array [-4, -3]
+ * ```
+ */
+export function runUpdateBlocks({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): void {
+  const size = targets[0]?.length ?? 0;
+  const M = new BlockMath();
+  const out: Float32Array[] = [];
+  for (let start = 0; start < size; start += BLOCK) {
+    const n = Math.min(BLOCK, size - start);
+    M.reset(n);
+    const block = arrays.map((x) => (x === undefined ? 0 : x.subarray(start, start + n)));
+    const rule = updateKernelRule(M, name, attrs, block, lr, coefficients);
+    out.length = 0;
+    for (let k = 0; k < targets.length; k++) {
+      const v = rule(k);
+      if (typeof v === 'number') throw new RangeError(`${name}: output ${k} is a scalar`);
+      out.push(v);
+    }
+    for (let k = 0; k < targets.length; k++) targets[k].set(out[k], start);
+  }
+}
