@@ -1,4 +1,4 @@
-// Measures the SIMD optimizer steps (assembly/updates.ts) on one thread against the scalar kernels' path (core's
+// Measures the SIMD optimizer steps (assembly/updates.ts, generated from core's rules) on one thread against the scalar kernels' path (core's
 // fused update rules compiled into a JavaScript loop, `runUpdateLoop`), and the comparison / selection kernels
 // (assembly/compare.ts) against plain JS loops: `node scripts/bench-wasm-updates.mjs [nParams]` (after `pnpm build`).
 import { adamStepCoefficients, runUpdateLoop } from '@backprop/core';

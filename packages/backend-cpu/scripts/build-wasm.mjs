@@ -1,9 +1,11 @@
 // Compiles assembly/*.ts with AssemblyScript into the SIMD module, in four builds (shared or plain memory; with or
-// without relaxed SIMD), and embeds them as base64 in src/wasm/binary.ts.
-import { writeFileSync } from 'node:fs';
+// without relaxed SIMD), and embeds them as base64 in src/wasm/binary.ts. First writes assembly/updates.ts, the
+// optimizer steps generated from core's fused update rules (scripts/update-kernels.mjs).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { generateUpdates } from './update-kernels.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
@@ -79,6 +81,9 @@ export async function compileAll() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const updates = join(root, 'assembly/updates.ts');
+  const generated = generateUpdates();
+  if (readFileSync(updates, 'utf8') !== generated) writeFileSync(updates, generated);
   const builds = await compileAll();
   const binaries = Object.fromEntries(Object.entries(builds).map(([k, v]) => [k, v.binary]));
   writeFileSync(join(root, 'src/wasm/binary.ts'), embed(binaries));

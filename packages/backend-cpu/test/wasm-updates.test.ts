@@ -1,8 +1,8 @@
 /**
- * The SIMD optimizer steps (assembly/updates.ts: sgdStep, adamStep, rmspropStep) on the module instantiated directly,
- * bit-exact against the scalar kernels themselves (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend:
- * core's fused update rules evaluated block by block), on an odd length split into thread-like ranges, out of place and
- * in place.
+ * The SIMD optimizer steps (assembly/updates.ts: sgdStep, adamStep, rmspropStep, generated from core's fused update
+ * rules) on the module instantiated directly, bit-exact against the scalar kernels themselves
+ * (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend: the same rules compiled into a JavaScript loop), on
+ * an odd length split into thread-like ranges, out of place and in place.
  */
 import { adamStepCoefficients, type TensorInfo } from '@backprop/core';
 import { describe, it } from 'vitest';

@@ -1,10 +1,11 @@
 /**
- * SIMD versions of the fused optimizer updates (assembly/updates.ts): one pass over the arrays
- * where they live, four float32 lanes at a time with the scalar kernels' operation order (each
- * operation rounded to float32), so the results are bit-identical to them
+ * SIMD versions of the fused optimizer updates (assembly/updates.ts, generated at build time from
+ * core's fused update rules by scripts/update-kernels.mjs): one pass over the arrays where they
+ * live, four float32 lanes at a time in the rules' operation order (each operation rounded to
+ * float32), so the results are bit-identical to the scalar kernels, which run the same rules
  * (test/wasm-updates.test.ts). The constants and pointers go to the kernel in the heap's fixed
- * block of float64 slots, which worker threads read too; large
- * parameters are split across threads. Outputs may be the inputs themselves (in-place updates).
+ * block of float64 slots, which worker threads read too; large parameters are split across
+ * threads. Outputs may be the inputs themselves (in-place updates).
  */
 import { adamStepCoefficients, type MultiKernel, type OutputInfo, type TensorInfo } from '@backprop/core';
 import { type CpuHandle, liveHandle } from '../handle.js';

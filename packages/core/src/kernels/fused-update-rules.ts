@@ -4,9 +4,9 @@
  * these rules: backend-onnx as ONNX nodes and as WebAssembly compiled at run time; backend-cpu's
  * scalar kernels and backend-onnx's host fallback as a compiled JavaScript loop (`runUpdateLoop`)
  * or block by block (`runUpdateBlocks`). So each operation rounds to float32 in the same order
- * everywhere and the backends agree bit for bit. (backend-cpu's SIMD kernels are AssemblyScript
- * written in this order, held to these rules bit for bit by its tests.) The float64 constants
- * Adam needs per step are {@link adamStepCoefficients}.
+ * everywhere and the backends agree bit for bit; backend-cpu's SIMD kernels are AssemblyScript
+ * generated from these rules when it is built (each constant read at run time by the `name` the
+ * rule gives it). The float64 constants Adam needs per step are {@link adamStepCoefficients}.
  *
  * They differ from the composed rules of `update-rules.ts` in two ways only: Adam folds its bias
  * corrections into two constants per step (one division per element instead of three), and g is
@@ -23,8 +23,12 @@ export interface UpdateMath<T> {
   div(a: T, b: T): T;
   sqrt(a: T): T;
   max(a: T, b: T): T;
-  /** The float32 constant nearest c. */
-  constant(c: number): T;
+  /**
+   * The float32 constant nearest c. `name` says which attribute c is (`'beta1'`, `'1 - beta1'`,
+   * `'weightDecay'`, …), for an arithmetic that reads constants at run time instead
+   * (backend-cpu's SIMD kernels, generated from these rules).
+   */
+  constant(c: number, name?: string): T;
   /** The same values as a value of its own (a graph output distinct from an input). */
   identity(a: T): T;
 }
@@ -92,11 +96,12 @@ export function adamUpdateRule<T>(
   coefficients: () => AdamCoefficients<T>,
   { beta1, beta2, weightDecay, decoupled, amsgrad }: AdamUpdateAttrs,
 ): UpdateOutputs<T> {
-  const mulBy = (x: T, c: number) => M.mul(x, M.constant(c));
-  const ema = (a: T, c: T, beta: number) => M.add(mulBy(a, beta), mulBy(c, 1 - beta));
-  const grad = once(() => (!decoupled && weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay)) : g));
-  const m2 = once(() => ema(m, grad(), beta1));
-  const v2 = once(() => ema(v, M.mul(grad(), grad()), beta2));
+  const mulBy = (x: T, c: number, name: string) => M.mul(x, M.constant(c, name));
+  const ema = (a: T, c: T, beta: number, name: string) =>
+    M.add(mulBy(a, beta, name), mulBy(c, 1 - beta, `1 - ${name}`));
+  const grad = once(() => (!decoupled && weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay, 'weightDecay')) : g));
+  const m2 = once(() => ema(m, grad(), beta1, 'beta1'));
+  const v2 = once(() => ema(v, M.mul(grad(), grad()), beta2, 'beta2'));
   const vBar = once(() => (amsgrad ? M.max(vMax, v2()) : v2()));
   const theta = once(() => {
     const { a, e, decay } = coefficients();
@@ -116,11 +121,13 @@ export function sgdUpdateRule<T>(
   lr: T,
   { momentum, dampening, nesterov, weightDecay, firstStep }: SgdUpdateAttrs,
 ): UpdateOutputs<T> {
-  const mulBy = (x: T, c: number) => M.mul(x, M.constant(c));
-  const grad = once(() => (weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay)) : g));
-  const b2 = once(() => (firstStep ? grad() : M.add(mulBy(buf, momentum), mulBy(grad(), 1 - dampening))));
+  const mulBy = (x: T, c: number, name: string) => M.mul(x, M.constant(c, name));
+  const grad = once(() => (weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay, 'weightDecay')) : g));
+  const b2 = once(() =>
+    firstStep ? grad() : M.add(mulBy(buf, momentum, 'momentum'), mulBy(grad(), 1 - dampening, '1 - dampening')),
+  );
   const theta = once(() => {
-    const d = momentum > 0 ? (nesterov ? M.add(grad(), mulBy(b2(), momentum)) : b2()) : grad();
+    const d = momentum > 0 ? (nesterov ? M.add(grad(), mulBy(b2(), momentum, 'momentum')) : b2()) : grad();
     return M.sub(p, M.mul(d, lr));
   });
   return (k) => (k === 0 ? theta() : firstStep ? M.identity(b2()) : b2());
@@ -139,19 +146,19 @@ export function rmspropUpdateRule<T>(
 ): UpdateOutputs<T> {
   const gAvg = centered ? rest.shift() : undefined;
   const buf = momentum > 0 ? rest.shift() : undefined;
-  const mulBy = (x: T, c: number) => M.mul(x, M.constant(c));
-  const grad = once(() => (weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay)) : g));
+  const mulBy = (x: T, c: number, name: string) => M.mul(x, M.constant(c, name));
+  const grad = once(() => (weightDecay !== 0 ? M.add(g, mulBy(p, weightDecay, 'weightDecay')) : g));
   /** decay·a + scale·c (Adagrad's 1·a + 1·c is one addition). */
   const accumulate = (a: T, c: T) =>
-    decay === 1 && scale === 1 ? M.add(a, c) : M.add(mulBy(a, decay), mulBy(c, scale));
+    decay === 1 && scale === 1 ? M.add(a, c) : M.add(mulBy(a, decay, 'decay'), mulBy(c, scale, 'scale'));
   const v2 = once(() => accumulate(v, M.mul(grad(), grad())));
   const gAvg2 = once(() => (gAvg === undefined ? undefined : accumulate(gAvg, grad())));
   const step = once(() => {
     const avg = gAvg2();
     const root = M.sqrt(avg === undefined ? v2() : M.sub(v2(), M.mul(avg, avg)));
-    return M.div(grad(), M.add(root, M.constant(eps)));
+    return M.div(grad(), M.add(root, M.constant(eps, 'eps')));
   });
-  const buf2 = once(() => (buf === undefined ? undefined : M.add(mulBy(buf, momentum), step())));
+  const buf2 = once(() => (buf === undefined ? undefined : M.add(mulBy(buf, momentum, 'momentum'), step())));
   const theta = once(() => M.sub(p, M.mul(buf2() ?? step(), lr)));
   const outputs = [theta, v2, ...(centered ? [gAvg2] : []), ...(momentum > 0 ? [buf2] : [])] as (() => T)[];
   return (k) => outputs[k]();
