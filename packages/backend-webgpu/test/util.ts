@@ -141,6 +141,19 @@ export async function expectSame(
   expectClose(actual, expected, { rtol, atol });
 }
 
+/** Runs multi-output kernel `name` on backend-cpu and on WebGPU; returns both outputs. */
+export async function bothMulti(
+  name: MultiOutputKernelName,
+  inputs: readonly Input[],
+  attrs: object,
+  outs: readonly OutputInfo[],
+) {
+  const gpu = await gpuBackend();
+  const expected = await runMultiOn(reference, name, inputs, attrs, outs);
+  const actual = await runMultiOn(gpu, name, inputs, attrs, outs);
+  return { expected, actual };
+}
+
 /**
  * Runs multi-output kernel `name` on both backends and expects every WebGPU output to match
  * backend-cpu's; returns the WebGPU outputs.
@@ -153,9 +166,7 @@ export async function expectSameMulti(
   rtol = 1e-5,
   atol = 1e-6,
 ) {
-  const gpu = await gpuBackend();
-  const expected = await runMultiOn(reference, name, inputs, attrs, outs);
-  const actual = await runMultiOn(gpu, name, inputs, attrs, outs);
+  const { expected, actual } = await bothMulti(name, inputs, attrs, outs);
   expected.forEach((e, j) => {
     expect(actual[j].constructor).toBe(e.constructor);
     try {

@@ -6,14 +6,6 @@ import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
 import { ELEMENT_MAIN, FLOAT_HELPERS, grid, WG } from './prelude.js';
 
-/**
- * WGSL for the gradient with coupled weight decay, g + λθ with λ = p(j) (`in1` is g, `in0` θ);
- * just g when `j` is undefined, so that a zero λ turns no infinite θ into 0·∞ = NaN.
- */
-export function coupledGrad(j?: number): string {
-  return j === undefined ? 'in1[i]' : `in1[i] + p(${j}u) * in0[i]`;
-}
-
 /** Set while `runUpdateInPlace` runs a kernel: its outputs go into its inputs, guarded. */
 let inPlace: { guard: TensorInfo | undefined } | undefined;
 
@@ -34,14 +26,15 @@ export function runUpdateInPlace(guard: TensorInfo | undefined, kernel: () => un
 }
 
 /**
- * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`)
- * once per element: inputs are f32 arrays (those whose index is in `intInputs`: i32), outputs
- * are new handles for `outs` (or, under `runUpdateInPlace`, the inputs they replace).
+ * Runs `body` (WGSL reading `in0…` and `p(j)` = float parameter j, writing `out` and `o1…`;
+ * `update-rule.ts` writes it from core's rules) once per element: inputs are f32 arrays (those
+ * whose index is in `intInputs`: i32), outputs are new handles for `outs` (or, under
+ * `runUpdateInPlace`, the inputs they replace). The body is the shader's cache key: it holds
+ * every variant's structure, and the hyperparameters' values are parameters, not code.
  */
 export function runUpdate(
   k: KernelContext,
   op: string,
-  key: string,
   body: string,
   inputs: readonly TensorInfo[],
   outs: readonly OutputInfo[],
@@ -57,7 +50,7 @@ export function runUpdate(
         return { handles: ys as Handle[], read, written: ys.map((y) => y.buffer), body, variant: '' };
       })();
   const n = sizeOf(outs[0].shape);
-  if (n > 0) dispatchUpdate(k, op, `${op}|${key}${plan.variant}`, n, params, plan, plan.body);
+  if (n > 0) dispatchUpdate(k, op, `${op}|${body}${plan.variant}`, n, params, plan, plan.body);
   return plan.handles;
 }
 

@@ -3,7 +3,7 @@
  * written once over {@link UpdateMath} in float32. Every backend that fuses an update evaluates
  * these rules: backend-onnx as ONNX nodes and as WebAssembly compiled at run time; backend-cpu's
  * scalar kernels and backend-onnx's host fallback as a compiled JavaScript loop (`runUpdateLoop`)
- * or block by block (`runUpdateBlocks`). So each operation rounds to float32 in the same order
+ * or block by block (`runUpdateBlocks`); backend-webgpu as WGSL. So each operation rounds to float32 in the same order
  * everywhere and the backends agree bit for bit; backend-cpu's SIMD kernels are AssemblyScript
  * generated from these rules when it is built (each constant read at run time by the `name` the
  * rule gives it). The float64 constants Adam needs per step are {@link adamStepCoefficients}.
