@@ -2,7 +2,7 @@
  * Planning a run: the pending nodes that live tensors need, the leaves they read, a
  * structural key for the session cache, and the ONNX model that computes them.
  */
-import { shapesEqual } from '@backprop/core';
+import { exactKey, shapesEqual } from '@backprop/core';
 import type { OnnxHandle } from './handle.js';
 import { lowerNode } from './lower/driver.js';
 import { GraphBuilder, type LowerInput, reshapeTo } from './lower/index.js';
@@ -42,9 +42,7 @@ export function plan(roots: Iterable<OnnxHandle>): Plan {
     }
     nodes.push(h);
     const ins = h.inputs.map(({ node, shape }) => `${local.get(node)}:${shape.join('x')}`).join(',');
-    parts.push(
-      `${h.kernel}${JSON.stringify(h.attrs)}${h.dtype}${h.shape.join('x')}(${ins})${outputs.has(h) ? '*' : ''}`,
-    );
+    parts.push(`${h.kernel}${exactKey(h.attrs)}${h.dtype}${h.shape.join('x')}(${ins})${outputs.has(h) ? '*' : ''}`);
   }
   return { key: parts.join(';'), nodes, leaves, outputs: nodes.filter((n) => outputs.has(n)) };
 }

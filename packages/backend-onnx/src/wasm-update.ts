@@ -5,7 +5,7 @@
  * module's memory, computed and copied back: each array is read and written once, as by a loop
  * in place, and the copies stay in the caches.
  */
-import { type UpdateArrays, type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
+import { exactKey, type UpdateArrays, type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
 
 /** Elements per block (16 KiB per array). */
 const BLOCK = 4096;
@@ -186,7 +186,7 @@ function compiledUpdate(
   present: readonly boolean[],
   outputs: number,
 ): Compiled | null {
-  const key = `${name}|${present.map(Number).join('')}|${outputs}|${JSON.stringify(attrs)}`;
+  const key = `${name}|${present.map(Number).join('')}|${outputs}|${exactKey(attrs)}`;
   let c = compiled.get(key);
   if (c === undefined) {
     try {

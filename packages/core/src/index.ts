@@ -29,6 +29,7 @@ export {
   writeTensor,
 } from './engine.js';
 export * from './errors.js';
+export { exactKey, exactNumber } from './exact-key.js';
 export { CHECKPOINT_FORMAT, type LoadCheckpointOptions, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
 export {
   type LoadSafetensorsOptions,

@@ -235,3 +235,25 @@ describe('runUpdateLoop where compiling code is forbidden', () => {
     });
   });
 });
+
+describe('runUpdateLoop caches a loop per exact attribute values', () => {
+  it('β₁ = 0 and β₁ = −0 get loops of their own (m′ = m·β₁ + g·(1 − β₁) keeps the sign of zero)', () => {
+    const moment = (beta1: number) => {
+      const attrs = { beta1, beta2: 0.5, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+      const [theta, m, v] = [Float32Array.of(1), Float32Array.of(1), Float32Array.of(1)];
+      runUpdateLoop({
+        name: 'adamUpdate',
+        attrs,
+        arrays: [theta, Float32Array.of(-0), m, v, undefined],
+        targets: [theta, m, v],
+        lr: 0.5,
+        coefficients: [0.5, 1e-8],
+      });
+      return m[0];
+    };
+    // 1·0 + (−0)·1 = +0; 1·(−0) + (−0)·1 = −0.
+    expect(Object.is(moment(0), 0)).toBe(true);
+    expect(Object.is(moment(-0), -0)).toBe(true);
+    expect(Object.is(moment(0), 0)).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, keep, observeKernels } from '../engine.js';
 import { ValueError } from '../errors.js';
+import { exactKey, exactNumber } from '../exact-key.js';
 import { KERNELS, updateWrittenInputs } from '../kernels/spec.js';
 import { observeInPlaceRequests } from '../ops/in-place-updates.js';
 import { stopGradient } from '../ops/reshape.js';
@@ -75,7 +76,7 @@ export function trace(
       held.push(view);
       pendingConsts.push(view);
       const host = written.get(t.ref.handle);
-      if (host) constKeys.push(`h${host.dtype}[${t.shape}]=${Array.from(host.values).join(',')}`);
+      if (host) constKeys.push(`h${host.dtype}[${t.shape}]=${Array.from(host.values, exactNumber).join(',')}`);
       else {
         if (!externalIds.has(t.ref)) externalIds.set(t.ref, nextExternal++);
         constKeys.push(`x${externalIds.get(t.ref)}`);
@@ -150,7 +151,7 @@ export function trace(
     stateAfter.length !== stateIn.length
       ? `state changed size (${stateIn.length} → ${stateAfter.length} tensors)`
       : undefined;
-  const key = JSON.stringify([
+  const key = exactKey([
     graph.inputs,
     graph.state,
     constKeys,

@@ -7,6 +7,7 @@
  * Content Security Policy forbids compiling code (`new Function`), the block-by-block evaluation
  * runs instead.
  */
+import { exactKey } from '../exact-key.js';
 import { runUpdateBlocks, type UpdateArrays } from './fused-update-blocks.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
 import type { UpdateKernelName } from './spec.js';
@@ -87,7 +88,7 @@ const MAX_LOOPS = 256;
 /** The compiled loop of `u`, or null when the engine refuses to compile code. */
 function loopOf(u: UpdateArrays): Loop | null {
   const present = u.arrays.map((x) => x !== undefined);
-  const key = `${u.name}|${present.map(Number).join('')}|${u.targets.length}|${u.coefficients.length}|${JSON.stringify(u.attrs)}`;
+  const key = `${u.name}|${present.map(Number).join('')}|${u.targets.length}|${u.coefficients.length}|${exactKey(u.attrs)}`;
   let loop = loops.get(key);
   if (loop === undefined) {
     try {

@@ -9,6 +9,7 @@ import { withoutRecording } from '../autograd/tape.js';
 import { type CompiledFunction, type CompiledMode, compile } from '../compile/compile.js';
 import { getBackend, keep } from '../engine.js';
 import { NonFiniteLossError, ValueError } from '../errors.js';
+import { exactKey } from '../exact-key.js';
 import type { Loss } from '../losses/index.js';
 import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
@@ -145,7 +146,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
     // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
     // hands over as tensors (graph inputs): any other change retraces.
     const { groups, lrTensors } = optimizer.getState();
-    const now = JSON.stringify(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups);
+    const now = exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups);
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });

@@ -1,0 +1,41 @@
+/** Cache keys that tell apart every value a computation can tell apart. */
+
+/** What stands for a number JSON cannot write (an array holding a NUL-prefixed tag: no attribute looks like it). */
+const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)];
+
+/**
+ * `value` as JSON with every number exact: NaN, Infinity, -Infinity and -0 written as themselves,
+ * where `JSON.stringify` writes the first three as `null` and -0 as `0`. For keys of caches that
+ * hold code built from the value (compiled graphs, ONNX sessions, generated loops): two values
+ * that compute differently — a pad of -∞ and one of +∞, a -0 and a 0 — never share an entry.
+ *
+ * @example
+ * ```ts
+ * import { exactKey } from '@backprop/core';
+ *
+ * console.log(JSON.stringify({ value: -Infinity }) === JSON.stringify({ value: Infinity })); // true: both {"value":null}
+ * console.log(exactKey({ value: -Infinity }) === exactKey({ value: Infinity })); // false
+ * ```
+ */
+export function exactKey(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, v) =>
+      typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? tag(v) : v,
+    ) ?? String(value)
+  );
+}
+
+/**
+ * A number as text that reads back as the same double (-0 included, where `String` writes `0`),
+ * for keys built by hand.
+ *
+ * @example
+ * ```ts
+ * import { exactNumber } from '@backprop/core';
+ *
+ * console.log(String(-0), exactNumber(-0)); // "0" "-0"
+ * ```
+ */
+export function exactNumber(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
