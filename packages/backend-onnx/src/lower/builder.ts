@@ -1,5 +1,5 @@
 /** GraphBuilder: collects ONNX nodes, constant initializers, inputs and outputs under fresh names. */
-import type { DType } from '@backprop/core';
+import { type DType, exactNumber } from '@backprop/core';
 import {
   type AttrValue,
   type GraphSpec,
@@ -95,12 +95,17 @@ export class GraphBuilder {
         : dtype === 'int32'
           ? new Uint8Array(new Int32Array([value]).buffer)
           : new Uint8Array([value ? 1 : 0]);
-    return this.#constant(`${dtype}:${Object.is(value, -0) ? '-0' : value}`, onnxType(dtype), [], raw);
+    return this.#constant(`${dtype}:${exactNumber(value)}`, onnxType(dtype), [], raw);
   }
 
   /** A float64 scalar constant (for host-precision scalar arithmetic such as 1 − βᵗ). */
   double(value: number): string {
-    return this.#constant(`f64:${value}`, OnnxType.double, [], new Uint8Array(new Float64Array([value]).buffer));
+    return this.#constant(
+      `f64:${exactNumber(value)}`,
+      OnnxType.double,
+      [],
+      new Uint8Array(new Float64Array([value]).buffer),
+    );
   }
 
   /** A constant tensor with the given values. */
