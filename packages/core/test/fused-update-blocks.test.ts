@@ -257,3 +257,110 @@ describe('runUpdateLoop caches a loop per exact attribute values', () => {
     expect(Object.is(moment(0), 0)).toBe(true);
   });
 });
+
+describe.each([
+  ['runUpdateLoop', runUpdateLoop],
+  ['runUpdateBlocks', runUpdateBlocks],
+])('%s on arrays that do not fit the update', (op, run) => {
+  const sgdAttrs = { momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: false };
+  const adamAttrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false };
+  const f = (n = 4) => new Float32Array(n).fill(1);
+  const bad: [string, () => UpdateArrays, RegExp, string][] = [
+    [
+      'a missing momentum buffer',
+      () => ({
+        name: 'sgdUpdate',
+        attrs: sgdAttrs,
+        arrays: [f(), f()],
+        targets: [f(), f()],
+        lr: 0.1,
+        coefficients: [],
+      }),
+      /takes 3 arrays and 2 targets, got 2 and 2/,
+      'ValueError',
+    ],
+    [
+      'a gradient shorter than θ',
+      () => ({
+        name: 'sgdUpdate',
+        attrs: sgdAttrs,
+        arrays: [f(), f(3), f()],
+        targets: [f(), f()],
+        lr: 0.1,
+        coefficients: [],
+      }),
+      /array 1 has 3 elements, the targets 4/,
+      'ShapeError',
+    ],
+    [
+      'a Float64Array',
+      () => ({
+        name: 'sgdUpdate',
+        attrs: sgdAttrs,
+        arrays: [f(), new Float64Array(4) as unknown as Float32Array, f()],
+        targets: [f(), f()],
+        lr: 0.1,
+        coefficients: [],
+      }),
+      /array 1 must be a Float32Array/,
+      'DTypeError',
+    ],
+    [
+      'AdamW without its decay coefficient',
+      () => ({
+        name: 'adamUpdate',
+        attrs: adamAttrs,
+        arrays: [f(), f(), f(), f(), undefined],
+        targets: [f(), f(), f()],
+        lr: 0.1,
+        coefficients: [1, 1],
+      }),
+      /takes 3 coefficients with these attributes, got 2/,
+      'ValueError',
+    ],
+    [
+      "Adam's step count given as an array",
+      () => ({
+        name: 'adamUpdate',
+        attrs: adamAttrs,
+        arrays: [f(), f(), f(), f(), f()],
+        targets: [f(), f(), f()],
+        lr: 0.1,
+        coefficients: [1, 1, 1],
+      }),
+      /array 4 \(the step count\) must be undefined/,
+      'ValueError',
+    ],
+    [
+      'an unknown update',
+      () => ({
+        name: 'lionUpdate' as UpdateKernelName,
+        attrs: {},
+        arrays: [f(), f()],
+        targets: [f()],
+        lr: 0.1,
+        coefficients: [],
+      }),
+      /name must be sgdUpdate, adamUpdate or rmspropUpdate, got lionUpdate/,
+      'ValueError',
+    ],
+  ];
+  for (const [label, make, message, type] of bad) {
+    it(`${label}: a ${type} naming ${op}, and nothing written`, () => {
+      const u = make();
+      const before = u.targets.map((t) => t.slice());
+      let error: unknown;
+      try {
+        run(u);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as Error)?.constructor.name).toBe(type);
+      expect((error as Error).message).toMatch(new RegExp(`^${op}: `));
+      expect((error as Error).message).toMatch(message);
+      u.targets.forEach((t, k) => {
+        expect(t).toEqual(before[k]);
+      });
+    });
+  }
+});

@@ -5,8 +5,9 @@
  * so outputs may be the inputs themselves (an update in place). `runUpdateLoop` runs it where the
  * engine refuses to compile code; it is the same bits, about three times slower.
  */
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
-import type { UpdateKernelName } from './spec.js';
+import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from './spec.js';
 
 /** A host value: a block of float32 values, or a float32 scalar that broadcasts. */
 type Value = Float32Array | number;
@@ -116,9 +117,64 @@ export interface UpdateArrays {
   coefficients: readonly number[];
 }
 
+/** The elementwise inputs and outputs update `name` takes with `attrs` (Adam's t, index 4, counts as an input). */
+function arity(op: string, name: string, attrs: object): { inputs: number[]; outputs: number; coefficients: number[] } {
+  if (name === 'sgdUpdate') {
+    const { momentum, firstStep } = attrs as SgdUpdateAttrs;
+    // A first step may carry a buffer it does not read.
+    const inputs = momentum === 0 ? [2] : firstStep ? [2, 3] : [3];
+    return { inputs, outputs: momentum > 0 ? 2 : 1, coefficients: [0] };
+  }
+  if (name === 'adamUpdate') {
+    const { amsgrad, decoupled, weightDecay } = attrs as AdamUpdateAttrs;
+    return {
+      inputs: [amsgrad ? 6 : 5],
+      outputs: amsgrad ? 4 : 3,
+      coefficients: [decoupled && weightDecay !== 0 ? 3 : 2],
+    };
+  }
+  if (name === 'rmspropUpdate') {
+    const { centered, momentum } = attrs as RmspropUpdateAttrs;
+    const extra = (centered ? 1 : 0) + (momentum > 0 ? 1 : 0);
+    return { inputs: [3 + extra], outputs: 2 + extra, coefficients: [0] };
+  }
+  throw new ValueError(`${op}: name must be sgdUpdate, adamUpdate or rmspropUpdate, got ${String(name)}`);
+}
+
+/**
+ * Checks one host update before anything is written: the kernel's name, as many inputs, outputs
+ * and coefficients as its attributes call for, every array a Float32Array of the targets' length
+ * (Adam's t, index 4, undefined), and γ and the coefficients numbers.
+ */
+export function checkUpdateArrays(op: string, u: UpdateArrays): void {
+  const want = arity(op, u.name, u.attrs);
+  if (!want.inputs.includes(u.arrays.length) || u.targets.length !== want.outputs)
+    throw new ValueError(
+      `${op}: ${u.name} with these attributes takes ${want.inputs.join(' or ')} arrays and ${want.outputs} targets, got ${u.arrays.length} and ${u.targets.length}`,
+    );
+  if (!want.coefficients.includes(u.coefficients.length))
+    throw new ValueError(
+      `${op}: ${u.name} takes ${want.coefficients[0]} coefficients with these attributes, got ${u.coefficients.length}`,
+    );
+  const n = u.targets[0].length;
+  const check = (x: unknown, what: string) => {
+    if (!(x instanceof Float32Array)) throw new DTypeError(`${op}: ${what} must be a Float32Array`);
+    if (x.length !== n) throw new ShapeError(`${op}: ${what} has ${x.length} elements, the targets ${n}`);
+  };
+  u.arrays.forEach((x, i) => {
+    if (u.name === 'adamUpdate' && i === 4) {
+      if (x !== undefined) throw new ValueError(`${op}: adamUpdate's array 4 (the step count) must be undefined`);
+    } else check(x, `array ${i}`);
+  });
+  u.targets.forEach((t, k) => check(t, `target ${k}`));
+  for (const [what, v] of [['lr', u.lr], ...u.coefficients.map((c, k) => [`coefficient ${k}`, c] as const)] as const)
+    if (typeof v !== 'number') throw new ValueError(`${op}: ${what} must be a number, got ${typeof v}`);
+}
+
 /**
  * Runs update `name`'s rule over every element of `targets`, block by block, and writes its
- * outputs there (`targets` in the kernel's output order; they may be the input arrays).
+ * outputs there (`targets` in the kernel's output order; they may be the input arrays). Throws a
+ * typed error, writing nothing, when the arrays do not fit the update (`checkUpdateArrays`).
  *
  * @example
  * ```ts
@@ -130,7 +186,9 @@ export interface UpdateArrays {
  * console.log(theta); // Float32Array [-4, -3]
  * ```
  */
-export function runUpdateBlocks({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): void {
+export function runUpdateBlocks(u: UpdateArrays): void {
+  checkUpdateArrays('runUpdateBlocks', u);
+  const { name, attrs, arrays, targets, lr, coefficients } = u;
   const size = targets[0]?.length ?? 0;
   const M = new BlockMath();
   const out: Float32Array[] = [];

@@ -8,7 +8,7 @@
  * runs instead.
  */
 import { exactKey } from '../exact-key.js';
-import { runUpdateBlocks, type UpdateArrays } from './fused-update-blocks.js';
+import { checkUpdateArrays, runUpdateBlocks, type UpdateArrays } from './fused-update-blocks.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
 import type { UpdateKernelName } from './spec.js';
 
@@ -107,7 +107,7 @@ function loopOf(u: UpdateArrays): Loop | null {
  * Runs update `name`'s rule over every element of `targets` in one compiled JavaScript loop and
  * writes its outputs there (`targets` in the kernel's output order; they may be the input
  * arrays): the same bits as {@link runUpdateBlocks}, which runs instead where compiling code is
- * forbidden.
+ * forbidden. Throws a typed error, writing nothing, when the arrays do not fit the update.
  *
  * @example
  * ```ts
@@ -120,6 +120,7 @@ function loopOf(u: UpdateArrays): Loop | null {
  * ```
  */
 export function runUpdateLoop(u: UpdateArrays): void {
+  checkUpdateArrays('runUpdateLoop', u);
   const loop = loopOf(u);
   if (loop === null) {
     runUpdateBlocks(u);
