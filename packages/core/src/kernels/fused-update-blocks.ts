@@ -145,6 +145,19 @@ function arity(op: string, name: string, attrs: object): { inputs: number[]; out
  * Checks one host update before anything is written: the kernel's name, as many inputs, outputs
  * and coefficients as its attributes call for, every array a Float32Array of the targets' length
  * (Adam's t, index 4, undefined), and γ and the coefficients numbers.
+ *
+ * @example
+ * ```ts
+ * import { checkUpdateArrays } from '@backprop/core';
+ *
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * const theta = new Float32Array(4);
+ * try {
+ *   checkUpdateArrays('myUpdate', { name: 'sgdUpdate', attrs, arrays: [theta, new Float32Array(3)], targets: [theta], lr: 0.1, coefficients: [] });
+ * } catch (e) {
+ *   console.log((e as Error).message); // myUpdate: array 1 has 3 elements, the targets 4
+ * }
+ * ```
  */
 export function checkUpdateArrays(op: string, u: UpdateArrays): void {
   const want = arity(op, u.name, u.attrs);
