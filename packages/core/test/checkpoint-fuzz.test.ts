@@ -117,12 +117,12 @@ function record(model: Module, opt: Optimizer): Recorded {
 
 const FORMATS: Record<string, string> = { F32: 'float32', I32: 'int32', BOOL: 'bool' };
 
-/** Decodes the training state's JSON as the writer tags non-finite numbers. */
+/** Decodes the training state's JSON as the writer tags non-finite numbers and −0. */
 function parseState(text: string): any {
   return JSON.parse(text, (_k, v) => {
     if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && '$number' in v) {
       const n = v.$number;
-      if (n === 'Infinity' || n === '-Infinity' || n === 'NaN') return Number(n);
+      if (n === 'Infinity' || n === '-Infinity' || n === 'NaN' || n === '-0') return Number(n);
     }
     return v;
   });

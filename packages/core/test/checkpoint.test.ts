@@ -4,10 +4,12 @@ import {
   bernoulli,
   checkpoint,
   fit,
+  loadCheckpoint,
   losses,
   manualSeed,
   mul,
   nn,
+  saveCheckpoint,
   scalar,
   type Tensor,
 } from '@backprop/core';
@@ -90,5 +92,12 @@ describe('checkpoint', () => {
       /metric "valAccuracy" is not in the logs/,
     );
     scalar(0).dispose();
+  });
+
+  it('a hyperparameter of −0 comes back as −0, not 0', async () => {
+    const bytes = await saveCheckpoint(build(), new Momentum(-0));
+    const opt = new Momentum(1);
+    loadCheckpoint(bytes, build(), opt);
+    expect(Object.is(opt.getState().groups[0].lr, -0)).toBe(true);
   });
 });

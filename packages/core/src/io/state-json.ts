@@ -1,11 +1,16 @@
 /**
  * The JSON of a checkpoint's training state: numbers are written exactly (JSON keeps every
- * float64), and ±Infinity and NaN — which JSON cannot hold — as `{ "$number": "Infinity" }`.
+ * float64), and ±Infinity, NaN and −0 — which JSON writes as `null` or `0` — as
+ * `{ "$number": "Infinity" }`, `{ "$number": "-0" }`.
  */
 
-/** Encodes `value` as JSON, non-finite numbers tagged. */
+/** Encodes `value` as JSON, non-finite numbers and −0 tagged. */
 export function stringifyState(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
+      ? { $number: Object.is(v, -0) ? '-0' : String(v) }
+      : v,
+  );
 }
 
 /** Decodes what {@link stringifyState} wrote; tagged numbers come back as numbers. */
@@ -16,6 +21,7 @@ export function parseState(text: string): unknown {
       if (n === 'Infinity') return Number.POSITIVE_INFINITY;
       if (n === '-Infinity') return Number.NEGATIVE_INFINITY;
       if (n === 'NaN') return Number.NaN;
+      if (n === '-0') return -0;
     }
     return v;
   });
