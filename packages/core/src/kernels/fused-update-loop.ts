@@ -54,7 +54,11 @@ class SourceMath implements UpdateMath<string> {
   identity = (a: string) => a;
 }
 
-/** The loop's source: every input loaded before any output is stored, so targets may be inputs. */
+/**
+ * The loop's source: every input loaded before any output is stored, so targets may be inputs.
+ * Only fixed names and numbers (each through `Math.fround`, so any attribute value that is not a
+ * number becomes NaN) reach the text: no caller's string is ever compiled.
+ */
 function source(
   name: UpdateKernelName,
   attrs: object,
