@@ -2,10 +2,10 @@
  * A fused optimizer update written into host arrays: core's fused update rules compiled to
  * WebAssembly SIMD (`wasm-update.ts`), or where the engine cannot compile that, core's JavaScript
  * loop (`runUpdateLoop`, block by block where even that is forbidden): each operation rounds
- * exactly as ONNX Runtime's float32 nodes do. Each block's outputs are all computed before any is written, so writing over
- * the inputs gives the out-of-place results.
+ * exactly as ONNX Runtime's float32 nodes do, and every element's inputs are read before its
+ * outputs are written, so writing over the inputs gives the out-of-place results.
  */
-import { runUpdateBlocks, runUpdateLoop, type UpdateArrays, type UpdateKernelName } from '@backprop/core';
+import { runUpdateBlocks, runUpdateLoop, type UpdateKernelName, updateArraysOf } from '@backprop/core';
 import { runWasmUpdate } from './wasm-update.js';
 
 /** The host inputs of one update: the kernel's inputs as arrays (scalars as one-element arrays). */
@@ -26,16 +26,7 @@ export interface HostUpdate {
  * (`path` starts lower down that list; all three write the same bits).
  */
 export function runHostUpdate(u: HostUpdate, { path = 'wasm' }: { path?: 'wasm' | 'loop' | 'blocks' } = {}): void {
-  const { name, inputs } = u;
-  const update: UpdateArrays = {
-    name,
-    attrs: u.attrs,
-    // (Adam's t is read by the coefficients only.)
-    arrays: inputs.slice(0, -1).map((x, i) => (name === 'adamUpdate' && i === 4 ? undefined : (x as Float32Array))),
-    targets: u.targets,
-    lr: (inputs[inputs.length - 1] as Float32Array)[0],
-    coefficients: (u.coefficients ?? []).map(Math.fround),
-  };
+  const update = updateArraysOf(u.name, u.attrs, u.inputs, u.targets, u.coefficients);
   if (path === 'wasm' && runWasmUpdate(update)) return;
   if (path === 'blocks') runUpdateBlocks(update);
   else runUpdateLoop(update);

@@ -5,7 +5,14 @@
  * module's memory, computed and copied back: each array is read and written once, as by a loop
  * in place, and the copies stay in the caches.
  */
-import { exactKey, type UpdateArrays, type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
+import {
+  exactKey,
+  exactNumber,
+  type UpdateArrays,
+  type UpdateKernelName,
+  type UpdateMath,
+  updateKernelRule,
+} from '@backprop/core';
 
 /** Elements per block (16 KiB per array). */
 const BLOCK = 4096;
@@ -102,7 +109,7 @@ class WasmMath implements UpdateMath<number> {
   sqrt = (a: number) => this.#op(OP.sqrt, [a]);
   constant = (c: number): number => {
     const f = Math.fround(c);
-    const key = Object.is(f, -0) ? '-0' : String(f); // (+0 and −0 are different constants)
+    const key = exactNumber(f); // (+0 and −0 are different constants)
     let l = this.#constants.get(key);
     if (l === undefined) {
       l = this.local();

@@ -38,7 +38,12 @@ export {
   type SafetensorsEntry,
   saveSafetensors,
 } from './io/safetensors.js';
-export * from './kernels/fused-update-blocks.js';
+export {
+  checkUpdateArrays,
+  runUpdateBlocks,
+  type UpdateArrays,
+  updateArraysOf,
+} from './kernels/fused-update-blocks.js';
 export * from './kernels/fused-update-loop.js';
 export * from './kernels/fused-update-rules.js';
 export * from './kernels/spec.js';

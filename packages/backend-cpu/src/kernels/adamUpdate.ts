@@ -13,11 +13,5 @@ import { runFusedUpdate } from './helpers/fused-update.js';
 export const adamUpdate: MultiKernel<'adamUpdate'> = (inputs, attrs, outs) => {
   const lr = valuesOf(inputs[inputs.length - 1])[0];
   const { a, e, decay } = adamStepCoefficients(attrs, valuesOf(inputs[4])[0], lr);
-  return runFusedUpdate(
-    'adamUpdate',
-    inputs,
-    attrs,
-    outs,
-    (decay === undefined ? [a, e] : [a, e, decay]).map(Math.fround),
-  );
+  return runFusedUpdate('adamUpdate', inputs, attrs, outs, decay === undefined ? [a, e] : [a, e, decay]);
 };

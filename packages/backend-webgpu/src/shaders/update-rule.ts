@@ -5,7 +5,7 @@
  * becomes a float parameter `p(j)` of the shader (its f32 rounding, as on the CPU), so one shader
  * serves every value of the hyperparameters.
  */
-import { type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
+import { exactNumber, type UpdateKernelName, type UpdateMath, updateKernelRule } from '@backprop/core';
 
 /** Float32 arithmetic as WGSL statements; constants become parameters. */
 export class WgslMath implements UpdateMath<string> {
@@ -30,7 +30,7 @@ export class WgslMath implements UpdateMath<string> {
   identity = (a: string) => a;
   /** Parameter p(j) holding c (one per name; unnamed constants one per value). */
   constant = (c: number, name?: string): string => {
-    const key = name ?? `=${c}`;
+    const key = name ?? `=${exactNumber(c)}`;
     let slot = this.#slots.get(key);
     if (slot === undefined) {
       slot = `p(${this.params.length}u)`;

@@ -5,6 +5,7 @@
  * so outputs may be the inputs themselves (an update in place). `runUpdateLoop` runs it where the
  * engine refuses to compile code; it is the same bits, about three times slower.
  */
+import type { TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
 import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from './spec.js';
@@ -117,26 +118,58 @@ export interface UpdateArrays {
   coefficients: readonly number[];
 }
 
+/**
+ * The update of a fused kernel's host arrays: `inputs` in the kernel's order (γ last, a
+ * one-element array; Adam's step count t at index 4, read by the coefficients only), `targets`
+ * in its output order, Adam's coefficients [a, e, decay?] rounded to float32 here.
+ *
+ * @example
+ * ```ts
+ * import { runUpdateLoop, updateArraysOf } from '@backprop/core';
+ *
+ * const theta = new Float32Array([1, 2]);
+ * const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+ * runUpdateLoop(updateArraysOf('sgdUpdate', attrs, [theta, new Float32Array([10, 10]), new Float32Array([0.5])], [theta]));
+ * console.log(theta); // Float32Array [-4, -3]
+ * ```
+ */
+export function updateArraysOf(
+  name: UpdateKernelName,
+  attrs: object,
+  inputs: readonly TypedArray[],
+  targets: readonly Float32Array[],
+  coefficients: readonly number[] = [],
+): UpdateArrays {
+  return {
+    name,
+    attrs,
+    arrays: inputs.slice(0, -1).map((x, i) => (name === 'adamUpdate' && i === 4 ? undefined : (x as Float32Array))),
+    targets,
+    lr: inputs[inputs.length - 1][0],
+    coefficients: coefficients.map(Math.fround),
+  };
+}
+
 /** The elementwise inputs and outputs update `name` takes with `attrs` (Adam's t, index 4, counts as an input). */
-function arity(op: string, name: string, attrs: object): { inputs: number[]; outputs: number; coefficients: number[] } {
+function arity(op: string, name: string, attrs: object): { inputs: number[]; outputs: number; coefficients: number } {
   if (name === 'sgdUpdate') {
     const { momentum, firstStep } = attrs as SgdUpdateAttrs;
     // A first step may carry a buffer it does not read.
     const inputs = momentum === 0 ? [2] : firstStep ? [2, 3] : [3];
-    return { inputs, outputs: momentum > 0 ? 2 : 1, coefficients: [0] };
+    return { inputs, outputs: momentum > 0 ? 2 : 1, coefficients: 0 };
   }
   if (name === 'adamUpdate') {
     const { amsgrad, decoupled, weightDecay } = attrs as AdamUpdateAttrs;
     return {
       inputs: [amsgrad ? 6 : 5],
       outputs: amsgrad ? 4 : 3,
-      coefficients: [decoupled && weightDecay !== 0 ? 3 : 2],
+      coefficients: decoupled && weightDecay !== 0 ? 3 : 2,
     };
   }
   if (name === 'rmspropUpdate') {
     const { centered, momentum } = attrs as RmspropUpdateAttrs;
     const extra = (centered ? 1 : 0) + (momentum > 0 ? 1 : 0);
-    return { inputs: [3 + extra], outputs: 2 + extra, coefficients: [0] };
+    return { inputs: [3 + extra], outputs: 2 + extra, coefficients: 0 };
   }
   throw new ValueError(`${op}: name must be sgdUpdate, adamUpdate or rmspropUpdate, got ${String(name)}`);
 }
@@ -165,9 +198,9 @@ export function checkUpdateArrays(op: string, u: UpdateArrays): void {
     throw new ValueError(
       `${op}: ${u.name} with these attributes takes ${want.inputs.join(' or ')} arrays and ${want.outputs} targets, got ${u.arrays.length} and ${u.targets.length}`,
     );
-  if (!want.coefficients.includes(u.coefficients.length))
+  if (u.coefficients.length !== want.coefficients)
     throw new ValueError(
-      `${op}: ${u.name} takes ${want.coefficients[0]} coefficients with these attributes, got ${u.coefficients.length}`,
+      `${op}: ${u.name} takes ${want.coefficients} coefficients with these attributes, got ${u.coefficients.length}`,
     );
   const n = u.targets[0].length;
   const check = (x: unknown, what: string) => {
@@ -201,8 +234,12 @@ export function checkUpdateArrays(op: string, u: UpdateArrays): void {
  */
 export function runUpdateBlocks(u: UpdateArrays): void {
   checkUpdateArrays('runUpdateBlocks', u);
-  const { name, attrs, arrays, targets, lr, coefficients } = u;
-  const size = targets[0]?.length ?? 0;
+  evaluateBlocks(u);
+}
+
+/** {@link runUpdateBlocks} on arrays already checked. */
+export function evaluateBlocks({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): void {
+  const size = targets[0].length;
   const M = new BlockMath();
   const out: Float32Array[] = [];
   for (let start = 0; start < size; start += BLOCK) {

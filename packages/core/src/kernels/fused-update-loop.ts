@@ -8,7 +8,7 @@
  * runs instead.
  */
 import { exactKey } from '../exact-key.js';
-import { checkUpdateArrays, runUpdateBlocks, type UpdateArrays } from './fused-update-blocks.js';
+import { checkUpdateArrays, evaluateBlocks, type UpdateArrays } from './fused-update-blocks.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
 import type { UpdateKernelName } from './spec.js';
 
@@ -127,7 +127,7 @@ export function runUpdateLoop(u: UpdateArrays): void {
   checkUpdateArrays('runUpdateLoop', u);
   const loop = loopOf(u);
   if (loop === null) {
-    runUpdateBlocks(u);
+    evaluateBlocks(u);
     return;
   }
   const [c0 = 0, c1 = 0, c2 = 0] = u.coefficients;
