@@ -1,10 +1,19 @@
 /** The fused optimizer kernels against core's float64 references (`adamUpdateReference`, `sgdUpdateReference`). */
 import {
   type AdamUpdateAttrs,
+  adamUpdate,
   adamUpdateReference,
+  dispose,
+  InPlaceUpdates,
+  ones,
   type SgdUpdateAttrs,
+  scalar,
+  setBackend,
   sgdUpdateReference,
   type TensorInfo,
+  tensor,
+  ValueError,
+  zeros,
 } from '@backprop/core';
 import { expectClose } from '@backprop/testing';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +78,30 @@ describe('adamUpdate', () => {
       free(...inputs);
     });
   }
+
+  it('a step count below 1 is a ValueError, on the scalar and the SIMD kernel, with nothing written', async () => {
+    await setBackend(backend);
+    for (const n of [5, 1000]) {
+      const param = tensor(Array.from({ length: n }, () => 1));
+      const inputs = {
+        param,
+        grad: ones([n]),
+        expAvg: zeros([n]),
+        expAvgSq: zeros([n]),
+        step: scalar(0, 'int32'),
+        lr: scalar(0.1),
+      };
+      const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+      expect(() => adamUpdate(inputs, attrs), `${n} elements`).toThrow(ValueError);
+      // Written in place, the update runs when the batch commits.
+      const batch = new InPlaceUpdates();
+      adamUpdate(inputs, attrs, { inPlace: batch });
+      expect(() => batch.commit()).toThrow(/^adamStepCoefficients: step must be a positive integer, got 0/);
+      batch.discard();
+      expect(Array.from(await param.data())).toEqual(Array.from({ length: n }, () => 1));
+      dispose(Object.values(inputs));
+    }
+  });
 });
 
 describe('sgdUpdate', () => {

@@ -1,4 +1,5 @@
 /** Cache keys that tell apart every value a computation can tell apart. */
+import { ValueError } from './errors.js';
 
 /** What stands for a number JSON cannot write (an array holding a NUL-prefixed tag: no attribute looks like it). */
 const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)];
@@ -8,6 +9,7 @@ const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)]
  * where `JSON.stringify` writes the first three as `null` and -0 as `0`. For keys of caches that
  * hold code built from the value (compiled graphs, ONNX sessions, generated loops): two values
  * that compute differently — a pad of -∞ and one of +∞, a -0 and a 0 — never share an entry.
+ * Throws a ValueError for a value JSON cannot write (a cycle, a bigint).
  *
  * @example
  * ```ts
@@ -18,11 +20,16 @@ const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)]
  * ```
  */
 export function exactKey(value: unknown): string {
-  return (
-    JSON.stringify(value, (_key, v) =>
-      typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? tag(v) : v,
-    ) ?? String(value)
-  );
+  try {
+    return (
+      JSON.stringify(value, (_key, v) =>
+        typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? tag(v) : v,
+      ) ?? String(value)
+    );
+  } catch (error) {
+    // A cycle or a bigint: JSON cannot write it.
+    throw new ValueError(`exactKey: the value cannot be written as JSON (${(error as Error).message})`);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * NaN, ±∞ (all `null`) and −0 (`0`) — never share an entry: a compiled function whose host number
  * changes among them computes with the new value, never silently with the old one.
  */
-import { compile, exactKey, exactNumber, pad, type Tensor, tensor } from '@backprop/core';
+import { compile, exactKey, exactNumber, pad, type Tensor, tensor, ValueError } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from './setup.js';
 
@@ -20,6 +20,15 @@ describe('exactKey', () => {
     expect(exactKey({ a: 1.5, b: [true, 'x'] })).toBe(JSON.stringify({ a: 1.5, b: [true, 'x'] }));
     expect(exactNumber(-0)).toBe('-0');
     expect(exactNumber(0.1)).toBe('0.1');
+  });
+
+  it('a value JSON cannot write (a cycle, a bigint) is a ValueError naming exactKey', () => {
+    const cycle: { self?: unknown } = {};
+    cycle.self = cycle;
+    for (const v of [cycle, { n: 1n }]) {
+      expect(() => exactKey(v)).toThrow(ValueError);
+      expect(() => exactKey(v)).toThrow(/^exactKey: the value cannot be written as JSON/);
+    }
   });
 
   it('a compiled function whose pad value goes through -∞, +∞, NaN, −0 and 0 computes with each', async () => {

@@ -20,7 +20,9 @@ import {
   type UpdateArrays,
   type UpdateKernelName,
   type UpdateMath,
+  updateArraysOf,
   updateKernelRule,
+  ValueError,
 } from '@backprop/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -363,4 +365,32 @@ describe.each([
       });
     });
   }
+});
+
+describe('updateArraysOf and adamStepCoefficients on bad input', () => {
+  const sgdAttrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+  const adamAttrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+
+  it('updateArraysOf: fewer than θ, g and γ, or a γ of two elements, is a ValueError naming it', () => {
+    const theta = new Float32Array(2);
+    expect(() => updateArraysOf('sgdUpdate', sgdAttrs, [], [theta])).toThrow(
+      /^updateArraysOf: inputs must be a fused kernel's inputs \(at least θ, g and γ\), got "0 arrays"/,
+    );
+    expect(() => updateArraysOf('sgdUpdate', sgdAttrs, [theta, theta, new Float32Array(2)], [theta])).toThrow(
+      /^updateArraysOf: γ \(the last input\) must be a one-element array, got "2 elements"/,
+    );
+    expect(theta).toEqual(new Float32Array(2));
+  });
+
+  it('adamStepCoefficients: a step below 1 or fractional, or a learning rate that is not finite, is a ValueError', () => {
+    for (const step of [0, -1, 1.5, Number.NaN])
+      expect(() => adamStepCoefficients(adamAttrs, step, 0.1), `step ${step}`).toThrow(
+        /^adamStepCoefficients: step must be a positive integer/,
+      );
+    for (const lr of [Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => adamStepCoefficients(adamAttrs, 1, lr), `lr ${lr}`).toThrow(
+        /^adamStepCoefficients: lr must be a finite number/,
+      );
+    expect(() => adamStepCoefficients(adamAttrs, 0, 0.1)).toThrow(ValueError);
+  });
 });

@@ -7,6 +7,7 @@
  */
 import type { TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { invalid } from '../validate.js';
 import { type UpdateMath, updateKernelRule } from './fused-update-rules.js';
 import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from './spec.js';
 
@@ -121,7 +122,9 @@ export interface UpdateArrays {
 /**
  * The update of a fused kernel's host arrays: `inputs` in the kernel's order (γ last, a
  * one-element array; Adam's step count t at index 4, read by the coefficients only), `targets`
- * in its output order, Adam's coefficients [a, e, decay?] rounded to float32 here.
+ * in its output order, Adam's coefficients [a, e, decay?] rounded to float32 here. Throws a
+ * ValueError when there are not even θ, g and γ or γ is not one element; `runUpdateLoop` and
+ * `runUpdateBlocks` check the rest.
  *
  * @example
  * ```ts
@@ -140,12 +143,17 @@ export function updateArraysOf(
   targets: readonly Float32Array[],
   coefficients: readonly number[] = [],
 ): UpdateArrays {
+  const op = 'updateArraysOf';
+  if (inputs.length < 2)
+    invalid(op, 'inputs', "a fused kernel's inputs (at least θ, g and γ)", `${inputs.length} arrays`);
+  const lr = inputs[inputs.length - 1];
+  if (lr.length !== 1) invalid(op, 'γ (the last input)', 'a one-element array', `${lr.length} elements`);
   return {
     name,
     attrs,
     arrays: inputs.slice(0, -1).map((x, i) => (name === 'adamUpdate' && i === 4 ? undefined : (x as Float32Array))),
     targets,
-    lr: inputs[inputs.length - 1][0],
+    lr: lr[0],
     coefficients: coefficients.map(Math.fround),
   };
 }

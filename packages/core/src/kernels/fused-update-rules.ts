@@ -13,6 +13,7 @@
  * squared before it is scaled ((g·g)·(1 − β₂), not (g·(1 − β₂))·g); the two agree to float32
  * rounding, not bit for bit.
  */
+import { finite, positiveInt } from '../validate.js';
 import type { AdamUpdateAttrs, RmspropUpdateAttrs, SgdUpdateAttrs, UpdateKernelName } from './spec.js';
 
 /** Float32 arithmetic on values of type T (tensors or blocks; a scalar broadcasts). */
@@ -61,7 +62,8 @@ export interface AdamCoefficients<T> {
  * Adam's coefficients at step t, in float64 (bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ): PyTorch's
  * γ·(m′/bc₁)/(√v̄/√bc₂ + ε) equals a·m′/(√v̄ + e), one division per element instead of three.
  * A backend rounds each to float32 once. (backend-onnx computes the same float64 chain as ONNX
- * nodes, from its int32 step tensor.)
+ * nodes, from its int32 step tensor.) Throws a ValueError unless `step` is an integer ≥ 1 (at
+ * t = 0 the bias corrections divide by zero) and `lr` a finite number.
  *
  * @example
  * ```ts
@@ -77,6 +79,8 @@ export function adamStepCoefficients(
   step: number,
   lr: number,
 ): AdamCoefficients<number> {
+  positiveInt('adamStepCoefficients', 'step', step);
+  finite('adamStepCoefficients', 'lr', lr);
   const rootBc2 = Math.sqrt(1 - beta2 ** step);
   return {
     a: (lr * rootBc2) / (1 - beta1 ** step),
