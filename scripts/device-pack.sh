@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Packs what scripts/device-check.sh needs on the device machine into .device/ (ignored), small
 # enough for the device tool's 64 MiB carry: a Node binary and the Vulkan loader (that machine has
-# neither), the built packages the GPU benchmarks import, and only the linux-x64 files of
-# onnxruntime-node and webgpu (Dawn). ../shared/tools/device-pack packs every node_modules of the
+# neither), the built packages the GPU benchmarks import, vitest for backend-webgpu's test suite,
+# and only the linux-x64 files of onnxruntime-node and webgpu (Dawn). ../shared/tools/device-pack packs every node_modules of the
 # workspace (~140 MB here: tfjs, onnxruntime-web, biome, binaryen for the other benchmarks).
 # Usage from the repository root, after `npm run build` (or `node scripts/pnpm.mjs run build`):
 #   bash scripts/device-pack.sh
@@ -23,6 +23,10 @@ paths=()
 for p in core backend-cpu optimizers backend-webgpu backend-onnx; do
   paths+=("packages/$p/dist" "packages/$p/node_modules")
 done
+# The backend-webgpu test suite (conformance included) runs there too: vitest and what it loads.
+paths+=(node_modules/vitest packages/conformance/dist packages/conformance/node_modules/@backprop
+  packages/conformance/node_modules/vitest packages/testing/dist packages/testing/node_modules)
+while read -r d; do paths+=("$d"); done < <(node scripts/store-closure.mjs node_modules/vitest)
 for pattern in 'onnxruntime-node@*' 'onnxruntime-common@*' 'webgpu@*' 'debug@*' 'ms@*' 'supports-color@*' 'has-flag@*'; do
   for d in $store/$pattern; do [ -d "$d" ] && paths+=("$d"); done
 done

@@ -5,7 +5,8 @@
  * PyTorch CUDA when a GPU and a CUDA build of torch exist (bench/torch_step.py).
  * `node packages/backend-onnx/bench/webgpu-step.mjs [batch=128] [steps=10] [repeats=2] [--json file]`
  * after building this package and @backprop/optimizers. On lavapipe (CI) the numbers are CPU
- * emulation; the issue's number is the H100's.
+ * emulation. PyTorch runs under /usr/bin/python3 (Debian's), or $BACKPROP_PYTHON where torch
+ * lives elsewhere (the GPU machine's virtual environment).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -72,7 +73,9 @@ await onHost.backend.destroy();
 let torch = { msPerStep: null, device: 'cuda unavailable' };
 try {
   const script = fileURLToPath(new URL('./torch_step.py', import.meta.url));
-  const out = execFileSync('/usr/bin/python3', [script, '2', 'cuda', String(batch)], { encoding: 'utf8' });
+  const out = execFileSync(process.env.BACKPROP_PYTHON ?? '/usr/bin/python3', [script, '2', 'cuda', String(batch)], {
+    encoding: 'utf8',
+  });
   torch = JSON.parse(out.trim().split('\n').pop());
 } catch (e) {
   torch = { msPerStep: null, device: `unavailable: ${e.message.split('\n')[0]}` };
