@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Packs what scripts/device-check.sh needs on the device machine into .device/ (ignored), small
-# enough for the device tool's 64 MiB carry: a Node binary and the Vulkan loader (that machine has
-# neither), the built packages the GPU benchmarks import, vitest for backend-webgpu's test suite,
-# and only the linux-x64 files of onnxruntime-node and webgpu (Dawn). ../shared/tools/device-pack packs every node_modules of the
-# workspace (~140 MB here: tfjs, onnxruntime-web, biome, binaryen for the other benchmarks).
+# enough for the device tool's 64 MiB carry (47 MB): a Node binary, the Vulkan loader and
+# libglvnd (that machine has none of them), the built packages the GPU benchmarks import, vitest
+# for backend-webgpu's test suite, and only the linux-x64 files of onnxruntime-node and webgpu
+# (Dawn). ../shared/tools/device-pack packs every node_modules of the workspace (~140 MB here:
+# tfjs, onnxruntime-web, biome, binaryen for the other benchmarks).
 # Usage from the repository root, after `npm run build` (or `node scripts/pnpm.mjs run build`):
 #   bash scripts/device-pack.sh
 # then the device tool's run with carry [".device"] and the command `bash scripts/device-check.sh`.
@@ -15,7 +16,11 @@ xz -T2 -6 -c "$(readlink -f "$(command -v node)")" > .device/node.xz
 lists=$(mktemp -d) && mkdir -p "$lists/partial"
 o="-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=$lists"
 apt-get $o update -qq >/dev/null 2>&1 || true
-(cd .device/debs && apt-get $o download libvulkan1 >/dev/null 2>&1) || echo "device-pack: no libvulkan1 .deb" >&2
+# The Vulkan loader, and libglvnd: NVIDIA's Vulkan driver is libGLX_nvidia.so.0, which does not
+# load without libGLdispatch (without them Dawn finds no adapter there).
+debs="libvulkan1 libglvnd0 libglx0 libgl1 libegl1 libopengl0 libgles2"
+# shellcheck disable=SC2086
+(cd .device/debs && apt-get $o download $debs >/dev/null 2>&1) || echo "device-pack: some of $debs missing" >&2
 rm -rf "$lists"
 
 store=node_modules/.pnpm
