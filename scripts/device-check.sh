@@ -22,6 +22,11 @@ stage 'backend-webgpu: matmul 1024/2048/4096³ and skinny shapes, MLP Adam step 
 # Targets: 15 TFLOP/s at 4096³, ≤ 3.2 ms per batch-128 step, ≥ 25% of PyTorch CUDA at batch 1024.
 timeout 150 node packages/backend-webgpu/scripts/device-bench.mjs --json "$out/webgpu.json"
 
+stage 'backend-webgpu: recording cost alone (a tiny MLP, loss read every step), bind group cache off / on'
+for cache in 0 4096 0 4096; do
+  (cd packages/backend-webgpu && READ=1 CACHE=$cache timeout 30 node scripts/record-probe.mjs 5 2>&1 | grep -v '^Warning')
+done
+
 stage 'backend-onnx: compiled step on ONNX Runtime WebGPU, state on the GPU vs copied, beside PyTorch CUDA'
 for batch in 128 1024; do
   timeout 75 node packages/backend-onnx/bench/webgpu-step.mjs "$batch" 20 2 --json "$out/onnx-webgpu-$batch.json" 2>&1 |

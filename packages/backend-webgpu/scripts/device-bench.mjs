@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Measures the WebGPU backend: matmul TFLOP/s at 1024³/2048³/4096³ and on skinny shapes (a GEMV
 // 1×4096·4096×4096 both ways round, and 64×16384·16384×64 for split-K), each line naming the
-// matmul variant that ran, and one Adam training step of the MLP 784-512-512-10 at batch 128
-// and 1024. Run after `pnpm build`, with plain node:
-//   node packages/backend-webgpu/scripts/device-bench.mjs [--quick] [--matmul-only] [--json out.json]
+// matmul variant that ran, one Adam training step of the MLP 784-512-512-10 at batch 128
+// and 1024, and the same step at batch 128 through `trainStep` (the loss read every step).
+// Run after `pnpm build`, with plain node:
+//   [CACHE=n] node packages/backend-webgpu/scripts/device-bench.mjs [--quick] [--matmul-only | --mlp-only] [--json out.json]
 // On lavapipe (no GPU) or with --quick the squares are 128³/256³/512³; it reports numbers without
-// targets there. On a GPU it prints the targets of the issue (15 TFLOP/s at 4096³; ≤ 3.2 ms/step
+// targets there. On a GPU it prints its targets (15 TFLOP/s at 4096³; ≤ 3.2 ms/step
 // at batch 128; ≥ 25% of PyTorch CUDA at batch 1024).
 import { writeFileSync } from 'node:fs';
-import { losses, matmul, nn, randomUniform, setBackend, tensor, tidy, valueAndGrad } from '@backprop/core';
+import { losses, matmul, nn, randomUniform, setBackend, tensor, tidy, trainStep, valueAndGrad } from '@backprop/core';
 import { webgpu } from '../dist/index.js';
 import { chooseMatmulVariant, planName } from '../dist/shaders/matmul-choose.js';
 import { matmulProblem } from '../dist/shaders/matmul-problem.js';
@@ -16,10 +17,12 @@ import { matmulProblem } from '../dist/shaders/matmul-problem.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const matmulOnly = args.includes('--matmul-only');
+const mlpOnly = args.includes('--mlp-only');
 const jsonAt = args.indexOf('--json');
 const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 
-const backend = await setBackend(webgpu());
+// CACHE=n sets bindGroupCacheSize (0: a bind group per dispatch), to compare on one machine.
+const backend = await setBackend(webgpu(process.env.CACHE ? { bindGroupCacheSize: Number(process.env.CACHE) } : {}));
 const software = /llvmpipe|lavapipe|swiftshader/i.test(backend.adapterDescription);
 console.log(`adapter: ${backend.adapterDescription}${software ? ' (software: no targets)' : ''}`);
 const results = { adapter: backend.adapterDescription, matmul: [], mlp: [] };
@@ -60,7 +63,7 @@ const cases = [
   { m: 4096, k: 4096, n: 1 },
   { m: 64, k: 16384, n: 64 },
 ];
-for (const c of cases) {
+for (const c of mlpOnly ? [] : cases) {
   const a = randomUniform([c.m, c.k], { seed: 1 });
   const b = randomUniform([c.k, c.n], { seed: 2 });
   const variant = planName(
@@ -146,6 +149,36 @@ for (const batch of [128, 1024]) {
   labels.dispose();
   optimizer?.dispose();
   for (const p of params) p.dispose();
+}
+
+// What a user's loop gets: `trainStep` (batch 128) reads the loss after every step, so each step
+// ends in a round trip to the GPU and the next one's recording cannot overlap it.
+if (optimizers) {
+  const model = new nn.Sequential(
+    new nn.Dense(784, 512, { seed: 1 }),
+    nn.relu(),
+    new nn.Dense(512, 512, { seed: 3 }),
+    nn.relu(),
+    new nn.Dense(512, 10, { seed: 5 }),
+  );
+  const x = randomUniform([128, 784], { seed: 7 });
+  const labels = tensor(
+    Int32Array.from({ length: 128 }, (_, i) => (i * 7) % 10),
+    [128],
+    'int32',
+  );
+  const train = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: new optimizers.Adam({ lr: 1e-3 }) });
+  const steps = software ? 2 : 100;
+  for (let i = 0; i < 3; i++) await train(x, labels);
+  const hits = backend.stats.bindGroupHits;
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) await train(x, labels);
+  const ms = (performance.now() - start) / steps;
+  const hitsPerStep = (backend.stats.bindGroupHits - hits) / steps;
+  results.trainStep = { batch: 128, ms, bindGroupHitsPerStep: hitsPerStep };
+  console.log(
+    `trainStep (loss read every step), batch 128: ${ms.toFixed(3)} ms/step, ${hitsPerStep.toFixed(1)} bind groups reused per step`,
+  );
 }
 
 if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);

@@ -32,6 +32,8 @@ export class BufferPool {
   constructor(
     private readonly device: GPUDevice,
     private readonly maxPooledBytes: number,
+    /** Called with the pooled buffers the pool is about to destroy (once per trim or clear). */
+    private readonly onDestroy: (buffers: readonly GPUBuffer[]) => void = () => {},
   ) {}
 
   /** A buffer of at least `bytes` for a kernel output; may reuse one freed in the current batch. */
@@ -64,22 +66,32 @@ export class BufferPool {
     this.recent.clear();
     if (this.pooledBytes <= this.maxPooledBytes) return;
     const sizes = [...this.safe.keys()].sort((a, b) => b - a);
+    const trimmed: GPUBuffer[] = [];
     for (const size of sizes) {
       const list = this.safe.get(size)!;
       while (list.length > 0 && this.pooledBytes > this.maxPooledBytes) {
-        list.pop()!.destroy();
+        trimmed.push(list.pop()!);
         this.pooledBytes -= size;
       }
     }
+    this.destroy(trimmed);
   }
 
   /** Destroys every pooled buffer. */
   clear(): void {
+    const all: GPUBuffer[] = [];
     for (const map of [this.safe, this.recent]) {
-      for (const list of map.values()) for (const b of list) b.destroy();
+      for (const list of map.values()) all.push(...list);
       map.clear();
     }
+    this.destroy(all);
     this.pooledBytes = 0;
+  }
+
+  private destroy(buffers: readonly GPUBuffer[]): void {
+    if (buffers.length === 0) return;
+    this.onDestroy(buffers);
+    for (const buffer of buffers) buffer.destroy();
   }
 
   private take(map: Map<number, GPUBuffer[]>, size: number): GPUBuffer | undefined {

@@ -1,5 +1,6 @@
 /** The device side of the backend: pipelines, batched command recording, metadata, reads, errors. */
 import { BackendError } from '@backprop/core';
+import { BindGroupCache } from './bind-group-cache.js';
 import { BufferPool, Usage } from './buffer-pool.js';
 
 /** One compute dispatch: a cached pipeline, its buffers, its metadata and its grid. */
@@ -30,6 +31,8 @@ export interface GpuContextOptions {
   debug: boolean;
   /** Bytes of freed buffers the pool keeps for reuse. */
   maxPooledBytes: number;
+  /** Bind groups kept for reuse (0: create one per dispatch). */
+  bindGroupCacheSize: number;
 }
 
 const META_ARENA_BYTES = 1 << 16;
@@ -37,6 +40,8 @@ const META_ARENA_BYTES = 1 << 16;
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** Names the layout in bind group cache keys. */
+  id: number;
 }
 
 /**
@@ -45,11 +50,15 @@ interface CachedPipeline {
  */
 export class GpuContext {
   readonly pool: BufferPool;
-  /** Dispatches recorded and command buffers submitted so far. */
-  readonly counts = { dispatches: 0, submits: 0 };
+  /** Dispatches recorded, command buffers submitted, and bind groups reused from the cache or created. */
+  readonly counts = { dispatches: 0, submits: 0, bindGroupHits: 0, bindGroupMisses: 0 };
   private readonly pipelines = new Map<string, CachedPipeline>();
+  /** The bind groups kept for reuse. */
+  readonly bindGroups: BindGroupCache;
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
+  /** The pipeline last set on `pass` (set again only when it changes). */
+  private passPipeline: GPUComputePipeline | undefined;
   private dispatches = 0;
   private readonly metaArena: GPUBuffer;
   private readonly metaHost = new Uint32Array(META_ARENA_BYTES / 4);
@@ -63,7 +72,8 @@ export class GpuContext {
     readonly device: GPUDevice,
     private readonly options: GpuContextOptions,
   ) {
-    this.pool = new BufferPool(device, options.maxPooledBytes);
+    this.bindGroups = new BindGroupCache(options.bindGroupCacheSize);
+    this.pool = new BufferPool(device, options.maxPooledBytes, (buffers) => this.bindGroups.forget(buffers));
     this.metaAlign = Math.max(device.limits.minStorageBufferOffsetAlignment, 4);
     this.metaArena = device.createBuffer({ size: META_ARENA_BYTES, usage: Usage.STORAGE | Usage.COPY_DST });
     device.lost.then((info) => {
@@ -88,26 +98,35 @@ export class GpuContext {
   /** Records one dispatch into the current batch (submitting the batch when it is full). */
   run(d: Dispatch): void {
     this.check(d.op);
-    const { pipeline, layout } = this.pipeline(d);
+    const { pipeline, layout, id } = this.pipeline(d);
     const metaBytes = d.meta.byteLength;
     if (this.metaUsed + metaBytes > META_ARENA_BYTES) this.flush();
     const offset = this.metaUsed;
     this.metaHost.set(d.meta, offset / 4);
     this.metaUsed += Math.ceil(metaBytes / this.metaAlign) * this.metaAlign;
     if (this.options.debug) this.pushScopes();
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.metaArena, offset, size: metaBytes } },
-      { binding: 1, resource: { buffer: d.output } },
-    ];
-    [...d.inputs, ...(d.outputs ?? [])].forEach((buffer, i) => entries.push({ binding: i + 2, resource: { buffer } }));
-    const group = this.device.createBindGroup({ layout, entries });
+    const { inputs, outputs } = d;
+    const buffers: GPUBuffer[] = [d.output];
+    for (let i = 0; i < inputs.length; i++) buffers.push(inputs[i]);
+    if (outputs) for (let i = 0; i < outputs.length; i++) buffers.push(outputs[i]);
+    const group = this.bindGroups.get(id, offset, metaBytes, buffers, () =>
+      this.createBindGroup(layout, offset, metaBytes, buffers),
+    );
     this.encoder ??= this.device.createCommandEncoder();
-    this.pass ??= this.encoder.beginComputePass();
-    this.pass.setPipeline(pipeline);
+    if (!this.pass) {
+      this.pass = this.encoder.beginComputePass();
+      this.passPipeline = undefined;
+    }
+    if (this.passPipeline !== pipeline) {
+      this.pass.setPipeline(pipeline);
+      this.passPipeline = pipeline;
+    }
     this.pass.setBindGroup(0, group);
     this.pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
     this.dispatches++;
     this.counts.dispatches++;
+    this.counts.bindGroupHits = this.bindGroups.counts.hits;
+    this.counts.bindGroupMisses = this.bindGroups.counts.misses;
     if (this.options.debug) {
       this.flush();
       this.popScopes();
@@ -168,9 +187,24 @@ export class GpuContext {
     this.flush();
     await this.device.queue.onSubmittedWorkDone().catch(() => {});
     this.destroyed = true;
+    this.bindGroups.clear();
     this.pool.clear();
     this.metaArena.destroy();
     this.pipelines.clear();
+  }
+
+  /** A bind group of the metadata (`metaBytes` of the arena at `offset`), then `buffers` whole, in order. */
+  private createBindGroup(
+    layout: GPUBindGroupLayout,
+    offset: number,
+    metaBytes: number,
+    buffers: readonly GPUBuffer[],
+  ): GPUBindGroup {
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.metaArena, offset, size: metaBytes } },
+    ];
+    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
+    return this.device.createBindGroup({ layout, entries });
   }
 
   private pipeline(d: Dispatch): CachedPipeline {
@@ -182,7 +216,7 @@ export class GpuContext {
         layout: 'auto',
         compute: { module, entryPoint: 'main' },
       });
-      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+      cached = { pipeline, layout: pipeline.getBindGroupLayout(0), id: this.pipelines.size + 1 };
       this.pipelines.set(d.key, cached);
     }
     return cached;

@@ -40,6 +40,13 @@ export interface WebGpuOptions {
   debug?: boolean;
   /** Bytes of freed buffers kept for reuse (default 256 MiB). */
   maxPooledBytes?: number;
+  /**
+   * Bind groups kept for reuse (default 4096; 0 creates one per dispatch). A dispatch binding the
+   * same buffers and metadata range as a kept one reuses it; a group is kept the second time its
+   * bindings are seen, the least recently used are dropped beyond this count, and those binding a
+   * buffer are dropped before the buffer is destroyed.
+   */
+  bindGroupCacheSize?: number;
 }
 
 /** The WebGPU backend, with its device exposed for interop. */
@@ -48,8 +55,16 @@ export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
   /** The adapter's vendor, architecture and description, where the platform reports them. */
   readonly adapterDescription: string;
-  /** Compute dispatches recorded and command buffers submitted so far (for benchmarks and tests). */
-  readonly stats: { readonly dispatches: number; readonly submits: number };
+  /**
+   * Compute dispatches recorded, command buffers submitted, and dispatches whose bind group was
+   * reused from the cache (`bindGroupHits`) or created (`bindGroupMisses`) so far (for benchmarks and tests).
+   */
+  readonly stats: {
+    readonly dispatches: number;
+    readonly submits: number;
+    readonly bindGroupHits: number;
+    readonly bindGroupMisses: number;
+  };
   sync(): Promise<void>;
   /** Waits for the GPU, frees every buffer, destroys the device it created and lets go of Dawn. */
   destroy(): Promise<void>;
@@ -78,6 +93,7 @@ export async function webgpu({
   batchSize,
   debug = false,
   maxPooledBytes = 256 * 2 ** 20,
+  bindGroupCacheSize = 4096,
 }: WebGpuOptions = {}): Promise<WebGpuBackend> {
   if (perSubmit !== undefined && batchSize !== undefined && perSubmit !== batchSize)
     throw new ValueError(
@@ -90,8 +106,10 @@ export async function webgpu({
     );
   if (!(maxPooledBytes >= 0))
     throw new ValueError(`webgpu: maxPooledBytes must be non-negative, got ${maxPooledBytes}`);
+  if (!Number.isInteger(bindGroupCacheSize) || bindGroupCacheSize < 0)
+    throw new ValueError(`webgpu: bindGroupCacheSize must be a non-negative integer, got ${bindGroupCacheSize}`);
   const acquired = await acquireDevice({ device, adapter, powerPreference });
-  const gpu = new GpuContext(acquired.device, { dispatchesPerSubmit, debug, maxPooledBytes });
+  const gpu = new GpuContext(acquired.device, { dispatchesPerSubmit, debug, maxPooledBytes, bindGroupCacheSize });
   const owner = {};
   const live = new Set<GpuHandle>();
   const memory = new MemoryCounter();

@@ -278,6 +278,7 @@ describe.skipIf(skipGpu)('each variant, forced, matches backend-cpu on the edge 
       dispatchesPerSubmit: 16,
       debug: true,
       maxPooledBytes: 0,
+      bindGroupCacheSize: 64,
     });
     const gpu = context;
     const p =
