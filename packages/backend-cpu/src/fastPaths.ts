@@ -38,12 +38,11 @@ export interface CpuOptions {
    */
   relaxedSimd?: 'auto' | boolean;
   /**
-   * How long idle threads poll for the next kernel before they sleep, in ms (default 0: sleep at
-   * once). Waking a sleeping thread costs tens to hundreds of microseconds, so polling lets the
-   * kernels of a step follow each other at once (0.5 ms: a 2-thread MLP step about 5 % faster on
-   * an idle 2-core machine), but the polling threads never yield their cores while kernels keep
-   * coming, which starves everything else on the machine (a browser page's clicks, other
-   * processes): use it where the backend has the cores to itself.
+   * How long idle threads poll for the next kernel before they sleep, in ms (default 0.2; at most
+   * 1000). Waking a sleeping thread costs tens to hundreds of microseconds, so polling lets the
+   * kernels of a step follow each other at once (a 2-thread MLP step about 7 % faster on a 2-core
+   * machine). A polling thread does not yield its core, so on a machine shared with other busy
+   * work pass 0 to sleep at once; longer polls help only where kernels come in sparser bursts.
    */
   spinMs?: number;
 }
@@ -56,6 +55,8 @@ export interface CpuPaths {
   readonly threads: number;
   /** True when matmul and dense run relaxed-SIMD fused multiply-adds. */
   readonly relaxedSimd: boolean;
+  /** How long idle threads poll for work before sleeping, in ms (the `spinMs` option). */
+  readonly spinMs: number;
 }
 
 /** The chosen paths, the heap tensors live on, the SIMD engine if any, and the lifecycle of the lazy thread pool. */
@@ -121,7 +122,7 @@ export function createFastPaths({
     );
   }
   const useRelaxed = useSimd && relaxedSimd !== false && relaxedSimdAvailable();
-  const paths = { simd: useSimd, threads: 1, relaxedSimd: useRelaxed };
+  const paths = { simd: useSimd, threads: 1, relaxedSimd: useRelaxed, spinMs };
   const wantThreads = threadable && threads !== 1;
   const heap = new Heap({ shared: wantThreads });
   if (!useSimd)

@@ -165,7 +165,7 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
 
 describe('options', () => {
   it('simd false runs the scalar path on one thread', () => {
-    expect(scalar.paths).toEqual({ simd: false, threads: 1, relaxedSimd: false });
+    expect(scalar.paths).toEqual({ simd: false, threads: 1, relaxedSimd: false, spinMs: 0.2 });
   });
   it('uses relaxed SIMD exactly where the engine runs it (the relaxed-simd test project requires it)', () => {
     if (process.env.BACKPROP_EXPECT_RELAXED_SIMD) expect(relaxedSimdAvailable()).toBe(true);
@@ -184,6 +184,11 @@ describe('options', () => {
     expect(() => cpu({ parallelMinElements: 0 })).toThrow(/parallelMinElements must be/);
     expect(() => cpu({ spinMs: -1 })).toThrow(/spinMs must be/);
     expect(() => cpu({ spinMs: Number.NaN })).toThrow(/spinMs must be/);
+  });
+  it('idle threads poll 0.2 ms before sleeping unless told otherwise', () => {
+    expect(cpu({ threads: 1 }).paths.spinMs).toBe(0.2);
+    expect(cpu({ threads: 1, spinMs: 0 }).paths.spinMs).toBe(0);
+    expect(cpu({ threads: 1, spinMs: 1.5 }).paths.spinMs).toBe(1.5);
   });
   it('destroy is idempotent and the backend keeps computing on one thread', async () => {
     const b = cpu({ simd: true, threads: 2 });
