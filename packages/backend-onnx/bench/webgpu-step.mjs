@@ -86,4 +86,4 @@ console.log(
     ? `pytorch cuda: ${torch.device}`
     : `pytorch ${torch.torch} cuda: ${torch.msPerStep.toFixed(3)} ms/step; webgpu provider / pytorch cuda: ${(best / torch.msPerStep).toFixed(2)}×`,
 );
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ batch, steps, rows, torch }, null, 2));
+if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ batch, steps, rows, torch }, null, 2)}\n`);
