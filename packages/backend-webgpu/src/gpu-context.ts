@@ -50,8 +50,7 @@ interface CachedPipeline {
  */
 export class GpuContext {
   readonly pool: BufferPool;
-  /** Dispatches recorded, command buffers submitted, and bind groups reused from the cache or created. */
-  readonly counts = { dispatches: 0, submits: 0, bindGroupHits: 0, bindGroupMisses: 0 };
+  private readonly recorded = { dispatches: 0, submits: 0 };
   private readonly pipelines = new Map<string, CachedPipeline>();
   /** The bind groups kept for reuse. */
   readonly bindGroups: BindGroupCache;
@@ -82,6 +81,12 @@ export class GpuContext {
     device.addEventListener('uncapturederror', (event) => {
       this.failure ??= (event as GPUUncapturedErrorEvent).error.message;
     });
+  }
+
+  /** Dispatches recorded, command buffers submitted, and bind groups reused from the cache or created, so far. */
+  get counts(): { dispatches: number; submits: number; bindGroupHits: number; bindGroupMisses: number } {
+    const { hits, misses } = this.bindGroups.counts;
+    return { ...this.recorded, bindGroupHits: hits, bindGroupMisses: misses };
   }
 
   /** The largest storage buffer binding the device allows, in bytes. */
@@ -124,9 +129,7 @@ export class GpuContext {
     this.pass.setBindGroup(0, group);
     this.pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
     this.dispatches++;
-    this.counts.dispatches++;
-    this.counts.bindGroupHits = this.bindGroups.counts.hits;
-    this.counts.bindGroupMisses = this.bindGroups.counts.misses;
+    this.recorded.dispatches++;
     if (this.options.debug) {
       this.flush();
       this.popScopes();
@@ -140,7 +143,7 @@ export class GpuContext {
     this.pass = undefined;
     if (this.metaUsed > 0) this.device.queue.writeBuffer(this.metaArena, 0, this.metaHost.buffer, 0, this.metaUsed);
     this.device.queue.submit([this.encoder.finish()]);
-    this.counts.submits++;
+    this.recorded.submits++;
     this.encoder = undefined;
     this.dispatches = 0;
     this.metaUsed = 0;

@@ -150,7 +150,9 @@ export async function webgpu({
     name: 'webgpu',
     device: acquired.device,
     adapterDescription: acquired.description,
-    stats: gpu.counts,
+    get stats() {
+      return gpu.counts;
+    },
     kernels,
     // The fused updates writing into the parameter and state buffers (see update-in-place.ts).
     updateInPlace: updateInPlaceFromKernels(() => backend, kernels, webgpuUpdateInto(own)),
