@@ -1,8 +1,12 @@
 /** Cache keys that tell apart every value a computation can tell apart. */
 import { ValueError } from './errors.js';
 
+/** True for the numbers JSON does not write as themselves: NaN, ±Infinity (as `null`) and -0 (as `0`). */
+export const jsonLosesNumber = (v: unknown): v is number =>
+  typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0));
+
 /** What stands for a number JSON cannot write (an array holding a NUL-prefixed tag: no attribute looks like it). */
-const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)];
+const tag = (v: number) => ['\u0000number', exactNumber(v)];
 
 /**
  * `value` as JSON with every number exact: NaN, Infinity, -Infinity and -0 written as themselves,
@@ -21,11 +25,7 @@ const tag = (v: number) => ['\u0000number', Object.is(v, -0) ? '-0' : String(v)]
  */
 export function exactKey(value: unknown): string {
   try {
-    return (
-      JSON.stringify(value, (_key, v) =>
-        typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? tag(v) : v,
-      ) ?? String(value)
-    );
+    return JSON.stringify(value, (_key, v) => (jsonLosesNumber(v) ? tag(v) : v)) ?? String(value);
   } catch (error) {
     // A cycle or a bigint: JSON cannot write it.
     throw new ValueError(`exactKey: the value cannot be written as JSON (${(error as Error).message})`);

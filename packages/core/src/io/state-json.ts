@@ -4,13 +4,11 @@
  * `{ "$number": "Infinity" }`, `{ "$number": "-0" }`.
  */
 
+import { exactNumber, jsonLosesNumber } from '../exact-key.js';
+
 /** Encodes `value` as JSON, non-finite numbers and −0 tagged. */
 export function stringifyState(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
-      ? { $number: Object.is(v, -0) ? '-0' : String(v) }
-      : v,
-  );
+  return JSON.stringify(value, (_k, v) => (jsonLosesNumber(v) ? { $number: exactNumber(v) } : v));
 }
 
 /** Decodes what {@link stringifyState} wrote; tagged numbers come back as numbers. */
