@@ -35,8 +35,8 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
       const cs = (<usize>bCs) << 2;
       let kk = 0;
       for (; kk + 4 <= kc; kk += 4, src += 16, dst += NR << 4) {
-        transposeInto(dst, src, cs);
-        transposeInto(dst + 16, src + 4 * cs, cs);
+        transposeInto(dst, src, cs, NR << 2);
+        transposeInto(dst + 16, src + 4 * cs, cs, NR << 2);
       }
       for (; kk < kc; kk++, src += 4) {
         let s = src;
@@ -53,10 +53,10 @@ function packB(b: usize, bRs: i32, bCs: i32, k0: i32, kc: i32, j0: i32, j1: i32,
 }
 
 /**
- * Writes 4 steps × 4 columns into a packed B panel at dst (row stride NR floats): column c's 4 steps are the 4 floats
- * at src + c·cs. Two rounds of lane shuffles turn the four column vectors into four step vectors.
+ * Writes 4 steps × 4 lines into a packed panel at dst (one step every ds bytes: NR floats for B, MR for A): line c's
+ * 4 steps are the 4 floats at src + c·cs. Two rounds of lane shuffles turn the four line vectors into four step vectors.
  */
-function transposeInto(dst: usize, src: usize, cs: usize): void {
+function transposeInto(dst: usize, src: usize, cs: usize, ds: usize): void {
   const r0 = v128.load(src);
   const r1 = v128.load(src + cs);
   const r2 = v128.load(src + 2 * cs);
@@ -66,9 +66,9 @@ function transposeInto(dst: usize, src: usize, cs: usize): void {
   const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
   v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), NR << 2);
-  v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), NR << 3);
-  v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), (NR << 3) + (NR << 2));
+  v128.store(dst + ds, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * ds, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * ds, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
 }
 
 /** Packs rows [i0, i1) × steps [k0, k0+kc) of A into panels of MR rows (MR floats per step, zero-padded). */
@@ -81,6 +81,17 @@ function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32,
     if (h === MR && aRs === 1) {
       // Aᵀ stored row-major (a weight gradient's Xᵀ): a step's MR rows are adjacent floats.
       for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) v128.store(dst, v128.load(src));
+    } else if (h === MR && aCs === 1) {
+      // A stored row-major (a layer's input): 4 steps of the MR rows are read as four vectors and transposed in
+      // registers; the steps past the last multiple of 4 one float at a time.
+      let kk = 0;
+      for (; kk + 4 <= kc; kk += 4, src += 16, dst += MR << 4) transposeInto(dst, src, ars, MR << 2);
+      for (; kk < kc; kk++, src += 4, dst += MR << 2) {
+        store<f32>(dst, load<f32>(src));
+        store<f32>(dst, load<f32>(src + ars), 4);
+        store<f32>(dst, load<f32>(src + 2 * ars), 8);
+        store<f32>(dst, load<f32>(src + 3 * ars), 12);
+      }
     } else if (h === MR) {
       for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) {
         store<f32>(dst, load<f32>(src));

@@ -97,9 +97,9 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     argmax: simdArg(rt, 'argmax', kernels.argmax),
     argmin: simdArg(rt, 'argmin', kernels.argmin),
     scatterAdd: simdScatterAdd(rt, kernels.scatterAdd),
-    sgdUpdate: simdSgdUpdate(rt, kernels.sgdUpdate),
-    adamUpdate: simdAdamUpdate(rt, kernels.adamUpdate),
-    rmspropUpdate: simdRmspropUpdate(rt, kernels.rmspropUpdate),
+    sgdUpdate: simdSgdUpdate(rt),
+    adamUpdate: simdAdamUpdate(rt),
+    rmspropUpdate: simdRmspropUpdate(rt),
     finiteFlags: simdFiniteFlags(rt, kernels.finiteFlags),
   };
 }

@@ -254,6 +254,30 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
     });
   }
 
+  it('fused updates of tiny parameters (1, 3, 10, 63 elements: a bias, a scalar) run on SIMD, bit-identical to scalar', () => {
+    for (const k of [1, 3, 10, 63]) {
+      const cut = ([values]: Input, lo = 0): Input => [(values as Float32Array).slice(lo, lo + k), [k]];
+      const outs = (count: number) => Array.from({ length: count }, () => ({ shape: [k], dtype: 'float32' as DType }));
+      const step: Input = [new Int32Array([3]), [], 'int32'];
+      const adam = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, decoupled: true, amsgrad: true };
+      // The longer cuts take in the edge values at 5, 6, 11 and 12: 0, −0, 1e-30 and a huge value.
+      const adamInputs = [cut(param, 1), cut(grad, 2), cut(state(24, -1)), cut(state(25)), step, cut(state(26)), lr];
+      bitExact(
+        run(fast, 'adamUpdate', adamInputs, adam, outs(4)),
+        run(scalar, 'adamUpdate', adamInputs, adam, outs(4)),
+      );
+      const sgd = { momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-3, firstStep: false };
+      const sgdInputs = [cut(param), cut(grad, 7), cut(state(23, -1)), lr];
+      bitExact(run(fast, 'sgdUpdate', sgdInputs, sgd, outs(2)), run(scalar, 'sgdUpdate', sgdInputs, sgd, outs(2)));
+      const rms = { decay: 0.9, scale: 0.1, eps: 1e-6, weightDecay: 1e-3, momentum: 0.9, centered: true };
+      const rmsInputs = [cut(param, 4), cut(grad), cut(state(27, 0.5)), cut(state(28, -0.1)), cut(state(29, -1)), lr];
+      bitExact(
+        run(fast, 'rmspropUpdate', rmsInputs, rms, outs(4)),
+        run(scalar, 'rmspropUpdate', rmsInputs, rms, outs(4)),
+      );
+    }
+  });
+
   it('gather: exact for every dtype, along a middle axis, with indices outside the axis (zero rows)', () => {
     const shape = [3, 7, 5];
     const idx: Input = [Int32Array.from([6, 0, -1, 3, 7, 3, 2]), [7], 'int32'];

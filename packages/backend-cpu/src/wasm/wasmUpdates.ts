@@ -13,9 +13,6 @@ import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { ARGS_BLOCK, ARGS_BLOCK_BYTES } from '../memory/heap.js';
 import { runSplit, type SimdContext } from './parallel.js';
 
-/** Updates of fewer parameters stay on the scalar kernels. */
-const UPDATE_MIN_SIZE = 64;
-
 type StepFunction = 'sgdStep' | 'adamStep' | 'rmspropStep';
 
 /** Writes `slots` into the heap's fixed argument block and runs `fn` over n elements (allocates nothing). */
@@ -31,12 +28,10 @@ function handlesAndLr(name: string, inputs: readonly TensorInfo[]): [CpuHandle[]
 }
 
 const flag = (b: boolean) => (b ? 1 : 0);
-const useScalar = (inputs: readonly TensorInfo[]) => liveHandle('update', inputs[0].handle).length < UPDATE_MIN_SIZE;
 
-/** sgdUpdate on SIMD (the scalar kernel for tiny parameters). */
-export function simdSgdUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'sgdUpdate'>): MultiKernel<'sgdUpdate'> {
-  return (inputs, attrs, outs, call) => {
-    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+/** sgdUpdate on SIMD, at every size (even a 10-element bias updates faster here than through the scalar loop). */
+export function simdSgdUpdate(ctx: SimdContext): MultiKernel<'sgdUpdate'> {
+  return (inputs, attrs, outs) => {
     const { momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
     const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
     const [h, lr] = handlesAndLr('sgdUpdate', inputs);
@@ -60,9 +55,8 @@ export function simdSgdUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'sgdUp
 }
 
 /** adamUpdate on SIMD: t is read from its int32 input, the per-step constants are core's `adamStepCoefficients`. */
-export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adamUpdate'>): MultiKernel<'adamUpdate'> {
-  return (inputs, attrs, outs, call) => {
-    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+export function simdAdamUpdate(ctx: SimdContext): MultiKernel<'adamUpdate'> {
+  return (inputs, attrs, outs) => {
     const { beta1, beta2, amsgrad, decoupled, weightDecay } = attrs;
     const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
     const [h, lr] = handlesAndLr('adamUpdate', inputs);
@@ -92,12 +86,8 @@ export function simdAdamUpdate(ctx: SimdContext, scalarKernel: MultiKernel<'adam
 }
 
 /** rmspropUpdate (RMSprop, centered, with momentum; Adagrad as decay 1, scale 1) on SIMD. */
-export function simdRmspropUpdate(
-  ctx: SimdContext,
-  scalarKernel: MultiKernel<'rmspropUpdate'>,
-): MultiKernel<'rmspropUpdate'> {
-  return (inputs, attrs, outs, call) => {
-    if (useScalar(inputs)) return scalarKernel(inputs, attrs, outs, call);
+export function simdRmspropUpdate(ctx: SimdContext): MultiKernel<'rmspropUpdate'> {
+  return (inputs, attrs, outs) => {
     const { decay, scale, eps, weightDecay, momentum, centered } = attrs;
     const y = outs.map((o) => allocateOutHandle(o as OutputInfo));
     const [h, lr] = handlesAndLr('rmspropUpdate', inputs);
