@@ -4,6 +4,7 @@ import { BackendError } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CpuBackend, cpu } from '../src/index.js';
 import { relaxedSimdAvailable } from '../src/wasm/runtime.js';
+import { gemmWork, PARALLEL_MIN_MACS } from '../src/wasm/wasmGemm.js';
 
 const scalar = cpu({ simd: false, threads: 1 });
 const paths: [string, CpuBackend][] = [
@@ -84,8 +85,37 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
     expect(after?.ownMs).toBeGreaterThan(before?.ownMs ?? 0);
   });
 
+  it("splits an output layer's narrow products on two threads (counted in whole register tiles), not a 64³ one", () => {
+    const product = (m: number, k: number, n: number) => {
+      const before = fast.threadStats()?.runs ?? 0;
+      runOn(
+        fast,
+        'matmul',
+        [
+          [random(m * k, 3), [m, k]],
+          [random(k * n, 4), [k, n]],
+        ],
+        {},
+        [m, n],
+      );
+      return (fast.threadStats()?.runs ?? 0) - before;
+    };
+    const split = fast.paths.threads > 1 ? 1 : 0;
+    expect([product(128, 512, 10), product(512, 128, 10), product(128, 10, 512), product(64, 64, 64)]).toEqual([
+      split,
+      split,
+      split,
+      0,
+    ]);
+    // gemmWork(m, n, k): 10 columns round up to 16; each output adds 16 steps to its depth.
+    expect(gemmWork(128, 10, 512)).toBe(128 * 16 * 528);
+    expect(gemmWork(128, 512, 10)).toBe(128 * 512 * 26);
+    expect(gemmWork(64, 64, 64)).toBeLessThan(PARALLEL_MIN_MACS);
+  });
+
   // [m, k, n]: odd sizes, sizes past the k block (256) and the row block (128), and ones large
-  // enough (≥ 2^20 multiply-adds) to be split across threads by rows and by columns.
+  // enough (gemmWork ≥ 2^20) to be split across threads by rows and by columns: among them an
+  // output layer's products (10 wide, or 10 deep).
   const sizes: [number, number, number][] = [
     [1, 1, 1],
     [3, 5, 7],
@@ -94,6 +124,8 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
     [128, 784, 512],
     [515, 261, 11],
     [96, 1030, 96],
+    [128, 512, 10],
+    [128, 10, 512],
   ];
   for (const [m, k, n] of sizes) {
     for (const ta of [false, true]) {
