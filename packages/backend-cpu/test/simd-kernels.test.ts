@@ -6,6 +6,7 @@
  * elsewhere.
  */
 import type { Backend, DType, Shape, TensorInfo } from '@backprop/core';
+import { sizeOf } from '@backprop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CpuBackend, cpu } from '../src/index.js';
 import { ulps } from './wasm-direct.js';
@@ -160,6 +161,39 @@ describe.each(paths)('SIMD kernels on tensors in place: %s', (_name, fast) => {
         expect(run(fast, op, [x, y], {}, out)).toEqual(run(scalar, op, [x, y], {}, out));
     });
   }
+
+  it('binary ops and comparisons whose operands have as many values as each other but broadcast to more', () => {
+    // [n, 1] against [1, n] is an n×n outer broadcast, and [4, 1, 50] against [1, 4, 50] a [4, 4, 50] one:
+    // equal value counts must not read as "both full size".
+    for (const [sa, sb, so] of [
+      [
+        [100, 1],
+        [1, 100],
+        [100, 100],
+      ],
+      [
+        [4, 1, 50],
+        [1, 4, 50],
+        [4, 4, 50],
+      ],
+      [
+        [3, 1],
+        [1, 3],
+        [3, 3],
+      ],
+    ] as [Shape, Shape, Shape][]) {
+      const a: Input = [random(sizeOf(sa), 5, -2, 2, true), sa];
+      const b: Input = [random(sizeOf(sb), 6, -2, 2, true), sb];
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
+        const out = [{ shape: so, dtype: 'float32' as DType }];
+        expect(run(fast, op, [a, b], {}, out), `${op} ${sa} ${sb}`).toEqual(run(scalar, op, [a, b], {}, out));
+      }
+      for (const op of ['equal', 'greater', 'lessEqual'] as const) {
+        const out = [{ shape: so, dtype: 'bool' as DType }];
+        expect(run(fast, op, [a, b], {}, out), `${op} ${sa} ${sb}`).toEqual(run(scalar, op, [a, b], {}, out));
+      }
+    }
+  });
 
   it('where: exact, branches full size or one value', () => {
     const cond: Input = [Uint8Array.from({ length: 1037 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0)), [1037], 'bool'];

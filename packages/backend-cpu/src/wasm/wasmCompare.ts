@@ -23,8 +23,8 @@ export function simdCompare<K extends keyof typeof COMPARE_OPS>(
     const [a, b] = inputs as [TensorInfo, TensorInfo];
     const ha = liveHandle(name, a.handle);
     const hb = liveHandle(name, b.handle);
-    const n = Math.max(ha.length, hb.length);
-    const mode = pairMode(ha.length, hb.length);
+    const n = sizeOf((out as OutputInfo).shape);
+    const mode = pairMode(ha.length, hb.length, n);
     if (mode < 0 || n < ELEMENTWISE_MIN_SIZE || a.dtype !== 'float32' || b.dtype !== 'float32')
       return scalarKernel(inputs, attrs, out, call);
     const y = allocateOutHandle(out as OutputInfo);

@@ -13,17 +13,26 @@ export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum:
 /** Unary op codes of assembly/elementwise.ts. */
 export const UNARY_OPS = { neg: 0, abs: 1, sqrt: 2, floor: 3, reciprocal: 4 } as const;
 
-/** Smaller outputs stay on the scalar kernel (the call costs more than it saves). */
-export const ELEMENTWISE_MIN_SIZE = 64;
+/**
+ * Smaller outputs (only empty ones) stay on the scalar kernels. Every size runs on SIMD: inside a
+ * training step the scalar kernels' generic JavaScript runs cold after each large kernel, and the
+ * one-value sums, compares and arithmetic of a loss and its guard took 10–35 µs a call there; on
+ * SIMD the MLP 784-512-512-10 step was 0.08 ms (1 thread) and 0.12 ms (2 threads) faster.
+ */
+export const ELEMENTWISE_MIN_SIZE = 1;
 
 const isFloat = (x: TensorInfo | OutputInfo): boolean => x.dtype === 'float32';
 
 /**
- * How two operands of n₁ and n₂ elements combine for the SIMD loops: 0 both full size, 1 the
- * second is one value, 2 the first is one value, −1 anything else (general broadcasting).
+ * How two operands of n₁ and n₂ elements combine into an output of n elements for the SIMD
+ * loops: 0 both full size, 1 the second is one value, 2 the first is one value, −1 anything else
+ * (general broadcasting). Equal counts are not enough: `[n, 1]` and `[1, n]` make an n×n output.
  */
-export function pairMode(n1: number, n2: number): number {
-  return n1 === n2 ? 0 : n2 === 1 ? 1 : n1 === 1 ? 2 : -1;
+export function pairMode(n1: number, n2: number, n: number): number {
+  if (n1 === n && n2 === n) return 0;
+  if (n1 === n && n2 === 1) return 1;
+  if (n1 === 1 && n2 === n) return 2;
+  return -1;
 }
 
 /**
@@ -65,9 +74,9 @@ export function simdBinary<K extends keyof typeof BINARY_OPS>(
     const [a, b] = inputs as [TensorInfo, TensorInfo];
     const ha = liveHandle(name, a.handle);
     const hb = liveHandle(name, b.handle);
-    const n = Math.max(ha.length, hb.length);
-    const mode = pairMode(ha.length, hb.length);
     const o = out as OutputInfo;
+    const n = sizeOf(o.shape);
+    const mode = pairMode(ha.length, hb.length, n);
     if (n < ELEMENTWISE_MIN_SIZE || !isFloat(a) || !isFloat(b) || !isFloat(o))
       return scalarKernel(inputs, attrs, out, call);
     if (mode < 0) {

@@ -8,8 +8,8 @@ import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
 
-/** Tensors smaller than this stay on the scalar kernels. */
-const ROWS_MIN_SIZE = 64;
+/** Tensors smaller than this (only empty ones) stay on the scalar kernels (see ELEMENTWISE_MIN_SIZE). */
+const ROWS_MIN_SIZE = 1;
 
 /** softmax (log false) or logSoftmax (log true) with its float32 case on SIMD. */
 export function simdSoftmax<K extends 'softmax' | 'logSoftmax'>(

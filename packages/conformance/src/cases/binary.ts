@@ -95,6 +95,15 @@ const PATTERNS: Record<string, [number[], number[]]> = {
     [1, 1, 5],
     [2, 3, 1],
   ],
+  // As many values on each side, broadcast to more: a kernel must not take equal counts for equal shapes.
+  outer: [
+    [96, 1],
+    [1, 96],
+  ],
+  'outer-rank-3': [
+    [4, 1, 50],
+    [1, 4, 50],
+  ],
 };
 
 const NAN = Number.NaN;

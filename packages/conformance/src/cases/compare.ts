@@ -31,6 +31,8 @@ function casesFor(
   const r = (a: number, b: number) => (ref(a, b) ? 1 : 0);
   const a = uniform(300, [2, 3], -2, 2);
   const row = host([a.values[0], 0, a.values[5]], [3]);
+  const column = uniform(301, [96, 1], -2, 2);
+  const line = host([...column.values.slice(0, 48), ...uniform(302, [48], -2, 2).values], [1, 96]);
   return [
     valueCase({
       id: `${name}/values`,
@@ -43,6 +45,13 @@ function casesFor(
       kernels,
       f: () => op(toTensor(a), toTensor(row)),
       expected: { ...broadcastHost([a, row], r), dtype: 'bool' },
+    }),
+    valueCase({
+      // As many values on each side, broadcast to 96×96.
+      id: `${name}/broadcast/outer`,
+      kernels,
+      f: () => op(toTensor(column), toTensor(line)),
+      expected: { ...broadcastHost([column, line], r), dtype: 'bool' },
     }),
     valueCase({
       id: `${name}/int32`,
