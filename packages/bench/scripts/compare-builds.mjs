@@ -1,0 +1,44 @@
+// Benchmark aid (not a test): two builds of backend-cpu on the bench's MLP step (784-512-512-10, batch 128, Adam), at 1
+// and 2 threads, in one process. Each of the four trainers takes 300 warm-up steps, then every round times 30 steps of
+// each, in an order rotated by one each round, so the machine's drift hits every build alike; prints the median and
+// every round, and each build's 1-thread ÷ 2-thread ratio. Keep the older build by copying its package first:
+// `cp -r packages/backend-cpu/dist /tmp/cpu-old/dist && cp packages/backend-cpu/package.json /tmp/cpu-old/ &&
+// ln -s "$PWD/packages/backend-cpu/node_modules" /tmp/cpu-old/node_modules`, rebuild, then
+// `node --experimental-wasm-relaxed-simd packages/bench/scripts/compare-builds.mjs /tmp/cpu-old/dist/index.js [rounds=9]`.
+import * as bp from '@backprop/core';
+import { mlpTrainer } from './mlp-setup.mjs';
+
+const [older, roundsArg] = process.argv.slice(2);
+if (!older) throw new Error('usage: compare-builds.mjs <older build: path to its dist/index.js> [rounds=9]');
+const builds = { old: older, new: '@backprop/backend-cpu' };
+const rounds = Number(roundsArg ?? 9);
+const trainers = [];
+for (const threads of [1, 2]) {
+  for (const [tag, path] of Object.entries(builds)) {
+    const backend = (await import(path)).cpu({ threads });
+    await backend.ready();
+    await bp.setBackend(backend);
+    const t = mlpTrainer();
+    for (let i = 0; i < 300; i++) await t.train(t.x, t.y);
+    trainers.push({ name: `${tag} ${threads}t`, backend, ...t, times: [] });
+  }
+}
+for (let r = 0; r < rounds; r++) {
+  for (let k = 0; k < trainers.length; k++) {
+    const s = trainers[(k + r) % trainers.length];
+    await bp.setBackend(s.backend);
+    const t0 = performance.now();
+    for (let i = 0; i < 30; i++) await s.train(s.x, s.y);
+    s.times.push((performance.now() - t0) / 30);
+  }
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+for (const s of trainers)
+  console.log(
+    `${s.name.padEnd(7)} ${median(s.times).toFixed(2)} ms/step; rounds ${s.times.map((v) => v.toFixed(2)).join(' ')}`,
+  );
+const m = Object.fromEntries(trainers.map((s) => [s.name, median(s.times)]));
+console.log(
+  `1 thread ÷ 2 threads: old ${(m['old 1t'] / m['old 2t']).toFixed(3)}, new ${(m['new 1t'] / m['new 2t']).toFixed(3)}`,
+);
+for (const s of trainers) s.backend.destroy();
