@@ -81,19 +81,12 @@ function packA(a: usize, aRs: i32, aCs: i32, k0: i32, kc: i32, i0: i32, i1: i32,
     if (h === MR && aRs === 1) {
       // Aᵀ stored row-major (a weight gradient's Xᵀ): a step's MR rows are adjacent floats.
       for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) v128.store(dst, v128.load(src));
-    } else if (h === MR && aCs === 1) {
-      // A stored row-major (a layer's input): 4 steps of the MR rows are read as four vectors and transposed in
-      // registers; the steps past the last multiple of 4 one float at a time.
-      let kk = 0;
-      for (; kk + 4 <= kc; kk += 4, src += 16, dst += MR << 4) transposeInto(dst, src, ars, MR << 2);
-      for (; kk < kc; kk++, src += 4, dst += MR << 2) {
-        store<f32>(dst, load<f32>(src));
-        store<f32>(dst, load<f32>(src + ars), 4);
-        store<f32>(dst, load<f32>(src + 2 * ars), 8);
-        store<f32>(dst, load<f32>(src + 3 * ars), 12);
-      }
     } else if (h === MR) {
-      for (let kk = 0; kk < kc; kk++, src += acs, dst += MR << 2) {
+      let kk = 0;
+      // A stored row-major (a layer's input): 4 steps of the MR rows are read as four vectors and transposed in
+      // registers; the steps past the last multiple of 4 (and every step of other layouts) one float at a time.
+      if (aCs === 1) for (; kk + 4 <= kc; kk += 4, src += 16, dst += MR << 4) transposeInto(dst, src, ars, MR << 2);
+      for (; kk < kc; kk++, src += acs, dst += MR << 2) {
         store<f32>(dst, load<f32>(src));
         store<f32>(dst, load<f32>(src + ars), 4);
         store<f32>(dst, load<f32>(src + 2 * ars), 8);

@@ -7,9 +7,7 @@ import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
 import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
-
-/** Tensors smaller than this (only empty ones) stay on the scalar kernels (see ELEMENTWISE_MIN_SIZE). */
-const ROWS_MIN_SIZE = 1;
+import { ELEMENTWISE_MIN_SIZE } from './wasmElementwise.js';
 
 /** softmax (log false) or logSoftmax (log true) with its float32 case on SIMD. */
 export function simdSoftmax<K extends 'softmax' | 'logSoftmax'>(
@@ -22,7 +20,8 @@ export function simdSoftmax<K extends 'softmax' | 'logSoftmax'>(
     const [x] = inputs as [TensorInfo];
     const hx = liveHandle(name, x.handle);
     const cols = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
-    if (hx.length < ROWS_MIN_SIZE || cols === 0 || x.dtype !== 'float32') return scalarKernel(inputs, attrs, out, call);
+    if (hx.length < ELEMENTWISE_MIN_SIZE || cols === 0 || x.dtype !== 'float32')
+      return scalarKernel(inputs, attrs, out, call);
     const y = allocateOutHandle(out as OutputInfo);
     runSplit(ctx, 'softmaxRows', hx.length / cols, (r0, r1) => [hx.ptr, y.ptr, cols, r0, r1, log], cols);
     return y;
@@ -39,7 +38,7 @@ export function simdCrossEntropy(
     const hx = liveHandle('softmaxCrossEntropy', logits.handle);
     const hl = liveHandle('softmaxCrossEntropy', labels.handle);
     const cols = logits.shape[1];
-    if (hx.length < ROWS_MIN_SIZE || cols === 0 || logits.dtype !== 'float32' || labels.dtype !== 'int32')
+    if (hx.length < ELEMENTWISE_MIN_SIZE || cols === 0 || logits.dtype !== 'float32' || labels.dtype !== 'int32')
       return scalarKernel(inputs, attrs, out, call);
     const y = allocateOutHandle(out);
     runSplit(ctx, 'crossEntropyRows', logits.shape[0], (r0, r1) => [hx.ptr, hl.ptr, y.ptr, cols, r0, r1], cols);
