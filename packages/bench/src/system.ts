@@ -48,8 +48,13 @@ export interface StepMemoryMeasurement {
 
 /** Time of one optimizer update, per optimizer ("Adam": ms). */
 export interface UpdatesMeasurement {
-  /** Milliseconds per update by optimizer name (`benchmarkUpdates`' names); fused kernels on where the system has them. */
+  /**
+   * Milliseconds per update by optimizer name (`benchmarkUpdates`' names): the median of the timed
+   * updates, each timed alone; fused kernels on where the system has them.
+   */
   msPerStep: Record<string, number>;
+  /** For a peer with several implementations of an update, the one each optimizer's time came from (its fastest). */
+  implementation?: Record<string, string>;
   /** The same with fused update kernels off, for systems that have them. */
   unfusedMsPerStep?: Record<string, number>;
   /** Optimizers that use a fused kernel when it is on. */
@@ -60,7 +65,7 @@ export interface UpdatesMeasurement {
 export interface UpdatesOptions {
   /** Total parameters (10,000,000). */
   params: number;
-  /** Timed updates per optimizer, after one warm-up. */
+  /** Updates per optimizer timed one by one (their median is the result), after one warm-up. */
   steps: number;
 }
 

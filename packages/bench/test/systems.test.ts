@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../src/system.js';
-import { backpropCpu } from '../src/systems/backprop-cpu.js';
+import { backpropCpu, backpropCpu1t } from '../src/systems/backprop-cpu.js';
 import { backpropOnnx, backpropOnnxEager } from '../src/systems/backprop-onnx.js';
 import { tfjsCpu, tfjsWasm } from '../src/systems/tfjs.js';
 import { PYTHON, PythonServer, torchSystem } from '../src/systems/torch.js';
@@ -43,6 +43,18 @@ describe('systems on a tiny MLP', () => {
     }
   });
 
+  it("backend-cpu's step floor: its own matmul rate, timed with the step's rounds at each thread count", async () => {
+    for (const [s, where] of [
+      [backpropCpu, 'default threads'],
+      [backpropCpu1t, '1 thread'],
+    ] as const) {
+      const limit = await s.matmulLimit!(64, ctx);
+      expect(limit).toMatchObject({ n: 64, source: `backend-cpu matmul, ${where}` });
+      expect(limit.gflops).toBeGreaterThan(0);
+      expect(Number.isFinite(limit.gflops)).toBe(true);
+    }
+  });
+
   it('step memory: the estimate and a measured peak on backend-cpu', async () => {
     const m = await backpropCpu.stepMemory!(workload, { ...ctx, optimizer: { name: 'adam', lr: 1e-3 } });
     const params = 20 * 16 + 16 + 16 * 12 + 12 + 12 * 5 + 5;
@@ -77,6 +89,10 @@ describe.skipIf(!hasTorch)('PyTorch in one long-lived process per thread count',
       expect(info.blasThreads).toBe('1');
       expect(typeof info.blas).toBe('string');
       expect(info.blas.length).toBeGreaterThan(0);
+      // PyTorch at its best: glibc's malloc keeps freed tensors (python/allocator.py).
+      expect(info.allocator).toBe(
+        'glibc mallopt M_TRIM_THRESHOLD=1073741824, M_TOP_PAD=67108864, M_MMAP_THRESHOLD=33554432',
+      );
       expect(mm.timing.runs).toBe(2);
       await expect(server.call({ cmd: 'nope' })).rejects.toThrow(/unknown command nope/);
       expect((await server.call({ cmd: 'info' })).threads).toBe(1);
@@ -102,6 +118,9 @@ describe.skipIf(!hasTorch)('PyTorch in one long-lived process per thread count',
       expect(Object.keys(updates.msPerStep)).toEqual(
         expect.arrayContaining(['SGD', 'SGD momentum', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']),
       );
+      // Each update timed in both of PyTorch's implementations; the faster one is named.
+      expect(Object.keys(updates.implementation ?? {}).sort()).toEqual(Object.keys(updates.msPerStep).sort());
+      for (const impl of Object.values(updates.implementation ?? {})) expect(['per tensor', 'foreach']).toContain(impl);
     } finally {
       await torch.close?.();
     }

@@ -1,5 +1,5 @@
 /** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
-import { dispose, manualSeed, type Optimizer, Parameter, randomNormal } from '@backprop/core';
+import { dispose, formatValue, manualSeed, type Optimizer, Parameter, randomNormal, ValueError } from '@backprop/core';
 import { adadelta } from './optimizers/adadelta.js';
 import { adagrad } from './optimizers/adagrad.js';
 import { adam } from './optimizers/adam.js';
@@ -12,14 +12,20 @@ import { sgd } from './optimizers/sgd.js';
 /** One row of {@link benchmarkUpdates}. */
 export interface UpdateTiming {
   optimizer: string;
+  /** Mean milliseconds per update over the timed steps. */
   msPerStep: number;
+  /**
+   * Median milliseconds of the timed steps, each timed alone: the steady update, robust to a
+   * step that another process or a page fault slowed (what `pnpm bench` compares with PyTorch).
+   */
+  medianMsPerStep: number;
 }
 
 /** Options of {@link benchmarkUpdates}. */
 export interface BenchmarkUpdatesOptions {
   /** Total parameters, split over a few tensors like a small MLP (default 10,000,000). */
   params?: number;
-  /** Timed steps per optimizer, after one warm-up step (default 5). */
+  /** Timed steps per optimizer, each timed alone, after one warm-up step (default 5, at least 1). */
   steps?: number;
   /**
    * Let the updates write into the parameters and state, as a training step does (on a backend
@@ -40,6 +46,12 @@ const makers: [string, () => Optimizer][] = [
   ['NAdam', () => nadam()],
   ['Adadelta', () => adadelta()],
 ];
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /**
  * Times `optimizer.step` on the current backend for each optimizer, over parameters of
@@ -62,6 +74,10 @@ export async function benchmarkUpdates({
   steps = 5,
   inPlace = true,
 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new ValueError(`benchmarkUpdates: steps must be an integer ≥ 1, got ${formatValue(steps)}`);
+  if (!Number.isInteger(params) || params < 1)
+    throw new ValueError(`benchmarkUpdates: params must be an integer ≥ 1, got ${formatValue(params)}`);
   manualSeed(0);
   const cols = 1000;
   const rows1 = Math.max(1, Math.floor((params * 0.8) / cols));
@@ -74,12 +90,15 @@ export async function benchmarkUpdates({
     const opt = make();
     opt.step(ps, gs, { inPlace });
     await ps[0].value.data();
-    const start = performance.now();
+    const times: number[] = [];
     for (let i = 0; i < steps; i++) {
+      const start = performance.now();
       opt.step(ps, gs, { inPlace });
       await ps[3].value.data();
+      times.push(performance.now() - start);
     }
-    rows.push({ optimizer: name, msPerStep: (performance.now() - start) / steps });
+    const mean = times.reduce((a, b) => a + b, 0) / steps;
+    rows.push({ optimizer: name, msPerStep: mean, medianMsPerStep: median(times) });
     opt.dispose();
   }
   dispose(gs);

@@ -42,6 +42,21 @@ export function backpropCpuSystem({
   const system = backpropSystem({ id, label, create, stepMemory });
   const threads = options?.threads;
   if (typeof threads === 'number') Object.assign(system, { threads });
+  // The step's floor: this backend's own n³ matmul rate, timed in every round right after the
+  // step (as ONNX Runtime's floor is for backend-onnx), so a drift of this shared host's speed
+  // moves the step and its floor alike. 2 warm-up products, then the median of 12.
+  const matmul = system.matmul;
+  if (matmul) {
+    system.matmulLimit = async (n, ctx) => {
+      const reps = Math.max(5, ctx.timing.minRuns * 4);
+      const { timing } = await matmul(n, {
+        ...ctx,
+        timing: { warmup: 2, minSeconds: 0, minRuns: reps, maxRuns: reps },
+      });
+      const where = threads === 1 ? '1 thread' : 'default threads';
+      return { source: `backend-cpu matmul, ${where}`, n, gflops: (2 * n ** 3) / (timing.medianMs * 1e6) };
+    };
+  }
   system.describe = async () => {
     const backend = await create();
     backend.destroy?.();
@@ -58,8 +73,9 @@ export function backpropCpuSystem({
       await setBackend(backend);
       const was = useFusedUpdates(true);
       try {
-        const table = (rows: { optimizer: string; msPerStep: number }[]) =>
-          Object.fromEntries(rows.map((r) => [r.optimizer, r.msPerStep]));
+        // The median of updates timed one by one, as the PyTorch side reports.
+        const table = (rows: { optimizer: string; medianMsPerStep: number }[]) =>
+          Object.fromEntries(rows.map((r) => [r.optimizer, r.medianMsPerStep]));
         // A discarded sweep first: the first one pays the process's first touch of fresh memory
         // (measured: SGD 63 ms in a first sweep, 29 ms in a later one), which would favour "fused off".
         await benchmarkUpdates({ params, steps: 1 });

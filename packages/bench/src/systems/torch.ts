@@ -25,6 +25,16 @@ export function blasNote(blas: string): string {
   return `BLAS ${blas} — not PyTorch at its best: install libopenblas0-pthread (Debian) and run again`;
 }
 
+/**
+ * What the report says of PyTorch's allocator: python/allocator.py tunes glibc's malloc so freed
+ * tensors stay in the process (with glibc's defaults, every step page-faults on memory it just
+ * returned: the MLP step ran 2.5× slower here), as PyTorch's CPU tuning guide asks of jemalloc or tcmalloc.
+ */
+export function allocatorNote(allocator: unknown): string {
+  if (typeof allocator === 'string' && allocator.startsWith('glibc mallopt')) return 'malloc tuned (allocator.py)';
+  return `allocator ${String(allocator ?? 'unknown')} — not PyTorch at its best: freed memory goes back to the OS each step`;
+}
+
 /** The interpreter that has torch here (the pyenv `python3` on PATH does not). */
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../python/mlp_step.py', import.meta.url));
@@ -150,8 +160,8 @@ export function torchSystem(threads: number): System {
       }
     },
     async describe() {
-      const { version, threads: t, blas, blasThreads } = await torchInfo();
-      return { version, threads: t, python: PYTHON, blas, blasThreads };
+      const { version, threads: t, blas, blasThreads, allocator } = await torchInfo();
+      return { version, threads: t, python: PYTHON, blas, blasThreads, allocator };
     },
     async mlpStep(w, { optimizer, timing }): Promise<MlpMeasurement> {
       const dir = await workloadDir(w);
@@ -166,7 +176,11 @@ export function torchSystem(threads: number): System {
         timing: out.timing,
         firstLoss: out.firstLoss,
         rssDeltaBytes: out.rssDeltaBytes,
-        notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`, blasNote((await torchInfo()).blas)],
+        notes: [
+          `torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`,
+          blasNote((await torchInfo()).blas),
+          allocatorNote((await torchInfo()).allocator),
+        ],
       };
     },
     async matmul(n, { timing }): Promise<MatmulMeasurement> {
@@ -175,7 +189,11 @@ export function torchSystem(threads: number): System {
     },
     async optimizerUpdates({ params, steps }): Promise<UpdatesMeasurement> {
       const out = await server.call({ cmd: 'updates', params, steps });
-      return { msPerStep: out.msPerStep };
+      const foreach = (out.foreach ?? {}) as Record<string, boolean>;
+      const implementation = Object.fromEntries(
+        Object.entries(foreach).map(([name, f]) => [name, f ? 'foreach' : 'per tensor']),
+      );
+      return { msPerStep: out.msPerStep, implementation };
     },
     async close() {
       await server.close();

@@ -1,0 +1,45 @@
+/**
+ * `benchmarkUpdates`: one row per optimizer with the mean and the median of its timed updates,
+ * no tensor left behind, and a typed error for a step count or size that cannot be timed.
+ */
+import { cpu } from '@backprop/backend-cpu';
+import { liveTensorCount, setBackend, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { benchmarkUpdates } from '../src/index.js';
+
+describe('benchmarkUpdates', () => {
+  beforeAll(async () => {
+    await setBackend(cpu({ threads: 1 }));
+  });
+
+  it('times every optimizer: a mean and a median per update, and frees what it made', async () => {
+    const live = liveTensorCount();
+    const rows = await benchmarkUpdates({ params: 10_000, steps: 3 });
+    expect(rows.map((r) => r.optimizer)).toEqual([
+      'SGD',
+      'SGD momentum',
+      'SGD lecture momentum',
+      'Adagrad',
+      'RMSprop',
+      'Adam',
+      'AdamW',
+      'Adamax',
+      'NAdam',
+      'Adadelta',
+    ]);
+    for (const r of rows) {
+      expect(r.msPerStep).toBeGreaterThan(0);
+      expect(r.medianMsPerStep).toBeGreaterThan(0);
+      // Three timed updates: the median is one of them, so it is at most three times their mean.
+      expect(r.medianMsPerStep).toBeLessThanOrEqual(3 * r.msPerStep);
+    }
+    expect(liveTensorCount()).toBe(live);
+  });
+
+  it('rejects a step count or size it cannot time, naming the option', async () => {
+    for (const steps of [0, -1, 1.5, Number.NaN])
+      await expect(benchmarkUpdates({ params: 100, steps })).rejects.toThrow(ValueError);
+    await expect(benchmarkUpdates({ params: 100, steps: 0 })).rejects.toThrow(/benchmarkUpdates: steps must be/);
+    await expect(benchmarkUpdates({ params: 0 })).rejects.toThrow(/benchmarkUpdates: params must be/);
+  });
+});
