@@ -34,7 +34,7 @@ export interface BenchmarkUpdatesOptions {
   inPlace?: boolean;
 }
 
-const makers: [string, () => Optimizer][] = [
+const makers: readonly (readonly [string, () => Optimizer])[] = [
   ['SGD', () => sgd({ lr: 0.01 })],
   ['SGD momentum', () => sgd({ lr: 0.01, momentum: 0.9 })],
   ['SGD lecture momentum', () => sgd({ lr: 0.01, momentum: 0.9, form: 'lecture' })],
@@ -46,6 +46,9 @@ const makers: [string, () => Optimizer][] = [
   ['NAdam', () => nadam()],
   ['Adadelta', () => adadelta()],
 ];
+
+/** The optimizers {@link benchmarkUpdates} times, by the names of its rows, in row order. */
+export const BENCHMARKED_OPTIMIZERS: readonly string[] = makers.map(([name]) => name);
 
 const median = (values: number[]): number => {
   const s = [...values].sort((a, b) => a - b);

@@ -5,7 +5,12 @@
  * the Optax-style transformations they are made of; learning-rate schedules; clipping.
  */
 
-export { type BenchmarkUpdatesOptions, benchmarkUpdates, type UpdateTiming } from './bench-updates.js';
+export {
+  BENCHMARKED_OPTIMIZERS,
+  type BenchmarkUpdatesOptions,
+  benchmarkUpdates,
+  type UpdateTiming,
+} from './bench-updates.js';
 export {
   type AdamUpdateAttrs,
   type FusedUpdateName,

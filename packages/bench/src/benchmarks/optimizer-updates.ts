@@ -1,23 +1,13 @@
 /** Benchmark: time of one optimizer update over 10M parameters, per optimizer (`benchmarkUpdates`), fused kernels on and off, beside PyTorch at 1 and 2 threads. */
+import { BENCHMARKED_OPTIMIZERS } from '@backprop/optimizers';
 import type { Benchmark, BenchmarkReport, Skip } from '../benchmark.js';
 import { FAMILIES, ratioToBest } from '../peers.js';
 import { fmt, formatTable, ratio } from '../report/table.js';
 import { aggregateRounds, coreCount, loadLines, runRounds } from '../rounds.js';
 import type { System, UpdatesMeasurement } from '../system.js';
 
-/** The optimizers in table order: `benchmarkUpdates`' names. */
-export const UPDATE_OPTIMIZERS = [
-  'SGD',
-  'SGD momentum',
-  'SGD lecture momentum',
-  'Adagrad',
-  'RMSprop',
-  'Adam',
-  'AdamW',
-  'Adamax',
-  'NAdam',
-  'Adadelta',
-] as const;
+/** The optimizers in table order: `benchmarkUpdates`' rows, named as it names them. */
+export const UPDATE_OPTIMIZERS: readonly string[] = BENCHMARKED_OPTIMIZERS;
 
 /**
  * Which of a peer's implementations each optimizer's time came from, over the rounds: PyTorch
@@ -91,7 +81,7 @@ export function optimizerUpdatesBenchmark({
             .map((m) => (unfused ? m.unfusedMsPerStep : m.msPerStep)?.[optimizer])
             .filter((v): v is number => v !== undefined),
         );
-      const rows = UPDATE_OPTIMIZERS.map((optimizer: string) => {
+      const rows = UPDATE_OPTIMIZERS.map((optimizer) => {
         const stats = Object.fromEntries(measured.map((s) => [s.id, agg(s.id, optimizer)]));
         const msPerStep = Object.fromEntries(measured.map((s) => [s.id, stats[s.id]?.median ?? null]));
         const first = ours[0];
