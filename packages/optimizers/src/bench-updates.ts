@@ -48,7 +48,7 @@ const makers: readonly (readonly [string, () => Optimizer])[] = [
 ];
 
 /** The optimizers {@link benchmarkUpdates} times, by the names of its rows, in row order. */
-export const BENCHMARKED_OPTIMIZERS: readonly string[] = makers.map(([name]) => name);
+export const BENCHMARKED_OPTIMIZERS: readonly string[] = Object.freeze(makers.map(([name]) => name));
 
 const median = (values: number[]): number => {
   const s = [...values].sort((a, b) => a - b);
