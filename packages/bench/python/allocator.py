@@ -5,7 +5,7 @@ operating system, and blocks over the (adaptive) mmap threshold are unmapped on 
 and reallocates its activations, gradients and temporaries every step, so each step pays page
 faults for memory it just gave back: measured on a 2-core AMD EPYC (Debian's torch 1.13), the
 bench's MLP step took 15.4 ms on one thread with the defaults and 6.1 ms with these settings, and
-an Adam update over 10M parameters 100 → 21 ms. PyTorch's CPU performance guide recommends an
+an Adam update over 10M parameters 100 → 18 ms. PyTorch's CPU performance guide recommends an
 allocator that keeps memory (jemalloc or tcmalloc) for the same reason; these three `mallopt`
 settings do it with the C library every Debian machine has. They must run before torch allocates,
 so both bench scripts call `tune()` before importing torch.
