@@ -4,6 +4,7 @@
  */
 import ort from 'onnxruntime-node';
 import { median } from './timing.js';
+import { squareMatmulGflops } from './workload.js';
 
 const varint = (v: number): number[] => {
   const out: number[] = [];
@@ -85,7 +86,7 @@ export async function ortMatmulGflops({
       times.push(performance.now() - t0);
     }
     const ms = median(times);
-    return { gflops: (2 * n ** 3) / (ms * 1e6), ms };
+    return { gflops: squareMatmulGflops(n, ms), ms };
   } finally {
     await session.release();
   }

@@ -59,6 +59,9 @@ export function mlpWorkload({
   return { sizes, batchSize, layers, batches, classes };
 }
 
+/** GFLOP/s of an n×n by n×n float32 matmul (2n³ FLOPs) that took `ms` milliseconds. */
+export const squareMatmulGflops = (n: number, ms: number): number => (2 * n ** 3) / (ms * 1e6);
+
 /**
  * Matmul FLOPs of one training step, what the step must compute: each layer's forward and weight
  * gradient, and the input gradient of every layer but the first (its input is data, which needs

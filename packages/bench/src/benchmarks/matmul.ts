@@ -5,6 +5,7 @@ import { fmt, formatTable, ratio } from '../report/table.js';
 import { aggregateRounds, coreCount, loadLines, runRounds } from '../rounds.js';
 import type { System } from '../system.js';
 import type { TimingOptions } from '../timing.js';
+import { squareMatmulGflops } from '../workload.js';
 
 /** Timing of one system and size within one round: fewer runs than the MLP step, since one 1024³ run can take seconds. */
 const matmulTiming = {
@@ -59,7 +60,7 @@ export function matmulBenchmark({ sizes = [256, 1024] }: { sizes?: readonly numb
               runs.set(key, (runs.get(key) ?? 0) + t.runs);
               last = { n, ms: t.medianMs };
               ctx.log(
-                `matmul round ${round + 1}/${ctx.rounds}: ${s.label} ${n}³: ${fmt((2 * n ** 3) / (t.medianMs * 1e6))} GFLOP/s (${fmt(t.medianMs)} ms)`,
+                `matmul round ${round + 1}/${ctx.rounds}: ${s.label} ${n}³: ${fmt(squareMatmulGflops(n, t.medianMs))} GFLOP/s (${fmt(t.medianMs)} ms)`,
               );
             } catch (e) {
               skip.add(key);
@@ -88,7 +89,7 @@ export function matmulBenchmark({ sizes = [256, 1024] }: { sizes?: readonly numb
             label: s.label,
             n,
             ms: st.median,
-            gflops: (2 * n ** 3) / (st.median * 1e6),
+            gflops: squareMatmulGflops(n, st.median),
             runs: runs.get(`${s.id}@${n}`) ?? 0,
             roundMs: st.values,
             roundSpread: st.spread,

@@ -4,6 +4,7 @@ import { cpu } from '@backprop/backend-cpu';
 import { setBackend } from '@backprop/core';
 import { benchmarkUpdates, useFusedUpdates } from '@backprop/optimizers';
 import type { System, UpdatesMeasurement } from '../system.js';
+import { squareMatmulGflops } from '../workload.js';
 import { backpropSystem, type OwnedBackend } from './backprop.js';
 
 /** What the bench uses of a cpu backend beyond the contract. */
@@ -54,7 +55,7 @@ export function backpropCpuSystem({
         timing: { warmup: 2, minSeconds: 0, minRuns: reps, maxRuns: reps },
       });
       const where = threads === 1 ? '1 thread' : 'default threads';
-      return { source: `backend-cpu matmul, ${where}`, n, gflops: (2 * n ** 3) / (timing.medianMs * 1e6) };
+      return { source: `backend-cpu matmul, ${where}`, n, gflops: squareMatmulGflops(n, timing.medianMs) };
     };
   }
   system.describe = async () => {

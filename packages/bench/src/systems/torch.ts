@@ -172,15 +172,12 @@ export function torchSystem(threads: number): System {
         lr: optimizer.lr,
         timing: timingArgs(timing),
       });
+      const { blas, allocator } = await torchInfo();
       return {
         timing: out.timing,
         firstLoss: out.firstLoss,
         rssDeltaBytes: out.rssDeltaBytes,
-        notes: [
-          `torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`,
-          blasNote((await torchInfo()).blas),
-          allocatorNote((await torchInfo()).allocator),
-        ],
+        notes: [`torch.optim.${optimizer.name === 'adam' ? 'Adam' : 'SGD'}`, blasNote(blas), allocatorNote(allocator)],
       };
     },
     async matmul(n, { timing }): Promise<MatmulMeasurement> {
