@@ -38,9 +38,12 @@ describe('benchmarkUpdates', () => {
   });
 
   it('rejects a step count or size it cannot time, naming the option', async () => {
+    const live = liveTensorCount();
     for (const steps of [0, -1, 1.5, Number.NaN])
       await expect(benchmarkUpdates({ params: 100, steps })).rejects.toThrow(ValueError);
     await expect(benchmarkUpdates({ params: 100, steps: 0 })).rejects.toThrow(/benchmarkUpdates: steps must be/);
     await expect(benchmarkUpdates({ params: 0 })).rejects.toThrow(/benchmarkUpdates: params must be/);
+    // Rejected before anything is made: no tensor left behind.
+    expect(liveTensorCount()).toBe(live);
   });
 });
