@@ -7,6 +7,7 @@ const MUL = 2;
 const DIV = 3;
 const MAX = 4;
 const MIN = 5;
+const RELU_GRAD = 6;
 
 function vbin(op: i32, x: v128, y: v128): v128 {
   switch (op) {
@@ -22,6 +23,9 @@ function vbin(op: i32, x: v128, y: v128): v128 {
       return f32x4.max(x, y);
     case MIN:
       return f32x4.min(x, y);
+    case RELU_GRAD:
+      // y where x > 0, else +0 (all bits clear); NaN x compares false.
+      return v128.and(y, f32x4.gt(x, f32x4.splat(0)));
     default:
       return f32x4.splat(NaN);
   }
@@ -33,7 +37,8 @@ function sbin(op: i32, x: f32, y: f32): f32 {
 
 /**
  * y[i] = a[i] op b[i] for n floats. `mode` 0: both arrays; 1: b is one value (broadcast);
- * 2: a is one value. max/min propagate NaN (WebAssembly semantics).
+ * 2: a is one value. max/min propagate NaN (WebAssembly semantics); RELU_GRAD is b[i] where
+ * a[i] > 0, else +0.
  */
 export function binary(op: i32, a: usize, b: usize, y: usize, n: i32, mode: i32): void {
   const sa = f32x4.splat(load<f32>(a));
@@ -77,6 +82,7 @@ const ABS = 1;
 const SQRT = 2;
 const FLOOR = 3;
 const RECIPROCAL = 4;
+const RELU = 5;
 
 function vun(op: i32, x: v128): v128 {
   switch (op) {
@@ -90,6 +96,9 @@ function vun(op: i32, x: v128): v128 {
       return f32x4.floor(x);
     case RECIPROCAL:
       return f32x4.div(f32x4.splat(1), x);
+    case RELU:
+      // +0 (all bits clear) where x ≤ 0, x elsewhere: −0 gives +0, NaN compares false and stays.
+      return v128.andnot(x, f32x4.le(x, f32x4.splat(0)));
     default:
       return f32x4.splat(NaN);
   }

@@ -101,6 +101,8 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     adamUpdate: simdAdamUpdate(rt),
     rmspropUpdate: simdRmspropUpdate(rt),
     finiteFlags: simdFiniteFlags(rt, kernels.finiteFlags),
+    relu: simdUnary(rt, 'relu', kernels.relu),
+    reluGrad: simdBinary(rt, 'reluGrad', kernels.reluGrad),
   };
 }
 

@@ -245,6 +245,8 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     logSoftmax: node,
     softmaxCrossEntropy: node,
     dense: node,
+    relu: node,
+    reluGrad: node,
     sgdUpdate: nodes,
     adamUpdate: nodes,
     rmspropUpdate: nodes,

@@ -21,6 +21,8 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
   adamUpdate: ['float32'],
   rmspropUpdate: ['float32'],
   finiteFlags: ['float32'],
+  relu: ['float32'],
+  reluGrad: ['float32'],
 };
 
 /** Throws unless `values` is the typed array of `dtype` and fills `shape` (for `Backend.write`). */

@@ -36,6 +36,8 @@ import { pad } from './pad.js';
 import { pow } from './pow.js';
 import { randomUniform } from './randomUniform.js';
 import { reciprocal } from './reciprocal.js';
+import { relu } from './relu.js';
+import { reluGrad } from './reluGrad.js';
 import { rmspropUpdate } from './rmspropUpdate.js';
 import { scatterAdd } from './scatterAdd.js';
 import { sgdUpdate } from './sgdUpdate.js';
@@ -103,4 +105,6 @@ export const kernels = {
   adamUpdate,
   rmspropUpdate,
   finiteFlags,
+  relu,
+  reluGrad,
 } satisfies KernelTable;

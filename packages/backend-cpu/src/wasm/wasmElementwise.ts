@@ -8,10 +8,10 @@ import { liveHandle } from '../handle.js';
 import { allocateOutHandle } from '../kernels/helpers/output.js';
 import { runSplit, type SimdContext } from './parallel.js';
 
-/** Binary op codes of assembly/elementwise.ts. */
-export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
-/** Unary op codes of assembly/elementwise.ts. */
-export const UNARY_OPS = { neg: 0, abs: 1, sqrt: 2, floor: 3, reciprocal: 4 } as const;
+/** Binary op codes of assembly/elementwise.ts (reluGrad: dy where x > 0, else +0, for inputs [x, dy]). */
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluGrad: 6 } as const;
+/** Unary op codes of assembly/elementwise.ts (relu: 0 where x ≤ 0, else x). */
+export const UNARY_OPS = { neg: 0, abs: 1, sqrt: 2, floor: 3, reciprocal: 4, relu: 5 } as const;
 
 /**
  * Smaller outputs (only empty ones) stay on the scalar kernels. Every size runs on SIMD: inside a

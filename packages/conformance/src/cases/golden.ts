@@ -47,7 +47,7 @@ const OURS: Record<string, [Fn, KernelName[]]> = {
   cos: [core.cos, ['cos']],
   square: [core.square, ['mul']],
   rsqrt: [core.rsqrt, ['sqrt', 'reciprocal']],
-  relu: [core.relu, ['greater', 'where']],
+  relu: [core.relu, ['relu']],
   leakyRelu: [(x) => core.leakyRelu(x, 0.01), ['greater', 'where']],
   softplus: [core.softplus, ['exp', 'log1p']],
   elu: [(x) => core.elu(x), ['exp', 'where']],

@@ -29,7 +29,7 @@ const UNARY: GradSpec[] = [
   ['floor', ['floor'], [n(12, [3, 4], (x) => Math.floor(x * 3) / 3 + 0.5 / 3)], core.floor],
   ['square', ['mul'], [n(13, [3, 4])], core.square],
   ['rsqrt', ['sqrt', 'reciprocal'], [n(14, [3, 4], positive)], core.rsqrt],
-  ['relu', ['greater', 'where'], [n(15, [3, 4], away)], core.relu],
+  ['relu', ['relu', 'reluGrad'], [n(15, [3, 4], away)], core.relu],
   ['leakyRelu', ['greater', 'where'], [n(16, [3, 4], away)], (x) => core.leakyRelu(x, 0.2)],
   ['softplus', ['exp', 'log1p'], [n(17, [3, 4])], core.softplus],
   ['elu', ['exp', 'where'], [n(18, [3, 4], away)], (x) => core.elu(x, 1.3)],
@@ -209,7 +209,7 @@ export const gradientCases: ConformanceCase[] = [
   }),
   valueCase({
     id: 'grad/relu/zero',
-    kernels: ['greater', 'where', 'abs'],
+    kernels: ['reluGrad', 'abs'],
     f: () => [
       core.grad((x: Tensor) => core.sum(core.relu(x)))(core.tensor([0, 1, -1]))[0],
       core.grad((x: Tensor) => core.sum(core.abs(x)))(core.tensor([0, 2, -2]))[0],

@@ -1,5 +1,6 @@
 /**
- * Optional kernels (softmax, logSoftmax, softmaxCrossEntropy, dense): called directly through
+ * Optional kernels (softmax, logSoftmax, softmaxCrossEntropy, dense, finiteFlags, relu and
+ * reluGrad): called directly through
  * `backend.kernels` when the backend provides them, and through core's op with the kernel
  * present and removed — the fused result and core's fallback must agree, values and gradients.
  */
@@ -170,7 +171,110 @@ export const optionalCases: ConformanceCase[] = [
     },
   },
   ...finiteFlagCases(),
+  ...reluCases(),
 ];
+
+/** The special float32 values ReLU must select exactly: signed zeros, NaN, infinities, subnormals, extremes. */
+const RELU_SPECIALS = [
+  -0,
+  0,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  1e-45,
+  -1e-45,
+  3.4e38,
+  -3.4e38,
+];
+
+/** `n` seeded values in [−2, 2] with the specials spread over them (vector bodies, tails and split points). */
+function reluValues(seed: number, n: number): number[] {
+  const v = uniformValues(seed, n, -2, 2);
+  RELU_SPECIALS.forEach((s, k) => {
+    for (const at of [k, n - 1 - k, (n >> 1) + k]) if (at >= 0 && at < n) v[at] = s;
+  });
+  return v.map(Math.fround);
+}
+
+/** Throws unless `got` equals `want` element for element, telling −0 from +0 and NaN equal to NaN. */
+function assertSameBits(id: string, got: readonly number[], want: readonly number[]): void {
+  if (got.length !== want.length) throw new Error(`${id}: ${got.length} values, expected ${want.length}`);
+  got.forEach((g, i) => {
+    if (!Object.is(g, want[i]))
+      throw new Error(
+        `${id}: element ${i} is ${Object.is(g, -0) ? '-0' : g}, expected ${Object.is(want[i], -0) ? '-0' : want[i]}`,
+      );
+  });
+}
+
+/**
+ * `relu` and `reluGrad`: exactly core's selects (`where(x ≤ 0, 0, x)`, `where(x > 0, dy, 0)`):
+ * +0 for −0 and for every x ≤ 0, NaN kept by relu and zeroed by reluGrad, dy's −0 and NaN passed
+ * where x > 0; at sizes up to 2²⁰ + 5, which a threaded backend splits. Then core's `relu`, value
+ * and gradient, with the kernels present and removed.
+ */
+function reluCases(): ConformanceCase[] {
+  const sizes = [1, 7, 64, 1001, (1 << 20) + 5];
+  // biome-ignore lint/complexity/useMathMinMax: the reference is core's select itself, written out
+  const reluOf = (x: number) => (x <= 0 ? 0 : x);
+  const gradOf = (x: number, d: number) => (x > 0 ? d : 0);
+  return [
+    ...sizes.map(
+      (n, i): ConformanceCase => ({
+        id: `optional/relu/direct/${n}`,
+        kernels: ['relu'],
+        run: async ({ backend }) => {
+          const x = host(reluValues(830 + i, n));
+          const got = await direct(backend, 'relu', [x], {}, host([], [n]));
+          assertSameBits(`optional/relu/direct/${n}`, got, x.values.map(reluOf));
+        },
+      }),
+    ),
+    ...sizes.map(
+      (n, i): ConformanceCase => ({
+        id: `optional/reluGrad/direct/${n}`,
+        kernels: ['reluGrad'],
+        run: async ({ backend }) => {
+          const x = host(reluValues(840 + i, n));
+          // dy's specials sit at other places than x's, so each meets both signs of x.
+          const dy = host(reluValues(850 + i, n).reverse());
+          const got = await direct(backend, 'reluGrad', [x, dy], {}, host([], [n]));
+          assertSameBits(
+            `optional/reluGrad/direct/${n}`,
+            got,
+            x.values.map((v, k) => gradOf(v, dy.values[k])),
+          );
+        },
+      }),
+    ),
+    {
+      id: 'optional/relu/fused-vs-fallback',
+      kernels: ['relu', 'reluGrad'],
+      run: async ({ backend }) => {
+        if (typeof backend.kernels.relu !== 'function' && typeof backend.kernels.reluGrad !== 'function')
+          throw new NotApplicable(`backend "${backend.name}" has neither relu nor reluGrad`);
+        const x = host(reluValues(860, 1001), [7, 143]);
+        const c = host(reluValues(861, 1001).reverse(), [7, 143]);
+        // The gradient of relu(x)·c is reluGrad(x, c): c reaches relu's backward as dy unchanged.
+        const run = () =>
+          evaluate(() => {
+            const { value, grads } = core.vjp((xi: Tensor) => core.mul(core.relu(xi), toTensor(c)), [toTensor(x)]);
+            return [core.relu(toTensor(x)), value, ...grads];
+          });
+        const fused = await run();
+        const fallback = await usingBackend(withoutKernels(backend, ['relu', 'reluGrad']), backend, run);
+        const want = [x.values.map(reluOf), null, x.values.map((v, k) => gradOf(v, c.values[k]))];
+        fused.forEach((r, i) => {
+          const label = `optional/relu/fused-vs-fallback (output ${i})`;
+          assertShape(label, r.shape, fallback[i].shape);
+          assertSameBits(label, Array.from(r.values), Array.from(fallback[i].values));
+          const w = want[i];
+          if (w) assertSameBits(`${label} against the host`, Array.from(r.values), w);
+        });
+      },
+    },
+  ];
+}
 
 /**
  * `finiteFlags`: per input 0 when every value is finite, NaN at any NaN or ±∞ wherever it sits

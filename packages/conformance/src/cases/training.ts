@@ -33,7 +33,7 @@ export const trainingCases: ConformanceCase[] = [
   },
   {
     id: 'train/mnist',
-    kernels: ['matmul', 'add', 'greater', 'where', 'logSoftmax'],
+    kernels: ['matmul', 'add', 'relu', 'reluGrad', 'logSoftmax'],
     run: async () =>
       assertClose(
         'train/mnist: loss curve vs backend-cpu',

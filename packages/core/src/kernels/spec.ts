@@ -140,6 +140,16 @@ export interface OptionalKernelSpec {
    * gradient with it: one dispatch, one read of each.
    */
   finiteFlags: { inputs: TensorInfo[]; attrs: Record<string, never> };
+  /**
+   * ReLU as a select on float32: 0 where x ≤ 0, x elsewhere, so NaN stays NaN and −0 gives +0
+   * (what `where(x ≤ 0, 0, x)` gives).
+   */
+  relu: Unary;
+  /**
+   * ReLU's gradient: dy where x > 0, +0 elsewhere (NaN x gives 0), for float32 x and dy of one
+   * shape (what `where(x > 0, dy, 0)` gives).
+   */
+  reluGrad: { inputs: [x: TensorInfo, dy: TensorInfo]; attrs: Record<string, never> };
 }
 
 /** Attributes of the fused `sgdUpdate` kernel (PyTorch's SGD; inputs [param, grad, momentumBuffer?, lr]). */
@@ -342,6 +352,8 @@ export const KERNELS = {
   adamUpdate: { required: false, family: 'update', outputs: 'many' },
   rmspropUpdate: { required: false, family: 'update', outputs: 'many' },
   finiteFlags: { required: false, family: 'reduce' },
+  relu: { required: false, family: 'select' },
+  reluGrad: { required: false, family: 'select' },
 } as const satisfies Record<KernelName, KernelInfo>;
 
 type Spec = typeof KERNELS;

@@ -2,7 +2,7 @@
 import { customOp } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { normalizeAxis } from '../shape.js';
+import { normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 import { add, div, maximum, mul, sub } from './binary.js';
@@ -19,6 +19,8 @@ function floatOperand(op: string, x: Tensor): Tensor {
 
 /**
  * max(x, 0). NOTE: relu′(0) = 0, and relu(NaN) = NaN (x ≤ 0 is false for NaN), as PyTorch.
+ * Runs as one pass forward and one backward on a backend with the fused `relu` and `reluGrad`
+ * kernels (backend-cpu has them), else as `where` selects with the same values bit for bit.
  *
  * @example
  * ```ts
@@ -34,8 +36,13 @@ export function relu(x: Tensor): Tensor {
   return customOp(
     'relu',
     [t],
-    () => where(lessEqual(t, 0), 0, t),
-    (dy) => [where(greater(t, 0), dy, 0)],
+    () =>
+      hasKernel('relu') ? runKernel('relu', [t], {}, { shape: t.shape, dtype: t.dtype }) : where(lessEqual(t, 0), 0, t),
+    (dy) => [
+      hasKernel('reluGrad') && shapesEqual(dy.shape, t.shape) && dy.dtype === t.dtype
+        ? runKernel('reluGrad', [t, dy], {}, { shape: t.shape, dtype: t.dtype })
+        : where(greater(t, 0), dy, 0),
+    ],
   );
 }
 
