@@ -6,5 +6,14 @@ export { binary, binaryRows, unary } from './elementwise';
 export { gatherRows, scatterAddRows } from './gather';
 export { gemm } from './gemm';
 export { unaryMath } from './math';
-export { crossEntropyRows, finiteFlag, maxRows, minRows, softmaxRows, sumColumns, sumRows } from './reduce';
+export {
+  crossEntropyGradRows,
+  crossEntropyRows,
+  finiteFlag,
+  maxRows,
+  minRows,
+  softmaxRows,
+  sumColumns,
+  sumRows,
+} from './reduce';
 export { adamStep, rmspropStep, sgdStep } from './updates';

@@ -222,6 +222,43 @@ export function crossEntropyRows(logits: usize, labels: usize, y: usize, cols: i
 }
 
 /**
+ * The batch-mean softmax cross-entropy's gradient for rows r ∈ [r0, r1) of the [rows, cols] float32 logits, int32
+ * labels and the float32 scalar at dy, into y (not overlapping the logits): ((softmax − onehot) / count)·dy with
+ * `softmaxRows`' softmax and each step rounded to float32 in that order, as the composed sub, div and mul kernels
+ * give. A label outside [0, cols) subtracts nothing (its one-hot row is all zeros).
+ */
+export function crossEntropyGradRows(
+  logits: usize,
+  labels: usize,
+  dy: usize,
+  y: usize,
+  cols: i32,
+  count: i32,
+  r0: i32,
+  r1: i32,
+): void {
+  const stride = (<usize>cols) << 2;
+  const d = load<f32>(dy);
+  const n = <f32>count;
+  const vd = f32x4.splat(d);
+  const vn = f32x4.splat(n);
+  softmaxRows(logits, y, cols, r0, r1, 0);
+  for (let r = r0; r < r1; r++) {
+    const q = y + <usize>r * stride;
+    const label = load<i32>(labels + ((<usize>r) << 2));
+    // The label's element first, from its probability; the pass below would divide it unshifted.
+    let fixed: f32 = 0;
+    if (<u32>label < <u32>cols) fixed = ((load<f32>(q + ((<usize>label) << 2)) - 1) / n) * d;
+    const end4 = q + ((<usize>(cols & ~3)) << 2);
+    const tail = q + ((<usize>cols) << 2);
+    let p = q;
+    for (; p < end4; p += 16) v128.store(p, f32x4.mul(f32x4.div(v128.load(p), vn), vd));
+    for (; p < tail; p += 4) store<f32>(p, (load<f32>(p) / n) * d);
+    if (<u32>label < <u32>cols) store<f32>(q + ((<usize>label) << 2), fixed);
+  }
+}
+
+/**
  * 0 when each of the n float32 values at x is finite, NaN otherwise: Σ x·0 over f32x4 lanes (x·0 is
  * ±0 for finite x and NaN for NaN or ±∞, and a sum of zeros is exactly 0), one read, no writes.
  */

@@ -29,7 +29,7 @@ import { simdBinary, simdUnary } from './wasm/wasmElementwise.js';
 import { simdGather, simdScatterAdd } from './wasm/wasmGather.js';
 import { simdMath } from './wasm/wasmMath.js';
 import { simdExtreme, simdFiniteFlags, simdSum } from './wasm/wasmReduce.js';
-import { simdCrossEntropy, simdSoftmax } from './wasm/wasmRows.js';
+import { simdCrossEntropy, simdCrossEntropyGrad, simdSoftmax } from './wasm/wasmRows.js';
 import { simdAdamUpdate, simdRmspropUpdate, simdSgdUpdate } from './wasm/wasmUpdates.js';
 
 /** The CPU backend: a Backend plus the code paths it chose. */
@@ -85,6 +85,7 @@ function simdKernels(engine: GemmEngine, rt: SimdContext): KernelTable {
     softmax: simdSoftmax(rt, 'softmax', kernels.softmax),
     logSoftmax: simdSoftmax(rt, 'logSoftmax', kernels.logSoftmax),
     softmaxCrossEntropy: simdCrossEntropy(rt, kernels.softmaxCrossEntropy),
+    softmaxCrossEntropyGrad: simdCrossEntropyGrad(rt, kernels.softmaxCrossEntropyGrad),
     equal: simdCompare(rt, 'equal', kernels.equal),
     notEqual: simdCompare(rt, 'notEqual', kernels.notEqual),
     greater: simdCompare(rt, 'greater', kernels.greater),

@@ -16,6 +16,7 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
   softmax: ['float32'],
   logSoftmax: ['float32'],
   softmaxCrossEntropy: ['float32'],
+  softmaxCrossEntropyGrad: ['float32'],
   dense: ['float32'],
   sgdUpdate: ['float32'],
   adamUpdate: ['float32'],

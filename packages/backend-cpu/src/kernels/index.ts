@@ -46,6 +46,7 @@ import { sin } from './sin.js';
 import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
+import { softmaxCrossEntropyGrad } from './softmaxCrossEntropyGrad.js';
 import { sqrt } from './sqrt.js';
 import { sub } from './sub.js';
 import { sum } from './sum.js';
@@ -100,6 +101,7 @@ export const kernels = {
   softmax,
   logSoftmax,
   softmaxCrossEntropy,
+  softmaxCrossEntropyGrad,
   dense,
   sgdUpdate,
   adamUpdate,

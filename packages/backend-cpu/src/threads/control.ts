@@ -42,6 +42,7 @@ export const JOB_FUNCTIONS = [
   'minRows',
   'softmaxRows',
   'crossEntropyRows',
+  'crossEntropyGradRows',
   'gatherRows',
   'castValues',
   'argRows',

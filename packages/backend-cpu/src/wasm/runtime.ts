@@ -39,6 +39,16 @@ export interface WasmExports {
   finiteFlag(x: number, n: number): number;
   softmaxRows(x: number, y: number, cols: number, r0: number, r1: number, log: number): void;
   crossEntropyRows(logits: number, labels: number, y: number, cols: number, r0: number, r1: number): void;
+  crossEntropyGradRows(
+    logits: number,
+    labels: number,
+    dy: number,
+    y: number,
+    cols: number,
+    count: number,
+    r0: number,
+    r1: number,
+  ): void;
   gatherRows(
     x: number,
     indices: number,

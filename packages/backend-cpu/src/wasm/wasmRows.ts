@@ -1,6 +1,6 @@
 /**
- * SIMD versions of the row kernels along the last axis: softmax, log-softmax and softmax
- * cross-entropy (float32 logits, int32 labels), each row in float64 lanes like the scalar
+ * SIMD versions of the row kernels along the last axis: softmax, log-softmax, softmax
+ * cross-entropy and its gradient (float32 logits, int32 labels), each row in float64 lanes like the scalar
  * kernels (assembly/reduce.ts). Rows split across threads when the tensor is large.
  */
 import type { Kernel, OutputInfo, TensorInfo } from '@backprop/core';
@@ -42,6 +42,26 @@ export function simdCrossEntropy(
       return scalarKernel(inputs, attrs, out, call);
     const y = allocateOutHandle(out);
     runSplit(ctx, 'crossEntropyRows', logits.shape[0], (r0, r1) => [hx.ptr, hl.ptr, y.ptr, cols, r0, r1], cols);
+    return y;
+  };
+}
+
+/** softmaxCrossEntropyGrad with its float32 logits case on SIMD (rows split across threads when large). */
+export function simdCrossEntropyGrad(
+  ctx: SimdContext,
+  scalarKernel: Kernel<'softmaxCrossEntropyGrad'>,
+): Kernel<'softmaxCrossEntropyGrad'> {
+  return (inputs, attrs, out, call) => {
+    const [logits, labels, dy] = inputs;
+    const hx = liveHandle('softmaxCrossEntropyGrad', logits.handle);
+    const hl = liveHandle('softmaxCrossEntropyGrad', labels.handle);
+    const hd = liveHandle('softmaxCrossEntropyGrad', dy.handle);
+    const [rows, cols] = logits.shape;
+    if (hx.length < ELEMENTWISE_MIN_SIZE || cols === 0 || labels.dtype !== 'int32' || dy.dtype !== 'float32')
+      return scalarKernel(inputs, attrs, out, call);
+    const y = allocateOutHandle(out);
+    const count = Math.max(rows, 1);
+    runSplit(ctx, 'crossEntropyGradRows', rows, (r0, r1) => [hx.ptr, hl.ptr, hd.ptr, y.ptr, cols, count, r0, r1], cols);
     return y;
   };
 }

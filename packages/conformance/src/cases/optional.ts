@@ -1,6 +1,6 @@
 /**
- * Optional kernels (softmax, logSoftmax, softmaxCrossEntropy, dense, finiteFlags, relu and
- * reluGrad): called directly through
+ * Optional kernels (softmax, logSoftmax, softmaxCrossEntropy and its gradient, dense,
+ * finiteFlags, relu and reluGrad): called directly through
  * `backend.kernels` when the backend provides them, and through core's op with the kernel
  * present and removed — the fused result and core's fallback must agree, values and gradients.
  */
@@ -124,6 +124,33 @@ export const optionalCases: ConformanceCase[] = [
       );
     },
   },
+  ...[
+    { rows: 5, cols: 7, dy: 0.75, seed: 870 },
+    // Large enough that a threaded backend splits the rows.
+    { rows: 300, cols: 1000, dy: -2.5, seed: 871 },
+  ].map(
+    ({ rows, cols, dy, seed }): ConformanceCase => ({
+      id: `optional/softmaxCrossEntropyGrad/direct/${rows}x${cols}`,
+      kernels: ['softmaxCrossEntropyGrad'],
+      run: async ({ backend }) => {
+        const z = uniform(seed, [rows, cols], -3, 3);
+        // Every class, and labels at both ends of the row.
+        const y = host(
+          Array.from({ length: rows }, (_, r) => (r === 0 ? cols - 1 : (r * 7) % cols)),
+          [rows],
+          'int32',
+        );
+        const p = softmaxRows(z, false);
+        const want = p.values.map((v, i) => ((v - (y.values[Math.floor(i / cols)] === i % cols ? 1 : 0)) / rows) * dy);
+        assertClose(
+          `optional/softmaxCrossEntropyGrad/direct [${rows},${cols}]`,
+          await direct(backend, 'softmaxCrossEntropyGrad', [z, y, host([dy], [])], {}, host([], [rows, cols])),
+          want,
+          { rtol: 1e-5, atol: 1e-7 },
+        );
+      },
+    }),
+  ),
   {
     id: 'optional/dense/direct',
     kernels: ['dense'],
@@ -144,6 +171,7 @@ export const optionalCases: ConformanceCase[] = [
   fusedVsFallback('softmax', [logits], (z) => core.softmax(z)),
   fusedVsFallback('logSoftmax', [logits], (z) => core.logSoftmax(z)),
   fusedVsFallback('softmaxCrossEntropy', [logits, labels], (z, y) => core.losses.softmaxCrossEntropy(z, y)),
+  fusedVsFallback('softmaxCrossEntropyGrad', [logits, labels], (z, y) => core.losses.softmaxCrossEntropy(z, y)),
   {
     id: 'optional/dense/fused-vs-fallback',
     kernels: ['dense'],

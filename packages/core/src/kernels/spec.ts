@@ -111,6 +111,16 @@ export interface OptionalKernelSpec {
   logSoftmax: Unary;
   /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → float32 [N]. */
   softmaxCrossEntropy: { inputs: [logits: TensorInfo, labels: TensorInfo]; attrs: Record<string, never> };
+  /**
+   * The gradient of the batch-mean softmax cross-entropy with respect to float32 logits [N, C],
+   * for int32 labels [N] (each in [0, C)) and the float32 scalar cotangent dy:
+   * ((softmax(logits) − onehot(labels)) / N)·dy, each step rounded to float32 in that order
+   * (core's composition) → float32 [N, C].
+   */
+  softmaxCrossEntropyGrad: {
+    inputs: [logits: TensorInfo, labels: TensorInfo, dy: TensorInfo];
+    attrs: Record<string, never>;
+  };
   /** x·W + b for x [N, I], W [I, O], b [O] (a fully connected layer in one pass). */
   dense: { inputs: [x: TensorInfo, w: TensorInfo, b: TensorInfo]; attrs: Record<string, never> };
   /**
@@ -347,6 +357,7 @@ export const KERNELS = {
   softmax: { required: false, family: 'row' },
   logSoftmax: { required: false, family: 'row' },
   softmaxCrossEntropy: { required: false, family: 'row' },
+  softmaxCrossEntropyGrad: { required: false, family: 'row' },
   dense: { required: false, family: 'linear' },
   sgdUpdate: { required: false, family: 'update', outputs: 'many' },
   adamUpdate: { required: false, family: 'update', outputs: 'many' },

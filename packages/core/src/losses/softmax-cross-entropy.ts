@@ -22,7 +22,8 @@ const oneHotOf = (labels: Tensor, c: number): Tensor =>
  * Mean over the batch of −log softmax(z)[label] for logits [N, C] and int32 labels [N], or
  * of −Σ_c t_c log softmax(z)_c for float32 targets [N, C] (PyTorch's CrossEntropyLoss).
  * The gradient with respect to z is (softmax(z) − onehot)/N; a backend's fused
- * `softmaxCrossEntropy` kernel is used when it has one.
+ * `softmaxCrossEntropy` kernel, and its fused gradient `softmaxCrossEntropyGrad` (one pass
+ * instead of a softmax, a one-hot and three elementwise ops), are used when it has them.
  *
  * Labels are checked before anything runs: float labels [N] (class indices stored as floats)
  * are a DTypeError, and a label outside [0, C) an IndexError naming it, its position and C.
@@ -59,7 +60,12 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
         'softmaxCrossEntropy',
         [logits],
         () => mean(runKernel('softmaxCrossEntropy', [logits, labels], {}, { shape: [n], dtype: 'float32' })),
-        (dy) => [softmaxCrossEntropyGrad(logits, oneHotOf(labels, c), dy)],
+        (dy) => [
+          // One pass on a backend with the fused gradient, the same values as the composition.
+          hasKernel('softmaxCrossEntropyGrad') && dy.rank === 0 && dy.dtype === 'float32'
+            ? runKernel('softmaxCrossEntropyGrad', [logits, labels, dy], {}, { shape: [n, c], dtype: 'float32' })
+            : softmaxCrossEntropyGrad(logits, oneHotOf(labels, c), dy),
+        ],
       );
     }
     return neg(div(sum(mul(logSoftmax(logits), oneHotOf(labels, c))), Math.max(n, 1)));
