@@ -47,21 +47,10 @@ for (let i = 0; i < N; i++) await train(x, y);
 const ms = (performance.now() - t0) / N;
 on = false;
 console.log(`spinMs ${spinMs}: ${ms.toFixed(2)} ms/step`);
+const perStep = (v) => (v / N).toFixed(3);
 for (const [k, r] of [...agg].sort((a, b) => b[1].ms - a[1].ms))
   if (r.runs || r.ms / N > 0.02)
     console.log(
-      k.padEnd(16),
-      'calls',
-      (r.calls / N).toFixed(1),
-      'ms',
-      (r.ms / N).toFixed(3),
-      'splits',
-      (r.runs / N).toFixed(1),
-      'takenOver',
-      (r.taken / N).toFixed(2),
-      'own',
-      (r.own / N).toFixed(3),
-      'wait',
-      (r.wait / N).toFixed(3),
+      `${k.padEnd(16)} calls ${perStep(r.calls)} ms ${perStep(r.ms)} splits ${perStep(r.runs)} takenOver ${perStep(r.taken)} own ${perStep(r.own)} wait ${perStep(r.wait)}`,
     );
 backend.destroy();

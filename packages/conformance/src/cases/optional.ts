@@ -246,34 +246,30 @@ function reluCases(): ConformanceCase[] {
   // biome-ignore lint/complexity/useMathMinMax: the reference is core's select itself, written out
   const reluOf = (x: number) => (x <= 0 ? 0 : x);
   const gradOf = (x: number, d: number) => (x > 0 ? d : 0);
+  // Each kernel's inputs (x, and for reluGrad dy with its specials at other places than x's, so each meets both
+  // signs of x) and the values it must give.
+  const kernelsUnderTest = [
+    { name: 'relu', seed: 830, inputs: (x: Host): Host[] => [x], want: (x: Host) => x.values.map(reluOf) },
+    {
+      name: 'reluGrad',
+      seed: 840,
+      inputs: (x: Host, n: number, i: number): Host[] => [x, host(reluValues(850 + i, n).reverse())],
+      want: (x: Host, dy: Host) => x.values.map((v, k) => gradOf(v, dy.values[k])),
+    },
+  ] as const;
   return [
-    ...sizes.map(
-      (n, i): ConformanceCase => ({
-        id: `optional/relu/direct/${n}`,
-        kernels: ['relu'],
-        run: async ({ backend }) => {
-          const x = host(reluValues(830 + i, n));
-          const got = await direct(backend, 'relu', [x], {}, host([], [n]));
-          assertSameBits(`optional/relu/direct/${n}`, got, x.values.map(reluOf));
-        },
-      }),
-    ),
-    ...sizes.map(
-      (n, i): ConformanceCase => ({
-        id: `optional/reluGrad/direct/${n}`,
-        kernels: ['reluGrad'],
-        run: async ({ backend }) => {
-          const x = host(reluValues(840 + i, n));
-          // dy's specials sit at other places than x's, so each meets both signs of x.
-          const dy = host(reluValues(850 + i, n).reverse());
-          const got = await direct(backend, 'reluGrad', [x, dy], {}, host([], [n]));
-          assertSameBits(
-            `optional/reluGrad/direct/${n}`,
-            got,
-            x.values.map((v, k) => gradOf(v, dy.values[k])),
-          );
-        },
-      }),
+    ...kernelsUnderTest.flatMap(({ name, seed, inputs, want }) =>
+      sizes.map(
+        (n, i): ConformanceCase => ({
+          id: `optional/${name}/direct/${n}`,
+          kernels: [name],
+          run: async ({ backend }) => {
+            const hosts = inputs(host(reluValues(seed + i, n)), n, i);
+            const got = await direct(backend, name, hosts, {}, host([], [n]));
+            assertSameBits(`optional/${name}/direct/${n}`, got, want(hosts[0], hosts[1]));
+          },
+        }),
+      ),
     ),
     {
       id: 'optional/relu/fused-vs-fallback',
