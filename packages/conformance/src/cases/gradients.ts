@@ -188,6 +188,15 @@ const SECOND: GradSpec[] = [
   ['second/exp-mul', ['exp', 'mul'], [n(121, [2, 3])], firstGrad((x) => core.mul(core.exp(x), core.mul(x, x)))],
   ['second/sigmoid', ['sigmoid'], [n(122, [2, 3])], firstGrad(core.sigmoid)],
   ['second/matmul', ['matmul'], [n(123, [2, 3])], firstGrad((x) => core.matmul(core.mul(x, x), core.transpose(x)))],
+  // relu's and the cross-entropy's backward passes, recorded: a backend's fused reluGrad and
+  // softmaxCrossEntropyGrad kernels have no gradient of their own, so core must take the composition here.
+  ['second/relu', ['relu', 'where'], [n(124, [2, 3], away)], firstGrad((x) => core.mul(core.relu(x), core.mul(x, x)))],
+  [
+    'second/softmaxCrossEntropy',
+    ['softmaxCrossEntropy', 'equal'],
+    [n(125, [3, 5]), labels],
+    (z, y) => core.grad((w: Tensor) => core.losses.softmaxCrossEntropy(w, y))(z)[0],
+  ],
 ];
 
 /** The gradient cases. */

@@ -1,5 +1,5 @@
 /** Softmax cross-entropy over classes, with integer labels or one-hot / probability targets. */
-import { customOp } from '../autograd/tape.js';
+import { customOp, isRecording } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { logSoftmax } from '../ops/activations.js';
@@ -23,7 +23,8 @@ const oneHotOf = (labels: Tensor, c: number): Tensor =>
  * of −Σ_c t_c log softmax(z)_c for float32 targets [N, C] (PyTorch's CrossEntropyLoss).
  * The gradient with respect to z is (softmax(z) − onehot)/N; a backend's fused
  * `softmaxCrossEntropy` kernel, and its fused gradient `softmaxCrossEntropyGrad` (one pass
- * instead of a softmax, a one-hot and three elementwise ops), are used when it has them.
+ * instead of a softmax, a one-hot and three elementwise ops), are used when it has them; a
+ * gradient of the gradient differentiates the composition instead.
  *
  * Labels are checked before anything runs: float labels [N] (class indices stored as floats)
  * are a DTypeError, and a label outside [0, C) an IndexError naming it, its position and C.
@@ -61,8 +62,9 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
         [logits],
         () => mean(runKernel('softmaxCrossEntropy', [logits, labels], {}, { shape: [n], dtype: 'float32' })),
         (dy) => [
-          // One pass on a backend with the fused gradient, the same values as the composition.
-          hasKernel('softmaxCrossEntropyGrad') && dy.rank === 0 && dy.dtype === 'float32'
+          // One pass on a backend with the fused gradient, the same values as the composition; a
+          // recorded backward (a gradient of this gradient) takes the composition, which core can differentiate.
+          !isRecording() && hasKernel('softmaxCrossEntropyGrad') && dy.rank === 0 && dy.dtype === 'float32'
             ? runKernel('softmaxCrossEntropyGrad', [logits, labels, dy], {}, { shape: [n, c], dtype: 'float32' })
             : softmaxCrossEntropyGrad(logits, oneHotOf(labels, c), dy),
         ],

@@ -1,5 +1,5 @@
 /** Activation functions: relu, leaky relu, softplus, elu, softmax and log-softmax. */
-import { customOp } from '../autograd/tape.js';
+import { customOp, isRecording } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis, shapesEqual } from '../shape.js';
@@ -20,7 +20,9 @@ function floatOperand(op: string, x: Tensor): Tensor {
 /**
  * max(x, 0). NOTE: relu′(0) = 0, and relu(NaN) = NaN (x ≤ 0 is false for NaN), as PyTorch.
  * Runs as one pass forward and one backward on a backend with the fused `relu` and `reluGrad`
- * kernels (backend-cpu has them), else as `where` selects with the same values bit for bit.
+ * kernels (backend-cpu has them), else as `where` selects with the same values bit for bit. A
+ * backward pass that is itself being recorded (a gradient of a gradient) takes the selects, whose
+ * own gradients core knows.
  *
  * @example
  * ```ts
@@ -39,7 +41,7 @@ export function relu(x: Tensor): Tensor {
     () =>
       hasKernel('relu') ? runKernel('relu', [t], {}, { shape: t.shape, dtype: t.dtype }) : where(lessEqual(t, 0), 0, t),
     (dy) => [
-      hasKernel('reluGrad') && shapesEqual(dy.shape, t.shape) && dy.dtype === t.dtype
+      !isRecording() && hasKernel('reluGrad') && shapesEqual(dy.shape, t.shape) && dy.dtype === t.dtype
         ? runKernel('reluGrad', [t, dy], {}, { shape: t.shape, dtype: t.dtype })
         : where(greater(t, 0), dy, 0),
     ],
