@@ -23,7 +23,8 @@ describe.each([
     const stop = bp.observeKernels((name) => seen.push(name));
     const { value, grads } = bp.vjp((v: bp.Tensor) => bp.relu(v), [x]);
     stop();
-    expect(seen).toEqual(['relu', 'fill', 'reluGrad']);
+    // One kernel each way (besides the seed of ones), none of the selects' compares and masks.
+    expect(seen.filter((k) => k !== 'fill')).toEqual(['relu', 'reluGrad']);
     const y = Array.from(await value.data());
     expect(y.map((v) => Object.is(v, -0))).not.toContain(true);
     expect(y).toEqual([0, 0, 0, 0.5, Number.NaN, Number.POSITIVE_INFINITY, 0, 3]);
