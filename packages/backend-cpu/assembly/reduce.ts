@@ -247,14 +247,15 @@ export function crossEntropyGradRows(
     const q = y + <usize>r * stride;
     const label = load<i32>(labels + ((<usize>r) << 2));
     // The label's element first, from its probability; the pass below would divide it unshifted.
-    let fixed: f32 = 0;
-    if (<u32>label < <u32>cols) fixed = ((load<f32>(q + ((<usize>label) << 2)) - 1) / n) * d;
+    const hit = <u32>label < <u32>cols;
+    const at = q + ((<usize>label) << 2);
+    const fixed: f32 = hit ? ((load<f32>(at) - 1) / n) * d : 0;
     const end4 = q + ((<usize>(cols & ~3)) << 2);
     const tail = q + ((<usize>cols) << 2);
     let p = q;
     for (; p < end4; p += 16) v128.store(p, f32x4.mul(f32x4.div(v128.load(p), vn), vd));
     for (; p < tail; p += 4) store<f32>(p, (load<f32>(p) / n) * d);
-    if (<u32>label < <u32>cols) store<f32>(q + ((<usize>label) << 2), fixed);
+    if (hit) store<f32>(at, fixed);
   }
 }
 

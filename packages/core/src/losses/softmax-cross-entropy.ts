@@ -1,5 +1,6 @@
 /** Softmax cross-entropy over classes, with integer labels or one-hot / probability targets. */
-import { customOp, isRecording } from '../autograd/tape.js';
+import { fusedGradientKernel } from '../autograd/fused-gradient.js';
+import { customOp } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { DTypeError, formatShape, ShapeError } from '../errors.js';
 import { logSoftmax } from '../ops/activations.js';
@@ -62,9 +63,8 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
         [logits],
         () => mean(runKernel('softmaxCrossEntropy', [logits, labels], {}, { shape: [n], dtype: 'float32' })),
         (dy) => [
-          // One pass on a backend with the fused gradient, the same values as the composition; a
-          // recorded backward (a gradient of this gradient) takes the composition, which core can differentiate.
-          !isRecording() && hasKernel('softmaxCrossEntropyGrad') && dy.rank === 0 && dy.dtype === 'float32'
+          // One pass on a backend with the fused gradient, the same values as the composition.
+          fusedGradientKernel('softmaxCrossEntropyGrad') && dy.rank === 0 && dy.dtype === 'float32'
             ? runKernel('softmaxCrossEntropyGrad', [logits, labels, dy], {}, { shape: [n, c], dtype: 'float32' })
             : softmaxCrossEntropyGrad(logits, oneHotOf(labels, c), dy),
         ],

@@ -1,5 +1,6 @@
 /** Activation functions: relu, leaky relu, softplus, elu, softmax and log-softmax. */
-import { customOp, isRecording } from '../autograd/tape.js';
+import { fusedGradientKernel } from '../autograd/fused-gradient.js';
+import { customOp } from '../autograd/tape.js';
 import { hasKernel, runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { normalizeAxis, shapesEqual } from '../shape.js';
@@ -41,7 +42,7 @@ export function relu(x: Tensor): Tensor {
     () =>
       hasKernel('relu') ? runKernel('relu', [t], {}, { shape: t.shape, dtype: t.dtype }) : where(lessEqual(t, 0), 0, t),
     (dy) => [
-      !isRecording() && hasKernel('reluGrad') && shapesEqual(dy.shape, t.shape) && dy.dtype === t.dtype
+      fusedGradientKernel('reluGrad') && shapesEqual(dy.shape, t.shape) && dy.dtype === t.dtype
         ? runKernel('reluGrad', [t, dy], {}, { shape: t.shape, dtype: t.dtype })
         : where(greater(t, 0), dy, 0),
     ],
