@@ -25,8 +25,8 @@ export interface PlannedUpdate {
   readonly inputs: readonly ({ state: number } | { output: string })[];
   /** The state index of each output, in output order. */
   readonly targets: readonly number[];
-  /** Model outputs holding Adam's coefficients [a, e, decay?]. */
-  readonly coefficients: readonly string[];
+  /** Where Adam's coefficients [a, e, decay?] are: a model output and the element of it. */
+  readonly coefficients: readonly { readonly output: string; readonly index: number }[];
   /** The model output holding the guard, when the update has one. */
   readonly guard?: string;
 }
@@ -91,7 +91,6 @@ export function inPlaceCandidates(g: Graph): GraphInPlaceUpdate[] {
  * node reads them any more), and the values they read become extra outputs, after `g.outputs`.
  */
 export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[]): InPlaceVariant {
-  const firstNode = g.inputs.length + g.state.length + g.constants.length;
   const nodes: GraphNode[] = [...g.nodes];
   const outputs: ValueRef[] = [...g.outputs];
   const named = new Map<string, string>();
@@ -107,7 +106,8 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
     return name;
   };
   const written = new Set(updates.flatMap((u) => u.state));
-  const planned = updates.map((u): PlannedUpdate => {
+  const coefficientsOf = adamCoefficientOutputs(g, updates, nodes, extra);
+  const planned = updates.map((u, j): PlannedUpdate => {
     const n = g.nodes[u.node];
     const name = n.kernel as UpdateKernelName;
     const targetOf = new Map(updateWrittenInputs(name, n.inputs.length).map((i, k) => [i, u.state[k]]));
@@ -115,22 +115,12 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
       const s = targetOf.get(i);
       return s === undefined ? { output: extra(r) } : { state: s };
     });
-    const coefficients: string[] = [];
-    if (name === 'adamUpdate') {
-      const { decoupled, weightDecay } = n.attrs as { decoupled: boolean; weightDecay: number };
-      const count = decoupled && weightDecay !== 0 ? 3 : 2;
-      const from = [n.inputs[4], n.inputs[n.inputs.length - 1]];
-      for (let k = 0; k < count; k++) {
-        nodes.push({ kernel: name, attrs: { ...n.attrs, coefficient: k }, inputs: from, shape: [], dtype: 'float32' });
-        coefficients.push(extra({ value: firstNode + nodes.length - 1, shape: [] }));
-      }
-    }
     return {
       name,
       attrs: n.attrs,
       inputs,
       targets: u.state,
-      coefficients,
+      coefficients: coefficientsOf[j] ?? [],
       ...(u.guard ? { guard: extra(u.guard) } : {}),
     };
   });
@@ -142,6 +132,56 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
   });
   const { inPlace: _, ...rest } = g;
   return { graph: { ...rest, nodes, outputs, stateOut }, stateOutput, updates: planned };
+}
+
+/**
+ * Nodes computing the coefficients of the Adam updates among `updates` (appended to `nodes`, each
+ * made a model output by `extra`), and where each update finds its own. Updates with the same
+ * attributes and learning rate share one chain over a vector of their step counts, so a model
+ * with many parameters computes each coefficient in one node per operation rather than one per
+ * parameter (each element rounds exactly as the scalar chain does: the same float64 operations,
+ * elementwise).
+ */
+function adamCoefficientOutputs(
+  g: Graph,
+  updates: readonly GraphInPlaceUpdate[],
+  nodes: GraphNode[],
+  extra: (r: ValueRef) => string,
+): ({ output: string; index: number }[] | undefined)[] {
+  const firstNode = g.inputs.length + g.state.length + g.constants.length;
+  const groups = new Map<string, { attrs: object; lr: ValueRef; steps: ValueRef[]; members: number[] }>();
+  updates.forEach((u, j) => {
+    const n = g.nodes[u.node];
+    if (n.kernel !== 'adamUpdate') return;
+    const lr = n.inputs[n.inputs.length - 1];
+    const key = `${JSON.stringify(n.attrs)}|${lr.value}:${lr.shape.join(',')}`;
+    const group = groups.get(key) ?? { attrs: n.attrs, lr, steps: [], members: [] };
+    group.steps.push(n.inputs[4]);
+    group.members.push(j);
+    groups.set(key, group);
+  });
+  const out: ({ output: string; index: number }[] | undefined)[] = updates.map(() => undefined);
+  for (const { attrs, lr, steps, members } of groups.values()) {
+    const { decoupled, weightDecay } = attrs as { decoupled: boolean; weightDecay: number };
+    const count = decoupled && weightDecay !== 0 ? 3 : 2;
+    // a and e depend on the step count (a vector when the group has several); AdamW's decay factor does not.
+    const perStep = (k: number) => k < 2 && steps.length > 1;
+    const outputs = Array.from({ length: count }, (_, k) => {
+      const shape = perStep(k) ? [steps.length] : [];
+      nodes.push({
+        kernel: 'adamUpdate',
+        attrs: { ...attrs, coefficient: k },
+        inputs: [...steps, lr],
+        shape,
+        dtype: 'float32',
+      });
+      return extra({ value: firstNode + nodes.length - 1, shape });
+    });
+    members.forEach((j, index) => {
+      out[j] = outputs.map((output, k) => ({ output, index: perStep(k) ? index : 0 }));
+    });
+  }
+  return out;
 }
 
 /**
@@ -162,7 +202,7 @@ export function hostUpdates(
       name: u.name,
       attrs: u.attrs,
       inputs: u.inputs.map((x) => ('state' in x ? state(x.state) : value(x.output))),
-      coefficients: u.coefficients.map((c) => value(c)[0]),
+      coefficients: u.coefficients.map((c) => value(c.output)[c.index]),
       targets: u.targets.map(target),
     });
   }

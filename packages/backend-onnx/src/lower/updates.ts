@@ -36,7 +36,8 @@ function graphMath(b: GraphBuilder): UpdateMath<string> {
  * (the lazy graph and compiled graphs hold one value per node); the nodes the outputs share
  * (m′, v′) are identical, and ONNX Runtime's common-subexpression elimination merges them.
  * `coefficient` instead asks for one of Adam's float32 coefficients (0: a, 1: e, 2: the decay
- * factor) from inputs [t, γ]: an update written in place on the host reads them from the run.
+ * factor) from inputs [t, γ], or [t₁, …, tₙ, γ] for a vector of n (one per parameter of the
+ * same attributes): an update written in place on the host reads them from the run.
  */
 type Which = { output?: number; coefficient?: number };
 
@@ -44,7 +45,7 @@ const FLOAT = { to: { i: 1 } };
 const DOUBLE = { to: { i: 11 } };
 
 /**
- * Adam's scalars from the int32 step t and γ, in float64 (1 − βᵗ = 1 − Pow(β, t)) and then
+ * Adam's scalars from the int32 step t (a scalar, or a vector giving one coefficient per element) and γ, in float64 (1 − βᵗ = 1 − Pow(β, t)) and then
  * rounded to float32: a = γ√bc₂/bc₁ and e = ε√bc₂ (so θ − a·m′/(√v̄ + e) equals PyTorch's
  * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding), and AdamW's decay factor 1 − γλ.
  */
@@ -73,7 +74,16 @@ export function adamCoefficients(
 const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
   const lr = inputs[inputs.length - 1].name;
   if (attrs.coefficient !== undefined) {
-    const c = adamCoefficients(b, inputs[0].name, lr, attrs);
+    const steps = inputs.slice(0, -1).map((x) => x.name);
+    const t =
+      steps.length === 1
+        ? steps[0]
+        : b.op(
+            'Concat',
+            steps.map((s) => b.op('Reshape', [s, b.ints([1])])),
+            { axis: { i: 0 } },
+          );
+    const c = adamCoefficients(b, t, lr, attrs);
     const value = [c.a, c.e, c.decay][attrs.coefficient];
     if (value === undefined) throw new RangeError(`adamUpdate: no coefficient ${attrs.coefficient}`);
     return value;
