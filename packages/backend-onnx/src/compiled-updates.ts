@@ -7,6 +7,7 @@
  * same bits the ONNX nodes compute, without a second copy of the parameters and moments.
  */
 import {
+  type AdamUpdateAttrs,
   type Graph,
   type GraphInPlaceUpdate,
   type GraphNode,
@@ -15,6 +16,7 @@ import {
   updateWrittenInputs,
   type ValueRef,
 } from '@backprop/core';
+import { adamCoefficientGroups, type CoefficientAt } from './adam-coefficient-groups.js';
 import type { HostUpdate } from './host-update.js';
 
 /** One in-place update of a run: where each of its values comes from. */
@@ -25,8 +27,8 @@ export interface PlannedUpdate {
   readonly inputs: readonly ({ state: number } | { output: string })[];
   /** The state index of each output, in output order. */
   readonly targets: readonly number[];
-  /** Where Adam's coefficients [a, e, decay?] are: a model output and the element of it. */
-  readonly coefficients: readonly { readonly output: string; readonly index: number }[];
+  /** Where Adam's coefficients [a, e, decay?] are: a model output (by name) and the element of it. */
+  readonly coefficients: readonly CoefficientAt<string>[];
   /** The model output holding the guard, when the update has one. */
   readonly guard?: string;
 }
@@ -91,6 +93,7 @@ export function inPlaceCandidates(g: Graph): GraphInPlaceUpdate[] {
  * node reads them any more), and the values they read become extra outputs, after `g.outputs`.
  */
 export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[]): InPlaceVariant {
+  const firstNode = g.inputs.length + g.state.length + g.constants.length;
   const nodes: GraphNode[] = [...g.nodes];
   const outputs: ValueRef[] = [...g.outputs];
   const named = new Map<string, string>();
@@ -106,7 +109,18 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
     return name;
   };
   const written = new Set(updates.flatMap((u) => u.state));
-  const coefficientsOf = adamCoefficientOutputs(g, updates, nodes, extra);
+  const coefficientsOf = adamCoefficientGroups(
+    updates.map((u) => {
+      const n = g.nodes[u.node];
+      if (n.kernel !== 'adamUpdate') return undefined;
+      const lr = n.inputs[n.inputs.length - 1];
+      return { attrs: n.attrs as AdamUpdateAttrs, step: n.inputs[4], lr, lrKey: `${lr.value}:${lr.shape.join(',')}` };
+    }),
+    (attrs, inputs, shape) => {
+      nodes.push({ kernel: 'adamUpdate', attrs, inputs, shape, dtype: 'float32' });
+      return extra({ value: firstNode + nodes.length - 1, shape });
+    },
+  );
   const planned = updates.map((u, j): PlannedUpdate => {
     const n = g.nodes[u.node];
     const name = n.kernel as UpdateKernelName;
@@ -135,56 +149,6 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
 }
 
 /**
- * Nodes computing the coefficients of the Adam updates among `updates` (appended to `nodes`, each
- * made a model output by `extra`), and where each update finds its own. Updates with the same
- * attributes and learning rate share one chain over a vector of their step counts, so a model
- * with many parameters computes each coefficient in one node per operation rather than one per
- * parameter (each element rounds exactly as the scalar chain does: the same float64 operations,
- * elementwise).
- */
-function adamCoefficientOutputs(
-  g: Graph,
-  updates: readonly GraphInPlaceUpdate[],
-  nodes: GraphNode[],
-  extra: (r: ValueRef) => string,
-): ({ output: string; index: number }[] | undefined)[] {
-  const firstNode = g.inputs.length + g.state.length + g.constants.length;
-  const groups = new Map<string, { attrs: object; lr: ValueRef; steps: ValueRef[]; members: number[] }>();
-  updates.forEach((u, j) => {
-    const n = g.nodes[u.node];
-    if (n.kernel !== 'adamUpdate') return;
-    const lr = n.inputs[n.inputs.length - 1];
-    const key = `${JSON.stringify(n.attrs)}|${lr.value}:${lr.shape.join(',')}`;
-    const group = groups.get(key) ?? { attrs: n.attrs, lr, steps: [], members: [] };
-    group.steps.push(n.inputs[4]);
-    group.members.push(j);
-    groups.set(key, group);
-  });
-  const out: ({ output: string; index: number }[] | undefined)[] = updates.map(() => undefined);
-  for (const { attrs, lr, steps, members } of groups.values()) {
-    const { decoupled, weightDecay } = attrs as { decoupled: boolean; weightDecay: number };
-    const count = decoupled && weightDecay !== 0 ? 3 : 2;
-    // a and e depend on the step count (a vector when the group has several); AdamW's decay factor does not.
-    const perStep = (k: number) => k < 2 && steps.length > 1;
-    const outputs = Array.from({ length: count }, (_, k) => {
-      const shape = perStep(k) ? [steps.length] : [];
-      nodes.push({
-        kernel: 'adamUpdate',
-        attrs: { ...attrs, coefficient: k },
-        inputs: [...steps, lr],
-        shape,
-        dtype: 'float32',
-      });
-      return extra({ value: firstNode + nodes.length - 1, shape });
-    });
-    members.forEach((j, index) => {
-      out[j] = outputs.map((output, k) => ({ output, index: perStep(k) ? index : 0 }));
-    });
-  }
-  return out;
-}
-
-/**
  * The host updates of a finished run: `value(name)` gives a model output's host array, `state(s)`
  * the array a state value holds now and `target(s)` the one to write (copied first when shared).
  * An update whose guard holds anything but 0 (NaN too) is left out: it writes nothing.
@@ -202,7 +166,7 @@ export function hostUpdates(
       name: u.name,
       attrs: u.attrs,
       inputs: u.inputs.map((x) => ('state' in x ? state(x.state) : value(x.output))),
-      coefficients: u.coefficients.map((c) => value(c.output)[c.index]),
+      coefficients: u.coefficients.map((c) => value(c.node)[c.index]),
       targets: u.targets.map(target),
     });
   }

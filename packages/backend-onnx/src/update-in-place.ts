@@ -10,7 +10,8 @@
  */
 import type { AdamUpdateAttrs, TensorInfo, UpdateKernelAttrs, UpdateKernelName } from '@backprop/core';
 import { updateWrittenInputs } from '@backprop/core';
-import { OnnxHandle } from './handle.js';
+import { adamCoefficientGroups, type CoefficientAt, type CoefficientRequest } from './adam-coefficient-groups.js';
+import { type HandleInput, OnnxHandle } from './handle.js';
 import { type HostUpdate, runHostUpdate } from './host-update.js';
 
 /** What the in-place writer needs from its backend. */
@@ -38,8 +39,10 @@ interface Job {
   inputs: OnnxHandle[];
   targets: OnnxHandle[];
   guard: OnnxHandle | undefined;
-  /** Adam's [a, e, decay?] as scalar nodes of the run. */
-  coefficients: OnnxHandle[];
+  /** Adam's step count and γ, whose coefficients the batch's run computes. */
+  adam: CoefficientRequest<HandleInput> | undefined;
+  /** Adam's [a, e, decay?]: nodes of the run and the element of each (made when the batch runs). */
+  coefficients: CoefficientAt<OnnxHandle>[];
 }
 
 interface Batch {
@@ -79,8 +82,17 @@ export class InPlaceWrites {
     const ins = inputs.map((x) => this.host.own(op, x.handle));
     const g = guard && this.host.own(op, guard.handle);
     const targets = updateWrittenInputs(name, ins.length).map((i) => ins[i]);
-    const coefficients = name === 'adamUpdate' ? this.#adamCoefficients(attrs as AdamUpdateAttrs, inputs, ins) : [];
-    const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, coefficients };
+    const last = ins.length - 1;
+    const adam =
+      name === 'adamUpdate'
+        ? {
+            attrs: attrs as AdamUpdateAttrs,
+            step: { node: ins[4], shape: inputs[4].shape },
+            lr: { node: ins[last], shape: inputs[last].shape },
+            lrKey: String(ins[last].id),
+          }
+        : undefined;
+    const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, adam, coefficients: [] };
     for (const h of [...ins, ...(g ? [g] : [])]) h.users++;
     for (const h of targets) h.writes++;
     let batch = this.#open;
@@ -93,28 +105,20 @@ export class InPlaceWrites {
   }
 
   /**
-   * Nodes computing Adam's float32 coefficients a, e (and AdamW's decay factor) from its step
-   * count t and γ, in the same run as the step: the host update reads them, so its scalars are
-   * ONNX Runtime's float64 chain, bit for bit (JavaScript's Math.pow differs from ONNX Runtime's
-   * Pow in the last bit for 10 % of the step counts 1–200,000 with β = 0.999, 0.3 % with 0.9).
+   * Nodes computing the batch's Adam coefficients a, e (and AdamW's decay factor) from the step
+   * counts and γ, in the same run as the step, one chain per group of updates with the same
+   * settings (`adam-coefficient-groups.ts`): the host update reads them, so its scalars are ONNX
+   * Runtime's float64 chain, bit for bit (JavaScript's Math.pow differs from ONNX Runtime's Pow
+   * in the last bit for 10 % of the step counts 1–200,000 with β = 0.999, 0.3 % with 0.9).
    */
-  #adamCoefficients(attrs: AdamUpdateAttrs, inputs: TensorInfo[], ins: OnnxHandle[]): OnnxHandle[] {
-    const count = attrs.decoupled && attrs.weightDecay !== 0 ? 3 : 2;
-    const last = ins.length - 1;
-    return Array.from({ length: count }, (_, k) =>
-      this.host.trackInternal(
-        new OnnxHandle(
-          'adamUpdate',
-          { ...attrs, coefficient: k },
-          [
-            { node: ins[4], shape: inputs[4].shape },
-            { node: ins[last], shape: inputs[last].shape },
-          ],
-          [],
-          'float32',
-        ),
-      ),
+  #adamCoefficients(jobs: readonly Job[]): void {
+    const at = adamCoefficientGroups(
+      jobs.map((j) => j.adam),
+      (attrs, inputs, shape) => this.host.trackInternal(new OnnxHandle('adamUpdate', attrs, inputs, shape, 'float32')),
     );
+    jobs.forEach((j, i) => {
+      j.coefficients = at[i] ?? [];
+    });
   }
 
   /** Computes what the batch reads in one run, then writes every update whose guard reads 0. */
@@ -122,8 +126,12 @@ export class InPlaceWrites {
     if (this.#open === batch) this.close();
     const need = new Set(batch.roots.filter((h) => !h.disposed && h.pending));
     for (const j of batch.jobs)
-      for (const h of [...j.inputs, ...j.coefficients, ...(j.guard ? [j.guard] : [])]) if (h.pending) need.add(h);
+      for (const h of [...j.inputs, ...(j.guard ? [j.guard] : [])]) if (h.pending) need.add(h);
+    let coefficients = new Set<OnnxHandle>();
     try {
+      this.#adamCoefficients(batch.jobs);
+      coefficients = new Set(batch.jobs.flatMap((j) => j.coefficients.map((c) => c.node)));
+      for (const h of coefficients) if (h.pending) need.add(h);
       if (need.size > 0) await this.host.compute([...need]);
       // Every update's arrays are found before the first is written: all are written, or none.
       const updates = batch.jobs.map((j) => this.#prepare(j));
@@ -141,8 +149,8 @@ export class InPlaceWrites {
       for (const j of batch.jobs) {
         for (const h of j.targets) h.writes--;
         for (const h of [...j.inputs, ...(j.guard ? [j.guard] : [])]) if (--h.users === 0 && h.disposed) h.release();
-        for (const h of j.coefficients) this.host.dispose(h);
       }
+      for (const h of coefficients) this.host.dispose(h);
     }
   }
 
@@ -154,7 +162,7 @@ export class InPlaceWrites {
       name: j.name,
       attrs: j.attrs,
       inputs,
-      coefficients: j.coefficients.map((h) => hostData(h)[0]),
+      coefficients: j.coefficients.map((c) => hostData(c.node)[c.index]),
       targets: j.targets.map((h) => unshared(h, this.host.tensor)),
     };
   }

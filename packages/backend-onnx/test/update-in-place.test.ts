@@ -107,12 +107,12 @@ describe('eager and compiled steps write the fused updates in place', () => {
   });
 
   it('Adam with a different step count per parameter (a resumed checkpoint): in place bit for bit out of place', async () => {
-    // A compiled step written in place computes the Adam coefficients of all parameters in one
-    // chain over a vector of their step counts; out of place, each update has its own scalar chain.
+    // Steps written in place (compiled or eager) compute the Adam coefficients of all parameters in
+    // one chain over a vector of their step counts; out of place, each update has its own scalar chain.
     // Step counts 2 and 3 are where a power might be taken by multiplying, the large ones where
     // float64 powers differ in the last bit between implementations.
     const counts = [2, 3, 997, 200_001];
-    const run = async (viewed: boolean) => {
+    const run = async (viewed: boolean, compile = true) => {
       const m = model();
       const opt = new Adam({ lr: 0.05 });
       const first = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt });
@@ -126,7 +126,7 @@ describe('eager and compiled steps write the fused updates in place', () => {
       expect(slots.size).toBe(counts.length);
       opt.setState({ ...state, slots });
       bp.dispose(steps);
-      const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: true });
+      const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile });
       let kept = true;
       let third: bp.Tensor[] = [];
       for (let k = 1; k <= 6; k++) {
@@ -147,10 +147,13 @@ describe('eager and compiled steps write the fused updates in place', () => {
     };
     const inPlace = await run(false);
     const outOfPlace = await run(true);
+    const eager = await run(false, false);
     expect([inPlace.mode, outOfPlace.mode]).toEqual(['graph', 'graph']);
-    expect([inPlace.kept, outOfPlace.kept]).toEqual([true, false]);
+    expect([inPlace.kept, outOfPlace.kept, eager.kept]).toEqual([true, false, true]);
     expect(inPlace.after).toEqual(counts.map((c) => c + 6));
+    expect(eager.after).toEqual(counts.map((c) => c + 6));
     expect(inPlace.weights).toEqual(outOfPlace.weights);
+    expect(eager.weights).toEqual(outOfPlace.weights);
   });
 
   it('hold no second copy of the parameters and state (measureTrainingStep)', async () => {
