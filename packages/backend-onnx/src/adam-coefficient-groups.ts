@@ -38,7 +38,9 @@ export function adamCoefficientGroups<I, R>(
   requests.forEach((r, i) => {
     if (!r) return;
     const key = `${JSON.stringify(r.attrs)}|${r.lrKey}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    const members = groups.get(key);
+    if (members) members.push(i);
+    else groups.set(key, [i]);
   });
   const out: (CoefficientAt<R>[] | undefined)[] = requests.map(() => undefined);
   for (const members of groups.values()) {

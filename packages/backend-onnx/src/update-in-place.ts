@@ -41,8 +41,6 @@ interface Job {
   guard: OnnxHandle | undefined;
   /** Adam's step count and γ, whose coefficients the batch's run computes. */
   adam: CoefficientRequest<HandleInput> | undefined;
-  /** Adam's [a, e, decay?]: nodes of the run and the element of each (made when the batch runs). */
-  coefficients: CoefficientAt<OnnxHandle>[];
 }
 
 interface Batch {
@@ -92,7 +90,7 @@ export class InPlaceWrites {
             lrKey: String(ins[last].id),
           }
         : undefined;
-    const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, adam, coefficients: [] };
+    const job: Job = { name, attrs: { ...attrs }, inputs: ins, targets, guard: g, adam };
     for (const h of [...ins, ...(g ? [g] : [])]) h.users++;
     for (const h of targets) h.writes++;
     let batch = this.#open;
@@ -105,20 +103,18 @@ export class InPlaceWrites {
   }
 
   /**
-   * Nodes computing the batch's Adam coefficients a, e (and AdamW's decay factor) from the step
+   * Nodes computing the batch's Adam coefficients a, e (and AdamW's decay factor), and where each
+   * job finds its own, from the step
    * counts and γ, in the same run as the step, one chain per group of updates with the same
    * settings (`adam-coefficient-groups.ts`): the host update reads them, so its scalars are ONNX
    * Runtime's float64 chain, bit for bit (JavaScript's Math.pow differs from ONNX Runtime's Pow
    * in the last bit for 10 % of the step counts 1–200,000 with β = 0.999, 0.3 % with 0.9).
    */
-  #adamCoefficients(jobs: readonly Job[]): void {
-    const at = adamCoefficientGroups(
+  #adamCoefficients(jobs: readonly Job[]): (CoefficientAt<OnnxHandle>[] | undefined)[] {
+    return adamCoefficientGroups(
       jobs.map((j) => j.adam),
       (attrs, inputs, shape) => this.host.trackInternal(new OnnxHandle('adamUpdate', attrs, inputs, shape, 'float32')),
     );
-    jobs.forEach((j, i) => {
-      j.coefficients = at[i] ?? [];
-    });
   }
 
   /** Computes what the batch reads in one run, then writes every update whose guard reads 0. */
@@ -129,12 +125,12 @@ export class InPlaceWrites {
       for (const h of [...j.inputs, ...(j.guard ? [j.guard] : [])]) if (h.pending) need.add(h);
     let coefficients = new Set<OnnxHandle>();
     try {
-      this.#adamCoefficients(batch.jobs);
-      coefficients = new Set(batch.jobs.flatMap((j) => j.coefficients.map((c) => c.node)));
+      const at = this.#adamCoefficients(batch.jobs);
+      coefficients = new Set(at.flatMap((c) => c?.map((x) => x.node) ?? []));
       for (const h of coefficients) if (h.pending) need.add(h);
       if (need.size > 0) await this.host.compute([...need]);
       // Every update's arrays are found before the first is written: all are written, or none.
-      const updates = batch.jobs.map((j) => this.#prepare(j));
+      const updates = batch.jobs.map((j, i) => this.#prepare(j, at[i] ?? []));
       for (const u of updates) if (u) runHostUpdate(u);
     } catch (e) {
       // Nothing was written; what was to be computed fails when read, rather than being
@@ -155,14 +151,14 @@ export class InPlaceWrites {
   }
 
   /** One update's host arrays, or undefined when its guard holds anything but 0 (NaN too): it writes nothing. */
-  #prepare(j: Job): HostUpdate | undefined {
+  #prepare(j: Job, coefficients: readonly CoefficientAt<OnnxHandle>[]): HostUpdate | undefined {
     if (j.guard && hostData(j.guard)[0] !== 0) return undefined;
     const inputs = j.inputs.map(hostData);
     return {
       name: j.name,
       attrs: j.attrs,
       inputs,
-      coefficients: j.coefficients.map((c) => hostData(c.node)[c.index]),
+      coefficients: coefficients.map((c) => hostData(c.node)[c.index]),
       targets: j.targets.map((h) => unshared(h, this.host.tensor)),
     };
   }

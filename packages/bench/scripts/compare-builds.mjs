@@ -6,8 +6,7 @@
 // ln -s "$PWD/packages/backend-cpu/node_modules" /tmp/cpu-old/node_modules`, rebuild, then
 // `node --experimental-wasm-relaxed-simd packages/bench/scripts/compare-builds.mjs /tmp/cpu-old/dist/index.js [rounds=9]`
 // (for backend-onnx the same with its package, and `[rounds] onnx` last).
-import * as bp from '@backprop/core';
-import { mlpTrainer } from './mlp-setup.mjs';
+import { median, timeInterleaved, warmTrainer } from './mlp-setup.mjs';
 
 const [older, roundsArg, which = 'cpu'] = process.argv.slice(2);
 if (!older || !['cpu', 'onnx'].includes(which))
@@ -22,29 +21,16 @@ const make = async (module, threads) => {
 };
 const rounds = Number(roundsArg ?? 9);
 const trainers = [];
-for (const threads of [1, 2]) {
-  for (const [tag, path] of Object.entries(builds)) {
-    const backend = await make(await import(path), threads);
-    await bp.setBackend(backend);
-    const t = mlpTrainer(which === 'onnx' ? { compile: true } : {});
-    for (let i = 0; i < 300; i++) await t.train(t.x, t.y);
-    trainers.push({ name: `${tag} ${threads}t`, backend, ...t, times: [] });
-  }
-}
-for (let r = 0; r < rounds; r++) {
-  for (let k = 0; k < trainers.length; k++) {
-    const s = trainers[(k + r) % trainers.length];
-    await bp.setBackend(s.backend);
-    const t0 = performance.now();
-    for (let i = 0; i < 30; i++) await s.train(s.x, s.y);
-    s.times.push((performance.now() - t0) / 30);
-  }
-}
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-for (const s of trainers)
-  console.log(
-    `${s.name.padEnd(7)} ${median(s.times).toFixed(2)} ms/step; rounds ${s.times.map((v) => v.toFixed(2)).join(' ')}`,
-  );
+for (const threads of [1, 2])
+  for (const [tag, path] of Object.entries(builds))
+    trainers.push(
+      await warmTrainer(
+        `${tag} ${threads}t`,
+        await make(await import(path), threads),
+        which === 'onnx' ? { compile: true } : {},
+      ),
+    );
+await timeInterleaved(trainers, rounds);
 const m = Object.fromEntries(trainers.map((s) => [s.name, median(s.times)]));
 console.log(
   `1 thread ÷ 2 threads: old ${(m['old 1t'] / m['old 2t']).toFixed(3)}, new ${(m['new 1t'] / m['new 2t']).toFixed(3)}`,

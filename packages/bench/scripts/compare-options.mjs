@@ -6,8 +6,7 @@
 // split kernels are products, whose threshold is separate). After `pnpm build`:
 // `node --experimental-wasm-relaxed-simd packages/bench/scripts/compare-options.mjs '{"threads":2}' '{"threads":2,"parallelMinElements":100000000}' [rounds=9]`
 import { cpu } from '@backprop/backend-cpu';
-import * as bp from '@backprop/core';
-import { mlpTrainer } from './mlp-setup.mjs';
+import { timeInterleaved, warmTrainer } from './mlp-setup.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b)
@@ -20,21 +19,7 @@ for (const [tag, options] of [
 ]) {
   const backend = cpu(JSON.parse(options));
   await backend.ready();
-  await bp.setBackend(backend);
-  const t = mlpTrainer();
-  for (let i = 0; i < 300; i++) await t.train(t.x, t.y);
-  trainers.push({ name: `${tag} ${options}`, backend, ...t, times: [] });
+  trainers.push(await warmTrainer(`${tag} ${options}`, backend));
 }
-for (let r = 0; r < rounds; r++) {
-  for (let k = 0; k < trainers.length; k++) {
-    const s = trainers[(k + r) % trainers.length];
-    await bp.setBackend(s.backend);
-    const t0 = performance.now();
-    for (let i = 0; i < 30; i++) await s.train(s.x, s.y);
-    s.times.push((performance.now() - t0) / 30);
-  }
-}
-const median = (v) => [...v].sort((x, y) => x - y)[v.length >> 1];
-for (const s of trainers)
-  console.log(`${s.name}: ${median(s.times).toFixed(2)} ms/step; rounds ${s.times.map((v) => v.toFixed(2)).join(' ')}`);
+await timeInterleaved(trainers, rounds);
 for (const s of trainers) s.backend.destroy();

@@ -34,3 +34,35 @@ export function mlpTrainer({ sizes = MLP_SIZES, batchSize = 128, compile } = {})
   });
   return { model, x, y, train };
 }
+
+/** The median of `values` (the upper one for an even count). */
+export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/** `mlpTrainer(options)` on `backend` (made current), after 300 untimed warm-up steps (V8 compiles the step's JavaScript meanwhile). */
+export async function warmTrainer(name, backend, options = {}) {
+  await bp.setBackend(backend);
+  const t = mlpTrainer(options);
+  for (let i = 0; i < 300; i++) await t.train(t.x, t.y);
+  return { name, backend, ...t, times: [] };
+}
+
+/**
+ * Times `steps` steps of each trainer per round, in an order rotated by one each round so the machine's drift hits
+ * every trainer alike; appends each round's ms/step to the trainer's `times` and prints every trainer's median and rounds.
+ */
+export async function timeInterleaved(trainers, rounds, steps = 30) {
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < trainers.length; k++) {
+      const s = trainers[(k + r) % trainers.length];
+      await bp.setBackend(s.backend);
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) await s.train(s.x, s.y);
+      s.times.push((performance.now() - t0) / steps);
+    }
+  }
+  const width = Math.max(...trainers.map((s) => s.name.length));
+  for (const s of trainers)
+    console.log(
+      `${s.name.padEnd(width)}  ${median(s.times).toFixed(2)} ms/step; rounds ${s.times.map((v) => v.toFixed(2)).join(' ')}`,
+    );
+}

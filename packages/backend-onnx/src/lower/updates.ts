@@ -45,9 +45,10 @@ const FLOAT = { to: { i: 1 } };
 const DOUBLE = { to: { i: 11 } };
 
 /**
- * Adam's scalars from the int32 step t (a scalar, or a vector giving one coefficient per element) and γ, in float64 (1 − βᵗ = 1 − Pow(β, t)) and then
- * rounded to float32: a = γ√bc₂/bc₁ and e = ε√bc₂ (so θ − a·m′/(√v̄ + e) equals PyTorch's
- * θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε) up to float32 rounding), and AdamW's decay factor 1 − γλ.
+ * Adam's scalars from the int32 step t (a scalar, or a vector giving one coefficient per
+ * element) and γ, in float64 (1 − βᵗ = 1 − Pow(β, t)) and then rounded to float32:
+ * a = γ√bc₂/bc₁ and e = ε√bc₂ (so θ − a·m′/(√v̄ + e) equals PyTorch's θ − (γ/bc₁)·m′/(√v̄/√bc₂ + ε)
+ * up to float32 rounding), and AdamW's decay factor 1 − γλ.
  */
 export function adamCoefficients(
   b: GraphBuilder,
