@@ -2,7 +2,9 @@
  * The SIMD optimizer steps (assembly/updates.ts: sgdStep, adamStep, rmspropStep, generated from core's fused update
  * rules) on the module instantiated directly, bit-exact against the scalar kernels themselves
  * (src/kernels/{sgd,adam,rmsprop}Update.ts, run on a scalar backend: the same rules compiled into a JavaScript loop), on
- * an odd length split into thread-like ranges, out of place and in place.
+ * an odd length split into thread-like ranges, out of place and in place. The ranges run every loop of a kernel: SGD's
+ * sixteen-wide one (four copies of the rule), the four-wide one and the one-element tail ([7, 998) is 61 × 16 + 3 × 4 +
+ * 3 elements; [2, 7) has no sixteen).
  */
 import { adamStepCoefficients, type TensorInfo } from '@backprop/core';
 import { describe, it } from 'vitest';
