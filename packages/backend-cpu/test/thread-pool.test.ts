@@ -3,6 +3,7 @@
  * done with its own share runs on the calling thread (a worker woken late, its core busy, costs no
  * wait), exactly once, and real workers still take theirs.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { CLAIM_CALLER, CLAIM_OPEN, CLAIM_WORKER, claimOf, DONE, READY } from '../src/threads/control.js';
@@ -35,6 +36,29 @@ const late: WorkerFactory = (init) => {
       Atomics.add(ctl, ${DONE}, 1);
       Atomics.notify(ctl, ${DONE});
     }`;
+  const worker = new Worker(source, { eval: true, workerData: init });
+  worker.unref();
+  return worker;
+};
+
+/**
+ * A worker that takes its job at once, then holds it for 500 ms before counting itself done (a
+ * long job), so the calling thread polls for it that long.
+ */
+let slowControl: Int32Array | undefined;
+const slow: WorkerFactory = (init) => {
+  slowControl = new Int32Array(init.control);
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    const ctl = new Int32Array(workerData.control);
+    Atomics.add(ctl, ${READY}, 1);
+    Atomics.notify(ctl, ${READY});
+    const generation = Atomics.load(ctl, 0);
+    while (Atomics.load(ctl, 0) === generation) Atomics.wait(ctl, 0, generation, 50);
+    Atomics.compareExchange(ctl, ${claimOf(0)} + workerData.id, ${CLAIM_OPEN}, ${CLAIM_WORKER});
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});`;
   const worker = new Worker(source, { eval: true, workerData: init });
   worker.unref();
   return worker;
@@ -81,6 +105,33 @@ describe('ThreadPool', () => {
     expect(pool.stats.ownMs).toBeGreaterThanOrEqual(0);
     expect(pool.stats.waitMs).toBeGreaterThanOrEqual(0);
     pool.destroy();
+  });
+
+  it('polls for a long job without filling the young generation (no garbage per check of the control block)', async () => {
+    const { memory, exports } = sharedKernels();
+    // Polling up to 1 s: the whole 500 ms job is waited for by polling, not in Atomics.wait.
+    const pool = new ThreadPool(1, module, memory, exports, slow, 1000);
+    expect(await pool.whenReady()).toBe(true);
+    const collections: string[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) collections.push(entry.name);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const start = performance.now();
+    // This thread's own share ends once the worker holds its job, so the pool polls for it.
+    const taken = () => Atomics.load(slowControl as Int32Array, claimOf(0)) === CLAIM_WORKER;
+    expect(
+      pool.run([{ fn: 'binary', args: [0, 65536, 65536, 65536, 0, 0] }], () => {
+        while (!taken()) {}
+      }),
+    ).toBe(true);
+    const waited = performance.now() - start;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // gc entries arrive asynchronously
+    observer.disconnect();
+    pool.destroy();
+    expect(waited).toBeGreaterThanOrEqual(450);
+    // Reading the clock on every check allocated hundreds of MB a second (tens of collections here).
+    expect(collections.length).toBeLessThanOrEqual(2);
   });
 
   it('rethrows a failing job run on the calling thread after the round', () => {

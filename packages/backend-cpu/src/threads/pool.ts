@@ -8,6 +8,7 @@ import { BackendError } from '@backprop/core';
 import {
   CLAIM_CALLER,
   CLAIM_OPEN,
+  CLOCK_EVERY,
   CONTROL_WORDS,
   claimOf,
   DONE,
@@ -161,7 +162,9 @@ export class ThreadPool {
     }
     // The workers usually finish about when this thread does: poll for a moment before sleeping.
     const until = performance.now() + this.spinMs;
-    while (Atomics.load(ctl, DONE) < started && performance.now() < until) {}
+    for (let i = 1; Atomics.load(ctl, DONE) < started; i++) {
+      if (i % CLOCK_EVERY === 0 && performance.now() >= until) break;
+    }
     for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }

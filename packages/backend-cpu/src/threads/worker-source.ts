@@ -2,6 +2,7 @@
 import {
   CLAIM_OPEN,
   CLAIM_WORKER,
+  CLOCK_EVERY,
   claimOf,
   DONE,
   EXIT,
@@ -13,10 +14,14 @@ import {
   slotOf,
 } from './control.js';
 
+/** A job's arguments read one by one from its slot (no array made per job; the export ignores those it does not take). */
+const JOB_ARGUMENTS = Array.from({ length: SLOT - 1 }, (_, i) => `ctl[slot + ${i + 1}]`).join(', ');
+
 /**
  * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
  * module on the shared memory, report ready, then wait until the generation changes (polling for
- * the control block's SPIN_US microseconds, then blocking in Atomics.wait), take its slot's job
+ * the control block's SPIN_US microseconds, reading the clock every CLOCK_EVERY checks, then
+ * blocking in Atomics.wait), take its slot's job
  * unless the calling thread already did (its claim word), run it, count itself done, and wait again.
  * The job is read only after the claim succeeds: a worker that woke late may find the next round's.
  */
@@ -32,14 +37,16 @@ function start(init) {
   Atomics.notify(ctl, ${READY});
   for (;;) {
     const until = performance.now() + Atomics.load(ctl, ${SPIN_US}) / 1000;
-    while (Atomics.load(ctl, ${GENERATION}) === generation && performance.now() < until) {}
+    for (let i = 1; Atomics.load(ctl, ${GENERATION}) === generation; i++) {
+      if (i % ${CLOCK_EVERY} === 0 && performance.now() >= until) break;
+    }
     Atomics.wait(ctl, ${GENERATION}, generation);
     generation = Atomics.load(ctl, ${GENERATION});
     if (Atomics.load(ctl, ${EXIT}) !== 0) return;
     if (ctl[slot] <= 0 || Atomics.compareExchange(ctl, claim, ${CLAIM_OPEN}, ${CLAIM_WORKER}) !== ${CLAIM_OPEN}) continue;
     const fn = ctl[slot];
     try {
-      fns[fn - 1](...ctl.subarray(slot + 1, slot + ${SLOT}));
+      fns[fn - 1](${JOB_ARGUMENTS});
       ctl[slot] = 0;
     } catch {
       ctl[slot] = -1;
