@@ -1,5 +1,6 @@
 // Shared by the benchmark aids in this folder: the MLP they train and its batch, built on the current backend, so
-// every script measures the same step as `pnpm bench` (784-512-512-10, ReLU, batch 128, Adam).
+// every script measures the same step as `pnpm bench` (784-512-512-10, ReLU, batch 128, Adam), and the tensors of the
+// bench's optimizer-update measurement.
 import * as bp from '@backprop/core';
 import { adam } from '@backprop/optimizers';
 
@@ -65,4 +66,18 @@ export async function timeInterleaved(trainers, rounds, steps = 30) {
     console.log(
       `${s.name.padEnd(width)}  ${median(s.times).toFixed(2)} ms/step; rounds ${s.times.map((v) => v.toFixed(2)).join(' ')}`,
     );
+}
+
+/**
+ * `backend` made current, with the tensors of `benchmarkUpdates` over 10M parameters on it (an MLP's two weights and
+ * two biases, 1000 columns; seed 0): parameters `ps` and fixed gradients `gs`.
+ */
+export async function updateTensors(backend) {
+  await backend.ready();
+  await bp.setBackend(backend);
+  bp.manualSeed(0);
+  const shapes = [[8000, 1000], [1000], [1998, 1000], [1000]];
+  const ps = shapes.map((s, i) => new bp.Parameter(`p${i}`, bp.randomNormal(s, { std: 0.01 })));
+  const gs = shapes.map((s) => bp.randomNormal(s, { std: 0.01 }));
+  return { ps, gs };
 }

@@ -7,18 +7,14 @@
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { SGD } from '@backprop/optimizers';
+import { updateTensors } from './mlp-setup.mjs';
 
 const spins = JSON.parse(process.argv[2] ?? '[0.2, 1, 5]');
 const blocks = Number(process.argv[3] ?? 20);
 const setups = [];
 for (const spinMs of spins) {
   const backend = cpu({ threads: 2, spinMs });
-  await backend.ready();
-  await bp.setBackend(backend);
-  bp.manualSeed(0);
-  const shapes = [[8000, 1000], [1000], [1998, 1000], [1000]];
-  const ps = shapes.map((s, i) => new bp.Parameter(`p${i}`, bp.randomNormal(s, { std: 0.01 })));
-  const gs = shapes.map((s) => bp.randomNormal(s, { std: 0.01 }));
+  const { ps, gs } = await updateTensors(backend);
   const optimizer = new SGD({ lr: 0.01 });
   for (let i = 0; i < 3; i++) {
     optimizer.step(ps, gs, { inPlace: true });

@@ -9,6 +9,7 @@
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { Adam, SGD } from '@backprop/optimizers';
+import { updateTensors } from './mlp-setup.mjs';
 
 const rounds = Number(process.argv[2] ?? 8);
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
@@ -19,12 +20,7 @@ for (const [tag, options] of [
   ['2t, spin 5', { threads: 2, spinMs: 5 }],
 ]) {
   const backend = cpu(options);
-  await backend.ready();
-  await bp.setBackend(backend);
-  bp.manualSeed(0);
-  const shapes = [[8000, 1000], [1000], [1998, 1000], [1000]];
-  const ps = shapes.map((s, i) => new bp.Parameter(`p${i}`, bp.randomNormal(s, { std: 0.01 })));
-  const gs = shapes.map((s) => bp.randomNormal(s, { std: 0.01 }));
+  const { ps, gs } = await updateTensors(backend);
   const optimizers = { SGD: new SGD({ lr: 0.01 }), Adam: new Adam({ lr: 1e-3 }) };
   // Three untimed updates each: the first touch of fresh memory and V8's compilation stay out of the rounds.
   for (const o of Object.values(optimizers))
