@@ -97,9 +97,10 @@ class LaneMath {
 
 /**
  * Copies of the rule per iteration of a kernel's main loop (four lanes each). SGD's steps, which are a few loads and
- * two operations per element, run 4–5 % faster with four copies (10M parameters on one thread, 8 interleaved rounds
- * of `node scripts/unroll-ab.mjs`: 1.71 against 1.79 ms, faster in 8 of 8); Adam and RMSprop, bound by their square
- * root and division, gained nothing from two copies (5.47 against 5.47 ms and 5.47 against 5.41), so they keep one.
+ * two operations per element, run 4–5 % faster with four copies (10M parameters on one thread, `node
+ * scripts/unroll-ab.mjs 10`: 1.97 against 2.08 ms, faster in 9 of 10 interleaved rounds); Adam and RMSprop, bound by
+ * their square root and division, gained nothing from two copies (the same script with 2 for them here: 5.47 against
+ * 5.47 ms and 5.47 against 5.41), so they keep one.
  */
 export const UNROLL = Object.freeze({ sgd: 4, adam: 1, rmsprop: 1 });
 
