@@ -161,8 +161,8 @@ export class ThreadPool {
       }
     }
     // The workers usually finish about when this thread does: poll for a moment before sleeping.
-    const until = performance.now() + this.spinMs;
-    for (let i = 1; Atomics.load(ctl, DONE) < started; i++) {
+    const until = this.spinMs > 0 ? performance.now() + this.spinMs : 0;
+    for (let i = 1; this.spinMs > 0 && Atomics.load(ctl, DONE) < started; i++) {
       if (i % CLOCK_EVERY === 0 && performance.now() >= until) break;
     }
     for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {

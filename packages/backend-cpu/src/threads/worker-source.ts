@@ -36,8 +36,9 @@ function start(init) {
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   for (;;) {
-    const until = performance.now() + Atomics.load(ctl, ${SPIN_US}) / 1000;
-    for (let i = 1; Atomics.load(ctl, ${GENERATION}) === generation; i++) {
+    const spinUs = Atomics.load(ctl, ${SPIN_US});
+    const until = spinUs > 0 ? performance.now() + spinUs / 1000 : 0;
+    for (let i = 1; spinUs > 0 && Atomics.load(ctl, ${GENERATION}) === generation; i++) {
       if (i % ${CLOCK_EVERY} === 0 && performance.now() >= until) break;
     }
     Atomics.wait(ctl, ${GENERATION}, generation);
