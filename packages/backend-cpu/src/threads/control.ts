@@ -33,6 +33,17 @@ export const CLAIM_CALLER = 2;
  * checks take about a microsecond, so polling still ends within a microsecond of its deadline.
  */
 export const CLOCK_EVERY = 256;
+
+/**
+ * Polls while `busy()` holds, for at most `ms` milliseconds (not at all when `ms` ≤ 0), reading the
+ * clock every `every` checks: how the calling thread waits for its workers and how a worker waits
+ * for its next job. Self-contained, so the worker source includes its text.
+ */
+export function pollWhile(busy: () => boolean, ms: number, every: number): void {
+  if (!(ms > 0)) return;
+  const until = performance.now() + ms;
+  for (let i = 1; busy(); i++) if (i % every === 0 && performance.now() >= until) return;
+}
 /** Int32 words of the control block: the header, a slot and a claim word per worker (at most SLOT workers). */
 export const CONTROL_WORDS = claimOf(SLOT);
 /** Names of the exports a job can call; a job's function id is its index here plus one. */

@@ -16,6 +16,7 @@ import {
   GENERATION,
   JOB_FUNCTIONS,
   type JobFunction,
+  pollWhile,
   READY,
   SLOT,
   SPIN_US,
@@ -161,10 +162,7 @@ export class ThreadPool {
       }
     }
     // The workers usually finish about when this thread does: poll for a moment before sleeping.
-    const until = this.spinMs > 0 ? performance.now() + this.spinMs : 0;
-    for (let i = 1; this.spinMs > 0 && Atomics.load(ctl, DONE) < started; i++) {
-      if (i % CLOCK_EVERY === 0 && performance.now() >= until) break;
-    }
+    pollWhile(() => Atomics.load(ctl, DONE) < started, this.spinMs, CLOCK_EVERY);
     for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }

@@ -8,6 +8,7 @@ import {
   EXIT,
   GENERATION,
   JOB_FUNCTIONS,
+  pollWhile,
   READY,
   SLOT,
   SPIN_US,
@@ -20,12 +21,15 @@ const JOB_ARGUMENTS = Array.from({ length: SLOT - 1 }, (_, i) => `ctl[slot + ${i
 /**
  * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
  * module on the shared memory, report ready, then wait until the generation changes (polling for
- * the control block's SPIN_US microseconds, reading the clock every CLOCK_EVERY checks, then
+ * the control block's SPIN_US microseconds with `pollWhile`, whose text it includes, then
  * blocking in Atomics.wait), take its slot's job
  * unless the calling thread already did (its claim word), run it, count itself done, and wait again.
  * The job is read only after the claim succeeds: a worker that woke late may find the next round's.
  */
+// Bound to a name of its own: a minifier may rename the function itself.
 const body = `
+const pollWhile = ${pollWhile};
+
 function start(init) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
   const fns = ${JSON.stringify(JOB_FUNCTIONS)}.map((name) => exports[name]);
@@ -36,11 +40,7 @@ function start(init) {
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   for (;;) {
-    const spinUs = Atomics.load(ctl, ${SPIN_US});
-    const until = spinUs > 0 ? performance.now() + spinUs / 1000 : 0;
-    for (let i = 1; spinUs > 0 && Atomics.load(ctl, ${GENERATION}) === generation; i++) {
-      if (i % ${CLOCK_EVERY} === 0 && performance.now() >= until) break;
-    }
+    pollWhile(() => Atomics.load(ctl, ${GENERATION}) === generation, Atomics.load(ctl, ${SPIN_US}) / 1000, ${CLOCK_EVERY});
     Atomics.wait(ctl, ${GENERATION}, generation);
     generation = Atomics.load(ctl, ${GENERATION});
     if (Atomics.load(ctl, ${EXIT}) !== 0) return;
