@@ -1,30 +1,37 @@
 /**
  * A lazy pool of kernel workers sharing the SIMD module's memory, driven synchronously: the
- * calling thread writes each worker's job into a shared control block, wakes them, runs its own
- * share, then blocks in Atomics.wait until all are done. Blocking is allowed in Node's main
- * thread and in workers, not on a browser page's main thread (there the pool is never made).
+ * calling thread posts a round of jobs in a shared control block and wakes the workers; every
+ * thread, the calling one included, then takes the next job nobody has taken until none is left,
+ * and the calling thread waits (polling, then in Atomics.wait) until all are done. Blocking is
+ * allowed in Node's main thread and in workers, not on a browser page's main thread (there the
+ * pool is never made).
  */
 import { BackendError } from '@backprop/core';
 import {
   CLAIM_CALLER,
-  CLAIM_OPEN,
   CLOCK_EVERY,
   CONTROL_WORDS,
+  COUNT,
   claimOf,
   DONE,
   EXIT,
   GENERATION,
   JOB_FUNCTIONS,
+  JOB_LAYOUT,
   type JobFunction,
+  MAX_JOBS,
+  MAX_WORKERS,
   pollWhile,
   READY,
-  SLOT,
+  ROUND_MASK,
+  SHARE,
   SPIN_US,
   slotOf,
+  takeJobs,
 } from './control.js';
 import type { AnyWorker, WorkerFactory } from './workers.js';
 
-/** One worker's job: an export of the module and its i32 arguments. */
+/** One job: an export of the module and its i32 arguments (any thread may run it). */
 export interface Job {
   readonly fn: JobFunction;
   readonly args: readonly number[];
@@ -48,20 +55,22 @@ const START_WAIT_MS = 10_000;
  * threads share the work on this machine, measured from inside rather than by a timer around it.
  */
 export interface ThreadStats {
-  /** Kernels split across the threads. */
+  /** Kernels split across the threads (rounds of jobs). */
   runs: number;
-  /** Jobs the calling thread ran itself because no worker had started them when its own share was done. */
+  /** Jobs in those rounds. */
+  jobs: number;
+  /** Jobs of the workers' shares the calling thread ran itself, because no worker had started them when its own share was done. */
   takenOver: number;
-  /** Milliseconds the calling thread spent on its own share (the first part of each split). */
+  /** Milliseconds the calling thread spent running jobs (its own share and those it took over). */
   ownMs: number;
-  /** Milliseconds it then spent on jobs it took over and waiting for the workers to finish. */
+  /** Milliseconds it then spent waiting for the workers to finish theirs. */
   waitMs: number;
 }
 
 /** Workers that run kernel jobs on a shared WebAssembly memory. */
 export class ThreadPool {
   /** What the split kernels cost the calling thread so far. */
-  readonly stats: ThreadStats = { runs: 0, takenOver: 0, ownMs: 0, waitMs: 0 };
+  readonly stats: ThreadStats = { runs: 0, jobs: 0, takenOver: 0, ownMs: 0, waitMs: 0 };
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
   private readonly workers: AnyWorker[] = [];
   private destroyed = false;
@@ -80,8 +89,11 @@ export class ThreadPool {
     start: WorkerFactory,
     private readonly spinMs = DEFAULT_SPIN_MS,
   ) {
-    if (size < 1 || size > SLOT) throw new BackendError(`cpu: 1 to ${SLOT} worker threads, got ${size}`);
+    if (size < 1 || size > MAX_WORKERS) throw new BackendError(`cpu: 1 to ${MAX_WORKERS} worker threads, got ${size}`);
     Atomics.store(this.control, SPIN_US, Math.round(spinMs * 1000));
+    // Every claim word starts taken: a claim word holds a mark or the current round, never a
+    // round a worker that woke late could still be looking for (0 included).
+    this.control.fill(CLAIM_CALLER, claimOf(0), claimOf(MAX_JOBS));
     for (let id = 0; id < size; id++) {
       this.workers.push(start({ module, memory, control: this.control.buffer as SharedArrayBuffer, id }));
     }
@@ -106,16 +118,20 @@ export class ThreadPool {
   }
 
   /**
-   * Runs `jobs[w]` on worker w (an undefined job leaves it idle) and `own` on the calling thread,
-   * and returns when all are done. A job whose worker has not started it by the time `own`
-   * returns (a worker woken late because its core is busy) runs on the calling thread instead, so
-   * a slow wake-up costs at most the job's own time, never a wait on top of it. The first call
-   * blocks until the workers are instantiated. Returns false, running nothing, when they do not
-   * start within 10 s (the pool is then marked broken and the caller runs everything itself, now
-   * and later).
+   * Runs `jobs` (at most {@link MAX_JOBS}) across the calling thread and the workers, and returns
+   * when all are done. The jobs are dealt in consecutive shares, the first to the calling thread,
+   * the next to worker 0, and so on; each job runs once, on its owner or on a thread that finished
+   * its own share before the owner reached it. A worker woken late because its core is busy takes
+   * what is left of its share when it arrives, or nothing, so a slow wake-up costs at most the
+   * jobs' own time on this thread, never a wait on top of it. Cut a kernel into a few jobs per
+   * thread, so that a thread that starts late still shares the work. The first call blocks until
+   * the workers are instantiated. Returns false, running nothing, when they do
+   * not start within 10 s (the pool is then marked broken and the caller runs everything itself,
+   * now and later).
    */
-  run(jobs: readonly (Job | undefined)[], own: () => void): boolean {
+  run(jobs: readonly Job[]): boolean {
     if (!this.started) return false;
+    if (jobs.length > MAX_JOBS) throw new BackendError(`cpu: at most ${MAX_JOBS} jobs per round, got ${jobs.length}`);
     const ctl = this.control;
     const waitReady = Date.now() + START_WAIT_MS;
     for (let ready = Atomics.load(ctl, READY); ready < this.size; ready = Atomics.load(ctl, READY)) {
@@ -125,54 +141,46 @@ export class ThreadPool {
       }
       Atomics.wait(ctl, READY, ready, 50);
     }
-    for (let w = 0; w < this.size; w++) {
-      const job = jobs[w];
-      const slot = slotOf(w);
-      ctl[slot] = job ? JOB_FUNCTIONS.indexOf(job.fn) + 1 : 0;
-      if (job) for (let i = 0; i < job.args.length; i++) ctl[slot + 1 + i] = job.args[i];
+    const count = jobs.length;
+    for (let j = 0; j < count; j++) {
+      const { fn, args } = jobs[j];
+      const slot = slotOf(j);
+      ctl[slot] = JOB_FUNCTIONS.indexOf(fn) + 1;
+      for (let i = 0; i < args.length; i++) ctl[slot + 1 + i] = args[i];
     }
+    Atomics.store(ctl, COUNT, count);
+    Atomics.store(ctl, SHARE, Math.ceil(count / (this.size + 1)));
     Atomics.store(ctl, DONE, 0);
-    // Opening the claims publishes the slots: a worker reads its job only after claiming it.
-    for (let w = 0; w < this.size; w++) Atomics.store(ctl, claimOf(w), CLAIM_OPEN);
-    Atomics.add(ctl, GENERATION, 1);
+    // Opening the claims publishes the slots: a thread reads a job only after claiming it.
+    const round = (Atomics.load(ctl, GENERATION) + 1) & ROUND_MASK;
+    for (let j = 0; j < count; j++) Atomics.store(ctl, claimOf(j), round);
+    Atomics.store(ctl, GENERATION, round);
     Atomics.notify(ctl, GENERATION);
     let failure: unknown;
     const start = performance.now();
-    try {
-      own();
-    } catch (error) {
-      failure = error;
-    }
-    const ownDone = performance.now();
-    // Jobs no worker has started run here; the rest are waited for.
-    let started = 0;
-    for (let w = 0; w < this.size; w++) {
-      const job = jobs[w];
-      if (!job) continue;
-      if (Atomics.compareExchange(ctl, claimOf(w), CLAIM_OPEN, CLAIM_CALLER) !== CLAIM_OPEN) {
-        started++;
-        continue;
-      }
-      if (failure) continue;
-      this.stats.takenOver++;
+    const helped = takeJobs(ctl, JOB_LAYOUT, round, 0, CLAIM_CALLER, (slot) => {
+      if (failure) return;
+      const job = jobs[(slot - slotOf(0)) / JOB_LAYOUT.slot];
       try {
         (this.exports[job.fn] as (...args: number[]) => void)(...job.args);
       } catch (error) {
         failure = error;
       }
-    }
-    // The workers usually finish about when this thread does: poll for a moment before sleeping.
-    pollWhile(() => Atomics.load(ctl, DONE) < started, this.spinMs, CLOCK_EVERY);
-    for (let done = Atomics.load(ctl, DONE); done < started; done = Atomics.load(ctl, DONE)) {
+    });
+    const ownDone = performance.now();
+    // Every job is taken now; the workers usually finish theirs about when this thread does.
+    pollWhile(() => Atomics.load(ctl, DONE) < count, this.spinMs, CLOCK_EVERY);
+    for (let done = Atomics.load(ctl, DONE); done < count; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
     this.stats.runs++;
+    this.stats.jobs += count;
+    this.stats.takenOver += helped;
     this.stats.ownMs += ownDone - start;
     this.stats.waitMs += performance.now() - ownDone;
     if (failure) throw failure;
-    for (let w = 0; w < this.size; w++) {
-      if (jobs[w] && ctl[slotOf(w)] === -1)
-        throw new BackendError(`cpu: a worker thread failed running ${jobs[w]?.fn}`);
+    for (let j = 0; j < count; j++) {
+      if (ctl[slotOf(j)] === -1) throw new BackendError(`cpu: a worker thread failed running ${jobs[j].fn}`);
     }
     return true;
   }
@@ -182,7 +190,7 @@ export class ThreadPool {
     if (this.destroyed) return;
     this.destroyed = true;
     Atomics.store(this.control, EXIT, 1);
-    Atomics.add(this.control, GENERATION, 1);
+    Atomics.store(this.control, GENERATION, (Atomics.load(this.control, GENERATION) + 1) & ROUND_MASK);
     Atomics.notify(this.control, GENERATION);
     for (const worker of this.workers) worker.terminate();
     this.workers.length = 0;

@@ -1,18 +1,16 @@
 /** The source of a kernel worker, as text so that it needs no file of its own in Node or browsers. */
 import {
-  CLAIM_OPEN,
-  CLAIM_WORKER,
   CLOCK_EVERY,
-  claimOf,
-  DONE,
   EXIT,
   GENERATION,
   JOB_FUNCTIONS,
+  JOB_LAYOUT,
   pollWhile,
   READY,
   SLOT,
   SPIN_US,
-  slotOf,
+  takeJobs,
+  workerMark,
 } from './control.js';
 
 /** A job's arguments read one by one from its slot (no array made per job; the export ignores those it does not take). */
@@ -20,40 +18,39 @@ const JOB_ARGUMENTS = Array.from({ length: SLOT - 1 }, (_, i) => `ctl[slot + ${i
 
 /**
  * The body every worker runs once it has `init = { module, memory, control, id }`: instantiate the
- * module on the shared memory, report ready, then wait until the generation changes (polling for
- * the control block's SPIN_US microseconds with `pollWhile`, whose text it includes, then
- * blocking in Atomics.wait), take its slot's job
- * unless the calling thread already did (its claim word), run it, count itself done, and wait again.
- * The job is read only after the claim succeeds: a worker that woke late may find the next round's.
+ * module on the shared memory, report ready, then wait until the round changes (polling for the
+ * control block's SPIN_US microseconds, then blocking in Atomics.wait), take and run the round's
+ * open jobs with `takeJobs` (marking a job that threw as failed), and wait again. It includes the
+ * text of `pollWhile` and `takeJobs`, each bound to a name of its own: a minifier may rename the
+ * functions themselves. A worker that woke late finds no open job of its round and waits again.
  */
-// Bound to a name of its own: a minifier may rename the function itself.
 const body = `
 const pollWhile = ${pollWhile};
+const takeJobs = ${takeJobs};
 
 function start(init) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
   const fns = ${JSON.stringify(JOB_FUNCTIONS)}.map((name) => exports[name]);
   const ctl = new Int32Array(init.control);
-  const slot = ${slotOf(0)} + init.id * ${SLOT};
-  const claim = ${claimOf(0)} + init.id;
-  let generation = Atomics.load(ctl, ${GENERATION});
-  Atomics.add(ctl, ${READY}, 1);
-  Atomics.notify(ctl, ${READY});
-  for (;;) {
-    pollWhile(() => Atomics.load(ctl, ${GENERATION}) === generation, Atomics.load(ctl, ${SPIN_US}) / 1000, ${CLOCK_EVERY});
-    Atomics.wait(ctl, ${GENERATION}, generation);
-    generation = Atomics.load(ctl, ${GENERATION});
-    if (Atomics.load(ctl, ${EXIT}) !== 0) return;
-    if (ctl[slot] <= 0 || Atomics.compareExchange(ctl, claim, ${CLAIM_OPEN}, ${CLAIM_WORKER}) !== ${CLAIM_OPEN}) continue;
-    const fn = ctl[slot];
+  const layout = ${JSON.stringify(JOB_LAYOUT)};
+  const rank = init.id + 1;
+  const mark = ${workerMark(0)} - init.id;
+  const run = (slot) => {
     try {
-      fns[fn - 1](${JOB_ARGUMENTS});
-      ctl[slot] = 0;
+      fns[ctl[slot] - 1](${JOB_ARGUMENTS});
     } catch {
       ctl[slot] = -1;
     }
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
+  };
+  let round = Atomics.load(ctl, ${GENERATION});
+  Atomics.add(ctl, ${READY}, 1);
+  Atomics.notify(ctl, ${READY});
+  for (;;) {
+    pollWhile(() => Atomics.load(ctl, ${GENERATION}) === round, Atomics.load(ctl, ${SPIN_US}) / 1000, ${CLOCK_EVERY});
+    Atomics.wait(ctl, ${GENERATION}, round);
+    round = Atomics.load(ctl, ${GENERATION});
+    if (Atomics.load(ctl, ${EXIT}) !== 0) return;
+    takeJobs(ctl, layout, round, rank, mark, run);
   }
 }
 `;

@@ -1,9 +1,9 @@
 /**
  * Splitting a SIMD kernel's element range across the thread pool. Kernels export a function of
- * [i0, i1) (or pointers offset to it); the calling thread runs the first part and each worker one
- * of the others, on the same shared memory.
+ * [i0, i1) (or pointers offset to it); the range is cut into a few jobs per thread, which the
+ * calling thread and the workers take in turn, on the same shared memory.
  */
-import type { JobFunction } from '../threads/control.js';
+import { type JobFunction, MAX_JOBS } from '../threads/control.js';
 import type { ThreadPool } from '../threads/pool.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -21,6 +21,14 @@ export const PARALLEL_MIN_ELEMENTS = 131072;
  * times more elements before a split pays (measured: add and greater from 2²⁰ elements).
  */
 export const MEMORY_BOUND_FACTOR = 4;
+
+/**
+ * Jobs per thread a split kernel is cut into. With one job per thread, a worker that wakes late
+ * (its core busy with another thread) leaves its whole share to the calling thread, which then
+ * runs the kernel alone; with four, it takes the jobs still open when it arrives, and a worker
+ * that loses its core while running a job holds back a quarter of its share, not all of it.
+ */
+export const JOBS_PER_THREAD = 4;
 
 /** The exports whose work per element is a copy, a compare or one arithmetic op. */
 const MEMORY_BOUND: ReadonlySet<JobFunction> = new Set<JobFunction>([
@@ -55,8 +63,9 @@ export function splitRange(n: number, parts: number, align = 16): [number, numbe
 /**
  * Runs export `fn` with `args(i0, i1)` over [0, n) units (elements, or rows of `unitSize`
  * elements): on the calling thread alone when the elements are under twice the threshold (×4
- * for memory-bound kernels) or there is no pool, else split across the calling thread and the
- * workers (element ranges at multiples of 16, row ranges anywhere).
+ * for memory-bound kernels) or there is no pool, else cut into up to {@link JOBS_PER_THREAD}
+ * jobs per thread of at least a quarter of the threshold each, which the calling thread and the
+ * workers share (element ranges at multiples of 16, row ranges anywhere).
  */
 export function runSplit(
   ctx: SimdContext,
@@ -73,8 +82,12 @@ export function runSplit(
     run(...args(0, n));
     return;
   }
-  const parts = Math.min(pool.size + 1, Math.floor(elements / minElements), n);
+  const parts = Math.min(
+    JOBS_PER_THREAD * (pool.size + 1),
+    MAX_JOBS,
+    Math.floor((JOBS_PER_THREAD * elements) / minElements),
+    n,
+  );
   const ranges = splitRange(n, parts, unitSize === 1 ? 16 : 1);
-  const jobs = ranges.slice(1).map(([i0, i1]) => ({ fn, args: args(i0, i1) }));
-  if (!pool.run(jobs, () => run(...args(ranges[0][0], ranges[0][1])))) run(...args(0, n));
+  if (!pool.run(ranges.map(([i0, i1]) => ({ fn, args: args(i0, i1) })))) run(...args(0, n));
 }

@@ -51,13 +51,17 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
   return blocks;
 }
 
-/** The engine over one runtime; for large products, `getPool`'s workers take all blocks but the first. */
+/**
+ * The engine over one runtime; a large product is cut into one block per thread, which the calling
+ * thread and `getPool`'s workers take in turn. One block each, not several as for the other kernels:
+ * every column block packs all of A again (every row block all of B), and two blocks per thread ran
+ * the step's products at 74–81 GFLOP/s on two threads instead of 83–88 (scripts/step-matmuls.mjs).
+ */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
   return (a, b, c, cOffset, m, n, k, bias) => {
     if (m === 0 || n === 0) return;
     const pool = gemmWork(m, n, k) >= PARALLEL_MIN_MACS ? getPool() : undefined;
-    const threads = pool ? pool.size + 1 : 1;
-    const blocks = splitOutput(m, n, threads);
+    const blocks = splitOutput(m, n, pool ? pool.size + 1 : 1);
     const packBytes = 4 * KC * (Math.ceil(Math.max(...blocks.map((q) => q.j1 - q.j0)) / NR) * NR + NR + MC);
     const heap = runtime.heap;
     // Scratch first: growing the heap detaches views, never pointers, so pointers are taken after.
@@ -90,10 +94,9 @@ export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undef
       bias ? 1 : 0,
     ];
     const gemm = runtime.exports.gemm;
-    const own = () => gemm(...(args(blocks[0], 0) as Parameters<typeof gemm>));
-    const jobs: (Job | undefined)[] = blocks.slice(1).map((q, t) => ({ fn: 'gemm', args: args(q, t + 1) }));
+    const jobs: Job[] = blocks.map((q, t) => ({ fn: 'gemm', args: args(q, t) }));
     try {
-      if (blocks.length === 1 || !pool?.run(jobs, own)) {
+      if (blocks.length === 1 || !pool?.run(jobs)) {
         for (let t = 0; t < blocks.length; t++) gemm(...(args(blocks[t], t) as Parameters<typeof gemm>));
       }
     } finally {
