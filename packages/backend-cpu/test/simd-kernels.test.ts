@@ -19,6 +19,8 @@ const paths: [string, CpuBackend][] = [
     'simd, 2 threads, split from 64 elements, idle threads polling 0.5 ms',
     cpu({ threads: 2, parallelMinElements: 64, spinMs: 0.5 }),
   ],
+  // Three threads (more than this 2-core machine has): shares for two workers, and a worker often late.
+  ['simd, 3 threads, split from 64 elements', cpu({ simd: true, threads: 3, parallelMinElements: 64 })],
 ];
 beforeAll(async () => {
   for (const [, b] of paths) await b.ready();

@@ -12,6 +12,7 @@ const paths: [string, CpuBackend][] = [
   ['scalar', cpu({ simd: false, threads: 1 })],
   ['simd, 1 thread', cpu({ simd: true, threads: 1 })],
   ['simd, 2 threads, split from 64 elements', cpu({ simd: true, threads: 2, parallelMinElements: 64 })],
+  ['simd, 3 threads, split from 64 elements', cpu({ simd: true, threads: 3, parallelMinElements: 64 })],
 ];
 beforeAll(async () => {
   for (const [, b] of paths) await b.ready();
