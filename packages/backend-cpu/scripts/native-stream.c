@@ -1,8 +1,10 @@
-// Benchmark aid (not a test): how fast one thread of this machine streams SGD's update (p -= lr * g, in place over 8M
-// float32 values, 96 MB moved) natively, with 128-, 256- and 512-bit vectors, to tell whether WebAssembly's 128-bit
-// SIMD bounds backend-cpu's memory-bound updates. Compare with `node scripts/unroll-ab.mjs` (the generated kernels).
-//   gcc -O2 -o /tmp/native-stream scripts/native-stream.c && /tmp/native-stream
+// Benchmark aid (not a test): how fast this machine streams SGD's update (p -= lr * g, in place over 8M float32
+// values, 96 MB moved) natively, with 128-, 256- and 512-bit vectors, on one thread or several (each thread its fixed
+// half, as an OpenMP static schedule splits it), to tell whether WebAssembly's 128-bit SIMD bounds backend-cpu's
+// memory-bound updates. Compare with `node scripts/unroll-ab.mjs` (the generated kernels).
+//   gcc -O2 -fopenmp -o /tmp/native-stream scripts/native-stream.c && /tmp/native-stream [threads=1]
 #include <immintrin.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -37,8 +39,9 @@ __attribute__((target("avx512f"))) static void sgd512(float *p, const float *g, 
     _mm512_storeu_ps(p + i, _mm512_sub_ps(_mm512_loadu_ps(p + i), _mm512_mul_ps(_mm512_loadu_ps(g + i), l)));
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   const long n = 8000000;
+  const int threads = argc > 1 ? atoi(argv[1]) : 1;
   float *p = aligned_alloc(64, n * 4), *g = aligned_alloc(64, n * 4);
   for (long i = 0; i < n; i++) p[i] = i * 1e-7f, g[i] = 1e-3f;
   void (*kernels[])(float *, const float *, float, long) = {sgd128, sgd128x4, sgd256, sgd512};
@@ -50,7 +53,12 @@ int main(void) {
       double times[31];
       for (int it = 0; it < 31; it++) {
         double t = now_ms();
-        kernels[k](p, g, 1e-3f, n);
+#pragma omp parallel num_threads(threads)
+        {
+          // Equal parts at multiples of 16 floats, each thread always the same one.
+          const long per = (n / threads + 15) / 16 * 16, i0 = per * omp_get_thread_num();
+          if (i0 < n) kernels[k](p + i0, g + i0, 1e-3f, (i0 + per < n ? per : n - i0));
+        }
         times[it] = now_ms() - t;
       }
       for (int a = 1; a < 31; a++)  // insertion sort for the median
@@ -59,7 +67,8 @@ int main(void) {
           times[b] = times[b - 1];
           times[b - 1] = x;
         }
-      printf("round %d %-11s median %.3f ms  %.1f GB/s\n", round, names[k], times[15], n * 12 / times[15] / 1e6);
+      printf("round %d, %d thread(s), %-11s median %.3f ms  %.1f GB/s\n", round, threads, names[k], times[15],
+             n * 12 / times[15] / 1e6);
     }
   free(p);
   free(g);
