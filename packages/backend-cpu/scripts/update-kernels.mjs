@@ -115,15 +115,15 @@ function variant(kernelName, fn, label, attrs, { inputs, outputs }, unroll) {
     const store = (k, value, offset) =>
       one ? `K.st(y${k} + o, ${value}, true);` : `v128.store(y${k} + o, ${value}, ${offset});`;
     const stores = [];
+    const lr = 'lr' in kernel.values ? M.named('lr') : '0';
+    const coefficients =
+      kernelName === 'adam' ? ['a', 'e', ...(attrs.decoupled && attrs.weightDecay !== 0 ? ['decay'] : [])] : [];
     for (let c = 0; c < copies; c++) {
       const offset = 16 * c;
       const xs = kernel.inputs.map((slot, k) =>
         slot === null || !inputs.includes(k) ? '0' : M.value(load(k, offset)),
       );
       const present = xs.filter((_, k) => kernel.inputs[k] !== null && inputs.includes(k));
-      const lr = 'lr' in kernel.values ? M.named('lr') : '0';
-      const coefficients =
-        kernelName === 'adam' ? ['a', 'e', ...(attrs.decoupled && attrs.weightDecay !== 0 ? ['decay'] : [])] : [];
       const rule = updateKernelRule(
         M,
         kernel.rule,

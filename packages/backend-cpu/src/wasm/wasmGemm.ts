@@ -94,9 +94,10 @@ export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undef
       bias ? 1 : 0,
     ];
     const gemm = runtime.exports.gemm;
-    const jobs: Job[] = blocks.map((q, t) => ({ fn: 'gemm', args: args(q, t) }));
     try {
-      if (blocks.length === 1 || !pool?.run(jobs)) {
+      // Jobs only for a product that is split: most products are one block and run here directly.
+      const shared = blocks.length > 1 && pool?.run(blocks.map((q, t): Job => ({ fn: 'gemm', args: args(q, t) })));
+      if (!shared) {
         for (let t = 0; t < blocks.length; t++) gemm(...(args(blocks[t], t) as Parameters<typeof gemm>));
       }
     } finally {
