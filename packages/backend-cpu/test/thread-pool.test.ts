@@ -6,6 +6,7 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { BackendError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
   CLAIM_CALLER,
@@ -218,6 +219,48 @@ describe('ThreadPool', () => {
     };
     const pool = new ThreadPool(1, module, memory, failing, late, 0);
     expect(() => pool.run([{ fn: 'binary', args: [] }])).toThrow('boom');
+    pool.destroy();
+  });
+
+  it('reports a job that failed on a worker with a typed error, and runs the next round', async () => {
+    const factory = await loadWorkerFactory();
+    expect(factory).toBeDefined();
+    const { memory, exports } = sharedKernels();
+    let ctl: Int32Array<ArrayBufferLike> = new Int32Array(1);
+    const realBinary = exports.binary as (...a: number[]) => void;
+    // This thread's own job waits until the worker holds its job, so the worker runs the bad one.
+    const caller = {
+      ...exports,
+      binary: (...a: number[]) => {
+        while (Atomics.load(ctl, claimOf(1)) >= 0) {}
+        realBinary(...a);
+      },
+    };
+    const pool = new ThreadPool(1, module, memory, caller, factory as WorkerFactory, 0);
+    ctl = controlOf(pool);
+    expect(await pool.whenReady()).toBe(true);
+    const n = 64;
+    // Room for 2n elements each: the last round adds over [0, 2n).
+    const [x, y, z] = [65536, 65536 + 8 * n, 65536 + 16 * n];
+    const [good] = addJobs(x, y, z, [[0, n]]);
+    // Pointers past the end of the memory: the worker's kernel traps.
+    const bad = { fn: 'binary', args: [0, 0x7fff0000, 0x7fff0000, 0x7fff0000, n, 0] } as const;
+    expect(() => pool.run([good, bad])).toThrow(BackendError);
+    expect(() => pool.run([good, bad])).toThrow('cpu: a worker thread failed running binary');
+    expect(ctl[claimOf(1)]).toBe(workerMark(0));
+    // The pool is not left half-done: the next round runs both jobs.
+    const f = new Float32Array(memory.buffer);
+    for (let i = 0; i < 2 * n; i++) {
+      f[x / 4 + i] = i;
+      f[y / 4 + i] = 1;
+      f[z / 4 + i] = Number.NaN;
+    }
+    const [first, second] = addJobs(x, y, z, [
+      [0, n],
+      [n, 2 * n],
+    ]);
+    expect(pool.run([first, second])).toBe(true);
+    for (let i = 0; i < 2 * n; i++) expect(f[z / 4 + i]).toBe(i + 1);
     pool.destroy();
   });
 
