@@ -230,6 +230,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     min: node,
     argmax: node,
     argmin: node,
+    finiteFlags: node,
     matmul: node,
     gather: node,
     scatterAdd: node,

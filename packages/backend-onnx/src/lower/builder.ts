@@ -15,6 +15,18 @@ export function onnxType(dtype: DType): OnnxElemType {
   return dtype === 'float32' ? OnnxType.float : dtype === 'int32' ? OnnxType.int32 : OnnxType.bool;
 }
 
+/** `nodes` with value `from` read or written under the name `to`, inside their subgraphs too. */
+function renameIn(nodes: readonly NodeSpec[], from: string, to: string): NodeSpec[] {
+  const swap = (names: readonly string[]) => (names.includes(from) ? names.map((n) => (n === from ? to : n)) : names);
+  return nodes.map((n) => {
+    const attrs = n.attrs && Object.values(n.attrs).some((a) => 'g' in a) ? { ...n.attrs } : n.attrs;
+    if (attrs)
+      for (const [k, a] of Object.entries(attrs))
+        if ('g' in a) attrs[k] = { g: { ...a.g, nodes: renameIn(a.g.nodes, from, to) } };
+    return { ...n, inputs: swap(n.inputs), outputs: swap(n.outputs), attrs };
+  });
+}
+
 /** Builds one ONNX graph; lowering functions call `op` and get the output's name back. */
 export class GraphBuilder {
   readonly nodes: NodeSpec[] = [];
@@ -26,10 +38,26 @@ export class GraphBuilder {
   /** Values computed by a node of this graph that are not graph outputs yet. */
   readonly #computed = new Set<string>();
   readonly #renamed = new Map<string, string>();
+  /** The graph a subgraph's builder belongs to: names and constants come from it. */
+  readonly #parent: GraphBuilder | undefined;
 
-  /** A fresh value name. */
+  constructor(parent?: GraphBuilder) {
+    this.#parent = parent;
+  }
+
+  /** A fresh value name (unique across the graph and its subgraphs, as ONNX requires). */
   fresh(prefix = 'v'): string {
-    return `${prefix}${this.#next++}`;
+    return this.#parent ? this.#parent.fresh(prefix) : `${prefix}${this.#next++}`;
+  }
+
+  /**
+   * A subgraph (a branch of an If node) with one output: `build` adds its nodes to a builder
+   * whose names and constants are this graph's, and may read any value of this graph by name.
+   */
+  branch(build: (sub: GraphBuilder) => string, dtype: DType, dims: readonly (number | string)[]): GraphSpec {
+    const sub = new GraphBuilder(this);
+    sub.output(build(sub), dtype, dims);
+    return sub.graph(this.fresh('branch'));
   }
 
   /** Adds a node with one output; returns the output's name. */
@@ -61,12 +89,11 @@ export class GraphBuilder {
 
   #rename(from: string, to: string): void {
     this.#renamed.set(from, to);
-    const swap = (names: readonly string[]) => (names.includes(from) ? names.map((n) => (n === from ? to : n)) : names);
-    for (const [i, n] of this.nodes.entries())
-      this.nodes[i] = { ...n, inputs: swap(n.inputs), outputs: swap(n.outputs) };
+    this.nodes.splice(0, this.nodes.length, ...renameIn(this.nodes, from, to));
   }
 
   #constant(key: string, type: OnnxElemType, dims: readonly number[], raw: Uint8Array): string {
+    if (this.#parent) return this.#parent.#constant(key, type, dims, raw);
     let name = this.#consts.get(key);
     if (!name) {
       name = this.fresh('c');
@@ -110,6 +137,7 @@ export class GraphBuilder {
 
   /** A constant tensor with the given values. */
   tensor(values: Float32Array | Int32Array | Uint8Array, dtype: DType, dims: readonly number[]): string {
+    if (this.#parent) return this.#parent.tensor(values, dtype, dims);
     const name = this.fresh('w');
     this.initializers.push({
       name,

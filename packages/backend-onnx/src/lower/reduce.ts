@@ -36,6 +36,29 @@ const argReduce =
     return toInt32(b, select(b, b.op('Greater', [anyNaN, b.scalar(0, 'float32')]), firstNaN, r));
   };
 
+/**
+ * finiteFlags, per input +0 when every value is finite and NaN otherwise, reading each input once
+ * in the common case: one ReduceSum per input, no temporary. A sum is finite only when every value
+ * is (a NaN or ±∞ stays in any sum), so when all sums are finite all flags are s − s = +0. Only when
+ * some sum is not (a NaN or ±∞ somewhere, or finite values whose sum overflows) does an If run the
+ * exact Σ(x − x) of every input (+0 for finite x), so an overflow is never a false alarm.
+ */
+const finiteFlags: Lowering = (b, inputs, _attrs, out) => {
+  const sumsOf = (g: GraphBuilder, each: (x: string) => string) =>
+    g.op(
+      'Concat',
+      inputs.map((x) => g.op('Reshape', [g.op('ReduceSum', [each(x.name)], { keepdims: { i: 0 } }), g.ints([1])])),
+      { axis: { i: 0 } },
+    );
+  const sums = sumsOf(b, (x) => x);
+  const quick = b.op('Sub', [sums, sums]);
+  const someSumNotFinite = b.op('IsNaN', [b.op('ReduceSum', [quick], { keepdims: { i: 0 } })]);
+  return b.op('If', [someSumNotFinite], {
+    then_branch: { g: b.branch((g) => sumsOf(g, (x) => g.op('Sub', [x, x])), 'float32', out.shape) },
+    else_branch: { g: b.branch(() => quick, 'float32', out.shape) },
+  });
+};
+
 /** Reduction lowerings by kernel name. */
 export const reductions: Record<string, Lowering> = {
   sum: reduce('ReduceSum'),
@@ -43,4 +66,5 @@ export const reductions: Record<string, Lowering> = {
   min: reduce('ReduceMin'),
   argmax: argReduce('ArgMax'),
   argmin: argReduce('ArgMin'),
+  finiteFlags,
 };

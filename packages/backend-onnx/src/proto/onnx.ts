@@ -34,7 +34,9 @@ export type AttrValue =
   | { s: string }
   | { ints: readonly number[] }
   | { floats: readonly number[] }
-  | { t: TensorSpec };
+  | { t: TensorSpec }
+  /** A subgraph (an If node's branches): it may read values of the graphs around it by name. */
+  | { g: GraphSpec };
 
 /** One node of a graph. */
 export interface NodeSpec {
@@ -81,7 +83,8 @@ function writeAttr(w: ProtoWriter, name: string, a: AttrValue): void {
   else if ('floats' in a) {
     const raw = new Uint8Array(new Float32Array(a.floats).buffer);
     w.bytes(7, raw).int(20, 6);
-  } else w.message(5, (m) => writeTensor(m, a.t)).int(20, 4);
+  } else if ('g' in a) w.message(6, (m) => writeGraph(m, a.g)).int(20, 5);
+  else w.message(5, (m) => writeTensor(m, a.t)).int(20, 4);
 }
 
 function writeValue(w: ProtoWriter, v: ValueSpec): void {

@@ -303,13 +303,24 @@ function reluCases(): ConformanceCase[] {
 /**
  * `finiteFlags`: per input 0 when every value is finite, NaN at any NaN or ±∞ wherever it sits
  * (first, in the middle, in a vector body or its tail), never a false alarm for values whose sum
- * would overflow, −0 or subnormals; and core's fallback agrees.
+ * would overflow (alone or beside non-finite inputs), −0 or subnormals; and core's fallback agrees.
  */
 function finiteFlagCases(): ConformanceCase[] {
   const at = (n: number, i: number, v: number) => host(uniformValues(n, n).map((x, k) => (k === i ? v : x)));
   const sets: [string, Host[]][] = [
     ['finite', [host([0]), uniform(1, [7]), uniform(2, [64]), uniform(3, [1001])]],
     ['huge', [host(Array.from({ length: 515 }, (_, i) => (i % 2 ? 3.4e38 : -3.4e38)))]],
+    // Sums that overflow in any order, beside a NaN and an infinity: a backend that first sums each
+    // input and checks exactly only when a sum is not finite must still flag only the last two.
+    [
+      'huge-beside-nan',
+      [
+        host(Array.from({ length: 9 }, () => 3.4e38)),
+        host(Array.from({ length: 1001 }, () => -3.4e38)),
+        at(7, 3, Number.NaN),
+        at(64, 63, Number.NEGATIVE_INFINITY),
+      ],
+    ],
     ['zeros-subnormals', [host([-0, 0, 1e-45, -1e-45, 1.1e-38]), host(Array.from({ length: 130 }, () => -0))]],
     ...[1, 7, 64, 1001].map((n): [string, Host[]] => [
       `nan/${n}`,
