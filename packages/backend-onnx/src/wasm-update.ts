@@ -14,8 +14,13 @@ import {
   updateKernelRule,
 } from '@backprop/core';
 
-/** Elements per block (16 KiB per array). */
-const BLOCK = 4096;
+/**
+ * Elements per block (64 KiB per array: Adam's seven arrays take 448 KiB, within a core's L2 cache
+ * on the machines measured). Against 4096 (16 KiB), the Adam update over the 669,706 parameters of
+ * MLP 784-512-512-10 took 0.77–0.84 ms against 0.82–0.90 (four alternating runs): fewer copies
+ * and calls per element.
+ */
+export const BLOCK = 16384;
 const BYTES = BLOCK * 4;
 
 /** Unsigned LEB128. */

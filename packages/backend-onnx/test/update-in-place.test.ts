@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inPlaceCandidates } from '../src/compiled-updates.js';
 import { runHostUpdate } from '../src/host-update.js';
 import { type OnnxBackend, onnx } from '../src/index.js';
+import { BLOCK } from '../src/wasm-update.js';
 import { rand } from './compare.js';
 
 let ort: OnnxBackend;
@@ -482,7 +483,7 @@ describe('reads and guards around a write in place', () => {
 });
 
 describe('the host update: one fused loop, or block by block', () => {
-  const n = 5000; // two full blocks and a part
+  const n = 2 * BLOCK + 904; // two full blocks of the WebAssembly loop and a part (core's blocks: 2048 elements)
   const values = (seed: number, lo = -1, hi = 1) => {
     const v = Float32Array.from(rand(n, seed), (x) => lo + (hi - lo) * x);
     // Signed zeros, infinities, NaN and tiny values in the mix.
