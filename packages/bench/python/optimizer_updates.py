@@ -6,7 +6,7 @@ Run by packages/bench/src/systems/torch.ts through mlp_step.py's `serve` mode (w
 which prints one JSON object on the last line of stdout.
 The parameters have the shapes of @backprop/optimizers' `benchmarkUpdates` (an MLP's: a large
 weight, a bias, a second weight, a bias; 1000 columns), the gradients are fixed, each optimizer
-gets one warm-up step, then `steps` steps timed one by one, and the result is their median (as
+updates untimed for 50 ms (at least one step), then `steps` steps are timed one by one, and the result is their median (as
 `benchmarkUpdates`' `medianMsPerStep` on the Backprop side). Optimizers use PyTorch's defaults,
 with the learning rates of `benchmarkUpdates` (SGD 0.01, momentum 0.9). PyTorch at its best: each
 optimizer runs both of PyTorch's CPU implementations, one kernel per tensor (`foreach=False`, the
@@ -50,6 +50,11 @@ OPTIMIZERS = [
 
 _params = {}
 
+# Untimed updates per optimizer and implementation before the timed ones, in ms: the same warm-up
+# as `benchmarkUpdates`' default on the Backprop side (memory-bound updates run slower for their
+# first few milliseconds after other work).
+WARMUP_MS = 50
+
 
 def parameters(params):
     """The parameters (with fixed gradients) for `params`, made once per process and size."""
@@ -62,9 +67,12 @@ def parameters(params):
     return _params[params]
 
 
-def median_ms(opt, steps):
-    """One warm-up `opt.step()`, then the median of `steps` timed one by one, in milliseconds."""
+def median_ms(opt, steps, warmup_ms=WARMUP_MS):
+    """Untimed `opt.step()`s for `warmup_ms` (at least one), then the median of `steps` timed one by one, in ms."""
+    start = time.perf_counter()
     opt.step()
+    while (time.perf_counter() - start) * 1000 < warmup_ms:
+        opt.step()
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()

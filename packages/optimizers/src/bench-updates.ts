@@ -25,8 +25,16 @@ export interface UpdateTiming {
 export interface BenchmarkUpdatesOptions {
   /** Total parameters, split over a few tensors like a small MLP (default 10,000,000). */
   params?: number;
-  /** Timed steps per optimizer, each timed alone, after one warm-up step (default 5, at least 1). */
+  /** Timed steps per optimizer, each timed alone, after the warm-up (default 5, at least 1). */
   steps?: number;
+  /**
+   * Untimed updates per optimizer before the timed ones, for at least this many milliseconds
+   * (and at least one update, which makes the optimizer's state). Default 50. Memory-bound updates
+   * run slower for their first few milliseconds after other work: on a 2-core AMD EPYC, an SGD
+   * update over 10M parameters took 3–4 ms for its first steps after 300 ms of anything else and
+   * about 2 ms ten steps later, so a single warm-up step timed that ramp, not the steady update.
+   */
+  warmupMs?: number;
   /**
    * Let the updates write into the parameters and state, as a training step does (on a backend
    * with `updateInPlace`; elsewhere they run out of place either way). Default true.
@@ -59,7 +67,8 @@ const median = (values: number[]): number => {
 /**
  * Times `optimizer.step` on the current backend for each optimizer, over parameters of
  * `params` elements in total (shapes of an MLP: one large weight, a second, and biases), with
- * the updates written in place where the backend can, as in a training step.
+ * the updates written in place where the backend can, as in a training step. Each optimizer
+ * first updates untimed for `warmupMs`, then each timed step is timed alone.
  * Reads one value back after each step so asynchronous backends are measured to completion.
  *
  * @example
@@ -76,9 +85,12 @@ export async function benchmarkUpdates({
   params = 10_000_000,
   steps = 5,
   inPlace = true,
+  warmupMs = 50,
 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
   if (!Number.isInteger(steps) || steps < 1)
     throw new ValueError(`benchmarkUpdates: steps must be an integer ≥ 1, got ${formatValue(steps)}`);
+  if (!(typeof warmupMs === 'number' && warmupMs >= 0 && Number.isFinite(warmupMs)))
+    throw new ValueError(`benchmarkUpdates: warmupMs must be a finite number ≥ 0, got ${formatValue(warmupMs)}`);
   if (!Number.isInteger(params) || params < 1)
     throw new ValueError(`benchmarkUpdates: params must be an integer ≥ 1, got ${formatValue(params)}`);
   manualSeed(0);
@@ -91,8 +103,11 @@ export async function benchmarkUpdates({
   const rows: UpdateTiming[] = [];
   for (const [name, make] of makers) {
     const opt = make();
-    opt.step(ps, gs, { inPlace });
-    await ps[0].value.data();
+    const warmStart = performance.now();
+    do {
+      opt.step(ps, gs, { inPlace });
+      await ps[3].value.data();
+    } while (performance.now() - warmStart < warmupMs);
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
       const start = performance.now();

@@ -128,7 +128,7 @@ export function optimizerUpdatesBenchmark({
       const summary = measured.length
         ? [
             `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${perRound.get(ours[0]?.id ?? '')?.[0]?.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops; backprop's updates write into the parameters and state as a training step does (updateInPlace), PyTorch's are in place too`,
-            `${ctx.rounds} interleaved rounds, each: one warm-up update per optimizer, then the median of ${ctx.quick ? quickSteps : steps} updates timed one by one; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
+            `${ctx.rounds} interleaved rounds, each: every optimizer updates untimed for 50 ms (at least once), then the median of ${ctx.quick ? quickSteps : steps} updates timed one by one; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
             ...torch.map((s) => implementationLine(s, perRound.get(s.id) ?? [])),
             `largest per-round spread over the optimizers: ${measured.map((s) => `${s.id} ${(worstSpread(s.id) * 100).toFixed(0)}%`).join(', ')}`,
             ...loadLines(loads, coreCount()),
