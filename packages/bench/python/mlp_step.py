@@ -10,7 +10,7 @@ happen once per system, outside every timed part, and the bench can interleave r
         (the first call for a workload builds the model and takes the first step: its loss is firstLoss;
         later calls only time further steps of the same model)
     {"cmd": "matmul", "n": <n>, "timing": [...]}
-    {"cmd": "updates", "params": <params>, "steps": <steps>}
+    {"cmd": "updates", "params": <params>, "steps": <steps>, "warmupMs": <untimed ms per optimizer>}
   mlp_step.py <threads> info
   mlp_step.py <threads> mlp <workload-dir> <sgd|adam> <lr> <warmup> <min_seconds> <min_runs> <max_runs>
   mlp_step.py <threads> matmul <n> <warmup> <min_seconds> <min_runs> <max_runs>
@@ -156,7 +156,8 @@ def serve():
             elif c["cmd"] == "matmul":
                 out = matmul(int(c["n"]), tuple(c["timing"]))
             elif c["cmd"] == "updates":
-                out = updates(int(c["params"]), int(c["steps"]))
+                warmup = {"warmup_ms": float(c["warmupMs"])} if "warmupMs" in c else {}
+                out = updates(int(c["params"]), int(c["steps"]), **warmup)
             else:
                 out = {"error": f"unknown command {c['cmd']}"}
         except Exception as e:  # reported to the bench, which skips the measurement

@@ -6,7 +6,7 @@ Run by packages/bench/src/systems/torch.ts through mlp_step.py's `serve` mode (w
 which prints one JSON object on the last line of stdout.
 The parameters have the shapes of @backprop/optimizers' `benchmarkUpdates` (an MLP's: a large
 weight, a bias, a second weight, a bias; 1000 columns), the gradients are fixed, each optimizer
-updates untimed for 50 ms (at least one step), then `steps` steps are timed one by one, and the result is their median (as
+updates untimed for a while (the bench's warm-up; alone, 50 ms; at least one step), then `steps` steps are timed one by one, and the result is their median (as
 `benchmarkUpdates`' `medianMsPerStep` on the Backprop side). Optimizers use PyTorch's defaults,
 with the learning rates of `benchmarkUpdates` (SGD 0.01, momentum 0.9). PyTorch at its best: each
 optimizer runs both of PyTorch's CPU implementations, one kernel per tensor (`foreach=False`, the
@@ -50,9 +50,9 @@ OPTIMIZERS = [
 
 _params = {}
 
-# Untimed updates per optimizer and implementation before the timed ones, in ms: the same warm-up
-# as `benchmarkUpdates`' default on the Backprop side (memory-bound updates run slower for their
-# first few milliseconds after other work).
+# Untimed updates per optimizer and implementation before the timed ones, in ms, when run alone
+# (the bench passes its own, the one the Backprop side uses): memory-bound updates run slower for
+# their first few milliseconds after other work.
 WARMUP_MS = 50
 
 
@@ -81,7 +81,7 @@ def median_ms(opt, steps, warmup_ms=WARMUP_MS):
     return statistics.median(times)
 
 
-def updates(params, steps):
+def updates(params, steps, warmup_ms=WARMUP_MS):
     """Per optimizer name, the faster of its two implementations: `{"msPerStep": {...}, "foreach": {...}}`."""
     ps = parameters(params)
     ms, foreach = {}, {}
@@ -89,7 +89,7 @@ def updates(params, steps):
         timed = {}
         for f in (False, True):
             opt = make(ps, f)
-            timed[f] = median_ms(opt, steps)
+            timed[f] = median_ms(opt, steps, warmup_ms)
             del opt
         best = min(timed, key=timed.get)
         ms[name], foreach[name] = timed[best], best

@@ -65,8 +65,10 @@ export interface UpdatesMeasurement {
 export interface UpdatesOptions {
   /** Total parameters (10,000,000). */
   params: number;
-  /** Updates per optimizer timed one by one (their median is the result), after one warm-up. */
+  /** Updates per optimizer timed one by one (their median is the result), after the warm-up. */
   steps: number;
+  /** Untimed updates per optimizer first, for at least this many milliseconds (and at least one). */
+  warmupMs: number;
 }
 
 /** A library's own matmul rate: the ceiling its training step is compared with. */

@@ -36,15 +36,20 @@ const isPytorch = (id: string) => (FAMILIES.pytorch.systems as readonly string[]
  * (`--quick`: `quickSteps`), each timed alone; a round's value is their median. Ten updates, not
  * three: on a 2-core VM one update over 10M parameters (120 MB moved for SGD) lands in a fast or a
  * slow mode (1.4 or 3 ms here, for PyTorch as for us), and a mean of three read whichever mode hit.
+ * Before them each optimizer updates untimed for `warmupMs` on every system: a memory-bound update
+ * runs slower for its first few milliseconds after other work (an SGD update over 10M parameters
+ * here: 3–4 ms at first, about 2 ms ten steps later), and one warm-up update timed that ramp.
  */
 export function optimizerUpdatesBenchmark({
   params = 10_000_000,
   steps = 10,
   quickSteps = 3,
+  warmupMs = 50,
 }: {
   params?: number;
   steps?: number;
   quickSteps?: number;
+  warmupMs?: number;
 } = {}): Benchmark {
   const title = `optimizer updates, ${fmt(params / 1e6)}M parameters (ms per step)`;
   return {
@@ -63,7 +68,7 @@ export function optimizerUpdatesBenchmark({
           if (failed.has(s.id)) return;
           try {
             const update = s.optimizerUpdates as NonNullable<System['optimizerUpdates']>;
-            const m = await update({ params, steps: ctx.quick ? quickSteps : steps }, ctx);
+            const m = await update({ params, steps: ctx.quick ? quickSteps : steps, warmupMs }, ctx);
             perRound.set(s.id, [...(perRound.get(s.id) ?? []), m]);
             ctx.log(`optimizer-updates round ${round + 1}/${ctx.rounds}: ${s.label}: Adam ${fmt(m.msPerStep.Adam)} ms`);
           } catch (e) {
@@ -128,7 +133,7 @@ export function optimizerUpdatesBenchmark({
       const summary = measured.length
         ? [
             `fused kernels (sgdUpdate, adamUpdate, rmspropUpdate) serve ${perRound.get(ours[0]?.id ?? '')?.[0]?.fused?.join(', ') ?? 'none'}; "fused off" is the same optimizer composed of core ops; backprop's updates write into the parameters and state as a training step does (updateInPlace), PyTorch's are in place too`,
-            `${ctx.rounds} interleaved rounds, each: every optimizer updates untimed for 50 ms (at least once), then the median of ${ctx.quick ? quickSteps : steps} updates timed one by one; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
+            `${ctx.rounds} interleaved rounds, each: every optimizer updates untimed for ${warmupMs} ms (at least once), then the median of ${ctx.quick ? quickSteps : steps} updates timed one by one; the table holds the median over rounds; gradients fixed; parameters shaped like an MLP (two weights, two biases); "÷ PyTorch best" divides by the faster of ${FAMILIES.pytorch.systems.join(', ')} for each optimizer`,
             ...torch.map((s) => implementationLine(s, perRound.get(s.id) ?? [])),
             `largest per-round spread over the optimizers: ${measured.map((s) => `${s.id} ${(worstSpread(s.id) * 100).toFixed(0)}%`).join(', ')}`,
             ...loadLines(loads, coreCount()),

@@ -69,7 +69,7 @@ export function backpropCpuSystem({
     };
   };
   if (updates) {
-    system.optimizerUpdates = async ({ params, steps }): Promise<UpdatesMeasurement> => {
+    system.optimizerUpdates = async ({ params, steps, warmupMs }): Promise<UpdatesMeasurement> => {
       const backend = await create();
       await setBackend(backend);
       const was = useFusedUpdates(true);
@@ -79,11 +79,11 @@ export function backpropCpuSystem({
           Object.fromEntries(rows.map((r) => [r.optimizer, r.medianMsPerStep]));
         // A discarded sweep first: the first one pays the process's first touch of fresh memory
         // (measured: SGD 63 ms in a first sweep, 29 ms in a later one), which would favour "fused off".
-        await benchmarkUpdates({ params, steps: 1 });
-        const msPerStep = table(await benchmarkUpdates({ params, steps }));
+        await benchmarkUpdates({ params, steps: 1, warmupMs: 0 });
+        const msPerStep = table(await benchmarkUpdates({ params, steps, warmupMs }));
         if (!unfused) return { msPerStep, fused: [...FUSED_OPTIMIZERS] };
         useFusedUpdates(false);
-        const unfusedMsPerStep = table(await benchmarkUpdates({ params, steps }));
+        const unfusedMsPerStep = table(await benchmarkUpdates({ params, steps, warmupMs }));
         return { msPerStep, unfusedMsPerStep, fused: [...FUSED_OPTIMIZERS] };
       } finally {
         useFusedUpdates(was);

@@ -184,8 +184,8 @@ export function torchSystem(threads: number): System {
       const out = await server.call({ cmd: 'matmul', n, timing: timingArgs(timing) });
       return { timing: out.timing };
     },
-    async optimizerUpdates({ params, steps }): Promise<UpdatesMeasurement> {
-      const out = await server.call({ cmd: 'updates', params, steps });
+    async optimizerUpdates({ params, steps, warmupMs }): Promise<UpdatesMeasurement> {
+      const out = await server.call({ cmd: 'updates', params, steps, warmupMs });
       const foreach = (out.foreach ?? {}) as Record<string, boolean>;
       const implementation = Object.fromEntries(
         Object.entries(foreach).map(([name, f]) => [name, f ? 'foreach' : 'per tensor']),
