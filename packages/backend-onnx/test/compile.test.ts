@@ -2,7 +2,7 @@
 import { cpu } from '@backprop/backend-cpu';
 import * as bp from '@backprop/core';
 import { compile } from '@backprop/core';
-import { Adagrad, Adam, AdamW, RMSprop, useFusedUpdates } from '@backprop/optimizers';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type OnnxBackend, onnx } from '../src/index.js';
@@ -124,6 +124,49 @@ describe('compile', () => {
       }
     });
   }
+
+  it('a gradient whose values are finite but whose sum overflows float32 is accepted, compiled and eager', async () => {
+    // loss = Σ x·W + b with x = 5e36 in 128 columns: each weight's gradient is 5e36, their sum 6.4e38
+    // overflows float32 (the finiteness check's quick sum is not finite), yet every value is finite.
+    const was = useFusedUpdates(true);
+    try {
+      const run = async (backend: bp.Backend, compiled: boolean) => {
+        await bp.setBackend(backend);
+        const m = bp.nn.dense(128, 1, { seed: 5 });
+        const opt = new SGD({ lr: 2e-38 });
+        const step = bp.trainStep(m, { loss: (p: bp.Tensor) => bp.sum(p), optimizer: opt, compile: compiled });
+        const x = bp.full([1, 128], 5e36);
+        const y = bp.tensor(Int32Array.from([0]), [1], 'int32');
+        const losses: number[] = [];
+        for (let k = 0; k < 3; k++) losses.push((await step(x, y)).loss);
+        const weights = Array.from(await m.parameters()[0].value.data());
+        const mode = step.mode;
+        bp.dispose([x, y]);
+        step.dispose();
+        m.dispose();
+        opt.dispose();
+        return { losses, weights, mode };
+      };
+      const reference = await run(cpu(), false);
+      for (const compiled of [true, false]) {
+        const got = await run(ort, compiled);
+        if (compiled) expect(got.mode).toBe('graph');
+        got.losses.forEach((l, i) => expect(l / reference.losses[i]).toBeCloseTo(1, 5));
+        got.weights.forEach((w, i) => expect(w).toBeCloseTo(reference.weights[i], 5));
+      }
+      // Three steps of 2e-38 · 5e36 = 0.1 each moved every weight.
+      const start = await (async () => {
+        await bp.setBackend(cpu());
+        const m = bp.nn.dense(128, 1, { seed: 5 });
+        const w = Array.from(await m.parameters()[0].value.data());
+        m.dispose();
+        return w;
+      })();
+      reference.weights.forEach((w, i) => expect(w).toBeCloseTo(start[i] - 0.3, 5));
+    } finally {
+      useFusedUpdates(was);
+    }
+  });
 
   it("the lecture's δ inside the root is composed, not fused, and compiles to the same weights", async () => {
     useFusedUpdates(true);
