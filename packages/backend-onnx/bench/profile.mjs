@@ -1,6 +1,7 @@
 /**
  * Profile (not a test) of bench/step.mjs's compiled step with ONNX Runtime's own profiler:
- * kernel time per operator type and per output size class, and the node count of the step's model.
+ * kernel time per operator type and per output size class, the slowest nodes with their output
+ * shapes, and the node count of the step's model.
  * `node packages/backend-onnx/bench/profile.mjs [threads]` (after building); the raw profile is
  * written to the system's temporary folder. Timings include the profiler's own overhead per node.
  */
@@ -84,3 +85,11 @@ for (const [k, [t, c]] of [...bySize].sort((a, b) => b[1][0] - a[1][0]))
   console.log(`${k.padEnd(16)} ${ms(t)} ms ${c / n} nodes`);
 for (const [k, [t, c]] of [...byOp].sort((a, b) => b[1][0] - a[1][0]))
   console.log(`  ${k.padEnd(14)} ${ms(t)} ms ${c / n} nodes`);
+// The slowest nodes, each with its output's shape.
+const byNode = new Map();
+for (const e of kernels) {
+  const shape = (Object.values(e.args.output_type_shape?.[0] ?? {})[0] ?? []).join('×') || 'scalar';
+  bump(byNode, `${e.name.replace(/_kernel_time$/, '')} → ${shape}`, e.dur);
+}
+console.log('slowest nodes:');
+for (const [k, [t]] of [...byNode].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms(t)} ms ${k}`);
