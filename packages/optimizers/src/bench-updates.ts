@@ -1,5 +1,14 @@
 /** `benchmarkUpdates`: time of one optimizer update over a model of N parameters, per optimizer. */
-import { dispose, formatValue, manualSeed, type Optimizer, Parameter, randomNormal, ValueError } from '@backprop/core';
+import {
+  dispose,
+  formatValue,
+  manualSeed,
+  nonNegative,
+  type Optimizer,
+  Parameter,
+  randomNormal,
+  ValueError,
+} from '@backprop/core';
 import { adadelta } from './optimizers/adadelta.js';
 import { adagrad } from './optimizers/adagrad.js';
 import { adam } from './optimizers/adam.js';
@@ -89,8 +98,7 @@ export async function benchmarkUpdates({
 }: BenchmarkUpdatesOptions = {}): Promise<UpdateTiming[]> {
   if (!Number.isInteger(steps) || steps < 1)
     throw new ValueError(`benchmarkUpdates: steps must be an integer ≥ 1, got ${formatValue(steps)}`);
-  if (!(typeof warmupMs === 'number' && warmupMs >= 0 && Number.isFinite(warmupMs)))
-    throw new ValueError(`benchmarkUpdates: warmupMs must be a finite number ≥ 0, got ${formatValue(warmupMs)}`);
+  nonNegative('benchmarkUpdates', 'warmupMs', warmupMs);
   if (!Number.isInteger(params) || params < 1)
     throw new ValueError(`benchmarkUpdates: params must be an integer ≥ 1, got ${formatValue(params)}`);
   manualSeed(0);
