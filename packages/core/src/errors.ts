@@ -118,7 +118,10 @@ export class DisposedError extends BackpropError {}
 
 /**
  * A training step met a NaN or infinite loss or gradient. Nothing was updated: parameters,
- * buffers, optimizer state and generators are as they were before the step.
+ * buffers, optimizer state and generators are as they were before the step. The message starts
+ * with the operation that ran the step (`fit`, or `trainStep` for a step called in your own loop);
+ * the epoch and batch are the training state's position (a step of your own loop counts batches
+ * from its state's position, epoch 1 unless you set it).
  *
  * @example
  * ```ts
@@ -145,9 +148,11 @@ export class NonFiniteLossError extends BackpropError {
     readonly loss: number,
     /** What was non-finite: "the loss (NaN)" or "the gradient of 0.weight". */
     readonly what = `the loss (${loss})`,
+    /** The operation that ran the step: `'fit'`, or `'trainStep'` when a step made by `trainStep` was called directly. */
+    readonly operation: 'fit' | 'trainStep' = 'fit',
   ) {
     super(
-      `fit: ${what} became non-finite at epoch ${epoch}, batch ${batch}; nothing was updated. Lower the learning rate, check the inputs for NaN, or clip gradients`,
+      `${operation}: ${what} became non-finite at epoch ${epoch}, batch ${batch}; nothing was updated. Lower the learning rate, check the inputs for NaN, or clip gradients`,
     );
   }
 }

@@ -8,6 +8,8 @@ import {
   NonFiniteLossError,
   nn,
   predict,
+  tensor,
+  trainStep,
   ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -149,10 +151,27 @@ describe('fit', () => {
         },
       ).catch((e) => e);
       expect(err).toBeInstanceOf(NonFiniteLossError);
-      expect(err.message).toMatch(/the loss \(NaN\) became non-finite at epoch 1, batch 2; nothing was updated/);
+      expect(err.message).toMatch(/^fit: the loss \(NaN\) became non-finite at epoch 1, batch 2; nothing was updated/);
+      expect(err.operation).toBe('fit');
       expect([err.epoch, err.batch]).toEqual([1, 2]);
       expect(after).toHaveLength(1);
       expect([...model.weight.value.dataSync(), ...model.bias!.value.dataSync()]).toEqual(after[0]);
+    });
+
+    it(`names trainStep, not fit, when a step of a user's own loop is non-finite (compile: ${compile})`, async () => {
+      const model = nn.dense(1, 1, { seed: 1 });
+      const step = trainStep(model, { loss: losses.squaredError, optimizer: new CountingSGD(0.1), compile });
+      const x = tensor([[1], [2]]);
+      await step(x, tensor([[2], [4]]));
+      const before = [...model.weight.value.dataSync(), ...model.bias!.value.dataSync()];
+      const err = await step(x, tensor([[2], [Number.NaN]])).catch((e) => e);
+      expect(err).toBeInstanceOf(NonFiniteLossError);
+      expect(err.operation).toBe('trainStep');
+      expect(err.message).toMatch(
+        /^trainStep: the loss \(NaN\) became non-finite at epoch 1, batch 2; nothing was updated/,
+      );
+      expect([...model.weight.value.dataSync(), ...model.bias!.value.dataSync()]).toEqual(before);
+      step.dispose();
     });
   }
 

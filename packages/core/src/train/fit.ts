@@ -19,7 +19,7 @@ import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js
 import type { Optimizer, Penalty } from './optimizer.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { toArrayDataset } from './tensor-dataset.js';
-import { trainStep } from './train-step.js';
+import { makeTrainStep } from './train-step.js';
 import { TrainingState } from './training-state.js';
 
 /** Options of {@link fit}; `M` are the metrics (inferred from `metrics`). */
@@ -248,14 +248,18 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
       say(message);
     },
   };
-  const step = trainStep(model, {
-    loss,
-    optimizer,
-    penalties,
-    metrics: metricFns,
-    compile: options.compile ?? 'auto',
-    state,
-  });
+  const step = makeTrainStep(
+    model,
+    {
+      loss,
+      optimizer,
+      penalties,
+      metrics: metricFns,
+      compile: options.compile ?? 'auto',
+      state,
+    },
+    'fit',
+  );
 
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);

@@ -90,17 +90,25 @@ export interface TrainStep {
  * ```
  */
 export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
+  return makeTrainStep(model, options, 'trainStep');
+}
+
+/**
+ * {@link trainStep}, its errors named after `operation`: `fit` makes its step here so that a
+ * non-finite loss in `fit` says "fit:" and one in a user's own loop says "trainStep:".
+ */
+export function makeTrainStep(model: Module, options: TrainStepOptions, operation: 'fit' | 'trainStep'): TrainStep {
   const { loss, optimizer, penalties = [], compile: compileOption = 'auto' } = options;
   if (typeof loss !== 'function')
-    throw new ValueError('trainStep: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy');
+    throw new ValueError(`${operation}: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy`);
   if (!optimizer || typeof optimizer.step !== 'function')
-    throw new ValueError('trainStep: options.optimizer must be an Optimizer, e.g. adam()');
+    throw new ValueError(`${operation}: options.optimizer must be an Optimizer, e.g. adam()`);
   if (![true, false, 'auto'].includes(compileOption))
-    throw new ValueError(`trainStep: compile must be true, false or 'auto', got ${JSON.stringify(compileOption)}`);
-  const metrics: [string, MetricFn | Metric][] = resolveMetrics('trainStep', options.metrics ?? []);
+    throw new ValueError(`${operation}: compile must be true, false or 'auto', got ${JSON.stringify(compileOption)}`);
+  const metrics: [string, MetricFn | Metric][] = resolveMetrics(operation, options.metrics ?? []);
   const state = options.state ?? new TrainingState({ model, optimizer });
   if (state.model !== model || state.optimizer !== optimizer)
-    throw new ValueError('trainStep: options.state must hold the same model and optimizer');
+    throw new ValueError(`${operation}: options.state must hold the same model and optimizer`);
 
   const lookAhead = () => optimizer.usesLookAhead?.() ?? typeof optimizer.beforeGradient === 'function';
   const wantCompile =
@@ -118,7 +126,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
         let total = loss(prediction, y);
         for (const p of penalties) total = add(total, p.loss(params));
         measured = withoutRecording(() =>
-          metrics.map(([name, m]) => keep(batchSums('trainStep', name, m, prediction, y))),
+          metrics.map(([name, m]) => keep(batchSums(operation, name, m, prediction, y))),
         );
         return total;
       })(...params.map((p) => p.value));
@@ -158,8 +166,8 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
       ['x', x],
       ['y', y],
     ] as const) {
-      if (!(t instanceof Tensor)) throw new ValueError(`trainStep: ${name} must be a Tensor, got ${typeof t}`);
-      t.assertLive(`trainStep (${name})`);
+      if (!(t instanceof Tensor)) throw new ValueError(`${operation}: ${name} must be a Tensor, got ${typeof t}`);
+      t.assertLive(`${operation} (${name})`);
     }
     const fn = current();
     const before = state.snapshot({ scope: 'step' });
@@ -194,7 +202,7 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
       const params = model.parameters().filter((p) => p.trainable);
       const what =
         bad === 0 ? `the loss (${lossValue})` : `the gradient of ${params[bad - 1]?.name ?? `parameter ${bad - 1}`}`;
-      throw new NonFiniteLossError(state.position.epoch + 1, state.position.batch + 1, lossValue, what);
+      throw new NonFiniteLossError(state.position.epoch + 1, state.position.batch + 1, lossValue, what, operation);
     }
     before.dispose();
     state.position.batch++;
