@@ -18,10 +18,10 @@ import {
 import { hostUpdates, type InPlaceVariant, inPlaceCandidates, inPlaceVariant } from './compiled-updates.js';
 import { graphModel } from './graph-model.js';
 import { OnnxHandle } from './handle.js';
-import { runHostUpdate } from './host-update.js';
+import { runHostUpdates } from './host-update.js';
 import { ORT_DTYPE } from './lower/driver.js';
 import type { Runtime } from './runtime.js';
-import { hostData, unshared } from './update-in-place.js';
+import { hostData, writableTargets } from './update-in-place.js';
 
 /** Most sessions that write updates in place, per compiled graph (one per set of writable updates met). */
 const MAX_VARIANTS = 4;
@@ -160,9 +160,13 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
               updates,
               (name) => r[name].data as Float32Array | Int32Array,
               (i) => hostData(st[i]) as Float32Array,
-              (i) => unshared(st[i], (values, dims) => new host.runtime.ort.Tensor('float32', values, dims)),
+              (states) =>
+                writableTargets(
+                  states.map((i) => st[i]),
+                  (values, dims) => new host.runtime.ort.Tensor('float32', values, dims),
+                ),
             );
-            for (const u of writes) runHostUpdate(u);
+            runHostUpdates(writes);
           } catch (e) {
             for (const h of results) h.error = e;
             throw e;

@@ -150,24 +150,26 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
 
 /**
  * The host updates of a finished run: `value(name)` gives a model output's host array, `state(s)`
- * the array a state value holds now and `target(s)` the one to write (copied first when shared).
- * An update whose guard holds anything but 0 (NaN too) is left out: it writes nothing.
+ * the array a state value holds now and `targets(states)` the arrays to write (moved or copied
+ * first where needed; asked before `state`, which then gives the arrays to be written). An
+ * update whose guard holds anything but 0 (NaN too) is left out: it writes nothing.
  */
 export function hostUpdates(
   updates: readonly PlannedUpdate[],
   value: (name: string) => Float32Array | Int32Array,
   state: (s: number) => Float32Array,
-  target: (s: number) => Float32Array,
+  targets: (states: readonly number[]) => Float32Array[],
 ): HostUpdate[] {
   const out: HostUpdate[] = [];
   for (const u of updates) {
     if (u.guard !== undefined && value(u.guard)[0] !== 0) continue;
+    const written = targets(u.targets);
     out.push({
       name: u.name,
       attrs: u.attrs,
       inputs: u.inputs.map((x) => ('state' in x ? state(x.state) : value(x.output))),
       coefficients: u.coefficients.map((c) => value(c.node)[c.index]),
-      targets: u.targets.map(target),
+      targets: written,
     });
   }
   return out;

@@ -12,7 +12,8 @@ import type { AdamUpdateAttrs, TensorInfo, UpdateKernelAttrs, UpdateKernelName }
 import { updateWrittenInputs } from '@backprop/core';
 import { adamCoefficientGroups, type CoefficientAt, type CoefficientRequest } from './adam-coefficient-groups.js';
 import { type HandleInput, OnnxHandle } from './handle.js';
-import { type HostUpdate, runHostUpdate } from './host-update.js';
+import { type HostUpdate, runHostUpdates } from './host-update.js';
+import { isResident, makeResident } from './resident-update.js';
 
 /** What the in-place writer needs from its backend. */
 export interface InPlaceHost {
@@ -131,7 +132,7 @@ export class InPlaceWrites {
       if (need.size > 0) await this.host.compute([...need]);
       // Every update's arrays are found before the first is written: all are written, or none.
       const updates = batch.jobs.map((j, i) => this.#prepare(j, at[i] ?? []));
-      for (const u of updates) if (u) runHostUpdate(u);
+      runHostUpdates(updates.filter((u) => u !== undefined));
     } catch (e) {
       // Nothing was written; what was to be computed fails when read, rather than being
       // computed again later without its updates.
@@ -153,13 +154,14 @@ export class InPlaceWrites {
   /** One update's host arrays, or undefined when its guard holds anything but 0 (NaN too): it writes nothing. */
   #prepare(j: Job, coefficients: readonly CoefficientAt<OnnxHandle>[]): HostUpdate | undefined {
     if (j.guard && hostData(j.guard)[0] !== 0) return undefined;
-    const inputs = j.inputs.map(hostData);
+    // Targets first: the inputs they are then read from the arrays to be written.
+    const targets = writableTargets(j.targets, this.host.tensor);
     return {
       name: j.name,
       attrs: j.attrs,
-      inputs,
+      inputs: j.inputs.map(hostData),
       coefficients: coefficients.map((c) => hostData(c.node)[c.index]),
-      targets: j.targets.map((h) => unshared(h, this.host.tensor)),
+      targets,
     };
   }
 }
@@ -181,4 +183,23 @@ export function unshared(h: OnnxHandle, tensor: InPlaceHost['tensor']): Float32A
     h.sharesData = false;
   }
   return hostData(h) as Float32Array;
+}
+
+/**
+ * The host arrays an update writes into, one per target handle: the handles' own arrays when
+ * they are already resident together in WebAssembly memory (`resident-update.ts`) and no other
+ * handle reads them; else copies moved there, which the handles hold from now on (ONNX Runtime
+ * reads them in place at the next run); else, where no such memory can be made, `unshared`'s.
+ */
+export function writableTargets(handles: readonly OnnxHandle[], tensor: InPlaceHost['tensor']): Float32Array[] {
+  const arrays = handles.map(hostData) as Float32Array[];
+  if (!handles.some((h) => h.sharesData) && isResident(arrays)) return arrays;
+  const distinct = new Set(handles).size === handles.length;
+  const moved = distinct && arrays.every((a) => a instanceof Float32Array) ? makeResident(arrays) : undefined;
+  if (!moved) return handles.map((h) => unshared(h, tensor));
+  handles.forEach((h, i) => {
+    h.value = tensor(moved[i], h.value!.dims);
+    h.sharesData = false;
+  });
+  return moved;
 }

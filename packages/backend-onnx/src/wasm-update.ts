@@ -1,9 +1,10 @@
 /**
  * An update's rule (core's fused update rules, `updateKernelRule`) compiled into a WebAssembly SIMD function: four
  * float32 lanes per instruction, each operation IEEE float32 (no fused multiply-add), so it writes
- * the same bits as ONNX Runtime's float32 nodes. Blocks of the host arrays are copied into the
- * module's memory, computed and copied back: each array is read and written once, as by a loop
- * in place, and the copies stay in the caches.
+ * the same bits as ONNX Runtime's float32 nodes. Two ways to reach the arrays: `blocks` copies
+ * blocks of the host arrays into the module's own memory, computes and copies them back (each
+ * array is read and written once, as by a loop in place, and the copies stay in the caches);
+ * `pointers` computes where the arrays live, in a memory the caller imports (`resident-update.ts`).
  */
 import {
   exactKey,
@@ -70,9 +71,15 @@ const OP = {
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
-/** Parameters: 0 the end byte offset, 1 γ, 2–4 Adam's coefficients; then local 5 the byte index. */
-const INDEX = 5;
-const FIRST_VECTOR = 6;
+/** Parameters 0 (the end byte offset) to 4: γ and Adam's three coefficients. */
+const SCALARS = 5;
+
+/**
+ * How a module finds its arrays. `blocks`: slot k is block k of the module's own memory (inputs
+ * first, then outputs). `pointers`: the memory is imported and the function takes one byte
+ * address per slot after the scalars, so it reads and writes arrays where they live.
+ */
+export type Addressing = 'blocks' | 'pointers';
 
 /** The arithmetic as WebAssembly: each value is a v128 local; the loop body and its prologue are collected. */
 class WasmMath implements UpdateMath<number> {
@@ -81,8 +88,14 @@ class WasmMath implements UpdateMath<number> {
   locals = 0;
   readonly #constants = new Map<string, number>();
 
+  /** `index`: the local holding the loop's byte index (the first after the parameters). */
+  constructor(
+    readonly index: number,
+    readonly addressing: Addressing,
+  ) {}
+
   local(): number {
-    return FIRST_VECTOR + this.locals++;
+    return this.index + 1 + this.locals++;
   }
   /** A scalar parameter (γ or a coefficient) in every lane. */
   splat(param: number): number {
@@ -90,15 +103,23 @@ class WasmMath implements UpdateMath<number> {
     this.prologue.push(0x20, param, ...simd(OP.splat), 0x21, ...uleb(l));
     return l;
   }
-  /** Loads the input at byte offset `base` of the block. */
-  load(base: number): number {
+  /** The address of slot `slot` at the loop's index: instructions, and the memarg offset. */
+  #address(slot: number): { code: number[]; offset: number } {
+    return this.addressing === 'blocks'
+      ? { code: [0x20, ...uleb(this.index)], offset: slot * BYTES }
+      : { code: [0x20, ...uleb(SCALARS + slot), 0x20, ...uleb(this.index), 0x6a], offset: 0 };
+  }
+  /** Loads slot `slot` at the loop's index. */
+  load(slot: number): number {
     const l = this.local();
-    this.body.push(0x20, INDEX, ...simd(OP.load), 4, ...uleb(base), 0x21, ...uleb(l));
+    const { code, offset } = this.#address(slot);
+    this.body.push(...code, ...simd(OP.load), 4, ...uleb(offset), 0x21, ...uleb(l));
     return l;
   }
-  /** Stores value `v` at byte offset `base` of the block. */
-  store(v: number, base: number): void {
-    this.body.push(0x20, INDEX, 0x20, ...uleb(v), ...simd(OP.store), 4, ...uleb(base));
+  /** Stores value `v` into slot `slot` at the loop's index. */
+  store(v: number, slot: number): void {
+    const { code, offset } = this.#address(slot);
+    this.body.push(...code, 0x20, ...uleb(v), ...simd(OP.store), 4, ...uleb(offset));
   }
   #op(op: number, args: number[]): number {
     const l = this.local();
@@ -127,22 +148,38 @@ class WasmMath implements UpdateMath<number> {
   identity = (a: number) => a;
 }
 
-/** A compiled update: its memory and its function over one block. */
-interface Compiled {
-  memory: Float32Array;
-  run: (endBytes: number, lr: number, c0: number, c1: number, c2: number) => void;
-  inputs: number;
-}
+/** The function of a compiled update: `pointers` are byte addresses, one per slot (`pointers` addressing only). */
+export type UpdateFunction = (
+  endBytes: number,
+  lr: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  ...pointers: number[]
+) => void;
 
-/** The module of one update: inputs at blocks 0…, outputs after them. */
-function compile(name: UpdateKernelName, attrs: object, present: readonly boolean[], outputs: number): Compiled {
-  const M = new WasmMath();
+/**
+ * The module of one update: a function computing every slot's vectors from 0 to the end byte
+ * offset (inputs in slots 0…, outputs after them), and for `blocks` addressing the memory it
+ * exports, sized for one block per slot.
+ */
+function compileModule(
+  name: UpdateKernelName,
+  attrs: object,
+  present: readonly boolean[],
+  outputs: number,
+  addressing: Addressing,
+): WebAssembly.Module {
+  const slots = present.length + outputs;
+  const params = addressing === 'blocks' ? SCALARS : SCALARS + slots;
+  const M = new WasmMath(params, addressing);
   const lr = M.splat(1);
   const coefficients = [M.splat(2), M.splat(3), M.splat(4)];
-  const xs = present.map((p, k) => (p ? M.load(k * BYTES) : M.constant(0)));
+  const xs = present.map((p, k) => (p ? M.load(k) : M.constant(0)));
   const rule = updateKernelRule(M, name, attrs, xs, lr, coefficients);
   const outs = Array.from({ length: outputs }, (_, k) => rule(k));
-  outs.forEach((v, k) => M.store(v, (present.length + k) * BYTES));
+  outs.forEach((v, k) => M.store(v, present.length + k));
+  const index = uleb(M.index);
   const code = [
     ...vec([
       [1, I32],
@@ -154,12 +191,12 @@ function compile(name: UpdateKernelName, attrs: object, present: readonly boolea
     0x40,
     ...M.body,
     0x20,
-    INDEX,
+    ...index,
     0x41,
     ...sleb(16),
     0x6a,
     0x22,
-    INDEX,
+    ...index,
     0x20,
     0,
     0x49,
@@ -168,45 +205,74 @@ function compile(name: UpdateKernelName, attrs: object, present: readonly boolea
     0x0b,
     0x0b,
   ];
-  const pages = Math.ceil(((present.length + outputs) * BYTES) / 65536);
+  const pages = Math.ceil((slots * BYTES) / 65536);
+  const paramTypes = [[I32], [F32], [F32], [F32], [F32], ...Array.from({ length: params - SCALARS }, () => [I32])];
+  const exported = [[...text('run'), 0x00, 0]];
+  if (addressing === 'blocks') exported.push([...text('memory'), 0x02, 0]);
   const bytes = new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec([[I32], [F32], [F32], [F32], [F32]]), ...vec([])]])),
+    ...section(1, vec([[0x60, ...vec(paramTypes), ...vec([])]])),
+    // An imported memory of at least one page.
+    ...(addressing === 'pointers' ? section(2, vec([[...text('env'), ...text('memory'), 0x02, 0x00, 1]])) : []),
     ...section(3, vec([[0]])),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
-    ...section(
-      7,
-      vec([
-        [...text('run'), 0x00, 0],
-        [...text('memory'), 0x02, 0],
-      ]),
-    ),
+    ...(addressing === 'blocks' ? section(5, vec([[0x00, ...uleb(pages)]])) : []),
+    ...section(7, vec(exported)),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ]);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const exports = instance.exports as { run: Compiled['run']; memory: WebAssembly.Memory };
-  return { memory: new Float32Array(exports.memory.buffer), run: exports.run, inputs: present.length };
+  return new WebAssembly.Module(bytes);
 }
 
-/** Compiled updates by kernel, attributes and inputs present; null where WebAssembly SIMD is unavailable. */
-const compiled = new Map<string, Compiled | null>();
+/** A compiled update over its own memory: the memory and its function over one block. */
+interface Compiled {
+  memory: Float32Array;
+  run: UpdateFunction;
+  inputs: number;
+}
 
-/** The compiled update, or null when this engine cannot compile it (no WebAssembly SIMD, or a CSP). */
+/** Modules by kernel, attributes, inputs present and addressing; null where WebAssembly SIMD is unavailable. */
+const modules = new Map<string, WebAssembly.Module | null>();
+
+/**
+ * The module of an update, compiled on first use, or null when this engine cannot compile it (no
+ * WebAssembly SIMD, or a content security policy).
+ */
+export function updateModule(
+  name: UpdateKernelName,
+  attrs: object,
+  present: readonly boolean[],
+  outputs: number,
+  addressing: Addressing,
+): WebAssembly.Module | null {
+  const key = `${addressing}|${name}|${present.map(Number).join('')}|${outputs}|${exactKey(attrs)}`;
+  let m = modules.get(key);
+  if (m === undefined) {
+    try {
+      m = compileModule(name, attrs, present, outputs, addressing);
+    } catch {
+      m = null;
+    }
+    modules.set(key, m);
+  }
+  return m;
+}
+
+/** Instances over their own memory, by module. */
+const instances = new WeakMap<WebAssembly.Module, Compiled>();
+
+/** The update over its own memory (blocks copied in and out), or null when this engine cannot compile it. */
 function compiledUpdate(
   name: UpdateKernelName,
   attrs: object,
   present: readonly boolean[],
   outputs: number,
 ): Compiled | null {
-  const key = `${name}|${present.map(Number).join('')}|${outputs}|${exactKey(attrs)}`;
-  let c = compiled.get(key);
-  if (c === undefined) {
-    try {
-      c = compile(name, attrs, present, outputs);
-    } catch {
-      c = null;
-    }
-    compiled.set(key, c);
+  const module = updateModule(name, attrs, present, outputs, 'blocks');
+  if (!module) return null;
+  let c = instances.get(module);
+  if (!c) {
+    const exports = new WebAssembly.Instance(module).exports as { run: UpdateFunction; memory: WebAssembly.Memory };
+    c = { memory: new Float32Array(exports.memory.buffer), run: exports.run, inputs: present.length };
+    instances.set(module, c);
   }
   return c;
 }

@@ -10,8 +10,9 @@ import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/o
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { inPlaceCandidates } from '../src/compiled-updates.js';
-import { runHostUpdate } from '../src/host-update.js';
+import { runHostUpdate, runHostUpdates } from '../src/host-update.js';
 import { type OnnxBackend, onnx } from '../src/index.js';
+import { makeResident, residentArrays, runResidentUpdate } from '../src/resident-update.js';
 import { BLOCK } from '../src/wasm-update.js';
 import { rand } from './compare.js';
 
@@ -56,6 +57,9 @@ async function train(compile: boolean, optimizer: () => bp.Optimizer, { viewed =
   const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile });
   let third: bp.Tensor[] = [];
   let kept = true;
+  let arrays: Float32Array[] = [];
+  let resident = true;
+  const hostArray = (t: bp.Tensor) => ort.own('test', t.ref.handle).value?.data as Float32Array;
   let inPlace = 0;
   const original = ort.updateInPlace!;
   ort.updateInPlace = (...args) => {
@@ -74,6 +78,14 @@ async function train(compile: boolean, optimizer: () => bp.Optimizer, { viewed =
       // momentum step makes its buffers), a parameter written in place keeps its tensor.
       if (k === 2) third = m.parameters().map((p) => p.value);
       if (k > 2) kept &&= m.parameters().every((p, i) => p.value === third[i]);
+      // Written in place, each parameter's array moves into WebAssembly memory with its state
+      // (θ, m, v for Adam) and stays there: the same array every step after (a compiled step's
+      // first graph run makes new arrays, the next moves them).
+      if (k === 3) arrays = m.parameters().map((p) => hostArray(p.value));
+      if (k > 3)
+        resident &&= m
+          .parameters()
+          .every((p, i) => hostArray(p.value) === arrays[i] && (residentArrays(arrays[i])?.length ?? 0) >= 1);
     }
   } finally {
     ort.updateInPlace = original;
@@ -84,7 +96,7 @@ async function train(compile: boolean, optimizer: () => bp.Optimizer, { viewed =
   step.dispose();
   m.dispose();
   opt.dispose();
-  return { losses, weights, inPlace, runsPerStep, mode, kept };
+  return { losses, weights, inPlace, runsPerStep, mode, kept, resident };
 }
 
 describe('eager and compiled steps write the fused updates in place', () => {
@@ -101,6 +113,7 @@ describe('eager and compiled steps write the fused updates in place', () => {
     expect(eager.inPlace).toBe(name.startsWith('SGD momentum') ? 5 * 4 : 6 * 4);
     expect(eager.runsPerStep).toBe(1);
     expect([compiled.kept, eager.kept, outOfPlace.kept]).toEqual([true, true, false]);
+    expect([compiled.resident, eager.resident, outOfPlace.resident]).toEqual([true, true, false]);
     expect(compiled.losses).toEqual(outOfPlace.losses);
     expect(compiled.weights).toEqual(outOfPlace.weights);
     expect(eager.losses).toEqual(outOfPlace.losses);
@@ -478,12 +491,25 @@ describe('reads and guards around a write in place', () => {
     ort.updateInPlace!('adamUpdate', xs.map(info), attrs);
     expect(Array.from(await xs[0].data())).toEqual([0.9, 2.1, 2.9].map(Math.fround));
     expect(Array.from(await twin.data())).toEqual([1, 2, 3]);
+    // The written arrays now live in WebAssembly memory; one shared from there moves out again
+    // before the next write, and the handle sharing it keeps the values it saw.
+    const moved = a.value!.data as Float32Array;
+    expect(residentArrays(moved)).toHaveLength(3);
+    b.value = new ort.runtime.ort.Tensor('float32', moved, [3]);
+    a.sharesData = b.sharesData = true;
+    ort.updateInPlace!('adamUpdate', xs.map(info), attrs);
+    const after = Array.from(await xs[0].data());
+    expect(after).not.toEqual([0.9, 2.1, 2.9].map(Math.fround));
+    expect(Array.from(await twin.data())).toEqual([0.9, 2.1, 2.9].map(Math.fround));
+    expect(a.value!.data).not.toBe(moved);
+    expect(residentArrays(a.value!.data as Float32Array)).toHaveLength(3);
     bp.dispose([...xs, twin]);
   });
 });
 
 describe('the host update: one fused loop, or block by block', () => {
-  const n = 2 * BLOCK + 904; // two full blocks of the WebAssembly loop and a part (core's blocks: 2048 elements)
+  // Two full blocks of the WebAssembly loop and a part that is not whole vectors (core's blocks: 2048 elements).
+  const n = 2 * BLOCK + 905;
   const values = (seed: number, lo = -1, hi = 1) => {
     const v = Float32Array.from(rand(n, seed), (x) => lo + (hi - lo) * x);
     // Signed zeros, infinities, NaN and tiny values in the mix.
@@ -535,14 +561,14 @@ describe('the host update: one fused loop, or block by block', () => {
     ],
   ];
   it.each(cases)(
-    "%s: all three paths write the same bits as ONNX Runtime's nodes",
+    "%s: all four paths write the same bits as ONNX Runtime's nodes",
     async (_, name, attrs, arity, coefficients) => {
       const xs = Array.from({ length: arity }, (_, i) => values(50 + i, i >= 2 ? 0 : -1, 1));
       const t = Int32Array.of(3);
       const lr = Float32Array.of(0.01);
       const inputs = name === 'adamUpdate' ? [...xs.slice(0, 4), t, ...xs.slice(4), lr] : [...xs, lr];
       const written = bp.updateWrittenInputs(name, inputs.length);
-      const run = (path: 'wasm' | 'loop' | 'blocks') => {
+      const run = (path: 'copy' | 'loop' | 'blocks') => {
         const copies = inputs.map((x) => x.slice());
         runHostUpdate(
           { name, attrs, inputs: copies, coefficients, targets: written.map((i) => copies[i] as Float32Array) },
@@ -550,9 +576,18 @@ describe('the host update: one fused loop, or block by block', () => {
         );
         return written.map((i) => Array.from(copies[i]));
       };
-      const loop = run('wasm');
-      expect(run('loop')).toEqual(loop);
+      // In place where the targets live in WebAssembly memory, the gradient copied in.
+      const resident = () => {
+        const copies = inputs.map((x) => x.slice());
+        const moved = makeResident(written.map((i) => copies[i] as Float32Array)) as Float32Array<ArrayBuffer>[];
+        written.forEach((i, j) => (copies[i] = moved[j]));
+        expect(runResidentUpdate(bp.updateArraysOf(name, attrs, copies, moved, coefficients))).toBe(true);
+        return written.map((i) => Array.from(copies[i]));
+      };
+      const loop = run('loop');
+      expect(run('copy')).toEqual(loop);
       expect(run('blocks')).toEqual(loop);
+      expect(resident()).toEqual(loop);
       // Adam's coefficients come from a run (its bits against the nodes: the training tests above).
       if (name === 'adamUpdate') return;
       // The out-of-place kernel on ONNX Runtime.
@@ -568,4 +603,22 @@ describe('the host update: one fused loop, or block by block', () => {
       bp.dispose([...ts, ...outs]);
     },
   );
+  it('checks every update of a batch before writing any: a gradient of the wrong length writes nothing', () => {
+    const attrs = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true };
+    const theta = [Float32Array.of(1, 2, 3), Float32Array.of(4, 5, 6)];
+    const lr = Float32Array.of(0.5);
+    const update = (t: Float32Array, g: Float32Array) => ({
+      name: 'sgdUpdate' as const,
+      attrs,
+      inputs: [t, g, lr],
+      targets: [t],
+    });
+    expect(() =>
+      runHostUpdates([update(theta[0], Float32Array.of(1, 1, 1)), update(theta[1], Float32Array.of(1, 1))]),
+    ).toThrow(/onnx host update: array 1 has 2 elements, the targets 3/);
+    expect(theta.map((t) => Array.from(t))).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+  });
 });
