@@ -38,5 +38,7 @@ for (let round = 0; round < 18; round++)
   }
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 for (const [name, t] of Object.entries(times))
-  console.log(`${name.padEnd(9)} ${median(t).toFixed(3)} ms per update (rounds ${t.map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(
+    `${name.padEnd(9)} ${median(t).toFixed(3)} ms per update (rounds ${t.map((x) => x.toFixed(2)).join(' ')})`,
+  );
 console.log(`copied ÷ resident: ${(median(times.copied) / median(times.resident)).toFixed(2)}×`);
