@@ -156,6 +156,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
               if (name !== undefined) take(h, r[name]);
             });
             // Every update's arrays are found before the first is written: all are written, or none.
+            const claimed = new Set<OnnxHandle>();
             const writes = hostUpdates(
               updates,
               (name) => r[name].data as Float32Array | Int32Array,
@@ -164,6 +165,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
                 writableTargets(
                   states.map((i) => st[i]),
                   (values, dims) => new host.runtime.ort.Tensor('float32', values, dims),
+                  claimed,
                 ),
             );
             runHostUpdates(writes);

@@ -131,7 +131,8 @@ export class InPlaceWrites {
       for (const h of coefficients) if (h.pending) need.add(h);
       if (need.size > 0) await this.host.compute([...need]);
       // Every update's arrays are found before the first is written: all are written, or none.
-      const updates = batch.jobs.map((j, i) => this.#prepare(j, at[i] ?? []));
+      const claimed = new Set<OnnxHandle>();
+      const updates = batch.jobs.map((j, i) => this.#prepare(j, at[i] ?? [], claimed));
       runHostUpdates(updates.filter((u) => u !== undefined));
     } catch (e) {
       // Nothing was written; what was to be computed fails when read, rather than being
@@ -152,10 +153,14 @@ export class InPlaceWrites {
   }
 
   /** One update's host arrays, or undefined when its guard holds anything but 0 (NaN too): it writes nothing. */
-  #prepare(j: Job, coefficients: readonly CoefficientAt<OnnxHandle>[]): HostUpdate | undefined {
+  #prepare(
+    j: Job,
+    coefficients: readonly CoefficientAt<OnnxHandle>[],
+    claimed: Set<OnnxHandle>,
+  ): HostUpdate | undefined {
     if (j.guard && hostData(j.guard)[0] !== 0) return undefined;
-    // Targets first: the inputs they are then read from the arrays to be written.
-    const targets = writableTargets(j.targets, this.host.tensor);
+    // Targets first, so that the inputs written in place are read from the arrays being written.
+    const targets = writableTargets(j.targets, this.host.tensor, claimed);
     return {
       name: j.name,
       attrs: j.attrs,
@@ -190,9 +195,18 @@ export function unshared(h: OnnxHandle, tensor: InPlaceHost['tensor']): Float32A
  * they are already resident together in WebAssembly memory (`resident-update.ts`) and no other
  * handle reads them; else copies moved there, which the handles hold from now on (ONNX Runtime
  * reads them in place at the next run); else, where no such memory can be made, `unshared`'s.
+ * `claimed` holds the handles earlier updates of the same batch write: those are never moved
+ * again, since an earlier update already holds their arrays.
  */
-export function writableTargets(handles: readonly OnnxHandle[], tensor: InPlaceHost['tensor']): Float32Array[] {
+export function writableTargets(
+  handles: readonly OnnxHandle[],
+  tensor: InPlaceHost['tensor'],
+  claimed: Set<OnnxHandle>,
+): Float32Array[] {
   const arrays = handles.map(hostData) as Float32Array[];
+  const again = handles.some((h) => claimed.has(h));
+  for (const h of handles) claimed.add(h);
+  if (again) return handles.map((h) => unshared(h, tensor));
   if (!handles.some((h) => h.sharesData) && isResident(arrays)) return arrays;
   const distinct = new Set(handles).size === handles.length;
   const moved = distinct && arrays.every((a) => a instanceof Float32Array) ? makeResident(arrays) : undefined;

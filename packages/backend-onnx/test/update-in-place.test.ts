@@ -10,9 +10,11 @@ import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/o
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { inPlaceCandidates } from '../src/compiled-updates.js';
+import type { OnnxHandle } from '../src/handle.js';
 import { runHostUpdate, runHostUpdates } from '../src/host-update.js';
 import { type OnnxBackend, onnx } from '../src/index.js';
 import { makeResident, residentArrays, runResidentUpdate } from '../src/resident-update.js';
+import { writableTargets } from '../src/update-in-place.js';
 import { BLOCK } from '../src/wasm-update.js';
 import { rand } from './compare.js';
 
@@ -504,6 +506,41 @@ describe('reads and guards around a write in place', () => {
     expect(a.value!.data).not.toBe(moved);
     expect(residentArrays(a.value!.data as Float32Array)).toHaveLength(3);
     bp.dispose([...xs, twin]);
+  });
+});
+
+describe('the arrays an update writes', () => {
+  const tensor = (values: Float32Array, dims: readonly number[]) =>
+    new ort.runtime.ort.Tensor('float32', values, dims as number[]);
+
+  it('move into WebAssembly memory together, once', () => {
+    const xs = [bp.tensor([1, 2, 3]), bp.tensor([4, 5, 6])];
+    const handles = xs.map((t) => ort.own('test', t.ref.handle));
+    const moved = writableTargets(handles, tensor, new Set());
+    expect(residentArrays(moved[0])).toEqual(moved);
+    expect(moved.map((a) => Array.from(a))).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(handles.map((h) => h.value?.data)).toEqual(moved);
+    // The next update of the same arrays writes them where they are.
+    const again = writableTargets(handles, tensor, new Set());
+    expect(again[0]).toBe(moved[0]);
+    expect(again[1]).toBe(moved[1]);
+    bp.dispose(xs);
+  });
+
+  it('are never moved again by a later update of the same batch', () => {
+    const xs = [bp.tensor([1, 2, 3]), bp.tensor([4, 5, 6]), bp.tensor([7, 8, 9])];
+    const [a, b, c] = xs.map((t) => ort.own('test', t.ref.handle));
+    const claimed = new Set<OnnxHandle>();
+    const first = writableTargets([a, b], tensor, claimed);
+    const second = writableTargets([a, c], tensor, claimed);
+    // The first update holds a's array: the second writes the same one, not a copy it moved.
+    expect(second[0]).toBe(first[0]);
+    expect(a.value?.data).toBe(first[0]);
+    expect(Array.from(second[1])).toEqual([7, 8, 9]);
+    bp.dispose(xs);
   });
 });
 
