@@ -85,7 +85,11 @@ export function runResidentUpdate({ name, attrs, arrays, targets, lr, coefficien
   const group = groups.get(targets[0]) as Group;
   let run = group.functions.get(module);
   if (!run) {
-    run = new WebAssembly.Instance(module, { env: { memory: group.memory } }).exports.run as UpdateFunction;
+    try {
+      run = new WebAssembly.Instance(module, { env: { memory: group.memory } }).exports.run as UpdateFunction;
+    } catch {
+      return false; // (the caller copies through a module of its own instead)
+    }
     group.functions.set(module, run);
   }
   const heap = new Float32Array(group.memory.buffer);

@@ -270,7 +270,12 @@ function compiledUpdate(
   if (!module) return null;
   let c = instances.get(module);
   if (!c) {
-    const exports = new WebAssembly.Instance(module).exports as { run: UpdateFunction; memory: WebAssembly.Memory };
+    let exports: { run: UpdateFunction; memory: WebAssembly.Memory };
+    try {
+      exports = new WebAssembly.Instance(module).exports as typeof exports;
+    } catch {
+      return null; // (no memory for it: the caller falls back to core's loop)
+    }
     c = { memory: new Float32Array(exports.memory.buffer), run: exports.run, inputs: present.length };
     instances.set(module, c);
   }
