@@ -160,6 +160,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const writes = hostUpdates(
               updates,
               (name) => r[name].data as Float32Array | Int32Array,
+              (v) => hostData(held[v]),
               (i) => hostData(st[i]) as Float32Array,
               (states) =>
                 writableTargets(

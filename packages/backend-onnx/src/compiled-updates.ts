@@ -12,6 +12,7 @@ import {
   type GraphInPlaceUpdate,
   type GraphNode,
   KERNELS,
+  sizeOf,
   type UpdateKernelName,
   updateWrittenInputs,
   type ValueRef,
@@ -23,8 +24,13 @@ import type { HostUpdate } from './host-update.js';
 export interface PlannedUpdate {
   readonly name: UpdateKernelName;
   readonly attrs: object;
-  /** Per kernel input: the state index it is written into, or the model output that holds it. */
-  readonly inputs: readonly ({ state: number } | { output: string })[];
+  /**
+   * Per kernel input: the state index it is written into; or, for a value the run is fed (a graph
+   * input or state value, numbered as in the graph: the learning rate, Adam's step count), its
+   * number, read from the fed array itself; `unread` for Adam's step count (the host reads the
+   * coefficients the run computed from it, not the count); else the model output that holds it.
+   */
+  readonly inputs: readonly ({ state: number } | { fed: number } | { output: string } | { unread: true })[];
   /** The state index of each output, in output order. */
   readonly targets: readonly number[];
   /** Where Adam's coefficients [a, e, decay?] are: a model output (by name) and the element of it. */
@@ -109,6 +115,8 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
     return name;
   };
   const written = new Set(updates.flatMap((u) => u.state));
+  // (No update reads a state value another writes: `inPlaceCandidates`.)
+  const fed = [...g.inputs, ...g.state];
   const coefficientsOf = adamCoefficientGroups(
     updates.map((u) => {
       const n = g.nodes[u.node];
@@ -127,7 +135,13 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
     const targetOf = new Map(updateWrittenInputs(name, n.inputs.length).map((i, k) => [i, u.state[k]]));
     const inputs = n.inputs.map((r, i) => {
       const s = targetOf.get(i);
-      return s === undefined ? { output: extra(r) } : { state: s };
+      if (s !== undefined) return { state: s };
+      // Adam's step count is read by its coefficients only, which the run computes.
+      if (name === 'adamUpdate' && i === 4) return { unread: true as const };
+      // A value the run is fed is read where it is: no Identity node copying it into an output.
+      return r.value < fed.length && sizeOf(r.shape) === sizeOf(fed[r.value].shape)
+        ? { fed: r.value }
+        : { output: extra(r) };
     });
     return {
       name,
@@ -148,15 +162,20 @@ export function inPlaceVariant(g: Graph, updates: readonly GraphInPlaceUpdate[])
   return { graph: { ...rest, nodes, outputs, stateOut }, stateOutput, updates: planned };
 }
 
+/** What an update is given for an input it does not read (`updateArraysOf` drops Adam's step count). */
+const UNREAD = new Int32Array(1);
+
 /**
- * The host updates of a finished run: `value(name)` gives a model output's host array, `state(s)`
- * the array a state value holds now and `targets(states)` the arrays to write (moved or copied
- * first where needed; asked before `state`, which then gives the arrays to be written). An
- * update whose guard holds anything but 0 (NaN too) is left out: it writes nothing.
+ * The host updates of a finished run: `value(name)` gives a model output's host array, `fed(v)`
+ * the array of graph input or state value `v` as the run was fed it, `state(s)` the array a
+ * state value holds now and `targets(states)` the arrays to write (moved or copied first where
+ * needed; asked before `state`, which then gives the arrays to be written). An update whose
+ * guard holds anything but 0 (NaN too) is left out: it writes nothing.
  */
 export function hostUpdates(
   updates: readonly PlannedUpdate[],
   value: (name: string) => Float32Array | Int32Array,
+  fed: (v: number) => Float32Array | Int32Array,
   state: (s: number) => Float32Array,
   targets: (states: readonly number[]) => Float32Array[],
 ): HostUpdate[] {
@@ -167,7 +186,9 @@ export function hostUpdates(
     out.push({
       name: u.name,
       attrs: u.attrs,
-      inputs: u.inputs.map((x) => ('state' in x ? state(x.state) : value(x.output))),
+      inputs: u.inputs.map((x) =>
+        'state' in x ? state(x.state) : 'fed' in x ? fed(x.fed) : 'output' in x ? value(x.output) : UNREAD,
+      ),
       coefficients: u.coefficients.map((c) => value(c.node)[c.index]),
       targets: written,
     });

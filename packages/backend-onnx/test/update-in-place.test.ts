@@ -9,7 +9,7 @@ import * as bp from '@backprop/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, useFusedUpdates } from '@backprop/optimizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { inPlaceCandidates } from '../src/compiled-updates.js';
+import { inPlaceCandidates, inPlaceVariant } from '../src/compiled-updates.js';
 import type { OnnxHandle } from '../src/handle.js';
 import { runHostUpdate, runHostUpdates } from '../src/host-update.js';
 import { type OnnxBackend, onnx } from '../src/index.js';
@@ -398,6 +398,36 @@ describe('the in-place records of a graph', () => {
     // The same state claimed by two records: the first only.
     expect(inPlaceCandidates({ ...graph, inPlace: [u, u] })).toEqual([u]);
     bp.dispose([...state, ...constants, lr, t]);
+  });
+
+  it("read what the run is fed where it is, and never Adam's step count", () => {
+    const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false };
+    // θ, m, v, the step count and the learning rate are state; the gradient is the run's input.
+    let state = [bp.tensor([1, 2]), bp.tensor([0, 0]), bp.tensor([0, 0]), bp.tensor(1, [], 'int32'), bp.scalar(0.1)];
+    state = state.map(bp.keep);
+    const held = { read: () => state, write: (v: readonly bp.Tensor[]) => (state = [...v]) };
+    const step = (g: bp.Tensor) => {
+      const guard = bp.sum(bp.mul(g, 0));
+      const batch = new bp.InPlaceUpdates({ guard });
+      const [theta, m, v] = state;
+      const out = bp.adamUpdate(
+        { param: theta, grad: g, expAvg: m, expAvgSq: v, step: state[3], lr: state[4] },
+        attrs,
+        {
+          inPlace: batch,
+        },
+      );
+      batch.commit();
+      state = [...out, bp.add(state[3], 1), state[4]].map(bp.keep);
+      return guard;
+    };
+    const { graph, held: constants } = bp.trace(step, [bp.tensor([0.5, -0.5])], [held]);
+    const { updates } = inPlaceVariant(graph, inPlaceCandidates(graph));
+    const kinds = updates[0].inputs.map((x) => Object.keys(x)[0]);
+    // θ, g (fed), m, v, t (not read: the run computes Adam's coefficients from it), γ (fed state).
+    expect(kinds).toEqual(['state', 'fed', 'state', 'state', 'unread', 'fed']);
+    expect(updates[0].inputs[5]).toEqual({ fed: graph.inputs.length + 4 });
+    bp.dispose([...state, ...constants]);
   });
 });
 
