@@ -24,7 +24,7 @@ import { ORT_DTYPE } from './lower/driver.js';
 import { plan } from './plan.js';
 import { checkProvider, type OnnxProvider } from './provider.js';
 import { type OrtModule, Runtime, type RuntimeStats } from './runtime.js';
-import { InPlaceWrites } from './update-in-place.js';
+import { type InPlaceHost, InPlaceWrites, releaseResident } from './update-in-place.js';
 
 /** Options of {@link onnx}. */
 export interface OnnxOptions {
@@ -274,14 +274,19 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     });
   };
   const host = { runtime, own, track, enqueue, compute, writesInPlace: provider === 'cpu' };
+  const hostTensor: InPlaceHost['tensor'] = (values, dims) =>
+    new runtime.ort.Tensor('float32', values, dims as number[]);
   const dispose = (handle: Handle): void => {
     if (!(handle instanceof OnnxHandle) || !owned.has(handle))
       throw new BackendError('onnx.dispose: the handle does not belong to this backend');
     if (handle.disposed) return;
+    // (Parameters and state written in place share a WebAssembly memory: freeing one frees it.)
+    const unshare = provider === 'cpu' ? releaseResident(handle, hostTensor) : undefined;
     handle.disposed = true;
     memory.remove(handle.bytes);
     livePending.delete(handle);
     if (handle.users === 0) handle.release();
+    if (unshare) void enqueue(unshare).catch(() => {});
   };
   if (provider === 'cpu')
     inPlace = new InPlaceWrites({
@@ -292,7 +297,7 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       compute,
       dispose,
       forget: (h) => livePending.delete(h),
-      tensor: (values, dims) => new runtime.ort.Tensor('float32', values, dims),
+      tensor: hostTensor,
     });
 
   return {

@@ -13,7 +13,7 @@ import { updateWrittenInputs } from '@backprop/core';
 import { adamCoefficientGroups, type CoefficientAt, type CoefficientRequest } from './adam-coefficient-groups.js';
 import { type HandleInput, OnnxHandle } from './handle.js';
 import { type HostUpdate, runHostUpdates } from './host-update.js';
-import { isResident, makeResident } from './resident-update.js';
+import { isResident, makeResident, residentArrays } from './resident-update.js';
 
 /** What the in-place writer needs from its backend. */
 export interface InPlaceHost {
@@ -214,6 +214,30 @@ export function writableTargets(
   handles.forEach((h, i) => {
     h.value = tensor(moved[i], h.value!.dims);
     h.sharesData = false;
+    owners.set(moved[i], h);
   });
   return moved;
+}
+
+/** The handle that moved each resident array into WebAssembly memory. */
+const owners = new WeakMap<Float32Array, OnnxHandle>();
+
+/**
+ * What to do when `h` is freed: when its array lives in WebAssembly memory with others, a job
+ * that gives the handles still holding those others plain copies, so the memory they share can
+ * be collected (an optimizer's freed state does not stay allocated beside its parameters).
+ * Queued behind every run and write already queued, it never changes an array one of them
+ * holds; later ones read the copies. Undefined when there is nothing to do.
+ */
+export function releaseResident(h: OnnxHandle, tensor: InPlaceHost['tensor']): (() => Promise<void>) | undefined {
+  const data = h.value?.location === 'cpu' ? h.value.data : undefined;
+  const views = data instanceof Float32Array ? residentArrays(data) : undefined;
+  if (!views || views.length < 2) return undefined;
+  return async () => {
+    for (const v of views) {
+      const owner = owners.get(v);
+      if (v === data || !owner || owner.disposed || owner.value?.data !== v) continue;
+      owner.value = tensor(v.slice(), owner.value.dims);
+    }
+  };
 }

@@ -560,6 +560,37 @@ describe('the arrays an update writes', () => {
     bp.dispose(xs);
   });
 
+  it('are copied out of WebAssembly memory once one of them is freed, and training goes on', async () => {
+    const m = model();
+    const hostArray = (t: bp.Tensor) => ort.own('test', t.ref.handle).value?.data as Float32Array;
+    const train = async (opt: bp.Optimizer, steps: number) => {
+      const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: opt, compile: true });
+      for (let k = 0; k < steps; k++) {
+        const [x, y] = batch(k);
+        await step(x, y);
+        bp.dispose([x, y]);
+      }
+      step.dispose();
+    };
+    const first = new Adam({ lr: 0.05 });
+    await train(first, 5);
+    const arrays = m.parameters().map((p) => hostArray(p.value));
+    expect(arrays.map((a) => residentArrays(a)?.length)).toEqual([3, 3, 3, 3]);
+    const values = arrays.map((a) => Array.from(a));
+    // Freeing the optimizer frees its moments: the parameters leave the memory they shared.
+    first.dispose();
+    await ort.sync!();
+    const after = m.parameters().map((p) => hostArray(p.value));
+    expect(after.map((a) => residentArrays(a))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(after.map((a) => Array.from(a))).toEqual(values);
+    // A new optimizer's first writes in place move them (with its state) into memory again.
+    const second = new SGD({ lr: 0.1, momentum: 0.9 });
+    await train(second, 5);
+    expect(m.parameters().map((p) => residentArrays(hostArray(p.value))?.length)).toEqual([2, 2, 2, 2]);
+    second.dispose();
+    m.dispose();
+  });
+
   it('are never moved again by a later update of the same batch', () => {
     const xs = [bp.tensor([1, 2, 3]), bp.tensor([4, 5, 6]), bp.tensor([7, 8, 9])];
     const [a, b, c] = xs.map((t) => ort.own('test', t.ref.handle));
