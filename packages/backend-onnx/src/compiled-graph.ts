@@ -21,7 +21,7 @@ import { OnnxHandle } from './handle.js';
 import { runHostUpdates } from './host-update.js';
 import { ORT_DTYPE } from './lower/driver.js';
 import type { Runtime } from './runtime.js';
-import { hostData, writableTargets } from './update-in-place.js';
+import { hostData, type InPlaceHost, writableTargets } from './update-in-place.js';
 
 /** Most sessions that write updates in place, per compiled graph (one per set of writable updates met). */
 const MAX_VARIANTS = 4;
@@ -40,6 +40,8 @@ export interface GraphHost {
   compute(handles: OnnxHandle[]): Promise<void>;
   /** True when updates may be written into host arrays (the CPU provider). */
   readonly writesInPlace: boolean;
+  /** A host float32 tensor of ONNX Runtime holding `values`. */
+  tensor: InPlaceHost['tensor'];
 }
 
 /**
@@ -165,7 +167,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
               (states) =>
                 writableTargets(
                   states.map((i) => st[i]),
-                  (values, dims) => new host.runtime.ort.Tensor('float32', values, dims),
+                  host.tensor,
                   claimed,
                 ),
             );

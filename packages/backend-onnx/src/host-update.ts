@@ -1,8 +1,9 @@
 /**
  * A fused optimizer update written into host arrays: core's fused update rules compiled to
  * WebAssembly SIMD, run where the arrays live when they are resident in WebAssembly memory
- * (`resident-update.ts`), else over blocks copied through the module's memory (`wasm-update.ts`); or where the engine cannot compile that, core's JavaScript
- * loop (`runUpdateLoop`, block by block where even that is forbidden): each operation rounds
+ * (`resident-update.ts`), else over blocks copied through the module's memory
+ * (`wasm-update.ts`); or where the engine cannot compile that, core's JavaScript loop
+ * (`runUpdateLoop`, block by block where even that is forbidden): each operation rounds
  * exactly as ONNX Runtime's float32 nodes do, and every element's inputs are read before its
  * outputs are written, so writing over the inputs gives the out-of-place results.
  */

@@ -273,9 +273,9 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       if (live.length > 0) await compute(live);
     });
   };
-  const host = { runtime, own, track, enqueue, compute, writesInPlace: provider === 'cpu' };
   const hostTensor: InPlaceHost['tensor'] = (values, dims) =>
     new runtime.ort.Tensor('float32', values, dims as number[]);
+  const host = { runtime, own, track, enqueue, compute, writesInPlace: provider === 'cpu', tensor: hostTensor };
   const dispose = (handle: Handle): void => {
     if (!(handle instanceof OnnxHandle) || !owned.has(handle))
       throw new BackendError('onnx.dispose: the handle does not belong to this backend');

@@ -61,10 +61,17 @@ export function residentArrays(array: Float32Array): readonly Float32Array[] | u
   return groups.get(array)?.views;
 }
 
+/** The group whose arrays are, in order, exactly `arrays`; undefined when there is none. */
+function groupOf(arrays: readonly Float32Array[]): Group | undefined {
+  const group = arrays[0] && groups.get(arrays[0]);
+  return group && group.views.length === arrays.length && arrays.every((a, i) => group.views[i] === a)
+    ? group
+    : undefined;
+}
+
 /** True when `arrays` are, in order, every array of one resident group. */
 export function isResident(arrays: readonly Float32Array[]): boolean {
-  const group = arrays[0] && groups.get(arrays[0]);
-  return !!group && group.views.length === arrays.length && arrays.every((a, i) => group.views[i] === a);
+  return groupOf(arrays) !== undefined;
 }
 
 /**
@@ -74,7 +81,8 @@ export function isResident(arrays: readonly Float32Array[]): boolean {
  * false, having done nothing, otherwise or when this engine cannot compile the update.
  */
 export function runResidentUpdate({ name, attrs, arrays, targets, lr, coefficients }: UpdateArrays): boolean {
-  if (!isResident(targets)) return false;
+  const group = groupOf(targets);
+  if (!group) return false;
   const written = updateWrittenInputs(name, arrays.length + 1);
   if (written.length !== targets.length || written.some((k, j) => arrays[k] !== targets[j])) return false;
   const elsewhere = arrays.flatMap((x, k) => (x !== undefined && !written.includes(k) ? [k] : []));
@@ -82,7 +90,6 @@ export function runResidentUpdate({ name, attrs, arrays, targets, lr, coefficien
   const present = arrays.map((x) => x !== undefined);
   const module = updateModule(name, attrs, present, targets.length, 'pointers');
   if (!module) return false;
-  const group = groups.get(targets[0]) as Group;
   let run = group.functions.get(module);
   if (!run) {
     try {
