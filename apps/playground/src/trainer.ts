@@ -1,21 +1,22 @@
 /**
- * The live training loop (run in the training worker): minibatch steps in slices of about 12 ms,
- * yielding between slices so pause and reset get through; epoch metrics on the train and test sets.
+ * The live training loop (run in the training worker): the library's own training step
+ * (`trainStep`, the one `fit` runs) over minibatches, in slices of about 12 ms, yielding between
+ * slices so pause and reset get through; epoch metrics on the train and test sets.
  */
 import {
   type ArrayDataset,
-  add,
   dispose,
   evaluate,
   losses,
   type Module,
+  NonFiniteLossError,
   type Optimizer,
   type Penalty,
   permutation,
+  type TrainStep,
   takeRows,
   tensor,
-  tidy,
-  valueAndGrad,
+  trainStep,
 } from '@backprop/core';
 import type { PlaygroundData } from './data.js';
 
@@ -48,11 +49,17 @@ const nextFrame = () =>
     channel.port2.postMessage(0);
   });
 
-/** Trains until paused; `onEpoch` is called after each epoch with its metrics. */
+/**
+ * Trains until paused; `onEpoch` is called after each epoch with its metrics. Each minibatch runs
+ * core's `trainStep`: the optimizer writes its updates in place, the backend's compiled graph runs
+ * the step where it has one (ONNX Runtime), and a step whose loss or any gradient is NaN or ±∞
+ * changes no weight and stops the run with a message saying which.
+ */
 export class Trainer {
   running = false;
   epoch = 0;
   private stopRequested = false;
+  private readonly train: TrainStep;
 
   constructor(
     readonly model: Module,
@@ -61,40 +68,45 @@ export class Trainer {
     readonly data: PlaygroundData,
     readonly batchSize: number,
     readonly onEpoch: (p: EpochPoint) => void,
-  ) {}
+  ) {
+    this.train = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer, penalties });
+  }
 
   /** One minibatch step; returns the loss. */
   private async step(batch: ArrayDataset): Promise<number> {
-    const params = this.model.parameters();
-    const out = tidy(() => {
-      const x = tensor(batch.x, batch.xShape);
-      const y = tensor(batch.y, batch.yShape, 'int32');
-      this.optimizer.beforeGradient?.(params);
-      return valueAndGrad(() => {
-        let loss = losses.softmaxCrossEntropy(this.model.forward(x), y);
-        for (const p of this.penalties) loss = add(loss, p.loss(params));
-        return loss;
-      })(...params.map((p) => p.value));
-    });
-    const loss = (await out.value.data())[0];
-    if (!Number.isFinite(loss)) {
-      dispose(out);
-      throw new Error(`the loss became ${loss} at epoch ${this.epoch + 1}; lower the learning rate`);
+    const x = tensor(batch.x, batch.xShape);
+    const y = tensor(batch.y, batch.yShape, 'int32');
+    try {
+      return (await this.train(x, y)).loss;
+    } catch (e) {
+      if (e instanceof NonFiniteLossError)
+        throw new Error(
+          `${e.what} became non-finite at epoch ${e.epoch}, batch ${e.batch}; the weights were kept as they were before that step. Lower the learning rate`,
+        );
+      throw e;
+    } finally {
+      dispose([x, y]);
     }
-    tidy(() => this.optimizer.step(params, out.grads));
-    dispose(out);
-    return loss;
   }
 
-  /** Runs epochs until `pause()`, or `epochs` of them (the Step button runs one). */
+  /** Runs epochs until `pause()`, or `epochs` of them (the Step button runs one); a failed step ends the run. */
   async run(epochs = Number.POSITIVE_INFINITY): Promise<void> {
     this.running = true;
     this.stopRequested = false;
+    try {
+      await this.epochs(epochs);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async epochs(epochs: number): Promise<void> {
     const { train, test } = this.data;
     const n = train.xShape[0];
     const last = this.epoch + epochs;
     while (!this.stopRequested && this.epoch < last) {
       const order = permutation(n, 1, this.epoch);
+      this.train.state.position = { epoch: this.epoch, batch: 0 };
       const start = performance.now();
       this.model.train();
       let sliceStart = performance.now();
@@ -119,7 +131,6 @@ export class Trainer {
       });
       await nextFrame();
     }
-    this.running = false;
   }
 
   private metrics(ds: ArrayDataset): Promise<Record<string, number>> {
@@ -129,5 +140,10 @@ export class Trainer {
   /** Stops after the current step. */
   pause(): void {
     this.stopRequested = true;
+  }
+
+  /** Frees the step's compiled graph, if any (not the model or the optimizer). */
+  dispose(): void {
+    this.train.dispose();
   }
 }

@@ -85,10 +85,11 @@ async function start(s: Settings, mnistUrl: string, session: number, epochs?: nu
   }
 }
 
-/** Stops the loop, waits for it, then frees the model and optimizer. */
+/** Stops the loop, waits for it, then frees the step's compiled graph, the model and the optimizer. */
 async function reset(): Promise<void> {
   trainer?.pause();
   await run;
+  trainer?.dispose();
   trainer?.model.dispose();
   trainer?.optimizer.dispose();
   trainer = undefined;
