@@ -148,8 +148,11 @@ export class NonFiniteLossError extends BackpropError {
     readonly loss: number,
     /** What was non-finite: "the loss (NaN)" or "the gradient of 0.weight". */
     readonly what = `the loss (${loss})`,
-    /** The operation that ran the step: `'fit'`, or `'trainStep'` when a step made by `trainStep` was called directly. */
-    readonly operation: 'fit' | 'trainStep' = 'fit',
+    /**
+     * The operation that ran the step: `'fit'`, `'trainStep'` when a step made by `trainStep` was
+     * called directly, or the function of another package that trains with it (`'trainAutoencoder'`).
+     */
+    readonly operation: string = 'fit',
   ) {
     super(
       `${operation}: ${what} became non-finite at epoch ${epoch}, batch ${batch}; nothing was updated. Lower the learning rate, check the inputs for NaN, or clip gradients`,

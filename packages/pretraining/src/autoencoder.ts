@@ -124,7 +124,11 @@ export class Autoencoder extends Module implements Encoder {
 
   /** The reconstruction loss of `target` from `input` (the corrupted input for a denoising autoencoder; default the target). */
   reconstructionLoss(target: Tensor, input: Tensor = target): Tensor {
-    const z = this.decodeLogits(this.encode(input));
+    return this.lossOfLogits(this.decodeLogits(this.encode(input)), target);
+  }
+
+  /** The reconstruction loss of `target` from the decoder's pre-activation `z` (cross-entropy on the logits, for stability). */
+  lossOfLogits(z: Tensor, target: Tensor): Tensor {
     if (this.loss === 'crossEntropy') return losses.binaryCrossEntropyWithLogits(z, target).mul(this.inputs);
     return losses.squaredError(this.outputActivation === 'sigmoid' ? sigmoid(z) : z, target);
   }

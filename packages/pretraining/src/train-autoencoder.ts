@@ -3,18 +3,19 @@
 import {
   dispose,
   formatValue,
+  NonFiniteLossError,
   type Optimizer,
   permutation,
   takeRows,
   tensor,
-  tidy,
+  trainStep,
   ValueError,
-  valueAndGrad,
 } from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
+import { Reconstruction } from './reconstruction.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
 
@@ -40,8 +41,9 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
 
 /**
  * Trains `ae` on `data` [N, ae.inputs]: each batch's loss is `ae.reconstructionLoss(x, corrupt(x))`
- * (see {@link Autoencoder}), its gradient goes to `optimizer.step`. Returns one record per epoch
- * with the mean training reconstruction loss; prints `layer i/n epoch e/E recon x` unless silent.
+ * (see {@link Autoencoder}), minimised by core's `trainStep` (the step `fit` runs: updates in
+ * place, one compiled graph on backends that compile). Returns one record per epoch with the mean
+ * training reconstruction loss; prints `layer i/n epoch e/E recon x` unless silent.
  *
  * @example
  * ```ts
@@ -55,7 +57,9 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
  * const history = await trainAutoencoder(autoencoder(8, 3), data, { epochs: 10, batchSize: 16, optimizer: adam(), silent: true });
  * ```
  * @throws ShapeError when the data width is not `ae.inputs`; ValueError for cross-entropy given
- *   data outside [0, 1] or bad options — before any update.
+ *   data outside [0, 1] or bad options — before any update. NonFiniteLossError (operation
+ *   `'trainAutoencoder'`) when a batch's loss or gradient is NaN or ±∞ (a learning rate too large):
+ *   that batch changes no weight and training stops, with the weights of the batch before.
  */
 export async function trainAutoencoder(
   ae: Autoencoder,
@@ -71,36 +75,44 @@ export async function trainAutoencoder(
   if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
   const optimizer = options.optimizer ?? sgd({ lr: 0.1 });
   const sampler = options.sampler ?? philoxSampler(seed);
-  const params = ae.parameters();
   const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };
+  const step = trainStep(new Reconstruction(ae), { loss: (z, target) => ae.lossOfLogits(z, target), optimizer });
   const records: EpochRecord[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const start = performance.now();
-    const order = permutation(n, seed, epoch);
-    let lossSum = 0;
-    for (let s = 0; s < n; s += batchSize) {
-      const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
-      const step = tidy(() => {
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const start = performance.now();
+      const order = permutation(n, seed, epoch);
+      step.state.position = { epoch, batch: 0 };
+      let lossSum = 0;
+      for (let s = 0; s < n; s += batchSize) {
+        const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
         const x = tensor(rows.x, rows.xShape, 'float32');
         const input = corruption ? corrupt(x, corruption, sampler) : x;
-        return valueAndGrad(() => ae.reconstructionLoss(x, input))(...params.map((p) => p.value));
-      });
-      tidy(() => optimizer.step(params, step.grads));
-      const e = (await step.value.data())[0];
-      lossSum += e * rows.xShape[0];
-      onBatch?.(e);
-      dispose(step);
+        let e: number;
+        try {
+          e = (await step(input, x)).loss;
+        } catch (error) {
+          if (!(error instanceof NonFiniteLossError)) throw error;
+          throw new NonFiniteLossError(error.epoch, error.batch, error.loss, error.what, 'trainAutoencoder');
+        } finally {
+          dispose(input === x ? [x] : [x, input]);
+        }
+        lossSum += e * rows.xShape[0];
+        onBatch?.(e);
+      }
+      const record: EpochRecord = {
+        layer: options.layer?.index ?? 1,
+        epoch: epoch + 1,
+        loss: lossSum / n,
+        seconds: (performance.now() - start) / 1000,
+      };
+      records.push(record);
+      reportEpoch(record, epochs, 'recon', options);
+      onEpoch?.(record);
     }
-    const record: EpochRecord = {
-      layer: options.layer?.index ?? 1,
-      epoch: epoch + 1,
-      loss: lossSum / n,
-      seconds: (performance.now() - start) / 1000,
-    };
-    records.push(record);
-    reportEpoch(record, epochs, 'recon', options);
-    onEpoch?.(record);
+  } finally {
+    step.dispose();
+    if (!options.optimizer) optimizer.dispose();
   }
-  if (!options.optimizer) optimizer.dispose();
   return records;
 }

@@ -1,6 +1,16 @@
-/** Autoencoders: gradients by finite differences (tied and untied), denoising corruption statistics, training. */
+/** Autoencoders: gradients by finite differences (tied and untied), denoising corruption statistics, training and its non-finite guard. */
 import { cpu } from '@backprop/backend-cpu';
-import { tensor, tidy, ValueError, valueAndGrad } from '@backprop/core';
+import {
+  dispose,
+  NonFiniteLossError,
+  permutation,
+  takeRows,
+  tensor,
+  tidy,
+  ValueError,
+  valueAndGrad,
+} from '@backprop/core';
+import { adam } from '@backprop/optimizers';
 import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Autoencoder, type AutoencoderOptions, corrupt, philoxSampler, trainAutoencoder } from '../src/index.js';
@@ -100,6 +110,60 @@ describe('denoising corruption', () => {
       { epochs: 15, batchSize: 10, corruption: { kind: 'masking', fraction: 0.2 }, silent: true },
     );
     expect(h[14].loss).toBeLessThan(0.6 * h[0].loss);
+  });
+
+  it("trainAutoencoder's steps are valueAndGrad of the reconstruction loss and the optimizer's update, bit for bit", async () => {
+    const r = seededStream(3);
+    const x = Float32Array.from({ length: 24 * 6 }, () => r());
+    const data = { x, xShape: [24, 6] };
+    const corruption = { kind: 'masking', fraction: 0.25 } as const;
+    const trained = new Autoencoder(6, 3, { seed: 4, tied: false });
+    await trainAutoencoder(trained, data, {
+      epochs: 3,
+      batchSize: 5,
+      optimizer: adam({ lr: 0.05 }),
+      corruption,
+      seed: 9,
+      silent: true,
+    });
+
+    // The same training written out: shuffle, corrupt, gradient, update.
+    const ae = new Autoencoder(6, 3, { seed: 4, tied: false });
+    const optimizer = adam({ lr: 0.05 });
+    const sampler = philoxSampler(9);
+    const ds = { ...data, y: new Int32Array(24), yShape: [24] };
+    const params = ae.parameters();
+    for (let epoch = 0; epoch < 3; epoch++) {
+      const order = permutation(24, 9, epoch);
+      for (let s = 0; s < 24; s += 5) {
+        const rows = takeRows(ds, order.subarray(s, Math.min(s + 5, 24)));
+        const step = tidy(() => {
+          const clean = tensor(rows.x, rows.xShape);
+          return valueAndGrad(() => ae.reconstructionLoss(clean, corrupt(clean, corruption, sampler)))(
+            ...params.map((p) => p.value),
+          );
+        });
+        tidy(() => optimizer.step(params, step.grads));
+        dispose(step);
+      }
+    }
+    const [ours, written] = [trained.parameters(), ae.parameters()];
+    for (const [i, p] of ours.entries())
+      expect(Array.from(await p.value.data())).toEqual(Array.from(await written[i].value.data()));
+  });
+
+  it('a batch whose loss overflows stops training with NonFiniteLossError and changes no weight', async () => {
+    // Squared error accepts any data; (x̂ − 1e30)² overflows float32, so the first batch's loss is +∞.
+    const x = Float32Array.from({ length: 8 * 4 }, (_, i) => (i === 13 ? 1e30 : (i % 5) / 5));
+    const ae = new Autoencoder(4, 2, { seed: 2, activation: 'tanh', loss: 'squaredError' });
+    const before = await Promise.all(ae.parameters().map(async (p) => Array.from(await p.value.data())));
+    const run = trainAutoencoder(ae, { x, xShape: [8, 4] }, { epochs: 2, batchSize: 8, silent: true });
+    await expect(run).rejects.toThrow(NonFiniteLossError);
+    await expect(run).rejects.toThrow(
+      /^trainAutoencoder: the loss \(Infinity\) became non-finite at epoch 1, batch 1; nothing was updated/,
+    );
+    await expect(run).rejects.toMatchObject({ operation: 'trainAutoencoder', epoch: 1, batch: 1 });
+    for (const [i, p] of ae.parameters().entries()) expect(Array.from(await p.value.data())).toEqual(before[i]);
   });
 
   it('rejects bad corruption, a cross-entropy output that is not sigmoid, and data outside [0, 1] for cross-entropy', async () => {
