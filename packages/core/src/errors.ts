@@ -150,7 +150,8 @@ export class NonFiniteLossError extends BackpropError {
     readonly what = `the loss (${loss})`,
     /**
      * The operation that ran the step: `'fit'`, `'trainStep'` when a step made by `trainStep` was
-     * called directly, or the function of another package that trains with it (`'trainAutoencoder'`).
+     * called directly, or the function of another package that trains with it (`'trainAutoencoder'`,
+     * `'trainRbm'`).
      */
     readonly operation: string = 'fit',
   ) {

@@ -108,6 +108,32 @@ export function cdStep(
   sampler: Sampler,
   options: CdStepOptions = {},
 ): Tensor {
+  return applyCdUpdate(rbm, state, computeCdUpdate(rbm, v, state, sampler, options));
+}
+
+/**
+ * @internal One CD-k / PCD-k update computed and not applied: the parameters' new values, the new
+ * training state and the batch's error. `applyCdUpdate` applies it; `trainRbm` first checks that
+ * the new values are finite.
+ */
+export interface CdUpdate {
+  weight: Tensor;
+  visibleBias: Tensor;
+  hiddenBias: Tensor;
+  velocity: { weight: Tensor; visibleBias: Tensor; hiddenBias: Tensor };
+  chain: Tensor | undefined;
+  q: Tensor | undefined;
+  error: Tensor;
+}
+
+/** @internal The computation of `cdStep` (its draws included), leaving `rbm` and `state` as they are. */
+export function computeCdUpdate(
+  rbm: RBM,
+  v: Tensor,
+  state: RbmTrainState,
+  sampler: Sampler,
+  options: CdStepOptions = {},
+): CdUpdate {
   const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, persistent = false, sparsity } = options;
   const sampleVisible = options.sampleVisible ?? rbm.visible === 'bernoulli';
   positiveInt('cdStep', 'k', k);
@@ -125,7 +151,7 @@ export function cdStep(
       );
     }
   }
-  const next = tidy(() => {
+  return tidy(() => {
     const posH = rbm.hiddenProbabilities(v);
     let h = persistent ? (state.chain ?? zeros(posH.shape)) : bernoulliFrom(posH, sampler);
     let vNeg = v;
@@ -158,20 +184,32 @@ export function cdStep(
       hiddenBias: old.hiddenBias.mul(momentum).add(gC.mul(lr)),
     };
     const error = sum(square(sub(v, rbm.visibleMean(posH)))).div(n);
-    return { velocity, chain, q, error };
+    return {
+      weight: rbm.weight.value.add(velocity.weight),
+      visibleBias: rbm.visibleBias.value.add(velocity.visibleBias),
+      hiddenBias: rbm.hiddenBias.value.add(velocity.hiddenBias),
+      velocity,
+      chain,
+      q,
+      error,
+    };
   });
-  rbm.weight.assign(rbm.weight.value.add(next.velocity.weight));
-  rbm.visibleBias.assign(rbm.visibleBias.value.add(next.velocity.visibleBias));
-  rbm.hiddenBias.assign(rbm.hiddenBias.value.add(next.velocity.hiddenBias));
+}
+
+/** @internal Writes a computed update into `rbm` and `state`; returns the batch's error. */
+export function applyCdUpdate(rbm: RBM, state: RbmTrainState, next: CdUpdate): Tensor {
+  rbm.weight.assign(next.weight);
+  rbm.visibleBias.assign(next.visibleBias);
+  rbm.hiddenBias.assign(next.hiddenBias);
   dispose(state.velocity);
   state.velocity = {
     weight: keep(next.velocity.weight),
     visibleBias: keep(next.velocity.visibleBias),
     hiddenBias: keep(next.velocity.hiddenBias),
   };
-  if (persistent) {
+  if (next.chain) {
     if (state.chain && state.chain !== next.chain) state.chain.dispose();
-    state.chain = next.chain ? keep(next.chain) : undefined;
+    state.chain = keep(next.chain);
   }
   if (next.q) {
     if (state.q && state.q !== next.q) state.q.dispose();

@@ -1,6 +1,16 @@
 /** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
-import { formatValue, permutation, takeRows, tensor, tidy, ValueError } from '@backprop/core';
-import { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState } from './cd-step.js';
+import {
+  dispose,
+  finiteFlags,
+  formatValue,
+  NonFiniteLossError,
+  permutation,
+  takeRows,
+  tensor,
+  tidy,
+  ValueError,
+} from '@backprop/core';
+import { applyCdUpdate, type CdStepOptions, computeCdUpdate, disposeRbmState, type RbmTrainState } from './cd-step.js';
 import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
 import type { RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
@@ -61,8 +71,14 @@ export const hintonMomentum =
  * const records = await trainRbm(new RBM(16, 8), data, { epochs: 10, lr: 0.1, momentum: hintonMomentum(), silent: true });
  * console.log(records.at(-1)?.loss); // the last epoch's mean reconstruction error
  * ```
+ * Each batch's new weights and biases are checked before they are written: when one holds NaN or
+ * ±∞ (a learning rate too large, Gaussian data not standardized) nothing of that batch is written
+ * and training stops with `NonFiniteLossError` (`operation: 'trainRbm'`), so the RBM keeps the
+ * weights of the batch before.
+ *
  * @throws ShapeError when the data width is not `rbm.inputs`; ValueError for Bernoulli
  *   visible units given data outside [0, 1] or bad hyperparameters — before any update.
+ *   NonFiniteLossError when an update would make a weight or bias non-finite (nothing written).
  */
 export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
   const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, onBatch, ...rest } = options;
@@ -84,13 +100,23 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
       let errorSum = 0;
       for (let s = 0; s < n; s += batchSize) {
         const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
-        const err = tidy(() =>
-          cdStep(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, { ...rest, momentum: momentumAt(epoch) }),
+        const update = tidy(() =>
+          computeCdUpdate(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, {
+            ...rest,
+            momentum: momentumAt(epoch),
+          }),
         );
-        const e = (await err.data())[0];
+        const flags = finiteFlags([update.weight, update.visibleBias, update.hiddenBias]);
+        const [[e], read] = await Promise.all([update.error.data(), flags.data()]).finally(() => flags.dispose());
+        const bad = read.findIndex((f) => f !== 0);
+        if (bad >= 0) {
+          dispose(update);
+          const what = `the new ${['weight', 'visibleBias', 'hiddenBias'][bad]}`;
+          throw new NonFiniteLossError(epoch + 1, s / batchSize + 1, e, what, 'trainRbm');
+        }
+        applyCdUpdate(rbm, state, update).dispose();
         errorSum += e * rows.xShape[0];
         onBatch?.(e);
-        err.dispose();
       }
       const record: EpochRecord = {
         layer,

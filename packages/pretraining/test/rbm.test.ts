@@ -1,6 +1,6 @@
 /** RBM behaviour: free energy against brute force, CD-k, persistent chains, learning, sampling, errors. */
 import { cpu } from '@backprop/backend-cpu';
-import { ShapeError, tensor, tidy, ValueError } from '@backprop/core';
+import { NonFiniteLossError, ShapeError, tensor, tidy, ValueError } from '@backprop/core';
 import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -200,6 +200,35 @@ describe('typed errors', () => {
       new RBM(3, 2, { visible: 'gaussian' }),
       { x: Float32Array.from([0, 0.5, 1.5]), xShape: [1, 3] },
       { epochs: 1, silent: true },
+    );
+  });
+
+  it('an update that would make a weight non-finite throws NonFiniteLossError and writes nothing of that batch', async () => {
+    // Unstandardized Gaussian data and a large rate: the second batch's weight update overflows float32.
+    const x = Float32Array.from({ length: 4 * 3 }, (_, i) => (i < 6 ? (i % 3) / 3 : 3e18 * (1 + (i % 3))));
+    const rbm = new RBM(3, 2, { visible: 'gaussian', seed: 3 });
+    let afterFirst: number[][] = [];
+    const run = trainRbm(
+      rbm,
+      { x, xShape: [4, 3] },
+      {
+        lr: 1e22,
+        batchSize: 2,
+        shuffle: false,
+        silent: true,
+        onBatch: () => {
+          afterFirst = [rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()));
+        },
+      },
+    );
+    await expect(run).rejects.toThrow(NonFiniteLossError);
+    await expect(run).rejects.toThrow(
+      /^trainRbm: the new weight became non-finite at epoch 1, batch 2; nothing was updated/,
+    );
+    await expect(run).rejects.toMatchObject({ operation: 'trainRbm', epoch: 1, batch: 2 });
+    expect(afterFirst.flat().every(Number.isFinite)).toBe(true);
+    expect([rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()))).toEqual(
+      afterFirst,
     );
   });
 
