@@ -1,4 +1,4 @@
-/** Indices and class labels checked before anything runs: gather, oneHot, softmaxCrossEntropy, accuracy. */
+/** Indices and class labels checked before anything runs: gather, oneHot, softmaxCrossEntropy, accuracy, and the dataset helpers takeRows, sliceRows, permutation. */
 import { cpu } from '@backprop/backend-cpu';
 import {
   type ArrayDataset,
@@ -14,9 +14,13 @@ import {
   metrics,
   nn,
   oneHot,
+  permutation,
   setBackend,
+  sliceRows,
   type Tensor,
+  takeRows,
   tensor,
+  ValueError,
   valueAndGrad,
 } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -218,5 +222,64 @@ describe('on a backend that cannot read synchronously', () => {
     expect(getBackend().readSync).toBeUndefined();
     const y = gather(tensor([1, 2, 3]), ints([0, 5]));
     expect(Array.from(await y.data())).toEqual([1, 0]);
+  });
+});
+
+describe('dataset rows: takeRows, sliceRows, permutation', () => {
+  const ds: ArrayDataset = {
+    x: Float32Array.of(1, 2, 3, 4, 5, 6),
+    xShape: [3, 2],
+    y: Int32Array.of(0, 1, 2),
+    yShape: [3],
+  };
+
+  it('takeRows raises an IndexError for an index outside [0, N) or a fraction (it gave a row of zeros or of another example)', () => {
+    for (const [index, position, indices] of [
+      [3, 1, [0, 3]],
+      [-1, 0, [-1, 2]],
+      [1.5, 2, [0, 1, 1.5]],
+      [Number.NaN, 0, [Number.NaN]],
+    ] as const) {
+      let caught: unknown;
+      try {
+        takeRows(ds, indices);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(IndexError);
+      expect(caught).toMatchObject({ op: 'takeRows', index, position, bound: 3 });
+      expect((caught as Error).message).toMatch(/^takeRows: index .+ at position \d is out of range \[0, 3\)$/);
+    }
+  });
+
+  it('takeRows still copies rows 0 and N − 1, in the order given', () => {
+    const rows = takeRows(ds, Int32Array.of(2, 0, 2));
+    expect(Array.from(rows.x)).toEqual([5, 6, 1, 2, 5, 6]);
+    expect(Array.from(rows.y)).toEqual([2, 0, 2]);
+    expect(rows.xShape).toEqual([3, 2]);
+  });
+
+  it('sliceRows raises a ValueError for rows outside [0, N] or reversed (it gave a batch shorter than its shape)', () => {
+    for (const [start, end] of [
+      [2, 4],
+      [-1, 1],
+      [2, 1],
+      [0.5, 2],
+    ])
+      expect(() => sliceRows(ds, start, end)).toThrow(
+        /^sliceRows: rows \[.+\) must be integers with 0 ≤ start ≤ end ≤ 3$/,
+      );
+    expect(() => sliceRows(ds, 2, 4)).toThrow(ValueError);
+    const last = sliceRows(ds, 1, 3);
+    expect(Array.from(last.x)).toEqual([3, 4, 5, 6]);
+    expect(sliceRows(ds, 3, 3).xShape).toEqual([0, 2]);
+  });
+
+  it('permutation raises a ValueError naming a negative or fractional n, seed or epoch', () => {
+    expect(() => permutation(-1, 0, 0)).toThrow(/^permutation: n must be a non-negative integer, got -1$/);
+    expect(() => permutation(4, 1.5, 0)).toThrow(/^permutation: seed must be a non-negative integer, got 1.5$/);
+    expect(() => permutation(4, 0, -2)).toThrow(ValueError);
+    expect(Array.from(permutation(5, 0, 1)).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(permutation(0, 0, 0)).toHaveLength(0);
   });
 });

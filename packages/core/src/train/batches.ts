@@ -1,7 +1,8 @@
 /** Host-side dataset handling for the training loop: checks, splits, shuffles and minibatches. */
-import { formatShape, ShapeError, ValueError } from '../errors.js';
+import { formatShape, IndexError, ShapeError, ValueError } from '../errors.js';
 import { keyFromSeed, philoxUniform } from '../random/philox.js';
 import { sizeOf } from '../shape.js';
+import { formatValue } from '../validate.js';
 import type { ArrayDataset } from './dataset.js';
 
 /**
@@ -32,7 +33,9 @@ export function checkDataset(op: string, ds: ArrayDataset): number {
 }
 
 /**
- * Copies rows `indices` of `ds` into a new dataset.
+ * Copies rows `indices` of `ds` into a new dataset. Every index must be an integer in [0, N):
+ * one outside (a negative, a fraction, past the last row) raises an `IndexError` naming it and its
+ * position, instead of a row of zeros or of another example.
  *
  * @example
  * ```ts
@@ -43,6 +46,11 @@ export function checkDataset(op: string, ds: ArrayDataset): number {
  * ```
  */
 export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDataset {
+  const n = ds.xShape[0];
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new IndexError('takeRows', r, i, n);
+  }
   const xRow = sizeOf(ds.xShape.slice(1));
   const yRow = sizeOf(ds.yShape.slice(1));
   const x = new Float32Array(indices.length * xRow);
@@ -57,7 +65,8 @@ export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDat
 }
 
 /**
- * Rows [start, end) as a dataset sharing memory with `ds`.
+ * Rows [start, end) as a dataset sharing memory with `ds`; `start` and `end` must be integers with
+ * 0 ≤ start ≤ end ≤ N (a `ValueError` otherwise, not a shorter batch).
  *
  * @example
  * ```ts
@@ -68,6 +77,11 @@ export function takeRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDat
  * ```
  */
 export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDataset {
+  const n = ds.xShape[0];
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= n))
+    throw new ValueError(
+      `sliceRows: rows [${formatValue(start)}, ${formatValue(end)}) must be integers with 0 ≤ start ≤ end ≤ ${n}`,
+    );
   const xRow = sizeOf(ds.xShape.slice(1));
   const yRow = sizeOf(ds.yShape.slice(1));
   return {
@@ -79,7 +93,8 @@ export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDa
 }
 
 /**
- * A permutation of 0..n−1 from Philox under `seed`, stream `epoch` (Fisher–Yates).
+ * A permutation of 0..n−1 from Philox under `seed`, stream `epoch` (Fisher–Yates). `n`, `seed`
+ * and `epoch` must be non-negative integers (a `ValueError` otherwise).
  *
  * @example
  * ```ts
@@ -89,6 +104,13 @@ export function sliceRows(ds: ArrayDataset, start: number, end: number): ArrayDa
  * ```
  */
 export function permutation(n: number, seed: number, epoch: number): Int32Array {
+  for (const [name, v] of [
+    ['n', n],
+    ['seed', seed],
+    ['epoch', epoch],
+  ] as const)
+    if (!(Number.isSafeInteger(v) && v >= 0))
+      throw new ValueError(`permutation: ${name} must be a non-negative integer, got ${formatValue(v)}`);
   const u = philoxUniform(keyFromSeed(seed), epoch * 2 ** 24, n);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
