@@ -34,3 +34,27 @@ export function reportEpoch(record: EpochRecord, epochs: number, label: string, 
   const line = `layer ${record.layer}/${count} epoch ${record.epoch}/${epochs} ${label} ${record.loss.toFixed(4)}${extra} ${record.seconds.toFixed(1)}s`;
   (options.log ?? console.log)(line);
 }
+
+/**
+ * Ends an unsupervised epoch: its record (mean reconstruction error `lossSum / n`, seconds since
+ * `start`) is appended to `records`, printed unless silent, and handed to `onEpoch`.
+ */
+export function endReconstructionEpoch(
+  records: EpochRecord[],
+  epoch: number,
+  lossSum: number,
+  n: number,
+  start: number,
+  epochs: number,
+  options: ProgressOptions & { onEpoch?: (record: EpochRecord) => void },
+): void {
+  const record: EpochRecord = {
+    layer: options.layer?.index ?? 1,
+    epoch: epoch + 1,
+    loss: lossSum / n,
+    seconds: (performance.now() - start) / 1000,
+  };
+  records.push(record);
+  reportEpoch(record, epochs, 'recon', options);
+  options.onEpoch?.(record);
+}

@@ -14,7 +14,7 @@ import {
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
-import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
+import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from './progress.js';
 import { Reconstruction } from './reconstruction.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
@@ -66,7 +66,7 @@ export async function trainAutoencoder(
   data: Features,
   options: TrainAutoencoderOptions = {},
 ): Promise<EpochRecord[]> {
-  const { epochs = 10, batchSize = 20, corruption, seed = 0, onEpoch, onBatch } = options;
+  const { epochs = 10, batchSize = 20, corruption, seed = 0, onBatch } = options;
   const n = checkFeatures('trainAutoencoder', data, ae.inputs);
   positiveInt('trainAutoencoder', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0)
@@ -100,15 +100,7 @@ export async function trainAutoencoder(
         lossSum += e * rows.xShape[0];
         onBatch?.(e);
       }
-      const record: EpochRecord = {
-        layer: options.layer?.index ?? 1,
-        epoch: epoch + 1,
-        loss: lossSum / n,
-        seconds: (performance.now() - start) / 1000,
-      };
-      records.push(record);
-      reportEpoch(record, epochs, 'recon', options);
-      onEpoch?.(record);
+      endReconstructionEpoch(records, epoch, lossSum, n, start, epochs, options);
     }
   } finally {
     step.dispose();

@@ -11,7 +11,7 @@ import {
   ValueError,
 } from '@backprop/core';
 import { applyCdUpdate, type CdStepOptions, computeCdUpdate, disposeRbmState, type RbmTrainState } from './cd-step.js';
-import { type EpochRecord, type ProgressOptions, reportEpoch } from './progress.js';
+import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from './progress.js';
 import type { RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
@@ -91,7 +91,6 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
   const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;
   const state: RbmTrainState = {};
   const records: EpochRecord[] = [];
-  const layer = options.layer?.index ?? 1;
   const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -118,15 +117,7 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
         errorSum += e * rows.xShape[0];
         onBatch?.(e);
       }
-      const record: EpochRecord = {
-        layer,
-        epoch: epoch + 1,
-        loss: errorSum / n,
-        seconds: (performance.now() - start) / 1000,
-      };
-      records.push(record);
-      reportEpoch(record, epochs, 'recon', options);
-      onEpoch?.(record);
+      endReconstructionEpoch(records, epoch, errorSum, n, start, epochs, options);
     }
   } finally {
     disposeRbmState(state);
