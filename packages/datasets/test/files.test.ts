@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { ShapeError } from '@backprop/core';
+import { ShapeError, ValueError } from '@backprop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const tempDirs: string[] = [];
@@ -248,5 +248,36 @@ describe('scalers', () => {
     expect(() => minMaxScaler(train).transform({ ...test, x: new Float32Array(3), xShape: [1, 3] })).toThrow(
       ShapeError,
     );
+  });
+
+  // scikit-learn's StandardScaler / MinMaxScaler on [[1, NaN], [3, 4], [5, 8]]: mean_ [3, 6], scale_
+  // [√(8/3), 2]; data_min_ [1, 4], data_max_ [5, 8]; transform keeps NaN.
+  const gappy = { x: Float32Array.of(1, Number.NaN, 3, 4, 5, 8), xShape: [3, 2], y: new Int32Array(3), yShape: [3] };
+  const gappyTest = { x: Float32Array.of(Number.NaN, 6), xShape: [1, 2], y: new Int32Array(1), yShape: [1] };
+
+  it('leaves a missing value (NaN) out of the fit and keeps it NaN, as scikit-learn (it turned the whole feature into NaN)', () => {
+    const s = standardScaler(gappy);
+    expect(Array.from(s.shift)).toEqual([3, 6]);
+    expect(s.scale[0]).toBeCloseTo(Math.sqrt(8 / 3), 6);
+    expect(s.scale[1]).toBe(2);
+    expect(Array.from(s.transform(gappyTest).x)).toEqual([Number.NaN, 0]);
+    const m = minMaxScaler(gappy);
+    expect(Array.from(m.shift)).toEqual([1, 4]);
+    expect(Array.from(m.scale)).toEqual([4, 4]);
+    expect(Array.from(m.transform(gappyTest).x)).toEqual([Number.NaN, 0.5]);
+  });
+
+  it('rejects ±∞ (fit and transform), a feature with no value, and arrays that do not fill their shape', () => {
+    const inf = { ...train, x: Float32Array.of(0, 10, Number.POSITIVE_INFINITY, 10, 4, 10) };
+    for (const scaler of [standardScaler, minMaxScaler]) {
+      expect(() => scaler(inf)).toThrow(ValueError);
+      expect(() => scaler(inf)).toThrow(/feature 0 of row 1 is Infinity; scaling needs finite values/);
+      const allMissing = { ...train, x: Float32Array.of(Number.NaN, 1, Number.NaN, 2, Number.NaN, 3) };
+      expect(() => scaler(allMissing)).toThrow(/feature 0 has no value to fit/);
+      expect(() => scaler({ ...train, xShape: [3, 0] })).toThrow(ShapeError);
+      expect(() => scaler(train).transform({ ...test, x: Float32Array.of(Number.NEGATIVE_INFINITY, 1) })).toThrow(
+        /^Scaler.transform: feature 0 of row 0 is -Infinity/,
+      );
+    }
   });
 });
