@@ -27,7 +27,7 @@ import {
 import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
-import { checkNonNegative, checkPairs, checkStepOptions } from './validate.js';
+import { checkNonNegative, checkOptimizerOptionNames, checkPairs, checkStepOptions } from './validate.js';
 
 /** Options every optimizer accepts besides its hyperparameters. */
 export interface CommonOptions<H> {
@@ -119,8 +119,12 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   protected constructor(
     readonly name: string,
     defaults: H,
-    { groups, clipGradNorm: clipNorm, clipGradValue: clipValue }: CommonOptions<H>,
+    options: CommonOptions<H>,
   ) {
+    const { groups, clipGradNorm: clipNorm, clipGradValue: clipValue } = options;
+    if (groups !== undefined && !Array.isArray(groups))
+      throw new ValueError(`${name}: groups must be an array of parameter groups, got ${formatValue(groups)}`);
+    checkOptimizerOptionNames(name, Object.keys(defaults), options, groups);
     if (clipNorm !== undefined) checkNonNegative(name, 'clipGradNorm', clipNorm);
     if (clipValue !== undefined) checkNonNegative(name, 'clipGradValue', clipValue);
     this.paramGroups = resolveGroups(defaults, groups);

@@ -26,6 +26,60 @@ export const checkInRange: (
   closed?: boolean,
 ) => void = inRange;
 
+/** The options every optimizer takes besides its hyperparameters ({@link CommonOptions}). */
+const COMMON_OPTIONS = ['groups', 'clipGradNorm', 'clipGradValue'];
+
+/** Other libraries' names for our options: Keras / TF.js (`beta1`, `epsilon`, `decay`, `rho`), Optax, PyTorch. */
+const ALIASES: Readonly<Record<string, string>> = {
+  beta1: 'betas',
+  beta2: 'betas',
+  b1: 'betas',
+  b2: 'betas',
+  epsilon: 'eps',
+  learningRate: 'lr',
+  learning_rate: 'lr',
+  decay: 'alpha',
+  rho: 'alpha',
+  initialAccumulator: 'initialAccumulatorValue',
+};
+
+/**
+ * Throws a ValueError naming the first key of `given` that is not in `known` (an option another
+ * library spells differently, a typo), with the name it most likely meant and the whole list: an
+ * unknown option would otherwise be ignored, and the optimizer would silently run with its default.
+ */
+export function checkOptionNames(
+  op: string,
+  what: string,
+  given: object,
+  known: readonly string[],
+  options = known,
+): void {
+  const simple = (s: string) => s.toLowerCase().replace(/_/g, '');
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const alias = ALIASES[key];
+    const meant = alias && options.includes(alias) ? alias : options.find((k) => simple(k) === simple(key));
+    const hint = meant === 'betas' ? 'betas: [β₁, β₂]' : meant;
+    throw new ValueError(
+      `${op}: unknown ${what} '${key}'${hint ? ` (did you mean ${hint}?)` : ''}; the ${what}s are ${options.join(', ')}`,
+    );
+  }
+}
+
+/** Checks an optimizer's options besides its hyperparameters (`rest`) and each group's keys. */
+export function checkOptimizerOptionNames(
+  op: string,
+  hyperparameters: readonly string[],
+  rest: object,
+  groups: readonly object[] | undefined,
+): void {
+  checkOptionNames(op, 'option', rest, COMMON_OPTIONS, [...hyperparameters, ...COMMON_OPTIONS]);
+  groups?.forEach((g, i) =>
+    checkOptionNames(`${op} (groups[${i}])`, 'group key', g, [...hyperparameters, 'params', 'match']),
+  );
+}
+
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */
 export function checkBetas(op: string, betas: readonly [number, number]): void {
   if (!Array.isArray(betas) || betas.length !== 2)

@@ -47,3 +47,35 @@ describe('optimizer factories', () => {
     expect(() => (factory as (o: object) => object)({ lr: -1 })).toThrow(ValueError);
   });
 });
+
+describe('unknown options', () => {
+  it.each(pairs)('%s rejects an option it does not have instead of ignoring it', (_name, factory) => {
+    const make = factory as (o: object) => object;
+    expect(() => make({ lr: 0.1, lrr: 0.2 })).toThrow(ValueError);
+    expect(() => make({ lr: 0.1, lrr: 0.2 })).toThrow(
+      /: unknown option 'lrr'; the options are lr, .*groups, clipGradNorm, clipGradValue$/,
+    );
+    expect(() => make({ groups: [{ match: () => true, learningRate: 0.2 }] })).toThrow(
+      /\(groups\[0\]\): unknown group key 'learningRate' \(did you mean lr\?\); the group keys are lr, .*params, match$/,
+    );
+    expect(() => make({ groups: {} })).toThrow(/groups must be an array of parameter groups/);
+  });
+
+  it("names the option other libraries' spellings mean (Keras / TF.js beta1, epsilon, decay; PyTorch weight_decay)", () => {
+    expect(() => adam({ beta1: 0.5 } as object)).toThrow(
+      /^Adam: unknown option 'beta1' \(did you mean betas: \[β₁, β₂\]\?\)/,
+    );
+    expect(() => adamW({ epsilon: 1e-7 } as object)).toThrow(/^AdamW: unknown option 'epsilon' \(did you mean eps\?\)/);
+    expect(() => rmsprop({ decay: 0.9 } as object)).toThrow(
+      /^RMSprop: unknown option 'decay' \(did you mean alpha\?\)/,
+    );
+    expect(() => sgd({ lr: 0.1, weight_decay: 1e-4 } as object)).toThrow(
+      /^SGD: unknown option 'weight_decay' \(did you mean weightDecay\?\)/,
+    );
+    // Known names still pass, in groups too.
+    expect(adadelta({ rho: 0.8 })).toBeInstanceOf(Adadelta);
+    expect(
+      adam({ lr: 1e-3, betas: [0.8, 0.99], clipGradNorm: 1, groups: [{ match: () => true, weightDecay: 0 }] }),
+    ).toBeInstanceOf(Adam);
+  });
+});
