@@ -1,5 +1,5 @@
 /** Chooses the CPU backend's code paths (scalar TypeScript, WebAssembly SIMD, threads) from its options. */
-import { BackendError, ValueError } from '@backprop/core';
+import { BackendError, checkOptionNames, optionNames, ValueError } from '@backprop/core';
 import type { GemmEngine } from './kernels/helpers/gemm.js';
 import { Heap } from './memory/heap.js';
 import { DEFAULT_SPIN_MS, ThreadPool, type ThreadStats } from './threads/pool.js';
@@ -75,14 +75,27 @@ export interface FastPaths {
   destroy(): void;
 }
 
+/** Every option of `cpu()`. */
+const CPU_OPTIONS = optionNames<CpuOptions>({
+  simd: true,
+  threads: true,
+  parallelMinElements: true,
+  relaxedSimd: true,
+  spinMs: true,
+});
+
 /** Resolves `options` into code paths; validation happens before anything starts. */
-export function createFastPaths({
-  simd = 'auto',
-  threads = 'auto',
-  parallelMinElements,
-  relaxedSimd = 'auto',
-  spinMs = DEFAULT_SPIN_MS,
-}: CpuOptions): FastPaths {
+export function createFastPaths(options: CpuOptions): FastPaths {
+  checkOptionNames('cpu', options, CPU_OPTIONS, {
+    aliases: { numThreads: 'threads', intraOpNumThreads: 'threads', num_threads: 'threads' },
+  });
+  const {
+    simd = 'auto',
+    threads = 'auto',
+    parallelMinElements,
+    relaxedSimd = 'auto',
+    spinMs = DEFAULT_SPIN_MS,
+  } = options;
   if (typeof spinMs !== 'number' || !(spinMs >= 0 && spinMs <= 1000)) {
     throw new ValueError(`cpu: spinMs must be a number of milliseconds in [0, 1000], got ${String(spinMs)}`);
   }

@@ -297,3 +297,11 @@ describe('SIMD elementwise kernels agree with the scalar ones', () => {
     expect(run(simd, 'add', rows, [64, 33])).toEqual(run(scalar, 'add', rows, [64, 33]));
   });
 });
+
+describe('cpu() options', () => {
+  it('refuses an option it does not have, naming the one meant (numThreads → threads)', () => {
+    expect(() => cpu({ numThreads: 1 } as object)).toThrow(
+      /^cpu: unknown option 'numThreads' \(did you mean threads\?\); the options are simd, threads, parallelMinElements, relaxedSimd, spinMs$/,
+    );
+  });
+});

@@ -3,6 +3,7 @@ import {
   type Backend,
   BackendError,
   type CompiledGraph,
+  checkOptionNames,
   checkWrite,
   type DType,
   FUSED_KERNEL_DTYPES,
@@ -12,6 +13,7 @@ import {
   type KernelTable,
   MemoryCounter,
   type OutputInfo,
+  optionNames,
   philoxUniform,
   type Shape,
   sizeOf,
@@ -92,6 +94,15 @@ async function importOnnxRuntimeNode(): Promise<OrtModule> {
   }
 }
 
+/** Every option of {@link onnx}. */
+const ONNX_OPTIONS = optionNames<OnnxOptions>({
+  provider: true,
+  threads: true,
+  spinning: true,
+  ort: true,
+  gpuOutputs: true,
+});
+
 /**
  * Creates the ONNX Runtime backend. Kernels do not compute at once: each appends a node to a
  * lazy graph, and reading a value (or `sync`) runs every pending value live tensors hold as
@@ -108,13 +119,11 @@ async function importOnnxRuntimeNode(): Promise<OrtModule> {
  * await backend.destroy?.();
  * ```
  */
-export async function onnx({
-  provider = 'cpu',
-  threads,
-  spinning = false,
-  ort,
-  gpuOutputs = true,
-}: OnnxOptions = {}): Promise<OnnxBackend> {
+export async function onnx(options: OnnxOptions = {}): Promise<OnnxBackend> {
+  checkOptionNames('onnx', options, ONNX_OPTIONS, {
+    aliases: { executionProvider: 'provider', intraOpNumThreads: 'threads', numThreads: 'threads' },
+  });
+  const { provider = 'cpu', threads, spinning = false, ort, gpuOutputs = true } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new BackendError(`onnx: threads must be a positive integer, got ${threads}`);
   }

@@ -2,12 +2,14 @@
 import {
   type Backend,
   BackendError,
+  checkOptionNames,
   checkWrite,
   type DType,
   FUSED_KERNEL_DTYPES,
   type Handle,
   MemoryCounter,
   type OutputInfo,
+  optionNames,
   type Shape,
   sizeOf,
   type TypedArray,
@@ -70,6 +72,18 @@ export interface WebGpuBackend extends Backend {
   destroy(): Promise<void>;
 }
 
+/** Every option of {@link webgpu}. */
+const WEBGPU_OPTIONS = optionNames<WebGpuOptions>({
+  device: true,
+  adapter: true,
+  powerPreference: true,
+  dispatchesPerSubmit: true,
+  batchSize: true,
+  debug: true,
+  maxPooledBytes: true,
+  bindGroupCacheSize: true,
+});
+
 /**
  * Creates the WebGPU backend: WGSL kernels on `navigator.gpu` in browsers, or on Dawn through
  * the `webgpu` npm package in Node (imported only when `navigator.gpu` is missing). Rejects
@@ -85,16 +99,18 @@ export interface WebGpuBackend extends Backend {
  * await backend.destroy?.(); // so Node can exit
  * ```
  */
-export async function webgpu({
-  device,
-  adapter,
-  powerPreference,
-  dispatchesPerSubmit: perSubmit,
-  batchSize,
-  debug = false,
-  maxPooledBytes = 256 * 2 ** 20,
-  bindGroupCacheSize = 4096,
-}: WebGpuOptions = {}): Promise<WebGpuBackend> {
+export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  checkOptionNames('webgpu', options, WEBGPU_OPTIONS);
+  const {
+    device,
+    adapter,
+    powerPreference,
+    dispatchesPerSubmit: perSubmit,
+    batchSize,
+    debug = false,
+    maxPooledBytes = 256 * 2 ** 20,
+    bindGroupCacheSize = 4096,
+  } = options;
   if (perSubmit !== undefined && batchSize !== undefined && perSubmit !== batchSize)
     throw new ValueError(
       `webgpu: dispatchesPerSubmit ${perSubmit} and its deprecated alias batchSize ${batchSize} differ; pass dispatchesPerSubmit only`,

@@ -114,12 +114,15 @@ export {
   type TrainingStateParts,
 } from './train/training-state.js';
 export {
+  type CheckOptionNamesOptions,
+  checkOptionNames,
   finite,
   formatValue,
   inRange,
   invalid,
   nonNegative,
   nonNegativeInt,
+  optionNames,
   positive,
   positiveInt,
   seedOf,

@@ -70,3 +70,60 @@ export function seedOf(op: string, value: unknown): number | undefined {
     invalid(op, 'seed', 'a non-negative safe integer', value);
   return value;
 }
+
+/**
+ * Every name of an options interface, which the compiler checks complete: a name missing from the
+ * record, or one the interface lacks, does not compile, so the list cannot drift from the type.
+ *
+ * @example
+ * ```ts
+ * import { optionNames } from '@backprop/core';
+ *
+ * interface PlotOptions { width?: number; title?: string }
+ * const PLOT_OPTIONS = optionNames<PlotOptions>({ width: true, title: true }); // ['width', 'title']
+ * ```
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}
+
+/** Options of {@link checkOptionNames}. */
+export interface CheckOptionNamesOptions {
+  /** What a key is called in the message (default 'option'). */
+  what?: string;
+  /** Names other libraries give these options, each to the name it means here (`{ validationSplit: 'validation' }`). */
+  aliases?: Readonly<Record<string, string>>;
+  /** Hints for names that have no counterpart here (`{ activation: 'add nn.relu() after the layer' }`). */
+  hints?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Throws a ValueError naming the first key of `options` that is not in `known`: an option spelled
+ * as another library spells it, or a typo, would otherwise be ignored and the call would run with
+ * its default without a word. The message names what the key most likely means (an alias, or a
+ * known name that differs only in case and underscores) and lists the known names.
+ *
+ * @example
+ * ```ts
+ * import { checkOptionNames } from '@backprop/core';
+ *
+ * checkOptionNames('plot', { width: 3 }, ['width', 'title']); // fine
+ * checkOptionNames('plot', { Title: 'x' }, ['width', 'title']); // ValueError: plot: unknown option 'Title' (did you mean title?); …
+ * ```
+ */
+export function checkOptionNames(
+  op: string,
+  options: unknown,
+  known: readonly string[],
+  { what = 'option', aliases = {}, hints = {} }: CheckOptionNamesOptions = {},
+): void {
+  if (options === null || typeof options !== 'object') return;
+  const simple = (s: string) => s.toLowerCase().replace(/_/g, '');
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const alias = Object.hasOwn(aliases, key) && known.includes(aliases[key]) ? aliases[key] : undefined;
+    const meant = alias ?? known.find((k) => simple(k) === simple(key));
+    const hint = meant ? ` (did you mean ${meant}?)` : Object.hasOwn(hints, key) ? ` (${hints[key]})` : '';
+    throw new ValueError(`${op}: unknown ${what} '${key}'${hint}; the ${what}s are ${known.join(', ')}`);
+  }
+}

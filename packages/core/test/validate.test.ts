@@ -1,16 +1,28 @@
-/** Core's validators: the value back when valid, a ValueError naming the op, the argument and the value (as JSON prints it) otherwise. */
+/** Core's validators: the value back when valid, a ValueError naming the op, the argument and the value (as JSON prints it) otherwise; unknown option names refused by name. */
+import { cpu } from '@backprop/backend-cpu';
 import {
+  checkOptionNames,
+  evaluate,
   finite,
+  fit,
   formatValue,
   inRange,
+  losses,
+  nn,
   nonNegative,
   nonNegativeInt,
+  optionNames,
   positive,
   positiveInt,
+  predict,
   seedOf,
+  setBackend,
+  tensor,
+  trainStep,
   ValueError,
 } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { PlainSGD } from './optimizers.js';
 
 describe('validators', () => {
   it('return valid values', () => {
@@ -37,5 +49,54 @@ describe('validators', () => {
     expect(formatValue({ a: 'b' })).toBe('{"a":"b"}');
     expect(formatValue(() => 0)).toBe('a function');
     expect(formatValue(undefined)).toBe('undefined');
+  });
+});
+
+describe('option names', () => {
+  it('checkOptionNames passes known names and names the unknown one, what it likely means and the list', () => {
+    const known = optionNames<{ width?: number; lineWidth?: number }>({ width: true, lineWidth: true });
+    expect(known).toEqual(['width', 'lineWidth']);
+    expect(() => checkOptionNames('plot', { width: 1, lineWidth: 2 }, known)).not.toThrow();
+    expect(() => checkOptionNames('plot', { line_width: 2 }, known)).toThrow(
+      /^plot: unknown option 'line_width' \(did you mean lineWidth\?\); the options are width, lineWidth$/,
+    );
+    expect(() => checkOptionNames('plot', { w: 2 }, known, { aliases: { w: 'width' } })).toThrow(
+      /'w' \(did you mean width\?\)/,
+    );
+    expect(() => checkOptionNames('plot', { color: 'red' }, known, { hints: { color: 'style it with CSS' } })).toThrow(
+      /'color' \(style it with CSS\)/,
+    );
+    expect(() => checkOptionNames('plot', { height: 2 }, known, { what: 'key' })).toThrow(
+      /^plot: unknown key 'height'; the keys are width, lineWidth$/,
+    );
+  });
+
+  it('fit, trainStep, evaluate, predict and dense refuse options they do not have (they were ignored, silently training another model)', async () => {
+    await setBackend(cpu());
+    const model = nn.sequential(nn.dense(2, 2, { seed: 1 }));
+    const data = { x: Float32Array.of(1, 2, 3, 4), xShape: [2, 2], y: Int32Array.of(0, 1), yShape: [2] };
+    const base = { loss: losses.softmaxCrossEntropy, optimizer: new PlainSGD(0.1), verbose: false };
+    await expect(fit(model, data, { ...base, validationSplit: 0.5 } as never)).rejects.toThrow(
+      /^fit: unknown option 'validationSplit' \(did you mean validation\?\)/,
+    );
+    await expect(fit(model, data, { ...base, batch_size: 1 } as never)).rejects.toThrow(
+      /'batch_size' \(did you mean batchSize\?\)/,
+    );
+    await expect(fit(model, data, { ...base, lr: 0.1 } as never)).rejects.toThrow(
+      /'lr' \(set it on the optimizer: sgd\(\{ lr \}\)\)/,
+    );
+    expect(() =>
+      trainStep(model, { loss: base.loss, optimizer: base.optimizer, metric: ['accuracy'] } as never),
+    ).toThrow(/^trainStep: unknown option 'metric' \(did you mean metrics\?\)/);
+    await expect(evaluate(model, data, { batch_size: 1 } as never)).rejects.toThrow(
+      /^evaluate: unknown option 'batch_size'/,
+    );
+    await expect(predict(model, tensor([[1, 2]]), { bs: 1 } as never)).rejects.toThrow(/^predict: unknown option 'bs'/);
+    expect(() => nn.dense(3, 2, { activation: 'relu' } as never)).toThrow(
+      /^dense: unknown option 'activation' \(a dense layer is linear here; add the activation as its own layer, e\.g\. nn\.relu\(\) after it\)/,
+    );
+    expect(() => nn.dense(3, 2, { useBias: false } as never)).toThrow(/'useBias' \(did you mean bias\?\)/);
+    // The documented options still work.
+    expect(nn.dense(3, 2, { bias: false, seed: 1 }).parameters()).toHaveLength(1);
   });
 });

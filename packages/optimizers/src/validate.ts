@@ -1,5 +1,6 @@
 /** Eager validation of hyperparameters and of the params/grads pairs a step receives. */
 import {
+  checkOptionNames,
   DTypeError,
   formatShape,
   formatValue,
@@ -43,30 +44,6 @@ const ALIASES: Readonly<Record<string, string>> = {
   initialAccumulator: 'initialAccumulatorValue',
 };
 
-/**
- * Throws a ValueError naming the first key of `given` that is not in `known` (an option another
- * library spells differently, a typo), with the name it most likely meant and the whole list: an
- * unknown option would otherwise be ignored, and the optimizer would silently run with its default.
- */
-export function checkOptionNames(
-  op: string,
-  what: string,
-  given: object,
-  known: readonly string[],
-  options = known,
-): void {
-  const simple = (s: string) => s.toLowerCase().replace(/_/g, '');
-  for (const key of Object.keys(given)) {
-    if (known.includes(key)) continue;
-    const alias = ALIASES[key];
-    const meant = alias && options.includes(alias) ? alias : options.find((k) => simple(k) === simple(key));
-    const hint = meant === 'betas' ? 'betas: [β₁, β₂]' : meant;
-    throw new ValueError(
-      `${op}: unknown ${what} '${key}'${hint ? ` (did you mean ${hint}?)` : ''}; the ${what}s are ${options.join(', ')}`,
-    );
-  }
-}
-
 /** Checks an optimizer's options besides its hyperparameters (`rest`) and each group's keys. */
 export function checkOptimizerOptionNames(
   op: string,
@@ -74,9 +51,13 @@ export function checkOptimizerOptionNames(
   rest: object,
   groups: readonly object[] | undefined,
 ): void {
-  checkOptionNames(op, 'option', rest, COMMON_OPTIONS, [...hyperparameters, ...COMMON_OPTIONS]);
+  // The subclass took its hyperparameters out of the options: `rest` holds the common options and strays.
+  checkOptionNames(op, rest, [...hyperparameters, ...COMMON_OPTIONS], { aliases: ALIASES });
   groups?.forEach((g, i) =>
-    checkOptionNames(`${op} (groups[${i}])`, 'group key', g, [...hyperparameters, 'params', 'match']),
+    checkOptionNames(`${op} (groups[${i}])`, g, [...hyperparameters, 'params', 'match'], {
+      what: 'group key',
+      aliases: ALIASES,
+    }),
   );
 }
 

@@ -1,8 +1,10 @@
 /** Autoencoder: one hidden layer, tied or untied weights, cross-entropy or squared-error reconstruction. */
 import {
+  checkOptionNames,
   losses,
   Module,
   matmul,
+  optionNames,
   type Parameter,
   randomUniform,
   sigmoid,
@@ -30,6 +32,15 @@ export interface AutoencoderOptions {
   /** Seed of the initial weights (default: the global generator). */
   seed?: number;
 }
+
+/** Every option of {@link Autoencoder}. */
+const AUTOENCODER_OPTIONS = optionNames<AutoencoderOptions>({
+  tied: true,
+  activation: true,
+  outputActivation: true,
+  loss: true,
+  seed: true,
+});
 
 /**
  * An autoencoder h = act(xW + c), x̂ = out(hW′ + b) with W [inputs, units] and W′ = Wᵀ (tied)
@@ -61,9 +72,11 @@ export class Autoencoder extends Module implements Encoder {
   constructor(
     readonly inputs: number,
     readonly units: number,
-    { tied = true, activation = 'sigmoid', loss = 'crossEntropy', outputActivation, seed }: AutoencoderOptions = {},
+    options: AutoencoderOptions = {},
   ) {
     super();
+    checkOptionNames('Autoencoder', options, AUTOENCODER_OPTIONS);
+    const { tied = true, activation = 'sigmoid', loss = 'crossEntropy', outputActivation, seed } = options;
     positiveInt('Autoencoder', 'inputs', inputs);
     positiveInt('Autoencoder', 'units', units);
     activationFn('Autoencoder', activation);

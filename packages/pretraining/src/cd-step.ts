@@ -1,10 +1,12 @@
 /** One contrastive-divergence update of an RBM (CD-k or persistent CD), with momentum, weight cost and sparsity. */
 import {
+  checkOptionNames,
   dispose,
   keep,
   matmul,
   mean,
   mul,
+  optionNames,
   square,
   sub,
   sum,
@@ -45,6 +47,17 @@ export interface CdStepOptions {
   /** Optional sparsity target. */
   sparsity?: SparsityOptions;
 }
+
+/** Every option of {@link cdStep}. */
+const CD_STEP_OPTIONS = optionNames<CdStepOptions>({
+  k: true,
+  lr: true,
+  momentum: true,
+  weightCost: true,
+  persistent: true,
+  sampleVisible: true,
+  sparsity: true,
+});
 
 /** What an RBM's training carries between updates: momentum, the persistent chain, the sparsity estimate. */
 export interface RbmTrainState {
@@ -134,6 +147,7 @@ export function computeCdUpdate(
   sampler: Sampler,
   options: CdStepOptions = {},
 ): CdUpdate {
+  checkOptionNames('cdStep', options, CD_STEP_OPTIONS, { aliases: { learningRate: 'lr' } });
   const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, persistent = false, sparsity } = options;
   const sampleVisible = options.sampleVisible ?? rbm.visible === 'bernoulli';
   positiveInt('cdStep', 'k', k);

@@ -1,6 +1,15 @@
 /** Greedy layer-wise pretraining of a stack: a DBN of RBMs, stacked (denoising) autoencoders, or supervised layers. */
 
-import { type ArrayDataset, fit, losses, nn, type Optimizer, ShapeError } from '@backprop/core';
+import {
+  type ArrayDataset,
+  checkOptionNames,
+  fit,
+  losses,
+  nn,
+  type Optimizer,
+  optionNames,
+  ShapeError,
+} from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
 import { encodeFeatures } from './encode-dataset.js';
@@ -25,6 +34,9 @@ export interface GreedyOptions extends Omit<ProgressOptions, 'layer'> {
   /** Base seed: layer i uses seed + i for its weights and shuffles (default 0). */
   seed?: number;
 }
+
+/** Every option of {@link GreedyOptions}; each greedy function adds its own. */
+const GREEDY_OPTIONS = optionNames<GreedyOptions>({ sizes: true, seed: true, silent: true, log: true });
 
 function prepare(op: string, data: Features, sizes: readonly number[]): void {
   checkSizes(op, sizes);
@@ -53,6 +65,7 @@ export async function pretrainDbn(
   data: Features,
   options: GreedyOptions & { rbm?: Omit<TrainRbmOptions, 'layer' | 'seed'>; visible?: VisibleUnits },
 ): Promise<Stack<RBM>> {
+  checkOptionNames('pretrainDbn', options, [...GREEDY_OPTIONS, 'rbm', 'visible']);
   const { sizes, seed = 0, visible = 'bernoulli', rbm: train = {} } = options;
   prepare('pretrainDbn', data, sizes);
   if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
@@ -94,6 +107,13 @@ export async function pretrainAutoencoders(
     corruption?: TrainAutoencoderOptions['corruption'][];
   },
 ): Promise<Stack<Autoencoder>> {
+  checkOptionNames('pretrainAutoencoders', options, [
+    ...GREEDY_OPTIONS,
+    'autoencoder',
+    'train',
+    'optimizer',
+    'corruption',
+  ]);
   const {
     sizes,
     seed = 0,
@@ -155,6 +175,14 @@ export async function pretrainSupervised(
     optimizer?: () => Optimizer;
   },
 ): Promise<Stack<SupervisedLayer>> {
+  checkOptionNames('pretrainSupervised', options, [
+    ...GREEDY_OPTIONS,
+    'classes',
+    'activation',
+    'epochs',
+    'batchSize',
+    'optimizer',
+  ]);
   const {
     sizes,
     seed = 0,

@@ -1,11 +1,13 @@
 /** RBM: a restricted Boltzmann machine with Bernoulli hidden units and Bernoulli or Gaussian visible units. */
 import {
   cast,
+  checkOptionNames,
   less,
   Module,
   matmul,
   mul,
   neg,
+  optionNames,
   type Parameter,
   randomNormal,
   sigmoid,
@@ -65,9 +67,11 @@ export class RBM extends Module implements Encoder {
   constructor(
     readonly inputs: number,
     readonly units: number,
-    { visible = 'bernoulli', initStd = 0.01, seed }: RBMOptions = {},
+    options: RBMOptions = {},
   ) {
     super();
+    checkOptionNames('RBM', options, optionNames<RBMOptions>({ visible: true, initStd: true, seed: true }));
+    const { visible = 'bernoulli', initStd = 0.01, seed } = options;
     positiveInt('RBM', 'inputs', inputs);
     positiveInt('RBM', 'units', units);
     nonNegative('RBM', 'initStd', initStd);

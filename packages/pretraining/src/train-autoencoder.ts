@@ -1,10 +1,12 @@
 /** trainAutoencoder: minibatch gradient descent on an (optionally denoising) autoencoder's reconstruction loss. */
 
 import {
+  checkOptionNames,
   dispose,
   formatValue,
   NonFiniteLossError,
   type Optimizer,
+  optionNames,
   permutation,
   takeRows,
   tensor,
@@ -18,6 +20,21 @@ import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from '
 import { Reconstruction } from './reconstruction.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
+
+/** Every option of {@link trainAutoencoder}. */
+const TRAIN_AUTOENCODER_OPTIONS = optionNames<TrainAutoencoderOptions>({
+  epochs: true,
+  batchSize: true,
+  optimizer: true,
+  corruption: true,
+  seed: true,
+  sampler: true,
+  onEpoch: true,
+  onBatch: true,
+  silent: true,
+  log: true,
+  layer: true,
+});
 
 /** Options of {@link trainAutoencoder}. */
 export interface TrainAutoencoderOptions extends ProgressOptions {
@@ -66,6 +83,7 @@ export async function trainAutoencoder(
   data: Features,
   options: TrainAutoencoderOptions = {},
 ): Promise<EpochRecord[]> {
+  checkOptionNames('trainAutoencoder', options, TRAIN_AUTOENCODER_OPTIONS);
   const { epochs = 10, batchSize = 20, corruption, seed = 0, onBatch } = options;
   const n = checkFeatures('trainAutoencoder', data, ae.inputs);
   positiveInt('trainAutoencoder', 'batchSize', batchSize);

@@ -1,9 +1,11 @@
 /** trainRbm: minibatch contrastive-divergence training of one RBM over a dataset, epoch by epoch. */
 import {
+  checkOptionNames,
   dispose,
   finiteFlags,
   formatValue,
   NonFiniteLossError,
+  optionNames,
   permutation,
   takeRows,
   tensor,
@@ -15,6 +17,27 @@ import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from '
 import type { RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
+
+/** Every option of {@link trainRbm}. */
+const TRAIN_RBM_OPTIONS = optionNames<TrainRbmOptions>({
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  seed: true,
+  sampler: true,
+  onEpoch: true,
+  onBatch: true,
+  k: true,
+  lr: true,
+  momentum: true,
+  weightCost: true,
+  persistent: true,
+  sampleVisible: true,
+  sparsity: true,
+  silent: true,
+  log: true,
+  layer: true,
+});
 
 /** Options of {@link trainRbm}. */
 export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, ProgressOptions {
@@ -81,7 +104,12 @@ export const hintonMomentum =
  *   NonFiniteLossError when an update would make a weight or bias non-finite (nothing written).
  */
 export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
-  const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onEpoch, onBatch, ...rest } = options;
+  checkOptionNames('trainRbm', options, TRAIN_RBM_OPTIONS, {
+    aliases: { learningRate: 'lr', nIter: 'epochs', n_iter: 'epochs' },
+  });
+  const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onBatch } = options;
+  const { k, lr, weightCost, persistent, sampleVisible, sparsity } = options;
+  const cd = { k, lr, weightCost, persistent, sampleVisible, sparsity };
   const n = checkFeatures('trainRbm', data, rbm.inputs);
   positiveInt('trainRbm', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0)
@@ -101,7 +129,7 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
         const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
         const update = tidy(() =>
           computeCdUpdate(rbm, tensor(rows.x, rows.xShape, 'float32'), state, sampler, {
-            ...rest,
+            ...cd,
             momentum: momentumAt(epoch),
           }),
         );

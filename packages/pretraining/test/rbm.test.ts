@@ -4,14 +4,17 @@ import { NonFiniteLossError, ShapeError, tensor, tidy, ValueError } from '@backp
 import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  Autoencoder,
   cdStep,
   disposeRbmState,
   gibbsSample,
   philoxSampler,
+  pretrainDbn,
   pseudoLikelihood,
   RBM,
   type RbmTrainState,
   type Sampler,
+  trainAutoencoder,
   trainRbm,
 } from '../src/index.js';
 import { maxDiff } from './setup.js';
@@ -237,5 +240,24 @@ describe('typed errors', () => {
     await expect(trainRbm(rbm, { x: new Float32Array(8), xShape: [2, 4] })).rejects.toThrow(ShapeError);
     await expect(trainRbm(rbm, { x: new Float32Array(6), xShape: [2, 3] }, { k: 0 })).rejects.toThrow(ValueError);
     expect(() => new RBM(0, 2)).toThrow(ValueError);
+  });
+});
+
+describe('unknown options', () => {
+  it('trainRbm, cdStep, RBM, trainAutoencoder and the greedy stacks refuse options they do not have', async () => {
+    const data = { x: Float32Array.from([0, 1, 1, 0]), xShape: [2, 2] };
+    await expect(trainRbm(new RBM(2, 2), data, { learningRate: 0.1, silent: true } as object)).rejects.toThrow(
+      /^trainRbm: unknown option 'learningRate' \(did you mean lr\?\)/,
+    );
+    expect(() => cdStep(new RBM(2, 2), tensor([[1, 0]]), {}, philoxSampler(0), { steps: 2 } as object)).toThrow(
+      /^cdStep: unknown option 'steps'; the options are k, lr, momentum, weightCost, persistent, sampleVisible, sparsity$/,
+    );
+    expect(() => new RBM(2, 2, { visibleUnits: 'gaussian' } as object)).toThrow(/^RBM: unknown option 'visibleUnits'/);
+    await expect(trainAutoencoder(new Autoencoder(2, 1), data, { epoch: 3 } as object)).rejects.toThrow(
+      /^trainAutoencoder: unknown option 'epoch'/,
+    );
+    await expect(pretrainDbn(data, { sizes: [2, 2], epochs: 3 } as never)).rejects.toThrow(
+      /^pretrainDbn: unknown option 'epochs'; the options are sizes, seed, silent, log, rbm, visible$/,
+    );
   });
 });

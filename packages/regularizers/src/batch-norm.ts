@@ -2,12 +2,14 @@
 import {
   add,
   cast,
+  checkOptionNames,
   formatShape,
   formatValue,
   Module,
   mean,
   mul,
   ones,
+  optionNames,
   type Parameter,
   reciprocal,
   rsqrt,
@@ -62,9 +64,16 @@ export class BatchNorm1d extends Module {
 
   constructor(
     readonly features: number,
-    { eps = 1e-5, momentum = 0.1, affine = true }: BatchNormOptions = {},
+    options: BatchNormOptions = {},
   ) {
     super();
+    checkOptionNames(
+      'batchNorm1d',
+      options,
+      optionNames<BatchNormOptions>({ eps: true, momentum: true, affine: true }),
+      { aliases: { epsilon: 'eps' } },
+    );
+    const { eps = 1e-5, momentum = 0.1, affine = true } = options;
     if (!Number.isInteger(features) || features < 1)
       throw new ValueError(`batchNorm1d: features must be a positive integer, got ${formatValue(features)}`);
     positive('batchNorm1d', 'eps', eps);

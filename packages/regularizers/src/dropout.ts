@@ -1,5 +1,17 @@
 /** Dropout: inverted dropout as a layer and as a function; identity in evaluation. */
-import { bernoulli, cast, Generator, less, Module, mul, randomUniform, type Tensor, ValueError } from '@backprop/core';
+import {
+  bernoulli,
+  cast,
+  checkOptionNames,
+  Generator,
+  less,
+  Module,
+  mul,
+  optionNames,
+  randomUniform,
+  type Tensor,
+  ValueError,
+} from '@backprop/core';
 import { seedOf } from './check.js';
 import { type DropoutRate, dropRateOf } from './dropout-rate.js';
 
@@ -33,8 +45,10 @@ export class Dropout extends Module {
   readonly drop: number;
   readonly #generator: Generator | undefined;
 
-  constructor(rate: DropoutRate, { seed }: DropoutLayerOptions = {}) {
+  constructor(rate: DropoutRate, options: DropoutLayerOptions = {}) {
     super();
+    checkOptionNames('dropout', options, optionNames<DropoutLayerOptions>({ seed: true }));
+    const { seed } = options;
     this.drop = dropRateOf('dropout', rate);
     const s = seedOf('dropout', seed);
     this.#generator = s === undefined ? undefined : this.generator('generator', new Generator(s));

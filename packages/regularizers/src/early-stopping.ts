@@ -2,9 +2,11 @@
 import {
   type Callback,
   type CallbackState,
+  checkOptionNames,
   dispose,
   type EpochLogs,
   keep,
+  optionNames,
   type Tensor,
   type TrainingContext,
   tidy,
@@ -35,6 +37,27 @@ export interface EarlyStoppingOptions {
    */
   rule?: 'keras' | 'sklearn';
 }
+
+/** Every option of {@link earlyStopping}. */
+const EARLY_STOPPING_OPTIONS = optionNames<EarlyStoppingOptions>({
+  monitor: true,
+  mode: true,
+  minDelta: true,
+  patience: true,
+  restoreBest: true,
+  startEpoch: true,
+  baseline: true,
+  rule: true,
+});
+
+/** Keras' names for these options (camel- and snake-case). */
+const EARLY_STOPPING_ALIASES = {
+  restoreBestWeights: 'restoreBest',
+  restore_best_weights: 'restoreBest',
+  min_delta: 'minDelta',
+  startFromEpoch: 'startEpoch',
+  start_from_epoch: 'startEpoch',
+};
 
 /**
  * Stops `fit` when `monitor` has not improved for `patience` epochs — Keras' `EarlyStopping` exactly:
@@ -78,16 +101,18 @@ export class EarlyStopping implements Callback {
   /** Its name in checkpoints. */
   readonly stateName = 'earlyStopping';
 
-  constructor({
-    monitor = 'valLoss',
-    mode = 'auto',
-    minDelta = 0,
-    patience = 0,
-    restoreBest = false,
-    startEpoch = 0,
-    baseline,
-    rule = 'keras',
-  }: EarlyStoppingOptions = {}) {
+  constructor(options: EarlyStoppingOptions = {}) {
+    checkOptionNames('earlyStopping', options, EARLY_STOPPING_OPTIONS, { aliases: EARLY_STOPPING_ALIASES });
+    const {
+      monitor = 'valLoss',
+      mode = 'auto',
+      minDelta = 0,
+      patience = 0,
+      restoreBest = false,
+      startEpoch = 0,
+      baseline,
+      rule = 'keras',
+    } = options;
     if (typeof monitor !== 'string' || monitor === '')
       throw new ValueError(`earlyStopping: monitor must be a metric name like 'valLoss', got ${String(monitor)}`);
     if (!['auto', 'min', 'max'].includes(mode))

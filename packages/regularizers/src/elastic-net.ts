@@ -1,5 +1,5 @@
 /** The elastic-net penalty: an L1 and an L2 term together, over the weight matrices. */
-import { add, sum } from '@backprop/core';
+import { add, checkOptionNames, optionNames, sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 
@@ -26,7 +26,9 @@ export interface ElasticNetOptions extends PenaltyOptions {
  * ```
  * @throws ValueError when a coefficient is not a finite number ≥ 0 or the filter is malformed.
  */
-export function elasticNet({ l1 = 0, l2 = 0, filter }: ElasticNetOptions = {}): WeightPenalty {
+export function elasticNet(options: ElasticNetOptions = {}): WeightPenalty {
+  checkOptionNames('elasticNet', options, optionNames<ElasticNetOptions>({ l1: true, l2: true, filter: true }));
+  const { l1 = 0, l2 = 0, filter } = options;
   nonNegative('elasticNet', 'l1', l1);
   nonNegative('elasticNet', 'l2', l2);
   return new WeightPenalty('elasticNet', (w) => add(sum(w.abs()).mul(l1), sum(w.square()).mul(l2 / 2)), filter);

@@ -1,5 +1,5 @@
 /** GaussianNoise: adds N(0, std²) noise to its input in training only. */
-import { add, Generator, Module, mul, randomNormal, type Tensor } from '@backprop/core';
+import { add, checkOptionNames, Generator, Module, mul, optionNames, randomNormal, type Tensor } from '@backprop/core';
 import { nonNegative, seedOf } from './check.js';
 
 /** Options of {@link gaussianNoise}. */
@@ -28,8 +28,12 @@ export class GaussianNoise extends Module {
   readonly std: number;
   readonly #generator: Generator | undefined;
 
-  constructor({ std, seed }: GaussianNoiseOptions) {
+  constructor(options: GaussianNoiseOptions) {
     super();
+    checkOptionNames('gaussianNoise', options, optionNames<GaussianNoiseOptions>({ std: true, seed: true }), {
+      aliases: { stddev: 'std' },
+    });
+    const { std, seed } = options;
     this.std = nonNegative('gaussianNoise', 'std', std);
     const s = seedOf('gaussianNoise', seed);
     this.#generator = s === undefined ? undefined : this.generator('generator', new Generator(s));

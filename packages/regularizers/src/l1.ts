@@ -1,5 +1,5 @@
 /** The L1 weight penalty λ Σ |W| over the weight matrices. */
-import { sum } from '@backprop/core';
+import { checkOptionNames, optionNames, sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 
@@ -22,7 +22,9 @@ import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
  * ```
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.
  */
-export function l1(lambda: number, { filter }: PenaltyOptions = {}): WeightPenalty {
+export function l1(lambda: number, options: PenaltyOptions = {}): WeightPenalty {
+  checkOptionNames('l1', options, optionNames<PenaltyOptions>({ filter: true }));
+  const { filter } = options;
   nonNegative('l1', 'lambda', lambda);
   return new WeightPenalty('l1', (w) => sum(w.abs()).mul(lambda), filter);
 }

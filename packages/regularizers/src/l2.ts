@@ -1,5 +1,5 @@
 /** The L2 weight penalty λ/2 Σ W², the lecture's weight decay, over the weight matrices. */
-import { sum } from '@backprop/core';
+import { checkOptionNames, optionNames, sum } from '@backprop/core';
 import { nonNegative } from './check.js';
 import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
 
@@ -31,7 +31,9 @@ import { type PenaltyOptions, WeightPenalty } from './weight-penalty.js';
  * ```
  * @throws ValueError when λ is not a finite number ≥ 0 or the filter is malformed.
  */
-export function l2(lambda: number, { filter }: PenaltyOptions = {}): WeightPenalty {
+export function l2(lambda: number, options: PenaltyOptions = {}): WeightPenalty {
+  checkOptionNames('l2', options, optionNames<PenaltyOptions>({ filter: true }));
+  const { filter } = options;
   nonNegative('l2', 'lambda', lambda);
   return new WeightPenalty('l2', (w) => sum(w.square()).mul(lambda / 2), filter);
 }

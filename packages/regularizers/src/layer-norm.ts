@@ -1,12 +1,14 @@
 /** LayerNorm: normalization of each example over its last axis, with elementwise γ and β. */
 import {
   add,
+  checkOptionNames,
   formatShape,
   formatValue,
   Module,
   mean,
   mul,
   ones,
+  optionNames,
   type Parameter,
   rsqrt,
   ShapeError,
@@ -49,9 +51,13 @@ export class LayerNorm extends Module {
 
   constructor(
     readonly features: number,
-    { eps = 1e-5, elementwiseAffine = true }: LayerNormOptions = {},
+    options: LayerNormOptions = {},
   ) {
     super();
+    checkOptionNames('layerNorm', options, optionNames<LayerNormOptions>({ eps: true, elementwiseAffine: true }), {
+      aliases: { epsilon: 'eps', affine: 'elementwiseAffine' },
+    });
+    const { eps = 1e-5, elementwiseAffine = true } = options;
     if (!Number.isInteger(features) || features < 1)
       throw new ValueError(`layerNorm: features must be a positive integer, got ${formatValue(features)}`);
     this.eps = positive('layerNorm', 'eps', eps);

@@ -1,8 +1,10 @@
 /** Max-norm: a constraint that rescales each unit's incoming weight vector to norm ≤ c after every optimizer step. */
 import {
   type Callback,
+  checkOptionNames,
   greater,
   type Module,
+  optionNames,
   type Parameter,
   sqrt,
   square,
@@ -46,11 +48,9 @@ const defaultFilter = (p: Parameter) => isWeight(p) && p.value.rank >= 2;
  * ```
  * @throws ValueError when c is not > 0, an axis is out of range, or a name in the filter is unknown.
  */
-export function applyMaxNorm(
-  params: readonly Parameter[],
-  c: number,
-  { axis = 0, filter = defaultFilter }: MaxNormOptions = {},
-): void {
+export function applyMaxNorm(params: readonly Parameter[], c: number, options: MaxNormOptions = {}): void {
+  checkOptionNames('maxNorm', options, optionNames<MaxNormOptions>({ axis: true, filter: true }));
+  const { axis = 0, filter = defaultFilter } = options;
   positive('maxNorm', 'c', c);
   checkFilter('maxNorm', filter);
   const chosen = selectParameters('maxNorm', params, filter);

@@ -185,3 +185,18 @@ describe('earlyStopping in fit', () => {
     expect(() => earlyStopping({ rule: 'tf' as never })).toThrow(ValueError);
   });
 });
+
+describe('unknown options', () => {
+  it("refuse Keras' names instead of ignoring them (restoreBestWeights would have kept the last weights, not the best)", () => {
+    expect(() => earlyStopping({ restoreBestWeights: true } as EarlyStoppingOptions)).toThrow(
+      /^earlyStopping: unknown option 'restoreBestWeights' \(did you mean restoreBest\?\); the options are monitor, mode, minDelta, patience, restoreBest, startEpoch, baseline, rule$/,
+    );
+    expect(() => earlyStopping({ patients: 3 } as EarlyStoppingOptions)).toThrow(
+      /^earlyStopping: unknown option 'patients'/,
+    );
+    expect(() => batchNorm1d(4, { epsilon: 1e-3 } as object)).toThrow(
+      /^batchNorm1d: unknown option 'epsilon' \(did you mean eps\?\)/,
+    );
+    expect(earlyStopping({ restoreBest: true, patience: 2 })).toBeDefined();
+  });
+});

@@ -2,7 +2,7 @@
  * Running a search: trials in order or in parallel worker threads, with time limits, retries of
  * crashed trials, pruning from intermediate values, cancellation, resume files and progress lines.
  */
-import { BackpropError, formatValue, ValueError } from '@backprop/core';
+import { BackpropError, checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
 import { type GridOptions, gridConfigs } from './grid.js';
 import type { Pruner, PrunerState } from './pruners.js';
 import { randomConfigs } from './random-configs.js';
@@ -112,7 +112,25 @@ function describe(config: Config): string {
     .join(' ');
 }
 
-function checkOptions(o: SearchOptions): void {
+/** Every option of {@link runSearch} (gridSearch and randomSearch add one each). */
+const SEARCH_OPTIONS = optionNames<SearchOptions>({
+  metric: true,
+  mode: true,
+  seed: true,
+  parallel: true,
+  trialModule: true,
+  trialTimeoutMs: true,
+  retries: true,
+  signal: true,
+  pruner: true,
+  resume: true,
+  resumeFile: true,
+  onTrial: true,
+  verbose: true,
+});
+
+function checkOptions(o: SearchOptions, op = 'search', extra: readonly string[] = []): void {
+  checkOptionNames(op, o, [...SEARCH_OPTIONS, ...extra], { aliases: { nTrials: 'trials', n_trials: 'trials' } });
   const { metric, parallel = 1, trialTimeoutMs, retries = 0, pruner, signal } = o;
   if (typeof metric !== 'string' || metric === '')
     throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
@@ -376,7 +394,9 @@ export async function gridSearch(
   options: SearchOptions & GridOptions,
 ): Promise<SearchResults> {
   checkSpace('gridSearch', space);
-  return runSearch(gridConfigs(space, options), trial, options);
+  checkOptions(options, 'gridSearch', ['pointsPerDistribution']);
+  const { pointsPerDistribution, ...search } = options;
+  return runSearch(gridConfigs(space, { pointsPerDistribution }), trial, search);
 }
 
 /**
@@ -403,7 +423,9 @@ export async function randomSearch(
   options: SearchOptions & { trials: number },
 ): Promise<SearchResults> {
   checkSpace('randomSearch', space);
+  checkOptions(options, 'randomSearch', ['trials']);
   if (!Number.isInteger(options?.trials) || options.trials < 1)
     throw new ValueError(`randomSearch: trials must be a positive integer, got ${formatValue(options?.trials)}`);
-  return runSearch(randomConfigs(space, options.trials, options.seed ?? 0), trial, options);
+  const { trials, ...search } = options;
+  return runSearch(randomConfigs(space, trials, options.seed ?? 0), trial, search);
 }

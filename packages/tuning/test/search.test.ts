@@ -117,3 +117,23 @@ describe('search', () => {
     );
   });
 });
+
+describe('unknown options', () => {
+  it('gridSearch and randomSearch refuse options they do not have (nTrials → trials)', async () => {
+    const trial = async () => ({ loss: 1 });
+    await expect(randomSearch({ lr: [0.1, 0.2] }, trial, { metric: 'loss', nTrials: 2 } as never)).rejects.toThrow(
+      /^randomSearch: unknown option 'nTrials' \(did you mean trials\?\)/,
+    );
+    await expect(
+      gridSearch({ lr: [0.1] }, trial, { metric: 'loss', verbose: false, trials: 2 } as never),
+    ).rejects.toThrow(
+      /^gridSearch: unknown option 'trials'; the options are metric, .*, verbose, pointsPerDistribution$/,
+    );
+    const results = await gridSearch({ lr: [0.1, 0.2] }, trial, {
+      metric: 'loss',
+      verbose: false,
+      pointsPerDistribution: 2,
+    });
+    expect(results.rows).toHaveLength(2);
+  });
+});

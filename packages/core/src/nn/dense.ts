@@ -7,7 +7,7 @@ import { add } from '../ops/binary.js';
 import { matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor.js';
-import { formatValue } from '../validate.js';
+import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { type InitializerLike, resolveInit } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -23,6 +23,26 @@ export interface DenseOptions {
   /** Seed for this layer's initial values (default: the global generator). */
   seed?: number;
 }
+
+/** Every option of {@link dense}. */
+const DENSE_OPTIONS = optionNames<DenseOptions>({ bias: true, weightInit: true, biasInit: true, seed: true });
+
+/** Keras' and PyTorch's names for dense's options. */
+const DENSE_ALIASES = {
+  useBias: 'bias',
+  use_bias: 'bias',
+  kernelInitializer: 'weightInit',
+  kernel_initializer: 'weightInit',
+  biasInitializer: 'biasInit',
+  bias_initializer: 'biasInit',
+};
+
+/** Keras options that are separate layers here. */
+const DENSE_HINTS = {
+  activation: 'a dense layer is linear here; add the activation as its own layer, e.g. nn.relu() after it',
+  kernelRegularizer: 'pass penalties to fit, e.g. l2(1e-4) from @backprop/regularizers',
+  kernel_regularizer: 'pass penalties to fit, e.g. l2(1e-4) from @backprop/regularizers',
+};
 
 /**
  * A fully connected layer, y = x·W + b with W of shape [inputs, units] (the transpose of
@@ -45,9 +65,11 @@ export class Dense extends Module {
   constructor(
     readonly inputs: number,
     readonly units: number,
-    { bias = true, weightInit = 'torchDefault', biasInit = 'torchDefault', seed }: DenseOptions = {},
+    options: DenseOptions = {},
   ) {
     super();
+    checkOptionNames('dense', options, DENSE_OPTIONS, { aliases: DENSE_ALIASES, hints: DENSE_HINTS });
+    const { bias = true, weightInit = 'torchDefault', biasInit = 'torchDefault', seed } = options;
     for (const [k, v] of [
       ['inputs', inputs],
       ['units', units],

@@ -6,6 +6,7 @@ import type { Module } from '../nn/module.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { Dataset } from './dataset.js';
 import { batchSums } from './metric.js';
@@ -25,6 +26,9 @@ export interface EvaluateOptions<M extends MetricSpec = MetricSpec> {
   /** Examples per forward pass (default 256); the results do not depend on it. */
   batchSize?: number;
 }
+
+/** Every option of {@link evaluate}. */
+const EVALUATE_OPTIONS = optionNames<EvaluateOptions>({ loss: true, metrics: true, batchSize: true });
 
 async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
   const wasTraining = model.training;
@@ -56,8 +60,10 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
 export async function evaluate<const M extends MetricSpec = never>(
   model: Module,
   data: Dataset,
-  { loss, metrics = [], batchSize = 256 }: EvaluateOptions<M> = {},
+  options: EvaluateOptions<M> = {},
 ): Promise<Record<MetricNameOf<M> | 'loss', number> & Record<string, number>> {
+  checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
+  const { loss, metrics = [], batchSize = 256 } = options;
   const host = await toArrayDataset('evaluate', data);
   const n = checkDataset('evaluate', host);
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -105,7 +111,13 @@ export async function evaluate<const M extends MetricSpec = never>(
  * console.log(out.shape); // [2, 1]
  * ```
  */
-export async function predict(model: Module, x: Tensor | Dataset, { batchSize = 256 } = {}): Promise<Tensor> {
+export async function predict(
+  model: Module,
+  x: Tensor | Dataset,
+  options: { batchSize?: number } = {},
+): Promise<Tensor> {
+  checkOptionNames('predict', options, ['batchSize']);
+  const { batchSize = 256 } = options;
   return inEvalMode(model, async () => {
     if (isTensorDataset(x)) return tidy(() => model.forward(x.x));
     if (!('xShape' in x)) return tidy(() => model.forward(x));

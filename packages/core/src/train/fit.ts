@@ -9,6 +9,7 @@ import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset, Dataset } from './dataset.js';
@@ -141,8 +142,46 @@ function fitArguments(args: readonly unknown[]): [Dataset, FitOptions] {
   }
   if (typeof options !== 'object' || options === null)
     throw new ValueError(`fit: options must be an object { loss, optimizer, … }, got ${describe(options)}`);
+  checkOptionNames('fit', options, FIT_OPTIONS, { aliases: FIT_ALIASES, hints: FIT_HINTS });
   return [data as Dataset, options as FitOptions];
 }
+
+/** Every option of {@link fit}. */
+const FIT_OPTIONS = optionNames<FitOptions>({
+  loss: true,
+  optimizer: true,
+  batchSize: true,
+  epochs: true,
+  resume: true,
+  shuffle: true,
+  seed: true,
+  validation: true,
+  metrics: true,
+  penalties: true,
+  callbacks: true,
+  verbose: true,
+  compile: true,
+  log: true,
+  progress: true,
+});
+
+/** Keras' and TF.js' names for fit's options, and PyTorch Lightning's. */
+const FIT_ALIASES = {
+  validationSplit: 'validation',
+  validation_split: 'validation',
+  validationData: 'validation',
+  validation_data: 'validation',
+  maxEpochs: 'epochs',
+  max_epochs: 'epochs',
+  regularizers: 'penalties',
+};
+
+const FIT_HINTS = {
+  learningRate: 'set it on the optimizer: sgd({ lr })',
+  lr: 'set it on the optimizer: sgd({ lr })',
+  classWeight: 'weights per class are not supported; resample the data instead',
+  class_weight: 'weights per class are not supported; resample the data instead',
+};
 
 /**
  * Trains `model` on `data` and returns the history of epoch logs, as Keras' `model.fit`: data

@@ -17,6 +17,7 @@ import { add } from '../ops/binary.js';
 import { finiteFlags } from '../ops/finite-flags.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { batchSums, isMetric, type Metric, type MetricFn, metricResult } from './metric.js';
 import { type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
@@ -41,6 +42,16 @@ export interface TrainStepOptions {
   /** The training state to update (`fit` passes its own); default: a new one for the model and optimizer. */
   state?: TrainingState;
 }
+
+/** Every option of {@link trainStep}. */
+const TRAIN_STEP_OPTIONS = optionNames<TrainStepOptions>({
+  loss: true,
+  optimizer: true,
+  penalties: true,
+  metrics: true,
+  compile: true,
+  state: true,
+});
 
 /** What one step measured. */
 export interface StepResult {
@@ -98,6 +109,9 @@ export function trainStep(model: Module, options: TrainStepOptions): TrainStep {
  * non-finite loss in `fit` says "fit:" and one in a user's own loop says "trainStep:".
  */
 export function makeTrainStep(model: Module, options: TrainStepOptions, operation: 'fit' | 'trainStep'): TrainStep {
+  checkOptionNames(operation, options, TRAIN_STEP_OPTIONS, {
+    aliases: { metric: 'metrics', regularizers: 'penalties' },
+  });
   const { loss, optimizer, penalties = [], compile: compileOption = 'auto' } = options;
   if (typeof loss !== 'function')
     throw new ValueError(`${operation}: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy`);
