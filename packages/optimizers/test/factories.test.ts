@@ -62,9 +62,7 @@ describe('unknown options', () => {
   });
 
   it("names the option other libraries' spellings mean (Keras / TF.js beta1, epsilon, decay; PyTorch weight_decay)", () => {
-    expect(() => adam({ beta1: 0.5 } as object)).toThrow(
-      /^Adam: unknown option 'beta1' \(did you mean betas\?\)/,
-    );
+    expect(() => adam({ beta1: 0.5 } as object)).toThrow(/^Adam: unknown option 'beta1' \(did you mean betas\?\)/);
     expect(() => adamW({ epsilon: 1e-7 } as object)).toThrow(/^AdamW: unknown option 'epsilon' \(did you mean eps\?\)/);
     expect(() => rmsprop({ decay: 0.9 } as object)).toThrow(
       /^RMSprop: unknown option 'decay' \(did you mean alpha\?\)/,
