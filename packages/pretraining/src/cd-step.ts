@@ -48,8 +48,8 @@ export interface CdStepOptions {
   sparsity?: SparsityOptions;
 }
 
-/** Every option of {@link cdStep}. */
-const CD_STEP_OPTIONS = optionNames<CdStepOptions>({
+/** @internal Every option of {@link cdStep}. */
+export const CD_STEP_OPTIONS = optionNames<CdStepOptions>({
   k: true,
   lr: true,
   momentum: true,

@@ -12,32 +12,35 @@ import {
   tidy,
   ValueError,
 } from '@backprop/core';
-import { applyCdUpdate, type CdStepOptions, computeCdUpdate, disposeRbmState, type RbmTrainState } from './cd-step.js';
+import {
+  applyCdUpdate,
+  CD_STEP_OPTIONS,
+  type CdStepOptions,
+  computeCdUpdate,
+  disposeRbmState,
+  type RbmTrainState,
+} from './cd-step.js';
 import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from './progress.js';
 import type { RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
 
 /** Every option of {@link trainRbm}. */
-const TRAIN_RBM_OPTIONS = optionNames<TrainRbmOptions>({
-  epochs: true,
-  batchSize: true,
-  shuffle: true,
-  seed: true,
-  sampler: true,
-  onEpoch: true,
-  onBatch: true,
-  k: true,
-  lr: true,
-  momentum: true,
-  weightCost: true,
-  persistent: true,
-  sampleVisible: true,
-  sparsity: true,
-  silent: true,
-  log: true,
-  layer: true,
-});
+const TRAIN_RBM_OPTIONS = [
+  ...CD_STEP_OPTIONS,
+  ...optionNames<Omit<TrainRbmOptions, keyof CdStepOptions>>({
+    epochs: true,
+    batchSize: true,
+    shuffle: true,
+    seed: true,
+    sampler: true,
+    onEpoch: true,
+    onBatch: true,
+    silent: true,
+    log: true,
+    layer: true,
+  }),
+];
 
 /** Options of {@link trainRbm}. */
 export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, ProgressOptions {
