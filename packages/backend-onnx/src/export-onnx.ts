@@ -1,5 +1,15 @@
 /** `exportOnnx`: a trained model as a standard ONNX inference model. */
-import { dispose, type Module, type Tensor, tidy, trace, ValueError, zeros } from '@backprop/core';
+import {
+  checkOptionNames,
+  dispose,
+  type Module,
+  optionNames,
+  type Tensor,
+  tidy,
+  trace,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import { graphModel } from './graph-model.js';
 
 /** Options of {@link exportOnnx}. */
@@ -32,10 +42,13 @@ const TRY_BATCHES = [1, 2];
  * await writeFile('mlp.onnx', await exportOnnx(model, { inputShape: [784] }));
  * ```
  */
-export async function exportOnnx(
-  model: Module,
-  { inputShape, inputName = 'input', outputName = 'output' }: ExportOptions,
-): Promise<Uint8Array> {
+export async function exportOnnx(model: Module, options: ExportOptions): Promise<Uint8Array> {
+  checkOptionNames(
+    'exportOnnx',
+    options,
+    optionNames<ExportOptions>({ inputShape: true, inputName: true, outputName: true }),
+  );
+  const { inputShape, inputName = 'input', outputName = 'output' } = options;
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ValueError(
       `exportOnnx: inputShape must be positive integers (one example, no batch axis), got [${String(inputShape)}]`,

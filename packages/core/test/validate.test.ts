@@ -1,20 +1,27 @@
 /** Core's validators: the value back when valid, a ValueError naming the op, the argument and the value (as JSON prints it) otherwise; unknown option names refused by name. */
 import { cpu } from '@backprop/backend-cpu';
 import {
+  binaryAccuracy,
   checkOptionNames,
+  checkpoint,
+  compile,
   evaluate,
   finite,
   fit,
   formatValue,
   inRange,
   losses,
+  matmul,
   nn,
   nonNegative,
   nonNegativeInt,
   optionNames,
   positive,
   positiveInt,
+  precision,
   predict,
+  randomNormal,
+  randomUniform,
   seedOf,
   setBackend,
   tensor,
@@ -98,5 +105,32 @@ describe('option names', () => {
     expect(() => nn.dense(3, 2, { useBias: false } as never)).toThrow(/'useBias' \(did you mean bias\?\)/);
     // The documented options still work.
     expect(nn.dense(3, 2, { bias: false, seed: 1 }).parameters()).toHaveLength(1);
+  });
+});
+
+describe('option names of ops, metrics and tools', () => {
+  it('random ops, matmul, metrics, summary, compile and checkpoint refuse options they do not have', async () => {
+    await setBackend(cpu());
+    expect(() => randomNormal([2], { stddev: 0.1 } as never)).toThrow(
+      /^randomNormal: unknown option 'stddev' \(did you mean std\?\); the options are mean, std, seed, generator$/,
+    );
+    expect(() => randomUniform([2], { maxval: 2 } as never)).toThrow(
+      /^randomUniform: unknown option 'maxval' \(did you mean high\?\)/,
+    );
+    expect(() => matmul(tensor([[1, 2]]), tensor([[1, 2]]), { transpose_b: true } as never)).toThrow(
+      /^matmul: unknown option 'transpose_b' \(did you mean transposeB\?\)/,
+    );
+    expect(() => precision({ avg: 'macro' } as never)).toThrow(/^precision: unknown option 'avg'/);
+    expect(() => binaryAccuracy({ thresh: 0 } as never)).toThrow(/^binaryAccuracy: unknown option 'thresh'/);
+    expect(() => nn.summary(nn.sequential(nn.dense(2, 2)), { batch_size: 4 } as never)).toThrow(
+      /^summary: unknown option 'batch_size' \(did you mean batchSize\?\)/,
+    );
+    expect(() => compile((x) => x, { maxTrace: 2 } as never)).toThrow(/^compile: unknown option 'maxTrace'/);
+    expect(() => checkpoint({ save: () => {}, everyEpoch: 1 } as never)).toThrow(
+      /^checkpoint: unknown option 'everyEpoch'/,
+    );
+    // Known options still pass.
+    expect(randomNormal([2], { std: 0.1, seed: 1 }).shape).toEqual([2]);
+    expect(matmul(tensor([[1, 2]]), tensor([[1, 2]]), { transposeB: true }).shape).toEqual([1, 1]);
   });
 });

@@ -1,6 +1,6 @@
 /** Fashion-MNIST (Xiao et al. 2017): 60,000 training and 10,000 test images of clothing, 28×28, 10 classes. */
 import type { ArrayDataset } from '@backprop/core';
-import { ShapeError, ValueError } from '@backprop/core';
+import { checkOptionNames, optionNames, ShapeError, ValueError } from '@backprop/core';
 import { MissingFileError } from './errors.js';
 import { loadIdx } from './idx.js';
 import { DATA_DIR_ENV, dataDir, exists, joinPath, resolvePath, type Source } from './read-bytes.js';
@@ -154,10 +154,12 @@ async function filesInDefaults(): Promise<FashionMnistFiles> {
  * @throws MissingFileError when a file is not in the folder: it lists the paths tried and says
  *   where to put the files (and which option or environment variable moves that folder).
  */
-export async function load({ dir, files }: FashionMnistOptions = {}): Promise<{
+export async function load(options: FashionMnistOptions = {}): Promise<{
   train: ArrayDataset;
   test: ArrayDataset;
 }> {
+  checkOptionNames('fashionMnist.load', options, optionNames<FashionMnistOptions>({ dir: true, files: true }));
+  const { dir, files } = options;
   if (files !== undefined && dir !== undefined) {
     throw new ValueError('fashionMnist.load: pass dir or files, got both; files are read as given, dir by file name');
   }

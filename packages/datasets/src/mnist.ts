@@ -4,7 +4,7 @@
  * by name on the first `load` in Node, or passed as `module` (bundles, browsers).
  */
 import type { ArrayDataset } from '@backprop/core';
-import { ValueError } from '@backprop/core';
+import { checkOptionNames, optionNames, ValueError } from '@backprop/core';
 import { importOptional } from './optional-package.js';
 import { createRng, permutation } from './random.js';
 import { gatherRows } from './subset.js';
@@ -90,6 +90,11 @@ async function readAll(module: unknown): Promise<ArrayDataset> {
  *   or the seed is not a safe integer.
  */
 export async function load(options: MnistLoadOptions = {}): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
+  checkOptionNames(
+    'mnist.load',
+    options,
+    optionNames<MnistLoadOptions>({ trainSize: true, testSize: true, seed: true, module: true }),
+  );
   const { trainSize = 8000, testSize = 2000, seed = 0, module } = options;
   nonNegativeInt('mnist.load', 'trainSize', trainSize);
   nonNegativeInt('mnist.load', 'testSize', testSize);

@@ -163,3 +163,18 @@ describe.each(Object.entries(generators))('%s', (name, make) => {
     expect(() => make({ seed: 0.5 })).toThrow(new RegExp(`^${name}: seed must be a safe integer, got 0.5`));
   });
 });
+
+describe('unknown options', () => {
+  it("the generators refuse options they do not have (scikit-learn's n_samples, random_state named)", () => {
+    expect(() => moons({ n_samples: 100 } as never)).toThrow(
+      /^moons: unknown option 'n_samples' \(did you mean n\?\); the options are n, noise, seed$/,
+    );
+    expect(() => circles({ random_state: 1 } as never)).toThrow(
+      /^circles: unknown option 'random_state' \(did you mean seed\?\)/,
+    );
+    expect(() => spirals({ arms: 3 } as never)).toThrow(
+      /^spirals: unknown option 'arms'; the options are n, noise, seed, classes, turns$/,
+    );
+    expect(circles({ n: 10, factor: 0.3 }).xShape).toEqual([10, 2]);
+  });
+});

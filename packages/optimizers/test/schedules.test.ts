@@ -12,6 +12,7 @@ import {
   reduceOnPlateau,
   SGD,
   scheduler,
+  sgd,
   stepDecay,
 } from '../src/index.js';
 
@@ -104,5 +105,22 @@ describe('through fit', () => {
         callbacks: [reduceOnPlateau(opt)],
       }),
     ).rejects.toThrow(/valLoss/);
+  });
+});
+
+describe('schedule options', () => {
+  it('schedules and schedulers refuse options they do not have (PyTorch spellings named)', () => {
+    expect(() => stepDecay({ step_size: 10 } as never)).toThrow(
+      /^stepDecay: unknown option 'step_size' \(did you mean stepSize\?\)/,
+    );
+    expect(() => cosineAnnealing({ T_max: 10 } as never)).toThrow(
+      /^cosineAnnealing: unknown option 'T_max' \(did you mean tMax\?\)/,
+    );
+    expect(() => reduceOnPlateau(sgd({ lr: 0.1 }), { min_lr: 1e-4 } as never)).toThrow(
+      /^reduceOnPlateau: unknown option 'min_lr' \(did you mean minLr\?\)/,
+    );
+    expect(() => scheduler(sgd({ lr: 0.1 }), stepDecay({ stepSize: 2 }), { every: 'step' } as never)).toThrow(
+      /^scheduler: unknown option 'every'; the options are per$/,
+    );
   });
 });

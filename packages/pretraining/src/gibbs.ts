@@ -1,5 +1,5 @@
 /** Gibbs sampling from an RBM: run chains v → h → v to generate images. */
-import { formatShape, keep, type Tensor, tidy, ValueError } from '@backprop/core';
+import { checkOptionNames, formatShape, keep, optionNames, type Tensor, tidy, ValueError } from '@backprop/core';
 import { bernoulliFrom, type RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { positiveInt } from './validate.js';
@@ -28,11 +28,9 @@ export interface GibbsOptions {
  * const fantasies = gibbsSample(rbm, zeros([4, 16]), { steps: 100, sampler: philoxSampler(1) }); // [4, 16] samples
  * ```
  */
-export function gibbsSample(
-  rbm: RBM,
-  start: Tensor,
-  { steps = 1000, sampler = philoxSampler(0) }: GibbsOptions = {},
-): Tensor {
+export function gibbsSample(rbm: RBM, start: Tensor, options: GibbsOptions = {}): Tensor {
+  checkOptionNames('gibbsSample', options, optionNames<GibbsOptions>({ steps: true, sampler: true }));
+  const { steps = 1000, sampler = philoxSampler(0) } = options;
   if (start.rank !== 2 || start.shape[1] !== rbm.inputs) {
     throw new ValueError(
       `gibbsSample: expected start of shape [chains, ${rbm.inputs}], got ${formatShape(start.shape)}`,

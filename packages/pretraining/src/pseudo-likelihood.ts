@@ -1,12 +1,14 @@
 /** Pseudo-likelihood of binary data under an RBM, as scikit-learn's BernoulliRBM.score_samples. */
 import {
   cast,
+  checkOptionNames,
   floor,
   formatShape,
   minimum,
   mul,
   neg,
   oneHot,
+  optionNames,
   softplus,
   sub,
   type Tensor,
@@ -41,7 +43,9 @@ export interface PseudoLikelihoodOptions {
  * const pl = pseudoLikelihood(rbm, tensor([[1, 0, 1, 0], [0, 1, 1, 0]]), { flip: [0, 3] }); // per example, as scikit-learn's score_samples
  * ```
  */
-export function pseudoLikelihood(rbm: RBM, v: Tensor, { flip, sampler }: PseudoLikelihoodOptions = {}): Tensor {
+export function pseudoLikelihood(rbm: RBM, v: Tensor, options: PseudoLikelihoodOptions = {}): Tensor {
+  checkOptionNames('pseudoLikelihood', options, optionNames<PseudoLikelihoodOptions>({ flip: true, sampler: true }));
+  const { flip, sampler } = options;
   const [n, d] = v.shape;
   if (v.rank !== 2 || d !== rbm.inputs)
     throw new ValueError(`pseudoLikelihood: expected v of shape [N, ${rbm.inputs}], got ${formatShape(v.shape)}`);

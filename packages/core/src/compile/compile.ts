@@ -10,6 +10,7 @@ import { getBackend, makeTensor } from '../engine.js';
 import { BackendError, ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
 import { Tensor } from '../tensor.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { type CompiledGraph, type Graph, valueDType } from './graph.js';
 import { replay } from './replay.js';
 import type { CompiledState } from './state.js';
@@ -70,9 +71,11 @@ interface Entry {
  */
 export function compile<R extends CompiledResult>(
   fn: (...args: Tensor[]) => R,
-  { state = [], maxTraces = 3 }: CompileOptions = {},
+  options: CompileOptions = {},
 ): CompiledFunction<R> {
   if (typeof fn !== 'function') throw new ValueError('compile: expected a function of tensors');
+  checkOptionNames('compile', options, optionNames<CompileOptions>({ state: true, maxTraces: true }));
+  const { state = [], maxTraces = 3 } = options;
   if (!Number.isInteger(maxTraces) || maxTraces < 2)
     throw new ValueError(`compile: maxTraces must be an integer ≥ 2, got ${maxTraces}`);
   const entries = new Map<string, Entry>();

@@ -10,6 +10,7 @@ import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { sizeOf } from '../shape.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { layerKind } from './layer-kind.js';
 import type { Module } from './module.js';
 
@@ -73,10 +74,13 @@ function firstInputSize(model: Module): number | undefined {
  * console.log(s.parameters, String(s)); // 101770 and a table of the layers
  * ```
  */
-export function summary(
-  model: Module,
-  { batchSize: givenBatch, inputShape, optimizerSlots = 0 }: SummaryOptions = {},
-): ModelSummary {
+export function summary(model: Module, options: SummaryOptions = {}): ModelSummary {
+  checkOptionNames(
+    'summary',
+    options,
+    optionNames<SummaryOptions>({ batchSize: true, inputShape: true, optimizerSlots: true }),
+  );
+  const { batchSize: givenBatch, inputShape, optimizerSlots = 0 } = options;
   const batchSize = givenBatch ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`summary: batchSize must be a positive integer, got ${batchSize}`);

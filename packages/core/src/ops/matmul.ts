@@ -4,6 +4,7 @@ import { runKernel } from '../engine.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { operands, requireNumeric } from './operand.js';
 import { unbroadcast } from './unbroadcast.js';
 
@@ -12,6 +13,9 @@ export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
 }
+
+/** Every option of {@link matmul}. */
+const MATMUL_OPTIONS = optionNames<MatmulOptions>({ transposeA: true, transposeB: true });
 
 /**
  * C = op(A)·op(B) over the last two axes, op = transpose when its flag is set; leading
@@ -26,7 +30,11 @@ export interface MatmulOptions {
  * console.log(await matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).data()); // Float32Array [17, 39], shape [2, 1]
  * ```
  */
-export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = false }: MatmulOptions = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkOptionNames('matmul', options, MATMUL_OPTIONS, {
+    aliases: { transpose_a: 'transposeA', transpose_b: 'transposeB', adjointA: 'transposeA', adjointB: 'transposeB' },
+  });
+  const { transposeA = false, transposeB = false } = options;
   const [ta, tb] = operands('matmul', a, b);
   requireNumeric('matmul', ta);
   if (ta.rank < 2 || tb.rank < 2) {

@@ -11,7 +11,7 @@ import { defaultGenerator, type Generator, type GeneratorState } from '../random
 import { keyFromSeed } from '../random/philox.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { formatValue } from '../validate.js';
+import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { add, mul, sub } from './binary.js';
 import { cast } from './cast.js';
 import { less } from './compare.js';
@@ -84,6 +84,9 @@ export interface RandomOptions {
   generator?: Generator;
 }
 
+/** Every option of {@link RandomOptions}. */
+const RANDOM_OPTIONS = optionNames<RandomOptions>({ seed: true, generator: true });
+
 function uniformBits(op: string, shape: readonly number[], { seed, generator }: RandomOptions): Tensor {
   checkShape(op, shape);
   if (seed !== undefined && generator !== undefined)
@@ -115,6 +118,9 @@ export function randomUniform(
   shape: readonly number[],
   { low = 0, high = 1, ...from }: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
+  checkOptionNames('randomUniform', from, ['low', 'high', ...RANDOM_OPTIONS], {
+    aliases: { minval: 'low', maxval: 'high', min: 'low', max: 'high', a: 'low', b: 'high' },
+  });
   if (!(high >= low) || !Number.isFinite(low) || !Number.isFinite(high)) {
     throw new ValueError(`randomUniform: need finite low ≤ high, got low ${low}, high ${high}`);
   }
@@ -140,6 +146,9 @@ export function randomNormal(
   shape: readonly number[],
   { mean = 0, std = 1, ...from }: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
+  checkOptionNames('randomNormal', from, ['mean', 'std', ...RANDOM_OPTIONS], {
+    aliases: { stddev: 'std', stdDev: 'std', sigma: 'std', scale: 'std', mu: 'mean', loc: 'mean' },
+  });
   if (!(std >= 0) || !Number.isFinite(mean))
     throw new ValueError(`randomNormal: need std ≥ 0 and a finite mean, got mean ${mean}, std ${std}`);
   checkShape('randomNormal', shape);
@@ -171,6 +180,7 @@ export function bernoulli(
   p: number,
   { dtype = 'float32', ...from }: RandomOptions & { dtype?: DType } = {},
 ): Tensor {
+  checkOptionNames('bernoulli', from, ['dtype', ...RANDOM_OPTIONS]);
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${formatValue(p)}`);
   return tidy(() => {
     const mask = less(uniformBits('bernoulli', shape, from), p);

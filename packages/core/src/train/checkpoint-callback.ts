@@ -3,7 +3,9 @@
  * callbacks, generators and the position in the data — every N epochs, every N batches, and
  * whenever a monitored metric improves. Resume with `fit(model, data, { ...options, resume: bytes })`.
  */
+
 import { ValueError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import type { Callback, EpochLogs } from './callbacks.js';
 
 /** What a saved checkpoint is for. */
@@ -56,7 +58,13 @@ const count = (name: string, v: number): number => {
  * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer: adam(), epochs: 3, callbacks: [save], verbose: false });
  * ```
  */
-export function checkpoint({ save, every = 1, everyBatches = 0, monitor, mode }: CheckpointOptions): Callback {
+export function checkpoint(options: CheckpointOptions): Callback {
+  checkOptionNames(
+    'checkpoint',
+    options,
+    optionNames<CheckpointOptions>({ save: true, every: true, everyBatches: true, monitor: true, mode: true }),
+  );
+  const { save, every = 1, everyBatches = 0, monitor, mode } = options;
   if (typeof save !== 'function') throw new ValueError('checkpoint: save must be a function (bytes, info) => …');
   count('every', every);
   count('everyBatches', everyBatches);

@@ -12,7 +12,7 @@ import { oneHot } from '../ops/gather.js';
 import { argmax, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import type { Tensor } from '../tensor.js';
-import { formatValue } from '../validate.js';
+import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import type { Metric, MetricFn } from './metric.js';
 import { targetLike } from './regression-metrics.js';
 
@@ -148,6 +148,7 @@ function averaged(kind: Kind, totals: readonly number[], average: Average): numb
 }
 
 function classificationMetric<N extends Kind>(kind: N, options: ClassificationMetricOptions): Metric<N> {
+  checkOptionNames(kind, options, optionNames<ClassificationMetricOptions>({ threshold: true, average: true }));
   const { threshold = 0.5, average = 'binary' } = options ?? {};
   if (typeof threshold !== 'number' || !Number.isFinite(threshold))
     throw new ValueError(`${kind}: threshold must be a finite number, got ${formatValue(threshold)}`);

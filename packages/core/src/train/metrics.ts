@@ -2,6 +2,7 @@
  * Metrics by name: per-batch sums (accuracy, MSE, MAE) and metrics kept as several running sums
  * (R², precision, recall, F1) that `fit` and `evaluate` add up over the epoch or the dataset.
  */
+
 import { ShapeError, ValueError } from '../errors.js';
 import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
@@ -9,6 +10,7 @@ import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
 import { argmax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import { f1, precision, recall } from './classification-metrics.js';
 import { isMetric, type Metric, type MetricFn } from './metric.js';
 import { maeSum, r2Score, targetLike } from './regression-metrics.js';
@@ -79,7 +81,9 @@ export interface BinaryAccuracyOptions {
  * @throws ValueError when the threshold is not a finite number; the metric throws a ShapeError when
  *   the target does not have one value per output (class labels need `accuracy`).
  */
-export function binaryAccuracy({ threshold = 0.5 }: BinaryAccuracyOptions = {}): MetricFn {
+export function binaryAccuracy(options: BinaryAccuracyOptions = {}): MetricFn {
+  checkOptionNames('binaryAccuracy', options, optionNames<BinaryAccuracyOptions>({ threshold: true }));
+  const { threshold = 0.5 } = options;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold))
     throw new ValueError(`binaryAccuracy: threshold must be a finite number, got ${String(threshold)}`);
   return (prediction, target) => {

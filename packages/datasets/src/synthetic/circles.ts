@@ -28,7 +28,7 @@ export interface CirclesOptions extends SyntheticOptions {
  *   or the seed is not a safe integer.
  */
 export function circles(options: CirclesOptions = {}): ArrayDataset {
-  const { n, noise, seed } = checkCommon('circles', options, { n: 200, noise: 0 });
+  const { n, noise, seed } = checkCommon('circles', options, { n: 200, noise: 0 }, ['factor']);
   const factor = options.factor ?? 0.5;
   if (typeof factor !== 'number' || !(factor >= 0 && factor < 1))
     fail('circles', 'factor', 'a number in [0, 1)', factor);

@@ -1,5 +1,5 @@
 /** Options shared by the synthetic 2-D sets, their validation, and the noise-then-shuffle step that finishes each set. */
-import type { ArrayDataset } from '@backprop/core';
+import { type ArrayDataset, checkOptionNames, optionNames } from '@backprop/core';
 import { permutation, type Rng } from '../random.js';
 import { fail, nonNegative, positiveInt, seedOf } from '../validate.js';
 
@@ -13,13 +13,20 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-/** Validates the shared options of `fn`, filling in defaults. */
+/** Every option of {@link SyntheticOptions}. */
+const SYNTHETIC_OPTIONS = optionNames<SyntheticOptions>({ n: true, noise: true, seed: true });
+
+/** Validates the shared options of `fn` (and that it has no option outside them and `extra`), filling in defaults. */
 export function checkCommon(
   fn: string,
   options: SyntheticOptions,
   defaults: { n: number; noise: number },
+  extra: readonly string[] = [],
 ): { n: number; noise: number; seed: number } {
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  checkOptionNames(fn, options, [...SYNTHETIC_OPTIONS, ...extra], {
+    aliases: { nSamples: 'n', n_samples: 'n', samples: 'n', randomState: 'seed', random_state: 'seed' },
+  });
   const { n = defaults.n, noise = defaults.noise, seed = 0 } = options;
   return {
     n: positiveInt(fn, 'n', n),

@@ -40,7 +40,7 @@ export const sineCurve = (x: number): number => Math.sin(2 * Math.PI * x);
  *   `fn` is not a function or returns a non-finite value.
  */
 export function regressionCurve(options: RegressionCurveOptions = {}): ArrayDataset {
-  const { n, noise, seed } = checkCommon('regressionCurve', options, { n: 100, noise: 0.1 });
+  const { n, noise, seed } = checkCommon('regressionCurve', options, { n: 100, noise: 0.1 }, ['fn']);
   const fn = options.fn ?? sineCurve;
   if (typeof fn !== 'function') fail('regressionCurve', 'fn', 'a function of one number', fn);
   const rng = createRng(seed);

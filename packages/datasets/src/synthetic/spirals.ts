@@ -31,7 +31,7 @@ export interface SpiralsOptions extends SyntheticOptions {
  *   `noise` < 0, `turns` is not a positive finite number or the seed is not a safe integer.
  */
 export function spirals(options: SpiralsOptions = {}): ArrayDataset {
-  const { n, noise, seed } = checkCommon('spirals', options, { n: 300, noise: 0 });
+  const { n, noise, seed } = checkCommon('spirals', options, { n: 300, noise: 0 }, ['classes', 'turns']);
   const classes = positiveInt('spirals', 'classes', options.classes ?? 2);
   if (classes < 2) fail('spirals', 'classes', 'an integer ≥ 2', classes);
   if (n < classes) fail('spirals', 'n', `at least classes (${classes})`, n);

@@ -1,5 +1,5 @@
 /** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
-import { formatValue, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -17,7 +17,9 @@ import type { Schedule } from './schedule.js';
  * console.log(schedule(0, 0.1), schedule(100, 0.1)); // 0.1 1e-5
  * ```
  */
-export function cosineAnnealing({ tMax, etaMin = 0 }: { tMax: number; etaMin?: number }): Schedule {
+export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Schedule {
+  checkOptionNames('cosineAnnealing', options, ['tMax', 'etaMin'], { aliases: { T_max: 'tMax', eta_min: 'etaMin' } });
+  const { tMax, etaMin = 0 } = options;
   if (!Number.isInteger(tMax) || tMax < 1)
     throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
   if (!Number.isFinite(etaMin) || etaMin < 0)

@@ -1,5 +1,5 @@
 /** Step, exponential and inverse-time decay. */
-import { formatValue, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 function check(op: string, name: string, value: number, positive = true): void {
@@ -21,7 +21,11 @@ function check(op: string, name: string, value: number, positive = true): void {
  * console.log(schedule(0, 0.1), schedule(30, 0.1), schedule(60, 0.1)); // 0.1 0.01 0.001 (up to rounding)
  * ```
  */
-export function stepDecay({ stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }): Schedule {
+export function stepDecay(options: { stepSize: number; gamma?: number }): Schedule {
+  checkOptionNames('stepDecay', options, ['stepSize', 'gamma'], {
+    aliases: { step_size: 'stepSize', decayRate: 'gamma' },
+  });
+  const { stepSize, gamma = 0.1 } = options;
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
   check('stepDecay', 'gamma', gamma, false);
@@ -39,7 +43,9 @@ export function stepDecay({ stepSize, gamma = 0.1 }: { stepSize: number; gamma?:
  * console.log(schedule(0, 1), schedule(1, 1), schedule(2, 1)); // 1 0.5 0.25
  * ```
  */
-export function exponentialDecay({ gamma }: { gamma: number }): Schedule {
+export function exponentialDecay(options: { gamma: number }): Schedule {
+  checkOptionNames('exponentialDecay', options, ['gamma'], { aliases: { decayRate: 'gamma', decay_rate: 'gamma' } });
+  const { gamma } = options;
   check('exponentialDecay', 'gamma', gamma, false);
   return (k, base) => base * gamma ** k;
 }
@@ -56,7 +62,9 @@ export function exponentialDecay({ gamma }: { gamma: number }): Schedule {
  * const callback = scheduler(optimizer, inverseTimeDecay({ tau: 10 })); // pass it in fit's callbacks
  * ```
  */
-export function inverseTimeDecay({ tau }: { tau: number }): Schedule {
+export function inverseTimeDecay(options: { tau: number }): Schedule {
+  checkOptionNames('inverseTimeDecay', options, ['tau']);
+  const { tau } = options;
   check('inverseTimeDecay', 'tau', tau);
   return (k, base) => base / (1 + k / tau);
 }

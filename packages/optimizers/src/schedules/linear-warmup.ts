@@ -1,5 +1,5 @@
 /** Linear warmup, optionally followed by another schedule. */
-import { formatValue, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /** Options of {@link linearWarmup}. */
@@ -25,7 +25,14 @@ export interface LinearWarmupOptions {
  * const callback = scheduler(optimizer, schedule, { per: 'step' }); // for fit's callbacks
  * ```
  */
-export function linearWarmup({ steps, startFactor = 1 / 3, after }: LinearWarmupOptions): Schedule {
+export function linearWarmup(options: LinearWarmupOptions): Schedule {
+  checkOptionNames(
+    'linearWarmup',
+    options,
+    optionNames<LinearWarmupOptions>({ steps: true, startFactor: true, after: true }),
+    { aliases: { warmupSteps: 'steps', total_iters: 'steps', start_factor: 'startFactor' } },
+  );
+  const { steps, startFactor = 1 / 3, after } = options;
   if (!Number.isInteger(steps) || steps < 1)
     throw new ValueError(`linearWarmup: steps must be a positive integer, got ${formatValue(steps)}`);
   if (!(startFactor >= 0 && startFactor <= 1))

@@ -1,9 +1,11 @@
 /** `reduceOnPlateau`: PyTorch's ReduceLROnPlateau as a fit callback reading a validation metric. */
 import {
   type Callback,
+  checkOptionNames,
   type EpochLogs,
   formatValue,
   type Optimizer,
+  optionNames,
   type TrainingContext,
   ValueError,
 } from '@backprop/core';
@@ -58,6 +60,22 @@ export interface PlateauScheduler extends Callback {
  * ```
  */
 export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOptions = {}): PlateauScheduler {
+  checkOptionNames(
+    'reduceOnPlateau',
+    options,
+    optionNames<ReduceOnPlateauOptions>({
+      monitor: true,
+      mode: true,
+      factor: true,
+      patience: true,
+      threshold: true,
+      thresholdMode: true,
+      cooldown: true,
+      minLr: true,
+      eps: true,
+    }),
+    { aliases: { min_lr: 'minLr', threshold_mode: 'thresholdMode', minDelta: 'threshold', min_delta: 'threshold' } },
+  );
   const {
     monitor = 'valLoss',
     mode = 'min',

@@ -1,5 +1,12 @@
 /** `scheduler`: a fit callback that sets an optimizer's learning rates from a schedule, per epoch or per step. */
-import { type Callback, type CallbackState, type Optimizer, ValueError } from '@backprop/core';
+import {
+  type Callback,
+  type CallbackState,
+  checkOptionNames,
+  type Optimizer,
+  optionNames,
+  ValueError,
+} from '@backprop/core';
 import type { Schedule } from './schedule.js';
 
 /** Options of {@link scheduler}. */
@@ -45,11 +52,9 @@ function groupsOf(optimizer: Optimizer): { lr: number }[] {
  * await fit(model, tensor([[1]]), tensor([[2]]), { loss: losses.mse, optimizer, epochs: 90, callbacks, verbose: false });
  * ```
  */
-export function scheduler(
-  optimizer: Optimizer,
-  schedule: Schedule,
-  { per = 'epoch' }: SchedulerOptions = {},
-): Scheduler {
+export function scheduler(optimizer: Optimizer, schedule: Schedule, options: SchedulerOptions = {}): Scheduler {
+  checkOptionNames('scheduler', options, optionNames<SchedulerOptions>({ per: true }));
+  const { per = 'epoch' } = options;
   if (per !== 'epoch' && per !== 'step')
     throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
   if (typeof schedule !== 'function') throw new ValueError('scheduler: schedule must be a function (k, baseLr) => lr');
