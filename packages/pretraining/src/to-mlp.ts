@@ -1,5 +1,5 @@
 /** toMlp: turns a stack of pretrained layers into a core MLP with a fresh output layer, ready for fine-tuning. */
-import { type Module, nn, ShapeError, ValueError } from '@backprop/core';
+import { checkOptionNames, type Module, nn, optionNames, ShapeError, ValueError } from '@backprop/core';
 import { activationLayer } from './activation.js';
 import type { Encoder } from './encoder.js';
 import { checkChain, positiveInt } from './validate.js';
@@ -30,7 +30,9 @@ export interface ToMlpOptions {
  * ```
  * @throws ShapeError when the layers' sizes do not chain; ValueError for an empty stack.
  */
-export function toMlp(layers: readonly Encoder[], { outputs, output = {} }: ToMlpOptions): nn.Sequential {
+export function toMlp(layers: readonly Encoder[], options: ToMlpOptions): nn.Sequential {
+  checkOptionNames('toMlp', options, optionNames<ToMlpOptions>({ outputs: true, output: true }));
+  const { outputs, output = {} } = options;
   if (!Array.isArray(layers) || layers.length === 0)
     throw new ValueError('toMlp: need at least one pretrained layer, got none');
   checkChain('toMlp', layers);

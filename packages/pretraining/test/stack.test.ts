@@ -152,3 +152,11 @@ describe('typed errors', () => {
     await pretrainDbn(bad, { sizes: [12, 4], visible: 'gaussian', rbm: { epochs: 1, lr: 0.01 }, silent: true });
   });
 });
+
+describe('toMlp options', () => {
+  it('refuses an option it does not have', () => {
+    expect(() => toMlp([new RBM(4, 3)], { outputs: 2, classes: 2 } as never)).toThrow(
+      /^toMlp: unknown option 'classes'; the options are outputs, output$/,
+    );
+  });
+});

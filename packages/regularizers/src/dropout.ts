@@ -114,6 +114,9 @@ export type DropoutFnOptions = ({ drop: number; keep?: never } | { keep: number;
 export function dropoutFn(x: Tensor, options: DropoutFnOptions): Tensor {
   if (!options || typeof options !== 'object')
     throw new ValueError('dropoutFn: options { drop } or { keep } are required');
+  checkOptionNames('dropoutFn', options, ['drop', 'keep', 'training', 'seed'], {
+    aliases: { rate: 'drop', p: 'drop' },
+  });
   const { training = true, seed, drop, keep } = options;
   const p = dropRateOf('dropoutFn', { drop, keep });
   seedOf('dropoutFn', seed);

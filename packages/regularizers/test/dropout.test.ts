@@ -113,3 +113,11 @@ describe('dropout errors', () => {
     expect(() => dropoutFn(x, {} as never)).toThrow(ValueError);
   });
 });
+
+describe('dropoutFn options', () => {
+  it("refuses an option it does not have, naming drop for Keras' rate", () => {
+    expect(() => dropoutFn(tensor([1, 2]), { drop: 0.5, rate: 0.5 } as never)).toThrow(
+      /^dropoutFn: unknown option 'rate' \(did you mean drop\?\); the options are drop, keep, training, seed$/,
+    );
+  });
+});

@@ -9,7 +9,7 @@
  * Node only; import from `@backprop/tuning/distributed`.
  */
 import { hostname } from 'node:os';
-import { formatValue, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
 import type { Pool, PoolClient } from 'pg';
 import { type GridOptions, gridConfigs } from './grid.js';
 import { type Pruner, type PrunerSpec, prunerFromSpec } from './pruners.js';
@@ -143,7 +143,7 @@ function studyConfigs(o: DistributedSearchOptions): Config[] {
   if (!o.space || typeof o.space !== 'object' || Object.keys(o.space).length === 0)
     throw new ValueError('distributedSearch: give configs, or a non-empty space (with trials for random search)');
   if (o.trials !== undefined) return randomConfigs(o.space, positiveInt('trials', o.trials), o.seed ?? 0);
-  return gridConfigs(o.space, o);
+  return gridConfigs(o.space, { pointsPerDistribution: o.pointsPerDistribution });
 }
 
 /**
@@ -157,6 +157,31 @@ function studyConfigs(o: DistributedSearchOptions): Config[] {
 export async function distributedSearch(o: DistributedSearchOptions): Promise<SearchResults> {
   if (typeof o?.metric !== 'string' || o.metric === '')
     throw new ValueError('distributedSearch: options.metric must name a metric, e.g. "valAccuracy"');
+  checkOptionNames(
+    'distributedSearch',
+    o,
+    optionNames<DistributedSearchOptions>({
+      metric: true,
+      mode: true,
+      seed: true,
+      trialTimeoutMs: true,
+      retries: true,
+      signal: true,
+      onTrial: true,
+      verbose: true,
+      pointsPerDistribution: true,
+      url: true,
+      study: true,
+      trialModule: true,
+      configs: true,
+      space: true,
+      trials: true,
+      leaseMs: true,
+      maxAttempts: true,
+      pollMs: true,
+      pruner: true,
+    }),
+  );
   if (typeof o.study !== 'string' || o.study === '')
     throw new ValueError('distributedSearch: options.study must name the study');
   if (!o.trialModule) throw new ValueError('distributedSearch: options.trialModule is required (workers import it)');

@@ -1,5 +1,5 @@
 /** Grid search configurations: the cartesian product of every hyperparameter's values. */
-import { ValueError } from '@backprop/core';
+import { checkOptionNames, optionNames, ValueError } from '@backprop/core';
 import { type Config, type HyperValue, isChoice, isDistribution, type SearchSpace } from './space.js';
 
 /** Options of {@link gridConfigs}. */
@@ -23,7 +23,9 @@ export interface GridOptions {
  * console.log(gridConfigs({ lr: logUniform(1e-3, 1e-1) }).length); // 3: 0.001, ≈0.01, 0.1
  * ```
  */
-export function gridConfigs(space: SearchSpace, { pointsPerDistribution = 3 }: GridOptions = {}): Config[] {
+export function gridConfigs(space: SearchSpace, options: GridOptions = {}): Config[] {
+  checkOptionNames('gridConfigs', options, optionNames<GridOptions>({ pointsPerDistribution: true }));
+  const { pointsPerDistribution = 3 } = options;
   if (!Number.isInteger(pointsPerDistribution) || pointsPerDistribution < 1) {
     throw new ValueError(`gridConfigs: pointsPerDistribution must be a positive integer, got ${pointsPerDistribution}`);
   }

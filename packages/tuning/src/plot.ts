@@ -5,7 +5,7 @@
  * bottom edge; the best trial is ringed. Numbers spread over more than a decade are drawn on a
  * log axis; other values (strings, booleans, lists) as evenly spaced categories.
  */
-import { ValueError } from '@backprop/core';
+import { checkOptionNames, optionNames, ValueError } from '@backprop/core';
 import type { SearchResults, TrialResult } from './results.js';
 import type { HyperValue } from './space.js';
 
@@ -70,6 +70,11 @@ function axisOf(values: readonly HyperValue[]): { at(v: HyperValue): number; tic
  * @throws ValueError when no trial has the metric.
  */
 export function searchPlot(results: SearchResults, options: SearchPlotOptions = {}): string {
+  checkOptionNames(
+    'searchPlot',
+    options,
+    optionNames<SearchPlotOptions>({ metric: true, params: true, title: true, panel: true }),
+  );
   const metric = options.metric ?? results.metric;
   const rows = results.rows;
   const scored = rows.filter((r) => (r.status === 'ok' || r.status === 'pruned') && Number.isFinite(r.metrics[metric]));

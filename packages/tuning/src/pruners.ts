@@ -4,7 +4,7 @@
  * median stopping rule (Golovin et al. 2017, Google Vizier). The decision rules follow Optuna's
  * `SuccessiveHalvingPruner`, `HyperbandPruner` and `MedianPruner`.
  */
-import { formatValue, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
 import type { TrialStatus } from './results.js';
 
 /** The state of one pruner in one search. */
@@ -103,6 +103,26 @@ function ashaState(
 }
 
 function checkHalving(op: string, o: SuccessiveHalvingOptions) {
+  checkOptionNames(
+    op,
+    o,
+    op === 'hyperband'
+      ? optionNames<HyperbandOptions>({ minResource: true, maxResource: true, reductionFactor: true })
+      : optionNames<SuccessiveHalvingOptions>({
+          minResource: true,
+          maxResource: true,
+          reductionFactor: true,
+          minEarlyStoppingRate: true,
+        }),
+    {
+      aliases: {
+        eta: 'reductionFactor',
+        reduction_factor: 'reductionFactor',
+        min_resource: 'minResource',
+        max_resource: 'maxResource',
+      },
+    },
+  );
   const minResource = positiveInt(op, 'minResource', o.minResource ?? 1);
   const reductionFactor = o.reductionFactor ?? 3;
   if (typeof reductionFactor !== 'number' || !Number.isFinite(reductionFactor) || reductionFactor < 2)
@@ -240,6 +260,14 @@ function median(values: number[]): number {
  * ```
  */
 export function medianStopping(options: MedianStoppingOptions = {}): Pruner {
+  checkOptionNames(
+    'medianStopping',
+    options,
+    optionNames<MedianStoppingOptions>({ warmupEpochs: true, startupTrials: true }),
+    {
+      aliases: { n_warmup_steps: 'warmupEpochs', n_startup_trials: 'startupTrials' },
+    },
+  );
   const warmupEpochs = nonNegativeInt('medianStopping', 'warmupEpochs', options.warmupEpochs ?? 0);
   const startupTrials = nonNegativeInt('medianStopping', 'startupTrials', options.startupTrials ?? 5);
   return {

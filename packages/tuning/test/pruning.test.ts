@@ -222,3 +222,17 @@ describe('fitTrial with a pruner', () => {
     expect(r.rows[1].curve).toHaveLength(1);
   }, 30_000);
 });
+
+describe('pruner options', () => {
+  it("refuse options they do not have (Optuna's and Ray Tune's names named)", () => {
+    expect(() => successiveHalving({ eta: 3 } as never)).toThrow(
+      /^successiveHalving: unknown option 'eta' \(did you mean reductionFactor\?\)/,
+    );
+    expect(() => hyperband({ maxResource: 9, minEarlyStoppingRate: 1 } as never)).toThrow(
+      /^hyperband: unknown option 'minEarlyStoppingRate'; the options are minResource, maxResource, reductionFactor$/,
+    );
+    expect(() => medianStopping({ n_warmup_steps: 2 } as never)).toThrow(
+      /^medianStopping: unknown option 'n_warmup_steps' \(did you mean warmupEpochs\?\)/,
+    );
+  });
+});
