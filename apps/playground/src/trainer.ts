@@ -16,6 +16,7 @@ import {
   type TrainStep,
   takeRows,
   tensor,
+  tidy,
   trainStep,
 } from '@backprop/core';
 import type { PlaygroundData } from './data.js';
@@ -74,8 +75,7 @@ export class Trainer {
 
   /** One minibatch step; returns the loss. */
   private async step(batch: ArrayDataset): Promise<number> {
-    const x = tensor(batch.x, batch.xShape);
-    const y = tensor(batch.y, batch.yShape, 'int32');
+    const [x, y] = tidy(() => [tensor(batch.x, batch.xShape), tensor(batch.y, batch.yShape, 'int32')]);
     try {
       return (await this.train(x, y)).loss;
     } catch (e) {

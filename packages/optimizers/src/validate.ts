@@ -6,6 +6,7 @@ import {
   formatValue,
   inRange,
   nonNegative,
+  optionNames,
   otherCopyHint,
   Parameter,
   ShapeError,
@@ -13,6 +14,8 @@ import {
   type Tensor,
   ValueError,
 } from '@backprop/core';
+import type { CommonOptions } from './optimizer-base.js';
+import type { BaseHyper } from './param-groups.js';
 
 /** Throws a ValueError unless `value` is a finite number ≥ 0 (core's `nonNegative`). */
 export const checkNonNegative: (op: string, name: string, value: unknown) => void = nonNegative;
@@ -27,8 +30,8 @@ export const checkInRange: (
   closed?: boolean,
 ) => void = inRange;
 
-/** The options every optimizer takes besides its hyperparameters ({@link CommonOptions}). */
-const COMMON_OPTIONS = ['groups', 'clipGradNorm', 'clipGradValue'];
+/** The options every optimizer takes besides its hyperparameters. */
+const COMMON_OPTIONS = optionNames<CommonOptions<BaseHyper>>({ groups: true, clipGradNorm: true, clipGradValue: true });
 
 /** Other libraries' names for our options: Keras / TF.js (`beta1`, `epsilon`, `decay`, `rho`), Optax, PyTorch. */
 const ALIASES: Readonly<Record<string, string>> = {

@@ -1,4 +1,5 @@
 /** Progress lines of layer-wise training: `layer 2/3 epoch 4/10 recon 12.34`. */
+import { optionNames } from '@backprop/core';
 
 /** Options every training function here takes for its progress lines. */
 export interface ProgressOptions {
@@ -9,6 +10,9 @@ export interface ProgressOptions {
   /** The layer's position in a stack, printed as `layer i/n` (set by the greedy functions). */
   layer?: { index: number; count: number };
 }
+
+/** Every option of {@link ProgressOptions}. */
+export const PROGRESS_OPTIONS = optionNames<ProgressOptions>({ silent: true, log: true, layer: true });
 
 /** One progress event: a finished epoch of one layer. */
 export interface EpochRecord {

@@ -10,31 +10,32 @@ import {
   permutation,
   takeRows,
   tensor,
+  tidy,
   trainStep,
   ValueError,
 } from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
-import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from './progress.js';
+import { type EpochRecord, endReconstructionEpoch, PROGRESS_OPTIONS, type ProgressOptions } from './progress.js';
 import { Reconstruction } from './reconstruction.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
 
 /** Every option of {@link trainAutoencoder}. */
-const TRAIN_AUTOENCODER_OPTIONS = optionNames<TrainAutoencoderOptions>({
-  epochs: true,
-  batchSize: true,
-  optimizer: true,
-  corruption: true,
-  seed: true,
-  sampler: true,
-  onEpoch: true,
-  onBatch: true,
-  silent: true,
-  log: true,
-  layer: true,
-});
+const TRAIN_AUTOENCODER_OPTIONS = [
+  ...PROGRESS_OPTIONS,
+  ...optionNames<Omit<TrainAutoencoderOptions, keyof ProgressOptions>>({
+    epochs: true,
+    batchSize: true,
+    optimizer: true,
+    corruption: true,
+    seed: true,
+    sampler: true,
+    onEpoch: true,
+    onBatch: true,
+  }),
+];
 
 /** Options of {@link trainAutoencoder}. */
 export interface TrainAutoencoderOptions extends ProgressOptions {
@@ -104,8 +105,11 @@ export async function trainAutoencoder(
       let lossSum = 0;
       for (let s = 0; s < n; s += batchSize) {
         const rows = takeRows(ds, order.subarray(s, Math.min(s + batchSize, n)));
-        const x = tensor(rows.x, rows.xShape, 'float32');
-        const input = corruption ? corrupt(x, corruption, sampler) : x;
+        // Both made in one tidy: a corruption that throws leaves no tensor behind.
+        const [x, input] = tidy(() => {
+          const clean = tensor(rows.x, rows.xShape, 'float32');
+          return [clean, corruption ? corrupt(clean, corruption, sampler) : clean];
+        });
         let e: number;
         try {
           e = (await step(input, x)).loss;

@@ -20,7 +20,7 @@ import {
   disposeRbmState,
   type RbmTrainState,
 } from './cd-step.js';
-import { type EpochRecord, endReconstructionEpoch, type ProgressOptions } from './progress.js';
+import { type EpochRecord, endReconstructionEpoch, PROGRESS_OPTIONS, type ProgressOptions } from './progress.js';
 import type { RBM } from './rbm.js';
 import { philoxSampler, type Sampler } from './sampler.js';
 import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
@@ -28,7 +28,8 @@ import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './
 /** Every option of {@link trainRbm}. */
 const TRAIN_RBM_OPTIONS = [
   ...CD_STEP_OPTIONS,
-  ...optionNames<Omit<TrainRbmOptions, keyof CdStepOptions>>({
+  ...PROGRESS_OPTIONS,
+  ...optionNames<Omit<TrainRbmOptions, keyof CdStepOptions | keyof ProgressOptions>>({
     epochs: true,
     batchSize: true,
     shuffle: true,
@@ -36,9 +37,6 @@ const TRAIN_RBM_OPTIONS = [
     sampler: true,
     onEpoch: true,
     onBatch: true,
-    silent: true,
-    log: true,
-    layer: true,
   }),
 ];
 

@@ -17,6 +17,11 @@ export interface MatmulOptions {
 /** Every option of {@link matmul}. */
 const MATMUL_OPTIONS = optionNames<MatmulOptions>({ transposeA: true, transposeB: true });
 
+/** TF.js' and NumPy-style names for matmul's options (built once: matmul is on every step's path). */
+const MATMUL_NAMES = {
+  aliases: { transpose_a: 'transposeA', transpose_b: 'transposeB', adjointA: 'transposeA', adjointB: 'transposeB' },
+};
+
 /**
  * C = op(A)·op(B) over the last two axes, op = transpose when its flag is set; leading
  * (batch) axes broadcast. Both operands need rank ≥ 2.
@@ -31,9 +36,7 @@ const MATMUL_OPTIONS = optionNames<MatmulOptions>({ transposeA: true, transposeB
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  checkOptionNames('matmul', options, MATMUL_OPTIONS, {
-    aliases: { transpose_a: 'transposeA', transpose_b: 'transposeB', adjointA: 'transposeA', adjointB: 'transposeB' },
-  });
+  checkOptionNames('matmul', options, MATMUL_OPTIONS, MATMUL_NAMES);
   const { transposeA = false, transposeB = false } = options;
   const [ta, tb] = operands('matmul', a, b);
   requireNumeric('matmul', ta);
