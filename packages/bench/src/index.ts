@@ -45,6 +45,8 @@ export type {
 export {
   backpropCpu,
   backpropCpu1t,
+  backpropCpu1tCompiled,
+  backpropCpuCompiled,
   backpropOnnx,
   backpropOnnx1t,
   backpropOnnxEager,

@@ -56,6 +56,9 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
  * thread and `getPool`'s workers take in turn. One block each, not several as for the other kernels:
  * every column block packs all of A again (every row block all of B), and two blocks per thread ran
  * the step's products at 74–81 GFLOP/s on two threads instead of 83–88 (scripts/step-matmuls.mjs).
+ * Packing that operand once, shared by four blocks per thread, did worse still: each thread then reads
+ * half of the packed operand from the other core's cache (128×784×512 took 1.25–1.57 ms against
+ * 1.16–1.19, the 784×128×512 weight gradient 1.19–1.97 against 1.08–1.17, in three interleaved runs).
  */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
   return (a, b, c, cOffset, m, n, k, bias) => {
