@@ -59,6 +59,11 @@ export function splitOutput(m: number, n: number, parts: number): Block[] {
  * Packing that operand once, shared by four blocks per thread, did worse still: each thread then reads
  * half of the packed operand from the other core's cache (128×784×512 took 1.25–1.57 ms against
  * 1.16–1.19, the 784×128×512 weight gradient 1.19–1.97 against 1.08–1.17, in three interleaved runs).
+ * Chunks taken from a shared counter, each thread packing its own copy of that operand, matched the
+ * fixed blocks on a quiet host and did not beat them beside a process busy 20 % of the time on the
+ * second core (the MLP step: 6.05 against 6.04 ms over 25 quiet rounds, 6.84 against 6.93 beside it).
+ * What the second thread loses in a step is its start: in 7 % of the step's products the worker had
+ * not begun its block when the calling thread finished its own (22 % after a gap of over 0.2 ms).
  */
 export function wasmGemm(runtime: WasmRuntime, getPool: () => ThreadPool | undefined): GemmEngine {
   return (a, b, c, cOffset, m, n, k, bias) => {
