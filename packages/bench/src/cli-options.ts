@@ -23,8 +23,7 @@ export interface CliOptions {
 export const usage = `usage: pnpm bench [-- options]
   --quick                 fewer, shorter timed runs (3 rounds instead of 5)
   --rounds <n>            interleaved rounds per benchmark (default 5, --quick 3)
-  --only <id>[,<id>...]   run only these systems: backprop-cpu, backprop-cpu-1t,
-                          backprop-cpu-compiled, backprop-cpu-1t-compiled, backprop-onnx,
+  --only <id>[,<id>...]   run only these systems: backprop-cpu, backprop-cpu-1t, backprop-onnx,
                           backprop-onnx-1t, backprop-onnx-eager, backprop-webgpu, tfjs-cpu,
                           tfjs-wasm, torch-cpu-1t, torch-cpu-2t
   --json <path>           also write the JSON results to <path>

@@ -45,8 +45,6 @@ export type {
 export {
   backpropCpu,
   backpropCpu1t,
-  backpropCpu1tCompiled,
-  backpropCpuCompiled,
   backpropOnnx,
   backpropOnnx1t,
   backpropOnnxEager,

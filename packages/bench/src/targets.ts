@@ -77,11 +77,11 @@ export const TARGETS: readonly Target[] = [
     over: { key: 'step-ms:backprop-onnx' },
     atMost: 3,
   },
-  ...(['backprop-cpu', 'backprop-cpu-1t', 'backprop-cpu-compiled', 'backprop-cpu-1t-compiled'] as const).map(
+  ...(['backprop-cpu', 'backprop-cpu-1t'] as const).map(
     (id): Target => ({
       id: `cpu-vs-floor:${id}`,
       area: 'backend-cpu',
-      text: `MLP step (${id.endsWith('-compiled') ? 'compiled, ' : ''}${id.includes('-1t') ? '1 thread' : 'default threads'}) ≤ 1.3× its own matmul floor (step FLOPs ÷ its 1024³ GFLOP/s, same threads, same rounds)`,
+      text: `MLP step (${id.endsWith('-1t') ? '1 thread' : 'default threads'}) ≤ 1.3× its own matmul floor (step FLOPs ÷ its 1024³ GFLOP/s, same threads, same rounds)`,
       value: { key: `step-ms:${id}` },
       over: floorOf(`floor-gflops:${id}`),
       atMost: 1.3,

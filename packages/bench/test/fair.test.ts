@@ -146,8 +146,6 @@ describe('targets', () => {
     'step-ms:tfjs-cpu': 900,
     'floor-gflops:backprop-cpu': 30,
     'floor-gflops:backprop-cpu-1t': 22,
-    'step-ms:backprop-cpu-compiled': 18,
-    'floor-gflops:backprop-cpu-compiled': 31,
     // The matmul table's rates: not the floor (that is timed in the step's rounds).
     'matmul-gflops:backprop-cpu:1024': 90,
     'matmul-gflops:backprop-cpu-1t:1024': 50,
@@ -181,11 +179,6 @@ describe('targets', () => {
     expect(byId['cpu-vs-floor:backprop-cpu-1t'].ratio).toBeCloseTo(36 / (flops / 22e6));
     expect(byId['cpu-vs-floor:backprop-cpu-1t'].status).toBe('not met');
     expect(byId['onnx-vs-floor:backprop-onnx'].ratio).toBeCloseTo(9 / (flops / 150e6));
-    // The compiled rows: each over the floor timed in its own rounds; one not run is not measured.
-    expect(byId['cpu-vs-floor:backprop-cpu-compiled'].ratio).toBeCloseTo(18 / (flops / 31e6));
-    expect(byId['cpu-vs-floor:backprop-cpu-compiled'].text).toMatch(/^MLP step \(compiled, default threads\)/);
-    expect(byId['cpu-vs-floor:backprop-cpu-1t-compiled'].status).toBe('not measured');
-    expect(byId['cpu-vs-floor:backprop-cpu-1t-compiled'].text).toMatch(/^MLP step \(compiled, 1 thread\)/);
   });
 
   it('not met, and at-least targets (thread scaling, vs tfjs)', () => {

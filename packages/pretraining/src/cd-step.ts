@@ -95,6 +95,12 @@ export function disposeRbmState(state: RbmTrainState): void {
  * One CD-k / PCD-k update from the batch `v` [N, inputs]; returns the mean-field reconstruction
  * error (1/N) Σₙ ‖vₙ − E[v | p(h | vₙ)]‖² of the batch before the update.
  *
+ * It writes what it computes without reading it back (it stays synchronous on every backend), so
+ * a learning rate large enough to overflow leaves NaN or ±∞ in the weights. `trainRbm` reads the
+ * new weights' finiteness with the batch's error and throws `NonFiniteLossError` before writing
+ * anything; in a loop of your own, reading `finiteFlags([rbm.weight.value])` after a step tells you
+ * when it happened.
+ *
  * Statistics use hidden probabilities everywhere (positive p(h|v), negative p(h|v⁻)).
  * Draw order through `sampler` (the scikit-learn BernoulliRBM order for persistent k = 1):
  * CD only: h₀ ~ p(h | v) [N, units]; then per Gibbs step: v⁻ ~ p(v | h) [chains, inputs],

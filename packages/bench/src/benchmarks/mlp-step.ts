@@ -83,6 +83,7 @@ export function mlpStepBenchmark({
             try {
               const limit = await s.matmulLimit(limitN, ctx);
               limits.set(s.id, [...(limits.get(s.id) ?? []), limit]);
+              ctx.log(`mlp-step round ${round + 1}/${ctx.rounds}: ${s.label}: floor ${fmt(limit.gflops)} GFLOP/s at ${limitN}³`);
             } catch (e) {
               failed.add(`${s.id}:limit`);
               skipped.push({ system: s.id, reason: `matmul floor failed: ${(e as Error).message}` });
@@ -122,6 +123,7 @@ export function mlpStepBenchmark({
             ratio: base === undefined ? null : st.median / base,
             vsPytorchBest: ratioToBest(st.median, msById, FAMILIES.pytorch) ?? null,
             floorGflops: floor?.median ?? null,
+            roundFloorGflops: floor?.values ?? null,
             floorSource: limits.get(s.id)?.[0]?.source ?? null,
             firstLoss: ms[0].firstLoss,
             notes: ms[ms.length - 1].notes,
@@ -174,7 +176,7 @@ export function mlpStepBenchmark({
         if (r.floorGflops === null) continue;
         const floorMs = flops / (r.floorGflops * 1e6);
         summary.push(
-          `${r.floorSource}: ${fmt(r.floorGflops)} GFLOP/s at ${limitN}³ (median of ${limits.get(r.system)?.length} rounds) → step floor ${floorMs.toFixed(2)} ms (${(flops / 1e9).toFixed(2)} GFLOP/step); ${r.system} ${r.msPerStep.toFixed(2)} ms = ${(r.msPerStep / floorMs).toFixed(2)}× the floor`,
+          `${r.floorSource}: ${fmt(r.floorGflops)} GFLOP/s at ${limitN}³ (median of ${limits.get(r.system)?.length} rounds: ${r.roundFloorGflops?.map((g) => fmt(g)).join(' / ')}) → step floor ${floorMs.toFixed(2)} ms (${(flops / 1e9).toFixed(2)} GFLOP/step); ${r.system} ${r.msPerStep.toFixed(2)} ms = ${(r.msPerStep / floorMs).toFixed(2)}× the floor`,
         );
       }
       if (rows.length > 1) {

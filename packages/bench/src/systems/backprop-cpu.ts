@@ -1,7 +1,4 @@
-/**
- * Systems: Backprop's core on `@backprop/backend-cpu` (every core, and 1 thread), eager and compiled, plus optimizer
- * update times.
- */
+/** Systems: Backprop's core on `@backprop/backend-cpu` (every core, and 1 thread), plus optimizer update times. */
 import { availableParallelism } from 'node:os';
 import { cpu } from '@backprop/backend-cpu';
 import { setBackend } from '@backprop/core';
@@ -27,16 +24,10 @@ export function backpropCpuSystem({
   updates = false,
   unfused = updates,
   stepMemory = true,
-  compiled = false,
 }: {
   id: string;
   label: string;
   options?: Parameters<typeof cpu>[0];
-  /**
-   * Train with `trainStep(…, { compile: true })`: the step traced once, then replayed kernel by kernel (no autograd
-   * bookkeeping per step). Its row times the step and its floor only; the matmul table is the eager row's.
-   */
-  compiled?: boolean;
   /** Also measure optimizer updates (`benchmarkUpdates`), with fused kernels on and off. */
   updates?: boolean;
   /** Also time the update sweep with fused kernels off (default: when `updates`). */
@@ -49,7 +40,7 @@ export function backpropCpuSystem({
     await backend.ready?.();
     return backend;
   };
-  const system = backpropSystem({ id, label, create, stepMemory, compiled });
+  const system = backpropSystem({ id, label, create, stepMemory });
   const threads = options?.threads;
   if (typeof threads === 'number') Object.assign(system, { threads });
   // The step's floor: this backend's own n³ matmul rate, timed in every round right after the
@@ -66,8 +57,6 @@ export function backpropCpuSystem({
       const where = threads === 1 ? '1 thread' : 'default threads';
       return { source: `backend-cpu matmul, ${where}`, n, gflops: squareMatmulGflops(n, timing.medianMs) };
     };
-    // The same product as the eager row's: the matmul table need not repeat it.
-    if (compiled) delete system.matmul;
   }
   system.describe = async () => {
     const backend = await create();
@@ -124,25 +113,4 @@ export const backpropCpu1t: System = backpropCpuSystem({
   updates: true,
   unfused: false,
   stepMemory: false,
-});
-/**
- * backend-cpu with every core, the step compiled (`trainStep(…, { compile: true })`): the same kernels as the eager
- * row without core's per-step autograd bookkeeping, which shows how much of the step is backend-cpu's own.
- */
-export const backpropCpuCompiled: System = {
-  ...backpropCpuSystem({
-    id: 'backprop-cpu-compiled',
-    label: `backprop backend-cpu, compiled, ${cores} threads`,
-    stepMemory: false,
-    compiled: true,
-  }),
-  threads: cores,
-};
-/** backend-cpu on the calling thread only, the step compiled. */
-export const backpropCpu1tCompiled: System = backpropCpuSystem({
-  id: 'backprop-cpu-1t-compiled',
-  label: 'backprop backend-cpu, compiled, 1 thread',
-  options: { threads: 1 },
-  stepMemory: false,
-  compiled: true,
 });

@@ -1,6 +1,6 @@
 /** The registry of systems, in table order; the first is the baseline that ratios divide by. */
 import type { System } from '../system.js';
-import { backpropCpu, backpropCpu1t, backpropCpu1tCompiled, backpropCpuCompiled } from './backprop-cpu.js';
+import { backpropCpu, backpropCpu1t } from './backprop-cpu.js';
 import { backpropOnnx, backpropOnnx1t, backpropOnnxEager } from './backprop-onnx.js';
 import { backpropWebgpu } from './backprop-webgpu.js';
 import { tfjsCpu, tfjsWasm } from './tfjs.js';
@@ -10,8 +10,6 @@ import { torchCpu1t, torchCpu2t } from './torch.js';
 export const systems: readonly System[] = [
   backpropCpu,
   backpropCpu1t,
-  backpropCpuCompiled,
-  backpropCpu1tCompiled,
   backpropOnnx,
   backpropOnnx1t,
   backpropOnnxEager,
@@ -23,14 +21,7 @@ export const systems: readonly System[] = [
 ];
 
 export { backpropSystem, buildMlp, type OwnedBackend } from './backprop.js';
-export {
-  backpropCpu,
-  backpropCpu1t,
-  backpropCpu1tCompiled,
-  backpropCpuCompiled,
-  backpropCpuSystem,
-  FUSED_OPTIMIZERS,
-} from './backprop-cpu.js';
+export { backpropCpu, backpropCpu1t, backpropCpuSystem, FUSED_OPTIMIZERS } from './backprop-cpu.js';
 export { backpropOnnx, backpropOnnx1t, backpropOnnxEager, backpropOnnxSystem, ONNX_THREADS } from './backprop-onnx.js';
 export { backpropWebgpu } from './backprop-webgpu.js';
 export { buildTfjsMlp, tfjsCpu, tfjsSystem, tfjsWasm } from './tfjs.js';
