@@ -87,6 +87,25 @@ export function optionNames<T>(names: Record<keyof T, true>): readonly string[] 
   return Object.keys(names);
 }
 
+/** True for `{ … }` and `Object.create(null)` objects: not arrays, tensors, class instances or primitives. */
+function isPlainObject(v: unknown): v is object {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** How a misplaced argument reads: "a Tensor [2, 3] (float32)", "an array", "a Map", or its value. */
+function describeArgument(v: unknown): string {
+  if (Array.isArray(v)) return `an array ${formatValue(v)}`;
+  if (v !== null && typeof v === 'object') {
+    const t = v as { constructor?: { name?: string }; shape?: unknown; dtype?: unknown };
+    const name = t.constructor?.name || 'object';
+    if (Array.isArray(t.shape) && typeof t.dtype === 'string') return `a ${name} [${t.shape.join(', ')}] (${t.dtype})`;
+    return `a ${name}`;
+  }
+  return `${typeof v} ${formatValue(v)}`;
+}
+
 /** Options of {@link checkOptionNames}. */
 export interface CheckOptionNamesOptions {
   /** What a key is called in the message (default 'option'). */
@@ -101,7 +120,9 @@ export interface CheckOptionNamesOptions {
  * Throws a ValueError naming the first key of `options` that is not in `known`: an option spelled
  * as another library spells it, or a typo, would otherwise be ignored and the call would run with
  * its default without a word. The message names what the key most likely means (an alias, or a
- * known name that differs only in case and underscores) and lists the known names.
+ * known name that differs only in case and underscores) and lists the known names. Options that
+ * are not a plain object (a tensor passed where the options go, an array, a number) are a
+ * ValueError too; `undefined` means none.
  *
  * @example
  * ```ts
@@ -117,7 +138,12 @@ export function checkOptionNames(
   known: readonly string[],
   { what = 'option', aliases = {}, hints = {} }: CheckOptionNamesOptions = {},
 ): void {
-  if (options === null || typeof options !== 'object') return;
+  if (options === undefined) return;
+  if (!isPlainObject(options)) {
+    throw new ValueError(
+      `${op}: the ${what}s must be given as an object ({ ${known.slice(0, 3).join(', ')}${known.length > 3 ? ', …' : ''} }), got ${describeArgument(options)}`,
+    );
+  }
   const simple = (s: string) => s.toLowerCase().replace(/_/g, '');
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;

@@ -15,6 +15,8 @@ import {
   nn,
   oneHot,
   permutation,
+  ShapeError,
+  scatterAdd,
   setBackend,
   sliceRows,
   type Tensor,
@@ -95,6 +97,36 @@ describe('gather', () => {
 
   it('still raises a DTypeError for float indices', () => {
     expect(() => gather(tensor([1, 2]), tensor([0, 1]))).toThrow(DTypeError);
+  });
+});
+
+describe('scatterAdd', () => {
+  it('raises an IndexError for an index outside the axis (the kernel dropped that update)', () => {
+    const [updates, seven, one, minus] = [tensor([1, 2]), ints([0, 7]), tensor([1]), ints([-1])];
+    expectIndexError(
+      () => scatterAdd(updates, seven, 0, [3]),
+      { op: 'scatterAdd', index: 7, position: 1, bound: 3 },
+      /^scatterAdd: index 7 at position 1 is out of range \[0, 3\)$/,
+    );
+    expectIndexError(
+      () => scatterAdd(one, minus, 0, [3]),
+      { op: 'scatterAdd', index: -1, position: 0, bound: 3 },
+      /index -1/,
+    );
+  });
+
+  it('raises a ShapeError when the updates are not shaped as gather would give', () => {
+    expect(() => scatterAdd(tensor([1, 2, 3]), ints([0, 1]), 0, [3])).toThrow(
+      new ShapeError("scatterAdd: updates must be [2] (shape [3] with axis 0 replaced by the indices' [2]), got [3]"),
+    );
+    expect(() => scatterAdd(tensor([1, 2]), ints([0, 1]), 0, [3, -1])).toThrow(ShapeError);
+    expect(() => scatterAdd(tensor([1, 2]), ints([0, 1]), 1, [3])).toThrow(/axis/);
+  });
+
+  it('still adds at repeated and boundary indices, along a negative axis too', () => {
+    expect(Array.from(scatterAdd(tensor([1, 2, 3]), ints([0, 2, 0]), 0, [3]).dataSync())).toEqual([4, 0, 2]);
+    const y = scatterAdd(tensor([1, 2, 3, 4], [2, 2]), ints([2, 0]), -1, [2, 3]);
+    expect(Array.from(y.dataSync())).toEqual([2, 0, 1, 4, 0, 3]);
   });
 });
 

@@ -43,6 +43,29 @@ describe('accuracy (unchanged)', () => {
   });
 });
 
+describe('accuracy refuses a target that would broadcast', () => {
+  const p = () => tensor([0.1, 0.9, 0.8, 0.2], [2, 2]);
+  it('one class label for two examples is a ShapeError, not a count against the one label', () => {
+    expect(() => accuracySum(p(), tensor(new Int32Array([1]), [1]))).toThrow(
+      new ShapeError('accuracy: expected one class label per example (2 for prediction [2,2]), got labels [1]'),
+    );
+    expect(() => accuracySum(p(), tensor(new Int32Array([1, 0, 1]), [3]))).toThrow(ShapeError);
+  });
+
+  it('a one-hot target of another shape and a 0/1 target of another size are ShapeErrors', () => {
+    expect(() => accuracySum(p(), tensor([0, 1], [1, 2]))).toThrow(
+      new ShapeError('accuracy: one-hot target [1,2] and prediction [2,2] differ'),
+    );
+    expect(() => accuracySum(tensor([0.2, 0.7, 0.9], [3, 1]), tensor([1], [1, 1]))).toThrow(
+      new ShapeError('accuracy: expected one 0/1 target per output, got prediction [3,1] and target [1,1]'),
+    );
+  });
+
+  it('labels shaped [N, 1] still count (one per example)', () => {
+    expect(read(accuracySum(p(), tensor(new Int32Array([1, 0]), [2, 1])))).toBe(2);
+  });
+});
+
 describe('binaryAccuracy({ threshold })', () => {
   it('threshold 0 counts logits > 0 as positive', () => {
     expect(read(binaryAccuracy({ threshold: 0 })(logits(), targets()))).toBe(3);

@@ -10,6 +10,7 @@ import {
   DTypeError,
   dispose,
   eye,
+  full,
   getBackend,
   keyFromSeed,
   manualSeed,
@@ -23,6 +24,7 @@ import {
   setBackend,
   tensor,
   tidy,
+  ValueError,
   zeros,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +55,23 @@ describe('tensors', () => {
       [1, 0, 0],
     ]);
     expect(() => tensor([[1, 2], [3]])).toThrow(ShapeError);
+  });
+
+  it('store int32 values truncated, and refuse NaN, ±∞ and values outside int32 (they wrapped around)', async () => {
+    expect(Array.from(await tensor([1.5, -2.7, 2147483647, -2147483648], [4], 'int32').data())).toEqual([
+      1, -2, 2147483647, -2147483648,
+    ]);
+    expect(() => tensor([1, 3e9], [2], 'int32')).toThrow(
+      new ValueError(
+        'tensor: value 3000000000 at position 1 does not fit int32 (an integer in [-2147483648, 2147483647]); use float32 for it',
+      ),
+    );
+    expect(() => tensor([Number.NaN], [1], 'int32')).toThrow(/value NaN at position 0 does not fit int32/);
+    expect(() => tensor(new Float32Array([0, -Infinity]), [2], 'int32')).toThrow(/-Infinity at position 1/);
+    expect(() => tensor([2147483648], [1], 'int32')).toThrow(ValueError);
+    expect(Array.from(await full([2], 7.9, 'int32').data())).toEqual([7, 7]);
+    expect(() => full([2], 2 ** 31, 'int32')).toThrow(/full: value 2147483648 does not fit int32/);
+    expect(() => full([1], Number.NaN, 'int32')).toThrow(ValueError);
   });
 
   it('broadcast like NumPy and name the op when they cannot', async () => {

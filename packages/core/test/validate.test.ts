@@ -78,6 +78,28 @@ describe('option names', () => {
     );
   });
 
+  it('checkOptionNames refuses options that are not a plain object (a tensor where the options go was read as no options)', async () => {
+    const known = ['loss', 'metrics', 'batchSize'];
+    expect(() => checkOptionNames('plot', undefined, known)).not.toThrow();
+    expect(() => checkOptionNames('plot', Object.create(null), known)).not.toThrow();
+    expect(() => checkOptionNames('plot', [1, 2], known)).toThrow(
+      /^plot: the options must be given as an object \(\{ loss, metrics, batchSize \}\), got an array \[1,2\]$/,
+    );
+    expect(() => checkOptionNames('plot', 5, ['width'])).toThrow(
+      /^plot: the options must be given as an object \(\{ width \}\), got number 5$/,
+    );
+    expect(() => checkOptionNames('plot', null, known)).toThrow(/got object null$/);
+    expect(() => checkOptionNames('plot', new Map(), known)).toThrow(/got a Map$/);
+    await setBackend(cpu());
+    const model = nn.sequential(nn.dense(2, 2, { seed: 1 }));
+    const x = tensor([1, 2, 3, 4], [2, 2]);
+    const y = tensor(Int32Array.of(0, 1), [2], 'int32');
+    // evaluate(model, x, y, …) instead of evaluate(model, { x, y }, …): y lands where the options go.
+    await expect(evaluate(model, x as never, y as never)).rejects.toThrow(
+      /^evaluate: the options must be given as an object \(\{ loss, metrics, batchSize \}\), got a Tensor \[2\] \(int32\)$/,
+    );
+  });
+
   it('fit, trainStep, evaluate, predict and dense refuse options they do not have (they were ignored, silently training another model)', async () => {
     await setBackend(cpu());
     const model = nn.sequential(nn.dense(2, 2, { seed: 1 }));

@@ -83,7 +83,9 @@ export function mlpStepBenchmark({
             try {
               const limit = await s.matmulLimit(limitN, ctx);
               limits.set(s.id, [...(limits.get(s.id) ?? []), limit]);
-              ctx.log(`mlp-step round ${round + 1}/${ctx.rounds}: ${s.label}: floor ${fmt(limit.gflops)} GFLOP/s at ${limitN}³`);
+              ctx.log(
+                `mlp-step round ${round + 1}/${ctx.rounds}: ${s.label}: floor ${fmt(limit.gflops)} GFLOP/s at ${limitN}³`,
+              );
             } catch (e) {
               failed.add(`${s.id}:limit`);
               skipped.push({ system: s.id, reason: `matmul floor failed: ${(e as Error).message}` });

@@ -8,7 +8,10 @@ import { operand } from './operand.js';
 
 /**
  * Converts to `dtype`: float → int32 truncates toward zero; anything → bool is x ≠ 0.
- * Gradients flow only from float32 to float32.
+ * Gradients flow only from float32 to float32. As in PyTorch, NaN, ±∞ and floats outside the
+ * int32 range have no defined int32 value: the CPU backend gives 0 for NaN and saturates the
+ * rest, other backends follow their runtime. Check with `finiteFlags` first where that matters;
+ * `tensor(values, shape, 'int32')` refuses such values outright.
  *
  * @example
  * ```ts

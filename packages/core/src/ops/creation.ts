@@ -33,7 +33,9 @@ function flattenInto(values: NestedArray, shape: readonly number[], depth: numbe
 
 /**
  * A tensor from nested arrays, a flat array or a typed array. The shape defaults to the
- * nesting (or the flat length); the dtype to the typed array's, else float32.
+ * nesting (or the flat length); the dtype to the typed array's, else float32. Values stored as
+ * int32 are truncated toward zero (1.5 → 1); NaN, ±∞ and values outside the int32 range are a
+ * ValueError, not wrapped around.
  *
  * @example
  * ```ts
@@ -76,8 +78,30 @@ function isBoolNested(v: NestedArray): boolean {
 
 function copyInto(values: ArrayLike<number>, dtype: DType): TypedArray {
   const out = allocate(dtype, values.length);
+  if (dtype === 'int32') {
+    for (let i = 0; i < values.length; i++) out[i] = int32Value('tensor', values[i], i);
+    return out;
+  }
   for (let i = 0; i < values.length; i++) out[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i];
   return out;
+}
+
+/** Smallest and largest int32. */
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * `v` truncated toward zero, as an int32 value: fractions are dropped (as PyTorch and TF.js do), but
+ * NaN, ±∞ and values outside [−2³¹, 2³¹ − 1] are a ValueError, as PyTorch raises: an Int32Array
+ * would store NaN as 0 and 3e9 as −1294967296.
+ */
+function int32Value(op: string, v: number, position?: number): number {
+  const t = Math.trunc(v);
+  if (t >= INT32_MIN && t <= INT32_MAX) return t;
+  const where = position === undefined ? '' : ` at position ${position}`;
+  throw new ValueError(
+    `${op}: value ${formatValue(v)}${where} does not fit int32 (an integer in [${INT32_MIN}, ${INT32_MAX}]); use float32 for it`,
+  );
 }
 
 /**
@@ -111,7 +135,7 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool')
     throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
-  return runKernel('fill', [], { value }, { shape, dtype });
+  return runKernel('fill', [], { value: dtype === 'int32' ? int32Value('full', value) : value }, { shape, dtype });
 }
 
 /**

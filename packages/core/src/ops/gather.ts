@@ -1,9 +1,9 @@
 /** gather (take slices at indices) and oneHot. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { ValueError } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkIndexRange } from '../losses/check.js';
-import { normalizeAxis } from '../shape.js';
+import { checkShape, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 import { cast } from './cast.js';
@@ -43,6 +43,10 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
 
 /**
  * The adjoint of gather: zeros of `shape` with `updates` added at `indices` along `axis`.
+ * `updates` must be shaped as `gather` would give, `shape` with its `axis` replaced by the
+ * indices' shape (a ShapeError otherwise), and an index outside [0, shape[axis]) is an
+ * IndexError, checked on the host under the same rule as `gather` (as PyTorch's `index_add_`
+ * raises): the kernel would drop it, and the sum would be missing that update.
  *
  * @example
  * ```ts
@@ -57,8 +61,17 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   const u = operand('scatterAdd', updates);
   const idx = operand('scatterAdd', indices);
   requireInt('scatterAdd', idx);
-  const y = runKernel('scatterAdd', [u, idx], { axis }, { shape, dtype: u.dtype });
-  return record('scatterAdd', y, [u, idx], (dy) => [gather(dy, idx, axis), null]);
+  checkShape('scatterAdd', shape);
+  const a = normalizeAxis('scatterAdd', axis, shape.length);
+  const expected = [...shape.slice(0, a), ...idx.shape, ...shape.slice(a + 1)];
+  if (!shapesEqual(u.shape, expected)) {
+    throw new ShapeError(
+      `scatterAdd: updates must be ${formatShape(expected)} (shape ${formatShape(shape)} with axis ${a} replaced by the indices' ${formatShape(idx.shape)}), got ${formatShape(u.shape)}`,
+    );
+  }
+  checkIndexRange('scatterAdd', idx, shape[a]);
+  const y = runKernel('scatterAdd', [u, idx], { axis: a }, { shape: [...shape], dtype: u.dtype });
+  return record('scatterAdd', y, [u, idx], (dy) => [gather(dy, idx, a), null]);
 }
 
 /**

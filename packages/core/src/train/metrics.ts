@@ -3,13 +3,14 @@
  * (R², precision, recall, F1) that `fit` and `evaluate` add up over the epoch or the dataset.
  */
 
-import { ShapeError, ValueError } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
 import { argmax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
+import { shapesEqual } from '../shape.js';
 import { checkOptionNames, optionNames } from '../validate.js';
 import { f1, precision, recall } from './classification-metrics.js';
 import { isMetric, type Metric, type MetricFn } from './metric.js';
@@ -23,7 +24,9 @@ export type { Metric, MetricFn } from './metric.js';
  * `logitAccuracy` (prediction > 0), or {@link binaryAccuracy} for another threshold.
  * Int32 labels are checked as `losses.softmaxCrossEntropy` checks them: a label outside
  * [0, K) for K output columns is an IndexError, and float labels with one value per example
- * where K > 1 (class indices stored as floats) a DTypeError.
+ * where K > 1 (class indices stored as floats) a DTypeError. A target that does not hold one label
+ * per example (one 0/1 value per output, one one-hot row per row) is a ShapeError: it would
+ * otherwise broadcast against the predictions and count something else.
  *
  * @example
  * ```ts
@@ -43,11 +46,27 @@ export const accuracySum: MetricFn = (prediction, target) => {
     return sum(cast(equal(greater(prediction, 0.5), greater(t, 0.5)), 'float32'));
   }
   if (target.dtype === 'int32' || (prediction.rank >= 2 && k > 1 && target.rank === prediction.rank - 1)) {
+    const examples = k > 0 ? prediction.size / k : 0;
+    if (target.size !== examples) {
+      throw new ShapeError(
+        `accuracy: expected one class label per example (${examples} for prediction ${formatShape(prediction.shape)}), got labels ${formatShape(target.shape)}`,
+      );
+    }
     checkClassLabels('accuracy', target, k);
     return sum(cast(equal(argmax(prediction, -1), reshape(target, [-1])), 'float32'));
   }
   if (k > 1 && target.rank === prediction.rank) {
+    if (!shapesEqual(target.shape, prediction.shape)) {
+      throw new ShapeError(
+        `accuracy: one-hot target ${formatShape(target.shape)} and prediction ${formatShape(prediction.shape)} differ`,
+      );
+    }
     return sum(cast(equal(argmax(prediction, -1), argmax(target, -1)), 'float32'));
+  }
+  if (target.size !== prediction.size) {
+    throw new ShapeError(
+      `accuracy: expected one 0/1 target per output, got prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)}`,
+    );
   }
   return sum(cast(equal(greater(prediction, 0.5), greater(target, 0.5)), 'float32'));
 };
