@@ -199,7 +199,7 @@ describe.each(paths)('fast path: %s', (_name, fast) => {
 
 describe('options', () => {
   it('simd false runs the scalar path on one thread', () => {
-    expect(scalar.paths).toEqual({ simd: false, threads: 1, relaxedSimd: false, spinMs: 0.2 });
+    expect(scalar.paths).toEqual({ simd: false, threads: 1, relaxedSimd: false, spinMs: 1 });
   });
   it('uses relaxed SIMD exactly where the engine runs it (the relaxed-simd test project requires it)', () => {
     if (process.env.BACKPROP_EXPECT_RELAXED_SIMD) expect(relaxedSimdAvailable()).toBe(true);
@@ -220,7 +220,7 @@ describe('options', () => {
     expect(() => cpu({ spinMs: Number.NaN })).toThrow(/spinMs must be/);
   });
   it('idle threads poll 0.2 ms before sleeping unless told otherwise', () => {
-    expect(cpu({ threads: 1 }).paths.spinMs).toBe(0.2);
+    expect(cpu({ threads: 1 }).paths.spinMs).toBe(1);
     expect(cpu({ threads: 1, spinMs: 0 }).paths.spinMs).toBe(0);
     expect(cpu({ threads: 1, spinMs: 1.5 }).paths.spinMs).toBe(1.5);
   });

@@ -41,11 +41,14 @@ export interface Job {
  * How long idle threads poll for the next job (workers) or for the workers to finish (the calling
  * thread) before sleeping in Atomics.wait, by default (ms). Waking a sleeping thread costs 80–100
  * µs on a 2-core VM, and a training step splits about seven kernels with short gaps between them:
- * polling 0.2 ms bridges those gaps, and the 2-thread MLP step took 7.60 ms instead of 8.19
- * (medians of 11 interleaved rounds; 0.1 ms gave 7.94, 0.5 ms 7.61). Like OpenMP's and ONNX
- * Runtime's default spinning, it is bounded: a thread given no work sleeps after 0.2 ms.
+ * polling bridges those gaps (the 2-thread MLP step took 7.60 ms polling 0.2 ms against 8.19
+ * sleeping at once; 0.1 ms gave 7.94, 0.5 ms 7.61, medians of 11 interleaved rounds). 1 ms also
+ * bridges most gaps between steps, where a worker asleep missed the step's first product: 5.99
+ * against 6.16 ms (21 rounds) and 6.38 against 6.48 (31 rounds, the other order), faster in 33
+ * of 52 paired rounds. Like OpenMP's and ONNX Runtime's default spinning, it is bounded: a
+ * thread given no work sleeps after 1 ms.
  */
-export const DEFAULT_SPIN_MS = 0.2;
+export const DEFAULT_SPIN_MS = 1;
 
 /** How long the first threaded kernel waits for workers that are still starting (ms). */
 const START_WAIT_MS = 10_000;
