@@ -178,6 +178,27 @@ describe('compile', () => {
     }
   });
 
+  it('a compiled step on ONNX Runtime given an out-of-range label throws the eager IndexError, not an ONNX Runtime error, and changes nothing', async () => {
+    await bp.setBackend(ort);
+    const m = model();
+    const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: new PlainSGD(0.1), compile: true });
+    for (let k = 0; k < 4; k++) {
+      const [x, y] = batch(0);
+      await step(x, y);
+    }
+    expect(step.mode).toBe('graph');
+    const before = await Promise.all(m.parameters().map((p) => p.value.data()));
+    const [x] = batch(0);
+    const bad = bp.tensor(Int32Array.from([0, 2, 1, 3]), [4], 'int32');
+    await expect(step(x, bad)).rejects.toThrow(
+      /^softmaxCrossEntropy: label 3 at position 3 is out of range \[0, 3\) for 3 classes/,
+    );
+    await expect(step(x, bad)).rejects.toBeInstanceOf(bp.IndexError);
+    expect(await Promise.all(m.parameters().map((p) => p.value.data()))).toEqual(before);
+    const [x2, y2] = batch(0);
+    expect(Number.isFinite((await step(x2, y2)).loss)).toBe(true);
+  });
+
   it('a step whose host numbers change every call runs eagerly, with the reason', async () => {
     await bp.setBackend(cpu());
     let k = 0;

@@ -9,6 +9,8 @@ import {
   compile,
   dispose,
   fit,
+  gather,
+  IndexError,
   InPlaceUpdates,
   keep,
   losses,
@@ -21,6 +23,7 @@ import {
   type Tensor,
   tensor,
   trace,
+  trainStep,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlainSGD } from './optimizers.js';
@@ -52,6 +55,53 @@ describe('compile', () => {
     for (let i = 0; i < 4; i++) results.push(await (f(a, b) as Tensor).item());
     expect(f.mode).toBe('graph');
     expect(new Set(results).size).toBe(1);
+  });
+
+  it('checks class labels and indices given as arguments on every call, as the eager function does (a replay gave a NaN loss)', async () => {
+    const labels = (values: number[]) => tensor(Int32Array.from(values), [values.length], 'int32');
+    const logits = tensor([
+      [1, 2, 3],
+      [3, 2, 1],
+    ]);
+    const f = compile((z: Tensor, y: Tensor) => losses.softmaxCrossEntropy(z, y));
+    for (let i = 0; i < 3; i++) f(logits, labels([0, 2]));
+    expect(f.mode).toBe('graph');
+    expect(() => f(logits, labels([0, 3]))).toThrow(
+      new IndexError(
+        'softmaxCrossEntropy',
+        3,
+        1,
+        3,
+        'softmaxCrossEntropy: label 3 at position 1 is out of range [0, 3) for 3 classes; labels must be class indices 0…2',
+      ),
+    );
+    expect(() => f(logits, labels([-1, 0]))).toThrow(IndexError);
+    const g = compile((x: Tensor, i: Tensor) => gather(x, i));
+    for (let i = 0; i < 3; i++) g(tensor([1, 2, 3]), labels([2, 0]));
+    expect(g.mode).toBe('graph');
+    expect(() => g(tensor([1, 2, 3]), labels([3, 0]))).toThrow(
+      /^gather: index 3 at position 0 is out of range \[0, 3\)$/,
+    );
+    expect(Array.from(await (g(tensor([1, 2, 3]), labels([2, 0])) as Tensor).data())).toEqual([3, 1]);
+  });
+
+  it('a compiled trainStep given an out-of-range label throws the IndexError an eager one does, and changes nothing', async () => {
+    const model = nn.sequential(nn.dense(4, 3, { seed: 1 }));
+    const step = trainStep(model, { loss: losses.softmaxCrossEntropy, optimizer: new SGD(0.1), compile: true });
+    const x = tensor([
+      [1, 2, 3, 4],
+      [0, 1, 0, 1],
+    ]);
+    const y = (values: number[]) => tensor(Int32Array.from(values), [2], 'int32');
+    for (let i = 0; i < 4; i++) await step(x, y([0, 2]));
+    expect(step.mode).toBe('graph');
+    const before = await Promise.all(model.parameters().map((p) => p.value.data()));
+    await expect(step(x, y([0, 3]))).rejects.toThrow(IndexError);
+    const after = await Promise.all(model.parameters().map((p) => p.value.data()));
+    expect(after).toEqual(before);
+    expect(step.state.position.batch).toBe(4);
+    await step(x, y([0, 2]));
+    expect(step.state.position.batch).toBe(5);
   });
 
   it('fit with compiled steps ends with exactly the weights of eager steps, without leaks', async () => {

@@ -8,6 +8,7 @@
 import { withoutRecording } from '../autograd/tape.js';
 import { getBackend, makeTensor } from '../engine.js';
 import { BackendError, ValueError } from '../errors.js';
+import { checkIndexRange } from '../losses/check.js';
 import { dispose } from '../memory.js';
 import { Tensor } from '../tensor.js';
 import { checkOptionNames, optionNames } from '../validate.js';
@@ -44,6 +45,8 @@ interface Entry {
   traces: number;
   last?: Trace;
   graph?: Graph;
+  /** The graph's trace's index checks of its arguments, repeated before every run. */
+  checks?: Trace['checks'];
   compiled?: CompiledGraph;
   held: Tensor[];
   eager?: string;
@@ -56,7 +59,9 @@ interface Entry {
  * `jax.jit`, a graph freezes host numbers; a function whose host numbers change every call
  * (a step counter kept in JavaScript, random draws from the global generator) never agrees
  * with itself and keeps running eagerly, which is always correct. Outputs are not recorded
- * for autograd.
+ * for autograd. The index checks `fn` made on its own arguments when traced (class labels of a
+ * loss, indices of `gather` or `oneHot`) run again before every run of the graph, so an
+ * out-of-range label is the same IndexError as in the eager call, not a NaN loss.
  *
  * @example
  * ```ts
@@ -89,6 +94,9 @@ export function compile<R extends CompiledResult>(
   };
 
   const run = (e: Entry, args: Tensor[]): R => {
+    // Class labels and indices given as arguments are checked as the function itself checked
+    // them when traced: an out-of-range label is an IndexError on every call, not a NaN loss.
+    for (const c of e.checks ?? []) checkIndexRange(c.op, args[c.input], c.bound, c.label);
     const backend = getBackend();
     const stateIn = state.map((s) => s.read());
     const flat = stateIn.flat();
@@ -140,6 +148,7 @@ export function compile<R extends CompiledResult>(
       e.last = undefined;
       e.graph = t.graph;
       e.held = t.held;
+      e.checks = t.checks;
       const backend = getBackend();
       if (typeof backend.compileGraph === 'function') e.compiled = backend.compileGraph(t.graph);
     } else {

@@ -9,6 +9,7 @@ import { getBackend, keep, observeKernels } from '../engine.js';
 import { ValueError } from '../errors.js';
 import { exactKey, exactNumber } from '../exact-key.js';
 import { KERNELS, updateWrittenInputs } from '../kernels/spec.js';
+import { observeIndexChecks } from '../losses/check.js';
 import { observeInPlaceRequests } from '../ops/in-place-updates.js';
 import { stopGradient } from '../ops/reshape.js';
 import { type DataRef, Tensor } from '../tensor.js';
@@ -28,6 +29,16 @@ export interface Trace {
   readonly held: Tensor[];
   /** Why this trace cannot be replayed, if it cannot. */
   readonly unstable?: string;
+  /** The index checks the function made on its own arguments, to repeat when the graph runs instead. */
+  readonly checks: readonly ArgumentIndexCheck[];
+}
+
+/** An index check (`checkIndexRange`) of argument `input` of a traced function. */
+export interface ArgumentIndexCheck {
+  readonly input: number;
+  readonly op: string;
+  readonly bound: number;
+  readonly label: boolean;
 }
 
 const externalIds = new WeakMap<DataRef, number>();
@@ -104,6 +115,11 @@ export function trace(
       guard: guard && refOf(guard),
     });
   });
+  const checks: ArgumentIndexCheck[] = [];
+  const stopChecks = observeIndexChecks(({ op, indices, bound, label }) => {
+    const v = ids.get(indices.ref);
+    if (v !== undefined && v < args.length) checks.push({ input: v, op, bound, label });
+  });
   const stop = observeKernels((kernel, inputs, attrs, output, allOutputs) => {
     const refs = inputs.map(refOf);
     const copy = structuredClone(attrs);
@@ -120,6 +136,7 @@ export function trace(
     result = fn(...args);
   } finally {
     stop();
+    stopChecks();
     stopRequests();
     backend.write = write;
   }
@@ -160,7 +177,7 @@ export function trace(
     graph.stateOut,
     graph.inPlace,
   ]);
-  return { graph, key, result, held, unstable };
+  return { graph, key, result, held, unstable, checks };
 }
 
 /**

@@ -32,13 +32,35 @@ function valuesIfHost(t: Tensor): TypedArray | undefined {
   }
 }
 
+/** One call of {@link checkIndexRange}, as a trace records it. */
+export interface IndexCheck {
+  readonly op: string;
+  readonly indices: Tensor;
+  readonly bound: number;
+  readonly label: boolean;
+}
+
+const indexCheckObservers = new Set<(check: IndexCheck) => void>();
+
+/**
+ * Calls `observer` with every index check made until the returned function is called: `trace`
+ * records the checks of a compiled function's own inputs (class labels passed to a training
+ * step), and `compile` repeats them on every call that runs the graph instead of the function.
+ */
+export function observeIndexChecks(observer: (check: IndexCheck) => void): () => void {
+  indexCheckObservers.add(observer);
+  return () => indexCheckObservers.delete(observer);
+}
+
 /**
  * Throws an IndexError for the first element of int32 `indices` outside [0, `bound`), reading
  * the values on the host (one pass) when that is possible without waiting; skips the check
  * otherwise (see `valuesIfHost`). `label` words the message for class labels (`bound` classes).
- * NOTE: a compiled graph runs this once, at trace time; its replays are not checked.
+ * A compiled function repeats the check on every call for indices it was given as an argument
+ * (see `observeIndexChecks`); indices it computes itself are checked when it is traced.
  */
 export function checkIndexRange(op: string, indices: Tensor, bound: number, label = false): void {
+  for (const observe of indexCheckObservers) observe({ op, indices, bound, label });
   if (indices.size === 0) return;
   const values = valuesIfHost(indices);
   if (!values) return;

@@ -19,7 +19,8 @@ import { expandDims } from './reshape.js';
  * only where that needs no wait: on backends that read synchronously (the CPU backend; the
  * ONNX backend for values already on the host). On asynchronous-only backends (WebGPU) and for
  * values still pending on a device it is skipped, and an index out of range gives zeros there.
- * In a compiled graph it runs once, when the graph is traced.
+ * A compiled function repeats it on every call for indices it was given as an argument (as the
+ * eager call would); indices it computes itself are checked when it is traced.
  *
  * @example
  * ```ts
