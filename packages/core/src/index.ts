@@ -30,7 +30,14 @@ export {
 } from './engine.js';
 export * from './errors.js';
 export { exactKey, exactNumber } from './exact-key.js';
-export { CHECKPOINT_FORMAT, type LoadCheckpointOptions, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
+export {
+  CHECKPOINT_FORMAT,
+  type CheckpointSummary,
+  inspectCheckpoint,
+  type LoadCheckpointOptions,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './io/checkpoint.js';
 export {
   type LoadSafetensorsOptions,
   loadSafetensors,
@@ -107,6 +114,7 @@ export { ProgressBar, type ProgressOptions, type ProgressStream } from './train/
 export { maeSum, r2Score } from './train/regression-metrics.js';
 export { type StepResult, type TrainStep, type TrainStepOptions, trainStep } from './train/train-step.js';
 export {
+  type DataOrder,
   type EpochProgress,
   type Position,
   type StateSnapshot,

@@ -4,6 +4,7 @@ import {
   bernoulli,
   checkpoint,
   fit,
+  inspectCheckpoint,
   loadCheckpoint,
   losses,
   manualSeed,
@@ -12,6 +13,8 @@ import {
   saveCheckpoint,
   scalar,
   type Tensor,
+  TrainingState,
+  ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Momentum } from './optimizers.js';
@@ -65,6 +68,68 @@ describe('checkpoint', () => {
     for (const [a, b] of resumed.parameters().map((p, i) => [p, straight.parameters()[i]] as const)) {
       expect(Array.from(await a.value.data())).toEqual(Array.from(await b.value.data()));
     }
+  });
+
+  it('a resume whose data order differs from the saved run is a ValueError before anything is restored (it trained on other batches)', async () => {
+    const saved: Uint8Array[] = [];
+    await fit(build(), data(), {
+      ...options,
+      optimizer: new Momentum(0.1),
+      epochs: 2,
+      callbacks: [checkpoint({ everyBatches: 2, save: (b) => void saved.push(b) })],
+    });
+    const mid = saved[0];
+    expect(inspectCheckpoint(mid)).toMatchObject({
+      position: { epoch: 0, batch: 2 },
+      progress: { seen: 10 },
+      dataOrder: { examples: 24, batchSize: 5, shuffle: true, seed: 0 },
+      metadata: {},
+    });
+    const resumeWith = async (changes: Record<string, unknown>, d = data()) => {
+      const model = build();
+      const before = await Promise.all(model.parameters().map((p) => p.value.data()));
+      const run = fit(model, d, {
+        ...options,
+        optimizer: new Momentum(0.1),
+        epochs: 2,
+        callbacks: [checkpoint({ save: () => {} })],
+        resume: mid,
+        ...changes,
+      });
+      await expect(run).rejects.toThrow(ValueError);
+      await run.catch(() => {});
+      // Nothing was restored: the model keeps its own weights.
+      expect(await Promise.all(model.parameters().map((p) => p.value.data()))).toEqual(before);
+      return run.catch((e: Error) => e.message);
+    };
+    expect(await resumeWith({ batchSize: 4 })).toBe(
+      'fit: the checkpoint was saved by a run reading 24 examples in batches of 5, shuffled with seed 0; this run reads 24 examples in batches of 4, shuffled with seed 0 (batchSize differ). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint',
+    );
+    expect(await resumeWith({ seed: 3 })).toMatch(/shuffled with seed 3 \(seed differ\)/);
+    expect(await resumeWith({ shuffle: false })).toMatch(/not shuffled \(shuffle differ\)/);
+    const fewer = data();
+    expect(
+      await resumeWith({}, { x: fewer.x.slice(0, 60), xShape: [20, 3], y: fewer.y.slice(0, 20), yShape: [20] }),
+    ).toMatch(/this run reads 20 examples .*\(examples differ\)/);
+  });
+
+  it('a checkpoint of a loop of your own (no data order) is still checked against where it stopped, before anything is restored', async () => {
+    const state = new TrainingState({ model: build(), optimizer: new Momentum(0.1) });
+    state.position = { epoch: 0, batch: 3 };
+    state.progress = { seen: 15, lossSum: 1, metricSums: [] };
+    const bytes = await state.save();
+    expect(inspectCheckpoint(bytes).dataOrder).toBeUndefined();
+    const model = build();
+    const before = await Promise.all(model.parameters().map((p) => p.value.data()));
+    // 3 batches of 4 are 12 examples, not the 15 it saw.
+    await expect(
+      fit(model, data(), { ...options, batchSize: 4, optimizer: new Momentum(0.1), epochs: 1, resume: bytes }),
+    ).rejects.toThrow(
+      /stopped at epoch 1 after 3 batches and 15 examples, which does not fit 24 examples in batches of 4/,
+    );
+    expect(await Promise.all(model.parameters().map((p) => p.value.data()))).toEqual(before);
+    // The same batches resume (no data order to compare).
+    await fit(build(), data(), { ...options, optimizer: new Momentum(0.1), epochs: 1, resume: bytes });
   });
 
   it('saves every N epochs and on the best monitored metric', async () => {

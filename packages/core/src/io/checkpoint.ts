@@ -16,13 +16,15 @@ import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js';
 import type { Hyperparameters, HyperValue, Optimizer, SlotState } from '../train/optimizer.js';
-import { type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
+import { type DataOrder, type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
 import { parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
 import { parseState, stringifyState } from './state-json.js';
 
 /** The `format` metadata of checkpoints this version writes and reads. */
 export const CHECKPOINT_FORMAT = 'backprop-checkpoint-2';
 const STATE_KEY = 'backprop.state';
+/** Metadata key of the data order a `fit` run saved (see `TrainingState.dataOrder`). */
+const DATA_KEY = 'backprop.data';
 
 /** Options of {@link loadCheckpoint} and `TrainingState.load`. */
 export interface LoadCheckpointOptions {
@@ -99,7 +101,13 @@ export async function encodeCheckpoint(
     optimizer,
     callbacks,
   };
-  return saveSafetensors(tensors, { ...metadata, format: CHECKPOINT_FORMAT, [STATE_KEY]: stringifyState(body) });
+  const data: Record<string, string> = state.dataOrder ? { [DATA_KEY]: JSON.stringify(state.dataOrder) } : {};
+  return saveSafetensors(tensors, {
+    ...metadata,
+    format: CHECKPOINT_FORMAT,
+    [STATE_KEY]: stringifyState(body),
+    ...data,
+  });
 }
 
 const fail = (entry: string, rule: string, what: string, got: unknown): never => {
@@ -183,8 +191,55 @@ interface Plan {
   metadata: Record<string, string>;
 }
 
+/** What {@link inspectCheckpoint} reads of a checkpoint without loading it. */
+export interface CheckpointSummary {
+  /** The next batch the saved run would have run. */
+  position: Position;
+  /** The saved epoch's running sums. */
+  progress: EpochProgress;
+  /** The order the saved `fit` run read its data in (absent in checkpoints of user loops and older files). */
+  dataOrder?: DataOrder;
+  /** Your metadata. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Reads where a checkpoint stopped (position, the epoch's sums, the data order of the `fit` run
+ * that saved it) after checking its format and checksum, without loading anything: `fit` checks
+ * a checkpoint against its own data and options with it before it restores any of it.
+ */
+export function inspectCheckpoint(bytes: Uint8Array, options: LoadCheckpointOptions = {}): CheckpointSummary {
+  const { metadata } = parseSafetensors(bytes, options);
+  const body = readBody(metadata);
+  return {
+    position: { ...body.position },
+    progress: { ...body.progress, metricSums: [...body.progress.metricSums] },
+    ...(metadata[DATA_KEY] === undefined ? {} : { dataOrder: readDataOrder(metadata[DATA_KEY]) }),
+    metadata: userMetadata(metadata),
+  };
+}
+
+function readDataOrder(text: string): DataOrder {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return fail(DATA_KEY, 'state', 'expected the data order as JSON', text.slice(0, 40));
+  }
+  const d = checkKeys(DATA_KEY, v, ['examples', 'batchSize', 'shuffle', 'seed']);
+  if (!isCount(d.examples) || !isCount(d.batchSize) || typeof d.shuffle !== 'boolean' || !isCount(d.seed))
+    fail(DATA_KEY, 'state', 'expected { examples, batchSize, seed: integers ≥ 0, shuffle: boolean }', d);
+  return d as unknown as DataOrder;
+}
+
 function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOptions, wholeRun: boolean): Plan {
   const { entries, metadata } = parseSafetensors(bytes, options);
+  const body = readBody(metadata);
+  return planEntries(state, entries, metadata, body, wholeRun);
+}
+
+/** Checks the format and the training state's JSON: position, progress, history and the rest, by shape. */
+function readBody(metadata: Record<string, string>): SavedState {
   if (metadata.format !== CHECKPOINT_FORMAT)
     fail(
       'format',
@@ -228,6 +283,18 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   (body.history as unknown[]).forEach((h, i) => checkLogs(`history.${i}`, h));
   const gens = checkKeys('generators', body.generators, ['global', 'modules']);
   checkGenerator('generators.global', gens.global);
+  return body as unknown as SavedState;
+}
+
+/** Checks every record against the model, optimizer and callbacks of `state`, and picks each tensor's entry. */
+function planEntries(
+  state: TrainingState,
+  entries: readonly SafetensorsEntry[],
+  metadata: Record<string, string>,
+  body: SavedState,
+  wholeRun: boolean,
+): Plan {
+  const gens = body.generators as unknown as Record<string, unknown>;
   const modules = isRecord(gens.modules)
     ? gens.modules
     : fail('generators.modules', 'generator', 'expected an object', gens.modules);
@@ -257,7 +324,7 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   ]);
   const shapes = new Map(state.model.namedParameters().map(([k, p]) => [k, p.shape]));
 
-  const out: Plan = { model, slots: [], callbacks: [], body: body as unknown as SavedState, metadata: {} };
+  const out: Plan = { model, slots: [], callbacks: [], body, metadata: userMetadata(metadata) };
   if (body.optimizer !== null) {
     const opt = checkKeys('optimizer', body.optimizer, ['groups', 'slots']);
     if (!isRecord(opt.slots)) fail('optimizer.slots', 'state', 'expected an object', opt.slots);
@@ -311,8 +378,12 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   });
   for (const e of entries)
     if (!used.has(e.name)) fail(e.name, 'unexpected-entry', 'the checkpoint has a tensor nothing reads', e.name);
-  for (const [k, v] of Object.entries(metadata)) if (k !== 'format' && !k.startsWith('backprop.')) out.metadata[k] = v;
   return out;
+}
+
+/** The metadata a user gave `save`: every key but the format and Backprop's own. */
+function userMetadata(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== 'format' && !k.startsWith('backprop.')));
 }
 
 /**

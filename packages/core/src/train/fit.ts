@@ -4,6 +4,7 @@
  */
 
 import { ValueError } from '../errors.js';
+import { inspectCheckpoint } from '../io/checkpoint.js';
 import type { Loss } from '../losses/index.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
@@ -15,13 +16,13 @@ import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset, Dataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
 import { describeRateChange, learningRates } from './learning-rate.js';
-import { MetricTotals } from './metric-totals.js';
+import { MetricTotals, type ResolvedMetrics } from './metric-totals.js';
 import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { toArrayDataset } from './tensor-dataset.js';
 import { makeTrainStep } from './train-step.js';
-import { TrainingState } from './training-state.js';
+import { type DataOrder, TrainingState } from './training-state.js';
 
 /** Options of {@link fit}; `M` are the metrics (inferred from `metrics`). */
 export interface FitOptions<M extends MetricSpec = MetricSpec> {
@@ -37,7 +38,9 @@ export interface FitOptions<M extends MetricSpec = MetricSpec> {
    * Checkpoint bytes to resume from (saved by the `checkpoint` callback or `TrainingState.save`):
    * model, optimizer, stateful callbacks, generators and the position in the data are restored
    * and training continues at the saved batch, exactly as if it had not stopped. Pass the same
-   * data, options and callbacks as the interrupted run.
+   * data, options and callbacks as the interrupted run: the checkpoint records the order `fit`
+   * read the data in (examples, batch size, shuffle, seed), and a resume that would read other
+   * batches is a ValueError before anything is restored.
    */
   resume?: Uint8Array;
   /** Reshuffle every epoch (default true), seeded by `seed`. */
@@ -250,7 +253,11 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
   const batchSize = resolveBatchSize(options.batchSize ?? 32, n);
   const steps = Math.ceil(n / batchSize);
 
+  const dataOrder: DataOrder = { examples: n, batchSize, shuffle, seed };
+  // A checkpoint is checked against this run's data and options before anything is restored.
+  const resumed = options.resume && checkResume(options.resume, dataOrder, metricFns);
   const state = new TrainingState({ model, optimizer, callbacks });
+  state.dataOrder = dataOrder;
   const history: History = { epochs: state.history, compiled: false, seconds: [] };
   const bar = verbose ? new ProgressBar({ ...options.progress, epochs, steps, log: options.log }) : undefined;
   /** The epoch whose hooks run (its messages say so), or undefined at the start and end of training. */
@@ -305,22 +312,10 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     noteRates();
     sayStop();
     let totals = new MetricTotals('fit', metricFns);
-    if (options.resume) {
+    if (options.resume && resumed) {
       state.load(options.resume);
       rates = learningRates(optimizer);
-      const { epoch, batch } = state.position;
-      const misfit = () =>
-        new ValueError(
-          `fit: the checkpoint stopped at epoch ${epoch + 1} after ${batch} batches and ${state.progress.seen} examples, which does not fit ${n} examples in batches of ${batchSize}; resume with the data and options of the saved run`,
-        );
-      if (state.progress.seen !== Math.min(batch * batchSize, n)) throw misfit();
-      if (batch > 0) {
-        try {
-          totals = MetricTotals.fromArray('fit', metricFns, state.progress.metricSums);
-        } catch {
-          throw misfit();
-        }
-      }
+      if (state.position.batch > 0) totals = resumed;
     }
     while (state.position.epoch < epochs && !stopRequested) {
       const epoch = state.position.epoch;
@@ -389,5 +384,38 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     return history;
   } finally {
     step.dispose();
+  }
+}
+
+/**
+ * Checks checkpoint bytes against the run about to resume from them, before anything is
+ * restored: the data order the saved run recorded (examples, batch size, shuffle, seed; older
+ * checkpoints have none) and where it stopped must fit this run, or the resumed run would read
+ * other batches than the interrupted one. Returns the epoch's metric sums to continue from.
+ */
+function checkResume(bytes: Uint8Array, order: DataOrder, metricFns: ResolvedMetrics): MetricTotals {
+  const { position, progress, dataOrder: saved } = inspectCheckpoint(bytes);
+  const describeOrder = (d: DataOrder) =>
+    `${d.examples} examples in batches of ${d.batchSize}, ${d.shuffle ? `shuffled with seed ${d.seed}` : 'not shuffled'}`;
+  if (saved) {
+    const differs = (['examples', 'batchSize', 'shuffle', 'seed'] as const).filter((k) => saved[k] !== order[k]);
+    // The seed orders nothing when neither run shuffles.
+    const relevant = differs.filter((k) => k !== 'seed' || order.shuffle || saved.shuffle);
+    if (relevant.length > 0)
+      throw new ValueError(
+        `fit: the checkpoint was saved by a run reading ${describeOrder(saved)}; this run reads ${describeOrder(order)} (${relevant.join(', ')} differ). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint`,
+      );
+  }
+  const { epoch, batch } = position;
+  const misfit = () =>
+    new ValueError(
+      `fit: the checkpoint stopped at epoch ${epoch + 1} after ${batch} batches and ${progress.seen} examples, which does not fit ${order.examples} examples in batches of ${order.batchSize}; resume with the data and options of the saved run`,
+    );
+  if (progress.seen !== Math.min(batch * order.batchSize, order.examples)) throw misfit();
+  if (batch === 0) return new MetricTotals('fit', metricFns);
+  try {
+    return MetricTotals.fromArray('fit', metricFns, progress.metricSums);
+  } catch {
+    throw misfit();
   }
 }

@@ -36,6 +36,17 @@ export interface EpochProgress {
   metricSums: number[];
 }
 
+/**
+ * The order `fit` reads its data in: a run resumed from a checkpoint continues it exactly only
+ * with the same examples (count), batch size, shuffle and seed.
+ */
+export interface DataOrder {
+  examples: number;
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+}
+
 /** The parts a training state gathers. */
 export interface TrainingStateParts {
   model: Module;
@@ -92,6 +103,8 @@ export class TrainingState {
   progress: EpochProgress = { seen: 0, lossSum: 0, metricSums: [] };
   /** Logs of finished epochs. */
   history: EpochLogs[] = [];
+  /** The data order of the `fit` run this state belongs to, saved with it (undefined in loops of your own). */
+  dataOrder: DataOrder | undefined;
 
   constructor({ model, optimizer, callbacks = [] }: TrainingStateParts) {
     if (!model || typeof model.stateDict !== 'function')
