@@ -103,14 +103,14 @@ describe('checkpoint', () => {
       return run.catch((e: Error) => e.message);
     };
     expect(await resumeWith({ batchSize: 4 })).toBe(
-      'fit: the checkpoint was saved by a run reading 24 examples in batches of 5, shuffled with seed 0; this run reads 24 examples in batches of 4, shuffled with seed 0 (batchSize differ). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint',
+      'fit: the checkpoint was saved by a run reading 24 examples in batches of 5, shuffled with seed 0; this run reads 24 examples in batches of 4, shuffled with seed 0 (batchSize differs). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint',
     );
-    expect(await resumeWith({ seed: 3 })).toMatch(/shuffled with seed 3 \(seed differ\)/);
-    expect(await resumeWith({ shuffle: false })).toMatch(/not shuffled \(shuffle differ\)/);
+    expect(await resumeWith({ seed: 3 })).toMatch(/shuffled with seed 3 \(seed differs\)/);
+    expect(await resumeWith({ shuffle: false })).toMatch(/not shuffled \(shuffle differs\)/);
     const fewer = data();
     expect(
       await resumeWith({}, { x: fewer.x.slice(0, 60), xShape: [20, 3], y: fewer.y.slice(0, 20), yShape: [20] }),
-    ).toMatch(/this run reads 20 examples .*\(examples differ\)/);
+    ).toMatch(/this run reads 20 examples .*\(examples differs\)/);
   });
 
   it('a checkpoint of a loop of your own (no data order) is still checked against where it stopped, before anything is restored', async () => {

@@ -403,7 +403,7 @@ function checkResume(bytes: Uint8Array, order: DataOrder, metricFns: ResolvedMet
     const relevant = differs.filter((k) => k !== 'seed' || order.shuffle || saved.shuffle);
     if (relevant.length > 0)
       throw new ValueError(
-        `fit: the checkpoint was saved by a run reading ${describeOrder(saved)}; this run reads ${describeOrder(order)} (${relevant.join(', ')} differ). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint`,
+        `fit: the checkpoint was saved by a run reading ${describeOrder(saved)}; this run reads ${describeOrder(order)} (${relevant.join(' and ')} ${relevant.length > 1 ? 'differ' : 'differs'}). Resume with the data and options of the saved run, or start a new run from the weights with loadCheckpoint`,
       );
   }
   const { epoch, batch } = position;
