@@ -207,6 +207,17 @@ export interface CheckpointSummary {
  * Reads where a checkpoint stopped (position, the epoch's sums, the data order of the `fit` run
  * that saved it) after checking its format and checksum, without loading anything: `fit` checks
  * a checkpoint against its own data and options with it before it restores any of it.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { inspectCheckpoint, nn, saveCheckpoint, setBackend } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const bytes = await saveCheckpoint(nn.sequential(nn.dense(2, 1)), undefined, { run: 'a' });
+ * const { position, dataOrder, metadata } = inspectCheckpoint(bytes);
+ * console.log(position, dataOrder, metadata); // { epoch: 0, batch: 0 } undefined { run: 'a' }
+ * ```
  */
 export function inspectCheckpoint(bytes: Uint8Array, options: LoadCheckpointOptions = {}): CheckpointSummary {
   const { metadata } = parseSafetensors(bytes, options);
