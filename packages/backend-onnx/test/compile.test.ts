@@ -181,7 +181,11 @@ describe('compile', () => {
   it('a compiled step on ONNX Runtime given an out-of-range label throws the eager IndexError, not an ONNX Runtime error, and changes nothing', async () => {
     await bp.setBackend(ort);
     const m = model();
-    const step = bp.trainStep(m, { loss: bp.losses.softmaxCrossEntropy, optimizer: new PlainSGD(0.1), compile: true });
+    const step = bp.trainStep(m, {
+      loss: bp.losses.softmaxCrossEntropy,
+      optimizer: new PlainSGD({ lr: 0.1 }),
+      compile: true,
+    });
     for (let k = 0; k < 4; k++) {
       const [x, y] = batch(0);
       await step(x, y);
