@@ -2,6 +2,7 @@
 import {
   type Backend,
   BackendError,
+  BackpropError,
   type CompiledGraph,
   checkOptionNames,
   checkWrite,
@@ -269,8 +270,25 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     return next;
   };
   const compute = async (roots: Iterable<OnnxHandle>): Promise<void> => {
-    const p = plan(roots);
-    await runtime.run(p);
+    const list = [...roots];
+    const p = plan(list);
+    try {
+      await runtime.run(p);
+    } catch (e) {
+      // One node ONNX Runtime refuses (an index out of range that core could not check while it
+      // was pending) fails the whole run. Run each value on its own instead, so that those not
+      // depending on it are still computed; the failing ones keep their error (reading one throws
+      // it) and leave the queue, so the next read does not run them again.
+      if (list.length > 1) {
+        for (const h of list) if (h.pending && h.error === undefined) await compute([h]).catch(() => {});
+      } else {
+        for (const h of list) {
+          h.error = onnxRunError(e);
+          livePending.delete(h);
+        }
+      }
+      throw onnxRunError(e);
+    }
     for (const h of p.outputs) livePending.delete(h);
   };
   // NOTE: the roots are taken when the flush is queued: a node made later may read a compiled
@@ -333,11 +351,12 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
     },
     async read(handle: Handle): Promise<TypedArray> {
       let h = own('onnx.read', handle);
-      // A value an update is still to write in place is read after the write.
-      if (h.value === undefined || h.writes > 0) await flush();
+      // A value an update is still to write in place is read after the write. A run that failed
+      // left its error on the values it could not compute; this one may not be among them.
+      if (h.value === undefined || h.writes > 0) await flush().catch(() => {});
       h = own('onnx.read', handle);
       if (h.value === undefined) {
-        if (h.error !== undefined) throw h.error;
+        if (h.error !== undefined) throw onnxRunError(h.error);
         throw new BackendError('onnx.read: the value was not computed');
       }
       const v = h.value;
@@ -364,4 +383,16 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       await runtime.release();
     },
   };
+}
+
+/**
+ * An error of an ONNX Runtime run as a BackendError (typed like every backend error), its first
+ * line kept; Backprop's own errors pass through. The original is its `cause`.
+ */
+function onnxRunError(e: unknown): unknown {
+  if (e instanceof BackpropError) return e;
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const error = new BackendError(`onnx: ONNX Runtime could not compute this value: ${message}`);
+  Object.defineProperty(error, 'cause', { value: e, enumerable: false });
+  return error;
 }

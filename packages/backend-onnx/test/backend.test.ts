@@ -23,6 +23,24 @@ describe('onnx backend', () => {
     await b.destroy?.();
   });
 
+  it('a value ONNX Runtime refuses fails alone, as a BackendError: the values around it still compute, later reads too', async () => {
+    const b = await onnx({ threads: 1 });
+    await bp.setBackend(b);
+    const x = bp.tensor([1, 2]);
+    const before = bp.mul(x, 3);
+    // An index computed on the lazy graph is still pending, so core cannot check it on the host:
+    // ONNX Runtime's Gather refuses it when the graph runs.
+    const bad = bp.gather(bp.tensor([1, 2, 3]), bp.add(bp.tensor(Int32Array.of(1), [1], 'int32'), 5));
+    const dependent = bp.add(bad, 1);
+    await expect(bad.data()).rejects.toThrow(/^onnx: ONNX Runtime could not compute this value: .*Gather/);
+    await expect(dependent.data()).rejects.toBeInstanceOf(bp.BackendError);
+    // Before, the failing node stayed queued and every later read ran it again and failed.
+    expect(Array.from(await before.data())).toEqual([3, 6]);
+    expect(Array.from(await bp.mul(x, 2).data())).toEqual([2, 4]);
+    bp.dispose([x, before, bad, dependent]);
+    await b.destroy?.();
+  });
+
   it('rejects bad options', async () => {
     await expect(onnx({ threads: 0 })).rejects.toThrow(/threads/);
     await expect(onnx({ provider: 'tpu' as 'cpu' })).rejects.toThrow(/unknown provider/);
