@@ -279,15 +279,16 @@ function createBackend(runtime: Runtime, provider: OnnxProvider): OnnxBackend {
       // was pending) fails the whole run. Run each value on its own instead, so that those not
       // depending on it are still computed; the failing ones keep their error (reading one throws
       // it) and leave the queue, so the next read does not run them again.
+      const error = onnxRunError(e);
       if (list.length > 1) {
         for (const h of list) if (h.pending && h.error === undefined) await compute([h]).catch(() => {});
       } else {
         for (const h of list) {
-          h.error = onnxRunError(e);
+          h.error = error;
           livePending.delete(h);
         }
       }
-      throw onnxRunError(e);
+      throw error;
     }
     for (const h of p.outputs) livePending.delete(h);
   };

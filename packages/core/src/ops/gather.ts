@@ -37,9 +37,17 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   requireInt('gather', idx);
   const a = normalizeAxis('gather', axis, t.rank);
   checkIndexRange('gather', idx, t.shape[a]);
+  return checkedGather(t, idx, a);
+}
+
+/**
+ * gather on arguments already checked. Each adjoint calls the other's checked form: the indices
+ * were checked once on the way forward, so a backward pass reads them from the host no more.
+ */
+function checkedGather(t: Tensor, idx: Tensor, a: number): Tensor {
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
   const y = runKernel('gather', [t, idx], { axis: a }, { shape, dtype: t.dtype });
-  return record('gather', y, [t, idx], (dy) => [scatterAdd(dy, idx, a, t.shape), null]);
+  return record('gather', y, [t, idx], (dy) => [checkedScatterAdd(dy, idx, a, t.shape), null]);
 }
 
 /**
@@ -71,8 +79,13 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
     );
   }
   checkIndexRange('scatterAdd', idx, shape[a]);
+  return checkedScatterAdd(u, idx, a, shape);
+}
+
+/** scatterAdd on arguments already checked (see {@link checkedGather}). */
+function checkedScatterAdd(u: Tensor, idx: Tensor, a: number, shape: readonly number[]): Tensor {
   const y = runKernel('scatterAdd', [u, idx], { axis: a }, { shape: [...shape], dtype: u.dtype });
-  return record('scatterAdd', y, [u, idx], (dy) => [gather(dy, idx, a), null]);
+  return record('scatterAdd', y, [u, idx], (dy) => [checkedGather(dy, idx, a), null]);
 }
 
 /**
