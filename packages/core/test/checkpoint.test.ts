@@ -2,7 +2,9 @@
 import {
   type ArrayDataset,
   bernoulli,
+  CheckpointError,
   checkpoint,
+  dispose,
   fit,
   inspectCheckpoint,
   loadCheckpoint,
@@ -10,10 +12,14 @@ import {
   manualSeed,
   mul,
   nn,
+  parseSafetensors,
+  type SafetensorsEntry,
   saveCheckpoint,
+  saveSafetensors,
   scalar,
   type Tensor,
   TrainingState,
+  tensor,
   ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +41,13 @@ function data(): ArrayDataset {
   const y = new Int32Array(n).map((_, i) => i % 3);
   return { x, xShape: [n, 3], y, yShape: [n] };
 }
+
+/** A parsed entry as a tensor of its own (to write into another file). */
+const tensorOf = (e: SafetensorsEntry): Tensor => {
+  const bytes = e.data.slice();
+  const values = e.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+  return tensor(values, [...e.shape], e.dtype);
+};
 
 const build = () => nn.sequential(nn.dense(3, 6, { seed: 1 }), new Noise(), nn.tanh(), nn.dense(6, 3, { seed: 2 }));
 const options = { loss: losses.softmaxCrossEntropy, batchSize: 5, verbose: false } as const;
@@ -111,6 +124,27 @@ describe('checkpoint', () => {
     expect(
       await resumeWith({}, { x: fewer.x.slice(0, 60), xShape: [20, 3], y: fewer.y.slice(0, 20), yShape: [20] }),
     ).toMatch(/this run reads 20 examples .*\(examples differs\)/);
+  });
+
+  it('inspectCheckpoint refuses garbage and a malformed data order with a CheckpointError, and reads nothing into anything', async () => {
+    expect(() => inspectCheckpoint(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow(CheckpointError);
+    expect(() => inspectCheckpoint('run.safetensors' as never)).toThrow(/expected the file as a Uint8Array/);
+    const saved: Uint8Array[] = [];
+    await fit(build(), data(), {
+      ...options,
+      optimizer: new Momentum(0.1),
+      epochs: 1,
+      callbacks: [checkpoint({ save: (b) => void saved.push(b) })],
+    });
+    // The same file with its data order rewritten (checksums recomputed, so only the order is wrong).
+    const { metadata } = parseSafetensors(saved[0]);
+    const tensors = new Map(parseSafetensors(saved[0]).entries.map((e) => [e.name, tensorOf(e)]));
+    for (const bad of ['{"examples":24}', '{"examples":-1,"batchSize":5,"shuffle":true,"seed":0}', 'not json']) {
+      const raw = await saveSafetensors(tensors, { ...metadata, 'backprop.data': bad });
+      expect(() => inspectCheckpoint(raw)).toThrow(CheckpointError);
+      expect(() => inspectCheckpoint(raw)).toThrow(/^loadCheckpoint: backprop\.data: /);
+    }
+    dispose([...tensors.values()]);
   });
 
   it('a checkpoint of a loop of your own (no data order) is still checked against where it stopped, before anything is restored', async () => {
