@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
 import type { Pool, PoolClient } from 'pg';
+import { checkConfigs, checkSearchSpace } from './check-space.js';
 import { type GridOptions, gridConfigs } from './grid.js';
 import { type Pruner, type PrunerSpec, prunerFromSpec } from './pruners.js';
 import { randomConfigs } from './random-configs.js';
@@ -139,9 +140,13 @@ function positiveInt(name: string, v: unknown): number {
 }
 
 function studyConfigs(o: DistributedSearchOptions): Config[] {
-  if (o.configs) return [...o.configs];
-  if (!o.space || typeof o.space !== 'object' || Object.keys(o.space).length === 0)
+  if (o.configs) {
+    checkConfigs('distributedSearch', o.configs);
+    return [...o.configs];
+  }
+  if (!o.space)
     throw new ValueError('distributedSearch: give configs, or a non-empty space (with trials for random search)');
+  checkSearchSpace('distributedSearch', o.space, true);
   if (o.trials !== undefined) return randomConfigs(o.space, positiveInt('trials', o.trials), o.seed ?? 0);
   return gridConfigs(o.space, { pointsPerDistribution: o.pointsPerDistribution });
 }

@@ -8,6 +8,7 @@ import {
   type Callback,
   type EpochLogs,
   fit,
+  formatValue,
   type Loss,
   type Module,
   nn,
@@ -15,13 +16,32 @@ import {
   ValueError,
 } from '@backprop/core';
 import { dropout, earlyStopping } from '@backprop/regularizers';
-import type { Config } from './space.js';
+import type { Config, HyperValue } from './space.js';
+
+/** `config[key]` when it is a `type` (`fallback` when absent); a ValueError naming the key when it is anything else. */
+function configValue<T extends 'number' | 'string'>(
+  op: string,
+  config: Config,
+  key: string,
+  type: T,
+  fallback: T extends 'number' ? number : string,
+): T extends 'number' ? number : string {
+  const v: HyperValue | undefined = config[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== type || (typeof v === 'number' && !Number.isFinite(v)))
+    throw new ValueError(
+      `${op}: config.${key} must be a ${type === 'number' ? 'finite number' : 'string'}, got ${formatValue(v)}`,
+    );
+  return v as T extends 'number' ? number : string;
+}
 
 /**
  * Builds the MLP of `config`: `layers` hidden layers (default 1) of `units` (default 64), each a
  * dense layer initialized with `init` (default 'torchDefault'), then `activation` (default 'relu'),
- * then dropout at rate `dropout` when it is above 0; a dense output layer of `outputs` last.
- * `seed` fixes the initial weights.
+ * then dropout at rate `dropout` when it is not 0; a dense output layer of `outputs` last.
+ * `seed` fixes the initial weights. Each value must have its type (a number for `layers`,
+ * `units` and `dropout`, a string for `activation` and `init`): anything else, `true` or `[64]`
+ * included, is a ValueError naming the key rather than a value read some other way.
  *
  * @example
  * ```ts
@@ -36,11 +56,12 @@ import type { Config } from './space.js';
  * ```
  */
 export function mlpFromConfig(inputs: number, outputs: number, config: Config, seed = 0): Module {
-  const layers = Number(config.layers ?? 1);
-  const units = Number(config.units ?? 64);
-  const activation = String(config.activation ?? 'relu') as nn.ActivationName;
-  const init = String(config.init ?? 'torchDefault') as keyof typeof nn.initializers;
-  const drop = Number(config.dropout ?? 0);
+  const op = 'mlpFromConfig';
+  const layers = configValue(op, config, 'layers', 'number', 1);
+  const units = configValue(op, config, 'units', 'number', 64);
+  const activation = configValue(op, config, 'activation', 'string', 'relu') as nn.ActivationName;
+  const init = configValue(op, config, 'init', 'string', 'torchDefault') as keyof typeof nn.initializers;
+  const drop = configValue(op, config, 'dropout', 'number', 0);
   if (!Number.isInteger(layers) || layers < 0)
     throw new ValueError(`mlpFromConfig: layers must be a non-negative integer, got ${config.layers}`);
   if (!(activation in nn.activations))
@@ -52,7 +73,8 @@ export function mlpFromConfig(inputs: number, outputs: number, config: Config, s
   for (let l = 0; l < layers; l++) {
     stack.push(nn.dense(width, units, { weightInit: init, seed: seed * 1000 + 2 * l }));
     stack.push(nn.activations[activation]());
-    if (drop > 0) stack.push(dropout({ drop }));
+    // Any rate but 0 goes to dropout, which refuses one outside [0, 1) (a negative rate is not "none").
+    if (drop !== 0) stack.push(dropout({ drop }));
     width = units;
   }
   stack.push(nn.dense(width, outputs, { seed: seed * 1000 + 2 * layers }));
@@ -149,8 +171,8 @@ export async function fitTrial(config: Config, seed: number, o: FitTrialOptions)
     const history = await fit(model, o.train, {
       loss: o.loss,
       optimizer: o.optimizer(config),
-      epochs: Number(config.epochs ?? 10),
-      batchSize: Number(config.batchSize ?? 32),
+      epochs: configValue('fitTrial', config, 'epochs', 'number', 10),
+      batchSize: configValue('fitTrial', config, 'batchSize', 'number', 32),
       seed,
       validation: o.validation,
       // Metric names as strings: the names fit accepts are checked by fit itself at run time.

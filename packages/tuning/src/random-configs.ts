@@ -1,5 +1,6 @@
 /** Random search configurations: independent draws from the space, reproducible from a seed. */
 import { formatValue, keyFromSeed, philoxUniform, ValueError } from '@backprop/core';
+import { checkHyperValue, checkSearchSpace } from './check-space.js';
 import { type Config, isChoice, isDistribution, type SearchSpace } from './space.js';
 
 /**
@@ -20,6 +21,7 @@ import { type Config, isChoice, isDistribution, type SearchSpace } from './space
 export function randomConfigs(space: SearchSpace, count: number, seed = 0): Config[] {
   if (!Number.isInteger(count) || count < 0)
     throw new ValueError(`randomConfigs: count must be a non-negative integer, got ${formatValue(count)}`);
+  checkSearchSpace('randomConfigs', space);
   const names = Object.keys(space);
   const u = philoxUniform(keyFromSeed(seed), 0, count * Math.max(names.length, 1));
   return Array.from({ length: count }, (_, i) => {
@@ -27,8 +29,10 @@ export function randomConfigs(space: SearchSpace, count: number, seed = 0): Conf
     names.forEach((name, j) => {
       const h = space[name];
       const r = u[i * names.length + j];
-      if (isDistribution(h)) config[name] = h.sample(r);
-      else if (isChoice(h) || Array.isArray(h)) {
+      if (isDistribution(h)) {
+        config[name] = h.sample(r);
+        checkHyperValue('randomConfigs', name, config[name], 'drawn from its distribution');
+      } else if (isChoice(h) || Array.isArray(h)) {
         const values = isChoice(h) ? h.values : (h as readonly (number | string | boolean)[]);
         config[name] = values[Math.min(values.length - 1, Math.floor(r * values.length))];
       } else config[name] = h as number | string | boolean;

@@ -3,6 +3,7 @@
  * crashed trials, pruning from intermediate values, cancellation, resume files and progress lines.
  */
 import { BackpropError, checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
+import { checkConfigs, checkSearchSpace } from './check-space.js';
 import { type GridOptions, gridConfigs } from './grid.js';
 import type { Pruner, PrunerState } from './pruners.js';
 import { randomConfigs } from './random-configs.js';
@@ -272,6 +273,7 @@ export async function runSearch(
   options: SearchOptions,
 ): Promise<SearchResults> {
   checkOptions(options);
+  checkConfigs('search', configs);
   const { metric, seed = 0, parallel = 1, trialModule, onTrial, verbose = true, retries = 0, resumeFile } = options;
   const useWorkers = parallel > 1 || (typeof trial !== 'function' && trialModule !== undefined);
   if (parallel > 1 && !trialModule)
@@ -349,15 +351,6 @@ export async function runSearch(
   return results;
 }
 
-function checkSpace(op: string, space: SearchSpace): void {
-  if (space === null || typeof space !== 'object' || Array.isArray(space))
-    throw new ValueError(`${op}: the search space must be an object of hyperparameters, got ${formatValue(space)}`);
-  if (Object.keys(space).length === 0)
-    throw new ValueError(
-      `${op}: the search space is empty; name at least one hyperparameter, e.g. { lr: logUniform(1e-4, 1e-1) }`,
-    );
-}
-
 /**
  * Grid search (the lecture's tuning slide): every combination of the space's values (see
  * {@link gridConfigs}), each trained and validated by `trial`; the best is selected on `metric`.
@@ -393,7 +386,7 @@ export async function gridSearch(
   trial: Trial | undefined,
   options: SearchOptions & GridOptions,
 ): Promise<SearchResults> {
-  checkSpace('gridSearch', space);
+  checkSearchSpace('gridSearch', space, true);
   checkOptions(options, 'gridSearch', ['pointsPerDistribution']);
   const { pointsPerDistribution, ...search } = options;
   return runSearch(gridConfigs(space, { pointsPerDistribution }), trial, search);
@@ -422,7 +415,7 @@ export async function randomSearch(
   trial: Trial | undefined,
   options: SearchOptions & { trials: number },
 ): Promise<SearchResults> {
-  checkSpace('randomSearch', space);
+  checkSearchSpace('randomSearch', space, true);
   checkOptions(options, 'randomSearch', ['trials']);
   if (!Number.isInteger(options?.trials) || options.trials < 1)
     throw new ValueError(`randomSearch: trials must be a positive integer, got ${formatValue(options?.trials)}`);

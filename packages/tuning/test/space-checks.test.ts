@@ -1,0 +1,137 @@
+/**
+ * Search spaces and configurations are checked before anything is built or run: every value must
+ * be one JSON writes and reads back as itself (resume files and `configKey` are JSON), lists must
+ * not be empty, and a grid too large to build is refused.
+ */
+import { cpu } from '@backprop/backend-cpu';
+import { setBackend, ValueError } from '@backprop/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_GRID_CONFIGS } from '../src/grid.js';
+import {
+  choice,
+  type Distribution,
+  gridConfigs,
+  gridSearch,
+  logUniform,
+  mlpFromConfig,
+  randomConfigs,
+  randomSearch,
+  runSearch,
+  type SearchSpace,
+  uniform,
+} from '../src/index.js';
+
+/** A space that bypasses the types, as a JavaScript caller or a parsed file can. */
+const raw = (o: unknown) => o as SearchSpace;
+
+describe('search space values', () => {
+  const invalid: [string, unknown, RegExp][] = [
+    ['NaN', NaN, /"lr": NaN is not a finite number/],
+    ['Infinity', Number.POSITIVE_INFINITY, /"lr": Infinity is not a finite number/],
+    ['undefined', undefined, /"lr": undefined is not a number, string, boolean or list of those/],
+    ['null', null, /"lr": null is not a number/],
+    ['a function', Math.tanh, /"lr": a function is not a number/],
+    ['an empty list', [], /"lr" has no values/],
+    ['a list holding NaN', [0.1, NaN], /"lr" choice 1: NaN is not a finite number/],
+    ['a list of lists of lists', [[[1]]], /"lr" choice 0: element 0: \[1\] is not a number, string, boolean/],
+    ['choice() made by hand, empty', { kind: 'choice', values: [] }, /"lr" has no values/],
+    ['a plain object', { low: 1e-4, high: 0.1 }, /"lr" must be a number, string, boolean, a list of choices/],
+  ];
+  for (const [what, value, message] of invalid) {
+    it(`refuses ${what}, in grid and random search alike`, () => {
+      expect(() => gridConfigs(raw({ units: [8, 16], lr: value }))).toThrow(ValueError);
+      expect(() => gridConfigs(raw({ units: [8, 16], lr: value }))).toThrow(message);
+      expect(() => randomConfigs(raw({ units: [8, 16], lr: value }), 3)).toThrow(message);
+    });
+  }
+
+  it('names the function to call when a distribution was read from JSON', () => {
+    const space = JSON.parse(JSON.stringify({ lr: logUniform(1e-4, 1e-1) }));
+    expect(space.lr).toEqual({ kind: 'logUniform', low: 1e-4, high: 1e-1 });
+    expect(() => randomConfigs(space, 2)).toThrow(/lost its functions: build it with logUniform\(low, high\)/);
+  });
+
+  it('checks what a distribution of the caller gives', () => {
+    const broken: Distribution = { ...uniform(0, 1), sample: () => NaN, grid: () => [0.5, Number.NaN] };
+    expect(() => randomConfigs({ p: broken }, 2)).toThrow(/randomConfigs: "p" drawn from its distribution: NaN/);
+    expect(() => gridConfigs({ p: broken })).toThrow(/gridConfigs: "p" is a grid point of its distribution: NaN/);
+    expect(() => gridConfigs({ p: { ...uniform(0, 1), grid: () => [] } })).toThrow(/gave no grid points/);
+  });
+
+  it('accepts lists of lists (e.g. hidden layer sizes) and objects without a prototype', () => {
+    expect(gridConfigs({ hidden: choice([[], [64], [128, 64]]) })).toEqual([
+      { hidden: [] },
+      { hidden: [64] },
+      { hidden: [128, 64] },
+    ]);
+    const bare = Object.assign(Object.create(null), { units: choice([8, 16]) });
+    expect(gridConfigs(bare)).toHaveLength(2);
+  });
+
+  it('refuses a space that is not a plain object', () => {
+    expect(() => gridConfigs(raw([1, 2]))).toThrow(/search space must be an object of hyperparameters, got \[1,2\]/);
+    expect(() => randomConfigs(raw('lr'), 2)).toThrow(/search space must be an object/);
+    expect(() => gridConfigs(raw(new Map([['lr', [0.1]]])))).toThrow(/search space must be an object/);
+  });
+});
+
+describe('grid size', () => {
+  it(`refuses a grid of more than ${MAX_GRID_CONFIGS} configurations before building any`, () => {
+    const space = { a: uniform(0, 1), b: uniform(0, 1), c: uniform(0, 1) };
+    expect(gridConfigs(space, { pointsPerDistribution: 100 })).toHaveLength(1_000_000);
+    expect(() => gridConfigs(space, { pointsPerDistribution: 101 })).toThrow(
+      /the grid has 1\.03e\+6 configurations \(a 101 × b 101 × c 101\), more than 1,000,000/,
+    );
+  });
+});
+
+describe('searches check before any trial runs', () => {
+  const options = { metric: 'loss', verbose: false } as const;
+
+  it('gridSearch, randomSearch and runSearch refuse bad values without calling the trial', async () => {
+    let calls = 0;
+    const trial = async () => {
+      calls++;
+      return { loss: 1 };
+    };
+    await expect(gridSearch(raw({ lr: [0.1, NaN] }), trial, options)).rejects.toThrow(/gridSearch: "lr" choice 1/);
+    await expect(randomSearch(raw({ lr: undefined }), trial, { ...options, trials: 2 })).rejects.toThrow(
+      /randomSearch: "lr": undefined/,
+    );
+    await expect(
+      runSearch([{ lr: 0.1 }, raw({ lr: Number.NEGATIVE_INFINITY })] as never, trial, options),
+    ).rejects.toThrow(/search: "lr" in configuration 1: -Infinity is not a finite number/);
+    await expect(runSearch(raw([null]) as never, trial, options)).rejects.toThrow(
+      /search: configuration 0 must be an object of hyperparameters, got null/,
+    );
+    await expect(gridSearch({}, trial, options)).rejects.toThrow(/gridSearch: the search space is empty/);
+    expect(calls).toBe(0);
+  });
+});
+
+describe('mlpFromConfig reads each value as its type', () => {
+  beforeAll(async () => {
+    await setBackend(cpu());
+  });
+
+  const wrong: [Record<string, unknown>, RegExp][] = [
+    [{ layers: true }, /config\.layers must be a finite number, got true/],
+    [{ layers: [2] }, /config\.layers must be a finite number, got \[2\]/],
+    [{ units: '64' }, /config\.units must be a finite number, got "64"/],
+    [{ dropout: 'none' }, /config\.dropout must be a finite number, got "none"/],
+    [{ activation: ['relu'] }, /config\.activation must be a string, got \["relu"\]/],
+    // A negative rate used to build no dropout layer at all.
+    [{ dropout: -0.2 }, /dropout: drop must be in \[0, 1\), got -0\.2/],
+  ];
+  for (const [config, message] of wrong) {
+    it(`refuses ${JSON.stringify(config)}`, () => {
+      expect(() => mlpFromConfig(2, 3, config as never)).toThrow(message);
+    });
+  }
+
+  it('builds what a well-typed config describes', () => {
+    const model = mlpFromConfig(2, 3, { layers: 2, units: 4, activation: 'tanh', dropout: 0.1 });
+    expect(model.parameters().map((p) => p.shape)).toEqual([[2, 4], [4], [4, 4], [4], [4, 3], [3]]);
+    model.dispose();
+  });
+});
