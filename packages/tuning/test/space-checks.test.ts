@@ -6,6 +6,7 @@
 import { cpu } from '@backprop/backend-cpu';
 import { setBackend, ValueError } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { distributedSearch } from '../src/distributed.js';
 import { MAX_GRID_CONFIGS } from '../src/grid.js';
 import {
   choice,
@@ -106,6 +107,21 @@ describe('searches check before any trial runs', () => {
     );
     await expect(gridSearch({}, trial, options)).rejects.toThrow(/gridSearch: the search space is empty/);
     expect(calls).toBe(0);
+  });
+
+  it('distributedSearch refuses bad configurations and spaces before it connects to the database', async () => {
+    const o = {
+      url: 'postgres://nobody@127.0.0.1:1/none',
+      study: 's',
+      trialModule: 'file:///none.mjs',
+      metric: 'loss',
+    };
+    await expect(distributedSearch({ ...o, configs: [{ lr: 0.1 }, raw({ lr: NaN })] as never })).rejects.toThrow(
+      /distributedSearch: "lr" in configuration 1: NaN is not a finite number/,
+    );
+    await expect(distributedSearch({ ...o, space: raw({ lr: [] }), trials: 2 })).rejects.toThrow(
+      /distributedSearch: "lr" has no values/,
+    );
   });
 });
 
