@@ -18,6 +18,7 @@ import {
   saveSafetensors,
   scalar,
   type Tensor,
+  type TrainingContext,
   TrainingState,
   tensor,
   ValueError,
@@ -80,6 +81,50 @@ describe('checkpoint', () => {
 
     for (const [a, b] of resumed.parameters().map((p, i) => [p, straight.parameters()[i]] as const)) {
       expect(Array.from(await a.value.data())).toEqual(Array.from(await b.value.data()));
+    }
+  });
+
+  it('a run a callback stopped trains no further when resumed from any of its checkpoints: same weights, history and stop reason', async () => {
+    // Stops after its third epoch (index 2), as early stopping would.
+    const stopAtThird = {
+      onEpochEnd(epoch: number, _logs: unknown, ctx: TrainingContext) {
+        if (epoch === 2) ctx.stop('enough');
+      },
+    };
+    manualSeed(11);
+    const saved: Uint8Array[] = [];
+    const straight = build();
+    const first = await fit(straight, data(), {
+      ...options,
+      optimizer: new Momentum(0.1),
+      epochs: 6,
+      callbacks: [stopAtThird, checkpoint({ save: (b) => void saved.push(b) })],
+    });
+    expect(first.epochs).toHaveLength(3);
+    expect(first.stopReason).toBe('enough');
+    expect(saved).toHaveLength(3);
+    expect(inspectCheckpoint(saved[1]).stopReason).toBeUndefined();
+    expect(inspectCheckpoint(saved[2]).stopReason).toBe('enough');
+    const weights = await Promise.all(straight.parameters().map((p) => p.value.data()));
+    for (const bytes of saved) {
+      manualSeed(999);
+      const resumed = build();
+      const lines: string[] = [];
+      const again = await fit(resumed, data(), {
+        ...options,
+        verbose: true,
+        log: (line: string) => void lines.push(line),
+        optimizer: new Momentum(0.1),
+        epochs: 6,
+        resume: bytes,
+        callbacks: [stopAtThird, checkpoint({ save: () => {} })],
+      });
+      // Before, a run resumed from the last checkpoint trained epochs 4 to 6.
+      expect(again.epochs).toEqual(first.epochs);
+      expect(again.stopReason).toBe('enough');
+      expect(await Promise.all(resumed.parameters().map((p) => p.value.data()))).toEqual(weights);
+      if (bytes === saved[2])
+        expect(lines.some((l) => l.includes('training stopped — enough (before the checkpoint was saved)'))).toBe(true);
     }
   });
 

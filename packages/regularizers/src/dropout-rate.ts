@@ -14,6 +14,17 @@ export function dropRateOf(op: string, rate: unknown): number {
   if (typeof rate === 'number') drop = rate;
   else if (rate && typeof rate === 'object') {
     const r = rate as { drop?: unknown; keep?: unknown };
+    // Anything else in the rate object would be ignored: a seed put here drew its masks from the global generator.
+    const extra = Object.keys(r).filter((k) => k !== 'drop' && k !== 'keep');
+    if (extra.length > 0) {
+      const options = extra.filter((k) => k === 'seed' || k === 'training');
+      throw new ValueError(
+        `${op}: a rate object holds only drop or keep, got ${extra.join(', ')}` +
+          (options.length > 0
+            ? `; ${options.join(' and ')} ${options.length > 1 ? 'are options' : 'is an option'}: pass options as the second argument, e.g. dropout({ drop: 0.3 }, { seed: 5 })`
+            : ''),
+      );
+    }
     if ((r.drop === undefined) === (r.keep === undefined)) {
       throw new ValueError(
         `${op}: give exactly one of { drop } (probability of dropping) or { keep } (probability of keeping), got ${JSON.stringify(rate)}`,

@@ -112,6 +112,15 @@ describe('dropout errors', () => {
     expect(() => dropoutFn(x, { drop: 1 })).toThrow(ValueError);
     expect(() => dropoutFn(x, {} as never)).toThrow(ValueError);
   });
+
+  it('refuses anything but drop or keep in the rate object (a seed there was ignored, masks came from the global generator)', () => {
+    expect(() => dropout({ drop: 0.3, seed: 5 } as never)).toThrow(
+      'dropout: a rate object holds only drop or keep, got seed; seed is an option: pass options as the second argument, e.g. dropout({ drop: 0.3 }, { seed: 5 })',
+    );
+    expect(() => dropout({ keep: 0.8, p: 0.2 } as never)).toThrow(
+      'dropout: a rate object holds only drop or keep, got p',
+    );
+  });
 });
 
 describe('dropoutFn options', () => {

@@ -25,6 +25,8 @@ export const CHECKPOINT_FORMAT = 'backprop-checkpoint-2';
 const STATE_KEY = 'backprop.state';
 /** Metadata key of the data order a `fit` run saved (see `TrainingState.dataOrder`). */
 const DATA_KEY = 'backprop.data';
+/** Metadata key of why the saved `fit` run was asked to stop, when it was (see `TrainingState.stopReason`). */
+const STOP_KEY = 'backprop.stop';
 
 /** Options of {@link loadCheckpoint} and `TrainingState.load`. */
 export interface LoadCheckpointOptions {
@@ -102,11 +104,13 @@ export async function encodeCheckpoint(
     callbacks,
   };
   const data: Record<string, string> = state.dataOrder ? { [DATA_KEY]: JSON.stringify(state.dataOrder) } : {};
+  const stop: Record<string, string> = state.stopReason === undefined ? {} : { [STOP_KEY]: state.stopReason };
   return saveSafetensors(tensors, {
     ...metadata,
     format: CHECKPOINT_FORMAT,
     [STATE_KEY]: stringifyState(body),
     ...data,
+    ...stop,
   });
 }
 
@@ -189,6 +193,8 @@ interface Plan {
   callbacks: [Record<string, StateValue>, [string, SafetensorsEntry][]][];
   body: SavedState;
   metadata: Record<string, string>;
+  /** Why the saved run was asked to stop, if it was. */
+  stopReason: string | undefined;
 }
 
 /** What {@link inspectCheckpoint} reads of a checkpoint without loading it. */
@@ -199,6 +205,8 @@ export interface CheckpointSummary {
   progress: EpochProgress;
   /** The order the saved `fit` run read its data in (absent in checkpoints of user loops and older files). */
   dataOrder?: DataOrder;
+  /** Why the saved `fit` run was asked to stop (early stopping, …); absent when it was not. */
+  stopReason?: string;
   /** Your metadata. */
   metadata: Record<string, string>;
 }
@@ -226,6 +234,7 @@ export function inspectCheckpoint(bytes: Uint8Array, options: LoadCheckpointOpti
     position: { ...body.position },
     progress: { ...body.progress, metricSums: [...body.progress.metricSums] },
     ...(metadata[DATA_KEY] === undefined ? {} : { dataOrder: readDataOrder(metadata[DATA_KEY]) }),
+    ...(metadata[STOP_KEY] === undefined ? {} : { stopReason: metadata[STOP_KEY] }),
     metadata: userMetadata(metadata),
   };
 }
@@ -335,7 +344,14 @@ function planEntries(
   ]);
   const shapes = new Map(state.model.namedParameters().map(([k, p]) => [k, p.shape]));
 
-  const out: Plan = { model, slots: [], callbacks: [], body, metadata: userMetadata(metadata) };
+  const out: Plan = {
+    model,
+    slots: [],
+    callbacks: [],
+    body,
+    metadata: userMetadata(metadata),
+    stopReason: metadata[STOP_KEY],
+  };
   if (body.optimizer !== null) {
     const opt = checkKeys('optimizer', body.optimizer, ['groups', 'slots']);
     if (!isRecord(opt.slots)) fail('optimizer.slots', 'state', 'expected an object', opt.slots);
@@ -441,6 +457,7 @@ export function decodeCheckpointInto(
       state.position = { ...p.body.position };
       state.progress = { ...p.body.progress, metricSums: [...p.body.progress.metricSums] };
       state.history = p.body.history.map((h) => ({ ...h }));
+      if (wholeRun) state.stopReason = p.stopReason;
     } catch (e) {
       state.restore(snapshot);
       throw e;

@@ -40,7 +40,8 @@ export interface FitOptions<M extends MetricSpec = MetricSpec> {
    * and training continues at the saved batch, exactly as if it had not stopped. Pass the same
    * data, options and callbacks as the interrupted run: the checkpoint records the order `fit`
    * read the data in (examples, batch size, shuffle, seed), and a resume that would read other
-   * batches is a ValueError before anything is restored.
+   * batches is a ValueError before anything is restored. A checkpoint saved when a callback had
+   * asked the run to stop (early stopping) records it: resuming from it trains no further.
    */
   resume?: Uint8Array;
   /** Reshuffle every epoch (default true), seeded by `seed`. */
@@ -288,6 +289,7 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     state,
     stop: (reason = 'stopped by a callback') => {
       stopRequested = reason;
+      state.stopReason = reason;
     },
     log: (message: string) => {
       if (typeof message !== 'string') throw new ValueError(`fit: ctx.log takes a string, got ${describe(message)}`);
@@ -316,6 +318,12 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
       state.load(options.resume);
       rates = learningRates(optimizer);
       if (state.position.batch > 0) totals = resumed;
+      // The saved run had been asked to stop: it trained no further, so neither does this one.
+      if (state.stopReason !== undefined && stopRequested === undefined) {
+        stopRequested = state.stopReason;
+        stopSaid = true;
+        say(`training stopped — ${stopRequested} (before the checkpoint was saved)`);
+      }
     }
     while (state.position.epoch < epochs && !stopRequested) {
       const epoch = state.position.epoch;

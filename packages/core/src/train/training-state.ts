@@ -69,6 +69,7 @@ export interface StateSnapshot {
   position: Position;
   progress: EpochProgress;
   history: EpochLogs[];
+  stopReason: string | undefined;
   /** Frees the snapshot's tensor views. */
   dispose(): void;
 }
@@ -105,6 +106,12 @@ export class TrainingState {
   history: EpochLogs[] = [];
   /** The data order of the `fit` run this state belongs to, saved with it (undefined in loops of your own). */
   dataOrder: DataOrder | undefined;
+  /**
+   * Why the `fit` run this state belongs to was asked to stop (a callback's `ctx.stop`, e.g. early
+   * stopping), saved with it: resuming from a checkpoint of a run that had been stopped trains no
+   * further, as the run itself did not. Undefined while nothing asked it to stop.
+   */
+  stopReason: string | undefined;
 
   constructor({ model, optimizer, callbacks = [] }: TrainingStateParts) {
     if (!model || typeof model.stateDict !== 'function')
@@ -243,6 +250,7 @@ export class TrainingState {
       position: { ...this.position },
       progress: { ...this.progress, metricSums: [...this.progress.metricSums] },
       history: scope === 'run' ? this.history.map((h) => ({ ...h })) : [],
+      stopReason: this.stopReason,
       dispose: () => dispose(tensors()),
     };
   }
@@ -263,5 +271,6 @@ export class TrainingState {
     this.position = { ...s.position };
     this.progress = { ...s.progress, metricSums: [...s.progress.metricSums] };
     this.history = s.history.map((h) => ({ ...h }));
+    this.stopReason = s.stopReason;
   }
 }
