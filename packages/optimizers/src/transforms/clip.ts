@@ -1,6 +1,17 @@
 /** Gradient clipping: by global norm over all gradients, and by value per element (torch.nn.utils' rules). */
-import { add, div, maximum, minimum, mul, sqrt, sum, type Tensor } from '@backprop/core';
+import { add, div, formatValue, maximum, minimum, mul, sqrt, sum, Tensor, ValueError } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
+import { checkNonNegative } from '../validate.js';
+
+/**
+ * Throws a ValueError unless `grads` is a list of tensors and `limit` a finite number ≥ 0 (a
+ * negative one would flip the gradients' signs, or clamp every element to −|v|, without a word).
+ */
+function checkClip(op: string, grads: readonly Tensor[] | undefined, name: string, limit: number): void {
+  if (grads !== undefined && !(Array.isArray(grads) && grads.every((g) => g instanceof Tensor)))
+    throw new ValueError(`${op}: grads must be a list of Tensors, got ${formatValue(grads)}`);
+  checkNonNegative(op, name, limit);
+}
 
 /**
  * Rescales a list of gradients so their joint L2 norm is at most `maxNorm`, as
@@ -19,6 +30,7 @@ import { type GradientTransformation, stateless } from '../transform.js';
  * ```
  */
 export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads: Tensor[]; totalNorm: Tensor } {
+  checkClip('clipGradNorm', grads, 'maxNorm', maxNorm);
   let squared: Tensor | undefined;
   for (const g of grads) {
     const norm = sqrt(sum(mul(g, g)));
@@ -46,6 +58,7 @@ export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): { grads
  * ```
  */
 export function clipGradValue(grads: readonly Tensor[], clipValue: number): Tensor[] {
+  checkClip('clipGradValue', grads, 'clipValue', clipValue);
   return grads.map((g) => clamp(g, clipValue));
 }
 
@@ -60,6 +73,7 @@ export function clipGradValue(grads: readonly Tensor[], clipValue: number): Tens
  * ```
  */
 export function clipByValue(clipValue: number): GradientTransformation {
+  checkClip('clipByValue', undefined, 'clipValue', clipValue);
   return stateless((u) => clamp(u, clipValue));
 }
 
