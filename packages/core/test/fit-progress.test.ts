@@ -10,6 +10,7 @@ import {
   losses,
   nn,
   type ProgressStream,
+  ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlainSGD } from './optimizers.js';
@@ -69,6 +70,13 @@ describe('fit prints Keras-style progress', () => {
     expect(writes.at(-1)).toBe('\r\x1b[2K');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Epoch 1\/1 {2}3\/3 \[=+\] - 0s \d+ms\/step - loss: .* - mae: .* - lr: 0\.1000$/);
+  });
+
+  it('refuses a progress option it does not have, and a negative interval, before training', async () => {
+    await expect(printed({ progress: { intervall: 500 } as never })).rejects.toThrow(
+      "fit (progress): unknown option 'intervall'; the options are stream, now, interval",
+    );
+    await expect(printed({ progress: { interval: -1 } })).rejects.toThrow(ValueError);
   });
 
   it('prints nothing when verbose is false, messages included', async () => {

@@ -10,7 +10,7 @@ import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
-import { checkOptionNames, optionNames } from '../validate.js';
+import { checkOptionNames, nonNegative, optionNames } from '../validate.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset, Dataset } from './dataset.js';
@@ -147,6 +147,11 @@ function fitArguments(args: readonly unknown[]): [Dataset, FitOptions] {
   if (typeof options !== 'object' || options === null)
     throw new ValueError(`fit: options must be an object { loss, optimizer, … }, got ${describe(options)}`);
   checkOptionNames('fit', options, FIT_OPTIONS, { aliases: FIT_ALIASES, hints: FIT_HINTS });
+  const { progress } = options as FitOptions;
+  if (progress !== undefined) {
+    checkOptionNames('fit (progress)', progress, ['stream', 'now', 'interval']);
+    if (progress.interval !== undefined) nonNegative('fit (progress)', 'interval', progress.interval);
+  }
   return [data as Dataset, options as FitOptions];
 }
 
