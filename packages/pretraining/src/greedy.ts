@@ -4,14 +4,17 @@ import {
   type ArrayDataset,
   checkOptionNames,
   fit,
+  formatValue,
   losses,
   nn,
   type Optimizer,
   optionNames,
   ShapeError,
+  ValueError,
 } from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
 import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
+import { checkCorruption } from './corruption.js';
 import { encodeFeatures } from './encode-dataset.js';
 import type { ActivationName, Encoder } from './encoder.js';
 import type { EpochRecord, ProgressOptions } from './progress.js';
@@ -84,7 +87,9 @@ export async function pretrainDbn(
 /**
  * Stacked (denoising) autoencoders (Bengio et al. 2007; Vincent et al. 2008): autoencoder i+1
  * learns to reconstruct the codes of autoencoder i. `corruption` may differ per layer
- * (the Theano SdA tutorial uses masking 0.1, 0.2, 0.3).
+ * (the Theano SdA tutorial uses masking 0.1, 0.2, 0.3): layer i + 1 uses `corruption[i]`, and layers
+ * past the end of the list (or given `undefined`) train without corruption. A list longer than the
+ * stack, or a malformed entry, is a ValueError before any layer trains.
  *
  * @example
  * ```ts
@@ -123,6 +128,15 @@ export async function pretrainAutoencoders(
     corruption = [],
   } = options;
   prepare('pretrainAutoencoders', data, sizes);
+  // One entry per layer at most, each checked before any layer trains (a later layer's bad entry
+  // used to surface only after the earlier layers had trained; extra entries were ignored).
+  if (!Array.isArray(corruption) || corruption.length > sizes.length - 1)
+    throw new ValueError(
+      `pretrainAutoencoders: corruption must be a list of at most one entry per layer (${sizes.length - 1}), got ${formatValue(corruption)}`,
+    );
+  corruption.forEach((c, i) => {
+    if (c !== undefined) checkCorruption(`pretrainAutoencoders (corruption of layer ${i + 1})`, c);
+  });
   if ((autoencoder.loss ?? 'crossEntropy') === 'crossEntropy') checkUnitInterval('pretrainAutoencoders', data.x);
   const stack: Stack<Autoencoder> = { layers: [], history: [] };
   let input = data;

@@ -144,6 +144,19 @@ describe('typed errors', () => {
     expect(() => toMlp([], { outputs: 3 })).toThrow(ValueError);
   });
 
+  it('a corruption list longer than the stack, or a bad entry for a later layer, throws before any layer trains', async () => {
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const masking = { kind: 'masking', fraction: 0.1 } as const;
+    await expect(
+      pretrainAutoencoders(data, { sizes, corruption: [masking, masking, masking, masking], log }),
+    ).rejects.toThrow(/pretrainAutoencoders: corruption must be a list of at most one entry per layer \(3\)/);
+    await expect(
+      pretrainAutoencoders(data, { sizes, corruption: [masking, undefined, { kind: 'masking', fraction: 1.5 }], log }),
+    ).rejects.toThrow('pretrainAutoencoders (corruption of layer 3): masking fraction must be in [0, 1), got 1.5');
+    expect(lines).toEqual([]);
+  });
+
   it('Bernoulli input units given data outside [0, 1] throw ValueError before any layer trains', async () => {
     const bad = { x: x.map((v, i) => (i === 7 ? -0.5 : v)), xShape: [N, 12] };
     const lines: string[] = [];
