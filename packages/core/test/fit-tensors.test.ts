@@ -61,6 +61,15 @@ describe('fit on tensors', () => {
     const onArrays = await evaluate(m, arrays, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] });
     const onTensors = await evaluate(m, { x, y }, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] });
     expect(onTensors).toEqual(onArrays);
+    // evaluate(model, x, y, options), as TF.js's model.evaluate(x, y) and as fit takes them.
+    expect(await evaluate(m, x, y, { loss: losses.softmaxCrossEntropy, metrics: ['accuracy'] })).toEqual(onArrays);
+    expect(await evaluate(m, x, y)).toEqual({});
+    await expect(evaluate(m, x as never)).rejects.toThrow(
+      'evaluate: got a Tensor as the data and no targets; pass evaluate(model, x, y, options) or evaluate(model, { x, y }, options)',
+    );
+    await expect(evaluate(m, { x, y }, y as never)).rejects.toThrow(
+      /the second must be a Tensor x \(evaluate\(model, x, y, options\)\), got object; a dataset holds its targets/,
+    );
     expect(h.epochs.at(-1)?.valAccuracy).toBe(onArrays.accuracy);
     const p = await predict(m, { x, y });
     expect(p.shape).toEqual([n, 2]);

@@ -94,9 +94,9 @@ describe('option names', () => {
     const model = nn.sequential(nn.dense(2, 2, { seed: 1 }));
     const x = tensor([1, 2, 3, 4], [2, 2]);
     const y = tensor(Int32Array.of(0, 1), [2], 'int32');
-    // evaluate(model, x, y, …) instead of evaluate(model, { x, y }, …): y lands where the options go.
-    await expect(evaluate(model, x as never, y as never)).rejects.toThrow(
-      /^evaluate: the options must be given as an object \(\{ loss, metrics, batchSize \}\), got a Tensor \[2\] \(int32\)$/,
+    // predict(model, x, y): y lands where the options go, and is not read as no options.
+    await expect(predict(model, x, y as never)).rejects.toThrow(
+      /^predict: the options must be given as an object \(\{ batchSize \}\), got a Tensor \[2\] \(int32\)$/,
     );
   });
 

@@ -5,7 +5,7 @@ import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { checkOptionNames, optionNames } from '../validate.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { Dataset } from './dataset.js';
@@ -43,7 +43,8 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
 /**
  * The loss and metrics of `model` on `data` in evaluation mode: the loss averaged over examples,
  * each metric over the whole dataset (R², precision, … from sums over every batch, so the batch
- * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed).
+ * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed);
+ * `evaluate(model, x, y, options)` takes the tensors as TF.js's `model.evaluate(x, y)` and `fit` do.
  *
  * @example
  * ```ts
@@ -60,11 +61,36 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
 export async function evaluate<const M extends MetricSpec = never>(
   model: Module,
   data: Dataset,
-  options: EvaluateOptions<M> = {},
-): Promise<Record<MetricNameOf<M> | 'loss', number> & Record<string, number>> {
+  options?: EvaluateOptions<M>,
+): Promise<Record<MetricNameOf<M> | 'loss', number> & Record<string, number>>;
+/** `evaluate(model, x, y, options)`, as TF.js's `model.evaluate(x, y)`: x and y are Tensors with N rows each. */
+export async function evaluate<const M extends MetricSpec = never>(
+  model: Module,
+  x: Tensor,
+  y: Tensor,
+  options?: EvaluateOptions<M>,
+): Promise<Record<MetricNameOf<M> | 'loss', number> & Record<string, number>>;
+export async function evaluate(model: Module, ...args: unknown[]): Promise<Record<string, number>> {
+  let data: unknown;
+  let options: EvaluateOptions;
+  if (args[1] instanceof Tensor) {
+    if (!(args[0] instanceof Tensor))
+      throw new ValueError(
+        `evaluate: got a Tensor as the third argument, so the second must be a Tensor x (evaluate(model, x, y, options)), got ${args[0] === null ? 'null' : typeof args[0]}; a dataset holds its targets ({ x, y }) and takes the options third`,
+      );
+    data = { x: args[0], y: args[1] };
+    options = (args[2] ?? {}) as EvaluateOptions;
+  } else {
+    data = args[0];
+    options = (args[1] ?? {}) as EvaluateOptions;
+    if (data instanceof Tensor)
+      throw new ValueError(
+        'evaluate: got a Tensor as the data and no targets; pass evaluate(model, x, y, options) or evaluate(model, { x, y }, options)',
+      );
+  }
   checkOptionNames('evaluate', options, EVALUATE_OPTIONS);
   const { loss, metrics = [], batchSize = 256 } = options;
-  const host = await toArrayDataset('evaluate', data);
+  const host = await toArrayDataset('evaluate', data as Dataset);
   const n = checkDataset('evaluate', host);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
