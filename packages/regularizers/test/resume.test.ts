@@ -5,40 +5,12 @@
  * stop reason, including from the checkpoint of the epoch where early stopping ended it.
  */
 import { cpu } from '@backprop/backend-cpu';
-import {
-  type ArrayDataset,
-  checkpoint,
-  fit,
-  losses,
-  type Module,
-  manualSeed,
-  nn,
-  type Optimizer,
-  type OptimizerState,
-  type Parameter,
-  type Tensor,
-  tidy,
-} from '@backprop/core';
-import { useBackend } from '@backprop/testing';
+import { type ArrayDataset, checkpoint, fit, losses, type Module, manualSeed, nn } from '@backprop/core';
+import { PlainSGD, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNorm1d, dropout, earlyStopping } from '../src/index.js';
 
 beforeAll(useBackend(cpu));
-
-/** θ ← θ − αg, with the learning rate as its state. */
-class Sgd implements Optimizer {
-  constructor(public lr: number) {}
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
-    for (const [i, p] of params.entries()) p.assign(tidy(() => p.value.sub(grads[i].mul(this.lr))));
-  }
-  getState(): OptimizerState {
-    return { groups: [{ lr: this.lr }], slots: new Map() };
-  }
-  setState(state: OptimizerState): void {
-    this.lr = state.groups[0].lr as number;
-  }
-  dispose() {}
-}
 
 const rows = (n: number, f: (i: number) => number, c: (i: number) => number): ArrayDataset => ({
   x: new Float32Array(n * 3).map((_, i) => f(i)),
@@ -74,7 +46,7 @@ describe('resuming a run with batch norm, dropout and early stopping', () => {
       const run = (model: Module, save: (b: Uint8Array) => void, resume?: Uint8Array) =>
         fit(model, train(), {
           loss: losses.softmaxCrossEntropy,
-          optimizer: new Sgd(0.5),
+          optimizer: new PlainSGD(0.5),
           batchSize: 7,
           epochs: 12,
           validation: validation(),
