@@ -74,6 +74,37 @@ describe('tensors', () => {
     expect(() => full([1], Number.NaN, 'int32')).toThrow(ValueError);
   });
 
+  it('refuse array elements that are not numbers or booleans (they were read as NaN or 0), and float32 overflow (it became ±∞)', async () => {
+    for (const [bad, shown] of [
+      ['x', '"x"'],
+      ['2', '"2"'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+      [{}, '{}'],
+    ] as const) {
+      expect(() => tensor([[1, bad as never]])).toThrow(
+        new ValueError(
+          `tensor: values must be numbers (or booleans), got ${shown} at position 1; convert text with Number() first, checking for NaN`,
+        ),
+      );
+      expect(() => tensor([1, bad as never], [2], 'int32')).toThrow(ValueError);
+    }
+    expect(() => tensor([1, 2n as never])).toThrow(/got the BigInt 2n at position 1/);
+    expect(Array.from(await tensor([[true, 2]]).data())).toEqual([1, 2]);
+    // NaN and ±∞ given as such are values; a finite number float32 cannot hold is not.
+    expect(Array.from(await tensor([Number.NaN, -Infinity, 3.4e38]).data())).toEqual([
+      Number.NaN,
+      -Infinity,
+      Math.fround(3.4e38),
+    ]);
+    expect(() => tensor(new Float64Array([1, -1e300]) as never)).toThrow(
+      'tensor: value -1e+300 at position 1 overflows float32 (|x| > 3.4028234663852886e38); scale it, or keep it in float64 outside the tensor',
+    );
+    expect(() => tensor([3.5e38])).toThrow(/value 3.5e\+38 at position 0 overflows float32/);
+    expect(() => full([2], 1e39)).toThrow(/full: value 1e\+39 overflows float32/);
+    expect(Array.from(await full([1], Infinity).data())).toEqual([Infinity]);
+  });
+
   it('broadcast like NumPy and name the op when they cannot', async () => {
     expect(
       await tensor([[1], [2]])

@@ -19,23 +19,38 @@ function inferShape(values: NestedArray): number[] {
   return shape;
 }
 
-function flattenInto(values: NestedArray, shape: readonly number[], depth: number, out: number[]): void {
+function flattenInto(
+  values: NestedArray,
+  shape: readonly number[],
+  depth: number,
+  out: number[],
+  kinds: { booleans: number },
+): void {
   if (depth === shape.length) {
     if (Array.isArray(values)) throw new ShapeError('tensor: nested arrays are ragged (too deep)');
+    // Number() would read "2" as 2, "x", undefined and {} as NaN, and null as 0, without a word.
+    if (typeof values !== 'number' && typeof values !== 'boolean')
+      throw new ValueError(
+        `tensor: values must be numbers (or booleans), got ${typeof values === 'bigint' ? `the BigInt ${String(values)}n` : formatValue(values)} at position ${out.length}; convert text with Number() first, checking for NaN`,
+      );
+    if (typeof values === 'boolean') kinds.booleans++;
     out.push(Number(values));
     return;
   }
   if (!Array.isArray(values) || values.length !== shape[depth]) {
     throw new ShapeError(`tensor: nested arrays are ragged at depth ${depth} (expected length ${shape[depth]})`);
   }
-  for (const v of values) flattenInto(v, shape, depth + 1, out);
+  for (const v of values) flattenInto(v, shape, depth + 1, out, kinds);
 }
 
 /**
  * A tensor from nested arrays, a flat array or a typed array. The shape defaults to the
- * nesting (or the flat length); the dtype to the typed array's, else float32. Values stored as
+ * nesting (or the flat length); the dtype to the typed array's, else bool when every element is a
+ * boolean, else float32 (booleans among numbers count as 0 and 1, as PyTorch promotes them). Values stored as
  * int32 are truncated toward zero (1.5 → 1); NaN, ±∞ and values outside the int32 range are a
- * ValueError, not wrapped around.
+ * ValueError, not wrapped around. Array elements must be numbers or booleans (a string, `null`
+ * or `undefined` is a ValueError, as in PyTorch, not read as NaN or 0), and a finite value beyond
+ * float32's range is a ValueError rather than ±∞ (NaN and ±∞ given as such are kept).
  *
  * @example
  * ```ts
@@ -58,9 +73,11 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
   } else {
     inferred = inferShape(values);
     const out: number[] = [];
-    flattenInto(values, inferred, 0, out);
+    const kinds = { booleans: 0 };
+    flattenInto(values, inferred, 0, out, kinds);
     flat = out;
-    dtype ??= isBoolNested(values) ? 'bool' : 'float32';
+    // bool only when every element is a boolean: [true, 2] is [1, 2] in float32, as PyTorch promotes it.
+    dtype ??= kinds.booleans > 0 && kinds.booleans === out.length ? 'bool' : 'float32';
   }
   const s = shape ?? inferred;
   checkShape('tensor', s);
@@ -71,18 +88,18 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
   return writeTensor(data, s, dtype);
 }
 
-function isBoolNested(v: NestedArray): boolean {
-  while (Array.isArray(v)) v = v[0] as NestedArray;
-  return typeof v === 'boolean';
-}
-
 function copyInto(values: ArrayLike<number>, dtype: DType): TypedArray {
   const out = allocate(dtype, values.length);
   if (dtype === 'int32') {
     for (let i = 0; i < values.length; i++) out[i] = int32Value('tensor', values[i], i);
     return out;
   }
-  for (let i = 0; i < values.length; i++) out[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i];
+  if (dtype === 'bool') {
+    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+    return out;
+  }
+  // A finite value beyond float32's range would be stored as ±∞.
+  for (let i = 0; i < values.length; i++) out[i] = float32Value('tensor', values[i], i);
   return out;
 }
 
@@ -135,7 +152,18 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool')
     throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
+  if (dtype === 'float32') float32Value('full', value);
   return runKernel('fill', [], { value: dtype === 'int32' ? int32Value('full', value) : value }, { shape, dtype });
+}
+
+/** `v` rounded to float32; a finite value beyond its range (which would become ±∞) is a ValueError. */
+function float32Value(op: string, v: number, position?: number): number {
+  const f = Math.fround(v);
+  if (Number.isFinite(f) || !Number.isFinite(v)) return f;
+  const where = position === undefined ? '' : ` at position ${position}`;
+  throw new ValueError(
+    `${op}: value ${formatValue(v)}${where} overflows float32 (|x| > 3.4028234663852886e38); scale it, or keep it in float64 outside the tensor`,
+  );
 }
 
 /**
