@@ -49,15 +49,22 @@ export function pseudoLikelihood(rbm: RBM, v: Tensor, options: PseudoLikelihoodO
   const [n, d] = v.shape;
   if (v.rank !== 2 || d !== rbm.inputs)
     throw new ValueError(`pseudoLikelihood: expected v of shape [N, ${rbm.inputs}], got ${formatShape(v.shape)}`);
+  // Flipping a unit (vᵢ → 1 − vᵢ) is defined for binary units only.
+  if (rbm.visible !== 'bernoulli')
+    throw new ValueError(
+      `pseudoLikelihood: it flips binary visible units, and this RBM's are ${rbm.visible}; score a Gaussian RBM by its reconstruction error`,
+    );
   let indices: Tensor | undefined;
   if (flip) {
     if (flip.length !== n)
       throw new ValueError(`pseudoLikelihood: flip needs one index per row (${n}), got ${flip.length}`);
-    const host = Int32Array.from(flip);
-    const bad = host.findIndex((i) => i < 0 || i >= d);
-    if (bad >= 0)
-      throw new ValueError(`pseudoLikelihood: flip indices must lie in [0, ${d}), got ${host[bad]} at row ${bad}`);
-    indices = tensor(host, [n], 'int32');
+    // Checked before conversion: Int32Array.from would read 1.5 as 1 and NaN as 0.
+    for (let row = 0; row < n; row++) {
+      const i = flip[row];
+      if (!Number.isInteger(i) || i < 0 || i >= d)
+        throw new ValueError(`pseudoLikelihood: flip indices must be integers in [0, ${d}), got ${i} at row ${row}`);
+    }
+    indices = tensor(Int32Array.from(flip), [n], 'int32');
   }
   const result = tidy(() => {
     const idx = indices ?? cast(minimum(floor(mul((sampler ?? philoxSampler(0)).uniform([n]), d)), d - 1), 'int32');

@@ -187,6 +187,19 @@ describe('sampling and pseudo-likelihood', () => {
     expect(pl.shape).toEqual([2]);
     expect(Array.from(pl.dataSync()).every((p) => p <= 0)).toBe(true);
   });
+
+  it('refuses a Gaussian RBM and flip indices that are not integers in range (1.5 was read as 1, NaN as 0)', () => {
+    const v = tensor([1, 0, 1, 0, 1, 0, 0, 1, 1, 0], [2, 5]);
+    expect(() => pseudoLikelihood(randomRbm('gaussian'), v)).toThrow(
+      "pseudoLikelihood: it flips binary visible units, and this RBM's are gaussian; score a Gaussian RBM by its reconstruction error",
+    );
+    const rbm = randomRbm('bernoulli');
+    expect(() => pseudoLikelihood(rbm, v, { flip: [0, 1.5] })).toThrow(
+      'pseudoLikelihood: flip indices must be integers in [0, 5), got 1.5 at row 1',
+    );
+    expect(() => pseudoLikelihood(rbm, v, { flip: [Number.NaN, 1] })).toThrow(/got NaN at row 0/);
+    expect(() => pseudoLikelihood(rbm, v, { flip: [0, 5] })).toThrow(/got 5 at row 1/);
+  });
 });
 
 describe('typed errors', () => {

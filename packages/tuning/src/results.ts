@@ -1,5 +1,6 @@
 /** Search results: one row per trial, sortable, exportable as CSV and JSON, printable as a table. */
 import { ValueError } from '@backprop/core';
+import { checkRows } from './check-rows.js';
 import type { Config } from './space.js';
 
 /**
@@ -69,6 +70,8 @@ const statusOrder: Record<TrialStatus, number> = { ok: 0, pruned: 1, failed: 2, 
 function normalizeRow(
   r: TrialResult | (Omit<TrialResult, 'status' | 'error'> & { status?: TrialStatus; error?: unknown }),
 ): TrialResult {
+  // Anything but an object is left for checkRows to name.
+  if (r === null || typeof r !== 'object') return r as TrialResult;
   if (r.status && (r.error === undefined || typeof r.error === 'object')) return r as TrialResult;
   const error = typeof r.error === 'string' ? { kind: 'threw' as const, message: r.error } : (r.error as TrialError);
   const row: TrialResult = { ...r, status: r.status ?? (error ? 'failed' : 'ok'), error };
@@ -104,7 +107,9 @@ export class SearchResults {
     readonly metric: string,
     readonly mode: 'min' | 'max',
   ) {
-    this.rows = rows.map(normalizeRow);
+    const normalized = rows.map(normalizeRow);
+    checkRows('SearchResults', normalized);
+    this.rows = normalized;
   }
 
   /** Rows by status (ok, pruned, failed, cancelled), each group sorted by `metric` (default: the search's), best first. */
@@ -171,10 +176,17 @@ export class SearchResults {
 
   /** Reads what `toJSON` wrote (also files of earlier versions, whose `error` was a string). */
   static fromJSON(json: string | { metric: string; mode: 'min' | 'max'; rows: TrialResult[] }): SearchResults {
-    const o = typeof json === 'string' ? JSON.parse(json) : json;
+    let o: { metric?: unknown; mode?: unknown; rows?: unknown } | undefined;
+    try {
+      o = typeof json === 'string' ? JSON.parse(json) : json;
+    } catch (e) {
+      throw new ValueError(
+        `SearchResults.fromJSON: the text is not JSON (${(e as Error).message}); a resume file cut short?`,
+      );
+    }
     if (!o || !Array.isArray(o.rows) || typeof o.metric !== 'string')
       throw new ValueError('SearchResults.fromJSON: expected { metric, mode, rows }');
-    return new SearchResults(o.rows, o.metric, o.mode === 'max' ? 'max' : 'min');
+    return new SearchResults(o.rows as TrialResult[], o.metric, o.mode === 'max' ? 'max' : 'min');
   }
 
   /** An aligned text table, best first; the last column is the seconds, or the status with the reason. */

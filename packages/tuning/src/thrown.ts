@@ -13,5 +13,9 @@ export function describeThrown(e: unknown): string {
 export function checkMetrics(m: unknown): { metrics: Record<string, number> } | { message: string } {
   if (m === null || typeof m !== 'object' || Array.isArray(m))
     return { message: `trial returned ${formatValue(m)}; expected an object of metrics, e.g. { valLoss: 0.3 }` };
+  // Sorting and selection compare numbers: a string "0.3" would be coerced, undefined dropped.
+  for (const [k, v] of Object.entries(m))
+    if (typeof v !== 'number')
+      return { message: `trial returned metric "${k}" = ${formatValue(v)}; every metric must be a number` };
   return { metrics: m as Record<string, number> };
 }

@@ -1,7 +1,8 @@
 /**
  * Search spaces and configurations are checked before anything is built or run: every value must
  * be one JSON writes and reads back as itself (resume files and `configKey` are JSON), lists must
- * not be empty, and a grid too large to build is refused.
+ * not be empty, and a grid too large to build is refused. Result rows read back (resume files) and
+ * the metrics a trial returns are checked too.
  */
 import { cpu } from '@backprop/backend-cpu';
 import { setBackend, ValueError } from '@backprop/core';
@@ -18,6 +19,7 @@ import {
   randomConfigs,
   randomSearch,
   runSearch,
+  SearchResults,
   type SearchSpace,
   uniform,
 } from '../src/index.js';
@@ -149,5 +151,45 @@ describe('mlpFromConfig reads each value as its type', () => {
     const model = mlpFromConfig(2, 3, { layers: 2, units: 4, activation: 'tanh', dropout: 0.1 });
     expect(model.parameters().map((p) => p.shape)).toEqual([[2, 4], [4], [4, 4], [4], [4, 3], [3]]);
     model.dispose();
+  });
+});
+
+describe('result rows and trial metrics', () => {
+  const row = { index: 0, config: { lr: 0.1 }, status: 'ok', metrics: { loss: 0.5 }, seconds: 1 };
+  const file = (rows: unknown[]) => JSON.stringify({ metric: 'loss', mode: 'min', rows });
+
+  it('fromJSON refuses text cut short and rows a search does not write, naming the row', () => {
+    const good = file([row, { ...row, index: 1, metrics: { loss: null } }]);
+    expect(SearchResults.fromJSON(good).rows).toHaveLength(2);
+    expect(() => SearchResults.fromJSON(good.slice(0, 40))).toThrow(
+      /^SearchResults\.fromJSON: the text is not JSON \(.*\); a resume file cut short\?$/,
+    );
+    const bad: [unknown, RegExp][] = [
+      [null, /row 1: expected an object, got null/],
+      [{ ...row, index: 'a' }, /row 1: index must be an integer ≥ 0, got "a"/],
+      [{ ...row, config: undefined }, /row 1: config must be an object of hyperparameters, got undefined/],
+      [{ ...row, config: { lr: null } }, /"lr" in configuration 1: null is not a number/],
+      [{ ...row, status: 'done' }, /row 1: status must be one of ok, pruned, failed, cancelled, got "done"/],
+      [{ ...row, metrics: { loss: '0.5' } }, /row 1: metric "loss" must be a number, got "0.5"/],
+      [{ ...row, seconds: -1 }, /row 1: seconds must be a number ≥ 0, got -1/],
+      [{ ...row, curve: [[1]] }, /row 1: curve must be a list of \[epoch, value\] pairs/],
+    ];
+    for (const [r, message] of bad) expect(() => SearchResults.fromJSON(file([row, r]))).toThrow(message);
+  });
+
+  it('a trial returning a metric that is not a number fails, with the reason, and the search goes on', async () => {
+    const results = await gridSearch(
+      { x: [1, 2] },
+      async (c) => (c.x === 1 ? { loss: '0.3' as never } : { loss: 0.2 }),
+      {
+        metric: 'loss',
+        verbose: false,
+      },
+    );
+    expect(results.rows.map((r) => [r.status, r.error?.message])).toEqual([
+      ['failed', 'trial returned metric "loss" = "0.3"; every metric must be a number'],
+      ['ok', undefined],
+    ]);
+    expect(results.best.config).toEqual({ x: 2 });
   });
 });

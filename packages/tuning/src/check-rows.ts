@@ -1,0 +1,61 @@
+/**
+ * Checks of result rows read back from a resume file or handed to `SearchResults`: a search
+ * trusts a finished row instead of running its trial again, so a row that is not what a search
+ * writes (a truncated or hand-edited file) is an error naming the row, not a trial silently
+ * skipped or a crash later in sorting or resuming.
+ */
+import { formatValue, ValueError } from '@backprop/core';
+import { checkConfigs } from './check-space.js';
+
+const STATUSES = ['ok', 'pruned', 'failed', 'cancelled'];
+const FAILURES = ['threw', 'uncaught', 'worker-exit', 'timeout', 'lease-expired'];
+
+const isCount = (v: unknown, min = 0): boolean => Number.isInteger(v) && (v as number) >= min;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why `row` is not a row a search writes (undefined when it is). Metrics may be null: JSON writes NaN so. */
+function rowProblem(row: unknown): string | undefined {
+  if (!isRecord(row)) return `expected an object, got ${formatValue(row)}`;
+  if (!isCount(row.index)) return `index must be an integer ≥ 0, got ${formatValue(row.index)}`;
+  if (!isRecord(row.config)) return `config must be an object of hyperparameters, got ${formatValue(row.config)}`;
+  if (!STATUSES.includes(row.status as string))
+    return `status must be one of ${STATUSES.join(', ')}, got ${formatValue(row.status)}`;
+  if (!isRecord(row.metrics)) return `metrics must be an object of numbers, got ${formatValue(row.metrics)}`;
+  for (const [k, v] of Object.entries(row.metrics))
+    if (typeof v !== 'number' && v !== null) return `metric "${k}" must be a number, got ${formatValue(v)}`;
+  if (typeof row.seconds !== 'number' || !(row.seconds >= 0))
+    return `seconds must be a number ≥ 0, got ${formatValue(row.seconds)}`;
+  const error = row.error;
+  if (
+    error !== undefined &&
+    !(isRecord(error) && FAILURES.includes(error.kind as string) && typeof error.message === 'string')
+  )
+    return `error must be { kind: ${FAILURES.join(' | ')}, message }, got ${formatValue(error)}`;
+  if (row.stoppedEpoch !== undefined && !isCount(row.stoppedEpoch))
+    return `stoppedEpoch must be an integer ≥ 0, got ${formatValue(row.stoppedEpoch)}`;
+  if (row.attempts !== undefined && !isCount(row.attempts, 1))
+    return `attempts must be an integer ≥ 1, got ${formatValue(row.attempts)}`;
+  const curve = row.curve;
+  if (
+    curve !== undefined &&
+    !(
+      Array.isArray(curve) &&
+      curve.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === 'number' || x === null))
+    )
+  )
+    return `curve must be a list of [epoch, value] pairs, got ${formatValue(curve)}`;
+  return undefined;
+}
+
+/** Throws ValueError, naming the row and what is wrong, unless every row is one a search writes. */
+export function checkRows(op: string, rows: readonly unknown[]): void {
+  if (!Array.isArray(rows)) throw new ValueError(`${op}: expected a list of result rows, got ${formatValue(rows)}`);
+  rows.forEach((row, i) => {
+    const problem = rowProblem(row);
+    if (problem) throw new ValueError(`${op}: row ${i}: ${problem}`);
+  });
+  checkConfigs(
+    op,
+    rows.map((r) => (r as { config: Record<string, never> }).config),
+  );
+}
