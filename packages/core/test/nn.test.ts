@@ -63,6 +63,24 @@ describe('nn', () => {
     ).toThrow(ShapeError);
   });
 
+  it('loads a plain object as a Map, and checks every value before copying any (it crashed, or stopped half loaded)', async () => {
+    const a = nn.sequential(nn.dense(3, 2, { seed: 1 }));
+    const b = nn.sequential(nn.dense(3, 2, { seed: 2 }));
+    b.loadStateDict(Object.fromEntries(a.stateDict()));
+    expect(Array.from(await b.parameters()[1].value.data())).toEqual(Array.from(await a.parameters()[1].value.data()));
+    const c = nn.sequential(nn.dense(3, 2, { seed: 3 }));
+    const before = await Promise.all(c.parameters().map((p) => p.value.data()));
+    const gone = zeros([2]);
+    gone.dispose();
+    expect(() => c.loadStateDict({ '0.weight': zeros([3, 2]), '0.bias': gone })).toThrow(/loadStateDict \(0\.bias\)/);
+    expect(() => c.loadStateDict({ '0.weight': zeros([3, 2]), '0.bias': new Float32Array(2) as never })).toThrow(
+      /loadStateDict: 0\.bias must be a Tensor, got/,
+    );
+    expect(() => c.loadStateDict(zeros([2]) as never)).toThrow(/expected a Map or an object of tensors by name/);
+    // Nothing was copied: the first value was fine, the second was not.
+    expect(await Promise.all(c.parameters().map((p) => p.value.data()))).toEqual(before);
+  });
+
   it('rejects bad layer sizes, wrong inputs and wrong assignments', () => {
     expect(() => nn.dense(0, 3)).toThrow(ValueError);
     expect(() => nn.dense(3, 2).forward(zeros([4, 5]))).toThrow(/dense: expected input \[\.\.\., 3\], got \[4,5\]/);

@@ -91,6 +91,15 @@ describe('BatchNorm1d matches PyTorch', () => {
     });
   }
 
+  it("loading running statistics of another dtype casts them to the buffer's (they replaced it as int32)", async () => {
+    const bn = batchNorm1d(2);
+    const state = Object.fromEntries(bn.stateDict());
+    bn.loadStateDict({ ...state, runningMean: tensor([1, 2], [2], 'int32') });
+    const mean = bn.stateDict().get('runningMean')!;
+    expect(mean.dtype).toBe('float32');
+    expect(Array.from(await mean.data())).toEqual([1, 2]);
+  });
+
   it('exposes the running statistics in the state dict', () => {
     const names = [...batchNorm1d(3).stateDict().keys()];
     expect(names).toEqual(['weight', 'bias', 'runningMean', 'runningVar', 'numBatchesTracked']);

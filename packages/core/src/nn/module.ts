@@ -5,8 +5,31 @@ import { formatShape, ShapeError, ValueError } from '../errors.js';
 import type { Generator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 import { Parameter } from './parameter.js';
 import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
+
+/**
+ * A state dict's entries as a Map, each value checked to be a live Tensor before anything is
+ * loaded: a plain object works as a Map does (PyTorch's state dict is a dict), and a value that is
+ * not a tensor, or was disposed, is an error naming its key rather than a model half loaded.
+ */
+function stateEntries(state: unknown): Map<string, Tensor> {
+  let entries: [string, unknown][];
+  if (state instanceof Map) entries = [...state];
+  else if (state !== null && typeof state === 'object' && !Array.isArray(state) && !(brandOf('Tensor') in state))
+    entries = Object.entries(state);
+  else
+    throw new ValueError(
+      `loadStateDict: expected a Map or an object of tensors by name (model.stateDict()), got ${formatValue(state)}`,
+    );
+  for (const [k, v] of entries) {
+    if (typeof v !== 'object' || v === null || !(brandOf('Tensor') in v))
+      throw new ValueError(`loadStateDict: ${k} must be a Tensor, got ${formatValue(v)}`);
+    (v as Tensor).assertLive(`loadStateDict (${k})`);
+  }
+  return new Map(entries as [string, Tensor][]);
+}
 
 /**
  * Base class of layers and models. Declare parameters with `parameter()`, state that is not
@@ -128,8 +151,17 @@ export abstract class Module {
     return out;
   }
 
-  /** Copies values into parameters and buffers; every name must exist with the same shape. */
-  loadStateDict(state: ReadonlyMap<string, Tensor>, { strict = true } = {}): void {
+  /**
+   * Copies values into parameters and buffers, cast to their dtypes (as PyTorch's `copy_`), from
+   * a Map or an object of tensors by name. Every name must exist with the same shape (`strict`,
+   * the default), and every value be a live tensor: anything else is an error before any value is
+   * copied.
+   */
+  loadStateDict(
+    stateDict: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
+    { strict = true } = {},
+  ): void {
+    const state = stateEntries(stateDict);
     const params = new Map(this.namedParameters());
     const bufferOwners = this.#bufferOwners();
     const missing = [...params.keys(), ...bufferOwners.keys()].filter((k) => !state.has(k));
@@ -148,7 +180,12 @@ export abstract class Module {
       const p = params.get(k);
       if (p) p.assign(v.cast(p.value.dtype).reshape(p.shape));
       const owner = bufferOwners.get(k);
-      if (owner) owner[0].buffer(owner[1], v.reshape(v.shape));
+      // Cast to the buffer's dtype, as a parameter is (PyTorch's copy_): an int32 tensor given for
+      // running statistics would otherwise change the buffer's dtype.
+      if (owner) {
+        const current = owner[0].#buffers.get(owner[1]);
+        owner[0].buffer(owner[1], current ? v.cast(current.dtype).reshape(v.shape) : v.reshape(v.shape));
+      }
     }
   }
 
