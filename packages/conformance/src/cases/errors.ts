@@ -61,6 +61,19 @@ const ERRORS: [string, () => unknown, Ctor, string | RegExp][] = [
   ['dtype/mean-int32', () => core.mean(core.ones([2], 'int32')), DTypeError, /^mean: /],
   ['axis/sum', () => core.sum(core.ones([2, 3]), 2), ValueError, 'sum: axis must be an integer in [-2, 2), got 2'],
   ['axis/argmax', () => core.argmax(core.ones([2, 3]), -3), ValueError, /^argmax: axis must be an integer/],
+  // An empty axis has no index to give: kernels answered −1, which counted as a wrong class.
+  [
+    'empty-axis/argmax',
+    () => core.argmax(core.zeros([2, 0]), 1),
+    ValueError,
+    'argmax: axis 1 of shape [2,0] is empty, so there is no index to return (PyTorch and NumPy raise here too)',
+  ],
+  [
+    'empty-axis/argmin',
+    () => core.argmin(core.zeros([3, 0, 2]), 1),
+    ValueError,
+    /^argmin: axis 1 of shape \[3,0,2\] is empty/,
+  ],
   ['axis/softmax', () => core.softmax(core.ones([2, 3]), 5), ValueError, /^softmax: axis/],
   ['axis/concat', () => core.concat([core.ones([2]), core.ones([2])], 1), ValueError, /^concat: axis/],
   [

@@ -1,7 +1,7 @@
 /** Reductions over axes: sum, mean, max, min, argmax, argmin, logSumExp. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { DTypeError } from '../errors.js';
+import { DTypeError, formatShape, ValueError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
@@ -84,7 +84,8 @@ function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean)
 }
 
 /**
- * Maximum over `axes`; NaN propagates.
+ * Maximum over `axes`; NaN propagates. Over an empty axis it is −∞, the identity of max (so
+ * `softmax` and `logSumExp` of nothing stay defined); NumPy raises there instead.
  *
  * @example
  * ```ts
@@ -97,7 +98,7 @@ function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean)
  */
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('max', x, axes, keepDims);
 /**
- * Minimum over `axes`; NaN propagates.
+ * Minimum over `axes`; NaN propagates. Over an empty axis it is +∞, the identity of min.
  *
  * @example
  * ```ts
@@ -114,11 +115,18 @@ function argExtremum(name: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor
   const t = operand(name, x);
   requireNumeric(name, t);
   const a = normalizeAxis(name, axis, t.rank);
-  return runKernel(name, [t], { axis: a }, { shape: t.shape.filter((_, i) => i !== a), dtype: 'int32' });
+  const shape = t.shape.filter((_, i) => i !== a);
+  // An empty axis has no element to point to: the kernels would answer −1, an index that is not one.
+  if (t.shape[a] === 0 && sizeOf(shape) > 0)
+    throw new ValueError(
+      `${name}: axis ${a} of shape ${formatShape(t.shape)} is empty, so there is no index to return (PyTorch and NumPy raise here too)`,
+    );
+  return runKernel(name, [t], { axis: a }, { shape, dtype: 'int32' });
 }
 
 /**
- * Index of the first maximum along `axis` (int32).
+ * Index of the first maximum along `axis` (int32). An empty axis is a ValueError (there is no
+ * index to give).
  *
  * @example
  * ```ts
@@ -131,7 +139,7 @@ function argExtremum(name: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor
  */
 export const argmax = (x: Tensor, axis = -1): Tensor => argExtremum('argmax', x, axis);
 /**
- * Index of the first minimum along `axis` (int32).
+ * Index of the first minimum along `axis` (int32). An empty axis is a ValueError.
  *
  * @example
  * ```ts
