@@ -46,7 +46,10 @@ describe('top-k accuracy', () => {
     // Row 1: 0.4 is 2nd → hit. Row 2: 0.1 is 3rd → miss. Row 3: 0.3 ties 0.3, below 0.4 → hit.
     expect(read(fn(scores(), labels))).toEqual([2]);
     expect(read(topK(1)[1](scores(), labels))).toEqual([0]);
-    expect(read(topK(3)[1](scores(), labels))).toEqual([3]);
+    // k not below the classes: every example would count (always 1), so it is refused, as scikit-learn warns.
+    expect(() => topK(3)[1](scores(), labels)).toThrow(
+      'top3Accuracy: k = 3 is not below the 3 classes, so every example would count as correct; use a smaller k',
+    );
     const oneHot = tensor([0, 0, 1, 0, 0, 1, 1, 0, 0], [3, 3]);
     expect(read(fn(scores(), oneHot))).toEqual([2]);
   });
@@ -114,6 +117,9 @@ describe('regression metrics', () => {
     const y = tensor([2, 2, 2], [3, 1]);
     expect(metrics.r2.result(read(metrics.r2.sums(y, y)), 3)).toBe(1);
     expect(metrics.r2.result(read(metrics.r2.sums(tensor([2, 2, 3], [3, 1]), y)), 3)).toBe(0);
+    // One example has no spread to explain: NaN, as scikit-learn's r2_score (it was 0).
+    const one = tensor([3], [1, 1]);
+    expect(metrics.r2.result(read(metrics.r2.sums(tensor([1], [1, 1]), one)), 1)).toBeNaN();
   });
 });
 

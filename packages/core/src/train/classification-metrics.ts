@@ -52,7 +52,8 @@ function trueClasses(op: string, prediction: Tensor, target: Tensor, k: number):
  * const { top3Accuracy } = await evaluate(model, data, { metrics: [topK(3)] });
  * ```
  * @throws ValueError unless k is a positive integer; the metric throws a ShapeError for a
- *   prediction with one column.
+ *   prediction with one column, and a ValueError when k is not below the number of classes (the
+ *   score would be 1 whatever the model; scikit-learn warns there).
  */
 export function topK<const K extends number>(k: K): readonly [name: `top${K}Accuracy`, fn: MetricFn] {
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`topK: k must be a positive integer, got ${formatValue(k)}`);
@@ -62,6 +63,11 @@ export function topK<const K extends number>(k: K): readonly [name: `top${K}Accu
     if (classes < 2)
       throw new ShapeError(
         `${name}: expected a score per class (K ≥ 2 columns), got prediction ${formatShape(prediction.shape)}`,
+      );
+    // Every label is among the top k of k or fewer classes: the metric would be 1 whatever the model.
+    if (k >= classes)
+      throw new ValueError(
+        `${name}: k = ${k} is not below the ${classes} classes, so every example would count as correct; use a smaller k`,
       );
     const scores = reshape(prediction, [-1, classes]);
     const truth = sum(mul(scores, oneHot(trueClasses(name, prediction, target, classes), classes)), -1, true);

@@ -48,7 +48,8 @@ export const maeSum: MetricFn = (prediction, target) => {
  * per output column, averaged over columns (`multioutput='uniform_average'`), with ȳ the mean
  * over the whole epoch or dataset — the sums are added over batches, never averaged per batch.
  * A constant target column scores 1 when predicted exactly and 0 otherwise (sklearn's
- * `force_finite`). The sums are float32 per batch: standardise targets whose mean dwarfs their spread.
+ * `force_finite`); fewer than two examples give NaN, as there. The sums are float32 per batch:
+ * standardise targets whose mean dwarfs their spread.
  */
 export const r2Score: Metric<'r2'> = {
   name: 'r2',
@@ -60,6 +61,8 @@ export const r2Score: Metric<'r2'> = {
     return concat([sum(y, 0), sum(mul(y, y), 0), sum(mul(d, d), 0)], 0);
   },
   result(totals, count) {
+    // Undefined for one example (no spread to explain): NaN, as scikit-learn's r2_score gives.
+    if (count < 2) return Number.NaN;
     const outputs = totals.length / 3;
     let total = 0;
     for (let j = 0; j < outputs; j++) {
