@@ -89,6 +89,23 @@ describe('nn', () => {
     expect(() => p.assign(tensor(new Int32Array(4), [2, 2]))).toThrow(DTypeError);
     expect(() => nn.dense(2, 2, { weightInit: 'nope' as 'zeros' })).toThrow(/unknown initializer "nope"/);
   });
+
+  it('checks what a custom initializer returns, and what a parameter is given (it failed later, or untyped)', () => {
+    // The wrong shape used to surface at the first forward pass, as a matmul's error.
+    expect(() => nn.dense(2, 3, { weightInit: () => zeros([3, 2]) })).toThrow(
+      new ShapeError('dense: the initializer returned shape [3,2], expected [2,3]'),
+    );
+    expect(() => nn.dense(2, 3, { weightInit: (s) => zeros(s, 'int32') })).toThrow(
+      new DTypeError('dense: the initializer returned dtype int32, expected float32'),
+    );
+    expect(() => nn.dense(2, 3, { weightInit: () => [1, 2, 3, 4, 5, 6] as never })).toThrow(
+      'dense: the initializer must return a Tensor of shape [2,3], got [1,2,3,4,5,6]',
+    );
+    const d = nn.dense(2, 1);
+    expect(() => d.weight.assign([1, 2] as never)).toThrow(
+      new ValueError('Parameter.assign: weight takes a Tensor, got [1,2]'),
+    );
+  });
 });
 
 describe('two copies of @backprop/core', () => {

@@ -3,10 +3,13 @@
  * PyTorch's Linear default is U(±1/√fan_in) for weights and biases; Keras uses Glorot
  * uniform with zero biases; He (Kaiming) normal suits ReLU nets.
  */
-import { ValueError } from '../errors.js';
+import { brandOf } from '../copies.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { full, zeros } from '../ops/creation.js';
 import { randomNormal, randomUniform } from '../ops/random.js';
+import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 
 /** What an initializer knows about the tensor it fills. */
 export interface InitContext {
@@ -183,11 +186,33 @@ export type InitializerLike = Initializer | keyof typeof initializers;
  * ```
  */
 export function resolveInit(op: string, init: InitializerLike): Initializer {
-  if (typeof init === 'function') return init;
+  if (typeof init === 'function') return checkedInit(op, init);
   const found = initializers[init];
   if (!found)
     throw new ValueError(
       `${op}: unknown initializer "${String(init)}"; expected one of ${Object.keys(initializers).join(', ')}`,
     );
   return found;
+}
+
+/**
+ * A custom initializer whose result is checked: a float32 tensor of the shape asked for. A wrong
+ * shape or dtype used to surface only at the first forward pass, as an error about a matmul.
+ */
+function checkedInit(op: string, init: Initializer): Initializer {
+  return (shape, context) => {
+    const t: unknown = init(shape, context);
+    if (typeof t !== 'object' || t === null || !(brandOf('Tensor') in t))
+      throw new ValueError(
+        `${op}: the initializer must return a Tensor of shape ${formatShape(shape)}, got ${formatValue(t)}`,
+      );
+    const tensor = t as Tensor;
+    if (!shapesEqual(tensor.shape, shape))
+      throw new ShapeError(
+        `${op}: the initializer returned shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`,
+      );
+    if (tensor.dtype !== 'float32')
+      throw new DTypeError(`${op}: the initializer returned dtype ${tensor.dtype}, expected float32`);
+    return tensor;
+  };
 }

@@ -1,9 +1,10 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
 import { brandOf } from '../copies.js';
 import { keep } from '../engine.js';
-import { DTypeError, formatShape, ShapeError } from '../errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 
 /**
  * A trainable value. Tensors are immutable to their readers, so an update assigns a new tensor,
@@ -33,6 +34,9 @@ export class Parameter {
     public name: string,
     value: Tensor,
   ) {
+    if (typeof value !== 'object' || value === null || !(brandOf('Tensor') in value))
+      throw new ValueError(`Parameter: ${name} takes a Tensor, got ${formatValue(value)}`);
+    value.assertLive(`Parameter (${name})`);
     this.#value = keep(value);
   }
 
@@ -50,6 +54,8 @@ export class Parameter {
 
   /** Replaces the value with `next` (same shape and dtype); the old value is disposed. */
   assign(next: Tensor): void {
+    if (typeof next !== 'object' || next === null || !(brandOf('Tensor') in next))
+      throw new ValueError(`Parameter.assign: ${this.name} takes a Tensor, got ${formatValue(next)}`);
     if (!shapesEqual(next.shape, this.#value.shape)) {
       throw new ShapeError(
         `Parameter.assign: ${this.name} has shape ${formatShape(this.#value.shape)}, got ${formatShape(next.shape)}`,
