@@ -128,6 +128,42 @@ describe('checkpoint', () => {
     }
   });
 
+  it('a stop asked for mid-epoch ends the run with that epoch, and a resume from a checkpoint after it finishes the epoch too', async () => {
+    const stopMidEpoch = {
+      onBatchEnd(batch: number, _logs: unknown, ctx: TrainingContext) {
+        if (ctx.state.position.epoch === 1 && batch === 1) ctx.stop('mid-epoch');
+      },
+    };
+    manualSeed(11);
+    const saved: Uint8Array[] = [];
+    const straight = build();
+    const first = await fit(straight, data(), {
+      ...options,
+      optimizer: new Momentum(0.1),
+      epochs: 4,
+      callbacks: [stopMidEpoch, checkpoint({ everyBatches: 1, save: (b) => void saved.push(b) })],
+    });
+    expect(first.epochs).toHaveLength(2);
+    expect(first.stopReason).toBe('mid-epoch');
+    const weights = await Promise.all(straight.parameters().map((p) => p.value.data()));
+    // Checkpoints saved after the stop, in the middle of epoch 2: each resumes and finishes that epoch.
+    const after = saved.filter((b) => inspectCheckpoint(b).stopReason !== undefined);
+    expect(after.some((b) => inspectCheckpoint(b).position.batch > 0)).toBe(true);
+    for (const bytes of after) {
+      manualSeed(999);
+      const resumed = build();
+      const again = await fit(resumed, data(), {
+        ...options,
+        optimizer: new Momentum(0.1),
+        epochs: 4,
+        resume: bytes,
+        callbacks: [stopMidEpoch, checkpoint({ everyBatches: 1, save: () => {} })],
+      });
+      expect(again.epochs).toEqual(first.epochs);
+      expect(await Promise.all(resumed.parameters().map((p) => p.value.data()))).toEqual(weights);
+    }
+  });
+
   it('a resume whose data order differs from the saved run is a ValueError before anything is restored (it trained on other batches)', async () => {
     const saved: Uint8Array[] = [];
     await fit(build(), data(), {

@@ -330,7 +330,9 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
         say(`training stopped — ${stopRequested} (before the checkpoint was saved)`);
       }
     }
-    while (state.position.epoch < epochs && !stopRequested) {
+    // A stop takes effect when the epoch ends: a run resumed mid-epoch from a checkpoint saved after
+    // a callback asked to stop still finishes that epoch, as the run itself did.
+    while (state.position.epoch < epochs && (!stopRequested || state.position.batch > 0)) {
       const epoch = state.position.epoch;
       current = epoch;
       if (state.position.batch === 0) {
