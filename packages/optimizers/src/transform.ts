@@ -1,5 +1,5 @@
 /** The Optax-style core: a gradient transformation is `init` + `update` over explicit per-parameter state. */
-import type { InPlaceUpdates, Tensor } from '@backprop/core';
+import { formatValue, type InPlaceUpdates, type Tensor, ValueError } from '@backprop/core';
 
 /** Named state tensors a transformation keeps for one parameter (moments, buffers). */
 export type TransformState = Readonly<Record<string, Tensor>>;
@@ -66,6 +66,12 @@ export interface GradientTransformation {
  * ```
  */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation {
+  transforms.forEach((t, i) => {
+    if (typeof t !== 'object' || t === null || typeof t.init !== 'function' || typeof t.update !== 'function')
+      throw new ValueError(
+        `chain: transformation ${i} must be an { init, update } (a GradientTransformation such as scaleByAdam(…)), got ${formatValue(t)}`,
+      );
+  });
   return {
     init(param) {
       return Object.assign({}, ...transforms.map((t) => t.init(param)));

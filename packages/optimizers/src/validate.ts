@@ -11,7 +11,7 @@ import {
   Parameter,
   ShapeError,
   shapesEqual,
-  type Tensor,
+  Tensor,
   ValueError,
 } from '@backprop/core';
 import type { CommonOptions } from './optimizer-base.js';
@@ -62,6 +62,26 @@ export function checkOptimizerOptionNames(
       aliases: ALIASES,
     }),
   );
+}
+
+/**
+ * Throws a ValueError unless each number in `values` satisfies the rule its optimizer applies to
+ * it (a Tensor, handed over by an optimizer, is taken as it is): the public transforms check their
+ * hyperparameters as the optimizer classes do, since a negative decay or a NaN rate would corrupt
+ * the parameters without a word.
+ */
+export function checkTransform(
+  op: string,
+  values: Record<string, unknown>,
+  rule: 'nonNegative' | 'unit' | 'finite' = 'nonNegative',
+): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (v instanceof Tensor) continue;
+    if (rule === 'nonNegative') checkNonNegative(op, name, v);
+    else if (rule === 'unit') checkInRange(op, name, v, 0, 1, true);
+    else if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(`${op}: ${name} must be a finite number, got ${formatValue(v)}`);
+  }
 }
 
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */

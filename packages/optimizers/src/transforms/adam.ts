@@ -1,6 +1,7 @@
 /** Adam's scaling: bias-corrected first and second moments, ε outside the root (PyTorch) or δ inside (the lecture). */
-import { adamDirectionRule, adamMomentsRule, maximum, tensorArithmetic, zerosLike } from '@backprop/core';
+import { adamDirectionRule, adamMomentsRule, maximum, tensorArithmetic, ValueError, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
+import { checkBetas, checkTransform } from '../validate.js';
 import { biasCorrection } from './bias-correction.js';
 
 /** Where Adam's ε goes. */
@@ -38,6 +39,10 @@ export function scaleByAdam({
   amsgrad = false,
   epsPlacement = 'outside',
 }: ScaleByAdamOptions): GradientTransformation {
+  checkBetas('scaleByAdam', [beta1, beta2]);
+  checkTransform('scaleByAdam', { eps });
+  if (epsPlacement !== 'outside' && epsPlacement !== 'inside')
+    throw new ValueError(`scaleByAdam: epsPlacement must be 'outside' or 'inside', got ${String(epsPlacement)}`);
   return {
     init: (param) => ({
       expAvg: zerosLike(param),

@@ -1,6 +1,7 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
 import { abs, add, div, full, maximum, mul, rmsRule, sqrt, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
+import { checkBetas, checkTransform } from '../validate.js';
 import { biasCorrection } from './bias-correction.js';
 
 /**
@@ -21,6 +22,7 @@ export function scaleByAdagrad({
   eps: number;
   initialAccumulator?: number;
 }): GradientTransformation {
+  checkTransform('scaleByAdagrad', { eps, initialAccumulator });
   return {
     init: (param) => ({ sum: full(param.shape, initialAccumulator) }),
     update(g, state) {
@@ -56,6 +58,7 @@ export interface ScaleByRmsOptions {
  * ```
  */
 export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: ScaleByRmsOptions): GradientTransformation {
+  checkTransform('scaleByRms', { alpha, eps, momentum });
   return {
     init: (param) => ({
       squareAvg: zerosLike(param),
@@ -83,6 +86,8 @@ export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: Scale
  * ```
  */
 export function scaleByAdadelta({ rho, eps }: { rho: number; eps: number }): GradientTransformation {
+  checkTransform('scaleByAdadelta', { rho }, 'unit');
+  checkTransform('scaleByAdadelta', { eps });
   return {
     init: (param) => ({ squareAvg: zerosLike(param), accDelta: zerosLike(param) }),
     update(g, state) {
@@ -114,6 +119,8 @@ export function scaleByAdamax({
   beta2: number;
   eps: number;
 }): GradientTransformation {
+  checkBetas('scaleByAdamax', [beta1, beta2]);
+  checkTransform('scaleByAdamax', { eps });
   return {
     init: (param) => ({ expAvg: zerosLike(param), expInf: zerosLike(param) }),
     update(g, state, ctx) {
@@ -183,6 +190,8 @@ export function scaleByNadam({
   momentumDecay,
   legacyMuProduct = false,
 }: ScaleByNadamOptions): GradientTransformation {
+  checkBetas('scaleByNadam', [beta1, beta2]);
+  checkTransform('scaleByNadam', { eps, momentumDecay });
   return {
     init: (param) => ({ expAvg: zerosLike(param), expAvgSq: zerosLike(param) }),
     update(g, state, { step }) {

@@ -1,6 +1,7 @@
 /** Momentum in PyTorch's form (a trace with dampening, optional Nesterov) and in the lecture's (an EMA of −g). */
-import { momentumRule, mul, sub, tensorArithmetic, zerosLike } from '@backprop/core';
+import { momentumRule, mul, sub, tensorArithmetic, ValueError, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
+import { checkTransform } from '../validate.js';
 
 /** Options of {@link traceMomentum}. */
 export interface TraceMomentumOptions {
@@ -28,6 +29,11 @@ export function traceMomentum({
   dampening = 0,
   nesterov = false,
 }: TraceMomentumOptions): GradientTransformation {
+  checkTransform('traceMomentum', { momentum, dampening });
+  if (nesterov && (momentum <= 0 || dampening !== 0))
+    throw new ValueError(
+      `traceMomentum: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum}, dampening ${dampening}`,
+    );
   return {
     init: () => ({}),
     update(g, state) {
@@ -49,6 +55,7 @@ export function traceMomentum({
  * ```
  */
 export function lectureMomentum(lambda: number): GradientTransformation {
+  checkTransform('lectureMomentum', { lambda }, 'unit');
   return {
     init: (param) => ({ velocity: zerosLike(param) }),
     update(g, state) {

@@ -1,6 +1,16 @@
 /** Scaling transformations: by a constant, and by the negated learning rate (the descent step). */
 import { mul, neg, type Tensor } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
+import { checkTransform } from '../validate.js';
+
+/** `f(step)`, checked by `rule` each time (a schedule returning NaN would write NaN into every parameter). */
+function checkedSchedule(op: string, name: string, f: (step: number) => number, rule: 'nonNegative' | 'finite') {
+  return (step: number): number => {
+    const v = f(step);
+    checkTransform(op, { [`${name}(${step})`]: v }, rule);
+    return v;
+  };
+}
 
 /**
  * u ← c·u (c a number, a scalar tensor such as a learning rate read on the backend, or a function of the step t).
@@ -13,7 +23,12 @@ import { type GradientTransformation, stateless } from '../transform.js';
  * ```
  */
 export function scale(factor: number | Tensor | ((step: number) => number)): GradientTransformation {
-  return stateless((u, { step }) => mul(u, typeof factor === 'function' ? factor(step) : factor));
+  if (typeof factor === 'function') {
+    const f = checkedSchedule('scale', 'factor', factor, 'finite');
+    return stateless((u, { step }) => mul(u, f(step)));
+  }
+  checkTransform('scale', { factor }, 'finite');
+  return stateless((u) => mul(u, factor));
 }
 
 /**
@@ -29,7 +44,11 @@ export function scale(factor: number | Tensor | ((step: number) => number)): Gra
  * ```
  */
 export function scaleByLearningRate(lr: number | Tensor | ((step: number) => number)): GradientTransformation {
-  if (typeof lr === 'function') return scale((t) => -lr(t));
+  if (typeof lr === 'function') {
+    const f = checkedSchedule('scaleByLearningRate', 'lr', lr, 'nonNegative');
+    return scale((t) => -f(t));
+  }
+  checkTransform('scaleByLearningRate', { lr });
   if (typeof lr === 'number') return scale(-lr);
   // −γ exactly (negation is exact), so u·(−γ) equals the host form bit for bit.
   return stateless((u) => mul(u, neg(lr)));

@@ -1,6 +1,7 @@
 /** Weight decay: coupled (an L2 term in the gradient) and decoupled (AdamW's, applied to θ directly). */
 import { add, mul } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
+import { checkTransform } from '../validate.js';
 
 /**
  * Coupled weight decay, PyTorch's `weight_decay` of SGD/Adam/...: g ← g + λθ, the gradient
@@ -15,6 +16,7 @@ import { type GradientTransformation, stateless } from '../transform.js';
  * ```
  */
 export function addWeightDecay(weightDecay: number): GradientTransformation {
+  checkTransform('addWeightDecay', { weightDecay });
   return addScaledParam(weightDecay);
 }
 
@@ -31,6 +33,7 @@ export function addWeightDecay(weightDecay: number): GradientTransformation {
  * ```
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation {
+  checkTransform('addDecayedWeights', { weightDecay });
   return addScaledParam(weightDecay);
 }
 
