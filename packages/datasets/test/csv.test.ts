@@ -5,18 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cpu } from '@backprop/backend-cpu';
-import {
-  fit,
-  losses,
-  nn,
-  type Optimizer,
-  type OptimizerState,
-  type Parameter,
-  setBackend,
-  type Tensor,
-  tidy,
-  ValueError,
-} from '@backprop/core';
+import { fit, losses, nn, setBackend, ValueError } from '@backprop/core';
+import { PlainSGD } from '@backprop/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, loadCsv, MissingFileError, parseCsv } from '../src/index.js';
 
@@ -335,21 +325,6 @@ describe('CSV files', () => {
     await expect(loadCsv(42 as never)).rejects.toThrow(/a Blob or a fetch Response, got number/);
   });
 });
-
-/** Plain gradient descent, enough for a smoke test (the datasets package does not depend on an optimizer package). */
-class PlainSGD implements Optimizer {
-  constructor(public lr: number) {}
-  step(params: readonly Parameter[], grads: readonly Tensor[]): void {
-    for (const [i, p] of params.entries()) p.assign(tidy(() => p.value.sub(grads[i].mul(this.lr))));
-  }
-  getState(): OptimizerState {
-    return { groups: [{ lr: this.lr }], slots: new Map() };
-  }
-  setState(state: OptimizerState): void {
-    this.lr = state.groups[0].lr as number;
-  }
-  dispose() {}
-}
 
 describe('CSV regression with fit', () => {
   it('trains a dense model with losses.mse on a loaded regression CSV as returned', async () => {
