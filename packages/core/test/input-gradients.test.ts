@@ -13,6 +13,7 @@ import {
   nn,
   observeKernels,
   randomNormal,
+  ShapeError,
   scalar,
   sum,
   type Tensor,
@@ -142,6 +143,21 @@ describe('elementwise and custom ops', () => {
       [true, false],
       [false, true],
     ]);
+  });
+
+  it("a custom op's gradient of another shape than its input is a ShapeError naming the op (it broadcast into the sum)", () => {
+    const twice = (x: Tensor) =>
+      customOp(
+        'twice',
+        [x],
+        () => mul(x, 2),
+        () => [tensor([2])],
+      );
+    expect(() => grad((x: Tensor) => sum(twice(x)))(tensor([1, 2, 3]))).toThrow(
+      new ShapeError('twice: gradient rule returned shape [1] for input 0 of shape [3]'),
+    );
+    // Used twice, its wrong gradient was added to the right one by broadcasting.
+    expect(() => grad((x: Tensor) => sum(mul(twice(x), x)))(tensor([1, 2, 3]))).toThrow(ShapeError);
   });
 
   it('second derivatives through a rule that skipped an input are right: ∂/∂x (∂/∂w x·w²) = 2w', async () => {

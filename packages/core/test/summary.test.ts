@@ -1,5 +1,5 @@
 /** Model summaries and the lecture's memory arithmetic. */
-import { nn, ValueError } from '@backprop/core';
+import { measureTrainingStep, nn, ValueError } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from './setup.js';
 
@@ -65,5 +65,14 @@ describe('summary without a batch size', () => {
     expect(text).toMatch(/N: batch size not given; activations are per example/);
     expect(model.summary({ batchSize: 64 }).toString()).toContain('[64, 256]');
     expect(model.summary().layers[0].outputShape).toEqual([1, 256]);
+  });
+  it('measureTrainingStep checks its options (a missing or misspelt one was an untyped TypeError or ignored)', async () => {
+    const model = nn.sequential(nn.dense(2, 1));
+    await expect(measureTrainingStep(model, 5 as never)).rejects.toThrow(
+      /^measureTrainingStep: the options must be given as an object/,
+    );
+    await expect(measureTrainingStep(model, { batchsize: 4 } as never)).rejects.toThrow(
+      /^measureTrainingStep: unknown option 'batchsize' \(did you mean batchSize\?\)/,
+    );
   });
 });

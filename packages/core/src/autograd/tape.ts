@@ -4,7 +4,8 @@
  * topological sort with an explicit stack and one loop, as in micrograd.
  */
 import { endScope, startScope } from '../engine.js';
-import { BackpropError } from '../errors.js';
+import { BackpropError, formatShape, ShapeError } from '../errors.js';
+import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -154,6 +155,11 @@ export function backward(
     node.inputs.forEach((x, k) => {
       const gx = inputGrads[k];
       if (!gx) return;
+      // A gradient of another shape would broadcast when added to the input's other gradients.
+      if (!shapesEqual(gx.shape, x.shape))
+        throw new ShapeError(
+          `${node.op}: gradient rule returned shape ${formatShape(gx.shape)} for input ${k} of shape ${formatShape(x.shape)}`,
+        );
       if (!tape.live.has(x.id)) {
         spent.push(gx);
         return;

@@ -12,6 +12,7 @@ import { type ModelSummary, summary } from '../nn/summary.js';
 import { cast } from '../ops/cast.js';
 import { randomNormal, randomUniform } from '../ops/random.js';
 import { floor } from '../ops/unary.js';
+import { checkOptionNames, optionNames } from '../validate.js';
 import type { Optimizer } from './optimizer.js';
 import { trainStep } from './train-step.js';
 
@@ -51,10 +52,19 @@ export interface StepMemory {
  * console.log(m.estimate.bytes.total, m.measuredStepBytes); // the estimate and what the backend reported
  * ```
  */
-export async function measureTrainingStep(
-  model: Module,
-  { batchSize, inputShape, loss, optimizer, optimizerSlots = 0 }: MeasureStepOptions,
-): Promise<StepMemory> {
+export async function measureTrainingStep(model: Module, options: MeasureStepOptions): Promise<StepMemory> {
+  checkOptionNames(
+    'measureTrainingStep',
+    options,
+    optionNames<MeasureStepOptions>({
+      batchSize: true,
+      inputShape: true,
+      loss: true,
+      optimizer: true,
+      optimizerSlots: true,
+    }),
+  );
+  const { batchSize, inputShape, loss, optimizer, optimizerSlots = 0 } = options ?? ({} as MeasureStepOptions);
   const estimate = summary(model, { batchSize, inputShape, optimizerSlots });
   const outputs = estimate.layers.at(-1)?.outputShape.at(-1);
   if (!outputs) throw new ValueError('measureTrainingStep: cannot tell the number of outputs from the summary');
