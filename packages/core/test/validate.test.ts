@@ -128,6 +128,36 @@ describe('option names', () => {
     // The documented options still work.
     expect(nn.dense(3, 2, { bias: false, seed: 1 }).parameters()).toHaveLength(1);
   });
+
+  it('fit checks its callbacks, penalties, seed, shuffle and validation set before training (junk was skipped, or failed untyped or an epoch late)', async () => {
+    await setBackend(cpu());
+    const model = nn.sequential(nn.dense(2, 2, { seed: 1 }));
+    const data = { x: Float32Array.of(1, 2, 3, 4), xShape: [2, 2], y: Int32Array.of(0, 1), yShape: [2] };
+    const base = { loss: losses.softmaxCrossEntropy, optimizer: new PlainSGD(0.1), verbose: false };
+    const before = await model.parameters()[0].value.data();
+    await expect(fit(model, data, { ...base, callbacks: [5] as never })).rejects.toThrow(
+      /^fit: callbacks must be a list of callback objects .*, got an array holding number$/,
+    );
+    await expect(fit(model, data, { ...base, callbacks: {} as never })).rejects.toThrow(
+      /^fit: callbacks must be a list/,
+    );
+    await expect(fit(model, data, { ...base, penalties: [5] as never })).rejects.toThrow(
+      /^fit: penalties must be a list of penalties .*, got \[5\]$/,
+    );
+    await expect(fit(model, data, { ...base, seed: -1 })).rejects.toThrow(/^fit: seed must be an integer ≥ 0, got -1$/);
+    await expect(fit(model, data, { ...base, shuffle: 'yes' as never })).rejects.toThrow(
+      /^fit: shuffle must be true or false, got string$/,
+    );
+    const wide = { x: Float32Array.of(1, 2, 3), xShape: [1, 3], y: Int32Array.of(0), yShape: [1] };
+    await expect(fit(model, data, { ...base, validation: wide })).rejects.toThrow(
+      'fit: the validation examples are x [3], y [] and the training examples x [2], y []; they must match',
+    );
+    const floatTargets = { x: Float32Array.of(1, 2), xShape: [1, 2], y: Float32Array.of(0), yShape: [1] };
+    await expect(fit(model, data, { ...base, validation: floatTargets })).rejects.toThrow(
+      /^fit: the validation targets are Float32Array and the training targets Int32Array/,
+    );
+    expect(await model.parameters()[0].value.data()).toEqual(before);
+  });
 });
 
 describe('option names of ops, metrics and tools', () => {

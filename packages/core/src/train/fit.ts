@@ -3,14 +3,14 @@
  * gradient descent, 1 is stochastic gradient descent, anything between is minibatch.
  */
 
-import { ValueError } from '../errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { inspectCheckpoint } from '../io/checkpoint.js';
 import type { Loss } from '../losses/index.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
-import { checkOptionNames, nonNegative, optionNames } from '../validate.js';
+import { checkOptionNames, nonNegative, nonNegativeInt, optionNames } from '../validate.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset, Dataset } from './dataset.js';
@@ -237,7 +237,16 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     throw new ValueError(`fit: epochs must be a non-negative integer, got ${epochs}`);
   if (options.resume !== undefined && !(options.resume instanceof Uint8Array))
     throw new ValueError('fit: resume must be checkpoint bytes (a Uint8Array)');
-  const callbacks = callbackOrder(options.callbacks ?? []);
+  nonNegativeInt('fit', 'seed', seed);
+  if (typeof shuffle !== 'boolean')
+    throw new ValueError(`fit: shuffle must be true or false, got ${describe(shuffle)}`);
+  const givenCallbacks: unknown = options.callbacks ?? [];
+  // A callback that is not an object was skipped without a word; a non-array crashed untyped.
+  if (!Array.isArray(givenCallbacks) || givenCallbacks.some((c) => typeof c !== 'object' || c === null))
+    throw new ValueError(
+      `fit: callbacks must be a list of callback objects (earlyStopping(…), checkpoint(…), { onEpochEnd }), got ${describe(givenCallbacks)}${Array.isArray(givenCallbacks) ? ` holding ${givenCallbacks.map(describe).join(', ')}` : ''}`,
+    );
+  const callbacks = callbackOrder(givenCallbacks as Callback[]);
   const metricFns = resolveMetrics('fit', options.metrics ?? []);
   const data = await toArrayDataset('fit', given);
   let train = data;
@@ -253,6 +262,16 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
   } else if (options.validation) {
     val = await toArrayDataset('fit', options.validation);
     checkDataset('fit', val);
+    // Checked now, not when the first epoch's training is done and the validation pass fails.
+    const [tx, vx, ty, vy] = [train.xShape.slice(1), val.xShape.slice(1), train.yShape.slice(1), val.yShape.slice(1)];
+    if (tx.join() !== vx.join() || ty.join() !== vy.join())
+      throw new ShapeError(
+        `fit: the validation examples are x ${formatShape(vx)}, y ${formatShape(vy)} and the training examples x ${formatShape(tx)}, y ${formatShape(ty)}; they must match`,
+      );
+    if (val.y.constructor !== train.y.constructor)
+      throw new DTypeError(
+        `fit: the validation targets are ${val.y.constructor.name} and the training targets ${train.y.constructor.name}; they must match`,
+      );
   }
   const n = train.xShape[0];
   if (n === 0) throw new ValueError('fit: the training set is empty');

@@ -17,7 +17,7 @@ import { add } from '../ops/binary.js';
 import { finiteFlags } from '../ops/finite-flags.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
-import { checkOptionNames, optionNames } from '../validate.js';
+import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { batchSums, isMetric, type Metric, type MetricFn, metricResult } from './metric.js';
 import { type MetricSpec, resolveMetrics } from './metrics.js';
 import type { Optimizer, Penalty } from './optimizer.js';
@@ -113,6 +113,10 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
     aliases: { metric: 'metrics', regularizers: 'penalties' },
   });
   const { loss, optimizer, penalties = [], compile: compileOption = 'auto' } = options;
+  if (!Array.isArray(penalties) || penalties.some((p) => typeof p?.loss !== 'function'))
+    throw new ValueError(
+      `${operation}: penalties must be a list of penalties (l2(1e-4), l1(…) from @backprop/regularizers: objects with loss(params)), got ${formatValue(penalties)}`,
+    );
   if (typeof loss !== 'function')
     throw new ValueError(`${operation}: options.loss must be a loss function, e.g. losses.softmaxCrossEntropy`);
   if (!optimizer || typeof optimizer.step !== 'function')
