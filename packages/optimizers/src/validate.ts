@@ -64,24 +64,29 @@ export function checkOptimizerOptionNames(
   );
 }
 
+/** The ranges a transformation's hyperparameter can be held to: ≥ 0, [0, 1], [0, 1) (a β), or any finite number. */
+export type TransformRule = 'nonNegative' | 'unit' | 'beta' | 'finite';
+
+/** True when `value` is a number in `rule`'s range (the check's fast path: it allocates nothing). */
+export function meetsRule(value: unknown, rule: TransformRule): boolean {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (rule === 'finite') return true;
+  return value >= 0 && (rule === 'unit' ? value <= 1 : rule === 'beta' ? value < 1 : true);
+}
+
 /**
- * Throws a ValueError unless each number in `values` satisfies the rule its optimizer applies to
- * it (a Tensor, handed over by an optimizer, is taken as it is): the public transforms check their
+ * Throws a ValueError unless `value` satisfies the rule its optimizer applies to it (a Tensor,
+ * handed over by an optimizer, is taken as it is): the public transforms check their
  * hyperparameters as the optimizer classes do, since a negative decay or a NaN rate would corrupt
- * the parameters without a word.
+ * the parameters without a word. The optimizer classes build their transforms at every step, so
+ * the passing case costs a few comparisons and allocates nothing.
  */
-export function checkTransform(
-  op: string,
-  values: Record<string, unknown>,
-  rule: 'nonNegative' | 'unit' | 'finite' = 'nonNegative',
-): void {
-  for (const [name, v] of Object.entries(values)) {
-    if (v instanceof Tensor) continue;
-    if (rule === 'nonNegative') checkNonNegative(op, name, v);
-    else if (rule === 'unit') checkInRange(op, name, v, 0, 1, true);
-    else if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new ValueError(`${op}: ${name} must be a finite number, got ${formatValue(v)}`);
-  }
+export function checkTransform(op: string, name: string, value: unknown, rule: TransformRule = 'nonNegative'): void {
+  if (meetsRule(value, rule) || value instanceof Tensor) return;
+  if (rule === 'nonNegative') checkNonNegative(op, name, value);
+  else if (rule === 'unit') checkInRange(op, name, value, 0, 1, true);
+  else if (rule === 'beta') checkInRange(op, name, value, 0, 1);
+  else throw new ValueError(`${op}: ${name} must be a finite number, got ${formatValue(value)}`);
 }
 
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */

@@ -1,7 +1,7 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
 import { abs, add, div, full, maximum, mul, rmsRule, sqrt, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
-import { checkBetas, checkTransform } from '../validate.js';
+import { checkTransform } from '../validate.js';
 import { biasCorrection } from './bias-correction.js';
 
 /**
@@ -22,7 +22,8 @@ export function scaleByAdagrad({
   eps: number;
   initialAccumulator?: number;
 }): GradientTransformation {
-  checkTransform('scaleByAdagrad', { eps, initialAccumulator });
+  checkTransform('scaleByAdagrad', 'eps', eps);
+  checkTransform('scaleByAdagrad', 'initialAccumulator', initialAccumulator);
   return {
     init: (param) => ({ sum: full(param.shape, initialAccumulator) }),
     update(g, state) {
@@ -58,7 +59,9 @@ export interface ScaleByRmsOptions {
  * ```
  */
 export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: ScaleByRmsOptions): GradientTransformation {
-  checkTransform('scaleByRms', { alpha, eps, momentum });
+  checkTransform('scaleByRms', 'alpha', alpha);
+  checkTransform('scaleByRms', 'eps', eps);
+  checkTransform('scaleByRms', 'momentum', momentum);
   return {
     init: (param) => ({
       squareAvg: zerosLike(param),
@@ -86,8 +89,8 @@ export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: Scale
  * ```
  */
 export function scaleByAdadelta({ rho, eps }: { rho: number; eps: number }): GradientTransformation {
-  checkTransform('scaleByAdadelta', { rho }, 'unit');
-  checkTransform('scaleByAdadelta', { eps });
+  checkTransform('scaleByAdadelta', 'rho', rho, 'unit');
+  checkTransform('scaleByAdadelta', 'eps', eps);
   return {
     init: (param) => ({ squareAvg: zerosLike(param), accDelta: zerosLike(param) }),
     update(g, state) {
@@ -119,8 +122,9 @@ export function scaleByAdamax({
   beta2: number;
   eps: number;
 }): GradientTransformation {
-  checkBetas('scaleByAdamax', [beta1, beta2]);
-  checkTransform('scaleByAdamax', { eps });
+  checkTransform('scaleByAdamax', 'betas[0]', beta1, 'beta');
+  checkTransform('scaleByAdamax', 'betas[1]', beta2, 'beta');
+  checkTransform('scaleByAdamax', 'eps', eps);
   return {
     init: (param) => ({ expAvg: zerosLike(param), expInf: zerosLike(param) }),
     update(g, state, ctx) {
@@ -190,8 +194,10 @@ export function scaleByNadam({
   momentumDecay,
   legacyMuProduct = false,
 }: ScaleByNadamOptions): GradientTransformation {
-  checkBetas('scaleByNadam', [beta1, beta2]);
-  checkTransform('scaleByNadam', { eps, momentumDecay });
+  checkTransform('scaleByNadam', 'betas[0]', beta1, 'beta');
+  checkTransform('scaleByNadam', 'betas[1]', beta2, 'beta');
+  checkTransform('scaleByNadam', 'eps', eps);
+  checkTransform('scaleByNadam', 'momentumDecay', momentumDecay);
   return {
     init: (param) => ({ expAvg: zerosLike(param), expAvgSq: zerosLike(param) }),
     update(g, state, { step }) {

@@ -29,7 +29,8 @@ export function traceMomentum({
   dampening = 0,
   nesterov = false,
 }: TraceMomentumOptions): GradientTransformation {
-  checkTransform('traceMomentum', { momentum, dampening });
+  checkTransform('traceMomentum', 'momentum', momentum);
+  checkTransform('traceMomentum', 'dampening', dampening);
   if (nesterov && (momentum <= 0 || dampening !== 0))
     throw new ValueError(
       `traceMomentum: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum}, dampening ${dampening}`,
@@ -55,7 +56,7 @@ export function traceMomentum({
  * ```
  */
 export function lectureMomentum(lambda: number): GradientTransformation {
-  checkTransform('lectureMomentum', { lambda }, 'unit');
+  checkTransform('lectureMomentum', 'lambda', lambda, 'unit');
   return {
     init: (param) => ({ velocity: zerosLike(param) }),
     update(g, state) {

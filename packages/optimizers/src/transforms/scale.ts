@@ -1,13 +1,13 @@
 /** Scaling transformations: by a constant, and by the negated learning rate (the descent step). */
 import { mul, neg, type Tensor } from '@backprop/core';
 import { type GradientTransformation, stateless } from '../transform.js';
-import { checkTransform } from '../validate.js';
+import { checkTransform, meetsRule } from '../validate.js';
 
 /** `f(step)`, checked by `rule` each time (a schedule returning NaN would write NaN into every parameter). */
 function checkedSchedule(op: string, name: string, f: (step: number) => number, rule: 'nonNegative' | 'finite') {
   return (step: number): number => {
     const v = f(step);
-    checkTransform(op, { [`${name}(${step})`]: v }, rule);
+    if (!meetsRule(v, rule)) checkTransform(op, `${name}(${step})`, v, rule);
     return v;
   };
 }
@@ -27,7 +27,7 @@ export function scale(factor: number | Tensor | ((step: number) => number)): Gra
     const f = checkedSchedule('scale', 'factor', factor, 'finite');
     return stateless((u, { step }) => mul(u, f(step)));
   }
-  checkTransform('scale', { factor }, 'finite');
+  checkTransform('scale', 'factor', factor, 'finite');
   return stateless((u) => mul(u, factor));
 }
 
@@ -48,7 +48,7 @@ export function scaleByLearningRate(lr: number | Tensor | ((step: number) => num
     const f = checkedSchedule('scaleByLearningRate', 'lr', lr, 'nonNegative');
     return scale((t) => -f(t));
   }
-  checkTransform('scaleByLearningRate', { lr });
+  checkTransform('scaleByLearningRate', 'lr', lr);
   if (typeof lr === 'number') return scale(-lr);
   // −γ exactly (negation is exact), so u·(−γ) equals the host form bit for bit.
   return stateless((u) => mul(u, neg(lr)));

@@ -16,7 +16,7 @@ import { checkTransform } from '../validate.js';
  * ```
  */
 export function addWeightDecay(weightDecay: number): GradientTransformation {
-  checkTransform('addWeightDecay', { weightDecay });
+  checkTransform('addWeightDecay', 'weightDecay', weightDecay);
   return addScaledParam(weightDecay);
 }
 
@@ -33,7 +33,7 @@ export function addWeightDecay(weightDecay: number): GradientTransformation {
  * ```
  */
 export function addDecayedWeights(weightDecay: number): GradientTransformation {
-  checkTransform('addDecayedWeights', { weightDecay });
+  checkTransform('addDecayedWeights', 'weightDecay', weightDecay);
   return addScaledParam(weightDecay);
 }
 
