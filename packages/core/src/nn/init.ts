@@ -3,12 +3,12 @@
  * PyTorch's Linear default is U(±1/√fan_in) for weights and biases; Keras uses Glorot
  * uniform with zero biases; He (Kaiming) normal suits ReLU nets.
  */
-import { brandOf } from '../copies.js';
+import { otherCopyHint } from '../copies.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { full, zeros } from '../ops/creation.js';
 import { randomNormal, randomUniform } from '../ops/random.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 
 /** What an initializer knows about the tensor it fills. */
@@ -201,12 +201,11 @@ export function resolveInit(op: string, init: InitializerLike): Initializer {
  */
 function checkedInit(op: string, init: Initializer): Initializer {
   return (shape, context) => {
-    const t: unknown = init(shape, context);
-    if (typeof t !== 'object' || t === null || !(brandOf('Tensor') in t))
+    const tensor: unknown = init(shape, context);
+    if (!(tensor instanceof Tensor))
       throw new ValueError(
-        `${op}: the initializer must return a Tensor of shape ${formatShape(shape)}, got ${formatValue(t)}`,
+        `${op}: the initializer must return a Tensor of shape ${formatShape(shape)}, got ${formatValue(tensor)}${otherCopyHint(tensor, 'Tensor')}`,
       );
-    const tensor = t as Tensor;
     if (!shapesEqual(tensor.shape, shape))
       throw new ShapeError(
         `${op}: the initializer returned shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`,

@@ -1,10 +1,10 @@
 /** Module: a layer or model with named parameters, buffers, children and train / eval mode. */
-import { brandOf } from '../copies.js';
+import { brandOf, otherCopyHint } from '../copies.js';
 import { keep } from '../engine.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import type { Generator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 import { Parameter } from './parameter.js';
 import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
@@ -17,16 +17,16 @@ import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
 function stateEntries(state: unknown): Map<string, Tensor> {
   let entries: [string, unknown][];
   if (state instanceof Map) entries = [...state];
-  else if (state !== null && typeof state === 'object' && !Array.isArray(state) && !(brandOf('Tensor') in state))
+  else if (state !== null && typeof state === 'object' && !Array.isArray(state) && !(state instanceof Tensor))
     entries = Object.entries(state);
   else
     throw new ValueError(
       `loadStateDict: expected a Map or an object of tensors by name (model.stateDict()), got ${formatValue(state)}`,
     );
   for (const [k, v] of entries) {
-    if (typeof v !== 'object' || v === null || !(brandOf('Tensor') in v))
-      throw new ValueError(`loadStateDict: ${k} must be a Tensor, got ${formatValue(v)}`);
-    (v as Tensor).assertLive(`loadStateDict (${k})`);
+    if (!(v instanceof Tensor))
+      throw new ValueError(`loadStateDict: ${k} must be a Tensor, got ${formatValue(v)}${otherCopyHint(v, 'Tensor')}`);
+    v.assertLive(`loadStateDict (${k})`);
   }
   return new Map(entries as [string, Tensor][]);
 }

@@ -1,9 +1,9 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
-import { brandOf } from '../copies.js';
+import { brandOf, otherCopyHint } from '../copies.js';
 import { keep } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 
 /**
@@ -34,8 +34,10 @@ export class Parameter {
     public name: string,
     value: Tensor,
   ) {
-    if (typeof value !== 'object' || value === null || !(brandOf('Tensor') in value))
-      throw new ValueError(`Parameter: ${name} takes a Tensor, got ${formatValue(value)}`);
+    if (!(value instanceof Tensor))
+      throw new ValueError(
+        `Parameter: ${name} takes a Tensor, got ${formatValue(value)}${otherCopyHint(value, 'Tensor')}`,
+      );
     value.assertLive(`Parameter (${name})`);
     this.#value = keep(value);
   }
@@ -54,8 +56,10 @@ export class Parameter {
 
   /** Replaces the value with `next` (same shape and dtype); the old value is disposed. */
   assign(next: Tensor): void {
-    if (typeof next !== 'object' || next === null || !(brandOf('Tensor') in next))
-      throw new ValueError(`Parameter.assign: ${this.name} takes a Tensor, got ${formatValue(next)}`);
+    if (!(next instanceof Tensor))
+      throw new ValueError(
+        `Parameter.assign: ${this.name} takes a Tensor, got ${formatValue(next)}${otherCopyHint(next, 'Tensor')}`,
+      );
     if (!shapesEqual(next.shape, this.#value.shape)) {
       throw new ShapeError(
         `Parameter.assign: ${this.name} has shape ${formatShape(this.#value.shape)}, got ${formatShape(next.shape)}`,

@@ -9,6 +9,7 @@ import type { Loss } from '../losses/index.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
+import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkOptionNames, nonNegative, nonNegativeInt, optionNames } from '../validate.js';
 import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
@@ -264,7 +265,7 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     checkDataset('fit', val);
     // Checked now, not when the first epoch's training is done and the validation pass fails.
     const [tx, vx, ty, vy] = [train.xShape.slice(1), val.xShape.slice(1), train.yShape.slice(1), val.yShape.slice(1)];
-    if (tx.join() !== vx.join() || ty.join() !== vy.join())
+    if (!shapesEqual(tx, vx) || !shapesEqual(ty, vy))
       throw new ShapeError(
         `fit: the validation examples are x ${formatShape(vx)}, y ${formatShape(vy)} and the training examples x ${formatShape(tx)}, y ${formatShape(ty)}; they must match`,
       );
