@@ -5,7 +5,7 @@
  * skipped or a crash later in sorting or resuming.
  */
 import { formatValue, ValueError } from '@backprop/core';
-import { checkConfigs } from './check-space.js';
+import { checkHyperValue } from './check-space.js';
 
 const STATUSES = ['ok', 'pruned', 'failed', 'cancelled'];
 const FAILURES = ['threw', 'uncaught', 'worker-exit', 'timeout', 'lease-expired'];
@@ -47,15 +47,21 @@ function rowProblem(row: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Rows already checked. A search builds its results again after every trial from the same row
+ * objects: each is checked once, not once per trial (a search of n trials would check n² rows).
+ */
+const checked = new WeakSet<object>();
+
 /** Throws ValueError, naming the row and what is wrong, unless every row is one a search writes. */
 export function checkRows(op: string, rows: readonly unknown[]): void {
   if (!Array.isArray(rows)) throw new ValueError(`${op}: expected a list of result rows, got ${formatValue(rows)}`);
   rows.forEach((row, i) => {
+    if (typeof row === 'object' && row !== null && checked.has(row)) return;
     const problem = rowProblem(row);
     if (problem) throw new ValueError(`${op}: row ${i}: ${problem}`);
+    const config = (row as { config: Record<string, unknown> }).config;
+    for (const [name, v] of Object.entries(config)) checkHyperValue(op, name, v, `in configuration ${i}`);
   });
-  checkConfigs(
-    op,
-    rows.map((r) => (r as { config: Record<string, never> }).config),
-  );
+  for (const row of rows) checked.add(row as object);
 }
