@@ -11,7 +11,9 @@ export interface BaseHyper {
 
 /**
  * A group's selection and overrides: list the parameters (`params`) or select them with a
- * predicate (`match`); any hyperparameter left out takes the optimizer's default.
+ * predicate (`match`); any hyperparameter left out takes the optimizer's default. A group must
+ * select something, and a parameter may be listed (`params`) by one group only; predicates may
+ * overlap (the first group that matches wins).
  *
  * @example No weight decay on biases:
  * ```ts

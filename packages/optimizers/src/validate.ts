@@ -56,12 +56,49 @@ export function checkOptimizerOptionNames(
 ): void {
   // The subclass took its hyperparameters out of the options: `rest` holds the common options and strays.
   checkOptionNames(op, rest, [...hyperparameters, ...COMMON_OPTIONS], { aliases: ALIASES });
-  groups?.forEach((g, i) =>
+  groups?.forEach((g, i) => {
+    if (g === null || typeof g !== 'object' || Array.isArray(g))
+      throw new ValueError(`${op}: groups[${i}] must be a parameter group object, got ${formatValue(g)}`);
     checkOptionNames(`${op} (groups[${i}])`, g, [...hyperparameters, 'params', 'match'], {
       what: 'group key',
       aliases: ALIASES,
-    }),
-  );
+    });
+  });
+  if (groups) checkGroupSelectors(op, groups);
+}
+
+/**
+ * Checks how each group selects its parameters: a list of Parameters (`params`), a predicate
+ * (`match`), or both, and no parameter listed by two groups. A group that selects nothing would
+ * never apply its hyperparameters; a parameter listed twice would silently take the first group's
+ * (PyTorch refuses both). Predicates may overlap: a parameter takes the first group it matches.
+ */
+function checkGroupSelectors(op: string, groups: readonly object[]): void {
+  const listedBy = new Map<Parameter, number>();
+  groups.forEach((g, i) => {
+    const { params, match } = g as { params?: unknown; match?: unknown };
+    if (params === undefined && match === undefined)
+      throw new ValueError(
+        `${op}: groups[${i}] selects no parameters: give it params (a list of Parameters) or match (a predicate)`,
+      );
+    if (match !== undefined && typeof match !== 'function')
+      throw new ValueError(`${op}: groups[${i}].match must be a function of a Parameter, got ${formatValue(match)}`);
+    if (params === undefined) return;
+    if (!Array.isArray(params))
+      throw new ValueError(`${op}: groups[${i}].params must be a list of Parameters, got ${formatValue(params)}`);
+    params.forEach((p, j) => {
+      if (!(p instanceof Parameter))
+        throw new ValueError(
+          `${op}: groups[${i}].params[${j}] is not a Parameter (model.parameters() lists them), got ${formatValue(p)}${otherCopyHint(p, 'Parameter')}`,
+        );
+      const first = listedBy.get(p);
+      if (first !== undefined && first !== i)
+        throw new ValueError(
+          `${op}: parameter ${p.name} is listed by groups[${first}] and groups[${i}]; a parameter belongs to one group`,
+        );
+      listedBy.set(p, i);
+    });
+  });
 }
 
 /** The ranges a transformation's hyperparameter can be held to: ≥ 0, [0, 1], [0, 1) (a β), or any finite number. */

@@ -1,5 +1,5 @@
 import { cpu } from '@backprop/backend-cpu';
-import { setBackend, ValueError } from '@backprop/core';
+import { nn, setBackend, ValueError } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Adadelta,
@@ -75,5 +75,36 @@ describe('unknown options', () => {
     expect(
       adam({ lr: 1e-3, betas: [0.8, 0.99], clipGradNorm: 1, groups: [{ match: () => true, weightDecay: 0 }] }),
     ).toBeInstanceOf(Adam);
+  });
+});
+
+describe('parameter groups select their parameters', () => {
+  it.each(pairs)('%s refuses a group that selects nothing, or selects with the wrong thing', (_name, factory) => {
+    const make = factory as (o: object) => object;
+    const [w, b] = nn.dense(2, 2).parameters();
+    // A group with neither params nor match applied to no parameter: its lr was silently unused.
+    expect(() => make({ groups: [{ lr: 0.5 }] })).toThrow(
+      /: groups\[0\] selects no parameters: give it params \(a list of Parameters\) or match \(a predicate\)$/,
+    );
+    expect(() => make({ groups: [null] })).toThrow(/: groups\[0\] must be a parameter group object, got null$/);
+    expect(() => make({ groups: [{ params: [w, 1] }] })).toThrow(
+      /: groups\[0\]\.params\[1\] is not a Parameter \(model\.parameters\(\) lists them\), got 1$/,
+    );
+    expect(() => make({ groups: [{ params: w }] })).toThrow(/: groups\[0\]\.params must be a list of Parameters, got /);
+    expect(() => make({ groups: [{ match: 'bias' }] })).toThrow(
+      /: groups\[0\]\.match must be a function of a Parameter, got "bias"$/,
+    );
+    // A parameter listed by two groups would take the first group's values without a word (PyTorch refuses it too).
+    expect(() =>
+      make({
+        groups: [
+          { params: [w, b], lr: 0.1 },
+          { params: [b], lr: 0.2 },
+        ],
+      }),
+    ).toThrow(/: parameter bias is listed by groups\[0\] and groups\[1\]; a parameter belongs to one group$/);
+    // Both selectors in one group, and overlapping predicates (first match wins), stay allowed.
+    expect(() => make({ groups: [{ params: [w], match: () => false }, { params: [b] }] })).not.toThrow();
+    expect(() => make({ groups: [{ match: () => true }, { match: () => true }] })).not.toThrow();
   });
 });
