@@ -33,6 +33,19 @@ export const checkInRange: (
 /** The options every optimizer takes besides its hyperparameters. */
 const COMMON_OPTIONS = optionNames<CommonOptions<BaseHyper>>({ groups: true, clipGradNorm: true, clipGradValue: true });
 
+/**
+ * An optimizer's options as given: `undefined` means none; anything but a plain object is a
+ * ValueError. TF.js and Keras take the learning rate as the first argument (`tf.train.sgd(0.1)`),
+ * and a number read as options would otherwise train with the default rate without a word.
+ */
+export function optimizerOptions<T extends object>(op: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
+  if (proto === Object.prototype || proto === null) return options;
+  const hint = typeof options === 'number' ? ` (the learning rate goes in the options: { lr: ${options} })` : '';
+  throw new ValueError(`${op}: the options must be given as an object ({ lr, … }), got ${formatValue(options)}${hint}`);
+}
+
 /** Other libraries' names for our options: Keras / TF.js (`beta1`, `epsilon`, `decay`, `rho`), Optax, PyTorch. */
 const ALIASES: Readonly<Record<string, string>> = {
   beta1: 'betas',

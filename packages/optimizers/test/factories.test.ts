@@ -108,3 +108,16 @@ describe('parameter groups select their parameters', () => {
     expect(() => make({ groups: [{ match: () => true }, { match: () => true }] })).not.toThrow();
   });
 });
+
+describe('options that are not an object', () => {
+  it.each(pairs)('%s refuses a bare learning rate (TF.js takes one) instead of training with its default', (_n, f) => {
+    const make = f as (o: unknown) => object;
+    // Read as options, 0.5 had no lr key, and the optimizer trained with the default rate.
+    expect(() => make(0.5)).toThrow(
+      /: the options must be given as an object \(\{ lr, … \}\), got 0\.5 \(the learning rate goes in the options: \{ lr: 0\.5 \}\)$/,
+    );
+    expect(() => make(null)).toThrow(/: the options must be given as an object \(\{ lr, … \}\), got null$/);
+    expect(() => make([0.5])).toThrow(ValueError);
+    expect(make(undefined)).toBeInstanceOf(Object);
+  });
+});

@@ -124,3 +124,45 @@ describe('schedule options', () => {
     );
   });
 });
+
+describe('schedules check what they are given', () => {
+  it('a schedule whose options are left out names them instead of crashing on them', () => {
+    const make = [cosineAnnealing, stepDecay, exponentialDecay, inverseTimeDecay, linearWarmup] as ((
+      o?: object,
+    ) => unknown)[];
+    for (const f of make) expect(() => f()).toThrow(new RegExp(`^${f.name}: the options are required \\(\\{ `));
+  });
+
+  it('every schedule is defined at integer k ≥ 0 only (a negative k gave a rate above the base)', () => {
+    const schedules = {
+      cosineAnnealing: cosineAnnealing({ tMax: 10 }),
+      stepDecay: stepDecay({ stepSize: 2, gamma: 0.5 }),
+      exponentialDecay: exponentialDecay({ gamma: 0.5 }),
+      inverseTimeDecay: inverseTimeDecay({ tau: 10 }),
+      linearWarmup: linearWarmup({ steps: 3 }),
+    };
+    for (const [name, s] of Object.entries(schedules)) {
+      expect(() => s(-3, 0.1)).toThrow(new RegExp(`^${name}: k must be an integer ≥ 0, got -3$`));
+      expect(() => s(2.5, 0.1)).toThrow(new RegExp(`^${name}: k must be an integer ≥ 0, got 2\\.5$`));
+      expect(s(0, 0.1)).toBeGreaterThan(0);
+    }
+    expect(stepDecay({ stepSize: 2, gamma: 0.5 })(4, 0.1)).toBeCloseTo(0.025, 12);
+  });
+
+  it("linearWarmup's after must be a schedule (it failed only once the warm-up ended)", () => {
+    expect(() => linearWarmup({ steps: 2, after: 0.5 as never })).toThrow(
+      /^linearWarmup: after must be a schedule, a function \(k, baseLr\) => lr such as cosineAnnealing\(\{ tMax \}\), got 0\.5$/,
+    );
+  });
+
+  it('scheduler and reduceOnPlateau need an optimizer with learning rates', () => {
+    expect(() => scheduler(undefined as never, constant())).toThrow(
+      /^scheduler: optimizer must be an Optimizer, e\.g\. sgd\(\{ lr: 0\.1 \}\), got undefined$/,
+    );
+    expect(() => reduceOnPlateau({} as never)).toThrow(/^reduceOnPlateau: optimizer must be an Optimizer/);
+    const noRate = { step: () => {}, lr: Number.NaN };
+    expect(() => scheduler(noRate as never, constant())).toThrow(
+      /^scheduler: the optimizer's learning rate must be a finite number ≥ 0, got NaN$/,
+    );
+  });
+});

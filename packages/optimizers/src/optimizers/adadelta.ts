@@ -6,7 +6,7 @@ import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByAdadelta } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkInRange, checkNonNegative } from '../validate.js';
+import { checkInRange, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** Adadelta's hyperparameters (per group). */
 export interface AdadeltaHyper extends BaseHyper {
@@ -36,7 +36,8 @@ export type AdadeltaOptions = Partial<AdadeltaHyper> & CommonOptions<AdadeltaHyp
  * ```
  */
 export class Adadelta extends GradientOptimizer<AdadeltaHyper> {
-  constructor({ lr = 1, rho = 0.9, eps = 1e-6, weightDecay = 0, ...rest }: AdadeltaOptions = {}) {
+  constructor(options: AdadeltaOptions = {}) {
+    const { lr = 1, rho = 0.9, eps = 1e-6, weightDecay = 0, ...rest } = optimizerOptions('Adadelta', options);
     super('Adadelta', { lr, rho, eps, weightDecay }, rest);
   }
 

@@ -7,7 +7,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { scaleByAdagrad } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkNonNegative } from '../validate.js';
+import { checkNonNegative, optimizerOptions } from '../validate.js';
 import { fusedRmsprop } from './rmsprop.js';
 
 /** AdaGrad's hyperparameters (per group). */
@@ -44,14 +44,15 @@ export type AdagradOptions = Partial<AdagradHyper> & CommonOptions<AdagradHyper>
  * ```
  */
 export class Adagrad extends GradientOptimizer<AdagradHyper> {
-  constructor({
-    lr = 1e-2,
-    lrDecay = 0,
-    weightDecay = 0,
-    initialAccumulatorValue = 0,
-    eps = 1e-10,
-    ...rest
-  }: AdagradOptions = {}) {
+  constructor(options: AdagradOptions = {}) {
+    const {
+      lr = 1e-2,
+      lrDecay = 0,
+      weightDecay = 0,
+      initialAccumulatorValue = 0,
+      eps = 1e-10,
+      ...rest
+    } = optimizerOptions('Adagrad', options);
     super('Adagrad', { lr, lrDecay, weightDecay, initialAccumulatorValue, eps }, rest);
   }
 

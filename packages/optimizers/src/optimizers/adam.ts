@@ -7,7 +7,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkBetas, checkNonNegative } from '../validate.js';
+import { checkBetas, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** Adam's hyperparameters (per group). */
 export interface AdamHyper extends BaseHyper {
@@ -75,15 +75,16 @@ export function fusedAdam(
  * ```
  */
 export class Adam extends GradientOptimizer<AdamHyper> {
-  constructor({
-    lr = 1e-3,
-    betas = [0.9, 0.999],
-    eps = 1e-8,
-    weightDecay = 0,
-    amsgrad = false,
-    epsPlacement = 'outside',
-    ...rest
-  }: AdamOptions = {}) {
+  constructor(options: AdamOptions = {}) {
+    const {
+      lr = 1e-3,
+      betas = [0.9, 0.999],
+      eps = 1e-8,
+      weightDecay = 0,
+      amsgrad = false,
+      epsPlacement = 'outside',
+      ...rest
+    } = optimizerOptions('Adam', options);
     super('Adam', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
   }
 

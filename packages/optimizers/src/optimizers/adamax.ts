@@ -6,7 +6,7 @@ import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByAdamax } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkBetas, checkNonNegative } from '../validate.js';
+import { checkBetas, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** Adamax's hyperparameters (per group). */
 export interface AdamaxHyper extends BaseHyper {
@@ -36,7 +36,14 @@ export type AdamaxOptions = Partial<AdamaxHyper> & CommonOptions<AdamaxHyper>;
  * ```
  */
 export class Adamax extends GradientOptimizer<AdamaxHyper> {
-  constructor({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, ...rest }: AdamaxOptions = {}) {
+  constructor(options: AdamaxOptions = {}) {
+    const {
+      lr = 2e-3,
+      betas = [0.9, 0.999],
+      eps = 1e-8,
+      weightDecay = 0,
+      ...rest
+    } = optimizerOptions('Adamax', options);
     super('Adamax', { lr, betas, eps, weightDecay }, rest);
   }
 

@@ -5,6 +5,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addDecayedWeights } from '../transforms/weight-decay.js';
+import { optimizerOptions } from '../validate.js';
 import { type AdamHyper, fusedAdam, validateAdam } from './adam.js';
 
 /** Options of {@link AdamW}. */
@@ -28,15 +29,16 @@ export type AdamWOptions = Partial<AdamHyper> & CommonOptions<AdamHyper>;
  * ```
  */
 export class AdamW extends GradientOptimizer<AdamHyper> {
-  constructor({
-    lr = 1e-3,
-    betas = [0.9, 0.999],
-    eps = 1e-8,
-    weightDecay = 1e-2,
-    amsgrad = false,
-    epsPlacement = 'outside',
-    ...rest
-  }: AdamWOptions = {}) {
+  constructor(options: AdamWOptions = {}) {
+    const {
+      lr = 1e-3,
+      betas = [0.9, 0.999],
+      eps = 1e-8,
+      weightDecay = 1e-2,
+      amsgrad = false,
+      epsPlacement = 'outside',
+      ...rest
+    } = optimizerOptions('AdamW', options);
     super('AdamW', { lr, betas, eps, weightDecay, amsgrad, epsPlacement }, rest);
   }
 

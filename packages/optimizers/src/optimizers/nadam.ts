@@ -6,7 +6,7 @@ import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByNadam } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkBetas, checkNonNegative } from '../validate.js';
+import { checkBetas, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** NAdam's hyperparameters (per group). */
 export interface NAdamHyper extends BaseHyper {
@@ -40,15 +40,16 @@ export type NAdamOptions = Partial<NAdamHyper> & CommonOptions<NAdamHyper>;
  * ```
  */
 export class NAdam extends GradientOptimizer<NAdamHyper> {
-  constructor({
-    lr = 2e-3,
-    betas = [0.9, 0.999],
-    eps = 1e-8,
-    weightDecay = 0,
-    momentumDecay = 4e-3,
-    legacyMuProduct = false,
-    ...rest
-  }: NAdamOptions = {}) {
+  constructor(options: NAdamOptions = {}) {
+    const {
+      lr = 2e-3,
+      betas = [0.9, 0.999],
+      eps = 1e-8,
+      weightDecay = 0,
+      momentumDecay = 4e-3,
+      legacyMuProduct = false,
+      ...rest
+    } = optimizerOptions('NAdam', options);
     super('NAdam', { lr, betas, eps, weightDecay, momentumDecay, legacyMuProduct }, rest);
   }
 

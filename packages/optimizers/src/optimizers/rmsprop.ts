@@ -7,7 +7,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { scaleByRms } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkNonNegative } from '../validate.js';
+import { checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** RMSProp's hyperparameters (per group). */
 export interface RMSpropHyper extends BaseHyper {
@@ -68,15 +68,16 @@ export type RMSpropOptions = Partial<RMSpropHyper> & CommonOptions<RMSpropHyper>
  * ```
  */
 export class RMSprop extends GradientOptimizer<RMSpropHyper> {
-  constructor({
-    lr = 1e-2,
-    alpha = 0.99,
-    eps = 1e-8,
-    weightDecay = 0,
-    momentum = 0,
-    centered = false,
-    ...rest
-  }: RMSpropOptions = {}) {
+  constructor(options: RMSpropOptions = {}) {
+    const {
+      lr = 1e-2,
+      alpha = 0.99,
+      eps = 1e-8,
+      weightDecay = 0,
+      momentum = 0,
+      centered = false,
+      ...rest
+    } = optimizerOptions('RMSprop', options);
     super('RMSprop', { lr, alpha, eps, weightDecay, momentum, centered }, rest);
   }
 

@@ -19,7 +19,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
 import { scale, scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkInRange, checkNonNegative } from '../validate.js';
+import { checkInRange, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** SGD's hyperparameters (per group). */
 export interface SGDHyper extends BaseHyper {
@@ -57,15 +57,16 @@ export type SGDOptions = Partial<SGDHyper> & CommonOptions<SGDHyper>;
  * ```
  */
 export class SGD extends GradientOptimizer<SGDHyper> {
-  constructor({
-    lr = 1e-3,
-    momentum = 0,
-    dampening = 0,
-    nesterov = false,
-    weightDecay = 0,
-    form = 'pytorch',
-    ...rest
-  }: SGDOptions = {}) {
+  constructor(options: SGDOptions = {}) {
+    const {
+      lr = 1e-3,
+      momentum = 0,
+      dampening = 0,
+      nesterov = false,
+      weightDecay = 0,
+      form = 'pytorch',
+      ...rest
+    } = optimizerOptions('SGD', options);
     super('SGD', { lr, momentum, dampening, nesterov, weightDecay, form }, rest);
   }
 

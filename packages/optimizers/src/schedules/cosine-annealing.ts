@@ -1,6 +1,6 @@
 /** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
-import { checkOptionNames, formatValue, ValueError } from '@backprop/core';
-import type { Schedule } from './schedule.js';
+import { ValueError } from '@backprop/core';
+import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
 
 /**
  * PyTorch's CosineAnnealingLR: γ₀ at k = 0, then recursively
@@ -18,16 +18,16 @@ import type { Schedule } from './schedule.js';
  * ```
  */
 export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Schedule {
-  checkOptionNames('cosineAnnealing', options, ['tMax', 'etaMin'], { aliases: { T_max: 'tMax', eta_min: 'etaMin' } });
-  const { tMax, etaMin = 0 } = options;
+  const { tMax, etaMin = 0 } = scheduleOptions('cosineAnnealing', options, ['tMax', 'etaMin'], {
+    aliases: { T_max: 'tMax', eta_min: 'etaMin' },
+  });
   if (!Number.isInteger(tMax) || tMax < 1)
     throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
   if (!Number.isFinite(etaMin) || etaMin < 0)
     throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
   const memo = new Map<number, number[]>();
   return (k, base) => {
-    if (!Number.isInteger(k) || k < 0)
-      throw new ValueError(`cosineAnnealing: k must be an integer ≥ 0, got ${formatValue(k)}`);
+    checkScheduleStep('cosineAnnealing', k);
     let values = memo.get(base);
     if (!values) {
       values = [base];

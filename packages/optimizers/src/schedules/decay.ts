@@ -1,6 +1,6 @@
 /** Step, exponential and inverse-time decay. */
-import { checkOptionNames, formatValue, ValueError } from '@backprop/core';
-import type { Schedule } from './schedule.js';
+import { formatValue, ValueError } from '@backprop/core';
+import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
 
 function check(op: string, name: string, value: number, positive = true): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive ? value <= 0 : value < 0)) {
@@ -22,14 +22,16 @@ function check(op: string, name: string, value: number, positive = true): void {
  * ```
  */
 export function stepDecay(options: { stepSize: number; gamma?: number }): Schedule {
-  checkOptionNames('stepDecay', options, ['stepSize', 'gamma'], {
+  const { stepSize, gamma = 0.1 } = scheduleOptions('stepDecay', options, ['stepSize', 'gamma'], {
     aliases: { step_size: 'stepSize', decayRate: 'gamma' },
   });
-  const { stepSize, gamma = 0.1 } = options;
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
   check('stepDecay', 'gamma', gamma, false);
-  return (k, base) => base * gamma ** Math.floor(k / stepSize);
+  return (k, base) => {
+    checkScheduleStep('stepDecay', k);
+    return base * gamma ** Math.floor(k / stepSize);
+  };
 }
 
 /**
@@ -44,10 +46,14 @@ export function stepDecay(options: { stepSize: number; gamma?: number }): Schedu
  * ```
  */
 export function exponentialDecay(options: { gamma: number }): Schedule {
-  checkOptionNames('exponentialDecay', options, ['gamma'], { aliases: { decayRate: 'gamma', decay_rate: 'gamma' } });
-  const { gamma } = options;
+  const { gamma } = scheduleOptions('exponentialDecay', options, ['gamma'], {
+    aliases: { decayRate: 'gamma', decay_rate: 'gamma' },
+  });
   check('exponentialDecay', 'gamma', gamma, false);
-  return (k, base) => base * gamma ** k;
+  return (k, base) => {
+    checkScheduleStep('exponentialDecay', k);
+    return base * gamma ** k;
+  };
 }
 
 /**
@@ -63,8 +69,10 @@ export function exponentialDecay(options: { gamma: number }): Schedule {
  * ```
  */
 export function inverseTimeDecay(options: { tau: number }): Schedule {
-  checkOptionNames('inverseTimeDecay', options, ['tau']);
-  const { tau } = options;
+  const { tau } = scheduleOptions('inverseTimeDecay', options, ['tau']);
   check('inverseTimeDecay', 'tau', tau);
-  return (k, base) => base / (1 + k / tau);
+  return (k, base) => {
+    checkScheduleStep('inverseTimeDecay', k);
+    return base / (1 + k / tau);
+  };
 }

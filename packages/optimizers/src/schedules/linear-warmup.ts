@@ -1,6 +1,6 @@
 /** Linear warmup, optionally followed by another schedule. */
-import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
-import type { Schedule } from './schedule.js';
+import { formatValue, optionNames, ValueError } from '@backprop/core';
+import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
 
 /** Options of {@link linearWarmup}. */
 export interface LinearWarmupOptions {
@@ -26,18 +26,26 @@ export interface LinearWarmupOptions {
  * ```
  */
 export function linearWarmup(options: LinearWarmupOptions): Schedule {
-  checkOptionNames(
+  const {
+    steps,
+    startFactor = 1 / 3,
+    after,
+  } = scheduleOptions(
     'linearWarmup',
     options,
     optionNames<LinearWarmupOptions>({ steps: true, startFactor: true, after: true }),
     { aliases: { warmupSteps: 'steps', total_iters: 'steps', start_factor: 'startFactor' } },
   );
-  const { steps, startFactor = 1 / 3, after } = options;
   if (!Number.isInteger(steps) || steps < 1)
     throw new ValueError(`linearWarmup: steps must be a positive integer, got ${formatValue(steps)}`);
   if (!(startFactor >= 0 && startFactor <= 1))
     throw new ValueError(`linearWarmup: startFactor must be in [0, 1], got ${startFactor}`);
+  if (after !== undefined && typeof after !== 'function')
+    throw new ValueError(
+      `linearWarmup: after must be a schedule, a function (k, baseLr) => lr such as cosineAnnealing({ tMax }), got ${formatValue(after)}`,
+    );
   return (k, base) => {
+    checkScheduleStep('linearWarmup', k);
     if (k < steps) return base * (startFactor + ((1 - startFactor) * k) / steps);
     return after ? after(k - steps, base) : base;
   };

@@ -9,6 +9,7 @@ import {
   type TrainingContext,
   ValueError,
 } from '@backprop/core';
+import { learningRateGroups } from './schedule.js';
 
 /** Options of {@link reduceOnPlateau}; defaults are PyTorch's. */
 export interface ReduceOnPlateauOptions {
@@ -101,7 +102,7 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
     if (!Number.isFinite(v) || v < 0)
       throw new ValueError(`reduceOnPlateau: ${name} must be a finite number ≥ 0, got ${formatValue(v)}`);
   }
-  const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? [optimizer];
+  const groups = learningRateGroups('reduceOnPlateau', optimizer);
   let best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   let bad = 0;
   let cooling = 0;

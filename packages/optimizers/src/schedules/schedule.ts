@@ -1,4 +1,11 @@
-/** The schedule type, and the constant schedule. */
+/** The schedule type, the constant schedule, and the checks every schedule makes. */
+import {
+  type CheckOptionNamesOptions,
+  checkOptionNames,
+  formatValue,
+  type Optimizer,
+  ValueError,
+} from '@backprop/core';
 
 /**
  * A learning-rate schedule: the rate at step or epoch k (from 0) of a group whose initial
@@ -17,3 +24,44 @@ export type Schedule = (k: number, baseLr: number) => number;
  * ```
  */
 export const constant = (): Schedule => (_k, base) => base;
+
+/**
+ * A schedule factory's options, checked by name; they hold a required value, so leaving them out
+ * is a ValueError naming them (not a TypeError from reading them).
+ */
+export function scheduleOptions<T extends object>(
+  op: string,
+  options: T | undefined,
+  known: readonly string[],
+  names?: CheckOptionNamesOptions,
+): T {
+  if (options === undefined) throw new ValueError(`${op}: the options are required ({ ${known.join(', ')} })`);
+  checkOptionNames(op, options, known, names);
+  return options;
+}
+
+/**
+ * Throws a ValueError unless k is an integer ≥ 0: a schedule is defined at steps or epochs, and a
+ * negative or fractional k would give a rate no run reaches (a negative one above the base rate).
+ */
+export function checkScheduleStep(op: string, k: number): void {
+  if (!Number.isInteger(k) || k < 0) throw new ValueError(`${op}: k must be an integer ≥ 0, got ${formatValue(k)}`);
+}
+
+/**
+ * The learning rates a schedule drives: each parameter group's (`paramGroups`), or the optimizer's
+ * single `lr`. Anything else is a ValueError naming `op` here, not a TypeError at the first epoch.
+ */
+export function learningRateGroups(op: string, optimizer: Optimizer): { lr: number }[] {
+  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function')
+    throw new ValueError(`${op}: optimizer must be an Optimizer, e.g. sgd({ lr: 0.1 }), got ${formatValue(optimizer)}`);
+  const groups = (optimizer as { paramGroups?: unknown }).paramGroups;
+  const list = (Array.isArray(groups) ? groups : [optimizer]) as { lr: unknown }[];
+  list.forEach((g, i) => {
+    if (typeof g?.lr !== 'number' || !Number.isFinite(g.lr) || g.lr < 0)
+      throw new ValueError(
+        `${op}: the optimizer's ${list.length > 1 ? `group ${i} ` : ''}learning rate must be a finite number ≥ 0, got ${formatValue(g?.lr)}`,
+      );
+  });
+  return list as { lr: number }[];
+}

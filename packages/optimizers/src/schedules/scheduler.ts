@@ -7,7 +7,7 @@ import {
   optionNames,
   ValueError,
 } from '@backprop/core';
-import type { Schedule } from './schedule.js';
+import { learningRateGroups, type Schedule } from './schedule.js';
 
 /** Options of {@link scheduler}. */
 export interface SchedulerOptions {
@@ -25,12 +25,6 @@ export interface Scheduler extends Callback {
   getState(): CallbackState;
   /** Restores k (the learning rates are restored with the optimizer's state). */
   setState(state: CallbackState): void;
-}
-
-/** The learning rates of an optimizer's groups, or its single rate. */
-function groupsOf(optimizer: Optimizer): { lr: number }[] {
-  const groups = (optimizer as { paramGroups?: { lr: number }[] }).paramGroups;
-  return Array.isArray(groups) ? groups : [optimizer];
 }
 
 /**
@@ -58,7 +52,7 @@ export function scheduler(optimizer: Optimizer, schedule: Schedule, options: Sch
   if (per !== 'epoch' && per !== 'step')
     throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
   if (typeof schedule !== 'function') throw new ValueError('scheduler: schedule must be a function (k, baseLr) => lr');
-  const groups = groupsOf(optimizer);
+  const groups = learningRateGroups('scheduler', optimizer);
   const bases = groups.map((g) => g.lr);
   let k = 0;
   const apply = () => {
