@@ -2,6 +2,7 @@
 import {
   checkOptionNames,
   dispose,
+  formatValue,
   type Module,
   optionNames,
   type Tensor,
@@ -16,7 +17,10 @@ import { graphModel } from './graph-model.js';
 export interface ExportOptions {
   /** The shape of one example, without the batch axis (e.g. [784]). */
   inputShape: readonly number[];
-  /** Names of the model's input and output (default "input", "output"). */
+  /**
+   * Names of the model's input and output (default "input", "output"): any two different non-empty
+   * strings; the model's internal values are named around them.
+   */
   inputName?: string;
   outputName?: string;
 }
@@ -54,6 +58,17 @@ export async function exportOnnx(model: Module, options: ExportOptions): Promise
       `exportOnnx: inputShape must be positive integers (one example, no batch axis), got [${String(inputShape)}]`,
     );
   }
+  for (const [what, name] of [
+    ['inputName', inputName],
+    ['outputName', outputName],
+  ] as const) {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new ValueError(`exportOnnx: ${what} must be a non-empty string, got ${formatValue(name)}`);
+  }
+  if (inputName === outputName)
+    throw new ValueError(
+      `exportOnnx: inputName and outputName must differ (ONNX names each value once), got ${JSON.stringify(inputName)} for both`,
+    );
   const wasTraining = model.training;
   model.eval();
   const models: Uint8Array[] = [];

@@ -3,7 +3,7 @@
  * `exportOnnx` writes. Every kernel goes through the one lowering driver.
  */
 import type { DType, Graph, Shape } from '@backprop/core';
-import { shapesEqual } from '@backprop/core';
+import { formatValue, shapesEqual, ValueError } from '@backprop/core';
 import { lowerNode } from './lower/driver.js';
 import { GraphBuilder, type LowerInput, reshapeTo } from './lower/index.js';
 import { encodeModel } from './proto/onnx.js';
@@ -38,6 +38,35 @@ function liveNodes(g: Graph): Uint8Array {
 }
 
 /**
+ * The caller's input and output names, checked: non-empty strings, each used once, and none that
+ * the model gives another value (state s*, fed constants k*, new state n*, or a default i* / o*
+ * of another input or output), since ONNX needs every name once and a clash would wire the
+ * graph to the wrong value. The builder's own names (constants, node outputs) skip them.
+ */
+function ioNames(g: Graph, o: GraphModelOptions): Set<string> {
+  const given = [
+    ...g.inputs.map((_, i) => o.inputNames?.[i] ?? `i${i}`),
+    ...g.outputs.map((_, i) => o.outputNames?.[i] ?? `o${i}`),
+  ];
+  const fixed = new Set([
+    ...g.state.map((_, i) => `s${i}`),
+    ...g.constants.flatMap((_, i) => (o.constants?.[i] ? [] : [`k${i}`])),
+    ...g.stateOut.map((_, i) => `n${i}`),
+  ]);
+  const seen = new Set<string>();
+  for (const name of given) {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new ValueError(`graphModel: input and output names must be non-empty strings, got ${formatValue(name)}`);
+    if (seen.has(name) || fixed.has(name))
+      throw new ValueError(
+        `graphModel: the name ${JSON.stringify(name)} is used twice (input and output names must differ from each other${fixed.size > 0 ? ` and from ${[...fixed].join(', ')}` : ''})`,
+      );
+    seen.add(name);
+  }
+  return seen;
+}
+
+/**
  * The ONNX model of a graph: inputs i*, state s*, constants k*; outputs o* then new state n*.
  *
  * @example
@@ -52,7 +81,7 @@ function liveNodes(g: Graph): Uint8Array {
  * ```
  */
 export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
-  const b = new GraphBuilder();
+  const b = new GraphBuilder(undefined, ioNames(g, o));
   const names: string[] = [];
   const types: { shape: Shape; dtype: DType }[] = [];
   const add = (name: string, t: { shape: Shape; dtype: DType }) => {

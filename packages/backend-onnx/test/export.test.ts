@@ -46,6 +46,39 @@ describe('exportOnnx', () => {
     model.dispose();
   });
 
+  it('input and output names that the exporter also uses for its own values still name the real input and output', async () => {
+    await bp.setBackend(cpu());
+    const model = bp.nn.sequential(bp.nn.dense(2, 3, { seed: 1 }), bp.nn.relu(), bp.nn.dense(3, 2, { seed: 2 }));
+    const x = bp.tensor([0.5, -1, 2, 0.25], [2, 2]);
+    const expected = Array.from(await bp.tidy(() => model.forward(x)).data());
+    // w0 / c0 / in0 / out1 were also the exporter's names for weights, constants and node outputs:
+    // with inputName 'w0' the model had no input at all and always gave the same numbers.
+    for (const [inputName, outputName] of [
+      ['w0', 'out0'],
+      ['in0', 'w1'],
+      ['c0', 'v0'],
+    ]) {
+      const bytes = await exportOnnx(model, { inputShape: [2], inputName, outputName });
+      const session = await ort.InferenceSession.create(bytes);
+      expect(session.inputNames).toEqual([inputName]);
+      expect(session.outputNames).toEqual([outputName]);
+      const out = await session.run({ [inputName]: new ort.Tensor('float32', await x.data(), [2, 2]) });
+      await session.release();
+      Array.from(out[outputName].data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    }
+    await expect(exportOnnx(model, { inputShape: [2], inputName: 'x', outputName: 'x' })).rejects.toThrow(
+      /^exportOnnx: inputName and outputName must differ \(ONNX names each value once\), got "x" for both$/,
+    );
+    await expect(exportOnnx(model, { inputShape: [2], inputName: '' })).rejects.toThrow(
+      /^exportOnnx: inputName must be a non-empty string, got ""$/,
+    );
+    await expect(exportOnnx(model, { inputShape: [2], outputName: 3 as never })).rejects.toThrow(
+      /^exportOnnx: outputName must be a non-empty string, got 3$/,
+    );
+    x.dispose();
+    model.dispose();
+  });
+
   it('rejects a bad input shape before doing anything', async () => {
     await bp.setBackend(cpu());
     const model = bp.nn.sequential(bp.nn.dense(2, 2));

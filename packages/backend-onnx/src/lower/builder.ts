@@ -40,14 +40,20 @@ export class GraphBuilder {
   readonly #renamed = new Map<string, string>();
   /** The graph a subgraph's builder belongs to: names and constants come from it. */
   readonly #parent: GraphBuilder | undefined;
+  /** Names given by the caller (a model's input and output names), which fresh names skip. */
+  readonly #reserved: ReadonlySet<string>;
 
-  constructor(parent?: GraphBuilder) {
+  constructor(parent?: GraphBuilder, reserved: ReadonlySet<string> = new Set()) {
     this.#parent = parent;
+    this.#reserved = reserved;
   }
 
-  /** A fresh value name (unique across the graph and its subgraphs, as ONNX requires). */
+  /** A fresh value name (unique across the graph and its subgraphs, as ONNX requires), never a reserved one. */
   fresh(prefix = 'v'): string {
-    return this.#parent ? this.#parent.fresh(prefix) : `${prefix}${this.#next++}`;
+    if (this.#parent) return this.#parent.fresh(prefix);
+    let name = `${prefix}${this.#next++}`;
+    while (this.#reserved.has(name)) name = `${prefix}${this.#next++}`;
+    return name;
   }
 
   /**
