@@ -64,6 +64,38 @@ describe('accuracy refuses a target that would broadcast', () => {
   it('labels shaped [N, 1] still count (one per example)', () => {
     expect(read(accuracySum(p(), tensor(new Int32Array([1, 0]), [2, 1])))).toBe(2);
   });
+
+  it('a prediction [N] is one output per example, not one example of N class scores', () => {
+    // Sigmoid outputs squeezed to [N]: the argmax over the whole batch counted 1 (0.25), not 2 of 4.
+    const probs = tensor([0.24, 0.21, 0.68, 0.15]);
+    expect(read(accuracySum(probs, tensor([1, 0, 1, 0])))).toBe(3);
+    expect(read(accuracySum(probs, tensor(new Int32Array([1, 0, 1, 0]), [4])))).toBe(3);
+    expect(read(metrics.binaryAccuracy(probs, tensor([1, 0, 1, 0])))).toBe(3);
+    expect(() => accuracySum(probs, tensor([1, 0]))).toThrow(
+      new ShapeError('accuracy: expected one target per output, got prediction [4] and target [2]'),
+    );
+  });
+
+  it('int32 targets against one output column must be 0 or 1 (a class label 2 counted as positive)', () => {
+    const one = tensor([0.9, 0.9, 0.1], [3, 1]);
+    const labels = tensor(new Int32Array([2, 1, 0]), [3]);
+    const message = /label 2 at position 0 is out of range \[0, 2\) for 2 classes/;
+    expect(() => accuracySum(one, labels)).toThrow(message);
+    expect(() => metrics.binaryAccuracy(one, labels)).toThrow(message);
+    expect(() => metrics.precision.sums(one, labels)).toThrow(message);
+    expect(read(accuracySum(one, tensor(new Int32Array([1, 1, 0]), [3])))).toBe(3);
+  });
+});
+
+describe('mse refuses a target that would broadcast', () => {
+  it('one target per output, as mae and r2 (a [4, 1] target against [4, 3] predictions was broadcast)', () => {
+    const p = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [4, 3]);
+    expect(() => metrics.mse(p, tensor([1, 2, 3, 4], [4, 1]))).toThrow(
+      new ShapeError('mse: expected one target per output, got prediction [4,3] and target [4,1]'),
+    );
+    expect(() => metrics.mse(tensor([1, 2, 3, 4], [4, 1]), tensor([1, 2]))).toThrow(ShapeError);
+    expect(read(metrics.mse(tensor([1, 2, 3, 4], [4, 1]), tensor([1, 2, 3, 6])))).toBe(4);
+  });
 });
 
 describe('binaryAccuracy({ threshold })', () => {

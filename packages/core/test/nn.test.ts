@@ -1,6 +1,18 @@
 /** Modules: parameters in declaration order, initializers, modes and state dicts. */
-import { DTypeError, nn, ShapeError, tensor, ValueError, zeros } from '@backprop/core';
+import {
+  DTypeError,
+  fit,
+  losses,
+  nn,
+  type Parameter,
+  ShapeError,
+  tensor,
+  tidy,
+  ValueError,
+  zeros,
+} from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PlainSGD } from './optimizers.js';
 import { useCpu } from './setup.js';
 
 beforeAll(useCpu);
@@ -152,5 +164,60 @@ describe('values in error messages', () => {
   it('print as JSON would: a string is quoted, NaN by name', () => {
     expect(() => nn.dense('4' as never, 2)).toThrow(/must be a positive integer, got "4"/);
     expect(() => nn.dense(2, Number.NaN)).toThrow(/units must be a positive integer, got NaN/);
+  });
+});
+
+describe('a module used twice (shared weights)', () => {
+  it('lists its parameters once, so they are counted, saved and trained once', async () => {
+    const d = nn.dense(2, 2, { seed: 1 });
+    const model = nn.sequential(d, nn.tanh(), d);
+    // PyTorch's named_parameters() lists a shared module once too; counting it twice made fit
+    // fail ("appears twice") and doubled summaries and weight penalties.
+    expect(model.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias']);
+    expect(model.parameters()).toEqual([d.weight, d.bias]);
+    expect(model.summary().parameters).toBe(6);
+    expect([...model.stateDict().keys()]).toEqual(['0.weight', '0.bias']);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = tensor([
+      [0, 1],
+      [1, 0],
+    ]);
+    // One SGD step moves each shared weight by −lr × dL/dw, the derivative through both uses
+    // (central differences here, in float64 from the float32 weights).
+    const params: Parameter[] = [d.weight, d.bias as Parameter];
+    const lossWith = (p: Parameter, w: Float64Array): number => {
+      const before = p.value.dataSync().slice();
+      p.assign(tensor(Float32Array.from(w), p.shape));
+      const l = tidy(() => losses.mse(model.forward(x), y).dataSync()[0]);
+      p.assign(tensor(before, p.shape));
+      return l;
+    };
+    const start = params.map((p) => Float64Array.from(p.value.dataSync()));
+    const numeric = params.map((p, k) =>
+      Array.from(start[k], (_, i) => {
+        const [plus, minus] = [Float64Array.from(start[k]), Float64Array.from(start[k])];
+        plus[i] += 1e-2;
+        minus[i] -= 1e-2;
+        return (lossWith(p, plus) - lossWith(p, minus)) / (Math.fround(plus[i]) - Math.fround(minus[i]));
+      }),
+    );
+    await fit(model, x, y, { loss: losses.mse, optimizer: new PlainSGD(0.1), epochs: 1, verbose: false });
+    params.forEach((p, k) => {
+      p.value.dataSync().forEach((v, i) => expect(v).toBeCloseTo(start[k][i] - 0.1 * numeric[k][i], 3));
+    });
+    model.dispose();
+  });
+});
+
+describe('initializer names', () => {
+  it("are the library's own names only ('valueOf' or 'constructor' found Object's methods)", () => {
+    for (const name of ['valueOf', 'constructor', 'hasOwnProperty', '__proto__'])
+      expect(() => nn.dense(3, 2, { weightInit: name as 'heNormal' })).toThrow(
+        new RegExp(`unknown initializer "${name}"; expected one of `),
+      );
+    expect(nn.dense(3, 2, { weightInit: 'heNormal' }).weight.shape).toEqual([3, 2]);
   });
 });

@@ -582,3 +582,26 @@ describe('safetensors fuzz', () => {
     expect(performance.now() - started).toBeLessThan(30_000);
   }, 60_000);
 });
+
+describe('what saveSafetensors and saveCheckpoint are given', () => {
+  it('a plain object of tensors saves as a Map does; anything else is a ValueError, not a TypeError', async () => {
+    const w = tensor([1, 2, 3]);
+    const fromObject = await saveSafetensors({ w });
+    const fromMap = await saveSafetensors(new Map([['w', w]]));
+    expect(fromObject).toEqual(fromMap);
+    for (const bad of [null, 5, [w], w])
+      await expect(saveSafetensors(bad as never)).rejects.toThrow(
+        /^saveSafetensors: expected a Map or an object of tensors by name \(model\.stateDict\(\)\), got /,
+      );
+    w.dispose();
+  });
+
+  it('saveCheckpoint refuses metadata that is not an object', async () => {
+    const { nn, saveCheckpoint } = await import('@backprop/core');
+    const model = nn.sequential(nn.dense(2, 2));
+    await expect(saveCheckpoint(model, undefined, null as never)).rejects.toThrow(
+      new ValueError('saveCheckpoint: metadata must be an object of strings, got null'),
+    );
+    model.dispose();
+  });
+});

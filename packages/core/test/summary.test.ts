@@ -33,6 +33,16 @@ describe('summary', () => {
     expect(() => nn.sequential(nn.relu()).summary()).toThrow(ValueError);
     expect(nn.sequential(nn.relu()).summary({ inputShape: [3] }).layers[0].outputShape).toEqual([1, 3]);
   });
+
+  it('refuses an optimizer slot count that is not an integer ≥ 0 (−1 gave −92 bytes of optimizer state)', () => {
+    const model = nn.sequential(nn.dense(3, 5));
+    for (const bad of [-1, 1.5, Number.NaN, '2'])
+      expect(() => model.summary({ optimizerSlots: bad as number })).toThrow(
+        /^summary: optimizerSlots must be an integer ≥ 0, got /,
+      );
+    expect(model.summary({ optimizerSlots: 2 }).bytes.optimizerState).toBe(20 * 2 * 4);
+    expect(() => nn.memorySummary([], -5)).toThrow(/^memorySummary: parameters must be an integer ≥ 0, got -5$/);
+  });
 });
 
 describe('measureTrainingStep', () => {

@@ -17,6 +17,7 @@ import type { Tensor } from '../tensor.js';
 import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js';
 import type { Hyperparameters, HyperValue, Optimizer, SlotState } from '../train/optimizer.js';
 import { type DataOrder, type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
+import { formatValue } from '../validate.js';
 import { parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
 import { parseState, stringifyState } from './state-json.js';
 
@@ -61,6 +62,8 @@ export async function encodeCheckpoint(
   state: TrainingState,
   metadata: Record<string, string> = {},
 ): Promise<Uint8Array> {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new ValueError(`saveCheckpoint: metadata must be an object of strings, got ${formatValue(metadata)}`);
   for (const k of Object.keys(metadata))
     if (k === 'format' || k.startsWith('backprop.'))
       throw new ValueError(`saveCheckpoint: metadata key "${k}" is reserved; use another name`);

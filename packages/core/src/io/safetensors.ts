@@ -11,10 +11,11 @@
  */
 import { bytesPerElement, type DType } from '../dtype.js';
 import { keep } from '../engine.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ValueError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
 import { stopGradient } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
 
 /** One tensor of a safetensors file, as `parseSafetensors` found it. */
 export interface SafetensorsEntry {
@@ -71,13 +72,21 @@ const SKIP_HINT = 'load with { verifyChecksum: false } to skip the check';
  * ```
  */
 export async function saveSafetensors(
-  tensors: ReadonlyMap<string, Tensor>,
+  tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
   metadata: Record<string, string> = {},
 ): Promise<Uint8Array> {
   const op = 'saveSafetensors';
   const meta = checkedMetadata(op, metadata);
   const list: { name: string; t: Tensor; format: string }[] = [];
-  for (const [name, t] of tensors) {
+  // A Map, or a plain object of tensors by name (as loadStateDict takes; PyTorch's state dict is a dict).
+  let entries: Iterable<[string, unknown]>;
+  if (tensors instanceof Map) entries = tensors;
+  else if (isPlainObject(tensors)) entries = Object.entries(tensors);
+  else
+    throw new ValueError(
+      `${op}: expected a Map or an object of tensors by name (model.stateDict()), got ${formatValue(tensors)}`,
+    );
+  for (const [name, t] of entries) {
     if (typeof name !== 'string' || name === '' || name === METADATA || !isWellFormed(name)) {
       throw failure(
         op,

@@ -187,7 +187,8 @@ export type InitializerLike = Initializer | keyof typeof initializers;
  */
 export function resolveInit(op: string, init: InitializerLike): Initializer {
   if (typeof init === 'function') return checkedInit(op, init);
-  const found = initializers[init];
+  // Own names only: 'constructor' or 'valueOf' would otherwise find Object's methods.
+  const found = typeof init === 'string' && Object.hasOwn(initializers, init) ? initializers[init] : undefined;
   if (!found)
     throw new ValueError(
       `${op}: unknown initializer "${String(init)}"; expected one of ${Object.keys(initializers).join(', ')}`,

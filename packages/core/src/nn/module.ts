@@ -93,11 +93,11 @@ export abstract class Module {
     return generator;
   }
 
-  /** Every generator with its dotted path (recursively). */
+  /** Every generator with its dotted path (recursively; a shared module's once, at its first path). */
   namedGenerators(prefix = ''): [string, Generator][] {
-    const out: [string, Generator][] = [...this.#generators].map(([n, g]) => [prefix + n, g]);
-    for (const [n, c] of this.#children) out.push(...c.namedGenerators(`${prefix}${n}.`));
-    return out;
+    return this.#modules(prefix).flatMap(([path, m]) =>
+      [...m.#generators].map(([n, g]): [string, Generator] => [path + n, g]),
+    );
   }
 
   /** Declares a sub-module. */
@@ -111,10 +111,25 @@ export abstract class Module {
     return [...this.#children];
   }
 
-  /** Every parameter with its dotted path, in declaration order (recursively). */
+  /**
+   * This module and every module below it with its path prefix, in declaration order; a module
+   * used in two places (shared weights: `sequential(d, act, d)`) is listed once, at its first
+   * path, as PyTorch's `named_modules()` does. Its parameters are then trained, counted,
+   * penalised and saved once, not twice.
+   */
+  #modules(prefix: string, seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [n, c] of this.#children) out.push(...c.#modules(`${prefix}${n}.`, seen));
+    return out;
+  }
+
+  /** Every parameter with its dotted path, in declaration order (recursively; a shared module's once, at its first path). */
   namedParameters(prefix = ''): [string, Parameter][] {
-    const out: [string, Parameter][] = [...this.#params].map(([n, p]) => [prefix + n, p]);
-    for (const [n, c] of this.#children) out.push(...c.namedParameters(`${prefix}${n}.`));
+    const out = this.#modules(prefix).flatMap(([path, m]) =>
+      [...m.#params].map(([n, p]): [string, Parameter] => [path + n, p]),
+    );
     for (const [n, p] of out) p.name = n;
     return out;
   }
@@ -124,11 +139,11 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every buffer with its dotted path. */
+  /** Every buffer with its dotted path (a shared module's once, at its first path). */
   namedBuffers(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.#buffers].map(([n, b]) => [prefix + n, b]);
-    for (const [n, c] of this.#children) out.push(...c.namedBuffers(`${prefix}${n}.`));
-    return out;
+    return this.#modules(prefix).flatMap(([path, m]) =>
+      [...m.#buffers].map(([n, b]): [string, Tensor] => [path + n, b]),
+    );
   }
 
   /** Sets training mode on this module and its children. */
@@ -189,10 +204,9 @@ export abstract class Module {
     }
   }
 
-  #bufferOwners(prefix = ''): Map<string, [Module, string]> {
+  #bufferOwners(): Map<string, [Module, string]> {
     const out = new Map<string, [Module, string]>();
-    for (const n of this.#buffers.keys()) out.set(prefix + n, [this, n]);
-    for (const [n, c] of this.#children) for (const [k, v] of c.#bufferOwners(`${prefix}${n}.`)) out.set(k, v);
+    for (const [path, m] of this.#modules('')) for (const n of m.#buffers.keys()) out.set(path + n, [m, n]);
     return out;
   }
 
@@ -201,7 +215,7 @@ export abstract class Module {
     return summary(this, options);
   }
 
-  /** Frees every parameter and buffer. */
+  /** Frees every parameter and buffer (a shared module's twice, which is harmless: disposing is idempotent). */
   dispose(): void {
     for (const p of this.#params.values()) p.dispose();
     for (const b of this.#buffers.values()) b.dispose();

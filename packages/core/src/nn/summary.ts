@@ -10,7 +10,7 @@ import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { sizeOf } from '../shape.js';
-import { checkOptionNames, optionNames } from '../validate.js';
+import { checkOptionNames, nonNegativeInt, optionNames } from '../validate.js';
 import { layerKind } from './layer-kind.js';
 import type { Module } from './module.js';
 
@@ -81,6 +81,7 @@ export function summary(model: Module, options: SummaryOptions = {}): ModelSumma
     optionNames<SummaryOptions>({ batchSize: true, inputShape: true, optimizerSlots: true }),
   );
   const { batchSize: givenBatch, inputShape, optimizerSlots = 0 } = options;
+  nonNegativeInt('summary', 'optimizerSlots', optimizerSlots);
   const batchSize = givenBatch ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`summary: batchSize must be a positive integer, got ${batchSize}`);
@@ -140,6 +141,9 @@ export function memorySummary(
   trainableParameters = parameters,
   optimizerSlots = 0,
 ): ModelSummary {
+  nonNegativeInt('memorySummary', 'parameters', parameters);
+  nonNegativeInt('memorySummary', 'trainableParameters', trainableParameters);
+  nonNegativeInt('memorySummary', 'optimizerSlots', optimizerSlots);
   const b = bytesPerElement('float32');
   const activations = layers.reduce((s, l) => s + l.activations, 0);
   const bytes = {

@@ -3,7 +3,7 @@
  * F1 from true, predicted and actual positives per class (scikit-learn's definitions).
  */
 import { formatShape, ShapeError, ValueError } from '../errors.js';
-import { checkClassLabels } from '../losses/check.js';
+import { checkClassLabels, checkIndexRange } from '../losses/check.js';
 import { mul } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { greater, less } from '../ops/compare.js';
@@ -107,12 +107,23 @@ function score(kind: Kind, tp: number, predicted: number, actual: number): numbe
   return ratio(2 * tp, predicted + actual);
 }
 
+/**
+ * 0/1 targets for one output column, shaped like the prediction (float32): one per output (a
+ * ShapeError otherwise), and int32 ones checked to be 0 or 1 — a class label 2 against one
+ * column is a multiclass target, which would count as positive (scikit-learn refuses it too).
+ */
+export function binaryTargets(op: string, prediction: Tensor, target: Tensor): Tensor {
+  const t = targetLike(op, prediction, target);
+  if (target.dtype === 'int32') checkIndexRange(op, target, 2, true);
+  return t;
+}
+
 /** Sums of shape [3·C]: true positives, predicted positives and actual positives of each class. */
 function counts(op: string, prediction: Tensor, target: Tensor, threshold: number, average: Average): Tensor {
   const k = columnsOf(prediction);
   if (k === 1) {
     const predicted = greater(reshape(prediction, [-1]), threshold);
-    const actual = greater(reshape(targetLike(op, prediction, target), [-1]), 0.5);
+    const actual = greater(reshape(binaryTargets(op, prediction, target), [-1]), 0.5);
     if (average === 'binary') {
       const [p, a] = [cast(predicted, 'float32'), cast(actual, 'float32')];
       return concat([reshape(sum(mul(p, a)), [1]), reshape(sum(p), [1]), reshape(sum(a), [1])], 0);

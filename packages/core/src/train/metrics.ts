@@ -12,7 +12,7 @@ import { argmax, mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import { shapesEqual } from '../shape.js';
 import { checkOptionNames, optionNames } from '../validate.js';
-import { f1, precision, recall } from './classification-metrics.js';
+import { binaryTargets, f1, precision, recall } from './classification-metrics.js';
 import { isMetric, type Metric, type MetricFn } from './metric.js';
 import { maeSum, r2Score, targetLike } from './regression-metrics.js';
 
@@ -20,7 +20,8 @@ export type { Metric, MetricFn } from './metric.js';
 
 /**
  * Number of correct predictions: argmax over classes against int32 labels, or for one
- * output column, prediction > 0.5 against 0/1 targets (probabilities). For one column of logits use
+ * output per example (a column [N, 1], or a prediction [N]), prediction > 0.5 against 0/1 targets
+ * (probabilities; int32 targets there must be 0 or 1, an IndexError otherwise). For one column of logits use
  * `logitAccuracy` (prediction > 0), or {@link binaryAccuracy} for another threshold.
  * Int32 labels are checked as `losses.softmaxCrossEntropy` checks them: a label outside
  * [0, K) for K output columns is an IndexError, and float labels with one value per example
@@ -40,9 +41,10 @@ export type { Metric, MetricFn } from './metric.js';
  */
 export const accuracySum: MetricFn = (prediction, target) => {
   const k = prediction.shape[prediction.rank - 1];
-  if (k === 1 && target.size === prediction.size) {
-    // One output column: 0/1 targets (int32 or float) against a 0.5 threshold, shaped like the prediction.
-    const t = reshape(target.dtype === 'float32' ? target : cast(target, 'float32'), prediction.shape);
+  if (prediction.rank < 2 || (k === 1 && target.size === prediction.size)) {
+    // One output per example ([N], or one column [N, 1]): 0/1 targets (int32 or float) against a
+    // 0.5 threshold. A prediction [N] is N examples, not one example's N class scores.
+    const t = binaryTargets('accuracy', prediction, target);
     return sum(cast(equal(greater(prediction, 0.5), greater(t, 0.5)), 'float32'));
   }
   if (target.dtype === 'int32' || (prediction.rank >= 2 && k > 1 && target.rank === prediction.rank - 1)) {
@@ -111,7 +113,7 @@ export function binaryAccuracy(options: BinaryAccuracyOptions = {}): MetricFn {
         `binaryAccuracy: expected one 0/1 target per output, got prediction [${prediction.shape.join(', ')}] and target [${target.shape.join(', ')}]; use 'accuracy' for class labels`,
       );
     }
-    const t = reshape(target.dtype === 'float32' ? target : cast(target, 'float32'), prediction.shape);
+    const t = binaryTargets('binaryAccuracy', prediction, target);
     const correct = cast(equal(greater(prediction, threshold), greater(t, 0.5)), 'float32');
     if (prediction.rank < 2 || prediction.shape[prediction.rank - 1] === 1) return sum(correct);
     return sum(mean(correct, -1));
@@ -131,8 +133,9 @@ export function binaryAccuracy(options: BinaryAccuracyOptions = {}): MetricFn {
  * ```
  */
 export const mseSum: MetricFn = (prediction, target) => {
-  // A target of shape [N] against a prediction [N, 1] is one target per output, not a broadcast.
-  const d = sub(prediction, target.size === prediction.size ? targetLike('mse', prediction, target) : target);
+  // One target per output (a target [N] against a prediction [N, 1] too), never a broadcast: a
+  // target [N, 1] against a prediction [N, 3] is a ShapeError, as for mae and r2.
+  const d = sub(prediction, targetLike('mse', prediction, target));
   const perExample = prediction.size / Math.max(prediction.shape[0] ?? 1, 1);
   return mul(sum(mul(d, d)), 1 / Math.max(perExample, 1));
 };
