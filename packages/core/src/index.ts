@@ -91,6 +91,7 @@ export { type FitOptions, fit, type History } from './train/fit.js';
 export { learningRates } from './train/learning-rate.js';
 export { type MeasureStepOptions, measureTrainingStep, type StepMemory } from './train/measure-step.js';
 export { isMetric, type Metric, type MetricFn } from './train/metric.js';
+export { metricMode, resolveMetricMode } from './train/metric-mode.js';
 export {
   accuracySum,
   type BinaryAccuracyOptions,

@@ -274,6 +274,25 @@ describe('checkpoint', () => {
     scalar(0).dispose();
   });
 
+  it('saves the best of a higher-is-better metric as the highest (an R² was kept at its lowest)', async () => {
+    const epochs: number[] = [];
+    const cb = checkpoint({
+      monitor: 'r2',
+      save: (_b, info) => void (info.reason === 'best' && epochs.push(info.epoch)),
+      every: 0,
+    });
+    const r2s = [0.2, 0.5, 0.4, 0.7];
+    const ctx = { state: { save: async () => new Uint8Array(0) } } as never;
+    for (const [i, r2] of r2s.entries()) await cb.onEpochEnd?.(i, { loss: 1, r2 }, ctx);
+    expect(epochs).toEqual([1, 2, 4]);
+    expect(() => checkpoint({ monitor: 'valRmse', save: () => {} })).toThrow(
+      /^checkpoint: mode 'auto' cannot tell whether "valRmse" is better lower or higher/,
+    );
+    expect(() => checkpoint({ mode: 'max', save: () => {} })).toThrow(
+      /^checkpoint: mode "max" needs monitor, the metric whose best value it saves$/,
+    );
+  });
+
   it('a hyperparameter of −0 comes back as −0, not 0', async () => {
     const bytes = await saveCheckpoint(build(), new Momentum(-0));
     const opt = new Momentum(1);

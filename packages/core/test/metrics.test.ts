@@ -244,3 +244,24 @@ describe('custom metrics in fit', () => {
     expect((await evaluate(model, data, { metrics: [metric] })).logitAcc).toBe(1);
   });
 });
+
+describe('metricMode / resolveMetricMode', () => {
+  it('reads the direction from the name, with the val and best prefixes', async () => {
+    const { metricMode, resolveMetricMode } = await import('@backprop/core');
+    expect(['loss', 'valLoss', 'valMse', 'bestValMae'].map(metricMode)).toEqual(['min', 'min', 'min', 'min']);
+    expect(
+      ['valAccuracy', 'valR2', 'valF1', 'precision', 'bestValRecall', 'valTop5Accuracy', 'acc@0.7'].map(metricMode),
+    ).toEqual(Array(7).fill('max'));
+    expect(['valRmse', 'score', 'valuation'].map(metricMode)).toEqual([undefined, undefined, undefined]);
+    expect(resolveMetricMode('op', 'valRmse', 'max')).toBe('max');
+    expect(() => resolveMetricMode('op', 'valRmse')).toThrow(
+      /^op: mode 'auto' cannot tell whether "valRmse" is better lower or higher; pass mode: 'min'/,
+    );
+    expect(() => resolveMetricMode('op', 'valLoss', 'down')).toThrow(
+      /^op: mode must be 'auto', 'min' or 'max', got "down"$/,
+    );
+    expect(() => resolveMetricMode('op', 3 as never)).toThrow(
+      /^op: the monitored metric must be a name such as 'valLoss', got 3$/,
+    );
+  });
+});

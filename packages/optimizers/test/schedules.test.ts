@@ -166,3 +166,25 @@ describe('schedules check what they are given', () => {
     );
   });
 });
+
+describe('reduceOnPlateau reads the direction from the monitored name', () => {
+  it("keeps the rate while an accuracy rises (mode 'min', PyTorch's default, cut it)", () => {
+    const optimizer = sgd({ lr: 0.1 });
+    const plateau = reduceOnPlateau(optimizer, { monitor: 'valAccuracy', patience: 1 });
+    for (const accuracy of [0.5, 0.6, 0.7, 0.8]) plateau.step(accuracy);
+    expect(optimizer.lr).toBe(0.1);
+    for (const accuracy of [0.8, 0.8, 0.8]) plateau.step(accuracy);
+    expect(optimizer.lr).toBeCloseTo(0.01, 12);
+    const lossWatch = sgd({ lr: 0.1 });
+    const onLoss = reduceOnPlateau(lossWatch, { patience: 1 });
+    for (const loss of [0.5, 0.6, 0.7]) onLoss.step(loss);
+    expect(lossWatch.lr).toBeCloseTo(0.01, 12);
+  });
+
+  it('asks for the mode of a name it cannot place', () => {
+    expect(() => reduceOnPlateau(sgd({ lr: 0.1 }), { monitor: 'valRmse' })).toThrow(
+      /^reduceOnPlateau: mode 'auto' cannot tell whether "valRmse" is better lower or higher/,
+    );
+    expect(() => reduceOnPlateau(sgd({ lr: 0.1 }), { monitor: 'valRmse', mode: 'min' })).not.toThrow();
+  });
+});

@@ -22,7 +22,7 @@ import {
   withoutRecording,
   zeros,
 } from '@backprop/core';
-import { positive } from './check.js';
+import { bool, positive } from './check.js';
 
 /** Options of {@link BatchNorm1d}. */
 export interface BatchNormOptions {
@@ -33,7 +33,7 @@ export interface BatchNormOptions {
    * `null` gives the cumulative average over all batches seen, as PyTorch's `momentum=None`.
    */
   momentum?: number | null;
-  /** Learnable γ (`weight`, starts at 1) and β (`bias`, starts at 0); default true. */
+  /** Learnable γ (`weight`, starts at 1) and β (`bias`, starts at 0); default true (`true` or `false` only). */
   affine?: boolean;
 }
 
@@ -77,6 +77,7 @@ export class BatchNorm1d extends Module {
     if (!Number.isInteger(features) || features < 1)
       throw new ValueError(`batchNorm1d: features must be a positive integer, got ${formatValue(features)}`);
     positive('batchNorm1d', 'eps', eps);
+    bool('batchNorm1d', 'affine', affine);
     if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) {
       throw new ValueError(`batchNorm1d: momentum must be in [0, 1] or null, got ${String(momentum)}`);
     }

@@ -12,7 +12,7 @@ import {
   type Tensor,
   ValueError,
 } from '@backprop/core';
-import { seedOf } from './check.js';
+import { bool, seedOf } from './check.js';
 import { type DropoutRate, dropRateOf } from './dropout-rate.js';
 
 /** Options of {@link dropout} and {@link Dropout} besides the rate. */
@@ -90,7 +90,7 @@ export const dropout = (rate: DropoutRate, options?: DropoutLayerOptions): Dropo
 
 /** Options of {@link dropoutFn}. */
 export type DropoutFnOptions = ({ drop: number; keep?: never } | { keep: number; drop?: never }) & {
-  /** Apply dropout (default true); false returns `x` unchanged. */
+  /** Apply dropout (default true); false returns `x` unchanged. `true` or `false` only (`model.training`). */
   training?: boolean;
   /** Draw the mask from the start of this seed's stream (default: the global generator). */
   seed?: number;
@@ -120,6 +120,7 @@ export function dropoutFn(x: Tensor, options: DropoutFnOptions): Tensor {
   const { training = true, seed, drop, keep } = options;
   const p = dropRateOf('dropoutFn', { drop, keep });
   seedOf('dropoutFn', seed);
+  bool('dropoutFn', 'training', training);
   x.assertLive('dropoutFn');
   if (!training || p === 0) return x;
   return applyMask(x, bernoulli(x.shape, 1 - p, { seed, dtype: 'bool' }), 1 - p);

@@ -7,24 +7,31 @@ import {
   type EpochLogs,
   keep,
   optionNames,
+  resolveMetricMode,
   type Tensor,
   type TrainingContext,
   tidy,
   ValueError,
 } from '@backprop/core';
-import { nonNegative, nonNegativeInt } from './check.js';
+import { bool, nonNegative, nonNegativeInt } from './check.js';
 
 /** Options of {@link earlyStopping}. */
 export interface EarlyStoppingOptions {
   /** The epoch log to watch (default `'valLoss'`; `fit` writes `loss`, `valLoss`, `accuracy`, `valAccuracy`, ...). */
   monitor?: string;
-  /** `'min'`, `'max'`, or `'auto'` (default): max when the name contains "acc", else min (Keras' rule). */
+  /**
+   * `'min'` (lower is better, a loss), `'max'` (higher is better, an accuracy), or `'auto'` (default):
+   * the direction of the metric named, `'min'` for `loss`, `mse` and `mae`, `'max'` for `accuracy`,
+   * `binaryAccuracy`, `logitAccuracy`, `top5Accuracy` (any k), `r2`, `precision`, `recall`, `f1`,
+   * `auc` and any name containing "acc" — each also with the `val` prefix (`valR2`). Any other name
+   * is a ValueError asking for `'min'` or `'max'`, as Keras 3 raises for a metric it cannot place.
+   */
   mode?: 'auto' | 'min' | 'max';
   /** An improvement must exceed this (default 0); Keras' `min_delta`. */
   minDelta?: number;
   /** Epochs without improvement to wait before stopping (default 0). */
   patience?: number;
-  /** Put back the weights (and buffers) of the best epoch when training ends (default false). */
+  /** Put back the weights (and buffers) of the best epoch when training ends (default false; `true` or `false` only). */
   restoreBest?: boolean;
   /** Ignore epochs before this one (0-based), a warm-up; Keras' `start_from_epoch` (default 0). */
   startEpoch?: number;
@@ -67,6 +74,9 @@ const EARLY_STOPPING_ALIASES = {
  * `wait ≥ patience` and epoch > 0, training stops after this epoch. With `restoreBest`, the best epoch's weights
  * are put back at the end of training whether or not it stopped early (Keras 3; tf.keras ≤ 2.10
  * restored only on an early stop). A missing `monitor` key is a ValueError (Keras only warns).
+ * Mode `'auto'` reads the direction from the metric's name (see {@link EarlyStoppingOptions.mode})
+ * and refuses a name it does not know rather than guess: minimizing an R² or an F1 would stop on
+ * its worst epoch and, with `restoreBest`, put those weights back.
  *
  * scikit-learn's MLP (`early_stopping=True, n_iter_no_change=10, tol=1e-4`, best weights restored) is
  * `earlyStopping({ rule: 'sklearn', monitor: 'valAccuracy', patience: 10, minDelta: 1e-4, restoreBest: true })`.
@@ -121,8 +131,10 @@ export class EarlyStopping implements Callback {
       throw new ValueError(`earlyStopping: rule must be 'keras' or 'sklearn', got ${String(rule)}`);
     if (baseline !== undefined && (typeof baseline !== 'number' || Number.isNaN(baseline)))
       throw new ValueError(`earlyStopping: baseline must be a number, got ${String(baseline)}`);
+    const direction = resolveMetricMode('earlyStopping', monitor, mode);
+    const restore = bool('earlyStopping', 'restoreBest', restoreBest);
     this.monitor = monitor;
-    this.mode = mode === 'auto' ? (monitor.toLowerCase().includes('acc') ? 'max' : 'min') : mode;
+    this.mode = direction;
     // NOTE: Keras takes |min_delta| and gives it the direction of the mode, so a negative minDelta is its absolute value.
     this.minDelta = nonNegative(
       'earlyStopping',
@@ -131,7 +143,7 @@ export class EarlyStopping implements Callback {
     );
     this.patience = nonNegativeInt('earlyStopping', 'patience', patience);
     this.startEpoch = nonNegativeInt('earlyStopping', 'startEpoch', startEpoch);
-    this.restoreBest = Boolean(restoreBest);
+    this.restoreBest = restore;
     this.baseline = baseline;
     this.rule = rule;
     this.#reset();
@@ -259,6 +271,7 @@ export class EarlyStopping implements Callback {
  * const callbacks = [earlyStopping({ monitor: 'loss', patience: 5, restoreBest: true })];
  * await fit(model, tensor([[1], [2]]), tensor([[2], [4]]), { loss: losses.mse, optimizer: adam(), epochs: 500, callbacks, verbose: false });
  * ```
- * @throws ValueError for an unknown mode or rule, a non-finite minDelta, or a patience or startEpoch that is not an integer ≥ 0.
+ * @throws ValueError for an unknown mode or rule, mode 'auto' with a monitor whose direction it does not know, a
+ * non-finite minDelta, a patience or startEpoch that is not an integer ≥ 0, or a restoreBest that is not true or false.
  */
 export const earlyStopping = (options?: EarlyStoppingOptions): EarlyStopping => new EarlyStopping(options);

@@ -18,13 +18,13 @@ import {
   ValueError,
   zeros,
 } from '@backprop/core';
-import { positive } from './check.js';
+import { bool, positive } from './check.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
   /** Added to the variance before the square root (default 1e-5, PyTorch's; Keras uses 1e-3). */
   eps?: number;
-  /** Learnable γ (`weight`, starts at 1) and β (`bias`, starts at 0); default true. */
+  /** Learnable γ (`weight`, starts at 1) and β (`bias`, starts at 0); default true (`true` or `false` only). */
   elementwiseAffine?: boolean;
 }
 
@@ -61,6 +61,7 @@ export class LayerNorm extends Module {
     if (!Number.isInteger(features) || features < 1)
       throw new ValueError(`layerNorm: features must be a positive integer, got ${formatValue(features)}`);
     this.eps = positive('layerNorm', 'eps', eps);
+    bool('layerNorm', 'elementwiseAffine', elementwiseAffine);
     if (elementwiseAffine) {
       this.weight = this.parameter('weight', ones([features]));
       this.bias = this.parameter('bias', zeros([features]));

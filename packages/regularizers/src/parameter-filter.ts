@@ -1,5 +1,5 @@
 /** Choosing which parameters a penalty or constraint applies to: weight matrices only by default, or a predicate or name list. */
-import { type Parameter, ValueError } from '@backprop/core';
+import { formatValue, type Parameter, ValueError } from '@backprop/core';
 
 /**
  * Which parameters to act on: a predicate, or a list of exact dotted names (`'0.weight'`).
@@ -35,17 +35,27 @@ export const isWeight = (p: Parameter): boolean => p.name === 'weight' || p.name
  */
 export const isWeightMatrix = (p: Parameter): boolean => isWeight(p) && p.value.rank >= 2;
 
-/** Throws a ValueError unless `filter` is undefined, a function or an array of strings. */
+/**
+ * Throws a ValueError unless `filter` is undefined, a function or an array of distinct strings: a
+ * name listed twice would select its parameter twice (an L2 penalty would count it twice).
+ */
 export function checkFilter(op: string, filter: unknown): void {
   if (filter === undefined || typeof filter === 'function') return;
   if (!Array.isArray(filter) || filter.some((n) => typeof n !== 'string')) {
     throw new ValueError(`${op}: filter must be a predicate or a list of parameter names, got ${String(filter)}`);
   }
+  const twice = [...new Set(filter.filter((n, i) => filter.indexOf(n) !== i))];
+  if (twice.length > 0) {
+    throw new ValueError(
+      `${op}: filter must list each parameter once, got ${twice.map((n) => `"${n}"`).join(', ')} more than once in ${formatValue(filter)}`,
+    );
+  }
 }
 
 /**
- * The parameters of `params` that `filter` selects. A name list must name existing parameters only:
- * an unknown name is a ValueError listing the names there are (a frozen parameter is not passed by `fit`).
+ * The parameters of `params` that `filter` selects. A name list must name existing parameters only,
+ * each once: an unknown name is a ValueError listing the names there are (a frozen parameter is not
+ * passed by `fit`), and so is a name listed twice.
  *
  * @example
  * ```ts
@@ -63,6 +73,7 @@ export function selectParameters(
   params: readonly Parameter[],
   filter: ParameterFilter = isWeightMatrix,
 ): Parameter[] {
+  checkFilter(op, filter);
   if (typeof filter === 'function') return params.filter(filter);
   const byName = new Map(params.map((p) => [p.name, p]));
   const unknown = filter.filter((n) => !byName.has(n));

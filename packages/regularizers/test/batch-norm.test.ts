@@ -154,6 +154,14 @@ describe('BatchNorm1d memory and errors', () => {
     expect(() => batchNorm1d(3, { eps: 0 })).toThrow(ValueError);
   });
 
+  it('affine must be true or false (the string "false" used to turn it on)', () => {
+    expect(() => batchNorm1d(2, { affine: 'false' as never })).toThrow(
+      /^batchNorm1d: affine must be true or false, got "false"$/,
+    );
+    expect(() => batchNorm1d(2, { affine: 0 as never })).toThrow(ValueError);
+    expect(batchNorm1d(2, { affine: true }).parameters()).toHaveLength(2);
+  });
+
   it('without affine has no parameters', () => {
     const bn = batchNorm1d(2, { affine: false });
     expect(bn.parameters()).toHaveLength(0);

@@ -124,6 +124,15 @@ describe('dropout errors', () => {
 });
 
 describe('dropoutFn options', () => {
+  it('training must be true or false (the string "false" used to drop units)', () => {
+    const x = ones([4]);
+    expect(() => dropoutFn(x, { drop: 0.5, training: 'false' as never })).toThrow(
+      /^dropoutFn: training must be true or false, got "false"$/,
+    );
+    expect(() => dropoutFn(x, { drop: 0.5, training: 0 as never })).toThrow(ValueError);
+    expect(dropoutFn(x, { drop: 0.5, training: false })).toBe(x);
+  });
+
   it("refuses an option it does not have, naming drop for Keras' rate", () => {
     expect(() => dropoutFn(tensor([1, 2]), { drop: 0.5, rate: 0.5 } as never)).toThrow(
       /^dropoutFn: unknown option 'rate' \(did you mean drop\?\); the options are drop, keep, training, seed$/,

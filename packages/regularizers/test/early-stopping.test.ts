@@ -46,6 +46,9 @@ const keras: [string, EarlyStoppingOptions, number[], number][] = [
   ['minDelta: improvements beyond 0.1 keep it going', { minDelta: 0.1, patience: 2 }, [1, 0.95, 0.89, 0.88, 0.5], -1],
   ['a negative minDelta is its absolute value (Keras abs)', { minDelta: -0.1, patience: 1 }, [1, 0.95, 0.85, 0.84], 1],
   ['mode auto maximizes accuracy', { monitor: 'valAccuracy', patience: 1 }, [0.5, 0.6, 0.6, 0.7], 2],
+  ['mode auto maximizes R²', { monitor: 'valR2', patience: 1 }, [0.5, 0.6, 0.6, 0.7], 2],
+  ['mode auto maximizes F1', { monitor: 'f1', patience: 1 }, [0.5, 0.6, 0.6, 0.7], 2],
+  ['mode auto minimizes the MAE', { monitor: 'valMae', patience: 1 }, [0.5, 0.4, 0.4, 0.3], 2],
   ['explicit mode max', { monitor: 'loss', mode: 'max' }, [1, 2, 1.5], 2],
   ['startEpoch ignores the warm-up epochs', { startEpoch: 2 }, [1, 2, 3, 2.5, 2.6], 4],
   ['NaN never improves; no stop at epoch 0', {}, [Number.NaN, 1, 1.5], 2],
@@ -183,6 +186,84 @@ describe('earlyStopping in fit', () => {
     expect(() => earlyStopping({ mode: 'up' as never })).toThrow(ValueError);
     expect(() => earlyStopping({ monitor: '' })).toThrow(ValueError);
     expect(() => earlyStopping({ rule: 'tf' as never })).toThrow(ValueError);
+  });
+});
+
+describe("mode 'auto' reads the direction of the metric", () => {
+  const higher = [
+    'accuracy',
+    'binaryAccuracy',
+    'logitAccuracy',
+    'top5Accuracy',
+    'r2',
+    'precision',
+    'recall',
+    'f1',
+    'auc',
+  ];
+  const lower = ['loss', 'mse', 'mae'];
+  const valPrefixed = (n: string) => `val${n[0].toUpperCase()}${n.slice(1)}`;
+
+  it('maximizes every higher-is-better metric fit reports (R², precision, recall, F1, …) and minimizes the errors', () => {
+    for (const name of higher) {
+      expect(earlyStopping({ monitor: name }).mode, name).toBe('max');
+      expect(earlyStopping({ monitor: valPrefixed(name) }).mode, valPrefixed(name)).toBe('max');
+    }
+    for (const name of lower) {
+      expect(earlyStopping({ monitor: name }).mode, name).toBe('min');
+      expect(earlyStopping({ monitor: valPrefixed(name) }).mode, valPrefixed(name)).toBe('min');
+    }
+    // Keras 2's rule stays for metrics of your own: a name containing "acc" is maximized.
+    expect(earlyStopping({ monitor: 'valAcc@0.7' }).mode).toBe('max');
+    expect(earlyStopping({ monitor: 'valLoss' }).best).toBe(Number.POSITIVE_INFINITY);
+    expect(earlyStopping({ monitor: 'valR2' }).best).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('refuses a name whose direction it does not know, asking for mode', () => {
+    expect(() => earlyStopping({ monitor: 'valRmse' })).toThrow(
+      /^earlyStopping: mode 'auto' cannot tell whether "valRmse" is better lower or higher; pass mode: 'min' \(lower is better, like a loss\) or mode: 'max' \(higher is better, like an accuracy\)\. 'auto' knows loss, mse, mae \(min\) and accuracy, binaryAccuracy, logitAccuracy, r2, precision, recall, f1, auc, topKAccuracy and names containing "acc" \(max\), each also val-prefixed \(valLoss\)$/,
+    );
+    for (const monitor of ['lr', 'val_loss', 'myScore']) {
+      expect(() => earlyStopping({ monitor })).toThrow(ValueError);
+      expect(() => earlyStopping({ monitor })).toThrow(`cannot tell whether "${monitor}" is better lower or higher`);
+    }
+    expect(earlyStopping({ monitor: 'valRmse', mode: 'min' }).mode).toBe('min');
+    expect(earlyStopping({ monitor: 'valRmse', mode: 'max' }).mode).toBe('max');
+  });
+
+  it('with restoreBest puts back the epoch of the best validation R², not the worst', async () => {
+    const data = {
+      x: Float32Array.from([1, 2, 3, 4]),
+      xShape: [4, 1],
+      y: Float32Array.from([2, 4, 6, 8]),
+      yShape: [4, 1],
+    };
+    const model = nn.sequential(nn.dense(1, 1, { bias: false, seed: 0 }));
+    const cb = earlyStopping({ monitor: 'valR2', patience: 5, restoreBest: true });
+    await fit(model, data, {
+      loss: losses.mse,
+      optimizer: scheduled([1.5, 1.9, 2.5, 3]),
+      batchSize: 'full',
+      epochs: 4,
+      validation: data,
+      metrics: ['r2'],
+      callbacks: [cb],
+      verbose: false,
+    });
+    expect(cb.bestEpoch).toBe(1);
+    expect(values(model.parameters()[0].value)).toEqual([Math.fround(1.9)]);
+  });
+});
+
+describe('boolean options', () => {
+  it('restoreBest must be true or false (the string "false" used to turn it on)', () => {
+    expect(() => earlyStopping({ restoreBest: 'false' as never })).toThrow(
+      /^earlyStopping: restoreBest must be true or false, got "false"$/,
+    );
+    expect(() => earlyStopping({ restoreBest: 1 as never })).toThrow(ValueError);
+    expect(() => earlyStopping({ restoreBest: null as never })).toThrow(ValueError);
+    expect(earlyStopping({ restoreBest: false }).restoreBest).toBe(false);
+    expect(earlyStopping({ restoreBest: true }).restoreBest).toBe(true);
   });
 });
 

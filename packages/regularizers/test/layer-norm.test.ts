@@ -58,4 +58,13 @@ describe('LayerNorm matches PyTorch', () => {
     expect(() => layerNorm(3, { eps: -1 })).toThrow(ValueError);
     expect(layerNorm(3, { elementwiseAffine: false }).parameters()).toHaveLength(0);
   });
+
+  it('elementwiseAffine must be true or false (0 used to turn it off, the string "false" on)', () => {
+    expect(() => layerNorm(3, { elementwiseAffine: 'false' as never })).toThrow(
+      /^layerNorm: elementwiseAffine must be true or false, got "false"$/,
+    );
+    expect(() => layerNorm(3, { elementwiseAffine: 0 as never })).toThrow(
+      /^layerNorm: elementwiseAffine must be true or false, got 0$/,
+    );
+  });
 });

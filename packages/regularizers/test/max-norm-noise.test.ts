@@ -84,6 +84,88 @@ describe('maxNorm', () => {
   });
 });
 
+describe('maxNorm checks its options before any step', () => {
+  const bigSteps: Optimizer = {
+    lr: 1,
+    step: (params, grads) => {
+      for (const [i, p] of params.entries()) p.assign(p.value.sub(grads[i].mul(50)));
+    },
+    getState: () => ({ groups: [], slots: new Map() }),
+    setState: () => {},
+    dispose: () => {},
+  };
+  const data = {
+    x: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+    xShape: [8, 3],
+    y: Float32Array.from({ length: 8 }, (_, i) => 5 * i),
+    yShape: [8, 1],
+  };
+  /** Trains with `cb` and returns the weights before and after, with the error fit rejected with. */
+  const train = async (cb: ReturnType<typeof maxNorm>) => {
+    const model = nn.sequential(nn.dense(3, 1, { seed: 1 }));
+    const before = model.parameters().map((p) => values(p.value));
+    const result = await fit(model, data, {
+      loss: losses.mse,
+      optimizer: bigSteps,
+      batchSize: 4,
+      epochs: 1,
+      callbacks: [cb],
+      verbose: false,
+    }).catch((e: unknown) => e);
+    const after = model.parameters().map((p) => values(p.value));
+    model.dispose();
+    return { before, after, result };
+  };
+
+  it('refuses an unknown option, a malformed axis or a name listed twice when made', () => {
+    expect(() => maxNorm(1, { axes: 1 } as never)).toThrow(
+      /^maxNorm: unknown option 'axes' \(did you mean axis\?\); the options are axis, filter$/,
+    );
+    for (const axis of [1.5, '1', [], [0, 0], [0, 0.5], null]) {
+      expect(() => maxNorm(1, { axis } as never)).toThrow(
+        /^maxNorm: axis must be an integer or a non-empty list of distinct integers \(the axes of one norm\), got /,
+      );
+      expect(() => applyMaxNorm([], 1, { axis } as never)).toThrow(ValueError);
+    }
+    expect(() => maxNorm(1, { axis: [0, 0] })).toThrow(/got \[0,0\]$/);
+    expect(() => maxNorm(1, { filter: ['0.weight', '0.weight'] })).toThrow(
+      /^maxNorm: filter must list each parameter once/,
+    );
+    expect(maxNorm(1, { axis: [0, 1] }).onBatchEnd).toBeDefined();
+  });
+
+  it('an axis beyond a weight’s rank is a ValueError when training begins, before the first step changes anything', async () => {
+    const { before, after, result } = await train(maxNorm(1, { axis: 5 }));
+    expect(result).toBeInstanceOf(ValueError);
+    expect((result as Error).message).toBe(
+      'maxNorm: axis 5 is out of range for 0.weight of rank 2: expected axes in [-2, 1]',
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('a filter name that is no trainable parameter is a ValueError when training begins, before the first step', async () => {
+    const { before, after, result } = await train(maxNorm(1, { filter: ['1.weight'] }));
+    expect(result).toBeInstanceOf(ValueError);
+    expect((result as Error).message).toMatch(
+      /^maxNorm: unknown parameter "1.weight", got parameters \[0\.weight, 0\.bias\]/,
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('two axes that are the same axis of a weight are refused before any parameter changes', () => {
+    // [0, -2] are two axes of the rank-3 weight, listed first, but one axis of the rank-2 weight.
+    const a = new Parameter('0.weight', tensor([3, 4], [2, 1, 1]));
+    const b = new Parameter('1.weight', tensor([[3, 4, 5]]));
+    expect(() => applyMaxNorm([a, b], 1, { axis: [0, -2] })).toThrow(
+      /^maxNorm: axis \[0,-2\] names the same axis of 1\.weight \(rank 2\) twice; give each axis once$/,
+    );
+    expect(values(a.value)).toEqual([3, 4]);
+    expect(values(b.value)).toEqual([3, 4, 5]);
+    applyMaxNorm([a], 1, { axis: [0, -2] });
+    expectClose(values(a.value), [0.6, 0.8], { rtol: 1e-5, atol: 1e-6 });
+  });
+});
+
 describe('gaussianNoise', () => {
   it('adds N(0, std²) noise in training only', () => {
     const layer = gaussianNoise({ std: 0.5, seed: 4 });

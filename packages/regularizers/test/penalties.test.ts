@@ -15,7 +15,7 @@ import {
 } from '@backprop/core';
 import { expectClose, numericGrad, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNorm1d, elasticNet, isWeight, l1, l2, layerNorm } from '../src/index.js';
+import { batchNorm1d, elasticNet, isWeight, l1, l2, layerNorm, selectParameters } from '../src/index.js';
 import { values } from './util.js';
 
 beforeAll(useBackend(cpu));
@@ -273,6 +273,33 @@ describe('penalty errors', () => {
       expect(() => elasticNet({ l1: bad })).toThrow(ValueError);
     }
     expect(() => l2(1, { filter: 'weight' as never })).toThrow(ValueError);
+  });
+
+  it('refuses a name listed twice when made (l2 counted that weight twice)', () => {
+    expect(() => l2(1, { filter: ['0.weight', '0.weight'] })).toThrow(
+      /^l2: filter must list each parameter once, got "0\.weight" more than once in \["0\.weight","0\.weight"\]$/,
+    );
+    expect(() => l1(1, { filter: ['0.bias', '0.weight', '0.bias'] })).toThrow(
+      /^l1: filter must list each parameter once/,
+    );
+    expect(() => elasticNet({ l1: 1, filter: ['0.weight', '0.weight'] })).toThrow(ValueError);
+    expect(() => selectParameters('myPenalty', params(), ['0.bias', '0.bias'])).toThrow(
+      /^myPenalty: filter must list each parameter once, got "0\.bias"/,
+    );
+    expectClose(values(l2(2, { filter: ['0.weight'] }).loss(params())), [sumSq(W)], { atol: 1e-5 });
+  });
+
+  it('names every unknown parameter and the known ones when first applied, for each penalty', () => {
+    for (const pen of [
+      l2(1, { filter: ['0.wieght', '0.bias', '1.weight'] }),
+      l1(1, { filter: ['0.wieght', '0.bias', '1.weight'] }),
+    ]) {
+      expect(() => tidy(() => pen.loss(params()))).toThrow(
+        new RegExp(
+          `^${pen.name}: unknown parameters "0\\.wieght", "1\\.weight", got parameters \\[0\\.weight, 0\\.bias\\]`,
+        ),
+      );
+    }
   });
 
   it('names an unknown parameter when first applied', () => {

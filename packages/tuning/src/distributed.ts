@@ -199,7 +199,7 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
   if (o.pruner !== undefined && (typeof o.pruner?.create !== 'function' || !o.pruner.spec))
     throw new ValueError('distributedSearch: pruner must be made by successiveHalving, hyperband or medianStopping');
   const configs = studyConfigs(o);
-  const mode = resolveMode(o.metric, o.mode);
+  const mode = resolveMode(o.metric, o.mode, 'distributedSearch');
   const seed = o.seed ?? 0;
   const verbose = o.verbose ?? true;
   const pool = await openPool(o.url, 2);

@@ -11,6 +11,7 @@ import {
   formatValue,
   type Loss,
   type Module,
+  metricMode,
   nn,
   type Optimizer,
   ValueError,
@@ -94,7 +95,7 @@ export interface FitTrialOptions {
   /** Metrics to compute (default ['accuracy']). */
   metrics?: string[];
   /** Stop a trial early when `monitor` (default valLoss) has not improved for `patience` epochs. */
-  earlyStopping?: { patience: number; monitor?: string; restoreBest?: boolean };
+  earlyStopping?: { patience: number; monitor?: string; mode?: 'auto' | 'min' | 'max'; restoreBest?: boolean };
   /**
    * Called after each epoch with the epoch number (from 1) and its logs (`valLoss`,
    * `valAccuracy`, …); returning (or resolving to) true stops training after this epoch. Pass
@@ -184,7 +185,10 @@ export async function fitTrial(config: Config, seed: number, o: FitTrialOptions)
     const out: Record<string, number> = { ...last, epochs: history.epochs.length };
     for (const key of Object.keys(last).filter((k) => k.startsWith('val'))) {
       const values = history.epochs.map((e) => e[key]);
-      out[`best${key[0].toUpperCase()}${key.slice(1)}`] = /acc/i.test(key) ? Math.max(...values) : Math.min(...values);
+      // The best epoch's value, for metrics whose direction the name tells (core's metricMode); none for the others.
+      const mode = metricMode(key);
+      if (mode)
+        out[`best${key[0].toUpperCase()}${key.slice(1)}`] = mode === 'max' ? Math.max(...values) : Math.min(...values);
     }
     return out;
   } finally {

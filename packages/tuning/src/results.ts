@@ -1,5 +1,5 @@
 /** Search results: one row per trial, sortable, exportable as CSV and JSON, printable as a table. */
-import { ValueError } from '@backprop/core';
+import { resolveMetricMode, ValueError } from '@backprop/core';
 import { checkRows } from './check-rows.js';
 import type { Config } from './space.js';
 
@@ -44,12 +44,14 @@ export interface TrialResult {
   curve?: [number, number][];
 }
 
-/** Whether smaller or larger is better; 'auto' is max for names containing "acc", else min (Keras' rule). */
+/** Whether smaller or larger is better; 'auto' reads it from the metric's name (core's `metricMode`). */
 export type Mode = 'min' | 'max' | 'auto';
 
 /**
- * Resolves 'auto' for a metric name: 'max' when the name contains "acc" (any case), else 'min';
- * 'min' and 'max' are returned as given.
+ * Resolves 'auto' for a metric name with core's `metricMode`: 'min' for losses and errors
+ * (`valLoss`, `valMae`), 'max' for scores (`valAccuracy`, `valR2`, `valF1`, names containing
+ * "acc"); a name it cannot place is a ValueError asking for the mode, since a search that minimized
+ * an R² would report its worst configuration as the best. 'min' and 'max' are returned as given.
  *
  * @example
  * ```ts
@@ -60,8 +62,8 @@ export type Mode = 'min' | 'max' | 'auto';
  * console.log(resolveMode('valLoss', 'max')); // 'max'
  * ```
  */
-export function resolveMode(metric: string, mode: Mode = 'auto'): 'min' | 'max' {
-  return mode === 'auto' ? (/acc/i.test(metric) ? 'max' : 'min') : mode;
+export function resolveMode(metric: string, mode: Mode = 'auto', op = 'resolveMode'): 'min' | 'max' {
+  return resolveMetricMode(op, metric, mode);
 }
 
 const statusOrder: Record<TrialStatus, number> = { ok: 0, pruned: 1, failed: 2, cancelled: 3 };
@@ -114,7 +116,7 @@ export class SearchResults {
 
   /** Rows by status (ok, pruned, failed, cancelled), each group sorted by `metric` (default: the search's), best first. */
   sorted(metric = this.metric, mode: Mode = metric === this.metric ? this.mode : 'auto'): TrialResult[] {
-    const m = resolveMode(metric, mode);
+    const m = resolveMode(metric, mode, 'SearchResults.sorted');
     const value = (r: TrialResult) => r.metrics[metric] ?? Number.NaN;
     return [...this.rows].sort((a, b) => {
       const s = statusOrder[a.status] - statusOrder[b.status];

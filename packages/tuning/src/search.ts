@@ -279,7 +279,7 @@ export async function runSearch(
   if (parallel > 1 && !trialModule)
     throw new ValueError('search: parallel > 1 needs trialModule (a module exporting `trial`)');
   if (!useWorkers && typeof trial !== 'function') throw new ValueError('search: expected a trial function');
-  const mode = resolveMode(metric, options.mode);
+  const mode = resolveMode(metric, options.mode, 'search');
   const previous = [
     ...(resumeFile ? await readResumeFile(resumeFile) : []),
     ...(options.resume instanceof SearchResults

@@ -110,6 +110,24 @@ describe('search', () => {
     expect(String(full).split('\n')).toHaveLength(7);
   });
 
+  it("mode 'auto' maximizes an R² or F1 and asks for the mode of a name it cannot place, before any trial", async () => {
+    const scores = async (c: Record<string, unknown>) => ({ valR2: Number(c.x) / 4, score: Number(c.x) });
+    // The old rule (max only for names containing "acc") minimized R², reporting the worst trial as best.
+    const r = await gridSearch({ x: [0, 1, 2, 3] }, scores, { metric: 'valR2', verbose: false });
+    expect(r.best.config).toEqual({ x: 3 });
+    let ran = 0;
+    const counted = async (c: Record<string, unknown>) => {
+      ran++;
+      return scores(c);
+    };
+    await expect(gridSearch({ x: [0, 1] }, counted, { metric: 'score', verbose: false })).rejects.toThrow(
+      /^search: mode 'auto' cannot tell whether "score" is better lower or higher; pass mode: 'min'/,
+    );
+    expect(ran).toBe(0);
+    const chosen = await gridSearch({ x: [0, 1] }, counted, { metric: 'score', mode: 'max', verbose: false });
+    expect(chosen.best.config).toEqual({ x: 1 });
+  });
+
   it('rejects a missing metric and parallel runs without a trial module', async () => {
     await expect(gridSearch({ x: [1] }, quadratic, { metric: '' })).rejects.toThrow(ValueError);
     await expect(gridSearch({ x: [1] }, quadratic, { metric: 'valLoss', parallel: 2 })).rejects.toThrow(

@@ -7,6 +7,7 @@
 import { ValueError } from '../errors.js';
 import { checkOptionNames, optionNames } from '../validate.js';
 import type { Callback, EpochLogs } from './callbacks.js';
+import { resolveMetricMode } from './metric-mode.js';
 
 /** What a saved checkpoint is for. */
 export interface CheckpointInfo {
@@ -30,8 +31,12 @@ export interface CheckpointOptions {
   everyBatches?: number;
   /** Also save when this metric improves (e.g. 'valLoss'). */
   monitor?: string;
-  /** Whether smaller or larger is better for `monitor` (default: 'max' for names containing "acc", else 'min'). */
-  mode?: 'min' | 'max';
+  /**
+   * Whether smaller or larger is better for `monitor`; `'auto'` (default) reads it from the name
+   * (`metricMode`: min for `valLoss`, max for `valAccuracy`, `valR2`, `valF1`, …) and refuses a name it
+   * cannot place, since saving the lowest R² as the best would keep the worst weights.
+   */
+  mode?: 'auto' | 'min' | 'max';
 }
 
 const count = (name: string, v: number): number => {
@@ -68,8 +73,12 @@ export function checkpoint(options: CheckpointOptions): Callback {
   if (typeof save !== 'function') throw new ValueError('checkpoint: save must be a function (bytes, info) => …');
   count('every', every);
   count('everyBatches', everyBatches);
+  if (mode !== undefined && monitor === undefined)
+    throw new ValueError(
+      `checkpoint: mode ${JSON.stringify(mode)} needs monitor, the metric whose best value it saves`,
+    );
   const better =
-    (mode ?? (monitor && /acc/i.test(monitor) ? 'max' : 'min')) === 'max'
+    monitor !== undefined && resolveMetricMode('checkpoint', monitor, mode ?? 'auto') === 'max'
       ? (a: number, b: number) => a > b
       : (a: number, b: number) => a < b;
   let best: number | null = null;

@@ -6,17 +6,23 @@ import {
   formatValue,
   type Optimizer,
   optionNames,
+  resolveMetricMode,
   type TrainingContext,
   ValueError,
 } from '@backprop/core';
 import { learningRateGroups } from './schedule.js';
 
-/** Options of {@link reduceOnPlateau}; defaults are PyTorch's. */
+/** Options of {@link reduceOnPlateau}; defaults are PyTorch's, except `mode` (read from the monitored name). */
 export interface ReduceOnPlateauOptions {
   /** The epoch log to watch (default `'valLoss'`). */
   monitor?: string;
-  /** `'min'` (default): lower is better; `'max'`: higher is better. */
-  mode?: 'min' | 'max';
+  /**
+   * `'min'`: lower is better; `'max'`: higher is better; `'auto'` (default): read from the monitored
+   * name (core's `metricMode`: min for `valLoss`, max for `valAccuracy`, `valF1`, …), and a name it
+   * cannot place is a ValueError asking for the mode. (PyTorch's default, `'min'`, would cut the rate
+   * whenever an accuracy improved.)
+   */
+  mode?: 'auto' | 'min' | 'max';
   /** Multiply rates by this on a plateau (default 0.1; must be < 1). */
   factor?: number;
   /** Epochs without improvement tolerated (default 10). */
@@ -79,7 +85,7 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
   );
   const {
     monitor = 'valLoss',
-    mode = 'min',
+    mode: givenMode = 'auto',
     factor = 0.1,
     patience = 10,
     threshold = 1e-4,
@@ -90,8 +96,7 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
   } = options;
   if (!(factor < 1 && factor >= 0))
     throw new ValueError(`reduceOnPlateau: factor must be in [0, 1), got ${formatValue(factor)}`);
-  if (mode !== 'min' && mode !== 'max')
-    throw new ValueError(`reduceOnPlateau: mode must be 'min' or 'max', got ${String(mode)}`);
+  const mode = resolveMetricMode('reduceOnPlateau', monitor, givenMode);
   if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
     throw new ValueError(`reduceOnPlateau: thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
   for (const [name, v] of Object.entries({ patience, cooldown })) {
