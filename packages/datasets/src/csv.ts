@@ -7,7 +7,7 @@
 import type { ArrayDataset } from '@backprop/core';
 import { ValueError } from '@backprop/core';
 import { DataError } from './errors.js';
-import { readBytes, type Source } from './read-bytes.js';
+import { readSource, type Source } from './read-bytes.js';
 
 /** How the target column is read; see {@link CsvOptions.targetType}. */
 export type CsvTargetType = 'auto' | 'class' | 'regression' | 'number';
@@ -43,8 +43,9 @@ export interface CsvOptions {
   /**
    * The class list, in index order, e.g. the `classes` of the training file's dataset, so that
    * a test file maps every label to the same index. A label outside it is a DataError. Labels
-   * match after trimming spaces, numeric ones by value (`'1.0'` is `'1'`; the returned
-   * `classes` hold that canonical form). Implies `targetType: 'class'` under `'auto'`.
+   * match after trimming spaces, numeric ones by their exact decimal value (`'1.0'` is `'1'`;
+   * the returned `classes` hold that canonical form; integers beyond 2^53 keep every digit).
+   * Implies `targetType: 'class'` under `'auto'`.
    */
   classes?: readonly string[];
   /** The field separator, one character: ',' (default), ';', '\t', '|', … */
@@ -236,17 +237,76 @@ function numberAt(
   );
 }
 
-/** The name a class label is known by: numbers by value (`'1'`, `'1.0'` and `'01'` are `'1'`), text trimmed. */
-function labelKey(label: string): string {
-  const t = label.trim();
-  return isDecimal(t) ? String(Number(t)) : t;
+/**
+ * A decimal number's exact value, ±0.digits × 10^point: the significant digits without leading or
+ * trailing zeros ('' for zero) and the point's position (a bigint: any exponent is exact).
+ */
+interface Decimal {
+  negative: boolean;
+  digits: string;
+  point: bigint;
 }
 
-/** Numbers by value first, then text by UTF-16 code units (the same order on every machine and locale). */
+/** The exact value of a number written in plain decimal notation (text that matches DECIMAL). */
+function exactDecimal(text: string): Decimal {
+  const [, sign, whole, fraction = '', exponent = '0'] = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)!;
+  const all = whole + fraction;
+  const lead = all.search(/[1-9]/);
+  if (lead < 0) return { negative: false, digits: '', point: 0n };
+  return {
+    negative: sign === '-',
+    digits: all.slice(lead).replace(/0+$/, ''),
+    point: BigInt(whole.length - lead) + BigInt(exponent),
+  };
+}
+
+/**
+ * A decimal's text as JavaScript writes numbers (ECMAScript Number::toString: plain notation
+ * from 1e-7 to 1e21, else an exponent), from its exact digits: the text of `Number(text)` when
+ * that number holds the value exactly (`'1.0'` → `'1'`), every digit otherwise.
+ */
+function decimalText({ negative, digits: s, point: n }: Decimal): string {
+  if (s === '') return '0';
+  const k = BigInt(s.length);
+  let out: string;
+  if (k <= n && n <= 21n) out = s + '0'.repeat(Number(n - k));
+  else if (0n < n && n <= 21n) out = `${s.slice(0, Number(n))}.${s.slice(Number(n))}`;
+  else if (-6n < n && n <= 0n) out = `0.${'0'.repeat(Number(-n))}${s}`;
+  else {
+    const e = n - 1n;
+    out = `${s[0]}${s.length > 1 ? `.${s.slice(1)}` : ''}e${e < 0n ? '-' : '+'}${e < 0n ? -e : e}`;
+  }
+  return negative ? `-${out}` : out;
+}
+
+/** Orders two decimals by their exact values. */
+function compareDecimals(a: Decimal, b: Decimal): number {
+  const sign = (v: Decimal) => (v.digits === '' ? 0 : v.negative ? -1 : 1);
+  const sa = sign(a);
+  if (sa !== sign(b) || sa === 0) return sa - sign(b);
+  const magnitude =
+    a.point !== b.point ? (a.point < b.point ? -1 : 1) : a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : 0;
+  return sa * magnitude;
+}
+
+/** True for a decimal that is not an integer: `'2.5'` and `'25e-1'`, not `'2.0'` or `'2e3'`. */
+const isFractional = (v: Decimal): boolean => BigInt(v.digits.length) > v.point;
+
+/**
+ * The name a class label is known by: numbers by their exact value (`'1'`, `'1.0'` and `'01'`
+ * are `'1'`; `'12345678901234567890'` and `'12345678901234567891'` stay two classes even though
+ * float64 reads them as one number), text trimmed.
+ */
+function labelKey(label: string): string {
+  const t = label.trim();
+  return DECIMAL.test(t) ? decimalText(exactDecimal(t)) : t;
+}
+
+/** Numbers by exact value first, then text by UTF-16 code units (the same order on every machine and locale). */
 function compareLabels(a: string, b: string): number {
-  const na = isDecimal(a);
-  const nb = isDecimal(b);
-  if (na && nb) return Number(a) - Number(b);
+  const na = DECIMAL.test(a);
+  const nb = DECIMAL.test(b);
+  if (na && nb) return compareDecimals(exactDecimal(a), exactDecimal(b));
   if (na !== nb) return na ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -325,9 +385,9 @@ function detectTargetType(op: string, values: string[], data: CsvRecord[], name:
     if (isMissing(v)) return;
     if (isDecimal(v)) {
       if (number < 0) number = r;
-      const x = Number(v.trim());
-      if (!Number.isInteger(x)) fractional = true;
-      distinct.add(String(x));
+      const x = exactDecimal(v.trim());
+      if (isFractional(x)) fractional = true;
+      distinct.add(decimalText(x));
     } else if (text < 0) text = r;
   });
   if (text >= 0 && number < 0) return 'class';
@@ -341,10 +401,7 @@ function detectTargetType(op: string, values: string[], data: CsvRecord[], name:
   }
   if (fractional || number < 0) return 'regression';
   if (distinct.size <= MAX_AUTO_CLASSES) return 'class';
-  const sample = [...distinct]
-    .map(Number)
-    .sort((a, b) => a - b)
-    .slice(0, 5);
+  const sample = [...distinct].sort(compareLabels).slice(0, 5);
   throw new DataError(
     `${op}: cannot tell whether target ${columnText(name, index)} holds classes or numbers, got ${distinct.size} distinct integer values (${sample.join(', ')}, …); pass targetType: 'regression' to predict the number, or targetType: 'class' for ${distinct.size} classes`,
     { column: name, columnIndex: index },
@@ -527,9 +584,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
 }
 
 /**
- * Reads a CSV file (a path or `file:` URL in Node, or the bytes; gzip is decompressed; the
- * text must be UTF-8) and parses it as {@link parseCsv} does. A path that does not exist is a
- * MissingFileError naming the absolute path.
+ * Reads a CSV file (a path or `file:` URL in Node, or the bytes; gzip is decompressed) and
+ * parses it as {@link parseCsv} does. The text must be UTF-8 (a byte-order mark is skipped):
+ * other bytes are a DataError naming the first one and its line, as pandas refuses them, since
+ * reading them as U+FFFD would merge labels such as Latin-1 `café` and `cafè`. A path that does
+ * not exist is a MissingFileError naming the absolute path; gzip data that does not decompress is
+ * a DataError.
  *
  * @example
  * ```ts
@@ -539,10 +599,61 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
  * ```
  */
 export async function loadCsv(source: Source, options: CsvOptions = {}): Promise<CsvDataset> {
-  return parse('loadCsv', new TextDecoder().decode(await readBytes('loadCsv', source)), options);
+  return loadCsvAs('loadCsv', source, options);
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
+function invalidUtf8At(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    let more: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c < 0x80) more = 0;
+    else if (c >= 0xc2 && c <= 0xdf) more = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      more = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      more = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= more; k++) {
+      const next = b[i + k];
+      if (!(next >= (k === 1 ? lo : 0x80) && next <= (k === 1 ? hi : 0xbf))) return i;
+    }
+    i += more + 1;
+  }
+  return -1;
+}
+
+/**
+ * The text of UTF-8 bytes (a leading byte-order mark dropped); a DataError naming the first
+ * byte that is not UTF-8 and its line, where a lenient decoder would put U+FFFD in its place
+ * (and, in a label column, merge labels such as Latin-1 `café` and `cafè` into one class).
+ */
+function decodeUtf8(op: string, bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = invalidUtf8At(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) line++;
+    const where =
+      at < 0
+        ? 'bytes that do not decode'
+        : `the byte 0x${bytes[at].toString(16).padStart(2, '0')} at line ${line} (byte offset ${at})`;
+    throw new DataError(
+      `${op}: ${what} is not UTF-8 text, got ${where}; save the file as UTF-8, or decode it yourself (e.g. new TextDecoder('windows-1252') for Latin-1) and pass the text to parseCsv`,
+      at < 0 ? {} : { line },
+    );
+  }
 }
 
 /** Reads `source` with `options`, naming `op` in messages (for loaders built on CSV). */
 export async function loadCsvAs(op: string, source: Source, options: CsvOptions, missingHint?: string) {
-  return parse(op, new TextDecoder().decode(await readBytes(op, source, missingHint)), options);
+  const { bytes, what } = await readSource(op, source, { missingHint });
+  return parse(op, decodeUtf8(op, bytes, what), options);
 }

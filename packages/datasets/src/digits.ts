@@ -75,11 +75,13 @@ async function defaultSource(): Promise<string> {
  * import { digits } from '@backprop/datasets';
  *
  * if (await digits.available()) {
- *   const data = await digits.load(); // x [1797, 64] in [0, 16], int32 labels [1797]
+ *   const data = await digits.load(); // x [1797, 64]: pixels 0…16 divided by 16, in [0, 1]; int32 labels [1797]
  * }
  * ```
  * @throws MissingFileError when the file is not there, saying where it looked and where to put it.
- * @throws DataError when the file is not in scikit-learn's format (65 numbers a line, the last a digit).
+ * @throws DataError when the file is not in scikit-learn's format: 65 numbers a line, 64 pixels
+ *   that are integers 0…16, then the digit 0…9 (also for a file that is not UTF-8 text or whose
+ *   gzip data does not decompress).
  */
 export async function load(source?: Source): Promise<ArrayDataset> {
   const raw = await loadCsvAs(
@@ -88,21 +90,34 @@ export async function load(source?: Source): Promise<ArrayDataset> {
     { header: false, targetType: 'regression' },
     missingHint,
   );
-  const x = raw.x.map((v) => v / 16);
-  const n = raw.xShape[0];
+  const [n, width] = raw.xShape;
+  if (width !== 64) {
+    throw new DataError(
+      `digits.load: each line must hold 65 numbers (64 pixels, then the digit), got ${width + 1}; is this scikit-learn's digits.csv.gz?`,
+    );
+  }
+  const x = new Float32Array(raw.x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = raw.x[i];
+    if (!Number.isInteger(v) || v < 0 || v > 16) {
+      const [row, pixel] = [Math.floor(i / 64), i % 64];
+      throw new DataError(
+        `digits.load: row ${row} has pixel ${pixel} outside the integers 0…16, got ${v}; is this scikit-learn's digits.csv.gz?`,
+        { row, column: `c${pixel}`, columnIndex: pixel, value: String(v) },
+      );
+    }
+    x[i] = v / 16;
+  }
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = raw.y[i];
     if (!Number.isInteger(v) || v < 0 || v > 9) {
       throw new DataError(
-        `digits.load: row ${i} has a label outside the digits 0…9, got ${v}; is this digits.csv.gz?`,
-        {
-          row: i,
-          value: String(v),
-        },
+        `digits.load: row ${i} has a label outside the digits 0…9, got ${v}; is this scikit-learn's digits.csv.gz?`,
+        { row: i, value: String(v) },
       );
     }
     y[i] = v;
   }
-  return { x, xShape: raw.xShape, y, yShape: [n] };
+  return { x, xShape: [n, 64], y, yShape: [n] };
 }

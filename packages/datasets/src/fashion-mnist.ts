@@ -1,8 +1,8 @@
 /** Fashion-MNIST (Xiao et al. 2017): 60,000 training and 10,000 test images of clothing, 28×28, 10 classes. */
 import type { ArrayDataset } from '@backprop/core';
-import { checkOptionNames, optionNames, ShapeError, ValueError } from '@backprop/core';
-import { MissingFileError } from './errors.js';
-import { loadIdx } from './idx.js';
+import { checkOptionNames, optionNames, ValueError } from '@backprop/core';
+import { DataError, MissingFileError } from './errors.js';
+import { type IdxArray, idxTypeName, readIdx } from './idx.js';
 import { DATA_DIR_ENV, dataDir, exists, joinPath, resolvePath, type Source } from './read-bytes.js';
 
 /**
@@ -70,12 +70,43 @@ export interface FashionMnistOptions {
   files?: FashionMnistFiles;
 }
 
-function toDataset(
-  images: { shape: number[]; data: ArrayLike<number> },
-  labels: { shape: number[]; data: ArrayLike<number> },
-): ArrayDataset {
+type Role = keyof FashionMnistFiles;
+type IdxFile = IdxArray & { what: string };
+
+/** Checks one IDX file holds what its role needs: uint8 images [n, h, w] or uint8 labels 0…9 [n]. */
+function checkFile(role: Role, file: IdxFile): void {
+  const images = role.endsWith('Images');
+  const { shape, data, what } = file;
+  const want = images ? 3 : 1;
+  if (!(data instanceof Uint8Array) || shape.length !== want) {
+    const swapped = data instanceof Uint8Array && shape.length === (images ? 1 : 3);
+    const other = images ? role.replace('Images', 'Labels') : role.replace('Labels', 'Images');
+    throw new DataError(
+      `fashionMnist.load: ${what} must hold ${images ? 'uint8 images [n, height, width]' : 'uint8 labels [n]'}, got ${idxTypeName(data)} values of shape [${shape.join(', ')}]; ${
+        swapped
+          ? `it looks like ${images ? 'a labels' : 'an images'} file: are ${role} and ${other} swapped?`
+          : `is it Fashion-MNIST's ${fileNames[role]}?`
+      }`,
+    );
+  }
+  if (images) return;
+  const i = data.findIndex((v) => v > 9);
+  if (i >= 0) {
+    throw new DataError(
+      `fashionMnist.load: ${what} holds a label outside the classes 0…9 at row ${i}, got ${data[i]}; is it Fashion-MNIST's ${fileNames[role]}?`,
+      { row: i, value: String(data[i]) },
+    );
+  }
+}
+
+/** One split as a dataset: pixels / 255, x [n, h·w], int32 labels [n]. */
+function toDataset(images: IdxFile, labels: IdxFile): ArrayDataset {
   const [n, h, w] = images.shape;
-  if (labels.shape[0] !== n) throw new ShapeError(`fashionMnist.load: ${n} images but ${labels.shape[0]} labels`);
+  if (labels.shape[0] !== n) {
+    throw new DataError(
+      `fashionMnist.load: every image needs one label, got ${n} images in ${images.what} and ${labels.shape[0]} labels in ${labels.what}; are both files of the same split (train-… or t10k-…)?`,
+    );
+  }
   const x = new Float32Array(n * h * w);
   for (let i = 0; i < x.length; i++) x[i] = images.data[i] / 255;
   return { x, xShape: [n, h * w], y: Int32Array.from(labels.data), yShape: [n] };
@@ -153,6 +184,9 @@ async function filesInDefaults(): Promise<FashionMnistFiles> {
  * ```
  * @throws MissingFileError when a file is not in the folder: it lists the paths tried and says
  *   where to put the files (and which option or environment variable moves that folder).
+ * @throws DataError when a file is not what its role needs, naming the role and the path: images
+ *   must be uint8 [n, height, width] (the same size in both splits), labels uint8 [n] in 0…9, one
+ *   label per image; also for a file that is not IDX or whose gzip data does not decompress.
  */
 export async function load(options: FashionMnistOptions = {}): Promise<{
   train: ArrayDataset;
@@ -164,8 +198,18 @@ export async function load(options: FashionMnistOptions = {}): Promise<{
     throw new ValueError('fashionMnist.load: pass dir or files, got both; files are read as given, dir by file name');
   }
   const f = files ?? (dir === undefined ? await filesInDefaults() : await filesIn(dir));
+  const roles: Role[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
   const [ti, tl, si, sl] = await Promise.all(
-    [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((s) => loadIdx(s)),
+    roles.map(async (role) => {
+      const file = await readIdx('fashionMnist.load', f[role], { role });
+      checkFile(role, file);
+      return file;
+    }),
   );
+  if (si.shape[1] !== ti.shape[1] || si.shape[2] !== ti.shape[2]) {
+    throw new DataError(
+      `fashionMnist.load: test images must have the size of the training images, got ${si.shape[1]}×${si.shape[2]} in ${si.what} and ${ti.shape[1]}×${ti.shape[2]} in ${ti.what}; a model trained on one size cannot read the other`,
+    );
+  }
   return { train: toDataset(ti, tl), test: toDataset(si, sl) };
 }

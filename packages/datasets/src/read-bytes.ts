@@ -96,16 +96,47 @@ function isByteSource(source: unknown): source is ByteSource {
   );
 }
 
+/** Options of {@link readSource}. */
+export interface ReadOptions {
+  /** Appended to a MissingFileError's message: what to install, or where to put the file. */
+  missingHint?: string;
+  /** The file's role in the loader (`trainImages`), put before its path in messages. */
+  role?: string;
+}
+
+/** A source's bytes, and how messages name it (`trainImages (/data/…gz)`, `/data/a.csv`, `the data`). */
+export interface SourceBytes {
+  bytes: Uint8Array;
+  what: string;
+}
+
+/** How messages name `source`, read from `path` when it is one: its role, then where it came from. */
+function describe(source: Source, path: string | undefined, role: string | undefined): string {
+  let where: string | undefined = path;
+  if (where === undefined && isByteSource(source)) {
+    const url = (source as { url?: unknown }).url;
+    where = typeof url === 'string' && url !== '' ? `the response for ${url}` : undefined;
+  }
+  if (role !== undefined) return where === undefined ? role : `${role} (${where})`;
+  if (where !== undefined) return where;
+  return source instanceof Uint8Array || source instanceof ArrayBuffer
+    ? 'the data'
+    : `the ${(source as object).constructor?.name ?? 'byte source'}`;
+}
+
 /**
- * The bytes of `source`, decompressed if they start with the gzip magic number. A path that
- * does not exist is a MissingFileError naming the absolute path looked at; `missingHint` (what
- * to install or where to put the file) is appended to its message. A fetch Response that is not
- * ok (a 404) is a MissingFileError naming its URL and status.
+ * The bytes of `source`, decompressed if they start with the gzip magic number, and how messages
+ * name it. A path that does not exist is a MissingFileError naming the absolute path looked at;
+ * `missingHint` (what to install or where to put the file) is appended to its message. A fetch
+ * Response that is not ok (a 404) is a MissingFileError naming its URL and status. Gzip data
+ * that does not decompress (truncated, corrupt) is a DataError naming the source.
  */
-export async function readBytes(fn: string, source: Source, missingHint?: string): Promise<Uint8Array> {
+export async function readSource(fn: string, source: Source, options: ReadOptions = {}): Promise<SourceBytes> {
+  const { missingHint, role } = options;
   let bytes: Uint8Array;
+  let path: string | undefined;
   if (typeof source === 'string' || source instanceof URL) {
-    const path = await resolvePath(fn, source);
+    path = await resolvePath(fn, source);
     try {
       bytes = await files(fn).readFile(path);
     } catch (e) {
@@ -135,21 +166,30 @@ export async function readBytes(fn: string, source: Source, missingHint?: string
     bytes = new Uint8Array(await source.arrayBuffer());
   } else {
     throw new ValueError(
-      `${fn}: the source must be a path, a file: URL, a Uint8Array, an ArrayBuffer, a Blob or a fetch Response, got ${
+      `${fn}: ${role ?? 'the source'} must be a path, a file: URL, a Uint8Array, an ArrayBuffer, a Blob or a fetch Response, got ${
         source === null ? 'null' : typeof source
       }`,
     );
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzip(fn, bytes);
-  return bytes;
+  const what = describe(source, path, role);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return { bytes: await gunzip(fn, bytes, what), what };
+  return { bytes, what };
 }
 
-async function gunzip(fn: string, bytes: Uint8Array): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'function') {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+async function gunzip(fn: string, bytes: Uint8Array, what: string): Promise<Uint8Array> {
+  try {
+    if (typeof DecompressionStream === 'function') {
+      const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    if (host.gunzipSync) return host.gunzipSync(bytes);
+  } catch (e) {
+    throw new DataError(
+      `${fn}: ${what} is gzip-compressed (it starts with 1f 8b) but does not decompress, got ${JSON.stringify(
+        e instanceof Error ? e.message : String(e),
+      )}; it is truncated or corrupt — download or copy the file again`,
+    );
   }
-  if (host.gunzipSync) return host.gunzipSync(bytes);
   throw new DataError(
     `${fn}: the data is gzip-compressed, got a runtime without DecompressionStream; decompress it first or use a runtime that has DecompressionStream`,
   );

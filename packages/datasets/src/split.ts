@@ -19,6 +19,8 @@ import { fail, seedOf } from './validate.js';
  * @param testFraction - the share of rows held out for `test`, in (0, 1).
  * @param seed - any safe integer (default 0).
  * @throws ValueError when the fraction is outside (0, 1) or leaves one side empty.
+ * @throws ShapeError when a shape is not a list of non-negative integers, or the dataset's arrays
+ *   disagree with its shapes.
  */
 export function split(ds: ArrayDataset, testFraction: number, seed = 0): { train: ArrayDataset; test: ArrayDataset } {
   const n = rowCount('split', ds);

@@ -1,20 +1,43 @@
 /** Selecting rows of an ArrayDataset by index, with the shape checks shared by split. */
 import type { ArrayDataset } from '@backprop/core';
-import { ShapeError } from '@backprop/core';
+import { formatValue, ShapeError, ValueError } from '@backprop/core';
 import { fail } from './validate.js';
+
+/** What a value is, briefly (a dataset's arrays can be large: never their contents). */
+const kind = (v: unknown): string =>
+  v === null || typeof v !== 'object'
+    ? formatValue(v)
+    : Array.isArray(v)
+      ? `an Array of ${v.length}`
+      : `a ${(v as object).constructor?.name ?? 'object'}`;
 
 const shapeText = (s: readonly number[]): string => `[${s.join(',')}]`;
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-/** Checks the dataset's arrays agree with its shapes and returns its row count N. */
+/**
+ * Checks the dataset's arrays agree with its shapes (lists of non-negative integers) and returns
+ * its row count N: a ValueError when `ds` is not an ArrayDataset, a ShapeError for a bad shape.
+ */
 export function rowCount(fn: string, ds: ArrayDataset): number {
   if (ds === null || typeof ds !== 'object' || !(ds.x instanceof Float32Array)) {
-    fail(fn, 'ds', 'an ArrayDataset with a Float32Array x', ds);
+    throw new ValueError(
+      `${fn}: ds must be an ArrayDataset with a Float32Array x, got ${ds === null || typeof ds !== 'object' ? formatValue(ds) : `x: ${kind(ds.x)}`}`,
+    );
   }
   if (!(ds.y instanceof Float32Array) && !(ds.y instanceof Int32Array)) {
-    fail(fn, 'ds.y', 'a Float32Array or Int32Array', ds.y);
+    throw new ValueError(`${fn}: ds.y must be a Float32Array or Int32Array, got ${kind(ds.y)}`);
   }
   const { x, xShape, y, yShape } = ds;
+  for (const [name, shape] of [
+    ['xShape', xShape],
+    ['yShape', yShape],
+  ] as const) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new ShapeError(
+        `${fn}: ds.${name} must be a list of non-negative integers, got ${Array.isArray(shape) ? formatValue(shape) : kind(shape)}`,
+      );
+    }
+  }
   if (xShape.length < 1 || yShape.length < 1 || xShape[0] !== yShape[0]) {
     throw new ShapeError(
       `${fn}: xShape and yShape must share the leading row count, got ${shapeText(xShape)} and ${shapeText(yShape)}`,
@@ -55,7 +78,8 @@ export function gatherRows(ds: ArrayDataset, indices: ArrayLike<number>): ArrayD
  * console.log(first10.xShape); // [10, 2]
  * ```
  * @throws ValueError when an index is not an integer in [0, N).
- * @throws ShapeError when the dataset's arrays disagree with its shapes.
+ * @throws ShapeError when a shape is not a list of non-negative integers, or the dataset's arrays
+ *   disagree with its shapes.
  */
 export function subset(ds: ArrayDataset, indices: ArrayLike<number>): ArrayDataset {
   const n = rowCount('subset', ds);

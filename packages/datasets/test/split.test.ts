@@ -35,6 +35,38 @@ describe('subset', () => {
   });
 });
 
+describe('shape checks of subset and split', () => {
+  it('refuse a dataset without xShape, or with shapes that are not lists of non-negative integers (TypeError, or rows of garbage, before)', () => {
+    const ds = indexed(4);
+    const noShape = { x: ds.x, y: ds.y, yShape: ds.yShape } as unknown as ArrayDataset;
+    expect(() => subset(noShape, [0])).toThrow(ShapeError);
+    expect(() => subset(noShape, [0])).toThrow(
+      /^subset: ds\.xShape must be a list of non-negative integers, got undefined$/,
+    );
+    expect(() => split(noShape, 0.5)).toThrow(
+      /^split: ds\.xShape must be a list of non-negative integers, got undefined$/,
+    );
+    // xShape [2.5, 2] fills 5 values: index 2 passed "< 2.5" and copied rows that do not exist.
+    const half = { x: new Float32Array(5), xShape: [2.5, 2], y: new Float32Array(5), yShape: [2.5, 2] };
+    expect(() => subset(half, [0, 1, 2])).toThrow(
+      /^subset: ds\.xShape must be a list of non-negative integers, got \[2\.5,2\]$/,
+    );
+    expect(() => split({ ...ds, yShape: [4, -1] }, 0.5)).toThrow(
+      /^split: ds\.yShape must be a list of non-negative integers, got \[4,-1\]$/,
+    );
+    expect(() => subset({ ...ds, yShape: '4' as never }, [0])).toThrow(
+      /ds\.yShape must be a list of non-negative integers, got "4"/,
+    );
+    // A dataset that is not one is named briefly, never printed whole.
+    expect(() => split({ ...ds, x: Array.from(ds.x) as never }, 0.5)).toThrow(
+      /^split: ds must be an ArrayDataset with a Float32Array x, got x: an Array of 12$/,
+    );
+    expect(() => subset({ ...ds, y: Array.from(ds.y) as never }, [0])).toThrow(
+      /^subset: ds\.y must be a Float32Array or Int32Array, got an Array of 4$/,
+    );
+  });
+});
+
 describe('split', () => {
   it('gives disjoint sets covering every row once, with the test share rounded', () => {
     const { train, test } = split(indexed(101), 0.2, 5);
