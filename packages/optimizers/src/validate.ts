@@ -5,6 +5,7 @@ import {
   formatShape,
   formatValue,
   inRange,
+  invalid,
   nonNegative,
   optionNames,
   otherCopyHint,
@@ -137,6 +138,16 @@ export function checkTransform(op: string, name: string, value: unknown, rule: T
   else if (rule === 'unit') checkInRange(op, name, value, 0, 1, true);
   else if (rule === 'beta') checkInRange(op, name, value, 0, 1);
   else throw new ValueError(`${op}: ${name} must be a finite number, got ${formatValue(value)}`);
+}
+
+/** Throws a ValueError unless `value` is true or false: a truthiness test would read the string 'false' as true. */
+export function checkBoolean(op: string, name: string, value: unknown): void {
+  if (typeof value !== 'boolean') invalid(op, name, 'true or false', value);
+}
+
+/** Throws a ValueError unless `value` is one of `choices`. */
+export function checkChoice(op: string, name: string, value: unknown, choices: readonly string[]): void {
+  if (!choices.includes(value as string)) invalid(op, name, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
 }
 
 /** Throws a ValueError unless `betas` is a pair in [0, 1). */

@@ -121,3 +121,27 @@ describe('options that are not an object', () => {
     expect(make(undefined)).toBeInstanceOf(Object);
   });
 });
+
+describe('true/false and named options', () => {
+  it("refuse a string where a boolean goes (the string 'false' turned centered RMSprop on) and an unknown epsPlacement", () => {
+    expect(() => rmsprop({ centered: 'false' as never })).toThrow(
+      /^RMSprop: centered must be true or false, got "false"$/,
+    );
+    expect(() => sgd({ momentum: 0.9, nesterov: 'true' as never })).toThrow(
+      /^SGD: nesterov must be true or false, got "true"$/,
+    );
+    expect(() => adam({ amsgrad: 1 as never })).toThrow(/^Adam: amsgrad must be true or false, got 1$/);
+    expect(() => adamW({ amsgrad: 'yes' as never })).toThrow(/^AdamW: amsgrad must be true or false, got "yes"$/);
+    expect(() => nadam({ legacyMuProduct: 'x' as never })).toThrow(/^NAdam: legacyMuProduct must be true or false/);
+    // A checkpoint hand-edited to another placement failed only at the next step.
+    expect(() => adam({ epsPlacement: 'bogus' as never })).toThrow(
+      /^Adam: epsPlacement must be one of 'outside', 'inside', got "bogus"$/,
+    );
+    const opt = adam({ lr: 1e-3 });
+    const groups = opt.getState().groups;
+    expect(() => opt.setState({ groups: [{ ...groups[0], epsPlacement: 'bogus' }], slots: new Map() })).toThrow(
+      /epsPlacement must be one of 'outside', 'inside'/,
+    );
+    expect(opt.getState().groups[0].epsPlacement).toBe('outside');
+  });
+});

@@ -7,7 +7,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkBetas, checkNonNegative, optimizerOptions } from '../validate.js';
+import { checkBetas, checkBoolean, checkChoice, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** Adam's hyperparameters (per group). */
 export interface AdamHyper extends BaseHyper {
@@ -26,6 +26,8 @@ export function validateAdam(op: string, h: AdamHyper): void {
   checkBetas(op, h.betas);
   checkNonNegative(op, 'eps', h.eps);
   checkNonNegative(op, 'weightDecay', h.weightDecay);
+  checkBoolean(op, 'amsgrad', h.amsgrad);
+  checkChoice(op, 'epsPlacement', h.epsPlacement, ['outside', 'inside']);
 }
 
 /**

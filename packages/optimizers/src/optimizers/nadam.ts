@@ -6,7 +6,7 @@ import { chain, type GradientTransformation } from '../transform.js';
 import { scaleByNadam } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkBetas, checkNonNegative, optimizerOptions } from '../validate.js';
+import { checkBetas, checkBoolean, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** NAdam's hyperparameters (per group). */
 export interface NAdamHyper extends BaseHyper {
@@ -59,6 +59,7 @@ export class NAdam extends GradientOptimizer<NAdamHyper> {
     checkNonNegative('NAdam', 'eps', h.eps);
     checkNonNegative('NAdam', 'weightDecay', h.weightDecay);
     checkNonNegative('NAdam', 'momentumDecay', h.momentumDecay);
+    checkBoolean('NAdam', 'legacyMuProduct', h.legacyMuProduct);
   }
 
   protected transform(h: NAdamHyper, lr: Tensor): GradientTransformation {

@@ -7,7 +7,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { scaleByRms } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkNonNegative, optimizerOptions } from '../validate.js';
+import { checkBoolean, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** RMSProp's hyperparameters (per group). */
 export interface RMSpropHyper extends BaseHyper {
@@ -87,6 +87,7 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
     checkNonNegative('RMSprop', 'eps', h.eps);
     checkNonNegative('RMSprop', 'weightDecay', h.weightDecay);
     checkNonNegative('RMSprop', 'momentum', h.momentum);
+    checkBoolean('RMSprop', 'centered', h.centered);
   }
 
   protected transform(h: RMSpropHyper, lr: Tensor): GradientTransformation {

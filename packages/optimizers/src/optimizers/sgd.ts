@@ -19,7 +19,7 @@ import { chain, type GradientTransformation, type TransformState, type UpdateCon
 import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
 import { scale, scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
-import { checkInRange, checkNonNegative, optimizerOptions } from '../validate.js';
+import { checkBoolean, checkInRange, checkNonNegative, optimizerOptions } from '../validate.js';
 
 /** SGD's hyperparameters (per group). */
 export interface SGDHyper extends BaseHyper {
@@ -78,6 +78,7 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     if (h.form === 'lecture') checkInRange('SGD', 'momentum (λ of the lecture form)', h.momentum, 0, 1, true);
     else checkNonNegative('SGD', 'momentum', h.momentum);
     checkNonNegative('SGD', 'dampening', h.dampening);
+    checkBoolean('SGD', 'nesterov', h.nesterov);
     if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
       throw new ValueError(
         `SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${h.momentum}, dampening ${h.dampening}`,

@@ -1,7 +1,7 @@
 /** Adam's scaling: bias-corrected first and second moments, ε outside the root (PyTorch) or δ inside (the lecture). */
 import { adamDirectionRule, adamMomentsRule, maximum, tensorArithmetic, ValueError, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
-import { checkTransform } from '../validate.js';
+import { checkBoolean, checkTransform } from '../validate.js';
 import { biasCorrection } from './bias-correction.js';
 
 /** Where Adam's ε goes. */
@@ -42,6 +42,7 @@ export function scaleByAdam({
   checkTransform('scaleByAdam', 'betas[0]', beta1, 'beta');
   checkTransform('scaleByAdam', 'betas[1]', beta2, 'beta');
   checkTransform('scaleByAdam', 'eps', eps);
+  checkBoolean('scaleByAdam', 'amsgrad', amsgrad);
   if (epsPlacement !== 'outside' && epsPlacement !== 'inside')
     throw new ValueError(`scaleByAdam: epsPlacement must be 'outside' or 'inside', got ${String(epsPlacement)}`);
   return {

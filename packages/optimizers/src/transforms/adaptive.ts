@@ -1,7 +1,7 @@
 /** The other adaptive scalings: AdaGrad, RMSProp, Adadelta, Adamax and NAdam, each as PyTorch computes it. */
 import { abs, add, div, full, maximum, mul, rmsRule, sqrt, tensorArithmetic, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
-import { checkTransform } from '../validate.js';
+import { checkBoolean, checkTransform } from '../validate.js';
 import { biasCorrection } from './bias-correction.js';
 
 /**
@@ -62,6 +62,7 @@ export function scaleByRms({ alpha, eps, centered = false, momentum = 0 }: Scale
   checkTransform('scaleByRms', 'alpha', alpha);
   checkTransform('scaleByRms', 'eps', eps);
   checkTransform('scaleByRms', 'momentum', momentum);
+  checkBoolean('scaleByRms', 'centered', centered);
   return {
     init: (param) => ({
       squareAvg: zerosLike(param),
@@ -198,6 +199,7 @@ export function scaleByNadam({
   checkTransform('scaleByNadam', 'betas[1]', beta2, 'beta');
   checkTransform('scaleByNadam', 'eps', eps);
   checkTransform('scaleByNadam', 'momentumDecay', momentumDecay);
+  checkBoolean('scaleByNadam', 'legacyMuProduct', legacyMuProduct);
   return {
     init: (param) => ({ expAvg: zerosLike(param), expAvgSq: zerosLike(param) }),
     update(g, state, { step }) {

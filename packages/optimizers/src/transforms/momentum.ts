@@ -1,7 +1,7 @@
 /** Momentum in PyTorch's form (a trace with dampening, optional Nesterov) and in the lecture's (an EMA of −g). */
 import { momentumRule, mul, sub, tensorArithmetic, ValueError, zerosLike } from '@backprop/core';
 import type { GradientTransformation } from '../transform.js';
-import { checkTransform } from '../validate.js';
+import { checkBoolean, checkTransform } from '../validate.js';
 
 /** Options of {@link traceMomentum}. */
 export interface TraceMomentumOptions {
@@ -31,6 +31,7 @@ export function traceMomentum({
 }: TraceMomentumOptions): GradientTransformation {
   checkTransform('traceMomentum', 'momentum', momentum);
   checkTransform('traceMomentum', 'dampening', dampening);
+  checkBoolean('traceMomentum', 'nesterov', nesterov);
   if (nesterov && (momentum <= 0 || dampening !== 0))
     throw new ValueError(
       `traceMomentum: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum}, dampening ${dampening}`,
