@@ -14,7 +14,7 @@ import {
 } from '@backprop/core';
 import { activationFn } from './activation.js';
 import type { ActivationName, Encoder } from './encoder.js';
-import { positiveInt } from './validate.js';
+import { optionalBoolean, positiveInt } from './validate.js';
 
 /** Reconstruction losses. */
 export type ReconstructionLoss = 'crossEntropy' | 'squaredError';
@@ -33,8 +33,8 @@ export interface AutoencoderOptions {
   seed?: number;
 }
 
-/** Every option of {@link Autoencoder}. */
-const AUTOENCODER_OPTIONS = optionNames<AutoencoderOptions>({
+/** @internal Every option of {@link Autoencoder}. */
+export const AUTOENCODER_OPTIONS = optionNames<AutoencoderOptions>({
   tied: true,
   activation: true,
   outputActivation: true,
@@ -77,6 +77,7 @@ export class Autoencoder extends Module implements Encoder {
     super();
     checkOptionNames('Autoencoder', options, AUTOENCODER_OPTIONS);
     const { tied = true, activation = 'sigmoid', loss = 'crossEntropy', outputActivation, seed } = options;
+    optionalBoolean('Autoencoder', 'tied', options.tied);
     positiveInt('Autoencoder', 'inputs', inputs);
     positiveInt('Autoencoder', 'units', units);
     activationFn('Autoencoder', activation);

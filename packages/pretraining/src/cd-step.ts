@@ -2,6 +2,7 @@
 import {
   checkOptionNames,
   dispose,
+  formatValue,
   keep,
   matmul,
   mean,
@@ -18,7 +19,7 @@ import {
 } from '@backprop/core';
 import { bernoulliFrom, type RBM } from './rbm.js';
 import type { Sampler } from './sampler.js';
-import { nonNegative, positiveInt } from './validate.js';
+import { nonNegative, optionalBoolean, positiveInt } from './validate.js';
 
 /** Hinton's sparsity target: keep each hidden unit's mean activation q near `target`. */
 export interface SparsityOptions {
@@ -58,6 +59,40 @@ export const CD_STEP_OPTIONS = optionNames<CdStepOptions>({
   sampleVisible: true,
   sparsity: true,
 });
+
+/** Every option of {@link SparsityOptions}. */
+const SPARSITY_OPTIONS = optionNames<SparsityOptions>({ target: true, cost: true, decay: true });
+
+/**
+ * @internal Checks the values of {@link cdStep}'s options (their names are checked by the caller):
+ * `trainRbm` runs it once before its first batch, `cdStep` on every call. The sparsity object's
+ * names are checked too: a misspelt `decayRate` would leave the default decay in place.
+ */
+export function checkCdOptions(op: string, options: CdStepOptions): void {
+  const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, sparsity } = options;
+  positiveInt(op, 'k', k);
+  nonNegative(op, 'lr', lr);
+  nonNegative(op, 'momentum', momentum);
+  nonNegative(op, 'weightCost', weightCost);
+  optionalBoolean(op, 'persistent', options.persistent);
+  optionalBoolean(op, 'sampleVisible', options.sampleVisible);
+  if (sparsity === undefined) return;
+  checkOptionNames(op, sparsity, SPARSITY_OPTIONS, {
+    what: 'sparsity option',
+    aliases: { decayRate: 'decay', lambda: 'decay', sparsityTarget: 'target', sparsityCost: 'cost', weight: 'cost' },
+  });
+  const { target, cost, decay = 0.95 } = sparsity;
+  const isNumber = (x: unknown): x is number => typeof x === 'number';
+  if (
+    !(isNumber(target) && target > 0 && target < 1) ||
+    !(isNumber(cost) && cost >= 0 && Number.isFinite(cost)) ||
+    !(isNumber(decay) && decay >= 0 && decay < 1)
+  ) {
+    throw new ValueError(
+      `${op}: sparsity needs target in (0, 1), a finite cost ≥ 0 and decay in [0, 1), got ${formatValue(sparsity)}`,
+    );
+  }
+}
 
 /** What an RBM's training carries between updates: momentum, the persistent chain, the sparsity estimate. */
 export interface RbmTrainState {
@@ -154,23 +189,9 @@ export function computeCdUpdate(
   options: CdStepOptions = {},
 ): CdUpdate {
   checkOptionNames('cdStep', options, CD_STEP_OPTIONS, { aliases: { learningRate: 'lr' } });
+  checkCdOptions('cdStep', options);
   const { k = 1, lr = 0.1, momentum = 0, weightCost = 0, persistent = false, sparsity } = options;
   const sampleVisible = options.sampleVisible ?? rbm.visible === 'bernoulli';
-  positiveInt('cdStep', 'k', k);
-  for (const [name, x] of [
-    ['lr', lr],
-    ['momentum', momentum],
-    ['weightCost', weightCost],
-  ] as const)
-    nonNegative('cdStep', name, x);
-  if (sparsity) {
-    const { target, cost, decay = 0.95 } = sparsity;
-    if (!(target > 0 && target < 1) || !(cost >= 0) || !(decay >= 0 && decay < 1)) {
-      throw new ValueError(
-        `cdStep: sparsity needs target in (0, 1), cost ≥ 0, decay in [0, 1), got ${JSON.stringify(sparsity)}`,
-      );
-    }
-  }
   return tidy(() => {
     const posH = rbm.hiddenProbabilities(v);
     let h = persistent ? (state.chain ?? zeros(posH.shape)) : bernoulliFrom(posH, sampler);

@@ -2,14 +2,17 @@
 import {
   type ArrayDataset,
   type Callback,
+  checkOptionNames,
   dispose,
   type Loss,
   losses,
   type Module,
+  optionNames,
   tensor,
   tidy,
   valueAndGrad,
 } from '@backprop/core';
+import { nonNegativeInt, optionalFunction, positiveInt } from './validate.js';
 
 /** Gradient statistics of one weight matrix. */
 export interface LayerGradient {
@@ -20,6 +23,24 @@ export interface LayerGradient {
   /** Frobenius norm ‖∂J/∂W‖. */
   norm: number;
 }
+
+/** Options of {@link layerGradients}. */
+export interface LayerGradientsOptions {
+  /** The loss J differentiated (default `losses.softmaxCrossEntropy`). */
+  loss?: Loss;
+}
+
+const LAYER_GRADIENTS_OPTIONS = optionNames<LayerGradientsOptions>({ loss: true });
+
+/** Options of {@link gradientMagnitudes}. */
+export interface GradientMagnitudesOptions extends LayerGradientsOptions {
+  /** Record after each of the first `batches` batches (an integer ≥ 0; default 50). */
+  batches?: number;
+  /** Record every `every`-th of those batches (a positive integer; default 1). */
+  every?: number;
+}
+
+const GRADIENT_MAGNITUDES_OPTIONS = optionNames<GradientMagnitudesOptions>({ loss: true, batches: true, every: true });
 
 /**
  * ∂J/∂W for every weight matrix (rank-2 parameter) of `model` on the batch (x, y), in
@@ -40,8 +61,11 @@ export interface LayerGradient {
 export async function layerGradients(
   model: Module,
   probe: ArrayDataset,
-  { loss = losses.softmaxCrossEntropy }: { loss?: Loss } = {},
+  options: LayerGradientsOptions = {},
 ): Promise<LayerGradient[]> {
+  checkOptionNames('layerGradients', options, LAYER_GRADIENTS_OPTIONS);
+  const { loss = losses.softmaxCrossEntropy } = options;
+  optionalFunction('layerGradients', 'loss', loss, '(prediction, target) => Tensor');
   const named = model.namedParameters().filter(([, p]) => p.shape.length === 2);
   const stats = tidy(() => {
     const x = tensor(probe.x, probe.xShape, 'float32');
@@ -89,10 +113,16 @@ export interface GradientRecord {
  */
 export function gradientMagnitudes(
   probe: ArrayDataset,
-  { batches = 50, every = 1, loss }: { batches?: number; every?: number; loss?: Loss } = {},
+  options: GradientMagnitudesOptions = {},
 ): Callback & {
   records: GradientRecord[];
 } {
+  // Checked here, not when fit first calls back: every: 0 recorded only the initial entry.
+  checkOptionNames('gradientMagnitudes', options, GRADIENT_MAGNITUDES_OPTIONS);
+  const { batches = 50, every = 1, loss } = options;
+  nonNegativeInt('gradientMagnitudes', 'batches', batches);
+  positiveInt('gradientMagnitudes', 'every', every);
+  optionalFunction('gradientMagnitudes', 'loss', loss, '(prediction, target) => Tensor');
   const records: GradientRecord[] = [];
   let step = 0;
   const record = async (model: Module) => {

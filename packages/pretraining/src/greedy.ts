@@ -13,16 +13,26 @@ import {
   ValueError,
 } from '@backprop/core';
 import { sgd } from '@backprop/optimizers';
-import { Autoencoder, type AutoencoderOptions } from './autoencoder.js';
+import { activationFn } from './activation.js';
+import { AUTOENCODER_OPTIONS, Autoencoder, type AutoencoderOptions } from './autoencoder.js';
 import { checkCorruption } from './corruption.js';
 import { encodeFeatures } from './encode-dataset.js';
 import type { ActivationName, Encoder } from './encoder.js';
-import type { EpochRecord, ProgressOptions } from './progress.js';
+import { checkProgressOptions, type EpochRecord, type ProgressOptions } from './progress.js';
 import { RBM, type VisibleUnits } from './rbm.js';
 import { SupervisedLayer } from './supervised-layer.js';
-import { type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
-import { type TrainRbmOptions, trainRbm } from './train-rbm.js';
-import { checkFeatures, checkSizes, checkUnitInterval, type Features } from './validate.js';
+import { TRAIN_AUTOENCODER_OPTIONS, type TrainAutoencoderOptions, trainAutoencoder } from './train-autoencoder.js';
+import { TRAIN_RBM_ALIASES, TRAIN_RBM_OPTIONS, type TrainRbmOptions, trainRbm } from './train-rbm.js';
+import {
+  checkFeatures,
+  checkNestedOptions,
+  checkSizes,
+  checkUnitInterval,
+  type Features,
+  optionalBoolean,
+  optionalFunction,
+  seedOf,
+} from './validate.js';
 
 /** A pretrained stack and the per-layer, per-epoch history of its training. */
 export interface Stack<L extends Encoder> {
@@ -41,14 +51,69 @@ export interface GreedyOptions extends Omit<ProgressOptions, 'layer'> {
 /** Every option of {@link GreedyOptions}; each greedy function adds its own. */
 const GREEDY_OPTIONS = optionNames<GreedyOptions>({ sizes: true, seed: true, silent: true, log: true });
 
-function prepare(op: string, data: Features, sizes: readonly number[]): void {
-  checkSizes(op, sizes);
-  checkFeatures(op, data, sizes[0]);
+/** Where the per-layer options a greedy function sets itself belong instead. */
+const PER_LAYER = {
+  layer: 'is set per layer by the greedy function (it numbers the progress lines)',
+  seed: 'is set per layer from the seed option (layer i + 1 uses seed + i); give seed next to sizes instead',
+};
+
+/** The checks every greedy function runs first: sizes, data, seed, progress options. */
+function prepare(op: string, data: Features, options: GreedyOptions): void {
+  checkSizes(op, options.sizes);
+  checkFeatures(op, data, options.sizes[0]);
+  seedOf(op, options.seed);
+  checkProgressOptions(op, options);
+}
+
+/**
+ * The progress options each layer trains with: `silent` and `log` from the top level or from the
+ * layer options (`rbm`, `train`); given in both places with different values, a ValueError.
+ */
+function progressOf(op: string, options: ProgressOptions, group: string, nested: ProgressOptions): ProgressOptions {
+  optionalBoolean(op, `${group}.silent`, nested.silent);
+  optionalFunction(op, `${group}.log`, nested.log, '(line: string) => void');
+  for (const name of ['silent', 'log'] as const) {
+    if (options[name] !== undefined && nested[name] !== undefined && options[name] !== nested[name])
+      throw new ValueError(
+        `${op}: ${name} is given twice with different values, at the top level (${formatValue(options[name])}) and as ${group}.${name} (${formatValue(nested[name])}); give it once`,
+      );
+  }
+  return { silent: nested.silent ?? options.silent, log: nested.log ?? options.log };
+}
+
+/**
+ * Checks an `optimizer` option that must make one fresh Optimizer per layer: an Optimizer
+ * instance passed instead (what `trainAutoencoder` takes) used to fail as a TypeError.
+ */
+function checkOptimizerFactory(op: string, factory: unknown): void {
+  if (typeof factory === 'function') return;
+  const isOptimizer = typeof (factory as Partial<Optimizer> | null)?.step === 'function';
+  const got = isOptimizer ? `an Optimizer instance (${describeObject(factory)})` : formatValue(factory);
+  throw new ValueError(
+    `${op}: optimizer must be a function that makes a fresh optimizer for each layer, e.g. () => adam({ lr: 1e-3 }), got ${got}`,
+  );
+}
+
+/** Calls the factory for one layer and checks that it made an Optimizer. */
+function optimizerFrom(op: string, factory: () => Optimizer, layer: number): Optimizer {
+  const opt: unknown = factory();
+  const o = opt as Partial<Optimizer> | null;
+  if (typeof o?.step !== 'function' || typeof o?.dispose !== 'function')
+    throw new ValueError(
+      `${op}: the optimizer function must return an Optimizer such as adam({ lr: 1e-3 }), got ${formatValue(opt)} for layer ${layer}`,
+    );
+  return opt as Optimizer;
+}
+
+function describeObject(v: unknown): string {
+  return (v as { constructor?: { name?: string } })?.constructor?.name || 'object';
 }
 
 /**
  * A deep belief net trained greedily (Hinton, Osindero & Teh 2006): RBM 1 on the data, RBM i+1
  * on the hidden probabilities of RBM i. Only the first RBM may have Gaussian visible units.
+ * `rbm` holds {@link trainRbm}'s options for every layer; `silent` and `log` may go there or next
+ * to `sizes`. Its `seed` is refused: each layer's seed comes from the `seed` option.
  *
  * @example
  * ```ts
@@ -62,7 +127,8 @@ function prepare(op: string, data: Features, sizes: readonly number[]): void {
  * const model = toMlp(layers, { outputs: 10 }); // 16 → 12 → 8 → 10, ready to fine-tune with fit
  * ```
  * @throws ShapeError when `sizes` is malformed or does not start with the data width;
- *   ValueError for Bernoulli input units given data outside [0, 1] — before any training.
+ *   ValueError for Bernoulli input units given data outside [0, 1], an unknown option (in `rbm`
+ *   too) or one the function sets per layer — before any training.
  */
 export async function pretrainDbn(
   data: Features,
@@ -70,14 +136,16 @@ export async function pretrainDbn(
 ): Promise<Stack<RBM>> {
   checkOptionNames('pretrainDbn', options, [...GREEDY_OPTIONS, 'rbm', 'visible']);
   const { sizes, seed = 0, visible = 'bernoulli', rbm: train = {} } = options;
-  prepare('pretrainDbn', data, sizes);
+  prepare('pretrainDbn', data, options);
+  checkNestedOptions('pretrainDbn', 'rbm', train, TRAIN_RBM_OPTIONS, PER_LAYER, TRAIN_RBM_ALIASES);
+  const progress = progressOf('pretrainDbn', options, 'rbm', train);
   if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
   const stack: Stack<RBM> = { layers: [], history: [] };
   let input = data;
   for (let i = 0; i + 1 < sizes.length; i++) {
     const rbm = new RBM(sizes[i], sizes[i + 1], { visible: i === 0 ? visible : 'bernoulli', seed: seed + i });
     const layer = { index: i + 1, count: sizes.length - 1 };
-    stack.history.push(...(await trainRbm(rbm, input, { ...train, ...pick(options), layer, seed: seed + i })));
+    stack.history.push(...(await trainRbm(rbm, input, { ...train, ...progress, layer, seed: seed + i })));
     stack.layers.push(rbm);
     if (i + 2 < sizes.length) input = await encodeFeatures((x) => rbm.encode(x), input);
   }
@@ -90,6 +158,14 @@ export async function pretrainDbn(
  * (the Theano SdA tutorial uses masking 0.1, 0.2, 0.3): layer i + 1 uses `corruption[i]`, and layers
  * past the end of the list (or given `undefined`) train without corruption. A list longer than the
  * stack, or a malformed entry, is a ValueError before any layer trains.
+ *
+ * `optimizer` is a function making a fresh optimizer for each layer, so no optimizer state carries
+ * over from one layer to the next (an Optimizer instance there is a ValueError). `train` holds
+ * {@link trainAutoencoder}'s options for every layer and `autoencoder` the layers' options;
+ * `silent` and `log` may go in `train` or next to `sizes`. What the function sets per layer is
+ * refused there with a pointer to the option that sets it: `train.optimizer`, `train.corruption`,
+ * `train.seed` and `autoencoder.seed`. Cross-entropy with more than one layer needs sigmoid codes
+ * (the only ones in [0, 1]).
  *
  * @example
  * ```ts
@@ -127,7 +203,19 @@ export async function pretrainAutoencoders(
     optimizer = () => sgd({ lr: 0.1 }),
     corruption = [],
   } = options;
-  prepare('pretrainAutoencoders', data, sizes);
+  prepare('pretrainAutoencoders', data, options);
+  checkOptimizerFactory('pretrainAutoencoders', optimizer);
+  checkNestedOptions('pretrainAutoencoders', 'autoencoder', autoencoder, AUTOENCODER_OPTIONS, {
+    seed: PER_LAYER.seed.replace('seed + i', 'seed + 100·i for its weights'),
+  });
+  checkNestedOptions('pretrainAutoencoders', 'train', train, TRAIN_AUTOENCODER_OPTIONS, {
+    ...PER_LAYER,
+    optimizer:
+      'is made per layer by the optimizer option, a function such as () => adam({ lr: 1e-3 }); give that next to sizes instead',
+    corruption:
+      'is set per layer by the corruption option, a list with one entry per layer (e.g. corruption: [c, c, c]); give that next to sizes instead',
+  });
+  const progress = progressOf('pretrainAutoencoders', options, 'train', train);
   // One entry per layer at most, each checked before any layer trains (a later layer's bad entry
   // used to surface only after the earlier layers had trained; extra entries were ignored).
   if (!Array.isArray(corruption) || corruption.length > sizes.length - 1)
@@ -137,17 +225,27 @@ export async function pretrainAutoencoders(
   corruption.forEach((c, i) => {
     if (c !== undefined) checkCorruption(`pretrainAutoencoders (corruption of layer ${i + 1})`, c);
   });
-  if ((autoencoder.loss ?? 'crossEntropy') === 'crossEntropy') checkUnitInterval('pretrainAutoencoders', data.x);
+  if ((autoencoder.loss ?? 'crossEntropy') === 'crossEntropy') {
+    checkUnitInterval('pretrainAutoencoders', data.x, 'autoencoder');
+    // Layer 2 onwards reconstruct the codes of the layer below: only sigmoid codes lie in [0, 1]
+    // (they used to fail after layer 1 had trained).
+    const activation = autoencoder.activation ?? 'sigmoid';
+    activationFn('pretrainAutoencoders', activation);
+    if (sizes.length > 2 && activation !== 'sigmoid')
+      throw new ValueError(
+        `pretrainAutoencoders: layers 2 to ${sizes.length - 1} reconstruct the ${activation} codes of the layer below, which cross-entropy needs in [0, 1] and only sigmoid codes are; use autoencoder: { activation: 'sigmoid' } or { loss: 'squaredError' }, got activation '${String(activation)}' with loss 'crossEntropy'`,
+      );
+  }
   const stack: Stack<Autoencoder> = { layers: [], history: [] };
   let input = data;
   for (let i = 0; i + 1 < sizes.length; i++) {
     const ae = new Autoencoder(sizes[i], sizes[i + 1], { ...autoencoder, seed: seed + 100 * i });
-    const opt = optimizer();
+    const opt = optimizerFrom('pretrainAutoencoders', optimizer, i + 1);
     const layer = { index: i + 1, count: sizes.length - 1 };
     stack.history.push(
       ...(await trainAutoencoder(ae, input, {
         ...train,
-        ...pick(options),
+        ...progress,
         optimizer: opt,
         corruption: corruption[i],
         layer,
@@ -165,7 +263,8 @@ export async function pretrainAutoencoders(
  * Greedy supervised layer-wise pretraining (Bengio et al. 2007, the lecture's third row):
  * layer i is trained with core `fit` as a one-hidden-layer net act(xW + c) → fresh softmax
  * output on the labels, with the layers below frozen (their outputs precomputed); the
- * temporary output layer is then dropped. `data.y` holds int32 labels [N].
+ * temporary output layer is then dropped. `data.y` holds int32 labels [N]. `optimizer` is a
+ * function making a fresh optimizer for each layer, e.g. `() => adam({ lr: 1e-3 })`.
  *
  * @example
  * ```ts
@@ -206,7 +305,8 @@ export async function pretrainSupervised(
     batchSize = 32,
     optimizer = () => sgd({ lr: 0.1 }),
   } = options;
-  prepare('pretrainSupervised', data, sizes);
+  prepare('pretrainSupervised', data, options);
+  checkOptimizerFactory('pretrainSupervised', optimizer);
   if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {
     throw new ShapeError(
       `pretrainSupervised: expected int32 labels [${data.xShape[0]}], got ${data.y?.constructor?.name} [${data.yShape}]`,
@@ -218,7 +318,7 @@ export async function pretrainSupervised(
     const hidden = new SupervisedLayer(sizes[i], sizes[i + 1], activation, { seed: seed + 100 * i });
     const head = new nn.Dense(sizes[i + 1], classes, { seed: seed + 100 * i + 50 });
     const model = nn.sequential(hidden, head);
-    const opt = optimizer();
+    const opt = optimizerFrom('pretrainSupervised', optimizer, i + 1);
     const count = sizes.length - 1;
     const h = await fit(
       model,
@@ -253,8 +353,4 @@ export async function pretrainSupervised(
     if (i + 2 < sizes.length) input = await encodeFeatures((x) => hidden.encode(x), input);
   }
   return stack;
-}
-
-function pick(o: ProgressOptions): ProgressOptions {
-  return { silent: o.silent, log: o.log };
 }

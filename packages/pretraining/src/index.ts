@@ -8,10 +8,17 @@
 export { Autoencoder, type AutoencoderOptions, autoencoder, type ReconstructionLoss } from './autoencoder.js';
 export { type CdStepOptions, cdStep, disposeRbmState, type RbmTrainState, type SparsityOptions } from './cd-step.js';
 export { type Corruption, corrupt } from './corruption.js';
-export { encodeFeatures } from './encode-dataset.js';
+export { type EncodeFeaturesOptions, encodeFeatures } from './encode-dataset.js';
 export type { ActivationName, Encoder } from './encoder.js';
 export { type GibbsOptions, gibbsSample } from './gibbs.js';
-export { type GradientRecord, gradientMagnitudes, type LayerGradient, layerGradients } from './gradient-magnitudes.js';
+export {
+  type GradientMagnitudesOptions,
+  type GradientRecord,
+  gradientMagnitudes,
+  type LayerGradient,
+  type LayerGradientsOptions,
+  layerGradients,
+} from './gradient-magnitudes.js';
 export { type GreedyOptions, pretrainAutoencoders, pretrainDbn, pretrainSupervised, type Stack } from './greedy.js';
 export type { EpochRecord, ProgressOptions } from './progress.js';
 export { type PseudoLikelihoodOptions, pseudoLikelihood } from './pseudo-likelihood.js';

@@ -1,5 +1,6 @@
 /** Progress lines of layer-wise training: `layer 2/3 epoch 4/10 recon 12.34`. */
-import { optionNames } from '@backprop/core';
+import { formatValue, optionNames, ValueError } from '@backprop/core';
+import { optionalBoolean, optionalFunction } from './validate.js';
 
 /** Options every training function here takes for its progress lines. */
 export interface ProgressOptions {
@@ -13,6 +14,22 @@ export interface ProgressOptions {
 
 /** Every option of {@link ProgressOptions}. */
 export const PROGRESS_OPTIONS = optionNames<ProgressOptions>({ silent: true, log: true, layer: true });
+
+/**
+ * Checks `silent`, `log` and `layer` before any training, so a bad one is a ValueError instead of
+ * a TypeError after the first epoch (or `silent: 'false'` silencing the lines).
+ */
+export function checkProgressOptions(op: string, options: ProgressOptions): void {
+  optionalBoolean(op, 'silent', options.silent);
+  optionalFunction(op, 'log', options.log, '(line: string) => void');
+  const { layer } = options;
+  if (layer === undefined) return;
+  const { index, count } = (layer ?? {}) as Partial<NonNullable<ProgressOptions['layer']>>;
+  if (!Number.isInteger(index) || !Number.isInteger(count) || !(index! >= 1 && index! <= count!))
+    throw new ValueError(
+      `${op}: layer must be { index, count } with integers 1 ≤ index ≤ count, got ${formatValue(layer)}`,
+    );
+}
 
 /** One progress event: a finished epoch of one layer. */
 export interface EpochRecord {

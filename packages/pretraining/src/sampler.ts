@@ -22,6 +22,16 @@ export interface Sampler {
   normal(shape: readonly number[]): Tensor;
 }
 
+/** @internal Throws ValueError unless `sampler` is undefined or has `uniform` and `normal` functions. */
+export function checkSampler(op: string, sampler: unknown): void {
+  if (sampler === undefined) return;
+  const s = sampler as Partial<Sampler> | null;
+  if (typeof s?.uniform !== 'function' || typeof s?.normal !== 'function')
+    throw new ValueError(
+      `${op}: sampler must be a Sampler { uniform(shape), normal(shape) } such as philoxSampler(0), got ${formatValue(sampler)}`,
+    );
+}
+
 /**
  * A sampler on core's Philox generator: without a seed it draws from the global generator
  * (`manualSeed` controls it); with a seed it owns a core `Generator`, so a seeded sampler repeats

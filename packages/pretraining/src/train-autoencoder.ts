@@ -17,13 +17,19 @@ import {
 import { sgd } from '@backprop/optimizers';
 import type { Autoencoder } from './autoencoder.js';
 import { type Corruption, checkCorruption, corrupt } from './corruption.js';
-import { type EpochRecord, endReconstructionEpoch, PROGRESS_OPTIONS, type ProgressOptions } from './progress.js';
+import {
+  checkProgressOptions,
+  type EpochRecord,
+  endReconstructionEpoch,
+  PROGRESS_OPTIONS,
+  type ProgressOptions,
+} from './progress.js';
 import { Reconstruction } from './reconstruction.js';
-import { philoxSampler, type Sampler } from './sampler.js';
-import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
+import { checkSampler, philoxSampler, type Sampler } from './sampler.js';
+import { checkFeatures, checkUnitInterval, type Features, optionalFunction, positiveInt, seedOf } from './validate.js';
 
-/** Every option of {@link trainAutoencoder}. */
-const TRAIN_AUTOENCODER_OPTIONS = [
+/** @internal Every option of {@link trainAutoencoder}. */
+export const TRAIN_AUTOENCODER_OPTIONS = [
   ...PROGRESS_OPTIONS,
   ...optionNames<Omit<TrainAutoencoderOptions, keyof ProgressOptions>>({
     epochs: true,
@@ -55,6 +61,23 @@ export interface TrainAutoencoderOptions extends ProgressOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Called after each batch with its reconstruction error (for fine-grained curves). */
   onBatch?: (error: number) => void;
+}
+
+/**
+ * Throws ValueError unless `optimizer` is undefined or an Optimizer: a factory such as
+ * `() => adam()` (what the greedy `pretrainAutoencoders` takes) used to fail as a TypeError.
+ */
+function checkOptimizer(op: string, optimizer: unknown): void {
+  if (optimizer === undefined) return;
+  if (typeof optimizer === 'function')
+    throw new ValueError(
+      `${op}: optimizer must be an Optimizer instance such as adam({ lr: 1e-3 }), got a function; only pretrainAutoencoders takes a factory (one fresh optimizer per layer)`,
+    );
+  const o = optimizer as Partial<Optimizer> | null;
+  if (typeof o?.step !== 'function' || typeof o?.dispose !== 'function')
+    throw new ValueError(
+      `${op}: optimizer must be an Optimizer such as adam({ lr: 1e-3 }), got ${formatValue(optimizer)}`,
+    );
 }
 
 /**
@@ -91,7 +114,13 @@ export async function trainAutoencoder(
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ValueError(`trainAutoencoder: epochs must be a non-negative integer, got ${formatValue(epochs)}`);
   checkCorruption('trainAutoencoder', corruption);
-  if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x);
+  checkOptimizer('trainAutoencoder', options.optimizer);
+  seedOf('trainAutoencoder', seed);
+  checkSampler('trainAutoencoder', options.sampler);
+  optionalFunction('trainAutoencoder', 'onEpoch', options.onEpoch, '(record: EpochRecord) => void');
+  optionalFunction('trainAutoencoder', 'onBatch', onBatch, '(loss: number) => void');
+  checkProgressOptions('trainAutoencoder', options);
+  if (ae.loss === 'crossEntropy') checkUnitInterval('trainAutoencoder', data.x, 'autoencoder');
   const optimizer = options.optimizer ?? sgd({ lr: 0.1 });
   const sampler = options.sampler ?? philoxSampler(seed);
   const ds = { x: data.x, xShape: data.xShape, y: new Int32Array(n), yShape: [n] };

@@ -4,6 +4,7 @@ import {
   dispose,
   finiteFlags,
   formatValue,
+  invalid,
   NonFiniteLossError,
   optionNames,
   permutation,
@@ -16,17 +17,32 @@ import {
   applyCdUpdate,
   CD_STEP_OPTIONS,
   type CdStepOptions,
+  checkCdOptions,
   computeCdUpdate,
   disposeRbmState,
   type RbmTrainState,
 } from './cd-step.js';
-import { type EpochRecord, endReconstructionEpoch, PROGRESS_OPTIONS, type ProgressOptions } from './progress.js';
+import {
+  checkProgressOptions,
+  type EpochRecord,
+  endReconstructionEpoch,
+  PROGRESS_OPTIONS,
+  type ProgressOptions,
+} from './progress.js';
 import type { RBM } from './rbm.js';
-import { philoxSampler, type Sampler } from './sampler.js';
-import { checkFeatures, checkUnitInterval, type Features, positiveInt } from './validate.js';
+import { checkSampler, philoxSampler, type Sampler } from './sampler.js';
+import {
+  checkFeatures,
+  checkUnitInterval,
+  type Features,
+  optionalBoolean,
+  optionalFunction,
+  positiveInt,
+  seedOf,
+} from './validate.js';
 
-/** Every option of {@link trainRbm}. */
-const TRAIN_RBM_OPTIONS = [
+/** @internal Every option of {@link trainRbm}. */
+export const TRAIN_RBM_OPTIONS = [
   ...CD_STEP_OPTIONS,
   ...PROGRESS_OPTIONS,
   ...optionNames<Omit<TrainRbmOptions, keyof CdStepOptions | keyof ProgressOptions>>({
@@ -40,13 +56,19 @@ const TRAIN_RBM_OPTIONS = [
   }),
 ];
 
+/** @internal scikit-learn's names of {@link trainRbm}'s options. */
+export const TRAIN_RBM_ALIASES = { learningRate: 'lr', nIter: 'epochs', n_iter: 'epochs' };
+
 /** Options of {@link trainRbm}. */
 export interface TrainRbmOptions extends Omit<CdStepOptions, 'momentum'>, ProgressOptions {
   /** Passes over the data (default 10). */
   epochs?: number;
   /** Examples per update (default 10, as scikit-learn). */
   batchSize?: number;
-  /** A constant momentum or a schedule by 0-based epoch, e.g. {@link hintonMomentum} (default 0). */
+  /**
+   * A constant momentum or a schedule by 0-based epoch, e.g. {@link hintonMomentum} (default 0).
+   * A schedule is read for every epoch before the first batch, so a bad late value stops nothing half-way.
+   */
   momentum?: number | ((epoch: number) => number);
   /** Reshuffle each epoch (default true; false takes the rows in order, as scikit-learn). */
   shuffle?: boolean;
@@ -105,9 +127,7 @@ export const hintonMomentum =
  *   NonFiniteLossError when an update would make a weight or bias non-finite (nothing written).
  */
 export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
-  checkOptionNames('trainRbm', options, TRAIN_RBM_OPTIONS, {
-    aliases: { learningRate: 'lr', nIter: 'epochs', n_iter: 'epochs' },
-  });
+  checkOptionNames('trainRbm', options, TRAIN_RBM_OPTIONS, { aliases: TRAIN_RBM_ALIASES });
   const { epochs = 10, batchSize = 10, momentum = 0, shuffle = true, seed = 0, onBatch } = options;
   const { k, lr, weightCost, persistent, sampleVisible, sparsity } = options;
   const cd = { k, lr, weightCost, persistent, sampleVisible, sparsity };
@@ -115,6 +135,24 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
   positiveInt('trainRbm', 'batchSize', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ValueError(`trainRbm: epochs must be a non-negative integer, got ${formatValue(epochs)}`);
+  // Every value is checked here, before the first batch: a bad callback used to throw a TypeError
+  // after that batch's update was written, and shuffle: 'false' counted as true.
+  checkCdOptions('trainRbm', cd);
+  if (typeof momentum === 'function') {
+    // A schedule is read for every epoch now, so a bad value for a late epoch stops nothing half-way.
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const m: unknown = momentum(epoch);
+      if (!(typeof m === 'number' && m >= 0 && Number.isFinite(m)))
+        invalid('trainRbm', `momentum(${epoch})`, 'a finite number ≥ 0', m);
+    }
+  } else if (!(typeof momentum === 'number' && momentum >= 0 && Number.isFinite(momentum)))
+    invalid('trainRbm', 'momentum', 'a finite number ≥ 0 or a function of the 0-based epoch', momentum);
+  optionalBoolean('trainRbm', 'shuffle', shuffle);
+  seedOf('trainRbm', seed);
+  checkSampler('trainRbm', options.sampler);
+  optionalFunction('trainRbm', 'onEpoch', options.onEpoch, '(record: EpochRecord) => void');
+  optionalFunction('trainRbm', 'onBatch', onBatch, '(error: number) => void');
+  checkProgressOptions('trainRbm', options);
   if (rbm.visible === 'bernoulli') checkUnitInterval('trainRbm', data.x);
   const sampler = options.sampler ?? philoxSampler(seed);
   const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;

@@ -1,5 +1,5 @@
-/** Input checks of the package: core's validators, plus chaining layer sizes and data ranges. */
-import { formatShape, ShapeError, ValueError } from '@backprop/core';
+/** Input checks of the package: core's validators, plus chaining layer sizes, data ranges, flags, callbacks and nested options. */
+import { checkOptionNames, formatShape, formatValue, invalid, ShapeError, ValueError } from '@backprop/core';
 
 /** A dataset's features: `x` row-major with shape [N, D]. */
 export interface Features {
@@ -7,7 +7,43 @@ export interface Features {
   readonly xShape: readonly number[];
 }
 
-export { nonNegative, positiveInt } from '@backprop/core';
+export { nonNegative, nonNegativeInt, positiveInt, seedOf } from '@backprop/core';
+
+/** Throws ValueError unless `value` is undefined or a boolean (the string 'false' would count as true). */
+export function optionalBoolean(op: string, name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') invalid(op, name, 'true or false', value);
+}
+
+/** Throws ValueError unless `value` is undefined or a function (`signature` shows how it is called). */
+export function optionalFunction(op: string, name: string, value: unknown, signature: string): void {
+  if (value !== undefined && typeof value !== 'function') invalid(op, name, `a function ${signature}`, value);
+}
+
+/**
+ * Checks the options a greedy function hands to every layer's training (`rbm`, `train`,
+ * `autoencoder`): their names against `known`, and that none of `owned` is set — those the
+ * greedy function sets per layer itself, so a value given there would be overwritten without a
+ * word. `owned` maps each such name to where it belongs instead.
+ */
+export function checkNestedOptions(
+  op: string,
+  group: string,
+  options: unknown,
+  known: readonly string[],
+  owned: Readonly<Record<string, string>>,
+  aliases: Readonly<Record<string, string>> = {},
+): void {
+  if (options !== null && typeof options === 'object') {
+    for (const [name, instead] of Object.entries(owned)) {
+      if (Object.hasOwn(options, name)) {
+        const value = formatValue((options as Record<string, unknown>)[name]);
+        throw new ValueError(`${op}: ${group}.${name} ${instead}; got ${group}: { ${name}: ${value} }`);
+      }
+    }
+  }
+  const allowed = known.filter((name) => !Object.hasOwn(owned, name));
+  checkOptionNames(op, options, allowed, { what: `${group} option`, aliases });
+}
 
 /** Throws unless `data` is [N, D] with D = `width` (ShapeError) and N ≥ 1. Returns N. */
 export function checkFeatures(op: string, data: Features, width: number): number {
@@ -28,14 +64,19 @@ export function checkFeatures(op: string, data: Features, width: number): number
   return data.xShape[0];
 }
 
-/** Throws ValueError unless every value lies in [0, 1] (Bernoulli visible units). */
-export function checkUnitInterval(op: string, x: ArrayLike<number>): void {
+/**
+ * Throws ValueError unless every value lies in [0, 1]: Bernoulli visible units (`'rbm'`, the
+ * default) or a cross-entropy reconstruction (`'autoencoder'`); the message says how to fix it.
+ */
+export function checkUnitInterval(op: string, x: ArrayLike<number>, model: 'rbm' | 'autoencoder' = 'rbm'): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (!(v >= 0 && v <= 1)) {
-      throw new ValueError(
-        `${op}: Bernoulli visible units need data in [0, 1], got ${v} at index ${i}; rescale the inputs or use visible: 'gaussian'`,
-      );
+      const [who, fix] =
+        model === 'rbm'
+          ? ['Bernoulli visible units need', "use visible: 'gaussian'"]
+          : ['cross-entropy reconstruction needs', "use loss: 'squaredError'"];
+      throw new ValueError(`${op}: ${who} data in [0, 1], got ${v} at index ${i}; rescale the inputs or ${fix}`);
     }
   }
 }
