@@ -2,9 +2,11 @@
 import {
   DTypeError,
   fit,
+  Generator,
   losses,
   nn,
   type Parameter,
+  randomUniform,
   ShapeError,
   tensor,
   tidy,
@@ -219,5 +221,27 @@ describe('initializer names', () => {
         new RegExp(`unknown initializer "${name}"; expected one of `),
       );
     expect(nn.dense(3, 2, { weightInit: 'heNormal' }).weight.shape).toEqual([3, 2]);
+  });
+});
+
+describe('a seeded dense layer', () => {
+  it("draws its bias after its weight from its own stream, sharing no draws with the next seed's layer", () => {
+    const a = nn.dense(4, 4, { seed: 0 });
+    const b = nn.dense(4, 4, { seed: 1 });
+    const bias = Array.from(a.bias?.value.dataSync() ?? []);
+    // The bias used to start seed 1's stream: it equalled the first row of the next layer's weight.
+    expect(bias).not.toEqual(Array.from(b.weight.value.dataSync().slice(0, 4)));
+    // The weight, then the bias, of one stream: what randomUniform draws from a generator of that seed.
+    const generator = new Generator(0);
+    const limit = 1 / Math.sqrt(4);
+    const w = randomUniform([4, 4], { low: -limit, high: limit, generator });
+    const bb = randomUniform([4], { low: -limit, high: limit, generator });
+    expect(Array.from(a.weight.value.dataSync())).toEqual(Array.from(w.dataSync()));
+    expect(bias).toEqual(Array.from(bb.dataSync()));
+    // Reproducible, and the weight is what seed 0 gave before.
+    expect(Array.from(nn.dense(4, 4, { seed: 0 }).bias?.value.dataSync() ?? [])).toEqual(bias);
+    expect(Array.from(a.weight.value.dataSync())).toEqual(
+      Array.from(randomUniform([4, 4], { low: -limit, high: limit, seed: 0 }).dataSync()),
+    );
   });
 });

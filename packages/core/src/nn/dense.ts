@@ -6,6 +6,7 @@ import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
+import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
 import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { type InitializerLike, resolveInit } from './init.js';
@@ -20,7 +21,10 @@ export interface DenseOptions {
   weightInit?: InitializerLike;
   /** Bias initializer (default PyTorch's U(±1/√fan_in)). */
   biasInit?: InitializerLike;
-  /** Seed for this layer's initial values (default: the global generator). */
+  /**
+   * Seed for this layer's initial values (default: the global generator): the weight, then the
+   * bias, are drawn from this seed's stream, so layers seeded 1, 2, 3, … share no draws.
+   */
   seed?: number;
 }
 
@@ -77,7 +81,11 @@ export class Dense extends Module {
       if (!Number.isInteger(v) || v < 1)
         throw new ValueError(`dense: ${k} must be a positive integer, got ${formatValue(v)}`);
     }
-    const ctx = { fanIn: inputs, fanOut: units };
+    // A seeded layer draws its weight, then its bias, from its own stream: the bias used to start
+    // seed + 1's stream, the weight of the next layer when layers take seeds 1, 2, 3, …, so the two
+    // were the same draws. A custom initializer that reads `seed` still gets seed + 1 for the bias.
+    const generator = seed === undefined ? undefined : new Generator(seed);
+    const ctx = { fanIn: inputs, fanOut: units, generator };
     this.weight = this.parameter('weight', resolveInit('dense', weightInit)([inputs, units], { ...ctx, seed }));
     if (bias)
       this.bias = this.parameter(

@@ -1,5 +1,6 @@
 /**
- * Weight initializers. Each draws from the global seeded generator, or from `seed`.
+ * Weight initializers. Each draws from the context's `generator` (a seeded layer's own stream),
+ * else from the start of `seed`'s stream, else from the global seeded generator.
  * PyTorch's Linear default is U(±1/√fan_in) for weights and biases; Keras uses Glorot
  * uniform with zero biases; He (Kaiming) normal suits ReLU nets.
  */
@@ -7,6 +8,7 @@ import { otherCopyHint } from '../copies.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { full, zeros } from '../ops/creation.js';
 import { randomNormal, randomUniform } from '../ops/random.js';
+import type { Generator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
@@ -15,8 +17,18 @@ import { formatValue } from '../validate.js';
 export interface InitContext {
   fanIn: number;
   fanOut: number;
+  /** Draw from the start of this seed's stream (when no `generator` is given). */
   seed?: number;
+  /**
+   * Draw from this generator, advancing it: a seeded layer passes its own, so its bias continues
+   * the stream after its weight (as PyTorch draws them in turn after `manual_seed`).
+   */
+  generator?: Generator;
 }
+
+/** The random options of a context: its generator, else its seed. */
+const source = ({ seed, generator }: InitContext): { seed?: number; generator?: Generator } =>
+  generator !== undefined ? { generator } : { seed };
 
 /** Makes a tensor of `shape`. */
 export type Initializer = (shape: readonly number[], context: InitContext) => Tensor;
@@ -64,8 +76,8 @@ export const constantInit =
  */
 export const uniformInit =
   (low = -0.05, high = 0.05): Initializer =>
-  (shape, { seed }) =>
-    randomUniform(shape, { low, high, seed });
+  (shape, ctx) =>
+    randomUniform(shape, { low, high, ...source(ctx) });
 /**
  * N(0, std²).
  *
@@ -80,8 +92,8 @@ export const uniformInit =
  */
 export const normalInit =
   (std = 0.01): Initializer =>
-  (shape, { seed }) =>
-    randomNormal(shape, { std, seed });
+  (shape, ctx) =>
+    randomNormal(shape, { std, ...source(ctx) });
 /**
  * Glorot (Xavier) uniform: U(±√(6/(fan_in + fan_out))).
  *
@@ -94,9 +106,10 @@ export const normalInit =
  * const layer = nn.dense(256, 128, { weightInit: nn.glorotUniform }); // or by name: 'glorotUniform'
  * ```
  */
-export const glorotUniform: Initializer = (shape, { fanIn, fanOut, seed }) => {
+export const glorotUniform: Initializer = (shape, ctx) => {
+  const { fanIn, fanOut } = ctx;
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return randomUniform(shape, { low: -limit, high: limit, seed });
+  return randomUniform(shape, { low: -limit, high: limit, ...source(ctx) });
 };
 /**
  * Glorot (Xavier) normal: N(0, 2/(fan_in + fan_out)).
@@ -110,8 +123,8 @@ export const glorotUniform: Initializer = (shape, { fanIn, fanOut, seed }) => {
  * const layer = nn.dense(256, 128, { weightInit: nn.glorotNormal }); // or by name: 'glorotNormal'
  * ```
  */
-export const glorotNormal: Initializer = (shape, { fanIn, fanOut, seed }) =>
-  randomNormal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), seed });
+export const glorotNormal: Initializer = (shape, ctx) =>
+  randomNormal(shape, { std: Math.sqrt(2 / (ctx.fanIn + ctx.fanOut)), ...source(ctx) });
 /**
  * He (Kaiming) normal: N(0, 2/fan_in).
  *
@@ -124,8 +137,8 @@ export const glorotNormal: Initializer = (shape, { fanIn, fanOut, seed }) =>
  * const layer = nn.dense(256, 128, { weightInit: nn.heNormal }); // or by name: 'heNormal'
  * ```
  */
-export const heNormal: Initializer = (shape, { fanIn, seed }) =>
-  randomNormal(shape, { std: Math.sqrt(2 / fanIn), seed });
+export const heNormal: Initializer = (shape, ctx) =>
+  randomNormal(shape, { std: Math.sqrt(2 / ctx.fanIn), ...source(ctx) });
 /**
  * He (Kaiming) uniform: U(±√(6/fan_in)).
  *
@@ -138,9 +151,10 @@ export const heNormal: Initializer = (shape, { fanIn, seed }) =>
  * const layer = nn.dense(256, 128, { weightInit: nn.heUniform }); // or by name: 'heUniform'
  * ```
  */
-export const heUniform: Initializer = (shape, { fanIn, seed }) => {
+export const heUniform: Initializer = (shape, ctx) => {
+  const { fanIn } = ctx;
   const limit = Math.sqrt(6 / fanIn);
-  return randomUniform(shape, { low: -limit, high: limit, seed });
+  return randomUniform(shape, { low: -limit, high: limit, ...source(ctx) });
 };
 /**
  * PyTorch's Linear default: U(±1/√fan_in), for weights and biases alike.
@@ -154,9 +168,10 @@ export const heUniform: Initializer = (shape, { fanIn, seed }) => {
  * const layer = nn.dense(256, 128, { weightInit: nn.torchDefault }); // or by name: 'torchDefault'
  * ```
  */
-export const torchDefault: Initializer = (shape, { fanIn, seed }) => {
+export const torchDefault: Initializer = (shape, ctx) => {
+  const { fanIn } = ctx;
   const limit = 1 / Math.sqrt(Math.max(fanIn, 1));
-  return randomUniform(shape, { low: -limit, high: limit, seed });
+  return randomUniform(shape, { low: -limit, high: limit, ...source(ctx) });
 };
 
 /** Initializers by name, for configuration files and hyperparameter search. */
