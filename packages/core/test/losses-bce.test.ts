@@ -129,3 +129,29 @@ describe('training a sigmoid-output classifier with binaryCrossEntropy', () => {
     expect(values.map((v) => (v > 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
   });
 });
+
+describe('the losses take (prediction, target) only', () => {
+  it("refuse a third argument (PyTorch's reduction: 'sum' was ignored, the mean returned)", () => {
+    const p = tensor([
+      [0.2, 0.8],
+      [0.6, 0.4],
+    ]);
+    const t = tensor([
+      [0, 1],
+      [1, 0],
+    ]);
+    const labels = tensor(new Int32Array([1, 0]), [2]);
+    const calls: [string, () => unknown][] = [
+      ['mse', () => losses.mse(p, t, { reduction: 'sum' } as never)],
+      ['squaredError', () => losses.squaredError(p, t, 'sum' as never)],
+      ['binaryCrossEntropy', () => losses.binaryCrossEntropy(p, t, { reduction: 'sum' } as never)],
+      ['binaryCrossEntropyWithLogits', () => losses.binaryCrossEntropyWithLogits(p, t, 1 as never)],
+      ['softmaxCrossEntropy', () => losses.softmaxCrossEntropy(p, labels, { reduction: 'none' } as never)],
+    ];
+    for (const [name, call] of calls)
+      expect(call).toThrow(
+        new RegExp(`^${name}: takes \\(prediction, target\\) only and has no options, got a third argument `),
+      );
+    expect(losses.mse(p, t).dataSync()[0]).toBeCloseTo(0.1, 6);
+  });
+});

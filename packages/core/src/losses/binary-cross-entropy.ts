@@ -4,7 +4,7 @@ import { add, div, maximum, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { abs, exp, log, log1p, neg } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
-import { sameShapeFloat } from './check.js';
+import { noMoreArguments, sameShapeFloat } from './check.js';
 
 /** The floor of p(1 − p) in the gradient's denominator (PyTorch's EPSILON). */
 const EPSILON = 1e-12;
@@ -39,7 +39,8 @@ const EPSILON = 1e-12;
  * console.log(await loss.item()); // ≈ 0.1643
  * ```
  */
-export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tensor {
+export function binaryCrossEntropy(probabilities: Tensor, target: Tensor, ...extra: unknown[]): Tensor {
+  noMoreArguments('binaryCrossEntropy', extra);
   sameShapeFloat('binaryCrossEntropy', probabilities, target);
   const p = probabilities;
   const n = Math.max(p.size, 1);
@@ -72,7 +73,8 @@ export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tenso
  * console.log(await loss.item()); // ≈ 0.6931 (ln 2)
  * ```
  */
-export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor): Tensor {
+export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, ...extra: unknown[]): Tensor {
+  noMoreArguments('binaryCrossEntropyWithLogits', extra);
   sameShapeFloat('binaryCrossEntropyWithLogits', logits, target);
   return mean(add(sub(maximum(logits, 0), mul(logits, target)), log1p(exp(neg(abs(logits))))));
 }

@@ -1,8 +1,20 @@
 /** Argument checks shared by the losses, and the host-side index check `gather`, `oneHot` and class labels use. */
 import type { TypedArray } from '../dtype.js';
-import { BackendError, DTypeError, formatShape, IndexError, ShapeError } from '../errors.js';
+import { BackendError, DTypeError, formatShape, IndexError, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { formatValue } from '../validate.js';
+
+/**
+ * Throws a ValueError for arguments after (prediction, target): the losses have no options, and
+ * PyTorch's `reduction: 'sum'` passed here would otherwise be ignored, scaling every gradient by 1/N.
+ */
+export function noMoreArguments(op: string, extra: readonly unknown[]): void {
+  if (extra.length > 0)
+    throw new ValueError(
+      `${op}: takes (prediction, target) only and has no options, got a third argument ${formatValue(extra[0])}; for a sum over the batch, multiply the loss by the batch size`,
+    );
+}
 
 /** Throws unless prediction and target are float32 tensors of one shape. */
 export function sameShapeFloat(op: string, prediction: Tensor, target: Tensor): void {

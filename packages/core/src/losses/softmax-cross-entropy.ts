@@ -12,7 +12,7 @@ import { mean, sum } from '../ops/reduce.js';
 import { expandDims } from '../ops/reshape.js';
 import { neg } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
-import { checkClassLabels } from './check.js';
+import { checkClassLabels, noMoreArguments } from './check.js';
 import { softmaxCrossEntropyGrad } from './softmax-grad.js';
 
 /** One-hot rows of int32 `labels` already checked to lie in [0, c) (so not checked again). */
@@ -45,7 +45,8 @@ const oneHotOf = (labels: Tensor, c: number): Tensor =>
  * console.log(await losses.softmaxCrossEntropy(logits, labels).item()); // ≈ 0.6691, the mean over the batch
  * ```
  */
-export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, ...extra: unknown[]): Tensor {
+  noMoreArguments('softmaxCrossEntropy', extra);
   if (logits.dtype !== 'float32' || logits.rank !== 2) {
     throw new ShapeError(
       `softmaxCrossEntropy: expected float32 logits [N, C], got ${logits.dtype}${formatShape(logits.shape)}`,

@@ -2,7 +2,7 @@
 import { mul, sub } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor.js';
-import { sameShapeFloat } from './check.js';
+import { noMoreArguments, sameShapeFloat } from './check.js';
 
 /**
  * The lecture's regression objective: J = (1/N) Σₙ ½‖h(xₙ) − yₙ‖², N = the batch size
@@ -17,7 +17,8 @@ import { sameShapeFloat } from './check.js';
  * console.log(await losses.squaredError(tensor([1, 2, 3]), tensor([1, 2, 5])).item());
  * ```
  */
-export function squaredError(prediction: Tensor, target: Tensor): Tensor {
+export function squaredError(prediction: Tensor, target: Tensor, ...extra: unknown[]): Tensor {
+  noMoreArguments('squaredError', extra);
   sameShapeFloat('squaredError', prediction, target);
   const d = sub(prediction, target);
   const n = prediction.rank === 0 ? 1 : prediction.shape[0];
@@ -36,7 +37,8 @@ export function squaredError(prediction: Tensor, target: Tensor): Tensor {
  * console.log(await losses.mse(tensor([1, 2, 3]), tensor([1, 2, 5])).item()); // 4/3 ≈ 1.3333
  * ```
  */
-export function mse(prediction: Tensor, target: Tensor): Tensor {
+export function mse(prediction: Tensor, target: Tensor, ...extra: unknown[]): Tensor {
+  noMoreArguments('mse', extra);
   sameShapeFloat('mse', prediction, target);
   const d = sub(prediction, target);
   return mean(mul(d, d));
