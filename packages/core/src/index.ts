@@ -123,6 +123,7 @@ export {
   type TrainingStateParts,
 } from './train/training-state.js';
 export {
+  boolean,
   type CheckOptionNamesOptions,
   checkOptionNames,
   finite,

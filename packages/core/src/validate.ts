@@ -49,6 +49,15 @@ export function nonNegativeInt(op: string, name: string, value: unknown): number
   return value;
 }
 
+/**
+ * `true` or `false`, nothing else: a truthiness test would read the string `'false'` (from a config
+ * file or a command line) as true, and `0` or `null` as false, without a word.
+ */
+export function boolean(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') invalid(op, name, 'true or false', value);
+  return value;
+}
+
 /** An integer ≥ 1. */
 export function positiveInt(op: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)

@@ -222,6 +222,11 @@ describe('initializer names', () => {
       );
     expect(nn.dense(3, 2, { weightInit: 'heNormal' }).weight.shape).toEqual([3, 2]);
   });
+
+  it("dense's bias flag must be true or false (the string 'false' added a bias)", () => {
+    expect(() => nn.dense(3, 2, { bias: 'false' as never })).toThrow(/^dense: bias must be true or false, got "false"$/);
+    expect(nn.dense(3, 2, { bias: false }).bias).toBeUndefined();
+  });
 });
 
 describe('a seeded dense layer', () => {

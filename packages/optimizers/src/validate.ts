@@ -1,5 +1,6 @@
 /** Eager validation of hyperparameters and of the params/grads pairs a step receives. */
 import {
+  boolean,
   checkOptionNames,
   DTypeError,
   formatShape,
@@ -140,10 +141,8 @@ export function checkTransform(op: string, name: string, value: unknown, rule: T
   else throw new ValueError(`${op}: ${name} must be a finite number, got ${formatValue(value)}`);
 }
 
-/** Throws a ValueError unless `value` is true or false: a truthiness test would read the string 'false' as true. */
-export function checkBoolean(op: string, name: string, value: unknown): void {
-  if (typeof value !== 'boolean') invalid(op, name, 'true or false', value);
-}
+/** Throws a ValueError unless `value` is true or false (core's `boolean`). */
+export const checkBoolean: (op: string, name: string, value: unknown) => void = boolean;
 
 /** Throws a ValueError unless `value` is one of `choices`. */
 export function checkChoice(op: string, name: string, value: unknown, choices: readonly string[]): void {

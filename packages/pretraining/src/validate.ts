@@ -1,5 +1,5 @@
 /** Input checks of the package: core's validators, plus chaining layer sizes, data ranges, flags, callbacks and nested options. */
-import { checkOptionNames, formatShape, formatValue, invalid, ShapeError, ValueError } from '@backprop/core';
+import { boolean, checkOptionNames, formatShape, formatValue, invalid, ShapeError, ValueError } from '@backprop/core';
 
 /** A dataset's features: `x` row-major with shape [N, D]. */
 export interface Features {
@@ -11,7 +11,7 @@ export { nonNegative, nonNegativeInt, positiveInt, seedOf } from '@backprop/core
 
 /** Throws ValueError unless `value` is undefined or a boolean (the string 'false' would count as true). */
 export function optionalBoolean(op: string, name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') invalid(op, name, 'true or false', value);
+  if (value !== undefined) boolean(op, name, value);
 }
 
 /** Throws ValueError unless `value` is undefined or a function (`signature` shows how it is called). */

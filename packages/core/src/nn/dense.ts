@@ -8,7 +8,7 @@ import { matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
 import { Generator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
-import { checkOptionNames, formatValue, optionNames } from '../validate.js';
+import { boolean, checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { type InitializerLike, resolveInit } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -74,6 +74,7 @@ export class Dense extends Module {
     super();
     checkOptionNames('dense', options, DENSE_OPTIONS, { aliases: DENSE_ALIASES, hints: DENSE_HINTS });
     const { bias = true, weightInit = 'torchDefault', biasInit = 'torchDefault', seed } = options;
+    boolean('dense', 'bias', bias);
     for (const [k, v] of [
       ['inputs', inputs],
       ['units', units],
