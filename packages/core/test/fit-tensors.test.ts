@@ -114,3 +114,40 @@ describe('fit on tensors', () => {
     x.dispose();
   });
 });
+
+describe('predict and evaluate check what they are given', () => {
+  it('predict refuses a batch size that is not a positive integer (0 looped forever) and data it cannot read', async () => {
+    const model = nn.sequential(nn.dense(2, 1, { seed: 1 }));
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    for (const bad of [0, -1, 1.5, Number.NaN])
+      await expect(predict(model, x, { batchSize: bad })).rejects.toThrow(
+        /^predict: batchSize must be a positive integer, got /,
+      );
+    for (const bad of [null, undefined, 3, { x: [1, 2], xShape: [1, 2] }, { x: new Float32Array(3), xShape: [1, 2] }])
+      await expect(predict(model, bad as never)).rejects.toThrow(
+        /^predict: expected a Tensor, \{ x: Tensor \}, or a dataset \{ x: Float32Array, xShape \} whose x fills xShape, got /,
+      );
+    // Host features batch by batch, a { x } of tensors, and no rows at all (an empty output, not a concat error).
+    const host = await predict(model, { x: new Float32Array([1, 2, 3, 4]), xShape: [2, 2] } as never, { batchSize: 1 });
+    expect(Array.from(host.dataSync())).toEqual(Array.from((await predict(model, x)).dataSync()));
+    expect((await predict(model, { x } as never)).shape).toEqual([2, 1]);
+    expect((await predict(model, { x: new Float32Array(0), xShape: [0, 2] } as never)).shape).toEqual([0, 1]);
+    model.dispose();
+  });
+
+  it('evaluate on no examples is a ValueError (it returned {} and fit dropped valLoss)', async () => {
+    const model = nn.sequential(nn.dense(2, 1, { seed: 1 }));
+    const empty = { x: new Float32Array(0), xShape: [0, 2], y: new Float32Array(0), yShape: [0, 1] };
+    await expect(evaluate(model, empty, { loss: losses.mse })).rejects.toThrow(
+      /^evaluate: the dataset has no examples; a loss or metric needs at least one$/,
+    );
+    const train = { x: new Float32Array([1, 2]), xShape: [1, 2], y: new Float32Array([1]), yShape: [1, 1] };
+    await expect(
+      fit(model, train, { loss: losses.mse, optimizer: new PlainSGD(0.1), validation: empty, verbose: false }),
+    ).rejects.toThrow(/^fit: the validation set has no examples \(its loss would be missing from every epoch\)$/);
+    model.dispose();
+  });
+});

@@ -5,14 +5,15 @@ import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
+import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkOptionNames, optionNames } from '../validate.js';
+import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { Dataset } from './dataset.js';
 import { batchSums } from './metric.js';
 import { MetricTotals } from './metric-totals.js';
 import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
-import { isTensorDataset, toArrayDataset } from './tensor-dataset.js';
+import { toArrayDataset } from './tensor-dataset.js';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions<M extends MetricSpec = MetricSpec> {
@@ -45,6 +46,7 @@ async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
  * each metric over the whole dataset (R², precision, … from sums over every batch, so the batch
  * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed);
  * `evaluate(model, x, y, options)` takes the tensors as TF.js's `model.evaluate(x, y)` and `fit` do.
+ * A dataset with no examples is a ValueError: it has no loss to report.
  *
  * @example
  * ```ts
@@ -92,6 +94,8 @@ export async function evaluate(model: Module, ...args: unknown[]): Promise<Recor
   const { loss, metrics = [], batchSize = 256 } = options;
   const host = await toArrayDataset('evaluate', data as Dataset);
   const n = checkDataset('evaluate', host);
+  // No examples, no loss: an empty validation set used to drop valLoss from fit's logs without a word.
+  if (n === 0) throw new ValueError('evaluate: the dataset has no examples; a loss or metric needs at least one');
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
   const fns = resolveMetrics('evaluate', metrics);
@@ -118,13 +122,14 @@ export async function evaluate(model: Module, ...args: unknown[]): Promise<Recor
       if (loss) lossSum += (read.shift() as number[])[0] * (end - start);
       totals.add(read);
     }
-    if (n === 0) return {} as Record<string, number>;
     return { ...(loss ? { loss: lossSum / n } : {}), ...totals.values(n) } as Record<string, number>;
   });
 }
 
 /**
- * The model's outputs for `x` (a tensor or a dataset's features), in evaluation mode, batch by batch.
+ * The model's outputs for `x` (a tensor, `{ x: Tensor }`, or a dataset's host features
+ * `{ x: Float32Array, xShape }`, batch by batch), in evaluation mode. Features with no rows give
+ * the model's output for an empty batch.
  *
  * @example
  * ```ts
@@ -144,14 +149,31 @@ export async function predict(
 ): Promise<Tensor> {
   checkOptionNames('predict', options, ['batchSize']);
   const { batchSize = 256 } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`predict: batchSize must be a positive integer, got ${formatValue(batchSize)}`);
+  if (x instanceof Tensor) return inEvalMode(model, async () => tidy(() => model.forward(x)));
+  if (typeof x === 'object' && x !== null && (x as { x?: unknown }).x instanceof Tensor)
+    return inEvalMode(model, async () => tidy(() => model.forward((x as { x: Tensor }).x)));
+  const { x: values, xShape } = (x ?? {}) as { x?: unknown; xShape?: unknown };
+  if (
+    !(values instanceof Float32Array) ||
+    !Array.isArray(xShape) ||
+    xShape.length < 1 ||
+    !xShape.every((d) => Number.isInteger(d) && d >= 0) ||
+    sizeOf(xShape) !== values.length
+  )
+    throw new ValueError(
+      `predict: expected a Tensor, { x: Tensor }, or a dataset { x: Float32Array, xShape } whose x fills xShape, got ${formatValue(x)}`,
+    );
+  const [n, ...row] = xShape as number[];
+  const rowSize = sizeOf(row);
   return inEvalMode(model, async () => {
-    if (isTensorDataset(x)) return tidy(() => model.forward(x.x));
-    if (!('xShape' in x)) return tidy(() => model.forward(x));
-    const n = x.xShape[0];
     const outs: Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      const b = sliceRows({ ...x }, start, Math.min(start + batchSize, n));
-      outs.push(tidy(() => model.forward(tensor(b.x, b.xShape, 'float32'))));
+    // No rows: the model's output for an empty batch (0 rows), not a concat error.
+    for (let start = 0; start < n || (n === 0 && outs.length === 0); start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      const batch = values.subarray(start * rowSize, end * rowSize);
+      outs.push(tidy(() => model.forward(tensor(batch, [end - start, ...row], 'float32'))));
     }
     const all = concat(outs, 0);
     for (const o of outs) if (o !== all) o.dispose();

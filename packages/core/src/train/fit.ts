@@ -262,7 +262,8 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     [train, val] = [sliceRows(data, 0, cut), sliceRows(data, cut, total)];
   } else if (options.validation) {
     val = await toArrayDataset('fit', options.validation);
-    checkDataset('fit', val);
+    if (checkDataset('fit', val) === 0)
+      throw new ValueError('fit: the validation set has no examples (its loss would be missing from every epoch)');
     // Checked now, not when the first epoch's training is done and the validation pass fails.
     const [tx, vx, ty, vy] = [train.xShape.slice(1), val.xShape.slice(1), train.yShape.slice(1), val.yShape.slice(1)];
     if (!shapesEqual(tx, vx) || !shapesEqual(ty, vy))
