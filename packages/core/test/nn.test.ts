@@ -224,7 +224,9 @@ describe('initializer names', () => {
   });
 
   it("dense's bias flag must be true or false (the string 'false' added a bias)", () => {
-    expect(() => nn.dense(3, 2, { bias: 'false' as never })).toThrow(/^dense: bias must be true or false, got "false"$/);
+    expect(() => nn.dense(3, 2, { bias: 'false' as never })).toThrow(
+      /^dense: bias must be true or false, got "false"$/,
+    );
     expect(nn.dense(3, 2, { bias: false }).bias).toBeUndefined();
   });
 });

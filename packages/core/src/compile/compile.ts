@@ -31,13 +31,23 @@ export type CompiledMode = 'tracing' | 'graph' | 'eager';
 /** A compiled function: call it like the original. */
 export interface CompiledFunction<R extends CompiledResult> {
   (...args: Tensor[]): R;
-  /** 'tracing' until two consecutive calls trace the same graph, then 'graph'; 'eager' if they never did. */
+  /**
+   * 'tracing' until two consecutive calls trace the same graph, then 'graph' ('tracing' again
+   * once a tensor the graph captured is disposed); 'eager' if they never agreed or `fn` does what
+   * a graph cannot repeat (see `reason`).
+   */
   readonly mode: CompiledMode;
   /** Why the function runs eagerly, when it does. */
   readonly reason: string | undefined;
   /** The graph replayed for the latest input shapes, once there is one. */
   readonly graph: Graph | undefined;
-  /** Forgets the graphs (call it after changing a host number the function reads, such as a learning rate). */
+  /**
+   * Forgets the graphs, and why it ran eagerly: the next calls trace again. Call it after a change
+   * a graph cannot see: a host number the function reads (a learning rate kept in a variable), or
+   * a variable the function reads pointed at a new tensor while the old one stays alive. Disposing
+   * a tensor the graph captured needs no call (a parameter's new value disposes the old one): the
+   * next call traces again by itself.
+   */
   invalidate(): void;
 }
 
@@ -45,23 +55,50 @@ interface Entry {
   traces: number;
   last?: Trace;
   graph?: Graph;
-  /** The graph's trace's index checks of its arguments, repeated before every run. */
+  /** The graph's trace's index checks of its arguments and state, repeated before every run. */
   checks?: Trace['checks'];
+  /** The tensors from outside the function the graph holds: it stands while they all live. */
+  captured?: Trace['captured'];
   compiled?: CompiledGraph;
   held: Tensor[];
   eager?: string;
+  /** A trace was set aside because a tensor it captured was replaced before the next call. */
+  replaced?: boolean;
 }
+
+/** The first tensor of `t` (a trace's `captured`) disposed since it was traced, if any. */
+const disposedCapture = (t: readonly Tensor[] | undefined): Tensor | undefined => t?.find((c) => c.disposed);
 
 /**
  * Compiles `fn`. The first calls run `fn` eagerly while tracing it; once two consecutive
  * traces agree (same kernels, shapes, host numbers and captured tensors), later calls with
- * inputs of the same shapes run the graph without calling `fn`. NOTE: like `tf.function` and
- * `jax.jit`, a graph freezes host numbers; a function whose host numbers change every call
- * (a step counter kept in JavaScript, random draws from the global generator) never agrees
- * with itself and keeps running eagerly, which is always correct. Outputs are not recorded
- * for autograd. The index checks `fn` made on its own arguments when traced (class labels of a
- * loss, indices of `gather` or `oneHot`) run again before every run of the graph, so an
- * out-of-range label is the same IndexError as in the eager call, not a NaN loss.
+ * inputs of the same shapes run the graph without calling `fn`. Outputs are not recorded for
+ * autograd. A call gives what the eager call gives, or `fn` runs eagerly (`mode` is 'eager' and
+ * `reason` says why), or it throws the eager call's error:
+ *
+ * - Host numbers are frozen into the graph, as in `tf.function` and `jax.jit`: a function whose
+ *   host numbers change every call (a step counter kept in JavaScript, random draws from the
+ *   global generator) never agrees with itself and keeps running eagerly. A host number that
+ *   changes after the graph is built is not seen: call `invalidate()`.
+ * - A function that reads tensor values while traced (`dataSync()`, `data()`, `item()`,
+ *   `array()`) runs eagerly: a graph would repeat the branch, index or number read on the traced
+ *   call instead of reading again.
+ * - The index checks `fn` made on its arguments and state (class labels of a loss, indices of
+ *   `gather`, `oneHot` or `scatterAdd`) run again before every run of the graph, so an
+ *   out-of-range label is the same IndexError as in the eager call, not a NaN loss. A graph
+ *   cannot check indices `fn` computes itself (`cast(y, 'int32')`, `add(i, 1)`): such a function
+ *   runs eagerly, unless the graph proves them in range (`argmax` along an axis no longer than
+ *   the bound, a comparison cast to int32).
+ * - Tensors `fn` uses without receiving them (a module's weights, a tensor in a closure) are
+ *   captured: the graph holds those tensors, not the variables that named them. When one is
+ *   disposed, the next call traces again; assigning a parameter (a training step,
+ *   `loadStateDict`, `Parameter.assign`) or a buffer disposes the value it replaces, so a compiled
+ *   forward follows training. A tensor a graph holds is never written in place: updates of it run
+ *   out of place. NOTE: a variable pointed at a new tensor while the old one stays alive is not
+ *   seen, and the graph keeps using the old tensor until `invalidate()`; dispose the old tensor,
+ *   or pass the tensor as an argument. A view `fn` makes of a captured tensor
+ *   (`reshape(w, …)`, `stopGradient(w)`) hides which tensor it views, so such a function runs
+ *   eagerly; make the view outside it.
  *
  * @example
  * ```ts
@@ -94,12 +131,14 @@ export function compile<R extends CompiledResult>(
   };
 
   const run = (e: Entry, args: Tensor[]): R => {
-    // Class labels and indices given as arguments are checked as the function itself checked
-    // them when traced: an out-of-range label is an IndexError on every call, not a NaN loss.
-    for (const c of e.checks ?? []) checkIndexRange(c.op, args[c.input], c.bound, c.label);
     const backend = getBackend();
     const stateIn = state.map((s) => s.read());
     const flat = stateIn.flat();
+    // Class labels and indices given as arguments or held as state are checked as the function
+    // itself checked them when traced: an out-of-range label is an IndexError on every call, not
+    // a NaN loss.
+    const inputs = e.checks?.length ? [...args, ...flat] : args;
+    for (const c of e.checks ?? []) checkIndexRange(c.op, inputs[c.input], c.bound, c.label);
     const g = e.graph!;
     let outputs: Tensor[];
     let next: Tensor[];
@@ -138,17 +177,39 @@ export function compile<R extends CompiledResult>(
       entries.set(shapeKey, e);
     }
     latest = e;
-    if (e.graph) return withoutRecording(() => run(e, args));
+    if (e.graph) {
+      // A graph stands while every tensor it captured lives: a parameter assigned a new value
+      // (an optimizer step, loadStateDict) disposes the old one, and the function is traced again.
+      const standing = e;
+      if (!disposedCapture(e.captured)) return withoutRecording(() => run(standing, args));
+      drop(e);
+      e = { traces: 0, held: [] };
+      entries.set(shapeKey, e);
+      latest = e;
+    }
     if (e.eager) return fn(...args);
+    if (e.last && disposedCapture(e.last.captured)) {
+      // The last trace no longer computes what the function does: set it aside (it still counts).
+      dispose(e.last.held);
+      e.last = undefined;
+      e.replaced = true;
+    }
     const t = trace(fn, args, state);
     returnsArray.set(e, Array.isArray(t.result));
     e.traces++;
-    if (!t.unstable && e.last && e.last.key === t.key) {
+    if (t.untraceable) {
+      // Nothing a later trace records could stand for it either.
+      if (e.last) dispose(e.last.held);
+      dispose(t.held);
+      e.last = undefined;
+      e.eager = t.untraceable;
+    } else if (!t.unstable && e.last && e.last.key === t.key) {
       dispose(e.last.held);
       e.last = undefined;
       e.graph = t.graph;
       e.held = t.held;
       e.checks = t.checks;
+      e.captured = t.captured;
       const backend = getBackend();
       if (typeof backend.compileGraph === 'function') e.compiled = backend.compileGraph(t.graph);
     } else {
@@ -157,7 +218,9 @@ export function compile<R extends CompiledResult>(
       if (e.traces >= maxTraces) {
         e.eager =
           t.unstable ??
-          'the traced graph changed from call to call (a host number, a random draw or the structure differs)';
+          (e.replaced
+            ? 'the traced graph changed from call to call (a tensor it captures, such as a weight, was replaced between calls)'
+            : 'the traced graph changed from call to call (a host number, a random draw or the structure differs)');
         dispose(t.held);
         e.last = undefined;
       }

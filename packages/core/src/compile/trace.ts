@@ -2,11 +2,17 @@
  * Tracing: runs a function once, eagerly, while observing every kernel dispatch, and records
  * it as a {@link Graph}. Tensors the function uses but did not compute become constants:
  * those written from host numbers during the call (scalars such as a learning rate) are
- * recorded with their values, so two traces agree only if those numbers did not change.
+ * recorded with their values, so two traces agree only if those numbers did not change; the
+ * others (captured tensors: a module's weights) are recorded by identity, and listed in
+ * `captured` so that `compile` can tell when one is replaced. A trace also notes what a graph
+ * cannot repeat (`untraceable`): a read of tensor values, an index check of indices the function
+ * computes, a view made during the call of a tensor from outside it.
  */
+
+import type { Backend } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { getBackend, keep, observeKernels } from '../engine.js';
-import { ValueError } from '../errors.js';
+import { endScope, getBackend, keep, observeKernels, startScope } from '../engine.js';
+import { formatShape, ValueError } from '../errors.js';
 import { exactKey, exactNumber } from '../exact-key.js';
 import { KERNELS, updateWrittenInputs } from '../kernels/spec.js';
 import { observeIndexChecks } from '../losses/check.js';
@@ -27,13 +33,31 @@ export interface Trace {
   readonly result: CompiledResult;
   /** Views that keep the captured constants alive; dispose them with the trace. */
   readonly held: Tensor[];
-  /** Why this trace cannot be replayed, if it cannot. */
+  /** Why this trace cannot be replayed, if it cannot (another trace may be replayable). */
   readonly unstable?: string;
-  /** The index checks the function made on its own arguments, to repeat when the graph runs instead. */
+  /**
+   * Why no trace of the function can stand for it, if none can: it did something while traced
+   * that a graph does not repeat (read tensor values, checked indices it computed, made a view of
+   * a tensor from outside it). `compile` then runs the function eagerly.
+   */
+  readonly untraceable?: string;
+  /**
+   * The index checks the function made on its own arguments and state, to repeat when the graph
+   * runs instead (checks of captured tensors need no repeat: their values do not change).
+   */
   readonly checks: readonly ArgumentIndexCheck[];
+  /**
+   * The tensors from outside the function that the graph holds as constants (a module's weights,
+   * a tensor in a closure), as the function used them. Once one is disposed (a parameter assigned
+   * a new value disposes the old one), the graph no longer computes what the function would.
+   */
+  readonly captured: readonly Tensor[];
 }
 
-/** An index check (`checkIndexRange`) of argument `input` of a traced function. */
+/**
+ * An index check (`checkIndexRange`) of input `input` of a traced function: its arguments, then
+ * its state tensors in order.
+ */
 export interface ArgumentIndexCheck {
   readonly input: number;
   readonly op: string;
@@ -73,10 +97,17 @@ export function trace(
     ids.set(t.ref, ids.size);
   }
   const held: Tensor[] = [];
+  const captured: Tensor[] = [];
   const constKeys: string[] = [];
   const pendingConsts: Tensor[] = [];
   const nodes: GraphNode[] = [];
   const written = new Map<object, { values: TypedArray; dtype: DType }>();
+  /** Every handle written from host values during the call (storage made by the call). */
+  const writtenHere = new Set<object>();
+  /** The first reason found why no graph can stand for the function. */
+  let untraceable: string | undefined;
+  /** Every tensor made during the call (kernel outputs, writes, views): see `startScope` below. */
+  let made: ReadonlySet<Tensor> = new Set();
 
   const refOf = (t: Tensor): ValueRef => {
     let v = ids.get(t.ref);
@@ -91,6 +122,11 @@ export function trace(
       else {
         if (!externalIds.has(t.ref)) externalIds.set(t.ref, nextExternal++);
         constKeys.push(`x${externalIds.get(t.ref)}`);
+        // A tensor from outside the function: the graph is right while that tensor lives. A view
+        // of one made during the call hides which tensor it views, so the graph could not tell.
+        if (!made.has(t)) captured.push(t);
+        else if (!writtenHere.has(t.ref.handle))
+          untraceable ??= `it uses ${typeName(t.dtype, t.shape)} view, made during the call (reshape, flatten, stopGradient…), of a tensor from outside the function, and a graph could not tell when that tensor is replaced; make the view outside the function, or pass the tensor as an argument`;
       }
     }
     return { value: v, shape: t.shape };
@@ -99,12 +135,30 @@ export function trace(
   // NOTE: values are numbered as they are met; nodes are renumbered after the call so that
   // constants come before every node, as Graph requires.
   const outputIds: number[] = [];
-  const write = backend.write;
-  backend.write = (values, shape, dtype) => {
-    const h = write.call(backend, values, shape, dtype);
-    if (values.length <= 16) written.set(h, { values: values.slice(), dtype });
-    return h;
-  };
+  const nodeIds = new Set<number>();
+  /** For int32 node values known to lie in [0, n]: n (argmax/argmin along an axis, a cast of bools). */
+  const largest = new Map<number, number>();
+  // An index check reads its indices (when they are on the host) right after announcing itself:
+  // that read is the check's, not the function's.
+  let checkRead: object | undefined;
+  const restoreBackend = patchBackend(backend, {
+    write: (write) => (values, shape, dtype) => {
+      const h = write.call(backend, values, shape, dtype);
+      writtenHere.add(h);
+      if (values.length <= 16) written.set(h, { values: values.slice(), dtype });
+      return h;
+    },
+    readSync: (readSync) => (handle, shape, dtype) => {
+      if (handle !== checkRead) untraceable ??= readReason('dataSync()', shape, dtype);
+      checkRead = undefined;
+      return readSync.call(backend, handle, shape, dtype);
+    },
+    read: (read) => (handle, shape, dtype) => {
+      untraceable ??= readReason('data(), item() or array()', shape, dtype);
+      checkRead = undefined;
+      return read.call(backend, handle, shape, dtype);
+    },
+  });
   // Updates asked to write in place (they run out of place while traced): value ids of their
   // results and of the tensors they replace, and their guard.
   const requests: { results: (number | undefined)[]; targets: (number | undefined)[]; guard?: ValueRef }[] = [];
@@ -116,29 +170,44 @@ export function trace(
     });
   });
   const checks: ArgumentIndexCheck[] = [];
+  const inputCount = args.length + stateIn.length;
   const stopChecks = observeIndexChecks(({ op, indices, bound, label }) => {
+    checkRead = indices.size > 0 ? indices.ref.handle : undefined;
     const v = ids.get(indices.ref);
-    if (v !== undefined && v < args.length) checks.push({ input: v, op, bound, label });
+    // Not yet seen (a captured tensor, or one written from host numbers) or a constant: values
+    // fixed while the graph stands, checked now. An argument or state: checked on every call.
+    if (v === undefined || (v >= inputCount && !nodeIds.has(v))) return;
+    if (v < inputCount) checks.push({ input: v, op, bound, label });
+    else if (!((largest.get(v) ?? Number.POSITIVE_INFINITY) < bound))
+      untraceable ??= `${op} checks indices the function computes (${indices.dtype}${formatShape(indices.shape)}), and a graph does not repeat that check: out-of-range indices would give wrong values or a NaN loss instead of an IndexError; pass the indices (class labels: int32) as an argument instead`;
   });
   const stop = observeKernels((kernel, inputs, attrs, output, allOutputs) => {
+    checkRead = undefined;
     const refs = inputs.map(refOf);
     const copy = structuredClone(attrs);
     (allOutputs ?? [output]).forEach((o, k) => {
       const id = ids.size;
       ids.set(o.ref, id);
       outputIds.push(id);
+      nodeIds.add(id);
       const which = allOutputs ? { output: k } : {};
       nodes.push({ kernel, attrs: copy, inputs: refs, shape: o.shape, dtype: o.dtype, ...which });
     });
+    const n = indexRange(kernel, inputs, attrs);
+    if (n !== undefined) largest.set(ids.get(output.ref)!, n);
   });
   let result: CompiledResult;
+  // The tensors made during the call join this scope; at its end they move on to the enclosing
+  // scope, as they would have without it.
+  made = startScope();
   try {
     result = fn(...args);
   } finally {
     stop();
     stopChecks();
     stopRequests();
-    backend.write = write;
+    restoreBackend();
+    endScope(new Set(), true);
   }
   const results = Array.isArray(result) ? result : [result];
   if (!results.every((r) => r instanceof Tensor))
@@ -177,7 +246,57 @@ export function trace(
     graph.stateOut,
     graph.inPlace,
   ]);
-  return { graph, key, result, held, unstable, checks };
+  return { graph, key, result, held, unstable, checks, captured, ...(untraceable ? { untraceable } : {}) };
+}
+
+/** Why a read of tensor values while traced keeps the function eager. */
+function readReason(how: string, shape: readonly number[], dtype: DType): string {
+  return `it reads tensor values while traced (${how} of ${typeName(dtype, shape)} tensor): a graph would repeat the branch, index or number read on the traced call instead of reading again`;
+}
+
+/** 'a float32[2]', 'an int32[3]'. */
+const typeName = (dtype: DType, shape: readonly number[]): string =>
+  `${dtype.startsWith('i') ? 'an' : 'a'} ${dtype}${formatShape(shape)}`;
+
+/**
+ * n when the int32 output of `kernel` on `inputs` lies in [0, n] whatever the values: argmax and
+ * argmin along an axis of n + 1 elements, a cast of bools (n = 1). Undefined otherwise.
+ */
+function indexRange(kernel: string, inputs: readonly Tensor[], attrs: object): number | undefined {
+  const x = inputs[0];
+  if ((kernel === 'argmax' || kernel === 'argmin') && x) {
+    const axis = (attrs as { axis?: unknown }).axis;
+    return typeof axis === 'number' && axis >= 0 && axis < x.rank ? x.shape[axis] - 1 : undefined;
+  }
+  if (kernel === 'cast' && x?.dtype === 'bool') return 1;
+  return undefined;
+}
+
+type Patchable = 'write' | 'read' | 'readSync';
+
+/**
+ * Replaces the backend's `write`, `read` and `readSync` (where it has them) by wrappers of the
+ * originals; returns a function that puts the originals back as they were (own or inherited).
+ */
+function patchBackend(
+  backend: Backend,
+  wrappers: { [K in Patchable]: (original: NonNullable<Backend[K]>) => NonNullable<Backend[K]> },
+): () => void {
+  const target = backend as unknown as Record<Patchable, unknown>;
+  const restores: (() => void)[] = [];
+  for (const name of ['write', 'read', 'readSync'] as const) {
+    const original = backend[name];
+    if (typeof original !== 'function') continue;
+    const own = Object.getOwnPropertyDescriptor(backend, name);
+    target[name] = (wrappers[name] as (o: unknown) => unknown)(original);
+    restores.push(() => {
+      if (own) Object.defineProperty(backend, name, own);
+      else delete target[name];
+    });
+  }
+  return () => {
+    for (const r of restores) r();
+  };
 }
 
 /**

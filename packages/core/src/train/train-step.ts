@@ -85,7 +85,10 @@ export interface TrainStep {
  * and metric sums. When the loss or a gradient is NaN or ±∞ it throws `NonFiniteLossError`
  * (naming the epoch, batch and what was non-finite) and parameters, buffers, optimizer state and
  * generators are exactly as before the step. Learning-rate or other hyperparameter changes
- * (schedules, one group's `lr`) take effect at the next step, compiled or not.
+ * (schedules, one group's `lr`), freezing or unfreezing a parameter (`p.trainable`) and
+ * switching modules between training and evaluation mode (`model.train()`, `model.eval()`:
+ * batch normalization, dropout) take effect at the next step, compiled or not: a compiled step
+ * compares them before every step and traces again when one changed.
  *
  * @example
  * ```ts
@@ -170,9 +173,10 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
         : undefined;
     if (!wantCompile || eagerReason) return undefined;
     // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
-    // hands over as tensors (graph inputs): any other change retraces.
+    // hands over as tensors (graph inputs), and which parameters it updates and which modules run
+    // in training mode: any change retraces.
     const { groups, lrTensors } = optimizer.getState();
-    const now = exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups);
+    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}`;
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });
@@ -242,6 +246,27 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
     compiled = undefined;
   };
   return step;
+}
+
+/**
+ * The flags a traced step depends on beside the optimizer's hyperparameters, as a short string:
+ * each parameter's `trainable` (which ones the step updates), then each module's `training` (a
+ * batch normalization's statistics, a dropout's masks), every module once. One walk of the model
+ * per step.
+ */
+function flagsOf(model: Module): string {
+  let out = '';
+  for (const p of model.parameters()) out += p.trainable ? '1' : '0';
+  out += ':';
+  const seen = new Set<Module>();
+  const visit = (m: Module): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    out += m.training ? '1' : '0';
+    for (const [, child] of m.children()) visit(child);
+  };
+  visit(model);
+  return out;
 }
 
 /**
