@@ -76,8 +76,15 @@ export async function exportOnnx(model: Module, options: ExportOptions): Promise
     for (const n of TRY_BATCHES) {
       const x = zeros([n, ...inputShape]);
       // Core's trace: the weights become the graph's constants (`held` keeps them alive).
-      const { graph, held: constants, result } = trace((t: Tensor) => tidy(() => model.forward(t)), [x], []);
+      const { graph, held: constants, result, reads } = trace((t: Tensor) => tidy(() => model.forward(t)), [x], []);
       dispose(result);
+      if (reads) {
+        dispose([x, constants]);
+        // A forward that decides from values it reads would be exported with the traced decision frozen in.
+        throw new ValueError(
+          `exportOnnx: the model cannot be written as one graph: its forward ${reads.replace(/^it /, '')}`,
+        );
+      }
       if (graph.outputs.length !== 1) throw new ValueError('exportOnnx: forward must return one Tensor');
       try {
         const values = (await Promise.all(constants.map((c) => c.data()))) as (

@@ -79,6 +79,22 @@ describe('exportOnnx', () => {
     model.dispose();
   });
 
+  it('refuses a model whose forward reads tensor values (the traced branch would be frozen into the file)', async () => {
+    await bp.setBackend(cpu());
+    class Branchy extends bp.Module {
+      inner = this.child('inner', bp.nn.dense(2, 2, { seed: 1 }));
+      forward(x: bp.Tensor): bp.Tensor {
+        const y = this.inner.forward(x);
+        return bp.sum(y).dataSync()[0] > 0 ? y : bp.neg(y);
+      }
+    }
+    const model = new Branchy();
+    await expect(exportOnnx(model, { inputShape: [2] })).rejects.toThrow(
+      /^exportOnnx: the model cannot be written as one graph: its forward reads tensor values while traced \(dataSync\(\) of a float32\[\] tensor\)/,
+    );
+    model.dispose();
+  });
+
   it('rejects a bad input shape before doing anything', async () => {
     await bp.setBackend(cpu());
     const model = bp.nn.sequential(bp.nn.dense(2, 2));

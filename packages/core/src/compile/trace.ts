@@ -42,6 +42,12 @@ export interface Trace {
    */
   readonly untraceable?: string;
   /**
+   * The first read of tensor values the function made while traced, if any (also an
+   * `untraceable` reason): a graph would freeze whatever the function decided from the values, so
+   * an exported model of it would compute something else.
+   */
+  readonly reads?: string;
+  /**
    * The index checks the function made on its own arguments and state, to repeat when the graph
    * runs instead (checks of captured tensors need no repeat: their values do not change).
    */
@@ -106,6 +112,8 @@ export function trace(
   const writtenHere = new Set<object>();
   /** The first reason found why no graph can stand for the function. */
   let untraceable: string | undefined;
+  /** The first read of tensor values during the call. */
+  let reads: string | undefined;
   /** Every tensor made during the call (kernel outputs, writes, views): see `startScope` below. */
   let made: ReadonlySet<Tensor> = new Set();
 
@@ -149,12 +157,14 @@ export function trace(
       return h;
     },
     readSync: (readSync) => (handle, shape, dtype) => {
-      if (handle !== checkRead) untraceable ??= readReason('dataSync()', shape, dtype);
+      if (handle !== checkRead) reads ??= readReason('dataSync()', shape, dtype);
+      untraceable ??= reads;
       checkRead = undefined;
       return readSync.call(backend, handle, shape, dtype);
     },
     read: (read) => (handle, shape, dtype) => {
-      untraceable ??= readReason('data(), item() or array()', shape, dtype);
+      reads ??= readReason('data(), item() or array()', shape, dtype);
+      untraceable ??= reads;
       checkRead = undefined;
       return read.call(backend, handle, shape, dtype);
     },
@@ -246,7 +256,17 @@ export function trace(
     graph.stateOut,
     graph.inPlace,
   ]);
-  return { graph, key, result, held, unstable, checks, captured, ...(untraceable ? { untraceable } : {}) };
+  return {
+    graph,
+    key,
+    result,
+    held,
+    unstable,
+    checks,
+    captured,
+    ...(untraceable ? { untraceable } : {}),
+    ...(reads ? { reads } : {}),
+  };
 }
 
 /** Why a read of tensor values while traced keeps the function eager. */
