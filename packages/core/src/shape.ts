@@ -84,7 +84,10 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 }
 
 /**
- * Resolves a possibly negative axis against `rank`; throws a ValueError naming `op` if out of range.
+ * Resolves a possibly negative axis against `rank`; throws a ValueError naming `op` unless it is
+ * an integer in [−rank, rank). A scalar (rank 0) has no axes, so every axis is an error there
+ * (reductions, which accept 0 and −1 on a scalar as PyTorch does, go through
+ * {@link normalizeAxes}).
  *
  * @example
  * ```ts
@@ -94,14 +97,21 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * ```
  */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (rank === 0)
+    throw new ValueError(
+      `${op}: axis ${formatValue(axis)} does not exist: the tensor is a scalar (rank 0), which has no axes; reshape it to [1] first if you need one`,
+    );
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new ValueError(`${op}: axis must be an integer in [${-rank}, ${rank}), got ${formatValue(axis)}`);
   }
   return axis < 0 ? axis + rank : axis;
 }
 
 /**
- * Resolves `axes` (undefined = all) into sorted, unique, non-negative axes.
+ * Resolves `axes` (undefined = all; an axis; or a list of axes) into sorted, unique,
+ * non-negative axes. Anything else (`null`, a string) is a ValueError naming `op`. On a scalar
+ * (rank 0) axis 0 and −1 are accepted and mean no axis, as PyTorch's reductions accept them, so
+ * `sum(scalar, 0)` is the scalar.
  *
  * @example
  * ```ts
@@ -112,7 +122,19 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axes === 'number' ? [axes] : axes;
+  if (typeof axes !== 'number' && !Array.isArray(axes))
+    throw new ValueError(
+      `${op}: axes must be an axis, a list of axes, or undefined for all of them, got ${formatValue(axes)}`,
+    );
+  const list: readonly number[] = typeof axes === 'number' ? [axes] : axes;
+  if (rank === 0) {
+    const bad = list.find((a) => a !== 0 && a !== -1);
+    if (bad !== undefined)
+      throw new ValueError(
+        `${op}: axis must be 0 or -1 for a scalar (rank 0), which has no other, got ${formatValue(bad)}`,
+      );
+    return [];
+  }
   const out = [...new Set(list.map((a) => normalizeAxis(op, a, rank)))].sort((x, y) => x - y);
   return out;
 }

@@ -40,7 +40,27 @@ export class DataRef {
   ) {}
 }
 
-/** A value that ops accept where a tensor goes: a tensor or a JavaScript number. */
+/**
+ * A value that ops accept where a tensor goes: a tensor or a JavaScript number. A number used
+ * with a tensor takes that tensor's dtype, so it must be exactly a value of it: any number with
+ * float32 (rounded to float32), an integer in [−2³¹, 2³¹ − 1] with int32, 0 or 1 with bool.
+ * Anything else is a DTypeError rather than a silently changed number (`mul(int32, 0.5)` would
+ * multiply by 0, `less(int32, 3e9)` compare with a wrapped −1294967296): cast the tensor first,
+ * `mul(cast(x, 'float32'), 0.5)`. PyTorch promotes an integer tensor to float32 there instead;
+ * Backprop asks, because float32 cannot hold every int32 (above 2²⁴ it rounds), so a promoted
+ * comparison could still answer wrongly.
+ *
+ * @example
+ * ```ts
+ * import { cpu } from '@backprop/backend-cpu';
+ * import { cast, mul, setBackend, tensor } from '@backprop/core';
+ *
+ * await setBackend(cpu());
+ * const n = tensor([3, 4], [2], 'int32');
+ * console.log(await mul(n, 2).data()); // Int32Array [6, 8]
+ * console.log(await mul(cast(n, 'float32'), 0.5).data()); // Float32Array [1.5, 2]; mul(n, 0.5) is a DTypeError
+ * ```
+ */
 export type TensorLike = Tensor | number;
 
 /**

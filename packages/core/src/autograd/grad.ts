@@ -8,6 +8,7 @@ import { endScope, startScope } from '../engine.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
+import { describeValue } from '../ops/operand.js';
 import { Tensor } from '../tensor.js';
 import { backward, closeTape, isRecording, openTape, type Release } from './tape.js';
 
@@ -17,7 +18,16 @@ export interface ValueAndGrad {
   grads: Tensor[];
 }
 
+function checkFunction(op: string, f: unknown): void {
+  if (typeof f !== 'function')
+    throw new ValueError(`${op}: expected the function to differentiate, got ${describeValue(f)}`);
+}
+
 function checkArgs(op: string, args: readonly Tensor[]): void {
+  if (!Array.isArray(args))
+    throw new ValueError(
+      `${op}: the arguments must be a list of tensors, got ${describeValue(args)}${args instanceof Tensor ? `; wrap it in a list: ${op}(f, [x])` : ''}`,
+    );
   args.forEach((a, i) => {
     if (!(a instanceof Tensor)) throw new ValueError(`${op}: argument ${i} must be a Tensor, got ${typeof a}`);
     a.assertLive(op);
@@ -26,7 +36,8 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
 
 /**
  * Vector–Jacobian product: runs `f(...args)` and returns its output `y` and, for each
- * argument, the gradient of Σ(y · dy) (dy defaults to ones).
+ * argument, the gradient of Σ(y · dy) (dy defaults to ones). `args` is a list of tensors and
+ * `dy` a tensor shaped like `y`: anything else is a ValueError (a ShapeError for `dy`'s shape).
  *
  * @example
  * ```ts
@@ -39,7 +50,15 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
  * ```
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
+  checkFunction('vjp', f);
   checkArgs('vjp', args);
+  if (dy !== undefined) {
+    if (!(dy instanceof Tensor))
+      throw new ValueError(
+        `vjp: dy must be a Tensor shaped like the output (or undefined for ones), got ${describeValue(dy)}`,
+      );
+    dy.assertLive('vjp');
+  }
   const scope = startScope();
   const tape = openTape(args);
   let value: Tensor;
@@ -85,6 +104,7 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
  * ```
  */
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad {
+  checkFunction('valueAndGrad', f);
   return (...args) => {
     const result = vjp(f, args);
     if (result.value.size !== 1) {
@@ -110,6 +130,7 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor
  * ```
  */
 export function grad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
+  checkFunction('grad', f);
   const vg = valueAndGrad(f);
   return (...args) => {
     const { value, grads } = vg(...args);

@@ -1,10 +1,12 @@
 /** Elementwise binary arithmetic with NumPy broadcasting, each beside its gradient rule. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
+import { ValueError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { equal, greater, where } from './compare.js';
-import { operands, requireNumeric } from './operand.js';
+import { formatValue } from '../validate.js';
+import { equal, greater, greaterEqual, where } from './compare.js';
+import { hostValues, operands, requireNumeric } from './operand.js';
 import { log, neg } from './unary.js';
 import { unbroadcast } from './unbroadcast.js';
 
@@ -18,6 +20,7 @@ function binary(
 ): Tensor {
   const [ta, tb] = operands(name, a, b);
   requireNumeric(name, ta);
+  if (ta.dtype === 'int32' && name === 'pow') checkIntExponent(b, tb);
   const shape = broadcastShapes(name, ta.shape, tb.shape);
   const y = runKernel(name, [ta, tb], {}, { shape, dtype: ta.dtype });
   return record(name, y, [ta, tb], (dy, needs) => {
@@ -27,7 +30,30 @@ function binary(
 }
 
 /**
+ * Throws a ValueError for a negative exponent of an int32 `pow` (PyTorch and NumPy raise
+ * "Integers to negative integer powers are not allowed"): 0⁻¹ has no int32 value, and a kernel
+ * gives 0. A number is always checked; a tensor when its values can be read without waiting (as
+ * `gather` checks its indices).
+ */
+function checkIntExponent(b: TensorLike, tb: Tensor): void {
+  let value: number | undefined;
+  let at = '';
+  if (typeof b === 'number') value = b < 0 ? b : undefined;
+  else {
+    const values = tb.size === 0 ? undefined : hostValues(tb);
+    const i = values ? values.findIndex((v) => v < 0) : -1;
+    if (values && i >= 0) [value, at] = [values[i], ` at position ${i}`];
+  }
+  if (value === undefined) return;
+  throw new ValueError(
+    `pow: an int32 base to a negative power (exponent ${formatValue(value)}${at}) has no int32 value in general (PyTorch and NumPy raise "Integers to negative integer powers are not allowed"); cast the base to float32 first`,
+  );
+}
+
+/**
  * a + b
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -41,6 +67,8 @@ function binary(
 export const add = (a: TensorLike, b: TensorLike): Tensor => binary('add', a, b, (dy) => [dy, dy]);
 /**
  * a − b
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -56,6 +84,8 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor =>
 /**
  * a · b
  *
+ * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -68,7 +98,8 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor =>
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (dy, x, z, _y, [na, nb]) => [na ? mul(dy, z) : null, nb ? mul(dy, x) : null]);
 /**
- * a / b (int32: truncated toward zero)
+ * a / b (int32: truncated toward zero). A number takes the tensor's dtype and must be exactly a
+ * value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -85,7 +116,14 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
     nb ? neg(div(mul(dy, x), mul(z, z))) : null,
   ]);
 /**
- * aᵇ. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·ln a, taken as 0 where a = 0 (PyTorch's convention).
+ * aᵇ. ∂/∂a = b·aᵇ⁻¹, taken as 0 where b = 0 (so 0⁰'s gradient is 0, not 0·∞ = NaN);
+ * ∂/∂b = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (for b < 0 it is aᵇ·ln 0 = −∞): both
+ * PyTorch's conventions. On int32 tensors a negative exponent is a ValueError, as in PyTorch and
+ * NumPy (0⁻¹ has no value, and 2⁻¹ would truncate to 0). An exponent given as a number is
+ * always checked; a tensor's values wherever they can be read without waiting (the CPU backend;
+ * on WebGPU and for values still pending on a device the check is skipped, and a compiled
+ * function checks them when it is traced). Cast the base to float32 for fractional powers (a number takes the tensor's dtype and must be exactly a value
+ * of it: pow(int32, 0.5) is a DTypeError, see {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -97,12 +135,18 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('pow', a, b, (dy, x, z, y, [na, nb]) => [
-    na ? mul(dy, mul(z, pow(x, sub(z, 1)))) : null,
-    nb ? mul(dy, where(equal(x, 0), 0, mul(y, log(x)))) : null,
-  ]);
+  binary('pow', a, b, (dy, x, z, y, [na, nb]) => {
+    let gb: Tensor | null = null;
+    if (nb) {
+      const logTerm = mul(y, log(x));
+      gb = mul(dy, where(equal(x, 0), where(greaterEqual(z, 0), 0, logTerm), logTerm));
+    }
+    return [na ? where(equal(z, 0), 0, mul(dy, mul(z, pow(x, sub(z, 1))))) : null, gb];
+  });
 /**
  * max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -120,6 +164,8 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   });
 /**
  * min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts

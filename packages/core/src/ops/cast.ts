@@ -1,10 +1,9 @@
 /** cast: converts a tensor to another dtype. */
 import { record } from '../autograd/tape.js';
-import { DTYPES, type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { runKernel } from '../engine.js';
-import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { operand } from './operand.js';
+import { checkDType, operand } from './operand.js';
 
 /**
  * Converts to `dtype`: float → int32 truncates toward zero; anything → bool is x ≠ 0.
@@ -24,8 +23,7 @@ import { operand } from './operand.js';
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const t = operand('cast', x);
-  if (!DTYPES.includes(dtype))
-    throw new DTypeError(`cast: unknown dtype ${String(dtype)}; expected one of ${DTYPES.join(', ')}`);
+  checkDType('cast', dtype);
   if (t.dtype === dtype) return t;
   const y = runKernel('cast', [t], {}, { shape: t.shape, dtype });
   return record('cast', y, [t], (dy) => [dtype === 'float32' && t.dtype === 'float32' ? dy : null]);

@@ -21,6 +21,10 @@ function compare(name: CompareName, a: TensorLike, b: TensorLike): Tensor {
 /**
  * a = b → bool
  *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -33,6 +37,10 @@ function compare(name: CompareName, a: TensorLike, b: TensorLike): Tensor {
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
 /**
  * a ≠ b → bool
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -47,6 +55,10 @@ export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEq
 /**
  * a > b → bool
  *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -59,6 +71,10 @@ export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEq
 export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b);
 /**
  * a ≥ b → bool
+ *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
  *
  * @example
  * ```ts
@@ -73,6 +89,10 @@ export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare('g
 /**
  * a < b → bool
  *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -86,6 +106,10 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
 /**
  * a ≤ b → bool
  *
+ * A number takes the tensor's dtype and must be exactly a value of it: an int32 tensor against
+ * 1.5 or 3e9 is a DTypeError, never a comparison with a rounded or wrapped number (see
+ * {@link TensorLike}).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -98,7 +122,8 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b);
 
 /**
- * Elementwise `cond ? a : b`, broadcasting all three; `cond` must be bool.
+ * Elementwise `cond ? a : b`, broadcasting all three; `cond` must be bool. A number for `a` or
+ * `b` takes the other's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
  * @example
  * ```ts

@@ -3,12 +3,13 @@ import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { operand } from './operand.js';
+import { Tensor } from '../tensor.js';
+import { describeValue, operand } from './operand.js';
 import { slice } from './slice.js';
 
 /**
- * Joins `xs` along `axis`; all other axes must agree.
+ * Joins the list `xs` along `axis`; all other axes, the ranks and the dtypes must agree. Scalars
+ * (rank 0) have no axis to join along and are a ShapeError, as in PyTorch: reshape them to [1].
  *
  * @example
  * ```ts
@@ -20,9 +21,18 @@ import { slice } from './slice.js';
  * ```
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs))
+    throw new ValueError(
+      `concat: expected a list of tensors, got ${describeValue(xs)}${xs instanceof Tensor ? '; wrap them in a list: concat([a, b])' : ''}`,
+    );
   if (xs.length === 0) throw new ValueError('concat: expected at least one tensor, got none');
   const ts = xs.map((x) => operand('concat', x));
   const first = ts[0];
+  const scalar = ts.findIndex((t) => t.rank === 0);
+  if (scalar >= 0)
+    throw new ShapeError(
+      `concat: tensor ${scalar} is a scalar (rank 0), which has no axis to join along (PyTorch raises too); reshape each to [1] first`,
+    );
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of ts) {
     if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes differ, got ${first.dtype} and ${t.dtype}`);

@@ -5,6 +5,7 @@ import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
+import { checkDType, INT32_MAX, INT32_MIN } from './operand.js';
 
 /** Nested arrays of numbers or booleans. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -50,7 +51,11 @@ function flattenInto(
  * int32 are truncated toward zero (1.5 → 1); NaN, ±∞ and values outside the int32 range are a
  * ValueError, not wrapped around. Array elements must be numbers or booleans (a string, `null`
  * or `undefined` is a ValueError, as in PyTorch, not read as NaN or 0), and a finite value beyond
- * float32's range is a ValueError rather than ±∞ (NaN and ±∞ given as such are kept).
+ * float32's range is a ValueError rather than ±∞ (NaN and ±∞ given as such are kept). Values
+ * stored as bool are x ≠ 0 (NaN too is true), as `cast` and PyTorch read them, and a Uint8Array
+ * (the typed array of bool, and so read as bool unless `dtype` says otherwise) is stored the
+ * same way: a byte 2 becomes true (1), so every bool holds 0 or 1 and `equal(t, 1)` agrees with
+ * `cast(t, 'float32')`. A dtype other than float32, int32 or bool is a DTypeError.
  *
  * @example
  * ```ts
@@ -67,6 +72,11 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
   let flat: ArrayLike<number>;
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {
+    // A DataView has no elements to read, and a BigInt array's cannot be read as numbers.
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array)
+      throw new ValueError(
+        `tensor: values must be an array or a typed array of numbers, got a ${values.constructor.name}; copy it into a Float32Array or Int32Array first`,
+      );
     flat = values;
     inferred = [values.length];
     dtype ??= values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
@@ -79,12 +89,18 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
     // bool only when every element is a boolean: [true, 2] is [1, 2] in float32, as PyTorch promotes it.
     dtype ??= kinds.booleans > 0 && kinds.booleans === out.length ? 'bool' : 'float32';
   }
+  checkDType('tensor', dtype);
   const s = shape ?? inferred;
   checkShape('tensor', s);
   if (sizeOf(s) !== flat.length)
     throw new ShapeError(`tensor: ${flat.length} values do not fill shape ${formatShape(s)}`);
-  const data =
-    ArrayBuffer.isView(flat) && matchesDType(flat as TypedArray, dtype) ? (flat as TypedArray) : copyInto(flat, dtype);
+  // A Uint8Array taken as bool as it is could hold bytes other than 0 and 1, which equal() and
+  // cast() would then read differently; such an array is copied as nonzero → 1.
+  const asIs =
+    ArrayBuffer.isView(flat) &&
+    matchesDType(flat as TypedArray, dtype) &&
+    (dtype !== 'bool' || (flat as Uint8Array).every((v) => v <= 1));
+  const data = asIs ? (flat as TypedArray) : copyInto(flat, dtype);
   return writeTensor(data, s, dtype);
 }
 
@@ -95,17 +111,14 @@ function copyInto(values: ArrayLike<number>, dtype: DType): TypedArray {
     return out;
   }
   if (dtype === 'bool') {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+    // x ≠ 0, as cast() and PyTorch read a number as a bool: NaN is true.
+    for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
     return out;
   }
   // A finite value beyond float32's range would be stored as ±∞.
   for (let i = 0; i < values.length; i++) out[i] = float32Value('tensor', values[i], i);
   return out;
 }
-
-/** Smallest and largest int32. */
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /**
  * `v` truncated toward zero, as an int32 value: fractions are dropped (as PyTorch and TF.js do), but
@@ -136,7 +149,9 @@ function int32Value(op: string, v: number, position?: number): number {
 export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full([], value, dtype);
 
 /**
- * A tensor of `shape` filled with `value`.
+ * A tensor of `shape` filled with `value`, converted as {@link tensor} converts values: int32
+ * truncates toward zero (and refuses NaN, ±∞ and values outside its range), bool is
+ * `value ≠ 0`, float32 refuses a finite value beyond its range. An unknown dtype is a DTypeError.
  *
  * @example
  * ```ts
@@ -150,10 +165,11 @@ export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full(
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', shape);
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
-  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool')
-    throw new DTypeError(`full: unknown dtype ${String(dtype)}`);
+  checkDType('full', dtype);
   if (dtype === 'float32') float32Value('full', value);
-  return runKernel('fill', [], { value: dtype === 'int32' ? int32Value('full', value) : value }, { shape, dtype });
+  // bool is x ≠ 0 (NaN is true), as in cast() and PyTorch; the kernel gets 0 or 1, never another byte.
+  const fill = dtype === 'int32' ? int32Value('full', value) : dtype === 'bool' ? Number(value !== 0) : value;
+  return runKernel('fill', [], { value: fill }, { shape, dtype });
 }
 
 /** `v` rounded to float32; a finite value beyond its range (which would become ±∞) is a ValueError. */
@@ -219,8 +235,18 @@ export const zerosLike = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
  */
 export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
 
+/** The most elements `arange` makes: the largest int32, the index range of a tensor's elements. */
+const ARANGE_MAX = INT32_MAX;
+
 /**
- * Values start, start + step, … below stop (above, for a negative step).
+ * Values start, start + step, … below stop (above, for a negative step; none when stop is on
+ * the wrong side, as NumPy). With one argument it is the stop: `arange(3)` is [0, 1, 2].
+ * `start`, `stop` and `step` must be finite numbers and `step` non-zero (a ValueError
+ * otherwise). For int32, `start` and `step` must be integers and every value must fit int32: a
+ * fractional step would truncate to repeated values ([0, 0, 1, 1] for a step of 0.5), and 3e9
+ * would wrap around (PyTorch raises for both). For float32 every value must fit float32. bool
+ * is a DTypeError (a range of booleans has no meaning; PyTorch raises too), as is an unknown
+ * dtype. At most 2³¹ − 1 values (a ValueError beyond that, e.g. `arange(0, 1, 1e-12)`).
  *
  * @example
  * ```ts
@@ -229,20 +255,57 @@ export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
  *
  * await setBackend(cpu());
  * console.log(await arange(0, 1, 0.25).data()); // Float32Array [0, 0.25, 0.5, 0.75]
+ * console.log(await arange(3, 0, -1, 'int32').data()); // Int32Array [3, 2, 1]
  * ```
  */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  if (step === 0 || !Number.isFinite(step))
-    throw new ValueError(`arange: step must be finite and non-zero, got ${formatValue(step)}`);
+  checkDType('arange', dtype);
+  if (dtype === 'bool')
+    throw new DTypeError(
+      "arange: dtype bool has no range of values (PyTorch raises too); make an int32 range and compare it, e.g. less(arange(0, n, 1, 'int32'), k)",
+    );
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(`arange: ${name} must be a finite number, got ${formatValue(v)}`);
+  }
+  if (step === 0) throw new ValueError('arange: step must be non-zero, got 0');
+  if (dtype === 'int32' && !(Number.isInteger(start) && Number.isInteger(step)))
+    throw new ValueError(
+      `arange: an int32 range needs an integer start and step, got start ${formatValue(start)}, step ${formatValue(step)}; use float32 (the default) for fractional values`,
+    );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const values = allocate(dtype, n);
+  if (!(n <= ARANGE_MAX))
+    throw new ValueError(
+      `arange: [${formatValue(start)}, ${formatValue(stop)}) in steps of ${formatValue(step)} has ${formatValue(n)} values, more than the ${ARANGE_MAX} a tensor may hold; use a larger step or a shorter range`,
+    );
+  if (n > 0) {
+    // The values run from start to the last one: checking both ends checks them all.
+    const last = start + (n - 1) * step;
+    const fits = dtype === 'int32' ? (v: number) => int32Value('arange', v) : (v: number) => float32Value('arange', v);
+    fits(start);
+    fits(last);
+  }
+  let values: TypedArray;
+  try {
+    values = allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(
+      `arange: ${n} values (${n * 4} bytes) could not be allocated on the host (${e.message}); use a larger step or a shorter range`,
+    );
+  }
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return writeTensor(values, [n], dtype);
 }
 
 /**
- * The n×n identity (or n×m with ones on the main diagonal).
+ * The n×n identity (or n×m with ones on the main diagonal). `n` and `m` must be non-negative
+ * integers (a ShapeError otherwise); an unknown dtype is a DTypeError.
  *
  * @example
  * ```ts
@@ -255,6 +318,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
  */
 export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
   checkShape('eye', [n, m]);
+  checkDType('eye', dtype);
   const values = allocate(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return writeTensor(values, [n, m], dtype);

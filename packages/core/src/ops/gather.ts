@@ -1,7 +1,7 @@
 /** gather (take slices at indices) and oneHot. */
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
-import { formatShape, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkIndexRange } from '../losses/check.js';
 import { checkShape, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -13,12 +13,13 @@ import { operand, requireInt } from './operand.js';
 import { expandDims } from './reshape.js';
 
 /**
- * Slices of `x` at int32 `indices` along `axis`. An index outside [0, x.shape[axis]) (negative
- * ones included: there is no wrap-around) is an IndexError naming it and its position, thrown
- * before any kernel runs, as PyTorch raises. The check reads `indices` on the host, so it runs
- * only where that needs no wait: on backends that read synchronously (the CPU backend; the
- * ONNX backend for values already on the host). On asynchronous-only backends (WebGPU) and for
- * values still pending on a device it is skipped, and an index out of range gives zeros there.
+ * Slices of `x` at int32 `indices` along `axis` (`x` must have an axis: a scalar is a
+ * ValueError). An index outside [0, x.shape[axis]) (negative ones included: there is no
+ * wrap-around) is an IndexError naming it and its position, thrown before any kernel runs, as
+ * PyTorch raises. The check reads `indices` on the host, so it runs only where that needs no
+ * wait: on backends that read synchronously (the CPU backend; the ONNX backend for values
+ * already on the host). On asynchronous-only backends (WebGPU) and for values still pending on
+ * a device it is skipped, and an index out of range gives zeros there.
  * A compiled function repeats it on every call for indices it was given as an argument (as the
  * eager call would); indices it computes itself are checked when it is traced.
  *
@@ -55,7 +56,9 @@ function checkedGather(t: Tensor, idx: Tensor, a: number): Tensor {
  * `updates` must be shaped as `gather` would give, `shape` with its `axis` replaced by the
  * indices' shape (a ShapeError otherwise), and an index outside [0, shape[axis]) is an
  * IndexError, checked on the host under the same rule as `gather` (as PyTorch's `index_add_`
- * raises): the kernel would drop it, and the sum would be missing that update.
+ * raises): the kernel would drop it, and the sum would be missing that update. `updates` must be
+ * float32 or int32: a sum of bool updates is a DTypeError (true + true is not a boolean), and a
+ * `shape` of rank 0 is a ValueError (a scalar has no axis to add along).
  *
  * @example
  * ```ts
@@ -68,6 +71,11 @@ function checkedGather(t: Tensor, idx: Tensor, a: number): Tensor {
  */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
   const u = operand('scatterAdd', updates);
+  // A sum of booleans has no bool value (true + true would store the byte 2).
+  if (u.dtype === 'bool')
+    throw new DTypeError(
+      `scatterAdd: updates must be float32 or int32, got bool${formatShape(u.shape)}: a sum of booleans is not a boolean; cast them first (cast(u, 'int32') counts them)`,
+    );
   const idx = operand('scatterAdd', indices);
   requireInt('scatterAdd', idx);
   checkShape('scatterAdd', shape);

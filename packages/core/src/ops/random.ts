@@ -15,6 +15,7 @@ import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { add, mul, sub } from './binary.js';
 import { cast } from './cast.js';
 import { less } from './compare.js';
+import { checkDType } from './operand.js';
 import { reshape } from './reshape.js';
 import { slice } from './slice.js';
 import { cos, log, sqrt } from './unary.js';
@@ -181,6 +182,7 @@ export function bernoulli(
   { dtype = 'float32', ...from }: RandomOptions & { dtype?: DType } = {},
 ): Tensor {
   checkOptionNames('bernoulli', from, ['dtype', ...RANDOM_OPTIONS]);
+  checkDType('bernoulli', dtype);
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: p must be in [0, 1], got ${formatValue(p)}`);
   return tidy(() => {
     const mask = less(uniformBits('bernoulli', shape, from), p);

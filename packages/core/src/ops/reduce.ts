@@ -12,7 +12,10 @@ import { operand, requireNumeric } from './operand.js';
 import { reshape, stopGradient } from './reshape.js';
 import { exp, log } from './unary.js';
 
-/** Axes to reduce: a number, a list, or undefined for all. */
+/**
+ * Axes to reduce: an axis, a list of axes, or undefined for all of them; anything else (`null`,
+ * a string) is a ValueError. On a scalar only 0 and −1 are axes, as in PyTorch, and reduce nothing.
+ */
 export type Axes = number | readonly number[] | undefined;
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -72,7 +75,18 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 }
 
 function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): Tensor {
-  const { y, t, ax } = reduce(name, x, axes, keepDims);
+  const t = operand(name, x);
+  requireNumeric(name, t);
+  const ax = normalizeAxes(name, axes, t.rank);
+  // float32's answer over nothing is the identity, ±∞; int32 has no ∞, and a kernel's −∞ stored
+  // in an Int32Array reads 0, a plausible maximum that is none.
+  const empty = ax.find((a) => t.shape[a] === 0);
+  if (t.dtype === 'int32' && empty !== undefined && sizeOf(t.shape.filter((_, i) => !ax.includes(i))) > 0) {
+    throw new ValueError(
+      `${name}: axis ${empty} of the int32 tensor ${formatShape(t.shape)} is empty, so it has no ${name === 'max' ? 'maximum' : 'minimum'} (int32 has no ${name === 'max' ? '−∞' : '+∞'}; PyTorch raises here too); cast to float32 for ${name === 'max' ? '−∞' : '+∞'}`,
+    );
+  }
+  const { y } = reduce(name, t, ax, keepDims);
   if (ax.length === 0) return y;
   // NOTE: ties share the gradient equally, as PyTorch's amax/amin.
   return record(name, y, [t], (dy) => {
@@ -84,8 +98,10 @@ function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean)
 }
 
 /**
- * Maximum over `axes`; NaN propagates. Over an empty axis it is −∞, the identity of max (so
- * `softmax` and `logSumExp` of nothing stay defined); NumPy raises there instead.
+ * Maximum over `axes`; NaN propagates. Over an empty axis a float32 maximum is −∞, the identity
+ * of max (so `softmax` and `logSumExp` of nothing stay defined; PyTorch and NumPy raise there
+ * instead). An int32 tensor has no −∞, so its maximum over an empty axis is a ValueError, as in
+ * PyTorch (unless the result itself is empty, e.g. shape [0, 0] over axis 1).
  *
  * @example
  * ```ts
@@ -98,7 +114,9 @@ function extremum(name: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean)
  */
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extremum('max', x, axes, keepDims);
 /**
- * Minimum over `axes`; NaN propagates. Over an empty axis it is +∞, the identity of min.
+ * Minimum over `axes`; NaN propagates. Over an empty axis a float32 minimum is +∞, the identity
+ * of min; an int32 one is a ValueError (int32 has no +∞; PyTorch raises), unless the result
+ * itself is empty.
  *
  * @example
  * ```ts

@@ -1,13 +1,15 @@
 /** Metadata-only shape changes: reshape (one −1 inferred), flatten, expandDims, squeeze. */
 import { record } from '../autograd/tape.js';
 import { adopt } from '../engine.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { operand } from './operand.js';
+import { describeValue, operand } from './operand.js';
 
 /**
- * The same values with another shape (one axis may be −1: inferred). Shares storage.
+ * The same values with another shape, given as a list (one axis may be −1: inferred). Shares
+ * storage. A shape that is not a list of integers, or holds another number of elements, is a
+ * ShapeError (a bare number too: write `[6]`, not `6`).
  *
  * @example
  * ```ts
@@ -20,6 +22,10 @@ import { operand } from './operand.js';
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const t = operand('reshape', x);
+  if (!Array.isArray(shape))
+    throw new ShapeError(
+      `reshape: shape must be a list of integers, got ${describeValue(shape)}${typeof shape === 'number' ? `; write [${shape}] for one axis` : ''}`,
+    );
   const known = shape.filter((d) => d !== -1);
   checkShape('reshape', known);
   const inferred = shape.length - known.length;
@@ -65,8 +71,9 @@ export function stopGradient(x: Tensor): Tensor {
  * ```
  */
 export function flatten(x: Tensor, startAxis = 1): Tensor {
-  const a = normalizeAxis('flatten', startAxis, x.rank);
-  return reshape(x, [...x.shape.slice(0, a), sizeOf(x.shape.slice(a))]);
+  const t = operand('flatten', x);
+  const a = normalizeAxis('flatten', startAxis, t.rank);
+  return reshape(t, [...t.shape.slice(0, a), sizeOf(t.shape.slice(a))]);
 }
 
 /**
@@ -82,12 +89,14 @@ export function flatten(x: Tensor, startAxis = 1): Tensor {
  * ```
  */
 export function expandDims(x: Tensor, axis: number): Tensor {
-  const a = normalizeAxis('expandDims', axis, x.rank + 1);
-  return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
+  const t = operand('expandDims', x);
+  const a = normalizeAxis('expandDims', axis, t.rank + 1);
+  return reshape(t, [...t.shape.slice(0, a), 1, ...t.shape.slice(a)]);
 }
 
 /**
- * Removes axes of size 1 (all of them, or those in `axes`).
+ * Removes axes of size 1: all of them, or those in `axes` (an axis or a list of them), each of
+ * which must have size 1 (a ShapeError otherwise). A scalar has no axes to name (a ValueError).
  *
  * @example
  * ```ts
@@ -98,14 +107,17 @@ export function expandDims(x: Tensor, axis: number): Tensor {
  * console.log(squeeze(zeros([1, 3, 1])).shape); // [3]
  * ```
  */
-export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
-  const drop = axes?.map((a) => normalizeAxis('squeeze', a, x.rank));
+export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
+  const t = operand('squeeze', x);
+  if (axes !== undefined && typeof axes !== 'number' && !Array.isArray(axes))
+    throw new ValueError(`squeeze: axes must be an axis, a list of axes, or undefined, got ${describeValue(axes)}`);
+  const drop = (typeof axes === 'number' ? [axes] : axes)?.map((a) => normalizeAxis('squeeze', a, t.rank));
   drop?.forEach((a) => {
-    if (x.shape[a] !== 1)
-      throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    if (t.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} of ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`);
   });
   return reshape(
-    x,
-    x.shape.filter((d, i) => (drop ? !drop.includes(i) : d !== 1)),
+    t,
+    t.shape.filter((d, i) => (drop ? !drop.includes(i) : d !== 1)),
   );
 }

@@ -3,10 +3,11 @@ import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { operand } from './operand.js';
+import { describeValue, operand } from './operand.js';
 
 /**
- * Permutes axes: out.shape[i] = x.shape[perm[i]]; default reverses them.
+ * Permutes axes: out.shape[i] = x.shape[perm[i]]; default reverses them. `perm` must be a list
+ * holding each axis once (a ValueError otherwise).
  *
  * @example
  * ```ts
@@ -19,6 +20,10 @@ import { operand } from './operand.js';
  */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const t = operand('transpose', x);
+  if (perm !== undefined && !Array.isArray(perm))
+    throw new ValueError(
+      `transpose: perm must be a list of axes (a permutation of 0..${t.rank - 1}) or undefined, got ${describeValue(perm)}`,
+    );
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
   const valid = p.length === t.rank && [...p].sort((u, v) => u - v).every((v, i) => v === i);
   if (!valid) throw new ValueError(`transpose: perm must be a permutation of 0..${t.rank - 1}, got [${p.join(',')}]`);
