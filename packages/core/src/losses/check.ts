@@ -1,6 +1,6 @@
 /** Argument checks shared by the losses, and the host-side index check `gather`, `oneHot` and class labels use. */
-import type { TypedArray } from '../dtype.js';
-import { BackendError, DTypeError, formatShape, IndexError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, formatShape, IndexError, ShapeError, ValueError } from '../errors.js';
+import { hostValues } from '../ops/operand.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
@@ -28,22 +28,6 @@ export function sameShapeFloat(op: string, prediction: Tensor, target: Tensor): 
   }
 }
 
-/**
- * The values of `t` if they can be had without waiting: the backend reads synchronously and
- * the value is already on the host. `undefined` on asynchronous backends (no `readSync`) and
- * for a lazy backend's pending values (its `readSync` throws a BackendError), so the caller
- * skips its check there rather than forcing a sync.
- */
-function valuesIfHost(t: Tensor): TypedArray | undefined {
-  if (typeof t.ref.backend.readSync !== 'function') return undefined;
-  try {
-    return t.dataSync();
-  } catch (e) {
-    if (e instanceof BackendError) return undefined;
-    throw e;
-  }
-}
-
 /** One call of {@link checkIndexRange}, as a trace records it. */
 export interface IndexCheck {
   readonly op: string;
@@ -67,14 +51,14 @@ export function observeIndexChecks(observer: (check: IndexCheck) => void): () =>
 /**
  * Throws an IndexError for the first element of int32 `indices` outside [0, `bound`), reading
  * the values on the host (one pass) when that is possible without waiting; skips the check
- * otherwise (see `valuesIfHost`). `label` words the message for class labels (`bound` classes).
+ * otherwise (see `hostValues`). `label` words the message for class labels (`bound` classes).
  * A compiled function repeats the check on every call for indices it was given as an argument
  * (see `observeIndexChecks`); indices it computes itself are checked when it is traced.
  */
 export function checkIndexRange(op: string, indices: Tensor, bound: number, label = false): void {
   for (const observe of indexCheckObservers) observe({ op, indices, bound, label });
   if (indices.size === 0) return;
-  const values = valuesIfHost(indices);
+  const values = hostValues(indices);
   if (!values) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

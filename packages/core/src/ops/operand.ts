@@ -97,9 +97,10 @@ export function requireInt(op: string, x: Tensor): void {
 }
 
 /**
- * The values of `t` if they can be had without waiting (the backend reads synchronously and
- * they are on the host), else undefined: a check that needs them is skipped rather than
- * forcing a sync, as `gather`'s index check is.
+ * The values of `t` if they can be had without waiting: the backend reads synchronously and the
+ * value is already on the host. `undefined` on asynchronous backends (no `readSync`) and for a
+ * lazy backend's pending values (its `readSync` throws a BackendError), so a check that needs
+ * them (an index range, an int32 exponent) is skipped there rather than forcing a sync.
  */
 export function hostValues(t: Tensor): TypedArray | undefined {
   if (typeof t.ref.backend.readSync !== 'function') return undefined;
