@@ -29,6 +29,7 @@ export const apiInternals = {
     'nonNegativeInt',
     'positive',
     'positiveInt',
+    'boolean',
     'seedOf',
     // kernels/update-rules.ts and ops/tensor-arithmetic.ts: the optimizer formulas written once
     // over an Arithmetic, shared by the float64 references and the optimizers package
