@@ -179,7 +179,12 @@ describe('bool tensors hold 0 or 1 only', () => {
     expect(await values(t)).toEqual([1, 0, 1]);
     expect(await values(equal(t, 1))).toEqual([1, 0, 1]);
     expect(await values(cast(t, 'float32'))).toEqual([1, 0, 1]);
-    const inferred = tensor(new Uint8Array([7, 0]));
+    // Without a dtype, bytes other than 0 and 1 (image pixels) are not read as booleans: a dtype is asked for.
+    expect(() => tensor(new Uint8Array([7, 0, 255]))).toThrow(
+      /^tensor: a Uint8Array with bytes other than 0 and 1 needs a dtype: 'float32' or 'int32' keep each byte's value \(0–255\), 'bool' reads nonzero bytes as true$/,
+    );
+    expect(await values(tensor(new Uint8Array([7, 0, 255]), [3], 'float32'))).toEqual([7, 0, 255]);
+    const inferred = tensor(new Uint8Array([1, 0]));
     expect(inferred.dtype).toBe('bool');
     expect(await values(inferred)).toEqual([1, 0]);
     // A Uint8Array of 0 and 1 is taken as it is.

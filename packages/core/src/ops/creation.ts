@@ -55,7 +55,8 @@ function flattenInto(
  * stored as bool are x ≠ 0 (NaN too is true), as `cast` and PyTorch read them, and a Uint8Array
  * (the typed array of bool, and so read as bool unless `dtype` says otherwise) is stored the
  * same way: a byte 2 becomes true (1), so every bool holds 0 or 1 and `equal(t, 1)` agrees with
- * `cast(t, 'float32')`. A dtype other than float32, int32 or bool is a DTypeError.
+ * `cast(t, 'float32')`. Without a dtype, a Uint8Array holding bytes other than 0 and 1 (image
+ * pixels, say) is a DTypeError asking for one, rather than booleans. A dtype other than float32, int32 or bool is a DTypeError.
  *
  * @example
  * ```ts
@@ -79,6 +80,12 @@ export function tensor(values: NestedArray | TypedArray, shape?: readonly number
       );
     flat = values;
     inferred = [values.length];
+    // A Uint8Array is bool's typed array, but also how image bytes arrive: read as bool only when
+    // it holds 0s and 1s, else ask (255 would have become true).
+    if (dtype === undefined && values instanceof Uint8Array && !values.every((v) => v <= 1))
+      throw new DTypeError(
+        "tensor: a Uint8Array with bytes other than 0 and 1 needs a dtype: 'float32' or 'int32' keep each byte's value (0–255), 'bool' reads nonzero bytes as true",
+      );
     dtype ??= values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
   } else {
     inferred = inferShape(values);
