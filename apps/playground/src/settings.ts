@@ -29,10 +29,20 @@ export interface Settings {
 export function readSettings(form: HTMLFormElement, networkForm?: HTMLFormElement): Settings {
   const f = new FormData(form);
   if (networkForm) new FormData(networkForm).forEach((v, k) => f.append(k, v));
+  return settingsFrom(f, networkForm !== undefined);
+}
+
+/**
+ * The settings from the forms' values (`network`: whether the network view's fields are among
+ * them). An empty field is an error naming it, not 0: `Number('')` is 0, and a cleared learning
+ * rate used to train nothing without a word.
+ */
+export function settingsFrom(f: FormData, network: boolean): Settings {
   const num = (name: string, min: number, max = Number.POSITIVE_INFINITY) => {
-    const v = Number(f.get(name));
-    if (!Number.isFinite(v) || v < min || v > max)
-      throw new Error(`${name} must be a number in [${min}, ${max}], got ${f.get(name)}`);
+    const raw = String(f.get(name) ?? '').trim();
+    const v = Number(raw);
+    if (raw === '' || !Number.isFinite(v) || v < min || v > max)
+      throw new Error(`${name} must be a number in [${min}, ${max}], got "${raw}"`);
     return v;
   };
   const hidden = String(f.get('hidden') ?? '')
@@ -53,7 +63,7 @@ export function readSettings(form: HTMLFormElement, networkForm?: HTMLFormElemen
     l2: num('l2', 0),
     dropout: num('dropout', 0, 0.95),
     backend: String(f.get('backend')) as Settings['backend'],
-    features: networkForm ? readFeatures(f) : ['x1', 'x2'],
+    features: network ? readFeatures(f) : ['x1', 'x2'],
     trainRatio: f.has('trainRatio') ? num('trainRatio', 0.1, 0.9) : 0.8,
     l1: f.has('l1') ? num('l1', 0) : 0,
   };

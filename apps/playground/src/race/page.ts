@@ -110,9 +110,15 @@ function race(): void {
   stop();
   try {
     const s = surface();
-    const steps = Number(field('steps').value);
-    const start: [number, number] = [Number(field('x0').value), Number(field('y0').value)];
-    if (!start.every(Number.isFinite)) throw new Error('the start must be two numbers');
+    // An empty field is not 0 (`Number('')` is): it is named.
+    const number = (name: string): number => {
+      const raw = field(name).value.trim();
+      const v = Number(raw);
+      if (raw === '' || !Number.isFinite(v)) throw new Error(`${name} must be a number, got "${raw}"`);
+      return v;
+    };
+    const steps = number('steps');
+    const start: [number, number] = [number('x0'), number('y0')];
     $('formula').textContent = s.formula;
     $('stepsOut').textContent = String(steps);
     Object.assign(state, { surface: surfaceSelect.value, steps, start, racers: {} });

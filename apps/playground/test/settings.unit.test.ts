@@ -1,0 +1,37 @@
+/** The training page's settings read from form values: numbers checked, an empty field named rather than read as 0. */
+import { describe, expect, it } from 'vitest';
+import { settingsFrom } from '../src/settings.js';
+
+const form = (overrides: Record<string, string> = {}): FormData => {
+  const f = new FormData();
+  const values = {
+    data: 'xor',
+    noise: '0.1',
+    hidden: '8,4',
+    activation: 'relu',
+    optimizer: 'adam',
+    lr: '0.03',
+    batchSize: '32',
+    l2: '0',
+    dropout: '0',
+    backend: 'cpu',
+    ...overrides,
+  };
+  for (const [k, v] of Object.entries(values)) f.append(k, v);
+  return f;
+};
+
+describe('settingsFrom', () => {
+  it('reads the numbers of the form', () => {
+    const s = settingsFrom(form(), false);
+    expect([s.lr, s.batchSize, s.noise, s.hidden]).toEqual([0.03, 32, 0.1, [8, 4]]);
+  });
+
+  it('an empty or blank field is an error naming it (an empty learning rate trained at 0)', () => {
+    expect(() => settingsFrom(form({ lr: '' }), false)).toThrow(/^lr must be a number in \[0, Infinity\], got ""$/);
+    expect(() => settingsFrom(form({ batchSize: '  ' }), false)).toThrow(/^batchSize must be a number/);
+    expect(() => settingsFrom(form({ lr: 'abc' }), false)).toThrow(
+      /^lr must be a number in \[0, Infinity\], got "abc"$/,
+    );
+  });
+});
