@@ -60,3 +60,24 @@ describe('published package manifests', () => {
     expect(m.json.files).not.toContain('src');
   });
 });
+
+describe('pending changesets', () => {
+  it('never name an ignored package (the bench, the playground) beside a released one: that stops `changeset version`', async () => {
+    const { readdirSync } = await import('node:fs');
+    const root = join(import.meta.dirname, '..', '..', '..', '.changeset');
+    const ignored = new Set<string>(JSON.parse(readFileSync(join(root, 'config.json'), 'utf8')).ignore);
+    const released = new Set(manifests.map((m) => m.json.name));
+    const problems: string[] = [];
+    for (const file of readdirSync(root).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
+      const front = readFileSync(join(root, file), 'utf8').split('---')[1] ?? '';
+      const names = [...front.matchAll(/^['"]([^'"]+)['"]\s*:\s*(major|minor|patch)\s*$/gm)].map((m) => m[1]);
+      if (names.length === 0) problems.push(`${file}: names no package`);
+      for (const name of names)
+        if (!ignored.has(name) && !released.has(name)) problems.push(`${file}: ${name} is not a published package`);
+      const mixed = names.filter((n) => ignored.has(n));
+      if (mixed.length > 0 && mixed.length < names.length)
+        problems.push(`${file}: names ${mixed.join(', ')} (ignored in config.json) beside released packages`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
