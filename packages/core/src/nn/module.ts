@@ -112,6 +112,14 @@ export abstract class Module {
   }
 
   /**
+   * This module and every module below it, each once (a module used in two places at its first
+   * place), in declaration order, as PyTorch's `modules()`.
+   */
+  modules(): Module[] {
+    return this.#modules('').map(([, m]) => m);
+  }
+
+  /**
    * This module and every module below it with its path prefix, in declaration order; a module
    * used in two places (shared weights: `sequential(d, act, d)`) is listed once, at its first
    * path, as PyTorch's `named_modules()` does. Its parameters are then trained, counted,

@@ -258,14 +258,7 @@ function flagsOf(model: Module): string {
   let out = '';
   for (const p of model.parameters()) out += p.trainable ? '1' : '0';
   out += ':';
-  const seen = new Set<Module>();
-  const visit = (m: Module): void => {
-    if (seen.has(m)) return;
-    seen.add(m);
-    out += m.training ? '1' : '0';
-    for (const [, child] of m.children()) visit(child);
-  };
-  visit(model);
+  for (const m of model.modules()) out += m.training ? '1' : '0';
   return out;
 }
 
