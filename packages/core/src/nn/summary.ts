@@ -13,6 +13,7 @@ import { sizeOf } from '../shape.js';
 import { checkOptionNames, nonNegativeInt, optionNames } from '../validate.js';
 import { layerKind } from './layer-kind.js';
 import type { Module } from './module.js';
+import { inEvalMode } from './training-modes.js';
 
 /** Options of {@link summary}. */
 export interface SummaryOptions {
@@ -61,7 +62,9 @@ function firstInputSize(model: Module): number | undefined {
 /**
  * Summarizes `model` for a training step of `batchSize` examples: it runs one forward pass on
  * zeros to find the output shapes, and counts each layer's output as an activation kept for
- * the backward pass (an upper bound: fused kernels may keep less).
+ * the backward pass (an upper bound: fused kernels may keep less). The pass runs in evaluation
+ * mode (so a BatchNorm's running statistics do not move); afterwards every module is back in its
+ * own mode, a BatchNorm frozen with `eval()` inside a training model included.
  *
  * @example
  * ```ts
@@ -92,9 +95,7 @@ export function summary(model: Module, options: SummaryOptions = {}): ModelSumma
   const isChain = Array.isArray((model as { layers?: unknown }).layers);
   const layers: [string, Module][] = isChain ? model.children() : [['model', model]];
   const rows: LayerSummary[] = [];
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  inEvalMode(model, () =>
     tidy(() => {
       let x = zeros([batchSize, ...shape]);
       for (const [name, layer] of layers) {
@@ -108,10 +109,8 @@ export function summary(model: Module, options: SummaryOptions = {}): ModelSumma
           activations: x.size,
         });
       }
-    });
-  } finally {
-    model.train(wasTraining);
-  }
+    }),
+  );
   const params = model.parameters();
   const parameters = params.reduce((s, p) => s + sizeOf(p.shape), 0);
   const trainableParameters = params.filter((p) => p.trainable).reduce((s, p) => s + sizeOf(p.shape), 0);

@@ -3,6 +3,7 @@ import { ValueError } from '../errors.js';
 import type { Loss } from '../losses/index.js';
 import { dispose, tidy } from '../memory.js';
 import type { Module } from '../nn/module.js';
+import { inEvalMode } from '../nn/training-modes.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/creation.js';
 import { sizeOf } from '../shape.js';
@@ -31,22 +32,14 @@ export interface EvaluateOptions<M extends MetricSpec = MetricSpec> {
 /** Every option of {@link evaluate}. */
 const EVALUATE_OPTIONS = optionNames<EvaluateOptions>({ loss: true, metrics: true, batchSize: true });
 
-async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return await fn();
-  } finally {
-    model.train(wasTraining);
-  }
-}
-
 /**
  * The loss and metrics of `model` on `data` in evaluation mode: the loss averaged over examples,
  * each metric over the whole dataset (R², precision, … from sums over every batch, so the batch
  * size does not change them). `data` is host arrays or `{ x, y }` tensors (left undisposed);
  * `evaluate(model, x, y, options)` takes the tensors as TF.js's `model.evaluate(x, y)` and `fit` do.
- * A dataset with no examples is a ValueError: it has no loss to report.
+ * A dataset with no examples is a ValueError: it has no loss to report. Afterwards (also after an
+ * error) every module is back in its own train/eval mode: a BatchNorm frozen with `eval()` inside
+ * a training model stays frozen, a dropout kept training inside an evaluated model stays on.
  *
  * @example
  * ```ts
@@ -128,8 +121,9 @@ export async function evaluate(model: Module, ...args: unknown[]): Promise<Recor
 
 /**
  * The model's outputs for `x` (a tensor, `{ x: Tensor }`, or a dataset's host features
- * `{ x: Float32Array, xShape }`, batch by batch), in evaluation mode. Features with no rows give
- * the model's output for an empty batch.
+ * `{ x: Float32Array, xShape }`, batch by batch), in evaluation mode; afterwards every module is
+ * back in its own train/eval mode, as after {@link evaluate}. Features with no rows give the
+ * model's output for an empty batch.
  *
  * @example
  * ```ts

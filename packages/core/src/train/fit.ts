@@ -8,6 +8,7 @@ import { inspectCheckpoint } from '../io/checkpoint.js';
 import type { Loss } from '../losses/index.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
+import { snapshotModes } from '../nn/training-modes.js';
 import { tensor } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -200,6 +201,15 @@ const FIT_HINTS = {
  * `trainStep`'s: a step with a non-finite loss or gradient throws `NonFiniteLossError` and
  * changes nothing. With `verbose` (the default) it prints Keras-style progress — see `FitOptions.verbose`.
  *
+ * Train and eval modes: each module trains in the mode it is in when `fit` is called, so a
+ * BatchNorm you froze with `bn.eval()` stays frozen (its running statistics do not move) while
+ * the rest of the model trains — unlike a PyTorch loop that calls `model.train()` every epoch,
+ * which unfreezes it. A model that is in evaluation mode as a whole (`model.training` false, as
+ * after your own `model.eval()`) is switched to training first, all of it. Every epoch starts in
+ * these modes again, and after each validation pass every module is back in them (a callback that
+ * switched the model to `eval()` is undone at the next epoch). When `fit` returns, the modules are
+ * in the modes they trained in (unless a callback changed them after the last epoch).
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -335,6 +345,11 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
     'fit',
   );
 
+  // The modes every epoch trains in: each module's own as fit found it (a frozen BatchNorm stays
+  // frozen), or all training when the root is in eval mode (a model left in eval by the user's own
+  // evaluation). Applied when the first epoch starts, so a run that trains no epoch changes nothing.
+  const trainingModes = model.training ? snapshotModes(model) : () => void model.train();
+
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
     noteRates();
@@ -362,7 +377,7 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
         noteRates();
       }
-      model.train();
+      trainingModes();
       const order = shuffle ? permutation(n, seed, epoch) : undefined;
       const start = performance.now();
       const progress = state.progress;
@@ -399,6 +414,7 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
           metrics: metricFns,
           batchSize: Math.max(batchSize, 256),
         });
+        trainingModes();
         for (const [k, value] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = value;
       }
       if (rates.length > 0) logs.lr = rates[0];
