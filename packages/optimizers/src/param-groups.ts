@@ -33,16 +33,43 @@ export type ParamGroup<H> = H & {
   readonly match?: (p: Parameter) => boolean;
 };
 
-/** Resolves group specs against defaults; the default group (every other parameter) comes last. */
+/**
+ * A hyperparameter value as a group's own: arrays (`betas`) and plain objects are copied, deeply,
+ * so no group shares one with another group or with the options the caller passed (an in-place
+ * edit of one group's `betas` changes that group only, eager, compiled and resumed alike). Other
+ * values (numbers, strings, booleans, class instances) are taken as they are.
+ */
+export function ownHyperValue<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(ownHyperValue) as T;
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ownHyperValue(v)])) as T;
+  }
+  return value;
+}
+
+/** A group's hyperparameters with its own copy of every array and plain-object value (not of `params` or `match`). */
+function ownGroup<H>(values: object): ParamGroup<H> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = k === 'params' || k === 'match' ? v : ownHyperValue(v);
+  return out as ParamGroup<H>;
+}
+
+/**
+ * Resolves group specs against defaults; the default group (every other parameter) comes last.
+ * Every group holds its own copies of array and plain-object hyperparameters (see
+ * {@link ownHyperValue}): neither the defaults nor a spec are aliased.
+ */
 export function resolveGroups<H extends BaseHyper>(
   defaults: H,
   specs: readonly ParamGroupSpec<H>[] = [],
 ): ParamGroup<H>[] {
   const groups: ParamGroup<H>[] = specs.map((s) => {
     const overrides = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
-    return { ...defaults, ...overrides } as ParamGroup<H>;
+    return ownGroup<H>({ ...defaults, ...overrides });
   });
-  groups.push({ ...defaults } as ParamGroup<H>);
+  groups.push(ownGroup<H>({ ...defaults }));
   return groups;
 }
 

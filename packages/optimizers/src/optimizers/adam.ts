@@ -6,8 +6,9 @@ import type { BaseHyper } from '../param-groups.js';
 import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
 import { type EpsPlacement, scaleByAdam } from '../transforms/adam.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
-import { addWeightDecay } from '../transforms/weight-decay.js';
+import { addDecayedWeights, addWeightDecay } from '../transforms/weight-decay.js';
 import { checkBetas, checkBoolean, checkChoice, checkNonNegative, optimizerOptions } from '../validate.js';
+import { completeState, keepUnread, missingKeys, withFreshKeys } from './slot-keys.js';
 
 /** Adam's hyperparameters (per group). */
 export interface AdamHyper extends BaseHyper {
@@ -30,10 +31,30 @@ export function validateAdam(op: string, h: AdamHyper): void {
   checkChoice(op, 'epsPlacement', h.epsPlacement, ['outside', 'inside']);
 }
 
+const AMSGRAD_KEYS: readonly string[] = Object.freeze(['maxExpAvgSq']);
+const NO_KEYS: readonly string[] = Object.freeze([]);
+/** The state keys that depend on a group's settings: AMSGrad's running max (see `slot-keys.ts`). */
+export const adamStructuralKeys = (h: AdamHyper): readonly string[] => (h.amsgrad ? AMSGRAD_KEYS : NO_KEYS);
+
+/**
+ * Adam's composed rule for a group, coupled (Adam) or decoupled (AdamW) decay; a slot made under
+ * another `amsgrad` gets a fresh running max or keeps its unread one (see `slot-keys.ts`).
+ */
+export function adamTransform(h: AdamHyper, lr: Tensor, decoupled: boolean): GradientTransformation {
+  const [beta1, beta2] = h.betas;
+  const scaling = scaleByAdam({ beta1, beta2, eps: h.eps, amsgrad: h.amsgrad, epsPlacement: h.epsPlacement });
+  const rule = decoupled
+    ? chain(scaling, addDecayedWeights(h.weightDecay), scaleByLearningRate(lr))
+    : chain(addWeightDecay(h.weightDecay), scaling, scaleByLearningRate(lr));
+  return completeState(rule, adamStructuralKeys(h));
+}
+
 /**
  * The fused `adamUpdate` kernel for Adam (coupled decay) or AdamW (decoupled), when present. t
  * goes in as the int32 step-count tensor of the state (`ctx.stepCount`) and γ as the group's
  * learning-rate tensor (`ctx.lr`), so a compiled step traces the same kernel call every step.
+ * A slot made without `amsgrad` gets a fresh running max (zeros) at its first AMSGrad step,
+ * computed out of place; one made with it keeps its running max, unread, while `amsgrad` is off.
  */
 export function fusedAdam(
   param: Tensor,
@@ -48,12 +69,15 @@ export function fusedAdam(
   // Contexts without a step-count tensor (custom ones) pass the host t.
   const step = ctx.stepCount ?? scalar(ctx.step, 'int32');
   const [beta1, beta2] = h.betas;
-  const { expAvg, expAvgSq, maxExpAvgSq } = state;
+  const fresh = missingKeys(state, adamStructuralKeys(h));
+  const { expAvg, expAvgSq, maxExpAvgSq } = withFreshKeys(state, fresh, param);
   const attrs = { beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled, amsgrad: h.amsgrad };
   const lr = ctx.lr ?? scalar(h.lr);
-  const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs, { inPlace: ctx.inPlace });
+  // A fresh tensor is not the slot's own yet: that one update is computed out of place.
+  const inPlace = fresh.length === 0 ? ctx.inPlace : undefined;
+  const out = adamUpdate({ param, grad, expAvg, expAvgSq, step, maxExpAvgSq, lr }, attrs, { inPlace });
   const state2: TransformState = { expAvg: out[1], expAvgSq: out[2], ...(h.amsgrad ? { maxExpAvgSq: out[3] } : {}) };
-  return { param: out[0], state: state2 };
+  return { param: out[0], state: keepUnread(state, state2) };
 }
 
 /**
@@ -95,8 +119,7 @@ export class Adam extends GradientOptimizer<AdamHyper> {
   }
 
   protected transform(h: AdamHyper, lr: Tensor): GradientTransformation {
-    const [beta1, beta2] = h.betas;
-    return chain(addWeightDecay(h.weightDecay), scaleByAdam({ beta1, beta2, ...h }), scaleByLearningRate(lr));
+    return adamTransform(h, lr, false);
   }
 
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {

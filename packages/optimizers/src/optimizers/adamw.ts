@@ -1,12 +1,9 @@
 /** AdamW: Adam with decoupled weight decay. */
 import type { Tensor } from '@backprop/core';
 import { type CommonOptions, GradientOptimizer } from '../optimizer-base.js';
-import { chain, type GradientTransformation, type TransformState, type UpdateContext } from '../transform.js';
-import { scaleByAdam } from '../transforms/adam.js';
-import { scaleByLearningRate } from '../transforms/scale.js';
-import { addDecayedWeights } from '../transforms/weight-decay.js';
+import type { GradientTransformation, TransformState, UpdateContext } from '../transform.js';
 import { optimizerOptions } from '../validate.js';
-import { type AdamHyper, fusedAdam, validateAdam } from './adam.js';
+import { type AdamHyper, adamTransform, fusedAdam, validateAdam } from './adam.js';
 
 /** Options of {@link AdamW}. */
 export type AdamWOptions = Partial<AdamHyper> & CommonOptions<AdamHyper>;
@@ -47,8 +44,7 @@ export class AdamW extends GradientOptimizer<AdamHyper> {
   }
 
   protected transform(h: AdamHyper, lr: Tensor): GradientTransformation {
-    const [beta1, beta2] = h.betas;
-    return chain(scaleByAdam({ beta1, beta2, ...h }), addDecayedWeights(h.weightDecay), scaleByLearningRate(lr));
+    return adamTransform(h, lr, true);
   }
 
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: AdamHyper) {

@@ -64,7 +64,17 @@ export class NAdam extends GradientOptimizer<NAdamHyper> {
 
   protected transform(h: NAdamHyper, lr: Tensor): GradientTransformation {
     const [beta1, beta2] = h.betas;
-    return chain(addWeightDecay(h.weightDecay), scaleByNadam({ beta1, beta2, ...h }), scaleByLearningRate(lr));
+    return chain(
+      addWeightDecay(h.weightDecay),
+      scaleByNadam({
+        beta1,
+        beta2,
+        eps: h.eps,
+        momentumDecay: h.momentumDecay,
+        legacyMuProduct: h.legacyMuProduct,
+      }),
+      scaleByLearningRate(lr),
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import { scaleByRms } from '../transforms/adaptive.js';
 import { scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
 import { checkBoolean, checkNonNegative, optimizerOptions } from '../validate.js';
+import { completeState, keepUnread, missingKeys, withFreshKeys } from './slot-keys.js';
 
 /** RMSProp's hyperparameters (per group). */
 export interface RMSpropHyper extends BaseHyper {
@@ -18,9 +19,16 @@ export interface RMSpropHyper extends BaseHyper {
   centered: boolean;
 }
 
+const RMS_KEYS: readonly (readonly string[])[] = [[], ['gradAvg'], ['momentumBuffer'], ['gradAvg', 'momentumBuffer']];
+/** The state keys that depend on the settings: ḡ (`centered`) and the momentum buffer (`momentum` > 0). */
+const rmsStructuralKeys = ({ centered, momentum }: { centered: boolean; momentum: number }): readonly string[] =>
+  RMS_KEYS[(centered ? 1 : 0) + (momentum > 0 ? 2 : 0)];
+
 /**
  * The fused `rmspropUpdate` kernel, when present: RMSprop's state keys `squareAvg`, `gradAvg`
  * (centered) and `momentumBuffer` (momentum), or Adagrad's `sum` (decay 1, scale 1) as `squareAvg`.
+ * A slot made under other `centered` / `momentum` settings gets the state it lacks fresh (zeros;
+ * that update computed out of place) and keeps what is no longer read, unchanged.
  */
 export function fusedRmsprop(
   param: Tensor,
@@ -33,16 +41,19 @@ export function fusedRmsprop(
 ): { param: Tensor; state: TransformState } | undefined {
   const { centered, momentum } = attrs;
   if (!hasFusedUpdate('rmspropUpdate')) return undefined;
+  const fresh = missingKeys(state, rmsStructuralKeys(attrs));
+  const { gradAvg, momentumBuffer } = withFreshKeys(state, fresh, param);
   const out = rmspropUpdate(
-    { param, grad, squareAvg: state[squareKey], gradAvg: state.gradAvg, momentumBuffer: state.momentumBuffer, lr },
+    { param, grad, squareAvg: state[squareKey], gradAvg, momentumBuffer, lr },
     attrs,
-    { inPlace },
+    // A fresh tensor is not the slot's own yet: that one update is computed out of place.
+    { inPlace: fresh.length === 0 ? inPlace : undefined },
   );
   const [p, square, ...rest] = out;
   const next: Record<string, Tensor> = { [squareKey]: square };
   if (centered) next.gradAvg = rest.shift() as Tensor;
   if (momentum > 0) next.momentumBuffer = rest.shift() as Tensor;
-  return { param: p, state: next };
+  return { param: p, state: keepUnread(state, next) };
 }
 
 /** Options of {@link RMSprop}. */
@@ -91,7 +102,8 @@ export class RMSprop extends GradientOptimizer<RMSpropHyper> {
   }
 
   protected transform(h: RMSpropHyper, lr: Tensor): GradientTransformation {
-    return chain(addWeightDecay(h.weightDecay), scaleByRms(h), scaleByLearningRate(lr));
+    const rule = chain(addWeightDecay(h.weightDecay), scaleByRms(h), scaleByLearningRate(lr));
+    return completeState(rule, rmsStructuralKeys(h));
   }
 
   protected override fused(param: Tensor, grad: Tensor, state: TransformState, ctx: UpdateContext, h: RMSpropHyper) {

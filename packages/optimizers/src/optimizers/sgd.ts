@@ -20,6 +20,7 @@ import { lectureMomentum, traceMomentum } from '../transforms/momentum.js';
 import { scale, scaleByLearningRate } from '../transforms/scale.js';
 import { addWeightDecay } from '../transforms/weight-decay.js';
 import { checkBoolean, checkInRange, checkNonNegative, optimizerOptions } from '../validate.js';
+import { completeState, keepUnread } from './slot-keys.js';
 
 /** SGD's hyperparameters (per group). */
 export interface SGDHyper extends BaseHyper {
@@ -86,10 +87,16 @@ export class SGD extends GradientOptimizer<SGDHyper> {
     }
   }
 
+  /**
+   * The composed rule. A slot made under another `momentum` or `form` keeps the state it no longer
+   * reads, unchanged (PyTorch keeps an unused momentum buffer); a missing PyTorch buffer starts
+   * from the gradient (PyTorch's first step) and a missing lecture velocity from v₀ = 0.
+   */
   protected transform(h: SGDHyper, lr: Tensor): GradientTransformation {
-    if (h.form === 'lecture') return chain(addWeightDecay(h.weightDecay), lectureMomentum(h.momentum), scale(lr));
+    if (h.form === 'lecture')
+      return completeState(chain(addWeightDecay(h.weightDecay), lectureMomentum(h.momentum), scale(lr)), ['velocity']);
     const momentum = h.momentum > 0 ? [traceMomentum(h)] : [];
-    return chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(lr));
+    return completeState(chain(addWeightDecay(h.weightDecay), ...momentum, scaleByLearningRate(lr)), []);
   }
 
   protected override fused(
@@ -113,7 +120,8 @@ export class SGD extends GradientOptimizer<SGDHyper> {
       inPlace: ctx.inPlace,
     });
     const next: Record<string, Tensor> = h.momentum > 0 ? { momentumBuffer: out[1] } : {};
-    return { param: out[0], state: next };
+    // An unused buffer (momentum set to 0, or the lecture's velocity) stays as it is, as in PyTorch.
+    return { param: out[0], state: keepUnread(state, next) };
   }
 
   /**
