@@ -107,6 +107,7 @@ export type {
   HyperValue,
   Optimizer,
   OptimizerState,
+  OptimizerStateByParameter,
   OptimizerStepOptions,
   Penalty,
   SlotState,

@@ -39,6 +39,11 @@ export function useFusedUpdates(on: boolean): boolean {
   return was;
 }
 
+/** Whether fused updates are on (what {@link useFusedUpdates} last set): part of a compiled step's trace key. */
+export function fusedUpdatesOn(): boolean {
+  return enabled;
+}
+
 /**
  * True when fused updates are enabled and the current backend has kernel `name`.
  *

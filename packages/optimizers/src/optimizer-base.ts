@@ -12,8 +12,9 @@ import {
   keep,
   type Optimizer,
   type OptimizerState,
+  type OptimizerStateByParameter,
   type OptimizerStepOptions,
-  type Parameter,
+  Parameter,
   ShapeError,
   type SlotState,
   scalar,
@@ -24,7 +25,15 @@ import {
   ValueError,
   withoutRecording,
 } from '@backprop/core';
-import { type BaseHyper, groupOf, type ParamGroup, type ParamGroupSpec, resolveGroups } from './param-groups.js';
+import { fusedUpdatesOn } from './fused.js';
+import {
+  type BaseHyper,
+  groupOf,
+  ownHyperValue,
+  type ParamGroup,
+  type ParamGroupSpec,
+  resolveGroups,
+} from './param-groups.js';
 import type { GradientTransformation, TransformState, UpdateContext } from './transform.js';
 import { clipGradNorm, clipGradValue } from './transforms/clip.js';
 import { checkNonNegative, checkOptimizerOptionNames, checkPairs, checkStepOptions } from './validate.js';
@@ -151,6 +160,14 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     return undefined;
   }
 
+  /**
+   * What a compiled step's graph depends on beside the hyperparameters: whether fused update
+   * kernels are on (`useFusedUpdates`), which picks the update the graph holds. A change retraces.
+   */
+  traceKey(): string {
+    return fusedUpdatesOn() ? 'fused' : 'composed';
+  }
+
   /** The default group's learning rate; setting it sets every group's. */
   get lr(): number {
     return this.paramGroups[this.paramGroups.length - 1].lr;
@@ -203,7 +220,9 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
         for (const [k, t] of Object.entries(old.state)) if (slot.state[k] !== t) t.dispose();
         old.step.dispose();
       }
-      this.#loaded.delete(param.name);
+      // The slot it was restored under by name is now this parameter's (a loaded slot of another
+      // parameter that happens to carry the same name now stays where it is).
+      if (old !== undefined && this.#loaded.get(param.name) === old) this.#loaded.delete(param.name);
       this.#slots.set(param, slot);
     }
   }
@@ -308,9 +327,46 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
     const op = `${this.name}.setState`;
     if (!state || !Array.isArray(state.groups) || !(state.slots instanceof Map))
       throw new ValueError(`${op}: expected { groups: Hyperparameters[], slots: Map<string, SlotState> }`);
-    if (state.groups.length !== this.paramGroups.length)
-      throw new ValueError(`${op}: expected ${this.paramGroups.length} groups, got ${state.groups.length}`);
-    const groups = state.groups.map((g, i) => {
+    this.#replace(op, state.groups, state.slots);
+  }
+
+  /**
+   * The state with each slot keyed by its parameter object (by name while a slot restored by
+   * name waits for its parameter's next step): what `trainStep` snapshots and a compiled step
+   * reads, since a parameter's name changes with the module it is listed from. Tensors as in
+   * {@link getState}.
+   */
+  getStateByParameter(): OptimizerStateByParameter {
+    const slots = new Map<Parameter | string, SlotState>();
+    for (const [name, s] of this.#loaded) slots.set(name, { step: s.step, tensors: s.state });
+    for (const [p, s] of this.#slots) slots.set(p, { step: s.step, tensors: s.state });
+    return {
+      groups: this.paramGroups.map(hyperOf),
+      slots,
+      lrTensors: this.paramGroups.map((_, i) => this.#lrTensor(i)),
+    };
+  }
+
+  /**
+   * Restores a {@link getStateByParameter}: each slot keyed by a parameter goes back to that
+   * parameter whatever its name is now; checked as {@link setState}, nothing changes on an error.
+   */
+  setStateByParameter(state: OptimizerStateByParameter): void {
+    const op = `${this.name}.setStateByParameter`;
+    if (!state || !Array.isArray(state.groups) || !(state.slots instanceof Map))
+      throw new ValueError(`${op}: expected { groups: Hyperparameters[], slots: Map<Parameter | string, SlotState> }`);
+    this.#replace(op, state.groups, state.slots);
+  }
+
+  /** Checks `groups` and `slots` (keyed by parameter or name), then replaces every group's hyperparameters and every slot. */
+  #replace(
+    op: string,
+    stateGroups: readonly Hyperparameters[],
+    stateSlots: ReadonlyMap<Parameter | string, SlotState>,
+  ) {
+    if (stateGroups.length !== this.paramGroups.length)
+      throw new ValueError(`${op}: expected ${this.paramGroups.length} groups, got ${stateGroups.length}`);
+    const groups = stateGroups.map((g, i) => {
       const own = hyperOf(this.paramGroups[i]);
       for (const [k, v] of Object.entries(own)) {
         if (!(k in g)) throw new ValueError(`${op}: group ${i} has no ${k}`);
@@ -326,7 +382,10 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       this.validate(merged);
       return merged;
     });
-    for (const [name, slot] of state.slots) {
+    for (const [key, slot] of stateSlots) {
+      if (typeof key !== 'string' && !(key instanceof Parameter))
+        throw new ValueError(`${op}: slots must be keyed by parameter name or Parameter, got ${formatValue(key)}`);
+      const name = typeof key === 'string' ? key : key.name;
       if (!slot || typeof slot !== 'object') throw new ValueError(`${op}: the slot of "${name}" is not a record`);
       slot.step.assertLive(`${op} (step count of ${name})`);
       if (slot.step.dtype !== 'int32' || slot.step.size !== 1)
@@ -339,18 +398,24 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       }
     }
     const view = (t: Tensor) => keep(stopGradient(t));
-    const slots = new Map<string, Slot>();
-    for (const [name, slot] of state.slots) {
+    const byName = new Map<string, Slot>();
+    const byParameter = new Map<Parameter, Slot>();
+    for (const [key, slot] of stateSlots) {
       const tensors = Object.fromEntries(Object.entries(slot.tensors).map(([k, t]) => [k, view(t as Tensor)]));
-      slots.set(
-        name,
-        new SlotImpl(keep(slot.step.rank === 0 ? stopGradient(slot.step) : slot.step.reshape([])), undefined, tensors),
+      const restored = new SlotImpl(
+        keep(slot.step.rank === 0 ? stopGradient(slot.step) : slot.step.reshape([])),
+        undefined,
+        tensors,
       );
+      if (typeof key === 'string') byName.set(key, restored);
+      else byParameter.set(key, restored);
     }
     this.#freeSlots();
-    this.#loaded = slots;
+    this.#loaded = byName;
+    this.#slots = byParameter;
     groups.forEach((g, i) => {
-      Object.assign(this.paramGroups[i], g);
+      // The group's own copies: the caller's arrays (`betas`) are not aliased.
+      for (const [k, v] of Object.entries(g)) (this.paramGroups[i] as Record<string, unknown>)[k] = ownHyperValue(v);
     });
   }
 

@@ -349,7 +349,8 @@ function inPlaceUpdates(
         state[k] < g.state.length &&
         !taken.has(state[k]) &&
         n.inputs[written[k]].value === firstState + state[k] &&
-        g.stateOut[state[k]].value === v,
+        // A step whose state shrank (a slot that lost a tensor) has fewer outputs than inputs.
+        g.stateOut[state[k]]?.value === v,
     );
     if (!ok || new Set(state).size !== state.length) continue;
     for (const s of state) taken.add(s);

@@ -28,6 +28,12 @@ const STATE_KEY = 'backprop.state';
 const DATA_KEY = 'backprop.data';
 /** Metadata key of why the saved `fit` run was asked to stop, when it was (see `TrainingState.stopReason`). */
 const STOP_KEY = 'backprop.stop';
+/**
+ * Metadata key of the optimizer's name (`Optimizer.name`, e.g. "Adam"), when it has one: Adam and
+ * AdamW keep the same hyperparameter and slot names, and AdamW would read Adam's coupled weight
+ * decay as its decoupled one.
+ */
+const OPTIMIZER_KEY = 'backprop.optimizer';
 
 /** Options of {@link loadCheckpoint} and `TrainingState.load`. */
 export interface LoadCheckpointOptions {
@@ -108,12 +114,15 @@ export async function encodeCheckpoint(
   };
   const data: Record<string, string> = state.dataOrder ? { [DATA_KEY]: JSON.stringify(state.dataOrder) } : {};
   const stop: Record<string, string> = state.stopReason === undefined ? {} : { [STOP_KEY]: state.stopReason };
+  const optimizerName = state.optimizer?.name;
+  const named: Record<string, string> = typeof optimizerName === 'string' ? { [OPTIMIZER_KEY]: optimizerName } : {};
   return saveSafetensors(tensors, {
     ...metadata,
     format: CHECKPOINT_FORMAT,
     [STATE_KEY]: stringifyState(body),
     ...data,
     ...stop,
+    ...named,
   });
 }
 
@@ -376,7 +385,19 @@ function planEntries(
       ]);
       out.slots.push([name, step, tensors]);
     }
-    if (state.optimizer) out.groups = checkGroups(state.optimizer, opt.groups);
+    if (state.optimizer) {
+      // Files written before the name was recorded have none; those are checked by their groups alone.
+      const saved = metadata[OPTIMIZER_KEY];
+      const mine = state.optimizer.name;
+      if (saved !== undefined && typeof mine === 'string' && saved !== mine)
+        fail(
+          'optimizer',
+          'optimizer',
+          `expected the state of ${mine}; the checkpoint holds ${saved}'s (load it with ${saved})`,
+          saved,
+        );
+      out.groups = checkGroups(state.optimizer, opt.groups);
+    }
   } else if (state.optimizer)
     fail('optimizer', 'state', 'the checkpoint holds no optimizer state; load it without an optimizer', null);
 

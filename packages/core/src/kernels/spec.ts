@@ -223,9 +223,11 @@ export function updateWrittenInputs(name: UpdateKernelName, count: number): numb
     );
   if (!Number.isSafeInteger(count) || count < least)
     throw new ValueError(`updateWrittenInputs: ${name} takes at least ${least} inputs, got ${String(count)}`);
-  return Array.from({ length: count }, (_, i) => i).filter(
-    (i) => i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4),
-  );
+  // A plain loop: this runs for every parameter of every in-place step (Array.from with a filter cost a tenth of it).
+  const written: number[] = [];
+  for (let i = 0; i < count; i++)
+    if (i !== 1 && i !== count - 1 && !(name === 'adamUpdate' && i === 4)) written.push(i);
+  return written;
 }
 
 /** Each fused update kernel's attributes. */

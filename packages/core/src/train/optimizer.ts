@@ -32,6 +32,20 @@ export interface OptimizerState {
   readonly lrTensors?: readonly Tensor[];
 }
 
+/**
+ * An optimizer's state with each slot keyed by the {@link Parameter} object it belongs to (a slot
+ * restored by name and not yet tied to a parameter keeps its name). A parameter's name depends
+ * on the module it was last listed from (`backbone.weight` in the whole model, `weight` in the
+ * backbone alone), so in-memory round trips — a compiled step's state, the copy a rejected step
+ * is put back from — key by object; checkpoints, which outlive the objects, key by name.
+ */
+export interface OptimizerStateByParameter {
+  readonly groups: readonly Hyperparameters[];
+  readonly slots: ReadonlyMap<Parameter | string, SlotState>;
+  /** As {@link OptimizerState.lrTensors}; ignored by `setStateByParameter`. */
+  readonly lrTensors?: readonly Tensor[];
+}
+
 /** Options of {@link Optimizer.step}. */
 export interface OptimizerStepOptions {
   /** The caller will not read `grads` again: free each as soon as its update is computed (`trainStep` does this). */
@@ -56,6 +70,11 @@ export interface OptimizerStepOptions {
  * parameter and no state has changed.
  */
 export interface Optimizer {
+  /**
+   * The update rule's name ("Adam", "AdamW"). Optional; checkpoints record it and refuse to load
+   * one optimizer's state into another whose hyperparameter and slot names happen to match.
+   */
+  readonly name?: string;
   /** The current learning rate (schedules change it). */
   lr: number;
   /**
@@ -88,6 +107,21 @@ export interface Optimizer {
    * its own references, so the caller may free what it passed.
    */
   setState(state: OptimizerState): void;
+  /**
+   * The state keyed by parameter objects ({@link OptimizerStateByParameter}), tensors as in
+   * `getState`. Optional: without it, `trainStep` and compiled steps use `getState` (by name).
+   */
+  getStateByParameter?(): OptimizerStateByParameter;
+  /**
+   * Replaces the state with `state` as from `getStateByParameter`, checked first like
+   * `setState`; nothing changes on an error. Optional, with `getStateByParameter`.
+   */
+  setStateByParameter?(state: OptimizerStateByParameter): void;
+  /**
+   * Anything else a compiled step's graph depends on, as a string (for example whether fused
+   * update kernels are on); when it changes, the step traces again. Optional.
+   */
+  traceKey?(): string;
   /** Frees the optimizer's state. */
   dispose(): void;
 }

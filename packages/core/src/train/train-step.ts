@@ -174,9 +174,9 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
     if (!wantCompile || eagerReason) return undefined;
     // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
     // hands over as tensors (graph inputs), and which parameters it updates and which modules run
-    // in training mode: any change retraces.
-    const { groups, lrTensors } = optimizer.getState();
-    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}`;
+    // in training mode, and what else the optimizer says its update depends on: any change retraces.
+    const { groups, lrTensors } = optimizer.getStateByParameter?.() ?? optimizer.getState();
+    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}|${optimizer.traceKey?.() ?? ''}`;
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });

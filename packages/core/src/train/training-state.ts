@@ -15,7 +15,7 @@ import { stopGradient } from '../ops/reshape.js';
 import { defaultGenerator, type GeneratorState } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
 import type { Callback, CallbackState, EpochLogs } from './callbacks.js';
-import type { Optimizer, OptimizerState, SlotState } from './optimizer.js';
+import type { Optimizer, OptimizerState, OptimizerStateByParameter, SlotState } from './optimizer.js';
 
 /** The next batch to run: `batch` batches of epoch `epoch` (both from 0) are done. */
 export interface Position {
@@ -63,6 +63,8 @@ export interface StateSnapshot {
   scope: 'step' | 'run';
   model: Map<string, Tensor>;
   optimizer: OptimizerState | undefined;
+  /** The same slots keyed by parameter object, when the optimizer has `getStateByParameter` (what `restore` uses). */
+  optimizerByParameter?: OptimizerStateByParameter;
   callbacks: (CallbackState | undefined)[];
   generators: GeneratorState[];
   global: GeneratorState;
@@ -157,7 +159,8 @@ export class TrainingState {
    * Writing hands each new tensor to its owner.
    */
   compiledState(): CompiledState {
-    let slotLayout: [string, string[]][] = [];
+    /** Each stepped parameter's slot: the parameter, the key its slot was found under, its tensor names. */
+    let slotLayout: [Parameter, Parameter | string, string[]][] = [];
     let rates = 0;
     return {
       read: () => {
@@ -165,14 +168,17 @@ export class TrainingState {
         const buffers = this.model.namedBuffers();
         const out = [...params.map(([, p]) => p.value), ...buffers.map(([, b]) => b)];
         slotLayout = [];
-        const opt = this.optimizer?.getState();
-        const slots = opt?.slots;
-        if (slots) {
-          for (const [name] of params) {
-            const s = slots.get(name);
+        // By object where the optimizer can: a name depends on the module a parameter was listed from.
+        const byParameter = this.optimizer?.getStateByParameter?.();
+        const opt = byParameter ?? this.optimizer?.getState();
+        if (opt) {
+          const slots: ReadonlyMap<Parameter | string, SlotState> = opt.slots;
+          for (const [name, p] of params) {
+            const key = byParameter?.slots.has(p) ? p : name;
+            const s = slots.get(key);
             if (!s) continue;
             const keys = Object.keys(s.tensors).sort();
-            slotLayout.push([name, keys]);
+            slotLayout.push([p, key, keys]);
             out.push(s.step, ...keys.map((k) => s.tensors[k]));
           }
         }
@@ -193,16 +199,29 @@ export class TrainingState {
           dispose(next.map(([, t]) => t));
         }
         k += buffers.length;
-        if (!this.optimizer) return;
-        const slots = new Map<string, SlotState>();
-        for (const [name, keys] of slotLayout) {
+        const optimizer = this.optimizer;
+        if (!optimizer) return;
+        const fresh: [Parameter, Parameter | string, SlotState][] = slotLayout.map(([p, key, names]) => {
           const step = values[k++];
           const tensors: Record<string, Tensor> = {};
-          for (const key of keys) tensors[key] = values[k++];
-          slots.set(name, { step, tensors });
-        }
+          for (const name of names) tensors[name] = values[k++];
+          return [p, key, { step, tensors }];
+        });
         const taken = values.slice(params.length + buffers.length);
-        this.optimizer.setState({ groups: this.optimizer.getState().groups, slots });
+        const current = optimizer.getStateByParameter?.();
+        if (current && optimizer.setStateByParameter) {
+          // Only this model's slots are new: the optimizer's others (parameters of a larger model
+          // it also trains) stay, and every slot stays tied to its parameter object.
+          const slots = new Map(current.slots);
+          for (const [p, key, slot] of fresh) {
+            slots.delete(key);
+            slots.set(p, slot);
+          }
+          optimizer.setStateByParameter({ groups: current.groups, slots });
+        } else {
+          const slots = new Map<string, SlotState>(fresh.map(([p, , slot]) => [p.name, slot]));
+          optimizer.setState({ groups: optimizer.getState().groups, slots });
+        }
         dispose(taken);
         if (k + rates !== values.length)
           throw new ValueError(
@@ -215,19 +234,26 @@ export class TrainingState {
   /** Copies every part's state (tensors as views), to restore with {@link restore}. */
   snapshot({ scope = 'run' }: { scope?: 'step' | 'run' } = {}): StateSnapshot {
     const model = new Map([...this.model.stateDict()].map(([k, t]) => [k, view(t)]));
-    const opt = this.optimizer?.getState();
-    const optimizer = opt && {
-      groups: opt.groups.map((g) => ({ ...g })),
-      slots: new Map(
-        [...opt.slots].map(([k, s]) => [
-          k,
-          {
-            step: view(s.step),
-            tensors: Object.fromEntries(Object.entries(s.tensors).map(([n, t]) => [n, view(t)])),
-          },
-        ]),
-      ),
-    };
+    const opt = this.optimizer?.getStateByParameter?.() ?? this.optimizer?.getState();
+    const slotViews = new Map(
+      [...(opt?.slots ?? [])].map(([k, s]) => [
+        k,
+        {
+          step: view(s.step),
+          tensors: Object.fromEntries(Object.entries(s.tensors).map(([n, t]) => [n, view(t)])),
+        },
+      ]),
+    );
+    const groups = opt?.groups.map((g) => ({ ...g }));
+    // The snapshot keys slots by parameter object where the optimizer can (`restore` puts each
+    // back on the same parameter, whatever module lists it next), and by name for `optimizer`.
+    const optimizer = opt &&
+      groups && {
+        groups,
+        slots: new Map([...slotViews].map(([k, s]) => [typeof k === 'string' ? k : k.name, s])),
+      };
+    const optimizerByParameter =
+      this.optimizer?.getStateByParameter && groups ? { groups, slots: slotViews } : undefined;
     // A step changes no callback, position or history: its snapshot leaves them out (a hot path).
     const callbacks = (scope === 'run' ? this.statefulCallbacks() : []).map((c) => {
       const s = c.getState?.();
@@ -237,13 +263,14 @@ export class TrainingState {
     });
     const tensors = (): Tensor[] => [
       ...model.values(),
-      ...[...(optimizer?.slots.values() ?? [])].flatMap((s) => [s.step, ...Object.values(s.tensors)]),
+      ...[...slotViews.values()].flatMap((s) => [s.step, ...Object.values(s.tensors)]),
       ...callbacks.flatMap((c) => [...(c?.tensors?.values() ?? [])]),
     ];
     return {
       scope,
       model,
       optimizer,
+      optimizerByParameter,
       callbacks,
       generators: this.model.namedGenerators().map(([, g]) => g.getState()),
       global: defaultGenerator.getState(),
@@ -258,7 +285,9 @@ export class TrainingState {
   /** Puts back a {@link snapshot} (the snapshot still owns its views: dispose it afterwards). */
   restore(s: StateSnapshot): void {
     this.model.loadStateDict(s.model);
-    if (this.optimizer && s.optimizer) this.optimizer.setState(s.optimizer);
+    if (this.optimizer?.setStateByParameter && s.optimizerByParameter)
+      this.optimizer.setStateByParameter(s.optimizerByParameter);
+    else if (this.optimizer && s.optimizer) this.optimizer.setState(s.optimizer);
     this.statefulCallbacks().forEach((c, i) => {
       const cs = s.callbacks[i];
       if (cs) c.setState?.(cs);
