@@ -269,6 +269,6 @@ function flagsOf(model: Module): string {
  */
 function lendToGuard(snapshot: StateSnapshot, by: 1 | -1): void {
   for (const t of snapshot.model.values()) t.ref.guardedViews += by;
-  for (const slot of snapshot.optimizer?.slots.values() ?? [])
+  for (const slot of (snapshot.optimizerByParameter ?? snapshot.optimizer)?.slots.values() ?? [])
     for (const t of Object.values(slot.tensors)) t.ref.guardedViews += by;
 }
