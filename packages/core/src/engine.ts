@@ -129,7 +129,13 @@ export function adopt(t: Tensor): Tensor {
  */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const backend = getBackend();
-  return makeTensor(backend, backend.write(values, shape, dtype), shape, dtype);
+  const t = makeTensor(backend, backend.write(values, shape, dtype), shape, dtype);
+  // A backend that reads only asynchronously cannot show the ops its values: keep the host's
+  // int32 values (indices, labels) so gather, scatterAdd, oneHot and the losses still check their
+  // range there instead of reading out of bounds.
+  if (dtype === 'int32' && typeof backend.readSync !== 'function' && values instanceof Int32Array)
+    t.ref.hostCopy = values.slice();
+  return t;
 }
 
 function info(t: Tensor, op: string, backend: Backend): TensorInfo {

@@ -33,6 +33,11 @@ export class DataRef {
   guardedViews = 0;
   /** @internal True while an in-place update of this storage is queued and not yet committed. */
   pendingUpdate = false;
+  /**
+   * @internal A copy of the int32 values written from the host onto a backend that cannot read
+   * synchronously (webgpu): indices and labels, so the ops' range checks run there too.
+   */
+  hostCopy?: Int32Array;
   constructor(
     readonly backend: Backend,
     readonly handle: object,

@@ -1,6 +1,7 @@
 /** Indices and class labels checked before anything runs: gather, oneHot, softmaxCrossEntropy, accuracy, and the dataset helpers takeRows, sliceRows, permutation. */
 import { cpu } from '@backprop/backend-cpu';
 import {
+  add,
   type ArrayDataset,
   type Backend,
   BackpropError,
@@ -15,6 +16,7 @@ import {
   nn,
   oneHot,
   permutation,
+  reshape,
   ShapeError,
   scatterAdd,
   setBackend,
@@ -247,12 +249,23 @@ describe('fit with a bad class label', () => {
 });
 
 describe('on a backend that cannot read synchronously', () => {
-  it('skips the check (documented): an out-of-range gather index gives zeros there', async () => {
+  it('checks int32 indices written from the host (their host copy), as on a backend that reads synchronously', async () => {
     const b = cpu();
     const { readSync: _, ...asyncOnly } = b;
     await setBackend({ ...asyncOnly, name: 'cpu-async-only' } as Backend);
     expect(getBackend().readSync).toBeUndefined();
-    const y = gather(tensor([1, 2, 3]), ints([0, 5]));
+    expect(() => gather(tensor([1, 2, 3]), ints([0, 5]))).toThrow(IndexError);
+    expect(() => gather(tensor([1, 2, 3]), reshape(ints([0, 5]), [2, 1]))).toThrow(/index 5 at position 1/);
+    expect(() => losses.softmaxCrossEntropy(tensor([[1, 2, 3]]), ints([3]))).toThrow(IndexError);
+    expect(Array.from(await gather(tensor([1, 2, 3]), ints([2, 0])).data())).toEqual([3, 1]);
+  });
+
+  it('skips the check (documented) for indices the backend computed: an out-of-range one gives zeros there', async () => {
+    const b = cpu();
+    const { readSync: _, ...asyncOnly } = b;
+    await setBackend({ ...asyncOnly, name: 'cpu-async-only' } as Backend);
+    const computed = add(ints([0, 4]), ints([0, 1])); // [0, 5], never on the host
+    const y = gather(tensor([1, 2, 3]), computed);
     expect(Array.from(await y.data())).toEqual([1, 0]);
   });
 });

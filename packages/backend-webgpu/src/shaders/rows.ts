@@ -3,25 +3,31 @@ import { type Handle, type OutputInfo, sizeOf, type TensorInfo } from '@backprop
 import { bufferOf } from '../handle.js';
 import type { KernelContext } from '../kernel-context.js';
 import { Meta } from '../meta.js';
+import { LOG_WGSL } from './log.js';
 import { bindings, FLOAT_HELPERS, grid } from './prelude.js';
 
 const RW = 64;
 
-/** What to write once a row's maximum `mx`, Σ e^{x−mx} `total` and log-sum-exp `lse` are known. */
+/**
+ * What to write once a row's maximum `mx`, Σ e^{x−mx} `total` and `lt` = ln(total) (0 when mx is
+ * not finite) are known. The log-sum-exp is mx + lt, but the finishes take x − mx first, so the
+ * large parts cancel exactly (x − (mx + lt) would round the large sum, then cancel it).
+ */
 export type RowFinish = 'softmax' | 'logSoftmax' | 'crossEntropy';
 
 const finishes: Record<RowFinish, string> = {
   softmax: 'for (var j = lid; j < n; j += RW) { out[base + j] = exp(in0[base + j] - mx) / total; }',
-  logSoftmax: 'for (var j = lid; j < n; j += RW) { out[base + j] = in0[base + j] - lse; }',
+  logSoftmax: 'for (var j = lid; j < n; j += RW) { out[base + j] = (in0[base + j] - mx) - lt; }',
   crossEntropy: `if (lid == 0u) {
     let label = in1[row];
-    if (label < 0 || u32(label) >= n) { out[row] = nan(); } else { out[row] = lse - in0[base + u32(label)]; }
+    if (label < 0 || u32(label) >= n) { out[row] = nan(); } else { out[row] = lt - (in0[base + u32(label)] - mx); }
   }`,
 };
 
 function code(finish: RowFinish): string {
   return `${bindings('f32', finish === 'crossEntropy' ? ['f32', 'i32'] : ['f32'])}
 ${FLOAT_HELPERS}
+${LOG_WGSL}
 const RW = ${RW}u;
 var<workgroup> red: array<f32, ${RW}>;
 @compute @workgroup_size(${RW})
@@ -49,7 +55,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     workgroupBarrier();
   }
   let total = red[0];
-  let lse = select(mx + log(total), mx, is_nan(mx) || is_inf(mx));
+  let lt = select(log_f(total), 0.0, is_nan(mx) || is_inf(mx));
   ${finishes[finish]}
 }`;
 }

@@ -63,6 +63,14 @@ export const activationCases: ConformanceCase[] = [
     f: () => core.elu(core.tensor(X), 1.5),
     expected: host(X.map((x) => (x > 0 ? x : 1.5 * Math.expm1(x)))),
   }),
+  // eˣ − 1 near 0 without cancellation (PyTorch's expm1): exp(x) − 1 gave 0 at −1e-8 and was 1.3 % off at −1e-6.
+  valueCase({
+    id: 'elu/small',
+    kernels: ['greater', 'where', 'exp', 'log'],
+    f: () => core.elu(core.tensor([-1e-8, -1e-6, -1e-4, -0.01, -17, -20, -100, -INF])),
+    expected: host([-1e-8, -1e-6, -1e-4, -0.01, -17, -20, -100, -INF].map((x) => Math.expm1(x))),
+    tol: { rtol: 2e-6, atol: 0 },
+  }),
   valueCase({
     id: 'softplus/values',
     kernels: ['maximum', 'abs', 'exp', 'log1p'],
@@ -119,6 +127,30 @@ export const activationCases: ConformanceCase[] = [
     f: () => core.logSoftmax(toTensor(extreme)),
     expected: softmaxRows(extreme, true),
     tol: { rtol: 1e-5, atol: 1e-4 },
+  }),
+  // Along an axis that is not the last (the composed path): (x − m) − log Σ e^{x − m}, so large
+  // logits cancel before the log is taken off; x − logSumExp lost an ulp of the largest logit.
+  valueCase({
+    id: 'logSoftmax/axis0-large',
+    kernels: ['max', 'exp', 'sum', 'log'],
+    f: () => [
+      core.logSoftmax(core.tensor([[1000], [1000]]), 0),
+      core.logSoftmax(
+        core.tensor([
+          [1e4, 5e4],
+          [1e4 + 1, 5e4 + 2],
+        ]),
+        0,
+      ),
+    ],
+    expected: [
+      host([-Math.LN2, -Math.LN2], [2, 1]),
+      host(
+        [-Math.log1p(Math.E), -Math.log1p(Math.exp(-2)) - 2, -Math.log1p(Math.exp(-1)), -Math.log1p(Math.exp(-2))],
+        [2, 2],
+      ),
+    ],
+    tol: { rtol: 1e-6, atol: 1e-7 },
   }),
   valueCase({
     id: 'softmax/empty',

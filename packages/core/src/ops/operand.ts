@@ -98,12 +98,13 @@ export function requireInt(op: string, x: Tensor): void {
 
 /**
  * The values of `t` if they can be had without waiting: the backend reads synchronously and the
- * value is already on the host. `undefined` on asynchronous backends (no `readSync`) and for a
+ * value is already on the host, or (on an asynchronous backend) int32 values written from the host,
+ * whose copy the tensor keeps. `undefined` for other values on asynchronous backends and for a
  * lazy backend's pending values (its `readSync` throws a BackendError), so a check that needs
  * them (an index range, an int32 exponent) is skipped there rather than forcing a sync.
  */
 export function hostValues(t: Tensor): TypedArray | undefined {
-  if (typeof t.ref.backend.readSync !== 'function') return undefined;
+  if (typeof t.ref.backend.readSync !== 'function') return t.ref.hostCopy;
   try {
     return t.dataSync();
   } catch (e) {
