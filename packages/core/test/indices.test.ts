@@ -1,8 +1,8 @@
 /** Indices and class labels checked before anything runs: gather, oneHot, softmaxCrossEntropy, accuracy, and the dataset helpers takeRows, sliceRows, permutation. */
 import { cpu } from '@backprop/backend-cpu';
 import {
-  add,
   type ArrayDataset,
+  add,
   type Backend,
   BackpropError,
   DTypeError,
