@@ -18,7 +18,7 @@ import { randomConfigs } from './random-configs.js';
 import { resolveMode, SearchResults, type TrialResult, type TrialStatus } from './results.js';
 import { type PruneHooks, runJob, SearchAbortedError, type SearchOptions, trialLine } from './search.js';
 import { type Config, configKey, type SearchSpace } from './space.js';
-import { type Executor, workerExecutors } from './worker-pool.js';
+import { checkTrialModule, type Executor, workerExecutors } from './worker-pool.js';
 
 const STUDIES = 'backprop_tuning_studies';
 const TRIALS = 'backprop_tuning_trials';
@@ -190,6 +190,7 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
   if (typeof o.study !== 'string' || o.study === '')
     throw new ValueError('distributedSearch: options.study must name the study');
   if (!o.trialModule) throw new ValueError('distributedSearch: options.trialModule is required (workers import it)');
+  checkTrialModule('distributedSearch', o.trialModule);
   const leaseMs = positiveInt('leaseMs', o.leaseMs ?? 60_000);
   const maxAttempts = positiveInt('maxAttempts', o.maxAttempts ?? 3);
   const pollMs = positiveInt('pollMs', o.pollMs ?? 500);
@@ -198,6 +199,8 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
     throw new ValueError(`distributedSearch: retries must be a non-negative integer, got ${formatValue(retries)}`);
   if (o.pruner !== undefined && (typeof o.pruner?.create !== 'function' || !o.pruner.spec))
     throw new ValueError('distributedSearch: pruner must be made by successiveHalving, hyperband or medianStopping');
+  if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isSafeInteger(o.seed) && o.seed >= 0))
+    throw new ValueError(`distributedSearch: seed must be a non-negative safe integer, got ${formatValue(o.seed)}`);
   const configs = studyConfigs(o);
   const mode = resolveMode(o.metric, o.mode, 'distributedSearch');
   const seed = o.seed ?? 0;

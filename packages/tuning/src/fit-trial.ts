@@ -40,7 +40,8 @@ function configValue<T extends 'number' | 'string'>(
  * Builds the MLP of `config`: `layers` hidden layers (default 1) of `units` (default 64), each a
  * dense layer initialized with `init` (default 'torchDefault'), then `activation` (default 'relu'),
  * then dropout at rate `dropout` when it is not 0; a dense output layer of `outputs` last.
- * `seed` fixes the initial weights. Each value must have its type (a number for `layers`,
+ * `seed` fixes the initial weights and the dropout masks (each dropout layer has its own generator
+ * seeded from it, so a trial does not depend on what else ran in the thread). Each value must have its type (a number for `layers`,
  * `units` and `dropout`, a string for `activation` and `init`): anything else, `true` or `[64]`
  * included, is a ValueError naming the key rather than a value read some other way.
  *
@@ -75,7 +76,9 @@ export function mlpFromConfig(inputs: number, outputs: number, config: Config, s
     stack.push(nn.dense(width, units, { weightInit: init, seed: seed * 1000 + 2 * l }));
     stack.push(nn.activations[activation]());
     // Any rate but 0 goes to dropout, which refuses one outside [0, 1) (a negative rate is not "none").
-    if (drop !== 0) stack.push(dropout({ drop }));
+    // Its masks come from its own generator, seeded from `seed` (odd offsets; the dense layers take
+    // the even ones), so a trial draws the same masks whatever ran before it in this thread.
+    if (drop !== 0) stack.push(dropout({ drop }, { seed: seed * 1000 + 2 * l + 1 }));
     width = units;
   }
   stack.push(nn.dense(width, outputs, { seed: seed * 1000 + 2 * layers }));

@@ -67,6 +67,11 @@ export interface SuccessiveHalvingOptions {
   minEarlyStoppingRate?: number;
 }
 
+/** `v` when it is a number other than NaN; undefined for NaN and for anything else (null from JSON). */
+function asNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && !Number.isNaN(v) ? v : undefined;
+}
+
 /** Optuna's promotion rule: keep the trial if it is in the top ⌊n/η⌋ (top 1 while n < η) of its rung. */
 function promotable(value: number, rung: readonly number[], eta: number, direction: 'min' | 'max'): boolean {
   if (Number.isNaN(value)) return false;
@@ -88,6 +93,12 @@ function ashaState(
       let k = passed.get(index) ?? 0;
       while (epoch >= rungEpoch(k) && (o.maxResource === undefined || rungEpoch(k) < o.maxResource)) {
         rungs[k] ??= [];
+        // As Optuna: a NaN (or anything not a number, e.g. a null read back from JSON) at a rung
+        // prunes the trial without entering the rung, so a diverged trial changes no later decision.
+        if (asNumber(value) === undefined) {
+          passed.set(index, k + 1);
+          return true;
+        }
         rungs[k].push(value);
         if (!promotable(value, rungs[k], o.reductionFactor, direction)) {
           passed.set(index, k + 1);
@@ -179,8 +190,9 @@ export interface HyperbandOptions {
 
 /**
  * Hyperband: ⌊log_η(R/r)⌋ + 1 brackets of successive halving, bracket s starting its rungs at
- * r·η^s epochs (the last bracket never prunes), so a search hedges between stopping early and
- * letting trials run. Trial i goes to bracket i mod (number of brackets); trials compete only
+ * r·η^s epochs, so a search hedges between stopping early and letting trials run. The last
+ * bracket never prunes when R/r is a power of η (its first rung is R itself); otherwise its single
+ * rung lies below R (R = 10, r = 1, η = 3: at 9 epochs) and it prunes there. Trial i goes to bracket i mod (number of brackets); trials compete only
  * within their bracket.
  *
  * @example
@@ -281,11 +293,10 @@ export function medianStopping(options: MedianStoppingOptions = {}): Pruner {
         report(index, epoch, value) {
           const curve = curves.get(index) ?? new Map<number, number>();
           curves.set(index, curve);
-          curve.set(epoch, value);
+          // Anything not a number (a null read back from JSON) counts as NaN, never as 0.
+          curve.set(epoch, asNumber(value) ?? Number.NaN);
           if (completed.length < startupTrials || epoch <= warmupEpochs) return false;
-          const atEpoch = completed
-            .map((c) => c.get(epoch))
-            .filter((v): v is number => v !== undefined && !Number.isNaN(v));
+          const atEpoch = completed.map((c) => c.get(epoch)).filter((v): v is number => asNumber(v) !== undefined);
           if (atEpoch.length === 0) return false;
           let best = Number.NaN;
           for (const v of curve.values()) if (!Number.isNaN(v) && (Number.isNaN(best) || better(v, best))) best = v;

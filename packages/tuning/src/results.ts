@@ -74,10 +74,34 @@ function normalizeRow(
 ): TrialResult {
   // Anything but an object is left for checkRows to name.
   if (r === null || typeof r !== 'object') return r as TrialResult;
-  if (r.status && (r.error === undefined || typeof r.error === 'object')) return r as TrialResult;
-  const error = typeof r.error === 'string' ? { kind: 'threw' as const, message: r.error } : (r.error as TrialError);
-  const row: TrialResult = { ...r, status: r.status ?? (error ? 'failed' : 'ok'), error };
+  const restored = restoreNaN(r as TrialResult);
+  if (restored.status && (restored.error === undefined || typeof restored.error === 'object')) return restored;
+  const error =
+    typeof restored.error === 'string'
+      ? { kind: 'threw' as const, message: restored.error as string }
+      : (restored.error as TrialError);
+  const row: TrialResult = { ...restored, status: restored.status ?? (error ? 'failed' : 'ok'), error };
   if (!row.error) delete row.error;
+  return row;
+}
+
+/**
+ * JSON writes NaN as null: a null metric or curve value read back is NaN again (a copy of the row;
+ * the row itself when it has none), so a resumed pruner sees a diverged epoch as NaN, not as 0.
+ */
+function restoreNaN(r: TrialResult): TrialResult {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const nullMetric = isObj(r.metrics) && Object.values(r.metrics).some((v) => v === null);
+  const nullCurve =
+    Array.isArray(r.curve) && r.curve.some((p) => Array.isArray(p) && p.length === 2 && p[1] === (null as never));
+  if (!nullMetric && !nullCurve) return r;
+  const row: TrialResult = { ...r };
+  if (nullMetric)
+    row.metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v === null ? Number.NaN : v]));
+  if (nullCurve)
+    row.curve = (r.curve as [number, number][]).map((p) =>
+      Array.isArray(p) && p.length === 2 && p[1] === (null as never) ? [p[0], Number.NaN] : p,
+    );
   return row;
 }
 
@@ -132,11 +156,19 @@ export class SearchResults {
     return this.rows.filter((r) => r.status === status);
   }
 
-  /** The best trial that ran to the end (pruned, failed and cancelled trials are not candidates). */
+  /**
+   * The best trial that ran to the end (pruned, failed and cancelled trials are not candidates),
+   * among those whose `metric` is finite: a NaN or ±Infinity (a diverged run) is never the best.
+   */
   get best(): TrialResult {
-    const best = this.sorted()[0];
-    if (best?.status !== 'ok' || !Number.isFinite(best.metrics[this.metric])) {
-      throw new ValueError(`SearchResults.best: no completed trial reported a finite "${this.metric}"`);
+    const best = this.sorted().find((r) => r.status === 'ok' && Number.isFinite(r.metrics[this.metric]));
+    if (!best) {
+      const ok = this.rows.filter((r) => r.status === 'ok').length;
+      throw new ValueError(
+        ok === 0
+          ? `SearchResults.best: no trial ran to the end (status 'ok'), so there is no best "${this.metric}"`
+          : `SearchResults.best: none of the ${ok} completed trial(s) reported a finite "${this.metric}" (NaN, ±Infinity or missing)`,
+      );
     }
     return best;
   }
@@ -176,7 +208,11 @@ export class SearchResults {
     return { metric: this.metric, mode: this.mode, rows: this.rows };
   }
 
-  /** Reads what `toJSON` wrote (also files of earlier versions, whose `error` was a string). */
+  /**
+   * Reads what `toJSON` wrote (also files of earlier versions, whose `error` was a string). A null
+   * metric or curve value (JSON's NaN) is read as NaN; without `mode`, the direction comes from the
+   * metric's name as with mode 'auto' (a name it cannot place is a ValueError asking for the mode).
+   */
   static fromJSON(json: string | { metric: string; mode: 'min' | 'max'; rows: TrialResult[] }): SearchResults {
     let o: { metric?: unknown; mode?: unknown; rows?: unknown } | undefined;
     try {
@@ -188,7 +224,9 @@ export class SearchResults {
     }
     if (!o || !Array.isArray(o.rows) || typeof o.metric !== 'string')
       throw new ValueError('SearchResults.fromJSON: expected { metric, mode, rows }');
-    return new SearchResults(o.rows as TrialResult[], o.metric, o.mode === 'max' ? 'max' : 'min');
+    // No mode (a hand-written file): the direction the metric's name tells, as a search resolves 'auto'.
+    const mode = resolveMode(o.metric, o.mode === undefined ? 'auto' : (o.mode as Mode), 'SearchResults.fromJSON');
+    return new SearchResults(o.rows as TrialResult[], o.metric, mode);
   }
 
   /** An aligned text table, best first; the last column is the seconds, or the status with the reason. */

@@ -7,9 +7,23 @@ import { checkConfigs, checkSearchSpace } from './check-space.js';
 import { type GridOptions, gridConfigs } from './grid.js';
 import type { Pruner, PrunerState } from './pruners.js';
 import { randomConfigs } from './random-configs.js';
-import { type Mode, resolveMode, SearchResults, type TrialResult, type TrialStatus } from './results.js';
+import {
+  type Mode,
+  resolveMode,
+  SearchResults,
+  type TrialError,
+  type TrialResult,
+  type TrialStatus,
+} from './results.js';
 import { type Config, configKey, type SearchSpace } from './space.js';
-import { type Executor, inThreadExecutor, type Job, type Outcome, workerExecutors } from './worker-pool.js';
+import {
+  checkTrialModule,
+  type Executor,
+  inThreadExecutor,
+  type Job,
+  type Outcome,
+  workerExecutors,
+} from './worker-pool.js';
 
 /** What a trial gets besides its configuration. */
 export interface TrialContext {
@@ -43,7 +57,9 @@ export interface SearchOptions {
    */
   parallel?: number;
   /**
-   * A module whose `trial` (or default) export is the trial. With it (and no trial function),
+   * A module whose `trial` (or default) export is the trial: an absolute path, a URL (e.g.
+   * `new URL('./trial.js', import.meta.url)`) or a package name; a relative path ('./trial.js') is a
+   * ValueError, since the worker would resolve it from this package's folder. With it (and no trial function),
    * trials run in worker threads even when `parallel` is 1, so a crash, an uncaught exception or
    * a hang in one trial cannot take the search down.
    */
@@ -132,7 +148,9 @@ const SEARCH_OPTIONS = optionNames<SearchOptions>({
 
 function checkOptions(o: SearchOptions, op = 'search', extra: readonly string[] = []): void {
   checkOptionNames(op, o, [...SEARCH_OPTIONS, ...extra], { aliases: { nTrials: 'trials', n_trials: 'trials' } });
-  const { metric, parallel = 1, trialTimeoutMs, retries = 0, pruner, signal } = o;
+  const { metric, parallel = 1, trialTimeoutMs, retries = 0, pruner, signal, seed } = o;
+  if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0))
+    throw new ValueError(`${op}: seed must be a non-negative safe integer, got ${formatValue(seed)}`);
   if (typeof metric !== 'string' || metric === '')
     throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
   if (!Number.isInteger(parallel) || parallel < 1)
@@ -213,7 +231,9 @@ export async function runJob(
 /** Replays finished rows into a fresh pruner state, in index order, so a resumed search prunes as before. */
 export function replayIntoPruner(state: PrunerState, rows: readonly TrialResult[]): void {
   for (const r of [...rows].sort((a, b) => a.index - b.index)) {
-    for (const [epoch, value] of r.curve ?? []) state.report(r.index, epoch, value);
+    // A value that is not a number (null: JSON's NaN in a row not read through fromJSON) is NaN.
+    for (const [epoch, value] of r.curve ?? [])
+      state.report(r.index, epoch, typeof value === 'number' ? value : Number.NaN);
     state.finish(r.index, r.status);
   }
 }
@@ -278,6 +298,7 @@ export async function runSearch(
   const useWorkers = parallel > 1 || (typeof trial !== 'function' && trialModule !== undefined);
   if (parallel > 1 && !trialModule)
     throw new ValueError('search: parallel > 1 needs trialModule (a module exporting `trial`)');
+  if (useWorkers) checkTrialModule('search', trialModule);
   if (!useWorkers && typeof trial !== 'function') throw new ValueError('search: expected a trial function');
   const mode = resolveMode(metric, options.mode, 'search');
   const previous = [
@@ -308,7 +329,26 @@ export async function runSearch(
     if (resumeFile) saving = saving.then(() => writeResumeFile(resumeFile, snapshot()));
     return saving;
   };
-  const record = async (r: TrialResult) => {
+  // Exceptions that escaped a worker trial after it returned (a timer it left behind): that trial
+  // is recorded as failed (uncaught), even when its row was already recorded.
+  const late = new Map<number, TrialError>();
+  const blame = (r: TrialResult): TrialResult => {
+    const error = late.get(r.index);
+    if (!error || (r.status !== 'ok' && r.status !== 'pruned')) return r;
+    const { stoppedEpoch: _, ...rest } = r;
+    return { ...rest, status: 'failed', metrics: {}, error };
+  };
+  const onLateError = (index: number, error: TrialError) => {
+    late.set(index, error);
+    const i = rows.findIndex((r) => r.index === index);
+    if (i >= 0 && rows[i] !== blame(rows[i])) {
+      rows[i] = blame(rows[i]);
+      if (verbose) console.log(trialLine(rows[i], total, metric));
+      void save().catch(() => {});
+    }
+  };
+  const record = async (row: TrialResult) => {
+    const r = blame(row);
     rows.push(r);
     if (verbose) console.log(trialLine(r, total, metric));
     await save();
@@ -320,7 +360,9 @@ export async function runSearch(
   const onUserAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   else options.signal?.addEventListener('abort', onUserAbort, { once: true });
-  const makeExecutor = useWorkers ? await workerExecutors(String(trialModule)) : () => inThreadExecutor(trial!);
+  const makeExecutor = useWorkers
+    ? await workerExecutors(String(trialModule), onLateError)
+    : () => inThreadExecutor(trial!);
   const queue = [...todo];
   const lanes = Array.from({ length: Math.min(useWorkers ? parallel : 1, queue.length) }, async () => {
     const executor = makeExecutor();

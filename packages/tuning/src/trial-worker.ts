@@ -1,14 +1,26 @@
 /**
  * The worker-thread side of parallel search: imports the trial module and runs the trials it is
  * sent, one at a time. Messages: in `{ type: 'run', job }` and `{ type: 'decision', id, stop }`;
- * out `{ type: 'start' }`, `{ type: 'report', id, epoch, value }` and `{ type: 'done', metrics | error }`.
+ * out `{ type: 'start' }`, `{ type: 'report', id, epoch, value }`, `{ type: 'done', metrics | error }`
+ * and `{ type: 'uncaught', index, error }` (an exception escaped trial `index`; the worker exits).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkMetrics, describeThrown } from './thrown.js';
 
 const mod = await import(workerData.trialModule);
 const trial = mod.trial ?? mod.default;
 if (typeof trial !== 'function') throw new Error(`search: ${workerData.trialModule} exports no \`trial\` function`);
+
+// Which trial's code is running: timers and promises a trial starts carry its index, so an
+// exception escaping later (from a timer left behind after the trial returned) is reported against
+// the trial that raised it, not the one running when it fires. The worker then exits, as it would
+// on any uncaught exception.
+const current = new AsyncLocalStorage<number>();
+process.on('uncaughtException', (e) => {
+  parentPort?.postMessage({ type: 'uncaught', index: current.getStore(), error: describeThrown(e) });
+  process.exit(1);
+});
 
 const pending = new Map<number, (stop: boolean) => void>();
 let nextId = 0;
@@ -38,7 +50,9 @@ parentPort?.on(
       });
     try {
       const out = checkMetrics(
-        await trial(job.config, { seed: job.seed, index: job.index, signal: controller.signal, report }),
+        await current.run(job.index, () =>
+          trial(job.config, { seed: job.seed, index: job.index, signal: controller.signal, report }),
+        ),
       );
       parentPort?.postMessage(
         'metrics' in out ? { type: 'done', metrics: out.metrics } : { type: 'done', error: out.message },

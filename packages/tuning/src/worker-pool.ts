@@ -3,7 +3,7 @@
  * and takes trials in turn. A worker that crashes, exits or runs past the time limit is stopped
  * and replaced by a fresh one for the next trial; the trial gets a typed failure reason.
  */
-import { BackendError } from '@backprop/core';
+import { BackendError, formatValue, ValueError } from '@backprop/core';
 import type { TrialError } from './results.js';
 import type { Config } from './space.js';
 import { checkMetrics, describeThrown } from './thrown.js';
@@ -88,10 +88,24 @@ export function inThreadExecutor(
           signal: controller.signal,
           report: async (epoch, value) => hooks.report(epoch, value),
         };
+        // A trial that never yields keeps the timer from firing: past the limit when it ends, it is a timeout all the same.
+        const overran = () => {
+          if (hooks.timeoutMs === undefined || performance.now() - start <= hooks.timeoutMs) return false;
+          settle({
+            kind: 'failed',
+            error: {
+              kind: 'timeout',
+              message: `ran past trialTimeoutMs = ${hooks.timeoutMs} ms (${Math.round(seconds() * 1000)} ms; it never yielded, so it could only be noticed when it ended)`,
+            },
+            seconds: seconds(),
+          });
+          return true;
+        };
         Promise.resolve()
           .then(() => trial(job.config, context))
           .then(
             (m) => {
+              if (overran()) return;
               const out = checkMetrics(m);
               settle(
                 'metrics' in out
@@ -99,7 +113,9 @@ export function inThreadExecutor(
                   : { kind: 'failed', error: { kind: 'threw', message: out.message }, seconds: seconds() },
               );
             },
-            (e) => settle({ kind: 'failed', error: { kind: 'threw', message: describeThrown(e) }, seconds: seconds() }),
+            (e) =>
+              overran() ||
+              settle({ kind: 'failed', error: { kind: 'threw', message: describeThrown(e) }, seconds: seconds() }),
           );
       });
     },
@@ -110,8 +126,31 @@ export function inThreadExecutor(
 type WorkerClass = typeof import('node:worker_threads').Worker;
 type WorkerInstance = import('node:worker_threads').Worker;
 
+/**
+ * Called when an exception escapes a trial after that trial ended (e.g. from a timer it left
+ * behind): `index` is the trial that raised it. Its worker dies with it and is replaced; the trial
+ * running in that worker at the time (another one) is run again in a fresh worker, not blamed.
+ */
+export type LateErrorHandler = (index: number, error: TrialError) => void;
+
+/**
+ * Throws ValueError for a relative path (`./trial.mjs`, `../x/trial.js`): the worker would import it
+ * relative to this package's own files, not to your script or the working directory.
+ */
+export function checkTrialModule(op: string, trialModule: unknown): void {
+  if (trialModule instanceof URL) return;
+  if (typeof trialModule !== 'string' || trialModule === '')
+    throw new ValueError(
+      `${op}: trialModule must be an absolute path, a file: URL or a package name, got ${formatValue(trialModule)}`,
+    );
+  if (/^\.\.?([/\\]|$)/.test(trialModule))
+    throw new ValueError(
+      `${op}: trialModule "${trialModule}" is a relative path, which the worker would resolve from @backprop/tuning's own folder; pass an absolute path or a URL, e.g. new URL('${trialModule}', import.meta.url)`,
+    );
+}
+
 /** Makes executors that run trials in worker threads importing `trialModule`. */
-export async function workerExecutors(trialModule: string): Promise<() => Executor> {
+export async function workerExecutors(trialModule: string, onLateError?: LateErrorHandler): Promise<() => Executor> {
   let Worker: WorkerClass;
   try {
     ({ Worker } = await import('node:worker_threads'));
@@ -119,12 +158,14 @@ export async function workerExecutors(trialModule: string): Promise<() => Execut
     throw new BackendError('search: parallel trials need Node worker threads; use parallel: 1 in browsers');
   }
   const url = new URL('./trial-worker.js', import.meta.url);
-  return () => new WorkerExecutor(Worker, url, trialModule);
+  return () => new WorkerExecutor(Worker, url, trialModule, onLateError);
 }
 
 interface WorkerMessage {
-  type: 'start' | 'report' | 'done';
+  type: 'start' | 'report' | 'done' | 'uncaught';
   id?: number;
+  /** Of 'uncaught': the trial whose code raised it (undefined when no trial's code did). */
+  index?: number;
   epoch?: number;
   value?: number;
   metrics?: Record<string, number>;
@@ -133,34 +174,63 @@ interface WorkerMessage {
 
 class WorkerExecutor implements Executor {
   private worker?: WorkerInstance;
+  /** The trial running now (undefined between trials). */
+  private running?: number;
 
   constructor(
     private readonly Worker: WorkerClass,
     private readonly url: URL,
     private readonly trialModule: string,
+    private readonly onLateError?: LateErrorHandler,
   ) {}
+
+  /** The worker for the next trial: the current one, or a fresh one when it died or was stopped. */
+  private acquire(): WorkerInstance {
+    if (this.worker) return this.worker;
+    const worker = new this.Worker(this.url, { workerData: { trialModule: this.trialModule } });
+    this.worker = worker;
+    const forget = () => {
+      if (this.worker === worker) this.worker = undefined;
+    };
+    // Kept for the worker's life, so a worker that dies between trials is never handed a trial,
+    // and an error it raises then is not unhandled.
+    worker.on('exit', forget);
+    worker.on('error', forget);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type !== 'uncaught') return;
+      forget(); // the worker exits after sending it
+      if (m.index !== undefined && m.index !== this.running)
+        this.onLateError?.(m.index, {
+          kind: 'uncaught',
+          message: `after the trial had returned: ${m.error ?? 'an exception'}`,
+        });
+    });
+    return worker;
+  }
 
   run(job: Job, hooks: RunHooks): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       if (hooks.signal?.aborted) return resolve({ kind: 'cancelled', seconds: 0 });
-      this.worker ??= new this.Worker(this.url, { workerData: { trialModule: this.trialModule } });
-      const worker = this.worker;
+      let worker = this.acquire();
+      this.running = job.index;
       let start = performance.now();
       const seconds = () => (performance.now() - start) / 1000;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
-      const settle = (o: Outcome, kill: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+      const detach = () => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
+      };
+      const settle = (o: Outcome, kill: boolean) => {
+        if (settled) return;
+        settled = true;
+        if (this.running === job.index) this.running = undefined;
+        clearTimeout(timer);
+        detach();
         hooks.signal?.removeEventListener('abort', onAbort);
         if (kill) {
           if (this.worker === worker) this.worker = undefined;
-          // An 'error' listener stays so a late error of the dying worker is not unhandled.
-          worker.on('error', () => {});
           void worker.terminate();
         }
         resolve(o);
@@ -203,6 +273,18 @@ class WorkerExecutor implements Executor {
               : { kind: 'done', metrics: m.metrics ?? {}, seconds: seconds() },
             false,
           );
+        } else if (m.type === 'uncaught') {
+          // One from no trial's code (the module's own timers) cannot be placed: the trial running gets it.
+          if (m.index === job.index || m.index === undefined) {
+            settle({ kind: 'failed', error: { kind: 'uncaught', message: m.error ?? '' }, seconds: seconds() }, true);
+          } else {
+            // Another trial's late exception killed the worker: this trial
+            // did nothing wrong, so it starts again in a fresh worker.
+            detach();
+            if (this.worker === worker) this.worker = undefined;
+            void worker.terminate();
+            launch();
+          }
         }
       };
       const onError = (e: unknown) =>
@@ -217,13 +299,18 @@ class WorkerExecutor implements Executor {
           true,
         );
       const onAbort = () => settle({ kind: 'cancelled', seconds: seconds() }, true);
-      worker.on('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
+      const launch = () => {
+        worker = this.acquire();
+        worker.on('message', onMessage);
+        worker.once('error', onError);
+        worker.once('exit', onExit);
+        start = performance.now();
+        worker.postMessage({ type: 'run', job });
+        // Bounds the module loading too: the limit restarts when the worker says the trial started.
+        arm();
+      };
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ type: 'run', job });
-      // Bounds the module loading too: the limit restarts when the worker says the trial started.
-      arm();
+      launch();
     });
   }
 
