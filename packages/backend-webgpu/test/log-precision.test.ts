@@ -109,6 +109,20 @@ describe.skipIf(skipGpu)('webgpu log of subnormals', () => {
   });
 });
 
+describe.skipIf(skipGpu)('webgpu pow of subnormal bases', () => {
+  it('matches Math.pow to float32 accuracy (the builtin log2 misread subnormals)', async () => {
+    const bases = [1e-40, 5e-39, 1e-45, 1.1e-38, 3e-39];
+    const exponents = [0.5, 0.25, 0.5, 0.75, 0.9];
+    const a = input(bases, [bases.length]);
+    const b = input(exponents, [exponents.length]);
+    const { actual } = await both('pow', [a, b], {}, { shape: a.shape, dtype: 'float32' });
+    bases.forEach((v, i) => {
+      const exact = Math.fround(v) ** Math.fround(exponents[i]);
+      expect(Math.abs(actual[i] - exact) / exact).toBeLessThan(5e-5);
+    });
+  });
+});
+
 describe.skipIf(skipGpu)('webgpu losses and gradients built on these kernels', () => {
   /** `f`'s values on `backend`. */
   async function on(backend: Backend, f: () => Tensor): Promise<number[]> {

@@ -27,7 +27,11 @@ fn pow_f(a: f32, b: f32) -> f32 {
     r = powi_f(m, u32(abs(b)));
     if (b < 0.0) { r = 1.0 / r; }
   } else {
-    r = exp2(b * log2(m));
+    // A subnormal m is bits·2⁻¹⁴⁹ exactly: its log2 from the (exact, normal) integer bits, since
+    // the builtin log2 misreads subnormals on some drivers (lavapipe: pow(1e-40, 0.5) was 7.7e-20).
+    let bits = bitcast<u32>(m);
+    let l = select(log2(m), log2(f32(bits)) - 149.0, bits < 0x00800000u);
+    r = exp2(b * l);
   }
   let negative = (bitcast<u32>(a) & 0x80000000u) != 0u;
   return select(r, -r, negative && odd);
