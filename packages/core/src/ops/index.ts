@@ -8,6 +8,7 @@ export * from './compare.js';
 export { isfinite as isFinite, isnan as isNaN } from './compare.js';
 export * from './concat.js';
 export * from './creation.js';
+export * from './expm1.js';
 export { finiteFlags } from './finite-flags.js';
 export * from './gather.js';
 export { InPlaceUpdates, type InPlaceUpdatesOptions } from './in-place-updates.js';
