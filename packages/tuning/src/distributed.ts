@@ -9,7 +9,7 @@
  * Node only; import from `@backprop/tuning/distributed`.
  */
 import { hostname } from 'node:os';
-import { checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
+import { checkOptionNames, formatValue, optionNames, seedOf, ValueError } from '@backprop/core';
 import type { Pool, PoolClient } from 'pg';
 import { checkConfigs, checkSearchSpace } from './check-space.js';
 import { type GridOptions, gridConfigs } from './grid.js';
@@ -199,8 +199,7 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
     throw new ValueError(`distributedSearch: retries must be a non-negative integer, got ${formatValue(retries)}`);
   if (o.pruner !== undefined && (typeof o.pruner?.create !== 'function' || !o.pruner.spec))
     throw new ValueError('distributedSearch: pruner must be made by successiveHalving, hyperband or medianStopping');
-  if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isSafeInteger(o.seed) && o.seed >= 0))
-    throw new ValueError(`distributedSearch: seed must be a non-negative safe integer, got ${formatValue(o.seed)}`);
+  seedOf('distributedSearch', o.seed);
   const configs = studyConfigs(o);
   const mode = resolveMode(o.metric, o.mode, 'distributedSearch');
   const seed = o.seed ?? 0;

@@ -2,7 +2,7 @@
  * Running a search: trials in order or in parallel worker threads, with time limits, retries of
  * crashed trials, pruning from intermediate values, cancellation, resume files and progress lines.
  */
-import { BackpropError, checkOptionNames, formatValue, optionNames, ValueError } from '@backprop/core';
+import { BackpropError, checkOptionNames, formatValue, optionNames, seedOf, ValueError } from '@backprop/core';
 import { checkConfigs, checkSearchSpace } from './check-space.js';
 import { type GridOptions, gridConfigs } from './grid.js';
 import type { Pruner, PrunerState } from './pruners.js';
@@ -149,8 +149,7 @@ const SEARCH_OPTIONS = optionNames<SearchOptions>({
 function checkOptions(o: SearchOptions, op = 'search', extra: readonly string[] = []): void {
   checkOptionNames(op, o, [...SEARCH_OPTIONS, ...extra], { aliases: { nTrials: 'trials', n_trials: 'trials' } });
   const { metric, parallel = 1, trialTimeoutMs, retries = 0, pruner, signal, seed } = o;
-  if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0))
-    throw new ValueError(`${op}: seed must be a non-negative safe integer, got ${formatValue(seed)}`);
+  seedOf(op, seed);
   if (typeof metric !== 'string' || metric === '')
     throw new ValueError('search: options.metric must name a metric, e.g. "valAccuracy"');
   if (!Number.isInteger(parallel) || parallel < 1)
