@@ -2,7 +2,7 @@
 import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { BackendError, DTypeError } from './errors.js';
+import { BackendError, DTypeError, ValueError } from './errors.js';
 import {
   type Handle,
   type KernelName,
@@ -116,7 +116,8 @@ export function adopt(t: Tensor): Tensor {
 }
 
 /**
- * Copies host values into a new tensor on the current backend.
+ * Copies host values into a new tensor on the current backend. Bool values are bytes of 0 or 1:
+ * any other byte is a ValueError (a 2 would read as true in one kernel and as 2 in another).
  *
  * @example
  * ```ts
@@ -129,6 +130,13 @@ export function adopt(t: Tensor): Tensor {
  */
 export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   const backend = getBackend();
+  if (dtype === 'bool' && values instanceof Uint8Array) {
+    const i = values.findIndex((v) => v > 1);
+    if (i >= 0)
+      throw new ValueError(
+        `writeTensor: bool values must be bytes of 0 or 1, got ${values[i]} at position ${i}; write x ≠ 0 for a mask`,
+      );
+  }
   const t = makeTensor(backend, backend.write(values, shape, dtype), shape, dtype);
   // A backend that reads only asynchronously cannot show the ops its values: keep the host's
   // int32 values (indices, labels) so gather, scatterAdd, oneHot and the losses still check their

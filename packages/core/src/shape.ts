@@ -108,10 +108,11 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /**
- * Resolves `axes` (undefined = all; an axis; or a list of axes) into sorted, unique,
- * non-negative axes. Anything else (`null`, a string) is a ValueError naming `op`. On a scalar
- * (rank 0) axis 0 and −1 are accepted and mean no axis, as PyTorch's reductions accept them, so
- * `sum(scalar, 0)` is the scalar.
+ * Resolves `axes` (undefined = all; an axis; or a list of axes) into sorted, non-negative axes.
+ * Anything else (`null`, a string) is a ValueError naming `op`, and so is an axis named twice
+ * (`[0, 0]`, or `[0, -2]` on a matrix), as in PyTorch ("dim 0 appears multiple times") and NumPy:
+ * the list is more likely a typo than a request. On a scalar (rank 0) axis 0 and −1 are accepted
+ * and mean no axis, as PyTorch's reductions accept them, so `sum(scalar, 0)` is the scalar.
  *
  * @example
  * ```ts
@@ -133,11 +134,19 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
       throw new ValueError(
         `${op}: axis must be 0 or -1 for a scalar (rank 0), which has no other, got ${formatValue(bad)}`,
       );
+    if (list.length > 1) throw repeatedAxis(op, 0, list);
     return [];
   }
-  const out = [...new Set(list.map((a) => normalizeAxis(op, a, rank)))].sort((x, y) => x - y);
+  const out = list.map((a) => normalizeAxis(op, a, rank)).sort((x, y) => x - y);
+  for (let i = 1; i < out.length; i++) if (out[i] === out[i - 1]) throw repeatedAxis(op, out[i], list);
   return out;
 }
+
+/** The error for an axis a list names twice (after resolving negative axes). */
+const repeatedAxis = (op: string, axis: number, list: readonly number[]) =>
+  new ValueError(
+    `${op}: axis ${axis} appears more than once in axes [${list.join(', ')}]; name each axis once (PyTorch: "dim ${axis} appears multiple times in the list of dims")`,
+  );
 
 /**
  * True when both shapes are equal.

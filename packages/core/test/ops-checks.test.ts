@@ -22,6 +22,7 @@ import {
   greater,
   less,
   lessEqual,
+  logSumExp,
   max,
   maximum,
   mean,
@@ -47,6 +48,7 @@ import {
   valueAndGrad,
   vjp,
   where,
+  writeTensor,
   zeros,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +149,29 @@ describe('int32 powers with no integer answer', () => {
     expect(await values(pow(int([2, 3, -2, 0]), 2))).toEqual([4, 9, 4, 0]);
     expect(await values(pow(int([2, 3, 0]), int([0, 3, 0])))).toEqual([1, 27, 1]);
     expect(await values(pow(int([], [0]), int([], [0])))).toEqual([]);
+  });
+});
+
+describe('int32 division by zero', () => {
+  it('is a ValueError before anything runs (it gave 0), as PyTorch raises ZeroDivisionError', () => {
+    expectError(
+      () => div(int([7, -7]), 0),
+      ValueError,
+      /^div: int32 division by zero \(divisor 0\).*ZeroDivisionError/,
+    );
+    expectError(() => div(int([7, -7, 1]), int([2, 0, 0])), ValueError, /divisor 0 at position 1\)/);
+    expectError(() => div(int([7, 8], [1, 2]), int([1, 0], [2, 1])), ValueError, /divisor 0 at position 1\)/);
+    expectError(() => div(5, int([3, 0])), ValueError, /divisor 0 at position 1\)/);
+  });
+
+  it('other divisors truncate toward zero as before; float32 gives ±∞ and NaN', async () => {
+    expect(await values(div(int([7, -7, 0]), int([2, 2, -3])))).toEqual([3, -3, 0]);
+    expect(await values(div(int([], [0]), 0))).toEqual([]); // an empty quotient divides nothing, as in PyTorch
+    expect(await values(div(tensor([1, -1, 0]), 0))).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ]);
   });
 });
 
@@ -334,11 +359,27 @@ describe('shapes and axes that are no shapes or axes', () => {
     expectError(() => flatten(scalar(1), 0), ValueError, noAxes('flatten'));
   });
 
+  it('refuses an axis named twice, as PyTorch and NumPy, before anything runs', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const repeated = (op: string, axis: number) => new RegExp(`^${op}: axis ${axis} appears more than once in axes`);
+    expectError(() => sum(x, [0, -2]), ValueError, repeated('sum', 0));
+    expectError(() => sum(x, [1, 1]), ValueError, repeated('sum', 1));
+    expectError(() => mean(x, [-1, 1, 0]), ValueError, repeated('mean', 1));
+    expectError(() => max(x, [0, 0], true), ValueError, repeated('max', 0));
+    expectError(() => logSumExp(x, [1, -1]), ValueError, repeated('logSumExp', 1));
+    expect(sum(x, [1, 0]).shape).toEqual([]);
+  });
+
   it('reductions of a scalar accept axis 0 and −1 and reduce nothing, as PyTorch', async () => {
     expect(await values(sum(scalar(3), 0))).toEqual([3]);
     expect(await values(max(scalar(3), -1))).toEqual([3]);
     expect(await values(mean(scalar(3), [0], true))).toEqual([3]);
-    expect(normalizeAxes('myOp', [0, -1], 0)).toEqual([]);
+    expect(normalizeAxes('myOp', [-1], 0)).toEqual([]);
+    expectError(
+      () => normalizeAxes('myOp', [0, -1], 0),
+      ValueError,
+      /^myOp: axis 0 appears more than once in axes \[0, -1\]/,
+    );
     expectError(
       () => sum(scalar(3), 1),
       ValueError,
@@ -435,5 +476,20 @@ describe('unknown dtypes and wrong kinds of argument', () => {
       /^vjp: dy must be a Tensor shaped like the output \(or undefined for ones\), got 1$/,
     );
     expectError(() => vjp((a) => a, [x], tensor([1, 2, 3])), ShapeError, /^vjp: dy has shape \[3\]/);
+  });
+});
+
+describe('bool bytes written from the host', () => {
+  it('are 0 or 1; another byte is a ValueError naming where it is', async () => {
+    expectError(
+      () => writeTensor(Uint8Array.of(0, 1, 2), [3], 'bool'),
+      ValueError,
+      /^writeTensor: bool values must be bytes of 0 or 1, got 2 at position 2/,
+    );
+    expectError(() => writeTensor(Uint8Array.of(255), [1], 'bool'), ValueError, /got 255 at position 0/);
+    const mask = writeTensor(Uint8Array.of(1, 0, 1), [3], 'bool');
+    expect(await values(where(mask, tensor([1, 2, 3]), 0))).toEqual([1, 0, 3]);
+    // Made from numbers, a bool tensor holds x ≠ 0 as 1.
+    expect(await values(tensor([2, 0, -1], [3], 'bool'))).toEqual([1, 0, 1]);
   });
 });

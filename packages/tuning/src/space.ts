@@ -1,5 +1,6 @@
 /** Search spaces: each hyperparameter is a constant, a list of choices, or a distribution. */
 import { formatValue, ValueError } from '@backprop/core';
+import { checkHyperValue } from './check-space.js';
 
 /** A value a hyperparameter can take. */
 export type HyperValue = number | string | boolean | readonly (number | string | boolean)[];
@@ -148,7 +149,10 @@ export function isDistribution(h: Hyper): h is Distribution {
 
 /**
  * A stable key for a configuration (sorted names), used to recognise finished trials: the order
- * the hyperparameters were written in does not matter.
+ * the hyperparameters were written in does not matter. Every value must be one JSON writes and
+ * reads back as itself (a finite number, a string, a boolean, or a list of those): NaN, ±Infinity
+ * and `undefined` would all be written as `null` and two configurations would share a key, so
+ * they are a ValueError.
  *
  * @example
  * ```ts
@@ -159,6 +163,11 @@ export function isDistribution(h: Hyper): h is Distribution {
  * ```
  */
 export function configKey(config: Config): string {
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    throw new ValueError(
+      `configKey: expected a configuration (an object of hyperparameter values), got ${formatValue(config)}`,
+    );
+  for (const [name, value] of Object.entries(config)) checkHyperValue('configKey', name, value);
   return JSON.stringify(
     Object.keys(config)
       .sort()

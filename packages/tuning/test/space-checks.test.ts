@@ -11,6 +11,7 @@ import { distributedSearch } from '../src/distributed.js';
 import { MAX_GRID_CONFIGS } from '../src/grid.js';
 import {
   choice,
+  configKey,
   type Distribution,
   gridConfigs,
   gridSearch,
@@ -191,5 +192,26 @@ describe('result rows and trial metrics', () => {
       ['ok', undefined],
     ]);
     expect(results.best.config).toEqual({ x: 2 });
+  });
+});
+
+describe('configKey', () => {
+  it('refuses values JSON would write as null, so no two configurations share a key', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ lr: NaN }, /^configKey: "lr": NaN is not a finite number/],
+      [{ lr: Number.NEGATIVE_INFINITY }, /^configKey: "lr": -Infinity is not a finite number/],
+      [{ lr: undefined }, /^configKey: "lr": undefined is not a number/],
+      [{ lr: null }, /^configKey: "lr": null is not a number/],
+      [{ units: [32, NaN] }, /^configKey: "units": element 1: NaN is not a finite number/],
+      [null, /^configKey: expected a configuration/],
+      [[1, 2], /^configKey: expected a configuration/],
+    ];
+    for (const [config, message] of bad) {
+      expect(() => configKey(config as never)).toThrow(ValueError);
+      expect(() => configKey(config as never)).toThrow(message);
+    }
+    expect(configKey({ units: [32, 16], lr: 0.1, act: 'relu', bn: true })).toBe(
+      '[["act","relu"],["bn",true],["lr",0.1],["units",[32,16]]]',
+    );
   });
 });

@@ -2,7 +2,7 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { formatValue } from '../validate.js';
 import { equal, greater, greaterEqual, where } from './compare.js';
@@ -22,6 +22,8 @@ function binary(
   requireNumeric(name, ta);
   if (ta.dtype === 'int32' && name === 'pow') checkIntExponent(b, tb);
   const shape = broadcastShapes(name, ta.shape, tb.shape);
+  // An empty quotient divides nothing (PyTorch too returns it).
+  if (ta.dtype === 'int32' && name === 'div' && sizeOf(shape) > 0) checkIntDivisor(b, tb);
   const y = runKernel(name, [ta, tb], {}, { shape, dtype: ta.dtype });
   return record(name, y, [ta, tb], (dy, needs) => {
     const [ga, gb] = vjp(dy, ta, tb, y, needs);
@@ -30,23 +32,43 @@ function binary(
 }
 
 /**
+ * The first value of the right operand that `bad` refuses, with where it is: a number is always
+ * checked, a tensor when its values can be read without waiting (as `gather` checks its indices;
+ * a compiled function checks them when it is traced). Undefined when none is found.
+ */
+function firstRefused(
+  b: TensorLike,
+  tb: Tensor,
+  bad: (v: number) => boolean,
+): { value: number; at: string } | undefined {
+  if (typeof b === 'number') return bad(b) ? { value: b, at: '' } : undefined;
+  const values = tb.size === 0 ? undefined : hostValues(tb);
+  const i = values ? values.findIndex(bad) : -1;
+  return values && i >= 0 ? { value: values[i], at: ` at position ${i}` } : undefined;
+}
+
+/**
  * Throws a ValueError for a negative exponent of an int32 `pow` (PyTorch and NumPy raise
  * "Integers to negative integer powers are not allowed"): 0⁻¹ has no int32 value, and a kernel
- * gives 0. A number is always checked; a tensor when its values can be read without waiting (as
- * `gather` checks its indices).
+ * gives 0.
  */
 function checkIntExponent(b: TensorLike, tb: Tensor): void {
-  let value: number | undefined;
-  let at = '';
-  if (typeof b === 'number') value = b < 0 ? b : undefined;
-  else {
-    const values = tb.size === 0 ? undefined : hostValues(tb);
-    const i = values ? values.findIndex((v) => v < 0) : -1;
-    if (values && i >= 0) [value, at] = [values[i], ` at position ${i}`];
-  }
-  if (value === undefined) return;
+  const refused = firstRefused(b, tb, (v) => v < 0);
+  if (refused === undefined) return;
   throw new ValueError(
-    `pow: an int32 base to a negative power (exponent ${formatValue(value)}${at}) has no int32 value in general (PyTorch and NumPy raise "Integers to negative integer powers are not allowed"); cast the base to float32 first`,
+    `pow: an int32 base to a negative power (exponent ${formatValue(refused.value)}${refused.at}) has no int32 value in general (PyTorch and NumPy raise "Integers to negative integer powers are not allowed"); cast the base to float32 first`,
+  );
+}
+
+/**
+ * Throws a ValueError for an int32 `div` by zero (PyTorch raises "ZeroDivisionError"): the
+ * quotient has no int32 value, and a kernel, as NumPy, gives 0.
+ */
+function checkIntDivisor(b: TensorLike, tb: Tensor): void {
+  const refused = firstRefused(b, tb, (v) => v === 0);
+  if (refused === undefined) return;
+  throw new ValueError(
+    `div: int32 division by zero (divisor 0${refused.at}) has no int32 value (PyTorch raises "ZeroDivisionError"); cast to float32 first for ±∞ or NaN`,
   );
 }
 
@@ -99,7 +121,10 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (dy, x, z, _y, [na, nb]) => [na ? mul(dy, z) : null, nb ? mul(dy, x) : null]);
 /**
  * a / b (int32: truncated toward zero). A number takes the tensor's dtype and must be exactly a
- * value of it (see {@link TensorLike}).
+ * value of it (see {@link TensorLike}). An int32 divisor of 0 is a ValueError, as PyTorch raises
+ * "ZeroDivisionError": a number always, a tensor whenever its values are on the host (every tensor
+ * on backend-cpu; on backend-onnx and backend-webgpu, values written from the host). A divisor
+ * still being computed on those backends is not waited for, and its kernel gives 0, as NumPy does.
  *
  * @example
  * ```ts
