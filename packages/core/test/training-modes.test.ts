@@ -144,6 +144,32 @@ describe('evaluate, predict and summary put back each module’s own mode', () =
     outer.dispose();
   });
 
+  it('overlapping evaluations keep the model in evaluation mode until the last ends, then put each mode back', async () => {
+    const { model, norm } = frozenNorm();
+    const seen: boolean[][] = [];
+    const probe = new (class extends Module {
+      forward(x: Tensor): Tensor {
+        seen.push(modes(outer));
+        return x;
+      }
+    })();
+    const outer = nn.sequential(model, probe);
+    const before = modes(outer);
+    expect(before.filter((on) => on).length).toBeGreaterThan(1); // a training model with its norm frozen
+    // Started together, they interleave at each batch: the shortest ends first.
+    await Promise.all([
+      evaluate(outer, data, { batchSize: 4 }),
+      evaluate(outer, data, { batchSize: 1 }),
+      predict(outer, data, { batchSize: 2 }).then((y) => y.dispose()),
+      evaluate(model, data, { batchSize: 1 }), // the inner model alone, held by both
+    ]);
+    expect(seen.length).toBe(8 / 4 + 8 + 8 / 2);
+    for (const s of seen) expect(s.every((on) => !on)).toBe(true);
+    expect(modes(outer)).toEqual(before);
+    expect(norm.training).toBe(false);
+    outer.dispose();
+  });
+
   it('puts the modes back when the body throws a typed error', async () => {
     const wrongWidth: ArrayDataset = { ...data, x: new Float32Array(24), xShape: [8, 3] };
     const frozen = frozenNorm();

@@ -21,22 +21,55 @@ export function snapshotModes(model: Module): () => void {
   };
 }
 
+/** Each module held in evaluation mode by a running {@link inEvalMode}: how many hold it, and its own flag from before the first. */
+const held = new WeakMap<Module, { holds: number; training: boolean }>();
+
+/**
+ * Puts `model` and every module below it in evaluation mode until the returned function is
+ * called. Holds nest: while two overlapping evaluations (two `evaluate` promises on one model, or
+ * on a model and its encoder) hold a module, it stays in evaluation mode, and its own flag from
+ * before the first hold comes back when the last one ends. Restoring per call would switch a
+ * model back to training in the middle of the other evaluation (its dropout active, its
+ * BatchNorm's running statistics moving) and leave it in eval afterwards.
+ */
+function holdEvalMode(model: Module): () => void {
+  const modules = model.modules();
+  if (!modules.includes(model)) modules.unshift(model);
+  for (const m of modules) {
+    const h = held.get(m);
+    if (h) h.holds++;
+    else held.set(m, { holds: 1, training: m.training });
+  }
+  model.eval();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const m of modules) {
+      const h = held.get(m);
+      if (!h) continue;
+      if (--h.holds > 0) continue;
+      held.delete(m);
+      m.training = h.training;
+    }
+  };
+}
+
 /**
  * Runs `body` with `model` in evaluation mode, then puts every module's own training flag back
- * (see {@link snapshotModes}), also when `body` throws or its promise rejects. An async body's
+ * (see {@link holdEvalMode}), also when `body` throws or its promise rejects. An async body's
  * flags are put back when its promise settles.
  */
 export function inEvalMode<T>(model: Module, body: () => T): T {
-  const restore = snapshotModes(model);
-  model.eval();
+  const release = holdEvalMode(model);
   let result: T;
   try {
     result = body();
   } catch (e) {
-    restore();
+    release();
     throw e;
   }
-  if (result instanceof Promise) return result.finally(restore) as T;
-  restore();
+  if (result instanceof Promise) return result.finally(release) as T;
+  release();
   return result;
 }
