@@ -77,6 +77,28 @@ describe('binary kernels', () => {
     free(a, b);
   });
 
+  it('int32 pow is exact and wraps, as PyTorch and NumPy', () => {
+    // 3⁴⁰ mod 2³² = 689956897, whose low bits float64 Math.pow (3⁴⁰ > 2⁵³) loses; 2 to 2³⁰ is 0,
+    // which needs bit 30 of the exponent.
+    const bases = [3, -3, 2, 7, 0, 1, -1, 46341, 3, 2, -2, 0, 5, 7, 2, -2, 3];
+    // 1073741827 = 2³⁰ + 3, 1073741824 = 2³⁰, 2147483647 = 2³¹ − 1.
+    const exps = [
+      40, 39, 31, 20, 0, 1000001, 1000001, 2, 1073741827, 30, 31, 5, 0, 11, 1073741824, 1073741825, 2147483647,
+    ];
+    const a = t(bases, [17], 'int32');
+    const b = t(exps, [17], 'int32');
+    // torch.tensor(bases, dtype=torch.int32) ** torch.tensor(exps, dtype=torch.int32)
+    expect(run('pow', [a, b], {}, [17], 'int32')).toEqual([
+      689956897, 1201670133, -2147483648, -1199696159, 1, 1, -1, -2147479015, 27, 1073741824, -2147483648, 0, 1,
+      1977326743, 0, 0, -1431655765,
+    ]);
+    // A negative exponent (refused by core's op where it can read it): 1, ±1 by parity for −1, else 0.
+    const c = t([1, -1, -1, 2, 0, -3], [6], 'int32');
+    const d = t([-5, -3, -4, -1, -1, -2147483648], [6], 'int32');
+    expect(run('pow', [c, d], {}, [6], 'int32')).toEqual([1, -1, 1, 0, 0, 0]);
+    free(a, b, c, d);
+  });
+
   it('maximum and minimum propagate NaN', () => {
     const a = t([Number.NaN, 1, 3]);
     const b = t([0, Number.NaN, 2]);

@@ -49,14 +49,36 @@ const div: Lowering = (b, [x, y], _attrs, out) => {
 };
 
 /**
+ * int32 aᵇ exact and wrapping modulo 2³² (as PyTorch, NumPy, backend-cpu and backend-webgpu):
+ * square and multiply over the exponent's bits 0‥30 with ONNX Runtime's int32 Mul, which wraps.
+ * A float64 Pow cast back to int32 lost the low bits past 2⁵³ and was undefined out of int32 range.
+ * A negative exponent (core's op refuses those it can read) gives 1 for base 1, ±1 by parity for
+ * base −1, and 0 otherwise, as backend-cpu and backend-webgpu.
+ */
+function powInt32(b: GraphBuilder, x: string, y: string): string {
+  const one = b.scalar(1, 'int32');
+  const bit = (i: number) => {
+    const mask = b.scalar(2 ** i, 'int32');
+    return b.op('Equal', [b.op('BitwiseAnd', [y, mask]), mask]);
+  };
+  const odd = select(b, bit(0), x, one); // a^(b mod 2)
+  let r = odd;
+  let base = x;
+  for (let i = 1; i < 31; i++) {
+    base = b.op('Mul', [base, base]);
+    r = select(b, bit(i), b.op('Mul', [r, base]), r);
+  }
+  const unit = b.op('Equal', [b.op('Abs', [x]), one]);
+  const negative = select(b, unit, odd, b.scalar(0, 'int32'));
+  return select(b, b.op('Less', [y, b.scalar(0, 'int32')]), negative, r);
+}
+
+/**
  * Math.pow semantics: 1 ** NaN and (±1) ** ±∞ are NaN in JavaScript but 1 in C, so those
- * are patched. int32 powers go through double and truncate, as an Int32Array store does.
+ * are patched. int32 powers are exact and wrap, see {@link powInt32}.
  */
 const pow: Lowering = (b, [x, y], _attrs, out) => {
-  if (out.dtype === 'int32') {
-    const p = b.op('Pow', [b.op('Cast', [x.name], { to: { i: 11 } }), b.op('Cast', [y.name], { to: { i: 11 } })]);
-    return b.op('Cast', [p], { to: { i: 6 } });
-  }
+  if (out.dtype === 'int32') return powInt32(b, x.name, y.name);
   const p = b.op('Pow', [x.name, y.name]);
   const oneInf = b.op('And', [b.op('Equal', [b.op('Abs', [x.name]), b.scalar(1, 'float32')]), b.op('IsInf', [y.name])]);
   const bad = b.op('Or', [nanMask(b, y.name), oneInf]);

@@ -219,6 +219,22 @@ export const binaryCases: ConformanceCase[] = [
     expected: intHost([0, -2, -21, Math.imul(46341, 46341)]),
   }),
   valueCase({
+    // Exact and wrapping, as PyTorch and NumPy (torch.tensor(a, dtype=torch.int32) ** b): 3⁴⁰ is past
+    // 2⁵³, so a float64 pow loses its low bits; 2^(2³⁰) = 0 needs bit 30 of the exponent
+    // (1073741827 = 2³⁰ + 3, 1073741824 = 2³⁰).
+    id: 'pow/int32/wrap',
+    kernels: ['pow'],
+    f: () =>
+      core.pow(
+        int([3, -3, 2, 7, 0, 1, -1, 46341, 3, 2, -2, 0, 7, 2, 3]),
+        int([40, 39, 31, 20, 0, 1000001, 1000001, 2, 1073741827, 30, 31, 5, 11, 1073741824, MAX]),
+      ),
+    expected: intHost([
+      689956897, 1201670133, -2147483648, -1199696159, 1, 1, -1, -2147479015, 27, 1073741824, -2147483648, 0,
+      1977326743, 0, -1431655765,
+    ]),
+  }),
+  valueCase({
     id: 'div/int32/truncate',
     kernels: ['div'],
     f: () => core.div(int([7, -7, 7, -7, 1, 6]), int([2, 2, -2, -2, 3, 3])),

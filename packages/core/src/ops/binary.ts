@@ -143,12 +143,15 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
 /**
  * aᵇ. ∂/∂a = b·aᵇ⁻¹, taken as 0 where b = 0 (so 0⁰'s gradient is 0, not 0·∞ = NaN);
  * ∂/∂b = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (for b < 0 it is aᵇ·ln 0 = −∞): both
- * PyTorch's conventions. On int32 tensors a negative exponent is a ValueError, as in PyTorch and
- * NumPy (0⁻¹ has no value, and 2⁻¹ would truncate to 0). An exponent given as a number is
- * always checked; a tensor's values wherever they can be read without waiting (the CPU backend;
- * on WebGPU and for values still pending on a device the check is skipped, and a compiled
- * function checks them when it is traced). Cast the base to float32 for fractional powers (a number takes the tensor's dtype and must be exactly a value
- * of it: pow(int32, 0.5) is a DTypeError, see {@link TensorLike}).
+ * PyTorch's conventions. On int32 tensors the power is exact and wraps modulo 2³², as in PyTorch
+ * and NumPy (3⁴⁰ is 689956897), and a negative exponent is a ValueError, as in PyTorch and NumPy
+ * (0⁻¹ has no value, and 2⁻¹ would truncate to 0). An exponent given as a number is always
+ * checked; a tensor's values wherever they are on the host (every tensor on backend-cpu; on
+ * backend-onnx and backend-webgpu, values written from the host; a compiled function checks them
+ * when it is traced). An unchecked negative exponent gives 1 for base 1, ±1 by parity for base −1
+ * and 0 otherwise, on every backend. Cast the base to float32 for fractional powers (a number
+ * takes the tensor's dtype and must be exactly a value of it: pow(int32, 0.5) is a DTypeError,
+ * see {@link TensorLike}).
  *
  * @example
  * ```ts
