@@ -23,6 +23,17 @@ describe('reductions', () => {
     free(a, i);
   });
 
+  it('int32 sums are exact modulo 2³² past 2⁵³ (a float64 running sum lost the low bits)', () => {
+    // 4,200,001 terms of 2³¹ − 1 then one 1: the running sum passes 2⁵³ before the 1 arrives.
+    const n = 4_200_002;
+    const values = new Array<number>(n).fill(2147483647);
+    values[n - 1] = 1;
+    const i = t(values, [n], 'int32');
+    const exact = Number(BigInt.asIntN(32, BigInt(n - 1) * 2147483647n + 1n));
+    expect(run('sum', [i], { axes: [0] }, [], 'int32')).toEqual([exact]);
+    free(i);
+  });
+
   it('empty axes give the identity; scalars reduce to themselves', () => {
     const e = t([], [2, 0]);
     expect(run('sum', [e], { axes: [1] }, [2])).toEqual([0, 0]);
