@@ -11,6 +11,7 @@ import {
   type Graph,
   type Handle,
   type Shape,
+  shapesEqual,
   sizeOf,
   type TensorInfo,
   valueDType,
@@ -133,8 +134,17 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const pending = all.filter((h) => h.pending);
             if (pending.length > 0) await host.compute(pending);
             const feeds: Record<string, OnnxHandle['value']> = {};
-            ins.forEach((h, i) => (feeds[`i${i}`] = h.value));
-            st.forEach((h, i) => (feeds[`s${i}`] = h.value));
+            // A reshaped tensor (core's reshape is a view) keeps its value's dims: it is fed with
+            // the shape the graph declares, as the eager path reshapes it. A value on a device
+            // (the WebGPU provider's) comes to the host for that: its buffer is the run's own.
+            const fed = async (h: OnnxHandle, shape: Shape) => {
+              const v = h.value;
+              if (!v || shapesEqual(v.dims, shape)) return v;
+              const data = await host.runtime.download(v);
+              return new host.runtime.ort.Tensor(h.dtype, data as never, shape);
+            };
+            for (const [i, h] of ins.entries()) feeds[`i${i}`] = await fed(h, inputs[i].shape);
+            for (const [i, h] of st.entries()) feeds[`s${i}`] = await fed(h, state[i].shape);
             constants.forEach((h, i) => {
               if (!baked[i]) feeds[`k${i}`] = h.value;
             });

@@ -125,6 +125,43 @@ describe('compile', () => {
     });
   }
 
+  it('reshaped inputs and parameters (views with other dims underneath) feed a compiled step with the shape it declares', async () => {
+    // x arrives flat and is viewed as [4, 6]; after two steps the first weight is replaced by a
+    // view of a flat tensor computed from it. Compiled runs fed the values' own dims before, and
+    // ONNX Runtime refused every replayed step ("Invalid rank for input").
+    const reshapedRun = async (backend: bp.Backend, compiled: boolean) => {
+      await bp.setBackend(backend);
+      const m = model();
+      const step = bp.trainStep(m, {
+        loss: bp.losses.softmaxCrossEntropy,
+        optimizer: new SGD({ lr: 0.2 }),
+        compile: compiled,
+      });
+      const losses: number[] = [];
+      for (let k = 0; k < 6; k++) {
+        const [x, y] = batch(k);
+        const flat = bp.reshape(x, [24]);
+        const xs = bp.reshape(bp.add(flat, 0), [4, 6]);
+        if (k === 2) {
+          const w = m.parameters()[0];
+          w.assign(bp.reshape(bp.mul(bp.reshape(w.value, [48]), 0.5), [6, 8]));
+        }
+        losses.push((await step(xs, y)).loss);
+        bp.dispose([x, y, flat, xs]);
+      }
+      const weights = await Promise.all(m.parameters().map(async (p) => Array.from(await p.value.data())));
+      const mode = step.mode;
+      step.dispose();
+      m.dispose();
+      return { losses, weights, mode };
+    };
+    const eager = await reshapedRun(cpu(), false);
+    const onOrt = await reshapedRun(ort, true);
+    expect(onOrt.mode).toBe('graph');
+    onOrt.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 5));
+    onOrt.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
+  });
+
   it('a gradient whose values are finite but whose sum overflows float32 is accepted, compiled and eager', async () => {
     // loss = Σ x·W + b with x = 5e36 in 128 columns: each weight's gradient is 5e36, their sum 6.4e38
     // overflows float32 (the finiteness check's quick sum is not finite), yet every value is finite.
