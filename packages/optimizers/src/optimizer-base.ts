@@ -4,6 +4,7 @@ import {
   cast,
   DTypeError,
   dispose,
+  exactKey,
   formatShape,
   formatValue,
   type Hyperparameters,
@@ -162,10 +163,16 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
 
   /**
    * What a compiled step's graph depends on beside the hyperparameters: whether fused update
-   * kernels are on (`useFusedUpdates`), which picks the update the graph holds. A change retraces.
+   * kernels are on (`useFusedUpdates`), which picks the update the graph holds, and the gradient
+   * clipping bounds (fields a JavaScript caller can still set). A change retraces.
    */
   traceKey(): string {
-    return fusedUpdatesOn() ? 'fused' : 'composed';
+    return `${fusedUpdatesOn() ? 'fused' : 'composed'}|clip ${exactKey([this.clipGradNorm ?? null, this.clipGradValue ?? null])}`;
+  }
+
+  /** The index in {@link paramGroups} of the group `p` is updated with (the last, the default group, when none selects it). */
+  groupIndex(p: Parameter): number {
+    return this.paramGroups.indexOf(this.groupOf(p));
   }
 
   /** The default group's learning rate; setting it sets every group's. */

@@ -118,8 +118,16 @@ export interface Optimizer {
    */
   setStateByParameter?(state: OptimizerStateByParameter): void;
   /**
+   * The index, in `getState().groups`, of the group whose hyperparameters `p` is updated with.
+   * Optional; with it, checkpoints record each parameter's group and refuse to restore one into
+   * another group (whose rates it would silently take), and compiled steps retrace when a
+   * parameter changes group (a `match` that reads outside state, a group's `params` edited).
+   */
+  groupIndex?(p: Parameter): number;
+  /**
    * Anything else a compiled step's graph depends on, as a string (for example whether fused
-   * update kernels are on); when it changes, the step traces again. Optional.
+   * update kernels are on, or gradient clipping bounds); when it changes, the step traces again.
+   * Optional.
    */
   traceKey?(): string;
   /** Frees the optimizer's state. */

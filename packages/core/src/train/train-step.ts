@@ -173,10 +173,11 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
         : undefined;
     if (!wantCompile || eagerReason) return undefined;
     // A graph holds the hyperparameters it was traced with, except learning rates the optimizer
-    // hands over as tensors (graph inputs), and which parameters it updates and which modules run
-    // in training mode, and what else the optimizer says its update depends on: any change retraces.
+    // hands over as tensors (graph inputs), which parameters it updates and with which group's
+    // settings, which modules run in training mode and the modules' own settings (a BatchNorm's
+    // eps), and what else the optimizer says its update depends on: any change retraces.
     const { groups, lrTensors } = optimizer.getStateByParameter?.() ?? optimizer.getState();
-    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}|${optimizer.traceKey?.() ?? ''}`;
+    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}|${groupsOf(model, optimizer)}|${settingsOf(model)}|${optimizer.traceKey?.() ?? ''}`;
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });
@@ -254,6 +255,32 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
  * batch normalization's statistics, a dropout's masks), every module once. One walk of the model
  * per step.
  */
+/** The group index of each trainable parameter, where the optimizer tells it. */
+function groupsOf(model: Module, optimizer: Optimizer): string {
+  if (typeof optimizer.groupIndex !== 'function') return '';
+  let out = '';
+  for (const p of model.parameters()) if (p.trainable) out += `${optimizer.groupIndex(p)},`;
+  return out;
+}
+
+const isSetting = (v: unknown) => v === null || ['number', 'string', 'boolean'].includes(typeof v);
+
+/**
+ * What each module's forward may read besides tensors: its own enumerable numbers, strings,
+ * booleans and lists of them (a BatchNorm's `eps` and `momentum`, a dropout's rate). A graph
+ * holds them as constants, so a change (as PyTorch code sets `bn.momentum` mid-run) retraces.
+ */
+function settingsOf(model: Module): string {
+  const out: unknown[] = [];
+  for (const m of model.modules()) {
+    const own: unknown[] = [];
+    for (const [k, v] of Object.entries(m))
+      if (isSetting(v) || (Array.isArray(v) && v.every(isSetting))) own.push(k, v);
+    out.push(own);
+  }
+  return exactKey(out);
+}
+
 function flagsOf(model: Module): string {
   let out = '';
   for (const p of model.parameters()) out += p.trainable ? '1' : '0';
