@@ -164,6 +164,45 @@ describe('checkpoint', () => {
     }
   });
 
+  it('a run resumed mid-epoch calls onEpochBegin for that epoch again, so what it sets outside the state (a frozen layer) holds', async () => {
+    // Layer 0 trains in epoch 0 only: set when each epoch begins, and not saved in a checkpoint.
+    const begins: [number, number][] = [];
+    const freezeAfterFirst = {
+      onEpochBegin(epoch: number, ctx: TrainingContext) {
+        begins.push([epoch, ctx.state.position.batch]);
+        ctx.model.parameters()[0].trainable = epoch < 1;
+      },
+    };
+    const plain = () => nn.sequential(nn.dense(3, 6, { seed: 1 }), nn.tanh(), nn.dense(6, 3, { seed: 2 }));
+    const run = { ...options, shuffle: false, epochs: 3 } as const;
+    const saved: Uint8Array[] = [];
+    const straight = plain();
+    await fit(straight, data(), {
+      ...run,
+      optimizer: new Momentum(0.1),
+      callbacks: [freezeAfterFirst, checkpoint({ everyBatches: 1, save: (b) => void saved.push(b) })],
+    });
+    const weights = await Promise.all(straight.parameters().map((p) => p.value.data()));
+    const mid = saved.find(
+      (b) => inspectCheckpoint(b).position.epoch === 1 && inspectCheckpoint(b).position.batch === 2,
+    );
+    expect(mid).toBeDefined();
+    begins.length = 0;
+    const resumed = plain(); // all trainable, as a fresh model is
+    await fit(resumed, data(), {
+      ...run,
+      optimizer: new Momentum(0.1),
+      resume: mid,
+      callbacks: [freezeAfterFirst, checkpoint({ everyBatches: 1, save: () => {} })],
+    });
+    // Before, the resumed epoch 1 skipped the hook and trained layer 0 for its last batches.
+    expect(begins).toEqual([
+      [1, 2],
+      [2, 0],
+    ]);
+    expect(await Promise.all(resumed.parameters().map((p) => p.value.data()))).toEqual(weights);
+  });
+
   it('a resume whose data order differs from the saved run is a ValueError before anything is restored (it trained on other batches)', async () => {
     const saved: Uint8Array[] = [];
     await fit(build(), data(), {

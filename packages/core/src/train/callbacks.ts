@@ -35,7 +35,12 @@ export interface TrainingContext {
   readonly history: readonly EpochLogs[];
   /** Number of epochs requested. */
   readonly epochs: number;
-  /** The whole training state (for checkpoints: `await ctx.state.save()`). */
+  /**
+   * The whole training state (for checkpoints: `await ctx.state.save()`). A callback of your own
+   * that saves it at a hook should set `runsLast: true`, as `checkpoint()` does, so it saves the
+   * state the other callbacks leave at that hook (a scheduler already stepped); saved earlier, a
+   * resumed run would be one step behind them.
+   */
   readonly state: TrainingState;
   /** Asks `fit` to stop after the current epoch; `fit` prints the reason (when verbose) and returns it as `stopReason`. */
   stop(reason?: string): void;
@@ -55,6 +60,13 @@ export interface TrainingContext {
  */
 export interface Callback {
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  /**
+   * Called when an epoch begins, and again for the epoch a resumed run continues in the middle
+   * of (then `ctx.state.position.batch` > 0): what it sets outside the training state, such as a
+   * layer frozen or unfrozen with `p.trainable`, is not in a checkpoint. A stateful callback's
+   * state is restored as saved, after this hook had run for that epoch: count epochs in
+   * `onEpochEnd`, or make `onEpochBegin` depend on `epoch` only.
+   */
   onEpochBegin?(epoch: number, ctx: TrainingContext): void | Promise<void>;
   onBatchEnd?(batch: number, logs: { loss: number; size: number }, ctx: TrainingContext): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainingContext): void | Promise<void>;

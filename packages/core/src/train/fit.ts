@@ -374,9 +374,12 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
       if (state.position.batch === 0) {
         state.progress = { seen: 0, lossSum: 0, metricSums: [] };
         totals = new MetricTotals('fit', metricFns);
-        for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
-        noteRates();
       }
+      // Also for the epoch a run resumes in the middle of (`ctx.state.position.batch` > 0 tells
+      // it): what a callback sets when an epoch begins, such as a layer frozen or unfrozen
+      // (`p.trainable`), is not in the checkpoint, and the resumed batches must train with it.
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      noteRates();
       trainingModes();
       const order = shuffle ? permutation(n, seed, epoch) : undefined;
       const start = performance.now();
