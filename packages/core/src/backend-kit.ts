@@ -26,6 +26,30 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
   reluGrad: ['float32'],
 };
 
+/**
+ * aᵇ in int32 arithmetic, the value every backend's int32 `pow` kernel must give: exact and
+ * wrapping modulo 2³² as in PyTorch and NumPy (3⁴⁰ = 689956897; a float64 `Math.pow` loses the
+ * low bits past 2⁵³), by square and multiply with `Math.imul`. 0⁰ = 1. A negative exponent (core's
+ * `pow` refuses those it can read) gives 1 for base 1, ±1 by parity for base −1 and 0 otherwise.
+ *
+ * @example
+ * ```ts
+ * import { powInt32 } from '@backprop/core';
+ *
+ * console.log(powInt32(3, 40), 3 ** 40 | 0, powInt32(2, 31)); // 689956897 689956864 -2147483648
+ * ```
+ */
+export function powInt32(a: number, b: number): number {
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b & 1 ? -1 : 1) : 0;
+  let r = 1;
+  let base = a | 0;
+  for (let e = b >>> 0; e !== 0; e >>>= 1) {
+    if (e & 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
 /** Throws unless `values` is the typed array of `dtype` and fills `shape` (for `Backend.write`). */
 export function checkWrite(backend: string, values: TypedArray, shape: Shape, dtype: DType): void {
   if (!matchesDType(values, dtype)) {

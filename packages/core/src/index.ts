@@ -10,6 +10,7 @@ export {
   checkWrite,
   FUSED_KERNEL_DTYPES,
   MemoryCounter,
+  powInt32,
   type UpdateInto,
   updateInPlaceFromKernels,
 } from './backend-kit.js';

@@ -1,5 +1,5 @@
 /** Elementwise binary kernels with broadcasting, comparisons (→ bool) and where. */
-import type { Handle, Kernel, OutputInfo, TensorInfo } from '@backprop/core';
+import { type Handle, type Kernel, type OutputInfo, powInt32, type TensorInfo } from '@backprop/core';
 import { ArrayHandle, allocateOutput, valuesOf } from '../handle.js';
 import { broadcastIndex } from './indexing.js';
 
@@ -26,7 +26,8 @@ export const sub = zip((a, b) => a - b);
 export const mul = zip((a, b, int) => (int ? Math.imul(a, b) : a * b));
 /** int32 truncates toward zero (−7 / 2 = −3). */
 export const div = zip((a, b, int) => (int ? Math.trunc(a / b) : a / b));
-export const pow = zip((a, b) => a ** b);
+/** int32 uses core's powInt32: exact and wrapping, where `**` loses the low bits past 2⁵³. */
+export const pow = zip((a, b, int) => (int ? powInt32(a, b) : a ** b));
 export const maximum = zip((a, b) => Math.max(a, b)); // Math.max and Math.min propagate NaN
 export const minimum = zip((a, b) => Math.min(a, b));
 
