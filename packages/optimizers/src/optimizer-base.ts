@@ -263,10 +263,11 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
       const lr = this.#lrTensor(this.paramGroups.indexOf(h));
       // A look-ahead's θ is not the parameter's tensor: that update stays out of place.
       const ctx = new StepContext(theta, old, `${this.name}.step`, lr, origin ? undefined : batch);
-      const rule = this.transform(h, lr);
-      const state = old ? old.state : rule.init(theta);
+      // The composed rule is built only when a fused kernel does not take the update (or to make a first state).
+      const rule = () => this.transform(h, lr);
+      const state = old ? old.state : rule().init(theta);
       const fused = this.fused(theta, grads[i], state, ctx, h);
-      const r = fused ? { value: fused.param, state: fused.state } : rule.update(grads[i], state, ctx);
+      const r = fused ? { value: fused.param, state: fused.state } : rule().update(grads[i], state, ctx);
       const value = fused ? fused.param : add(theta, (r as { updates: Tensor }).updates);
       // A fused update queued in place returns θ and the state tensors themselves (no other
       // update returns θ): they are already the parameter's and the slot's own.
