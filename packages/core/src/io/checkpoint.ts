@@ -34,6 +34,12 @@ const STOP_KEY = 'backprop.stop';
  * decay as its decoupled one.
  */
 const OPTIMIZER_KEY = 'backprop.optimizer';
+/**
+ * Metadata key of each model parameter's parameter group (`Optimizer.groupIndex`), as JSON
+ * `{ "0.weight": 1, "0.bias": 0 }`, when the optimizer has `groupIndex`: groups are saved by
+ * position, and a parameter loaded into another group would silently take that group's rates.
+ */
+const GROUPS_KEY = 'backprop.groups';
 
 /** Options of {@link loadCheckpoint} and `TrainingState.load`. */
 export interface LoadCheckpointOptions {
@@ -116,6 +122,8 @@ export async function encodeCheckpoint(
   const stop: Record<string, string> = state.stopReason === undefined ? {} : { [STOP_KEY]: state.stopReason };
   const optimizerName = state.optimizer?.name;
   const named: Record<string, string> = typeof optimizerName === 'string' ? { [OPTIMIZER_KEY]: optimizerName } : {};
+  const membership = groupMembership(state);
+  const grouped: Record<string, string> = membership ? { [GROUPS_KEY]: JSON.stringify(membership) } : {};
   return saveSafetensors(tensors, {
     ...metadata,
     format: CHECKPOINT_FORMAT,
@@ -123,7 +131,50 @@ export async function encodeCheckpoint(
     ...data,
     ...stop,
     ...named,
+    ...grouped,
   });
+}
+
+/** Each model parameter's group index, by name, when the optimizer tells it (`groupIndex`). */
+function groupMembership(state: TrainingState): Record<string, number> | undefined {
+  const optimizer = state.optimizer;
+  if (!optimizer || typeof optimizer.groupIndex !== 'function') return undefined;
+  const out: Record<string, number> = {};
+  for (const [name, p] of state.model.namedParameters()) {
+    const i = optimizer.groupIndex(p);
+    if (!isCount(i)) return undefined;
+    out[name] = i;
+  }
+  return out;
+}
+
+/**
+ * Checks that every parameter the checkpoint records a group for is in the same group of
+ * `optimizer` (files written before the groups were recorded have no record and are not checked).
+ */
+function checkMembership(state: TrainingState, optimizer: Optimizer, text: string | undefined): void {
+  if (text === undefined || typeof optimizer.groupIndex !== 'function') return;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    fail(GROUPS_KEY, 'state', "expected each parameter's group as JSON", text.slice(0, 40));
+  }
+  if (!isRecord(v) || !Object.values(v).every(isCount))
+    fail(GROUPS_KEY, 'state', 'expected an object of group indices (integers ≥ 0) by parameter name', v);
+  const params = new Map(state.model.namedParameters());
+  for (const [name, saved] of Object.entries(v as Record<string, number>)) {
+    const p =
+      params.get(name) ??
+      fail(`${GROUPS_KEY}.${name}`, 'groups', 'a group for a parameter the model does not have', name);
+    const now = optimizer.groupIndex(p);
+    if (now !== saved)
+      throw new CheckpointError(
+        `${GROUPS_KEY}.${name}`,
+        'group-membership',
+        `loadCheckpoint: parameter ${name} was in parameter group ${saved} of the saved optimizer and is in group ${now} of this one: it would take another group's hyperparameters; build the optimizer with the saved run's groups`,
+      );
+  }
 }
 
 const fail = (entry: string, rule: string, what: string, got: unknown): never => {
@@ -397,6 +448,7 @@ function planEntries(
           saved,
         );
       out.groups = checkGroups(state.optimizer, opt.groups);
+      checkMembership(state, state.optimizer, metadata[GROUPS_KEY]);
     }
   } else if (state.optimizer)
     fail('optimizer', 'state', 'the checkpoint holds no optimizer state; load it without an optimizer', null);

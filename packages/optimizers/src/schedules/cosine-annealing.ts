@@ -1,6 +1,6 @@
 /** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
 import { ValueError } from '@backprop/core';
-import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
+import { checkScheduleStep, described, factoryDescription, type Schedule, scheduleOptions } from './schedule.js';
 
 /**
  * PyTorch's CosineAnnealingLR: γ₀ at k = 0, then recursively
@@ -26,7 +26,7 @@ export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Sch
   if (!Number.isFinite(etaMin) || etaMin < 0)
     throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
   const memo = new Map<number, number[]>();
-  return (k, base) => {
+  const schedule: Schedule = (k, base) => {
     checkScheduleStep('cosineAnnealing', k);
     let values = memo.get(base);
     if (!values) {
@@ -44,4 +44,5 @@ export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Sch
     }
     return values[k];
   };
+  return described(schedule, factoryDescription('cosineAnnealing', { tMax, etaMin }));
 }

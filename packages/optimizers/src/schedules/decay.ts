@@ -1,6 +1,6 @@
 /** Step, exponential and inverse-time decay. */
 import { formatValue, ValueError } from '@backprop/core';
-import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
+import { checkScheduleStep, described, factoryDescription, type Schedule, scheduleOptions } from './schedule.js';
 
 function check(op: string, name: string, value: number, positive = true): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive ? value <= 0 : value < 0)) {
@@ -28,10 +28,13 @@ export function stepDecay(options: { stepSize: number; gamma?: number }): Schedu
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new ValueError(`stepDecay: stepSize must be a positive integer, got ${stepSize}`);
   check('stepDecay', 'gamma', gamma, false);
-  return (k, base) => {
-    checkScheduleStep('stepDecay', k);
-    return base * gamma ** Math.floor(k / stepSize);
-  };
+  return described(
+    (k, base) => {
+      checkScheduleStep('stepDecay', k);
+      return base * gamma ** Math.floor(k / stepSize);
+    },
+    factoryDescription('stepDecay', { stepSize, gamma }),
+  );
 }
 
 /**
@@ -50,10 +53,13 @@ export function exponentialDecay(options: { gamma: number }): Schedule {
     aliases: { decayRate: 'gamma', decay_rate: 'gamma' },
   });
   check('exponentialDecay', 'gamma', gamma, false);
-  return (k, base) => {
-    checkScheduleStep('exponentialDecay', k);
-    return base * gamma ** k;
-  };
+  return described(
+    (k, base) => {
+      checkScheduleStep('exponentialDecay', k);
+      return base * gamma ** k;
+    },
+    factoryDescription('exponentialDecay', { gamma }),
+  );
 }
 
 /**
@@ -71,8 +77,11 @@ export function exponentialDecay(options: { gamma: number }): Schedule {
 export function inverseTimeDecay(options: { tau: number }): Schedule {
   const { tau } = scheduleOptions('inverseTimeDecay', options, ['tau']);
   check('inverseTimeDecay', 'tau', tau);
-  return (k, base) => {
-    checkScheduleStep('inverseTimeDecay', k);
-    return base / (1 + k / tau);
-  };
+  return described(
+    (k, base) => {
+      checkScheduleStep('inverseTimeDecay', k);
+      return base / (1 + k / tau);
+    },
+    factoryDescription('inverseTimeDecay', { tau }),
+  );
 }

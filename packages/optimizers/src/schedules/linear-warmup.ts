@@ -1,6 +1,13 @@
 /** Linear warmup, optionally followed by another schedule. */
 import { formatValue, optionNames, ValueError } from '@backprop/core';
-import { checkScheduleStep, type Schedule, scheduleOptions } from './schedule.js';
+import {
+  checkScheduleStep,
+  described,
+  factoryDescription,
+  type Schedule,
+  scheduleDescription,
+  scheduleOptions,
+} from './schedule.js';
 
 /** Options of {@link linearWarmup}. */
 export interface LinearWarmupOptions {
@@ -44,9 +51,17 @@ export function linearWarmup(options: LinearWarmupOptions): Schedule {
     throw new ValueError(
       `linearWarmup: after must be a schedule, a function (k, baseLr) => lr such as cosineAnnealing({ tMax }), got ${formatValue(after)}`,
     );
-  return (k, base) => {
+  const schedule: Schedule = (k, base) => {
     checkScheduleStep('linearWarmup', k);
     if (k < steps) return base * (startFactor + ((1 - startFactor) * k) / steps);
     return after ? after(k - steps, base) : base;
   };
+  // Described only when the schedule after warmup is (or there is none): an undescribed one can't be compared.
+  if (after === undefined) return described(schedule, factoryDescription('linearWarmup', { steps, startFactor }));
+  const then = scheduleDescription(after);
+  if (then === undefined) return schedule;
+  return described(
+    schedule,
+    `${factoryDescription('linearWarmup', { steps, startFactor }).slice(0, -2)},"after":${then}})`,
+  );
 }

@@ -23,7 +23,29 @@ export type Schedule = (k: number, baseLr: number) => number;
  * console.log(constant()(10, 0.01)); // 0.01: the base rate at every step
  * ```
  */
-export const constant = (): Schedule => (_k, base) => base;
+export const constant = (): Schedule => described((_k, base) => base, 'constant()');
+
+/** The descriptions of schedules: the factory and its options, as `stepDecay({"stepSize":30,"gamma":0.1})`. */
+const descriptions = new WeakMap<Schedule, string>();
+
+/**
+ * The description of `schedule`, what `scheduler` saves and compares on resume:
+ * `stepDecay({"stepSize":30,"gamma":0.1})` for `stepDecay({ stepSize: 30 })` (defaults filled in);
+ * undefined for a function of your own, which is not checked.
+ */
+export function scheduleDescription(schedule: Schedule): string | undefined {
+  return typeof schedule === 'function' ? descriptions.get(schedule) : undefined;
+}
+
+/** Gives `schedule` its description (what the factories of this package call; see {@link scheduleDescription}). */
+export function described<S extends Schedule>(schedule: S, description: string): S {
+  descriptions.set(schedule, description);
+  return schedule;
+}
+
+/** `op({"option":value,…})`, the description of a factory's schedule. */
+export const factoryDescription = (op: string, options: Record<string, unknown>): string =>
+  `${op}(${JSON.stringify(options)})`;
 
 /**
  * A schedule factory's options, checked by name; they hold a required value, so leaving them out

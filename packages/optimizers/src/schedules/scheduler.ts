@@ -7,7 +7,7 @@ import {
   optionNames,
   ValueError,
 } from '@backprop/core';
-import { learningRateGroups, type Schedule } from './schedule.js';
+import { learningRateGroups, type Schedule, scheduleDescription } from './schedule.js';
 
 /** Options of {@link scheduler}. */
 export interface SchedulerOptions {
@@ -21,9 +21,21 @@ export interface Scheduler extends Callback {
   readonly k: number;
   /** Advances k by one and sets the rates (what the callback does; call it in hand-written loops). */
   step(): void;
-  /** k, for checkpoints (`fit` saves it with the training state). */
+  /**
+   * For checkpoints (`fit` saves it with the training state): `k`, `per`, the base rates (`groups`,
+   * the count, and `base0`, `base1`, … one per parameter group) and, when the schedule has one,
+   * its description (`schedule`: the factory and its options as JSON, e.g.
+   * `stepDecay({"stepSize":30,"gamma":0.1})`).
+   */
   getState(): CallbackState;
-  /** Restores k (the learning rates are restored with the optimizer's state). */
+  /**
+   * Restores k and the base rates (the learning rates themselves are restored with the
+   * optimizer's state), so a resumed run continues the saved one exactly even when its optimizer
+   * was built with another `lr`. A ValueError, changing nothing, when the state was saved with
+   * another `per`, another number of groups, or a schedule of another description. A state that
+   * holds only `k` (saved by an older version) restores k alone, and the base rates stay this
+   * scheduler's.
+   */
   setState(state: CallbackState): void;
 }
 
@@ -32,6 +44,12 @@ export interface Scheduler extends Callback {
  * schedule(k, its rate at construction). Sets k = 0's rate now; then, like PyTorch's
  * `scheduler.step()` after `optimizer.step()`, advances after each epoch (`per: 'epoch'`)
  * or each batch (`per: 'step'`).
+ *
+ * Its state (saved in checkpoints) holds the base rates, so a run resumed from a checkpoint
+ * follows the saved run's schedule whatever `lr` the new optimizer was built with (as PyTorch's
+ * `base_lrs`), and the description of the schedule: resuming with another `per` or a schedule of
+ * another description (another factory or other options) is a ValueError. A schedule function of
+ * your own has no description and is not checked (its base rates and `per` still are).
  *
  * @example
  * ```ts
@@ -53,7 +71,8 @@ export function scheduler(optimizer: Optimizer, schedule: Schedule, options: Sch
     throw new ValueError(`scheduler: per must be 'epoch' or 'step', got ${String(per)}`);
   if (typeof schedule !== 'function') throw new ValueError('scheduler: schedule must be a function (k, baseLr) => lr');
   const groups = learningRateGroups('scheduler', optimizer);
-  const bases = groups.map((g) => g.lr);
+  let bases = groups.map((g) => g.lr);
+  const description = scheduleDescription(schedule);
   let k = 0;
   const apply = () => {
     const lrs = bases.map((b) => schedule(k, b));
@@ -76,17 +95,63 @@ export function scheduler(optimizer: Optimizer, schedule: Schedule, options: Sch
       apply();
     },
     stateName: 'scheduler',
-    getState: () => ({ values: { k } }),
+    getState: () => ({
+      values: {
+        k,
+        per,
+        groups: bases.length,
+        ...Object.fromEntries(bases.map((b, i) => [`base${i}`, b])),
+        ...(description === undefined ? {} : { schedule: description }),
+      },
+    }),
     setState(state) {
-      const next = state?.values?.k;
+      const values = state?.values ?? {};
+      const next = values.k;
       if (!Number.isSafeInteger(next) || (next as number) < 0)
         throw new ValueError(`scheduler.setState: k must be an integer ≥ 0, got ${JSON.stringify(next)}`);
+      const restored = readBases(values, bases.length);
+      if (values.per !== undefined && values.per !== per)
+        throw new ValueError(
+          `scheduler.setState: the state was saved by a scheduler with per: ${JSON.stringify(values.per)}, this one has per: '${per}' (it would read the saved k as a count of ${per}s); resume with the saved run's per`,
+        );
+      const saved = values.schedule;
+      if (saved !== undefined && saved !== null && typeof saved !== 'string')
+        throw new ValueError(`scheduler.setState: schedule must be a description string, got ${JSON.stringify(saved)}`);
+      if (typeof saved === 'string' && description !== undefined && saved !== description)
+        throw new ValueError(
+          `scheduler.setState: the state was saved by a scheduler of schedule ${saved}, this one's is ${description}; resume with the saved run's schedule`,
+        );
       // The rates themselves are the optimizer's state (restored with it): another callback, such
       // as reduceOnPlateau, may have changed them since this scheduler last set them.
       k = next as number;
+      if (restored) bases = restored;
     },
   };
   if (per === 'epoch') s.onEpochEnd = () => s.step();
   else s.onBatchEnd = () => s.step();
   return s;
+}
+
+/**
+ * The base rates of a scheduler's saved state, checked (one per group, finite, ≥ 0); undefined
+ * for a state saved before they were recorded (k alone).
+ */
+function readBases(values: CallbackState['values'], count: number): number[] | undefined {
+  const keys = Object.keys(values).filter((key) => /^base\d+$/.test(key));
+  if (values.groups === undefined && keys.length === 0) return undefined;
+  const n = values.groups;
+  if (!Number.isSafeInteger(n) || (n as number) < 1 || keys.length !== n)
+    throw new ValueError(
+      `scheduler.setState: expected groups (the number of base rates) and as many rates base0, base1, …, got groups ${JSON.stringify(n)} and ${keys.length} rates`,
+    );
+  if (n !== count)
+    throw new ValueError(
+      `scheduler.setState: the state holds the base rates of ${n} parameter groups, the optimizer has ${count}; resume with the saved run's groups`,
+    );
+  return Array.from({ length: count }, (_, i) => {
+    const b = values[`base${i}`];
+    if (typeof b !== 'number' || !Number.isFinite(b) || b < 0)
+      throw new ValueError(`scheduler.setState: base${i} must be a finite number ≥ 0, got ${JSON.stringify(b)}`);
+    return b;
+  });
 }
