@@ -433,9 +433,12 @@ function parse(op: string, text: string, options: CsvOptions): CsvDataset {
       { line: recs[0].line },
     );
   }
-  if (options.header === undefined && first.every(isDecimal)) {
+  // A header names columns; a first line holding numbers is more likely the first example (a
+  // UCI file such as iris.data: `5.1,3.5,1.4,0.2,Iris-setosa`), which would be lost as names.
+  if (options.header === undefined && first.some(isDecimal)) {
+    const all = first.every(isDecimal);
     throw new DataError(
-      `${op}: the first line holds only numbers, so it does not look like a header, got ${JSON.stringify(first.join(delimiter).slice(0, 60))}; pass header: false if the file has no header line (the line would be lost as column names), or header: true to read it as names anyway`,
+      `${op}: the first line holds ${all ? 'only numbers' : `numbers (${first.filter(isDecimal).slice(0, 3).join(', ')})`}, so it does not look like a header, got ${JSON.stringify(first.join(delimiter).slice(0, 60))}; pass header: false if the file has no header line (the line would be lost as column names), or header: true to read it as names anyway`,
       { line: recs[0].line },
     );
   }

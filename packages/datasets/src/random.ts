@@ -7,13 +7,23 @@ export interface Rng {
   int(k: number): number;
 }
 
-/** Mixes an integer seed into a 32-bit state so nearby seeds start far apart (splitmix-style finalizer). */
-function mixSeed(seed: number): number {
-  // Fold the high bits of a safe integer in, so 2^32 and 0 differ.
-  let h = (seed >>> 0) ^ Math.floor(seed / 0x100000000);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+/** MurmurHash3's 32-bit finalizer: a bijection of 32-bit words (0 stays 0) that scatters nearby inputs. */
+function fmix32(x: number): number {
+  let h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Mixes an integer seed into a 32-bit state so nearby seeds start far apart. Seeds in [0, 2³²)
+ * map one to one. A seed outside (negative, or 2³² and up) folds its high word in through its
+ * own finalizer: XOR-ing the words as they are sent −k to the state of k − 1 and 2³² + a to a,
+ * so seeds −1 and 0, or 2³² and 1, gave the same data.
+ */
+function mixSeed(seed: number): number {
+  const low = seed >>> 0;
+  const high = Math.floor(seed / 0x100000000) | 0;
+  return fmix32(high === 0 ? low : low ^ fmix32(Math.imul(high, 0x9e3779b1)));
 }
 
 /**

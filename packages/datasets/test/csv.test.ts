@@ -121,6 +121,20 @@ describe('CSV parsing (RFC 4180)', () => {
     expect(parseCsv('1,2,0\n3,4,1\n', { header: true }).columns).toEqual(['1', '2']);
   });
 
+  it('refuses a first line with numbers and text unless header is given (a UCI iris.data row was lost as names)', () => {
+    const iris = '5.1,3.5,setosa\n4.9,3.0,setosa\n6.3,2.9,virginica\n';
+    const e = dataError(() => parseCsv(iris));
+    expect(e.message).toMatch(
+      /^parseCsv: the first line holds numbers \(5\.1, 3\.5\), so it does not look like a header.*pass header: false/,
+    );
+    expect(e.line).toBe(1);
+    const rows = parseCsv(iris, { header: false });
+    expect(rows.xShape).toEqual([3, 2]);
+    expect(Array.from(rows.y)).toEqual([0, 0, 1]);
+    // A header of names only is read as before.
+    expect(parseCsv('sepal,petal,species\n5.1,3.5,setosa\n', { target: 'species' }).xShape).toEqual([1, 2]);
+  });
+
   it('refuses bad options and empty files', () => {
     expect(() => parseCsv('a,y\n1,2\n', { sep: ';' } as never)).toThrow(/unknown option "sep"/);
     expect(() => parseCsv('a,y\n1,2\n', { delimiter: ';;' })).toThrow(ValueError);
