@@ -134,7 +134,7 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const pending = all.filter((h) => h.pending);
             if (pending.length > 0) await host.compute(pending);
             const feeds: Record<string, OnnxHandle['value']> = {};
-            // A reshaped tensor (core's reshape is a view) keeps its value's dims: it is fed with
+            // A reshaped tensor (an argument, state or captured constant: core's reshape is a view) keeps its value's dims: it is fed with
             // the shape the graph declares, as the eager path reshapes it. A value on a device
             // (the WebGPU provider's) comes to the host for that: its buffer is the run's own.
             const fed = async (h: OnnxHandle, shape: Shape) => {
@@ -145,9 +145,8 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             };
             for (const [i, h] of ins.entries()) feeds[`i${i}`] = await fed(h, inputs[i].shape);
             for (const [i, h] of st.entries()) feeds[`s${i}`] = await fed(h, state[i].shape);
-            constants.forEach((h, i) => {
-              if (!baked[i]) feeds[`k${i}`] = h.value;
-            });
+            for (const [i, h] of constants.entries())
+              if (!baked[i]) feeds[`k${i}`] = await fed(h, g.constants[i].shape);
             if (!inPlace && !session) session = start(g);
             const s = await (inPlace?.session ?? session!);
             host.runtime.stats.runs++;

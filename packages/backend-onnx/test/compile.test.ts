@@ -162,6 +162,31 @@ describe('compile', () => {
     onOrt.weights.flat().forEach((w, i) => expect(w).toBeCloseTo(eager.weights.flat()[i], 5));
   });
 
+  it('a captured view (a weight reshaped outside the function) is fed with its own shape on every call', async () => {
+    await bp.setBackend(ort);
+    // Pending when captured (so not baked into the model), and large enough not to be baked later.
+    const small = bp.reshape(bp.mul(bp.tensor([1, 2, 3, 4]), 1), [2, 2]);
+    const large = bp.reshape(bp.add(bp.tensor(rand(8192, 5)), 0), [128, 64]);
+    const f = compile((x: bp.Tensor) => [
+      bp.matmul(x, small),
+      bp.matmul(bp.reshape(x, [1, 2]), bp.slice(large, [0, 0], [2, 64])),
+    ]);
+    const x = bp.tensor([1, 1], [1, 2]);
+    const expected = [
+      Array.from(await bp.matmul(x, small).data()),
+      Array.from(await bp.matmul(x, bp.slice(large, [0, 0], [2, 64])).data()),
+    ];
+    for (let call = 0; call < 4; call++) {
+      const ys = f(x) as bp.Tensor[];
+      // Calls 2 and 3 run the graph; they failed with "Invalid rank for input: k0".
+      expect([Array.from(await ys[0].data()), Array.from(await ys[1].data())]).toEqual(expected);
+      bp.dispose(ys);
+    }
+    expect(f.mode).toBe('graph');
+    f.invalidate();
+    bp.dispose([small, large, x]);
+  });
+
   it('a gradient whose values are finite but whose sum overflows float32 is accepted, compiled and eager', async () => {
     // loss = Σ x·W + b with x = 5e36 in 128 columns: each weight's gradient is 5e36, their sum 6.4e38
     // overflows float32 (the finiteness check's quick sum is not finite), yet every value is finite.

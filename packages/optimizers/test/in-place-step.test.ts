@@ -14,7 +14,7 @@ import {
   NonFiniteLossError,
   nn,
   type Optimizer,
-  type Parameter,
+  Parameter,
   setBackend,
   stopGradient,
   type Tensor,
@@ -195,6 +195,39 @@ describe('the old values stay exact for whoever still holds them', () => {
     const before = await stateBits(m, step);
     await expect(step(...batch(3, true))).rejects.toThrow(NonFiniteLossError);
     expect(await stateBits(m, step)).toEqual(before);
+  });
+});
+
+describe('tensors that are read and written by one step', () => {
+  const makers = { sgd: () => sgd({ lr: 0.1 }), adam: () => adam({ lr: 0.1 }), rmsprop: () => rmsprop({ lr: 0.1 }) };
+  for (const [name, make] of Object.entries(makers)) {
+    it(`${name}: a gradient that is the parameter's own tensor is read before the write (it was read as it was written)`, async () => {
+      const run = async (inPlace: boolean, releaseGradients: boolean) => {
+        await backend(inPlace);
+        const p = new Parameter('p', tensor([1, 2, -3]));
+        const o = make();
+        for (let i = 0; i < 3; i++) o.step([p], [p.value], { inPlace: true, releaseGradients });
+        const out = bits(p.value);
+        o.dispose();
+        p.dispose();
+        return out;
+      };
+      const reference = await run(false, false);
+      for (const release of [false, true]) expect(await run(true, release)).toEqual(reference);
+    });
+  }
+
+  it('two parameters built on one tensor train independently; a frozen one keeps its values', async () => {
+    await backend(true);
+    const a = new Parameter('a', tensor([1, 2]));
+    const b = new Parameter('b', a.value);
+    const frozen = new Parameter('frozen', a.value);
+    frozen.trainable = false;
+    sgd({ lr: 0.1 }).step([a, b, frozen], [tensor([1, 1]), tensor([2, 2]), tensor([5, 5])], { inPlace: true });
+    expect(Array.from(a.value.dataSync())).toEqual([Math.fround(0.9), Math.fround(1.9)]);
+    expect(Array.from(b.value.dataSync())).toEqual([Math.fround(0.8), Math.fround(1.8)]);
+    expect(Array.from(frozen.value.dataSync())).toEqual([1, 2]);
+    for (const p of [a, b, frozen]) p.dispose();
   });
 });
 

@@ -1,6 +1,6 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
 import { brandOf, otherCopyHint } from '../copies.js';
-import { keep } from '../engine.js';
+import { adopt, keep } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -11,7 +11,9 @@ import { formatValue } from '../validate.js';
  * or, in a training step on a backend that updates in place (backend-cpu), writes the new values
  * into the parameter's own tensor when nothing else shares its storage. To keep the values of a
  * moment, hold a view (`stopGradient(p.value)`, `p.value.reshape(...)`): a parameter with a view
- * is always updated out of place, so the view keeps what it saw.
+ * is always updated out of place, so the view keeps what it saw. Given a tensor that is another
+ * parameter's value (`new Parameter('b', a.value)`), a parameter holds a view of it: the two start
+ * equal and train independently.
  *
  * @example
  * ```ts
@@ -24,6 +26,22 @@ import { formatValue } from '../validate.js';
  * console.log(await w.value.data()); // Float32Array [3, 4]
  * ```
  */
+/** The parameter whose value each tensor is (a parameter disposes its value when it replaces it). */
+const holders = new WeakMap<Tensor, Parameter>();
+
+/**
+ * `value` for parameter `p` to hold: the tensor itself, or, when it is already another live
+ * parameter's value, a view of it (a new tensor over the same storage). Each parameter then
+ * disposes only its own tensor, and an update written in place never reaches the other one,
+ * whose storage it shares (two views), so the two train independently from the same start.
+ */
+function own(p: Parameter, value: Tensor): Tensor {
+  const other = holders.get(value);
+  const mine = other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
+  holders.set(mine, p);
+  return keep(mine);
+}
+
 export class Parameter {
   #value: Tensor;
   /** False to freeze it: optimizers skip it and `fit` takes no gradient for it. */
@@ -39,7 +57,7 @@ export class Parameter {
         `Parameter: ${name} takes a Tensor, got ${formatValue(value)}${otherCopyHint(value, 'Tensor')}`,
       );
     value.assertLive(`Parameter (${name})`);
-    this.#value = keep(value);
+    this.#value = own(this, value);
   }
 
   /**
@@ -70,7 +88,7 @@ export class Parameter {
     next.assertLive('Parameter.assign');
     if (next === this.#value) return;
     const old = this.#value;
-    this.#value = keep(next);
+    this.#value = own(this, next);
     old.dispose();
   }
 

@@ -106,7 +106,15 @@ export class InPlaceUpdates {
     const backend = this.#backend;
     if (!backend || backend !== getBackend() || kernelsObserved()) return undefined;
     const refs = new Set(targets.map((t) => t.ref));
-    const reads = inputs.filter((t) => !targets.includes(t)).map((t) => t.ref);
+    // Every input but the targets' own places is read: a gradient that is the parameter's own
+    // tensor (or a state tensor's) is read while that tensor is written, so it stays out of place.
+    const unmatched = [...targets];
+    const reads: DataRef[] = [];
+    for (const t of inputs) {
+      const k = unmatched.indexOf(t);
+      if (k >= 0) unmatched.splice(k, 1);
+      else reads.push(t.ref);
+    }
     if (this.guard) reads.push(this.guard.ref);
     const exclusive = (t: Tensor) =>
       t.ref.backend === backend && t.ref.refs - (this.guard ? t.ref.guardedViews : 0) === 1;
