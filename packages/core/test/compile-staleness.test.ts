@@ -308,3 +308,50 @@ describe('compiled trainStep: parameter and module flags set after the graph is 
     expect(compiled.weights).toEqual(eager.weights);
   });
 });
+
+describe('arguments and state that share one storage', () => {
+  it('run eagerly with the reason (they were a ValueError): compile(f)(x, view of x)', async () => {
+    const x = tensor([1, 2, 3, 4]);
+    const f = compile((a: Tensor, b: Tensor) => add(a, mul(b, 10)));
+    for (let i = 0; i < 3; i++) {
+      const y = f(x, reshape(x, [4]));
+      expect(Array.from(await y.data())).toEqual([11, 22, 33, 44]);
+      y.dispose();
+    }
+    expect(f.mode).toBe('eager');
+    expect(f.reason).toMatch(/share one storage/);
+    x.dispose();
+  });
+
+  it('a model whose two parameters are built on one value trains eagerly under compile, as an eager step does', async () => {
+    class Twin extends Module {
+      readonly a: ReturnType<Module['parameter']>;
+      readonly b: ReturnType<Module['parameter']>;
+      constructor() {
+        super();
+        this.a = this.parameter('a', tensor([[0.5, -1]]));
+        this.b = this.parameter('b', this.a.value); // a view: the two train independently
+      }
+      forward(t: Tensor): Tensor {
+        return add(mul(t, this.a.value), mul(t, mul(this.b.value, 3)));
+      }
+    }
+    const run = async (compiled: boolean) => {
+      const model = new Twin();
+      const step = trainStep(model, { loss: losses.mse, optimizer: new PlainSGD(0.05), compile: compiled });
+      const losses_: number[] = [];
+      for (let i = 0; i < 4; i++) losses_.push((await step(tensor([[1, 2]]), tensor([[1, 1]]))).loss);
+      const weights = await Promise.all(model.parameters().map(async (p) => Array.from(await p.value.data())));
+      const mode = step.mode;
+      step.dispose();
+      model.dispose();
+      return { losses_, weights, mode };
+    };
+    const eager = await run(false);
+    const compiled = await run(true);
+    expect(compiled.mode).toBe('eager');
+    expect(compiled.losses_).toEqual(eager.losses_);
+    expect(compiled.weights).toEqual(eager.weights);
+    expect(eager.weights[0]).not.toEqual(eager.weights[1]);
+  });
+});

@@ -97,10 +97,15 @@ export function trace(
   const backend = getBackend();
   const ids = new Map<DataRef, number>();
   const stateIn = state.flatMap((s) => s.read());
+  /** The first reason found why no graph can stand for the function. */
+  let untraceable: string | undefined;
   for (const t of [...args, ...stateIn]) {
+    // A graph tells its inputs apart by storage: two views of one tensor (two parameters built on
+    // one value, `f(x, x.reshape(…))`) run eagerly, as they compute.
     if (ids.has(t.ref))
-      throw new ValueError('compile: an argument or state tensor appears twice; pass each tensor once');
-    ids.set(t.ref, ids.size);
+      untraceable ??=
+        'two of its arguments or state tensors share one storage (views of one tensor, or one tensor passed twice), and a graph tells its inputs apart by storage; pass copies to compile it';
+    else ids.set(t.ref, ids.size);
   }
   const held: Tensor[] = [];
   const captured: Tensor[] = [];
@@ -110,8 +115,6 @@ export function trace(
   const written = new Map<object, { values: TypedArray; dtype: DType }>();
   /** Every handle written from host values during the call (storage made by the call). */
   const writtenHere = new Set<object>();
-  /** The first reason found why no graph can stand for the function. */
-  let untraceable: string | undefined;
   /** The first read of tensor values during the call. */
   let reads: string | undefined;
   /** Every tensor made during the call (kernel outputs, writes, views): see `startScope` below. */
