@@ -31,6 +31,8 @@ function rowProblem(row: unknown): string | undefined {
     !(isRecord(error) && FAILURES.includes(error.kind as string) && typeof error.message === 'string')
   )
     return `error must be { kind: ${FAILURES.join(' | ')}, message }, got ${formatValue(error)}`;
+  if (row.seed !== undefined && !Number.isSafeInteger(row.seed))
+    return `seed must be a safe integer, got ${formatValue(row.seed)}`;
   if (row.stoppedEpoch !== undefined && !isCount(row.stoppedEpoch))
     return `stoppedEpoch must be an integer ≥ 0, got ${formatValue(row.stoppedEpoch)}`;
   if (row.attempts !== undefined && !isCount(row.attempts, 1))

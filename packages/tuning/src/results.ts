@@ -30,6 +30,12 @@ export interface TrialResult {
   /** Position in the search (0-based). */
   index: number;
   config: Config;
+  /**
+   * The seed the trial ran with (the search's seed + its index). A resumed search takes a
+   * finished row only when its seed is the one the trial would get now. Absent in rows written
+   * by older versions.
+   */
+  seed?: number;
   status: TrialStatus;
   /** What the trial returned (e.g. valLoss, valAccuracy, epochs); empty when it failed. */
   metrics: Record<string, number>;

@@ -215,6 +215,7 @@ export async function runJob(
   const row: TrialResult = {
     index: job.index,
     config: job.config,
+    seed: job.seed,
     status,
     metrics: out.kind === 'done' ? out.metrics : {},
     seconds: out.seconds,
@@ -311,6 +312,12 @@ export async function runSearch(
   const todo: Job[] = [];
   configs.forEach((config, index) => {
     const finished = done.get(`${index}|${configKey(config)}`);
+    // A row from a search with another seed (a replicate run pointed at the same file) is not this
+    // trial's result: taking it would return the old numbers as the new run's.
+    if (finished?.seed !== undefined && finished.seed !== seed + index)
+      throw new ValueError(
+        `search: the resumed results ran trial ${index} with seed ${finished.seed}, this search gives it seed ${seed + index} (seed ${seed} + its index); resume with the seed the results were made with, or start from a new file`,
+      );
     if (finished) rows.push(finished);
     else todo.push({ index, config, seed: seed + index });
   });

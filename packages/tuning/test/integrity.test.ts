@@ -210,3 +210,31 @@ describe('trialModule', () => {
     }
   });
 });
+
+describe('resuming a search with another seed', () => {
+  it('is a ValueError (it returned the old seed’s rows as the new run’s and ran nothing); the same seed resumes', async () => {
+    let calls = 0;
+    const trial = async (_c: unknown, { seed }: { seed: number }) => {
+      calls++;
+      return { valLoss: seed };
+    };
+    const space = { a: [1, 2, 3] };
+    const opts = { metric: 'valLoss', verbose: false } as const;
+    const first = await gridSearch(space, trial, opts);
+    expect(first.rows.map((r) => r.seed)).toEqual([0, 1, 2]);
+    const file = SearchResults.fromJSON(JSON.stringify(first));
+    calls = 0;
+    await expect(gridSearch(space, trial, { ...opts, seed: 100, resume: file })).rejects.toThrow(
+      /ran trial 0 with seed 0, this search gives it seed 100/,
+    );
+    expect(calls).toBe(0);
+    const again = await gridSearch(space, trial, { ...opts, resume: file });
+    expect(calls).toBe(0);
+    expect(again.rows.map((r) => r.metrics.valLoss)).toEqual([0, 1, 2]);
+    // Rows written before seeds were recorded resume as before.
+    const old = SearchResults.fromJSON(JSON.stringify(first).replace(/"seed":\d+,/g, ''));
+    expect(old.rows.every((r) => r.seed === undefined)).toBe(true);
+    await gridSearch(space, trial, { ...opts, seed: 100, resume: old });
+    expect(calls).toBe(0);
+  });
+});
