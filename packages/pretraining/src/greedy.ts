@@ -57,11 +57,20 @@ const PER_LAYER = {
   seed: 'is set per layer from the seed option (layer i + 1 uses seed + i); give seed next to sizes instead',
 };
 
-/** The checks every greedy function runs first: sizes, data, seed, progress options. */
-function prepare(op: string, data: Features, options: GreedyOptions): void {
+/**
+ * The checks every greedy function runs first: sizes, data, seed, progress options. The layers
+ * draw from seeds up to `seed + span` (each layer's own offset, and the +1 a layer takes for its
+ * second tensor), so a seed too close to 2⁵³ for that is refused here, not after a layer trained.
+ */
+function prepare(op: string, data: Features, options: GreedyOptions, span: (layers: number) => number): void {
   checkSizes(op, options.sizes);
   checkFeatures(op, data, options.sizes[0]);
-  seedOf(op, options.seed);
+  const seed = seedOf(op, options.seed);
+  const top = seed === undefined ? 0 : span(options.sizes.length - 1);
+  if (seed !== undefined && !Number.isSafeInteger(seed + top))
+    throw new ValueError(
+      `${op}: seed must be at most ${Number.MAX_SAFE_INTEGER - top} for ${options.sizes.length - 1} layers (the layers use seeds up to seed + ${top}), got ${seed}`,
+    );
   checkProgressOptions(op, options);
 }
 
@@ -136,7 +145,7 @@ export async function pretrainDbn(
 ): Promise<Stack<RBM>> {
   checkOptionNames('pretrainDbn', options, [...GREEDY_OPTIONS, 'rbm', 'visible']);
   const { sizes, seed = 0, visible = 'bernoulli', rbm: train = {} } = options;
-  prepare('pretrainDbn', data, options);
+  prepare('pretrainDbn', data, options, (layers) => layers);
   checkNestedOptions('pretrainDbn', 'rbm', train, TRAIN_RBM_OPTIONS, PER_LAYER, TRAIN_RBM_ALIASES);
   const progress = progressOf('pretrainDbn', options, 'rbm', train);
   if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
@@ -203,7 +212,7 @@ export async function pretrainAutoencoders(
     optimizer = () => sgd({ lr: 0.1 }),
     corruption = [],
   } = options;
-  prepare('pretrainAutoencoders', data, options);
+  prepare('pretrainAutoencoders', data, options, (layers) => 100 * (layers - 1) + 1);
   checkOptimizerFactory('pretrainAutoencoders', optimizer);
   checkNestedOptions('pretrainAutoencoders', 'autoencoder', autoencoder, AUTOENCODER_OPTIONS, {
     seed: PER_LAYER.seed.replace('seed + i', 'seed + 100·i for its weights'),
@@ -305,7 +314,7 @@ export async function pretrainSupervised(
     batchSize = 32,
     optimizer = () => sgd({ lr: 0.1 }),
   } = options;
-  prepare('pretrainSupervised', data, options);
+  prepare('pretrainSupervised', data, options, (layers) => 100 * layers + 1);
   checkOptimizerFactory('pretrainSupervised', optimizer);
   if (!(data.y instanceof Int32Array) || data.yShape.length !== 1 || data.yShape[0] !== data.xShape[0]) {
     throw new ShapeError(

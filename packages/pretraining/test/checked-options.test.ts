@@ -137,6 +137,22 @@ describe('greedy functions: nested options are honoured or refused', () => {
       /^pretrainSupervised: seed must be a non-negative safe integer, got 1.5$/,
     );
   });
+
+  it('a seed too close to 2⁵³ for every layer is refused before the first layer trains (layer 2 failed after layer 1)', async () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    await expect(pretrainDbn(data, { sizes: [4, 3, 2], seed: max, log })).rejects.toThrow(
+      /^pretrainDbn: seed must be at most 9007199254740989 for 2 layers \(the layers use seeds up to seed \+ 2\)/,
+    );
+    await expect(pretrainAutoencoders(data, { sizes: [4, 3, 2], seed: max - 50, log })).rejects.toThrow(
+      /^pretrainAutoencoders: seed must be at most/,
+    );
+    await expect(pretrainSupervised(labelled, { sizes: [4, 3, 2], classes: 2, seed: max - 50, log })).rejects.toThrow(
+      /^pretrainSupervised: seed must be at most/,
+    );
+    expect(lines).toEqual([]);
+  });
 });
 
 describe('encodeFeatures', () => {
