@@ -37,7 +37,8 @@ const holders = new WeakMap<Tensor, Parameter>();
  */
 function own(p: Parameter, value: Tensor): Tensor {
   const other = holders.get(value);
-  const mine = other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
+  const mine =
+    other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
   holders.set(mine, p);
   return keep(mine);
 }
