@@ -12,6 +12,7 @@ import {
   sigmoid,
   type Tensor,
   tensor,
+  topK,
   ValueError,
 } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -263,5 +264,52 @@ describe('metricMode / resolveMetricMode', () => {
     expect(() => resolveMetricMode('op', 3 as never)).toThrow(
       /^op: the monitored metric must be a name such as 'valLoss', got 3$/,
     );
+  });
+});
+
+describe('accuracy metrics of outputs with more than one position per example ([N, T, …])', () => {
+  /** Passes its input through: the predictions are the data's x. */
+  class Identity extends nn.Module {
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  it('are the mean over positions, summed over examples (they were T times too large)', async () => {
+    // Two examples of three time steps, one probability each; 5 of the 6 positions right.
+    const binary: ArrayDataset = {
+      x: Float32Array.from([0.9, 0.9, 0.2, 0.1, 0.1, 0.1]),
+      xShape: [2, 3, 1],
+      y: Float32Array.from([1, 1, 1, 0, 0, 0]),
+      yShape: [2, 3, 1],
+    };
+    const r = await evaluate(new Identity(), binary, {
+      loss: losses.binaryCrossEntropy,
+      metrics: ['accuracy', 'binaryAccuracy', 'logitAccuracy'],
+    });
+    expect(r.accuracy).toBeCloseTo(5 / 6, 6);
+    expect(r.binaryAccuracy).toBeCloseTo(5 / 6, 6);
+    expect(r.logitAccuracy).toBeCloseTo(3 / 6, 6); // every output > 0 is positive
+    // Scores over 4 classes at each of 3 steps, int32 labels [N, T]: 4 of 6 steps right, 5 in the top 2.
+    const scores = [
+      [0.1, 0.7, 0.1, 0.1],
+      [0.6, 0.2, 0.1, 0.1],
+      [0.1, 0.1, 0.5, 0.3],
+      [0.3, 0.4, 0.2, 0.1],
+      [0.1, 0.1, 0.1, 0.7],
+      [0.25, 0.25, 0.4, 0.1],
+    ];
+    const labels = [1, 0, 3, 1, 3, 0];
+    const classes: ArrayDataset = {
+      x: Float32Array.from(scores.flat()),
+      xShape: [2, 3, 4],
+      y: Int32Array.from(labels),
+      yShape: [2, 3],
+    };
+    const c = await evaluate(new Identity(), classes, { metrics: ['accuracy', topK(2)] });
+    expect(c.accuracy).toBeCloseTo(4 / 6, 6);
+    expect(c.top2Accuracy).toBeCloseTo(6 / 6, 6);
+    // One example per row (a plain [N, K] output) counts as before.
+    const flat = await evaluate(new Identity(), { ...classes, xShape: [6, 4], yShape: [6] }, { metrics: ['accuracy'] });
+    expect(flat.accuracy).toBeCloseTo(4 / 6, 6);
   });
 });

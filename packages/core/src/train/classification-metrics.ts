@@ -16,6 +16,20 @@ import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import type { Metric, MetricFn } from './metric.js';
 import { targetLike } from './regression-metrics.js';
 
+/**
+ * The sum over examples (rows along axis 0 of `prediction`) of the fraction of an example's
+ * outputs that are correct, from `correct` (1 or 0 for every output, any shape): what the
+ * accuracy metrics return, which `fit` and `evaluate` divide by the number of examples. A
+ * prediction [N, T, K] (a score per time step) has T outputs per example, so its T·N hits are
+ * divided by T, as the regression metrics average over an example's outputs: summed as they
+ * were, accuracy came out T times too large.
+ */
+export function sumPerExample(correct: Tensor, prediction: Tensor): Tensor {
+  const rows = prediction.rank === 0 ? 1 : prediction.shape[0];
+  const perExample = rows > 0 ? correct.size / rows : 1;
+  return perExample > 1 ? mul(sum(correct), 1 / perExample) : sum(correct);
+}
+
 /** Output columns of a prediction (1 for predictions of shape [N]). */
 const columnsOf = (p: Tensor): number => (p.rank < 2 ? 1 : p.shape[p.rank - 1]);
 
@@ -37,9 +51,11 @@ function trueClasses(op: string, prediction: Tensor, target: Tensor, k: number):
 
 /**
  * Top-k accuracy, scikit-learn's `top_k_accuracy_score`: an example counts as correct when its
- * true class is among the `k` highest-scoring of K ≥ 2 columns (classes scoring the same as the
- * true one do not push it out). Targets are int32 labels or one-hot rows. Returns the named
- * pair to put in `metrics`, logged as `top{k}Accuracy`.
+ * true class is among the `k` highest-scoring of K ≥ 2 columns. Classes scoring the same as the
+ * true one do not push it out, as in TensorFlow's `in_top_k`; scikit-learn breaks such ties by
+ * class index, so the two differ only at exact ties. With a score per position ([N, T, K]) it is
+ * the mean over an example's positions. Targets are int32 labels or one-hot rows. Returns the
+ * named pair to put in `metrics`, logged as `top{k}Accuracy`.
  *
  * @example
  * ```ts
@@ -72,7 +88,7 @@ export function topK<const K extends number>(k: K): readonly [name: `top${K}Accu
     const scores = reshape(prediction, [-1, classes]);
     const truth = sum(mul(scores, oneHot(trueClasses(name, prediction, target, classes), classes)), -1, true);
     const above = sum(cast(greater(scores, truth), 'float32'), -1);
-    return sum(cast(less(above, k), 'float32'));
+    return sumPerExample(cast(less(above, k), 'float32'), prediction);
   };
   return [name, fn];
 }

@@ -8,11 +8,11 @@ import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
-import { argmax, mean, sum } from '../ops/reduce.js';
+import { argmax, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import { shapesEqual } from '../shape.js';
 import { checkOptionNames, optionNames } from '../validate.js';
-import { binaryTargets, f1, precision, recall } from './classification-metrics.js';
+import { binaryTargets, f1, precision, recall, sumPerExample } from './classification-metrics.js';
 import { isMetric, type Metric, type MetricFn } from './metric.js';
 import { maeSum, r2Score, targetLike } from './regression-metrics.js';
 
@@ -45,7 +45,7 @@ export const accuracySum: MetricFn = (prediction, target) => {
     // One output per example ([N], or one column [N, 1]): 0/1 targets (int32 or float) against a
     // 0.5 threshold. A prediction [N] is N examples, not one example's N class scores.
     const t = binaryTargets('accuracy', prediction, target);
-    return sum(cast(equal(greater(prediction, 0.5), greater(t, 0.5)), 'float32'));
+    return sumPerExample(cast(equal(greater(prediction, 0.5), greater(t, 0.5)), 'float32'), prediction);
   }
   if (target.dtype === 'int32' || (prediction.rank >= 2 && k > 1 && target.rank === prediction.rank - 1)) {
     const examples = k > 0 ? prediction.size / k : 0;
@@ -55,7 +55,10 @@ export const accuracySum: MetricFn = (prediction, target) => {
       );
     }
     checkClassLabels('accuracy', target, k);
-    return sum(cast(equal(argmax(prediction, -1), reshape(target, [-1])), 'float32'));
+    return sumPerExample(
+      cast(equal(reshape(argmax(prediction, -1), [-1]), reshape(target, [-1])), 'float32'),
+      prediction,
+    );
   }
   if (k > 1 && target.rank === prediction.rank) {
     if (!shapesEqual(target.shape, prediction.shape)) {
@@ -63,14 +66,14 @@ export const accuracySum: MetricFn = (prediction, target) => {
         `accuracy: one-hot target ${formatShape(target.shape)} and prediction ${formatShape(prediction.shape)} differ`,
       );
     }
-    return sum(cast(equal(argmax(prediction, -1), argmax(target, -1)), 'float32'));
+    return sumPerExample(cast(equal(argmax(prediction, -1), argmax(target, -1)), 'float32'), prediction);
   }
   if (target.size !== prediction.size) {
     throw new ShapeError(
       `accuracy: expected one 0/1 target per output, got prediction ${formatShape(prediction.shape)} and target ${formatShape(target.shape)}`,
     );
   }
-  return sum(cast(equal(greater(prediction, 0.5), greater(target, 0.5)), 'float32'));
+  return sumPerExample(cast(equal(greater(prediction, 0.5), greater(target, 0.5)), 'float32'), prediction);
 };
 
 /** Options of {@link binaryAccuracy}. */
@@ -114,9 +117,7 @@ export function binaryAccuracy(options: BinaryAccuracyOptions = {}): MetricFn {
       );
     }
     const t = binaryTargets('binaryAccuracy', prediction, target);
-    const correct = cast(equal(greater(prediction, threshold), greater(t, 0.5)), 'float32');
-    if (prediction.rank < 2 || prediction.shape[prediction.rank - 1] === 1) return sum(correct);
-    return sum(mean(correct, -1));
+    return sumPerExample(cast(equal(greater(prediction, threshold), greater(t, 0.5)), 'float32'), prediction);
   };
 }
 
