@@ -71,6 +71,14 @@ export const activationCases: ConformanceCase[] = [
     expected: host([-1e-8, -1e-6, -1e-4, -0.01, -17, -20, -100, -INF].map((x) => Math.expm1(x))),
     tol: { rtol: 2e-6, atol: 0 },
   }),
+  // expm1 above 0 (elu/small covers below): (eˣ − 1)·x / ln eˣ overflowed float32 from x ≈ 85 (∞, then NaN).
+  valueCase({
+    id: 'expm1/range',
+    kernels: ['exp', 'log', 'where'],
+    f: () => core.expm1(core.tensor([0.5, 0.7, 1, 5, 85, 88, 88.7, 100, INF])),
+    expected: host([0.5, 0.7, 1, 5, 85, 88, 88.7, 100, INF].map((x) => Math.fround(Math.expm1(Math.fround(x))))),
+    tol: { rtol: 1e-5, atol: 0 }, // the overflow is the point; a GPU's exp is a few ulp off at 85
+  }),
   valueCase({
     id: 'softplus/values',
     kernels: ['maximum', 'abs', 'exp', 'log1p'],
