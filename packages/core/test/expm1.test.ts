@@ -9,8 +9,31 @@ describe('expm1', () => {
   it('matches Math.expm1 to float32 accuracy, near 0 and far from it', async () => {
     // 85 to 88.7: (eˣ − 1)·x overflowed float32 there (∞, and NaN from 88.8 and at +∞).
     const xs = [
-      -100, -20, -1, -0.5, -1e-4, -1e-6, -1e-8, 0, 1e-8, 1e-6, 1e-3, 0.3, 0.69, 0.7, 1, 1.1, 10, 85, 86, 88, 88.7,
-      88.8, 100, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY,
+      -100,
+      -20,
+      -1,
+      -0.5,
+      -1e-4,
+      -1e-6,
+      -1e-8,
+      0,
+      1e-8,
+      1e-6,
+      1e-3,
+      0.3,
+      0.69,
+      0.7,
+      1,
+      1.1,
+      10,
+      85,
+      86,
+      88,
+      88.7,
+      88.8,
+      100,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
     ];
     const got = await expm1(tensor(xs)).data();
     xs.forEach((x, i) => {
