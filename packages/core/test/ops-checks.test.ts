@@ -27,6 +27,7 @@ import {
   maximum,
   mean,
   min,
+  minimum,
   mul,
   normalizeAxes,
   normalizeAxis,
@@ -491,5 +492,26 @@ describe('bool bytes written from the host', () => {
     expect(await values(where(mask, tensor([1, 2, 3]), 0))).toEqual([1, 0, 3]);
     // Made from numbers, a bool tensor holds x ≠ 0 as 1.
     expect(await values(tensor([2, 0, -1], [3], 'bool'))).toEqual([1, 0, 1]);
+  });
+});
+
+describe('the gradient of maximum and minimum (PyTorch 1.13’s rule)', () => {
+  it('a tie gives each side half, the side not taken 0, and a NaN on either side the whole gradient to both', async () => {
+    // torch.maximum / torch.minimum backward on these inputs with dy = [1, 2, 4, 8, 16].
+    const a = tensor([1, Number.NaN, 2, 3, 5]);
+    const b = tensor([Number.NaN, 1, 2, 4, 1]);
+    const dy = tensor([1, 2, 4, 8, 16]);
+    const grads = async (op: typeof maximum) => {
+      const { grads } = vjp((x, z) => op(x, z), [a, b], dy);
+      return Promise.all(grads.map(async (g) => Array.from(await g.data())));
+    };
+    expect(await grads(maximum)).toEqual([
+      [1, 2, 2, 0, 16],
+      [1, 2, 2, 8, 0],
+    ]);
+    expect(await grads(minimum)).toEqual([
+      [1, 2, 2, 8, 0],
+      [1, 2, 2, 0, 16],
+    ]);
   });
 });

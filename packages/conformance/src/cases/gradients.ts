@@ -60,11 +60,11 @@ const BINARY: GradSpec[] = [
   ['pow/constant-exponent', ['pow'], [n(34, [3, 4], positive)], (x) => core.pow(x, 3)],
   [
     'maximum',
-    ['maximum', 'greater', 'equal'],
+    ['maximum', 'greater', 'less', 'equal'],
     [grid, mapHost(grid, (x, i) => x + (i % 3 === 0 ? 0.3 : -0.3))],
     core.maximum,
   ],
-  ['minimum', ['minimum', 'greater', 'equal'], [grid, host([-0.4, 0, 0.4, 0.8])], core.minimum],
+  ['minimum', ['minimum', 'greater', 'less', 'equal'], [grid, host([-0.4, 0, 0.4, 0.8])], core.minimum],
   [
     'where',
     ['where'],

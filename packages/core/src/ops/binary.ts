@@ -5,7 +5,7 @@ import { ValueError } from '../errors.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { formatValue } from '../validate.js';
-import { equal, greater, greaterEqual, where } from './compare.js';
+import { equal, greater, greaterEqual, less, where } from './compare.js';
 import { hostValues, operands, requireNumeric } from './operand.js';
 import { log, neg } from './unary.js';
 import { unbroadcast } from './unbroadcast.js';
@@ -172,7 +172,8 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
     return [na ? where(equal(z, 0), 0, mul(dy, mul(z, pow(x, sub(z, 1))))) : null, gb];
   });
 /**
- * max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ * max(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, and where either
+ * side is NaN both get all of it, as PyTorch.
  *
  * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
@@ -186,12 +187,13 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('maximum', a, b, (dy, x, z, _y, [na, nb]) => {
-    const share = where(greater(x, z), 1, where(equal(x, z), 0.5, 0));
-    return [na ? mul(dy, share) : null, nb ? sub(dy, mul(dy, share)) : null];
-  });
+  binary('maximum', a, b, (dy, x, z, _y, [na, nb]) => [
+    na ? mul(dy, tieShare(x, z, less(x, z))) : null,
+    nb ? mul(dy, tieShare(x, z, greater(x, z))) : null,
+  ]);
 /**
- * min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, as PyTorch.
+ * min(a, b); NaN propagates. NOTE: at a tie each side gets half the gradient, and where either
+ * side is NaN both get all of it, as PyTorch.
  *
  * A number takes the tensor's dtype and must be exactly a value of it (see {@link TensorLike}).
  *
@@ -205,7 +207,14 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
  * ```
  */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('minimum', a, b, (dy, x, z, _y, [na, nb]) => {
-    const share = where(greater(z, x), 1, where(equal(x, z), 0.5, 0));
-    return [na ? mul(dy, share) : null, nb ? sub(dy, mul(dy, share)) : null];
-  });
+  binary('minimum', a, b, (dy, x, z, _y, [na, nb]) => [
+    na ? mul(dy, tieShare(x, z, greater(x, z))) : null,
+    nb ? mul(dy, tieShare(x, z, less(x, z))) : null,
+  ]);
+
+/**
+ * A side's share of the gradient of `maximum`/`minimum`, PyTorch's rule: ½ at a tie, 0 where
+ * `loses` (the side was not taken), else 1, so where either side is NaN both get the whole
+ * gradient, as in PyTorch (the side that was not NaN got 0 and the NaN side all of it).
+ */
+const tieShare = (x: Tensor, z: Tensor, loses: Tensor): Tensor => where(equal(x, z), 0.5, where(loses, 0, 1));
