@@ -149,7 +149,8 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
  * checked; a tensor's values wherever they are on the host (every tensor on backend-cpu; on
  * backend-onnx and backend-webgpu, values written from the host; a compiled function checks them
  * when it is traced). An unchecked negative exponent gives 1 for base 1, ±1 by parity for base −1
- * and 0 otherwise, on every backend. Cast the base to float32 for fractional powers (a number
+ * and 0 otherwise, on every backend. On float32, `1 ** NaN` and `(±1) ** ±∞` are NaN as in
+ * JavaScript (C and PyTorch give 1). Cast the base to float32 for fractional powers (a number
  * takes the tensor's dtype and must be exactly a value of it: pow(int32, 0.5) is a DTypeError,
  * see {@link TensorLike}).
  *

@@ -12,7 +12,11 @@ import type { TrainingState } from './training-state.js';
  * (`fit` infers them from `metrics`); every other key reads as a number too.
  */
 export type EpochLogs<Names extends string = string> = {
-  /** Mean training loss over the epoch's examples (penalties included). */
+  /**
+   * Mean training loss over the epoch's examples (penalties included). `valLoss` is the data loss
+   * alone, as `evaluate` computes it and as a PyTorch loop usually does; Keras adds the
+   * regularization losses to `val_loss` too, so the two differ by the penalty.
+   */
   loss: number;
   /** The learning rate of the first parameter group at the end of the epoch, when the optimizer has one. */
   lr?: number;
