@@ -6,6 +6,23 @@ import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
 
+/** The parameter whose value each tensor is (a parameter disposes its value when it replaces it). */
+const holders = new WeakMap<Tensor, Parameter>();
+
+/**
+ * `value` for parameter `p` to hold: the tensor itself, or, when it is already another live
+ * parameter's value, a view of it (a new tensor over the same storage). Each parameter then
+ * disposes only its own tensor, and an update written in place never reaches the other one,
+ * whose storage it shares (two views), so the two train independently from the same start.
+ */
+function own(p: Parameter, value: Tensor): Tensor {
+  const other = holders.get(value);
+  const mine =
+    other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
+  holders.set(mine, p);
+  return keep(mine);
+}
+
 /**
  * A trainable value. Tensors are immutable to their readers, so an update assigns a new tensor,
  * or, in a training step on a backend that updates in place (backend-cpu), writes the new values
@@ -26,23 +43,6 @@ import { formatValue } from '../validate.js';
  * console.log(await w.value.data()); // Float32Array [3, 4]
  * ```
  */
-/** The parameter whose value each tensor is (a parameter disposes its value when it replaces it). */
-const holders = new WeakMap<Tensor, Parameter>();
-
-/**
- * `value` for parameter `p` to hold: the tensor itself, or, when it is already another live
- * parameter's value, a view of it (a new tensor over the same storage). Each parameter then
- * disposes only its own tensor, and an update written in place never reaches the other one,
- * whose storage it shares (two views), so the two train independently from the same start.
- */
-function own(p: Parameter, value: Tensor): Tensor {
-  const other = holders.get(value);
-  const mine =
-    other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
-  holders.set(mine, p);
-  return keep(mine);
-}
-
 export class Parameter {
   #value: Tensor;
   /** False to freeze it: optimizers skip it and `fit` takes no gradient for it. */
