@@ -7,6 +7,7 @@ import {
   exactKey,
   formatShape,
   formatValue,
+  getBackend,
   type Hyperparameters,
   type HyperValue,
   InPlaceUpdates,
@@ -317,7 +318,9 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
   #lrTensor(i: number): Tensor {
     const lr = this.paramGroups[i].lr;
     const cached = this.#lrTensors[i];
-    if (cached && Object.is(cached.value, lr)) return cached.tensor;
+    // Remade on the current backend too: a run resumed there from a checkpoint (its slots moved
+    // with it) would otherwise read the old backend's rate and fail every step.
+    if (cached && Object.is(cached.value, lr) && cached.tensor.ref.backend === getBackend()) return cached.tensor;
     cached?.tensor.dispose();
     const tensor = keep(scalar(lr, 'float32'));
     this.#lrTensors[i] = { value: lr, tensor };
