@@ -1,7 +1,8 @@
 /** Parameter: a named, trainable slot holding a tensor that training replaces step by step. */
 import { brandOf, otherCopyHint } from '../copies.js';
-import { adopt, keep } from '../engine.js';
+import { keep } from '../engine.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
+import { stopGradient } from '../ops/reshape.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { formatValue } from '../validate.js';
@@ -17,8 +18,7 @@ const holders = new WeakMap<Tensor, Parameter>();
  */
 function own(p: Parameter, value: Tensor): Tensor {
   const other = holders.get(value);
-  const mine =
-    other && other !== p && other.value === value ? adopt(new Tensor(value.ref, value.shape, value.dtype)) : value;
+  const mine = other && other !== p && other.value === value ? stopGradient(value) : value;
   holders.set(mine, p);
   return keep(mine);
 }

@@ -14,21 +14,7 @@ import { reshape } from '../ops/reshape.js';
 import type { Tensor } from '../tensor.js';
 import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import type { Metric, MetricFn } from './metric.js';
-import { targetLike } from './regression-metrics.js';
-
-/**
- * The sum over examples (rows along axis 0 of `prediction`) of the fraction of an example's
- * outputs that are correct, from `correct` (1 or 0 for every output, any shape): what the
- * accuracy metrics return, which `fit` and `evaluate` divide by the number of examples. A
- * prediction [N, T, K] (a score per time step) has T outputs per example, so its T·N hits are
- * divided by T, as the regression metrics average over an example's outputs: summed as they
- * were, accuracy came out T times too large.
- */
-export function sumPerExample(correct: Tensor, prediction: Tensor): Tensor {
-  const rows = prediction.rank === 0 ? 1 : prediction.shape[0];
-  const perExample = rows > 0 ? correct.size / rows : 1;
-  return perExample > 1 ? mul(sum(correct), 1 / perExample) : sum(correct);
-}
+import { sumPerExample, targetLike } from './regression-metrics.js';
 
 /** Output columns of a prediction (1 for predictions of shape [N]). */
 const columnsOf = (p: Tensor): number => (p.rank < 2 ? 1 : p.shape[p.rank - 1]);

@@ -8,13 +8,13 @@ import { checkClassLabels } from '../losses/check.js';
 import { mul, sub } from '../ops/binary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater } from '../ops/compare.js';
-import { argmax, sum } from '../ops/reduce.js';
+import { argmax } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
 import { shapesEqual } from '../shape.js';
 import { checkOptionNames, optionNames } from '../validate.js';
-import { binaryTargets, f1, precision, recall, sumPerExample } from './classification-metrics.js';
+import { binaryTargets, f1, precision, recall } from './classification-metrics.js';
 import { isMetric, type Metric, type MetricFn } from './metric.js';
-import { maeSum, r2Score, targetLike } from './regression-metrics.js';
+import { maeSum, r2Score, sumPerExample, targetLike } from './regression-metrics.js';
 
 export type { Metric, MetricFn } from './metric.js';
 
@@ -137,8 +137,7 @@ export const mseSum: MetricFn = (prediction, target) => {
   // One target per output (a target [N] against a prediction [N, 1] too), never a broadcast: a
   // target [N, 1] against a prediction [N, 3] is a ShapeError, as for mae and r2.
   const d = sub(prediction, targetLike('mse', prediction, target));
-  const perExample = prediction.size / Math.max(prediction.shape[0] ?? 1, 1);
-  return mul(sum(mul(d, d)), 1 / Math.max(perExample, 1));
+  return sumPerExample(mul(d, d), prediction);
 };
 
 /**

@@ -13,6 +13,17 @@ import type { Metric, MetricFn } from './metric.js';
 const rowsOf = (prediction: Tensor): number => (prediction.rank === 0 ? 1 : prediction.shape[0]);
 
 /**
+ * The sum over examples (rows along axis 0 of `prediction`) of the mean of `values` over an
+ * example's outputs: what the per-example metrics return, which `fit` and `evaluate` divide by the
+ * number of examples. `values` holds one number per output (an absolute error, a 1 or 0 for a
+ * correct prediction), so a prediction [N, T, K] with a value per position has T per example.
+ */
+export function sumPerExample(values: Tensor, prediction: Tensor): Tensor {
+  const perExample = values.size / Math.max(rowsOf(prediction), 1);
+  return perExample > 1 ? mul(sum(values), 1 / perExample) : sum(values);
+}
+
+/**
  * The target as float32 in the prediction's shape (targets of shape [N] for predictions [N, 1]
  * too), so that no broadcast turns a difference into an N×N matrix.
  */
@@ -38,9 +49,7 @@ export function targetLike(op: string, prediction: Tensor, target: Tensor): Tens
  * ```
  */
 export const maeSum: MetricFn = (prediction, target) => {
-  const d = abs(sub(prediction, targetLike('mae', prediction, target)));
-  const perExample = prediction.size / Math.max(rowsOf(prediction), 1);
-  return mul(sum(d), 1 / Math.max(perExample, 1));
+  return sumPerExample(abs(sub(prediction, targetLike('mae', prediction, target))), prediction);
 };
 
 /**

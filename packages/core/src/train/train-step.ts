@@ -177,7 +177,7 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
     // settings, which modules run in training mode and the modules' own settings (a BatchNorm's
     // eps), and what else the optimizer says its update depends on: any change retraces.
     const { groups, lrTensors } = optimizer.getStateByParameter?.() ?? optimizer.getState();
-    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${flagsOf(model)}|${groupsOf(model, optimizer)}|${settingsOf(model)}|${optimizer.traceKey?.() ?? ''}`;
+    const now = `${exactKey(lrTensors ? groups.map(({ lr: _, ...rest }) => rest) : groups)}|${trainedBy(model, optimizer)}|${settingsOf(model)}|${optimizer.traceKey?.() ?? ''}`;
     if (compiled && now !== hyper) compiled.invalidate();
     hyper = now;
     compiled ??= compile(body, { state: [state.compiledState()] });
@@ -255,11 +255,10 @@ export function makeTrainStep(model: Module, options: TrainStepOptions, operatio
  * batch normalization's statistics, a dropout's masks), every module once. One walk of the model
  * per step.
  */
-/** The group index of each trainable parameter, where the optimizer tells it. */
-function groupsOf(model: Module, optimizer: Optimizer): string {
-  if (typeof optimizer.groupIndex !== 'function') return '';
+/** Which parameters train (`p.trainable`), each with its group's index where the optimizer tells it. */
+function trainedBy(model: Module, optimizer: Optimizer): string {
   let out = '';
-  for (const p of model.parameters()) if (p.trainable) out += `${optimizer.groupIndex(p)},`;
+  for (const p of model.parameters()) out += p.trainable ? `${optimizer.groupIndex?.(p) ?? 0},` : '-,';
   return out;
 }
 
@@ -267,8 +266,9 @@ const isSetting = (v: unknown) => v === null || ['number', 'string', 'boolean'].
 
 /**
  * What each module's forward may read besides tensors: its own enumerable numbers, strings,
- * booleans and lists of them (a BatchNorm's `eps` and `momentum`, a dropout's rate). A graph
- * holds them as constants, so a change (as PyTorch code sets `bn.momentum` mid-run) retraces.
+ * booleans and lists of them — its `training` flag, a BatchNorm's `eps` and `momentum`, a
+ * dropout's rate. A graph holds them as constants, so a change (`eval()`, or `bn.momentum` set
+ * mid-run as PyTorch code does) retraces.
  */
 function settingsOf(model: Module): string {
   const out: unknown[] = [];
@@ -279,14 +279,6 @@ function settingsOf(model: Module): string {
     out.push(own);
   }
   return exactKey(out);
-}
-
-function flagsOf(model: Module): string {
-  let out = '';
-  for (const p of model.parameters()) out += p.trainable ? '1' : '0';
-  out += ':';
-  for (const m of model.modules()) out += m.training ? '1' : '0';
-  return out;
 }
 
 /**
