@@ -134,9 +134,10 @@ export function compileGraph(host: GraphHost, g: Graph): CompiledGraph {
             const pending = all.filter((h) => h.pending);
             if (pending.length > 0) await host.compute(pending);
             const feeds: Record<string, OnnxHandle['value']> = {};
-            // A reshaped tensor (an argument, state or captured constant: core's reshape is a view) keeps its value's dims: it is fed with
-            // the shape the graph declares, as the eager path reshapes it. A value on a device
-            // (the WebGPU provider's) comes to the host for that: its buffer is the run's own.
+            // A reshaped tensor (an argument, state or captured constant: core's reshape is a view)
+            // keeps its value's dims: it is fed with the shape the graph declares, as the eager path
+            // reshapes it. A value on a device (the WebGPU provider's) comes to the host for that:
+            // its buffer is the run's own.
             const fed = async (h: OnnxHandle, shape: Shape) => {
               const v = h.value;
               if (!v || shapesEqual(v.dims, shape)) return v;
