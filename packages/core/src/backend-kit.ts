@@ -10,6 +10,7 @@ import {
   updateWrittenInputs,
 } from './kernels/spec.js';
 import { type Shape, sizeOf } from './shape.js';
+import { formatValue } from './validate.js';
 
 /** The fused optional kernels are float32-only; backends declare this as their `dtypes`. */
 export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> = {
@@ -31,6 +32,7 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
  * wrapping modulo 2³² as in PyTorch and NumPy (3⁴⁰ = 689956897; a float64 `Math.pow` loses the
  * low bits past 2⁵³), by square and multiply with `Math.imul`. 0⁰ = 1. A negative exponent (core's
  * `pow` refuses those it can read) gives 1 for base 1, ±1 by parity for base −1 and 0 otherwise.
+ * Anything but two int32 values (a fraction, NaN, 2³¹) is a ValueError.
  *
  * @example
  * ```ts
@@ -40,6 +42,10 @@ export const FUSED_KERNEL_DTYPES: Partial<Record<KernelName, readonly DType[]>> 
  * ```
  */
 export function powInt32(a: number, b: number): number {
+  if ((a | 0) !== a || (b | 0) !== b)
+    throw new ValueError(
+      `powInt32: base and exponent must be int32 values, got ${formatValue(a)} and ${formatValue(b)}`,
+    );
   if (b < 0) return a === 1 ? 1 : a === -1 ? (b & 1 ? -1 : 1) : 0;
   let r = 1;
   let base = a | 0;

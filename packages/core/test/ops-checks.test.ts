@@ -34,6 +34,7 @@ import {
   notEqual,
   pad,
   pow,
+  powInt32,
   reshape,
   ShapeError,
   scalar,
@@ -513,5 +514,20 @@ describe('the gradient of maximum and minimum (PyTorch 1.13’s rule)', () => {
       [1, 2, 2, 8, 0],
       [1, 2, 2, 0, 16],
     ]);
+  });
+});
+
+describe('powInt32 (the backend kit’s int32 power)', () => {
+  it('is exact and wrapping, and refuses anything but two int32 values', () => {
+    expect([powInt32(3, 40), powInt32(2, 31), powInt32(-1, -3), powInt32(0, 0)]).toEqual([
+      689956897, -2147483648, -1, 1,
+    ]);
+    for (const [a, b] of [
+      [1.5, 2],
+      [2, Number.NaN],
+      [2 ** 31, 1],
+      [2, '3'],
+    ] as [number, number][])
+      expectError(() => powInt32(a, b), ValueError, /^powInt32: base and exponent must be int32 values, got /);
   });
 });

@@ -173,6 +173,8 @@ export abstract class GradientOptimizer<H extends BaseHyper> implements Optimize
 
   /** The index in {@link paramGroups} of the group `p` is updated with (the last, the default group, when none selects it). */
   groupIndex(p: Parameter): number {
+    if (!(p instanceof Parameter))
+      throw new ValueError(`${this.name}.groupIndex: expected a Parameter, got ${formatValue(p)}`);
     return this.paramGroups.indexOf(this.groupOf(p));
   }
 

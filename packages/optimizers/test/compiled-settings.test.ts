@@ -126,3 +126,15 @@ describe('a compiled step retraces when a setting its graph holds changes', () =
       },
     ));
 });
+
+describe('groupIndex', () => {
+  it('names the group a parameter is updated with, and refuses what is not a Parameter', () => {
+    const w = nn.dense(2, 2, { seed: 1 });
+    const o = new SGD({ lr: 0.1, groups: [{ match: (p) => p.name === 'bias', lr: 1 }] });
+    expect([o.groupIndex(w.weight), o.groupIndex(w.bias as Parameter)]).toEqual([1, 0]);
+    for (const bad of ['weight', null, w.weight.value])
+      expect(() => o.groupIndex(bad as never)).toThrow(/^SGD\.groupIndex: expected a Parameter, got /);
+    w.dispose();
+    o.dispose();
+  });
+});

@@ -231,6 +231,10 @@ describe('resuming a search with another seed', () => {
     const again = await gridSearch(space, trial, { ...opts, resume: file });
     expect(calls).toBe(0);
     expect(again.rows.map((r) => r.metrics.valLoss)).toEqual([0, 1, 2]);
+    // A seed that is not a safe integer is refused as the file is read.
+    expect(() => SearchResults.fromJSON(JSON.stringify(first).replace('"seed":0', '"seed":"0"'))).toThrow(
+      /seed must be a safe integer/,
+    );
     // Rows written before seeds were recorded resume as before.
     const old = SearchResults.fromJSON(JSON.stringify(first).replace(/"seed":\d+,/g, ''));
     expect(old.rows.every((r) => r.seed === undefined)).toBe(true);
