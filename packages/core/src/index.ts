@@ -22,6 +22,7 @@ export {
   hasKernel,
   type KernelObserver,
   keep,
+  kernelsObserved,
   makeTensor,
   observeKernels,
   runKernel,

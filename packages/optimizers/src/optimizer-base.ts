@@ -12,6 +12,7 @@ import {
   type HyperValue,
   InPlaceUpdates,
   keep,
+  kernelsObserved,
   type Optimizer,
   type OptimizerState,
   type OptimizerStateByParameter,
@@ -68,7 +69,16 @@ class StepContext implements UpdateContext {
     /** The batch a fused update may queue itself in, to be written in place. */
     readonly inPlace?: InPlaceUpdates,
   ) {
-    this.next = prev ? add(prev.step, 1) : scalar(1, 'int32');
+    // Counted on the host when the count is known there: one write instead of a kernel and its
+    // operand (a cold cache makes each dispatch costly). A trace must record the kernel, so that
+    // the compiled step counts on every replay.
+    const known = prev?.hostStep;
+    this.next =
+      prev === undefined
+        ? scalar(1, 'int32')
+        : known !== undefined && !kernelsObserved()
+          ? scalar(known + 1, 'int32')
+          : add(prev.step, 1);
   }
   /** t as a host number, or undefined if that needs a read. */
   get known(): number | undefined {
