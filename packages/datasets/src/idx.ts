@@ -2,7 +2,7 @@
  * The IDX format of MNIST and Fashion-MNIST: two zero bytes, a type byte, the number of
  * dimensions, each dimension as a big-endian uint32, then the values big-endian.
  */
-import { ShapeError, ValueError } from '@backprop/core';
+import { ValueError } from '@backprop/core';
 import { DataError } from './errors.js';
 import { type ReadOptions, readSource, type Source } from './read-bytes.js';
 
@@ -64,7 +64,7 @@ export function decodeIdx(fn: string, bytes: Uint8Array, what: string): IdxArray
   const [, size, get, Ctor] = type;
   const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== offset + count * size) {
-    throw new ShapeError(
+    throw new DataError(
       `${fn}: ${what} of shape [${shape}] needs ${offset + count * size} bytes, got ${bytes.byteLength}; the file is truncated or has extra bytes`,
     );
   }
@@ -87,7 +87,8 @@ export function decodeIdx(fn: string, bytes: Uint8Array, what: string): IdxArray
  * ```
  * @throws ValueError when `bytes` is not a Uint8Array.
  * @throws DataError when the bytes are not an IDX file (a wrong start, an unknown element type, a
- *   header cut off); ShapeError when the values do not fill the shape the header declares.
+ *   header cut off), or when the values do not fill the shape the header declares (a truncated
+ *   file, or extra bytes).
  */
 export function parseIdx(bytes: Uint8Array): IdxArray {
   if (!(bytes instanceof Uint8Array)) {

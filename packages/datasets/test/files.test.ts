@@ -93,8 +93,13 @@ describe('IDX', () => {
     expect(Array.from(parseIdx(idx(12, [2], [-5, 70000])).data)).toEqual([-5, 70000]);
   });
 
-  it('rejects files whose size does not match the header', () => {
-    expect(() => parseIdx(idx(8, [2, 3], [1, 2, 3]))).toThrow(ShapeError);
+  it('rejects files whose size does not match the header with a DataError (a ShapeError before)', () => {
+    expect(() => parseIdx(idx(8, [2, 3], [1, 2, 3]))).toThrow(DataError);
+    expect(() => parseIdx(idx(8, [2, 3], [1, 2, 3]))).toThrow(
+      /^parseIdx: the data of shape \[2,3\] needs 18 bytes, got 15; the file is truncated or has extra bytes$/,
+    );
+    const extra = new Uint8Array([...idx(8, [2], [1, 2]), 9]);
+    expect(() => parseIdx(extra)).toThrow(DataError);
     expect(() => parseIdx(new Uint8Array([1, 0, 8, 1]))).toThrow(/not an IDX file/);
   });
 
