@@ -1,5 +1,5 @@
 /** Model summaries and the lecture's memory arithmetic. */
-import { measureTrainingStep, nn, ValueError } from '@backprop/core';
+import { add, measureTrainingStep, nn, type Tensor, ValueError } from '@backprop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from './setup.js';
 
@@ -42,6 +42,44 @@ describe('summary', () => {
       );
     expect(model.summary({ optimizerSlots: 2 }).bytes.optimizerState).toBe(20 * 2 * 4);
     expect(() => nn.memorySummary([], -5)).toThrow(/^memorySummary: parameters must be an integer ≥ 0, got -5$/);
+  });
+});
+
+describe('summary of nested and custom models', () => {
+  class Residual extends nn.Module {
+    inner = this.child('inner', nn.sequential(nn.dense(5, 5, { seed: 1 }), nn.relu(), nn.dense(5, 5, { seed: 2 })));
+    forward(x: Tensor): Tensor {
+      return add(x, this.inner.forward(x));
+    }
+  }
+
+  it('counts the outputs of layers inside a nested chain (only the outer layers were counted: 208 for 808)', () => {
+    const model = nn.sequential(
+      nn.sequential(nn.dense(5, 50), nn.relu(), nn.dense(50, 50), nn.relu()),
+      nn.dense(50, 2),
+    );
+    const s = model.summary({ batchSize: 4 });
+    expect(s.layers.map((l) => l.activations)).toEqual([4 * 50 * 4, 4 * 2]);
+    expect(s.activations).toBe(808);
+  });
+
+  it('counts every layer call of a custom module and its own result once (only its output was: 20 for 80)', () => {
+    const s = new Residual().summary({ batchSize: 4 });
+    expect(s.layers).toHaveLength(1);
+    expect(s.activations).toBe(4 * 5 * 4); // dense, relu, dense, add
+    // Inside a chain: the same count on its row, and a layer used twice counts twice.
+    const shared = nn.dense(5, 5, { seed: 3 });
+    const chain = nn.sequential(new Residual(), shared, nn.relu(), shared);
+    expect(chain.summary({ batchSize: 4 }).layers.map((l) => l.activations)).toEqual([80, 20, 20, 20]);
+  });
+
+  it('leaves every forward as it was, also after a layer throws', () => {
+    const model = nn.sequential(nn.dense(5, 3), nn.relu());
+    const own = Object.getOwnPropertyNames(model.layers[0]);
+    expect(() => model.summary({ inputShape: [4] })).toThrow();
+    expect(Object.getOwnPropertyNames(model.layers[0])).toEqual(own);
+    expect(model.summary({ batchSize: 2 }).activations).toBe(12);
+    expect(model.modules().every((m) => !Object.hasOwn(m, 'forward'))).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@ import { ValueError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { zeros } from '../ops/creation.js';
 import { sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { checkOptionNames, nonNegativeInt, optionNames } from '../validate.js';
 import { layerKind } from './layer-kind.js';
 import type { Module } from './module.js';
@@ -60,9 +61,50 @@ function firstInputSize(model: Module): number | undefined {
 }
 
 /**
+ * Runs `body` with every module under `model` counting the elements of each output of its
+ * `forward` calls (`counted()` reads the running sum): a call's output counts unless one of the
+ * calls made inside it returned that tensor (a chain returns its last layer's output). A layer
+ * that returns its input (dropout in evaluation mode) counts: in training it makes a new tensor.
+ */
+function countingOutputs(model: Module, body: (counted: () => number) => void): void {
+  let total = 0;
+  const inner: Set<Tensor>[] = [];
+  const patched = model.modules().map((m) => {
+    const own = Object.getOwnPropertyDescriptor(m, 'forward');
+    const forward = m.forward;
+    m.forward = (x: Tensor): Tensor => {
+      inner.push(new Set());
+      let made: Set<Tensor>;
+      let y: Tensor;
+      try {
+        y = forward.call(m, x);
+      } finally {
+        made = inner.pop() as Set<Tensor>;
+      }
+      if (!made.has(y)) total += y.size;
+      made.add(y);
+      for (const t of made) inner.at(-1)?.add(t);
+      return y;
+    };
+    return () => {
+      if (own) Object.defineProperty(m, 'forward', own);
+      else delete (m as { forward?: unknown }).forward;
+    };
+  });
+  try {
+    body(() => total);
+  } finally {
+    for (const restore of patched) restore();
+  }
+}
+
+/**
  * Summarizes `model` for a training step of `batchSize` examples: it runs one forward pass on
- * zeros to find the output shapes, and counts each layer's output as an activation kept for
- * the backward pass (an upper bound: fused kernels may keep less). The pass runs in evaluation
+ * zeros to find the output shapes, and counts the output of every module call in it — layers
+ * inside nested models and custom modules included, a module's output counted once when it is a
+ * sub-module's — as an activation kept for the backward pass (an upper bound: fused kernels may
+ * keep less). A chain (`sequential`) gets a row per layer, any other model one row. The totals
+ * leave out the input batch and buffers (a BatchNorm's running statistics). The pass runs in evaluation
  * mode (so a BatchNorm's running statistics do not move); afterwards every module is back in its
  * own mode, a BatchNorm frozen with `eval()` inside a training model included.
  *
@@ -96,20 +138,23 @@ export function summary(model: Module, options: SummaryOptions = {}): ModelSumma
   const layers: [string, Module][] = isChain ? model.children() : [['model', model]];
   const rows: LayerSummary[] = [];
   inEvalMode(model, () =>
-    tidy(() => {
-      let x = zeros([batchSize, ...shape]);
-      for (const [name, layer] of layers) {
-        x = layer.forward(x);
-        const parameters = layer.parameters().reduce((s, p) => s + sizeOf(p.shape), 0);
-        rows.push({
-          name,
-          kind: layerKind(layer),
-          outputShape: [...x.shape],
-          parameters,
-          activations: x.size,
-        });
-      }
-    }),
+    tidy(() =>
+      countingOutputs(model, (counted) => {
+        let x = zeros([batchSize, ...shape]);
+        for (const [name, layer] of layers) {
+          const before = counted();
+          x = layer.forward(x);
+          const parameters = layer.parameters().reduce((s, p) => s + sizeOf(p.shape), 0);
+          rows.push({
+            name,
+            kind: layerKind(layer),
+            outputShape: [...x.shape],
+            parameters,
+            activations: counted() - before,
+          });
+        }
+      }),
+    ),
   );
   const params = model.parameters();
   const parameters = params.reduce((s, p) => s + sizeOf(p.shape), 0);
