@@ -6,6 +6,7 @@
 import { BackendError, type DType, type KernelName, philoxUniform, type Shape, sizeOf } from '@backprop/core';
 import type { GraphBuilder } from './builder.js';
 import { lowerings } from './index.js';
+import { filled } from './layout.js';
 import type { LowerInput } from './lowering.js';
 
 /** ONNX Runtime's tensor type names for core's dtypes. */
@@ -33,7 +34,7 @@ export function lowerNode(
 ): string {
   const { kernel, attrs, output } = node;
   if (kernel === 'fill' && inputs.length === 0)
-    return b.op('Expand', [b.scalar((attrs as { value: number }).value, out.dtype), b.ints(out.shape)]);
+    return filled(b, (attrs as { value: number }).value, out.dtype, out.shape);
   if (kernel === 'randomUniform') {
     const { key, offset } = attrs as { key: [number, number]; offset: number };
     return b.tensor(philoxUniform(key, offset, sizeOf(out.shape)), 'float32', out.shape);

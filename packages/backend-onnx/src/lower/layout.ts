@@ -1,5 +1,5 @@
 /** Matmul, indexing and layout kernels as ONNX nodes. */
-import type { Shape } from '@backprop/core';
+import type { DType, Shape } from '@backprop/core';
 import type { GraphBuilder } from './builder.js';
 import type { LowerInput, Lowering } from './lowering.js';
 
@@ -13,10 +13,25 @@ function transposeLast(b: GraphBuilder, x: LowerInput): string {
   return b.op('Transpose', [x.name], { perm: { ints: perm } });
 }
 
-/** Reshapes a value to `shape`. */
-export const reshapeTo = (b: GraphBuilder, x: string, shape: Shape): string => b.op('Reshape', [x, b.ints(shape)]);
+/**
+ * Reshapes a value to `shape`. Every Reshape of this backend is made here: `allowzero` makes a 0
+ * in `shape` a dimension of size 0 (without it, ONNX reads a 0 as "copy the input's dimension").
+ */
+export const reshapeTo = (b: GraphBuilder, x: string, shape: Shape): string =>
+  b.op('Reshape', [x, b.ints(shape)], { allowzero: { i: 1 } });
 
-const matmul: Lowering = (b, [x, y], { transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }) => {
+/** Broadcasts a value to `shape` (numpy rules: a 1 stretches, to 0 as well). */
+export const expandTo = (b: GraphBuilder, x: string, shape: Shape): string => b.op('Expand', [x, b.ints(shape)]);
+
+/** A tensor of `shape` filled with the constant `value`. */
+export const filled = (b: GraphBuilder, value: number, dtype: DType, shape: Shape): string =>
+  expandTo(b, b.scalar(value, dtype), shape);
+
+const matmul: Lowering = (b, [x, y], { transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }, out) => {
+  const k = x.shape[x.shape.length - (transposeA ? 2 : 1)];
+  // An empty inner dimension: every entry is the empty sum. (ONNX Runtime's MatMul with K = 0 and
+  // broadcast batch axes returns uninitialised memory, or too few values.)
+  if (k === 0) return filled(b, 0, out.dtype, out.shape);
   if (x.shape.length === 2 && y.shape.length === 2 && x.dtype === 'float32') {
     // Gemm takes the transpose flags directly, so MLAS runs the transposed product without a copy.
     return b.op('Gemm', [x.name, y.name], { transA: { i: transposeA ? 1 : 0 }, transB: { i: transposeB ? 1 : 0 } });
@@ -31,8 +46,8 @@ const scatterAdd: Lowering = (b, [u, idx], { axis }: { axis: number }, out) => {
   const post = product(out.shape.slice(axis + 1));
   const k = product(idx.shape);
   const updates = reshapeTo(b, u.name, [pre, k, post]);
-  const indices = b.op('Expand', [reshapeTo(b, idx.name, [1, k, 1]), b.ints([pre, k, post])]);
-  const zeros = b.op('Expand', [b.scalar(0, out.dtype), b.ints([pre, d, post])]);
+  const indices = expandTo(b, reshapeTo(b, idx.name, [1, k, 1]), [pre, k, post]);
+  const zeros = filled(b, 0, out.dtype, [pre, d, post]);
   const r = b.op('ScatterElements', [zeros, indices, updates], { axis: { i: 1 }, reduction: { s: 'add' } });
   return reshapeTo(b, r, out.shape);
 };
@@ -57,6 +72,8 @@ const pad: Lowering = (
   [x],
   { paddings, value }: { paddings: readonly (readonly [number, number])[]; value: number },
 ) => {
+  // ONNX Pad needs rank ≥ 1; a rank-0 tensor has no axis to pad and is its own result.
+  if (x.shape.length === 0) return b.op('Identity', [x.name]);
   const pads = [...paddings.map((p) => p[0]), ...paddings.map((p) => p[1])];
   return b.op('Pad', [x.name, b.ints(pads), b.scalar(value, x.dtype)], { mode: { s: 'constant' } });
 };
@@ -69,7 +86,7 @@ export const layout: Record<string, Lowering> = {
   slice,
   concat,
   transpose: (b, [x], { perm }: { perm: readonly number[] }) => b.op('Transpose', [x.name], { perm: { ints: perm } }),
-  broadcastTo: (b, [x], _attrs, out) => b.op('Expand', [x.name, b.ints(out.shape)]),
+  broadcastTo: (b, [x], _attrs, out) => expandTo(b, x.name, out.shape),
   pad,
-  fill: (b, [value], _attrs, out) => b.op('Expand', [value.name, b.ints(out.shape)]),
+  fill: (b, [value], _attrs, out) => expandTo(b, value.name, out.shape),
 };

@@ -1,5 +1,6 @@
 /** Reductions and arg-reductions as ONNX nodes (opset 18: axes are an input). */
 import type { GraphBuilder } from './builder.js';
+import { reshapeTo } from './layout.js';
 import { type Lowering, nanMask, select } from './lowering.js';
 
 const reduce =
@@ -47,7 +48,7 @@ const finiteFlags: Lowering = (b, inputs, _attrs, out) => {
   const sumsOf = (g: GraphBuilder, each: (x: string) => string) =>
     g.op(
       'Concat',
-      inputs.map((x) => g.op('Reshape', [g.op('ReduceSum', [each(x.name)], { keepdims: { i: 0 } }), g.ints([1])])),
+      inputs.map((x) => reshapeTo(g, g.op('ReduceSum', [each(x.name)], { keepdims: { i: 0 } }), [1])),
       { axis: { i: 0 } },
     );
   const sums = sumsOf(b, (x) => x);

@@ -14,6 +14,7 @@ import {
   type UpdateMath,
 } from '@backprop/core';
 import type { GraphBuilder } from './builder.js';
+import { reshapeTo } from './layout.js';
 import type { Lowering } from './lowering.js';
 
 /** Float32 arithmetic as ONNX nodes of `b`: values are value names. */
@@ -81,7 +82,7 @@ const adamUpdate: Lowering = (b, inputs, attrs: AdamUpdateAttrs & Which) => {
         ? steps[0]
         : b.op(
             'Concat',
-            steps.map((s) => b.op('Reshape', [s, b.ints([1])])),
+            steps.map((s) => reshapeTo(b, s, [1])),
             { axis: { i: 0 } },
           );
     const c = adamCoefficients(b, t, lr, attrs);

@@ -74,6 +74,22 @@ export const indexingCases: ConformanceCase[] = [
       ),
     expected: host([0, 3, 0, 3, 0, 9, 0, 6], [2, 4]),
   }),
+  valueCase({
+    id: 'scatterAdd/empty-indices',
+    kernels: ['scatterAdd'],
+    f: () => [
+      core.scatterAdd(core.zeros([0, 2]), toTensor(int([])), 0, [3, 2]),
+      core.scatterAdd(core.zeros([1, 4, 0, 4]), toTensor(int([], [4, 0])), 1, [1, 3, 4]),
+      core.scatterAdd(core.zeros([0], 'int32'), toTensor(int([])), 0, [2]),
+    ],
+    expected: [host(new Array(6).fill(0), [3, 2]), host(new Array(12).fill(0), [1, 3, 4]), int([0, 0])],
+  }),
+  valueCase({
+    id: 'scatterAdd/empty-indices/gather-gradient',
+    kernels: ['gather', 'scatterAdd'],
+    f: () => core.grad((x: core.Tensor) => core.sum(core.gather(x, toTensor(int([])), 0)))(core.ones([3, 2])),
+    expected: host(new Array(6).fill(0), [3, 2]),
+  }),
   ...(
     [
       ['scalar', host([2.5], []), [2, 3]],

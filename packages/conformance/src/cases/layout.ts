@@ -114,6 +114,50 @@ export const layoutCases: ConformanceCase[] = [
       expected: padHost(x, paddings, value),
     }),
   ),
+  valueCase({
+    id: 'pad/rank0',
+    kernels: ['pad'],
+    f: () => [
+      core.pad(core.scalar(3), [], 0),
+      core.pad(core.scalar(-7, 'int32'), [], 5),
+      core.pad(core.scalar(1, 'bool'), []),
+    ],
+    expected: [host([3], []), host([-7], [], 'int32'), host([1], [], 'bool')],
+  }),
+  valueCase({
+    id: 'pad/zero-dims-after-reshape',
+    kernels: ['pad', 'sum'],
+    f: () => [
+      core.pad(
+        core.reshape(core.zeros([0, 3]), [0, 0]),
+        [
+          [1, 0],
+          [1, 0],
+        ],
+        -2,
+      ),
+      core.sum(
+        core.pad(
+          core.reshape(core.zeros([2, 0, 3]), [0, 1]),
+          [
+            [1, 0],
+            [0, 0],
+          ],
+          1,
+        ),
+      ),
+      core.pad(
+        core.reshape(core.zeros([4, 0], 'int32'), [0, 2, 0]),
+        [
+          [0, 1],
+          [0, 0],
+          [2, 0],
+        ],
+        9,
+      ),
+    ],
+    expected: [host([-2], [1, 1]), host([1], []), host([9, 9, 9, 9], [1, 2, 2], 'int32')],
+  }),
   ...PERMS.map(([name, x, perm]) =>
     valueCase({
       id: `transpose/${name}`,

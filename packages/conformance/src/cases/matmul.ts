@@ -109,6 +109,22 @@ export const matmulCases: ConformanceCase[] = [
     expected: [host([0, 0, 0, 0, 0, 0], [2, 3]), host([], [0, 3]), host([], [2, 0])],
   }),
   valueCase({
+    id: 'matmul/empty/broadcast',
+    kernels: ['matmul'],
+    f: () => [
+      core.matmul(core.zeros([2, 0]), core.zeros([3, 0, 2])),
+      core.matmul(core.ones([2, 1, 2, 0]), core.ones([3, 0, 2])),
+      core.matmul(core.ones([0, 2]), core.ones([3, 2, 0]), { transposeA: true, transposeB: true }),
+      core.matmul(core.ones([1, 1, 1, 0], 'int32'), core.ones([1, 5, 0, 2], 'int32')),
+    ],
+    expected: [
+      host(new Array(12).fill(0), [3, 2, 2]),
+      host(new Array(24).fill(0), [2, 3, 2, 2]),
+      host(new Array(12).fill(0), [3, 2, 2]),
+      host(new Array(10).fill(0), [1, 5, 1, 2], 'int32'),
+    ],
+  }),
+  valueCase({
     id: 'matmul/int32',
     kernels: ['matmul'],
     f: () =>
