@@ -61,6 +61,7 @@ const EXPECTED_RULES = [
   'shape',
   // the safetensors reader's
   'checksum',
+  'missing-checksum',
   'header-length',
   'header-json',
   'metadata',
@@ -332,8 +333,16 @@ describe('checkpoint fuzz', () => {
       const label = `${kind} #${n}: ${m.what}`;
       // Stale checksums: the checksum catches every change (a byte overwritten with itself loads as saved).
       expectOriginal(kind, `${label} (stale)`, m.stale, 'checksum');
+      if (m.stripped) {
+        // A checkpoint lacking a checksum is damaged (e.g. a flipped bit in the key's name): refused,
+        // and with the checks skipped the checkpoint's own validation decides.
+        expectWritten(kind, 'stripped:', `${label} (sealed)`, m.sealed, ['missing-checksum']);
+        expectWritten(kind, 'sealed:', `${label} (sealed, verifyChecksum: false)`, m.sealed, m.allowed, {
+          verifyChecksum: false,
+        });
+      }
       // Checksums recomputed: the checkpoint's own validation decides.
-      expectWritten(kind, 'sealed:', `${label} (sealed)`, m.sealed, m.allowed);
+      else expectWritten(kind, 'sealed:', `${label} (sealed)`, m.sealed, m.allowed);
       if (m.dataOnly && optOuts++ % 2 === 0)
         expectWritten(kind, 'opt-out:', `${label} (verifyChecksum: false)`, m.stale, m.allowed, {
           verifyChecksum: false,
@@ -365,6 +374,54 @@ describe('checkpoint fuzz', () => {
     // A negative step count always meets its rule once the checksums match.
     expect(counts['step-data']['sealed:rejected:step-count']).toBeGreaterThan(0);
     expect(performance.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('every single-bit flip anywhere in the file is refused with a typed error or loads exactly what was saved', async () => {
+    const { original, saved } = await trainBase();
+    let target = buildTarget();
+    const before = record(target.model, target.opt);
+    const headerEnd = 8 + headerLengthOf(original);
+    const failures: string[] = [];
+    const rules: Record<string, number> = {};
+    const live = liveTensorCount();
+    try {
+      for (let i = 0; i < original.byteLength; i++) {
+        // Every bit of the header (where one flip can rename a key); one bit per data byte (the data checksum's share).
+        for (let bit = 0; bit < 8; bit++) {
+          if (i >= headerEnd && bit !== i % 8) continue;
+          const m = original.slice();
+          m[i] ^= 1 << bit;
+          const label = `byte ${i} (${JSON.stringify(String.fromCharCode(original[i]))}) bit ${bit}`;
+          let metadata: Record<string, string>;
+          try {
+            metadata = loadCheckpoint(m, target.model, target.opt);
+          } catch (e) {
+            if (!(e instanceof CheckpointError)) failures.push(`${label}: ${(e as Error)?.stack ?? String(e)}`);
+            else rules[e.rule] = (rules[e.rule] ?? 0) + 1;
+            if (!same(record(target.model, target.opt), before))
+              failures.push(`${label}: refused, but changed the target`);
+            continue;
+          }
+          // Only a flip that changes nothing read may load (a checksum's hex digit changing case).
+          if (!same(record(target.model, target.opt), saved)) failures.push(`${label}: loaded other state`);
+          if (JSON.stringify(metadata) !== '{"note":"x"}')
+            failures.push(`${label}: metadata ${JSON.stringify(metadata)}`);
+          rules.loaded = (rules.loaded ?? 0) + 1;
+          target.model.dispose();
+          target.opt.dispose();
+          target = buildTarget();
+        }
+      }
+      expect(failures.slice(0, 20)).toEqual([]);
+      expect(same(record(target.model, target.opt), before)).toBe(true);
+      expect(liveTensorCount()).toBe(live);
+      expect(rules.loaded ?? 0).toBeLessThan(30);
+      // The flips in the checksums' own key names are refused as a missing checksum.
+      expect(rules['missing-checksum']).toBeGreaterThan(0);
+    } finally {
+      target.model.dispose();
+      target.opt.dispose();
+    }
   }, 60_000);
 
   // Regressions the fuzz found: each was a wrong acceptance or a leak.
@@ -408,7 +465,10 @@ describe('checkpoint fuzz', () => {
     const before = record(target.model, target.opt);
     const live = liveTensorCount();
     try {
-      expect(() => loadCheckpoint(bad, target.model, target.opt)).toThrow(BackpropError);
+      // A CheckpointError with the optimizer's own error as its cause.
+      expect(() => loadCheckpoint(bad, target.model, target.opt)).toThrow(
+        expect.objectContaining({ rule: 'optimizer-state', entry: 'optimizer', cause: expect.any(BackpropError) }),
+      );
       expect(same(record(target.model, target.opt), before)).toBe(true);
       expect(liveTensorCount()).toBe(live);
     } finally {

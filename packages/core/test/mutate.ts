@@ -242,10 +242,16 @@ export interface CheckpointMutant {
   /** The mutant with the checksums of the original file, now stale: the checksum must catch it. */
   stale: Uint8Array;
   /**
-   * The same mutant with its checksums recomputed (or, for some, removed, as files of other
-   * tools have none), so that it reaches the checkpoint's own validation.
+   * The same mutant with its checksums recomputed (or, when `stripped`, one or both removed), so
+   * that it reaches the checkpoint's own validation.
    */
   sealed: Uint8Array;
+  /**
+   * True when `sealed` lacks a checksum: a checkpoint is always written with both, so it must be
+   * refused (rule `missing-checksum`), and reaches the checkpoint's validation (`allowed`) only
+   * with `{ verifyChecksum: false }`.
+   */
+  stripped: boolean;
   /** True when only data bytes changed (the header is the original's). */
   dataOnly: boolean;
   /**
@@ -290,7 +296,7 @@ export function checkpointMutator(
     const meta = sealedPairs.find(([k]) => k === METADATA)?.[1];
     if (meta) {
       if (strip) {
-        // A file without checksums (as other tools write them) loads without the check.
+        // A checkpoint without (one of) its checksums: refused unless the checks are skipped.
         delete meta[HEADER_CRC_KEY];
         if (chance(0.5)) delete meta[DATA_CRC_KEY];
         else meta[DATA_CRC_KEY] = crc32(d);
@@ -304,6 +310,7 @@ export function checkpointMutator(
       what: `${what}${strip ? ' (checksums removed when sealed)' : ''}`,
       stale: assemble(ps, d),
       sealed: assemble(sealedPairs, d),
+      stripped: strip && meta !== undefined,
       dataOnly,
       allowed,
     };
@@ -762,21 +769,28 @@ export function checkpointMutator(
             const to = pick(['backprop.State', 'backprop.state ', 'state']);
             meta[to] = meta[STATE_KEY];
             delete meta[STATE_KEY];
-            return finish(`${STATE_KEY} renamed ${JSON.stringify(to)}`, ps, data, ['state']);
+            // Another `backprop.` key is refused as unknown before the state is missed.
+            return finish(`${STATE_KEY} renamed ${JSON.stringify(to)}`, ps, data, [
+              to.startsWith('backprop.') ? 'metadata' : 'state',
+            ]);
           }
           default: {
             // The user's metadata: changed, removed or added, the checkpoint itself unchanged.
             const op = int(3);
+            const key = pick(['other', 'backprop.other', '__proto__']);
             if (op === 0) meta.note = pick(['y', '', 'x '.repeat(3)]);
             else if (op === 1) delete meta.note;
             else
-              Object.defineProperty(meta, pick(['other', 'backprop.other', '__proto__']), {
+              Object.defineProperty(meta, key, {
                 value: 'z',
                 enumerable: true,
                 writable: true,
                 configurable: true,
               });
-            return finish(`user metadata edit ${op}`, ps, data, [null]);
+            // A `backprop.` key the format does not have is refused (Backprop's keys are its own).
+            return finish(`user metadata edit ${op}${op === 2 ? ` (${key})` : ''}`, ps, data, [
+              op === 2 && key === 'backprop.other' ? 'metadata' : null,
+            ]);
           }
         }
       }

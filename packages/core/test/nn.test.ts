@@ -8,6 +8,7 @@ import {
   type Parameter,
   randomUniform,
   ShapeError,
+  type Tensor,
   tensor,
   tidy,
   ValueError,
@@ -250,5 +251,89 @@ describe('a seeded dense layer', () => {
     expect(Array.from(a.weight.value.dataSync())).toEqual(
       Array.from(randomUniform([4, 4], { low: -limit, high: limit, seed: 0 }).dataSync()),
     );
+  });
+});
+
+describe('names of parameters, buffers, sub-modules and generators', () => {
+  class Leaf extends nn.Module {
+    p: Parameter;
+    constructor(name: string, v: number) {
+      super();
+      this.p = this.parameter(name, tensor([v]));
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  /** A module whose constructor runs `f` on public wrappers of the protected declarations. */
+  class Open extends nn.Module {
+    constructor(f: (m: Open) => void) {
+      super();
+      f(this);
+    }
+    p(name: unknown, v: Tensor) {
+      return this.parameter(name as string, v);
+    }
+    b(name: string, v: Tensor) {
+      return this.buffer(name, v);
+    }
+    c(name: string, m: nn.Module) {
+      return this.child(name, m);
+    }
+    g(name: string, gen: Generator) {
+      return this.generator(name, gen);
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  const declare = (f: (m: Open) => void) => () => new Open(f);
+
+  it('refuses a "." or an empty name, which could make two paths the same and drop one from every checkpoint', () => {
+    // Before: a.b + c and a + b.c both saved as a.b.c, and a checkpoint restored only one of them.
+    const twoPaths = declare((m) => {
+      m.c('a', new Leaf('b.c', 1));
+    });
+    expect(twoPaths).toThrow(ValueError);
+    expect(twoPaths).toThrow(/^Module\.parameter: the name must be a non-empty string without "\.", got "b\.c"/);
+    expect(declare((m) => m.c('a.b', new Leaf('c', 2)))).toThrow(/^Module\.child: the name must be/);
+    expect(declare((m) => m.c('', new Leaf('c', 2)))).toThrow(/^Module\.child: the name must be/);
+    expect(declare((m) => m.b('x.y', zeros([1])))).toThrow(/^Module\.buffer: the name must be/);
+    expect(declare((m) => m.g('g.h', new Generator(1)))).toThrow(/^Module\.generator: the name must be/);
+    expect(declare((m) => m.p(3, zeros([1])))).toThrow(/got 3/);
+  });
+
+  it('refuses a name another kind already holds (a buffer named as a parameter replaced its values in checkpoints)', () => {
+    expect(
+      declare((m) => {
+        m.p('x', tensor([1, 2]));
+        m.b('x', tensor([5, 6]));
+      }),
+    ).toThrow(/^Module\.buffer: "x" already names a parameter of this module$/);
+    expect(
+      declare((m) => {
+        m.b('x', tensor([5, 6]));
+        m.c('x', new Leaf('w', 1));
+      }),
+    ).toThrow(/^Module\.child: "x" already names a buffer of this module$/);
+    expect(
+      declare((m) => {
+        m.c('x', new Leaf('w', 1));
+        m.p('x', tensor([1]));
+      }),
+    ).toThrow(/^Module\.parameter: "x" already names a sub-module of this module$/);
+    expect(declare((m) => m.c('x', {} as nn.Module))).toThrow(/^Module\.child: "x" must be a Module/);
+  });
+
+  it('still lets a module replace its own buffer or sub-module, and every path stays distinct', () => {
+    const m = declare((o) => {
+      o.b('running', zeros([2]));
+      o.b('running', tensor([1, 2]));
+      o.c('inner', new Leaf('w', 1));
+      o.c('inner', new Leaf('w', 3));
+      o.p('w', tensor([4]));
+    })();
+    expect([...m.stateDict().keys()].sort()).toEqual(['inner.w', 'running', 'w']);
+    expect(Array.from(m.stateDict().get('inner.w')?.dataSync() ?? [])).toEqual([3]);
   });
 });

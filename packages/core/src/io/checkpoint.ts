@@ -6,7 +6,7 @@
  * applies everything or nothing.
  */
 import type { DType, TypedArray } from '../dtype.js';
-import { CheckpointError, ValueError } from '../errors.js';
+import { BackpropError, CheckpointError, ValueError } from '../errors.js';
 import { dispose } from '../memory.js';
 import type { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
@@ -15,10 +15,10 @@ import { defaultGenerator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js';
-import type { Hyperparameters, HyperValue, Optimizer, SlotState } from '../train/optimizer.js';
+import type { Hyperparameters, HyperValue, Optimizer, OptimizerState, SlotState } from '../train/optimizer.js';
 import { type DataOrder, type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
 import { formatValue } from '../validate.js';
-import { parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
+import { OWN_KEY_PREFIX, parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
 import { parseState, stringifyState } from './state-json.js';
 
 /** The `format` metadata of checkpoints this version writes and reads. */
@@ -40,12 +40,21 @@ const OPTIMIZER_KEY = 'backprop.optimizer';
  * position, and a parameter loaded into another group would silently take that group's rates.
  */
 const GROUPS_KEY = 'backprop.groups';
+/**
+ * Every `backprop.` metadata key a checkpoint of this format holds (the checksums are read by
+ * `parseSafetensors`). Any other is refused: it is a known key with a flipped bit (whose record
+ * would silently be lost) or a record of a newer version that this one would ignore.
+ */
+const OWN_KEYS: ReadonlySet<string> = new Set([STATE_KEY, DATA_KEY, STOP_KEY, OPTIMIZER_KEY, GROUPS_KEY]);
 
 /** Options of {@link loadCheckpoint} and `TrainingState.load`. */
 export interface LoadCheckpointOptions {
   /**
-   * Check the data against the checksum recorded when the file was written (default true): a
-   * flipped bit in the weights is an error instead of a silently different model.
+   * Check the data and the header against the checksums recorded when the file was written
+   * (default true): a flipped bit in the weights is an error instead of a silently different
+   * model, and a checkpoint lacking either checksum (a flipped bit in its key's name) is refused.
+   * False skips both checks, to salvage a damaged file; a `backprop.` metadata key the format does
+   * not have is refused either way.
    */
   verifyChecksum?: boolean;
 }
@@ -77,7 +86,7 @@ export async function encodeCheckpoint(
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
     throw new ValueError(`saveCheckpoint: metadata must be an object of strings, got ${formatValue(metadata)}`);
   for (const k of Object.keys(metadata))
-    if (k === 'format' || k.startsWith('backprop.'))
+    if (k === 'format' || k.startsWith(OWN_KEY_PREFIX))
       throw new ValueError(`saveCheckpoint: metadata key "${k}" is reserved; use another name`);
   const tensors = new Map<string, Tensor>();
   const put = (name: string, t: Tensor) => {
@@ -321,7 +330,10 @@ function plan(state: TrainingState, bytes: Uint8Array, options: LoadCheckpointOp
   return planEntries(state, entries, metadata, body, wholeRun);
 }
 
-/** Checks the format and the training state's JSON: position, progress, history and the rest, by shape. */
+/**
+ * Checks the format, that every `backprop.` key is one this format has, and the training state's
+ * JSON: position, progress, history and the rest, by shape.
+ */
 function readBody(metadata: Record<string, string>): SavedState {
   if (metadata.format !== CHECKPOINT_FORMAT)
     fail(
@@ -330,6 +342,14 @@ function readBody(metadata: Record<string, string>): SavedState {
       `expected a checkpoint of format "${CHECKPOINT_FORMAT}" (saveCheckpoint / TrainingState.save)`,
       metadata.format ?? null,
     );
+  for (const k of Object.keys(metadata))
+    if (k.startsWith(OWN_KEY_PREFIX) && !OWN_KEYS.has(k))
+      fail(
+        k,
+        'metadata',
+        `not a key of format "${CHECKPOINT_FORMAT}" (keys starting with "${OWN_KEY_PREFIX}" are Backprop's: ${[...OWN_KEYS].join(', ')}); the file is damaged or from a newer version`,
+        k,
+      );
   let raw: unknown;
   try {
     raw = parseState(metadata[STATE_KEY] ?? '');
@@ -486,7 +506,28 @@ function planEntries(
 
 /** The metadata a user gave `save`: every key but the format and Backprop's own. */
 function userMetadata(metadata: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== 'format' && !k.startsWith('backprop.')));
+  return Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== 'format' && !k.startsWith(OWN_KEY_PREFIX)));
+}
+
+/**
+ * `optimizer.setState(s)`, its refusal (a typed error: a hyperparameter out of its range, such as
+ * Adam's `betas[0] = 1.9`, or a slot it does not keep) made a CheckpointError naming the entry
+ * `optimizer` and the rule `optimizer-state`, with the optimizer's message inside and its error
+ * as the `cause`. The optimizer checks everything before it changes anything.
+ */
+function setOptimizerState(optimizer: Optimizer, s: OptimizerState): void {
+  try {
+    optimizer.setState(s);
+  } catch (e) {
+    if (!(e instanceof BackpropError) || e instanceof CheckpointError) throw e;
+    const err = new CheckpointError(
+      'optimizer',
+      'optimizer-state',
+      `loadCheckpoint: optimizer: ${optimizer.name ?? 'the optimizer'} refuses the saved state (hyperparameters or slots): ${e.message}`,
+    );
+    Object.defineProperty(err, 'cause', { value: e, writable: true, configurable: true });
+    throw err;
+  }
 }
 
 /**
@@ -522,7 +563,7 @@ export function decodeCheckpointInto(
     const snapshot = state.snapshot();
     try {
       state.model.loadStateDict(model);
-      if (state.optimizer && p.groups) state.optimizer.setState({ groups: p.groups, slots });
+      if (state.optimizer && p.groups) setOptimizerState(state.optimizer, { groups: p.groups, slots });
       if (wholeRun)
         state.statefulCallbacks().forEach((c, i) => {
           c.setState?.(callbacks[i]);
@@ -573,7 +614,8 @@ export function saveCheckpoint(
 /**
  * Restores `model` (its parameters, buffers and own generators) and `optimizer` from checkpoint
  * bytes; returns your metadata. Everything is checked first; on any error nothing changes and
- * the error names the entry and the rule. Callbacks' state and the global generator are left
+ * the error (a CheckpointError, also when the optimizer refuses the saved hyperparameters: rule
+ * `optimizer-state`) names the entry and the rule. Callbacks' state and the global generator are left
  * alone (use `TrainingState.load` or `fit`'s `resume` to restore a whole run).
  *
  * @example

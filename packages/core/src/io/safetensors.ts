@@ -8,6 +8,10 @@
  * records two CRC-32 checksums in `__metadata__` so that a corrupted file is caught on load:
  * `backprop.crc32` of the data section (Python: `zlib.crc32(data)`), and
  * `backprop.header-crc32` of the tensor table and the other metadata (see `headerChecksum`).
+ * Metadata keys starting with `backprop.` (and a `format` starting with `backprop-`) are
+ * Backprop's: a file that has any was written here, with both checksums, so the reader refuses
+ * one that lacks either (a bit flipped in a checksum's key name must not turn the check off).
+ * Files without such keys (written by other tools) load without checksums.
  */
 import { bytesPerElement, type DType } from '../dtype.js';
 import { keep } from '../engine.js';
@@ -33,8 +37,9 @@ export interface SafetensorsEntry {
 export interface LoadSafetensorsOptions {
   /**
    * Check the CRC-32 checksums Backprop writes (default true). Set false to load a file whose
-   * checksum no longer matches, e.g. to salvage a damaged checkpoint. Files without checksums
-   * (written by other tools) load either way.
+   * checksum no longer matches or is missing, e.g. to salvage a damaged checkpoint. A file with
+   * Backprop's metadata (a key starting with `backprop.`, or a `format` starting with
+   * `backprop-`) must hold both checksums; files without (written by other tools) load either way.
    */
   verifyChecksum?: boolean;
 }
@@ -43,6 +48,10 @@ export interface LoadSafetensorsOptions {
 const MAX_HEADER_BYTES = 100_000_000;
 const DATA_CRC_KEY = 'backprop.crc32';
 const HEADER_CRC_KEY = 'backprop.header-crc32';
+/** Metadata keys starting with this are Backprop's own (checksums, a checkpoint's state). */
+export const OWN_KEY_PREFIX = 'backprop.';
+/** A `format` value starting with this is one of Backprop's file formats (`backprop-checkpoint-2`). */
+const OWN_FORMAT_PREFIX = 'backprop-';
 const METADATA = '__metadata__';
 const ENTRY_KEYS = ['data_offsets', 'dtype', 'shape'];
 const TO_FORMAT = new Map<DType, string>([
@@ -172,8 +181,11 @@ async function encode(
  * their bytes, in file order, without creating any tensor. Everything is validated first: the
  * header length and JSON, each entry's keys, dtype (F32, I32, BOOL), shape and offsets, that the
  * tensors tile the data section exactly (no overlap, gap or trailing bytes), BOOL bytes, and the
- * checksums when present. Throws a CheckpointError naming the entry and the rule on any problem.
- * The metadata returned leaves out Backprop's checksum keys.
+ * checksums: both must be present (rule `missing-checksum`) when the metadata says the file is
+ * Backprop's (a key starting with `backprop.`, or a `format` starting with `backprop-`), and
+ * those present must match (rule `checksum`). `{ verifyChecksum: false }` skips both checks.
+ * Throws a CheckpointError naming the entry and the rule on any problem. The metadata returned
+ * leaves out Backprop's checksum keys.
  *
  * @example
  * ```ts
@@ -333,6 +345,25 @@ export function parseSafetensors(
   }
 
   if (options?.verifyChecksum !== false) {
+    // Backprop writes both checksums into every file it marks as its own; one missing there means
+    // damage (a flipped bit in its key name), not a file by another tool.
+    const ours =
+      storedDataCrc !== undefined ||
+      storedHeaderCrc !== undefined ||
+      metaPairs.some(([k, v]) => k.startsWith(OWN_KEY_PREFIX) || (k === 'format' && v.startsWith(OWN_FORMAT_PREFIX)));
+    const missing = [
+      ...(storedDataCrc === undefined ? [DATA_CRC_KEY] : []),
+      ...(storedHeaderCrc === undefined ? [HEADER_CRC_KEY] : []),
+    ];
+    if (ours && missing.length > 0) {
+      fail(
+        METADATA,
+        'missing-checksum',
+        `the file has Backprop's metadata, which is always written with both checksums, but ${missing.map((k) => `"${k}"`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing (the file is damaged)`,
+        metaPairs.map(([k]) => k),
+        SKIP_HINT,
+      );
+    }
     if (storedHeaderCrc !== undefined) {
       const actual = headerChecksum(rows, metaPairs);
       if (actual !== storedHeaderCrc) {
@@ -375,7 +406,8 @@ export function parseSafetensors(
 
 /**
  * Reads safetensors bytes into tensors on the current backend, and the metadata (without
- * Backprop's checksum keys). The file is validated completely first (see `parseSafetensors`), so
+ * Backprop's checksum keys). The file is validated completely first (see `parseSafetensors`:
+ * a file with Backprop's `backprop.` metadata must hold both of its checksums), so
  * a bad file throws a CheckpointError and creates nothing; the tensors copy their values and do
  * not share memory with `bytes`. The caller owns (and disposes) the tensors.
  *

@@ -5,9 +5,16 @@ import { formatShape, ShapeError, ValueError } from '../errors.js';
 import type { Generator } from '../random/generator.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { formatValue } from '../validate.js';
+import { boolean, checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { Parameter } from './parameter.js';
 import { type ModelSummary, type SummaryOptions, summary } from './summary.js';
+
+/** Options of `Module.loadStateDict`. */
+export interface LoadStateDictOptions {
+  /** Every name must exist on both sides (default true); false skips missing and unknown names. */
+  strict?: boolean;
+}
+const LOAD_STATE_DICT_OPTIONS = optionNames<LoadStateDictOptions>({ strict: true });
 
 /**
  * A state dict's entries as a Map, each value checked to be a live Tensor before anything is
@@ -60,16 +67,36 @@ export abstract class Module {
   /** Computes the output for a batch `x`. */
   abstract forward(x: Tensor): Tensor;
 
-  /** Declares a parameter. */
+  /**
+   * Throws unless `name` can name a new `op` (parameter, buffer, sub-module, generator) here: a
+   * non-empty string without "." (a dot would make two paths the same, `a.b` + `c` and `a` +
+   * `b.c`, and one of them would be lost in every checkpoint), not taken by a parameter, buffer
+   * or sub-module of another kind, as in PyTorch.
+   */
+  #checkName(op: 'parameter' | 'buffer' | 'child' | 'generator', name: unknown): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.'))
+      throw new ValueError(
+        `Module.${op}: the name must be a non-empty string without ".", got ${formatValue(name)}; paths join names with dots, so a dot in a name can make two paths the same`,
+      );
+    if (op === 'generator') return;
+    const kinds = { parameter: this.#params, buffer: this.#buffers, 'sub-module': this.#children };
+    for (const [kind, declared] of Object.entries(kinds))
+      if (kind !== (op === 'child' ? 'sub-module' : op) && declared.has(name))
+        throw new ValueError(`Module.${op}: "${name}" already names a ${kind} of this module`);
+  }
+
+  /** Declares a parameter (its name: non-empty, without ".", not a buffer's or sub-module's). */
   protected parameter(name: string, value: Tensor): Parameter {
+    this.#checkName('parameter', name);
     if (this.#params.has(name)) throw new ValueError(`Module.parameter: "${name}" is declared twice`);
     const p = new Parameter(name, value);
     this.#params.set(name, p);
     return p;
   }
 
-  /** Declares (or replaces) a buffer: saved in the state dict, not trained. */
+  /** Declares (or replaces) a buffer: saved in the state dict, not trained (its name as a parameter's). */
   protected buffer(name: string, value: Tensor): Tensor {
+    this.#checkName('buffer', name);
     const old = this.#buffers.get(name);
     this.#buffers.set(name, keep(value));
     if (old && old !== value) old.dispose();
@@ -88,6 +115,7 @@ export abstract class Module {
    * checkpoints save and restore, so a resumed run draws the same masks.
    */
   protected generator(name: string, generator: Generator): Generator {
+    this.#checkName('generator', name);
     if (this.#generators.has(name)) throw new ValueError(`Module.generator: "${name}" is declared twice`);
     this.#generators.set(name, generator);
     return generator;
@@ -100,8 +128,13 @@ export abstract class Module {
     );
   }
 
-  /** Declares a sub-module. */
+  /** Declares (or replaces) a sub-module (its name as a parameter's). */
   protected child<M extends Module>(name: string, module: M): M {
+    this.#checkName('child', name);
+    if (!(module instanceof Module))
+      throw new ValueError(
+        `Module.child: "${name}" must be a Module, got ${formatValue(module)}${otherCopyHint(module, 'Module')}`,
+      );
     this.#children.set(name, module);
     return module;
   }
@@ -178,12 +211,14 @@ export abstract class Module {
    * Copies values into parameters and buffers, cast to their dtypes (as PyTorch's `copy_`), from
    * a Map or an object of tensors by name. Every name must exist with the same shape (`strict`,
    * the default), and every value be a live tensor: anything else is an error before any value is
-   * copied.
+   * copied. An unknown option name, or a `strict` that is not `true` or `false`, is a ValueError.
    */
   loadStateDict(
     stateDict: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>,
-    { strict = true } = {},
+    options: LoadStateDictOptions = {},
   ): void {
+    checkOptionNames('loadStateDict', options, LOAD_STATE_DICT_OPTIONS);
+    const strict = boolean('loadStateDict', 'strict', options.strict ?? true);
     const state = stateEntries(stateDict);
     const params = new Map(this.namedParameters());
     const bufferOwners = this.#bufferOwners();
