@@ -305,10 +305,10 @@ describe('checkpoint', () => {
     expect(reasons[0]).toBe('1:best');
   });
 
-  it('rejects a metric that is not logged', async () => {
+  it('rejects a metric that is not logged, before anything trains', async () => {
     const cb = checkpoint({ monitor: 'valAccuracy', save: () => {} });
     await expect(fit(build(), data(), { ...options, optimizer: new Momentum(0.1), callbacks: [cb] })).rejects.toThrow(
-      /metric "valAccuracy" is not in the logs/,
+      /^fit: checkpoint monitors "valAccuracy", which this run's epoch logs will not have/,
     );
     scalar(0).dispose();
   });

@@ -35,7 +35,10 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
   /** Ignore epochs before this one (0-based), a warm-up; Keras' `start_from_epoch` (default 0). */
   startEpoch?: number;
-  /** Only reset the patience counter once the metric beats this value (Keras' `baseline`). */
+  /**
+   * Only reset the patience counter once the metric beats this value (Keras' `baseline`). Rule
+   * `'keras'` only: scikit-learn's MLP has no baseline, so `rule: 'sklearn'` with one is refused.
+   */
   baseline?: number;
   /**
    * `'keras'` (default) or `'sklearn'`: scikit-learn's MLP rule, where the counter grows on every epoch
@@ -131,6 +134,10 @@ export class EarlyStopping implements Callback {
       throw new ValueError(`earlyStopping: rule must be 'keras' or 'sklearn', got ${String(rule)}`);
     if (baseline !== undefined && (typeof baseline !== 'number' || Number.isNaN(baseline)))
       throw new ValueError(`earlyStopping: baseline must be a number, got ${String(baseline)}`);
+    if (baseline !== undefined && rule === 'sklearn')
+      throw new ValueError(
+        "earlyStopping: baseline is Keras' option; rule 'sklearn' has none (scikit-learn's MLP has no baseline), so it would be ignored; drop baseline, or use rule 'keras'",
+      );
     const direction = resolveMetricMode('earlyStopping', monitor, mode);
     const restore = bool('earlyStopping', 'restoreBest', restoreBest);
     this.monitor = monitor;

@@ -167,15 +167,26 @@ describe('earlyStopping in fit', () => {
     expect(values(bn.runningMean)).not.toEqual(seen.at(-1)!.slice(1));
   });
 
-  it('a missing monitor key is a ValueError naming the keys there are', async () => {
+  it('a monitor key the epoch logs will not have is a ValueError naming the keys there will be, before anything trains', async () => {
     const model = nn.sequential(nn.dense(1, 1, { seed: 0 }));
+    const weights = Array.from(model.parameters()[0].value.dataSync());
     const fitted = fit(model, data, {
       loss: losses.mse,
       optimizer: scheduled([1]),
       callbacks: [earlyStopping()],
       verbose: false,
     });
-    await expect(fitted).rejects.toThrow(/no "valLoss", got \[loss, lr\]/);
+    await expect(fitted).rejects.toThrow(
+      /^fit: earlyStopping monitors "valLoss", which this run's epoch logs will not have \(they will have loss, lr\); pass fit a validation set/,
+    );
+    expect(Array.from(model.parameters()[0].value.dataSync())).toEqual(weights);
+  });
+
+  it("refuses a baseline with rule 'sklearn', which has none (it was ignored)", () => {
+    expect(() => earlyStopping({ rule: 'sklearn', baseline: 0.5 })).toThrow(
+      /^earlyStopping: baseline is Keras' option; rule 'sklearn' has none/,
+    );
+    expect(earlyStopping({ rule: 'keras', baseline: 0.5 }).baseline).toBe(0.5);
   });
 
   it('rejects bad options', () => {

@@ -80,6 +80,15 @@ export interface Callback {
    * the state the others left: a scheduler already stepped, early stopping already updated).
    */
   readonly runsLast?: boolean;
+  /**
+   * The epoch-log key the callback reads in `onEpochEnd` (`'valLoss'`, `'valAccuracy'`, …), when it
+   * watches one, as early stopping, a plateau scheduler and `checkpoint({ monitor })` do. `fit`
+   * checks it before the first step against the keys its epoch logs will have: monitoring
+   * `'valLoss'` without a validation set, or a metric that was not asked for, is a ValueError
+   * before anything trains instead of one when the first epoch ends. Leave it unset for a key that
+   * another callback adds to the logs.
+   */
+  readonly monitor?: string;
   /** A stable name checked when a checkpoint is restored ('scheduler', 'earlyStopping'). */
   readonly stateName?: string;
   /** The callback's state; its tensors stay the callback's own (do not dispose them). */

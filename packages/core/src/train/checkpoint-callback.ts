@@ -85,6 +85,7 @@ export function checkpoint(options: CheckpointOptions): Callback {
   return {
     runsLast: true,
     stateName: 'checkpoint',
+    ...(monitor !== undefined ? { monitor } : {}),
     getState: () => ({ values: { best } }),
     setState({ values }) {
       const b = values?.best;

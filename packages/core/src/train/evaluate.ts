@@ -11,6 +11,7 @@ import { Tensor } from '../tensor.js';
 import { checkOptionNames, formatValue, optionNames } from '../validate.js';
 import { checkDataset, sliceRows } from './batches.js';
 import type { Dataset } from './dataset.js';
+import { nameLabelRow } from './fit-checks.js';
 import { batchSums } from './metric.js';
 import { MetricTotals } from './metric-totals.js';
 import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
@@ -98,14 +99,20 @@ export async function evaluate(model: Module, ...args: unknown[]): Promise<Recor
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       const b = sliceRows(host, start, end);
-      const parts = tidy(() => {
-        const x = tensor(b.x, b.xShape, 'float32');
-        const y = tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32');
-        const prediction = model.forward(x);
-        const out = fns.map(([name, m]) => batchSums('evaluate', name, m, prediction, y));
-        if (loss) out.unshift(loss(prediction, y));
-        return out;
-      });
+      let parts: Tensor[];
+      try {
+        parts = tidy(() => {
+          const x = tensor(b.x, b.xShape, 'float32');
+          const y = tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32');
+          const prediction = model.forward(x);
+          const out = fns.map(([name, m]) => batchSums('evaluate', name, m, prediction, y));
+          if (loss) out.unshift(loss(prediction, y));
+          return out;
+        });
+      } catch (e) {
+        nameLabelRow(e, b.y, (p) => start + p, 'the evaluated data');
+        throw e;
+      }
       let read: number[][];
       try {
         read = await Promise.all(parts.map(async (t) => Array.from(await t.data())));

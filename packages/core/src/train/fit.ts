@@ -17,6 +17,7 @@ import { checkDataset, permutation, sliceRows, takeRows } from './batches.js';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks.js';
 import type { ArrayDataset, Dataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
+import { checkMonitors, checkTargets, epochLogKeys, nameLabelRow, validationKey } from './fit-checks.js';
 import { describeRateChange, learningRates } from './learning-rate.js';
 import { MetricTotals, type ResolvedMetrics } from './metric-totals.js';
 import { type MetricNameOf, type MetricSpec, resolveMetrics } from './metrics.js';
@@ -223,7 +224,13 @@ const FIT_HINTS = {
  * const history = await fit(model, x, y, { loss: losses.mse, optimizer: adam({ lr: 0.05 }), epochs: 200, verbose: false });
  * console.log(history.epochs.at(-1)?.loss); // close to 0
  * ```
- * @throws ValueError for bad options or arguments (x and y passed without a dataset must be Tensors).
+ * @throws ValueError for bad options or arguments (x and y passed without a dataset must be Tensors);
+ * and before the first step, so that nothing has trained: for two values the epoch logs would hold
+ * under one key (a metric `'Loss'` is logged on validation data as `valLoss`), a callback whose
+ * `monitor` names a key the logs will not have (`'valLoss'` without `validation`), or a NaN or ±∞
+ * target of a built-in loss (naming its row).
+ * @throws IndexError before the first step for a `softmaxCrossEntropy` label outside the classes of
+ * the model's last `Dense` layer (or negative), naming its row of the training or validation data.
  */
 export function fit<const M extends MetricSpec = never>(
   model: Module,
@@ -287,6 +294,24 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
   }
   const n = train.xShape[0];
   if (n === 0) throw new ValueError('fit: the training set is empty');
+  // Checked now, not when a later batch, the first validation pass or the first epoch's callbacks
+  // would throw after earlier steps had trained: the keys of the epoch logs, what the callbacks
+  // monitor, and every target (rows of the data as given; a validation fraction is its last rows).
+  const logKeys = epochLogKeys(
+    'fit',
+    metricFns.map(([name]) => name),
+    val !== undefined,
+    learningRates(optimizer).length > 0,
+  );
+  checkMonitors('fit', callbacks, logKeys);
+  checkTargets(
+    'fit',
+    data,
+    options.validation && typeof options.validation !== 'number' ? 'the training data' : 'the data',
+    loss,
+    model,
+  );
+  if (val && typeof options.validation !== 'number') checkTargets('fit', val, 'the validation data', loss, model);
   const batchSize = resolveBatchSize(options.batchSize ?? 32, n);
   const steps = Math.ceil(n / batchSize);
 
@@ -400,7 +425,12 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
         const batch = order ? takeRows(train, order.subarray(begin, end)) : sliceRows(train, begin, end);
         const size = end - begin;
         const [x, y] = batchTensors(batch);
-        const result = await step(x, y).finally(() => dispose([x, y]));
+        const result = await step(x, y)
+          .catch((e: unknown) => {
+            nameLabelRow(e, batch.y, (p) => (order ? order[begin + p] : begin + p), 'the training data');
+            throw e;
+          })
+          .finally(() => dispose([x, y]));
         progress.lossSum += result.loss * size;
         totals.add(result.metricSums);
         progress.metricSums = totals.toArray();
@@ -418,7 +448,7 @@ export async function fit(model: Module, ...args: unknown[]): Promise<History> {
           batchSize: Math.max(batchSize, 256),
         });
         trainingModes();
-        for (const [k, value] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = value;
+        for (const [k, value] of Object.entries(v)) logs[validationKey(k)] = value;
       }
       if (rates.length > 0) logs.lr = rates[0];
       state.history.push(logs);
