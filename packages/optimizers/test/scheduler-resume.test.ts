@@ -188,7 +188,7 @@ describe('resuming a scheduled run', () => {
     saved.optimizer.dispose();
   });
 
-  it("saves k, per, the base rates and the schedule's description; setState checks them", () => {
+  it("saves k, per, the base rates, each group's multiplier and last rate and the schedule's description; setState checks them", () => {
     const o = sgd({ lr: 0.1, groups: [{ match: isBias, lr: 0.3 }] });
     const s = scheduler(o, stepDecay({ stepSize: 2 }), { per: 'step' });
     s.step();
@@ -199,6 +199,10 @@ describe('resuming a scheduled run', () => {
         groups: 2,
         base0: 0.3,
         base1: 0.1,
+        mult0: 1,
+        mult1: 1,
+        last0: 0.3,
+        last1: 0.1,
         schedule: 'stepDecay({"stepSize":2,"gamma":0.1})',
       },
     });

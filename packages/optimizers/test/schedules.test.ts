@@ -88,23 +88,28 @@ describe('through fit', () => {
     });
     opt.dispose();
     expect(liveTensorCount()).toBe(before);
-    // scheduler sets 0.1·0.5^⌊k/2⌋, then the plateau halves it (its reduction is overwritten by the next schedule step)
-    expect(lrs).toEqual([0.05, 0.025, 0.025, 0.0125]);
+    // scheduler sets 0.1·0.5^⌊k/2⌋, then the plateau halves it, and the scheduler keeps each cut (PyTorch's
+    // StepLR with ReduceLROnPlateau, test/golden/schedulers.json; each cut lasted one epoch before)
+    expect(lrs).toEqual([0.05, 0.0125, 0.00625, 0.0015625]);
     expect(history.epochs[3].loss).toBeLessThan(history.epochs[0].loss);
   });
 
-  it('reduce-on-plateau needs the monitored log', async () => {
+  it('reduce-on-plateau needs the monitored log, and fit refuses it before anything trains', async () => {
     const model = nn.sequential(nn.dense(2, 1));
+    const weights = model.parameters().map((p) => Array.from(p.value.dataSync()));
     const opt = new SGD({ lr: 0.1 });
+    const plateau = reduceOnPlateau(opt);
+    expect(plateau.monitor).toBe('valLoss');
     await expect(
       fit(model, data(), {
         loss: losses.mse,
         optimizer: opt,
         epochs: 1,
         verbose: false,
-        callbacks: [reduceOnPlateau(opt)],
+        callbacks: [plateau],
       }),
-    ).rejects.toThrow(/valLoss/);
+    ).rejects.toThrow(/^fit: reduceOnPlateau monitors "valLoss", which this run's epoch logs will not have/);
+    expect(model.parameters().map((p) => Array.from(p.value.dataSync()))).toEqual(weights);
   });
 });
 

@@ -1,6 +1,13 @@
 /** Cosine annealing computed by PyTorch's recursive formula, which rises again past T_max. */
 import { ValueError } from '@backprop/core';
-import { checkScheduleStep, described, factoryDescription, type Schedule, scheduleOptions } from './schedule.js';
+import {
+  chained,
+  checkScheduleStep,
+  described,
+  factoryDescription,
+  type Schedule,
+  scheduleOptions,
+} from './schedule.js';
 
 /**
  * PyTorch's CosineAnnealingLR: γ₀ at k = 0, then recursively
@@ -8,6 +15,10 @@ import { checkScheduleStep, described, factoryDescription, type Schedule, schedu
  * γ_k = γ_{k−1} + (γ₀ − η_min)(1 − cos(π/T))/2 when (k − 1 − T) mod 2T = 0. Equal to
  * η_min + (γ₀ − η_min)(1 + cos(πk/T))/2 up to rounding, so past T it rises again (it does
  * not restart; that is SGDR). Values are memoized, so stepping k by one is O(1).
+ *
+ * Under `scheduler`, a change made by something else (reduceOnPlateau, your code) is carried as
+ * PyTorch's recursive form carries it: it scales the rate's distance above η_min, and the step that
+ * leaves a trough adds the rise to the current rate.
  *
  * @example
  * ```ts
@@ -25,6 +36,9 @@ export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Sch
     throw new ValueError(`cosineAnnealing: tMax must be a positive integer, got ${tMax}`);
   if (!Number.isFinite(etaMin) || etaMin < 0)
     throw new ValueError(`cosineAnnealing: etaMin must be ≥ 0, got ${etaMin}`);
+  // Step e leaves a trough (the rate was η_min at e − 1): PyTorch adds `rise` instead of scaling.
+  const leavesTrough = (e: number) => (e - 1 - tMax) % (2 * tMax) === 0;
+  const rise = (base: number) => ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
   const memo = new Map<number, number[]>();
   const schedule: Schedule = (k, base) => {
     checkScheduleStep('cosineAnnealing', k);
@@ -35,7 +49,7 @@ export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Sch
     }
     for (let e = values.length; e <= k; e++) {
       const prev = values[e - 1];
-      if ((e - 1 - tMax) % (2 * tMax) === 0) values.push(prev + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+      if (leavesTrough(e)) values.push(prev + rise(base));
       else
         values.push(
           ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (prev - etaMin) +
@@ -44,5 +58,6 @@ export function cosineAnnealing(options: { tMax: number; etaMin?: number }): Sch
     }
     return values[k];
   };
+  chained(schedule, { floor: etaMin, restart: (k, base) => (k >= 1 && leavesTrough(k) ? rise(base) : undefined) });
   return described(schedule, factoryDescription('cosineAnnealing', { tMax, etaMin }));
 }

@@ -118,6 +118,7 @@ export function reduceOnPlateau(optimizer: Optimizer, options: ReduceOnPlateauOp
   };
   const s: PlateauScheduler = {
     stateName: 'reduceOnPlateau',
+    monitor,
     getState: () => ({ values: { best, bad, cooling } }),
     setState(state) {
       const v = state?.values ?? {};

@@ -43,6 +43,31 @@ export function described<S extends Schedule>(schedule: S, description: string):
   return schedule;
 }
 
+/**
+ * How `scheduler` carries a change made by something else (reduceOnPlateau, another scheduler,
+ * you) into this schedule's later rates: the multiplier scales the rate's distance above `floor`
+ * (0 for every schedule but cosineAnnealing, whose floor is etaMin, as PyTorch's recursive form);
+ * `restart(k, base)`, where defined, is the amount the schedule adds at step k, a step PyTorch's
+ * chainable form computes by adding it to the current rate (cosineAnnealing leaving its trough).
+ */
+export interface ScheduleChaining {
+  floor: number;
+  restart?(k: number, base: number): number | undefined;
+}
+
+const chainings = new WeakMap<Schedule, ScheduleChaining>();
+
+/** The chaining of `schedule` (what `scheduler` reads): floor 0 and no restarts unless a factory set one. */
+export function scheduleChaining(schedule: Schedule): ScheduleChaining {
+  return chainings.get(schedule) ?? { floor: 0 };
+}
+
+/** Gives `schedule` its chaining (see {@link ScheduleChaining}). */
+export function chained<S extends Schedule>(schedule: S, chaining: ScheduleChaining): S {
+  chainings.set(schedule, chaining);
+  return schedule;
+}
+
 /** `op({"option":value,…})`, the description of a factory's schedule. */
 export const factoryDescription = (op: string, options: Record<string, unknown>): string =>
   `${op}(${JSON.stringify(options)})`;
