@@ -112,9 +112,28 @@ describe('fit: monitored keys', () => {
     expect(err.message).toMatch(/^fit: a callback monitors "valAccuracy", .*; add the metric to metrics$/);
     const err2 = await refused(nn.dense(2, 2, { seed: 1 }), data, {
       ...opts,
-      callbacks: [checkpoint({ monitor: 'accuracy', save: () => {} })],
+      callbacks: [checkpoint({ monitor: 'valF1', save: () => {} })],
     });
-    expect(err2.message).toMatch(/^fit: checkpoint monitors "accuracy"/);
+    expect(err2.message).toMatch(/^fit: checkpoint monitors "valF1"/);
+  });
+
+  it('leaves a key a callback of your own adds to the logs to the epoch end', async () => {
+    const seen: number[] = [];
+    await fit(nn.dense(2, 2, { seed: 1 }), labelled([0, 1, 1, 0]), {
+      loss: losses.softmaxCrossEntropy,
+      optimizer: new PlainSGD(0.1),
+      epochs: 2,
+      verbose: false,
+      callbacks: [
+        {
+          onEpochEnd: (_e, logs) => {
+            logs.flat = 1;
+          },
+        },
+        { monitor: 'flat', onEpochEnd: (_e, logs) => void seen.push(logs.flat) },
+      ],
+    });
+    expect(seen).toEqual([1, 1]);
   });
 
   it('accepts monitors of keys the logs will have', async () => {
