@@ -66,4 +66,26 @@ export function checkRows(op: string, rows: readonly unknown[]): void {
     for (const [name, v] of Object.entries(config)) checkHyperValue(op, name, v, `in configuration ${i}`);
   });
   for (const row of rows) checked.add(row as object);
+  checkOneRowPerTrial(op, rows as readonly { index: number }[]);
+}
+
+/**
+ * Throws ValueError, naming the rows, when two rows hold the same trial index: a search writes one
+ * row per trial, so a second one (a hand-edited file, two files joined) would make the search take
+ * whichever came last, metrics and all, as that trial's result. Checked on every call (rows already
+ * checked one by one may still be put in one list twice); a set of indices is cheap next to the rest.
+ */
+function checkOneRowPerTrial(op: string, rows: readonly { index: number }[]): void {
+  const first = new Map<number, number>();
+  const clashes: string[] = [];
+  rows.forEach((row, i) => {
+    const at = first.get(row.index);
+    if (at === undefined) first.set(row.index, i);
+    else clashes.push(`rows ${at} and ${i} both hold trial ${row.index}`);
+  });
+  if (clashes.length === 0) return;
+  const shown = clashes.slice(0, 5).join('; ') + (clashes.length > 5 ? `; and ${clashes.length - 5} more` : '');
+  throw new ValueError(
+    `${op}: ${shown}; a search writes one row per trial, so the results were edited or joined by hand: keep one row for each trial`,
+  );
 }

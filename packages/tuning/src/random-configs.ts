@@ -1,12 +1,14 @@
 /** Random search configurations: independent draws from the space, reproducible from a seed. */
-import { formatValue, keyFromSeed, philoxUniform, ValueError } from '@backprop/core';
+import { formatValue, keyFromSeed, philoxUniform, seedOf, ValueError } from '@backprop/core';
 import { checkHyperValue, checkSearchSpace } from './check-space.js';
 import { type Config, isChoice, isDistribution, type SearchSpace } from './space.js';
 
 /**
  * `count` configurations drawn from `space` with the Philox stream of `seed`: trial i always
  * gets the same configuration, so a resumed search continues with the configurations it would
- * have drawn. Lists and `choice` are sampled uniformly; constants are copied.
+ * have drawn. Lists and `choice` are sampled uniformly; constants are copied. A `count` that is not
+ * a non-negative integer, or a `seed` that is not a non-negative safe integer (`-1`, `1.5`), is a
+ * ValueError naming `randomConfigs`, as the searches refuse them.
  *
  * @example
  * ```ts
@@ -21,6 +23,7 @@ import { type Config, isChoice, isDistribution, type SearchSpace } from './space
 export function randomConfigs(space: SearchSpace, count: number, seed = 0): Config[] {
   if (!Number.isInteger(count) || count < 0)
     throw new ValueError(`randomConfigs: count must be a non-negative integer, got ${formatValue(count)}`);
+  seedOf('randomConfigs', seed);
   checkSearchSpace('randomConfigs', space);
   const names = Object.keys(space);
   const u = philoxUniform(keyFromSeed(seed), 0, count * Math.max(names.length, 1));

@@ -79,7 +79,10 @@ export interface SearchOptions {
   resume?: SearchResults | readonly TrialResult[];
   /**
    * A JSON file (Node): read as `resume` when it exists, rewritten after every trial and when the
-   * search ends or is cancelled. Rerun the same search with the same file to continue it.
+   * search ends or is cancelled. Rerun the same search with the same file to continue it. Rows of
+   * the file past this search's last trial (it was run before with more configurations or trials)
+   * are kept in the file as they are, but are not in the returned results. A file with two rows for
+   * one trial is a ValueError naming them, before any trial runs.
    */
   resumeFile?: string;
   /** Called after each trial (e.g. to save partial results). */
@@ -259,7 +262,30 @@ async function readResumeFile(file: string): Promise<TrialResult[]> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  return [...SearchResults.fromJSON(text).rows];
+  try {
+    return [...SearchResults.fromJSON(text).rows];
+  } catch (e) {
+    if (e instanceof ValueError) throw new ValueError(`search: resume file ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The rows of the resume file and of `resume` as one list. The same trial in both is taken once
+ * when the rows are the same (the file passed both ways); two different rows for one trial are a
+ * ValueError, since which to trust cannot be known.
+ */
+function joinResumed(fileRows: readonly TrialResult[], resumed: readonly TrialResult[]): TrialResult[] {
+  const inFile = new Map(fileRows.map((r) => [r.index, JSON.stringify(r)]));
+  const extra = resumed.filter((r) => {
+    const other = inFile.get(r.index);
+    if (other === undefined) return true;
+    if (other === JSON.stringify(r)) return false;
+    throw new ValueError(
+      `search: the resume file and options.resume hold different rows for trial ${r.index}; pass one of them`,
+    );
+  });
+  return [...fileRows, ...extra];
 }
 
 async function writeResumeFile(file: string, results: SearchResults): Promise<void> {
@@ -301,12 +327,20 @@ export async function runSearch(
   if (useWorkers) checkTrialModule('search', trialModule);
   if (!useWorkers && typeof trial !== 'function') throw new ValueError('search: expected a trial function');
   const mode = resolveMode(metric, options.mode, 'search');
-  const previous = [
-    ...(resumeFile ? await readResumeFile(resumeFile) : []),
-    ...(options.resume instanceof SearchResults
+  const fileRows = resumeFile ? await readResumeFile(resumeFile) : [];
+  const previous = joinResumed(
+    fileRows,
+    options.resume instanceof SearchResults
       ? options.resume.rows
-      : new SearchResults(options.resume ?? [], metric, mode).rows),
-  ];
+      : new SearchResults(options.resume ?? [], metric, mode).rows,
+  );
+  // Rows of the file past this search's last trial (a longer search, or more trials, ran on it
+  // before): written back untouched with every save, never dropped, but not this search's results.
+  const beyond = fileRows.filter((r) => r.index >= configs.length);
+  if (beyond.length > 0 && verbose)
+    console.log(
+      `search: ${resumeFile} holds ${beyond.length} row(s) past this search's ${configs.length} trial(s); they stay in the file and are not in the results`,
+    );
   const done = new Map(finishedRows(previous).map((r) => [`${r.index}|${configKey(r.config)}`, r]));
   const rows: TrialResult[] = [];
   const todo: Job[] = [];
@@ -332,7 +366,13 @@ export async function runSearch(
     );
   let saving = Promise.resolve();
   const save = () => {
-    if (resumeFile) saving = saving.then(() => writeResumeFile(resumeFile, snapshot()));
+    if (resumeFile)
+      saving = saving.then(() =>
+        writeResumeFile(
+          resumeFile,
+          beyond.length ? new SearchResults([...snapshot().rows, ...beyond], metric, mode) : snapshot(),
+        ),
+      );
     return saving;
   };
   // Exceptions that escaped a worker trial after it returned (a timer it left behind): that trial
