@@ -50,5 +50,7 @@ export const apiInternals = {
     'adamUpdateRule',
     'sgdUpdateRule',
     'rmspropUpdateRule',
+    // ops/operand.ts: a tensor's values when they can be had without waiting, for packages' input checks
+    'hostValues',
   ],
 };

@@ -16,6 +16,7 @@ export {
 } from './backend-kit.js';
 export * from './compile/index.js';
 export { coreCopies, otherCopyHint } from './copies.js';
+export { hostValues } from './ops/operand.js';
 export * from './dtype.js';
 export {
   getBackend,

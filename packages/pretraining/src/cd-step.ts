@@ -3,6 +3,7 @@ import {
   checkOptionNames,
   dispose,
   formatValue,
+  hostValues,
   keep,
   matmul,
   mean,
@@ -19,7 +20,7 @@ import {
 } from '@backprop/core';
 import { bernoulliFrom, type RBM } from './rbm.js';
 import type { Sampler } from './sampler.js';
-import { nonNegative, optionalBoolean, positiveInt } from './validate.js';
+import { checkBatch, checkVisibleData, nonNegative, optionalBoolean, positiveInt } from './validate.js';
 
 /** Hinton's sparsity target: keep each hidden unit's mean activation q near `target`. */
 export interface SparsityOptions {
@@ -142,6 +143,12 @@ export function disposeRbmState(state: RbmTrainState): void {
  * h ~ p(h | v⁻) [chains, units] except after the last step; PCD only: the new chain state
  * h ~ p(h | v⁻) last. PCD's chain starts at zeros with N rows, as scikit-learn's `h_samples_`.
  *
+ * The batch is checked before anything changes (the RBM, `state` and the sampler's draws): its
+ * shape always; its values (in [0, 1] for Bernoulli visible units, finite for Gaussian ones) where
+ * the backend reads synchronously (cpu), from one host copy of `v`. A backend that reads only
+ * asynchronously (webgpu) skips the value check rather than wait for the device; `trainRbm`
+ * checks its host data on every backend.
+ *
  * @example
  * ```ts
  * import { cpu } from '@backprop/backend-cpu';
@@ -154,6 +161,9 @@ export function disposeRbmState(state: RbmTrainState): void {
  * const error = cdStep(rbm, tensor([[1, 0, 1, 0], [0, 1, 0, 1]]), state, philoxSampler(0), { k: 1, lr: 0.1, persistent: true });
  * disposeRbmState(state); // frees the velocity and the persistent chain
  * ```
+ * @throws ShapeError when `v` is not [N, rbm.inputs]; ValueError for an empty batch, Bernoulli
+ *   visible units given data outside [0, 1], Gaussian ones given NaN or ±∞ (see above), or bad
+ *   options — before any parameter, state or draw changes.
  */
 export function cdStep(
   rbm: RBM,
@@ -162,6 +172,9 @@ export function cdStep(
   sampler: Sampler,
   options: CdStepOptions = {},
 ): Tensor {
+  checkBatch('cdStep', 'v', v, rbm.inputs);
+  const values = hostValues(v);
+  if (values) checkVisibleData('cdStep', rbm.visible, values);
   return applyCdUpdate(rbm, state, computeCdUpdate(rbm, v, state, sampler, options));
 }
 

@@ -28,6 +28,7 @@ import {
   checkNestedOptions,
   checkSizes,
   checkUnitInterval,
+  checkVisibleData,
   type Features,
   optionalBoolean,
   optionalFunction,
@@ -136,8 +137,8 @@ function describeObject(v: unknown): string {
  * const model = toMlp(layers, { outputs: 10 }); // 16 → 12 → 8 → 10, ready to fine-tune with fit
  * ```
  * @throws ShapeError when `sizes` is malformed or does not start with the data width;
- *   ValueError for Bernoulli input units given data outside [0, 1], an unknown option (in `rbm`
- *   too) or one the function sets per layer — before any training.
+ *   ValueError for Bernoulli input units given data outside [0, 1] (Gaussian ones given NaN or
+ *   ±∞), an unknown option (in `rbm` too) or one the function sets per layer — before any training.
  */
 export async function pretrainDbn(
   data: Features,
@@ -148,7 +149,7 @@ export async function pretrainDbn(
   prepare('pretrainDbn', data, options, (layers) => layers);
   checkNestedOptions('pretrainDbn', 'rbm', train, TRAIN_RBM_OPTIONS, PER_LAYER, TRAIN_RBM_ALIASES);
   const progress = progressOf('pretrainDbn', options, 'rbm', train);
-  if (visible === 'bernoulli') checkUnitInterval('pretrainDbn', data.x);
+  if (visible === 'bernoulli' || visible === 'gaussian') checkVisibleData('pretrainDbn', visible, data.x);
   const stack: Stack<RBM> = { layers: [], history: [] };
   let input = data;
   for (let i = 0; i + 1 < sizes.length; i++) {

@@ -33,7 +33,7 @@ import type { RBM } from './rbm.js';
 import { checkSampler, philoxSampler, type Sampler } from './sampler.js';
 import {
   checkFeatures,
-  checkUnitInterval,
+  checkVisibleData,
   type Features,
   optionalBoolean,
   optionalFunction,
@@ -122,8 +122,9 @@ export const hintonMomentum =
  * and training stops with `NonFiniteLossError` (`operation: 'trainRbm'`), so the RBM keeps the
  * weights of the batch before.
  *
- * @throws ShapeError when the data width is not `rbm.inputs`; ValueError for Bernoulli
- *   visible units given data outside [0, 1] or bad hyperparameters — before any update.
+ * @throws ShapeError when the data width is not `rbm.inputs`; ValueError for empty data,
+ *   Bernoulli visible units given data outside [0, 1], Gaussian ones given NaN or ±∞, or bad
+ *   hyperparameters — before any update.
  *   NonFiniteLossError when an update would make a weight or bias non-finite (nothing written).
  */
 export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOptions = {}): Promise<EpochRecord[]> {
@@ -153,7 +154,7 @@ export async function trainRbm(rbm: RBM, data: Features, options: TrainRbmOption
   optionalFunction('trainRbm', 'onEpoch', options.onEpoch, '(record: EpochRecord) => void');
   optionalFunction('trainRbm', 'onBatch', onBatch, '(error: number) => void');
   checkProgressOptions('trainRbm', options);
-  if (rbm.visible === 'bernoulli') checkUnitInterval('trainRbm', data.x);
+  checkVisibleData('trainRbm', rbm.visible, data.x);
   const sampler = options.sampler ?? philoxSampler(seed);
   const momentumAt = typeof momentum === 'function' ? momentum : () => momentum;
   const state: RbmTrainState = {};

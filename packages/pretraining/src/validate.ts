@@ -1,5 +1,14 @@
 /** Input checks of the package: core's validators, plus chaining layer sizes, data ranges, flags, callbacks and nested options. */
-import { boolean, checkOptionNames, formatShape, formatValue, invalid, ShapeError, ValueError } from '@backprop/core';
+import {
+  boolean,
+  checkOptionNames,
+  formatShape,
+  formatValue,
+  invalid,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@backprop/core';
 
 /** A dataset's features: `x` row-major with shape [N, D]. */
 export interface Features {
@@ -78,6 +87,40 @@ export function checkUnitInterval(op: string, x: ArrayLike<number>, model: 'rbm'
           : ['cross-entropy reconstruction needs', "use loss: 'squaredError'"];
       throw new ValueError(`${op}: ${who} data in [0, 1], got ${v} at index ${i}; rescale the inputs or ${fix}`);
     }
+  }
+}
+
+/**
+ * Throws unless `v` is a tensor batch [N, `width`] with N ≥ 1: ShapeError for another rank or
+ * width (instead of matmul's "inner dimensions differ"), ValueError for an empty batch (its
+ * statistics would be 0/0, NaN in every weight).
+ */
+export function checkBatch(op: string, name: string, v: unknown, width: number): void {
+  if (!(v instanceof Tensor))
+    throw new ValueError(`${op}: expected ${name} to be a Tensor [N, ${width}], got ${formatValue(v)}`);
+  if (v.rank !== 2 || v.shape[1] !== width)
+    throw new ShapeError(
+      `${op}: expected a batch ${name} of shape [N, ${width}] (one row per example, ${width} visible units), got ${formatShape(v.shape)}`,
+    );
+  if (v.shape[0] < 1) throw new ValueError(`${op}: the batch is empty, got ${name} ${formatShape(v.shape)}`);
+}
+
+/**
+ * Checks data for an RBM's visible units before any update: Bernoulli units need values in
+ * [0, 1] ({@link checkUnitInterval}), Gaussian ones finite values (NaN or ±∞ would make every
+ * weight NaN). Throws ValueError; the message says how to fix it.
+ */
+export function checkVisibleData(op: string, visible: 'bernoulli' | 'gaussian', x: ArrayLike<number>): void {
+  if (visible === 'bernoulli') {
+    checkUnitInterval(op, x);
+    return;
+  }
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (!Number.isFinite(v))
+      throw new ValueError(
+        `${op}: Gaussian visible units need finite data, got ${v} at index ${i}; remove or impute the non-finite values`,
+      );
   }
 }
 

@@ -1,6 +1,6 @@
 /** RBM behaviour: free energy against brute force, CD-k, persistent chains, learning, sampling, errors. */
 import { cpu } from '@backprop/backend-cpu';
-import { NonFiniteLossError, ShapeError, tensor, tidy, ValueError } from '@backprop/core';
+import { NonFiniteLossError, ShapeError, type Tensor, tensor, tidy, ValueError, zeros } from '@backprop/core';
 import { seededStream, useBackend } from '@backprop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
   pseudoLikelihood,
   RBM,
   type RbmTrainState,
+  replaySampler,
   type Sampler,
   trainAutoencoder,
   trainRbm,
@@ -246,6 +247,70 @@ describe('typed errors', () => {
     expect([rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()))).toEqual(
       afterFirst,
     );
+  });
+
+  it('cdStep checks its batch before anything changes: range, emptiness, shape (also persistent, also Gaussian)', () => {
+    const params = (rbm: RBM) =>
+      [rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()));
+    const bernoulli = new RBM(3, 2, { seed: 1 });
+    const state: RbmTrainState = {};
+    cdStep(bernoulli, tensor([[1, 0, 1]]), state, philoxSampler(0), { persistent: true, momentum: 0.5 }).dispose();
+    const [before, chain, velocity] = [params(bernoulli), state.chain, state.velocity];
+    // No draw may be taken either: a replay sampler with one draw left keeps it.
+    const sampler = replaySampler([[0.5, 0.5]]);
+    const step =
+      (v: Tensor, rbm = bernoulli) =>
+      () =>
+        cdStep(rbm, v, state, sampler, { persistent: true, momentum: 0.5 });
+    // Data outside [0, 1] used to update the weights; an empty batch wrote NaN into every one.
+    expect(step(tensor([[2, 0, 1]]))).toThrow(ValueError);
+    expect(step(tensor([[2, 0, 1]]))).toThrow(
+      /^cdStep: Bernoulli visible units need data in \[0, 1\], got 2 at index 0/,
+    );
+    expect(step(tensor([[-1, 0, 1]]))).toThrow(/^cdStep: Bernoulli visible units need data in \[0, 1\], got -1/);
+    expect(step(tensor([[0, Number.NaN, 1]]))).toThrow(/got NaN at index 1/);
+    expect(step(zeros([0, 3]))).toThrow(ValueError);
+    expect(step(zeros([0, 3]))).toThrow(/^cdStep: the batch is empty, got v \[0,3\]/);
+    // The wrong width or rank used to be matmul's "inner dimensions differ".
+    expect(step(tensor([[1, 0]]))).toThrow(ShapeError);
+    expect(step(tensor([[1, 0]]))).toThrow(/^cdStep: expected a batch v of shape \[N, 3\].*got \[1,2\]/);
+    expect(step(tensor([1, 0, 1]))).toThrow(/^cdStep: expected a batch v of shape \[N, 3\].*got \[3\]/);
+    expect(step(zeros([1, 1, 3]))).toThrow(ShapeError);
+    expect(params(bernoulli)).toEqual(before);
+    expect([state.chain, state.velocity]).toEqual([chain, velocity]);
+    expect(state.chain).toBe(chain);
+    expect(state.velocity).toBe(velocity);
+    expect(sampler.remaining).toBe(1);
+    // Gaussian visible units take any finite data, and refuse NaN and ±∞.
+    const gaussian = new RBM(3, 2, { visible: 'gaussian', seed: 2 });
+    const gaussianBefore = params(gaussian);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(step(tensor([[0.5, bad, 2]]), gaussian)).toThrow(ValueError);
+      expect(step(tensor([[0.5, bad, 2]]), gaussian)).toThrow(
+        new RegExp(`^cdStep: Gaussian visible units need finite data, got ${bad} at index 1`),
+      );
+    }
+    expect(step(zeros([0, 3]), gaussian)).toThrow(/^cdStep: the batch is empty/);
+    expect(params(gaussian)).toEqual(gaussianBefore);
+    expect(sampler.remaining).toBe(1);
+    cdStep(gaussian, tensor([[-2, 0.5, 3]]), {}, philoxSampler(0)).dispose();
+    expect(params(gaussian)).not.toEqual(gaussianBefore);
+    disposeRbmState(state);
+  });
+
+  it('trainRbm and pretrainDbn refuse NaN or ±∞ for Gaussian visible units before the first update', async () => {
+    // The NaN sits in the second batch: the first one used to be written before training stopped.
+    const x = Float32Array.from([0.5, -1, 2, 0, 1, Number.NaN]);
+    const rbm = new RBM(3, 2, { visible: 'gaussian', seed: 1 });
+    const before = [rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()));
+    const run = trainRbm(rbm, { x, xShape: [2, 3] }, { batchSize: 1, shuffle: false, silent: true });
+    await expect(run).rejects.toThrow(ValueError);
+    await expect(run).rejects.toThrow(/^trainRbm: Gaussian visible units need finite data, got NaN at index 5/);
+    expect([rbm.weight, rbm.visibleBias, rbm.hiddenBias].map((p) => Array.from(p.value.dataSync()))).toEqual(before);
+    const inf = Float32Array.from([0.5, -1, 2, 0, Number.POSITIVE_INFINITY, 1]);
+    await expect(
+      pretrainDbn({ x: inf, xShape: [2, 3] }, { sizes: [3, 2], visible: 'gaussian', silent: true }),
+    ).rejects.toThrow(/^pretrainDbn: Gaussian visible units need finite data, got Infinity at index 4/);
   });
 
   it('data of the wrong width throws ShapeError; bad hyperparameters throw ValueError', async () => {
