@@ -244,7 +244,10 @@ describe('fit with a bad class label', () => {
       verbose: false,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IndexError);
-    expect((err as Error).message).toMatch(/^softmaxCrossEntropy: label 7 at position 2 .* for 3 classes/);
+    // Found before the first step, naming the row of the data.
+    expect((err as Error).message).toMatch(
+      /^fit: label 7 at row 2 of the data is out of range \[0, 3\) for the 3 classes/,
+    );
   });
 });
 

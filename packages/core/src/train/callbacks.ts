@@ -83,10 +83,11 @@ export interface Callback {
   /**
    * The epoch-log key the callback reads in `onEpochEnd` (`'valLoss'`, `'valAccuracy'`, …), when it
    * watches one, as early stopping, a plateau scheduler and `checkpoint({ monitor })` do. `fit`
-   * checks a validation key before the first step against the keys its epoch logs will have:
-   * monitoring `'valLoss'` without a validation set, or `'valAccuracy'` without the `accuracy`
-   * metric, is a ValueError before anything trains instead of one when the first epoch ends. Other
-   * keys (one a callback of your own adds to the logs) are looked up when the epoch ends.
+   * checks it before the first step against the keys its epoch logs will have: monitoring
+   * `'valLoss'` without a validation set, or a metric that was not asked for, is a ValueError
+   * before anything trains instead of one when the first epoch ends. While the list holds a
+   * callback of your own with `onEpochEnd` (no `monitor`, no `stateName`), which may add keys to
+   * the logs itself, monitors are looked up when the epoch ends instead.
    */
   readonly monitor?: string;
   /** A stable name checked when a checkpoint is restored ('scheduler', 'earlyStopping'). */

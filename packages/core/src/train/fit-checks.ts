@@ -57,19 +57,26 @@ export function epochLogKeys(
 }
 
 /**
- * Refuses, before training, a callback whose `monitor` names a validation key (`val` + a capital)
- * this run's epoch logs will not have (`'valLoss'` without `validation`, `'valAccuracy'` without
- * the `accuracy` metric): it would otherwise throw when the first epoch's training is done. Any
- * other key may be one a callback adds to the logs itself, so it is checked when the epoch ends.
+ * Refuses, before training, a callback whose `monitor` names a key this run's epoch logs will not
+ * have (`'valLoss'` without `validation`, a metric that was not asked for): it would otherwise
+ * throw when the first epoch's training is done. A callback of your own with `onEpochEnd` (one
+ * without `monitor` or `stateName`, which every built-in callback has) may add keys to the logs
+ * itself, so while one is in the list the monitors are looked up when the epoch ends instead.
  */
 export function checkMonitors(op: string, callbacks: readonly Callback[], keys: ReadonlySet<string>): void {
+  const mayAddKeys = callbacks.some(
+    (cb) => typeof cb.onEpochEnd === 'function' && cb.monitor === undefined && cb.stateName === undefined,
+  );
+  if (mayAddKeys) return;
   for (const cb of callbacks) {
     const { monitor } = cb;
-    if (monitor === undefined || keys.has(monitor) || !/^val[A-Z]/.test(monitor)) continue;
+    if (monitor === undefined || keys.has(monitor)) continue;
     const who = typeof cb.stateName === 'string' ? cb.stateName : 'a callback';
-    const hint = keys.has('valLoss')
-      ? '; add the metric to metrics'
-      : '; pass fit a validation set (validation: 0.1 or a dataset) or monitor a training key';
+    const hint = /^val[A-Z]/.test(monitor)
+      ? keys.has('valLoss')
+        ? '; add the metric to metrics'
+        : '; pass fit a validation set (validation: 0.1 or a dataset) or monitor a training key'
+      : '; add the metric to metrics or monitor one of those';
     throw new ValueError(
       `${op}: ${who} monitors "${String(monitor)}", which this run's epoch logs will not have (they will have ${[...keys].join(', ')})${hint}`,
     );
