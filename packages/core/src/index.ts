@@ -16,7 +16,6 @@ export {
 } from './backend-kit.js';
 export * from './compile/index.js';
 export { coreCopies, otherCopyHint } from './copies.js';
-export { hostValues } from './ops/operand.js';
 export * from './dtype.js';
 export {
   getBackend,
@@ -65,6 +64,7 @@ export { dispose, type MemoryReport, memory, tidy } from './memory.js';
 export * as nn from './nn/index.js';
 export { Module, Parameter } from './nn/index.js';
 export * from './ops/index.js';
+export { hostValues } from './ops/operand.js';
 export { tensorArithmetic } from './ops/tensor-arithmetic.js';
 export { defaultGenerator, Generator, type GeneratorState } from './random/generator.js';
 export * from './random/philox.js';
