@@ -192,3 +192,30 @@ describe('loadStateDict options', () => {
     model.loadStateDict(dict, undefined);
   });
 });
+
+describe('load options of checkpoints and safetensors', () => {
+  it("refuses unknown option names and a verifyChecksum that is not a boolean ('no' was read as verify)", async () => {
+    const model = build();
+    const bytes = await saveCheckpoint(model);
+    const weights = model.parameters().map((p) => Array.from(p.value.dataSync()));
+    const other = build();
+    for (const [call, op] of [
+      [(o: never) => loadCheckpoint(bytes, other, undefined, o), 'loadCheckpoint'],
+      [(o: never) => inspectCheckpoint(bytes, o), 'inspectCheckpoint'],
+      [(o: never) => loadSafetensors(bytes, o), 'loadSafetensors'],
+      [(o: never) => parseSafetensors(bytes, o), 'loadSafetensors'],
+    ] as const) {
+      expect(() => call({ verifychecksum: false } as never)).toThrow(
+        new RegExp(`^${op}: unknown option 'verifychecksum' \\(did you mean verifyChecksum\\?\\)`),
+      );
+      expect(() => call({ verifyChecksum: 'no' } as never)).toThrow(
+        new RegExp(`^${op}: verifyChecksum must be true or false`),
+      );
+      expect(() => call('strict' as never)).toThrow(ValueError);
+    }
+    expect(model.parameters().map((p) => Array.from(p.value.dataSync()))).toEqual(weights);
+    // What was accepted still is.
+    loadCheckpoint(bytes, other, undefined, { verifyChecksum: false });
+    expect(inspectCheckpoint(bytes, {}).position).toBeDefined();
+  });
+});

@@ -18,7 +18,13 @@ import type { CallbackState, EpochLogs, StateValue } from '../train/callbacks.js
 import type { Hyperparameters, HyperValue, Optimizer, OptimizerState, SlotState } from '../train/optimizer.js';
 import { type DataOrder, type EpochProgress, type Position, TrainingState } from '../train/training-state.js';
 import { formatValue } from '../validate.js';
-import { OWN_KEY_PREFIX, parseSafetensors, type SafetensorsEntry, saveSafetensors } from './safetensors.js';
+import {
+  checkLoadOptions,
+  OWN_KEY_PREFIX,
+  parseSafetensors,
+  type SafetensorsEntry,
+  saveSafetensors,
+} from './safetensors.js';
 import { parseState, stringifyState } from './state-json.js';
 
 /** The `format` metadata of checkpoints this version writes and reads. */
@@ -300,6 +306,7 @@ export interface CheckpointSummary {
  * ```
  */
 export function inspectCheckpoint(bytes: Uint8Array, options: LoadCheckpointOptions = {}): CheckpointSummary {
+  checkLoadOptions('inspectCheckpoint', options);
   const { metadata } = parseSafetensors(bytes, options);
   const body = readBody(metadata);
   return {
@@ -541,6 +548,7 @@ export function decodeCheckpointInto(
   options: LoadCheckpointOptions = {},
   { wholeRun = true } = {},
 ): Record<string, string> {
+  checkLoadOptions(wholeRun ? 'TrainingState.load' : 'loadCheckpoint', options);
   const p = plan(state, bytes, options, wholeRun);
   const made: Tensor[] = [];
   const make = (e: SafetensorsEntry): Tensor => {

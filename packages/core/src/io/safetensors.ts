@@ -19,7 +19,7 @@ import { CheckpointError, ValueError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
 import { stopGradient } from '../ops/reshape.js';
 import { Tensor } from '../tensor.js';
-import { formatValue } from '../validate.js';
+import { boolean, checkOptionNames, formatValue, optionNames } from '../validate.js';
 
 /** One tensor of a safetensors file, as `parseSafetensors` found it. */
 export interface SafetensorsEntry {
@@ -52,6 +52,15 @@ const HEADER_CRC_KEY = 'backprop.header-crc32';
 export const OWN_KEY_PREFIX = 'backprop.';
 /** A `format` value starting with this is one of Backprop's file formats (`backprop-checkpoint-2`). */
 const OWN_FORMAT_PREFIX = 'backprop-';
+/**
+ * Throws a ValueError naming `op` for options a loader does not have (`{ verifychecksum: false }`)
+ * or a `verifyChecksum` that is not true or false (`'no'` would have been read as "verify").
+ */
+export function checkLoadOptions(op: string, options: unknown): void {
+  checkOptionNames(op, options, optionNames<LoadSafetensorsOptions>({ verifyChecksum: true }));
+  const v = (options as LoadSafetensorsOptions | undefined)?.verifyChecksum;
+  if (v !== undefined) boolean(op, 'verifyChecksum', v);
+}
 const METADATA = '__metadata__';
 const ENTRY_KEYS = ['data_offsets', 'dtype', 'shape'];
 const TO_FORMAT = new Map<DType, string>([
@@ -205,6 +214,7 @@ export function parseSafetensors(
   const fail = (entry: string | undefined, rule: string, problem: string, got: unknown, hint?: string): never => {
     throw failure('loadSafetensors', entry, rule, problem, got, hint);
   };
+  checkLoadOptions('loadSafetensors', options);
   if (!(bytes instanceof Uint8Array)) {
     fail(undefined, 'input', 'expected the file as a Uint8Array', Object.prototype.toString.call(bytes));
   }
