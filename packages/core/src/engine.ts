@@ -149,9 +149,11 @@ export function writeTensor(values: TypedArray, shape: Shape, dtype: DType): Ten
 function info(t: Tensor, op: string, backend: Backend): TensorInfo {
   t.assertLive(op);
   if (t.ref.backend !== backend) {
-    throw new BackendError(
-      `${op}: a tensor lives on backend "${t.ref.backend.name}" but the current backend is "${backend.name}"; move it with \`await toBackend(t)\``,
-    );
+    const where =
+      t.ref.backend.name === backend.name
+        ? `another backend instance named "${backend.name}" than the current one (setBackend was given a new ${backend.name}() since it was made)`
+        : `backend "${t.ref.backend.name}" but the current backend is "${backend.name}"`;
+    throw new BackendError(`${op}: a tensor lives on ${where}; move it with \`await toBackend(t)\``);
   }
   return { handle: t.ref.handle, shape: t.shape, dtype: t.dtype };
 }
