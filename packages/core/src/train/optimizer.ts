@@ -67,7 +67,11 @@ export interface OptimizerStepOptions {
 
 /**
  * Updates parameters from their gradients. `step` is all-or-nothing: when it throws, no
- * parameter and no state has changed.
+ * parameter and no state has changed. An optimizer that writes in place (`inPlace`) must do all
+ * its checks first and never throw after its writes: `trainStep` restores from its snapshot what
+ * a throwing step had replaced (step counts, buffers, generators), but it cannot restore values
+ * written over in place, so a wrapper that throws after delegating such a step would leave the
+ * parameters and moments one step ahead of their step counts.
  */
 export interface Optimizer {
   /**
