@@ -52,5 +52,7 @@ export const apiInternals = {
     'rmspropUpdateRule',
     // ops/operand.ts: a tensor's values when they can be had without waiting, for packages' input checks
     'hostValues',
+    // nn/training-modes.ts: evaluation mode for a while with every module's own flag put back (exportOnnx)
+    'inEvalMode',
   ],
 };

@@ -3,7 +3,7 @@
  * `exportOnnx` writes. Every kernel goes through the one lowering driver.
  */
 import type { DType, Graph, Shape } from '@backprop/core';
-import { formatValue, shapesEqual, ValueError } from '@backprop/core';
+import { formatValue, shapesEqual, sizeOf, ValueError } from '@backprop/core';
 import { lowerNode } from './lower/driver.js';
 import { GraphBuilder, type LowerInput, reshapeTo } from './lower/index.js';
 import { encodeModel } from './proto/onnx.js';
@@ -15,7 +15,11 @@ export interface GraphModelOptions {
   /** Names of the inputs and outputs (default i0…, o0…). */
   inputNames?: readonly string[];
   outputNames?: readonly string[];
-  /** A symbolic name for axis 0 of every input and output (a batch axis the graph does not depend on). */
+  /**
+   * A symbolic name for axis 0 of every input and output (a batch axis the graph does not depend
+   * on). Views of values computed from the inputs that keep their axis 0 (the [N] → [N, 1] of a
+   * keep-dims reduction) are then written with -1 for it, so they do not fix the batch size.
+   */
   batchParam?: string;
   docString?: string;
 }
@@ -95,13 +99,26 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
     const v = o.constants?.[i];
     add(v ? b.tensor(v, t.dtype, t.shape) : b.input(t.dtype, t.shape, `k${i}`), t);
   });
+  // With a symbolic batch axis: the traced batch size, and the values whose axis 0 is that batch
+  // axis (the inputs, and what nodes compute from them keeping an axis 0 of that size).
+  const batch = o.batchParam ? g.inputs[0]?.shape[0] : undefined;
+  const batchedValues = new Set<number>();
+  const batched = (value: number, shape: Shape) =>
+    batch !== undefined && shape.length > 0 && shape[0] === batch && batchedValues.has(value);
+  g.inputs.forEach((t, i) => {
+    if (batch !== undefined && t.shape[0] === batch) batchedValues.add(i);
+  });
   const use = (value: number, shape: Shape): LowerInput => {
     const name = names[value];
-    return {
-      name: shapesEqual(types[value].shape, shape) ? name : reshapeTo(b, name, shape),
-      shape,
-      dtype: types[value].dtype,
-    };
+    const from = types[value].shape;
+    let viewed = name;
+    if (!shapesEqual(from, shape)) {
+      // A view that keeps a batch axis 0 and reshapes the rest (the [N] → [N, 1] of a keep-dims
+      // reduction) is written with -1 there, so the file does not fix the batch size it was traced at.
+      const keepsBatch = batched(value, from) && shape[0] === batch && sizeOf(shape.slice(1)) > 0;
+      viewed = reshapeTo(b, name, keepsBatch ? [-1, ...shape.slice(1)] : shape);
+    }
+    return { name: viewed, shape, dtype: types[value].dtype };
   };
   const live = liveNodes(g);
   for (const [j, n] of g.nodes.entries()) {
@@ -110,6 +127,8 @@ export function graphModel(g: Graph, o: GraphModelOptions = {}): Uint8Array {
       add('', out);
       continue;
     }
+    if (batch !== undefined && n.shape[0] === batch && n.inputs.some((r) => batched(r.value, r.shape)))
+      batchedValues.add(names.length);
     add(
       lowerNode(
         b,

@@ -63,6 +63,7 @@ export * as losses from './losses/index.js';
 export { dispose, type MemoryReport, memory, tidy } from './memory.js';
 export * as nn from './nn/index.js';
 export { Module, Parameter } from './nn/index.js';
+export { inEvalMode } from './nn/training-modes.js';
 export * from './ops/index.js';
 export { hostValues } from './ops/operand.js';
 export { tensorArithmetic } from './ops/tensor-arithmetic.js';

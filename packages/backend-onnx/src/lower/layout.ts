@@ -53,8 +53,16 @@ const scatterAdd: Lowering = (b, [u, idx], { axis }: { axis: number }, out) => {
 };
 
 const slice: Lowering = (b, [x], { begin }: { begin: readonly number[] }, out) => {
-  const axes = begin.map((_, i) => i);
-  return b.op('Slice', [x.name, b.ints(begin), b.ints(begin.map((s, i) => s + out.shape[i])), b.ints(axes)]);
+  // Only the axes it cuts: an axis taken whole (an exported model's batch axis) stays out of the
+  // node, so the node does not fix its size.
+  const axes = begin.map((_, i) => i).filter((i) => begin[i] !== 0 || out.shape[i] !== x.shape[i]);
+  if (axes.length === 0) return b.op('Identity', [x.name]);
+  return b.op('Slice', [
+    x.name,
+    b.ints(axes.map((i) => begin[i])),
+    b.ints(axes.map((i) => begin[i] + out.shape[i])),
+    b.ints(axes),
+  ]);
 };
 
 const concat: Lowering = (b, inputs, { axis }: { axis: number }) => {

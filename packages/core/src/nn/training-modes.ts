@@ -4,7 +4,7 @@
  * user chose (`fit`). `model.train(wasTraining)` would not do: it sets every submodule to the
  * root's flag, unfreezing a BatchNorm frozen with `bn.eval()` inside a training model and
  * switching off a dropout kept in training mode (Monte-Carlo dropout) inside an evaluated one.
- * Internal: not exported from the package.
+ * Internal: `inEvalMode` is exported for the backends (`exportOnnx`), hidden from the API docs.
  */
 import type { Module } from './module.js';
 
