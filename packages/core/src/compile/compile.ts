@@ -5,8 +5,8 @@
  * the others. Results are the same either way.
  */
 
-import { withoutRecording } from '../autograd/tape.js';
-import { getBackend, makeTensor } from '../engine.js';
+import { isRecording, withoutRecording } from '../autograd/tape.js';
+import { endScope, getBackend, makeTensor, startScope } from '../engine.js';
 import { BackendError, ValueError } from '../errors.js';
 import { checkIndexRange } from '../losses/check.js';
 import { dispose } from '../memory.js';
@@ -42,13 +42,20 @@ export interface CompiledFunction<R extends CompiledResult> {
   /** The graph replayed for the latest input shapes, once there is one. */
   readonly graph: Graph | undefined;
   /**
-   * Forgets the graphs, and why it ran eagerly: the next calls trace again. Call it after a change
-   * a graph cannot see: a host number the function reads (a learning rate kept in a variable), or
-   * a variable the function reads pointed at a new tensor while the old one stays alive. Disposing
-   * a tensor the graph captured needs no call (a parameter's new value disposes the old one): the
-   * next call traces again by itself.
+   * Forgets the graphs, and why it ran eagerly, and frees every tensor they hold (their views of
+   * captured tensors and host constants, a backend's compiled graph): the next calls trace again.
+   * Call it after a change a graph cannot see: a host number the function reads (a learning rate
+   * kept in a variable), or a variable the function reads pointed at a new tensor while the old
+   * one stays alive. Disposing a tensor the graph captured needs no call (a parameter's new value
+   * disposes the old one): the next call traces again by itself.
    */
   invalidate(): void;
+  /**
+   * Frees every tensor the compiled function holds, as `invalidate()` does: call it when done with
+   * the function (as `trainStep`'s `dispose()`), so that `liveTensorCount()` and `memory()` come
+   * back to what they were. A later call traces again.
+   */
+  dispose(): void;
 }
 
 interface Entry {
@@ -99,6 +106,10 @@ const disposedCapture = (t: readonly Tensor[] | undefined): Tensor | undefined =
  *   or pass the tensor as an argument. A view `fn` makes of a captured tensor
  *   (`reshape(w, …)`, `stopGradient(w)`) hides which tensor it views, so such a function runs
  *   eagerly; make the view outside it.
+ * - A call leaves only what it returns and the state it writes: the tensors `fn` makes and
+ *   neither returns, keeps (`keep`) nor holds as state are freed when the call ends, as in
+ *   `tidy`, whether the call traces, runs the graph or runs `fn` eagerly. The graphs hold views of
+ *   the tensors they captured and of their host constants until `invalidate()` or `dispose()`.
  *
  * @example
  * ```ts
@@ -123,6 +134,22 @@ export function compile<R extends CompiledResult>(
   const entries = new Map<string, Entry>();
   const returnsArray = new WeakMap<Entry, boolean>();
   let latest: Entry | undefined;
+
+  /** An eager call that frees what `fn` made and leaves behind, as a traced call does (see `trace`). */
+  const owned = (args: Tensor[]): R => {
+    startScope();
+    let result: R;
+    try {
+      result = fn(...args);
+    } catch (err) {
+      endScope(new Set(), isRecording());
+      throw err;
+    }
+    const results: unknown[] = Array.isArray(result) ? result : [result];
+    const keep = [...results, ...state.flatMap((s) => s.read())].filter((t): t is Tensor => t instanceof Tensor);
+    endScope(new Set(keep), isRecording());
+    return result;
+  };
 
   const drop = (e: Entry) => {
     dispose(e.held);
@@ -187,7 +214,7 @@ export function compile<R extends CompiledResult>(
       entries.set(shapeKey, e);
       latest = e;
     }
-    if (e.eager) return fn(...args);
+    if (e.eager) return owned(args);
     if (e.last && disposedCapture(e.last.captured)) {
       // The last trace no longer computes what the function does: set it aside (it still counts).
       dispose(e.last.held);
@@ -238,6 +265,7 @@ export function compile<R extends CompiledResult>(
     entries.clear();
     latest = undefined;
   };
+  compiled.dispose = compiled.invalidate;
   return compiled;
 }
 

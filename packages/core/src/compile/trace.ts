@@ -9,6 +9,7 @@
  * computes, a view made during the call of a tensor from outside it.
  */
 
+import { isRecording } from '../autograd/tape.js';
 import type { Backend } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { endScope, getBackend, keep, observeKernels, startScope } from '../engine.js';
@@ -77,7 +78,9 @@ let nextExternal = 0;
 const typeOf = (t: Tensor): ValueType => ({ shape: t.shape, dtype: t.dtype });
 
 /**
- * Runs `fn(...args)` with `state` and records its graph.
+ * Runs `fn(...args)` with `state` and records its graph. The tensors `fn` makes and neither
+ * returns, keeps (`keep`) nor leaves as state are freed as `tidy` frees them; the trace's `held`
+ * views are the caller's to dispose. When `fn` throws, nothing of the trace stays.
  *
  * @example
  * ```ts
@@ -209,23 +212,30 @@ export function trace(
     const n = indexRange(kernel, inputs, attrs);
     if (n !== undefined) largest.set(ids.get(output.ref)!, n);
   });
-  let result: CompiledResult;
-  // The tensors made during the call join this scope; at its end they move on to the enclosing
-  // scope, as they would have without it.
+  let result: CompiledResult | undefined;
+  // The tensors made during the call join this scope. At its end those the call leaves behind
+  // (neither returned, kept, nor state) are freed, as `tidy` frees them and as a run of the graph
+  // makes none; inside a gradient computation they move on to the enclosing scope instead.
   made = startScope();
+  let threw = true;
   try {
     result = fn(...args);
+    threw = false;
   } finally {
     stop();
     stopChecks();
     stopRequests();
     restoreBackend();
-    endScope(new Set(), true);
+    // The views of the constants are the trace's own: nothing else would ever free them.
+    if (threw) abandon(held);
   }
   const results = Array.isArray(result) ? result : [result];
-  if (!results.every((r) => r instanceof Tensor))
+  if (!results.every((r) => r instanceof Tensor)) {
+    abandon(held);
     throw new ValueError('compile: the function must return a Tensor or an array of Tensors');
+  }
   const stateAfter = state.flatMap((s) => s.read());
+  endScope(new Set([...results, ...stateAfter]), isRecording());
   const outRefs = results.map(refOf);
   const stateRefs = stateAfter.map(refOf);
 
@@ -270,6 +280,12 @@ export function trace(
     ...(untraceable ? { untraceable } : {}),
     ...(reads ? { reads } : {}),
   };
+}
+
+/** Closes the call's scope and frees the constants' views of a trace that gives no graph. */
+function abandon(held: readonly Tensor[]): void {
+  endScope(new Set(), isRecording());
+  for (const t of held) t.dispose();
 }
 
 /** Why a read of tensor values while traced keeps the function eager. */
