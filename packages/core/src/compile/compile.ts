@@ -85,7 +85,8 @@ const disposedCapture = (t: readonly Tensor[] | undefined): Tensor | undefined =
  *
  * - Host numbers are frozen into the graph, as in `tf.function` and `jax.jit`: a function whose
  *   host numbers change every call (a step counter kept in JavaScript, random draws from the
- *   global generator) never agrees with itself and keeps running eagerly. A host number that
+ *   global generator or from a module's own, as a seeded dropout layer's masks) never agrees with
+ *   itself and keeps running eagerly, with the same results. A host number that
  *   changes after the graph is built is not seen: call `invalidate()`.
  * - A function that reads tensor values while traced (`dataSync()`, `data()`, `item()`,
  *   `array()`) runs eagerly: a graph would repeat the branch, index or number read on the traced
