@@ -45,24 +45,32 @@ export function settingsFrom(f: FormData, network: boolean): Settings {
       throw new Error(`${name} must be a number in [${min}, ${max}], got "${raw}"`);
     return v;
   };
-  const hidden = String(f.get('hidden') ?? '')
+  const sizes = String(f.get('hidden') ?? '')
     .split(',')
     .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
+    .filter(Boolean);
+  // Plain decimal digits only: Number() would also read "0x8" as 8 and "1e1" as 10.
+  const hidden = sizes.map((u) => (/^\d+$/.test(u) ? Number(u) : Number.NaN));
   if (hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096))
     throw new Error(`hidden units must be positive integers, got ${f.get('hidden')}`);
+  /** A choice among `options`, or an error naming the field (a value no menu offers must not fall back silently). */
+  const oneOf = <T extends string>(name: string, options: readonly T[]): T => {
+    const v = String(f.get(name));
+    if (!(options as readonly string[]).includes(v))
+      throw new Error(`${name} must be one of ${options.join(', ')}, got "${v}"`);
+    return v as T;
+  };
   return {
-    data: String(f.get('data')) as Settings['data'],
+    data: oneOf('data', ['xor', 'circles', 'moons', 'spirals', 'mnist']),
     noise: num('noise', 0, 1),
     hidden,
-    activation: String(f.get('activation')) as Settings['activation'],
-    optimizer: String(f.get('optimizer')) as Settings['optimizer'],
+    activation: oneOf('activation', ['relu', 'tanh', 'sigmoid', 'leakyRelu']),
+    optimizer: oneOf('optimizer', ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']),
     lr: num('lr', 0),
     batchSize: Math.round(num('batchSize', 1)),
     l2: num('l2', 0),
     dropout: num('dropout', 0, 0.95),
-    backend: String(f.get('backend')) as Settings['backend'],
+    backend: oneOf('backend', ['cpu', 'webgpu', 'onnx']),
     features: network ? readFeatures(f) : ['x1', 'x2'],
     trainRatio: f.has('trainRatio') ? num('trainRatio', 0.1, 0.9) : 0.8,
     l1: f.has('l1') ? num('l1', 0) : 0,

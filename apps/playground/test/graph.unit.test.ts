@@ -53,6 +53,16 @@ describe('graph page numbers', () => {
     expect(xEdges.reduce((s, e) => s + e.product, 0)).toBe(7);
   });
 
+  it('a node using its input twice writes both shares as +=: f = x·x at 3 → ∂f/∂x = 6 (each line read "= 3" before)', () => {
+    const graph = buildGraph(parse('x*x'));
+    const nums = computeGraph(graph, parseValues('x = 3'));
+    const names = nodeNames(graph);
+    expect(nums.grads[names.indexOf('x')]).toBe(6);
+    const lines = explainStep(graph, nums, names, 2).filter((l) => l.startsWith('∂f/∂x'));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(/^∂f\/∂x \+= /);
+  });
+
   it('the 2-layer net: every gradient matches a central difference of f', () => {
     const { graph, nums } = numbersOf('twoLayer');
     const vals = parseValues(PRESETS.twoLayer.values);

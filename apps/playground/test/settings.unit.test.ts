@@ -35,3 +35,20 @@ describe('settingsFrom', () => {
     );
   });
 });
+
+describe('settingsFrom choices and sizes', () => {
+  it('refuses hidden sizes written other than as decimal digits ("0x8" was 8, "1e1" was 10)', () => {
+    expect(() => settingsFrom(form({ hidden: '0x8, 4' }), false)).toThrow(/^hidden units must be positive integers/);
+    expect(() => settingsFrom(form({ hidden: '1e1' }), false)).toThrow(/^hidden units must be positive integers/);
+    expect(settingsFrom(form({ hidden: ' 12 , 3 ' }), false).hidden).toEqual([12, 3]);
+  });
+
+  it('refuses a choice no menu offers (an unknown optimizer became Adam without a word)', () => {
+    expect(() => settingsFrom(form({ optimizer: 'lion' }), false)).toThrow(
+      /^optimizer must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam, got "lion"$/,
+    );
+    expect(() => settingsFrom(form({ data: 'mnst' }), false)).toThrow(/^data must be one of/);
+    expect(() => settingsFrom(form({ activation: 'gelu' }), false)).toThrow(/^activation must be one of/);
+    expect(() => settingsFrom(form({ backend: 'cuda' }), false)).toThrow(/^backend must be one of/);
+  });
+});

@@ -6,7 +6,7 @@
 
 import type { Revealed } from './draw.js';
 import type { GraphNumbers } from './gradients.js';
-import { consumers, type Graph } from './graph.js';
+import { consumers, type Graph, useCount } from './graph.js';
 import { fmt } from './names.js';
 
 /** The nodes the backward pass visits, f first (those with inputs). */
@@ -42,7 +42,8 @@ export function explainStep(graph: Graph, nums: GraphNumbers, names: string[], s
   const lines = [`At ${n}: the upstream gradient is ∂f/∂${n} = ${fmt(nums.grads[id])}.`];
   for (const e of nums.edges.filter((e) => e.node === id)) {
     const x = names[e.input];
-    const into = consumers(graph, e.input).length > 1 ? '+=' : '=';
+    // Several edges from one input (x·x uses x twice) each add their share.
+    const into = useCount(graph, e.input) > 1 ? '+=' : '=';
     lines.push(`∂f/∂${x} ${into} ∂${n}/∂${x} × ∂f/∂${n} = ${fmt(e.local)} × ${fmt(e.upstream)} = ${fmt(e.product)}`);
   }
   if (step === stepCount(graph)) lines.push('Backward pass complete.');

@@ -46,6 +46,11 @@ export function consumers(graph: Graph, id: number): number[] {
   return graph.nodes.filter((n) => n.inputs.includes(id)).map((n) => n.id);
 }
 
+/** How many edges leave node `id`: a node using it twice (x·x) counts twice. */
+export function useCount(graph: Graph, id: number): number {
+  return graph.nodes.reduce((k, n) => k + n.inputs.filter((i) => i === id).length, 0);
+}
+
 /** A short label for a node: its variable name, constant or operator symbol. */
 export function label(n: GraphNode): string {
   if (n.kind === 'var') return n.name ?? '?';

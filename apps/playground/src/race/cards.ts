@@ -7,15 +7,19 @@ export function knobValue(knob: Pick<Knob, 'log' | 'choices'>, raw: string): num
   return knob.log ? Number((10 ** Number(raw)).toPrecision(2)) : Number(raw);
 }
 
-/** The learning-rate knob, with the surface's default. */
+/**
+ * The learning-rate knob, with the surface's default. Steps of 0.001 in log₁₀ η, so every default
+ * of two significant digits comes back exactly through `knobValue` (with 0.01 steps η = 0.0008
+ * was stored as −3.1 and ran as 0.00079).
+ */
 export const lrKnob = (lr: number): Knob => ({
   name: 'lr',
   label: 'η',
   min: -5,
   max: 0.5,
-  step: 0.01,
+  step: 0.001,
   log: true,
-  value: Math.round(Math.log10(lr) * 100) / 100,
+  value: Math.round(Math.log10(lr) * 1000) / 1000,
 });
 
 function knobControl(racer: Racer, knob: Knob): HTMLLabelElement {

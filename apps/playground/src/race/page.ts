@@ -167,7 +167,9 @@ async function init(): Promise<void> {
   const racers = $('racers');
   racers.append(...RACERS.map((r) => racerCard(r, SURFACES.quadratic.lr[r.key])));
   const query = new URLSearchParams(location.search);
-  if (query.has('surface')) surfaceSelect.value = query.get('surface') as string;
+  // An unknown surface in the URL is ignored, as restoreForm ignores unknown select values.
+  const asked = query.get('surface');
+  if (asked !== null && Object.hasOwn(SURFACES, asked)) surfaceSelect.value = asked;
   surfaceDefaults();
   restoreForm(form);
   refreshOutputs(form);
