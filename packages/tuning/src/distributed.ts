@@ -9,6 +9,7 @@
  * Node only; import from `@backprop/tuning/distributed`.
  */
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { checkOptionNames, formatValue, optionNames, seedOf, ValueError } from '@backprop/core';
 import type { Pool, PoolClient } from 'pg';
 import { checkConfigs, checkSearchSpace } from './check-space.js';
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS ${TRIALS} (
   study_id     INTEGER NOT NULL REFERENCES ${STUDIES}(id) ON DELETE CASCADE,
   trial_index  INTEGER NOT NULL,
   config       JSONB NOT NULL,
-  seed         INTEGER NOT NULL,
+  seed         BIGINT NOT NULL,
   status       TEXT NOT NULL DEFAULT 'queued',
   attempts     INTEGER NOT NULL DEFAULT 0,
   lease_owner  TEXT,
@@ -97,6 +98,87 @@ async function ensureSchema(pool: Pool): Promise<void> {
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('${TRIALS}'))`);
     await c.query(SCHEMA);
   });
+}
+
+/** The largest seed the tables of 0.x releases before BIGINT seeds could hold. */
+const MAX_INT4 = 2 ** 31 - 1;
+
+/**
+ * Widens `seed` to BIGINT in a database made before seeds were BIGINT, the first time a study needs
+ * a seed past 2³¹ − 1 (databases that never do keep their column). pg hands BIGINT back as a
+ * string, so this package reads seeds with `Number(…)` (exact for safe integers).
+ */
+async function widenSeedColumn(pool: Pool): Promise<void> {
+  await transaction(pool, async (c) => {
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('${TRIALS}'))`);
+    const column = await c.query(
+      `SELECT data_type FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = '${TRIALS}' AND column_name = 'seed'`,
+    );
+    if (column.rows[0]?.data_type === 'integer') await c.query(`ALTER TABLE ${TRIALS} ALTER COLUMN seed TYPE BIGINT`);
+  });
+}
+
+/** What a study stored: the columns {@link studyDifference} compares. */
+interface StoredStudy {
+  metric: string;
+  mode: string;
+  trial_module: string;
+  options: { pruner?: PrunerSpec | null } | null;
+}
+
+/** A trial module as a comparable string: a `file:` URL and its path are the same module. */
+function moduleKey(m: string): string {
+  if (m.startsWith('file:')) {
+    try {
+      return fileURLToPath(m);
+    } catch {
+      return m;
+    }
+  }
+  return m;
+}
+
+/** JSON with sorted keys (PostgreSQL's JSONB reorders them), undefined dropped. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x !== null && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .filter((k) => (x as Record<string, unknown>)[k] !== undefined)
+              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  return JSON.stringify(sort(v === undefined ? null : v)) ?? 'null';
+}
+
+/**
+ * Why a study stored under this name is not the search now asked for (undefined when it is the
+ * same): another metric or direction, another trial module, or another pruner. Those make another
+ * search, whose results must not be mixed with the stored ones. Operational settings (leaseMs,
+ * trialTimeoutMs, retries, maxAttempts) may change between runs.
+ */
+function studyDifference(
+  study: string,
+  stored: StoredStudy,
+  wanted: { metric: string; mode: string; trialModule: string; pruner?: PrunerSpec },
+): string | undefined {
+  const differences: string[] = [];
+  if (stored.metric !== wanted.metric || stored.mode !== wanted.mode)
+    differences.push(`it selects on ${stored.mode} ${stored.metric}, not ${wanted.mode} ${wanted.metric}`);
+  if (moduleKey(stored.trial_module) !== moduleKey(wanted.trialModule))
+    differences.push(`its trialModule is ${stored.trial_module}, not ${wanted.trialModule}`);
+  const storedPruner = canonical(stored.options?.pruner ?? null);
+  const wantedPruner = canonical(wanted.pruner ?? null);
+  if (storedPruner !== wantedPruner) {
+    const show = (p: string) => (p === 'null' ? 'none' : p);
+    differences.push(`its pruner is ${show(storedPruner)}, not ${show(wantedPruner)}`);
+  }
+  if (differences.length === 0) return undefined;
+  return `distributedSearch: study "${study}" is another search: ${differences.join('; ')}; use another study name`;
 }
 
 /** Options of {@link distributedSearch}. */
@@ -201,35 +283,49 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
     throw new ValueError('distributedSearch: pruner must be made by successiveHalving, hyperband or medianStopping');
   seedOf('distributedSearch', o.seed);
   const configs = studyConfigs(o);
+  if (o.seed !== undefined && o.seed + configs.length - 1 > Number.MAX_SAFE_INTEGER)
+    throw new ValueError(
+      `distributedSearch: seed ${o.seed} + trial index ${configs.length - 1} is past Number.MAX_SAFE_INTEGER; trial i gets seed + i, so use a smaller seed`,
+    );
   const mode = resolveMode(o.metric, o.mode, 'distributedSearch');
   const seed = o.seed ?? 0;
   const verbose = o.verbose ?? true;
   const pool = await openPool(o.url, 2);
   try {
     await ensureSchema(pool);
-    const studyId = await transaction(pool, async (c) => {
+    if (seed + configs.length - 1 > MAX_INT4) await widenSeedColumn(pool);
+    const trialModule = String(o.trialModule);
+    const options = JSON.stringify({ trialTimeoutMs: o.trialTimeoutMs, retries, maxAttempts, pruner: o.pruner?.spec });
+    const { studyId, earlier } = await transaction(pool, async (c) => {
       await c.query(
         `INSERT INTO ${STUDIES} (name, metric, mode, trial_module, lease_ms, options) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (name) DO UPDATE SET trial_module = EXCLUDED.trial_module, lease_ms = EXCLUDED.lease_ms, options = EXCLUDED.options`,
-        [
-          o.study,
-          o.metric,
-          mode,
-          String(o.trialModule),
-          leaseMs,
-          JSON.stringify({ trialTimeoutMs: o.trialTimeoutMs, retries, maxAttempts, pruner: o.pruner?.spec }),
-        ],
+         ON CONFLICT (name) DO NOTHING`,
+        [o.study, o.metric, mode, trialModule, leaseMs, options],
       );
-      const study = await c.query(`SELECT id, metric, mode FROM ${STUDIES} WHERE name = $1 FOR UPDATE`, [o.study]);
-      const { id, metric, mode: storedMode } = study.rows[0];
-      if (metric !== o.metric || storedMode !== mode)
-        throw new ValueError(
-          `distributedSearch: study "${o.study}" selects on ${storedMode} ${metric}, not ${mode} ${o.metric}; use another study name`,
-        );
+      const study = await c.query(
+        `SELECT id, metric, mode, trial_module, options FROM ${STUDIES} WHERE name = $1 FOR UPDATE`,
+        [o.study],
+      );
+      const storedStudy = study.rows[0] as StoredStudy & { id: number };
+      const id = storedStudy.id;
+      const difference = studyDifference(o.study, storedStudy, {
+        metric: o.metric,
+        mode,
+        trialModule,
+        pruner: o.pruner?.spec,
+      });
+      if (difference) throw new ValueError(difference);
+      // The same search: settings that do not change its results may change between runs.
+      await c.query(`UPDATE ${STUDIES} SET trial_module = $2, lease_ms = $3, options = $4 WHERE id = $1`, [
+        id,
+        trialModule,
+        leaseMs,
+        options,
+      ]);
       const rows = configs.map((config, index) => ({ trial_index: index, config, seed: seed + index }));
       await c.query(
         `INSERT INTO ${TRIALS} (study_id, trial_index, config, seed)
-         SELECT $1, x.trial_index, x.config, x.seed FROM jsonb_to_recordset($2::jsonb) AS x(trial_index int, config jsonb, seed int)
+         SELECT $1, x.trial_index, x.config, x.seed FROM jsonb_to_recordset($2::jsonb) AS x(trial_index int, config jsonb, seed bigint)
          ON CONFLICT (study_id, trial_index) DO NOTHING`,
         [id, JSON.stringify(rows)],
       );
@@ -238,7 +334,7 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
         [id, configs.length],
       );
       for (const r of stored.rows) {
-        if (configKey(r.config) !== configKey(configs[r.trial_index]) || r.seed !== seed + r.trial_index)
+        if (configKey(r.config) !== configKey(configs[r.trial_index]) || Number(r.seed) !== seed + r.trial_index)
           throw new ValueError(
             `distributedSearch: study "${o.study}" already has a different trial ${r.trial_index} (${JSON.stringify(r.config)}, seed ${r.seed}); use another study name`,
           );
@@ -253,10 +349,17 @@ export async function distributedSearch(o: DistributedSearchOptions): Promise<Se
         id,
         requeued.rows.map((r) => r.trial_index),
       ]);
-      return id as number;
+      // Rows finished by an earlier run: in the results, but (as in a resumed local search) not
+      // passed to onTrial or printed again.
+      const done = await c.query(
+        `SELECT trial_index, result FROM ${TRIALS}
+         WHERE study_id = $1 AND trial_index < $2 AND status NOT IN ('queued', 'running')`,
+        [id, configs.length],
+      );
+      return { studyId: id, earlier: done.rows as { trial_index: number; result: TrialResult }[] };
     });
 
-    const seen = new Map<number, TrialResult>();
+    const seen = new Map<number, TrialResult>(earlier.map((r) => [r.trial_index, r.result]));
     const total = configs.length;
     const collect = async () => {
       const res = await pool.query(
@@ -337,6 +440,7 @@ interface Claim {
   options: { trialTimeoutMs?: number; retries?: number; maxAttempts?: number; pruner?: PrunerSpec };
   name: string;
   mode: 'min' | 'max';
+  metric: string;
 }
 
 /**
@@ -431,7 +535,7 @@ function claimTrial(pool: Pool, owner: string, study: string | undefined) {
      UPDATE ${TRIALS} t SET status = 'running', lease_owner = $1, heartbeat_at = now(), attempts = t.attempts + 1
      FROM c, ${STUDIES} s
      WHERE t.study_id = c.study_id AND t.trial_index = c.trial_index AND s.id = t.study_id
-     RETURNING t.study_id, t.trial_index, t.config, t.seed, t.attempts, s.trial_module, s.lease_ms, s.options, s.name, s.mode`,
+     RETURNING t.study_id, t.trial_index, t.config, t.seed::float8 AS seed, t.attempts, s.trial_module, s.lease_ms, s.options, s.name, s.mode, s.metric`,
     [owner, study ?? null],
   );
 }
@@ -523,6 +627,7 @@ async function runClaim(
         retries: claim.options.retries ?? 0,
         signal: lost.signal,
         prune: databasePruner(pool, claim),
+        metric: claim.metric,
       },
     );
     if (row.status === 'cancelled') {

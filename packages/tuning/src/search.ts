@@ -16,6 +16,7 @@ import {
   type TrialStatus,
 } from './results.js';
 import { type Config, configKey, type SearchSpace } from './space.js';
+import { missingMetric } from './thrown.js';
 import {
   checkTrialModule,
   type Executor,
@@ -36,11 +37,20 @@ export interface TrialContext {
    * Reports the search's metric after `epoch` (from 1) for the pruner; resolves to true when the
    * pruner says to stop. The trial should then return its metrics so far (it is recorded as
    * `pruned` either way). Without a pruner it always resolves to false.
+   *
+   * `epoch` must be an integer ≥ 0 and `value` a number (NaN for a diverged epoch is fine): any
+   * other call (`report(1.5, v)`, `report('2', v)`, `report(2, '0.5')`) throws a ValueError at once,
+   * naming `report`, the trial and the argument, and the trial is recorded as `failed` (kind
+   * `threw`) even if it catches the error; the other trials go on.
    */
   report(epoch: number, value: number): Promise<boolean>;
 }
 
-/** Trains and validates one configuration; returns its metrics (e.g. `{ valLoss, valAccuracy }`). */
+/**
+ * Trains and validates one configuration; returns its metrics (e.g. `{ valLoss, valAccuracy }`).
+ * They must include the search's metric: a result without it (`{ valLos: 0.1 }` for 'valLoss') is
+ * recorded as `failed` (kind `threw`), naming the metric and the keys returned.
+ */
 export type Trial = (config: Config, context: TrialContext) => Promise<Record<string, number>>;
 
 /** Options every search takes. */
@@ -188,7 +198,7 @@ export interface PruneHooks {
 export async function runJob(
   executor: Executor,
   job: Job,
-  o: { prune?: PruneHooks; timeoutMs?: number; retries: number; signal?: AbortSignal },
+  o: { prune?: PruneHooks; timeoutMs?: number; retries: number; signal?: AbortSignal; metric?: string },
 ): Promise<TrialResult> {
   const curve = new Map<number, number>();
   let prunedAt: number | undefined;
@@ -207,6 +217,10 @@ export async function runJob(
     const crashed = out.kind === 'failed' && out.error.kind !== 'threw';
     if (!(crashed && attempts <= o.retries && !o.signal?.aborted)) break;
   }
+  // A result without the search's metric (a typo in its name) can never be compared: it fails
+  // here, as a metric that is not a number fails in checkMetrics, instead of an ok row never best.
+  const missing = out.kind === 'done' && o.metric !== undefined ? missingMetric(out.metrics, o.metric) : undefined;
+  if (missing) out = { kind: 'failed', error: { kind: 'threw', message: missing }, seconds: out.seconds };
   const status: TrialStatus =
     out.kind === 'cancelled'
       ? 'cancelled'
@@ -419,6 +433,7 @@ export async function runSearch(
           timeoutMs: options.trialTimeoutMs,
           retries,
           signal: stop.signal,
+          metric,
         });
         await record(row);
       }

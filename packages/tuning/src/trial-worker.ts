@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkMetrics, describeThrown } from './thrown.js';
+import { checkedReport, checkMetrics, describeThrown } from './thrown.js';
 
 const mod = await import(workerData.trialModule);
 const trial = mod.trial ?? mod.default;
@@ -42,18 +42,23 @@ parentPort?.on(
     const job = m.job;
     parentPort?.postMessage({ type: 'start' });
     const controller = new AbortController();
-    const report = (epoch: number, value: number) =>
-      new Promise<boolean>((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        parentPort?.postMessage({ type: 'report', id, epoch, value });
-      });
+    // Checked here, in the trial's thread, so the trial gets the ValueError (see checkedReport).
+    const badReport: { message?: string } = {};
+    const report = checkedReport(
+      job.index,
+      (epoch, value) =>
+        new Promise<boolean>((resolve) => {
+          const id = nextId++;
+          pending.set(id, resolve);
+          parentPort?.postMessage({ type: 'report', id, epoch, value });
+        }),
+      badReport,
+    );
     try {
-      const out = checkMetrics(
-        await current.run(job.index, () =>
-          trial(job.config, { seed: job.seed, index: job.index, signal: controller.signal, report }),
-        ),
+      const returned = await current.run(job.index, () =>
+        trial(job.config, { seed: job.seed, index: job.index, signal: controller.signal, report }),
       );
+      const out = badReport.message ? { message: badReport.message } : checkMetrics(returned);
       parentPort?.postMessage(
         'metrics' in out ? { type: 'done', metrics: out.metrics } : { type: 'done', error: out.message },
       );

@@ -6,7 +6,7 @@
 import { BackendError, formatValue, ValueError } from '@backprop/core';
 import type { TrialError } from './results.js';
 import type { Config } from './space.js';
-import { checkMetrics, describeThrown } from './thrown.js';
+import { checkedReport, checkMetrics, describeThrown } from './thrown.js';
 
 /** One trial to run. */
 export interface Job {
@@ -82,11 +82,13 @@ export function inThreadExecutor(
             hooks.timeoutMs,
           );
         }
+        // A malformed report call fails the trial even when the trial catches its ValueError.
+        const badReport: { message?: string } = {};
         const context: Context = {
           seed: job.seed,
           index: job.index,
           signal: controller.signal,
-          report: async (epoch, value) => hooks.report(epoch, value),
+          report: checkedReport(job.index, async (epoch, value) => hooks.report(epoch, value), badReport),
         };
         // A trial that never yields keeps the timer from firing: past the limit when it ends, it is a timeout all the same.
         const overran = () => {
@@ -106,7 +108,7 @@ export function inThreadExecutor(
           .then(
             (m) => {
               if (overran()) return;
-              const out = checkMetrics(m);
+              const out = badReport.message ? { message: badReport.message } : checkMetrics(m);
               settle(
                 'metrics' in out
                   ? { kind: 'done', metrics: out.metrics, seconds: seconds() }

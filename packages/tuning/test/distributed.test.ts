@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ValueError } from '@backprop/core';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distributedSearch } from '../dist/distributed.js';
@@ -232,4 +233,145 @@ describe.skipIf(!bin)(`distributed search on PostgreSQL (${bin ?? 'no postgres b
       }),
     ).rejects.toThrow(/already has a different trial 0/);
   }, 20_000);
+
+  it('refuses to reuse a study name with another trialModule or pruner, before any trial runs', async () => {
+    const curves = new URL('./fixtures/curves.mjs', import.meta.url).href;
+    const base = {
+      url: server.url,
+      study: 'pruned',
+      space: { base: [5, 3, 4, 1, 6, 2], epochs: 9 },
+      metric: 'valLoss',
+      pollMs: 50,
+      verbose: false,
+    };
+    const before = await queued(server.url, 'pruned');
+    await expect(
+      distributedSearch({
+        ...base,
+        trialModule,
+        pruner: successiveHalving({ minResource: 1, maxResource: 9, reductionFactor: 3 }),
+      }),
+    ).rejects.toThrow(/study "pruned" is another search: its trialModule is .*curves\.mjs, not .*dist-trial\.mjs/);
+    await expect(distributedSearch({ ...base, trialModule: curves })).rejects.toThrow(
+      /study "pruned" is another search: its pruner is \{.*successiveHalving.*\}, not none/,
+    );
+    await expect(
+      distributedSearch({
+        ...base,
+        trialModule: curves,
+        pruner: successiveHalving({ minResource: 2, maxResource: 9 }),
+      }),
+    ).rejects.toThrow(ValueError);
+    // Nothing was stored or queued: the study still names its own module and pruner.
+    expect(await queued(server.url, 'pruned')).toEqual(before);
+    // The same search (a file path for the file: URL it was stored with) reads back the stored rows.
+    const again = await distributedSearch({
+      ...base,
+      trialModule: fileURLToPath(curves),
+      pruner: successiveHalving({ minResource: 1, maxResource: 9, reductionFactor: 3 }),
+    });
+    expect(again.rows.map((r) => r.status)).toEqual(['ok', 'ok', 'pruned', 'ok', 'pruned', 'pruned']);
+  }, 20_000);
+
+  it('takes seeds past 2³¹ − 1, also in a database whose seed column is an INTEGER', async () => {
+    const client = new pg.Client(server.url);
+    await client.connect();
+    try {
+      // A database made before seeds were BIGINT.
+      await client.query('ALTER TABLE backprop_tuning_trials ALTER COLUMN seed TYPE INTEGER');
+      const w = startWorker(server.url, 'S', 2);
+      const configs = [
+        { x: 1, ms: 1 },
+        { x: 3, ms: 1 },
+      ];
+      const seed = 2 ** 31;
+      const results = await distributedSearch({
+        url: server.url,
+        study: 'big-seed',
+        configs,
+        trialModule,
+        metric: 'valLoss',
+        seed,
+        pollMs: 50,
+        verbose: false,
+      });
+      await exited(w);
+      expect(results.rows.map((r) => r.seed)).toEqual([seed, seed + 1]);
+      const local = await runSearch(configs, trial, { metric: 'valLoss', seed, verbose: false });
+      expect(strip(results.rows)).toEqual(strip(local.rows));
+      const column = await client.query(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'backprop_tuning_trials' AND column_name = 'seed'",
+      );
+      expect(column.rows[0].data_type).toBe('bigint');
+    } finally {
+      await client.end();
+    }
+  }, 30_000);
+
+  it('a rerun of a finished study calls onTrial only for trials it runs, as a resumed local search', async () => {
+    const calls: number[] = [];
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      const results = await distributedSearch({
+        url: server.url,
+        study: 'big-seed',
+        configs: [
+          { x: 1, ms: 1 },
+          { x: 3, ms: 1 },
+        ],
+        trialModule,
+        metric: 'valLoss',
+        seed: 2 ** 31,
+        pollMs: 50,
+        onTrial: (r) => {
+          calls.push(r.index);
+        },
+      });
+      expect(results.rows).toHaveLength(2);
+    } finally {
+      console.log = log;
+    }
+    expect(calls).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('trial '))).toEqual([]);
+  }, 20_000);
+
+  it('a worker records a malformed report and a result without the metric as failed rows', async () => {
+    const w = startWorker(server.url, 'R', 2);
+    const results = await distributedSearch({
+      url: server.url,
+      study: 'bad-trials',
+      configs: [{ a: 1 }, { a: 2, bad: 'epoch' }, { a: 3, bad: 'value', swallow: true }],
+      trialModule: new URL('./fixtures/bad-report.mjs', import.meta.url).href,
+      metric: 'valLos',
+      mode: 'min',
+      pruner: successiveHalving({ minResource: 1, reductionFactor: 2 }),
+      pollMs: 50,
+      verbose: false,
+    });
+    await exited(w);
+    expect(results.rows.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(results.rows.map((r) => r.error?.message)).toEqual([
+      'trial returned no "valLos" (the search\'s metric); it returned "valLoss"',
+      expect.stringMatching(/^report: trial 1: epoch .* got 1\.5/),
+      expect.stringMatching(/^report: trial 2: value .* got "0\.5"/),
+    ]);
+  }, 30_000);
 });
+
+/** The trials of a study and what the study row names, to see that a refused call changed nothing. */
+async function queued(url: string, study: string) {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const s = await client.query('SELECT trial_module, options FROM backprop_tuning_studies WHERE name = $1', [study]);
+    const t = await client.query(
+      'SELECT trial_index, status FROM backprop_tuning_trials t JOIN backprop_tuning_studies s ON s.id = t.study_id WHERE s.name = $1 ORDER BY trial_index',
+      [study],
+    );
+    return { study: s.rows, trials: t.rows };
+  } finally {
+    await client.end();
+  }
+}
