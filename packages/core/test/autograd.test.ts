@@ -1,12 +1,17 @@
 /** Reverse-mode autodiff: the lecture's examples, the δ recursion, and the tape's bookkeeping. */
 import {
   grad,
+  keep,
+  liveTensorCount,
   losses,
   matmul,
   memory,
+  mul,
+  Parameter,
   randomNormal,
   scalar,
   sigmoid,
+  square,
   sub,
   sum,
   type Tensor,
@@ -95,5 +100,34 @@ describe("the lecture's δ recursion", () => {
       sum(d3, 0),
     ];
     for (let i = 0; i < 4; i++) expectClose(await grads[i].data(), await expected[i].data(), 1e-5, 1e-7);
+  });
+});
+
+describe("grad leaves the caller's tensors alone", () => {
+  it('does not dispose an argument or an outside tensor the function returns as it is (it did: a use after free)', async () => {
+    const s = tensor([2]);
+    const c = keep(tensor(5));
+    const p = new Parameter('w', tensor([3]));
+    expect(Array.from(await grad((a) => a)(s)[0].data())).toEqual([1]);
+    expect(Array.from(await s.data())).toEqual([2]);
+    grad(() => c)(tensor(1));
+    expect(await c.item()).toBe(5);
+    grad((a) => a)(p.value);
+    expect(Array.from(await p.value.data())).toEqual([3]);
+    // A value the call made is still freed.
+    const live = liveTensorCount();
+    const [g] = grad((a) => sum(mul(a, a)))(s);
+    expect(liveTensorCount()).toBe(live + 1);
+    g.dispose();
+  });
+
+  it('refuses a non-scalar output before the backward pass, leaving nothing behind (2 tensors leaked per call)', () => {
+    const x = tensor([1, 2, 3]);
+    const live = liveTensorCount();
+    for (let i = 0; i < 3; i++) {
+      expect(() => grad((a) => square(a))(x)).toThrow(/^grad: the function must return a scalar, got \[3\]/);
+      expect(() => valueAndGrad((a) => square(a))(x)).toThrow(/^valueAndGrad: the function must return a scalar/);
+    }
+    expect(liveTensorCount()).toBe(live);
   });
 });

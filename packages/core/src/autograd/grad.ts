@@ -50,6 +50,22 @@ function checkArgs(op: string, args: readonly Tensor[]): void {
  * ```
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], dy?: Tensor): ValueAndGrad {
+  const { value, grads } = differentiate(f, args, dy);
+  return { value, grads };
+}
+
+/**
+ * `vjp`'s work, for `vjp`, `valueAndGrad` and `grad`: also says whether the value was made by
+ * this call (so `grad` frees it) rather than being an argument or a tensor from outside (which
+ * stay the caller's). With `scalarOp`, a value of more than one element is a ShapeError naming
+ * it, raised before the backward pass and leaving nothing behind.
+ */
+function differentiate(
+  f: (...args: Tensor[]) => Tensor,
+  args: readonly Tensor[],
+  dy?: Tensor,
+  scalarOp?: string,
+): ValueAndGrad & { made: boolean } {
   checkFunction('vjp', f);
   checkArgs('vjp', args);
   if (dy !== undefined) {
@@ -66,6 +82,10 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
   try {
     value = f(...args);
     if (!(value instanceof Tensor)) throw new ValueError(`vjp: the function must return a Tensor, got ${typeof value}`);
+    if (scalarOp !== undefined && value.size !== 1)
+      throw new ShapeError(
+        `${scalarOp}: the function must return a scalar, got ${formatShape(value.shape)}; use vjp for other outputs`,
+      );
     closeTape(tape);
     const seed = dy ?? onesLike(value);
     if (dy && formatShape(dy.shape) !== formatShape(value.shape)) {
@@ -85,8 +105,9 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
     endScope(new Set(), isRecording());
     throw e;
   }
+  const made = scope.has(value) && !value.kept;
   endScope(new Set([value, ...grads]), isRecording());
-  return { value, grads };
+  return { value, grads, made };
 }
 
 /**
@@ -106,13 +127,8 @@ export function vjp(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], d
 export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad {
   checkFunction('valueAndGrad', f);
   return (...args) => {
-    const result = vjp(f, args);
-    if (result.value.size !== 1) {
-      throw new ShapeError(
-        `valueAndGrad: the function must return a scalar, got ${formatShape(result.value.shape)}; use vjp for other outputs`,
-      );
-    }
-    return result;
+    const { value, grads } = differentiate(f, args, undefined, 'valueAndGrad');
+    return { value, grads };
   };
 }
 
@@ -131,10 +147,11 @@ export function valueAndGrad(f: (...args: Tensor[]) => Tensor): (...args: Tensor
  */
 export function grad(f: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
   checkFunction('grad', f);
-  const vg = valueAndGrad(f);
   return (...args) => {
-    const { value, grads } = vg(...args);
-    if (!isRecording()) value.dispose();
+    const { value, grads, made } = differentiate(f, args, undefined, 'grad');
+    // Only a value this call made is freed: an argument or a tensor from outside returned as it
+    // is (grad((a) => a)) stays the caller's.
+    if (made && !isRecording() && !grads.includes(value)) value.dispose();
     return grads;
   };
 }
