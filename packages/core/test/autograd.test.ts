@@ -1,5 +1,8 @@
 /** Reverse-mode autodiff: the lecture's examples, the δ recursion, and the tape's bookkeeping. */
 import {
+  cast,
+  customOp,
+  DTypeError,
   grad,
   keep,
   liveTensorCount,
@@ -129,5 +132,61 @@ describe("grad leaves the caller's tensors alone", () => {
       expect(() => valueAndGrad((a) => square(a))(x)).toThrow(/^valueAndGrad: the function must return a scalar/);
     }
     expect(liveTensorCount()).toBe(live);
+  });
+});
+
+describe('customOp checks what its functions return', () => {
+  it('refuses a forward that returns no Tensor and a rule gradient that is no Tensor or not float32 (silent zeros or an int32 gradient before)', () => {
+    const x = tensor([1, 2, 3]);
+    expect(() =>
+      grad((a) =>
+        sum(
+          customOp(
+            'c',
+            [a],
+            () => 3 as never,
+            (dy) => [dy],
+          ),
+        ),
+      )(x),
+    ).toThrow(/^customOp\(c\): forward must return a Tensor, got number$/);
+    expect(() =>
+      grad((a) =>
+        sum(
+          customOp(
+            'c',
+            [a],
+            () => mul(a, 1),
+            () => [2 as never],
+          ),
+        ),
+      )(x),
+    ).toThrow(/^customOp\(c\): the gradient rule returned number for input 0; return a Tensor or null$/);
+    expect(() =>
+      grad((a) =>
+        sum(
+          customOp(
+            'c',
+            [a],
+            () => mul(a, 1),
+            (dy) => [cast(dy, 'int32')],
+          ),
+        ),
+      )(x),
+    ).toThrow(DTypeError);
+    expect(
+      Array.from(
+        grad((a) =>
+          sum(
+            customOp(
+              'c',
+              [a],
+              () => mul(a, 1),
+              (dy) => [mul(dy, 2)],
+            ),
+          ),
+        )(x)[0].dataSync(),
+      ),
+    ).toEqual([2, 2, 2]);
   });
 });

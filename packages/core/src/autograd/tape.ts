@@ -4,7 +4,7 @@
  * topological sort with an explicit stack and one loop, as in micrograd.
  */
 import { endScope, startScope } from '../engine.js';
-import { BackpropError, formatShape, ShapeError } from '../errors.js';
+import { BackpropError, DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -244,5 +244,30 @@ export function customOp(
   vjp: (dy: Tensor, y: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[],
 ): Tensor {
   const y = withoutRecording(forward);
-  return record(op, y, inputs, (dy, needs) => vjp(dy, y, needs));
+  if (!isTensorLike(y)) throw new ValueError(`customOp(${op}): forward must return a Tensor, got ${describe(y)}`);
+  return record(op, y, inputs, (dy, needs) => {
+    const grads = vjp(dy, y, needs);
+    // What backward cannot tell from a gradient's shape: a value that is no tensor, or an integer
+    // gradient for a float input (it would come back as that input's "gradient").
+    if (Array.isArray(grads))
+      grads.forEach((g, k) => {
+        if (g === null || g === undefined) return;
+        if (!isTensorLike(g))
+          throw new ValueError(
+            `customOp(${op}): the gradient rule returned ${describe(g)} for input ${k}; return a Tensor or null`,
+          );
+        const want = inputs[k]?.dtype;
+        if (want === 'float32' && g.dtype !== 'float32')
+          throw new DTypeError(
+            `customOp(${op}): the gradient rule returned a ${g.dtype} gradient for float32 input ${k}; gradients of float inputs are float32`,
+          );
+      });
+    return grads;
+  });
 }
+
+/** A tensor (duck-typed: this module imports Tensor only as a type). */
+const isTensorLike = (v: unknown): v is Tensor =>
+  typeof v === 'object' && v !== null && 'shape' in v && 'dtype' in v && 'ref' in v;
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
