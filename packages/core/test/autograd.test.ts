@@ -136,56 +136,36 @@ describe("grad leaves the caller's tensors alone", () => {
 });
 
 describe('customOp checks what its functions return', () => {
+  const x = tensor([1, 2, 3]);
+  /** The gradient of sum(customOp(forward, rule)) at x. */
+  const gradOf = (forward: (a: Tensor) => Tensor, rule: (dy: Tensor) => (Tensor | null)[]) =>
+    grad((a) => sum(customOp('c', [a], () => forward(a), rule)))(x);
+
   it('refuses a forward that returns no Tensor and a rule gradient that is no Tensor or not float32 (silent zeros or an int32 gradient before)', () => {
-    const x = tensor([1, 2, 3]);
     expect(() =>
-      grad((a) =>
-        sum(
-          customOp(
-            'c',
-            [a],
-            () => 3 as never,
-            (dy) => [dy],
-          ),
-        ),
-      )(x),
+      gradOf(
+        () => 3 as never,
+        (dy) => [dy],
+      ),
     ).toThrow(/^customOp\(c\): forward must return a Tensor, got number$/);
     expect(() =>
-      grad((a) =>
-        sum(
-          customOp(
-            'c',
-            [a],
-            () => mul(a, 1),
-            () => [2 as never],
-          ),
-        ),
-      )(x),
+      gradOf(
+        (a) => mul(a, 1),
+        () => [2 as never],
+      ),
     ).toThrow(/^customOp\(c\): the gradient rule returned number for input 0; return a Tensor or null$/);
     expect(() =>
-      grad((a) =>
-        sum(
-          customOp(
-            'c',
-            [a],
-            () => mul(a, 1),
-            (dy) => [cast(dy, 'int32')],
-          ),
-        ),
-      )(x),
+      gradOf(
+        (a) => mul(a, 1),
+        (dy) => [cast(dy, 'int32')],
+      ),
     ).toThrow(DTypeError);
     expect(
       Array.from(
-        grad((a) =>
-          sum(
-            customOp(
-              'c',
-              [a],
-              () => mul(a, 1),
-              (dy) => [mul(dy, 2)],
-            ),
-          ),
-        )(x)[0].dataSync(),
+        gradOf(
+          (a) => mul(a, 1),
+          (dy) => [mul(dy, 2)],
+        )[0].dataSync(),
       ),
     ).toEqual([2, 2, 2]);
   });

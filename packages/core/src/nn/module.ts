@@ -96,7 +96,8 @@ export abstract class Module {
 
   /** Declares (or replaces) a buffer: saved in the state dict, not trained (its name as a parameter's). */
   protected buffer(name: string, value: Tensor): Tensor {
-    this.#checkName('buffer', name);
+    // A buffer replaced (BatchNorm's running statistics, every training step) was checked when declared.
+    if (!this.#buffers.has(name)) this.#checkName('buffer', name);
     const old = this.#buffers.get(name);
     this.#buffers.set(name, keep(value));
     if (old && old !== value) old.dispose();
@@ -130,7 +131,7 @@ export abstract class Module {
 
   /** Declares (or replaces) a sub-module (its name as a parameter's). */
   protected child<M extends Module>(name: string, module: M): M {
-    this.#checkName('child', name);
+    if (!this.#children.has(name)) this.#checkName('child', name);
     if (!(module instanceof Module))
       throw new ValueError(
         `Module.child: "${name}" must be a Module, got ${formatValue(module)}${otherCopyHint(module, 'Module')}`,
